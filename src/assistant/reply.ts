@@ -1,0 +1,34 @@
+import type { Readable } from 'node:stream';
+import type { Locale } from '../billing/types.js';
+
+/**
+ * A file the reply carries. `open` is called by the channel when it sends the file,
+ * so that a ZIP is streamed straight to its destination and never held in memory.
+ */
+export interface Attachment {
+  filename: string;
+  contentType: 'application/pdf' | 'application/zip';
+  /** Known for a cached PDF; a streamed ZIP only knows its size once written. */
+  size?: number;
+  open(): Promise<Readable>;
+}
+
+export interface Table {
+  columns: string[];
+  rows: string[][];
+  /** Right-aligned columns (amounts), by index. */
+  alignRight?: number[];
+}
+
+/** How the request went: channels use it for exit codes, logs and rate limits. */
+export type Outcome = 'answered' | 'refused' | 'not-understood';
+
+/** What the assistant answers, free of any chat network: channels render it their way. */
+export interface Reply {
+  locale: Locale;
+  outcome: Outcome;
+  /** Paragraphs of text, already worded from the templates. */
+  text: string[];
+  table?: Table;
+  attachments: Attachment[];
+}

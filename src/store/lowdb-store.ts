@@ -1,0 +1,107 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { Customer, Invoice } from '../billing/types.js';
+import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../billing/filter.js';
+import { databaseSchema, type Database } from './schema.js';
+import { StoreError, type Changes, type Store } from './store.js';
+
+/**
+ * The embedded store: one lowdb JSON file, written atomically (temp file + rename).
+ *
+ * lowdb is built with an explicit `JSONFile` adapter rather than `JSONFilePreset`,
+ * because the preset silently keeps everything in memory when NODE_ENV=test.
+ * Lookups go through in-memory indexes so that a customer's list does not scan
+ * every invoice of the provider.
+ */
+export class LowdbStore implements Store {
+  private readonly byNumber = new Map<string, Invoice>();
+  private readonly byCustomer = new Map<string, Invoice[]>();
+  private readonly customersById = new Map<string, Customer>();
+  private readonly customersByAddress = new Map<string, Customer>();
+
+  private constructor(private readonly db: Low<Database>) {
+    this.reindex();
+  }
+
+  /**
+   * Opens `file`, creating an empty store when it does not exist. A file that is not
+   * JSON or does not match the schema is refused with a StoreError and never written.
+   */
+  static async open(file: string): Promise<LowdbStore> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const db = new Low<Database>(new JSONFile<Database>(file), { version: 1, customers: [], invoices: [] });
+    try {
+      await db.read();
+    } catch (error) {
+      throw new StoreError(file, `cannot be read as JSON (${(error as Error).message})`);
+    }
+    const parsed = databaseSchema.safeParse(db.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new StoreError(file, `invalid content at ${issue.path.join('.') || 'the top level'}: ${issue.message}`);
+    }
+    db.data = parsed.data;
+    return new LowdbStore(db);
+  }
+
+  customerById(id: string): Customer | undefined {
+    return this.customersById.get(id);
+  }
+
+  customerByAddress(address: string): Customer | undefined {
+    return this.customersByAddress.get(address.trim().toLowerCase());
+  }
+
+  customers(): Customer[] {
+    return [...this.db.data.customers];
+  }
+
+  invoice(number: string): Invoice | undefined {
+    return this.byNumber.get(number);
+  }
+
+  invoices(customerId: string, filter: InvoiceFilter = {}): Invoice[] {
+    return (this.byCustomer.get(customerId) ?? []).filter((invoice) => matchesFilter(invoice, filter));
+  }
+
+  async save(changes: Changes): Promise<void> {
+    const data = this.db.data;
+    upsert(data.customers, changes.customers ?? [], (customer) => customer.id);
+    upsert(data.invoices, changes.invoices ?? [], (invoice) => invoice.number);
+    this.reindex();
+    await this.db.write();
+  }
+
+  private reindex(): void {
+    this.customersById.clear();
+    this.customersByAddress.clear();
+    this.byNumber.clear();
+    this.byCustomer.clear();
+    for (const customer of this.db.data.customers) {
+      this.customersById.set(customer.id, customer);
+      this.customersByAddress.set(customer.email.toLowerCase(), customer);
+      const address = customer.notifications.address;
+      if (address && !this.customersByAddress.has(address.toLowerCase())) this.customersByAddress.set(address.toLowerCase(), customer);
+    }
+    for (const invoice of this.db.data.invoices) {
+      this.byNumber.set(invoice.number, invoice);
+      const list = this.byCustomer.get(invoice.customerId) ?? [];
+      list.push(invoice);
+      this.byCustomer.set(invoice.customerId, list);
+    }
+    for (const list of this.byCustomer.values()) list.sort(byIssueDateDesc);
+  }
+}
+
+/** Replaces items with the same key in place and appends the new ones, in one pass. */
+function upsert<T>(items: T[], changed: T[], key: (item: T) => string): void {
+  if (changed.length === 0) return;
+  const position = new Map(items.map((item, index) => [key(item), index]));
+  for (const item of changed) {
+    const index = position.get(key(item));
+    if (index === undefined) position.set(key(item), items.push(item) - 1);
+    else items[index] = item;
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
+
+export const customerSchema = z.object({
+  id: z.string().min(1),
+  email: z.string().min(3),
+  name: z.string(),
+  locale: z.enum(LOCALES),
+  notifications: z.object({
+    address: z.string().nullable(),
+    attachPdf: z.boolean(),
+    pending: z
+      .object({ address: z.string(), codeHash: z.string(), expiresAt: z.string(), attempts: z.number().int() })
+      .nullable(),
+  }),
+  links: z.record(z.string(), z.array(z.string())),
+});
+
+export const invoiceSchema = z.object({
+  number: z.string().min(1),
+  customerId: z.string().min(1),
+  issuedAt: isoDate,
+  dueAt: isoDate,
+  currency: z.string().length(3),
+  lines: z.array(z.object({ label: z.string(), quantity: z.number().nonnegative(), unitPrice: z.number().int().nonnegative() })),
+  taxes: z.array(z.object({ label: z.string(), rate: z.number().nonnegative() })),
+  status: z.enum(INVOICE_STATUSES),
+  paidAt: isoDate.nullable(),
+});
+
+export const databaseSchema = z.object({
+  version: z.literal(1),
+  customers: z.array(customerSchema),
+  invoices: z.array(invoiceSchema),
+});
+
+export type Database = z.infer<typeof databaseSchema>;
