@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Customer, Locale } from './types.js';
 
-/** A customer as first met (by import or demo seed): notifications go to the login email, without PDFs. */
+/** A customer as first met (by import or demo seed): notifications go to the login email, PDFs attached. */
 export function newCustomer(email: string, name = '', locale: Locale = 'fr'): Customer {
   return {
     id: randomUUID(),
     email: email.trim().toLowerCase(),
     name: name || email.trim().toLowerCase(),
     locale,
-    notifications: { address: email.trim().toLowerCase(), attachPdf: false, pending: null },
+    notifications: { address: email.trim().toLowerCase(), attachPdf: true, pending: null },
     links: {},
   };
 }
