@@ -1,0 +1,30 @@
+import { formatDate, formatMoney } from '../../billing/money.js';
+import { lineAmount, totals } from '../../billing/totals.js';
+import type { Context } from '../context.js';
+import type { Reply } from '../reply.js';
+
+/** The client area's details view: lines, taxes, total, status with its dates. */
+export function details(ctx: Context, number: string | null): Reply {
+  if (number === null) return ctx.refuse('invoice.which');
+  const invoice = ctx.ownInvoice(number);
+  if (!invoice) return ctx.refuse('invoice.unknown', { number });
+  const money = (amount: number) => formatMoney(amount, invoice.currency, ctx.locale);
+  const date = (iso: string | null) => (iso ? formatDate(iso, ctx.locale) : '');
+  const sums = totals(invoice);
+  const columns = ['label', 'quantity', 'unitPrice', 'amount'].map((c) => ctx.t(`details.columns.${c}`));
+  const rows = invoice.lines.map((line) => [line.label, String(line.quantity), money(line.unitPrice), money(lineAmount(line))]);
+  const rate = new Intl.NumberFormat(ctx.locale === 'fr' ? 'fr-CM' : 'en-US', { maximumFractionDigits: 2 });
+  return ctx.reply(
+    [
+      ctx.t('details.title', { number }),
+      ctx.t('details.issued', { date: date(invoice.issuedAt), due: date(invoice.dueAt) }),
+      ctx.t(`details.status.${invoice.status}`, { due: date(invoice.dueAt), paid: date(invoice.paidAt) }),
+      [
+        ctx.t('details.subtotal', { amount: money(sums.subtotal) }),
+        ...sums.taxes.map((tax) => ctx.t('details.tax', { label: tax.label, rate: rate.format(tax.rate), amount: money(tax.amount) })),
+        ctx.t('details.total', { amount: money(sums.total) }),
+      ].join('\n'),
+    ],
+    { table: { columns, rows, alignRight: [1, 2, 3] } },
+  );
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { checkCode, CODE_MAX_ATTEMPTS, CODE_TTL_MINUTES, issueCode } from '../../billing/codes.js';
+import type { Customer } from '../../billing/types.js';
+import type { Context } from '../context.js';
+import type { Reply } from '../reply.js';
+
+/** The client area's "Notifications" tab: where new invoices go, and whether the PDF comes along. */
+export function showNotifications(ctx: Context): Reply {
+  const { address, attachPdf, pending } = ctx.customer.notifications;
+  const text = [
+    address ? ctx.t('notifications.address', { address }) : ctx.t('notifications.noAddress'),
+    ctx.t(attachPdf ? 'notifications.attachOn' : 'notifications.attachOff'),
+  ];
+  if (pending) text.push(ctx.t('notifications.pending', { address: pending.address }));
+  text.push(ctx.t('notifications.howTo'));
+  return ctx.reply(text);
+}
+
+export async function setAttachments(ctx: Context, on: boolean): Promise<Reply> {
+  await saveNotifications(ctx, { attachPdf: on });
+  return ctx.reply([ctx.t(on ? 'attachments.on' : 'attachments.off')]);
+}
+
+/**
+ * A new address is only stored as pending: a code goes to it, a notice to the old one,
+ * and the change happens when the code comes back (see `confirmAddress`).
+ */
+export async function requestAddress(ctx: Context, requested: string): Promise<Reply> {
+  const address = requested.trim().toLowerCase();
+  if (!z.email().safeParse(address).success) return ctx.refuse('address.invalid', { address: requested });
+  const current = ctx.customer.notifications.address;
+  if (address === current) return ctx.refuse('address.same', { address });
+  const { code, codeHash, expiresAt } = issueCode(codeSubject(ctx.customer, address), ctx.services.now());
+  await saveNotifications(ctx, { pending: { address, codeHash, expiresAt, attempts: 0 } });
+  const params = { name: ctx.customer.name, code, minutes: CODE_TTL_MINUTES, address };
+  await mail(ctx, address, 'mail.code', params);
+  if (current) await mail(ctx, current, 'mail.notice', params);
+  ctx.services.log.info({ customer: ctx.customer.id, event: 'address.pending' }, 'notification address change requested');
+  return ctx.reply([ctx.t('address.codeSent', params)]);
+}
+
+/** `sender` is set when the request came by mail: the code must then come back from the new address itself. */
+export async function confirmAddress(ctx: Context, code: string | null, sender: string | undefined): Promise<Reply> {
+  const pending = ctx.customer.notifications.pending;
+  if (!pending) return ctx.refuse('confirm.nothing');
+  if (code === null) return ctx.refuse('confirm.missingCode');
+  if (sender !== undefined && sender.toLowerCase() !== pending.address) return ctx.refuse('confirm.wrongSender', { address: pending.address });
+  const check = checkCode(pending, codeSubject(ctx.customer, pending.address), code, ctx.services.now());
+  if (check === 'ok') {
+    await saveNotifications(ctx, { address: pending.address, pending: null });
+    ctx.services.log.info({ customer: ctx.customer.id, event: 'address.confirmed' }, 'notification address changed');
+    return ctx.reply([ctx.t('confirm.done', { address: pending.address })]);
+  }
+  const attempts = pending.attempts + 1;
+  if (check === 'expired' || attempts >= CODE_MAX_ATTEMPTS) {
+    await saveNotifications(ctx, { pending: null });
+    return ctx.refuse('confirm.expired');
+  }
+  await saveNotifications(ctx, { pending: { ...pending, attempts } });
+  return ctx.refuse('confirm.wrong', { left: CODE_MAX_ATTEMPTS - attempts });
+}
+
+/** The code confirms this address for this customer, nothing else. */
+function codeSubject(customer: Customer, address: string): string {
+  return `notification-address:${customer.id}:${address}`;
+}
+
+async function saveNotifications(ctx: Context, change: Partial<Customer['notifications']>): Promise<void> {
+  const customer = { ...ctx.customer, notifications: { ...ctx.customer.notifications, ...change } };
+  await ctx.services.store.save({ customers: [customer] });
+}
+
+async function mail(ctx: Context, to: string, template: string, params: Record<string, string | number>): Promise<void> {
+  const text = `${ctx.t(`${template}.body`, params)}\n\n${ctx.t('mail.signature')}`;
+  await ctx.services.mailer.send({ to, subject: ctx.t(`${template}.subject`, params), text, headers: { 'Auto-Submitted': 'auto-generated' } });
+}

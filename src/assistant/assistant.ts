@@ -1,0 +1,67 @@
+import type { Locale } from '../billing/types.js';
+import { details } from './actions/details.js';
+import { help, notUnderstood } from './actions/help.js';
+import { list, turnPage } from './actions/list.js';
+import { confirmAddress, requestAddress, setAttachments, showNotifications } from './actions/notifications.js';
+import { pdf } from './actions/pdf.js';
+import { zip } from './actions/zip.js';
+import { Context, type Services } from './context.js';
+import { parse, type Command } from './grammar.js';
+import { Pages } from './pages.js';
+import type { Reply } from './reply.js';
+
+/** A customer's message, as every channel hands it over. */
+export interface Request {
+  /** The customer, already identified by the channel (mail address, linked chat account, console). */
+  customerId: string;
+  text: string;
+  /** The channel's idea of the language (a chat client's locale); the text's own words win. */
+  locale?: Locale;
+  /** Which conversation "next" continues, e.g. `console`, `discord:<channel id>`, `email:<thread>`. */
+  conversation: string;
+  /** For mail: the address the message came from, for actions that must come from a given address. */
+  sender?: string;
+}
+
+type Handlers = { [I in Command['intent']]: (ctx: Context, command: Extract<Command, { intent: I }>, request: Request) => Reply | Promise<Reply> };
+
+const HANDLERS: Handlers = {
+  help: (ctx) => help(ctx),
+  list: (ctx, c) => list(ctx, c.filter),
+  page: (ctx, c) => turnPage(ctx, c.step),
+  pdf: (ctx, c) => pdf(ctx, c.numbers),
+  details: (ctx, c) => details(ctx, c.number),
+  zip: (ctx, c) => zip(ctx, c.filter),
+  notifications: (ctx) => showNotifications(ctx),
+  attachments: (ctx, c) => setAttachments(ctx, c.on),
+  address: (ctx, c) => requestAddress(ctx, c.address),
+  confirm: (ctx, c, request) => confirmAddress(ctx, c.code, request.sender),
+};
+
+/**
+ * The one brain behind every channel: text in, `Reply` out. It knows nothing of
+ * Discord, IMAP or terminals, so a feature added here works everywhere the same day.
+ */
+export class Assistant {
+  private readonly pages = new Pages();
+
+  constructor(private readonly services: Services) {}
+
+  async handle(request: Request): Promise<Reply> {
+    const customer = this.services.store.customerById(request.customerId);
+    if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
+    const parsed = parse(request.text, this.services.now().toISOString().slice(0, 10));
+    const locale = parsed.locale ?? request.locale ?? customer.locale;
+    const ctx = new Context(this.services, customer, locale, request.conversation, this.pages);
+    const command = parsed.command;
+    this.services.log.debug({ customer: customer.id, intent: command?.intent ?? null }, 'request');
+    if (!command) return notUnderstood(ctx);
+    try {
+      const handler = HANDLERS[command.intent] as (ctx: Context, command: Command, request: Request) => Reply | Promise<Reply>;
+      return await handler(ctx, command, request);
+    } catch (error) {
+      this.services.log.error({ err: error, customer: customer.id, intent: command.intent }, 'request failed');
+      return ctx.reply([ctx.t('error.internal')], { outcome: 'refused' });
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { Customer, Invoice, Locale } from '../billing/types.js';
+import type { Store } from '../store/store.js';
+import type { Catalog, Params } from '../templates/catalog.js';
+import type { Mailer } from '../outbound/mail.js';
+import type { Logger } from '../log.js';
+import type { Attachment, Outcome, Reply, Table } from './reply.js';
+import type { Pages } from './pages.js';
+
+/** What the assistant needs from the documents part, without knowing PDF or ZIP libraries. */
+export interface Documents {
+  pdfAttachment(invoice: Invoice, customer: Customer): Promise<Attachment>;
+  zipAttachment(invoices: Invoice[], customer: Customer): Promise<Attachment>;
+}
+
+export interface Services {
+  store: Store;
+  documents: Documents;
+  catalog: Catalog;
+  mailer: Mailer;
+  log: Logger;
+  pageSize: number;
+  now: () => Date;
+}
+
+/** One request being answered: who asks, in which language, and the services to answer with. */
+export class Context {
+  constructor(
+    readonly services: Services,
+    readonly customer: Customer,
+    readonly locale: Locale,
+    readonly conversation: string,
+    readonly pages: Pages,
+  ) {}
+
+  t(key: string, params?: Params): string {
+    return this.services.catalog.t(this.locale, key, params);
+  }
+
+  /** The customer as the documents should address them: in the language of this conversation. */
+  get reader(): Customer {
+    return { ...this.customer, locale: this.locale };
+  }
+
+  /** The customer's own invoice with that number; someone else's is as unknown as a missing one. */
+  ownInvoice(number: string): Invoice | undefined {
+    const invoice = this.services.store.invoice(number);
+    return invoice?.customerId === this.customer.id ? invoice : undefined;
+  }
+
+  reply(text: string[], extra: { outcome?: Outcome; table?: Table; attachments?: Attachment[] } = {}): Reply {
+    return { locale: this.locale, outcome: extra.outcome ?? 'answered', text, attachments: extra.attachments ?? [], ...(extra.table ? { table: extra.table } : {}) };
+  }
+
+  refuse(key: string, params?: Params): Reply {
+    return this.reply([this.t(key, params)], { outcome: 'refused' });
+  }
+}

@@ -1,0 +1,24 @@
+import type { Attachment } from '../assistant/reply.js';
+
+/** A message leaving Facteur by email, described without any mail library. */
+export interface OutboundMail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: Attachment[];
+  /** Threading: the Message-ID this answers, and the thread's earlier ids. */
+  inReplyTo?: string;
+  references?: string[];
+  headers?: Record<string, string>;
+}
+
+export interface SentMail {
+  messageId: string;
+}
+
+/** The one outbound port for mail: SMTP in production, `.eml` files in local mode. */
+export interface Mailer {
+  send(mail: OutboundMail): Promise<SentMail>;
+  close(): Promise<void>;
+}

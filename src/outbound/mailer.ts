@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Mailer, OutboundMail, SentMail } from './mail.js';
+
+/**
+ * Mail through nodemailer. Facteur sets the Message-ID itself, on the domain of
+ * MAIL_FROM, because nodemailer would otherwise fall back to `@localhost` and the
+ * threads it starts would not be recognised when customers reply.
+ */
+class NodemailerMailer implements Mailer {
+  private readonly domain: string;
+
+  constructor(
+    private readonly transport: Transporter,
+    private readonly from: string,
+    private readonly afterSend: (raw: Buffer | undefined, messageId: string) => Promise<void> = async () => {},
+  ) {
+    this.domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'facteur.invalid';
+  }
+
+  async send(mail: OutboundMail): Promise<SentMail> {
+    const messageId = `<${randomUUID()}@${this.domain}>`;
+    const attachments = await Promise.all(
+      (mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() })),
+    );
+    const info = await this.transport.sendMail({
+      from: this.from,
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      ...(mail.html ? { html: mail.html } : {}),
+      messageId,
+      ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+      ...(mail.references ? { references: mail.references } : {}),
+      headers: mail.headers ?? {},
+      attachments,
+    });
+    await this.afterSend(Buffer.isBuffer(info.message) ? info.message : undefined, messageId);
+    return { messageId };
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}
+
+/**
+ * Local mode: each message is written as a real `.eml` file (CRLF line ends, as on
+ * the wire) in `dir`, through a temp file and a rename so a reader never sees half a message.
+ */
+export function outboxMailer(from: string, dir: string): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  return new NodemailerMailer(transport, from, async (raw, messageId) => {
+    await mkdir(dir, { recursive: true });
+    const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${messageId.slice(1, 9)}.eml`;
+    const temp = path.join(dir, `.${name}.tmp`);
+    await writeFile(temp, raw ?? Buffer.alloc(0));
+    await rename(temp, path.join(dir, name));
+  });
+}
