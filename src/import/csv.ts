@@ -1,0 +1,103 @@
+import { parse, type InfoRecord } from 'csv-parse/sync';
+import { ImportError, type Candidate } from './candidate.js';
+
+const REQUIRED_COLUMNS = ['number', 'customer', 'issuedAt', 'dueAt', 'currency', 'label', 'quantity', 'unitPrice', 'status'];
+
+/**
+ * Columns about the invoice rather than the line: every row of one invoice must agree on
+ * them. `customerName` and `paidAt` are optional columns, read when the header has them,
+ * so that a CSV export can say as much as a JSON one except taxes (it has no column for them).
+ */
+const INVOICE_COLUMNS = ['customer', 'customerName', 'issuedAt', 'dueAt', 'currency', 'status', 'paidAt'];
+
+interface Row {
+  line: number;
+  width: number;
+  /** Cells by column name; an empty cell is absent, so that validation calls it missing. */
+  cells: Record<string, string | undefined>;
+}
+
+/**
+ * Reads the billing system's CSV export: a header line, then one row per invoice line,
+ * the rows sharing a number making one invoice (they need not be adjacent). Columns
+ * beyond the known ones are ignored.
+ *
+ * A row is located by the line csv-parse reports for it, the line it ends on: the same
+ * as the line it starts on unless a quoted cell spans several lines.
+ */
+export function readCsv(file: string, text: string): Candidate[] {
+  let records: { record: string[]; info: InfoRecord }[];
+  try {
+    // csv-parse's typings do not model `info: true`, which wraps each record with its position.
+    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+  } catch (error) {
+    throw new ImportError(file, `is not valid CSV (${(error as Error).message})`);
+  }
+  const [header, ...body] = records;
+  if (!header) throw new ImportError(file, 'is empty');
+  const columns = header.record;
+  const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
+  if (missing.length > 0) throw new ImportError(file, `has no column ${missing.join(', ')} in its header line`);
+
+  const rows = body.map(({ record, info }): Row => ({
+    line: info.lines,
+    width: record.length,
+    cells: Object.fromEntries(columns.map((column, index) => [column, record[index] || undefined])),
+  }));
+  return groupByNumber(rows).map((group) => toCandidate(group, columns.length));
+}
+
+/** Rows sharing a number, in the order their invoices first appear; a row without a number stands alone. */
+function groupByNumber(rows: Row[]): Row[][] {
+  const groups: Row[][] = [];
+  const byNumber = new Map<string, Row[]>();
+  for (const row of rows) {
+    const number = row.cells.number;
+    const group = number === undefined ? undefined : byNumber.get(number);
+    if (group) {
+      group.push(row);
+      continue;
+    }
+    groups.push([row]);
+    if (number !== undefined) byNumber.set(number, groups.at(-1)!);
+  }
+  return groups;
+}
+
+function toCandidate(rows: Row[], width: number): Candidate {
+  const first = rows[0]!;
+  const candidate: Candidate = {
+    where: rows.length === 1 ? `line ${first.line}` : `lines ${rows.map((row) => row.line).join(', ')}`,
+    number: first.cells.number,
+    lineWhere: rows.map((row) => `line ${row.line}`),
+    fields: {
+      number: first.cells.number,
+      ...Object.fromEntries(INVOICE_COLUMNS.map((column) => [column, first.cells[column]])),
+      lines: rows.map(({ cells }) => ({ label: cells.label, quantity: toNumber(cells.quantity), unitPrice: toNumber(cells.unitPrice) })),
+    },
+  };
+  const problems = [...widthProblems(rows, width), ...disagreements(rows)];
+  if (problems.length > 0) candidate.problem = problems.join('; ');
+  return candidate;
+}
+
+/** A row with more or fewer cells than the header cannot be trusted, e.g. an unquoted `1,5`. */
+function widthProblems(rows: Row[], width: number): string[] {
+  return rows
+    .filter((row) => row.width !== width)
+    .map((row) => `line ${row.line} has ${row.width} cells where the header has ${width}`);
+}
+
+function disagreements(rows: Row[]): string[] {
+  return INVOICE_COLUMNS.flatMap((column) => {
+    const values = new Set(rows.map((row) => row.cells[column]));
+    if (values.size === 1) return [];
+    const seen = rows.map((row) => `${row.cells[column] ?? '(empty)'} on line ${row.line}`);
+    return [`rows disagree on ${column}: ${seen.join(', ')}`];
+  });
+}
+
+/** A plain decimal becomes a number; anything else (`1,5`, `120 000`) stays text, for validation to name. */
+function toNumber(cell: string | undefined): number | string | undefined {
+  return cell !== undefined && /^[+-]?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
+}

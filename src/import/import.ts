@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { newCustomer } from '../billing/customer.js';
+import type { Customer, Invoice } from '../billing/types.js';
+import type { Store } from '../store/store.js';
+import { ImportError, type Candidate } from './candidate.js';
+import { readCsv } from './csv.js';
+import { readJson } from './json.js';
+import { validate } from './validate.js';
+
+export { ImportError } from './candidate.js';
+
+/** An invoice of the file left out, with where it is and why. */
+export interface Rejection {
+  /** `index 3` (JSON) or `line 7` / `lines 7, 8` (CSV). */
+  where: string;
+  number?: string;
+  reason: string;
+}
+
+/**
+ * What an import did. An invoice already in the store and identical to the file's is
+ * counted as `unchanged` rather than `updated`, and not written, so that re-importing
+ * the same export reports 0 created and 0 updated.
+ */
+export interface ImportReport {
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: Rejection[];
+}
+
+const READERS: Record<string, (file: string, text: string) => Candidate[]> = { '.json': readJson, '.csv': readCsv };
+
+/**
+ * Imports the billing system's export `file` (`.json` or `.csv`, by extension) into the store.
+ *
+ * - Idempotent by invoice number: a known number is updated in place when anything differs.
+ *   Invoices absent from the file are left alone; an import never deletes.
+ * - The file's `customer` is the client-area login email. It is matched against customers'
+ *   login emails only, never their notification addresses, which customers choose and may
+ *   share. An unknown email becomes a new customer, named by the first `customerName` given;
+ *   known customers are not modified.
+ * - A number the store already holds for a different customer is rejected: an invoice never
+ *   moves from one customer to another.
+ * - Bad invoices are reported and skipped; all the good ones are written by a single
+ *   `store.save`, and none at all when nothing changed.
+ *
+ * Throws an ImportError, having written nothing, when the file cannot be read as a whole
+ * (unknown extension, missing, not JSON, CSV without the required columns).
+ */
+export async function importInvoices(store: Store, file: string): Promise<ImportReport> {
+  const read = READERS[path.extname(file).toLowerCase()];
+  if (!read) throw new ImportError(file, 'has neither a .json nor a .csv extension');
+  const candidates = read(file, await readText(file));
+
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [] };
+  const customersByEmail = new Map(store.customers().map((customer) => [customer.email.toLowerCase(), customer]));
+  const newCustomers: Customer[] = [];
+  const changed: Invoice[] = [];
+
+  for (const candidate of candidates) {
+    const reject = (reason: string) => report.rejected.push({ where: candidate.where, number: candidate.number, reason });
+    const checked = validate(candidate);
+    if ('reason' in checked) {
+      reject(checked.reason);
+      continue;
+    }
+    const { customer: email, customerName, number, ...fields } = checked.invoice;
+    const known = customersByEmail.get(email);
+    const stored = store.invoice(number);
+    if (stored && stored.customerId !== known?.id) {
+      const owner = store.customerById(stored.customerId)?.email ?? stored.customerId;
+      reject(`invoice ${number} already belongs to another customer (${owner}), not to ${email}`);
+      continue;
+    }
+    const customer = known ?? newCustomer(email, customerName);
+    if (!known) {
+      customersByEmail.set(email, customer);
+      newCustomers.push(customer);
+    }
+    const invoice: Invoice = { number, customerId: customer.id, ...fields };
+    if (stored && isDeepStrictEqual(stored, invoice)) {
+      report.unchanged++;
+      continue;
+    }
+    if (stored) report.updated++;
+    else report.created++;
+    changed.push(invoice);
+  }
+
+  if (changed.length > 0) await store.save({ customers: newCustomers, invoices: changed });
+  return report;
+}
+
+/** The file's text, without the byte-order mark spreadsheet exports like to start with. */
+async function readText(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new ImportError(file, `cannot be read (${(error as Error).message})`);
+  }
+}
