@@ -56,7 +56,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
 /** Parses a customer's sentence; `today` (YYYY-MM-DD) places a month given without its year. */
 export function parse(text: string, today: string): Parsed {
   const sentence = new Sentence(tokenize(text), today, /[àâçéèêëîïôûùœ]/i.test(text));
-  const rule = RULES.find((r) => r.applies(sentence));
+  const rule = sentence.hasImpossibleDate() ? undefined : RULES.find((r) => r.applies(sentence));
   return { command: rule ? rule.command(sentence) : null, locale: sentence.locale() };
 }
 
@@ -72,6 +72,10 @@ class Sentence {
 
   has(role: Role): boolean {
     return this.tokens.some((t) => t.kind === 'word' && t.role === role);
+  }
+
+  hasImpossibleDate(): boolean {
+    return this.tokens.some((t) => t.kind === 'impossibleDate');
   }
 
   emails(): string[] {

@@ -6,6 +6,8 @@ export type Token =
   | { kind: 'month'; month: number; locale: Locale }
   | { kind: 'number'; value: string; marked: boolean }
   | { kind: 'date'; value: string }
+  /** Looks like a date but is no calendar day (31 June): the request is not guessed at. */
+  | { kind: 'impossibleDate'; value: string }
   | { kind: 'email'; value: string };
 
 /**
@@ -41,12 +43,14 @@ export function tokenize(text: string): Token[] {
   return tokens;
 }
 
-/** Adds the date when it is a real calendar day (no 31 June); an impossible one is ignored. */
+/** Adds the date, or an `impossibleDate` when it is no calendar day (31 June). */
 function pushDate(tokens: Token[], raw: string): void {
   const [a, b, c] = raw.split(/[-/]/).map(Number) as [number, number, number];
   const [year, month, day] = raw.includes('/') ? [c, b, a] : [a, b, c];
   const date = new Date(Date.UTC(year, month - 1, day));
   if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) {
     tokens.push({ kind: 'date', value: date.toISOString().slice(0, 10) });
+  } else {
+    tokens.push({ kind: 'impossibleDate', value: raw });
   }
 }

@@ -1,0 +1,55 @@
+import { createInterface } from 'node:readline/promises';
+import type { Readable, Writable } from 'node:stream';
+import type { Assistant } from '../../assistant/assistant.js';
+import type { Store } from '../../store/store.js';
+import type { Catalog } from '../../templates/catalog.js';
+import { saveAttachments } from '../files.js';
+import { renderText } from '../text.js';
+
+export interface ConsoleOptions {
+  assistant: Assistant;
+  store: Store;
+  catalog: Catalog;
+  /** Login email of the customer to speak as first. */
+  speakAs: string;
+  /** Where attachments are written; their paths are printed. */
+  outDir: string;
+  input: Readable;
+  output: Writable;
+}
+
+/**
+ * The embedded chat: the terminal plays one customer at a time. Lines starting with
+ * `:` talk to the console itself (switch customer, list them, quit); everything else
+ * goes to the assistant exactly as a Discord message or an email would.
+ */
+export async function runConsole(options: ConsoleOptions): Promise<void> {
+  const { assistant, store, catalog, output } = options;
+  let customer = store.customerByAddress(options.speakAs) ?? store.customers()[0];
+  if (!customer) throw new Error('The store has no customer to speak as: import invoices first (facteur import FILE)');
+  const say = (text: string) => output.write(`${text}\n`);
+  const t = (key: string, params?: Record<string, string>) => catalog.t(customer!.locale, key, params);
+
+  say(t('console.welcome', { name: customer.name, email: customer.email }));
+  say(t('console.howTo'));
+  const lines = createInterface({ input: options.input, output, terminal: false });
+  output.write('> ');
+  for await (const raw of lines) {
+    const line = raw.trim();
+    if (line === ':quit' || line === ':q') break;
+    if (line.startsWith(':as ')) {
+      const next = store.customerByAddress(line.slice(4).trim());
+      if (next) customer = next;
+      say(next ? t('console.switched', { name: customer.name, email: customer.email }) : t('console.unknownCustomer', { email: line.slice(4).trim() }));
+    } else if (line === ':clients' || line === ':customers') {
+      say(t('console.customers', { list: store.customers().map((c) => `${c.name} <${c.email}>`).join(', ') }));
+    } else if (line !== '') {
+      const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}` });
+      say(renderText(reply));
+      for (const file of await saveAttachments(reply.attachments, options.outDir)) say(catalog.t(reply.locale, 'console.saved', { path: file }));
+    }
+    output.write('> ');
+  }
+  say(t('console.bye'));
+  lines.close();
+}

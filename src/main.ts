@@ -1,0 +1,43 @@
+import { parseArgs } from 'node:util';
+import { ask, importFile, start, type ExitCode } from './cli/commands.js';
+import { USAGE } from './cli/usage.js';
+import { ConfigError, loadConfig } from './config.js';
+import { ImportError } from './import/import.js';
+import { StoreError } from './store/store.js';
+
+/**
+ * The `facteur` command: parse the arguments, load the configuration, run one
+ * command. Errors a person can fix (configuration, a corrupt store, an unreadable
+ * import file) are printed as one clear message, without a stack trace.
+ */
+async function main(argv: string[]): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' }, as: { type: 'string' }, out: { type: 'string' } },
+  });
+  const usage = USAGE[command as keyof typeof USAGE] ?? USAGE.main;
+  if (values.help || command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usage}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'start') return start(loadConfig());
+  if (command === 'ask' && values.as && positionals.length > 0) return ask(loadConfig(), values.as, positionals.join(' '), values.out);
+  if (command === 'import' && positionals.length === 1) return importFile(loadConfig(), positionals[0]!);
+  process.stderr.write(`${usage}\n`);
+  return 2;
+}
+
+const KNOWN_ERRORS = [ConfigError, StoreError, ImportError];
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const known = KNOWN_ERRORS.some((type) => error instanceof type);
+    process.stderr.write(`facteur: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    process.exitCode = known ? 1 : 70;
+  },
+);
