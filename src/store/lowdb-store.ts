@@ -71,7 +71,14 @@ export class LowdbStore implements Store {
     upsert(data.customers, changes.customers ?? [], (customer) => customer.id);
     upsert(data.invoices, changes.invoices ?? [], (invoice) => invoice.number);
     this.reindex();
-    await this.db.write();
+    try {
+      await this.db.write();
+    } catch (error) {
+      // Memory must not stay ahead of the disk: go back to what the file holds.
+      await this.db.read();
+      this.reindex();
+      throw error;
+    }
   }
 
   private reindex(): void {
