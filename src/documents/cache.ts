@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface CachedFile {
+  file: string;
+  size: number;
+}
+
+/**
+ * Finished files kept on disk under a key that hashes everything that went into them, so
+ * that a file once written is valid for good and a hit costs one `stat`. Each file is
+ * built once even when many ask for it together, and appears whole or not at all.
+ */
+export class FileCache {
+  /** Lookups and builds under way, so that concurrent requests for one key share them. */
+  private readonly pending = new Map<string, Promise<CachedFile>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly extension: string,
+  ) {}
+
+  /** The file for `key`, built with `build` first when it is not on disk yet. */
+  get(key: string, build: () => Promise<Uint8Array>): Promise<CachedFile> {
+    let entry = this.pending.get(key);
+    if (!entry) {
+      entry = this.lookUpOrBuild(key, build).finally(() => this.pending.delete(key));
+      this.pending.set(key, entry);
+    }
+    return entry;
+  }
+
+  private async lookUpOrBuild(key: string, build: () => Promise<Uint8Array>): Promise<CachedFile> {
+    // Two levels, so that a hundred thousand invoices do not all share one directory.
+    const file = path.join(this.dir, key.slice(0, 2), `${key}${this.extension}`);
+    try {
+      return { file, size: (await stat(file)).size };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const bytes = await build();
+    await writeAtomically(file, bytes);
+    return { file, size: bytes.byteLength };
+  }
+}
+
+/**
+ * Writes a temp file beside `file`, flushes it to disk, then renames it: a reader (or a
+ * restart after a crash) sees the whole file or none, never a truncated PDF kept for good.
+ */
+async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import type { Attachment } from '../assistant/reply.js';
+import type { Customer, Invoice } from '../billing/types.js';
+import { type CachedFile, FileCache } from './cache.js';
+import { invoicePage } from './page.js';
+import { RENDERER, renderPdf } from './pdf.js';
+import { type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
+import { type ZipEntry, zipFiles } from './zip.js';
+
+export interface InvoiceDocumentsOptions {
+  dataDir: string;
+  templatesDir: string;
+  /** Called after each actual render (not on cache hits), e.g. to log it. */
+  onRender?: (invoice: Invoice, milliseconds: number) => void;
+}
+
+/**
+ * Invoices as PDF and ZIP attachments. Each PDF is rendered once and kept under
+ * `<dataDir>/pdf/`, keyed on the page definition (every word, amount and style it prints,
+ * from the invoice, the customer and `templates/invoice/`) and the renderer: a status
+ * change or a template edit renders again, a repeated download or a ZIP reads files.
+ */
+export class InvoiceDocuments {
+  private constructor(
+    private readonly template: InvoiceTemplate,
+    private readonly cache: FileCache,
+    private readonly onRender: InvoiceDocumentsOptions['onRender'],
+  ) {}
+
+  static async create(options: InvoiceDocumentsOptions): Promise<InvoiceDocuments> {
+    const template = await loadInvoiceTemplate(options.templatesDir);
+    return new InvoiceDocuments(template, new FileCache(path.join(options.dataDir, 'pdf'), '.pdf'), options.onRender);
+  }
+
+  /** Path of the cached PDF, rendering it first when needed. */
+  async pdf(invoice: Invoice, customer: Customer): Promise<string> {
+    return (await this.cached(invoice, customer)).file;
+  }
+
+  /** Attachment for one invoice, named from the template: `facture-1210.pdf` (fr), `invoice-1210.pdf` (en). */
+  async pdfAttachment(invoice: Invoice, customer: Customer): Promise<Attachment> {
+    const { file, size } = await this.cached(invoice, customer);
+    return { filename: this.pdfName(invoice, customer), contentType: 'application/pdf', size, open: async () => createReadStream(file) };
+  }
+
+  /**
+   * One ZIP of these invoices' PDFs, in the order given, named after the oldest and newest
+   * (`factures-1210-1234.zip`). Missing PDFs are rendered here, one after the other
+   * (rendering is CPU-bound: side by side would not be faster), so that `open` only streams.
+   */
+  async zipAttachment(invoices: Invoice[], customer: Customer): Promise<Attachment> {
+    const unique = [...new Map(invoices.map((invoice) => [invoice.number, invoice])).values()];
+    const byIssue = unique.toSorted((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.number.localeCompare(b.number, 'en', { numeric: true }));
+    const [oldest, newest] = [byIssue[0], byIssue.at(-1)];
+    if (!oldest || !newest) throw new Error('zipAttachment: no invoices to put in a ZIP');
+    const entries: ZipEntry[] = [];
+    for (const invoice of unique) entries.push({ name: this.pdfName(invoice, customer), file: await this.pdf(invoice, customer) });
+    const name = oldest === newest ? safeName(oldest.number) : `${safeName(oldest.number)}-${safeName(newest.number)}`;
+    return {
+      filename: this.template.catalog.t(customer.locale, 'file.zip', { name }),
+      contentType: 'application/zip',
+      open: async () => zipFiles(entries),
+    };
+  }
+
+  private cached(invoice: Invoice, customer: Customer): Promise<CachedFile> {
+    const page = invoicePage(this.template, invoice, customer);
+    const key = createHash('sha256').update(RENDERER).update('\0').update(JSON.stringify(page)).digest('hex');
+    return this.cache.get(key, async () => {
+      const started = performance.now();
+      const bytes = await renderPdf(page);
+      this.onRender?.(invoice, performance.now() - started);
+      return bytes;
+    });
+  }
+
+  private pdfName(invoice: Invoice, customer: Customer): string {
+    return this.template.catalog.t(customer.locale, 'file.pdf', { number: safeName(invoice.number) });
+  }
+}
+
+/** An invoice number as it may appear in a file name: no path separators or odd characters. */
+function safeName(text: string): string {
+  return text.replace(/[^\p{L}\p{N}._-]+/gu, '_');
+}

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Content, Margins, PageSize, Size, Style, StyleDictionary } from 'pdfmake/interfaces.js';
+import { z } from 'zod';
+import { Catalog } from '../templates/catalog.js';
+import { isInside } from './paths.js';
+
+/** Who issues the invoices, as `templates/invoice/provider.json` describes them. */
+export interface Provider {
+  name: string;
+  address: string[];
+  contact: string[];
+  /** Printed at the bottom of every page: legal identifiers, bank details. */
+  footer: string[];
+}
+
+/** Margins, widths and named styles of `templates/invoice/layout.json`, in pdfmake's terms. */
+export interface InvoiceLayout {
+  pageSize: PageSize;
+  pageMargins: Margins;
+  logoWidth: number;
+  /** Widths of the columns label, quantity, unit price, amount. */
+  lineColumnWidths: Size[];
+  /** A pdfmake table layout name: `lightHorizontalLines`, `headerLineOnly`, `noBorders`. */
+  linesTableLayout: string;
+  totalsWidth: number;
+  defaultStyle: Style;
+  styles: StyleDictionary;
+}
+
+/**
+ * Everything the invoice page takes from `templates/invoice/`, so that rebranding or
+ * rewording the page never touches `src/`. Loaded once: edits apply at the next start.
+ */
+export interface InvoiceTemplate {
+  /** Every word on the page and the file names, from `templates/invoice/messages/<locale>.json`. */
+  catalog: Catalog;
+  provider: Provider;
+  layout: InvoiceLayout;
+  /** The logo ready to place (SVG markup or an image data URL), or null without one. */
+  logo: Content | null;
+}
+
+const providerSchema = z.object({
+  name: z.string().min(1),
+  address: z.array(z.string()).default([]),
+  contact: z.array(z.string()).default([]),
+  footer: z.array(z.string()).default([]),
+  /** A file beside provider.json. */
+  logo: z.string().min(1).optional(),
+});
+
+const size = z.union([z.number().positive(), z.string().regex(/^(auto|\*|\d+(\.\d+)?%)$/)]);
+
+const layoutSchema = z.object({
+  pageSize: z.string().min(1),
+  pageMargins: z.union([z.number(), z.tuple([z.number(), z.number()]), z.tuple([z.number(), z.number(), z.number(), z.number()])]),
+  logoWidth: z.number().positive(),
+  lineColumnWidths: z.tuple([size, size, size, size]),
+  linesTableLayout: z.string().min(1),
+  totalsWidth: z.number().positive(),
+  // pdfmake ignores style properties it does not know, so only their shape is checked here.
+  defaultStyle: z.record(z.string(), z.unknown()),
+  styles: z.record(z.string(), z.record(z.string(), z.unknown())),
+});
+
+const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
+
+/** Reads `templates/invoice/`; a missing or malformed file stops start-up with its name and the problem. */
+export async function loadInvoiceTemplate(templatesDir: string): Promise<InvoiceTemplate> {
+  const dir = path.join(templatesDir, 'invoice');
+  const { logo, ...provider } = await readJson(path.join(dir, 'provider.json'), providerSchema);
+  const layout = (await readJson(path.join(dir, 'layout.json'), layoutSchema)) as InvoiceLayout;
+  return {
+    catalog: await Catalog.load(dir),
+    provider,
+    layout,
+    logo: logo === undefined ? null : await loadLogo(dir, logo, layout.logoWidth),
+  };
+}
+
+async function readJson<T extends z.ZodType>(file: string, schema: T): Promise<z.output<T>> {
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new Error(`${file}:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+/**
+ * The logo is read here and handed to pdfmake inline, rather than as a path, so that its
+ * bytes are part of the page definition the render cache hashes, and pdfmake itself
+ * never reads anything but the fonts.
+ */
+async function loadLogo(dir: string, name: string, width: number): Promise<Content> {
+  const file = path.resolve(dir, name);
+  if (!isInside(dir, file)) throw new Error(`${path.join(dir, 'provider.json')}: the logo must be inside ${dir}`);
+  const extension = path.extname(file).toLowerCase();
+  if (extension === '.svg') return { svg: await readFile(file, 'utf8'), width };
+  const type = IMAGE_TYPES[extension];
+  if (!type) throw new Error(`${file}: a logo is an SVG, PNG or JPEG file`);
+  return { image: `data:${type};base64,${(await readFile(file)).toString('base64')}`, width };
+}
