@@ -4,13 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import yauzl from 'yauzl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newCustomer } from '../src/billing/customer.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
 import { InvoiceDocuments } from '../src/documents/index.js';
 import { renderPdf } from '../src/documents/pdf.js';
+import { pdfText, readZip } from './support/read.js';
 
 const TEMPLATES = path.resolve(import.meta.dirname, '..', 'templates');
 
@@ -32,22 +31,6 @@ function invoice(number: string, changes: Partial<Invoice> = {}): Invoice {
     paidAt: '2019-01-26',
     ...changes,
   };
-}
-
-/**
- * The page's text as pdfjs extracts it from the bytes. French amounts and dates hold
- * no-break spaces (U+202F from Intl, printed as U+00A0 because Roboto lacks U+202F):
- * they are made plain spaces here only so that expectations can be typed readably.
- */
-async function pdfText(bytes: Uint8Array): Promise<string> {
-  const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= pdf.numPages; n++) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
-  }
-  await pdf.destroy();
-  return pages.join('\n').replace(/[\u202F\u00A0]/g, ' ');
 }
 
 let dataDir: string;
@@ -171,33 +154,6 @@ describe('render cache', () => {
     expect(await pdfText(await readFile(after))).toContain('Wouri Cloud SA');
   });
 });
-
-interface ZipEntryRead {
-  name: string;
-  compressionMethod: number;
-  bytes: Buffer;
-}
-
-function readZip(file: string): Promise<ZipEntryRead[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
-      if (error) return reject(error);
-      const entries: ZipEntryRead[] = [];
-      zip.on('error', reject);
-      zip.on('end', () => resolve(entries));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (error, stream) => {
-          if (error) return reject(error);
-          buffer(stream).then((bytes) => {
-            entries.push({ name: entry.fileName, compressionMethod: entry.compressionMethod, bytes });
-            zip.readEntry();
-          }, reject);
-        });
-      });
-      zip.readEntry();
-    });
-  });
-}
 
 describe('ZIP', () => {
   // More invoices than the entries archiver is given at a time, one of them twice.
