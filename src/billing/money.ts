@@ -2,7 +2,9 @@ import type { Locale } from './types.js';
 
 const INTL_LOCALE: Record<Locale, string> = { fr: 'fr-CM', en: 'en-US' };
 
-const formatters = new Map<string, Intl.NumberFormat>();
+// Building an Intl formatter costs tens of microseconds: one per locale and currency, kept.
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
 
 /** The currency's number of minor digits (0 for XAF, 2 for EUR), as Intl knows it. */
 export function minorDigits(currency: string): number {
@@ -12,10 +14,10 @@ export function minorDigits(currency: string): number {
 /** Formats an amount held in the currency's smallest unit, e.g. 125000 XAF → `125 000 FCFA` in French. */
 export function formatMoney(amount: number, currency: string, locale: Locale): string {
   const key = `${locale}:${currency}`;
-  let format = formatters.get(key);
+  let format = moneyFormats.get(key);
   if (!format) {
     format = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency });
-    formatters.set(key, format);
+    moneyFormats.set(key, format);
   }
   return format.format(amount / 10 ** minorDigits(currency));
 }
@@ -23,6 +25,10 @@ export function formatMoney(amount: number, currency: string, locale: Locale): s
 /** Formats a `YYYY-MM-DD` date the way the customer reads dates, e.g. `17 janv. 2019`. */
 export function formatDate(date: string, locale: Locale): string {
   const [year, month, day] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
-    .format(new Date(Date.UTC(year!, month! - 1, day!)));
+  let format = dateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(INTL_LOCALE[locale], { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+    dateFormats.set(locale, format);
+  }
+  return format.format(new Date(Date.UTC(year!, month! - 1, day!)));
 }
