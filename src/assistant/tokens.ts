@@ -11,11 +11,12 @@ export type Token =
   | { kind: 'email'; value: string };
 
 /**
- * One pass over the normalised text, in order: an address, a date (ISO or the French
+ * One pass over the normalised text, in order: anything with an `@` (checked as an
+ * address later, so that a typo gets "not a valid address" rather than a guess), a date (ISO or the French
  * day/month/year), a `#1210`, a number, a word, or a question mark. Everything else
  * (punctuation, quotes, emoji) separates tokens and is dropped.
  */
-const TOKEN = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|#\s?\d+|\d+|[a-z]+(?:-[a-z]+)*|\?/g;
+const TOKEN = /[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|#\s?\d+|\d+|[a-z]+(?:-[a-z]+)*|\?/g;
 
 /** Lower case, no accents, `n°` → `n `, curly apostrophes split words like straight ones. */
 export function normalise(text: string): string {
@@ -30,7 +31,7 @@ export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   for (const [raw] of normalise(text).matchAll(TOKEN)) {
     const previous = tokens.at(-1);
-    if (raw.includes('@')) tokens.push({ kind: 'email', value: raw.replace(/^[.-]+|[.-]+$/g, '') });
+    if (raw.includes('@')) tokens.push({ kind: 'email', value: raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '') });
     else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: raw.slice(1).trim(), marked: true });
     else if (/^\d+$/.test(raw)) tokens.push({ kind: 'number', value: raw, marked: previous?.kind === 'word' && previous.role === 'numberMark' });
     else if (/\d/.test(raw)) pushDate(tokens, raw);

@@ -1,0 +1,125 @@
+import { buffer } from 'node:stream/consumers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reply } from '../src/assistant/reply.js';
+import { demoApp, outbox } from './support/app.js';
+import { pdfText } from './support/read.js';
+
+let app: Awaited<ReturnType<typeof demoApp>>;
+let awa: string;
+let paul: string;
+let grace: string;
+
+beforeAll(async () => {
+  app = await demoApp();
+  awa = app.store.customerByAddress('awa@example.cm')!.id;
+  paul = app.store.customerByAddress('paul@example.cm')!.id;
+  grace = app.store.customerByAddress('grace.eyenga@example.cm')!.id;
+});
+
+afterAll(() => app.dispose());
+
+/** French amounts group thousands with U+202F; a plain space is easier to read in expectations. */
+const plain = (text: string) => text.replace(/[\u202F\u00A0]/g, ' ');
+
+function ask(customerId: string, text: string, conversation = `test:${customerId}`): Promise<Reply> {
+  return app.assistant.handle({ customerId, text, conversation });
+}
+
+describe('a customer asking the assistant', () => {
+  it('gets invoice 1210 as a PDF that shows its number, date, amount and name', async () => {
+    const reply = await ask(awa, 'Bonjour, la facture n° 1210 svp');
+    expect(reply.outcome).toBe('answered');
+    expect(reply.text[0]).toMatch(/1210/);
+    expect(reply.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    const text = await pdfText(await buffer(await reply.attachments[0]!.open()));
+    expect(text).toContain('1210');
+    expect(text).toContain('17 janv. 2019');
+    expect(text).toContain('89 438 FCFA');
+    expect(text).toContain('Awa Nkolo');
+  });
+
+  it('gets the same answer for someone else’s invoice as for one that does not exist', async () => {
+    const theirs = await ask(paul, 'facture 1210');
+    const missing = await ask(paul, 'facture 9999');
+    expect(theirs.outcome).toBe('refused');
+    expect(theirs.attachments).toEqual([]);
+    expect(theirs.text.join().replace('1210', 'N')).toBe(missing.text.join().replace('9999', 'N'));
+    const details = await ask(paul, 'détails 1210');
+    expect(details.text.join(' ')).not.toMatch(/Awa|89 438|Hébergement Pro/);
+    const zip = await ask(paul, 'zip 1210');
+    expect(zip.attachments).toEqual([]);
+  });
+
+  it('lists invoices like the client area, ten a page, with next and previous', async () => {
+    const first = await ask(awa, 'factures', 'paging');
+    expect(first.table?.columns).toEqual(['Date', 'N°', 'Montant', 'État']);
+    expect(first.table?.rows).toHaveLength(10);
+    expect(first.table?.rows[0]?.map(plain)).toEqual(['17 sept. 2026', '1273', '121 039 FCFA', 'payée']);
+    const second = await ask(awa, 'suivant', 'paging');
+    expect(second.table?.rows[0]?.[1]).toBe('1246');
+    const third = await ask(awa, 'suivant', 'paging');
+    expect(third.table?.rows.at(-1)?.[1]).toBe('1210');
+    expect((await ask(awa, 'suivant', 'paging')).outcome).toBe('refused');
+    expect((await ask(awa, 'précédent', 'paging')).table?.rows[0]?.[1]).toBe('1246');
+  });
+
+  it('narrows the list by year, month, status and date range', async () => {
+    const numbers = async (text: string) => (await ask(awa, text)).table?.rows.map((row) => row[1]);
+    expect(await numbers('factures 2019')).toEqual(['1217', '1214', '1210']);
+    expect(await numbers('factures janvier 2019')).toEqual(['1210']);
+    expect(await numbers('factures du 2019-01-01 au 2019-06-30')).toEqual(['1214', '1210']);
+    expect(await numbers('unpaid invoices')).toEqual(['1266']);
+    expect((await ask(awa, 'factures 2003')).text).toEqual(['Aucune facture ne correspond à votre demande.']);
+  });
+
+  it('shows the details of an invoice: lines, taxes, total and status', async () => {
+    const reply = await ask(awa, 'détails 1210');
+    const text = plain(reply.text.join('\n'));
+    expect(reply.table?.rows.map((row) => row[0])).toEqual(['Hébergement Pro (4 mois)', 'Nom de domaine .cm']);
+    expect(text).toContain('TVA (19,25 %) : 14 438 FCFA');
+    expect(text).toContain('Total : 89 438 FCFA');
+    expect(text).toContain('payée le 26 janv. 2019');
+  });
+
+  it('answers in English to English words, and in the customer’s language when it cannot tell', async () => {
+    expect((await ask(awa, 'invoice 1210')).attachments[0]?.filename).toBe('invoice-1210.pdf');
+    const unclear = await ask(grace, 'blabla');
+    expect(unclear.outcome).toBe('not-understood');
+    expect(unclear.text[0]).toMatch(/did not understand/);
+    expect((await ask(awa, 'blabla')).text[0]).toMatch(/pas compris/);
+    expect((await ask(awa, 'aide')).text.join('\n')).toContain('zip tout');
+  });
+
+  it('changes the notification address only once the code mailed to it comes back', async () => {
+    expect((await ask(awa, 'notifications')).text[0]).toContain('awa@example.cm');
+    const asked = await ask(awa, 'notifications adresse Compta@Nkolo.cm');
+    expect(asked.outcome).toBe('answered');
+    const mails = await outbox(app.dataDir);
+    const toNew = mails.find((mail) => mail.to && 'text' in mail.to && mail.to.text === 'compta@nkolo.cm')!;
+    const notice = mails.find((mail) => mail.to && 'text' in mail.to && mail.to.text === 'awa@example.cm')!;
+    expect(notice.text).toContain('compta@nkolo.cm');
+    const code = /confirmer (\d{6})/.exec(toNew.text ?? '')![1]!;
+    expect(app.store.customerById(awa)!.notifications.address).toBe('awa@example.cm');
+
+    const wrong = code === '000000' ? '000001' : '000000';
+    expect((await ask(awa, `confirmer ${wrong}`)).outcome).toBe('refused');
+    expect(app.store.customerById(awa)!.notifications.address).toBe('awa@example.cm');
+    expect((await ask(awa, `confirmer ${code}`)).outcome).toBe('answered');
+    expect(app.store.customerById(awa)!.notifications.address).toBe('compta@nkolo.cm');
+    expect((await ask(awa, `confirmer ${code}`)).outcome).toBe('refused');
+  });
+
+  it('toggles the PDF attachment of new invoices', async () => {
+    await ask(paul, 'notifications pièces-jointes non');
+    expect(app.store.customerById(paul)!.notifications.attachPdf).toBe(false);
+    await ask(paul, 'notifications attachments on');
+    expect(app.store.customerById(paul)!.notifications.attachPdf).toBe(true);
+  });
+
+  it('refuses an address that is not one', async () => {
+    const reply = await ask(paul, 'notifications adresse paul@@example');
+    expect(reply.outcome).toBe('refused');
+    expect(reply.text[0]).toContain('paul@@example');
+    expect(app.store.customerById(paul)!.notifications.pending).toBeNull();
+  });
+});
