@@ -1,0 +1,142 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pdfText, readZip } from './support/read.js';
+
+const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
+
+let dataDir: string;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-cli-'));
+});
+
+afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `facteur` as an operator would, in its own process, on a fresh data folder. */
+async function facteur(args: string[], input?: string): Promise<Run> {
+  const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  if (input === undefined) {
+    const result = await promisify(execFile)(process.execPath, [BIN, ...args], { env }).catch((e: Run) => e);
+    return { code: 'code' in result ? (result.code as number) : 0, stdout: result.stdout, stderr: result.stderr };
+  }
+  const child = spawn(process.execPath, [BIN, ...args], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  child.stdin.end(input);
+  const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+  return { code, stdout, stderr };
+}
+
+describe('facteur ask', () => {
+  it('writes invoice 1210 as a PDF that shows its number and amount', async () => {
+    const out = path.join(dataDir, 'files');
+    const run = await facteur(['ask', '--as', 'awa@example.cm', '--out', out, 'facture 1210']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(path.join(out, 'facture-1210.pdf'));
+    const text = await pdfText(await readFile(path.join(out, 'facture-1210.pdf')));
+    expect(text).toContain('1210');
+    expect(text).toContain('89 438 FCFA');
+  });
+
+  it('writes one ZIP of all the customer’s invoices for "zip tout"', async () => {
+    const out = path.join(dataDir, 'files');
+    const run = await facteur(['ask', '--as', 'awa@example.cm', '--out', out, 'zip tout']);
+    expect(run.code).toBe(0);
+    const [zip] = await readdir(out);
+    const entries = await readZip(path.join(out, zip!));
+    expect(entries).toHaveLength(24);
+    expect(entries.map((e) => e.name)).toContain('facture-1210.pdf');
+    expect(entries.every((e) => e.bytes.subarray(0, 5).toString() === '%PDF-')).toBe(true);
+  });
+
+  it('exits 1 when refused or not understood, and 2 on a usage error', async () => {
+    expect((await facteur(['ask', '--as', 'paul@example.cm', 'facture 1210'])).code).toBe(1);
+    expect((await facteur(['ask', '--as', 'paul@example.cm', 'blabla'])).code).toBe(1);
+    expect((await facteur(['ask', '--as', 'nobody@example.cm', 'factures'])).code).toBe(1);
+    expect((await facteur(['ask', 'factures'])).code).toBe(2);
+  });
+
+  it('prints each command’s help', async () => {
+    for (const command of ['ask', 'import', 'start']) {
+      const run = await facteur([command, '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: facteur ${command}`);
+    }
+  });
+});
+
+describe('start-up', () => {
+  it('refuses a corrupt db.json with a message naming it, and leaves it untouched', async () => {
+    const db = path.join(dataDir, 'db.json');
+    await writeFile(db, '{ not json');
+    const before = await stat(db);
+    const run = await facteur(['ask', '--as', 'awa@example.cm', 'factures']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(db);
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(await readFile(db, 'utf8')).toBe('{ not json');
+    expect((await stat(db)).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('names every bad setting', async () => {
+    const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_PAGE_SIZE: 'many', LOG_LEVEL: 'loud' };
+    const run = await promisify(execFile)(process.execPath, [BIN, 'ask', '--as', 'awa@example.cm', 'factures'], { env }).catch((e: Run) => e);
+    expect(run.stderr).toContain('FACTEUR_PAGE_SIZE');
+    expect(run.stderr).toContain('LOG_LEVEL');
+  });
+});
+
+describe('facteur import', () => {
+  it('imports the good rows, reports the bad ones, and the assistant then serves them', async () => {
+    const file = path.join(dataDir, 'export.csv');
+    await writeFile(
+      file,
+      [
+        'number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status',
+        '5001,kotto@example.cm,2026-10-01,2026-10-31,XAF,Hébergement Pro,1,120000,unpaid',
+        '5001,kotto@example.cm,2026-10-01,2026-10-31,XAF,Nom de domaine,1,15000,unpaid',
+        '5002,kotto@example.cm,2026-02-30,2026-03-31,XAF,Hébergement Pro,1,120000,unpaid',
+        '5003,kotto@example.cm,2026-10-01,2026-10-31,XAF,Remise,1,-5000,unpaid',
+      ].join('\n'),
+    );
+    const run = await facteur(['import', file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/1 created/);
+    expect(run.stdout).toMatch(/2 rejected/);
+    expect(run.stdout).toContain('5002');
+    expect(run.stdout).toContain('5003');
+    const ask = await facteur(['ask', '--as', 'kotto@example.cm', 'factures']);
+    expect(ask.stdout).toContain('5001');
+    expect(ask.stdout).toMatch(/135.000.FCFA/u);
+  });
+
+  it('says why a file cannot be read', async () => {
+    const run = await facteur(['import', path.join(dataDir, 'missing.json')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('missing.json');
+  });
+});
+
+describe('the console chat', () => {
+  it('speaks as the demo customer, answers, saves files and switches customer', async () => {
+    const run = await facteur(['start'], 'factures\nfacture 1210\n:as paul@example.cm\nfacture 1210\n:quit\n');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Awa Nkolo (awa@example.cm)');
+    expect(run.stdout).toMatch(/1273 +121.039.FCFA/u);
+    expect(run.stdout).toContain(path.join(dataDir, 'out', 'facture-1210.pdf'));
+    expect(run.stdout).toContain('Paul Mbarga (paul@example.cm)');
+    expect(run.stdout).toContain('Je ne trouve pas de facture n° 1210');
+  });
+});
