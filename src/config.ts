@@ -7,6 +7,7 @@ import { z } from 'zod';
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const port = z.coerce.number().int().min(1).max(65535);
 
 const schema = z.object({
   FACTEUR_DATA_DIR: z.string().min(1).default('./data'),
@@ -16,7 +17,56 @@ const schema = z.object({
   FACTEUR_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   MAIL_FROM: z.string().min(3).default('Facteur <facturation@facteur.example>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+  IMAP_HOST: z.string().min(1).optional(),
+  IMAP_PORT: port.optional(),
+  IMAP_USER: z.string().min(1).optional(),
+  IMAP_PASSWORD: z.string().min(1).optional(),
+  IMAP_TLS: flag.default(true),
+  IMAP_MAILBOX: z.string().min(1).default('INBOX'),
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: port.optional(),
+  SMTP_USER: z.string().min(1).optional(),
+  SMTP_PASSWORD: z.string().min(1).optional(),
+  SMTP_TLS: flag.default(true),
+  MAIL_PROCESSED_FOLDER: z.string().min(1).default('Processed'),
+  MAIL_FAILED_FOLDER: z.string().min(1).default('Failed'),
+  MAIL_SIZE_LIMIT_MB: z.coerce.number().positive().default(20),
+  MAIL_REPLIES_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  MAIL_DMARC_AUTHSERV_ID: z.string().min(1).optional(),
+})
+  .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
+  .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' });
+
+/** The billing mailbox Facteur watches; without it, `.eml` files in `data/mail/inbox/` stand in for it. */
+export interface ImapSettings {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** TLS from the first byte (993); false means STARTTLS when the server offers it. */
+  tls: boolean;
+  mailbox: string;
+}
+
+/** The server replies leave through; without it, they are written as `.eml` files to `data/mail/outbox/`. */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  auth: { user: string; password: string } | null;
+  tls: boolean;
+}
+
+/** How the mail channel answers, whichever way mail comes in and goes out. */
+export interface MailSettings {
+  /** Where handled messages are moved (IMAP folders, or folders beside `data/mail/inbox/`). */
+  processedFolder: string;
+  failedFolder: string;
+  /** Attachments per reply, before encoding; a larger ZIP is split over several replies. */
+  sizeLimitBytes: number;
+  repliesPerHour: number;
+  /** When set, changes asked by mail need `dmarc=pass` from this authserv-id (Authentication-Results). */
+  dmarcAuthservId: string | null;
+}
 
 export type Config = {
   dataDir: string;
@@ -26,6 +76,9 @@ export type Config = {
   pageSize: number;
   mailFrom: string;
   logLevel: string;
+  imap: ImapSettings | null;
+  smtp: SmtpSettings | null;
+  mail: MailSettings;
 };
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
@@ -53,5 +106,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     pageSize: c.FACTEUR_PAGE_SIZE,
     mailFrom: c.MAIL_FROM,
     logLevel: c.LOG_LEVEL,
+    imap: c.IMAP_HOST
+      ? { host: c.IMAP_HOST, port: c.IMAP_PORT ?? (c.IMAP_TLS ? 993 : 143), user: c.IMAP_USER!, password: c.IMAP_PASSWORD!, tls: c.IMAP_TLS, mailbox: c.IMAP_MAILBOX }
+      : null,
+    smtp: c.SMTP_HOST
+      ? {
+          host: c.SMTP_HOST,
+          port: c.SMTP_PORT ?? (c.SMTP_TLS ? 465 : 587),
+          auth: c.SMTP_USER ? { user: c.SMTP_USER, password: c.SMTP_PASSWORD! } : null,
+          tls: c.SMTP_TLS,
+        }
+      : null,
+    mail: {
+      processedFolder: c.MAIL_PROCESSED_FOLDER,
+      failedFolder: c.MAIL_FAILED_FOLDER,
+      sizeLimitBytes: Math.round(c.MAIL_SIZE_LIMIT_MB * 1024 * 1024),
+      repliesPerHour: c.MAIL_REPLIES_PER_HOUR,
+      dmarcAuthservId: c.MAIL_DMARC_AUTHSERV_ID ?? null,
+    },
   };
 }
