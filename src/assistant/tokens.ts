@@ -1,9 +1,9 @@
 import type { Locale } from '../billing/types.js';
-import { MONTHS, WORDS, type Role } from './words.js';
+import { monthOf, WORDS, type Role } from './words.js';
 
 export type Token =
   | { kind: 'word'; word: string; role: Role | null; locale: Locale | null }
-  | { kind: 'month'; month: number; locale: Locale }
+  | { kind: 'month'; month: number; locale: Locale | null }
   | { kind: 'number'; value: string; marked: boolean }
   | { kind: 'date'; value: string }
   /** Looks like a date but is no calendar day (31 June): the request is not guessed at. */
@@ -35,7 +35,7 @@ export function tokenize(text: string): Token[] {
     else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: raw.slice(1).trim(), marked: true });
     else if (/^\d+$/.test(raw)) tokens.push({ kind: 'number', value: raw, marked: previous?.kind === 'word' && previous.role === 'numberMark' });
     else if (/\d/.test(raw)) pushDate(tokens, raw);
-    else if (MONTHS.has(raw)) tokens.push({ kind: 'month', ...MONTHS.get(raw)! });
+    else if (monthOf(raw) && !WORDS.has(raw)) tokens.push({ kind: 'month', ...monthOf(raw)! });
     else {
       const [role, locale] = WORDS.get(raw) ?? [null, null];
       tokens.push({ kind: 'word', word: raw, role, locale });

@@ -1,4 +1,4 @@
-import type { Locale } from '../billing/types.js';
+import { LOCALES, type Locale } from '../billing/types.js';
 
 /**
  * The vocabulary of the command language, in both languages, after normalisation
@@ -102,23 +102,18 @@ export const WORDS = vocabulary([
   ),
 ]);
 
-/** French and English month names and abbreviations, normalised, to their number. */
-export const MONTHS = new Map<string, { month: number; locale: Locale }>([
-  ...'janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre'
-    .split(' ')
-    .map((name, i): [string, { month: number; locale: Locale }] => [name, { month: i + 1, locale: 'fr' }]),
-  ...'janv fevr avr juil sept oct nov dec'
-    .split(' ')
-    .map((name): [string, { month: number; locale: Locale }] => [name, { month: monthOfAbbreviation(name), locale: 'fr' }]),
-  ...'january february march april may june july august september october november december'
-    .split(' ')
-    .map((name, i): [string, { month: number; locale: Locale }] => [name, { month: i + 1, locale: 'en' }]),
-  ...'jan feb apr jun jul aug sep'
-    .split(' ')
-    .map((name): [string, { month: number; locale: Locale }] => [name, { month: monthOfAbbreviation(name), locale: 'en' }]),
-]);
+const MONTH_NAMES: Record<Locale, string[]> = {
+  fr: 'janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre'.split(' '),
+  en: 'january february march april may june july august september october november december'.split(' '),
+};
 
-function monthOfAbbreviation(abbreviation: string): number {
-  const order = ['jan', 'fev|feb', 'mar', 'avr|apr', 'mai|may', 'juin|jun', 'juil|jul', 'aou|aug', 'sep', 'oct', 'nov', 'dec'];
-  return order.findIndex((prefixes) => prefixes.split('|').some((p) => abbreviation.startsWith(p))) + 1;
+/**
+ * The month a word names: a month's name or any start of it of three letters or more
+ * (`janv`, `sept`, `feb`), as long as it points to one month only (`jui` does not).
+ */
+export function monthOf(word: string): { month: number; locale: Locale | null } | undefined {
+  if (word.length < 3) return undefined;
+  const matches = LOCALES.flatMap((locale) => MONTH_NAMES[locale].flatMap((name, i) => (name.startsWith(word) ? [{ month: i + 1, locale }] : [])));
+  if (matches.length === 0 || matches.some((m) => m.month !== matches[0]!.month)) return undefined;
+  return { month: matches[0]!.month, locale: matches.every((m) => m.locale === matches[0]!.locale) ? matches[0]!.locale : null };
 }
