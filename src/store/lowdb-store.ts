@@ -5,7 +5,7 @@ import { JSONFile } from 'lowdb/node';
 import type { Customer, Invoice } from '../billing/types.js';
 import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../billing/filter.js';
 import { databaseSchema, type Database } from './schema.js';
-import { StoreError, type Changes, type Store } from './store.js';
+import { StoreError, type Changes, type InboundMessage, type Store } from './store.js';
 
 /**
  * The embedded store: one lowdb JSON file, written atomically (temp file + rename).
@@ -20,9 +20,14 @@ export class LowdbStore implements Store {
   private readonly byCustomer = new Map<string, Invoice[]>();
   private readonly customersById = new Map<string, Customer>();
   private readonly customersByAddress = new Map<string, Customer>();
+  private readonly customersByPendingAddress = new Map<string, Customer>();
+  private readonly inboundByKey = new Map<string, InboundMessage>();
+  private readonly inboundByMessageId = new Map<string, InboundMessage>();
+  private readonly inboundBySender = new Map<string, InboundMessage[]>();
 
   private constructor(private readonly db: Low<Database>) {
-    this.reindex();
+    this.reindexBilling();
+    this.reindexInbound();
   }
 
   /**
@@ -31,7 +36,7 @@ export class LowdbStore implements Store {
    */
   static async open(file: string): Promise<LowdbStore> {
     await mkdir(path.dirname(file), { recursive: true });
-    const db = new Low<Database>(new JSONFile<Database>(file), { version: 1, customers: [], invoices: [] });
+    const db = new Low<Database>(new JSONFile<Database>(file), { version: 1, customers: [], invoices: [], inbound: [] });
     try {
       await db.read();
     } catch (error) {
@@ -54,6 +59,10 @@ export class LowdbStore implements Store {
     return this.customersByAddress.get(address.trim().toLowerCase());
   }
 
+  customerByPendingAddress(address: string): Customer | undefined {
+    return this.customersByPendingAddress.get(address.trim().toLowerCase());
+  }
+
   customers(): Customer[] {
     return [...this.db.data.customers];
   }
@@ -66,24 +75,50 @@ export class LowdbStore implements Store {
     return (this.byCustomer.get(customerId) ?? []).filter((invoice) => matchesFilter(invoice, filter));
   }
 
+  inboundMessage(key: string, messageId: string | null): InboundMessage | undefined {
+    return this.inboundByKey.get(key) ?? (messageId === null ? undefined : this.inboundByMessageId.get(messageId));
+  }
+
+  inboundFrom(address: string, since: string): InboundMessage[] {
+    return (this.inboundBySender.get(address.toLowerCase()) ?? []).filter((message) => message.receivedAt >= since);
+  }
+
   async save(changes: Changes): Promise<void> {
     const data = this.db.data;
     upsert(data.customers, changes.customers ?? [], (customer) => customer.id);
     upsert(data.invoices, changes.invoices ?? [], (invoice) => invoice.number);
-    this.reindex();
+    upsert(data.inbound, changes.inbound ?? [], (message) => message.key);
+    // Mail records are saved several times per message: they must not re-index every invoice.
+    await this.write({ billing: Boolean(changes.customers?.length || changes.invoices?.length), inbound: Boolean(changes.inbound?.length) });
+  }
+
+  async forgetInbound(before: string): Promise<void> {
+    const data = this.db.data;
+    const kept = data.inbound.filter((message) => message.receivedAt >= before || message.status === 'claimed' || message.status === 'sending');
+    if (kept.length === data.inbound.length) return;
+    data.inbound = kept;
+    await this.write({ billing: false, inbound: true });
+  }
+
+  private async write(changed: { billing: boolean; inbound: boolean }): Promise<void> {
+    if (changed.billing) this.reindexBilling();
+    if (changed.inbound) this.reindexInbound();
     try {
       await this.db.write();
     } catch (error) {
       // Memory must not stay ahead of the disk: go back to what the file holds.
       await this.db.read();
-      this.reindex();
+      this.db.data = databaseSchema.parse(this.db.data);
+      this.reindexBilling();
+      this.reindexInbound();
       throw error;
     }
   }
 
-  private reindex(): void {
+  private reindexBilling(): void {
     this.customersById.clear();
     this.customersByAddress.clear();
+    this.customersByPendingAddress.clear();
     this.byNumber.clear();
     this.byCustomer.clear();
     for (const customer of this.db.data.customers) {
@@ -91,6 +126,8 @@ export class LowdbStore implements Store {
       this.customersByAddress.set(customer.email.toLowerCase(), customer);
       const address = customer.notifications.address;
       if (address && !this.customersByAddress.has(address.toLowerCase())) this.customersByAddress.set(address.toLowerCase(), customer);
+      const pending = customer.notifications.pending;
+      if (pending) this.customersByPendingAddress.set(pending.address.toLowerCase(), customer);
     }
     for (const invoice of this.db.data.invoices) {
       this.byNumber.set(invoice.number, invoice);
@@ -99,6 +136,22 @@ export class LowdbStore implements Store {
       this.byCustomer.set(invoice.customerId, list);
     }
     for (const list of this.byCustomer.values()) list.sort(byIssueDateDesc);
+  }
+
+  private reindexInbound(): void {
+    this.inboundByKey.clear();
+    this.inboundByMessageId.clear();
+    this.inboundBySender.clear();
+    for (const message of this.db.data.inbound) {
+      this.inboundByKey.set(message.key, message);
+      if (message.messageId !== null && !this.inboundByMessageId.has(message.messageId)) this.inboundByMessageId.set(message.messageId, message);
+      if (message.sender !== null) {
+        const sender = message.sender.toLowerCase();
+        const list = this.inboundBySender.get(sender) ?? [];
+        list.push(message);
+        this.inboundBySender.set(sender, list);
+      }
+    }
   }
 }
 

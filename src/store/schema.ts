@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
+import { INBOUND_STATUSES } from './store.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
 
@@ -30,10 +31,25 @@ export const invoiceSchema = z.object({
   paidAt: isoDate.nullable(),
 });
 
+export const inboundMessageSchema = z.object({
+  key: z.string().min(1),
+  messageId: z.string().nullable(),
+  sender: z.string().nullable(),
+  customerId: z.string().nullable(),
+  status: z.enum(INBOUND_STATUSES),
+  attempts: z.number().int().nonnegative(),
+  sent: z.number().int().nonnegative(),
+  reason: z.string().nullable(),
+  receivedAt: z.string(),
+  updatedAt: z.string(),
+});
+
 export const databaseSchema = z.object({
   version: z.literal(1),
   customers: z.array(customerSchema),
   invoices: z.array(invoiceSchema),
+  /** Added with the mail channel: files written before it have none. */
+  inbound: z.array(inboundMessageSchema).default([]),
 });
 
 export type Database = z.infer<typeof databaseSchema>;

@@ -1,10 +1,44 @@
 import type { Customer, Invoice } from '../billing/types.js';
 import type { InvoiceFilter } from '../billing/filter.js';
 
+/**
+ * How far the handling of an inbound message went. `claimed`: taken, no reply on its way;
+ * `sending`: a reply was handed to the mail server and may or may not have been accepted;
+ * the others are final.
+ */
+export const INBOUND_STATUSES = ['claimed', 'sending', 'replied', 'ignored', 'failed'] as const;
+export type InboundStatus = (typeof INBOUND_STATUSES)[number];
+
+/**
+ * One inbound message, recorded before anything is answered so that it is handled exactly
+ * once across crashes and restarts. It also remembers who was answered when, for the
+ * per-sender limits.
+ */
+export interface InboundMessage {
+  /** Where the message sits: `imap:<mailbox>:<UIDVALIDITY>:<UID>`, or `file:<name>:<hash>` for the local inbox. */
+  key: string;
+  messageId: string | null;
+  /** The From address, lower case; null when the message has none that can be read. */
+  sender: string | null;
+  /** The customer the sender was recognised as, null for a stranger. */
+  customerId: string | null;
+  status: InboundStatus;
+  /** How many times handling started: bounded, so no message is retried forever. */
+  attempts: number;
+  /** Replies the mail server accepted (a split ZIP is several). */
+  sent: number;
+  /** Why it was ignored or failed, or the last error of a failed attempt. */
+  reason: string | null;
+  receivedAt: string;
+  updatedAt: string;
+}
+
 /** Changes applied together: either all of them reach the disk or none does. */
 export interface Changes {
   customers?: Customer[];
   invoices?: Invoice[];
+  /** Replaces the record with the same key. */
+  inbound?: InboundMessage[];
 }
 
 /**
@@ -15,11 +49,19 @@ export interface Store {
   customerById(id: string): Customer | undefined;
   /** By login email or confirmed notification address, case-insensitively. */
   customerByAddress(address: string): Customer | undefined;
+  /** The customer waiting for a code to come back from this not yet confirmed address. */
+  customerByPendingAddress(address: string): Customer | undefined;
   customers(): Customer[];
   invoice(number: string): Invoice | undefined;
   /** A customer's invoices matching the filter, newest first. */
   invoices(customerId: string, filter?: InvoiceFilter): Invoice[];
+  /** The record of an inbound message by its key, or else by its Message-ID (another copy of it). */
+  inboundMessage(key: string, messageId: string | null): InboundMessage | undefined;
+  /** Records of messages from `address` received since `since` (an ISO time), oldest first. */
+  inboundFrom(address: string, since: string): InboundMessage[];
   save(changes: Changes): Promise<void>;
+  /** Drops the finished inbound records received before `before`, so the file does not grow forever. */
+  forgetInbound(before: string): Promise<void>;
 }
 
 /** A store that cannot be opened; the message names the file and what is wrong with it. */
