@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type { SmtpSettings } from '../config.js';
 import type { Mailer, OutboundMail, SentMail } from './mail.js';
 
 /**
@@ -59,4 +60,22 @@ export function outboxMailer(from: string, dir: string): Mailer {
     await writeFile(temp, raw ?? Buffer.alloc(0));
     await rename(temp, path.join(dir, name));
   });
+}
+
+/**
+ * Production: SMTP through a pool of a few kept-open connections, so that a burst of
+ * replies does not pay a TLS handshake and a login for each message. A send resolves once
+ * the server has accepted the message, and rejects with the server's `responseCode` when it
+ * refuses it (4xx: try again later, 5xx: give up).
+ */
+export function smtpMailer(from: string, smtp: SmtpSettings): Mailer {
+  const transport = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 3,
+    host: smtp.host,
+    port: smtp.port,
+    secure: smtp.tls,
+    ...(smtp.auth ? { auth: { user: smtp.auth.user, pass: smtp.auth.password } } : {}),
+  });
+  return new NodemailerMailer(transport, from);
 }
