@@ -11,6 +11,11 @@ export interface Attachment {
   /** Known for a cached PDF; a streamed ZIP only knows its size once written. */
   size?: number;
   open(): Promise<Readable>;
+  /**
+   * For a ZIP: the same files as several ZIPs of at most `maxBytes` each, in order, for a
+   * channel that cannot carry the whole (a mail size limit). Absent when it cannot be split.
+   */
+  split?(maxBytes: number): Promise<Attachment[]>;
 }
 
 export interface Table {

@@ -7,7 +7,7 @@ import { type CachedFile, FileCache } from './cache.js';
 import { invoicePage } from './page.js';
 import { RENDERER, renderPdf } from './pdf.js';
 import { type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
-import { type ZipEntry, zipFiles } from './zip.js';
+import { type ZipEntry, zipFiles, zipGroups } from './zip.js';
 
 export interface InvoiceDocumentsOptions {
   dataDir: string;
@@ -55,13 +55,14 @@ export class InvoiceDocuments {
     const byIssue = unique.toSorted((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.number.localeCompare(b.number, 'en', { numeric: true }));
     const [oldest, newest] = [byIssue[0], byIssue.at(-1)];
     if (!oldest || !newest) throw new Error('zipAttachment: no invoices to put in a ZIP');
-    const entries: ZipEntry[] = [];
-    for (const invoice of unique) entries.push({ name: this.pdfName(invoice, customer), file: await this.pdf(invoice, customer) });
+    const entries: (ZipEntry & { invoice: Invoice; size: number })[] = [];
+    for (const invoice of unique) entries.push({ invoice, name: this.pdfName(invoice, customer), ...(await this.cached(invoice, customer)) });
     const name = oldest === newest ? safeName(oldest.number) : `${safeName(oldest.number)}-${safeName(newest.number)}`;
     return {
       filename: this.template.catalog.t(customer.locale, 'file.zip', { name }),
       contentType: 'application/zip',
       open: async () => zipFiles(entries),
+      split: (maxBytes) => Promise.all(zipGroups(entries, maxBytes).map((group) => this.zipAttachment(group.map((entry) => entry.invoice), customer))),
     };
   }
 

@@ -50,3 +50,34 @@ async function addGradually(archive: ZipArchive, entries: readonly ZipEntry[]): 
   }
   await archive.finalize();
 }
+
+/**
+ * What a stored ZIP adds to its files, in bytes, rounded up: per entry a local header, a
+ * data descriptor and a central directory record (each about 30 to 46 bytes plus the name),
+ * and once the end-of-directory record.
+ */
+const ENTRY_OVERHEAD = 128;
+const ARCHIVE_OVERHEAD = 128;
+
+/**
+ * Cuts `entries`, in order, into runs whose stored ZIP stays within `maxBytes`, for a
+ * channel that cannot carry the whole archive (a mail size limit). Sizes are the files' own,
+ * since entries are stored as they are. A file too large for any ZIP gets a run of its own.
+ */
+export function zipGroups<T extends { name: string; size: number }>(entries: readonly T[], maxBytes: number): T[][] {
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let total = ARCHIVE_OVERHEAD;
+  for (const entry of entries) {
+    const cost = entry.size + ENTRY_OVERHEAD + 2 * Buffer.byteLength(entry.name);
+    if (current.length > 0 && total + cost > maxBytes) {
+      groups.push(current);
+      current = [];
+      total = ARCHIVE_OVERHEAD;
+    }
+    current.push(entry);
+    total += cost;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
