@@ -11,6 +11,11 @@ export interface OutboundMail {
   inReplyTo?: string;
   references?: string[];
   headers?: Record<string, string>;
+  /**
+   * Set by whoever records the message before sending it (see notifications/deliveries),
+   * so that a retry after a crash carries the same id and mail clients show it once.
+   */
+  messageId?: string;
 }
 
 export interface SentMail {
@@ -19,6 +24,8 @@ export interface SentMail {
 
 /** The one outbound port for mail: SMTP in production, `.eml` files in local mode. */
 export interface Mailer {
+  /** A new Message-ID on the provider's domain, for a message recorded before it is sent. */
+  newMessageId(): string;
   send(mail: OutboundMail): Promise<SentMail>;
   close(): Promise<void>;
 }

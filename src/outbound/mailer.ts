@@ -21,8 +21,12 @@ class NodemailerMailer implements Mailer {
     this.domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'facteur.invalid';
   }
 
+  newMessageId(): string {
+    return `<${randomUUID()}@${this.domain}>`;
+  }
+
   async send(mail: OutboundMail): Promise<SentMail> {
-    const messageId = `<${randomUUID()}@${this.domain}>`;
+    const messageId = mail.messageId ?? this.newMessageId();
     const attachments = await Promise.all(
       (mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() })),
     );

@@ -5,6 +5,7 @@ import { JSONFile } from 'lowdb/node';
 import type { Customer, Invoice } from '../billing/types.js';
 import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../billing/filter.js';
 import { databaseSchema, type Database } from './schema.js';
+import type { Delivery, DeliveryQuery } from '../notifications/delivery.js';
 import { StoreError, type Changes, type InboundMessage, type Store } from './store.js';
 
 /**
@@ -24,10 +25,14 @@ export class LowdbStore implements Store {
   private readonly inboundByKey = new Map<string, InboundMessage>();
   private readonly inboundByMessageId = new Map<string, InboundMessage>();
   private readonly inboundBySender = new Map<string, InboundMessage[]>();
+  /** Position of each delivery in the file's array: records are updated after every attempt. */
+  private readonly deliveryPosition = new Map<string, number>();
+  private readonly announced = new Set<string>();
 
   private constructor(private readonly db: Low<Database>) {
     this.reindexBilling();
     this.reindexInbound();
+    this.reindexNotifications();
   }
 
   /**
@@ -36,7 +41,7 @@ export class LowdbStore implements Store {
    */
   static async open(file: string): Promise<LowdbStore> {
     await mkdir(path.dirname(file), { recursive: true });
-    const db = new Low<Database>(new JSONFile<Database>(file), { version: 1, customers: [], invoices: [], inbound: [] });
+    const db = new Low<Database>(new JSONFile<Database>(file), databaseSchema.parse({ version: 1, customers: [], invoices: [] }));
     try {
       await db.read();
     } catch (error) {
@@ -83,11 +88,44 @@ export class LowdbStore implements Store {
     return (this.inboundBySender.get(address.toLowerCase()) ?? []).filter((message) => message.receivedAt >= since);
   }
 
+  delivery(id: string): Delivery | undefined {
+    const position = this.deliveryPosition.get(id);
+    return position === undefined ? undefined : this.db.data.deliveries[position];
+  }
+
+  deliveries(query: DeliveryQuery = {}): Delivery[] {
+    return this.db.data.deliveries.filter(
+      (d) =>
+        (query.customerId === undefined || d.customerId === query.customerId) &&
+        (query.status === undefined || d.status === query.status) &&
+        (query.since === undefined || d.createdAt >= query.since) &&
+        (query.dueAt === undefined || (d.nextAttemptAt !== null && d.nextAttemptAt <= query.dueAt)),
+    );
+  }
+
+  unannouncedInvoices(): Invoice[] {
+    return this.db.data.invoices.filter((invoice) => !this.announced.has(invoice.number)).sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
+  }
+
+  announcingSince(): string | null {
+    return this.db.data.announcements.since;
+  }
+
   async save(changes: Changes): Promise<void> {
     const data = this.db.data;
     upsert(data.customers, changes.customers ?? [], (customer) => customer.id);
     upsert(data.invoices, changes.invoices ?? [], (invoice) => invoice.number);
     upsert(data.inbound, changes.inbound ?? [], (message) => message.key);
+    for (const delivery of changes.deliveries ?? []) {
+      const position = this.deliveryPosition.get(delivery.id);
+      if (position === undefined) this.deliveryPosition.set(delivery.id, data.deliveries.push(delivery) - 1);
+      else data.deliveries[position] = delivery;
+    }
+    for (const number of changes.announced ?? []) {
+      if (!this.announced.has(number)) data.announcements.numbers.push(number);
+      this.announced.add(number);
+    }
+    if (changes.announcingSince) data.announcements.since ??= changes.announcingSince;
     // Mail records are saved several times per message: they must not re-index every invoice.
     await this.write({ billing: Boolean(changes.customers?.length || changes.invoices?.length), inbound: Boolean(changes.inbound?.length) });
   }
@@ -111,6 +149,7 @@ export class LowdbStore implements Store {
       this.db.data = databaseSchema.parse(this.db.data);
       this.reindexBilling();
       this.reindexInbound();
+      this.reindexNotifications();
       throw error;
     }
   }
@@ -136,6 +175,13 @@ export class LowdbStore implements Store {
       this.byCustomer.set(invoice.customerId, list);
     }
     for (const list of this.byCustomer.values()) list.sort(byIssueDateDesc);
+  }
+
+  private reindexNotifications(): void {
+    this.deliveryPosition.clear();
+    this.db.data.deliveries.forEach((delivery, position) => this.deliveryPosition.set(delivery.id, position));
+    this.announced.clear();
+    for (const number of this.db.data.announcements.numbers) this.announced.add(number);
   }
 
   private reindexInbound(): void {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from '../notifications/delivery.js';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
 import { INBOUND_STATUSES } from './store.js';
 
@@ -44,12 +45,33 @@ export const inboundMessageSchema = z.object({
   updatedAt: z.string(),
 });
 
+export const deliverySchema = z.object({
+  id: z.string().min(1),
+  customerId: z.string().min(1),
+  invoices: z.array(z.string()),
+  channel: z.enum(DELIVERY_CHANNELS),
+  recipient: z.string().min(1),
+  reason: z.enum(DELIVERY_REASONS),
+  status: z.enum(DELIVERY_STATUSES),
+  attempts: z.number().int().nonnegative(),
+  lastError: z.string().nullable(),
+  messageId: z.string().nullable(),
+  attachPdf: z.boolean(),
+  requestedBy: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+});
+
 export const databaseSchema = z.object({
   version: z.literal(1),
   customers: z.array(customerSchema),
   invoices: z.array(invoiceSchema),
   /** Added with the mail channel: files written before it have none. */
   inbound: z.array(inboundMessageSchema).default([]),
+  /** Added with the push: files written before it have none. */
+  deliveries: z.array(deliverySchema).default([]),
+  announcements: z.object({ since: z.string().nullable(), numbers: z.array(z.string()) }).default({ since: null, numbers: [] }),
 });
 
 export type Database = z.infer<typeof databaseSchema>;

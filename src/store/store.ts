@@ -1,5 +1,6 @@
 import type { Customer, Invoice } from '../billing/types.js';
 import type { InvoiceFilter } from '../billing/filter.js';
+import type { Delivery, DeliveryQuery } from '../notifications/delivery.js';
 
 /**
  * How far the handling of an inbound message went. `claimed`: taken, no reply on its way;
@@ -39,6 +40,12 @@ export interface Changes {
   invoices?: Invoice[];
   /** Replaces the record with the same key. */
   inbound?: InboundMessage[];
+  /** Replaces the record with the same id. */
+  deliveries?: Delivery[];
+  /** Invoice numbers now announced to their customer (or deliberately never to be). */
+  announced?: string[];
+  /** Set once, when the push first meets the store. */
+  announcingSince?: string;
 }
 
 /**
@@ -59,6 +66,16 @@ export interface Store {
   inboundMessage(key: string, messageId: string | null): InboundMessage | undefined;
   /** Records of messages from `address` received since `since` (an ISO time), oldest first. */
   inboundFrom(address: string, since: string): InboundMessage[];
+  delivery(id: string): Delivery | undefined;
+  /** Delivery records matching the query, oldest first. */
+  deliveries(query?: DeliveryQuery): Delivery[];
+  /** Invoices not yet announced to their customer, oldest first. */
+  unannouncedInvoices(): Invoice[];
+  /**
+   * When the push first met this store, or null if it never has; until then every invoice
+   * counts as unannounced, and the first meeting marks them all announced (no flood).
+   */
+  announcingSince(): string | null;
   save(changes: Changes): Promise<void>;
   /** Drops the finished inbound records received before `before`, so the file does not grow forever. */
   forgetInbound(before: string): Promise<void>;

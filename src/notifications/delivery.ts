@@ -1,0 +1,52 @@
+/**
+ * Every message Facteur sends about invoices — an answer to a request, a push of new
+ * invoices, a resend by staff — is a delivery record, written before the message leaves
+ * and updated after. It is what makes "no double send after a crash" and the staff's
+ * delivery log possible.
+ */
+
+export const DELIVERY_CHANNELS = ['email', 'discord'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
+
+export const DELIVERY_REASONS = ['push', 'resend', 'request'] as const;
+export type DeliveryReason = (typeof DELIVERY_REASONS)[number];
+
+/**
+ * `pending`: recorded, to be sent (again) once `nextAttemptAt` has come. `sending`: handed
+ * to the mail server or Discord, no answer recorded yet (after a crash, it is sent again
+ * with the same message id). `sent` and `failed` are final; `failed` waits for staff.
+ */
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface Delivery {
+  id: string;
+  customerId: string;
+  /** Invoice numbers the message carries or announces. */
+  invoices: string[];
+  channel: DeliveryChannel;
+  /** An email address, or a Discord user id. */
+  recipient: string;
+  reason: DeliveryReason;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  /** Chosen before the first attempt, so that every attempt carries the same one. */
+  messageId: string | null;
+  /** Whether the PDFs ride along (the customer's toggle at the time of recording). */
+  attachPdf: boolean;
+  /** Staff who asked for it (a resend), for the record. */
+  requestedBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+  nextAttemptAt: string | null;
+}
+
+export interface DeliveryQuery {
+  customerId?: string;
+  status?: DeliveryStatus;
+  /** Created at or after this ISO time. */
+  since?: string;
+  /** Only those whose next attempt is due at this ISO time. */
+  dueAt?: string;
+}
