@@ -14,9 +14,9 @@ export interface IssuedCode {
   expiresAt: string;
 }
 
-export function issueCode(subject: string, now: Date): IssuedCode {
+export function issueCode(subject: string, now: Date, ttlMinutes = CODE_TTL_MINUTES): IssuedCode {
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  return { code, codeHash: hashCode(subject, code), expiresAt: new Date(now.getTime() + CODE_TTL_MINUTES * 60_000).toISOString() };
+  return { code, codeHash: hashCode(subject, code), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000).toISOString() };
 }
 
 export type CodeCheck = 'ok' | 'wrong' | 'expired';

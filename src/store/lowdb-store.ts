@@ -6,7 +6,7 @@ import type { Customer, Invoice } from '../billing/types.js';
 import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../billing/filter.js';
 import { databaseSchema, type Database } from './schema.js';
 import type { Delivery, DeliveryQuery } from '../notifications/delivery.js';
-import { StoreError, type Changes, type InboundMessage, type Store } from './store.js';
+import { StoreError, type Changes, type InboundMessage, type LinkAttempt, type StaffAction, type Store } from './store.js';
 
 /**
  * The embedded store: one lowdb JSON file, written atomically (temp file + rename).
@@ -22,6 +22,9 @@ export class LowdbStore implements Store {
   private readonly customersById = new Map<string, Customer>();
   private readonly customersByAddress = new Map<string, Customer>();
   private readonly customersByPendingAddress = new Map<string, Customer>();
+  /** By `<network>:<user id>` of each linked chat account. */
+  private readonly customersByLink = new Map<string, Customer>();
+  private readonly linkAttempts = new Map<string, LinkAttempt>();
   private readonly inboundByKey = new Map<string, InboundMessage>();
   private readonly inboundByMessageId = new Map<string, InboundMessage>();
   private readonly inboundBySender = new Map<string, InboundMessage[]>();
@@ -72,6 +75,18 @@ export class LowdbStore implements Store {
     return [...this.db.data.customers];
   }
 
+  customerByLink(network: string, userId: string): Customer | undefined {
+    return this.customersByLink.get(`${network}:${userId}`);
+  }
+
+  linkAttempt(account: string): LinkAttempt | undefined {
+    return this.linkAttempts.get(account);
+  }
+
+  staffActions(since = ''): StaffAction[] {
+    return this.db.data.staffActions.filter((action) => action.at >= since);
+  }
+
   invoice(number: string): Invoice | undefined {
     return this.byNumber.get(number);
   }
@@ -116,6 +131,9 @@ export class LowdbStore implements Store {
     upsert(data.customers, changes.customers ?? [], (customer) => customer.id);
     upsert(data.invoices, changes.invoices ?? [], (invoice) => invoice.number);
     upsert(data.inbound, changes.inbound ?? [], (message) => message.key);
+    upsert(data.linkAttempts, changes.linkAttempts ?? [], (attempt) => attempt.account);
+    for (const attempt of changes.linkAttempts ?? []) this.linkAttempts.set(attempt.account, attempt);
+    data.staffActions.push(...(changes.staffActions ?? []));
     for (const delivery of changes.deliveries ?? []) {
       const position = this.deliveryPosition.get(delivery.id);
       if (position === undefined) this.deliveryPosition.set(delivery.id, data.deliveries.push(delivery) - 1);
@@ -158,6 +176,9 @@ export class LowdbStore implements Store {
     this.customersById.clear();
     this.customersByAddress.clear();
     this.customersByPendingAddress.clear();
+    this.customersByLink.clear();
+    this.linkAttempts.clear();
+    for (const attempt of this.db.data.linkAttempts) this.linkAttempts.set(attempt.account, attempt);
     this.byNumber.clear();
     this.byCustomer.clear();
     for (const customer of this.db.data.customers) {
@@ -167,6 +188,7 @@ export class LowdbStore implements Store {
       if (address && !this.customersByAddress.has(address.toLowerCase())) this.customersByAddress.set(address.toLowerCase(), customer);
       const pending = customer.notifications.pending;
       if (pending) this.customersByPendingAddress.set(pending.address.toLowerCase(), customer);
+      for (const [network, ids] of Object.entries(customer.links)) for (const id of ids) this.customersByLink.set(`${network}:${id}`, customer);
     }
     for (const invoice of this.db.data.invoices) {
       this.byNumber.set(invoice.number, invoice);

@@ -63,6 +63,25 @@ export const deliverySchema = z.object({
   nextAttemptAt: z.string().nullable(),
 });
 
+export const linkAttemptSchema = z.object({
+  account: z.string().regex(/^[a-z]+:.+$/, 'expected <network>:<user id>'),
+  customerId: z.string().nullable(),
+  codeHash: z.string().nullable(),
+  expiresAt: z.string(),
+  failures: z.number().int().nonnegative(),
+  lockedUntil: z.string().nullable(),
+  updatedAt: z.string(),
+});
+
+export const staffActionSchema = z.object({
+  id: z.string().min(1),
+  staff: z.string().min(1),
+  action: z.string().min(1),
+  target: z.string().nullable(),
+  detail: z.string().nullable(),
+  at: z.string(),
+});
+
 export const databaseSchema = z.object({
   version: z.literal(1),
   customers: z.array(customerSchema),
@@ -72,6 +91,9 @@ export const databaseSchema = z.object({
   /** Added with the push: files written before it have none. */
   deliveries: z.array(deliverySchema).default([]),
   announcements: z.object({ since: z.string().nullable(), numbers: z.array(z.string()) }).default({ since: null, numbers: [] }),
+  /** Added with the Discord channel: files written before it have none. */
+  linkAttempts: z.array(linkAttemptSchema).default([]),
+  staffActions: z.array(staffActionSchema).default([]),
 });
 
 export type Database = z.infer<typeof databaseSchema>;

@@ -34,6 +34,40 @@ export interface InboundMessage {
   updatedAt: string;
 }
 
+/**
+ * Where linking a chat account to a customer stands, one record per chat account: the code
+ * on its way (hashed), the wrong codes given, a lockout. Kept after a link so that wrong
+ * tries are counted across codes, not per code.
+ */
+export interface LinkAttempt {
+  /** `<network>:<user id>`, e.g. `discord:80351110224678912`. */
+  account: string;
+  /** The customer the code was mailed for; null when the address named no customer (no mail left). */
+  customerId: string | null;
+  /** Hash of the code on its way; null once used, or when none is. */
+  codeHash: string | null;
+  expiresAt: string;
+  /** Wrong codes given since the last link or lockout. */
+  failures: number;
+  /** Linking is refused to this account until then. */
+  lockedUntil: string | null;
+  updatedAt: string;
+}
+
+/** Something a staff member did through a chat channel, kept for the record: who, what, when. */
+export interface StaffAction {
+  id: string;
+  /** `<network>:<user id>` of the staff member. */
+  staff: string;
+  /** What they did: `resend`, `log`, `failed`. */
+  action: string;
+  /** What it was about: an invoice number, a customer's address; null for none. */
+  target: string | null;
+  /** How it went or what it carried, e.g. `email+discord: 2 deliveries`. */
+  detail: string | null;
+  at: string;
+}
+
 /** Changes applied together: either all of them reach the disk or none does. */
 export interface Changes {
   customers?: Customer[];
@@ -46,6 +80,9 @@ export interface Changes {
   announced?: string[];
   /** Set once, when the push first meets the store. */
   announcingSince?: string;
+  /** Replaces the record with the same account. */
+  linkAttempts?: LinkAttempt[];
+  staffActions?: StaffAction[];
 }
 
 /**
@@ -59,6 +96,12 @@ export interface Store {
   /** The customer waiting for a code to come back from this not yet confirmed address. */
   customerByPendingAddress(address: string): Customer | undefined;
   customers(): Customer[];
+  /** The customer a chat account (`network`, user id) is linked to. */
+  customerByLink(network: string, userId: string): Customer | undefined;
+  /** Where linking this chat account (`<network>:<user id>`) stands. */
+  linkAttempt(account: string): LinkAttempt | undefined;
+  /** Staff actions recorded at or after `since` (an ISO time), oldest first. */
+  staffActions(since?: string): StaffAction[];
   invoice(number: string): Invoice | undefined;
   /** A customer's invoices matching the filter, newest first. */
   invoices(customerId: string, filter?: InvoiceFilter): Invoice[];
