@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /** The folder Facteur is installed in, so that `npx facteur` finds its templates from anywhere. */
@@ -33,9 +34,25 @@ const schema = z.object({
   MAIL_SIZE_LIMIT_MB: z.coerce.number().positive().default(20),
   MAIL_REPLIES_PER_HOUR: z.coerce.number().int().min(1).default(10),
   MAIL_DMARC_AUTHSERV_ID: z.string().min(1).optional(),
+  PUSH_CRON: z.string().refine((expression) => cron.validate(expression), 'not a cron expression').default('*/5 * * * *'),
+  PUSH_TIMEZONE: z.string().refine(isTimeZone, 'not a time zone such as Africa/Douala').default('Africa/Douala'),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  DELIVERY_RETRY_SECONDS: z.coerce.number().positive().default(60),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
+  SMTP_RATE_PER_SECOND: z.coerce.number().positive().optional(),
+  FACTEUR_STAFF_EMAILS: z.string().default(''),
 })
   .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
   .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The billing mailbox Facteur watches; without it, `.eml` files in `data/mail/inbox/` stand in for it. */
 export interface ImapSettings {
@@ -54,6 +71,17 @@ export interface SmtpSettings {
   port: number;
   auth: { user: string; password: string } | null;
   tls: boolean;
+  /** Connections kept open in the pool, and an optional cap on messages a second (the provider's limit). */
+  maxConnections: number;
+  ratePerSecond: number | null;
+}
+
+/** New invoices pushed on a schedule, and how failed sends are retried. */
+export interface PushSettings {
+  cron: string;
+  timezone: string;
+  maxAttempts: number;
+  retryBaseMs: number;
 }
 
 /** How the mail channel answers, whichever way mail comes in and goes out. */
@@ -79,6 +107,9 @@ export type Config = {
   imap: ImapSettings | null;
   smtp: SmtpSettings | null;
   mail: MailSettings;
+  push: PushSettings;
+  /** Support staff's addresses: they may ask for resends by mail (`renvoyer 1210`). */
+  staffEmails: string[];
 };
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
@@ -115,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           port: c.SMTP_PORT ?? (c.SMTP_TLS ? 465 : 587),
           auth: c.SMTP_USER ? { user: c.SMTP_USER, password: c.SMTP_PASSWORD! } : null,
           tls: c.SMTP_TLS,
+          maxConnections: c.SMTP_MAX_CONNECTIONS,
+          ratePerSecond: c.SMTP_RATE_PER_SECOND ?? null,
         }
       : null,
     mail: {
@@ -124,5 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       repliesPerHour: c.MAIL_REPLIES_PER_HOUR,
       dmarcAuthservId: c.MAIL_DMARC_AUTHSERV_ID ?? null,
     },
+    push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
+    staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
   };
 }

@@ -8,7 +8,7 @@ export function newCustomer(email: string, name = '', locale: Locale = 'fr'): Cu
     email: email.trim().toLowerCase(),
     name: name || email.trim().toLowerCase(),
     locale,
-    notifications: { address: email.trim().toLowerCase(), attachPdf: true, pending: null },
+    notifications: { address: email.trim().toLowerCase(), attachPdf: true, chat: false, pending: null },
     links: {},
   };
 }

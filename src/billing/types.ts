@@ -51,6 +51,8 @@ export interface NotificationSettings {
   address: string | null;
   /** The client area's "attachments" box: mail the PDF with each new invoice. */
   attachPdf: boolean;
+  /** Whether new invoices are also sent as a direct message to the linked chat accounts (opt-in). */
+  chat: boolean;
   pending: PendingAddress | null;
 }
 

@@ -75,7 +75,8 @@ export function outboxMailer(from: string, dir: string): Mailer {
 export function smtpMailer(from: string, smtp: SmtpSettings): Mailer {
   const transport = nodemailer.createTransport({
     pool: true,
-    maxConnections: 3,
+    maxConnections: smtp.maxConnections,
+    ...(smtp.ratePerSecond ? { rateDelta: 1000, rateLimit: smtp.ratePerSecond } : {}),
     host: smtp.host,
     port: smtp.port,
     secure: smtp.tls,

@@ -13,6 +13,7 @@ export const customerSchema = z.object({
   notifications: z.object({
     address: z.string().nullable(),
     attachPdf: z.boolean(),
+    chat: z.boolean().default(false),
     pending: z
       .object({ address: z.string(), codeHash: z.string(), expiresAt: z.string(), attempts: z.number().int() })
       .nullable(),

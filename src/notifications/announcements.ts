@@ -1,0 +1,12 @@
+import type { Store } from '../store/store.js';
+
+/**
+ * The first time Facteur meets a store, every invoice already in it counts as announced:
+ * switching Facteur on must not mail a customer years of old invoices. Only invoices that
+ * arrive afterwards (imported) are pushed.
+ */
+export async function meetStore(store: Store, now: Date): Promise<void> {
+  if (store.announcingSince() !== null) return;
+  const existing = store.unannouncedInvoices().map((invoice) => invoice.number);
+  await store.save({ announced: existing, announcingSince: now.toISOString() });
+}

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import type { Delivery, DeliveryChannel, DeliveryQuery, DeliveryReason } from './delivery.js';
+
+export interface RetryPolicy {
+  /** Attempts before a delivery is left failed for staff. */
+  maxAttempts: number;
+  /** Wait before the second attempt; it doubles with each attempt after that. */
+  baseDelayMs: number;
+}
+
+export interface NewDelivery {
+  customerId: string;
+  invoices: string[];
+  channel: DeliveryChannel;
+  recipient: string;
+  reason: DeliveryReason;
+  attachPdf: boolean;
+  requestedBy?: string | null;
+}
+
+/** Told after each attempt: the record as it now stands, and how far the batch is. */
+export type AttemptDone = (delivery: Delivery, done: number, total: number) => void;
+
+/** Sends what a delivery record describes; `newMessageId` names it before the first attempt. */
+export interface Dispatch {
+  newMessageId(delivery: NewDelivery): string | null;
+  send(delivery: Delivery): Promise<{ messageId: string }>;
+}
+
+/**
+ * The delivery log. A record is written before a message leaves and updated after, so a
+ * crash at any point leaves a record that says what to do on restart: `pending` and
+ * `sending` records are sent again — with the message id chosen at recording time, so
+ * that a message the server had in fact accepted shows once in the customer's mailbox.
+ * Failures are retried with exponential backoff, then left `failed` for staff.
+ */
+export class Deliveries {
+  constructor(
+    private readonly store: Store,
+    private readonly dispatch: Dispatch,
+    private readonly policy: RetryPolicy,
+    private readonly log: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Records new deliveries as pending, with other changes that must land with them (e.g. invoices marked announced). */
+  async record(specs: NewDelivery[], alongside: { announced?: string[] } = {}): Promise<Delivery[]> {
+    const at = this.now().toISOString();
+    const deliveries = specs.map(
+      (spec): Delivery => ({
+        id: randomUUID(),
+        ...spec,
+        requestedBy: spec.requestedBy ?? null,
+        status: 'pending',
+        attempts: 0,
+        lastError: null,
+        messageId: this.dispatch.newMessageId(spec),
+        createdAt: at,
+        updatedAt: at,
+        nextAttemptAt: at,
+      }),
+    );
+    await this.store.save({ deliveries, ...alongside });
+    return deliveries;
+  }
+
+  /** One attempt at a recorded delivery; returns the record as it now stands. */
+  async attempt(delivery: Delivery): Promise<Delivery> {
+    const attempts = delivery.attempts + 1;
+    await this.update(delivery, { status: 'sending', attempts });
+    try {
+      const { messageId } = await this.dispatch.send({ ...delivery, attempts });
+      return await this.update(delivery, { status: 'sent', attempts, messageId, lastError: null, nextAttemptAt: null });
+    } catch (error) {
+      const reason = describe(error);
+      const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
+      this.log.warn({ delivery: delivery.id, customer: delivery.customerId, channel: delivery.channel, attempts, final, reason }, 'delivery failed');
+      const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
+      return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
+    }
+  }
+
+  /** Attempts every delivery whose time has come, and those a crash left half-sent, `concurrency` at a time. */
+  async runDue(concurrency: number, onDone?: AttemptDone): Promise<Delivery[]> {
+    const due = [...this.store.deliveries({ status: 'sending' }), ...this.store.deliveries({ status: 'pending', dueAt: this.now().toISOString() })];
+    return this.attemptAll(due, concurrency, onDone);
+  }
+
+  async attemptAll(deliveries: Delivery[], concurrency: number, onDone?: AttemptDone): Promise<Delivery[]> {
+    const results: Delivery[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < deliveries.length) {
+        const result = await this.attempt(deliveries[next++]!);
+        results.push(result);
+        onDone?.(result, results.length, deliveries.length);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, worker));
+    return results;
+  }
+
+  /** Staff asked for another try: failed deliveries go back to pending with a fresh set of attempts. */
+  async retry(ids: string[]): Promise<Delivery[]> {
+    const at = this.now().toISOString();
+    const reset = ids
+      .map((id) => this.store.delivery(id))
+      .filter((d): d is Delivery => d?.status === 'failed')
+      .map((d): Delivery => ({ ...d, status: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at }));
+    await this.store.save({ deliveries: reset });
+    return reset;
+  }
+
+  list(query: DeliveryQuery = {}): Delivery[] {
+    return this.store.deliveries(query);
+  }
+
+  private async update(delivery: Delivery, change: Partial<Delivery>): Promise<Delivery> {
+    const updated = { ...(this.store.delivery(delivery.id) ?? delivery), ...change, updatedAt: this.now().toISOString() };
+    await this.store.save({ deliveries: [updated] });
+    return updated;
+  }
+}
+
+/** A refusal that retrying cannot cure: SMTP 5xx, or a port's own `permanent` mark (a blocked DM). */
+export function isPermanent(error: unknown): boolean {
+  const e = error as { responseCode?: number; permanent?: boolean };
+  return e.permanent === true || (typeof e.responseCode === 'number' && e.responseCode >= 500);
+}
+
+function describe(error: unknown): string {
+  const e = error as { responseCode?: number; message?: string };
+  return e.responseCode ? `${e.responseCode} ${e.message ?? ''}`.trim() : (e.message ?? String(error));
+}

@@ -1,0 +1,51 @@
+import type { Documents } from '../assistant/context.js';
+import type { Invoice } from '../billing/types.js';
+import type { DirectMessenger } from '../outbound/chat.js';
+import type { Mailer } from '../outbound/mail.js';
+import type { Store } from '../store/store.js';
+import type { Catalog } from '../templates/catalog.js';
+import { invoiceMessage } from './compose.js';
+import type { Delivery } from './delivery.js';
+import type { Dispatch } from './deliveries.js';
+
+export interface DispatchPorts {
+  store: Store;
+  documents: Documents;
+  catalog: Catalog;
+  mailer: Mailer;
+  /** Absent when Discord is not configured. */
+  chat?: DirectMessenger;
+}
+
+/**
+ * Turns a delivery record into the message it describes and hands it to its channel.
+ * The message is built from the record at each attempt (invoices, reason, toggle), so a
+ * retry after a restart sends the same thing without the message having been stored.
+ */
+export function createDispatch(ports: DispatchPorts): Dispatch {
+  return {
+    newMessageId: (delivery) => (delivery.channel === 'email' ? ports.mailer.newMessageId() : null),
+    async send(delivery: Delivery) {
+      const customer = ports.store.customerById(delivery.customerId);
+      if (!customer) throw Object.assign(new Error(`customer ${delivery.customerId} is no longer in the store`), { permanent: true });
+      const invoices = delivery.invoices
+        .map((number) => ports.store.invoice(number))
+        .filter((invoice): invoice is Invoice => invoice?.customerId === customer.id);
+      if (invoices.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
+      const { subject, text } = invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
+      const attachments = delivery.attachPdf ? await Promise.all(invoices.map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
+      if (delivery.channel === 'email') {
+        return ports.mailer.send({
+          to: delivery.recipient,
+          subject,
+          text,
+          attachments,
+          ...(delivery.messageId ? { messageId: delivery.messageId } : {}),
+          headers: { 'Auto-Submitted': 'auto-generated' },
+        });
+      }
+      if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
+      return ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments });
+    },
+  };
+}

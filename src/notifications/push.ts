@@ -1,0 +1,73 @@
+import type { Invoice } from '../billing/types.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/store.js';
+import type { Delivery } from './delivery.js';
+import type { Deliveries, NewDelivery } from './deliveries.js';
+
+export interface PushSummary {
+  /** New invoices found by this run. */
+  invoices: number;
+  /** Deliveries attempted by this run (new ones and retries that came due). */
+  attempted: number;
+  sent: number;
+  failed: number;
+  /** Customers whose new invoices could not be announced: no address, no opted-in chat. */
+  skipped: number;
+}
+
+/** Called after each attempt, for progress reports. */
+export type Progress = (done: number, total: number, failed: number) => void;
+
+/**
+ * The push: every customer gets one message for all their invoices not yet announced —
+ * by mail to the notification address, and by direct message to linked chat accounts
+ * that opted in. The job finds its own work (invoices not yet announced, deliveries
+ * due), so a missed or late run loses nothing and two runs never announce twice.
+ */
+export class Push {
+  constructor(
+    private readonly store: Store,
+    private readonly deliveries: Deliveries,
+    private readonly log: Logger,
+    private readonly concurrency: number,
+  ) {}
+
+  async run(progress?: Progress): Promise<PushSummary> {
+    const fresh = this.store.unannouncedInvoices();
+    const { specs, skipped } = this.plan(fresh);
+    // The records and the "announced" marks land together: after a crash the invoices are
+    // either still new (nothing recorded) or owned by pending records that will be sent.
+    await this.deliveries.record(specs, { announced: fresh.map((invoice) => invoice.number) });
+    let failed = 0;
+    const results = await this.deliveries.runDue(this.concurrency, (delivery: Delivery, done, total) => {
+      if (delivery.status !== 'sent') failed++;
+      progress?.(done, total, failed);
+    });
+    const summary = { invoices: fresh.length, attempted: results.length, sent: results.filter((d) => d.status === 'sent').length, failed, skipped };
+    if (fresh.length > 0 || results.length > 0) this.log.info({ event: 'push', ...summary }, 'push run finished');
+    return summary;
+  }
+
+  /** One delivery per customer and channel, each carrying all of that customer's new invoices. */
+  private plan(fresh: Invoice[]): { specs: NewDelivery[]; skipped: number } {
+    const byCustomer = new Map<string, Invoice[]>();
+    for (const invoice of fresh) byCustomer.set(invoice.customerId, [...(byCustomer.get(invoice.customerId) ?? []), invoice]);
+    const specs: NewDelivery[] = [];
+    let skipped = 0;
+    for (const [customerId, invoices] of byCustomer) {
+      const customer = this.store.customerById(customerId);
+      const numbers = invoices.map((invoice) => invoice.number);
+      const attachPdf = customer?.notifications.attachPdf ?? false;
+      const base = { customerId, invoices: numbers, reason: 'push' as const, attachPdf };
+      const address = customer?.notifications.address;
+      const chats = customer?.notifications.chat ? (customer.links.discord ?? []) : [];
+      if (address) specs.push({ ...base, channel: 'email', recipient: address });
+      for (const id of chats) specs.push({ ...base, channel: 'discord', recipient: id });
+      if (!address && chats.length === 0) {
+        skipped++;
+        this.log.warn({ event: 'push.skipped', customer: customerId, invoices: numbers }, 'new invoices not announced: the customer has no notification address');
+      }
+    }
+    return { specs, skipped };
+  }
+}

@@ -1,0 +1,15 @@
+import type { Attachment } from '../assistant/reply.js';
+
+/** A direct message to a linked chat account, described without any chat library. */
+export interface DirectMessage {
+  text: string;
+  attachments: Attachment[];
+}
+
+/**
+ * The outbound port for direct messages (Discord DMs). A refusal that retrying cannot
+ * cure (the user blocks DMs from the bot) is thrown with `permanent: true` and a reason.
+ */
+export interface DirectMessenger {
+  send(userId: string, message: DirectMessage): Promise<{ messageId: string }>;
+}
