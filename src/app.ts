@@ -5,7 +5,11 @@ import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { createLogger, type Logger } from './log.js';
 import type { Mailer } from './outbound/mail.js';
-import { outboxMailer } from './outbound/mailer.js';
+import { outboxMailer, smtpMailer } from './outbound/mailer.js';
+import { meetStore } from './notifications/announcements.js';
+import { Deliveries } from './notifications/deliveries.js';
+import { createDispatch } from './notifications/dispatch.js';
+import { Push } from './notifications/push.js';
 import { LowdbStore } from './store/lowdb-store.js';
 import type { Store } from './store/store.js';
 import { Catalog } from './templates/catalog.js';
@@ -17,7 +21,10 @@ export interface App {
   store: Store;
   catalog: Catalog;
   assistant: Assistant;
+  documents: InvoiceDocuments;
   mailer: Mailer;
+  deliveries: Deliveries;
+  push: Push;
   close(): Promise<void>;
 }
 
@@ -31,16 +38,30 @@ export function dataPaths(dataDir: string) {
   };
 }
 
+/**
+ * Opens the store as every command must: demo data first when asked for and the store is
+ * empty, then the push meets the store, so that what is already there is never pushed.
+ */
+export async function openStore(config: Config, log: Logger, options: { demo: boolean }): Promise<Store> {
+  const file = dataPaths(config.dataDir).db;
+  const store = await LowdbStore.open(file);
+  if (options.demo && store.customers().length === 0) {
+    await store.save(demoData());
+    log.info({ file }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
+  }
+  await meetStore(store, new Date());
+  return store;
+}
+
 export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
   const paths = dataPaths(config.dataDir);
-  const store = await LowdbStore.open(paths.db);
-  if (config.demo && store.customers().length === 0) {
-    await store.save(demoData());
-    log.info({ file: paths.db }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
-  }
+  const store = await openStore(config, log, { demo: config.demo });
   const catalog = await Catalog.load(config.templatesDir);
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
-  const mailer = outboxMailer(config.mailFrom, paths.outbox);
+  const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);
   const assistant = new Assistant({ store, documents, catalog, mailer, log, pageSize: config.pageSize, now: () => new Date() });
-  return { config, log, store, catalog, assistant, mailer, close: () => mailer.close() };
+  const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
+  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer }), retry, log);
+  const push = new Push(store, deliveries, log, config.smtp?.maxConnections ?? 1);
+  return { config, log, store, catalog, assistant, documents, mailer, deliveries, push, close: () => mailer.close() };
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ask, importFile, start, type ExitCode } from './cli/commands.js';
+import { deliveries, push, resend, retry } from './cli/staff.js';
 import { USAGE } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config.js';
 import { ImportError } from './import/import.js';
@@ -15,7 +16,18 @@ async function main(argv: string[]): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { help: { type: 'boolean', short: 'h' }, as: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      as: { type: 'string' },
+      out: { type: 'string' },
+      to: { type: 'string' },
+      channel: { type: 'string' },
+      force: { type: 'boolean' },
+      customer: { type: 'string' },
+      failed: { type: 'boolean' },
+      since: { type: 'string' },
+      'all-failed': { type: 'boolean' },
+    },
   });
   const usage = USAGE[command as keyof typeof USAGE] ?? USAGE.main;
   if (values.help || command === undefined || command === 'help' || command === '--help' || command === '-h') {
@@ -25,6 +37,10 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'start') return start(loadConfig());
   if (command === 'ask' && values.as && positionals.length > 0) return ask(loadConfig(), values.as, positionals.join(' '), values.out);
   if (command === 'import' && positionals.length === 1) return importFile(loadConfig(), positionals[0]!);
+  if (command === 'push' && positionals.length === 0) return push(loadConfig());
+  if (command === 'resend' && positionals.length === 1) return resend(loadConfig(), positionals[0]!, values);
+  if (command === 'deliveries' && positionals.length === 0) return deliveries(loadConfig(), values);
+  if (command === 'retry' && (positionals.length > 0) !== Boolean(values['all-failed'])) return retry(loadConfig(), positionals, Boolean(values['all-failed']));
   process.stderr.write(`${usage}\n`);
   return 2;
 }

@@ -6,6 +6,10 @@ Commands:
   start                      run Facteur: every configured channel (the console chat when nothing is configured)
   ask --as EMAIL "TEXT"      send one message through the assistant as that customer and print the reply
   import FILE                import invoices from the billing system (.json or .csv)
+  push                       announce new invoices now (what the schedule does), with a progress bar
+  resend NUMBER              send an invoice again to its customer, with its PDF
+  deliveries                 the delivery log: every message sent about invoices
+  retry ID… | --all-failed   try failed deliveries again
 
 Run "facteur <command> --help" for a command's options. Settings come from the environment
 and from a .env file: see .env.example.`,
@@ -25,4 +29,23 @@ Imports invoices from a .json file (an array of invoices) or a .csv file (column
 number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status; one row per line).
 Idempotent by invoice number. Prints how many invoices were created, updated, unchanged and
 rejected, with the reason for each rejection. Exit code 1 when the file cannot be read.`,
+  push: `Usage: facteur push
+
+Finds the invoices not yet announced and sends each customer one message for all of theirs:
+a mail to the notification address (PDFs attached when the customer's toggle is on) and a
+direct message to linked Discord accounts that opted in. Also retries failed sends that are
+due. It is what the schedule (PUSH_CRON) runs. Exit code 1 when some message could not be sent.`,
+  resend: `Usage: facteur resend NUMBER [--to EMAIL] [--channel email|discord|both] [--force]
+
+Sends invoice NUMBER with its PDF to its customer: by default by mail to the notification
+address. --to must be an address on the customer's record (login or notification address)
+unless --force is given; a forced resend is logged. Every resend is in the delivery log.`,
+  deliveries: `Usage: facteur deliveries [--customer EMAIL] [--failed] [--since YYYY-MM-DD]
+
+Prints the delivery log: what was sent about which invoices, to whom, why, its status,
+attempts and last error.`,
+  retry: `Usage: facteur retry ID… | facteur retry --all-failed
+
+Gives failed deliveries a fresh set of attempts and tries them now. IDs are those printed by
+"facteur deliveries" (the full id, or as printed).`,
 } as const;

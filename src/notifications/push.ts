@@ -15,6 +15,9 @@ export interface PushSummary {
   skipped: number;
 }
 
+/** A long run says how far it is this often. */
+const PROGRESS_LOG_MS = 5_000;
+
 /** Called after each attempt, for progress reports. */
 export type Progress = (done: number, total: number, failed: number) => void;
 
@@ -39,9 +42,16 @@ export class Push {
     // either still new (nothing recorded) or owned by pending records that will be sent.
     await this.deliveries.record(specs, { announced: fresh.map((invoice) => invoice.number) });
     let failed = 0;
+    const started = Date.now();
+    let logged = started;
     const results = await this.deliveries.runDue(this.concurrency, (delivery: Delivery, done, total) => {
       if (delivery.status !== 'sent') failed++;
       progress?.(done, total, failed);
+      if (Date.now() - logged >= PROGRESS_LOG_MS) {
+        logged = Date.now();
+        const rate = Math.round((done / ((logged - started) / 1000)) * 10) / 10;
+        this.log.info({ event: 'push.progress', done, total, failed, perSecond: rate }, 'push under way');
+      }
     });
     const summary = { invoices: fresh.length, attempted: results.length, sent: results.filter((d) => d.status === 'sent').length, failed, skipped };
     if (fresh.length > 0 || results.length > 0) this.log.info({ event: 'push', ...summary }, 'push run finished');

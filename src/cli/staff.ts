@@ -1,0 +1,130 @@
+import { createApp } from '../app.js';
+import type { Config } from '../config.js';
+import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../notifications/delivery.js';
+import { resend as resendInvoice } from '../notifications/resend.js';
+import { renderTable } from '../channels/text.js';
+import type { ExitCode } from './commands.js';
+
+/** `facteur push`: the scheduled job, once, by hand, with a progress bar on a terminal. */
+export async function push(config: Config): Promise<ExitCode> {
+  const app = await createApp(config);
+  try {
+    const summary = await app.push.run(progressBar());
+    process.stdout.write(`${summary.invoices} new invoice(s); ${summary.sent} message(s) sent, ${summary.failed} not sent, ${summary.skipped} customer(s) skipped (no address).\n`);
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    await app.close();
+  }
+}
+
+export interface ResendOptions {
+  to?: string;
+  channel?: string;
+  force?: boolean;
+}
+
+/** `facteur resend NUMBER`: the invoice with its PDF, again, to its customer. */
+export async function resend(config: Config, number: string, options: ResendOptions): Promise<ExitCode> {
+  const channels = channelsOf(options.channel);
+  if (!channels) {
+    process.stderr.write(`facteur resend: --channel must be ${DELIVERY_CHANNELS.join(', ')} or both\n`);
+    return 2;
+  }
+  const app = await createApp(config);
+  try {
+    const result = await resendInvoice(app.store, app.deliveries, app.log, {
+      number,
+      channels,
+      ...(options.to ? { to: options.to } : {}),
+      force: options.force ?? false,
+      requestedBy: `cli:${process.env.USER ?? 'operator'}`,
+    });
+    if (!result.ok) {
+      process.stderr.write(`facteur resend: ${result.message}\n`);
+      return 1;
+    }
+    process.stdout.write(`${deliveryTable(result.deliveries)}\n`);
+    return result.deliveries.every((d) => d.status === 'sent') ? 0 : 1;
+  } finally {
+    await app.close();
+  }
+}
+
+/** `facteur deliveries`: the delivery log as a table, newest last. */
+export async function deliveries(config: Config, options: { customer?: string; failed?: boolean; since?: string }): Promise<ExitCode> {
+  const app = await createApp(config);
+  try {
+    const customer = options.customer ? app.store.customerByAddress(options.customer) : undefined;
+    if (options.customer && !customer) {
+      process.stderr.write(`facteur deliveries: no customer has the address ${options.customer}\n`);
+      return 1;
+    }
+    const list = app.deliveries.list({
+      ...(customer ? { customerId: customer.id } : {}),
+      ...(options.failed ? { status: 'failed' as const } : {}),
+      ...(options.since ? { since: options.since } : {}),
+    });
+    process.stdout.write(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => app.store.customerById(id)?.email ?? id)}\n`);
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+/** `facteur retry ID…` or `--all-failed`: failed deliveries get a fresh set of attempts, now. */
+export async function retry(config: Config, ids: string[], allFailed: boolean): Promise<ExitCode> {
+  const app = await createApp(config);
+  try {
+    // Ids as `facteur deliveries` prints them: their first characters are enough.
+    const chosen = allFailed
+      ? app.deliveries.list({ status: 'failed' }).map((d) => d.id)
+      : ids.map((id) => app.deliveries.list().find((d) => d.id.startsWith(id))?.id ?? id);
+    const reset = await app.deliveries.retry(chosen);
+    const unknown = chosen.filter((id) => !reset.some((d) => d.id === id));
+    if (unknown.length > 0) process.stderr.write(`facteur retry: not failed or unknown, left alone: ${unknown.join(', ')}\n`);
+    const results = await app.deliveries.attemptAll(reset, app.config.smtp?.maxConnections ?? 1);
+    if (results.length > 0) process.stdout.write(`${deliveryTable(results)}\n`);
+    return results.every((d) => d.status === 'sent') && unknown.length === 0 ? 0 : 1;
+  } finally {
+    await app.close();
+  }
+}
+
+function channelsOf(option: string | undefined): DeliveryChannel[] | null {
+  if (option === undefined || option === 'email') return ['email'];
+  if (option === 'discord') return ['discord'];
+  if (option === 'both') return ['email', 'discord'];
+  return null;
+}
+
+function deliveryTable(list: Delivery[], customerName: (id: string) => string = (id) => id): string {
+  return renderTable({
+    columns: ['id', 'created', 'customer', 'invoices', 'channel', 'to', 'reason', 'status', 'attempts', 'last error'],
+    rows: list.map((d) => [
+      d.id.slice(0, 8),
+      d.createdAt.slice(0, 16).replace('T', ' '),
+      customerName(d.customerId),
+      d.invoices.join(' '),
+      d.channel,
+      d.recipient,
+      d.reason + (d.requestedBy ? ` (${d.requestedBy})` : ''),
+      d.status,
+      String(d.attempts),
+      d.lastError ?? '',
+    ]),
+    alignRight: [8],
+  });
+}
+
+/** A one-line bar on a terminal's stderr; nothing when output is not a terminal (the log has the figures). */
+function progressBar(): ((done: number, total: number, failed: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const started = Date.now();
+  return (done, total, failed) => {
+    const width = 30;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    const rate = done / Math.max((Date.now() - started) / 1000, 0.001);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}  ${rate.toFixed(1)}/s  ${failed} failed`);
+    if (done === total) process.stderr.write('\n');
+  };
+}
