@@ -1,0 +1,61 @@
+import { parse, type Command } from '../../assistant/grammar.js';
+import type { Locale } from '../../billing/types.js';
+
+/** Lines of the message's own text read at most: a request is a sentence or two, not a newsletter. */
+export const MAX_LINES = 20;
+/** Characters of the request read at most, however long its lines. */
+const MAX_CHARS = 2000;
+
+/** The request a mail carries, as the assistant should read it. */
+export interface MailRequest {
+  text: string;
+  /** What the assistant will make of it, for the checks made before asking it (DMARC). */
+  intent: Command['intent'] | null;
+  /** The language it is written in, when its words say so. */
+  locale: Locale | null;
+}
+
+/**
+ * Where a mail's request is: the first lines the customer wrote, or else the subject
+ * (`facture 1210` with an empty body, or a body that only says hello), or else both
+ * together. Quoted history never counts: a reply to an invoice mail quotes its number.
+ */
+export function findRequest(subject: string, text: string, today: string): MailRequest {
+  const body = ownLines(text).join('\n').slice(0, MAX_CHARS);
+  const topic = subjectTopic(subject).slice(0, MAX_CHARS);
+  for (const candidate of [body, topic, `${topic}\n${body}`]) {
+    const { command, locale } = parse(candidate, today);
+    if (command) return { text: candidate, intent: command.intent, locale };
+  }
+  const fallback = body || topic;
+  return { text: fallback, intent: null, locale: parse(fallback, today).locale };
+}
+
+/** A line that opens quoted history: `Le 3 mars 2025, Awa a écrit :`, `On Mon, ... wrote:`, Outlook's separators. */
+const ATTRIBUTION = /^(le\s.*a\s+écrit\s*:|on\s.*wrote\s*:|-{2,}\s*(original message|message d'origine|forwarded message|message transféré)\s*-{2,})\s*$/i;
+/** Attributions that mail clients wrap over two lines start like this. */
+const ATTRIBUTION_START = /^(le|on)\s/i;
+
+/**
+ * The text the sender wrote in this message: up to the quoted history or the signature
+ * (`-- `), without quoted (`>`) or blank lines, at most MAX_LINES lines.
+ */
+export function ownLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  const own: string[] = [];
+  for (let i = 0; i < lines.length && own.length < MAX_LINES; i++) {
+    const line = lines[i]!;
+    const trimmed = line.trim();
+    if (line === '-- ' || trimmed === '--') break;
+    if (ATTRIBUTION.test(trimmed)) break;
+    if (ATTRIBUTION_START.test(trimmed) && ATTRIBUTION.test(`${trimmed} ${lines[i + 1]?.trim() ?? ''}`)) break;
+    if (trimmed === '' || trimmed.startsWith('>')) continue;
+    own.push(trimmed);
+  }
+  return own;
+}
+
+/** The subject without its `Re:`, `Fwd:`, `TR:` prefixes. */
+export function subjectTopic(subject: string): string {
+  return subject.replace(/^\s*((re|fwd?|tr|aw|réf|ref)\s*(\[\d+\])?\s*:\s*)+/i, '').trim();
+}

@@ -1,0 +1,29 @@
+import type { InboundMail } from './read.js';
+
+/** References kept in a reply: the thread's first message and the latest ones, as RFC 5322 suggests for long threads. */
+const MAX_REFERENCES = 20;
+
+/**
+ * The conversation a mail belongs to, named by its thread's first message: "suivant" in
+ * a reply continues the list asked for at the start of the thread. A mail without any
+ * Message-ID is a conversation of its own sender.
+ */
+export function conversationOf(mail: InboundMail): string {
+  return `email:${mail.references[0] ?? mail.inReplyTo ?? mail.messageId ?? mail.sender}`;
+}
+
+/** In-Reply-To and References for an answer to `mail`, so that every mail client files it in the thread. */
+export function threadHeaders(mail: InboundMail): { inReplyTo?: string; references?: string[] } {
+  if (mail.messageId === null) return {};
+  const earlier = mail.references.length > 0 ? mail.references : mail.inReplyTo ? [mail.inReplyTo] : [];
+  const chain = [...new Set([...earlier, mail.messageId])];
+  const references = chain.length > MAX_REFERENCES ? [chain[0]!, ...chain.slice(-(MAX_REFERENCES - 1))] : chain;
+  return { inReplyTo: mail.messageId, references };
+}
+
+/** `Re: ` once, however many replies deep: `Re: Re: Re:` helps nobody. An empty subject gets `fallback`. */
+export function replySubject(subject: string, fallback: string): string {
+  const trimmed = subject.trim();
+  if (/^re\s*:/i.test(trimmed)) return `Re: ${trimmed.replace(/^(re\s*:\s*)+/i, '')}`;
+  return `Re: ${trimmed || fallback}`;
+}

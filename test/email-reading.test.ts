@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { automaticReason } from '../src/channels/email/automatic.js';
+import { dmarcPasses } from '../src/channels/email/dmarc.js';
+import { readMail, UnreadableMail, type InboundMail } from '../src/channels/email/read.js';
+import { findRequest, MAX_LINES, ownLines } from '../src/channels/email/request.js';
+import { conversationOf, replySubject, threadHeaders } from '../src/channels/email/thread.js';
+
+const TODAY = '2026-11-25';
+const OWN = new Set(['facturation@facteur.example']);
+
+/** A raw message: the headers given, then a blank line and the body, with CRLF line ends. */
+function raw(headers: Record<string, string>, body = 'facture 1210'): Buffer {
+  const all = { From: 'Awa Nkolo <awa@example.cm>', To: 'facturation@facteur.example', Subject: 'Question', 'Message-ID': '<m1@example.cm>', ...headers };
+  const lines = Object.entries(all).map(([name, value]) => `${name}: ${value}`);
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`);
+}
+
+async function mail(headers: Record<string, string> = {}, body?: string): Promise<InboundMail> {
+  return readMail(raw(headers, body));
+}
+
+describe('reading a message', () => {
+  it('takes the one From address in lower case, the threading headers and the text', async () => {
+    const read = await mail({ From: 'Awa <AWA@Example.CM>', 'In-Reply-To': '<r1@facteur.example>', References: '<m0@example.cm> <r1@facteur.example>' });
+    expect(read).toMatchObject({ sender: 'awa@example.cm', messageId: '<m1@example.cm>', inReplyTo: '<r1@facteur.example>', references: ['<m0@example.cm>', '<r1@facteur.example>'] });
+    expect(read.text.trim()).toBe('facture 1210');
+  });
+
+  it('turns an HTML-only message into text', async () => {
+    const read = await mail({ 'Content-Type': 'text/html; charset=utf-8' }, '<p>Bonjour,</p><p>la facture n&deg;&nbsp;1210 svp</p>');
+    expect(findRequest(read.subject, read.text, TODAY)).toMatchObject({ intent: 'pdf' });
+  });
+
+  it('refuses a message without exactly one valid sender', async () => {
+    await expect(mail({ From: '<<<>>>' })).rejects.toBeInstanceOf(UnreadableMail);
+    await expect(mail({ From: 'awa@example.cm, paul@example.cm' })).rejects.toThrow(/exactly one/);
+    await expect(readMail(Buffer.from([0xff, 0xfe, 0x00, 0x10, 0x41]))).rejects.toThrow(/no sender/);
+  });
+});
+
+describe('finding the request in a message', () => {
+  it('reads the first lines the customer wrote, not the quoted history nor the signature', () => {
+    const text = [
+      'Bonjour,',
+      '',
+      'Pouvez-vous m’envoyer la facture n° 1214 ?',
+      '',
+      '-- ',
+      'Awa Nkolo, 699 12 34 56',
+      '',
+      'Le mer. 25 nov. 2026 à 10:02, Facteur <facturation@facteur.example> a écrit :',
+      '> Voici la facture n° 1210',
+    ].join('\n');
+    expect(ownLines(text)).toEqual(['Bonjour,', 'Pouvez-vous m’envoyer la facture n° 1214 ?']);
+    expect(findRequest('Re: facture 1210', text, TODAY)).toMatchObject({ intent: 'pdf', text: expect.not.stringContaining('1210') });
+  });
+
+  it('stops at attributions in both languages, wrapped over two lines or not, and at Outlook separators', () => {
+    expect(ownLines('zip 2019\nOn Wed, 25 Nov 2026 at 10:02, Facteur <facturation@facteur.example> wrote:\n> factures')).toEqual(['zip 2019']);
+    expect(ownLines('zip 2019\nLe mer. 25 nov. 2026 à 10:02, Facteur <facturation@\nfacteur.example> a écrit :\nfacture 1210')).toEqual(['zip 2019']);
+    expect(ownLines('zip 2019\n-----Original Message-----\nFrom: Facteur')).toEqual(['zip 2019']);
+    expect(ownLines('zip 2019\n> facture 1210\nmerci')).toEqual(['zip 2019', 'merci']);
+  });
+
+  it('reads at most a bounded number of lines', () => {
+    const text = Array.from({ length: 100 }, (_, i) => `ligne ${i}`).join('\n');
+    expect(ownLines(text)).toHaveLength(MAX_LINES);
+  });
+
+  it('falls back on the subject when the body asks nothing, and says which language it is in', () => {
+    expect(findRequest('Re: facture 1210', 'Bonjour, merci', TODAY)).toMatchObject({ text: 'facture 1210', intent: 'pdf' });
+    expect(findRequest('invoices', '', TODAY)).toMatchObject({ intent: 'list', locale: 'en' });
+    expect(findRequest('Bonjour', 'Merci pour tout', TODAY)).toMatchObject({ intent: null });
+  });
+});
+
+describe('recognising automatic mail', () => {
+  it('answers a person', async () => {
+    expect(automaticReason(await mail({ 'Auto-Submitted': 'no' }), OWN)).toBeNull();
+  });
+
+  it.each([
+    [{ 'Auto-Submitted': 'auto-replied' }, /Auto-Submitted/],
+    [{ 'Auto-Submitted': 'auto-generated; owner-email="x@example.cm"' }, /Auto-Submitted/],
+    [{ Precedence: 'bulk' }, /Precedence/],
+    [{ Precedence: 'junk' }, /Precedence/],
+    [{ Precedence: 'list' }, /Precedence/],
+    [{ 'List-Id': '<clients.example.cm>' }, /list-id/],
+    [{ 'List-Unsubscribe': '<mailto:leave@example.cm>' }, /list-unsubscribe/],
+    [{ 'Return-Path': '<>' }, /empty return path/],
+    [{ From: 'MAILER-DAEMON@mx.example.cm' }, /robot/],
+    [{ From: 'postmaster@example.cm' }, /robot/],
+    [{ From: 'noreply@example.cm' }, /robot/],
+    [{ From: 'no-reply+abc@example.cm' }, /robot/],
+    [{ 'Content-Type': 'multipart/report; report-type=delivery-status; boundary="b"' }, /delivery report/],
+    [{ 'X-Auto-Response-Suppress': 'All' }, /x-auto-response-suppress/],
+    [{ From: 'Facteur <FACTURATION@facteur.example>' }, /Facteur itself/],
+  ])('does not answer %o', async (headers, reason) => {
+    expect(automaticReason(await mail(headers), OWN)).toMatch(reason);
+  });
+
+  it('is not fooled by a person whose name merely looks like a robot', async () => {
+    expect(automaticReason(await mail({ From: 'Noreen Postma <noreen.postma@example.cm>' }), OWN)).toBeNull();
+  });
+});
+
+describe('the DMARC check for changes asked by mail', () => {
+  const pass = 'mx.facteur.example; spf=pass smtp.mailfrom=example.cm; dkim=pass header.d=example.cm; dmarc=pass (p=reject; dis=none) header.from=example.cm';
+
+  it('trusts dmarc=pass for the From domain from our own server', async () => {
+    expect(dmarcPasses(await mail({ 'Authentication-Results': pass }), 'mx.facteur.example')).toBe(true);
+  });
+
+  it('ignores results from another server, for another domain, or that did not pass', async () => {
+    expect(dmarcPasses(await mail({ 'Authentication-Results': pass }), 'mx.other.example')).toBe(false);
+    expect(dmarcPasses(await mail({ 'Authentication-Results': pass.replace('header.from=example.cm', 'header.from=evil.example') }), 'mx.facteur.example')).toBe(false);
+    expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=example.cm' }), 'mx.facteur.example')).toBe(false);
+    expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example (dmarc=pass); spf=pass' }), 'mx.facteur.example')).toBe(false);
+    expect(dmarcPasses(await mail(), 'mx.facteur.example')).toBe(false);
+  });
+});
+
+describe('threading a reply', () => {
+  it('puts Re: once, and a subject when there was none', () => {
+    expect(replySubject('facture 1210', 'Votre demande')).toBe('Re: facture 1210');
+    expect(replySubject('RE: Re: facture 1210', 'Votre demande')).toBe('Re: facture 1210');
+    expect(replySubject('  ', 'Votre demande')).toBe('Re: Votre demande');
+  });
+
+  it('answers the message in its thread, and names the conversation by the thread’s first message', async () => {
+    const reply = await mail({ 'Message-ID': '<m3@example.cm>', 'In-Reply-To': '<r2@facteur.example>', References: '<m1@example.cm> <r2@facteur.example>' });
+    expect(threadHeaders(reply)).toEqual({ inReplyTo: '<m3@example.cm>', references: ['<m1@example.cm>', '<r2@facteur.example>', '<m3@example.cm>'] });
+    expect(conversationOf(reply)).toBe('email:<m1@example.cm>');
+    expect(conversationOf(await mail())).toBe('email:<m1@example.cm>');
+  });
+});
