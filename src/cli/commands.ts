@@ -1,5 +1,6 @@
 import { createApp, dataPaths } from '../app.js';
 import { runConsole } from '../channels/console/console.js';
+import { mailChannel } from '../channels/email/channel.js';
 import { saveAttachments } from '../channels/files.js';
 import { renderText } from '../channels/text.js';
 import type { Config } from '../config.js';
@@ -11,20 +12,40 @@ import { LowdbStore } from '../store/lowdb-store.js';
 /** A command's result: what to print and the process exit code. */
 export type ExitCode = 0 | 1 | 2;
 
+/**
+ * Runs every configured channel until asked to stop: the billing inbox always (the IMAP
+ * mailbox, or the local inbox folder), and the console chat when a person is at the
+ * terminal or when no mailbox is configured (the demo, where piped input drives it too).
+ * The console's `:quit` or end of input stops everything; so do SIGINT and SIGTERM, after
+ * the message under way is finished.
+ */
 export async function start(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
+  const mail = mailChannel(app);
+  mail.start();
+  const signalled = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   try {
-    await runConsole({
-      assistant: app.assistant,
-      store: app.store,
-      catalog: app.catalog,
-      speakAs: config.consoleAs,
-      outDir: dataPaths(config.dataDir).out,
-      input: process.stdin,
-      output: process.stdout,
-    });
+    if (process.stdin.isTTY || !config.imap) {
+      const chat = runConsole({
+        assistant: app.assistant,
+        store: app.store,
+        catalog: app.catalog,
+        speakAs: config.consoleAs,
+        outDir: dataPaths(config.dataDir).out,
+        input: process.stdin,
+        output: process.stdout,
+      });
+      await Promise.race([chat, signalled.then(() => process.stdin.destroy())]);
+    } else {
+      app.log.info('no console chat: standard input is not a terminal; stop with SIGTERM or SIGINT');
+      await signalled;
+    }
     return 0;
   } finally {
+    await mail.stop();
     await app.close();
   }
 }

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { dataPaths, type App } from '../../app.js';
+import { FolderWatcher } from './folder.js';
+import { ImapWatcher } from './imap.js';
+import { MailPipeline } from './pipeline.js';
+import type { MailWatcher } from './watcher.js';
+
+/**
+ * The billing inbox channel as configured: the IMAP mailbox when IMAP_HOST is set,
+ * otherwise the local inbox folder, both feeding one pipeline that answers through the
+ * app's mailer (SMTP or the local outbox).
+ */
+export function mailChannel(app: App): MailWatcher {
+  const { config, store, assistant, catalog, mailer, log } = app;
+  const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? addressesIn(text) : []));
+  const pipeline = new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own });
+  const { processedFolder, failedFolder } = config.mail;
+  if (config.imap) return new ImapWatcher({ imap: config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log });
+  const mailDir = path.dirname(dataPaths(config.dataDir).inbox);
+  return new FolderWatcher({
+    inbox: dataPaths(config.dataDir).inbox,
+    processed: path.join(mailDir, processedFolder),
+    failed: path.join(mailDir, failedFolder),
+    pipeline,
+    log,
+  });
+}
+
+/** The address in `Name <address>`, or the text itself when it is a bare address; nothing for a login that is no address. */
+function addressesIn(text: string): string[] {
+  const address = (/<([^<>\s]+@[^<>\s]+)>/.exec(text)?.[1] ?? text).trim().toLowerCase();
+  return /^[^@\s]+@[^@\s]+$/.test(address) ? [address] : [];
+}

@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { mkdir, open, readdir, rename, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../../log.js';
+import { handleSafely, type MailPipeline } from './pipeline.js';
+import { MAX_MESSAGE_BYTES } from './read.js';
+import { Wake } from './wake.js';
+import type { MailWatcher } from './watcher.js';
+
+export interface FolderWatcherOptions {
+  /** Where `.eml` files are dropped: `data/mail/inbox/`. */
+  inbox: string;
+  /** Where they go once handled, like the IMAP folders. */
+  processed: string;
+  failed: string;
+  pipeline: MailPipeline;
+  log: Logger;
+}
+
+/** File events can be missed (network file systems, editors writing in place): the folder is also looked at this often. */
+const POLL_MS = 1_000;
+
+/**
+ * Local mode's mailbox: `.eml` files dropped into the inbox folder go through the very
+ * pipeline IMAP mail goes through, then move to the processed or failed folder beside it.
+ * A file should appear whole (written elsewhere, then moved in); names starting with a
+ * dot are left alone until renamed.
+ */
+export class FolderWatcher implements MailWatcher {
+  private readonly wake = new Wake();
+  private stopping = false;
+  private running: Promise<void> | undefined;
+  private watcher: FSWatcher | undefined;
+
+  constructor(private readonly options: FolderWatcherOptions) {}
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake.up();
+    this.watcher?.close();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const { inbox, processed, failed, log } = this.options;
+    for (const dir of [inbox, processed, failed]) await mkdir(dir, { recursive: true });
+    try {
+      this.watcher = watch(inbox, () => this.wake.up());
+      this.watcher.on('error', () => this.watcher?.close());
+    } catch {
+      // Polling alone will do.
+    }
+    log.info({ inbox }, 'mail: watching the local inbox folder');
+    while (!this.stopping) {
+      try {
+        await this.drain();
+      } catch (error) {
+        log.error({ err: error, inbox }, 'mail: cannot read the local inbox folder');
+      }
+      await this.wake.sleep(POLL_MS);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    const { inbox, processed, failed, pipeline, log } = this.options;
+    const names = (await readdir(inbox)).filter((name) => name.endsWith('.eml') && !name.startsWith('.')).sort();
+    for (const name of names) {
+      if (this.stopping) return;
+      const file = path.join(inbox, name);
+      const raw = await readStart(file);
+      const key = `file:${name}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
+      if (!pipeline.due(key)) continue;
+      const disposition = await handleSafely(pipeline, log, key, raw);
+      if (disposition === 'later') continue;
+      await rename(file, await freeName(disposition === 'processed' ? processed : failed, name));
+    }
+  }
+}
+
+/** The first MAX_MESSAGE_BYTES of a file, as IMAP fetches them. */
+async function readStart(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_MESSAGE_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAX_MESSAGE_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `name` in `dir`, or `name-2.eml`, `name-3.eml`... when taken, so an earlier message with that name is never overwritten. */
+async function freeName(dir: string, name: string): Promise<string> {
+  const stem = name.slice(0, -'.eml'.length);
+  for (let n = 1; ; n++) {
+    const candidate = path.join(dir, n === 1 ? name : `${stem}-${n}.eml`);
+    if (!(await stat(candidate).catch(() => null))) return candidate;
+  }
+}

@@ -1,0 +1,140 @@
+import { ImapFlow } from 'imapflow';
+import type { ImapSettings } from '../../config.js';
+import type { Logger } from '../../log.js';
+import { handleSafely, type MailPipeline } from './pipeline.js';
+import { MAX_MESSAGE_BYTES } from './read.js';
+import { Wake } from './wake.js';
+import type { MailWatcher } from './watcher.js';
+
+export interface ImapWatcherOptions {
+  imap: ImapSettings;
+  folders: { processed: string; failed: string };
+  pipeline: MailPipeline;
+  log: Logger;
+  /** How long IDLE may stay silent before a NOOP checks the connection is alive. */
+  watchdogMs?: number;
+}
+
+const WATCHDOG_MS = 60_000;
+/** A NOOP unanswered for this long means the connection is dead, whatever the socket says. */
+const NOOP_TIMEOUT_MS = 15_000;
+const BACKOFF_FIRST_MS = 1_000;
+const BACKOFF_MAX_MS = 60_000;
+/** Messages fetched per FETCH: a catch-up on thousands of unseen messages never holds them all. */
+const BATCH = 10;
+
+/**
+ * Watches the billing mailbox: catches up on unseen mail at each connection, then IDLEs
+ * and handles what arrives. Each handled message is marked seen and moved to the
+ * Processed or Failed folder (created when missing), so the mailbox holds only what is
+ * still to do.
+ *
+ * A closed ImapFlow cannot be reused and does not reconnect by itself: every connection
+ * is a fresh client, and a dropped one (error, close, or a NOOP left unanswered while
+ * IDLE seemed fine) is replaced after a growing delay. Messages are fetched with
+ * `fetchAll` and handled afterwards, since a command issued inside a fetch iterator
+ * deadlocks the connection.
+ */
+export class ImapWatcher implements MailWatcher {
+  private readonly wake = new Wake();
+  private stopping = false;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: ImapWatcherOptions) {}
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake.up();
+    await this.running;
+  }
+
+  private async run(): Promise<void> {
+    const { imap, log } = this.options;
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        await this.session(() => {
+          failures = 0;
+        });
+      } catch (error) {
+        log.warn({ err: error, host: imap.host, mailbox: imap.mailbox }, 'IMAP connection lost');
+      }
+      if (this.stopping) break;
+      const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** failures++);
+      log.info({ host: imap.host, inMs: delay }, 'IMAP: reconnecting');
+      await this.wake.sleep(delay);
+    }
+  }
+
+  /** One connection, from login to its end: resolves on stop, throws when the connection is lost. */
+  private async session(connected: () => void): Promise<void> {
+    const { imap, folders, log } = this.options;
+    const client = new ImapFlow({
+      host: imap.host,
+      port: imap.port,
+      secure: imap.tls,
+      auth: { user: imap.user, pass: imap.password },
+      logger: false,
+      disableAutoIdle: true,
+    });
+    // Without an 'error' listener a dropped socket would crash the process.
+    client.on('error', (error: Error) => log.warn({ err: error }, 'IMAP error'));
+    client.on('close', () => this.wake.up());
+    client.on('exists', () => this.wake.up());
+    await client.connect();
+    try {
+      for (const folder of [folders.processed, folders.failed]) await client.mailboxCreate(folder);
+      await client.mailboxOpen(imap.mailbox);
+      connected();
+      log.info({ host: imap.host, mailbox: imap.mailbox }, 'IMAP: watching');
+      while (!this.stopping) {
+        await this.drain(client);
+        // IDLE lasts until the next command breaks it; its end is not waited for.
+        client.idle().catch(() => {});
+        const woken = await this.wake.sleep(this.options.watchdogMs ?? WATCHDOG_MS);
+        if (!client.usable) throw new Error('IMAP connection closed');
+        if (!woken) await noop(client);
+      }
+    } finally {
+      await Promise.race([client.logout(), sleep(NOOP_TIMEOUT_MS)]).catch(() => {});
+      client.close();
+    }
+  }
+
+  /** Handles every unseen message, oldest first, and files each where the pipeline says. */
+  private async drain(client: ImapFlow): Promise<void> {
+    const { pipeline, folders } = this.options;
+    const mailbox = client.mailbox;
+    if (!mailbox) throw new Error('IMAP: no mailbox selected');
+    const keyOf = (uid: number) => `imap:${mailbox.path}:${mailbox.uidValidity}:${uid}`;
+    const unseen = ((await client.search({ seen: false }, { uid: true })) || []).filter((uid) => pipeline.due(keyOf(uid)));
+    for (let start = 0; start < unseen.length && !this.stopping; start += BATCH) {
+      const batch = unseen.slice(start, start + BATCH).sort((a, b) => a - b);
+      const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: MAX_MESSAGE_BYTES } }, { uid: true });
+      for (const message of messages) {
+        const disposition = await handleSafely(pipeline, this.options.log, keyOf(message.uid), message.source ?? Buffer.alloc(0));
+        if (disposition === 'later') continue;
+        // Processed mail is marked read; failed mail stays unread for staff to notice.
+        if (disposition === 'processed') await client.messageFlagsAdd(String(message.uid), ['\\Seen'], { uid: true });
+        await client.messageMove(String(message.uid), disposition === 'processed' ? folders.processed : folders.failed, { uid: true });
+      }
+    }
+  }
+}
+
+/** The watchdog: a silent IDLE may hide a dead connection, which only an unanswered command reveals. */
+async function noop(client: ImapFlow): Promise<void> {
+  const answered = await Promise.race([client.noop().then(() => true), sleep(NOOP_TIMEOUT_MS).then(() => false)]);
+  if (!answered) {
+    client.close();
+    throw new Error(`IMAP: NOOP unanswered for ${NOOP_TIMEOUT_MS} ms`);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,259 @@
+import type { Assistant } from '../../assistant/assistant.js';
+import type { Reply } from '../../assistant/reply.js';
+import type { Customer, Locale } from '../../billing/types.js';
+import type { MailSettings } from '../../config.js';
+import type { Logger } from '../../log.js';
+import type { Mailer } from '../../outbound/mail.js';
+import type { InboundMessage, Store } from '../../store/store.js';
+import type { Catalog } from '../../templates/catalog.js';
+import { automaticReason } from './automatic.js';
+import { composeReplies } from './compose.js';
+import { dmarcPasses } from './dmarc.js';
+import { readMail, UnreadableMail, type InboundMail } from './read.js';
+import { findRequest, type MailRequest } from './request.js';
+import { conversationOf } from './thread.js';
+
+/** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
+export type Disposition = 'processed' | 'failed' | 'later';
+
+/** Times handling may start for one message, crashes included, before it goes to Failed. */
+const MAX_ATTEMPTS = 8;
+const RETRY_FIRST_MS = 60_000;
+const RETRY_MAX_MS = 60 * 60_000;
+/** Finished records are kept this long: enough for the limits below and for duplicates to be recognised. */
+const RETENTION_MS = 30 * 24 * 60 * 60_000;
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
+/** Commands that change something, which the DMARC setting protects. */
+const STATE_CHANGING = new Set<MailRequest['intent']>(['attachments', 'address', 'confirm']);
+/**
+ * `pipeline.handle` for a watcher's loop: an error it could not deal with itself (the
+ * store cannot be written) is logged and the message left where it is, for the next round.
+ */
+export async function handleSafely(pipeline: MailPipeline, log: Logger, key: string, raw: Buffer): Promise<Disposition> {
+  try {
+    return await pipeline.handle(key, raw);
+  } catch (error) {
+    log.error({ err: error, key }, 'mail: could not be handled, left for the next round');
+    return 'later';
+  }
+}
+
+/** The language of a stranger who writes none we recognise: most customers write French. */
+const STRANGER_LOCALE: Locale = 'fr';
+
+export interface MailPipelineOptions {
+  store: Store;
+  assistant: Assistant;
+  catalog: Catalog;
+  mailer: Mailer;
+  log: Logger;
+  settings: MailSettings;
+  /** Facteur's own addresses (MAIL_FROM, the mailbox's): mail from them is never answered. */
+  ownAddresses: string[];
+  now?: () => Date;
+}
+
+/**
+ * Everything between a raw inbound message and its answer, the same for the IMAP
+ * mailbox and the local inbox folder; the watchers only fetch messages and file them
+ * where `handle` says.
+ *
+ * Exactly once: the message is claimed in the store before anything is sent, each reply
+ * is marked `sending` while the mail server has it and counted once accepted, and the
+ * record is closed before the message is moved. After a crash, a claimed message is
+ * handled again (nothing went out), a closed one is only moved, and one caught while
+ * `sending` goes to Failed: the server may have accepted that reply, and a second answer
+ * is worse than a message staff look at.
+ */
+export class MailPipeline {
+  private readonly now: () => Date;
+  private readonly ownAddresses: Set<string>;
+  /** Replies kept for a retry after a failed send, so the assistant acts only once per message in this process. */
+  private readonly pendingReplies = new Map<string, Reply>();
+  private readonly retryAt = new Map<string, number>();
+  private forgotAt = 0;
+
+  constructor(private readonly options: MailPipelineOptions) {
+    this.now = options.now ?? (() => new Date());
+    this.ownAddresses = new Set(options.ownAddresses.map((address) => address.toLowerCase()));
+  }
+
+  /** False while a message waits out its retry delay: watchers need not even fetch it. */
+  due(key: string): boolean {
+    return (this.retryAt.get(key) ?? 0) <= this.now().getTime();
+  }
+
+  async handle(key: string, raw: Buffer): Promise<Disposition> {
+    if (!this.due(key)) return 'later';
+    await this.forgetOldRecords();
+    let mail: InboundMail;
+    try {
+      mail = await readMail(raw);
+    } catch (error) {
+      if (!(error instanceof UnreadableMail)) throw error;
+      return this.unreadable(key, error.message);
+    }
+    const claim = await this.claim(key, mail);
+    if (typeof claim === 'string') return claim;
+    try {
+      await this.answer(claim, mail);
+      this.forget(key);
+      return claim.record.status === 'failed' ? 'failed' : 'processed';
+    } catch (error) {
+      return this.attemptFailed(claim, error as Error & { responseCode?: number });
+    }
+  }
+
+  /**
+   * Takes the message, or says what to do with one met before: only move it (closed),
+   * give up on it (caught while sending, or tried too often), or handle it again (claimed).
+   */
+  private async claim(key: string, mail: InboundMail): Promise<Claim | Disposition> {
+    const found = this.options.store.inboundMessage(key, mail.messageId);
+    const at = this.now().toISOString();
+    const fresh: InboundMessage = {
+      key,
+      messageId: mail.messageId,
+      sender: mail.sender,
+      customerId: null,
+      status: 'claimed',
+      attempts: 0,
+      sent: 0,
+      reason: null,
+      receivedAt: at,
+      updatedAt: at,
+    };
+    if (found && found.key !== key) {
+      const claim = new Claim(this.options.store, fresh, this.now);
+      await claim.close('ignored', `another copy of ${found.key}, already met`);
+      this.options.log.info({ key, messageId: mail.messageId, original: found.key }, 'mail: duplicate, not answered again');
+      return 'processed';
+    }
+    const claim = new Claim(this.options.store, found ?? fresh, this.now);
+    const status = claim.record.status;
+    if (status === 'replied' || status === 'ignored') return 'processed';
+    if (status === 'failed') return 'failed';
+    if (status === 'sending') return this.giveUp(claim, 'interrupted while a reply was with the mail server: it may have been delivered, so it is not sent again');
+    if (claim.record.attempts >= MAX_ATTEMPTS) return this.giveUp(claim, `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${claim.record.reason ?? 'unknown error'}`);
+    await claim.update({ status: 'claimed', attempts: claim.record.attempts + 1 });
+    return claim;
+  }
+
+  /** Decides whether and how to answer, then sends the answer to the address on record only. */
+  private async answer(claim: Claim, mail: InboundMail): Promise<void> {
+    const { store, log, settings } = this.options;
+    const automatic = automaticReason(mail, this.ownAddresses);
+    if (automatic) {
+      log.info({ key: claim.record.key, sender: mail.sender, reason: automatic }, 'mail: automatic message, not answered');
+      return claim.close('ignored', `automatic: ${automatic}`);
+    }
+    const request = findRequest(mail.subject, mail.text, this.now().toISOString().slice(0, 10));
+    const customer = store.customerByAddress(mail.sender) ?? (request.intent === 'confirm' ? store.customerByPendingAddress(mail.sender) : undefined);
+    if (!customer) return this.answerStranger(claim, mail, request);
+    await claim.update({ customerId: customer.id });
+    const since = new Date(this.now().getTime() - HOUR_MS).toISOString();
+    const answered = store.inboundFrom(mail.sender, since).filter((earlier) => earlier.key !== claim.record.key && earlier.sent > 0).length;
+    if (answered >= settings.repliesPerHour) {
+      log.warn({ key: claim.record.key, customer: customer.id, limit: settings.repliesPerHour }, 'mail: reply limit reached, not answered');
+      return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
+    }
+    const reply = this.pendingReplies.get(claim.record.key) ?? (await this.replyTo(customer, mail, request));
+    this.pendingReplies.set(claim.record.key, reply);
+    await this.send(claim, reply, mail);
+    log.info({ key: claim.record.key, customer: customer.id, outcome: reply.outcome, mails: claim.record.sent }, 'mail: answered');
+  }
+
+  private async replyTo(customer: Customer, mail: InboundMail, request: MailRequest): Promise<Reply> {
+    const { settings, catalog, assistant } = this.options;
+    if (settings.dmarcAuthservId !== null && STATE_CHANGING.has(request.intent) && !dmarcPasses(mail, settings.dmarcAuthservId)) {
+      this.options.log.warn({ customer: customer.id, intent: request.intent }, 'mail: change refused, DMARC did not pass');
+      const locale = customer.locale;
+      return { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unverified')], attachments: [] };
+    }
+    return assistant.handle({ customerId: customer.id, text: request.text, conversation: conversationOf(mail), sender: mail.sender });
+  }
+
+  /** A stranger learns nothing but that the address is unknown, once a day at most, and never in a loop. */
+  private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest): Promise<void> {
+    const since = new Date(this.now().getTime() - DAY_MS).toISOString();
+    const told = this.options.store.inboundFrom(mail.sender, since).some((earlier) => earlier.key !== claim.record.key && earlier.customerId === null && earlier.sent > 0);
+    this.options.log.info({ key: claim.record.key, sender: mail.sender, told }, 'mail: unknown sender');
+    if (told) return claim.close('ignored', 'unknown sender, already told today');
+    const locale = request.locale ?? STRANGER_LOCALE;
+    const text = [this.options.catalog.t(locale, 'email.unknownSender', { address: mail.sender })];
+    await this.send(claim, { locale, outcome: 'refused', text, attachments: [] }, mail);
+  }
+
+  /** Sends each mail of the reply not yet accepted by the server, counting them as they are. */
+  private async send(claim: Claim, reply: Reply, mail: InboundMail): Promise<void> {
+    const { catalog, mailer, settings } = this.options;
+    const mails = await composeReplies(reply, mail, mail.sender, catalog, settings.sizeLimitBytes);
+    for (const outbound of mails.slice(claim.record.sent)) {
+      await claim.update({ status: 'sending' });
+      try {
+        await mailer.send(outbound);
+      } catch (error) {
+        await claim.update({ status: 'claimed' });
+        throw error;
+      }
+      await claim.update({ status: 'claimed', sent: claim.record.sent + 1 });
+    }
+    await claim.close('replied', null);
+  }
+
+  private async attemptFailed(claim: Claim, error: Error & { responseCode?: number }): Promise<Disposition> {
+    const reason = error.message;
+    if ((error.responseCode ?? 0) >= 500) return this.giveUp(claim, `the mail server refused the reply: ${reason}`);
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (claim.record.attempts - 1));
+    this.retryAt.set(claim.record.key, this.now().getTime() + delay);
+    await claim.update({ reason });
+    this.options.log.warn({ key: claim.record.key, err: error, attempt: claim.record.attempts, retryInMs: delay }, 'mail: answer not sent, will try again');
+    return 'later';
+  }
+
+  private async giveUp(claim: Claim, reason: string): Promise<Disposition> {
+    await claim.close('failed', reason);
+    this.forget(claim.record.key);
+    this.options.log.error({ key: claim.record.key, messageId: claim.record.messageId, reason }, 'mail: moved to the failed folder');
+    return 'failed';
+  }
+
+  private async unreadable(key: string, reason: string): Promise<Disposition> {
+    const at = this.now().toISOString();
+    const record: InboundMessage = { key, messageId: null, sender: null, customerId: null, status: 'failed', attempts: 1, sent: 0, reason, receivedAt: at, updatedAt: at };
+    await this.options.store.save({ inbound: [record] });
+    this.options.log.error({ key, reason }, 'mail: unreadable message moved to the failed folder');
+    return 'failed';
+  }
+
+  private forget(key: string): void {
+    this.pendingReplies.delete(key);
+    this.retryAt.delete(key);
+  }
+
+  private async forgetOldRecords(): Promise<void> {
+    const now = this.now().getTime();
+    if (now - this.forgotAt < DAY_MS) return;
+    this.forgotAt = now;
+    await this.options.store.forgetInbound(new Date(now - RETENTION_MS).toISOString());
+  }
+}
+
+/** The record of the message being handled, written to the store at each step. */
+class Claim {
+  constructor(
+    private readonly store: Store,
+    public record: InboundMessage,
+    private readonly now: () => Date,
+  ) {}
+
+  async update(changes: Partial<InboundMessage>): Promise<void> {
+    this.record = { ...this.record, ...changes, updatedAt: this.now().toISOString() };
+    await this.store.save({ inbound: [this.record] });
+  }
+
+  close(status: 'replied' | 'ignored' | 'failed', reason: string | null): Promise<void> {
+    return this.update({ status, reason });
+  }
+}
