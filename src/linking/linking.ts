@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import type { Reply } from '../assistant/reply.js';
+import { checkCode, issueCode } from '../billing/codes.js';
+import type { Customer, Locale } from '../billing/types.js';
+import type { Logger } from '../log.js';
+import type { Mailer } from '../outbound/mail.js';
+import type { LinkAttempt, Store } from '../store/store.js';
+import type { Catalog, Params } from '../templates/catalog.js';
+
+/** A link code is good for this long. */
+export const LINK_CODE_MINUTES = 10;
+/** Wrong codes in a row that lock linking for the account… */
+export const LINK_MAX_FAILURES = 5;
+/** …for this long. */
+export const LINK_LOCK_MINUTES = 60;
+
+export interface LinkingServices {
+  store: Store;
+  mailer: Mailer;
+  catalog: Catalog;
+  log: Logger;
+  now: () => Date;
+}
+
+/**
+ * Links chat accounts of one network (`discord`) to customers. Whoever asks names the
+ * address of a client area; a 6-digit code goes to the customer's address on record, and
+ * the account is linked when the code comes back. The answer to a request is the same
+ * whether the address is known or not, and so is the answer to the codes given after it,
+ * so nothing tells a stranger which addresses are customers'. Codes are stored hashed,
+ * expire, are good once, and wrong tries in a row lock linking for the account a while.
+ *
+ * It answers with a `Reply`, like the assistant, so a channel renders both the same way.
+ */
+export class AccountLinks {
+  constructor(
+    private readonly network: string,
+    private readonly services: LinkingServices,
+  ) {}
+
+  /** The customer this chat account is linked to. */
+  customer(userId: string): Customer | undefined {
+    return this.services.store.customerByLink(this.network, userId);
+  }
+
+  /** What an account that is not linked is told when it asks for anything else. */
+  howTo(locale: Locale): Reply {
+    return this.reply(locale, 'link.howTo', {}, 'refused');
+  }
+
+  /**
+   * Sends a code to the customer whose login or notification address is `requested`.
+   * `account` names the chat account in the mail (its user name), so the customer knows who asks.
+   */
+  async request(userId: string, requested: string, account: string, locale: Locale): Promise<Reply> {
+    const address = requested.trim().toLowerCase();
+    if (!z.email().safeParse(address).success) return this.reply(locale, 'address.invalid', { address: requested }, 'refused');
+    const now = this.services.now();
+    const attempt = this.attempt(userId);
+    if (locked(attempt, now)) return this.locked(locale, attempt!, now);
+    const customer = this.services.store.customerByAddress(address);
+    const { code, codeHash, expiresAt } = issueCode(this.subject(userId, customer?.id ?? null), now, LINK_CODE_MINUTES);
+    await this.save({
+      account: this.account(userId),
+      customerId: customer?.id ?? null,
+      codeHash,
+      expiresAt,
+      failures: attempt?.failures ?? 0,
+      lockedUntil: null,
+      updatedAt: now.toISOString(),
+    });
+    this.services.log.info({ account: this.account(userId), customer: customer?.id ?? null, event: 'link.requested' }, 'link code requested');
+    if (customer) {
+      // Not awaited: an answer that came later for a known address than for an unknown one would tell them apart.
+      this.mail(customer, address, account, code).catch((error: unknown) =>
+        this.services.log.error({ err: error, account: this.account(userId), customer: customer.id }, 'link code mail failed'),
+      );
+    }
+    return this.reply(locale, 'link.codeSent', { address, minutes: LINK_CODE_MINUTES });
+  }
+
+  /** Links the account when `code` is the one on its way; counts it against the account when it is not. */
+  async confirm(userId: string, code: string, locale: Locale): Promise<Reply> {
+    const now = this.services.now();
+    const attempt = this.attempt(userId);
+    if (locked(attempt, now)) return this.locked(locale, attempt!, now);
+    if (!attempt || attempt.codeHash === null) return this.reply(locale, 'link.nothing', {}, 'refused');
+    const given = code.trim();
+    const check = /^\d{6}$/.test(given)
+      ? checkCode({ codeHash: attempt.codeHash, expiresAt: attempt.expiresAt, attempts: 0 }, this.subject(userId, attempt.customerId), given, now)
+      : 'wrong';
+    const customer = attempt.customerId === null ? undefined : this.services.store.customerById(attempt.customerId);
+    const base = { ...attempt, updatedAt: now.toISOString() };
+    if (check === 'expired') {
+      await this.save({ ...base, codeHash: null });
+      return this.reply(locale, 'link.expired', {}, 'refused');
+    }
+    if (check === 'ok' && customer) {
+      await this.services.store.save({
+        customers: this.linked(userId, customer),
+        linkAttempts: [{ ...base, codeHash: null, failures: 0 }],
+      });
+      this.services.log.info({ account: this.account(userId), customer: customer.id, event: 'link.done' }, 'chat account linked');
+      return this.reply(locale, 'link.done', { name: customer.name });
+    }
+    const failures = attempt.failures + 1;
+    if (failures >= LINK_MAX_FAILURES) {
+      const lockedUntil = new Date(now.getTime() + LINK_LOCK_MINUTES * 60_000).toISOString();
+      await this.save({ ...base, codeHash: null, failures: 0, lockedUntil });
+      this.services.log.warn({ account: this.account(userId), event: 'link.locked', until: lockedUntil }, 'linking locked after wrong codes');
+      return this.reply(locale, 'link.locked', { minutes: LINK_LOCK_MINUTES }, 'refused');
+    }
+    await this.save({ ...base, failures });
+    return this.reply(locale, 'link.wrong', { left: LINK_MAX_FAILURES - failures }, 'refused');
+  }
+
+  async unlink(userId: string, locale: Locale): Promise<Reply> {
+    const customer = this.customer(userId);
+    if (!customer) return this.reply(locale, 'link.notLinked', {}, 'refused');
+    const ids = (customer.links[this.network] ?? []).filter((id) => id !== userId);
+    await this.services.store.save({ customers: [{ ...customer, links: { ...customer.links, [this.network]: ids } }] });
+    this.services.log.info({ account: this.account(userId), customer: customer.id, event: 'link.removed' }, 'chat account unlinked');
+    return this.reply(locale, 'link.unlinked', { name: customer.name });
+  }
+
+  /** The customer with the account added, and any customer it was linked to before without it. */
+  private linked(userId: string, customer: Customer): Customer[] {
+    const previous = this.customer(userId);
+    const changed: Customer[] = [];
+    if (previous && previous.id !== customer.id) {
+      changed.push({ ...previous, links: { ...previous.links, [this.network]: (previous.links[this.network] ?? []).filter((id) => id !== userId) } });
+    }
+    const ids = customer.links[this.network] ?? [];
+    changed.push({ ...customer, links: { ...customer.links, [this.network]: ids.includes(userId) ? ids : [...ids, userId] } });
+    return changed;
+  }
+
+  private locked(locale: Locale, attempt: LinkAttempt, now: Date): Reply {
+    const minutes = Math.max(1, Math.ceil((Date.parse(attempt.lockedUntil!) - now.getTime()) / 60_000));
+    return this.reply(locale, 'link.locked', { minutes }, 'refused');
+  }
+
+  /** To the address given, which is on the customer's record (login or confirmed notification address). */
+  private async mail(customer: Customer, to: string, account: string, code: string): Promise<void> {
+    const t = (key: string) => this.services.catalog.t(customer.locale, key, { name: customer.name, account, code, minutes: LINK_CODE_MINUTES });
+    await this.services.mailer.send({
+      to,
+      subject: t('link.mail.subject'),
+      text: `${t('link.mail.body')}\n\n${t('mail.signature')}`,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+  }
+
+  private attempt(userId: string): LinkAttempt | undefined {
+    return this.services.store.linkAttempt(this.account(userId));
+  }
+
+  private save(attempt: LinkAttempt): Promise<void> {
+    return this.services.store.save({ linkAttempts: [attempt] });
+  }
+
+  private account(userId: string): string {
+    return `${this.network}:${userId}`;
+  }
+
+  /** A code links this account to this customer, nothing else. */
+  private subject(userId: string, customerId: string | null): string {
+    return `link:${this.account(userId)}:${customerId ?? 'nobody'}`;
+  }
+
+  private reply(locale: Locale, key: string, params: Params = {}, outcome: Reply['outcome'] = 'answered'): Reply {
+    return { locale, outcome, text: [this.services.catalog.t(locale, key, params)], attachments: [] };
+  }
+}
+
+function locked(attempt: LinkAttempt | undefined, now: Date): boolean {
+  return attempt?.lockedUntil != null && attempt.lockedUntil > now.toISOString();
+}
