@@ -21,6 +21,11 @@ export interface Request {
   conversation: string;
   /** For mail: the address the message came from, for actions that must come from a given address. */
   sender?: string;
+  /**
+   * The command itself, when the channel already has it in parts (a chat command's options):
+   * it is not parsed from `text` again, which then only says what was asked, for the logs.
+   */
+  command?: Command;
 }
 
 type Handlers = { [I in Command['intent']]: (ctx: Context, command: Extract<Command, { intent: I }>, request: Request) => Reply | Promise<Reply> };
@@ -50,7 +55,7 @@ export class Assistant {
   async handle(request: Request): Promise<Reply> {
     const customer = this.services.store.customerById(request.customerId);
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
-    const parsed = parse(request.text, this.services.now().toISOString().slice(0, 10));
+    const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.now().toISOString().slice(0, 10));
     const locale = parsed.locale ?? request.locale ?? customer.locale;
     const ctx = new Context(this.services, customer, locale, request.conversation, this.pages);
     const command = parsed.command;

@@ -4,6 +4,8 @@ import type { Catalog, Params } from '../templates/catalog.js';
 import type { Mailer } from '../outbound/mail.js';
 import type { Logger } from '../log.js';
 import type { Attachment, Outcome, Reply, Table } from './reply.js';
+
+type ReplyExtra = { outcome?: Outcome; table?: Table; attachments?: Attachment[]; page?: Reply['page'] };
 import type { Pages } from './pages.js';
 
 /** What the assistant needs from the documents part, without knowing PDF or ZIP libraries. */
@@ -47,8 +49,15 @@ export class Context {
     return invoice?.customerId === this.customer.id ? invoice : undefined;
   }
 
-  reply(text: string[], extra: { outcome?: Outcome; table?: Table; attachments?: Attachment[] } = {}): Reply {
-    return { locale: this.locale, outcome: extra.outcome ?? 'answered', text, attachments: extra.attachments ?? [], ...(extra.table ? { table: extra.table } : {}) };
+  reply(text: string[], extra: ReplyExtra = {}): Reply {
+    return {
+      locale: this.locale,
+      outcome: extra.outcome ?? 'answered',
+      text,
+      attachments: extra.attachments ?? [],
+      ...(extra.table ? { table: extra.table } : {}),
+      ...(extra.page ? { page: extra.page } : {}),
+    };
   }
 
   refuse(key: string, params?: Params): Reply {

@@ -35,5 +35,7 @@ export interface Reply {
   /** Paragraphs of text, already worded from the templates. */
   text: string[];
   table?: Table;
+  /** For one page of a longer list: which page this is (from 1) and how many there are, for paging buttons. */
+  page?: { number: number; count: number };
   attachments: Attachment[];
 }

@@ -33,7 +33,10 @@ function showPage(ctx: Context, filter: InvoiceFilter, page: number): Reply {
   if (page + 1 < pages) footer.push(ctx.t('list.more'));
   if (page > 0) footer.push(ctx.t('list.back'));
   const columns = ['date', 'number', 'amount', 'status'].map((c) => ctx.t(`list.columns.${c}`));
-  return ctx.reply([...text, ...(footer.length ? [footer.join(' ')] : [])], { table: { columns, rows, alignRight: [2] } });
+  return ctx.reply([...text, ...(footer.length ? [footer.join(' ')] : [])], {
+    table: { columns, rows, alignRight: [2] },
+    ...(pages > 1 ? { page: { number: page + 1, count: pages } } : {}),
+  });
 }
 
 function pageCount(ctx: Context, filter: InvoiceFilter): number {
