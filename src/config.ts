@@ -9,6 +9,9 @@ export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const port = z.coerce.number().int().min(1).max(65535);
+/** A Discord id (a snowflake): digits only. */
+const snowflake = z.string().regex(/^\d{5,25}$/, 'expected a Discord id (digits only)');
+const snowflakes = z.string().regex(/^[\d,\s]*$/, 'expected Discord ids (digits) separated by commas');
 
 const schema = z.object({
   FACTEUR_DATA_DIR: z.string().min(1).default('./data'),
@@ -41,9 +44,16 @@ const schema = z.object({
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
   SMTP_RATE_PER_SECOND: z.coerce.number().positive().optional(),
   FACTEUR_STAFF_EMAILS: z.string().default(''),
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  DISCORD_APP_ID: snowflake.optional(),
+  DISCORD_GUILD_ID: snowflake.optional(),
+  DISCORD_STAFF_ROLE_IDS: snowflakes.default(''),
+  DISCORD_STAFF_USER_IDS: snowflakes.default(''),
+  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
 })
   .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
-  .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' });
+  .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' })
+  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APP_ID, { path: ['DISCORD_APP_ID'], message: 'DISCORD_APP_ID (the application id) is required with DISCORD_TOKEN' });
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -96,6 +106,18 @@ export interface MailSettings {
   dmarcAuthservId: string | null;
 }
 
+/** The Discord bot; without a token, Discord is off. */
+export interface DiscordSettings {
+  token: string;
+  appId: string;
+  /** Commands are registered for this server only (they appear at once); null: globally. */
+  guildId: string | null;
+  staffRoleIds: string[];
+  staffUserIds: string[];
+  /** The REST base (`https://discord.com/api`); the gateway's address is asked of it. */
+  apiUrl: string;
+}
+
 export type Config = {
   dataDir: string;
   templatesDir: string;
@@ -110,6 +132,7 @@ export type Config = {
   push: PushSettings;
   /** Support staff's addresses: they may ask for resends by mail (`renvoyer 1210`). */
   staffEmails: string[];
+  discord: DiscordSettings | null;
 };
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
@@ -159,5 +182,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     },
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
     staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
+    discord: c.DISCORD_TOKEN
+      ? {
+          token: c.DISCORD_TOKEN,
+          appId: c.DISCORD_APP_ID!,
+          guildId: c.DISCORD_GUILD_ID ?? null,
+          staffRoleIds: ids(c.DISCORD_STAFF_ROLE_IDS),
+          staffUserIds: ids(c.DISCORD_STAFF_USER_IDS),
+          apiUrl: c.DISCORD_API_URL.replace(/\/+$/, ''),
+        }
+      : null,
   };
+}
+
+function ids(list: string): string[] {
+  return list.split(',').map((id) => id.trim()).filter(Boolean);
 }
