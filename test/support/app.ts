@@ -2,15 +2,19 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import pino from 'pino';
 import { createApp, dataPaths, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 
 /** A Facteur on demo data in a fresh data folder, as `npm start` builds it, with logs off. */
-export async function demoApp(env: Record<string, string> = {}): Promise<App & { dataDir: string; dispose(): Promise<void> }> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-app-'));
+export async function demoApp(
+  env: Record<string, string> = {},
+  log: Logger = createLogger('silent'),
+): Promise<App & { dataDir: string; dispose(): Promise<void> }> {
+  const dataDir = env.FACTEUR_DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'facteur-app-')));
   const config = loadConfig({ FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
-  const app = await createApp(config, createLogger('silent'));
+  const app = await createApp(config, log);
   return {
     ...app,
     dataDir,
@@ -26,4 +30,11 @@ export async function outbox(dataDir: string): Promise<ParsedMail[]> {
   const dir = dataPaths(dataDir).outbox;
   const names = (await readdir(dir).catch(() => [])).filter((name) => name.endsWith('.eml')).sort();
   return Promise.all(names.map(async (name) => simpleParser(await readFile(path.join(dir, name)))));
+}
+
+/** A logger whose JSON lines are kept, for tests that check what was logged. */
+export function capturedLog(): { log: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+  return { log, lines };
 }

@@ -1,0 +1,167 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { demoApp, capturedLog } from './support/app.js';
+import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
+import { importInvoices } from '../src/import/import.js';
+import { schedule } from '../src/notifications/schedule.js';
+import { LowdbStore } from '../src/store/lowdb-store.js';
+import { demoData } from '../src/billing/demo.js';
+import { pdfText } from './support/read.js';
+
+let peer: SmtpPeer;
+let app: Awaited<ReturnType<typeof demoApp>>;
+let logged: ReturnType<typeof capturedLog>;
+
+function smtpEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { SMTP_HOST: peer.host, SMTP_PORT: String(peer.port), SMTP_TLS: 'false', DELIVERY_RETRY_SECONDS: '0.05', ...extra };
+}
+
+/** New invoices arrive as they do in production: imported from the billing system's export. */
+async function importNew(invoices: { number: string; customer: string; issuedAt?: string; amount?: number }[]): Promise<void> {
+  const file = path.join(app.dataDir, `export-${invoices[0]!.number}.json`);
+  const rows = invoices.map((i) => ({
+    number: i.number,
+    customer: i.customer,
+    issuedAt: i.issuedAt ?? '2026-11-20',
+    dueAt: '2026-12-20',
+    currency: 'XAF',
+    lines: [{ label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: i.amount ?? 120_000 }],
+    status: 'unpaid',
+  }));
+  await writeFile(file, JSON.stringify(rows));
+  const report = await importInvoices(app.store, file);
+  expect(report.rejected).toEqual([]);
+}
+
+const to = (address: string) => peer.messages.filter((m) => m.envelope.to.includes(address));
+const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+beforeEach(async () => {
+  peer = await startSmtpPeer();
+  logged = capturedLog();
+  app = await demoApp(smtpEnv(), logged.log);
+});
+
+afterEach(async () => {
+  await app.dispose();
+  await peer.close();
+});
+
+describe('the push of new invoices', () => {
+  it('sends nothing on the first start: invoices already there are not new', async () => {
+    const summary = await app.push.run();
+    await settle();
+    expect(summary).toMatchObject({ invoices: 0, attempted: 0 });
+    expect(peer.messages).toHaveLength(0);
+  });
+
+  it('sends nothing when first meeting a store that already holds invoices', async () => {
+    const dir = path.join(app.dataDir, 'older');
+    const older = await LowdbStore.open(path.join(dir, 'db.json'));
+    await older.save(demoData());
+    const met = await demoApp({ ...smtpEnv(), FACTEUR_DATA_DIR: dir });
+    try {
+      expect((await met.push.run()).invoices).toBe(0);
+      await settle();
+      expect(peer.messages).toHaveLength(0);
+    } finally {
+      await met.close();
+    }
+  });
+
+  it('gives a customer one mail with both new invoices attached as PDFs', async () => {
+    await importNew([
+      { number: '9001', customer: 'awa@example.cm', amount: 120_000 },
+      { number: '9002', customer: 'awa@example.cm', issuedAt: '2026-11-21', amount: 15_000 },
+    ]);
+    const summary = await app.push.run();
+    expect(summary).toMatchObject({ invoices: 2, sent: 1, failed: 0 });
+    const [mail] = await peer.waitFor(1);
+    expect(mail!.envelope.to).toEqual(['awa@example.cm']);
+    expect(mail!.parsed.subject).toBe('2 nouvelles factures');
+    expect(mail!.parsed.text).toContain('9001');
+    expect(mail!.parsed.text).toMatch(/9002 du 21 nov\. 2026 : 15.000.FCFA/u);
+    expect(mail!.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail!.parsed.attachments.map((a) => a.filename)).toEqual(['facture-9001.pdf', 'facture-9002.pdf']);
+    expect(await pdfText(mail!.parsed.attachments[1]!.content)).toContain('9002');
+
+    expect((await app.push.run()).invoices).toBe(0);
+    await settle();
+    expect(peer.messages).toHaveLength(1);
+    const [delivery] = app.deliveries.list({ customerId: app.store.customerByAddress('awa@example.cm')!.id });
+    expect(delivery).toMatchObject({ invoices: ['9001', '9002'], channel: 'email', recipient: 'awa@example.cm', reason: 'push', status: 'sent', attempts: 1 });
+    expect(delivery!.messageId).toBe(mail!.parsed.messageId);
+  });
+
+  it('attaches nothing when the customer turned the attachments off, and says how to ask', async () => {
+    await app.assistant.handle({ customerId: app.store.customerByAddress('paul@example.cm')!.id, text: 'notifications pièces-jointes non', conversation: 't' });
+    await importNew([{ number: '9010', customer: 'paul@example.cm' }]);
+    await app.push.run();
+    const [mail] = await peer.waitFor(1);
+    expect(mail!.parsed.attachments).toEqual([]);
+    expect(mail!.parsed.subject).toMatch(/^Nouvelle facture n° 9010/);
+    expect(mail!.parsed.text).toContain('« facture 9010 »');
+  });
+
+  it('skips and logs a customer without a notification address, and still serves the others', async () => {
+    const paul = app.store.customerByAddress('paul@example.cm')!;
+    await app.store.save({ customers: [{ ...paul, notifications: { ...paul.notifications, address: null } }] });
+    await importNew([
+      { number: '9020', customer: 'paul@example.cm' },
+      { number: '9021', customer: 'awa@example.cm' },
+    ]);
+    const summary = await app.push.run();
+    expect(summary).toMatchObject({ invoices: 2, sent: 1, skipped: 1 });
+    await peer.waitFor(1);
+    await settle();
+    expect(to('paul@example.cm')).toHaveLength(0);
+    expect(logged.lines.find((line) => line.event === 'push.skipped')).toMatchObject({ customer: paul.id, invoices: ['9020'] });
+  });
+
+  it('retries a refused send with backoff, then leaves it failed for staff', async () => {
+    await importNew([{ number: '9030', customer: 'awa@example.cm' }]);
+    peer.refuseNext(1, 451);
+    let summary = await app.push.run();
+    expect(summary).toMatchObject({ sent: 0, failed: 1 });
+    let [delivery] = app.deliveries.list({ status: 'pending' });
+    expect(delivery).toMatchObject({ attempts: 1, lastError: expect.stringContaining('451') });
+
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    peer.refuseNext(1, 550);
+    summary = await app.push.run();
+    expect(summary).toMatchObject({ attempted: 1, failed: 1 });
+    [delivery] = app.deliveries.list({ status: 'failed' });
+    expect(delivery).toMatchObject({ invoices: ['9030'], attempts: 2, lastError: expect.stringContaining('550') });
+    expect(peer.messages).toHaveLength(0);
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await app.push.run()).attempted).toBe(0);
+    expect(peer.refused).toBe(2);
+  });
+
+  it('gives up after the configured number of temporary refusals', async () => {
+    await app.dispose();
+    app = await demoApp(smtpEnv({ DELIVERY_MAX_ATTEMPTS: '3', DELIVERY_RETRY_SECONDS: '0.01' }));
+    await importNew([{ number: '9040', customer: 'awa@example.cm' }]);
+    peer.refuseNext(10, 421);
+    for (let run = 0; run < 5; run++) {
+      await app.push.run();
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    expect(app.deliveries.list()).toMatchObject([{ status: 'failed', attempts: 3 }]);
+    expect(peer.refused).toBe(3);
+  });
+
+  it('is fired by its cron schedule', async () => {
+    await importNew([{ number: '9050', customer: 'awa@example.cm' }]);
+    const task = schedule(() => app.push.run(), { cron: '* * * * * *', timezone: 'Africa/Douala' }, app.log);
+    try {
+      const [mail] = await peer.waitFor(1, 4000);
+      expect(mail!.parsed.subject).toMatch(/9050/);
+    } finally {
+      await task.stop();
+      await task.destroy();
+    }
+  });
+});
