@@ -1,0 +1,102 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
+
+const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
+
+let peer: SmtpPeer;
+let dataDir: string;
+
+beforeEach(async () => {
+  peer = await startSmtpPeer();
+  dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-crash-'));
+});
+
+afterEach(async () => {
+  await peer.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function env(): NodeJS.ProcessEnv {
+  return { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SMTP_HOST: peer.host, SMTP_PORT: String(peer.port), SMTP_TLS: 'false' };
+}
+
+const facteur = (...args: string[]) => promisify(execFile)(process.execPath, [BIN, ...args], { env: env() }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+
+/** Customers' new invoices, from the billing system's export. */
+async function importCustomers(count: number): Promise<string[]> {
+  const customers = Array.from({ length: count }, (_, i) => `client${i}@example.cm`);
+  const rows = customers.map((customer, i) => ({
+    number: String(7000 + i),
+    customer,
+    issuedAt: '2026-11-20',
+    dueAt: '2026-12-20',
+    currency: 'XAF',
+    lines: [{ label: 'Hébergement Essentiel', quantity: 1, unitPrice: 30_000 + i }],
+    status: 'unpaid',
+  }));
+  const file = path.join(dataDir, 'export.json');
+  await writeFile(file, JSON.stringify(rows));
+  await facteur('ask', '--as', 'awa@example.cm', 'aide');
+  const run = await facteur('import', file);
+  expect(run.stdout).toMatch(new RegExp(`${count} created`));
+  return customers;
+}
+
+describe('a push killed in the middle', () => {
+  it('sends every customer their announcement once after a restart', async () => {
+    const customers = await importCustomers(40);
+    const first = spawn(process.execPath, [BIN, 'push'], { env: env(), stdio: 'ignore' });
+    await peer.waitFor(12, 20_000);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const beforeRestart = peer.messages.length;
+    expect(beforeRestart).toBeLessThan(40);
+
+    const second = await facteur('push');
+    expect(second.code ?? 0).toBe(0);
+    await peer.waitFor(40, 10_000);
+
+    for (const customer of customers) {
+      const received = peer.messages.filter((m) => m.envelope.to.includes(customer));
+      // A message the server accepted just before the kill is sent again after it, with the
+      // same Message-ID, which mail clients show once: one distinct message per customer.
+      expect(new Set(received.map((m) => m.parsed.messageId)).size, customer).toBe(1);
+      expect(received[0]!.parsed.subject).toMatch(/^Nouvelle facture n° 7\d{3}/);
+    }
+    const log = await facteur('deliveries', '--failed');
+    expect(log.stdout).toContain('No delivery matches.');
+    const resent = peer.messages.length - 40;
+    expect(resent).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('staff resends', () => {
+  it('refuses an address that is not on record unless forced, and logs every resend', async () => {
+    await facteur('ask', '--as', 'awa@example.cm', 'aide');
+    const refused = await facteur('resend', '1210', '--to', 'stranger@example.org');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('stranger@example.org is not on the record of awa@example.cm');
+
+    const sent = await facteur('resend', '1210');
+    expect(sent.code ?? 0).toBe(0);
+    const [mail] = await peer.waitFor(1);
+    expect(mail!.envelope.to).toEqual(['awa@example.cm']);
+    expect(mail!.parsed.subject).toBe('Votre facture n° 1210');
+    expect(mail!.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+
+    const forced = await facteur('resend', '1210', '--to', 'stranger@example.org', '--force');
+    expect(forced.code ?? 0).toBe(0);
+    await peer.waitFor(2);
+    expect(peer.messages[1]!.envelope.to).toEqual(['stranger@example.org']);
+
+    const log = await facteur('deliveries', '--customer', 'awa@example.cm');
+    expect(log.stdout).toMatch(/1210 +email +awa@example\.cm +resend \(cli:[^)]+\) +sent +1/);
+    expect(log.stdout).toContain('stranger@example.org');
+    expect(refused.stdout).toBe('');
+  });
+});
