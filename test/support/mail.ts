@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Attachment as ParsedAttachment } from 'mailparser';
+import pino from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import { mailChannel } from '../../src/channels/email/channel.js';
+import type { MailWatcher } from '../../src/channels/email/watcher.js';
+import { loadConfig } from '../../src/config.js';
+import { listMailbox, startDovecot, type Dovecot, type ImapMessageSummary } from '../peers/dovecot.js';
+import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../peers/smtp.js';
+import { readZip, type ZipEntryRead } from './read.js';
+
+/** Where a customer's mail goes and where Facteur's answers arrive: a private Dovecot and an SMTP peer. */
+export interface MailPeers {
+  dovecot: Dovecot;
+  smtp: SmtpPeer;
+  close(): Promise<void>;
+}
+
+export async function startMailPeers(): Promise<MailPeers> {
+  const [dovecot, smtp] = await Promise.all([startDovecot(), startSmtpPeer()]);
+  return {
+    dovecot,
+    smtp,
+    async close() {
+      await Promise.all([dovecot.destroy(), smtp.close()]);
+    },
+  };
+}
+
+/** The settings that point Facteur at the peers, as an operator would write them in `.env`. */
+export function mailEnv(peers: MailPeers): Record<string, string> {
+  return {
+    IMAP_HOST: peers.dovecot.host,
+    IMAP_PORT: String(peers.dovecot.port),
+    IMAP_USER: peers.dovecot.user,
+    IMAP_PASSWORD: peers.dovecot.password,
+    IMAP_TLS: 'false',
+    SMTP_HOST: peers.smtp.host,
+    SMTP_PORT: String(peers.smtp.port),
+    SMTP_TLS: 'false',
+  };
+}
+
+export interface RunningFacteur {
+  app: App;
+  dataDir: string;
+  mail: MailWatcher;
+  /** What Facteur logged, as the JSON objects an operator would read. */
+  logs: Record<string, unknown>[];
+  /** Stops the mail channel and closes the app; the data folder stays (a restart may reuse it). */
+  stop(): Promise<void>;
+}
+
+/** Facteur on demo data in `dataDir` (a fresh one by default), its mail channel running, logs kept in memory. */
+export async function startFacteur(env: Record<string, string>, dataDir?: string): Promise<RunningFacteur> {
+  const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'facteur-mail-')));
+  const config = loadConfig({ FACTEUR_DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  const app = await createApp(config, pino({ level: 'info' }, sink));
+  const mail = mailChannel(app);
+  mail.start();
+  return {
+    app,
+    dataDir: dir,
+    mail,
+    logs,
+    async stop() {
+      await mail.stop();
+      await app.close();
+    },
+  };
+}
+
+export interface Letter {
+  from: string;
+  subject?: string;
+  body?: string;
+  to?: string;
+  messageId?: string;
+  /** More headers, written as given (Reply-To, In-Reply-To, Auto-Submitted...). */
+  headers?: Record<string, string>;
+}
+
+/** A message as a customer's mail client writes it, with a fresh Message-ID unless one is given. */
+export function letter({ from, subject = '', body = '', to = 'billing@example.test', messageId = `<${randomUUID()}@example.cm>`, headers = {} }: Letter): {
+  raw: string;
+  messageId: string;
+} {
+  const head = {
+    From: from,
+    To: to,
+    Subject: subject,
+    Date: new Date().toUTCString(),
+    'Message-ID': messageId,
+    'MIME-Version': '1.0',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Transfer-Encoding': '8bit',
+    ...headers,
+  };
+  const lines = Object.entries(head).map(([name, value]) => `${name}: ${value}`);
+  return { raw: `${lines.join('\r\n')}\r\n\r\n${body.replace(/\r?\n/g, '\r\n')}\r\n`, messageId };
+}
+
+/** Polls until `check` returns something other than undefined, or fails after `timeoutMs` saying what it waited for. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The message with this Message-ID once it sits in `mailbox`. */
+export function filedIn(dovecot: Dovecot, mailbox: string, messageId: string, timeoutMs?: number): Promise<ImapMessageSummary> {
+  return eventually(
+    `${messageId} in ${mailbox}`,
+    async () => (await listMailbox(dovecot, mailbox).catch(() => [])).find((message) => message.messageId === messageId),
+    timeoutMs,
+  );
+}
+
+/** The first mail the SMTP peer received that answers the message with this Message-ID. */
+export function replyTo(smtp: SmtpPeer, messageId: string, timeoutMs = 15_000): Promise<ReceivedMail> {
+  return smtp.waitForMessage((mail) => mail.parsed.inReplyTo === messageId, timeoutMs);
+}
+
+/** Every mail the SMTP peer received that answers the message with this Message-ID. */
+export function repliesTo(smtp: SmtpPeer, messageId: string): ReceivedMail[] {
+  return smtp.messages.filter((mail) => mail.parsed.inReplyTo === messageId);
+}
+
+/** A received mail's ZIP attachment, read back with yauzl as an unzip tool would. */
+export async function zipEntries(attachment: ParsedAttachment): Promise<ZipEntryRead[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'facteur-zip-'));
+  const file = path.join(dir, attachment.filename ?? 'archive.zip');
+  try {
+    await writeFile(file, attachment.content);
+    return await readZip(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A header of a received mail, as its raw text. */
+export function header(mail: ReceivedMail, name: string): string | undefined {
+  const value = mail.parsed.headers.get(name.toLowerCase());
+  return value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
+}
