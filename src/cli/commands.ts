@@ -1,4 +1,4 @@
-import { createApp, dataPaths } from '../app.js';
+import { createApp, dataPaths, openStore } from '../app.js';
 import { runConsole } from '../channels/console/console.js';
 import { mailChannel } from '../channels/email/channel.js';
 import { saveAttachments } from '../channels/files.js';
@@ -7,14 +7,14 @@ import type { Config } from '../config.js';
 import { importInvoices } from '../import/import.js';
 import { formatReport } from '../import/report.js';
 import { createLogger } from '../log.js';
-import { LowdbStore } from '../store/lowdb-store.js';
+import { schedule } from '../notifications/schedule.js';
 
 /** A command's result: what to print and the process exit code. */
 export type ExitCode = 0 | 1 | 2;
 
 /**
  * Runs every configured channel until asked to stop: the billing inbox always (the IMAP
- * mailbox, or the local inbox folder), and the console chat when a person is at the
+ * mailbox, or the local inbox folder), the push of new invoices on its schedule, and the console chat when a person is at the
  * terminal or when no mailbox is configured (the demo, where piped input drives it too).
  * The console's `:quit` or end of input stops everything; so do SIGINT and SIGTERM, after
  * the message under way is finished.
@@ -23,6 +23,7 @@ export async function start(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
   const mail = mailChannel(app);
   mail.start();
+  const push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -45,6 +46,7 @@ export async function start(config: Config): Promise<ExitCode> {
     }
     return 0;
   } finally {
+    await push.stop();
     await mail.stop();
     await app.close();
   }
@@ -69,10 +71,13 @@ export async function ask(config: Config, as: string, text: string, outDir: stri
   }
 }
 
-/** Import opens the store alone: no demo data is added to a store that is about to get real invoices. */
+/**
+ * Import opens the store alone: no demo data is added to a store that is about to get real
+ * invoices. It still meets the push first, so what it imports counts as new and is announced.
+ */
 export async function importFile(config: Config, file: string): Promise<ExitCode> {
   const log = createLogger(config.logLevel);
-  const store = await LowdbStore.open(dataPaths(config.dataDir).db);
+  const store = await openStore(config, log, { demo: false });
   const report = await importInvoices(store, file);
   log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
   process.stdout.write(`${formatReport(report)}\n`);
