@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Assistant } from './assistant/assistant.js';
+import { DiscordConnection } from './channels/discord/connection.js';
 import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
@@ -25,6 +26,8 @@ export interface App {
   mailer: Mailer;
   deliveries: Deliveries;
   push: Push;
+  /** The Discord bot's connection (direct messages at once, the gateway once a channel starts); null without DISCORD_TOKEN. */
+  discord: DiscordConnection | null;
   close(): Promise<void>;
 }
 
@@ -61,7 +64,12 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);
   const assistant = new Assistant({ store, documents, catalog, mailer, log, pageSize: config.pageSize, now: () => new Date() });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
-  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer }), retry, log);
+  const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
+  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, ...(discord ? { chat: discord } : {}) }), retry, log);
   const push = new Push(store, deliveries, log, config.smtp?.maxConnections ?? 1);
-  return { config, log, store, catalog, assistant, documents, mailer, deliveries, push, close: () => mailer.close() };
+  const close = async () => {
+    await discord?.close();
+    await mailer.close();
+  };
+  return { config, log, store, catalog, assistant, documents, mailer, deliveries, push, discord, close };
 }

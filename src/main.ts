@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ask, importFile, start, type ExitCode } from './cli/commands.js';
+import { discordRegister } from './cli/discord.js';
 import { deliveries, push, resend, retry } from './cli/staff.js';
 import { USAGE } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -40,6 +41,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'push' && positionals.length === 0) return push(loadConfig());
   if (command === 'resend' && positionals.length === 1) return resend(loadConfig(), positionals[0]!, values);
   if (command === 'deliveries' && positionals.length === 0) return deliveries(loadConfig(), values);
+  if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return discordRegister(loadConfig());
   if (command === 'retry' && (positionals.length > 0) !== Boolean(values['all-failed'])) return retry(loadConfig(), positionals, Boolean(values['all-failed']));
   process.stderr.write(`${usage}\n`);
   return 2;

@@ -1,5 +1,6 @@
 import { createApp, dataPaths, openStore } from '../app.js';
 import { runConsole } from '../channels/console/console.js';
+import { discordChannel } from '../channels/discord/index.js';
 import { mailChannel } from '../channels/email/channel.js';
 import { saveAttachments } from '../channels/files.js';
 import { renderText } from '../channels/text.js';
@@ -15,7 +16,8 @@ export type ExitCode = 0 | 1 | 2;
 /**
  * Runs every configured channel until asked to stop: the billing inbox always (the IMAP
  * mailbox, or the local inbox folder), the push of new invoices on its schedule, and the console chat when a person is at the
- * terminal or when no mailbox is configured (the demo, where piped input drives it too).
+ * terminal or when neither a mailbox nor Discord is configured (the demo, where piped input drives it too);
+ * Discord when DISCORD_TOKEN is set.
  * The console's `:quit` or end of input stops everything; so do SIGINT and SIGTERM, after
  * the message under way is finished.
  */
@@ -23,13 +25,15 @@ export async function start(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
   const mail = mailChannel(app);
   mail.start();
+  const discord = discordChannel(app);
+  await discord?.start();
   const push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   try {
-    if (process.stdin.isTTY || !config.imap) {
+    if (process.stdin.isTTY || (!config.imap && !config.discord)) {
       const chat = runConsole({
         assistant: app.assistant,
         store: app.store,
@@ -48,6 +52,7 @@ export async function start(config: Config): Promise<ExitCode> {
   } finally {
     await push.stop();
     await mail.stop();
+    await discord?.stop();
     await app.close();
   }
 }

@@ -10,6 +10,7 @@ Commands:
   resend NUMBER              send an invoice again to its customer, with its PDF
   deliveries                 the delivery log: every message sent about invoices
   retry ID… | --all-failed   try failed deliveries again
+  discord register           register the Discord slash commands (for DISCORD_GUILD_ID, or globally)
 
 Run "facteur <command> --help" for a command's options. Settings come from the environment
 and from a .env file: see .env.example.`,
@@ -48,4 +49,11 @@ attempts and last error.`,
 
 Gives failed deliveries a fresh set of attempts and tries them now. IDs are those printed by
 "facteur deliveries" (the full id, or as printed).`,
+  discord: `Usage: facteur discord register
+
+Registers Facteur's slash commands with Discord for the application DISCORD_APP_ID, replacing
+its previous set: for the server DISCORD_GUILD_ID when it is set (they appear at once), or
+else globally (all servers and direct messages; Discord may take a while to show them).
+Command names and descriptions come from templates/messages (English, with French
+localizations): run it again after editing them. Exit code 1 when Discord is not configured.`,
 } as const;

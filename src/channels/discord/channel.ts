@@ -1,0 +1,249 @@
+import {
+  Events,
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type Message,
+} from 'discord.js';
+import type { Assistant, Request } from '../../assistant/assistant.js';
+import { parse } from '../../assistant/grammar.js';
+import type { Reply } from '../../assistant/reply.js';
+import { formatDate, formatMoney } from '../../billing/money.js';
+import { totals } from '../../billing/totals.js';
+import type { Locale } from '../../billing/types.js';
+import type { Logger } from '../../log.js';
+import type { Deliveries } from '../../notifications/deliveries.js';
+import { AccountLinks } from '../../linking/linking.js';
+import { parseLinkText } from '../../linking/words.js';
+import type { Mailer } from '../../outbound/mail.js';
+import type { Store } from '../../store/store.js';
+import type { Catalog } from '../../templates/catalog.js';
+import { CommandNames } from './commands.js';
+import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
+import { translate } from './options.js';
+import { fileGroups, PAGE_BUTTON, renderMessage, type FileToSend } from './render.js';
+import { StaffCommands } from './staff.js';
+
+export interface DiscordChannelServices {
+  connection: DiscordConnection;
+  assistant: Assistant;
+  store: Store;
+  catalog: Catalog;
+  mailer: Mailer;
+  deliveries: Deliveries;
+  log: Logger;
+  now?: () => Date;
+}
+
+/** Choices Discord shows at most for an autocompleted option. */
+const MAX_CHOICES = 25;
+
+/**
+ * The Discord channel: slash commands, their buttons and autocomplete, and direct
+ * messages, turned into requests for the assistant (or for account linking and the staff
+ * commands), and the replies turned into Discord messages. It translates and nothing more.
+ *
+ * Private by default: in a server, every answer is ephemeral (only the asker sees it), so
+ * nothing about an invoice is ever posted where others can read it. Every command is
+ * acknowledged at once (Discord wants an answer within 3 seconds) and answered by editing
+ * that acknowledgement, so a PDF rendered or a ZIP built in the meantime is never late.
+ */
+export class DiscordChannel {
+  private readonly names: CommandNames;
+  private readonly links: AccountLinks;
+  private readonly staff: StaffCommands;
+  private readonly now: () => Date;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly services: DiscordChannelServices) {
+    this.now = services.now ?? (() => new Date());
+    this.names = new CommandNames(services.catalog);
+    this.links = new AccountLinks('discord', { store: services.store, mailer: services.mailer, catalog: services.catalog, log: services.log, now: this.now });
+    this.staff = new StaffCommands(
+      { settings: services.connection.settings, store: services.store, deliveries: services.deliveries, catalog: services.catalog, log: services.log, now: this.now },
+      this.names,
+    );
+  }
+
+  async start(): Promise<void> {
+    const client = this.services.connection.client;
+    client.on(Events.InteractionCreate, (interaction) => this.track(this.onInteraction(interaction)));
+    client.on(Events.MessageCreate, (message) => this.track(this.onMessage(message)));
+    await this.services.connection.connect();
+  }
+
+  /** Stops taking new requests, lets those under way finish, then leaves the gateway. */
+  async stop(): Promise<void> {
+    this.services.connection.client.removeAllListeners(Events.InteractionCreate);
+    this.services.connection.client.removeAllListeners(Events.MessageCreate);
+    await Promise.allSettled([...this.inFlight]);
+    await this.services.connection.close();
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    try {
+      if (interaction.isChatInputCommand()) await this.onCommand(interaction);
+      else if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
+      else if (interaction.isButton()) await this.onButton(interaction);
+    } catch (error) {
+      this.services.log.error({ err: error, interaction: interaction.id, user: interaction.user.id }, 'discord interaction failed');
+      await this.apologise(interaction).catch(() => {});
+    }
+  }
+
+  private async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
+    const ephemeral = interaction.inGuild();
+    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
+    const reply = await this.answer(interaction);
+    this.services.log.info({ event: 'discord.command', user: interaction.user.id, command: interaction.commandName, outcome: reply.outcome }, 'discord command answered');
+    const limit = interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT;
+    const { first, rest } = await this.payloads(reply, limit);
+    await interaction.editReply(first);
+    for (const message of rest) await interaction.followUp({ ...message, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+  }
+
+  /** What a slash command gets: linking and staff commands apart, everything else from the assistant. */
+  private async answer(interaction: ChatInputCommandInteraction): Promise<Reply> {
+    const locale = localeOf(interaction.locale);
+    const key = this.names.command(interaction.commandName);
+    const userId = interaction.user.id;
+    if (key === 'staff') return this.staff.handle(interaction, locale);
+    if (key === 'link') {
+      const sub = this.names.subcommand('link', interaction.options.getSubcommand(false));
+      const value = (option: string) => interaction.options.getString(this.names.name(`link.${sub}.${option}`), true);
+      if (sub === 'code') return this.links.confirm(userId, value('code'), locale);
+      return this.links.request(userId, value('address'), interaction.user.username, locale);
+    }
+    if (key === 'unlink') return this.links.unlink(userId, locale);
+    const customer = this.links.customer(userId);
+    if (!customer || key === undefined) return this.links.howTo(locale);
+    const translated = translate(interaction, key, this.names, this.now().toISOString().slice(0, 10));
+    if (!translated) return this.links.howTo(locale);
+    if ('badDate' in translated) {
+      return { locale, outcome: 'refused', text: [this.services.catalog.t(locale, 'discord.date.invalid', { value: translated.badDate })], attachments: [] };
+    }
+    return this.ask({ customerId: customer.id, text: translated.text, command: translated.command, locale, conversation: conversation(interaction.channelId, userId) });
+  }
+
+  private ask(request: Request): Promise<Reply> {
+    return this.services.assistant.handle(request);
+  }
+
+  /** Previous/next under a list: the same message shows the other page. */
+  private async onButton(interaction: ButtonInteraction): Promise<void> {
+    const step = interaction.customId === PAGE_BUTTON.next ? 1 : interaction.customId === PAGE_BUTTON.previous ? -1 : null;
+    if (step === null) return;
+    const locale = localeOf(interaction.locale);
+    const customer = this.links.customer(interaction.user.id);
+    const reply = customer
+      ? await this.ask({ customerId: customer.id, text: step > 0 ? 'next' : 'previous', command: { intent: 'page', step }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
+      : this.links.howTo(locale);
+    if (reply.outcome === 'answered') {
+      await interaction.update(renderMessage(reply, this.services.catalog));
+      return;
+    }
+    // The list behind the buttons is gone (a restart) or at its end: say so beside it, to the presser only.
+    await interaction.reply({ ...renderMessage(reply, this.services.catalog), ...(interaction.inGuild() ? { flags: MessageFlags.Ephemeral } : {}) });
+  }
+
+  /** The user's own invoice numbers that start with what they typed, newest first. */
+  private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
+    const customer = this.links.customer(interaction.user.id);
+    if (!customer) {
+      await interaction.respond([]);
+      return;
+    }
+    const locale = localeOf(interaction.locale);
+    const typed = String(interaction.options.getFocused()).trim().replace(/^#/, '');
+    const { catalog, store } = this.services;
+    const choices = store
+      .invoices(customer.id)
+      .filter((invoice) => invoice.number.startsWith(typed))
+      .slice(0, MAX_CHOICES)
+      .map((invoice) => ({
+        name: catalog.t(locale, 'discord.choice.invoice', {
+          number: invoice.number,
+          date: formatDate(invoice.issuedAt, locale),
+          amount: formatMoney(totals(invoice).total, invoice.currency, locale),
+          status: catalog.t(locale, `status.${invoice.status}`),
+        }).slice(0, 100),
+        value: invoice.number,
+      }));
+    await interaction.respond(choices);
+  }
+
+  /**
+   * A direct message: linking written out (`lier awa@example.cm`), or a request in plain
+   * words, through the same assistant as mail. Messages in servers are not read.
+   */
+  private async onMessage(message: Message): Promise<void> {
+    if (message.author.bot || message.inGuild() || message.content.trim() === '') return;
+    const channel = message.channel;
+    if (!channel.isDMBased() || !('send' in channel)) return;
+    try {
+      const reply = await this.answerText(message);
+      const { first, rest } = await this.payloads(reply, DM_ATTACHMENT_LIMIT);
+      await channel.send(first);
+      for (const payload of rest) await channel.send(payload);
+    } catch (error) {
+      this.services.log.error({ err: error, user: message.author.id }, 'discord direct message failed');
+    }
+  }
+
+  private async answerText(message: Message): Promise<Reply> {
+    const userId = message.author.id;
+    const text = message.content;
+    const link = parseLinkText(text);
+    if (link?.kind === 'request') return this.links.request(userId, link.address, message.author.username, link.locale);
+    if (link?.kind === 'confirm') return this.links.confirm(userId, link.code, link.locale);
+    if (link?.kind === 'unlink') return this.links.unlink(userId, link.locale);
+    const customer = this.links.customer(userId);
+    if (!customer) return this.links.howTo(parse(text, this.now().toISOString().slice(0, 10)).locale ?? 'fr');
+    return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId) });
+  }
+
+  /** The reply as Discord messages: the first one with the text and the first files, then the other files. */
+  private async payloads(reply: Reply, limit: number): Promise<{ first: Payload; rest: Payload[] }> {
+    const { catalog } = this.services;
+    const message = renderMessage(reply, catalog);
+    const { groups, tooLarge } = await fileGroups(reply.attachments, limit);
+    const notes = tooLarge.map((filename) => catalog.t(reply.locale, 'discord.tooLarge', { filename, size: Math.floor(limit / (1024 * 1024)) }));
+    const content = [message.content, ...notes].filter(Boolean).join('\n\n');
+    const first: Payload = { ...message, content, files: files(groups[0] ?? []) };
+    const rest = groups.slice(1).map((group, index) => ({
+      content: catalog.t(reply.locale, 'discord.part', { part: index + 2, parts: groups.length }),
+      files: files(group),
+    }));
+    return { first, rest };
+  }
+
+  private async apologise(interaction: Interaction): Promise<void> {
+    if (!interaction.isRepliable()) return;
+    const content = this.services.catalog.t(localeOf(interaction.locale), 'error.internal');
+    if (interaction.deferred || interaction.replied) await interaction.editReply({ content, embeds: [], components: [], files: [] });
+    else await interaction.reply({ content, ...(interaction.inGuild() ? { flags: MessageFlags.Ephemeral } : {}) });
+  }
+}
+
+type Payload = ReturnType<typeof renderMessage> & { files: { attachment: Buffer; name: string }[] } | { content: string; files: { attachment: Buffer; name: string }[] };
+
+function files(group: FileToSend[]): { attachment: Buffer; name: string }[] {
+  return group.map((file) => ({ attachment: file.bytes, name: file.name }));
+}
+
+/** Which conversation "next" continues: one per user and channel. */
+function conversation(channelId: string | null, userId: string): string {
+  return `discord:${channelId ?? 'dm'}:${userId}`;
+}
+
+/** Discord's locales (`fr`, `en-US`, `en-GB`…) as Facteur's two languages. */
+function localeOf(discordLocale: string | undefined): Locale {
+  return discordLocale?.startsWith('fr') ? 'fr' : 'en';
+}

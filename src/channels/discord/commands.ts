@@ -1,0 +1,147 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationIntegrationType,
+  InteractionContextType,
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandOption,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Catalog } from '../../templates/catalog.js';
+
+/**
+ * Facteur's slash commands. Their names and descriptions are not here but in
+ * templates/messages, under `discord.<command>[.<subcommand>][.<option>].name` and
+ * `.description`: the English words are the commands' own, the French ones their
+ * `name_localizations`/`description_localizations`, so a French Discord client shows
+ * `/factures année:` where an English one shows `/invoices year:`.
+ */
+export interface OptionSpec {
+  key: string;
+  type: 'string' | 'integer' | 'boolean';
+  required?: boolean;
+  autocomplete?: boolean;
+  min?: number;
+  max?: number;
+  /** Fixed values; each one's label is `discord.<path>.<value>` in the catalogs. */
+  choices?: string[];
+}
+
+export interface CommandSpec {
+  key: string;
+  options?: OptionSpec[];
+  subcommands?: { key: string; options?: OptionSpec[] }[];
+}
+
+const date = (key: string): OptionSpec => ({ key, type: 'string' });
+const invoiceNumber: OptionSpec = { key: 'number', type: 'string', required: true, autocomplete: true };
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    key: 'invoices',
+    options: [
+      { key: 'year', type: 'integer', min: 2000, max: 2099 },
+      { key: 'month', type: 'integer', min: 1, max: 12 },
+      { key: 'unpaid', type: 'boolean' },
+      date('from'),
+      date('to'),
+    ],
+  },
+  { key: 'invoice', options: [invoiceNumber] },
+  { key: 'details', options: [invoiceNumber] },
+  { key: 'zip', options: [{ key: 'numbers', type: 'string' }, { key: 'year', type: 'integer', min: 2000, max: 2099 }, date('from'), date('to')] },
+  {
+    key: 'notifications',
+    subcommands: [
+      { key: 'show' },
+      { key: 'address', options: [{ key: 'address', type: 'string', required: true }] },
+      { key: 'confirm', options: [{ key: 'code', type: 'string', required: true, min: 6, max: 6 }] },
+      { key: 'attachments', options: [{ key: 'on', type: 'boolean', required: true }] },
+    ],
+  },
+  {
+    key: 'link',
+    subcommands: [
+      { key: 'email', options: [{ key: 'address', type: 'string', required: true }] },
+      { key: 'code', options: [{ key: 'code', type: 'string', required: true, min: 6, max: 6 }] },
+    ],
+  },
+  { key: 'unlink' },
+  { key: 'help' },
+  {
+    key: 'staff',
+    subcommands: [
+      { key: 'resend', options: [{ key: 'invoice', type: 'string', required: true }, { key: 'via', type: 'string', choices: ['email', 'dm', 'both'] }] },
+      { key: 'log', options: [{ key: 'customer', type: 'string', required: true }] },
+      { key: 'failed' },
+    ],
+  },
+];
+
+/** The commands as Discord's API takes them (`PUT /applications/{id}/commands`). */
+export function commandDefinitions(catalog: Catalog): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  const words = (path: string) => ({
+    name: catalog.t('en', `discord.${path}.name`),
+    name_localizations: { fr: catalog.t('fr', `discord.${path}.name`) },
+    description: catalog.t('en', `discord.${path}.description`),
+    description_localizations: { fr: catalog.t('fr', `discord.${path}.description`) },
+  });
+  const option = (path: string, spec: OptionSpec): APIApplicationCommandBasicOption => {
+    const base = { ...words(`${path}.${spec.key}`), required: spec.required ?? false };
+    if (spec.type === 'boolean') return { ...base, type: ApplicationCommandOptionType.Boolean };
+    if (spec.type === 'integer') {
+      return { ...base, type: ApplicationCommandOptionType.Integer, ...(spec.min !== undefined ? { min_value: spec.min } : {}), ...(spec.max !== undefined ? { max_value: spec.max } : {}) };
+    }
+    const choices = spec.choices?.map((value) => ({
+      name: catalog.t('en', `discord.${path}.${spec.key}.${value}`),
+      name_localizations: { fr: catalog.t('fr', `discord.${path}.${spec.key}.${value}`) },
+      value,
+    }));
+    return {
+      ...base,
+      type: ApplicationCommandOptionType.String,
+      ...(spec.min !== undefined ? { min_length: spec.min } : {}),
+      ...(spec.max !== undefined ? { max_length: spec.max } : {}),
+      ...(choices ? { choices } : spec.autocomplete ? { autocomplete: true } : {}),
+    } as APIApplicationCommandBasicOption;
+  };
+  return COMMANDS.map((command) => {
+    const options: APIApplicationCommandOption[] = command.subcommands
+      ? command.subcommands.map((sub) => ({
+          ...words(`${command.key}.${sub.key}`),
+          type: ApplicationCommandOptionType.Subcommand,
+          options: (sub.options ?? []).map((spec) => option(`${command.key}.${sub.key}`, spec)),
+        }))
+      : (command.options ?? []).map((spec) => option(command.key, spec));
+    return {
+      ...words(command.key),
+      type: ApplicationCommandType.ChatInput,
+      options,
+      // In servers and in the bot's direct messages; installed to a server.
+      contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
+      integration_types: [ApplicationIntegrationType.GuildInstall],
+    };
+  });
+}
+
+/**
+ * Discord sends a command's registered (English) names back, whatever the user's language:
+ * these look them up by the keys used in the code.
+ */
+export class CommandNames {
+  constructor(private readonly catalog: Catalog) {}
+
+  /** The registered name of `discord.<path>`: `name('invoices.year')` is `year`. */
+  name(path: string): string {
+    return this.catalog.t('en', `discord.${path}.name`);
+  }
+
+  /** The key of the command Discord calls `name`, if it is one of ours. */
+  command(name: string): string | undefined {
+    return COMMANDS.find((command) => this.name(command.key) === name)?.key;
+  }
+
+  subcommand(command: string, name: string | null): string | undefined {
+    return COMMANDS.find((c) => c.key === command)?.subcommands?.find((sub) => this.name(`${command}.${sub.key}`) === name)?.key;
+  }
+}

@@ -1,0 +1,99 @@
+import { once } from 'node:events';
+import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, RESTJSONErrorCodes } from 'discord.js';
+import type { DiscordSettings } from '../../config.js';
+import type { Logger } from '../../log.js';
+import type { DirectMessage, DirectMessenger } from '../../outbound/chat.js';
+import { fileGroups, LIMITS } from './render.js';
+
+/**
+ * What a bot may upload in a direct message, where no interaction says its limit:
+ * Discord's default upload limit (10 MiB).
+ */
+export const DM_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
+
+/** Discord's refusals that sending again will not cure: the user blocks the bot's DMs, or is gone. */
+const PERMANENT = new Set<number | string>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser, RESTJSONErrorCodes.UnknownChannel]);
+
+/**
+ * The one discord.js client of the process: the gateway for the channel (once `connect`
+ * is called), and its REST side, usable at once, for direct messages — so that a
+ * `facteur resend --channel discord` from the command line can DM without logging in to
+ * the gateway. Rate limits (429) are waited out by discord.js's REST manager, and a
+ * dropped gateway connection is resumed or reconnected by its WebSocket manager.
+ */
+export class DiscordConnection implements DirectMessenger {
+  readonly client: Client;
+
+  constructor(
+    readonly settings: DiscordSettings,
+    private readonly log: Logger,
+  ) {
+    this.client = new Client({
+      // Guilds: the server the commands live in (roles for staff); DirectMessages: customers writing to the bot.
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
+      // A DM channel is not in the cache before its first message: without this, DMs would be dropped.
+      partials: [Partials.Channel],
+      rest: { api: settings.apiUrl },
+    });
+    this.client.rest.setToken(settings.token);
+    this.client.rest.on('rateLimited', (info) => this.log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
+    this.client.on(Events.Error, (error) => this.log.error({ err: error }, 'discord client error'));
+    this.client.on(Events.ShardDisconnect, (event, shard) => this.log.warn({ shard, code: event.code }, 'discord gateway disconnected'));
+    this.client.on(Events.ShardReconnecting, (shard) => this.log.info({ shard }, 'discord gateway reconnecting'));
+    this.client.on(Events.ShardResume, (shard, replayed) => this.log.info({ shard, replayed }, 'discord gateway resumed'));
+    this.client.on(Events.ShardError, (error, shard) => this.log.warn({ err: error, shard }, 'discord gateway error'));
+  }
+
+  /** Logs in to the gateway and resolves once Discord says the bot is ready. */
+  async connect(): Promise<void> {
+    const ready = once(this.client, Events.ClientReady);
+    await this.client.login(this.settings.token);
+    await ready;
+    this.log.info({ user: this.client.user?.tag, application: this.client.application?.id }, 'discord connected');
+  }
+
+  /**
+   * A direct message to a Discord user: the text (in pieces of Discord's 2,000 characters),
+   * the files with the last piece. A refusal that retrying cannot cure (50007: the user
+   * does not accept DMs from the bot) is thrown with `permanent: true` and Discord's reason,
+   * which the delivery log records.
+   */
+  async send(userId: string, message: DirectMessage): Promise<{ messageId: string }> {
+    try {
+      const channel = await this.client.users.createDM(userId);
+      const { groups, tooLarge } = await fileGroups(message.attachments, DM_ATTACHMENT_LIMIT);
+      if (tooLarge.length > 0) throw Object.assign(new Error(`too large for a Discord direct message: ${tooLarge.join(', ')}`), { permanent: true });
+      const pieces = split(message.text, LIMITS.content);
+      let last = '';
+      for (const [index, piece] of pieces.entries()) {
+        const files = index === pieces.length - 1 ? (groups[0] ?? []) : [];
+        last = (await channel.send({ content: piece, files: files.map((f) => ({ attachment: f.bytes, name: f.name })) })).id;
+      }
+      for (const group of groups.slice(1)) last = (await channel.send({ files: group.map((f) => ({ attachment: f.bytes, name: f.name })) })).id;
+      return { messageId: last };
+    } catch (error) {
+      if (error instanceof DiscordAPIError && PERMANENT.has(error.code)) {
+        throw Object.assign(new Error(`Discord refused the direct message: ${error.message} (${error.code})`), { permanent: true, code: error.code });
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.destroy();
+  }
+}
+
+/** Text in pieces of at most `max` characters, cut at line ends where it can be. */
+export function split(text: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = rest.lastIndexOf('\n', max);
+    const at = cut > max / 2 ? cut : max;
+    pieces.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, '');
+  }
+  pieces.push(rest);
+  return pieces;
+}

@@ -1,0 +1,19 @@
+import type { App } from '../../app.js';
+import { DiscordChannel } from './channel.js';
+
+export { DiscordConnection } from './connection.js';
+export { registerCommands } from './register.js';
+
+/** The Discord channel of this app, or null when Discord is not configured (no DISCORD_TOKEN). */
+export function discordChannel(app: App): DiscordChannel | null {
+  if (!app.discord) return null;
+  return new DiscordChannel({
+    connection: app.discord,
+    assistant: app.assistant,
+    store: app.store,
+    catalog: app.catalog,
+    mailer: app.mailer,
+    deliveries: app.deliveries,
+    log: app.log,
+  });
+}

@@ -1,0 +1,88 @@
+import type { ChatInputCommandInteraction } from 'discord.js';
+import type { Command } from '../../assistant/grammar.js';
+import type { InvoiceFilter } from '../../billing/filter.js';
+import type { CommandNames } from './commands.js';
+
+/** The command a slash command means, or the option value that is not a date. */
+export type Translated = { command: Command; text: string } | { badDate: string };
+
+/**
+ * Turns a slash command of the assistant's (`/invoices year:2019`) into the command the
+ * grammar would have made of the same request written out, so that both end up in the
+ * same action. `text` is the command as typed, for the logs.
+ */
+export function translate(interaction: ChatInputCommandInteraction, key: string, names: CommandNames, today: string): Translated | undefined {
+  const options = interaction.options;
+  const opt = (option: string) => names.name(`${key}.${option}`);
+  const text = `/${interaction.commandName} ${options.data.map((o) => (o.options ? [o.name, ...o.options.map((s) => `${s.name}:${String(s.value)}`)].join(' ') : `${o.name}:${String(o.value)}`)).join(' ')}`.trim();
+  const period = (): InvoiceFilter | { badDate: string } => {
+    const filter: InvoiceFilter = {};
+    for (const bound of ['from', 'to'] as const) {
+      const value = options.getString(opt(bound));
+      if (value === null) continue;
+      const day = isoDate(value);
+      if (!day) return { badDate: value };
+      filter[bound] = day;
+    }
+    const year = options.getInteger(opt('year'));
+    const month = options.getInteger(opt('month'));
+    if (month !== null) Object.assign(filter, { month, year: year ?? latestYearOf(month, today) });
+    else if (year !== null) filter.year = year;
+    return filter;
+  };
+  switch (key) {
+    case 'help':
+      return { command: { intent: 'help' }, text };
+    case 'invoices': {
+      const filter = period();
+      if ('badDate' in filter) return filter;
+      if (options.getBoolean(opt('unpaid'))) filter.status = 'unpaid';
+      return { command: { intent: 'list', filter }, text };
+    }
+    case 'invoice':
+      return { command: { intent: 'pdf', numbers: numbers(options.getString(opt('number'), true)) }, text };
+    case 'details':
+      return { command: { intent: 'details', number: numbers(options.getString(opt('number'), true))[0] ?? null }, text };
+    case 'zip': {
+      const filter = period();
+      if ('badDate' in filter) return filter;
+      const listed = numbers(options.getString(opt('numbers')) ?? '');
+      if (listed.length > 0) filter.numbers = listed;
+      return { command: { intent: 'zip', filter }, text };
+    }
+    case 'notifications': {
+      const sub = names.subcommand(key, options.getSubcommand(false));
+      const subOpt = (option: string) => names.name(`${key}.${sub}.${option}`);
+      if (sub === 'address') return { command: { intent: 'address', address: options.getString(subOpt('address'), true) }, text };
+      if (sub === 'confirm') return { command: { intent: 'confirm', code: options.getString(subOpt('code'), true).trim() }, text };
+      if (sub === 'attachments') return { command: { intent: 'attachments', on: options.getBoolean(subOpt('on'), true) }, text };
+      return { command: { intent: 'notifications' }, text };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** `1210 1214`, `1210, 1214`, `#1210`: the invoice numbers in an option's text. */
+function numbers(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((n) => n.replace(/^#/, '').trim())
+    .filter(Boolean);
+}
+
+/** `YYYY-MM-DD` of a real calendar day, or undefined. */
+function isoDate(value: string): string | undefined {
+  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value.trim());
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+/** A month given without its year means the last such month that has begun, as in the grammar. */
+function latestYearOf(month: number, today: string): number {
+  const [year, current] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  return month <= current ? year : year - 1;
+}
