@@ -7,6 +7,7 @@ import type { Attachment as ParsedAttachment } from 'mailparser';
 import pino from 'pino';
 import { createApp, type App } from '../../src/app.js';
 import { mailChannel } from '../../src/channels/email/channel.js';
+import type { Watchdog } from '../../src/channels/email/imap.js';
 import type { MailWatcher } from '../../src/channels/email/watcher.js';
 import { loadConfig } from '../../src/config.js';
 import { listMailbox, startDovecot, type Dovecot, type ImapMessageSummary } from '../peers/dovecot.js';
@@ -56,8 +57,8 @@ export interface RunningFacteur {
 }
 
 /** Facteur on demo data in `dataDir` (a fresh one by default), its mail channel running, logs kept in memory. */
-export async function startFacteur(env: Record<string, string>, dataDir?: string): Promise<RunningFacteur> {
-  const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), 'facteur-mail-')));
+export async function startFacteur(env: Record<string, string>, options: { dataDir?: string; watchdog?: Watchdog } = {}): Promise<RunningFacteur> {
+  const dir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'facteur-mail-')));
   const config = loadConfig({ FACTEUR_DATA_DIR: dir, LOG_LEVEL: 'silent', ...env });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
@@ -67,7 +68,7 @@ export async function startFacteur(env: Record<string, string>, dataDir?: string
     },
   });
   const app = await createApp(config, pino({ level: 'info' }, sink));
-  const mail = mailChannel(app);
+  const mail = mailChannel(app, options.watchdog ? { watchdog: options.watchdog } : {});
   mail.start();
   return {
     app,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { dataPaths, type App } from '../../app.js';
 import { FolderWatcher } from './folder.js';
-import { ImapWatcher } from './imap.js';
+import { ImapWatcher, type Watchdog } from './imap.js';
 import { MailPipeline } from './pipeline.js';
 import type { MailWatcher } from './watcher.js';
 
@@ -10,12 +10,12 @@ import type { MailWatcher } from './watcher.js';
  * otherwise the local inbox folder, both feeding one pipeline that answers through the
  * app's mailer (SMTP or the local outbox).
  */
-export function mailChannel(app: App): MailWatcher {
+export function mailChannel(app: App, options: { watchdog?: Watchdog } = {}): MailWatcher {
   const { config, store, assistant, catalog, mailer, log } = app;
   const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? addressesIn(text) : []));
   const pipeline = new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own });
   const { processedFolder, failedFolder } = config.mail;
-  if (config.imap) return new ImapWatcher({ imap: config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log });
+  if (config.imap) return new ImapWatcher({ imap: config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log, ...options });
   const mailDir = path.dirname(dataPaths(config.dataDir).inbox);
   return new FolderWatcher({
     inbox: dataPaths(config.dataDir).inbox,

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { ImapFlow } from 'imapflow';
 import type { ImapSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
@@ -11,13 +12,19 @@ export interface ImapWatcherOptions {
   folders: { processed: string; failed: string };
   pipeline: MailPipeline;
   log: Logger;
-  /** How long IDLE may stay silent before a NOOP checks the connection is alive. */
-  watchdogMs?: number;
+  watchdog?: Watchdog;
 }
 
-const WATCHDOG_MS = 60_000;
-/** A NOOP unanswered for this long means the connection is dead, whatever the socket says. */
-const NOOP_TIMEOUT_MS = 15_000;
+/**
+ * How long IDLE may stay silent before a NOOP checks the connection is alive, and how long
+ * that NOOP may go unanswered before the connection is taken for dead, whatever the socket says.
+ */
+export interface Watchdog {
+  everyMs: number;
+  timeoutMs: number;
+}
+
+const WATCHDOG: Watchdog = { everyMs: 60_000, timeoutMs: 15_000 };
 const BACKOFF_FIRST_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
 /** Messages fetched per FETCH: a catch-up on thousands of unseen messages never holds them all. */
@@ -39,8 +46,13 @@ export class ImapWatcher implements MailWatcher {
   private readonly wake = new Wake();
   private stopping = false;
   private running: Promise<void> | undefined;
+  private readonly watchdog: Watchdog;
+  /** Ends a reconnection delay early on stop, and only on stop: a late 'close' of the old client must not. */
+  private readonly stopped = new AbortController();
 
-  constructor(private readonly options: ImapWatcherOptions) {}
+  constructor(private readonly options: ImapWatcherOptions) {
+    this.watchdog = options.watchdog ?? WATCHDOG;
+  }
 
   start(): void {
     this.running ??= this.run();
@@ -48,6 +60,7 @@ export class ImapWatcher implements MailWatcher {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     this.wake.up();
     await this.running;
   }
@@ -66,7 +79,7 @@ export class ImapWatcher implements MailWatcher {
       if (this.stopping) break;
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** failures++);
       log.info({ host: imap.host, inMs: delay }, 'IMAP: reconnecting');
-      await this.wake.sleep(delay);
+      await setTimeout(delay, undefined, { signal: this.stopped.signal }).catch(() => {});
     }
   }
 
@@ -95,12 +108,12 @@ export class ImapWatcher implements MailWatcher {
         await this.drain(client);
         // IDLE lasts until the next command breaks it; its end is not waited for.
         client.idle().catch(() => {});
-        const woken = await this.wake.sleep(this.options.watchdogMs ?? WATCHDOG_MS);
+        const woken = await this.wake.sleep(this.watchdog.everyMs);
         if (!client.usable) throw new Error('IMAP connection closed');
-        if (!woken) await noop(client);
+        if (!woken) await noop(client, this.watchdog.timeoutMs);
       }
     } finally {
-      await Promise.race([client.logout(), sleep(NOOP_TIMEOUT_MS)]).catch(() => {});
+      await Promise.race([client.logout(), sleep(this.watchdog.timeoutMs)]).catch(() => {});
       client.close();
     }
   }
@@ -127,14 +140,14 @@ export class ImapWatcher implements MailWatcher {
 }
 
 /** The watchdog: a silent IDLE may hide a dead connection, which only an unanswered command reveals. */
-async function noop(client: ImapFlow): Promise<void> {
-  const answered = await Promise.race([client.noop().then(() => true), sleep(NOOP_TIMEOUT_MS).then(() => false)]);
+async function noop(client: ImapFlow, timeoutMs: number): Promise<void> {
+  const answered = await Promise.race([client.noop().then(() => true), sleep(timeoutMs).then(() => false)]);
   if (!answered) {
     client.close();
-    throw new Error(`IMAP: NOOP unanswered for ${NOOP_TIMEOUT_MS} ms`);
+    throw new Error(`IMAP: NOOP unanswered for ${timeoutMs} ms`);
   }
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return setTimeout(ms, undefined, { ref: false });
 }
