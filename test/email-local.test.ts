@@ -1,0 +1,68 @@
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataPaths } from '../src/app.js';
+import { outbox } from './support/app.js';
+import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
+import { pdfText } from './support/read.js';
+
+let facteur: RunningFacteur;
+let mailDir: string;
+
+beforeAll(async () => {
+  facteur = await startFacteur({});
+  mailDir = path.dirname(dataPaths(facteur.dataDir).inbox);
+});
+
+afterAll(async () => {
+  await facteur?.stop();
+  await rm(facteur.dataDir, { recursive: true, force: true });
+});
+
+/** Drops a message into the local inbox the way it should be done: written aside, then moved in whole. */
+async function drop(name: string, raw: string): Promise<void> {
+  const inbox = dataPaths(facteur.dataDir).inbox;
+  await mkdir(inbox, { recursive: true });
+  await writeFile(path.join(inbox, `.${name}.tmp`), raw);
+  await rename(path.join(inbox, `.${name}.tmp`), path.join(inbox, name));
+}
+
+function filesIn(folder: string): Promise<string[]> {
+  return readdir(path.join(mailDir, folder)).catch(() => []);
+}
+
+describe('local mode: the inbox folder with nothing configured', () => {
+  it('answers an .eml dropped in data/mail/inbox/ with a threaded .eml in data/mail/outbox/, and files it in Processed', async () => {
+    const asked = letter({ from: 'Awa Nkolo <awa@example.cm>', subject: 'facture 1210', body: 'Bonjour, la facture 1210 svp.' });
+    await drop('demande.eml', asked.raw);
+
+    const reply = await eventually('the reply in the outbox', async () => (await outbox(facteur.dataDir)).find((mail) => mail.inReplyTo === asked.messageId));
+    expect(reply.to).toMatchObject({ value: [{ address: 'awa@example.cm' }] });
+    expect(reply.subject).toBe('Re: facture 1210');
+    expect(reply.headers.get('auto-submitted')).toBe('auto-replied');
+    expect(reply.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(await pdfText(reply.attachments[0]!.content)).toContain('1210');
+    await eventually('the message filed in Processed', async () => ((await filesIn('Processed')).includes('demande.eml') ? true : undefined));
+    expect(await readdir(dataPaths(facteur.dataDir).inbox)).toEqual([]);
+  });
+
+  it('files an unreadable message in Failed, answers the next, and never overwrites an earlier message of the same name', async () => {
+    await drop('cassé.eml', 'this is not a mail at all\r\n');
+    const next = letter({ from: 'paul@example.cm', subject: 'factures' });
+    await drop('demande.eml', next.raw);
+
+    await eventually('the reply to the next message', async () => (await outbox(facteur.dataDir)).find((mail) => mail.inReplyTo === next.messageId));
+    await eventually('the unreadable message in Failed', async () => ((await filesIn('Failed')).includes('cassé.eml') ? true : undefined));
+    await eventually('both requests in Processed', async () => ((await filesIn('Processed')).length === 2 ? true : undefined));
+    expect((await filesIn('Processed')).sort()).toEqual(['demande-2.eml', 'demande.eml']);
+  });
+
+  it('ignores files that are not whole messages yet', async () => {
+    const inbox = dataPaths(facteur.dataDir).inbox;
+    await writeFile(path.join(inbox, '.en-cours.eml'), 'From: awa@example.cm\r\n');
+    const sentinel = letter({ from: 'paul@example.cm', subject: 'facture 1212' });
+    await drop('sentinelle.eml', sentinel.raw);
+    await eventually('the sentinel answered', async () => (await outbox(facteur.dataDir)).find((mail) => mail.inReplyTo === sentinel.messageId));
+    expect(await readdir(inbox)).toEqual(['.en-cours.eml']);
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendMessage } from './peers/dovecot.js';
+import type { ReceivedMail } from './peers/smtp.js';
+import { filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
+
+/** The receiving server's name in Authentication-Results, as the operator configures it. */
+const AUTHSERV_ID = 'mx.facteur.example';
+
+let peers: MailPeers;
+let facteur: RunningFacteur;
+
+beforeAll(async () => {
+  peers = await startMailPeers();
+  facteur = await startFacteur({ ...mailEnv(peers), MAIL_DMARC_AUTHSERV_ID: AUTHSERV_ID });
+});
+
+afterAll(async () => {
+  await facteur?.stop();
+  await peers?.close();
+});
+
+/** Results the billing domain's receiving server writes on a message that passed DMARC. */
+function authenticated(domain: string): Record<string, string> {
+  return { 'Authentication-Results': `${AUTHSERV_ID}; spf=pass smtp.mailfrom=${domain}; dkim=pass header.d=${domain}; dmarc=pass (p=quarantine) header.from=${domain}` };
+}
+
+/** Delivers the letter and waits for Facteur's answer to it. */
+async function ask(message: Letter): Promise<ReceivedMail> {
+  const written = letter(message);
+  await appendMessage(peers.dovecot, written.raw);
+  return replyTo(peers.smtp, written.messageId);
+}
+
+function notifications(email: string) {
+  return facteur.app.store.customerByAddress(email)!.notifications;
+}
+
+describe('notification settings by mail', () => {
+  it('changes the address only once the code comes back from the new address; a "confirmer" from elsewhere is refused', async () => {
+    const reply = await ask({ from: 'awa@example.cm', subject: 'notifications adresse compta@exemple.cm', headers: authenticated('example.cm') });
+    expect(reply.envelope.to).toEqual(['awa@example.cm']);
+    expect(reply.parsed.text).toContain("Un code de confirmation vient d'être envoyé à compta@exemple.cm");
+    const codeMail = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm'));
+    const code = /(\d{6})/.exec(codeMail.parsed.subject ?? '')![1]!;
+    const notice = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === undefined);
+    expect(notice.parsed.text).toContain('compta@exemple.cm');
+
+    const fromOld = await ask({ from: 'awa@example.cm', subject: 'Re: confirmation', body: `confirmer ${code}`, headers: authenticated('example.cm') });
+    expect(fromOld.envelope.to).toEqual(['awa@example.cm']);
+    expect(fromOld.parsed.text).toContain('le code doit revenir depuis la nouvelle adresse, compta@exemple.cm');
+    expect(notifications('awa@example.cm').address).toBe('awa@example.cm');
+
+    const fromStranger = await ask({ from: 'intrus@example.org', body: `confirmer ${code}`, headers: authenticated('example.org') });
+    expect(fromStranger.parsed.text).toContain('ne correspond à aucun compte client');
+    expect(notifications('awa@example.cm').address).toBe('awa@example.cm');
+
+    const fromNew = await ask({ from: 'Compta <compta@exemple.cm>', subject: `Re: ${codeMail.parsed.subject}`, body: `confirmer ${code}`, headers: authenticated('exemple.cm') });
+    expect(fromNew.envelope.to).toEqual(['compta@exemple.cm']);
+    expect(fromNew.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
+    expect(notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm', pending: null });
+  });
+
+  it('a code, once used, confirms nothing more', async () => {
+    const again = await ask({ from: 'compta@exemple.cm', body: 'confirmer 123456', headers: authenticated('exemple.cm') });
+    expect(again.parsed.text).toContain("Aucun changement d'adresse n'est en attente");
+  });
+
+  it('refuses a change asked by a message without a DMARC pass from our server, and makes it with one', async () => {
+    const forged = { from: 'paul@example.cm', subject: 'notifications pièces-jointes non' };
+    const unverified = await ask(forged);
+    expect(unverified.parsed.text).toContain('doit venir d');
+    expect(notifications('paul@example.cm').attachPdf).toBe(true);
+
+    const otherServer = await ask({ ...forged, headers: { 'Authentication-Results': 'mx.attacker.example; dmarc=pass header.from=example.cm' } });
+    expect(otherServer.parsed.text).toContain('doit venir d');
+    expect(notifications('paul@example.cm').attachPdf).toBe(true);
+
+    const verified = await ask({ ...forged, headers: authenticated('example.cm') });
+    expect(verified.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
+    expect(notifications('paul@example.cm').attachPdf).toBe(false);
+  });
+
+  it('still answers questions that change nothing without DMARC', async () => {
+    const written = letter({ from: 'paul@example.cm', subject: 'notifications' });
+    await appendMessage(peers.dovecot, written.raw);
+    await filedIn(peers.dovecot, 'Processed', written.messageId);
+    const [reply] = repliesTo(peers.smtp, written.messageId);
+    expect(reply?.parsed.text).toContain("Le PDF n'est pas joint");
+  });
+});
