@@ -16,9 +16,13 @@ Run "facteur <command> --help" for a command's options. Settings come from the e
 and from a .env file: see .env.example.`,
   start: `Usage: facteur start
 
-Runs every configured channel. With nothing configured: a console chat on this terminal as
-the demo customer (FACTEUR_CONSOLE_AS), demo data when the store is empty, mail written to
-data/mail/outbox/.`,
+Runs every configured channel. The billing inbox always: the IMAP mailbox when IMAP_HOST is
+set, otherwise .eml files dropped in data/mail/inbox/; replies leave by SMTP when SMTP_HOST is
+set, otherwise they are written to data/mail/outbox/. The console chat runs when standard
+input is a terminal, or when no mailbox or Discord is configured (then piped input drives it).
+With nothing configured: the console as the demo customer (FACTEUR_CONSOLE_AS), demo data when
+the store is empty. Stops on :quit or end of the console's input, and on SIGINT or SIGTERM
+once the message under way is handled.`,
   ask: `Usage: facteur ask --as EMAIL [--out DIR] "TEXT"
 
 Sends TEXT to the assistant as the customer whose login or notification address is EMAIL,
