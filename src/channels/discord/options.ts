@@ -15,7 +15,7 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
   const options = interaction.options;
   const opt = (option: string) => names.name(`${key}.${option}`);
   const text = `/${interaction.commandName} ${options.data.map((o) => (o.options ? [o.name, ...o.options.map((s) => `${s.name}:${String(s.value)}`)].join(' ') : `${o.name}:${String(o.value)}`)).join(' ')}`.trim();
-  const period = (): InvoiceFilter | { badDate: string } => {
+  const period = (withMonth: boolean): InvoiceFilter | { badDate: string } => {
     const filter: InvoiceFilter = {};
     for (const bound of ['from', 'to'] as const) {
       const value = options.getString(opt(bound));
@@ -25,7 +25,7 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
       filter[bound] = day;
     }
     const year = options.getInteger(opt('year'));
-    const month = options.getInteger(opt('month'));
+    const month = withMonth ? options.getInteger(opt('month')) : null;
     if (month !== null) Object.assign(filter, { month, year: year ?? latestYearOf(month, today) });
     else if (year !== null) filter.year = year;
     return filter;
@@ -34,7 +34,7 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
     case 'help':
       return { command: { intent: 'help' }, text };
     case 'invoices': {
-      const filter = period();
+      const filter = period(true);
       if ('badDate' in filter) return filter;
       if (options.getBoolean(opt('unpaid'))) filter.status = 'unpaid';
       return { command: { intent: 'list', filter }, text };
@@ -44,7 +44,7 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
     case 'details':
       return { command: { intent: 'details', number: numbers(options.getString(opt('number'), true))[0] ?? null }, text };
     case 'zip': {
-      const filter = period();
+      const filter = period(false);
       if ('badDate' in filter) return filter;
       const listed = numbers(options.getString(opt('numbers')) ?? '');
       if (listed.length > 0) filter.numbers = listed;

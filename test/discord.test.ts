@@ -1,0 +1,451 @@
+/**
+ * Discord end to end: the real discord.js client of Facteur logs in to a local Discord
+ * (test/peers/discord.ts) and the tests play customers and staff there, reading what the
+ * bot sent back — text, embeds, buttons, and the PDF and ZIP bytes — and the mails that
+ * reached the SMTP peer.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discordChannel } from '../src/channels/discord/index.js';
+import type { DiscordChannel } from '../src/channels/discord/channel.js';
+import { startDiscordPeer, type CommandOption, type DiscordPeer, type DiscordUser, type InteractionInput, type RecordedRequest, type SentInteraction } from './peers/discord.js';
+import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
+import { capturedLog, demoApp } from './support/app.js';
+import { pdfText, readZip } from './support/read.js';
+
+const GUILD = '1200000000000000001';
+const STAFF_ROLE = '1400000000000000001';
+const EPHEMERAL = 64;
+const OPTION = { subcommand: 1, string: 3, integer: 4, boolean: 5 } as const;
+
+const stranger: DiscordUser = { id: '1500000000000000001', username: 'passant' };
+const awaUser: DiscordUser = { id: '1500000000000000002', username: 'awa.nkolo' };
+const paulUser: DiscordUser = { id: '1500000000000000003', username: 'paul.mbarga' };
+const guesser: DiscordUser = { id: '1500000000000000004', username: 'devineur' };
+const staffUser: DiscordUser = { id: '1500000000000000005', username: 'support.marie' };
+
+let discord: DiscordPeer;
+let smtp: SmtpPeer;
+let app: Awaited<ReturnType<typeof demoApp>>;
+let logged: ReturnType<typeof capturedLog>;
+let channel: DiscordChannel;
+let files: string;
+
+beforeAll(async () => {
+  [discord, smtp] = await Promise.all([startDiscordPeer(), startSmtpPeer()]);
+  files = await mkdtemp(path.join(tmpdir(), 'facteur-discord-files-'));
+  logged = capturedLog();
+  app = await demoApp(
+    {
+      DISCORD_TOKEN: 'test.bot.token',
+      DISCORD_APP_ID: discord.appId,
+      DISCORD_GUILD_ID: GUILD,
+      DISCORD_API_URL: discord.apiUrl,
+      DISCORD_STAFF_ROLE_IDS: STAFF_ROLE,
+      SMTP_HOST: smtp.host,
+      SMTP_PORT: String(smtp.port),
+      SMTP_TLS: 'false',
+      DELIVERY_MAX_ATTEMPTS: '1',
+    },
+    logged.log,
+  );
+  channel = discordChannel(app)!;
+  await channel.start();
+  await link(awaUser, 'awa@example.cm');
+  await link(paulUser, 'paul@example.cm');
+});
+
+afterAll(async () => {
+  if (process.env.DEBUG_DISCORD_TEST) for (const line of logged.lines) if ((line.level as number) >= 40) console.log(JSON.stringify(line).slice(0, 1500));
+  await channel?.stop();
+  await app?.dispose();
+  await Promise.all([discord?.close(), smtp?.close()]);
+  await rm(files, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------- helpers
+
+const string = (name: string, value: string): CommandOption => ({ name, type: OPTION.string, value });
+const integer = (name: string, value: number): CommandOption => ({ name, type: OPTION.integer, value });
+const sub = (name: string, ...options: CommandOption[]): CommandOption => ({ name, type: OPTION.subcommand, options });
+const inGuild = (user: DiscordUser, extra: Partial<InteractionInput> = {}): InteractionInput => ({ user, guild: { id: GUILD }, ...extra });
+
+/** The bot's answer to a command: its first acknowledgement (the deferral) and the edited reply. */
+async function run(input: InteractionInput & { name: string; options?: CommandOption[] }): Promise<{ sent: SentInteraction; deferral: RecordedRequest; reply: RecordedRequest }> {
+  const sent = discord.command(input);
+  const reply = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`) && r.status === 200, 20_000, `the answer to /${input.name}`);
+  const deferral = discord.requests.find((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback` && r.status === 204)!;
+  return { sent, deferral, reply };
+}
+
+/** What a user reads in a message: its text and its embeds' text, with no-break spaces as spaces. */
+function read(request: RecordedRequest): string {
+  const body = request.body ?? {};
+  return [body.content ?? '', ...(body.embeds ?? []).map((e: { description?: string }) => e.description ?? '')].join('\n').replace(/[\u202F\u00A0]/g, ' ');
+}
+
+function followUps(sent: SentInteraction): RecordedRequest[] {
+  return discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}`) && r.status === 200);
+}
+
+/** The link code in the latest mail to `address` that carries one, once it has arrived. */
+async function codeMailedTo(address: string, after: number): Promise<string> {
+  const mail = await smtp.waitForMessage((m) => m.envelope.to.includes(address) && m.receivedAt >= after && /liaison|link/i.test(m.parsed.subject ?? ''));
+  return /(\d{6})/.exec(mail.parsed.text ?? '')![1]!;
+}
+
+async function link(user: DiscordUser, address: string): Promise<void> {
+  const asked = Date.now();
+  await run({ ...inGuild(user), name: 'link', options: [sub('email', string('address', address))] });
+  const code = await codeMailedTo(address, asked);
+  const { reply } = await run({ ...inGuild(user), name: 'link', options: [sub('code', string('code', code))] });
+  expect(read(reply)).toContain('est relié au compte client');
+}
+
+function customerId(address: string): string {
+  return app.store.customerByAddress(address)!.id;
+}
+
+/** Writes a file the bot sent to disk, for the ZIP reader. */
+async function saved(file: { filename: string; bytes: Buffer }, index = 0): Promise<string> {
+  const target = path.join(files, `${index}-${file.filename}`);
+  await writeFile(target, file.bytes);
+  return target;
+}
+
+// ---------------------------------------------------------------- customers
+
+describe('a Discord user who is not linked', () => {
+  it('is told how to link, privately, when asking for invoices', async () => {
+    const { deferral, reply } = await run({ ...inGuild(stranger), name: 'invoices' });
+    expect(deferral.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    expect(read(reply)).toContain("Votre compte Discord n'est pas encore relié à un compte client");
+    expect(read(reply)).toContain('/lier adresse');
+    expect(reply.files).toEqual([]);
+  });
+
+  it('is told the same in English when their Discord speaks English, and in a DM', async () => {
+    const { reply } = await run({ user: stranger, locale: 'en-US', name: 'invoice', options: [string('number', '1210')] });
+    expect(read(reply)).toContain('Your Discord account is not linked to a customer account yet');
+    discord.dm(stranger, 'facture 1210');
+    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${discord.dmChannelOf(stranger.id)}/messages`);
+    expect(read(dm)).toContain("n'est pas encore relié");
+    expect(dm.files).toEqual([]);
+  });
+});
+
+describe('linking a Discord account', () => {
+  it('links with the code mailed to the customer’s address, once, and says the same for an unknown address', async () => {
+    const newcomer: DiscordUser = { id: '1500000000000000006', username: 'grace.e' };
+    const asked = Date.now();
+    const known = await run({ ...inGuild(newcomer), name: 'link', options: [sub('email', string('address', 'grace.eyenga@example.cm'))] });
+    const unknown = await run({ ...inGuild(stranger), name: 'link', options: [sub('email', string('address', 'nobody@example.cm'))] });
+    expect(read(known.reply)).toContain("Si grace.eyenga@example.cm est l'adresse d'un compte client, un code à 6 chiffres vient d'y être envoyé");
+    expect(read(known.reply).replace('grace.eyenga@example.cm', 'X')).toBe(read(unknown.reply).replace('nobody@example.cm', 'X'));
+
+    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('grace.eyenga@example.cm') && m.receivedAt >= asked);
+    expect(mail.parsed.subject).toMatch(/^Your Discord link code: \d{6}$/); // Grâce reads English
+    expect(mail.parsed.text).toContain('grace.e');
+    const code = /(\d{6})/.exec(mail.parsed.text ?? '')![1]!;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.messages.filter((m) => m.envelope.to.includes('nobody@example.cm'))).toEqual([]);
+
+    const done = await run({ ...inGuild(newcomer), name: 'link', options: [sub('code', string('code', code))] });
+    expect(read(done.reply)).toContain('relié au compte client de Grâce Eyenga');
+    expect(app.store.customerById(customerId('grace.eyenga@example.cm'))!.links.discord).toEqual([newcomer.id]);
+
+    const again = await run({ ...inGuild(stranger), name: 'link', options: [sub('code', string('code', code))] });
+    expect(read(again.reply)).toContain('Ce code ne correspond pas');
+    const reused = await run({ ...inGuild(newcomer), name: 'link', options: [sub('code', string('code', code))] });
+    expect(read(reused.reply)).toContain("Aucun code n'est en attente");
+    const stored = JSON.stringify(app.store.linkAttempt(`discord:${newcomer.id}`));
+    expect(stored).not.toContain(code);
+
+    const unlinked = await run({ ...inGuild(newcomer), name: 'unlink' });
+    expect(read(unlinked.reply)).toContain("n'est plus relié au compte client de Grâce Eyenga");
+    const after = await run({ ...inGuild(newcomer), name: 'invoices' });
+    expect(read(after.reply)).toContain("n'est pas encore relié");
+  });
+
+  it('locks linking for an hour after five wrong codes, even for the right one then', async () => {
+    const asked = Date.now();
+    await run({ ...inGuild(guesser), name: 'link', options: [sub('email', string('address', 'jp.fotso@example.cm'))] });
+    const code = await codeMailedTo('jp.fotso@example.cm', asked);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (const left of [4, 3, 2, 1]) {
+      const { reply } = await run({ ...inGuild(guesser), name: 'link', options: [sub('code', string('code', wrong))] });
+      expect(read(reply)).toContain(`Il vous reste ${left} essai(s)`);
+    }
+    const fifth = await run({ ...inGuild(guesser), name: 'link', options: [sub('code', string('code', wrong))] });
+    expect(read(fifth.reply)).toContain('la liaison de ce compte Discord est bloquée. Réessayez dans 60 minute(s)');
+    const right = await run({ ...inGuild(guesser), name: 'link', options: [sub('code', string('code', code))] });
+    expect(read(right.reply)).toContain('bloquée');
+    const mailsBefore = smtp.messages.length;
+    const anew = await run({ ...inGuild(guesser), name: 'link', options: [sub('email', string('address', 'jp.fotso@example.cm'))] });
+    expect(read(anew.reply)).toContain('bloquée');
+    expect(app.store.customerById(customerId('jp.fotso@example.cm'))!.links.discord ?? []).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.messages.length).toBe(mailsBefore);
+  });
+
+  it('links by writing to the bot in a direct message too', async () => {
+    const writer: DiscordUser = { id: '1500000000000000007', username: 'ndjock' };
+    const dmChannel = discord.dmChannelOf(writer.id);
+    const sentTo = () => discord.requests.filter((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages`);
+    const asked = Date.now();
+    discord.dm(writer, 'lier contact@ndjock-sarl.cm');
+    await discord.waitFor(() => sentTo().length >= 1);
+    expect(read(sentTo()[0]!)).toContain('Si contact@ndjock-sarl.cm est l');
+    const code = await codeMailedTo('contact@ndjock-sarl.cm', asked);
+    discord.dm(writer, `lier ${code}`);
+    await discord.waitFor(() => sentTo().length >= 2);
+    expect(read(sentTo()[1]!)).toContain('relié au compte client de Ndjock & Fils SARL');
+    discord.dm(writer, 'mes factures impayées');
+    await discord.waitFor(() => sentTo().length >= 3);
+    const unpaid = app.store.invoices(customerId('contact@ndjock-sarl.cm'), { status: 'unpaid' });
+    expect(read(sentTo()[2]!)).toContain(`${unpaid.length} facture(s) trouvée(s)`);
+    for (const invoice of unpaid) expect(read(sentTo()[2]!)).toContain(invoice.number);
+  });
+});
+
+describe('a linked customer', () => {
+  it('lists their invoices in an embed and pages through them with the buttons', async () => {
+    const mine = app.store.invoices(customerId('awa@example.cm')).map((i) => i.number);
+    const { sent, deferral, reply } = await run({ ...inGuild(awaUser), name: 'invoices' });
+    expect(deferral.body.data.flags).toBe(EPHEMERAL);
+    const first = read(reply);
+    expect(first).toContain(`${mine.length} facture(s) trouvée(s)`);
+    expect(first).toContain('Page 1 sur 3');
+    for (const number of mine.slice(0, 10)) expect(first).toContain(number);
+    expect(first).not.toContain(mine[10]!);
+    const [previous, next] = reply.body.components[0].components;
+    expect([previous.label, previous.disabled, next.label, next.disabled]).toEqual(['Précédent', true, 'Suivant', false]);
+
+    const message = { ...reply.body, id: '1330000000000000001', channel_id: sent.channelId, author: { id: discord.appId, username: 'Facteur', discriminator: '0' }, type: 0, timestamp: new Date().toISOString(), flags: EPHEMERAL };
+    const click = discord.click({ ...inGuild(awaUser), customId: next.custom_id, message, channelId: sent.channelId });
+    const second = await discord.waitFor((r) => r.path === `/interactions/${click.id}/${click.token}/callback`);
+    expect(second.body.type).toBe(7); // the same message, updated in place
+    const page2 = read({ ...second, body: second.body.data });
+    expect(page2).toContain('Page 2 sur 3');
+    for (const number of mine.slice(10, 20)) expect(page2).toContain(number);
+    expect(second.body.data.components[0].components.map((b: { disabled: boolean }) => b.disabled)).toEqual([false, false]);
+
+    const back = discord.click({ ...inGuild(awaUser), customId: previous.custom_id, message, channelId: sent.channelId });
+    const third = await discord.waitFor((r) => r.path === `/interactions/${back.id}/${back.token}/callback`);
+    expect(read({ ...third, body: third.body.data })).toContain('Page 1 sur 3');
+  });
+
+  it('narrows the list with the command’s options', async () => {
+    const { reply } = await run({ ...inGuild(awaUser), name: 'invoices', options: [integer('year', 2019)] });
+    expect(read(reply)).toContain('3 facture(s) trouvée(s)');
+    const month = await run({ ...inGuild(awaUser), name: 'invoices', options: [integer('year', 2019), integer('month', 1)] });
+    expect(read(month.reply)).toContain('1 facture(s) trouvée(s)');
+    expect(read(month.reply)).toContain('1210');
+    const bad = await run({ ...inGuild(awaUser), name: 'invoices', options: [string('from', '2019-02-30')] });
+    expect(read(bad.reply)).toContain('« 2019-02-30 » n\'est pas une date');
+  });
+
+  it('gets an invoice as a PDF, privately, after a deferral', async () => {
+    const { deferral, reply } = await run({ ...inGuild(awaUser), name: 'invoice', options: [string('number', '1210')] });
+    expect(deferral.body).toEqual({ type: 5, data: { flags: EPHEMERAL } });
+    expect(deferral.at).toBeLessThanOrEqual(reply.at);
+    expect(read(reply)).toContain('Voici la facture n° 1210 du 17 janv. 2019 (89 438 FCFA, payée)');
+    expect(reply.files.map((f) => [f.filename, f.contentType])).toEqual([['facture-1210.pdf', 'application/pdf']]);
+    const text = await pdfText(reply.files[0]!.bytes);
+    expect(text).toContain('1210');
+    expect(text).toContain('89 438 FCFA');
+    expect(text).toContain('Awa Nkolo');
+  });
+
+  it('is offered their own invoice numbers as they type one, and no one else’s', async () => {
+    const sent = discord.autocomplete({ ...inGuild(awaUser), name: 'invoice', options: [{ name: 'number', type: OPTION.string, value: '12', focused: true }] });
+    const answer = await discord.waitFor((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`);
+    expect(answer.body.type).toBe(8);
+    const offered = answer.body.data.choices.map((c: { value: string }) => c.value);
+    const mine = app.store.invoices(customerId('awa@example.cm')).map((i) => i.number);
+    expect(offered).toEqual(mine);
+    expect(answer.body.data.choices.find((c: { value: string }) => c.value === '1210').name.replace(/[\u202F\u00A0]/g, ' ')).toBe('1210 · 17 janv. 2019 · 89 438 FCFA · payée');
+  });
+
+  it('gets a ZIP of all their invoices, privately, after a deferral', async () => {
+    const { deferral, reply } = await run({ ...inGuild(awaUser), name: 'zip' });
+    expect(deferral.body.data.flags).toBe(EPHEMERAL);
+    expect(reply.files).toHaveLength(1);
+    const entries = await readZip(await saved(reply.files[0]!));
+    const mine = app.store.invoices(customerId('awa@example.cm')).map((i) => `facture-${i.number}.pdf`);
+    expect(entries.map((e) => e.name).toSorted()).toEqual(mine.toSorted());
+    expect(await pdfText(entries.find((e) => e.name === 'facture-1210.pdf')!.bytes)).toContain('89 438 FCFA');
+  });
+
+  it('gets a large ZIP split over follow-ups within the interaction’s attachment size limit', async () => {
+    const limit = 300_000;
+    const { sent, reply } = await run({ ...inGuild(awaUser, { attachmentSizeLimit: limit }), name: 'zip' });
+    const mine = app.store.invoices(customerId('awa@example.cm'));
+    await discord.waitFor(() => followUps(sent).length >= 2, 20_000, 'the follow-ups');
+    const parts = [reply, ...followUps(sent)];
+    const names: string[] = [];
+    for (const [index, part] of parts.entries()) {
+      expect(part.files).toHaveLength(1);
+      expect(part.files[0]!.bytes.length).toBeLessThanOrEqual(limit);
+      names.push(...(await readZip(await saved(part.files[0]!, index))).map((e) => e.name));
+    }
+    for (const follow of followUps(sent)) expect(follow.body.flags).toBe(EPHEMERAL);
+    expect(read(followUps(sent)[0]!)).toMatch(/Partie 2 sur \d/);
+    expect(names.toSorted()).toEqual(mine.map((i) => `facture-${i.number}.pdf`).toSorted());
+  });
+
+  it('gets the same refusal for another customer’s invoice as for a missing one', async () => {
+    const paulsInvoice = app.store.invoices(customerId('paul@example.cm'))[0]!.number;
+    const theirs = await run({ ...inGuild(awaUser), name: 'invoice', options: [string('number', paulsInvoice)] });
+    const missing = await run({ ...inGuild(awaUser), name: 'invoice', options: [string('number', '99999')] });
+    expect(read(theirs.reply)).toContain(`Je ne trouve pas de facture n° ${paulsInvoice} sur votre compte`);
+    expect(read(theirs.reply).replace(paulsInvoice, 'N')).toBe(read(missing.reply).replace('99999', 'N'));
+    expect(theirs.reply.files).toEqual([]);
+    const details = await run({ ...inGuild(awaUser), name: 'details', options: [string('number', paulsInvoice)] });
+    expect(read(details.reply)).not.toMatch(/Paul|Mbarga|Hébergement Essentiel/);
+  });
+
+  it('sees an invoice’s details in an embed', async () => {
+    const { reply } = await run({ ...inGuild(awaUser), name: 'details', options: [string('number', '1210')] });
+    const text = read(reply);
+    expect(reply.body.embeds).toHaveLength(1);
+    expect(text).toContain('Facture n° 1210');
+    expect(text).toContain('Hébergement Pro (4 mois)');
+    expect(text).toContain('TVA (19,25 %) : 14 438 FCFA');
+    expect(text).toContain('Total : 89 438 FCFA');
+  });
+
+  it('asks in plain words in a DM and gets the PDF there', async () => {
+    const dmChannel = discord.dmChannelOf(awaUser.id);
+    discord.dm(awaUser, 'la facture 1214 svp');
+    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.files.length > 0);
+    expect(answer.files.map((f) => f.filename)).toEqual(['facture-1214.pdf']);
+    expect(await pdfText(answer.files[0]!.bytes)).toContain('1214');
+  });
+});
+
+// ---------------------------------------------------------------- staff
+
+describe('staff commands', () => {
+  it('are refused to anyone else, and the attempt is logged', async () => {
+    const before = app.store.deliveries().length;
+    const { reply } = await run({ ...inGuild(awaUser, { guild: { id: GUILD, roles: ['1400000000000000999'] } }), name: 'staff', options: [sub('resend', string('invoice', '1210'))] });
+    expect(read(reply)).toContain("Cette commande est réservée à l'équipe support.");
+    expect(app.store.deliveries().length).toBe(before);
+    expect(logged.lines.some((line) => line.event === 'staff.refused' && line.user === awaUser.id)).toBe(true);
+    const log = await run({ ...inGuild(awaUser), name: 'staff', options: [sub('failed')] });
+    expect(read(log.reply)).toContain('réservée');
+  });
+
+  it('resend an invoice by email: the customer gets the mail, the delivery and the action are recorded', async () => {
+    const asked = new Date().toISOString();
+    const staff = inGuild(staffUser, { guild: { id: GUILD, roles: [STAFF_ROLE] } });
+    const { deferral, reply } = await run({ ...staff, name: 'staff', options: [sub('resend', string('invoice', '1210'), string('via', 'email'))] });
+    expect(deferral.body.data.flags).toBe(EPHEMERAL);
+    expect(read(reply)).toContain('La facture n° 1210 a été renvoyée à awa@example.cm');
+    expect(read(reply)).toContain('envoyé');
+
+    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('awa@example.cm') && m.parsed.subject === 'Votre facture n° 1210');
+    expect(mail.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(await pdfText(mail.parsed.attachments[0]!.content)).toContain('89 438 FCFA');
+
+    const [delivery] = app.store.deliveries({ customerId: customerId('awa@example.cm'), since: asked });
+    expect(delivery).toMatchObject({ invoices: ['1210'], channel: 'email', recipient: 'awa@example.cm', reason: 'resend', status: 'sent', requestedBy: `discord:${staffUser.id}` });
+    expect(app.store.staffActions(asked)).toEqual([expect.objectContaining({ staff: `discord:${staffUser.id}`, action: 'resend', target: '1210' })]);
+
+    const log = await run({ ...staff, name: 'staff', options: [sub('log', string('customer', 'awa@example.cm'))] });
+    expect(read(log.reply)).toContain('Journal des envois de awa@example.cm');
+    expect(read(log.reply)).toContain('awa@example.cm');
+  });
+
+  it('resend by DM to a user who blocks DMs (50007): a failed delivery with the reason, listed in failed deliveries', async () => {
+    discord.refuseDms(paulUser.id);
+    const paulsInvoice = app.store.invoices(customerId('paul@example.cm'))[0]!.number;
+    const staff = { user: staffUser, guild: { id: GUILD, roles: [STAFF_ROLE] } };
+    const { reply } = await run({ ...staff, name: 'staff', options: [sub('resend', string('invoice', paulsInvoice), string('via', 'dm'))] });
+    expect(read(reply)).toContain(`La facture n° ${paulsInvoice} n'a pas pu être renvoyée à paul@example.cm`);
+    const refusal = discord.requests.find((r) => r.path === `/channels/${discord.dmChannelOf(paulUser.id)}/messages`)!;
+    expect(refusal.status).toBe(403);
+
+    const [delivery] = app.store.deliveries({ customerId: customerId('paul@example.cm'), status: 'failed' });
+    expect(delivery).toMatchObject({ channel: 'discord', recipient: paulUser.id, status: 'failed', attempts: 1 });
+    expect(delivery!.lastError).toContain('Cannot send messages to this user');
+    expect(delivery!.lastError).toContain('50007');
+
+    const failed = await run({ ...staff, name: 'staff', options: [sub('failed')] });
+    expect(read(failed.reply)).toContain('1 envoi(s) en échec');
+    expect(read(failed.reply)).toContain(paulsInvoice);
+    expect(read(failed.reply)).toContain('Cannot send messages');
+  });
+
+  it('resend by DM to a user who accepts them: the PDF arrives in their DMs', async () => {
+    const staff = { user: staffUser, guild: { id: GUILD, roles: [STAFF_ROLE] } };
+    const { reply } = await run({ ...staff, name: 'staff', options: [sub('resend', string('invoice', '1217'), string('via', 'dm'))] });
+    expect(read(reply)).toContain('La facture n° 1217 a été renvoyée à awa@example.cm');
+    const dm = await discord.waitFor((r) => r.path === `/channels/${discord.dmChannelOf(awaUser.id)}/messages` && r.files.some((f) => f.filename === 'facture-1217.pdf'));
+    expect(read(dm)).toContain('Votre facture n° 1217');
+    expect(await pdfText(dm.files[0]!.bytes)).toContain('1217');
+    expect(app.store.deliveries({ customerId: customerId('awa@example.cm'), status: 'sent' }).some((d) => d.channel === 'discord' && d.invoices[0] === '1217')).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------- resilience
+
+describe('when Discord misbehaves', () => {
+  it('waits out a 429 and answers all the same', async () => {
+    discord.failNext({
+      method: 'PATCH',
+      path: /\/messages\/@original$/,
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 0.5, global: false },
+      headers: { 'retry-after': '0.5', 'x-ratelimit-scope': 'user' },
+    });
+    const { sent, reply } = await run({ ...inGuild(awaUser), name: 'invoice', options: [string('number', '1210')] });
+    const edits = discord.requests.filter((r) => r.method === 'PATCH' && r.path.includes(sent.token));
+    expect(edits.map((r) => r.status)).toEqual([429, 200]);
+    expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(450);
+    expect(reply.files.map((f) => f.filename)).toEqual(['facture-1210.pdf']);
+  });
+
+  it('reconnects after the gateway drops and answers the next command', async () => {
+    const { identifies, resumes } = discord.gateway;
+    discord.dropGateway(4000);
+    await discord.waitFor(() => discord.gateway.resumes + discord.gateway.identifies > resumes + identifies, 20_000, 'a new session');
+    await discord.ready();
+    const { reply } = await run({ ...inGuild(awaUser), name: 'help' });
+    expect(read(reply)).toContain('Voici ce que je sais faire');
+  });
+});
+
+// ---------------------------------------------------------------- registration
+
+describe('facteur discord register', () => {
+  it('registers the commands for the server, in English with French localizations', async () => {
+    const bin = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
+    const env = { ...process.env, FACTEUR_DATA_DIR: app.dataDir, LOG_LEVEL: 'warn', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl };
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'discord', 'register'], { env });
+    expect(stdout).toContain(`Registered 9 commands for the server ${GUILD}`);
+    const put = discord.requests.find((r) => r.method === 'PUT' && r.path === `/applications/${discord.appId}/guilds/${GUILD}/commands`)!;
+    const invoices = put.body.find((c: { name: string }) => c.name === 'invoices');
+    expect(invoices.name_localizations).toEqual({ fr: 'factures' });
+    expect(invoices.description_localizations.fr).toBe("Lister vos factures, les plus récentes d'abord");
+    expect(invoices.options.map((o: { name: string; name_localizations: { fr: string } }) => [o.name, o.name_localizations.fr])).toEqual([
+      ['year', 'année'],
+      ['month', 'mois'],
+      ['unpaid', 'impayées'],
+      ['from', 'du'],
+      ['to', 'au'],
+    ]);
+    const pdf = put.body.find((c: { name: string }) => c.name === 'invoice');
+    expect(pdf.options[0]).toMatchObject({ name: 'number', autocomplete: true, required: true });
+    for (const command of put.body) {
+      expect(command.name).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
+      expect(command.name).toBe(command.name.toLowerCase());
+      expect(command.description.length).toBeLessThanOrEqual(100);
+    }
+  });
+});
