@@ -129,6 +129,7 @@ export class ImapWatcher implements MailWatcher {
       const batch = unseen.slice(start, start + BATCH).sort((a, b) => a - b);
       const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: MAX_MESSAGE_BYTES } }, { uid: true });
       for (const message of messages) {
+        if (this.stopping) return;
         const disposition = await handleSafely(pipeline, this.options.log, keyOf(message.uid), message.source ?? Buffer.alloc(0));
         if (disposition === 'later') continue;
         // Processed mail is marked read; failed mail stays unread for staff to notice.

@@ -24,6 +24,7 @@ const RETRY_MAX_MS = 60 * 60_000;
 const RETENTION_MS = 30 * 24 * 60 * 60_000;
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
+const FINISHED = new Set<InboundMessage['status']>(['replied', 'ignored', 'failed']);
 /** Commands that change something, which the DMARC setting protects. */
 const STATE_CHANGING = new Set<MailRequest['intent']>(['attachments', 'address', 'confirm']);
 /**
@@ -97,11 +98,11 @@ export class MailPipeline {
     const claim = await this.claim(key, mail);
     if (typeof claim === 'string') return claim;
     try {
-      await this.answer(claim, mail);
+      await this.answer(claim, mail, key);
       this.forget(key);
-      return claim.record.status === 'failed' ? 'failed' : 'processed';
+      return 'processed';
     } catch (error) {
-      return this.attemptFailed(claim, error as Error & { responseCode?: number });
+      return this.attemptFailed(claim, key, error as Error & { responseCode?: number });
     }
   }
 
@@ -124,24 +125,25 @@ export class MailPipeline {
       receivedAt: at,
       updatedAt: at,
     };
-    if (found && found.key !== key) {
-      const claim = new Claim(this.options.store, fresh, this.now);
-      await claim.close('ignored', `another copy of ${found.key}, already met`);
+    if (found && found.key !== key && FINISHED.has(found.status)) {
+      await new Claim(this.options.store, fresh, this.now).close('ignored', `another copy of ${found.key}, already handled`);
       this.options.log.info({ key, messageId: mail.messageId, original: found.key }, 'mail: duplicate, not answered again');
       return 'processed';
     }
+    // Found under another key and unfinished: the same message, seen again after the mailbox
+    // was rebuilt (a new UIDVALIDITY). It is carried on with, not dropped as a duplicate.
     const claim = new Claim(this.options.store, found ?? fresh, this.now);
     const status = claim.record.status;
     if (status === 'replied' || status === 'ignored') return 'processed';
     if (status === 'failed') return 'failed';
-    if (status === 'sending') return this.giveUp(claim, 'interrupted while a reply was with the mail server: it may have been delivered, so it is not sent again');
-    if (claim.record.attempts >= MAX_ATTEMPTS) return this.giveUp(claim, `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${claim.record.reason ?? 'unknown error'}`);
+    if (status === 'sending') return this.giveUp(claim, key, 'interrupted while a reply was with the mail server: it may have been delivered, so it is not sent again');
+    if (claim.record.attempts >= MAX_ATTEMPTS) return this.giveUp(claim, key, `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${claim.record.reason ?? 'unknown error'}`);
     await claim.update({ status: 'claimed', attempts: claim.record.attempts + 1 });
     return claim;
   }
 
   /** Decides whether and how to answer, then sends the answer to the address on record only. */
-  private async answer(claim: Claim, mail: InboundMail): Promise<void> {
+  private async answer(claim: Claim, mail: InboundMail, key: string): Promise<void> {
     const { store, log, settings } = this.options;
     const automatic = automaticReason(mail, this.ownAddresses);
     if (automatic) {
@@ -151,15 +153,15 @@ export class MailPipeline {
     const request = findRequest(mail.subject, mail.text, this.now().toISOString().slice(0, 10));
     const customer = store.customerByAddress(mail.sender) ?? (request.intent === 'confirm' ? store.customerByPendingAddress(mail.sender) : undefined);
     if (!customer) return this.answerStranger(claim, mail, request);
-    await claim.update({ customerId: customer.id });
+    claim.note({ customerId: customer.id });
     const since = new Date(this.now().getTime() - HOUR_MS).toISOString();
     const answered = store.inboundFrom(mail.sender, since).filter((earlier) => earlier.key !== claim.record.key && earlier.sent > 0).length;
     if (answered >= settings.repliesPerHour) {
       log.warn({ key: claim.record.key, customer: customer.id, limit: settings.repliesPerHour }, 'mail: reply limit reached, not answered');
       return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
     }
-    const reply = this.pendingReplies.get(claim.record.key) ?? (await this.replyTo(customer, mail, request));
-    this.pendingReplies.set(claim.record.key, reply);
+    const reply = this.pendingReplies.get(key) ?? (await this.replyTo(customer, mail, request));
+    this.pendingReplies.set(key, reply);
     await this.send(claim, reply, mail);
     log.info({ key: claim.record.key, customer: customer.id, outcome: reply.outcome, mails: claim.record.sent }, 'mail: answered');
   }
@@ -168,7 +170,7 @@ export class MailPipeline {
     const { settings, catalog, assistant } = this.options;
     if (settings.dmarcAuthservId !== null && STATE_CHANGING.has(request.intent) && !dmarcPasses(mail, settings.dmarcAuthservId)) {
       this.options.log.warn({ customer: customer.id, intent: request.intent }, 'mail: change refused, DMARC did not pass');
-      const locale = customer.locale;
+      const locale = request.locale ?? customer.locale;
       return { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unverified')], attachments: [] };
     }
     return assistant.handle({ customerId: customer.id, text: request.text, conversation: conversationOf(mail), sender: mail.sender });
@@ -189,32 +191,33 @@ export class MailPipeline {
   private async send(claim: Claim, reply: Reply, mail: InboundMail): Promise<void> {
     const { catalog, mailer, settings } = this.options;
     const mails = await composeReplies(reply, mail, mail.sender, catalog, settings.sizeLimitBytes);
-    for (const outbound of mails.slice(claim.record.sent)) {
+    for (let part = claim.record.sent; part < mails.length; part++) {
       await claim.update({ status: 'sending' });
       try {
-        await mailer.send(outbound);
+        await mailer.send(mails[part]!);
       } catch (error) {
         await claim.update({ status: 'claimed' });
         throw error;
       }
-      await claim.update({ status: 'claimed', sent: claim.record.sent + 1 });
+      const last = part === mails.length - 1;
+      await claim.update({ status: last ? 'replied' : 'claimed', sent: part + 1, reason: null });
     }
-    await claim.close('replied', null);
+    if (claim.record.status !== 'replied') await claim.close('replied', null);
   }
 
-  private async attemptFailed(claim: Claim, error: Error & { responseCode?: number }): Promise<Disposition> {
+  private async attemptFailed(claim: Claim, key: string, error: Error & { responseCode?: number }): Promise<Disposition> {
     const reason = error.message;
-    if ((error.responseCode ?? 0) >= 500) return this.giveUp(claim, `the mail server refused the reply: ${reason}`);
+    if ((error.responseCode ?? 0) >= 500) return this.giveUp(claim, key, `the mail server refused the reply: ${reason}`);
     const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (claim.record.attempts - 1));
-    this.retryAt.set(claim.record.key, this.now().getTime() + delay);
+    this.retryAt.set(key, this.now().getTime() + delay);
     await claim.update({ reason });
-    this.options.log.warn({ key: claim.record.key, err: error, attempt: claim.record.attempts, retryInMs: delay }, 'mail: answer not sent, will try again');
+    this.options.log.warn({ key, err: error, attempt: claim.record.attempts, retryInMs: delay }, 'mail: answer not sent, will try again');
     return 'later';
   }
 
-  private async giveUp(claim: Claim, reason: string): Promise<Disposition> {
+  private async giveUp(claim: Claim, key: string, reason: string): Promise<Disposition> {
     await claim.close('failed', reason);
-    this.forget(claim.record.key);
+    this.forget(key);
     this.options.log.error({ key: claim.record.key, messageId: claim.record.messageId, reason }, 'mail: moved to the failed folder');
     return 'failed';
   }
@@ -247,6 +250,11 @@ class Claim {
     public record: InboundMessage,
     private readonly now: () => Date,
   ) {}
+
+  /** Changes kept until the next write: not every fact is worth a write of the whole store. */
+  note(changes: Partial<InboundMessage>): void {
+    this.record = { ...this.record, ...changes };
+  }
 
   async update(changes: Partial<InboundMessage>): Promise<void> {
     this.record = { ...this.record, ...changes, updatedAt: this.now().toISOString() };
