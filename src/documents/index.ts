@@ -5,7 +5,8 @@ import type { Attachment } from '../assistant/reply.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import { type CachedFile, FileCache } from './cache.js';
 import { invoicePage } from './page.js';
-import { RENDERER, renderPdf } from './pdf.js';
+import { renderPdf } from './pdf.js';
+import { RENDERER } from './renderer.js';
 import { type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
 import { type ZipEntry, zipFiles, zipGroups } from './zip.js';
 
