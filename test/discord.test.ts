@@ -4,7 +4,7 @@
  * bot sent back — text, embeds, buttons, and the PDF and ZIP bytes — and the mails that
  * reached the SMTP peer.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -446,6 +446,31 @@ describe('facteur discord register', () => {
       expect(command.name).toMatch(/^[-_\p{L}\p{N}]{1,32}$/u);
       expect(command.name).toBe(command.name.toLowerCase());
       expect(command.description.length).toBeLessThanOrEqual(100);
+    }
+  });
+});
+
+describe('facteur start', () => {
+  it('runs the Discord channel when DISCORD_TOKEN is set, and stops cleanly on SIGTERM', async () => {
+    const own = await startDiscordPeer();
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-discord-start-'));
+    try {
+      const bin = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
+      const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: own.appId, DISCORD_API_URL: own.apiUrl };
+      const child = spawn(process.execPath, [bin, 'start'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+      await own.ready(20_000);
+      const sent = own.command({ user: stranger, guild: { id: GUILD }, name: 'invoices' });
+      const reply = await own.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`), 20_000);
+      expect(read(reply)).toContain("n'est pas encore relié");
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stderr).not.toContain('test.bot.token');
+    } finally {
+      await own.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
