@@ -8,7 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newCustomer } from '../src/billing/customer.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
 import { InvoiceDocuments } from '../src/documents/index.js';
+import { invoicePage } from '../src/documents/page.js';
 import { renderPdf } from '../src/documents/pdf.js';
+import { RenderPool } from '../src/documents/pool.js';
+import { loadInvoiceTemplate } from '../src/documents/template.js';
 import { pdfText, readZip } from './support/read.js';
 
 const TEMPLATES = path.resolve(import.meta.dirname, '..', 'templates');
@@ -119,6 +122,35 @@ describe('invoice PDF', () => {
   });
 });
 
+describe('render pool', () => {
+  it('renders pages side by side on its threads, each PDF whole', async () => {
+    const pool = new RenderPool(2);
+    try {
+      const template = await loadInvoiceTemplate(TEMPLATES);
+      const numbers = ['1210', '1211', '1212', '1213', '1214'];
+      const pdfs = await Promise.all(numbers.map((number) => pool.render(invoicePage(template, invoice(number), awa))));
+      for (const [i, bytes] of pdfs.entries()) {
+        const text = await pdfText(bytes);
+        expect(text).toContain(`Facture n° ${numbers[i]}`);
+        expect(text).toContain('149 063 FCFA');
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("fails a render with pdfmake's error, and goes on rendering", async () => {
+    const pool = new RenderPool(1);
+    try {
+      await expect(pool.render({ content: [{ image: '/etc/passwd' }] })).rejects.toThrow(/denied/);
+      expect(await pdfText(await pool.render({ content: 'Toujours là' }))).toContain('Toujours là');
+    } finally {
+      await pool.close();
+    }
+    await expect(pool.render({ content: 'fermé' })).rejects.toThrow(/closed/);
+  });
+});
+
 describe('render cache', () => {
   it('renders once, then reads the file', async () => {
     const first = await documents.pdf(invoice('1210'), awa);
@@ -164,7 +196,7 @@ describe('ZIP', () => {
   it('streams the PDFs, stored, named facture-<number>.pdf', async () => {
     const attachment = await documents.zipAttachment(invoices, awa);
     expect(attachment).toMatchObject({ filename: 'factures-1210-1221.zip', contentType: 'application/zip' });
-    expect(renders).toEqual(numbers);
+    expect(renders.toSorted()).toEqual(numbers.toSorted()); // rendered side by side, in any order
 
     const file = path.join(dataDir, 'out.zip');
     await pipeline(await attachment.open(), createWriteStream(file));

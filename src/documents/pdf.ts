@@ -68,7 +68,8 @@ pdfmake.setLocalAccessPolicy(() => false);
 
 /**
  * Renders a page definition to PDF bytes (~16 ms for an invoice once the fonts are parsed:
- * laying out and measuring the words, subsetting and compressing the fonts).
+ * laying out and measuring the words, subsetting and compressing the fonts). In Facteur it
+ * runs on the render pool's threads (see pool.ts), and only there.
  *
  * Roboto has no U+202F NARROW NO-BREAK SPACE, which `Intl.NumberFormat('fr-…')` puts
  * between thousands (`125 000 FCFA`) and before `%`; printed as is it would be a missing

@@ -12,6 +12,7 @@ function packageVersion(dir: string): string {
 
 /**
  * What turns a page definition into bytes, fonts included (they ship with pdfmake):
- * part of the render cache key, so that upgrading pdfmake or PDFKit renders again.
+ * part of the render cache key, so that upgrading pdfmake or PDFKit renders again. It is
+ * apart from pdf.ts so that the main thread, which only hashes pages, never loads pdfmake.
  */
 export const RENDERER = `pdfmake ${packageVersion(PDFMAKE_DIR)}, pdfkit ${packageVersion(PDFKIT_DIR)}`;
