@@ -319,6 +319,24 @@ describe('a linked customer', () => {
     expect(text).toContain('Total : 89 438 FCFA');
   });
 
+  it('manages their notifications: see them, turn the PDF off, change the address with a mailed code', async () => {
+    const paul = inGuild(paulUser);
+    const shown = await run({ ...paul, name: 'notifications', options: [sub('show')] });
+    expect(read(shown.reply)).toContain('Les nouvelles factures sont envoyées à paul@example.cm');
+    const off = await run({ ...paul, name: 'notifications', options: [sub('attachments', { name: 'on', type: OPTION.boolean, value: false })] });
+    expect(read(off.reply)).toContain('les prochaines factures arriveront sans PDF joint');
+    expect(app.store.customerById(customerId('paul@example.cm'))!.notifications.attachPdf).toBe(false);
+
+    const asked = Date.now();
+    const change = await run({ ...paul, name: 'notifications', options: [sub('address', string('address', 'compta@mbarga.cm'))] });
+    expect(read(change.reply)).toContain('Un code de confirmation vient d\'être envoyé à compta@mbarga.cm');
+    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('compta@mbarga.cm') && m.receivedAt >= asked);
+    const code = /(\d{6})/.exec(mail.parsed.subject ?? '')![1]!;
+    const confirmed = await run({ ...paul, name: 'notifications', options: [sub('confirm', string('code', code))] });
+    expect(read(confirmed.reply)).toContain('les nouvelles factures seront envoyées à compta@mbarga.cm');
+    expect(app.store.customerById(customerId('paul@example.cm'))!.notifications.address).toBe('compta@mbarga.cm');
+  });
+
   it('asks in plain words in a DM and gets the PDF there', async () => {
     const dmChannel = discord.dmChannelOf(awaUser.id);
     discord.dm(awaUser, 'la facture 1214 svp');
