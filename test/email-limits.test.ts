@@ -19,7 +19,7 @@ afterAll(async () => {
   await peers?.close();
 });
 
-describe('the billing inbox’s limits', () => {
+describe('the billing inbox’s limits', { timeout: 60_000 }, () => {
   it('cuts a flood from one sender at the reply limit, and files every message', async () => {
     const asked: string[] = [];
     for (let i = 0; i < REPLIES_PER_HOUR * 2; i++) {

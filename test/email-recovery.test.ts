@@ -25,7 +25,14 @@ afterEach(async () => {
   await peers.close();
 });
 
-describe('the billing inbox after trouble', () => {
+describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
+  it('says a refused login is for the operator to fix, without writing the password in the log', async () => {
+    facteur = await startFacteur({ ...mailEnv(peers), IMAP_PASSWORD: 'not-the-password-42' });
+    const refused = await eventually('the refused login in the log', () => facteur!.logs.find((entry) => entry.msg === 'IMAP login refused: check IMAP_USER and IMAP_PASSWORD'));
+    expect(refused).toMatchObject({ level: 50, user: peers.dovecot.user });
+    expect(JSON.stringify(facteur.logs)).not.toContain('not-the-password-42');
+  });
+
   it('reconnects when Dovecot goes down and comes back, then answers new mail', async () => {
     facteur = await startFacteur(mailEnv(peers));
     const before = letter({ from: 'awa@example.cm', subject: 'facture 1210' });

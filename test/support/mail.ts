@@ -113,7 +113,7 @@ export function letter({ from, subject = '', body = '', to = 'billing@example.te
 }
 
 /** Polls until `check` returns something other than undefined, or fails after `timeoutMs` saying what it waited for. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -133,7 +133,7 @@ export function filedIn(dovecot: Dovecot, mailbox: string, messageId: string, ti
 }
 
 /** The first mail the SMTP peer received that answers the message with this Message-ID. */
-export function replyTo(smtp: SmtpPeer, messageId: string, timeoutMs = 15_000): Promise<ReceivedMail> {
+export function replyTo(smtp: SmtpPeer, messageId: string, timeoutMs = 20_000): Promise<ReceivedMail> {
   return smtp.waitForMessage((mail) => mail.parsed.inReplyTo === messageId, timeoutMs);
 }
 

@@ -74,7 +74,9 @@ export class ImapWatcher implements MailWatcher {
           failures = 0;
         });
       } catch (error) {
-        log.warn({ err: error, host: imap.host, mailbox: imap.mailbox }, 'IMAP connection lost');
+        // A refused login will not cure itself like a dropped connection: it is the operator's to fix.
+        if ((error as { authenticationFailed?: boolean }).authenticationFailed) log.error({ host: imap.host, user: imap.user }, 'IMAP login refused: check IMAP_USER and IMAP_PASSWORD');
+        else log.warn({ err: error, host: imap.host, mailbox: imap.mailbox }, 'IMAP connection lost');
       }
       if (this.stopping) break;
       const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** failures++);
