@@ -126,9 +126,9 @@ export class ImapWatcher implements MailWatcher {
     const mailbox = client.mailbox;
     if (!mailbox) throw new Error('IMAP: no mailbox selected');
     const keyOf = (uid: number) => `imap:${mailbox.path}:${mailbox.uidValidity}:${uid}`;
-    const unseen = ((await client.search({ seen: false }, { uid: true })) || []).filter((uid) => pipeline.due(keyOf(uid)));
+    const unseen = ((await client.search({ seen: false }, { uid: true })) || []).filter((uid) => pipeline.due(keyOf(uid))).sort((a, b) => a - b);
     for (let start = 0; start < unseen.length && !this.stopping; start += BATCH) {
-      const batch = unseen.slice(start, start + BATCH).sort((a, b) => a - b);
+      const batch = unseen.slice(start, start + BATCH);
       const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: MAX_MESSAGE_BYTES } }, { uid: true });
       for (const message of messages) {
         if (this.stopping) return;

@@ -27,19 +27,6 @@ const DAY_MS = 24 * HOUR_MS;
 const FINISHED = new Set<InboundMessage['status']>(['replied', 'ignored', 'failed']);
 /** Commands that change something, which the DMARC setting protects. */
 const STATE_CHANGING = new Set<MailRequest['intent']>(['attachments', 'address', 'confirm']);
-/**
- * `pipeline.handle` for a watcher's loop: an error it could not deal with itself (the
- * store cannot be written) is logged and the message left where it is, for the next round.
- */
-export async function handleSafely(pipeline: MailPipeline, log: Logger, key: string, raw: Buffer): Promise<Disposition> {
-  try {
-    return await pipeline.handle(key, raw);
-  } catch (error) {
-    log.error({ err: error, key }, 'mail: could not be handled, left for the next round');
-    return 'later';
-  }
-}
-
 /** The language of a stranger who writes none we recognise: most customers write French. */
 const STRANGER_LOCALE: Locale = 'fr';
 
@@ -52,7 +39,6 @@ export interface MailPipelineOptions {
   settings: MailSettings;
   /** Facteur's own addresses (MAIL_FROM, the mailbox's): mail from them is never answered. */
   ownAddresses: string[];
-  now?: () => Date;
 }
 
 /**
@@ -68,7 +54,7 @@ export interface MailPipelineOptions {
  * is worse than a message staff look at.
  */
 export class MailPipeline {
-  private readonly now: () => Date;
+  private readonly now = () => new Date();
   private readonly ownAddresses: Set<string>;
   /** Replies kept for a retry after a failed send, so the assistant acts only once per message in this process. */
   private readonly pendingReplies = new Map<string, Reply>();
@@ -76,7 +62,6 @@ export class MailPipeline {
   private forgotAt = 0;
 
   constructor(private readonly options: MailPipelineOptions) {
-    this.now = options.now ?? (() => new Date());
     this.ownAddresses = new Set(options.ownAddresses.map((address) => address.toLowerCase()));
   }
 
@@ -240,6 +225,19 @@ export class MailPipeline {
     if (now - this.forgotAt < DAY_MS) return;
     this.forgotAt = now;
     await this.options.store.forgetInbound(new Date(now - RETENTION_MS).toISOString());
+  }
+}
+
+/**
+ * `pipeline.handle` for a watcher's loop: an error it could not deal with itself (the
+ * store cannot be written) is logged and the message left where it is, for the next round.
+ */
+export async function handleSafely(pipeline: MailPipeline, log: Logger, key: string, raw: Buffer): Promise<Disposition> {
+  try {
+    return await pipeline.handle(key, raw);
+  } catch (error) {
+    log.error({ err: error, key }, 'mail: could not be handled, left for the next round');
+    return 'later';
   }
 }
 
