@@ -36,13 +36,12 @@ export class FolderWatcher implements MailWatcher {
   constructor(private readonly options: FolderWatcherOptions) {}
 
   start(): void {
-    this.running ??= this.run();
+    this.running ??= this.run().catch((error: unknown) => this.options.log.error({ err: error, inbox: this.options.inbox }, 'mail: the local inbox folder cannot be watched'));
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake.up();
-    this.watcher?.close();
     await this.running;
   }
 
@@ -56,13 +55,18 @@ export class FolderWatcher implements MailWatcher {
       // Polling alone will do.
     }
     log.info({ inbox }, 'mail: watching the local inbox folder');
-    while (!this.stopping) {
-      try {
-        await this.drain();
-      } catch (error) {
-        log.error({ err: error, inbox }, 'mail: cannot read the local inbox folder');
+    try {
+      while (!this.stopping) {
+        try {
+          await this.drain();
+        } catch (error) {
+          log.error({ err: error, inbox }, 'mail: cannot read the local inbox folder');
+        }
+        await this.wake.sleep(POLL_MS);
       }
-      await this.wake.sleep(POLL_MS);
+    } finally {
+      // Closed here rather than in stop(), which may come before it was even opened.
+      this.watcher?.close();
     }
   }
 
