@@ -42,7 +42,9 @@ export async function resend(store: Store, deliveries: Deliveries, log: Logger, 
   }
   if (request.channels.includes('discord')) {
     const linked = customer.links.discord ?? [];
-    if (linked.length === 0) return { ok: false, problem: 'no-recipient', message: `${customer.email} has no linked Discord account.` };
+    // Asked for Discord alone, a customer without a linked account is an error; asked for
+    // both, the mail still goes.
+    if (linked.length === 0 && specs.length === 0) return { ok: false, problem: 'no-recipient', message: `${customer.email} has no linked Discord account.` };
     for (const id of linked) specs.push({ ...base, channel: 'discord', recipient: id });
   }
   log.info({ event: 'resend', invoice: invoice.number, customer: customer.id, by: request.requestedBy, channels: request.channels }, 'resend requested');
