@@ -35,11 +35,10 @@ export class UnreadableMail extends Error {
  * to recognise and nobody to answer.
  */
 export async function readMail(raw: Buffer): Promise<InboundMail> {
-  const parsed = await simpleParser(raw.subarray(0, MAX_MESSAGE_BYTES), { skipHtmlToText: false, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true }).catch(
-    (error: Error) => {
-      throw new UnreadableMail(`not a readable MIME message (${error.message})`);
-    },
-  );
+  const options = { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
+  const parsed = await simpleParser(raw.subarray(0, MAX_MESSAGE_BYTES), options).catch((error: Error) => {
+    throw new UnreadableMail(`not a readable MIME message (${error.message})`);
+  });
   const from = addresses(parsed.from);
   const sender = from[0];
   if (from.length !== 1 || sender === undefined || !z.email().safeParse(sender).success) {
@@ -50,7 +49,6 @@ export async function readMail(raw: Buffer): Promise<InboundMail> {
     const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
     headers.set(key, [...(headers.get(key) ?? []), value]);
   }
-  const contentType = parsed.headers.get('content-type');
   return {
     messageId: messageIds(parsed.messageId)[0] ?? null,
     sender,
@@ -58,7 +56,7 @@ export async function readMail(raw: Buffer): Promise<InboundMail> {
     text: parsed.text ?? '',
     inReplyTo: messageIds(parsed.inReplyTo)[0] ?? null,
     references: messageIds(parsed.references),
-    contentType: (typeof contentType === 'object' && contentType !== null && 'value' in contentType ? String(contentType.value) : 'text/plain').toLowerCase(),
+    contentType: headers.get('content-type')?.[0]?.split(';')[0]?.trim().toLowerCase() || 'text/plain',
     headers,
   };
 }
