@@ -105,5 +105,12 @@ describe('staff resends', () => {
     expect(log.stdout).toMatch(/1210 +email +awa@example\.cm +resend \(cli:[^)]+\) +sent +1/);
     expect(log.stdout).toContain('stranger@example.org');
     expect(refused.stdout).toBe('');
+
+    const both = await facteur('resend', '1210', '--channel', 'both');
+    expect(both.code).toBe(0);
+    expect((await peer.waitFor(3))[2]!.envelope.to).toEqual(['awa@example.cm']);
+    const discordOnly = await facteur('resend', '1210', '--channel', 'discord');
+    expect(discordOnly.code).toBe(1);
+    expect(discordOnly.stderr).toContain('no linked Discord account');
   });
 });
