@@ -337,10 +337,28 @@ describe('a linked customer', () => {
     expect(app.store.customerById(customerId('paul@example.cm'))!.notifications.address).toBe('compta@mbarga.cm');
   });
 
+  it('opts in to new invoices by DM, and the push then sends them there as well as by mail', async () => {
+    const on = await run({ ...inGuild(awaUser), name: 'notifications', options: [sub('dm', { name: 'on', type: OPTION.boolean, value: true })] });
+    expect(read(on.reply)).toContain('les nouvelles factures vous seront aussi envoyées en message privé sur Discord');
+    const awa = app.store.customerById(customerId('awa@example.cm'))!;
+    await app.store.save({
+      invoices: [{ number: '8801', customerId: awa.id, issuedAt: '2026-11-24', dueAt: '2026-12-24', currency: 'XAF', lines: [{ label: 'Hébergement Pro', quantity: 1, unitPrice: 120_000 }], taxes: [], status: 'unpaid', paidAt: null }],
+    });
+    const summary = await app.push.run();
+    expect(summary).toMatchObject({ invoices: 1, failed: 0 });
+    const dm = await discord.waitFor((r) => r.path === `/channels/${discord.dmChannelOf(awaUser.id)}/messages` && r.files.some((f) => f.filename === 'facture-8801.pdf'));
+    expect(read(dm)).toContain('Nouvelle facture n° 8801');
+    await smtp.waitForMessage((m) => m.envelope.to.includes('awa@example.cm') && /8801/.test(m.parsed.subject ?? ''));
+    expect(app.store.deliveries({ customerId: awa.id }).filter((d) => d.invoices.includes('8801')).map((d) => [d.channel, d.status]).sort()).toEqual([['discord', 'sent'], ['email', 'sent']]);
+
+    const paulSees = await run({ ...inGuild(paulUser), name: 'notifications', options: [sub('show')] });
+    expect(read(paulSees.reply)).toContain('ne vous sont pas envoyées en message privé');
+  });
+
   it('asks in plain words in a DM and gets the PDF there', async () => {
     const dmChannel = discord.dmChannelOf(awaUser.id);
     discord.dm(awaUser, 'la facture 1214 svp');
-    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.files.length > 0);
+    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.files.some((f) => f.filename.includes('1214')));
     expect(answer.files.map((f) => f.filename)).toEqual(['facture-1214.pdf']);
     expect(await pdfText(answer.files[0]!.bytes)).toContain('1214');
   });

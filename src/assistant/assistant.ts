@@ -2,7 +2,7 @@ import type { Locale } from '../billing/types.js';
 import { details } from './actions/details.js';
 import { help, notUnderstood } from './actions/help.js';
 import { list, turnPage } from './actions/list.js';
-import { confirmAddress, requestAddress, setAttachments, showNotifications } from './actions/notifications.js';
+import { confirmAddress, requestAddress, setAttachments, setChat, showNotifications } from './actions/notifications.js';
 import { pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
 import { Context, type Services } from './context.js';
@@ -39,6 +39,7 @@ const HANDLERS: Handlers = {
   zip: (ctx, c) => zip(ctx, c.filter),
   notifications: (ctx) => showNotifications(ctx),
   attachments: (ctx, c) => setAttachments(ctx, c.on),
+  chat: (ctx, c) => setChat(ctx, c.on),
   address: (ctx, c) => requestAddress(ctx, c.address),
   confirm: (ctx, c, request) => confirmAddress(ctx, c.code, request.sender),
 };

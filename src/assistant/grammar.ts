@@ -13,6 +13,7 @@ export type Command =
   | { intent: 'zip'; filter: InvoiceFilter }
   | { intent: 'notifications' }
   | { intent: 'attachments'; on: boolean }
+  | { intent: 'chat'; on: boolean }
   | { intent: 'address'; address: string }
   | { intent: 'confirm'; code: string | null };
 
@@ -38,7 +39,8 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
       const address = s.emails()[0];
       if (address) return { intent: 'address', address };
       const on = s.toggle();
-      return on === null ? { intent: 'notifications' } : { intent: 'attachments', on };
+      if (on === null) return { intent: 'notifications' };
+      return s.has('chat') ? { intent: 'chat', on } : { intent: 'attachments', on };
     },
   },
   { applies: (s) => s.has('zip'), command: (s) => ({ intent: 'zip', filter: s.filter() }) },

@@ -13,6 +13,7 @@ export type Role =
   | 'zip'
   | 'notifications'
   | 'attachments'
+  | 'chat'
   | 'address'
   | 'confirm'
   | 'next'
@@ -62,6 +63,8 @@ export const WORDS = vocabulary([
   ...both('notifications', 'notifications notification notif'),
   ...fr('attachments', 'pieces-jointes piece-jointe pj'),
   ...en('attachments', 'attachments attachment attach'),
+  ...both('chat', 'discord dm dms'),
+  ...fr('chat', 'mp prive prives'),
   ...fr('address', 'adresse courriel'),
   ...en('address', 'address'),
   ...both('address', 'email e-mail mail'),

@@ -11,6 +11,7 @@ export function showNotifications(ctx: Context): Reply {
     address ? ctx.t('notifications.address', { address }) : ctx.t('notifications.noAddress'),
     ctx.t(attachPdf ? 'notifications.attachOn' : 'notifications.attachOff'),
   ];
+  if ((ctx.customer.links.discord ?? []).length > 0) text.push(ctx.t(ctx.customer.notifications.chat ? 'notifications.chatOn' : 'notifications.chatOff'));
   if (pending) text.push(ctx.t('notifications.pending', { address: pending.address }));
   text.push(ctx.t('notifications.howTo'));
   return ctx.reply(text);
@@ -19,6 +20,13 @@ export function showNotifications(ctx: Context): Reply {
 export async function setAttachments(ctx: Context, on: boolean): Promise<Reply> {
   await saveNotifications(ctx, { attachPdf: on });
   return ctx.reply([ctx.t(on ? 'attachments.on' : 'attachments.off')]);
+}
+
+/** New invoices also as a direct message to the linked chat accounts: an opt-in. */
+export async function setChat(ctx: Context, on: boolean): Promise<Reply> {
+  if ((ctx.customer.links.discord ?? []).length === 0) return ctx.refuse('chat.notLinked');
+  await saveNotifications(ctx, { chat: on });
+  return ctx.reply([ctx.t(on ? 'chat.on' : 'chat.off')]);
 }
 
 /**

@@ -57,6 +57,7 @@ export const COMMANDS: CommandSpec[] = [
       { key: 'address', options: [{ key: 'address', type: 'string', required: true }] },
       { key: 'confirm', options: [{ key: 'code', type: 'string', required: true, min: 6, max: 6 }] },
       { key: 'attachments', options: [{ key: 'on', type: 'boolean', required: true }] },
+      { key: 'dm', options: [{ key: 'on', type: 'boolean', required: true }] },
     ],
   },
   {

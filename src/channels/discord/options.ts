@@ -56,6 +56,7 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
       if (sub === 'address') return { command: { intent: 'address', address: options.getString(subOpt('address'), true) }, text };
       if (sub === 'confirm') return { command: { intent: 'confirm', code: options.getString(subOpt('code'), true).trim() }, text };
       if (sub === 'attachments') return { command: { intent: 'attachments', on: options.getBoolean(subOpt('on'), true) }, text };
+      if (sub === 'dm') return { command: { intent: 'chat', on: options.getBoolean(subOpt('on'), true) }, text };
       return { command: { intent: 'notifications' }, text };
     }
     default:
