@@ -5,10 +5,16 @@ const INTL_LOCALE: Record<Locale, string> = { fr: 'fr-CM', en: 'en-US' };
 // Building an Intl formatter costs tens of microseconds: one per locale and currency, kept.
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+const digits = new Map<string, number>();
 
 /** The currency's number of minor digits (0 for XAF, 2 for EUR), as Intl knows it. */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 0;
+  let count = digits.get(currency);
+  if (count === undefined) {
+    count = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 0;
+    digits.set(currency, count);
+  }
+  return count;
 }
 
 /** Formats an amount held in the currency's smallest unit, e.g. 125000 XAF → `125 000 FCFA` in French. */
