@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Assistant } from './assistant/assistant.js';
+import { StaffDesk } from './assistant/staff.js';
 import { DiscordConnection } from './channels/discord/connection.js';
 import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
@@ -26,6 +27,7 @@ export interface App {
   mailer: Mailer;
   deliveries: Deliveries;
   push: Push;
+  staff: StaffDesk;
   /** The Discord bot's connection (direct messages at once, the gateway once a channel starts); null without DISCORD_TOKEN. */
   discord: DiscordConnection | null;
   close(): Promise<void>;
@@ -67,9 +69,10 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
   const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, ...(discord ? { chat: discord } : {}) }), retry, log);
   const push = new Push(store, deliveries, log, config.smtp?.maxConnections ?? 1);
+  const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date() });
   const close = async () => {
     await discord?.close();
     await mailer.close();
   };
-  return { config, log, store, catalog, assistant, documents, mailer, deliveries, push, discord, close };
+  return { config, log, store, catalog, assistant, documents, mailer, deliveries, push, staff, discord, close };
 }

@@ -35,6 +35,8 @@ const HANDLERS: Handlers = {
   list: (ctx, c) => list(ctx, c.filter),
   page: (ctx, c) => turnPage(ctx, c.step),
   pdf: (ctx, c) => pdf(ctx, c.numbers),
+  // Staff resends are the staff desk's; a customer who asks to have an invoice sent again wants its PDF.
+  resend: (ctx, c) => pdf(ctx, c.numbers),
   details: (ctx, c) => details(ctx, c.number),
   zip: (ctx, c) => zip(ctx, c.filter),
   notifications: (ctx) => showNotifications(ctx),

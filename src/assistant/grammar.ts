@@ -9,6 +9,8 @@ export type Command =
   | { intent: 'list'; filter: InvoiceFilter }
   | { intent: 'page'; step: 1 | -1 }
   | { intent: 'pdf'; numbers: string[] }
+  /** Staff asking for an invoice to go to its customer again; from a customer, it means the PDF. */
+  | { intent: 'resend'; numbers: string[] }
   | { intent: 'details'; number: string | null }
   | { intent: 'zip'; filter: InvoiceFilter }
   | { intent: 'notifications' }
@@ -47,6 +49,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => s.has('details'), command: (s) => ({ intent: 'details', number: s.numbers()[0]?.value ?? null }) },
   { applies: (s) => s.has('next') && !s.has('list'), command: () => ({ intent: 'page', step: 1 }) },
   { applies: (s) => s.has('previous') && !s.has('list'), command: () => ({ intent: 'page', step: -1 }) },
+  { applies: (s) => s.has('resend') && s.numbers().length > 0, command: (s) => ({ intent: 'resend', numbers: s.numbers().map((n) => n.value) }) },
   {
     applies: (s) => (s.has('one') && !s.has('list') && s.numbers().length > 0) || (s.onlyNumbers() && s.numbers().some((n) => n.marked)),
     command: (s) => ({ intent: 'pdf', numbers: s.numbers().map((n) => n.value) }),
@@ -86,7 +89,7 @@ class Sentence {
 
   /** Invoice numbers: marked ones (`#1210`, `n° 1210`) always, bare ones unless they read as a year. */
   numbers(): { value: string; marked: boolean }[] {
-    const asYear = !this.has('one') && !this.has('details');
+    const asYear = !this.has('one') && !this.has('details') && !this.has('resend');
     return this.tokens.flatMap((t) => (t.kind === 'number' && (t.marked || !(asYear && isYear(t.value))) ? [t] : []));
   }
 

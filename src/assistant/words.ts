@@ -14,6 +14,7 @@ export type Role =
   | 'notifications'
   | 'attachments'
   | 'chat'
+  | 'resend'
   | 'address'
   | 'confirm'
   | 'next'
@@ -54,6 +55,8 @@ export const WORDS = vocabulary([
   ...both('help', '?'),
   ...fr('list', 'factures liste lister'),
   ...en('list', 'invoices bills list'),
+  ...fr('resend', 'renvoyer renvoie renvoyez renvoi'),
+  ...en('resend', 'resend'),
   ...fr('one', 'facture'),
   ...en('one', 'invoice bill'),
   ...both('one', 'pdf'),

@@ -14,7 +14,7 @@ import { formatDate, formatMoney } from '../../billing/money.js';
 import { totals } from '../../billing/totals.js';
 import type { Locale } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
-import type { Deliveries } from '../../notifications/deliveries.js';
+import type { StaffDesk } from '../../assistant/staff.js';
 import { AccountLinks } from '../../linking/linking.js';
 import { parseLinkText } from '../../linking/words.js';
 import type { Mailer } from '../../outbound/mail.js';
@@ -32,7 +32,7 @@ export interface DiscordChannelServices {
   store: Store;
   catalog: Catalog;
   mailer: Mailer;
-  deliveries: Deliveries;
+  staff: StaffDesk;
   log: Logger;
   now?: () => Date;
 }
@@ -61,10 +61,7 @@ export class DiscordChannel {
     this.now = services.now ?? (() => new Date());
     this.names = new CommandNames(services.catalog);
     this.links = new AccountLinks('discord', { store: services.store, mailer: services.mailer, catalog: services.catalog, log: services.log, now: this.now });
-    this.staff = new StaffCommands(
-      { settings: services.connection.settings, store: services.store, deliveries: services.deliveries, catalog: services.catalog, log: services.log, now: this.now },
-      this.names,
-    );
+    this.staff = new StaffCommands(services.connection.settings, services.staff, services.log, this.names);
   }
 
   async start(): Promise<void> {

@@ -13,7 +13,7 @@ export function discordChannel(app: App): DiscordChannel | null {
     store: app.store,
     catalog: app.catalog,
     mailer: app.mailer,
-    deliveries: app.deliveries,
+    staff: app.staff,
     log: app.log,
   });
 }

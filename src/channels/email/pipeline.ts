@@ -11,6 +11,8 @@ import { composeReplies } from './compose.js';
 import { dmarcPasses } from './dmarc.js';
 import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
+import { parse } from '../../assistant/grammar.js';
+import type { StaffDesk } from '../../assistant/staff.js';
 import { conversationOf } from './thread.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
@@ -39,6 +41,8 @@ export interface MailPipelineOptions {
   settings: MailSettings;
   /** Facteur's own addresses (MAIL_FROM, the mailbox's): mail from them is never answered. */
   ownAddresses: string[];
+  /** Support staff's addresses (FACTEUR_STAFF_EMAILS), whose `renvoyer 1210` goes to the staff desk. */
+  staff: { emails: string[]; desk: StaffDesk };
 }
 
 /**
@@ -56,6 +60,7 @@ export interface MailPipelineOptions {
 export class MailPipeline {
   private readonly now = () => new Date();
   private readonly ownAddresses: Set<string>;
+  private readonly staffAddresses: Set<string>;
   /** Replies kept for a retry after a failed send, so the assistant acts only once per message in this process. */
   private readonly pendingReplies = new Map<string, Reply>();
   private readonly retryAt = new Map<string, number>();
@@ -63,6 +68,7 @@ export class MailPipeline {
 
   constructor(private readonly options: MailPipelineOptions) {
     this.ownAddresses = new Set(options.ownAddresses.map((address) => address.toLowerCase()));
+    this.staffAddresses = new Set(options.staff.emails.map((address) => address.toLowerCase()));
   }
 
   /** False while a message waits out its retry delay: watchers need not even fetch it. */
@@ -136,6 +142,7 @@ export class MailPipeline {
       return claim.close('ignored', `automatic: ${automatic}`);
     }
     const request = findRequest(mail.subject, mail.text, this.now().toISOString().slice(0, 10));
+    if (request.intent === 'resend' && this.staffAddresses.has(mail.sender)) return this.answerStaff(claim, mail, request);
     const customer = store.customerByAddress(mail.sender) ?? (request.intent === 'confirm' ? store.customerByPendingAddress(mail.sender) : undefined);
     if (!customer) return this.answerStranger(claim, mail, request);
     claim.note({ customerId: customer.id });
@@ -159,6 +166,33 @@ export class MailPipeline {
       return { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unverified')], attachments: [] };
     }
     return assistant.handle({ customerId: customer.id, text: request.text, conversation: conversationOf(mail), sender: mail.sender });
+  }
+
+  /**
+   * A resend asked by staff. A From address is easy to forge: where DMARC is checked, the
+   * message must pass it; either way a resend only ever goes to the address on the
+   * customer's record, so a forged one can at worst send customers their own invoice again.
+   */
+  private async answerStaff(claim: Claim, mail: InboundMail, request: MailRequest): Promise<void> {
+    const { settings, catalog, staff, log } = this.options;
+    const locale = request.locale ?? STRANGER_LOCALE;
+    if (settings.dmarcAuthservId !== null && !dmarcPasses(mail, settings.dmarcAuthservId)) {
+      log.warn({ key: claim.record.key, sender: mail.sender }, 'mail: staff resend refused, DMARC did not pass');
+      return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unverified')], attachments: [] }, mail);
+    }
+    const command = parse(request.text, this.now().toISOString().slice(0, 10)).command;
+    const numbers = command?.intent === 'resend' ? command.numbers : [];
+    const replies: Reply[] = [];
+    for (const number of numbers) replies.push(await staff.desk.resend(`email:${mail.sender}`, number, ['email'], locale));
+    const rows = replies.flatMap((reply) => reply.table?.rows ?? []);
+    const table = replies.find((reply) => reply.table)?.table;
+    await this.send(claim, {
+      locale,
+      outcome: replies.every((reply) => reply.outcome === 'answered') ? 'answered' : 'refused',
+      text: replies.flatMap((reply) => reply.text),
+      attachments: [],
+      ...(table ? { table: { ...table, rows } } : {}),
+    }, mail);
   }
 
   /** A stranger learns nothing but that the address is unknown, once a day at most, and never in a loop. */
