@@ -5,8 +5,9 @@ import type { Mailer } from '../outbound/mail.js';
 import type { Logger } from '../log.js';
 import type { Attachment, Outcome, Reply, Table } from './reply.js';
 
-type ReplyExtra = { outcome?: Outcome; table?: Table; attachments?: Attachment[]; page?: Reply['page'] };
 import type { Pages } from './pages.js';
+
+type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'invoices'>>;
 
 /** What the assistant needs from the documents part, without knowing PDF or ZIP libraries. */
 export interface Documents {
@@ -57,6 +58,7 @@ export class Context {
       attachments: extra.attachments ?? [],
       ...(extra.table ? { table: extra.table } : {}),
       ...(extra.page ? { page: extra.page } : {}),
+      ...(extra.invoices ? { invoices: extra.invoices } : {}),
     };
   }
 

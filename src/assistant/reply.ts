@@ -38,4 +38,6 @@ export interface Reply {
   /** For one page of a longer list: which page this is (from 1) and how many there are, for paging buttons. */
   page?: { number: number; count: number };
   attachments: Attachment[];
+  /** The invoices the attachments carry, for the delivery log. */
+  invoices?: string[];
 }

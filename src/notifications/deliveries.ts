@@ -102,6 +102,23 @@ export class Deliveries {
     return results;
   }
 
+  /**
+   * A message a channel sends itself (the answer to a mail), recorded around the send
+   * like every other: `sending` with its Message-ID before, `sent` or `failed` after. The
+   * channel keeps its own retry policy, so a failure is recorded and thrown back to it.
+   */
+  async track(spec: NewDelivery, send: (messageId: string | null) => Promise<{ messageId: string }>): Promise<Delivery> {
+    const [recorded] = await this.record([spec]);
+    const delivery = await this.update(recorded!, { status: 'sending', attempts: 1, nextAttemptAt: null });
+    try {
+      const { messageId } = await send(delivery.messageId);
+      return await this.update(delivery, { status: 'sent', messageId });
+    } catch (error) {
+      await this.update(delivery, { status: 'failed', lastError: describe(error) });
+      throw error;
+    }
+  }
+
   /** Staff asked for another try: failed deliveries go back to pending with a fresh set of attempts. */
   async retry(ids: string[]): Promise<Delivery[]> {
     const at = this.now().toISOString();

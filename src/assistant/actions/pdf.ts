@@ -12,5 +12,5 @@ export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {
   const attachments = await Promise.all(invoices.map((invoice) => ctx.services.documents.pdfAttachment(invoice, ctx.reader)));
   const text = invoices.length === 1 ? [ctx.t('pdf.one', summary(ctx, invoices[0]!))] : [ctx.t('pdf.many', { count: invoices.length })];
   if (missing.length > 0) text.push(ctx.t('invoices.missing', { numbers: missing.join(', ') }));
-  return ctx.reply(text, { attachments });
+  return ctx.reply(text, { attachments, invoices: invoices.map((invoice) => invoice.number) });
 }

@@ -10,5 +10,5 @@ export async function zip(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
   const notes = missing.length > 0 ? [ctx.t('invoices.missing', { numbers: missing.join(', ') })] : [];
   if (invoices.length === 0) return ctx.reply([ctx.t('zip.empty'), ...notes], { outcome: 'refused' });
   const archive = await ctx.services.documents.zipAttachment(invoices, ctx.reader);
-  return ctx.reply([ctx.t('zip.ready', { count: invoices.length, filename: archive.filename }), ...notes], { attachments: [archive] });
+  return ctx.reply([ctx.t('zip.ready', { count: invoices.length, filename: archive.filename }), ...notes], { attachments: [archive], invoices: invoices.map((invoice) => invoice.number) });
 }

@@ -14,7 +14,7 @@ export function mailChannel(app: App, options: { watchdog?: Watchdog } = {}): Ma
   const { config, store, assistant, catalog, mailer, log } = app;
   const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? addressesIn(text) : []));
   const staff = { emails: config.staffEmails, desk: app.staff };
-  const pipeline = new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff });
+  const pipeline = new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries });
   const { processedFolder, failedFolder } = config.mail;
   if (config.imap) return new ImapWatcher({ imap: config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log, ...options });
   const mailDir = path.dirname(dataPaths(config.dataDir).inbox);

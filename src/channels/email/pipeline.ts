@@ -3,7 +3,7 @@ import type { Reply } from '../../assistant/reply.js';
 import type { Customer, Locale } from '../../billing/types.js';
 import type { MailSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
-import type { Mailer } from '../../outbound/mail.js';
+import type { Mailer, OutboundMail } from '../../outbound/mail.js';
 import type { InboundMessage, Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { automaticReason } from './automatic.js';
@@ -13,6 +13,7 @@ import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
 import { parse } from '../../assistant/grammar.js';
 import type { StaffDesk } from '../../assistant/staff.js';
+import type { Deliveries } from '../../notifications/deliveries.js';
 import { conversationOf } from './thread.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
@@ -41,6 +42,8 @@ export interface MailPipelineOptions {
   settings: MailSettings;
   /** Facteur's own addresses (MAIL_FROM, the mailbox's): mail from them is never answered. */
   ownAddresses: string[];
+  /** Where answers to customers are recorded, like every message about invoices. */
+  deliveries: Deliveries;
   /** Support staff's addresses (FACTEUR_STAFF_EMAILS), whose `renvoyer 1210` goes to the staff desk. */
   staff: { emails: string[]; desk: StaffDesk };
 }
@@ -208,12 +211,12 @@ export class MailPipeline {
 
   /** Sends each mail of the reply not yet accepted by the server, counting them as they are. */
   private async send(claim: Claim, reply: Reply, mail: InboundMail): Promise<void> {
-    const { catalog, mailer, settings } = this.options;
+    const { catalog, settings } = this.options;
     const mails = await composeReplies(reply, mail, mail.sender, catalog, settings.sizeLimitBytes);
     for (let part = claim.record.sent; part < mails.length; part++) {
       await claim.update({ status: 'sending' });
       try {
-        await mailer.send(mails[part]!);
+        await this.sendOne(claim, reply, mails[part]!);
       } catch (error) {
         await claim.update({ status: 'claimed' });
         throw error;
@@ -222,6 +225,19 @@ export class MailPipeline {
       await claim.update({ status: last ? 'replied' : 'claimed', sent: part + 1, reason: null });
     }
     if (claim.record.status !== 'replied') await claim.close('replied', null);
+  }
+
+  /** One mail of an answer; to a customer, it is recorded in the delivery log around the send. */
+  private async sendOne(claim: Claim, reply: Reply, outbound: OutboundMail): Promise<void> {
+    const { mailer, deliveries } = this.options;
+    const customerId = claim.record.customerId;
+    if (customerId === null) {
+      await mailer.send(outbound);
+      return;
+    }
+    const attachPdf = (outbound.attachments ?? []).length > 0;
+    const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf };
+    await deliveries.track(spec, (messageId) => mailer.send({ ...outbound, ...(messageId ? { messageId } : {}) }));
   }
 
   private async attemptFailed(claim: Claim, key: string, error: Error & { responseCode?: number }): Promise<Disposition> {
