@@ -24,6 +24,12 @@ export interface InvoiceDocumentsOptions {
 const pool = new RenderPool();
 
 /**
+ * How many PDFs a ZIP looks up or renders at once: enough to keep every render thread and
+ * the disk busy, few enough that a ZIP of thousands holds only a handful of page definitions.
+ */
+const LOOKUPS_AT_ONCE = 16;
+
+/**
  * Invoices as PDF and ZIP attachments. Each PDF is rendered once and kept under
  * `<dataDir>/pdf/`, keyed on the page definition (every word, amount and style it prints,
  * from the invoice, the customer and `templates/invoice/`) and the renderer: a status
@@ -54,7 +60,7 @@ export class InvoiceDocuments {
 
   /**
    * One ZIP of these invoices' PDFs, in the order given, named after the oldest and newest
-   * (`factures-1210-1234.zip`). Missing PDFs are rendered here, all at once on the render
+   * (`factures-1210-1234.zip`). Missing PDFs are rendered here, side by side on the render
    * pool's threads (one per core), so that `open` only streams.
    */
   async zipAttachment(invoices: Invoice[], customer: Customer): Promise<Attachment> {
@@ -62,9 +68,11 @@ export class InvoiceDocuments {
     const byIssue = unique.toSorted((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.number.localeCompare(b.number, 'en', { numeric: true }));
     const [oldest, newest] = [byIssue[0], byIssue.at(-1)];
     if (!oldest || !newest) throw new Error('zipAttachment: no invoices to put in a ZIP');
-    const entries: (ZipEntry & { invoice: Invoice; size: number })[] = await Promise.all(
-      unique.map(async (invoice) => ({ invoice, name: this.pdfName(invoice, customer), ...(await this.cached(invoice, customer)) })),
-    );
+    const entries: (ZipEntry & { invoice: Invoice; size: number })[] = await mapAtMost(LOOKUPS_AT_ONCE, unique, async (invoice) => ({
+      invoice,
+      name: this.pdfName(invoice, customer),
+      ...(await this.cached(invoice, customer)),
+    }));
     const name = oldest === newest ? safeName(oldest.number) : `${safeName(oldest.number)}-${safeName(newest.number)}`;
     return {
       filename: this.template.catalog.t(customer.locale, 'file.zip', { name }),
@@ -88,6 +96,20 @@ export class InvoiceDocuments {
   private pdfName(invoice: Invoice, customer: Customer): string {
     return this.template.catalog.t(customer.locale, 'file.pdf', { number: safeName(invoice.number) });
   }
+}
+
+/** `map` applied to every item, at most `limit` at a time, the results in the items' order. */
+async function mapAtMost<T, R>(limit: number, items: readonly T[], map: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await map(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return results;
 }
 
 /** An invoice number as it may appear in a file name: no path separators or odd characters. */

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ZipArchive } from 'archiver';
 
@@ -10,51 +11,73 @@ export interface ZipEntry {
 }
 
 /**
- * How many entries may wait in archiver's queue. `file()` has no backpressure: every call
- * queues at once, so a ZIP of a thousand invoices is fed a few entries at a time instead.
+ * How many files are read ahead of the archive, so that the disk's latency overlaps and a
+ * thousand small PDFs do not cost a thousand waits one after the other.
+ */
+const READ_AHEAD = 8;
+
+/**
+ * How many entries may wait in archiver's queue. `append()` has no backpressure: every call
+ * queues at once, and a file's bytes go into the archive whether or not the reader keeps up.
+ * So a ZIP of a thousand invoices is fed a few entries at a time, and feeding pauses while
+ * the archive holds more than it should (`writableNeedDrain`) until the reader takes it.
  */
 const QUEUED_ENTRIES = 8;
 
 /**
  * A ZIP of files already on disk, as a stream that is written while it is read: the
- * archive is never whole in memory, and each file is only opened when its turn comes.
+ * archive is never whole in memory, and each file is only read shortly before its turn.
  * Entries are stored, not deflated: PDFs are compressed already, and deflating them
  * again costs several times the time for a few percent.
  *
  * Failures (a file gone, a read error) are emitted as `error` on the returned stream.
  */
 export function zipFiles(entries: readonly ZipEntry[]): Readable {
-  // One `stat` at a time keeps the entries in the order given; with more they would
-  // enter the archive in the order the stats happen to finish.
-  const archive = new ZipArchive({ store: true, statConcurrency: 1 });
-  // archiver only warns about a file it cannot stat, and leaves it out of the archive:
-  // a ZIP silently missing an invoice is a failure.
-  archive.on('warning', (error) => archive.destroy(error));
+  const archive = new ZipArchive({ store: true });
   // A reader that gives up destroys the stream: stop reading the files too.
-  archive.on('close', () => archive.abort());
-  // Whatever stops the feeding (an error, the reader leaving) has already reached the
-  // reader through the stream: emitting it again could reach nobody and crash the process.
-  addGradually(archive, entries).catch(() => archive.abort());
+  const closed = new AbortController();
+  archive.once('close', () => {
+    closed.abort();
+    archive.abort();
+  });
+  addGradually(archive, entries, closed.signal).catch((error: unknown) => {
+    // A file that cannot be read fails the stream (a ZIP silently missing an invoice is a
+    // failure), unless the reader has left: then nobody listens, and emitting it could only
+    // crash the process.
+    if (!closed.signal.aborted) archive.destroy(error as Error);
+  });
   return archive;
 }
 
-async function addGradually(archive: ZipArchive, entries: readonly ZipEntry[]): Promise<void> {
-  const closed = new AbortController();
-  archive.once('close', () => closed.abort());
+async function addGradually(archive: ZipArchive, entries: readonly ZipEntry[], signal: AbortSignal): Promise<void> {
+  const reads: Promise<Buffer>[] = [];
+  let next = 0;
+  const readNext = () => {
+    const entry = entries[next++];
+    if (!entry) return;
+    const read = readFile(entry.file, { signal });
+    read.catch(() => {}); // awaited in its turn below; until then, not an unhandled rejection
+    reads.push(read);
+  };
+  for (let i = 0; i < READ_AHEAD; i++) readNext();
   let queued = 0;
   archive.on('entry', () => queued--);
-  for (const { name, file } of entries) {
-    while (queued >= QUEUED_ENTRIES) await once(archive, 'entry', { signal: closed.signal });
-    archive.file(file, { name });
+  for (const { name } of entries) {
+    // Held in memory at most: READ_AHEAD files being read and QUEUED_ENTRIES in the archive.
+    const bytes = await reads.shift()!;
+    readNext();
+    while (queued >= QUEUED_ENTRIES) await once(archive, 'entry', { signal });
+    archive.append(bytes, { name });
     queued++;
+    if (archive.writableNeedDrain) await once(archive, 'drain', { signal });
   }
   await archive.finalize();
 }
 
 /**
- * What a stored ZIP adds to its files, in bytes, rounded up: per entry a local header, a
- * data descriptor and a central directory record (each about 30 to 46 bytes plus the name),
- * and once the end-of-directory record.
+ * What a stored ZIP adds to its files, in bytes, rounded up: per entry a local header and a
+ * central directory record (about 30 and 46 bytes, each plus the name), and once the
+ * end-of-directory record.
  */
 const ENTRY_OVERHEAD = 128;
 const ARCHIVE_OVERHEAD = 128;
