@@ -70,7 +70,8 @@ describe('inbound message records in the store', () => {
     const store = await LowdbStore.open(file);
     expect(store.customerByAddress('awa@example.cm')).toBeDefined();
     await store.save({ inbound: [record('x')] });
-    expect(JSON.parse(await readFile(file, 'utf8')).inbound).toHaveLength(1);
+    expect(JSON.parse(await readFile(path.join(path.dirname(file), 'inbound.json'), 'utf8')).inbound).toHaveLength(1);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, customers, invoices });
   });
 
   it('finds a customer by the address waiting for confirmation, and only by that', async () => {

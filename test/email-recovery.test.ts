@@ -78,7 +78,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     const first = facteurProcess(env);
     await appendMessage(peers.dovecot, asked.raw);
     await first.waitForLog((entry) => entry.msg === 'mail: answer not sent, will try again');
-    const record = JSON.parse(await readFile(path.join(dataDir, 'db.json'), 'utf8')).inbound.find((m: { messageId: string }) => m.messageId === asked.messageId);
+    const record = JSON.parse(await readFile(path.join(dataDir, 'inbound.json'), 'utf8')).inbound.find((m: { messageId: string }) => m.messageId === asked.messageId);
     expect(record).toMatchObject({ status: 'claimed', sent: 0 });
     first.child.kill('SIGKILL');
     await first.exited;
@@ -116,7 +116,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     const first = facteurProcess(env);
     await appendMessage(peers.dovecot, asked.raw);
     await eventually('the reply handed to the mail server', async () => {
-      const db = JSON.parse(await readFile(path.join(dataDir, 'db.json'), 'utf8').catch(() => '{}')) as { inbound?: { messageId: string; status: string }[] };
+      const db = JSON.parse(await readFile(path.join(dataDir, 'inbound.json'), 'utf8').catch(() => '{}')) as { inbound?: { messageId: string; status: string }[] };
       return db.inbound?.find((m) => m.messageId === asked.messageId && m.status === 'sending');
     });
     first.child.kill('SIGKILL');

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { StoreError } from '../src/store/store.js';
+import type { Delivery } from '../src/notifications/delivery.js';
 
 let dir: string;
 let file: string;
@@ -56,4 +57,69 @@ describe('the lowdb store', () => {
     expect(paulsNumbers.size).toBeGreaterThan(0);
     expect(store.invoices(awa.id).some((i) => paulsNumbers.has(i.number))).toBe(false);
   });
+
+  it('writes a delivery record without rewriting the invoices', async () => {
+    const store = await LowdbStore.open(file);
+    const demo = demoData(new Date('2026-11-25'));
+    await store.save(demo);
+    const before = await stat(file);
+    const awa = store.customerByAddress('awa@example.cm')!;
+    await store.save({ deliveries: [delivery('d1', awa.id)] });
+    expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
+    const reopened = await LowdbStore.open(file);
+    expect(reopened.delivery('d1')).toMatchObject({ customerId: awa.id, status: 'sent' });
+  });
+
+  it('keeps every one of many concurrent writes', async () => {
+    const store = await LowdbStore.open(file);
+    await store.save(demoData(new Date('2026-11-25')));
+    const customers = store.customers();
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.save({ deliveries: [delivery(`d${i}`, customers[i % customers.length]!.id)] })));
+    const reopened = await LowdbStore.open(file);
+    expect(reopened.deliveries()).toHaveLength(300);
+    expect(reopened.unannouncedInvoices().map((i) => i.number)).not.toContain('1210');
+  });
+
+  it('refuses a db.json that holds more than customers and invoices, rather than drop the rest', async () => {
+    const content = JSON.stringify({ version: 1, customers: [], invoices: [], deliveries: [{ id: 'x' }] });
+    await writeFile(file, content);
+    const error = await LowdbStore.open(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/deliveries/);
+    expect(await readFile(file, 'utf8')).toBe(content);
+  });
+
+  it('refuses a corrupt delivery file, naming it', async () => {
+    const store = await LowdbStore.open(file);
+    await store.save(demoData(new Date('2026-11-25')));
+    await store.save({ deliveries: [delivery('d1', store.customers()[0]!.id)] });
+    const [shard] = await readdir(path.join(dir, 'deliveries', '2026-11'));
+    const shardFile = path.join(dir, 'deliveries', '2026-11', shard!);
+    await writeFile(shardFile, '{"deliveries": [');
+    const error = await LowdbStore.open(file).catch((e: unknown) => e);
+    expect((error as Error).message).toContain(shardFile);
+    expect(await readFile(shardFile, 'utf8')).toBe('{"deliveries": [');
+  });
 });
+
+/** A sent push of invoice 1210, as the delivery log records it. */
+function delivery(id: string, customerId: string): Delivery {
+  const at = '2026-11-25T08:00:00.000Z';
+  return {
+    id,
+    customerId,
+    invoices: ['1210'],
+    channel: 'email',
+    recipient: 'awa@example.cm',
+    reason: 'push',
+    status: 'sent',
+    attempts: 1,
+    lastError: null,
+    messageId: `<${id}@facteur.example>`,
+    attachPdf: true,
+    requestedBy: null,
+    createdAt: at,
+    updatedAt: at,
+    nextAttemptAt: null,
+  };
+}

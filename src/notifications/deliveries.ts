@@ -31,9 +31,9 @@ export interface Dispatch {
 
 /**
  * The delivery log. A record is written before a message leaves and updated after, so a
- * crash at any point leaves a record that says what to do on restart: `pending` and
- * `sending` records are sent again — with the message id chosen at recording time, so
- * that a message the server had in fact accepted shows once in the customer's mailbox.
+ * crash at any point leaves a record that says what to do on restart: a `pending` record
+ * is sent again — with the message id chosen at recording time, so that a message the
+ * server had in fact accepted before the crash shows once in the customer's mailbox.
  * Failures are retried with exponential backoff, then left `failed` for staff.
  */
 export class Deliveries {
@@ -47,29 +47,18 @@ export class Deliveries {
 
   /** Records new deliveries as pending, with other changes that must land with them (e.g. invoices marked announced). */
   async record(specs: NewDelivery[], alongside: { announced?: string[] } = {}): Promise<Delivery[]> {
-    const at = this.now().toISOString();
-    const deliveries = specs.map(
-      (spec): Delivery => ({
-        id: randomUUID(),
-        ...spec,
-        requestedBy: spec.requestedBy ?? null,
-        status: 'pending',
-        attempts: 0,
-        lastError: null,
-        messageId: this.dispatch.newMessageId(spec),
-        createdAt: at,
-        updatedAt: at,
-        nextAttemptAt: at,
-      }),
-    );
+    const deliveries = specs.map((spec) => this.draft(spec, 'pending'));
     await this.store.save({ deliveries, ...alongside });
     return deliveries;
   }
 
-  /** One attempt at a recorded delivery; returns the record as it now stands. */
+  /**
+   * One attempt at a recorded delivery; returns the record as it now stands. Nothing is
+   * written before the send: a record still pending after a crash is sent again, with
+   * the message id it was given, whether or not the server had taken it.
+   */
   async attempt(delivery: Delivery): Promise<Delivery> {
     const attempts = delivery.attempts + 1;
-    await this.update(delivery, { status: 'sending', attempts });
     try {
       const { messageId } = await this.dispatch.send({ ...delivery, attempts });
       return await this.update(delivery, { status: 'sent', attempts, messageId, lastError: null, nextAttemptAt: null });
@@ -82,10 +71,9 @@ export class Deliveries {
     }
   }
 
-  /** Attempts every delivery whose time has come, and those a crash left half-sent, `concurrency` at a time. */
+  /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
   async runDue(concurrency: number, onDone?: AttemptDone): Promise<Delivery[]> {
-    const due = [...this.store.deliveries({ status: 'sending' }), ...this.store.deliveries({ status: 'pending', dueAt: this.now().toISOString() })];
-    return this.attemptAll(due, concurrency, onDone);
+    return this.attemptAll(this.store.deliveries({ status: 'pending', dueAt: this.now().toISOString() }), concurrency, onDone);
   }
 
   async attemptAll(deliveries: Delivery[], concurrency: number, onDone?: AttemptDone): Promise<Delivery[]> {
@@ -108,8 +96,8 @@ export class Deliveries {
    * channel keeps its own retry policy, so a failure is recorded and thrown back to it.
    */
   async track(spec: NewDelivery, send: (messageId: string | null) => Promise<{ messageId: string }>): Promise<Delivery> {
-    const [recorded] = await this.record([spec]);
-    const delivery = await this.update(recorded!, { status: 'sending', attempts: 1, nextAttemptAt: null });
+    const delivery = { ...this.draft(spec, 'sending'), attempts: 1, nextAttemptAt: null };
+    await this.store.save({ deliveries: [delivery] });
     try {
       const { messageId } = await send(delivery.messageId);
       return await this.update(delivery, { status: 'sent', messageId });
@@ -128,6 +116,22 @@ export class Deliveries {
       .map((d): Delivery => ({ ...d, status: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at }));
     await this.store.save({ deliveries: reset });
     return reset;
+  }
+
+  private draft(spec: NewDelivery, status: 'pending' | 'sending'): Delivery {
+    const at = this.now().toISOString();
+    return {
+      id: randomUUID(),
+      ...spec,
+      requestedBy: spec.requestedBy ?? null,
+      status,
+      attempts: 0,
+      lastError: null,
+      messageId: this.dispatch.newMessageId(spec),
+      createdAt: at,
+      updatedAt: at,
+      nextAttemptAt: at,
+    };
   }
 
   list(query: DeliveryQuery = {}): Delivery[] {

@@ -12,9 +12,10 @@ export const DELIVERY_REASONS = ['push', 'resend', 'request'] as const;
 export type DeliveryReason = (typeof DELIVERY_REASONS)[number];
 
 /**
- * `pending`: recorded, to be sent (again) once `nextAttemptAt` has come. `sending`: handed
- * to the mail server or Discord, no answer recorded yet (after a crash, it is sent again
- * with the same message id). `sent` and `failed` are final; `failed` waits for staff.
+ * `pending`: recorded, to be sent (again, after a crash or a failure) once `nextAttemptAt`
+ * has come. `sending`: an answer a channel sends itself (see Deliveries.track), handed to
+ * the mail server with no outcome recorded yet; the channel decides what follows a crash.
+ * `sent` and `failed` are final; `failed` waits for staff.
  */
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

@@ -37,10 +37,11 @@ export class Push {
 
   async run(progress?: Progress): Promise<PushSummary> {
     const fresh = this.store.unannouncedInvoices();
-    const { specs, skipped } = this.plan(fresh);
-    // The records and the "announced" marks land together: after a crash the invoices are
-    // either still new (nothing recorded) or owned by pending records that will be sent.
-    await this.deliveries.record(specs, { announced: fresh.map((invoice) => invoice.number) });
+    const { specs, skipped, unreachable } = this.plan(fresh);
+    // A push delivery is what makes its invoices announced: after a crash, each customer's
+    // new invoices are either still new (nothing recorded) or in pending records to send.
+    // Those of customers who cannot be told are marked so that they are not retried forever.
+    await this.deliveries.record(specs, { announced: unreachable });
     let failed = 0;
     const started = Date.now();
     let logged = started;
@@ -59,10 +60,11 @@ export class Push {
   }
 
   /** One delivery per customer and channel, each carrying all of that customer's new invoices. */
-  private plan(fresh: Invoice[]): { specs: NewDelivery[]; skipped: number } {
+  private plan(fresh: Invoice[]): { specs: NewDelivery[]; skipped: number; unreachable: string[] } {
     const byCustomer = new Map<string, Invoice[]>();
     for (const invoice of fresh) byCustomer.set(invoice.customerId, [...(byCustomer.get(invoice.customerId) ?? []), invoice]);
     const specs: NewDelivery[] = [];
+    const unreachable: string[] = [];
     let skipped = 0;
     for (const [customerId, invoices] of byCustomer) {
       const customer = this.store.customerById(customerId);
@@ -75,9 +77,10 @@ export class Push {
       for (const id of chats) specs.push({ ...base, channel: 'discord', recipient: id });
       if (!address && chats.length === 0) {
         skipped++;
+        unreachable.push(...numbers);
         this.log.warn({ event: 'push.skipped', customer: customerId, invoices: numbers }, 'new invoices not announced: the customer has no notification address');
       }
     }
-    return { specs, skipped };
+    return { specs, skipped, unreachable };
   }
 }

@@ -82,19 +82,3 @@ export const staffActionSchema = z.object({
   detail: z.string().nullable(),
   at: z.string(),
 });
-
-export const databaseSchema = z.object({
-  version: z.literal(1),
-  customers: z.array(customerSchema),
-  invoices: z.array(invoiceSchema),
-  /** Added with the mail channel: files written before it have none. */
-  inbound: z.array(inboundMessageSchema).default([]),
-  /** Added with the push: files written before it have none. */
-  deliveries: z.array(deliverySchema).default([]),
-  announcements: z.object({ since: z.string().nullable(), numbers: z.array(z.string()) }).default({ since: null, numbers: [] }),
-  /** Added with the Discord channel: files written before it have none. */
-  linkAttempts: z.array(linkAttemptSchema).default([]),
-  staffActions: z.array(staffActionSchema).default([]),
-});
-
-export type Database = z.infer<typeof databaseSchema>;

@@ -68,7 +68,11 @@ export interface StaffAction {
   at: string;
 }
 
-/** Changes applied together: either all of them reach the disk or none does. */
+/**
+ * Changes saved in one call. The store keeps together what must land together (a
+ * customer's delivery records of a push; an import's customers and invoices): each such
+ * group reaches the disk whole or not at all.
+ */
 export interface Changes {
   customers?: Customer[];
   invoices?: Invoice[];
@@ -76,7 +80,10 @@ export interface Changes {
   inbound?: InboundMessage[];
   /** Replaces the record with the same id. */
   deliveries?: Delivery[];
-  /** Invoice numbers now announced to their customer (or deliberately never to be). */
+  /**
+   * Invoice numbers to count as announced without a push delivery carrying them: those
+   * already there when the push first met the store, those of customers who cannot be told.
+   */
   announced?: string[];
   /** Set once, when the push first meets the store. */
   announcingSince?: string;

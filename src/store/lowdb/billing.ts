@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billing/filter.js';
+import type { Customer, Invoice } from '../../billing/types.js';
+import { customerSchema, invoiceSchema } from '../schema.js';
+import { StoreFile } from './store-file.js';
+
+/**
+ * Nothing but customers and invoices: other records live in files of their own, so a
+ * file written from an older layout (with other lists) is refused, never silently cut.
+ */
+const billingSchema = z.strictObject({ version: z.literal(1), customers: z.array(customerSchema), invoices: z.array(invoiceSchema) });
+type Billing = z.infer<typeof billingSchema>;
+
+/**
+ * `db.json`: the customers and their invoices, what the billing system knows. Written by
+ * imports and by customers' own settings, both rare; read through indexes, so that a
+ * customer's list does not scan the provider's hundred thousand invoices.
+ */
+export class BillingFile {
+  private readonly customersById = new Map<string, Customer>();
+  private readonly customersByAddress = new Map<string, Customer>();
+  private readonly customersByPendingAddress = new Map<string, Customer>();
+  /** By `<network>:<user id>` of each linked chat account. */
+  private readonly customersByLink = new Map<string, Customer>();
+  private readonly invoicePosition = new Map<string, number>();
+  /** Each customer's invoices, newest first. */
+  private readonly byCustomer = new Map<string, Invoice[]>();
+
+  private constructor(readonly file: StoreFile<Billing>) {
+    this.indexCustomers();
+    this.indexInvoices();
+  }
+
+  static async open(path: string): Promise<BillingFile> {
+    return new BillingFile(await StoreFile.open(path, billingSchema, { version: 1, customers: [], invoices: [] }));
+  }
+
+  customerById(id: string): Customer | undefined {
+    return this.customersById.get(id);
+  }
+
+  customerByAddress(address: string): Customer | undefined {
+    return this.customersByAddress.get(address.trim().toLowerCase());
+  }
+
+  customerByPendingAddress(address: string): Customer | undefined {
+    return this.customersByPendingAddress.get(address.trim().toLowerCase());
+  }
+
+  customerByLink(network: string, userId: string): Customer | undefined {
+    return this.customersByLink.get(`${network}:${userId}`);
+  }
+
+  customers(): Customer[] {
+    return [...this.file.data.customers];
+  }
+
+  invoice(number: string): Invoice | undefined {
+    const position = this.invoicePosition.get(number);
+    return position === undefined ? undefined : this.file.data.invoices[position];
+  }
+
+  invoices(customerId: string, filter: InvoiceFilter = {}): Invoice[] {
+    return (this.byCustomer.get(customerId) ?? []).filter((invoice) => matchesFilter(invoice, filter));
+  }
+
+  allInvoices(): readonly Invoice[] {
+    return this.file.data.invoices;
+  }
+
+  /** Applies the changes in memory; the caller writes the file. */
+  apply(customers: Customer[], invoices: Invoice[]): void {
+    const data = this.file.data;
+    if (customers.length > 0) {
+      const position = new Map(data.customers.map((customer, index) => [customer.id, index]));
+      for (const customer of customers) {
+        const index = position.get(customer.id);
+        if (index === undefined) position.set(customer.id, data.customers.push(customer) - 1);
+        else data.customers[index] = customer;
+      }
+      this.indexCustomers();
+    }
+    const touched = new Set<string>();
+    for (const invoice of invoices) {
+      const index = this.invoicePosition.get(invoice.number);
+      if (index === undefined) this.invoicePosition.set(invoice.number, data.invoices.push(invoice) - 1);
+      else {
+        touched.add(data.invoices[index]!.customerId);
+        data.invoices[index] = invoice;
+      }
+      touched.add(invoice.customerId);
+    }
+    // Only the customers whose invoices changed get their list rebuilt.
+    for (const customerId of touched) this.byCustomer.delete(customerId);
+    for (const invoice of data.invoices) if (touched.has(invoice.customerId)) listOf(this.byCustomer, invoice.customerId).push(invoice);
+    for (const customerId of touched) this.byCustomer.get(customerId)?.sort(byIssueDateDesc);
+  }
+
+  /** After a failed write: back to what the file holds. */
+  async reload(): Promise<void> {
+    await this.file.reload();
+    this.indexCustomers();
+    this.indexInvoices();
+  }
+
+  private indexCustomers(): void {
+    this.customersById.clear();
+    this.customersByAddress.clear();
+    this.customersByPendingAddress.clear();
+    this.customersByLink.clear();
+    for (const customer of this.file.data.customers) {
+      this.customersById.set(customer.id, customer);
+      this.customersByAddress.set(customer.email.toLowerCase(), customer);
+      const address = customer.notifications.address;
+      // A login email wins over someone else's notification address.
+      if (address && !this.customersByAddress.has(address.toLowerCase())) this.customersByAddress.set(address.toLowerCase(), customer);
+      const pending = customer.notifications.pending;
+      if (pending) this.customersByPendingAddress.set(pending.address.toLowerCase(), customer);
+      for (const [network, ids] of Object.entries(customer.links)) for (const id of ids) this.customersByLink.set(`${network}:${id}`, customer);
+    }
+  }
+
+  private indexInvoices(): void {
+    this.invoicePosition.clear();
+    this.byCustomer.clear();
+    this.file.data.invoices.forEach((invoice, index) => {
+      this.invoicePosition.set(invoice.number, index);
+      listOf(this.byCustomer, invoice.customerId).push(invoice);
+    });
+    for (const list of this.byCustomer.values()) list.sort(byIssueDateDesc);
+  }
+}
+
+export function listOf<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
+}

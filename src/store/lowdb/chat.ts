@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { linkAttemptSchema, staffActionSchema } from '../schema.js';
+import type { LinkAttempt, StaffAction } from '../store.js';
+import { StoreFile } from './store-file.js';
+
+const chatSchema = z.strictObject({ linkAttempts: z.array(linkAttemptSchema), staffActions: z.array(staffActionSchema) });
+type Chat = z.infer<typeof chatSchema>;
+
+/** `chat.json`: chat accounts being linked (codes, wrong tries, lockouts) and what staff did through chat. */
+export class ChatFile {
+  private readonly attempts = new Map<string, LinkAttempt>();
+
+  private constructor(readonly file: StoreFile<Chat>) {
+    this.index();
+  }
+
+  static async open(path: string): Promise<ChatFile> {
+    return new ChatFile(await StoreFile.open(path, chatSchema, { linkAttempts: [], staffActions: [] }));
+  }
+
+  linkAttempt(account: string): LinkAttempt | undefined {
+    return this.attempts.get(account);
+  }
+
+  staffActions(since = ''): StaffAction[] {
+    return this.file.data.staffActions.filter((action) => action.at >= since);
+  }
+
+  apply(attempts: LinkAttempt[], actions: StaffAction[]): void {
+    const data = this.file.data;
+    for (const attempt of attempts) {
+      const index = data.linkAttempts.findIndex((known) => known.account === attempt.account);
+      if (index === -1) data.linkAttempts.push(attempt);
+      else data.linkAttempts[index] = attempt;
+      this.attempts.set(attempt.account, attempt);
+    }
+    data.staffActions.push(...actions);
+  }
+
+  async reload(): Promise<void> {
+    await this.file.reload();
+    this.index();
+  }
+
+  private index(): void {
+    this.attempts.clear();
+    for (const attempt of this.file.data.linkAttempts) this.attempts.set(attempt.account, attempt);
+  }
+}

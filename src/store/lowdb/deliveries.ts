@@ -1,0 +1,142 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Delivery, DeliveryQuery } from '../../notifications/delivery.js';
+import { deliverySchema } from '../schema.js';
+import { StoreFile } from './store-file.js';
+
+const shardSchema = z.strictObject({ deliveries: z.array(deliverySchema) });
+type Shard = z.infer<typeof shardSchema>;
+
+const announcementsSchema = z.strictObject({ since: z.string().nullable(), numbers: z.array(z.string()) });
+type Announcements = z.infer<typeof announcementsSchema>;
+
+/** Files a month's deliveries are spread over. */
+const SHARDS = 16;
+
+/**
+ * The delivery log, spread over small lowdb files: `deliveries/<YYYY-MM>/<shard>.json`, by
+ * the month the record was made and a hash of its customer. A record is written several
+ * times (recorded, sent), and a month's invoicing run writes thousands at once: each
+ * write rewrites one small file, never the whole log, and the files of a run are written
+ * side by side. All of a customer's records of a month share one file, so what a push
+ * records for one customer reaches the disk whole or not at all.
+ *
+ * An invoice counts as announced when a push delivery carries it, or when it is listed in
+ * `announcements.json` (those already there when the push first met the store, those of
+ * customers who could not be told). Deriving it from the deliveries is what lets a push
+ * record its deliveries in one write per file.
+ */
+export class DeliveryFiles {
+  /** Opened files by name; a promise, so that concurrent saves opening a new file share it. */
+  private readonly shards = new Map<string, Promise<StoreFile<Shard>>>();
+  /** Each delivery, and the file it lives in. */
+  private readonly byId = new Map<string, { delivery: Delivery; shard: string }>();
+  private readonly announced = new Set<string>();
+
+  private constructor(
+    private readonly dir: string,
+    private readonly announcements: StoreFile<Announcements>,
+  ) {}
+
+  static async open(dataDir: string): Promise<DeliveryFiles> {
+    const announcements = await StoreFile.open(path.join(dataDir, 'announcements.json'), announcementsSchema, { since: null, numbers: [] });
+    const files = new DeliveryFiles(path.join(dataDir, 'deliveries'), announcements);
+    const names = await readdir(files.dir, { recursive: true }).catch(() => [] as string[]);
+    for (const name of names.filter((n) => /^\d{4}-\d{2}\/\d{2}\.json$/.test(n.replaceAll(path.sep, '/')))) {
+      const shard = name.replaceAll(path.sep, '/').replace(/\.json$/, '');
+      files.shards.set(shard, StoreFile.open(path.join(files.dir, name), shardSchema, { deliveries: [] }));
+    }
+    await files.index();
+    return files;
+  }
+
+  delivery(id: string): Delivery | undefined {
+    return this.byId.get(id)?.delivery;
+  }
+
+  /** Matching records, oldest first. */
+  deliveries(query: DeliveryQuery = {}): Delivery[] {
+    const matches: Delivery[] = [];
+    for (const { delivery: d } of this.byId.values()) {
+      if (
+        (query.customerId === undefined || d.customerId === query.customerId) &&
+        (query.status === undefined || d.status === query.status) &&
+        (query.since === undefined || d.createdAt >= query.since) &&
+        (query.dueAt === undefined || (d.nextAttemptAt !== null && d.nextAttemptAt <= query.dueAt))
+      ) {
+        matches.push(d);
+      }
+    }
+    return matches.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  isAnnounced(number: string): boolean {
+    return this.announced.has(number);
+  }
+
+  announcingSince(): string | null {
+    return this.announcements.data.since;
+  }
+
+  /**
+   * Writes the deliveries, then the announcements: after a crash between the two, what
+   * was recorded is found and sent, and what was not is still new. Never the other way.
+   */
+  async save(deliveries: Delivery[], announced: string[], since: string | undefined): Promise<void> {
+    const touched = new Set<StoreFile<Shard>>();
+    for (const delivery of deliveries) touched.add(await this.place(delivery));
+    await Promise.all([...touched].map((file) => file.write()));
+    const fresh = announced.filter((number) => !this.announced.has(number));
+    if (fresh.length === 0 && (since === undefined || this.announcements.data.since !== null)) return;
+    for (const number of fresh) this.announced.add(number);
+    this.announcements.data.numbers.push(...fresh);
+    this.announcements.data.since ??= since ?? null;
+    await this.announcements.write();
+  }
+
+  /** After a failed write: every file back to what it holds. */
+  async reload(): Promise<void> {
+    await this.announcements.reload();
+    for (const file of this.shards.values()) await (await file).reload();
+    await this.index();
+  }
+
+  private async place(delivery: Delivery): Promise<StoreFile<Shard>> {
+    // A record's file never changes: its month and customer are set when it is made.
+    const name = shardOf(delivery);
+    let opening = this.shards.get(name);
+    if (!opening) {
+      opening = StoreFile.open(path.join(this.dir, `${name}.json`), shardSchema, { deliveries: [] });
+      this.shards.set(name, opening);
+    }
+    const file = await opening;
+    const known = this.byId.get(delivery.id);
+    const list = file.data.deliveries;
+    const index = known ? list.indexOf(known.delivery) : -1;
+    if (index === -1) list.push(delivery);
+    else list[index] = delivery;
+    this.byId.set(delivery.id, { delivery, shard: name });
+    if (delivery.reason === 'push') for (const number of delivery.invoices) this.announced.add(number);
+    return file;
+  }
+
+  private async index(): Promise<void> {
+    this.byId.clear();
+    this.announced.clear();
+    for (const number of this.announcements.data.numbers) this.announced.add(number);
+    for (const [shard, opening] of this.shards) {
+      for (const delivery of (await opening).data.deliveries) {
+        this.byId.set(delivery.id, { delivery, shard });
+        if (delivery.reason === 'push') for (const number of delivery.invoices) this.announced.add(number);
+      }
+    }
+  }
+}
+
+/** `2026-11/07`: the month the record was made, and one of SHARDS files by its customer. */
+function shardOf(delivery: Delivery): string {
+  let hash = 2166136261;
+  for (const char of delivery.customerId) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
+  return `${delivery.createdAt.slice(0, 7)}/${String((hash >>> 0) % SHARDS).padStart(2, '0')}`;
+}

@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { z } from 'zod';
+import { StoreError } from '../store.js';
+
+/**
+ * One lowdb JSON file of the store, checked against its schema when opened and written
+ * atomically (lowdb's steno writes a temp file and renames it).
+ *
+ * lowdb serialises the whole file on every `write()`; steno coalesces the disk writes
+ * but not that work. So writes are coalesced here: while one is under way, every change
+ * made meanwhile waits for a single next write that carries them all.
+ *
+ * The adapter is an explicit `JSONFile`, not `JSONFilePreset`, which silently keeps
+ * everything in memory when NODE_ENV=test.
+ */
+export class StoreFile<T> {
+  private running: Promise<void> | null = null;
+  private next: Promise<void> | null = null;
+
+  private constructor(
+    readonly file: string,
+    private readonly db: Low<T>,
+    private readonly schema: z.ZodType<T>,
+  ) {}
+
+  /**
+   * Opens `file`, or starts from `empty` when there is none yet. A file that is not JSON or
+   * does not match the schema is refused with a StoreError naming it, and never written.
+   */
+  static async open<T>(file: string, schema: z.ZodType<T>, empty: T): Promise<StoreFile<T>> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const db = new Low<T>(new JSONFile<T>(file), empty);
+    await read(db, file, schema);
+    return new StoreFile(file, db, schema);
+  }
+
+  get data(): T {
+    return this.db.data;
+  }
+
+  /** Writes the file with every change made so far; resolves once they are all on disk. */
+  write(): Promise<void> {
+    if (!this.running) {
+      this.running = this.db.write().finally(() => (this.running = null));
+      return this.running;
+    }
+    this.next ??= this.running.then(
+      () => ((this.next = null), this.write()),
+      () => ((this.next = null), this.write()),
+    );
+    return this.next;
+  }
+
+  /** Reads the file again, dropping changes that did not reach it (after a failed write). */
+  async reload(): Promise<void> {
+    await read(this.db, this.file, this.schema);
+  }
+}
+
+async function read<T>(db: Low<T>, file: string, schema: z.ZodType<T>): Promise<void> {
+  try {
+    await db.read();
+  } catch (error) {
+    throw new StoreError(file, `cannot be read as JSON (${(error as Error).message})`);
+  }
+  const parsed = schema.safeParse(db.data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new StoreError(file, `invalid content at ${issue.path.join('.') || 'the top level'}: ${issue.message}`);
+  }
+  db.data = parsed.data;
+}
