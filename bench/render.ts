@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import type { Customer, Invoice } from '../src/billing/types.js';
+import { InvoiceDocuments } from '../src/documents/index.js';
+import { invoicePage } from '../src/documents/page.js';
+import { renderPdf, ROBOTO } from '../src/documents/pdf.js';
+import { RenderPool } from '../src/documents/pool.js';
+import { loadInvoiceTemplate } from '../src/documents/template.js';
+import { pdfText } from '../test/support/read.js';
+import { customer, invoices } from './support/fixtures.js';
+import { heading, ms, report, sized, time, times } from './support/measure.js';
+import { pdfkitInvoice, ROBOTO_BYTES } from './support/pdfkit-invoice.js';
+
+/**
+ * Benchmark 1, Render: Facteur's invoice PDF against raw PDFKit drawing the same page, in
+ * the same process; then a PDF served from the render cache against a fresh one; then
+ * rendering many invoices on one thread against the render pool on every core.
+ */
+
+const template = await loadInvoiceTemplate(path.resolve(import.meta.dirname, '..', 'templates'));
+heading('Render', `an ${invoices(1)[0]!.lines.length}-line invoice in French, Roboto embedded`);
+
+// Same page: both say the same words and amounts.
+const [first] = invoices(1);
+const texts = [await pdfText(await renderPdf(invoicePage(template, first!, customer))), await pdfText(await pdfkitInvoice(template, first!, customer, ROBOTO_BYTES))];
+for (const expected of ['Facture n° 100000', '247 444 FCFA', 'Non payée']) {
+  if (!texts.every((text) => text.includes(expected))) throw new Error(`render bench: the two PDFs differ, "${expected}" is missing from one`);
+}
+
+// Per invoice, in alternating runs of ten, so that a noisy neighbour slows every contender alike.
+const contenders: Record<string, (invoice: Invoice) => Promise<Uint8Array>> = {
+  facteur: (invoice) => renderPdf(invoicePage(template, invoice, customer)),
+  pdfkit: (invoice) => pdfkitInvoice(template, invoice, customer, ROBOTO_BYTES),
+  pdfkitParsedOnce: (invoice) => pdfkitInvoice(template, invoice, customer, ROBOTO),
+};
+const spent: Record<string, number> = { facteur: 0, pdfkit: 0, pdfkitParsedOnce: 0 };
+const sample = invoices(sized(100, 500));
+for (const render of Object.values(contenders)) for (const invoice of sample.slice(0, 20)) await render(invoice);
+for (let at = 0; at < sample.length; at += 10) {
+  for (const [name, render] of Object.entries(contenders)) {
+    spent[name]! += await time(async () => {
+      for (const invoice of sample.slice(at, at + 10)) await render(invoice);
+    });
+  }
+}
+const [facteur, pdfkit, pdfkitParsedOnce] = [spent.facteur!, spent.pdfkit!, spent.pdfkitParsedOnce!].map((total) => total / sample.length) as [number, number, number];
+
+// A PDF served (attachment opened and read) fresh, then from the cache.
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'facteur-bench-render-'));
+const documents = await InvoiceDocuments.create({ dataDir, templatesDir: path.resolve(import.meta.dirname, '..', 'templates') });
+const serve = async (invoice: Invoice, reader: Customer) => buffer(await (await documents.pdfAttachment(invoice, reader)).open());
+const served = invoices(sized(50, 200), 200_000);
+await serve(invoices(1, 300_000)[0]!, customer); // starts a render thread
+const fresh = (await time(async () => { for (const invoice of served) await serve(invoice, customer); })) / served.length;
+const cached = (await time(async () => { for (const invoice of served) await serve(invoice, customer); })) / served.length;
+await rm(dataDir, { recursive: true, force: true });
+
+// Many invoices: one after the other on this thread, then all at once on the pool.
+const pages = invoices(sized(200, 1000), 400_000).map((invoice) => invoicePage(template, invoice, customer));
+const oneThread = await time(async () => { for (const page of pages) await renderPdf(page); });
+const pool = new RenderPool();
+const poolStart = await time(() => Promise.all(Array.from({ length: pool.size }, () => pool.render(pages[0]!))));
+const onPool = await time(() => Promise.all(pages.map((page) => pool.render(page))));
+await pool.close();
+
+report([
+  { label: 'raw PDFKit, per invoice (parses the fonts per document)', value: ms(pdfkit) },
+  { label: 'Facteur (page + pdfmake), per invoice', value: ms(facteur) },
+  { label: 'Facteur / raw PDFKit', value: times(facteur / pdfkit), target: '≤ 1.3×', met: facteur / pdfkit <= 1.3 },
+  { label: 'raw PDFKit given the fonts parsed once, like Facteur', value: ms(pdfkitParsedOnce) },
+  { label: 'Facteur / that PDFKit (pdfmake\u2019s own cost)', value: times(facteur / pdfkitParsedOnce), target: '≤ 1.3×', met: facteur / pdfkitParsedOnce <= 1.3 },
+  { label: 'fresh PDF served (render thread, cache write)', value: ms(fresh) },
+  { label: 'cached PDF served (hash, stat, read)', value: ms(cached) },
+  { label: 'cached: times faster than fresh', value: times(fresh / cached), target: '≥ 50×', met: fresh / cached >= 50 },
+  { label: `${pages.length} invoices on one thread`, value: ms(oneThread) },
+  { label: `${pages.length} invoices on the pool (${pool.size} threads)`, value: ms(onPool) },
+  { label: 'pool: times faster than one thread', value: times(oneThread / onPool), target: '≥ 1.7×', met: oneThread / onPool >= 1.7 },
+  { label: `pool start (${pool.size} threads, first render each)`, value: ms(poolStart) },
+]);
