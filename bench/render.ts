@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
-import type { Customer, Invoice } from '../src/billing/types.js';
+import type { Invoice } from '../src/billing/types.js';
 import { InvoiceDocuments } from '../src/documents/index.js';
 import { invoicePage } from '../src/documents/page.js';
 import { renderPdf, ROBOTO } from '../src/documents/pdf.js';
@@ -47,14 +47,24 @@ for (let at = 0; at < sample.length; at += 10) {
 }
 const [facteur, pdfkit, pdfkitParsedOnce] = [spent.facteur!, spent.pdfkit!, spent.pdfkitParsedOnce!].map((total) => total / sample.length) as [number, number, number];
 
-// A PDF served (attachment opened and read) fresh, then from the cache.
+// A PDF served fresh, then from the cache: the attachment ready to send, then its bytes read.
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'facteur-bench-render-'));
 const documents = await InvoiceDocuments.create({ dataDir, templatesDir: path.resolve(import.meta.dirname, '..', 'templates') });
-const serve = async (invoice: Invoice, reader: Customer) => buffer(await (await documents.pdfAttachment(invoice, reader)).open());
 const served = invoices(sized(50, 200), 200_000);
-await serve(invoices(1, 300_000)[0]!, customer); // starts a render thread
-const fresh = (await time(async () => { for (const invoice of served) await serve(invoice, customer); })) / served.length;
-const cached = (await time(async () => { for (const invoice of served) await serve(invoice, customer); })) / served.length;
+await documents.pdfAttachment(invoices(1, 300_000)[0]!, customer); // starts a render thread
+const serveAll = async () => {
+  let [ready, read] = [0, 0];
+  for (const invoice of served) {
+    const started = performance.now();
+    const attachment = await documents.pdfAttachment(invoice, customer);
+    const got = performance.now();
+    await buffer(await attachment.open());
+    [ready, read] = [ready + got - started, read + performance.now() - got];
+  }
+  return { ready: ready / served.length, read: read / served.length };
+};
+const fresh = await serveAll();
+const cached = await serveAll();
 await rm(dataDir, { recursive: true, force: true });
 
 // Many invoices: one after the other on this thread, then all at once on the pool.
@@ -62,6 +72,8 @@ const pages = invoices(sized(200, 1000), 400_000).map((invoice) => invoicePage(t
 const oneThread = await time(async () => { for (const page of pages) await renderPdf(page); });
 const pool = new RenderPool();
 const poolStart = await time(() => Promise.all(Array.from({ length: pool.size }, () => pool.render(pages[0]!))));
+// As warm as this thread is by now: a fresh thread's first renders run unoptimised code.
+await Promise.all(pages.slice(0, 50 * pool.size).map((page) => pool.render(page)));
 const onPool = await time(() => Promise.all(pages.map((page) => pool.render(page))));
 await pool.close();
 
@@ -71,9 +83,11 @@ report([
   { label: 'Facteur / raw PDFKit', value: times(facteur / pdfkit), target: '≤ 1.3×', met: facteur / pdfkit <= 1.3 },
   { label: 'raw PDFKit given the fonts parsed once, like Facteur', value: ms(pdfkitParsedOnce) },
   { label: 'Facteur / that PDFKit (pdfmake\u2019s own cost)', value: times(facteur / pdfkitParsedOnce), target: '≤ 1.3×', met: facteur / pdfkitParsedOnce <= 1.3 },
-  { label: 'fresh PDF served (render thread, cache write)', value: ms(fresh) },
-  { label: 'cached PDF served (hash, stat, read)', value: ms(cached) },
-  { label: 'cached: times faster than fresh', value: times(fresh / cached), target: '≥ 50×', met: fresh / cached >= 50 },
+  { label: 'fresh PDF ready to send (page, render thread, write)', value: ms(fresh.ready) },
+  { label: 'cached PDF ready to send (page, hash, stat)', value: ms(cached.ready) },
+  { label: 'cached: times faster than fresh', value: times(fresh.ready / cached.ready), target: '≥ 50×', met: fresh.ready / cached.ready >= 50 },
+  { label: 'reading its bytes, as a channel does (fresh or cached)', value: ms((fresh.read + cached.read) / 2) },
+  { label: 'cached, bytes read included: times faster than fresh', value: times((fresh.ready + fresh.read) / (cached.ready + cached.read)), target: '≥ 50×', met: (fresh.ready + fresh.read) / (cached.ready + cached.read) >= 50 },
   { label: `${pages.length} invoices on one thread`, value: ms(oneThread) },
   { label: `${pages.length} invoices on the pool (${pool.size} threads)`, value: ms(onPool) },
   { label: 'pool: times faster than one thread', value: times(oneThread / onPool), target: '≥ 1.7×', met: oneThread / onPool >= 1.7 },

@@ -40,8 +40,10 @@ export interface Figure {
   met?: boolean;
 }
 
+/** Prints what is measured, on what machine, and how busy it was: other work on the cores skews every figure. */
 export function heading(title: string, detail: string): void {
-  console.log(`\n${title} — ${detail}\n  ${machine()}; ${FULL ? 'full sizes' : 'quick sizes (--full for the issue\u2019s)'}`);
+  const load = os.loadavg().map((value) => value.toFixed(1)).join(' ');
+  console.log(`\n${title} — ${detail}\n  ${machine()}; load average ${load}; ${FULL ? 'full sizes' : 'quick sizes (--full for the issue\u2019s)'}`);
 }
 
 /** Prints figures one a line, each with its target and whether it is met. */
