@@ -14,7 +14,7 @@ import { newCustomer } from '../src/billing/customer.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
 import type { Delivery } from '../src/notifications/delivery.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
-import { heading, mb, ms, report, sized, time, times } from './support/measure.js';
+import { heading, mb, median, ms, percentile, report, sized, time, times } from './support/measure.js';
 
 const INVOICES = sized(10_000, 100_000);
 const CUSTOMERS = sized(2_000, 20_000);
@@ -115,13 +115,4 @@ async function sizeOf(folder: string, except: string): Promise<number> {
     if (entry.isFile() && file !== except) total += (await stat(file)).size;
   }
   return total;
-}
-
-function median(values: number[]): number {
-  return percentile(values, 50);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }

@@ -46,6 +46,16 @@ export function heading(title: string, detail: string): void {
   console.log(`\n${title} — ${detail}\n  ${machine()}; load average ${load}; ${FULL ? 'full sizes' : 'quick sizes (--full for the issue\u2019s)'}`);
 }
 
+/** The value below which `p` percent of the values fall (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  const sorted = values.toSorted((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
 /** Prints figures one a line, each with its target and whether it is met. */
 export function report(figures: Figure[]): void {
   const width = Math.max(...figures.map((figure) => figure.label.length));
