@@ -58,7 +58,8 @@ try {
 
   const burst = Array.from({ length: COUNT }, (_, i) => request(COUNT + i));
   const started = Date.now();
-  await Promise.all(burst.map((message) => appendMessage(peers.dovecot, message.raw)));
+  // One connection appends them all, back to back: Dovecot allows a user ten connections.
+  for (const message of burst) await observer.append('INBOX', message.raw);
   const replies = await Promise.all(burst.map((message) => replyTo(peers.smtp, message.messageId, 120_000)));
   const seconds = (Math.max(...replies.map((reply) => reply.receivedAt)) - started) / 1000;
 
