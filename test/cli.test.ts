@@ -90,6 +90,14 @@ describe('start-up', () => {
     expect((await stat(db)).mtimeMs).toBe(before.mtimeMs);
   });
 
+  it('stops with a clear message, and nothing left running, when Discord cannot be reached', async () => {
+    const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DISCORD_TOKEN: 'abc.def.ghi', DISCORD_APP_ID: '123456789012345678', DISCORD_API_URL: 'http://127.0.0.1:9/api' };
+    const run = await promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).catch((e: Run & { killed?: boolean }) => e);
+    expect('killed' in run && run.killed).toBe(false);
+    expect(run.stderr).toContain('Discord could not be reached at http://127.0.0.1:9/api');
+    expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
   it('names every bad setting', async () => {
     const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_PAGE_SIZE: 'many', LOG_LEVEL: 'loud' };
     const run = await promisify(execFile)(process.execPath, [BIN, 'ask', '--as', 'awa@example.cm', 'factures'], { env }).catch((e: Run) => e);

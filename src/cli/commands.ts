@@ -24,15 +24,17 @@ export type ExitCode = 0 | 1 | 2;
 export async function start(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
   const mail = mailChannel(app);
-  mail.start();
   const discord = discordChannel(app);
-  await discord?.start();
-  const push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
+  let push: ReturnType<typeof schedule> | undefined;
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   try {
+    // Discord first: a refused token stops start-up before anything else has begun.
+    await discord?.start();
+    mail.start();
+    push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
     if (process.stdin.isTTY || (!config.imap && !config.discord)) {
       const chat = runConsole({
         assistant: app.assistant,
@@ -50,7 +52,7 @@ export async function start(config: Config): Promise<ExitCode> {
     }
     return 0;
   } finally {
-    await push.stop();
+    await push?.stop();
     await mail.stop();
     await discord?.stop();
     await app.close();

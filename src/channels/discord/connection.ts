@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, RESTJSONErrorCodes } from 'discord.js';
-import type { DiscordSettings } from '../../config.js';
+import { ConfigError, type DiscordSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { DirectMessage, DirectMessenger } from '../../outbound/chat.js';
 import { fileGroups, LIMITS } from './render.js';
@@ -47,7 +47,17 @@ export class DiscordConnection implements DirectMessenger {
   /** Logs in to the gateway and resolves once Discord says the bot is ready. */
   async connect(): Promise<void> {
     const ready = once(this.client, Events.ClientReady);
-    await this.client.login(this.settings.token);
+    try {
+      await this.client.login(this.settings.token);
+    } catch (error) {
+      // A refused token or an unreachable API is a setting to fix, not a crash: say which and why.
+      const { code, message } = error as { code?: string; message: string };
+      throw new ConfigError(
+        code === 'TokenInvalid'
+          ? `DISCORD_TOKEN: Discord refused the login (${message}). Check the bot's token in the Developer Portal.`
+          : `Discord could not be reached at ${this.settings.apiUrl} (${message}). Check DISCORD_API_URL and the network.`,
+      );
+    }
     await ready;
     this.log.info({ user: this.client.user?.tag, application: this.client.application?.id }, 'discord connected');
   }
