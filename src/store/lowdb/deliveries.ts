@@ -12,7 +12,7 @@ const announcementsSchema = z.strictObject({ since: z.string().nullable(), numbe
 type Announcements = z.infer<typeof announcementsSchema>;
 
 /** Files a month's deliveries are spread over. */
-const SHARDS = 16;
+const SHARDS = 64;
 
 /**
  * The delivery log, spread over small lowdb files: `deliveries/<YYYY-MM>/<shard>.json`, by
