@@ -137,6 +137,29 @@ describe('facteur import', () => {
   });
 });
 
+describe('one process per data folder', () => {
+  it('refuses a second writer while facteur start runs, lets it read the log, and frees the folder when it stops', async () => {
+    const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const running = spawn(process.execPath, [BIN, 'start'], { env });
+    let output = '';
+    running.stdout.on('data', (chunk: Buffer) => (output += chunk));
+    await new Promise<void>((resolve) => running.stdout.on('data', () => output.includes('> ') && resolve()));
+
+    const file = path.join(dataDir, 'export.json');
+    await writeFile(file, JSON.stringify([{ number: '5100', customer: 'kotto@example.cm', issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }], status: 'unpaid' }]));
+    const refused = await facteur(['import', file]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`in use by another Facteur process (pid ${running.pid})`);
+    expect((await facteur(['deliveries'])).code).toBe(0);
+
+    running.stdin.end(':quit\n');
+    await new Promise((resolve) => running.once('close', resolve));
+    const imported = await facteur(['import', file]);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toMatch(/1 created/);
+  });
+});
+
 describe('the console chat', () => {
   it('speaks as the demo customer, answers, saves files and switches customer', async () => {
     const run = await facteur(['start'], 'factures\nfacture 1210\n:as paul@example.cm\nfacture 1210\n:quit\n');

@@ -82,6 +82,27 @@ describe('a push killed in the middle', () => {
   });
 });
 
+describe('failed deliveries', () => {
+  it('are listed for staff and sent by facteur retry', async () => {
+    await facteur('ask', '--as', 'awa@example.cm', 'aide');
+    peer.refuseNext(1, 550);
+    const refused = await facteur('resend', '1214');
+    expect(refused.code).toBe(1);
+    const failed = await facteur('deliveries', '--failed');
+    expect(failed.stdout).toMatch(/1214 +email +awa@example\.cm +resend .* failed +1 +550/);
+    const id = /^(\w{8}) /m.exec(failed.stdout.split('\n').slice(2).join('\n'))![1]!;
+
+    const ambiguous = await facteur('retry', id.slice(0, 4));
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toContain('not failed or unknown');
+    const retried = await facteur('retry', id);
+    expect(retried.code).toBe(0);
+    const [mail] = await peer.waitFor(1);
+    expect(mail!.parsed.subject).toBe('Votre facture n° 1214');
+    expect((await facteur('deliveries', '--failed')).stdout).toContain('No delivery matches.');
+  });
+});
+
 describe('staff resends', () => {
   it('refuses an address that is not on record unless forced, and logs every resend', async () => {
     await facteur('ask', '--as', 'awa@example.cm', 'aide');

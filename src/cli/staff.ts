@@ -1,4 +1,5 @@
-import { createApp } from '../app.js';
+import { createApp, dataPaths } from '../app.js';
+import { LowdbStore } from '../store/lowdb-store.js';
 import type { Config } from '../config.js';
 import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../notifications/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
@@ -50,35 +51,42 @@ export async function resend(config: Config, number: string, options: ResendOpti
   }
 }
 
-/** `facteur deliveries`: the delivery log as a table, newest last. */
+/**
+ * `facteur deliveries`: the delivery log as a table, oldest first. It only reads, so it
+ * may look at a data folder that a running `facteur start` holds.
+ */
 export async function deliveries(config: Config, options: { customer?: string; failed?: boolean; since?: string }): Promise<ExitCode> {
-  const app = await createApp(config);
-  try {
-    const customer = options.customer ? app.store.customerByAddress(options.customer) : undefined;
-    if (options.customer && !customer) {
-      process.stderr.write(`facteur deliveries: no customer has the address ${options.customer}\n`);
-      return 1;
-    }
-    const list = app.deliveries.list({
-      ...(customer ? { customerId: customer.id } : {}),
-      ...(options.failed ? { status: 'failed' as const } : {}),
-      ...(options.since ? { since: options.since } : {}),
-    });
-    process.stdout.write(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => app.store.customerById(id)?.email ?? id)}\n`);
-    return 0;
-  } finally {
-    await app.close();
+  if (options.since !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(options.since)) {
+    process.stderr.write(`facteur deliveries: --since takes a date, YYYY-MM-DD\n`);
+    return 2;
   }
+  const store = await LowdbStore.open(dataPaths(config.dataDir).db, { readOnly: true });
+  const customer = options.customer ? store.customerByAddress(options.customer) : undefined;
+  if (options.customer && !customer) {
+    process.stderr.write(`facteur deliveries: no customer has the address ${options.customer}\n`);
+    return 1;
+  }
+  const list = store.deliveries({
+    ...(customer ? { customerId: customer.id } : {}),
+    ...(options.failed ? { status: 'failed' as const } : {}),
+    ...(options.since ? { since: options.since } : {}),
+  });
+  process.stdout.write(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => store.customerById(id)?.email ?? id)}\n`);
+  return 0;
 }
 
 /** `facteur retry ID…` or `--all-failed`: failed deliveries get a fresh set of attempts, now. */
 export async function retry(config: Config, ids: string[], allFailed: boolean): Promise<ExitCode> {
   const app = await createApp(config);
   try {
-    // Ids as `facteur deliveries` prints them: their first characters are enough.
+    // Ids as `facteur deliveries` prints them: their first 8 characters, if no other delivery shares them.
+    const all = app.deliveries.list();
     const chosen = allFailed
       ? app.deliveries.list({ status: 'failed' }).map((d) => d.id)
-      : ids.map((id) => app.deliveries.list().find((d) => d.id.startsWith(id))?.id ?? id);
+      : ids.map((id) => {
+          const matches = id.length >= 8 ? all.filter((d) => d.id.startsWith(id)) : [];
+          return matches.length === 1 ? matches[0]!.id : id;
+        });
     const reset = await app.deliveries.retry(chosen);
     const unknown = chosen.filter((id) => !reset.some((d) => d.id === id));
     if (unknown.length > 0) process.stderr.write(`facteur retry: not failed or unknown, left alone: ${unknown.join(', ')}\n`);

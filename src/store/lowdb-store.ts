@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { InvoiceFilter } from '../billing/filter.js';
 import type { Customer, Invoice } from '../billing/types.js';
@@ -6,6 +7,7 @@ import { BillingFile } from './lowdb/billing.js';
 import { ChatFile } from './lowdb/chat.js';
 import { DeliveryFiles } from './lowdb/deliveries.js';
 import { InboundFile } from './lowdb/inbound.js';
+import { lockDataFolder } from './lowdb/lock.js';
 import type { Changes, InboundMessage, LinkAttempt, StaffAction, Store } from './store.js';
 
 /**
@@ -28,10 +30,14 @@ export class LowdbStore implements Store {
   /**
    * Opens the store whose main file is `file` (`<data>/db.json`), the others beside it;
    * missing files start empty. A file that is not JSON or does not hold what Facteur
-   * expects stops the opening with a StoreError naming it, and is never written.
+   * expects stops the opening with a StoreError naming it, and is never written. Only
+   * one process may write a data folder (see lockDataFolder); `readOnly` opens one that
+   * another process holds, for a look that changes nothing.
    */
-  static async open(file: string): Promise<LowdbStore> {
+  static async open(file: string, options: { readOnly?: boolean } = {}): Promise<LowdbStore> {
     const dir = path.dirname(file);
+    await mkdir(dir, { recursive: true });
+    if (!options.readOnly) lockDataFolder(path.join(dir, '.facteur.lock'));
     return new LowdbStore(
       await BillingFile.open(file),
       await InboundFile.open(path.join(dir, 'inbound.json')),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Delivery, DeliveryQuery } from '../../notifications/delivery.js';
 import { deliverySchema } from '../schema.js';
+import { StoreError } from '../store.js';
 import { StoreFile } from './store-file.js';
 
 const shardSchema = z.strictObject({ deliveries: z.array(deliverySchema) });
@@ -45,7 +46,8 @@ export class DeliveryFiles {
     const names = await readdir(files.dir, { recursive: true }).catch(() => [] as string[]);
     for (const name of names.filter((n) => /^\d{4}-\d{2}\/\d{2}\.json$/.test(n.replaceAll(path.sep, '/')))) {
       const shard = name.replaceAll(path.sep, '/').replace(/\.json$/, '');
-      files.shards.set(shard, StoreFile.open(path.join(files.dir, name), shardSchema, { deliveries: [] }));
+      // Opened one after the other, so that a corrupt file stops the opening at once.
+      files.shards.set(shard, Promise.resolve(await StoreFile.open(path.join(files.dir, name), shardSchema, { deliveries: [] })));
     }
     await files.index();
     return files;
@@ -103,8 +105,8 @@ export class DeliveryFiles {
   }
 
   private async place(delivery: Delivery): Promise<StoreFile<Shard>> {
-    // A record's file never changes: its month and customer are set when it is made.
-    const name = shardOf(delivery);
+    // A record stays in the file it was first written to, wherever a new one would go.
+    const name = this.byId.get(delivery.id)?.shard ?? shardOf(delivery);
     let opening = this.shards.get(name);
     if (!opening) {
       opening = StoreFile.open(path.join(this.dir, `${name}.json`), shardSchema, { deliveries: [] });
@@ -127,6 +129,8 @@ export class DeliveryFiles {
     for (const number of this.announcements.data.numbers) this.announced.add(number);
     for (const [shard, opening] of this.shards) {
       for (const delivery of (await opening).data.deliveries) {
+        const known = this.byId.get(delivery.id);
+        if (known) throw new StoreError(path.join(this.dir, `${shard}.json`), `delivery ${delivery.id} is also in ${known.shard}.json`);
         this.byId.set(delivery.id, { delivery, shard });
         if (delivery.reason === 'push') for (const number of delivery.invoices) this.announced.add(number);
       }

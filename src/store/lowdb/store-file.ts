@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
@@ -61,11 +62,15 @@ export class StoreFile<T> {
 }
 
 async function read<T>(db: Low<T>, file: string, schema: z.ZodType<T>): Promise<void> {
+  let raw: unknown;
   try {
-    await db.read();
+    raw = await db.adapter.read();
   } catch (error) {
     throw new StoreError(file, `cannot be read as JSON (${(error as Error).message})`);
   }
+  // lowdb would take `null`, `false` or `0` in a file for "no data yet", and overwrite it.
+  if (raw === null && existsSync(file)) throw new StoreError(file, 'holds no data (null)');
+  if (raw !== null) db.data = raw as T;
   const parsed = schema.safeParse(db.data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
