@@ -8,9 +8,22 @@ export type { Logger };
  * redacted wherever they appear, so a careless `log.info({ config })` leaks nothing.
  */
 export function createLogger(level: string): Logger {
-  const redact = { paths: ['*.password', '*.token', '*.pass', 'password', 'token', 'code', '*.code'], censor: '[secret]' };
+  const options = { level, redact: { paths: SECRETS, censor: '[secret]' }, serializers: { err: errorWithoutSecrets } };
   if (process.stderr.isTTY) {
-    return pino({ level, redact, transport: { target: 'pino-pretty', options: { destination: 2, ignore: 'pid,hostname' } } });
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { destination: 2, ignore: 'pid,hostname' } } });
   }
-  return pino({ level, redact }, pino.destination(2));
+  return pino(options, pino.destination(2));
+}
+
+/** Passwords and tokens, at any depth a configuration object puts them (`config.smtp.auth.password`). */
+const SECRETS = ['password', 'token', 'pass'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
+
+/**
+ * Errors as pino prints them, less what may carry a secret: a Discord API error's URL
+ * holds the interaction's token, its request body the message sent.
+ */
+function errorWithoutSecrets(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  const { url: _url, requestBody: _body, ...safe } = serialized;
+  return safe;
 }

@@ -7,30 +7,36 @@ import { ConfigError, loadConfig } from './config.js';
 import { ImportError } from './import/import.js';
 import { StoreError } from './store/store.js';
 
+/** Every option any command takes; each command's usage says which are its own. */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  as: { type: 'string' },
+  out: { type: 'string' },
+  to: { type: 'string' },
+  channel: { type: 'string' },
+  force: { type: 'boolean' },
+  customer: { type: 'string' },
+  failed: { type: 'boolean' },
+  since: { type: 'string' },
+  'all-failed': { type: 'boolean' },
+} as const;
+
 /**
  * The `facteur` command: parse the arguments, load the configuration, run one
- * command. Errors a person can fix (configuration, a corrupt store, an unreadable
- * import file) are printed as one clear message, without a stack trace.
+ * command. Errors a person can fix (a bad option, the configuration, a corrupt store, an
+ * unreadable import file) are printed as one clear message, without a stack trace.
  */
 async function main(argv: string[]): Promise<ExitCode> {
   const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      as: { type: 'string' },
-      out: { type: 'string' },
-      to: { type: 'string' },
-      channel: { type: 'string' },
-      force: { type: 'boolean' },
-      customer: { type: 'string' },
-      failed: { type: 'boolean' },
-      since: { type: 'string' },
-      'all-failed': { type: 'boolean' },
-    },
-  });
   const usage = USAGE[command as keyof typeof USAGE] ?? USAGE.main;
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    process.stderr.write(`facteur: ${(error as Error).message}\n\n${usage}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   if (values.help || command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${usage}\n`);
     return command === undefined ? 2 : 0;

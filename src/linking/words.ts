@@ -20,8 +20,8 @@ export function parseLinkText(text: string): LinkRequest | null {
     .split(/\s+/);
   const [first = '', second, ...rest] = words;
   const verb = first.toLowerCase();
-  if (verb in UNLINK && second === undefined) return { kind: 'unlink', locale: UNLINK[verb]! };
-  if (!(verb in LINK) || second === undefined || rest.length > 0) return null;
+  if (Object.hasOwn(UNLINK, verb) && second === undefined) return { kind: 'unlink', locale: UNLINK[verb]! };
+  if (!Object.hasOwn(LINK, verb) || second === undefined || rest.length > 0) return null;
   const locale = LINK[verb]!;
   if (/^\d{6}$/.test(second)) return { kind: 'confirm', code: second, locale };
   if (second.includes('@')) return { kind: 'request', address: text.trim().split(/\s+/)[1]!, locale };

@@ -29,7 +29,7 @@ const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
 const FINISHED = new Set<InboundMessage['status']>(['replied', 'ignored', 'failed']);
 /** Commands that change something, which the DMARC setting protects. */
-const STATE_CHANGING = new Set<MailRequest['intent']>(['attachments', 'address', 'confirm']);
+const STATE_CHANGING = new Set<MailRequest['intent']>(['attachments', 'chat', 'address', 'confirm']);
 /** The language of a stranger who writes none we recognise: most customers write French. */
 const STRANGER_LOCALE: Locale = 'fr';
 
