@@ -47,11 +47,11 @@ export function dataPaths(dataDir: string) {
  * Opens the store as every command must: demo data first when asked for and the store is
  * empty, then the push meets the store, so that what is already there is never pushed.
  */
-export async function openStore(config: Config, log: Logger, options: { demo: boolean }): Promise<Store> {
+export async function openStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
   const file = dataPaths(config.dataDir).db;
   const store = await LowdbStore.open(file);
-  if (options.demo && store.customers().length === 0) {
-    await store.save(demoData());
+  if (options.seedDemo && config.demo && store.customers().length === 0) {
+    await store.save(demoData(config.demo.until));
     log.info({ file }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
   }
   await meetStore(store, new Date());
@@ -60,7 +60,7 @@ export async function openStore(config: Config, log: Logger, options: { demo: bo
 
 export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
   const paths = dataPaths(config.dataDir);
-  const store = await openStore(config, log, { demo: config.demo });
+  const store = await openStore(config, log, { seedDemo: true });
   const catalog = await Catalog.load(config.templatesDir);
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
   const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);

@@ -16,7 +16,8 @@ const snowflakes = z.string().regex(/^[\d,\s]*$/, 'expected Discord ids (digits)
 const schema = z.object({
   FACTEUR_DATA_DIR: z.string().min(1).default('./data'),
   FACTEUR_TEMPLATES_DIR: z.string().min(1).default(path.join(PACKAGE_DIR, 'templates')),
-  FACTEUR_DEMO: flag.default(true),
+  FACTEUR_DEMO: flag.optional(),
+  FACTEUR_DEMO_UNTIL: z.iso.date('expected a YYYY-MM-DD date').optional(),
   FACTEUR_CONSOLE_AS: z.email().default('awa@example.cm'),
   FACTEUR_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   MAIL_FROM: z.string().min(3).default('Facteur <facturation@facteur.example>'),
@@ -121,7 +122,11 @@ export interface DiscordSettings {
 export type Config = {
   dataDir: string;
   templatesDir: string;
-  demo: boolean;
+  /**
+   * Demo data for an empty store, and up to which day (today unless set, so the demo looks
+   * current; fixed by tests so that what it holds does not change with the calendar).
+   */
+  demo: { until: Date } | null;
   consoleAs: string;
   pageSize: number;
   mailFrom: string;
@@ -155,7 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   return {
     dataDir: path.resolve(c.FACTEUR_DATA_DIR),
     templatesDir: path.resolve(c.FACTEUR_TEMPLATES_DIR),
-    demo: c.FACTEUR_DEMO,
+    // On by default only with nothing real configured: a production start must not seed it.
+    demo: (c.FACTEUR_DEMO ?? !(c.IMAP_HOST || c.DISCORD_TOKEN)) ? { until: c.FACTEUR_DEMO_UNTIL ? new Date(c.FACTEUR_DEMO_UNTIL) : new Date() } : null,
     consoleAs: c.FACTEUR_CONSOLE_AS.toLowerCase(),
     pageSize: c.FACTEUR_PAGE_SIZE,
     mailFrom: c.MAIL_FROM,

@@ -84,7 +84,7 @@ export async function ask(config: Config, as: string, text: string, outDir: stri
  */
 export async function importFile(config: Config, file: string): Promise<ExitCode> {
   const log = createLogger(config.logLevel);
-  const store = await openStore(config, log, { demo: false });
+  const store = await openStore(config, log, { seedDemo: false });
   const report = await importInvoices(store, file);
   log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
   process.stdout.write(`${formatReport(report)}\n`);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('the configuration', () => {
+  it('seeds demo data only when nothing real is configured, unless told', () => {
+    expect(loadConfig({}).demo).not.toBeNull();
+    expect(loadConfig({ IMAP_HOST: 'imap.example', IMAP_USER: 'u', IMAP_PASSWORD: 'p' }).demo).toBeNull();
+    expect(loadConfig({ DISCORD_TOKEN: 't', DISCORD_APP_ID: '123456789012345678' }).demo).toBeNull();
+    expect(loadConfig({ IMAP_HOST: 'imap.example', IMAP_USER: 'u', IMAP_PASSWORD: 'p', FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: '2026-11-25' }).demo).toEqual({ until: new Date('2026-11-25') });
+    expect(loadConfig({ FACTEUR_DEMO: 'false' }).demo).toBeNull();
+  });
+
+  it('names every bad setting at once', () => {
+    const error = (() => {
+      try {
+        loadConfig({ FACTEUR_PAGE_SIZE: '0', PUSH_CRON: 'every day', PUSH_TIMEZONE: 'Mars/Olympus', FACTEUR_DEMO_UNTIL: '2026-13-01' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    for (const name of ['FACTEUR_PAGE_SIZE', 'PUSH_CRON', 'PUSH_TIMEZONE', 'FACTEUR_DEMO_UNTIL']) expect((error as Error).message).toContain(name);
+  });
+});
