@@ -68,7 +68,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
   const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, ...(discord ? { chat: discord } : {}) }), retry, log);
-  const push = new Push(store, deliveries, log, config.smtp?.maxConnections ?? 1);
+  const push = new Push(store, deliveries, log, { concurrency: config.smtp?.maxConnections ?? 1, chat: discord !== null });
   const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date() });
   const close = async () => {
     await discord?.close();

@@ -153,15 +153,27 @@ describe('the push of new invoices', () => {
     expect(peer.refused).toBe(3);
   });
 
-  it('is fired by its cron schedule', async () => {
+  it('is fired by its cron schedule, never two runs at once, and a stop lets the run under way finish', async () => {
     await importNew([{ number: '9050', customer: 'awa@example.cm' }]);
-    const task = schedule(() => app.push.run(), { cron: '* * * * * *', timezone: 'Africa/Douala' }, app.log);
-    try {
-      const [mail] = await peer.waitFor(1, 4000);
-      expect(mail!.parsed.subject).toMatch(/9050/);
-    } finally {
-      await task.stop();
-      await task.destroy();
-    }
+    let running = 0;
+    let most = 0;
+    let finished = 0;
+    // Each run outlasts the one-second slots, as a month's run would outlast five minutes.
+    const slowPush = async () => {
+      most = Math.max(most, ++running);
+      await app.push.run();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      running--;
+      finished++;
+    };
+    const task = schedule(slowPush, { cron: '* * * * * *', timezone: 'Africa/Douala' }, app.log);
+    const [mail] = await peer.waitFor(1, 4000);
+    expect(mail!.parsed.subject).toMatch(/9050/);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await task.stop();
+    expect(most).toBe(1);
+    expect(running).toBe(0);
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(peer.messages).toHaveLength(1);
   });
 });

@@ -34,10 +34,16 @@ export class StaffDesk {
     return this.reply(locale, [this.t(locale, 'staff.refused')], 'refused');
   }
 
-  async resend(staff: string, number: string, channels: DeliveryChannel[], locale: Locale): Promise<Reply> {
+  /**
+   * `once`: the request may be handled again (a mail whose answer could not be sent the
+   * first time); what the same `staff` request already resent is reported, not resent.
+   */
+  async resend(staff: string, number: string, channels: DeliveryChannel[], locale: Locale, options: { once?: boolean } = {}): Promise<Reply> {
     const { store, deliveries, log } = this.services;
-    const result = await resend(store, deliveries, log, { number, channels, requestedBy: staff });
     const customer = store.customerById(store.invoice(number)?.customerId ?? '');
+    const earlier = options.once ? deliveries.list().filter((d) => d.reason === 'resend' && d.requestedBy === staff && d.invoices.includes(number)) : [];
+    if (earlier.length > 0) return this.table(locale, [this.t(locale, 'staff.resent', { number, customer: customer?.email ?? '' })], earlier);
+    const result = await resend(store, deliveries, log, { number, channels, requestedBy: staff });
     if (!result.ok) {
       await this.record(staff, 'resend', number, `refused: ${result.problem}`);
       const key = result.problem === 'no-recipient' ? 'staff.noDiscord' : 'staff.unknownInvoice';

@@ -37,6 +37,9 @@ export interface Dispatch {
  * Failures are retried with exponential backoff, then left `failed` for staff.
  */
 export class Deliveries {
+  /** Ids being attempted right now in this process. */
+  private readonly inFlight = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly dispatch: Dispatch,
@@ -59,9 +62,9 @@ export class Deliveries {
    */
   async attempt(delivery: Delivery): Promise<Delivery> {
     const attempts = delivery.attempts + 1;
+    let sent: { messageId: string };
     try {
-      const { messageId } = await this.dispatch.send({ ...delivery, attempts });
-      return await this.update(delivery, { status: 'sent', attempts, messageId, lastError: null, nextAttemptAt: null });
+      sent = await this.dispatch.send({ ...delivery, attempts });
     } catch (error) {
       const reason = describe(error);
       const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
@@ -69,6 +72,8 @@ export class Deliveries {
       const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
+    // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
+    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: null, nextAttemptAt: null });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -76,17 +81,27 @@ export class Deliveries {
     return this.attemptAll(this.store.deliveries({ status: 'pending', dueAt: this.now().toISOString() }), concurrency, onDone);
   }
 
+  /**
+   * Attempts the deliveries, `concurrency` at a time. One already being attempted in this
+   * process (a staff resend while the scheduled push runs) is left to that attempt.
+   */
   async attemptAll(deliveries: Delivery[], concurrency: number, onDone?: AttemptDone): Promise<Delivery[]> {
+    const mine = deliveries.filter((delivery) => !this.inFlight.has(delivery.id));
+    for (const delivery of mine) this.inFlight.add(delivery.id);
     const results: Delivery[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < deliveries.length) {
-        const result = await this.attempt(deliveries[next++]!);
-        results.push(result);
-        onDone?.(result, results.length, deliveries.length);
+      while (next < mine.length) {
+        const delivery = mine[next++]!;
+        try {
+          results.push(await this.attempt(delivery));
+        } finally {
+          this.inFlight.delete(delivery.id);
+        }
+        onDone?.(results.at(-1)!, results.length, mine.length);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, deliveries.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, mine.length) }, worker));
     return results;
   }
 

@@ -32,7 +32,7 @@ export class Push {
     private readonly store: Store,
     private readonly deliveries: Deliveries,
     private readonly log: Logger,
-    private readonly concurrency: number,
+    private readonly options: { concurrency: number; chat: boolean },
   ) {}
 
   async run(progress?: Progress): Promise<PushSummary> {
@@ -45,7 +45,7 @@ export class Push {
     let failed = 0;
     const started = Date.now();
     let logged = started;
-    const results = await this.deliveries.runDue(this.concurrency, (delivery: Delivery, done, total) => {
+    const results = await this.deliveries.runDue(this.options.concurrency, (delivery: Delivery, done, total) => {
       if (delivery.status !== 'sent') failed++;
       progress?.(done, total, failed);
       if (Date.now() - logged >= PROGRESS_LOG_MS) {
@@ -72,7 +72,8 @@ export class Push {
       const attachPdf = customer?.notifications.attachPdf ?? false;
       const base = { customerId, invoices: numbers, reason: 'push' as const, attachPdf };
       const address = customer?.notifications.address;
-      const chats = customer?.notifications.chat ? (customer.links.discord ?? []) : [];
+      // Without a chat channel configured, an opt-in waits: no DM is planned only to fail.
+      const chats = this.options.chat && customer?.notifications.chat ? (customer.links.discord ?? []) : [];
       if (address) specs.push({ ...base, channel: 'email', recipient: address });
       for (const id of chats) specs.push({ ...base, channel: 'discord', recipient: id });
       if (!address && chats.length === 0) {

@@ -1,4 +1,4 @@
-import cron, { type ScheduledTask } from 'node-cron';
+import cron from 'node-cron';
 import type { Logger } from '../log.js';
 
 export interface PushSchedule {
@@ -12,18 +12,31 @@ export interface PushSchedule {
  * process: the store is single-process too). A slot missed while the machine slept is not
  * caught up by node-cron; the job finds its own work, so the next slot does it.
  */
-export function schedule(job: () => Promise<unknown>, when: PushSchedule, log: Logger): ScheduledTask {
+export function schedule(job: () => Promise<unknown>, when: PushSchedule, log: Logger): Scheduled {
+  let running: Promise<void> | null = null;
   const task = cron.schedule(
     when.cron,
     async () => {
-      try {
-        await job();
-      } catch (error) {
-        log.error({ err: error, event: 'push.failed' }, 'scheduled push failed; the next run will pick up its work');
-      }
+      running = job().then(
+        () => undefined,
+        (error: unknown) => log.error({ err: error, event: 'push.failed' }, 'scheduled push failed; the next run will pick up its work'),
+      );
+      await running;
+      running = null;
     },
     { timezone: when.timezone, noOverlap: true, name: 'push' },
   );
   task.on('execution:overlap', () => log.debug({ event: 'push.overlap' }, 'push still running: slot skipped'));
-  return task;
+  return {
+    async stop() {
+      await task.stop();
+      await running;
+      await task.destroy();
+    },
+  };
+}
+
+/** A scheduled job; stopping it lets a run under way finish, so nothing it sends is cut off. */
+export interface Scheduled {
+  stop(): Promise<void>;
 }

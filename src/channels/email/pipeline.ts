@@ -186,7 +186,9 @@ export class MailPipeline {
     const command = parse(request.text, this.now().toISOString().slice(0, 10)).command;
     const numbers = command?.intent === 'resend' ? command.numbers : [];
     const replies: Reply[] = [];
-    for (const number of numbers) replies.push(await staff.desk.resend(`email:${mail.sender}`, number, ['email'], locale));
+    // Named after this message, so that handling it again after a failed answer or a crash resends nothing twice.
+    const requestedBy = `email:${mail.sender} ${claim.record.key}`;
+    for (const number of numbers) replies.push(await staff.desk.resend(requestedBy, number, ['email'], locale, { once: true }));
     const rows = replies.flatMap((reply) => reply.table?.rows ?? []);
     const table = replies.find((reply) => reply.table)?.table;
     await this.send(claim, {
