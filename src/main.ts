@@ -6,6 +6,7 @@ import { USAGE } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config.js';
 import { ImportError } from './import/import.js';
 import { StoreError } from './store/store.js';
+import { TemplateError } from './templates/catalog.js';
 
 /** Every option any command takes; each command's usage says which are its own. */
 const OPTIONS = {
@@ -53,7 +54,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   return 2;
 }
 
-const KNOWN_ERRORS = [ConfigError, StoreError, ImportError];
+const KNOWN_ERRORS = [ConfigError, StoreError, ImportError, TemplateError];
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -96,6 +96,22 @@ describe('start-up', () => {
     expect('killed' in run && run.killed).toBe(false);
     expect(run.stderr).toContain('Discord could not be reached at http://127.0.0.1:9/api');
     expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('names a template file an operator broke, and what is wrong with it', async () => {
+    const templates = path.join(dataDir, 'templates');
+    await cp(path.resolve(import.meta.dirname, '..', 'templates'), templates, { recursive: true });
+    for (const file of ['messages/fr.json', 'invoice/provider.json']) {
+      const broken = path.join(templates, file);
+      const good = await readFile(broken, 'utf8');
+      await writeFile(broken, good.replace(/}\s*$/, ',}'));
+      const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_TEMPLATES_DIR: templates, LOG_LEVEL: 'silent' };
+      const run = await promisify(execFile)(process.execPath, [BIN, 'ask', '--as', 'awa@example.cm', 'factures'], { env }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(broken);
+      expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+      await writeFile(broken, good);
+    }
   });
 
   it('names every bad setting', async () => {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Content, Margins, PageSize, Size, Style, StyleDictionary } from 'pdfmake/interfaces.js';
 import { z } from 'zod';
-import { Catalog } from '../templates/catalog.js';
+import { Catalog, TemplateError } from '../templates/catalog.js';
 import { isInside } from './paths.js';
 
 /** Who issues the invoices, as `templates/invoice/provider.json` describes them. */
@@ -84,10 +84,10 @@ async function readJson<T extends z.ZodType>(file: string, schema: T): Promise<z
   try {
     data = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+    throw new TemplateError(`${file}: ${(error as Error).message}`, { cause: error });
   }
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new Error(`${file}:\n${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new TemplateError(`${file}:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
@@ -98,10 +98,10 @@ async function readJson<T extends z.ZodType>(file: string, schema: T): Promise<z
  */
 async function loadLogo(dir: string, name: string, width: number): Promise<Content> {
   const file = path.resolve(dir, name);
-  if (!isInside(dir, file)) throw new Error(`${path.join(dir, 'provider.json')}: the logo must be inside ${dir}`);
+  if (!isInside(dir, file)) throw new TemplateError(`${path.join(dir, 'provider.json')}: the logo must be inside ${dir}`);
   const extension = path.extname(file).toLowerCase();
   if (extension === '.svg') return { svg: await readFile(file, 'utf8'), width };
   const type = IMAGE_TYPES[extension];
-  if (!type) throw new Error(`${file}: a logo is an SVG, PNG or JPEG file`);
+  if (!type) throw new TemplateError(`${file}: a logo is an SVG, PNG or JPEG file`);
   return { image: `data:${type};base64,${(await readFile(file)).toString('base64')}`, width };
 }

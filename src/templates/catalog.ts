@@ -4,6 +4,11 @@ import { LOCALES, type Locale } from '../billing/types.js';
 
 export type Params = Record<string, string | number>;
 
+/** A template file that cannot be used; the message names the file and what is wrong, for the operator who edited it. */
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+}
+
 /**
  * Every sentence a customer reads, from `templates/messages/<locale>.json`, so that an
  * operator can reword them without touching the code. Placeholders are `{name}`.
@@ -16,11 +21,15 @@ export class Catalog {
     const messages = {} as Record<Locale, Record<string, string>>;
     for (const locale of LOCALES) {
       const file = path.join(templatesDir, 'messages', `${locale}.json`);
-      messages[locale] = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+      try {
+        messages[locale] = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+      } catch (error) {
+        throw new TemplateError(`${file}: ${(error as Error).message}`);
+      }
     }
     const keys = new Set(LOCALES.flatMap((locale) => Object.keys(messages[locale])));
     const missing = LOCALES.flatMap((locale) => [...keys].filter((key) => !(key in messages[locale])).map((key) => `${locale}:${key}`));
-    if (missing.length > 0) throw new Error(`templates/messages: keys missing in a language: ${missing.join(', ')}`);
+    if (missing.length > 0) throw new TemplateError(`${path.join(templatesDir, 'messages')}: keys missing in a language: ${missing.join(', ')}`);
     return new Catalog(messages);
   }
 

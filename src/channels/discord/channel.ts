@@ -80,8 +80,10 @@ export class DiscordChannel {
   }
 
   private track(work: Promise<void>): void {
-    this.inFlight.add(work);
-    void work.finally(() => this.inFlight.delete(work));
+    // Each handler answers its own errors; one that escapes is logged, never left to kill the process.
+    const tracked = work.catch((error: unknown) => this.services.log.error({ err: error }, 'discord: a request failed unanswered'));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
   private async onInteraction(interaction: Interaction): Promise<void> {

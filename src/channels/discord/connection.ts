@@ -47,6 +47,8 @@ export class DiscordConnection implements DirectMessenger {
   /** Logs in to the gateway and resolves once Discord says the bot is ready. */
   async connect(): Promise<void> {
     const ready = once(this.client, Events.ClientReady);
+    // Awaited below once the login went through; until then its rejection must not go unhandled.
+    ready.catch(() => undefined);
     try {
       await this.client.login(this.settings.token);
     } catch (error) {

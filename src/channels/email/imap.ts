@@ -55,7 +55,7 @@ export class ImapWatcher implements MailWatcher {
   }
 
   start(): void {
-    this.running ??= this.run();
+    this.running ??= this.run().catch((error: unknown) => this.options.log.error({ err: error }, 'mail: the IMAP watcher stopped on an unexpected error'));
   }
 
   async stop(): Promise<void> {
