@@ -5,6 +5,7 @@ const INTL_LOCALE: Record<Locale, string> = { fr: 'fr-CM', en: 'en-US' };
 // Building an Intl formatter costs tens of microseconds: one per locale and currency, kept.
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 const dateFormats = new Map<Locale, Intl.DateTimeFormat>();
+const decimalFormats = new Map<Locale, Intl.NumberFormat>();
 const digits = new Map<string, number>();
 
 /** The currency's number of minor digits (0 for XAF, 2 for EUR), as Intl knows it. */
@@ -37,4 +38,14 @@ export function formatDate(date: string, locale: Locale): string {
     dateFormats.set(locale, format);
   }
   return format.format(new Date(Date.UTC(year!, month! - 1, day!)));
+}
+
+/** Quantities (hours) and tax rates, which may have decimals, written the customer's way: `2,5` in French. */
+export function formatDecimal(value: number, locale: Locale): string {
+  let format = decimalFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(INTL_LOCALE[locale], { maximumFractionDigits: 2 });
+    decimalFormats.set(locale, format);
+  }
+  return format.format(value);
 }

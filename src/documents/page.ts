@@ -1,21 +1,9 @@
 import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { formatDate, formatMoney } from '../billing/money.js';
+import { formatDate, formatDecimal, formatMoney } from '../billing/money.js';
 import { lineAmount, totals } from '../billing/totals.js';
-import type { Customer, Invoice, Locale } from '../billing/types.js';
+import type { Customer, Invoice } from '../billing/types.js';
 import type { Params } from '../templates/catalog.js';
 import type { InvoiceTemplate } from './template.js';
-
-const decimalFormats = new Map<Locale, Intl.NumberFormat>();
-
-/** Quantities (hours) and tax rates may have decimals, written the customer's way; one formatter per locale, kept. */
-function decimalFormat(locale: Locale): Intl.NumberFormat {
-  let format = decimalFormats.get(locale);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
-    decimalFormats.set(locale, format);
-  }
-  return format;
-}
 
 /**
  * The invoice page as a pdfmake document definition, in the customer's language.
@@ -27,7 +15,6 @@ export function invoicePage(template: InvoiceTemplate, invoice: Invoice, custome
   const locale = customer.locale;
   const t = (key: string, params?: Params) => catalog.t(locale, key, params);
   const money = (amount: number) => formatMoney(amount, invoice.currency, locale);
-  const decimal = decimalFormat(locale);
   const sums = totals(invoice);
   const title = t('title', { number: invoice.number });
   const status =
@@ -92,7 +79,7 @@ export function invoicePage(template: InvoiceTemplate, invoice: Invoice, custome
             ],
             ...invoice.lines.map((line) => [
               line.label,
-              right(decimal.format(line.quantity)),
+              right(formatDecimal(line.quantity, locale)),
               right(money(line.unitPrice)),
               right(money(lineAmount(line))),
             ]),
@@ -110,7 +97,7 @@ export function invoicePage(template: InvoiceTemplate, invoice: Invoice, custome
               body: [
                 [right(t('subtotal'), 'totalsLabel'), right(money(sums.subtotal))],
                 ...sums.taxes.map((tax) => [
-                  right(t('tax', { label: tax.label, rate: decimal.format(tax.rate) }), 'totalsLabel'),
+                  right(t('tax', { label: tax.label, rate: formatDecimal(tax.rate, locale) }), 'totalsLabel'),
                   right(money(tax.amount)),
                 ]),
                 [right(t('total'), ['totalsLabel', 'grandTotal']), right(money(sums.total), ['number', 'grandTotal'])],

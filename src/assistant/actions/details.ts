@@ -1,4 +1,4 @@
-import { formatDate, formatMoney } from '../../billing/money.js';
+import { formatDate, formatDecimal, formatMoney } from '../../billing/money.js';
 import { lineAmount, totals } from '../../billing/totals.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
@@ -12,8 +12,7 @@ export function details(ctx: Context, number: string | null): Reply {
   const date = (iso: string | null) => (iso ? formatDate(iso, ctx.locale) : '');
   const sums = totals(invoice);
   const columns = ['label', 'quantity', 'unitPrice', 'amount'].map((c) => ctx.t(`details.columns.${c}`));
-  const rows = invoice.lines.map((line) => [line.label, String(line.quantity), money(line.unitPrice), money(lineAmount(line))]);
-  const rate = new Intl.NumberFormat(ctx.locale === 'fr' ? 'fr-CM' : 'en-US', { maximumFractionDigits: 2 });
+  const rows = invoice.lines.map((line) => [line.label, formatDecimal(line.quantity, ctx.locale), money(line.unitPrice), money(lineAmount(line))]);
   return ctx.reply(
     [
       ctx.t('details.title', { number }),
@@ -21,7 +20,7 @@ export function details(ctx: Context, number: string | null): Reply {
       ctx.t(`details.status.${invoice.status}`, { due: date(invoice.dueAt), paid: date(invoice.paidAt) }),
       [
         ctx.t('details.subtotal', { amount: money(sums.subtotal) }),
-        ...sums.taxes.map((tax) => ctx.t('details.tax', { label: tax.label, rate: rate.format(tax.rate), amount: money(tax.amount) })),
+        ...sums.taxes.map((tax) => ctx.t('details.tax', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale), amount: money(tax.amount) })),
         ctx.t('details.total', { amount: money(sums.total) }),
       ].join('\n'),
     ],
