@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './log.js';
 import type { Mailer } from './outbound/mail.js';
 import { outboxMailer, smtpMailer } from './outbound/mailer.js';
 import { meetStore } from './notifications/announcements.js';
+import { CodeMail } from './notifications/code-mail.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
@@ -25,6 +26,7 @@ export interface App {
   assistant: Assistant;
   documents: InvoiceDocuments;
   mailer: Mailer;
+  codeMail: CodeMail;
   deliveries: Deliveries;
   push: Push;
   staff: StaffDesk;
@@ -64,7 +66,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const catalog = await Catalog.load(config.templatesDir);
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
   const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);
-  const assistant = new Assistant({ store, documents, catalog, mailer, log, pageSize: config.pageSize, now: () => new Date() });
+  const codeMail = new CodeMail(mailer, catalog, log);
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, now: () => new Date() });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
   const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, ...(discord ? { chat: discord } : {}) }), retry, log);
@@ -74,5 +77,5 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await discord?.close();
     await mailer.close();
   };
-  return { config, log, store, catalog, assistant, documents, mailer, deliveries, push, staff, discord, close };
+  return { config, log, store, catalog, assistant, documents, mailer, codeMail, deliveries, push, staff, discord, close };
 }

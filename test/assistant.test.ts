@@ -116,6 +116,17 @@ describe('a customer asking the assistant', () => {
     expect(app.store.customerById(paul)!.notifications.attachPdf).toBe(true);
   });
 
+  it('sends an address a few codes an hour at most, so that no one can flood it', async () => {
+    const jp = app.store.customerByAddress('jp.fotso@example.cm')!.id;
+    const before = (await outbox(app.dataDir)).filter((mail) => mail.subject?.includes('code')).length;
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push(await ask(jp, 'notifications adresse victime@example.org'));
+    expect(replies.map((reply) => reply.outcome)).toEqual(['answered', 'answered', 'answered', 'refused']);
+    expect(replies[3]!.text[0]).toContain('Trop de codes');
+    const codes = (await outbox(app.dataDir)).filter((mail) => mail.subject?.includes('code')).length - before;
+    expect(codes).toBe(3);
+  });
+
   it('refuses an address that is not one', async () => {
     const reply = await ask(paul, 'notifications adresse paul@@example');
     expect(reply.outcome).toBe('refused');

@@ -1,7 +1,7 @@
 import type { Customer, Invoice, Locale } from '../billing/types.js';
 import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
-import type { Mailer } from '../outbound/mail.js';
+import type { CodeMail } from '../notifications/code-mail.js';
 import type { Logger } from '../log.js';
 import type { Attachment, Outcome, Reply, Table } from './reply.js';
 
@@ -19,7 +19,7 @@ export interface Services {
   store: Store;
   documents: Documents;
   catalog: Catalog;
-  mailer: Mailer;
+  codeMail: CodeMail;
   log: Logger;
   pageSize: number;
   now: () => Date;

@@ -3,7 +3,7 @@ import type { Reply } from '../assistant/reply.js';
 import { checkCode, issueCode } from '../billing/codes.js';
 import type { Customer, Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
-import type { Mailer } from '../outbound/mail.js';
+import type { CodeMail } from '../notifications/code-mail.js';
 import type { LinkAttempt, Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 
@@ -16,7 +16,7 @@ export const LINK_LOCK_MINUTES = 60;
 
 export interface LinkingServices {
   store: Store;
-  mailer: Mailer;
+  codeMail: CodeMail;
   catalog: Catalog;
   log: Logger;
   now: () => Date;
@@ -142,13 +142,7 @@ export class AccountLinks {
 
   /** To the address given, which is on the customer's record (login or confirmed notification address). */
   private async mail(customer: Customer, to: string, account: string, code: string): Promise<void> {
-    const t = (key: string) => this.services.catalog.t(customer.locale, key, { name: customer.name, account, code, minutes: LINK_CODE_MINUTES });
-    await this.services.mailer.send({
-      to,
-      subject: t('link.mail.subject'),
-      text: `${t('link.mail.body')}\n\n${t('mail.signature')}`,
-      headers: { 'Auto-Submitted': 'auto-generated' },
-    });
+    await this.services.codeMail.send(to, customer.locale, 'link.mail', { name: customer.name, account, code, minutes: LINK_CODE_MINUTES });
   }
 
   private attempt(userId: string): LinkAttempt | undefined {

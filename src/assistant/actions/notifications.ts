@@ -39,10 +39,10 @@ export async function requestAddress(ctx: Context, requested: string): Promise<R
   const current = ctx.customer.notifications.address;
   if (address === current) return ctx.refuse('address.same', { address });
   const { code, codeHash, expiresAt } = issueCode(codeSubject(ctx.customer, address), ctx.services.now());
-  await saveNotifications(ctx, { pending: { address, codeHash, expiresAt, attempts: 0 } });
   const params = { name: ctx.customer.name, code, minutes: CODE_TTL_MINUTES, address };
-  await mail(ctx, address, 'mail.code', params);
-  if (current) await mail(ctx, current, 'mail.notice', params);
+  if (!(await ctx.services.codeMail.send(address, ctx.locale, 'mail.code', params))) return ctx.refuse('address.tooMany', { address });
+  await saveNotifications(ctx, { pending: { address, codeHash, expiresAt, attempts: 0 } });
+  if (current) await ctx.services.codeMail.send(current, ctx.locale, 'mail.notice', params);
   ctx.services.log.info({ customer: ctx.customer.id, event: 'address.pending' }, 'notification address change requested');
   return ctx.reply([ctx.t('address.codeSent', params)]);
 }
@@ -76,9 +76,4 @@ function codeSubject(customer: Customer, address: string): string {
 async function saveNotifications(ctx: Context, change: Partial<Customer['notifications']>): Promise<void> {
   const customer = { ...ctx.customer, notifications: { ...ctx.customer.notifications, ...change } };
   await ctx.services.store.save({ customers: [customer] });
-}
-
-async function mail(ctx: Context, to: string, template: string, params: Record<string, string | number>): Promise<void> {
-  const text = `${ctx.t(`${template}.body`, params)}\n\n${ctx.t('mail.signature')}`;
-  await ctx.services.mailer.send({ to, subject: ctx.t(`${template}.subject`, params), text, headers: { 'Auto-Submitted': 'auto-generated' } });
 }

@@ -17,7 +17,7 @@ import type { Logger } from '../../log.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import { AccountLinks } from '../../linking/linking.js';
 import { parseLinkText } from '../../linking/words.js';
-import type { Mailer } from '../../outbound/mail.js';
+import type { CodeMail } from '../../notifications/code-mail.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { CommandNames } from './commands.js';
@@ -31,7 +31,7 @@ export interface DiscordChannelServices {
   assistant: Assistant;
   store: Store;
   catalog: Catalog;
-  mailer: Mailer;
+  codeMail: CodeMail;
   staff: StaffDesk;
   log: Logger;
   now?: () => Date;
@@ -60,7 +60,7 @@ export class DiscordChannel {
   constructor(private readonly services: DiscordChannelServices) {
     this.now = services.now ?? (() => new Date());
     this.names = new CommandNames(services.catalog);
-    this.links = new AccountLinks('discord', { store: services.store, mailer: services.mailer, catalog: services.catalog, log: services.log, now: this.now });
+    this.links = new AccountLinks('discord', { store: services.store, codeMail: services.codeMail, catalog: services.catalog, log: services.log, now: this.now });
     this.staff = new StaffCommands(services.connection.settings, services.staff, services.log, this.names);
   }
 

@@ -12,7 +12,7 @@ export function discordChannel(app: App): DiscordChannel | null {
     assistant: app.assistant,
     store: app.store,
     catalog: app.catalog,
-    mailer: app.mailer,
+    codeMail: app.codeMail,
     staff: app.staff,
     log: app.log,
   });
