@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billing/filter.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import { customerSchema, invoiceSchema } from '../schema.js';
+import { listOf, upsert } from './lists.js';
 import { StoreFile } from './store-file.js';
 
 /**
@@ -72,12 +73,7 @@ export class BillingFile {
   apply(customers: Customer[], invoices: Invoice[]): void {
     const data = this.file.data;
     if (customers.length > 0) {
-      const position = new Map(data.customers.map((customer, index) => [customer.id, index]));
-      for (const customer of customers) {
-        const index = position.get(customer.id);
-        if (index === undefined) position.set(customer.id, data.customers.push(customer) - 1);
-        else data.customers[index] = customer;
-      }
+      upsert(data.customers, customers, (customer) => customer.id);
       this.indexCustomers();
     }
     const touched = new Set<string>();
@@ -129,10 +125,4 @@ export class BillingFile {
     });
     for (const list of this.byCustomer.values()) list.sort(byIssueDateDesc);
   }
-}
-
-export function listOf<K, V>(map: Map<K, V[]>, key: K): V[] {
-  let list = map.get(key);
-  if (!list) map.set(key, (list = []));
-  return list;
 }

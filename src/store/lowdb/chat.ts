@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { linkAttemptSchema, staffActionSchema } from '../schema.js';
 import type { LinkAttempt, StaffAction } from '../store.js';
+import { upsert } from './lists.js';
 import { StoreFile } from './store-file.js';
 
 const chatSchema = z.strictObject({ linkAttempts: z.array(linkAttemptSchema), staffActions: z.array(staffActionSchema) });
@@ -27,14 +28,9 @@ export class ChatFile {
   }
 
   apply(attempts: LinkAttempt[], actions: StaffAction[]): void {
-    const data = this.file.data;
-    for (const attempt of attempts) {
-      const index = data.linkAttempts.findIndex((known) => known.account === attempt.account);
-      if (index === -1) data.linkAttempts.push(attempt);
-      else data.linkAttempts[index] = attempt;
-      this.attempts.set(attempt.account, attempt);
-    }
-    data.staffActions.push(...actions);
+    upsert(this.file.data.linkAttempts, attempts, (attempt) => attempt.account);
+    for (const attempt of attempts) this.attempts.set(attempt.account, attempt);
+    this.file.data.staffActions.push(...actions);
   }
 
   async reload(): Promise<void> {

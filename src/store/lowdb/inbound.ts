@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { inboundMessageSchema } from '../schema.js';
 import type { InboundMessage } from '../store.js';
-import { listOf } from './billing.js';
+import { listOf, upsert } from './lists.js';
 import { StoreFile } from './store-file.js';
 
 const inboundSchema = z.strictObject({ inbound: z.array(inboundMessageSchema) });
@@ -34,13 +34,7 @@ export class InboundFile {
   }
 
   apply(messages: InboundMessage[]): void {
-    const data = this.file.data;
-    const position = new Map(data.inbound.map((message, index) => [message.key, index]));
-    for (const message of messages) {
-      const index = position.get(message.key);
-      if (index === undefined) position.set(message.key, data.inbound.push(message) - 1);
-      else data.inbound[index] = message;
-    }
+    upsert(this.file.data.inbound, messages, (message) => message.key);
     this.index();
   }
 
