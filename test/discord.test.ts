@@ -348,6 +348,8 @@ describe('a linked customer', () => {
     expect(summary).toMatchObject({ invoices: 1, failed: 0 });
     const dm = await discord.waitFor((r) => r.path === `/channels/${discord.dmChannelOf(awaUser.id)}/messages` && r.files.some((f) => f.filename === 'facture-8801.pdf'));
     expect(read(dm)).toContain('Nouvelle facture n° 8801');
+    // Sent again after a crash, Discord would refuse the same nonce rather than post it twice.
+    expect(dm.body).toMatchObject({ nonce: expect.stringMatching(/^\w{23}$/), enforce_nonce: true });
     await smtp.waitForMessage((m) => m.envelope.to.includes('awa@example.cm') && /8801/.test(m.parsed.subject ?? ''));
     expect(app.store.deliveries({ customerId: awa.id }).filter((d) => d.invoices.includes('8801')).map((d) => [d.channel, d.status]).sort()).toEqual([['discord', 'sent'], ['email', 'sent']]);
 

@@ -45,7 +45,7 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
         });
       }
       if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
-      return ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments });
+      return ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id });
     },
   };
 }

@@ -4,6 +4,8 @@ import type { Attachment } from '../assistant/reply.js';
 export interface DirectMessage {
   text: string;
   attachments: Attachment[];
+  /** The same for every attempt at one message (a delivery's id), so that a repeat after a crash is not posted twice. */
+  key?: string;
 }
 
 /**

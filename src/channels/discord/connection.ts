@@ -76,12 +76,16 @@ export class DiscordConnection implements DirectMessenger {
       const { groups, tooLarge } = await fileGroups(message.attachments, DM_ATTACHMENT_LIMIT);
       if (tooLarge.length > 0) throw Object.assign(new Error(`too large for a Discord direct message: ${tooLarge.join(', ')}`), { permanent: true });
       const pieces = split(message.text, LIMITS.content);
+      // With a key, each message carries a nonce Discord enforces: sent again after a crash,
+      // it is not posted twice.
+      let sent = 0;
+      const once = () => (message.key ? { nonce: `${message.key.replaceAll('-', '').slice(0, 22)}${sent++}`, enforceNonce: true } : {});
       let last = '';
       for (const [index, piece] of pieces.entries()) {
         const files = index === pieces.length - 1 ? (groups[0] ?? []) : [];
-        last = (await channel.send({ content: piece, files: files.map((f) => ({ attachment: f.bytes, name: f.name })) })).id;
+        last = (await channel.send({ content: piece, files: files.map((f) => ({ attachment: f.bytes, name: f.name })), ...once() })).id;
       }
-      for (const group of groups.slice(1)) last = (await channel.send({ files: group.map((f) => ({ attachment: f.bytes, name: f.name })) })).id;
+      for (const group of groups.slice(1)) last = (await channel.send({ files: group.map((f) => ({ attachment: f.bytes, name: f.name })), ...once() })).id;
       return { messageId: last };
     } catch (error) {
       if (error instanceof DiscordAPIError && PERMANENT.has(error.code)) {
