@@ -51,8 +51,8 @@ try {
   const size = await sizeOf(dir, wholeFile);
   report([
     { label: 'start-up (median of 5)', value: ms(median(startups)), target: '< 2,000 ms', met: median(startups) < 2000 },
-    { label: 'a customer\u2019s list, median', value: ms(median(listings)) },
-    { label: 'a customer\u2019s list, p95', value: ms(percentile(listings, 95)), target: '< 5 ms', met: percentile(listings, 95) < 5 },
+    { label: 'a customer\u2019s list, median', value: us(median(listings)) },
+    { label: 'a customer\u2019s list, p95', value: us(percentile(listings, 95)), target: '< 5 ms', met: percentile(listings, 95) < 5 },
     { label: 'one delivery write, median', value: ms(median(writes)) },
     { label: 'one delivery write, p95', value: ms(percentile(writes, 95)) },
     { label: 'baseline: rewriting the whole store', value: ms(median(rewrites)) },
@@ -64,10 +64,14 @@ try {
 }
 
 /** A provider's customers and their invoices, spread unevenly as real ones are (some have many). */
+function us(milliseconds: number): string {
+  return `${(milliseconds * 1000).toFixed(1)} µs`;
+}
+
 function provider(customerCount: number, invoiceCount: number): { customers: Customer[]; invoices: Invoice[] } {
   const customers = Array.from({ length: customerCount }, (_, i) => newCustomer(`client${i}@example.cm`, `Client ${i}`, i % 5 === 0 ? 'en' : 'fr'));
   const invoices = Array.from({ length: invoiceCount }, (_, i): Invoice => {
-    const customer = customers[Math.floor(((i * 2654435761) % 2 ** 32) / 2 ** 32 * customers.length) ** 1]!;
+    const customer = customers[Math.floor((((i * 2654435761) % 2 ** 32) / 2 ** 32) * customers.length)]!;
     const issued = new Date(Date.UTC(2019, 0, 1 + Math.floor(i / 40)));
     return {
       number: String(100_000 + i),
