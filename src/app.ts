@@ -71,6 +71,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
   const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, ...(discord ? { chat: discord } : {}) }), retry, log);
+  const interrupted = await deliveries.settleInterrupted();
+  if (interrupted > 0) log.warn({ event: 'deliveries.interrupted', count: interrupted }, 'answers cut off by the last stop are marked failed');
   const push = new Push(store, deliveries, log, { concurrency: config.smtp?.maxConnections ?? 1, chat: discord !== null });
   const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date() });
   const close = async () => {

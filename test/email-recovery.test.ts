@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
+import { LowdbStore } from '../src/store/lowdb-store.js';
 import { startSmtpPeer } from './peers/smtp.js';
 import { eventually, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
 
@@ -133,6 +134,9 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
       await appendMessage(peers.dovecot, next.raw);
       await smtp.waitForMessage((mail) => mail.parsed.inReplyTo === next.messageId, 30_000);
       expect(smtp.messages.filter((mail) => mail.parsed.inReplyTo === asked.messageId)).toEqual([]);
+      // Staff see it among the failed deliveries, with why.
+      const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
+      expect(store.deliveries({ status: 'failed' })).toMatchObject([{ recipient: 'awa@example.cm', reason: 'request', invoices: ['1210'], lastError: expect.stringContaining('interrupted') }]);
     } finally {
       second.child.kill('SIGKILL');
       await smtp.close();

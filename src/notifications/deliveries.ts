@@ -122,6 +122,19 @@ export class Deliveries {
     }
   }
 
+  /**
+   * At start-up: an answer a channel was sending when the last process died is `sending`
+   * still. Its outcome is unknown (the channel does not send it again): it is failed, for
+   * staff to see. Only one process writes the store, so none is under way elsewhere.
+   */
+  async settleInterrupted(): Promise<number> {
+    const interrupted = this.store.deliveries({ status: 'sending' });
+    for (const delivery of interrupted) {
+      await this.update(delivery, { status: 'failed', lastError: 'interrupted while with the mail server: it may or may not have been delivered' });
+    }
+    return interrupted.length;
+  }
+
   /** Staff asked for another try: failed deliveries go back to pending with a fresh set of attempts. */
   async retry(ids: string[]): Promise<Delivery[]> {
     const at = this.now().toISOString();
