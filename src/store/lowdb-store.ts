@@ -113,38 +113,23 @@ export class LowdbStore implements Store {
     const writes: Promise<void>[] = [];
     if (changes.customers?.length || changes.invoices?.length) {
       this.billing.apply(changes.customers ?? [], changes.invoices ?? []);
-      writes.push(guarded(this.billing));
+      writes.push(this.billing.file.write());
     }
     if (changes.inbound?.length) {
       this.inbound.apply(changes.inbound);
-      writes.push(guarded(this.inbound));
+      writes.push(this.inbound.file.write());
     }
     if (changes.linkAttempts?.length || changes.staffActions?.length) {
       this.chat.apply(changes.linkAttempts ?? [], changes.staffActions ?? []);
-      writes.push(guarded(this.chat));
+      writes.push(this.chat.file.write());
     }
     if (changes.deliveries?.length || changes.announced?.length || changes.announcingSince) {
-      writes.push(guarded(this.sent, () => this.sent.save(changes.deliveries ?? [], changes.announced ?? [], changes.announcingSince)));
+      writes.push(this.sent.save(changes.deliveries ?? [], changes.announced ?? [], changes.announcingSince));
     }
     await Promise.all(writes);
   }
 
   async forgetInbound(before: string): Promise<void> {
-    if (this.inbound.forget(before)) await guarded(this.inbound);
-  }
-}
-
-interface Part {
-  file?: { write(): Promise<void> };
-  reload(): Promise<void>;
-}
-
-/** Writes a part; when the write fails, memory goes back to what the disk holds, so it is never ahead of it. */
-async function guarded(part: Part, write: () => Promise<void> = () => part.file!.write()): Promise<void> {
-  try {
-    await write();
-  } catch (error) {
-    await part.reload();
-    throw error;
+    if (this.inbound.forget(before)) await this.inbound.file.write();
   }
 }

@@ -92,13 +92,6 @@ export class BillingFile {
     for (const customerId of touched) this.byCustomer.get(customerId)?.sort(byIssueDateDesc);
   }
 
-  /** After a failed write: back to what the file holds. */
-  async reload(): Promise<void> {
-    await this.file.reload();
-    this.indexCustomers();
-    this.indexInvoices();
-  }
-
   private indexCustomers(): void {
     this.customersById.clear();
     this.customersByAddress.clear();

@@ -33,11 +33,6 @@ export class ChatFile {
     this.file.data.staffActions.push(...actions);
   }
 
-  async reload(): Promise<void> {
-    await this.file.reload();
-    this.index();
-  }
-
   private index(): void {
     this.attempts.clear();
     for (const attempt of this.file.data.linkAttempts) this.attempts.set(attempt.account, attempt);

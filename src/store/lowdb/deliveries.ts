@@ -97,13 +97,6 @@ export class DeliveryFiles {
     await this.announcements.write();
   }
 
-  /** After a failed write: every file back to what it holds. */
-  async reload(): Promise<void> {
-    await this.announcements.reload();
-    for (const file of this.shards.values()) await (await file).reload();
-    await this.index();
-  }
-
   private async place(delivery: Delivery): Promise<StoreFile<Shard>> {
     // A record stays in the file it was first written to, wherever a new one would go.
     const name = this.byId.get(delivery.id)?.shard ?? shardOf(delivery);

@@ -48,11 +48,6 @@ export class InboundFile {
     return true;
   }
 
-  async reload(): Promise<void> {
-    await this.file.reload();
-    this.index();
-  }
-
   private index(): void {
     this.byKey.clear();
     this.byMessageId.clear();

@@ -42,7 +42,11 @@ export class StoreFile<T> {
     return this.db.data;
   }
 
-  /** Writes the file with every change made so far; resolves once they are all on disk. */
+  /**
+   * Writes the file with every change made so far; resolves once they are all on disk. A
+   * failed write (a full disk) rejects for the callers it carried; their changes stay in
+   * memory and go out with the next write, so none is dropped behind another's back.
+   */
   write(): Promise<void> {
     if (!this.running) {
       this.running = this.db.write().finally(() => (this.running = null));
@@ -53,11 +57,6 @@ export class StoreFile<T> {
       () => ((this.next = null), this.write()),
     );
     return this.next;
-  }
-
-  /** Reads the file again, dropping changes that did not reach it (after a failed write). */
-  async reload(): Promise<void> {
-    await read(this.db, this.file, this.schema);
   }
 }
 
