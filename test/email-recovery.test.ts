@@ -116,9 +116,11 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
 
     const first = facteurProcess(env);
     await appendMessage(peers.dovecot, asked.raw);
-    await eventually('the reply handed to the mail server', async () => {
+    await eventually('the reply handed to the mail server, and recorded as such', async () => {
       const db = JSON.parse(await readFile(path.join(dataDir, 'inbound.json'), 'utf8').catch(() => '{}')) as { inbound?: { messageId: string; status: string }[] };
-      return db.inbound?.find((m) => m.messageId === asked.messageId && m.status === 'sending');
+      const claimed = db.inbound?.find((m) => m.messageId === asked.messageId && m.status === 'sending');
+      const recorded = claimed && (await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true })).deliveries({ status: 'sending' }).length > 0;
+      return recorded || undefined;
     });
     first.child.kill('SIGKILL');
     await first.exited;
