@@ -173,6 +173,36 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     expect(peers.smtp.messages.slice(before).map((m) => m.envelope.to)).toEqual([['paul@example.cm']]);
   });
 
+  it('answers a request that comes with a huge attachment, reading no more of it than it needs', async () => {
+    const messageId = '<scan-1@example.cm>';
+    const scan = Buffer.alloc(6 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const raw = [
+      'From: Awa Nkolo <awa@example.cm>',
+      'To: billing@example.test',
+      'Subject: facture 1214',
+      `Message-ID: ${messageId}`,
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Bonjour, la facture 1214 svp (ci-joint mon reçu scanné).',
+      '--b',
+      'Content-Type: application/pdf; name="scan.pdf"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      scan,
+      '--b--',
+      '',
+    ].join('\r\n');
+    await appendMessage(peers.dovecot, raw);
+    const reply = await replyTo(peers.smtp, messageId);
+    expect(reply.envelope.to).toEqual(['awa@example.cm']);
+    expect(reply.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1214.pdf']);
+    await filedIn(peers.dovecot, 'Processed', messageId);
+  });
+
   it('moves a malformed message to Failed, unread, and still answers the next one', async () => {
     const malformed = [
       'From: <<<>>>',
