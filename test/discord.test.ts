@@ -245,6 +245,11 @@ describe('a linked customer', () => {
     const month = await run({ ...inGuild(awaUser), name: 'invoices', options: [integer('year', 2019), integer('month', 1)] });
     expect(read(month.reply)).toContain('1 facture(s) trouvée(s)');
     expect(read(month.reply)).toContain('1210');
+    const unpaid = await run({ ...inGuild(awaUser), name: 'invoices', options: [{ name: 'unpaid', type: OPTION.boolean, value: true }] });
+    expect(read(unpaid.reply)).toContain('1 facture(s) trouvée(s)');
+    expect(read(unpaid.reply)).toContain('1266');
+    const range = await run({ ...inGuild(awaUser), name: 'invoices', options: [string('from', '2019-01-01'), string('to', '2019-06-30')] });
+    expect(read(range.reply)).toContain('2 facture(s) trouvée(s)');
     const bad = await run({ ...inGuild(awaUser), name: 'invoices', options: [string('from', '2019-02-30')] });
     expect(read(bad.reply)).toContain('« 2019-02-30 » n\'est pas une date');
   });
@@ -279,6 +284,14 @@ describe('a linked customer', () => {
     const mine = app.store.invoices(customerId('awa@example.cm')).map((i) => `facture-${i.number}.pdf`);
     expect(entries.map((e) => e.name).toSorted()).toEqual(mine.toSorted());
     expect(await pdfText(entries.find((e) => e.name === 'facture-1210.pdf')!.bytes)).toContain('89 438 FCFA');
+  });
+
+  it('gets a ZIP of the invoices a year or a list of numbers names, only their own', async () => {
+    const year = await run({ ...inGuild(awaUser), name: 'zip', options: [integer('year', 2019)] });
+    expect((await readZip(await saved(year.reply.files[0]!))).map((e) => e.name).toSorted()).toEqual(['facture-1210.pdf', 'facture-1214.pdf', 'facture-1217.pdf']);
+    const listed = await run({ ...inGuild(awaUser), name: 'zip', options: [string('numbers', '1210, #1214 1211')] });
+    expect((await readZip(await saved(listed.reply.files[0]!, 1))).map((e) => e.name).toSorted()).toEqual(['facture-1210.pdf', 'facture-1214.pdf']);
+    expect(read(listed.reply)).toContain('1211');
   });
 
   it('gets a large ZIP split over follow-ups within the interaction’s attachment size limit', async () => {
