@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Assistant } from './assistant/assistant.js';
 import { StaffDesk } from './assistant/staff.js';
-import { DiscordConnection } from './channels/discord/connection.js';
+import { DiscordConnection } from './channels/discord/index.js';
 import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
