@@ -1,4 +1,5 @@
 import type { InvoiceFilter } from '../billing/filter.js';
+import { latestYearOf } from '../billing/dates.js';
 import type { Locale } from '../billing/types.js';
 import { tokenize, type Token } from './tokens.js';
 import type { Role } from './words.js';
@@ -131,13 +132,7 @@ class Sentence {
     const month = this.tokens.find((t) => t.kind === 'month')?.month;
     if (years.length > 1) return { from: `${Math.min(...years)}-01-01`, to: `${Math.max(...years)}-12-31` };
     if (month === undefined) return years.length === 1 ? { year: years[0]! } : {};
-    return { year: years[0] ?? this.latestYearOf(month), month };
-  }
-
-  /** "factures mars" means the last March that has begun. */
-  private latestYearOf(month: number): number {
-    const [year, current] = [Number(this.today.slice(0, 4)), Number(this.today.slice(5, 7))];
-    return month <= current ? year : year - 1;
+    return { year: years[0] ?? latestYearOf(month, this.today), month };
   }
 
   locale(): Locale | null {

@@ -1,3 +1,4 @@
+import { calendarDay } from '../billing/dates.js';
 import type { Locale } from '../billing/types.js';
 import { monthOf, WORDS, type Role } from './words.js';
 
@@ -48,10 +49,6 @@ export function tokenize(text: string): Token[] {
 function pushDate(tokens: Token[], raw: string): void {
   const [a, b, c] = raw.split(/[-/]/).map(Number) as [number, number, number];
   const [year, month, day] = raw.includes('/') ? [c, b, a] : [a, b, c];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) {
-    tokens.push({ kind: 'date', value: date.toISOString().slice(0, 10) });
-  } else {
-    tokens.push({ kind: 'impossibleDate', value: raw });
-  }
+  const date = calendarDay(year, month, day);
+  tokens.push(date ? { kind: 'date', value: date } : { kind: 'impossibleDate', value: raw });
 }

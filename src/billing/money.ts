@@ -1,4 +1,5 @@
-import type { Locale } from './types.js';
+import { totals } from './totals.js';
+import type { Invoice, Locale } from './types.js';
 
 const INTL_LOCALE: Record<Locale, string> = { fr: 'fr-CM', en: 'en-US' };
 
@@ -48,4 +49,14 @@ export function formatDecimal(value: number, locale: Locale): string {
     decimalFormats.set(locale, format);
   }
   return format.format(value);
+}
+
+/** An invoice as sentences name it, in the reader's words: its number, dates and total. */
+export function invoiceFigures(invoice: Invoice, locale: Locale): { number: string; date: string; due: string; amount: string } {
+  return {
+    number: invoice.number,
+    date: formatDate(invoice.issuedAt, locale),
+    due: formatDate(invoice.dueAt, locale),
+    amount: formatMoney(totals(invoice).total, invoice.currency, locale),
+  };
 }

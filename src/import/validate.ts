@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDay } from '../billing/dates.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
 import type { Candidate } from './candidate.js';
 
@@ -16,8 +17,7 @@ function isRealDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) return false;
   const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return calendarDay(year, month, day) !== undefined;
 }
 
 const lineSchema = z.object({

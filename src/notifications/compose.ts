@@ -1,5 +1,4 @@
-import { formatDate, formatMoney } from '../billing/money.js';
-import { totals } from '../billing/totals.js';
+import { invoiceFigures } from '../billing/money.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { Catalog } from '../templates/catalog.js';
 import type { DeliveryReason } from './delivery.js';
@@ -16,12 +15,7 @@ export interface InvoiceMessage {
  */
 export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, attachPdf: boolean): InvoiceMessage {
   const t = (key: string, params?: Record<string, string | number>) => catalog.t(customer.locale, key, params);
-  const lines = invoices.map((invoice) => ({
-    number: invoice.number,
-    date: formatDate(invoice.issuedAt, customer.locale),
-    due: formatDate(invoice.dueAt, customer.locale),
-    amount: formatMoney(totals(invoice).total, invoice.currency, customer.locale),
-  }));
+  const lines = invoices.map((invoice) => invoiceFigures(invoice, customer.locale));
   const first = lines[0]!;
   const one = lines.length === 1;
   const subject = reason === 'push' ? t(one ? 'push.subject.one' : 'push.subject.many', { ...first, count: lines.length }) : t('resend.subject', first);

@@ -10,8 +10,7 @@ import {
 import type { Assistant, Request } from '../../assistant/assistant.js';
 import { parse } from '../../assistant/grammar.js';
 import type { Reply } from '../../assistant/reply.js';
-import { formatDate, formatMoney } from '../../billing/money.js';
-import { totals } from '../../billing/totals.js';
+import { invoiceFigures } from '../../billing/money.js';
 import type { Locale } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
 import type { StaffDesk } from '../../assistant/staff.js';
@@ -167,12 +166,7 @@ export class DiscordChannel {
       .filter((invoice) => invoice.number.startsWith(typed))
       .slice(0, MAX_CHOICES)
       .map((invoice) => ({
-        name: catalog.t(locale, 'discord.choice.invoice', {
-          number: invoice.number,
-          date: formatDate(invoice.issuedAt, locale),
-          amount: formatMoney(totals(invoice).total, invoice.currency, locale),
-          status: catalog.t(locale, `status.${invoice.status}`),
-        }).slice(0, 100),
+        name: catalog.t(locale, 'discord.choice.invoice', { ...invoiceFigures(invoice, locale), status: catalog.t(locale, `status.${invoice.status}`) }).slice(0, 100),
         value: invoice.number,
       }));
     await interaction.respond(choices);

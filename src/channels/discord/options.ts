@@ -1,5 +1,6 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { Command } from '../../assistant/grammar.js';
+import { calendarDay, latestYearOf } from '../../billing/dates.js';
 import type { InvoiceFilter } from '../../billing/filter.js';
 import type { CommandNames } from './commands.js';
 
@@ -75,15 +76,5 @@ function numbers(text: string): string[] {
 /** `YYYY-MM-DD` of a real calendar day, or undefined. */
 function isoDate(value: string): string | undefined {
   const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value.trim());
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return date.toISOString().slice(0, 10);
-}
-
-/** A month given without its year means the last such month that has begun, as in the grammar. */
-function latestYearOf(month: number, today: string): number {
-  const [year, current] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
-  return month <= current ? year : year - 1;
+  return match ? calendarDay(Number(match[1]), Number(match[2]), Number(match[3])) : undefined;
 }

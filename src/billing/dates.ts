@@ -1,0 +1,14 @@
+import type { IsoDate } from './types.js';
+
+/** The `YYYY-MM-DD` of that day, or undefined when there is no such day (`2019-02-30` is not rolled over to March). */
+export function calendarDay(year: number, month: number, day: number): IsoDate | undefined {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return date.toISOString().slice(0, 10);
+}
+
+/** A month named without its year ("factures mars") means the last such month that has begun by `today`. */
+export function latestYearOf(month: number, today: IsoDate): number {
+  const [year, current] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  return month <= current ? year : year - 1;
+}
