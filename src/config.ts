@@ -38,6 +38,8 @@ const schema = z.object({
   MAIL_SIZE_LIMIT_MB: z.coerce.number().positive().default(20),
   MAIL_REPLIES_PER_HOUR: z.coerce.number().int().min(1).default(10),
   MAIL_DMARC_AUTHSERV_ID: z.string().min(1).optional(),
+  MAIL_STRANGER_REPLIES_PER_HOUR: z.coerce.number().int().min(0).default(10),
+  MAIL_STAFF_MAX_RESENDS: z.coerce.number().int().min(1).default(10),
   PUSH_CRON: z.string().refine((expression) => cron.validate(expression), 'not a cron expression').default('*/5 * * * *'),
   PUSH_TIMEZONE: z.string().refine(isTimeZone, 'not a time zone such as Africa/Douala').default('Africa/Douala'),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
@@ -103,8 +105,16 @@ export interface MailSettings {
   /** Attachments per reply, before encoding; a larger ZIP is split over several replies. */
   sizeLimitBytes: number;
   repliesPerHour: number;
-  /** When set, changes asked by mail need `dmarc=pass` from this authserv-id (Authentication-Results). */
+  /**
+   * The receiving server's authserv-id in Authentication-Results. When set, mail that passed
+   * DMARC counts as the owner's (its changes are made without a code) and staff may ask by
+   * mail; without it, staff requests by mail are off.
+   */
   dmarcAuthservId: string | null;
+  /** Answers to unknown senders an hour, all of them together: a From may be forged, and each answer would go to its victim. */
+  strangerRepliesPerHour: number;
+  /** Invoices one staff mail may resend; more wait for the staff member to confirm. */
+  staffMaxResends: number;
 }
 
 /** The Discord bot; without a token, Discord is off. */
@@ -185,6 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       sizeLimitBytes: Math.round(c.MAIL_SIZE_LIMIT_MB * 1024 * 1024),
       repliesPerHour: c.MAIL_REPLIES_PER_HOUR,
       dmarcAuthservId: c.MAIL_DMARC_AUTHSERV_ID ?? null,
+      strangerRepliesPerHour: c.MAIL_STRANGER_REPLIES_PER_HOUR,
+      staffMaxResends: c.MAIL_STAFF_MAX_RESENDS,
     },
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
     staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),

@@ -22,7 +22,7 @@ afterAll(() => app.dispose());
 const plain = (text: string) => text.replace(/[\u202F\u00A0]/g, ' ');
 
 function ask(customerId: string, text: string, conversation = `test:${customerId}`): Promise<Reply> {
-  return app.assistant.handle({ customerId, text, conversation });
+  return app.assistant.handle({ customerId, text, conversation, trust: 'owner' });
 }
 
 describe('a customer asking the assistant', () => {
@@ -131,6 +131,6 @@ describe('a customer asking the assistant', () => {
     const reply = await ask(paul, 'notifications adresse paul@@example');
     expect(reply.outcome).toBe('refused');
     expect(reply.text[0]).toContain('paul@@example');
-    expect(app.store.customerById(paul)!.notifications.pending).toBeNull();
+    expect(app.store.customerById(paul)!.pending).toEqual([]);
   });
 });

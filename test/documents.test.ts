@@ -210,6 +210,26 @@ describe('ZIP', () => {
     expect(renders).toHaveLength(numbers.length);
   });
 
+  it('knows before it is written a size it will not exceed, and splits into ZIPs each within a limit', async () => {
+    const attachment = await documents.zipAttachment(invoices, awa);
+    const written = (await buffer(await attachment.open())).length;
+    expect(written).toBeLessThanOrEqual(attachment.size);
+    expect(attachment.size - written).toBeLessThan(numbers.length * 200);
+    const limit = Math.ceil(attachment.size / 3);
+    const parts = await attachment.split!(limit);
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    const entries: string[] = [];
+    for (const part of parts) {
+      const bytes = await buffer(await part.open());
+      expect(bytes.length).toBeLessThanOrEqual(part.size);
+      expect(part.size).toBeLessThanOrEqual(limit);
+      const file = path.join(dataDir, part.filename);
+      await writeFile(file, bytes);
+      entries.push(...(await readZip(file)).map((entry) => entry.name));
+    }
+    expect(entries.toSorted()).toEqual(numbers.map((number) => `facture-${number}.pdf`).toSorted());
+  });
+
   it('names the archive and its entries in English for an English reader', async () => {
     const attachment = await documents.zipAttachment([invoice('1210')], { ...awa, locale: 'en' });
     expect(attachment.filename).toBe('invoices-1210.zip');

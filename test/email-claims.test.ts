@@ -29,26 +29,31 @@ function record(key: string, changes: Partial<InboundMessage> = {}): InboundMess
 }
 
 describe('inbound message records in the store', () => {
-  it('keeps a claim across a restart, found by its key or by its Message-ID', async () => {
+  it('keeps a claim across a restart, found by its key or as a copy: the same Message-ID from the same sender', async () => {
     const store = await LowdbStore.open(file);
-    await store.save({ inbound: [record('imap:INBOX:7:1')] });
+    await store.save({ inbound: [record('imap:INBOX:7:0', { sender: 'squatter@x.test', messageId: '<imap:INBOX:7:1@example.cm>' }), record('imap:INBOX:7:1')] });
     await store.save({ inbound: [record('imap:INBOX:7:1', { status: 'replied', sent: 1 })] });
     const reopened = await LowdbStore.open(file);
     expect(reopened.inboundMessage('imap:INBOX:7:1', null)).toMatchObject({ status: 'replied', sent: 1 });
-    expect(reopened.inboundMessage('imap:Processed:9:4', '<imap:INBOX:7:1@example.cm>')?.key).toBe('imap:INBOX:7:1');
-    expect(reopened.inboundMessage('imap:INBOX:7:2', '<other@example.cm>')).toBeUndefined();
+    expect(reopened.inboundMessage('imap:Processed:9:4', { messageId: '<imap:INBOX:7:1@example.cm>', sender: 'Awa@example.cm' })?.key).toBe('imap:INBOX:7:1');
+    expect(reopened.inboundMessage('imap:Processed:9:5', { messageId: '<imap:INBOX:7:1@example.cm>', sender: 'paul@example.cm' })).toBeUndefined();
+    expect(reopened.inboundMessage('imap:INBOX:7:2', { messageId: '<other@example.cm>', sender: 'awa@example.cm' })).toBeUndefined();
   });
 
-  it('lists what came from an address since a time, whatever the case of the address', async () => {
+  it('counts the answered messages since a time, from one address whatever its case, or from strangers only', async () => {
     const store = await LowdbStore.open(file);
     await store.save({
       inbound: [
-        record('a', { receivedAt: '2026-11-25T08:00:00.000Z' }),
-        record('b', { receivedAt: '2026-11-25T09:30:00.000Z' }),
-        record('c', { receivedAt: '2026-11-25T09:45:00.000Z', sender: 'paul@example.cm' }),
+        record('a', { receivedAt: '2026-11-25T08:00:00.000Z', sent: 1 }),
+        record('b', { receivedAt: '2026-11-25T09:30:00.000Z', sent: 1, customerId: 'awa' }),
+        record('c', { receivedAt: '2026-11-25T09:40:00.000Z', sent: 0 }),
+        record('d', { receivedAt: '2026-11-25T09:45:00.000Z', sent: 2, sender: 'stranger@x.test' }),
       ],
     });
-    expect(store.inboundFrom('AWA@example.cm', '2026-11-25T09:00:00.000Z').map((m) => m.key)).toEqual(['b']);
+    const since = '2026-11-25T09:00:00.000Z';
+    expect(store.answeredInbound({ since, sender: 'AWA@example.cm' })).toBe(1);
+    expect(store.answeredInbound({ since, strangers: true })).toBe(1);
+    expect(store.answeredInbound({ since: '2026-11-25T07:00:00.000Z', sender: 'awa@example.cm', strangers: true })).toBe(1);
   });
 
   it('forgets old finished records but never one still under way', async () => {
@@ -74,13 +79,27 @@ describe('inbound message records in the store', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, customers, invoices });
   });
 
-  it('finds a customer by the address waiting for confirmation, and only by that', async () => {
+  it('finds a customer by a new address only once the owner approved it, and only for confirming it', async () => {
     const store = await LowdbStore.open(file);
     const { customers, invoices } = demoData(new Date('2026-11-25'));
     const awa = customers.find((c) => c.email === 'awa@example.cm')!;
-    const pending = { address: 'compta@exemple.cm', codeHash: 'x', expiresAt: '2026-11-25T11:00:00.000Z', attempts: 0 };
-    await store.save({ customers: [...customers.filter((c) => c !== awa), { ...awa, notifications: { ...awa.notifications, pending } }], invoices });
+    const code = { codeHash: 'x', expiresAt: '2026-11-25T11:00:00.000Z', attempts: 0 };
+    const waiting = { change: { kind: 'address' as const, address: 'compta@exemple.cm' }, approval: code, confirmation: null, requestedAt: '2026-11-25T10:00:00.000Z' };
+    await store.save({ customers: [...customers.filter((c) => c !== awa), { ...awa, pending: [waiting] }], invoices });
+    expect(store.customerByPendingAddress('compta@exemple.cm')).toBeUndefined();
+    await store.updateCustomer(awa.id, (customer) => ({ ...customer, pending: [{ ...waiting, approval: null, confirmation: code }] }));
     expect(store.customerByPendingAddress('Compta@Exemple.cm')?.id).toBe(awa.id);
     expect(store.customerByAddress('compta@exemple.cm')).toBeUndefined();
+  });
+
+  it('drops an address change written before changes needed the owner, and keeps the rest of the customer', async () => {
+    const { customers, invoices } = demoData(new Date('2026-11-25'));
+    const old = customers.map(({ pending: _p, codeFailures: _f, ...customer }) => ({ ...customer, notifications: { ...customer.notifications, pending: { address: 'evil@x.test', codeHash: 'x', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 } } }));
+    await writeFile(file, JSON.stringify({ version: 1, customers: old, invoices }));
+    const store = await LowdbStore.open(file);
+    const awa = store.customerByAddress('awa@example.cm')!;
+    expect(awa).toMatchObject({ pending: [], codeFailures: [], notifications: { address: 'awa@example.cm', attachPdf: true } });
+    expect(awa.notifications).not.toHaveProperty('pending');
+    expect(store.customerByPendingAddress('evil@x.test')).toBeUndefined();
   });
 });

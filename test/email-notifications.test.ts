@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';
-import { filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
+import { codeIn, deliver, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
 
 /** The receiving server's name in Authentication-Results, as the operator configures it. */
 const AUTHSERV_ID = 'mx.facteur.example';
@@ -35,8 +35,8 @@ function notifications(email: string) {
   return facteur.app.store.customerByAddress(email)!.notifications;
 }
 
-describe('notification settings by mail', () => {
-  it('changes the address only once the code comes back from the new address; a "confirmer" from elsewhere is refused', async () => {
+describe('notification settings by mail, where DMARC is checked', () => {
+  it('with a DMARC pass, changes the address once the code comes back from the new address; a "confirmer" from elsewhere is refused', async () => {
     const reply = await ask({ from: 'awa@example.cm', subject: 'notifications adresse compta@exemple.cm', headers: authenticated('example.cm') });
     expect(reply.envelope.to).toEqual(['awa@example.cm']);
     expect(reply.parsed.text).toContain("Un code de confirmation vient d'être envoyé à compta@exemple.cm");
@@ -57,23 +57,25 @@ describe('notification settings by mail', () => {
     const fromNew = await ask({ from: 'Compta <compta@exemple.cm>', subject: `Re: ${codeMail.parsed.subject}`, body: `confirmer ${code}`, headers: authenticated('exemple.cm') });
     expect(fromNew.envelope.to).toEqual(['compta@exemple.cm']);
     expect(fromNew.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
-    expect(notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm', pending: null });
+    expect(notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm' });
+    expect(facteur.app.store.customerByAddress('awa@example.cm')!.pending).toEqual([]);
   });
 
   it('a code, once used, confirms nothing more', async () => {
     const again = await ask({ from: 'compta@exemple.cm', body: 'confirmer 123456', headers: authenticated('exemple.cm') });
-    expect(again.parsed.text).toContain("Aucun changement d'adresse n'est en attente");
+    expect(again.parsed.text).toContain("Aucune modification n'attend de code");
   });
 
-  it('refuses a change asked by a message without a DMARC pass from our server, and makes it with one', async () => {
+  it('asks the owner to approve a change asked without a DMARC pass from our server, and makes it at once with one', async () => {
     const forged = { from: 'paul@example.cm', subject: 'notifications pièces-jointes non' };
-    const unverified = await ask(forged);
-    expect(unverified.parsed.text).toContain('doit venir d');
-    expect(notifications('paul@example.cm').attachPdf).toBe(true);
-
-    const otherServer = await ask({ ...forged, headers: { 'Authentication-Results': 'mx.attacker.example; dmarc=pass header.from=example.cm' } });
-    expect(otherServer.parsed.text).toContain('doit venir d');
-    expect(notifications('paul@example.cm').attachPdf).toBe(true);
+    const smuggled = `${AUTHSERV_ID}; spf=pass smtp.mailfrom="x;dmarc=pass"@evil.test; dmarc=fail header.from=example.cm`;
+    // Three tries: an address receives three code mails an hour at most.
+    for (const headers of [{ 'Authentication-Results': 'mx.attacker.example; dmarc=pass header.from=example.cm' }, { 'Authentication-Results': smuggled }, { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=pass` }]) {
+      const unverified = await ask({ ...forged, headers });
+      expect(unverified.parsed.text).toContain('doit être approuvée depuis votre adresse');
+      expect(notifications('paul@example.cm').attachPdf).toBe(true);
+    }
+    expect(peers.smtp.messages.filter((mail) => mail.envelope.to.includes('paul@example.cm') && codeIn(mail) !== null).length).toBe(3);
 
     const verified = await ask({ ...forged, headers: authenticated('example.cm') });
     expect(verified.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
@@ -86,5 +88,13 @@ describe('notification settings by mail', () => {
     await filedIn(peers.dovecot, 'Processed', written.messageId);
     const [reply] = repliesTo(peers.smtp, written.messageId);
     expect(reply?.parsed.text).toContain("Le PDF n'est pas joint");
+  });
+
+  it('answers no stranger whose mail did not pass DMARC: the From may be a victim’s', async () => {
+    const forged = await deliver(peers, { from: 'victim@innocent.example', body: 'factures', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=innocent.example` } });
+    await filedIn(peers.dovecot, 'Processed', forged);
+    expect(repliesTo(peers.smtp, forged)).toEqual([]);
+    const genuine = await ask({ from: 'prospect@innocent.example', body: 'factures', headers: authenticated('innocent.example') });
+    expect(genuine.parsed.text).toContain('ne correspond à aucun compte client');
   });
 });

@@ -118,6 +118,45 @@ describe('the DMARC check for changes asked by mail', () => {
     expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example (dmarc=pass); spf=pass' }), 'mx.facteur.example')).toBe(false);
     expect(dmarcPasses(await mail(), 'mx.facteur.example')).toBe(false);
   });
+
+  it('is not fooled by a quoted value, a pass for no domain, or one written below our own header', async () => {
+    const smuggled = 'mx.facteur.example; spf=pass smtp.mailfrom="x;dmarc=pass"@evil.test; dmarc=fail header.from=example.cm';
+    expect(dmarcPasses(await mail({ 'Authentication-Results': smuggled }), 'mx.facteur.example')).toBe(false);
+    expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass' }), 'mx.facteur.example')).toBe(false);
+    expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass (header.from=example.cm) header.from=evil.test' }), 'mx.facteur.example')).toBe(false);
+    const ownFail = 'mx.facteur.example; dmarc=fail header.from=example.cm';
+    const raw = Buffer.from(`Authentication-Results: ${ownFail}\r\nAuthentication-Results: ${pass}\r\nFrom: awa@example.cm\r\nSubject: x\r\n\r\nfacture 1210\r\n`);
+    expect(dmarcPasses(await readMail(raw), 'mx.facteur.example')).toBe(false);
+  });
+
+  it('reads the header however our server writes it: a version, comments, case, folded lines', async () => {
+    const folded = 'MX.Facteur.Example 1;\r\n\tspf=pass smtp.mailfrom=example.cm;\r\n\tdmarc=PASS (p=none) header.from=Example.CM';
+    expect(dmarcPasses(await mail({ 'Authentication-Results': folded }), 'mx.facteur.example')).toBe(true);
+    expect(dmarcPasses(await mail({ 'Authentication-Results': `(our relay) ${pass}` }), 'mx.facteur.example')).toBe(true);
+  });
+});
+
+describe('the sender of a message', () => {
+  it.each([
+    ['"Nkolo, Awa" <awa@example.cm>', 'awa@example.cm'],
+    ['=?utf-8?q?Awa_Nkolo?= <Awa@Example.cm>', 'awa@example.cm'],
+    ['"awa@example.cm" <paul@example.cm>', 'paul@example.cm'],
+    ['awa@example.cm (Awa Nkolo)', 'awa@example.cm'],
+  ])('is the one address in %s', async (from, sender) => {
+    expect((await mail({ From: from })).sender).toBe(sender);
+  });
+
+  it.each([
+    ['<awa@example.cm> <evil@x.test>'],
+    ['awa@example.cm evil@x.test'],
+    ['awa@example.cm (Awa) <evil@x.test>'],
+    ['=?utf-8?b?YXdhQGV4YW1wbGUuY20=?='],
+    ['Awa <=?utf-8?q?awa?=@example.cm>'],
+    ['Amis: awa@example.cm;'],
+    [`${'A'.repeat(600)} <awa@example.cm>`],
+  ])('cannot be read one way only in %s', async (from) => {
+    await expect(mail({ From: from })).rejects.toBeInstanceOf(UnreadableMail);
+  });
 });
 
 describe('threading a reply', () => {
@@ -127,10 +166,12 @@ describe('threading a reply', () => {
     expect(replySubject('  ', 'Votre demande')).toBe('Re: Votre demande');
   });
 
-  it('answers the message in its thread, and names the conversation by the thread’s first message', async () => {
+  it('answers the message in its thread, and names the conversation by its sender and the thread’s first message', async () => {
     const reply = await mail({ 'Message-ID': '<m3@example.cm>', 'In-Reply-To': '<r2@facteur.example>', References: '<m1@example.cm> <r2@facteur.example>' });
     expect(threadHeaders(reply)).toEqual({ inReplyTo: '<m3@example.cm>', references: ['<m1@example.cm>', '<r2@facteur.example>', '<m3@example.cm>'] });
-    expect(conversationOf(reply)).toBe('email:<m1@example.cm>');
-    expect(conversationOf(await mail())).toBe('email:<m1@example.cm>');
+    expect(conversationOf(reply)).toBe('email:awa@example.cm:<m1@example.cm>');
+    expect(conversationOf(await mail())).toBe('email:awa@example.cm:<m1@example.cm>');
+    const intruder = await mail({ From: 'paul@example.cm', 'Message-ID': '<m4@example.cm>', References: '<m1@example.cm> <r2@facteur.example>' });
+    expect(conversationOf(intruder)).not.toBe(conversationOf(reply));
   });
 });

@@ -1,14 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage } from './peers/dovecot.js';
-import { letter, mailEnv, replyTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
+import type { ReceivedMail } from './peers/smtp.js';
+import { deliver, filedIn, letter, mailEnv, replyTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
 import { pdfText } from './support/read.js';
+
+const AUTHSERV_ID = 'mx.facteur.example';
 
 let peers: MailPeers;
 let facteur: RunningFacteur;
 
 beforeAll(async () => {
   peers = await startMailPeers();
-  facteur = await startFacteur({ ...mailEnv(peers), FACTEUR_STAFF_EMAILS: 'Support@Hebergeur.example, marie@hebergeur.example' });
+  facteur = await startFacteur({
+    ...mailEnv(peers),
+    FACTEUR_STAFF_EMAILS: 'Support@Hebergeur.example, marie@hebergeur.example',
+    MAIL_DMARC_AUTHSERV_ID: AUTHSERV_ID,
+    MAIL_STAFF_MAX_RESENDS: '3',
+  });
 });
 
 afterAll(async () => {
@@ -16,9 +24,20 @@ afterAll(async () => {
   await peers?.close();
 });
 
+/** What the provider's receiving server writes on a staff member's mail, which passed DMARC. */
+const passed = { 'Authentication-Results': `${AUTHSERV_ID}; spf=pass smtp.mailfrom=hebergeur.example; dmarc=pass header.from=hebergeur.example` };
+
+async function ask(message: Letter): Promise<ReceivedMail> {
+  return replyTo(peers.smtp, await deliver(peers, message));
+}
+
+function resends() {
+  return facteur.app.deliveries.list({}).filter((delivery) => delivery.reason === 'resend');
+}
+
 describe('a staff resend by mail', () => {
   it('sends the invoice to its customer’s address on record and tells the staff member', async () => {
-    const asked = letter({ from: 'Support <support@hebergeur.example>', subject: 'renvoyer 1210', body: 'renvoyer 1210\n\n-- \nLe support' });
+    const asked = letter({ from: 'Support <support@hebergeur.example>', subject: 'renvoyer 1210', body: 'renvoyer 1210\n\n-- \nLe support', headers: passed });
     await appendMessage(peers.dovecot, asked.raw);
 
     const toCustomer = await peers.smtp.waitForMessage((m) => m.envelope.to.includes('awa@example.cm'), 20_000);
@@ -37,6 +56,36 @@ describe('a staff resend by mail', () => {
     ]);
   });
 
+  it('from a staff address that did not pass DMARC, resends nothing', async () => {
+    const before = resends().length;
+    const forged = await ask({ from: 'support@hebergeur.example', body: 'renvoyer 1211', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=hebergeur.example` } });
+    expect(forged.parsed.text).toContain("Ce message n'est pas authentifié par DMARC : rien n'a été renvoyé");
+    expect(resends()).toHaveLength(before);
+    expect(facteur.logs.some((line) => line.event === 'staff.refused' && line.reason === 'DMARC did not pass')).toBe(true);
+  });
+
+  it('holds more invoices than one mail may resend until the staff member confirms with the code', async () => {
+    const before = resends().length;
+    const held = await ask({ from: 'marie@hebergeur.example', body: 'renvoyer 1211 1212 1213 1214 1215', headers: passed });
+    expect(held.parsed.text).toContain('renverrait 5 factures, plus que les 3');
+    expect(resends()).toHaveLength(before);
+    const code = /confirmer (\d{6})/.exec(held.parsed.text ?? '')![1]!;
+
+    const wrong = await ask({ from: 'marie@hebergeur.example', body: `confirmer ${code === '000000' ? '000001' : '000000'}`, headers: passed });
+    expect(wrong.parsed.text).toContain('Ce code ne correspond pas au renvoi en attente');
+    const otherStaff = await ask({ from: 'support@hebergeur.example', body: `confirmer ${code}`, headers: passed });
+    expect(otherStaff.parsed.text).not.toContain('renvoyée');
+    expect(resends()).toHaveLength(before);
+
+    const confirmed = await ask({ from: 'marie@hebergeur.example', subject: `Re: ${held.parsed.subject}`, body: `confirmer ${code}`, headers: passed });
+    expect(confirmed.parsed.text).toContain('La facture n° 1215 a été renvoyée');
+    expect(resends().slice(before).map((delivery) => delivery.invoices[0]).sort()).toEqual(['1211', '1212', '1213', '1214', '1215']);
+
+    const again = await ask({ from: 'marie@hebergeur.example', body: `confirmer ${code}`, headers: passed });
+    expect(again.parsed.text).not.toContain('renvoyée');
+    expect(resends()).toHaveLength(before + 5);
+  });
+
   it('from anyone else, is a customer’s request for their own PDF and nothing more', async () => {
     const asked = letter({ from: 'paul@example.cm', subject: 'renvoyer 1210' });
     await appendMessage(peers.dovecot, asked.raw);
@@ -44,6 +93,7 @@ describe('a staff resend by mail', () => {
     expect(reply.envelope.to).toEqual(['paul@example.cm']);
     expect(reply.parsed.text).toContain('Je ne trouve pas de facture n° 1210');
     expect(reply.parsed.attachments).toEqual([]);
-    expect(peers.smtp.messages.filter((m) => m.envelope.to.includes('awa@example.cm'))).toHaveLength(1);
+    expect(resends().filter((delivery) => delivery.invoices.includes('1210'))).toHaveLength(1);
+    await filedIn(peers.dovecot, 'Processed', asked.messageId);
   });
 });

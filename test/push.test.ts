@@ -95,7 +95,7 @@ describe('the push of new invoices', () => {
   });
 
   it('attaches nothing when the customer turned the attachments off, and says how to ask', async () => {
-    await app.assistant.handle({ customerId: app.store.customerByAddress('paul@example.cm')!.id, text: 'notifications pièces-jointes non', conversation: 't' });
+    await app.assistant.handle({ customerId: app.store.customerByAddress('paul@example.cm')!.id, text: 'notifications pièces-jointes non', conversation: 't', trust: 'owner' });
     await importNew([{ number: '9010', customer: 'paul@example.cm' }]);
     await app.push.run();
     const [mail] = await peer.waitFor(1);

@@ -2,9 +2,11 @@ import type { Locale } from '../billing/types.js';
 import { details } from './actions/details.js';
 import { help, notUnderstood } from './actions/help.js';
 import { list, turnPage } from './actions/list.js';
-import { confirmAddress, requestAddress, setAttachments, setChat, showNotifications } from './actions/notifications.js';
+import { showNotifications } from './actions/notifications.js';
 import { pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
+import { askChange } from './changes/ask.js';
+import { confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
 import { parse, type Command } from './grammar.js';
 import { Pages } from './pages.js';
@@ -21,6 +23,14 @@ export interface Request {
   conversation: string;
   /** For mail: the address the message came from, for actions that must come from a given address. */
   sender?: string;
+  /**
+   * Who the channel vouches is asking. `owner`: the account's owner, proven by the channel
+   * (a linked chat account, the console and the CLI, mail that passed DMARC). `address`:
+   * mail from an address on the customer's record and nothing more, which a forger writes in
+   * seconds: it may ask for what goes back to that address (lists, PDFs, ZIPs, details),
+   * and every change waits for the owner's approval by a code mailed to the addresses on record.
+   */
+  trust: 'owner' | 'address';
   /**
    * The command itself, when the channel already has it in parts (a chat command's options):
    * it is not parsed from `text` again, which then only says what was asked, for the logs.
@@ -40,10 +50,10 @@ const HANDLERS: Handlers = {
   details: (ctx, c) => details(ctx, c.number),
   zip: (ctx, c) => zip(ctx, c.filter),
   notifications: (ctx) => showNotifications(ctx),
-  attachments: (ctx, c) => setAttachments(ctx, c.on),
-  chat: (ctx, c) => setChat(ctx, c.on),
-  address: (ctx, c) => requestAddress(ctx, c.address),
-  confirm: (ctx, c, request) => confirmAddress(ctx, c.code, request.sender),
+  attachments: (ctx, c, request) => askChange(ctx, { kind: 'attachments', on: c.on }, request),
+  chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),
+  address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
+  confirm: (ctx, c, request) => confirmCode(ctx, c.code, request),
 };
 
 /**
@@ -60,7 +70,8 @@ export class Assistant {
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
     const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.now().toISOString().slice(0, 10));
     const locale = parsed.locale ?? request.locale ?? customer.locale;
-    const ctx = new Context(this.services, customer, locale, request.conversation, this.pages);
+    // A list is paged for the customer who asked for it, whatever conversation another one writes in.
+    const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.pages);
     const command = parsed.command;
     this.services.log.debug({ customer: customer.id, intent: command?.intent ?? null }, 'request');
     if (!command) return notUnderstood(ctx);

@@ -8,8 +8,8 @@ import type { Locale } from '../billing/types.js';
 export interface Attachment {
   filename: string;
   contentType: 'application/pdf' | 'application/zip';
-  /** Known for a cached PDF; a streamed ZIP only knows its size once written. */
-  size?: number;
+  /** Its size in bytes at most: exact for a PDF, an upper bound for a ZIP, which is written as it is sent. */
+  size: number;
   open(): Promise<Readable>;
   /**
    * For a ZIP: the same files as several ZIPs of at most `maxBytes` each, in order, for a

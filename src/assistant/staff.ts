@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkCode, CODE_MAX_ATTEMPTS, issueCode } from '../billing/codes.js';
 import { formatDate } from '../billing/money.js';
 import type { Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
@@ -19,6 +20,8 @@ export interface StaffServices {
 
 /** Rows shown at most in a delivery table: the most recent ones. */
 const SHOWN = 15;
+/** A held resend waits this long for its author to confirm it. */
+const HELD_MINUTES = 30;
 
 /**
  * What support staff can ask, whichever channel they ask from (Discord's `/staff`, a mail
@@ -53,6 +56,53 @@ export class StaffDesk {
     const failed = result.deliveries.some((d) => d.status !== 'sent');
     const text = [this.t(locale, failed ? 'staff.resendFailed' : 'staff.resent', { number, customer: customer?.email ?? '' })];
     return this.table(locale, text, result.deliveries, failed ? 'refused' : 'answered');
+  }
+
+  /**
+   * Several resends asked in one message (a staff mail: `renvoyer 1210 1214`), each to its
+   * customer's address on record, named `request` so that the message handled again
+   * resends nothing twice. More than `max` at once are held until the staff member
+   * confirms with the code in the answer: a slip, or a stolen mailbox, cannot mail a whole
+   * customer base in one message.
+   */
+  async resendMany(staff: string, request: string, numbers: string[], locale: Locale, max: number): Promise<Reply> {
+    const unique = [...new Set(numbers)];
+    if (unique.length <= max) return this.resendAll(request, unique, locale);
+    const { code, codeHash, expiresAt } = issueCode(heldSubject(staff, unique), this.services.now(), HELD_MINUTES);
+    await this.services.store.save({ heldRequests: [{ staff, numbers: unique, codeHash, expiresAt, attempts: 0 }] });
+    await this.record(staff, 'resend', unique.join(' '), `held: ${unique.length} invoices, more than ${max}`);
+    return this.reply(locale, [this.t(locale, 'staff.confirmMany', { count: unique.length, max, code, minutes: HELD_MINUTES })], 'refused');
+  }
+
+  /** The held resend released by its code, given by the staff member who asked; a wrong code counts against it. */
+  async confirmHeld(staff: string, request: string, code: string | null, locale: Locale): Promise<Reply> {
+    const held = this.services.store.heldRequest(staff);
+    if (!held || held.codeHash === null) return this.reply(locale, [this.t(locale, 'staff.heldNothing')], 'refused');
+    const check = code === null ? 'wrong' : checkCode({ ...held, codeHash: held.codeHash }, heldSubject(staff, held.numbers), code, this.services.now());
+    if (check === 'ok') {
+      await this.services.store.save({ heldRequests: [{ ...held, codeHash: null }] });
+      return this.resendAll(request, held.numbers, locale);
+    }
+    const attempts = held.attempts + 1;
+    const over = check === 'expired' || attempts >= CODE_MAX_ATTEMPTS;
+    await this.services.store.save({ heldRequests: [{ ...held, attempts, ...(over ? { codeHash: null } : {}) }] });
+    await this.record(staff, 'confirm', held.numbers.join(' '), over ? 'held resend given up' : 'wrong code');
+    if (over) return this.reply(locale, [this.t(locale, 'staff.heldExpired')], 'refused');
+    return this.reply(locale, [this.t(locale, 'staff.heldWrong', { left: CODE_MAX_ATTEMPTS - attempts })], 'refused');
+  }
+
+  /** Each resend by email, once per `request`, and one answer with all their delivery rows. */
+  private async resendAll(request: string, numbers: string[], locale: Locale): Promise<Reply> {
+    const replies: Reply[] = [];
+    for (const number of numbers) replies.push(await this.resend(request, number, ['email'], locale, { once: true }));
+    const table = replies.find((reply) => reply.table)?.table;
+    return {
+      locale,
+      outcome: replies.every((reply) => reply.outcome === 'answered') ? 'answered' : 'refused',
+      text: replies.flatMap((reply) => reply.text),
+      attachments: [],
+      ...(table ? { table: { ...table, rows: replies.flatMap((reply) => reply.table?.rows ?? []) } } : {}),
+    };
   }
 
   async customerLog(staff: string, address: string, locale: Locale): Promise<Reply> {
@@ -105,4 +155,9 @@ export class StaffDesk {
 
 function short(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** A code releases this staff member's resend of these invoices, nothing else. */
+function heldSubject(staff: string, numbers: string[]): string {
+  return `staff-resend:${staff}:${numbers.join(',')}`;
 }

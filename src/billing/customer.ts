@@ -8,7 +8,14 @@ export function newCustomer(email: string, name = '', locale: Locale = 'fr'): Cu
     email: email.trim().toLowerCase(),
     name: name || email.trim().toLowerCase(),
     locale,
-    notifications: { address: email.trim().toLowerCase(), attachPdf: true, chat: false, pending: null },
+    notifications: { address: email.trim().toLowerCase(), attachPdf: true, chat: false },
     links: {},
+    pending: [],
+    codeFailures: [],
   };
+}
+
+/** The addresses on a customer's record, which identify them by mail and may receive their invoices: the login email, and the notification address when it is another. */
+export function addressesOnRecord(customer: Customer): string[] {
+  return [...new Set([customer.email, customer.notifications.address].filter((address): address is string => address !== null))];
 }

@@ -38,12 +38,32 @@ export interface Invoice {
   paidAt: IsoDate | null;
 }
 
-/** A notification address waiting for the code sent to it to come back. */
-export interface PendingAddress {
-  address: string;
+/** A change of the account a customer can ask for: what the client area's "Notifications" tab changes. */
+export type AccountChange =
+  | { kind: 'address'; address: string }
+  | { kind: 'attachments'; on: boolean }
+  | { kind: 'chat'; on: boolean };
+
+/** A one-time code on its way to someone: only its hash is kept, with its lifetime and the wrong tries against it. */
+export interface CodeOnItsWay {
   codeHash: string;
   expiresAt: string;
   attempts: number;
+}
+
+/**
+ * A change asked for and not yet made. Two proofs may be owed: the owner's approval (a
+ * code mailed to the addresses on record, when the request came by a channel that does not
+ * prove who wrote it), and, for a new address, that its reader confirms it (a code mailed
+ * there once the owner approved). The change is made when neither is owed any more.
+ */
+export interface PendingChange {
+  change: AccountChange;
+  /** The code asked of the owner; null when the owner asked (a linked chat account) or has approved. */
+  approval: CodeOnItsWay | null;
+  /** The code mailed to the new address once approved; null before that, and for changes with no new address. */
+  confirmation: CodeOnItsWay | null;
+  requestedAt: string;
 }
 
 export interface NotificationSettings {
@@ -53,7 +73,6 @@ export interface NotificationSettings {
   attachPdf: boolean;
   /** Whether new invoices are also sent as a direct message to the linked chat accounts (opt-in). */
   chat: boolean;
-  pending: PendingAddress | null;
 }
 
 export interface Customer {
@@ -65,4 +84,8 @@ export interface Customer {
   notifications: NotificationSettings;
   /** Chat accounts linked to this customer, by network (e.g. `discord`). */
   links: Record<string, string[]>;
+  /** Changes waiting for codes to come back, at most one of each kind. */
+  pending: PendingChange[];
+  /** When wrong codes were given for this account in the last day: past a few, codes by mail are refused for a while. */
+  codeFailures: string[];
 }

@@ -67,7 +67,7 @@ export async function ask(config: Config, as: string, text: string, outDir: stri
       process.stderr.write(`facteur ask: no customer has the address ${as}\n`);
       return 1;
     }
-    const reply = await app.assistant.handle({ customerId: customer.id, text, conversation: `cli:${customer.id}` });
+    const reply = await app.assistant.handle({ customerId: customer.id, text, conversation: `cli:${customer.id}`, trust: 'owner' });
     process.stdout.write(`${renderText(reply)}\n`);
     for (const file of await saveAttachments(reply.attachments, outDir ?? dataPaths(config.dataDir).out)) {
       process.stdout.write(`${app.catalog.t(reply.locale, 'console.saved', { path: file })}\n`);

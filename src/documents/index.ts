@@ -8,7 +8,7 @@ import { invoicePage } from './page.js';
 import { RenderPool } from './pool.js';
 import { RENDERER } from './renderer.js';
 import { type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
-import { type ZipEntry, zipFiles, zipGroups } from './zip.js';
+import { storedZipSize, type ZipEntry, zipFiles, zipGroups } from './zip.js';
 
 export interface InvoiceDocumentsOptions {
   dataDir: string;
@@ -77,6 +77,7 @@ export class InvoiceDocuments {
     return {
       filename: this.template.catalog.t(customer.locale, 'file.zip', { name }),
       contentType: 'application/zip',
+      size: storedZipSize(entries),
       open: async () => zipFiles(entries),
       split: (maxBytes) => Promise.all(zipGroups(entries, maxBytes).map((group) => this.zipAttachment(group.map((entry) => entry.invoice), customer))),
     };

@@ -92,7 +92,7 @@ export function zipGroups<T extends { name: string; size: number }>(entries: rea
   let current: T[] = [];
   let total = ARCHIVE_OVERHEAD;
   for (const entry of entries) {
-    const cost = entry.size + ENTRY_OVERHEAD + 2 * Buffer.byteLength(entry.name);
+    const cost = entryCost(entry);
     if (current.length > 0 && total + cost > maxBytes) {
       groups.push(current);
       current = [];
@@ -103,4 +103,13 @@ export function zipGroups<T extends { name: string; size: number }>(entries: rea
   }
   if (current.length > 0) groups.push(current);
   return groups;
+}
+
+/** The most bytes the stored ZIP of these files can take, known before it is written: what a channel's size limit is checked against. */
+export function storedZipSize(entries: readonly { name: string; size: number }[]): number {
+  return entries.reduce((total, entry) => total + entryCost(entry), ARCHIVE_OVERHEAD);
+}
+
+function entryCost(entry: { name: string; size: number }): number {
+  return entry.size + ENTRY_OVERHEAD + 2 * Buffer.byteLength(entry.name);
 }

@@ -8,14 +8,14 @@ import { ChatFile } from './lowdb/chat.js';
 import { DeliveryFiles } from './lowdb/deliveries.js';
 import { InboundFile } from './lowdb/inbound.js';
 import { lockDataFolder } from './lowdb/lock.js';
-import type { Changes, InboundMessage, LinkAttempt, StaffAction, Store } from './store.js';
+import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, Store } from './store.js';
 
 /**
  * The embedded store: lowdb JSON files in the data folder, each written atomically.
  *
  * lowdb rewrites a whole file at each write, so the data is laid out by how it changes:
  * `db.json` holds the customers and invoices (large, rarely written), `inbound.json` the
- * billing inbox's records, `chat.json` chat linking and staff actions, and the delivery
+ * billing inbox's records, `chat.json` chat linking and staff actions and requests, and the delivery
  * log is spread over small files (see DeliveryFiles). A delivery record never rewrites
  * the invoices. Changes that must land together live in the same file.
  */
@@ -70,6 +70,10 @@ export class LowdbStore implements Store {
     return this.chat.linkAttempt(account);
   }
 
+  heldRequest(staff: string): HeldRequest | undefined {
+    return this.chat.heldRequest(staff);
+  }
+
   staffActions(since?: string): StaffAction[] {
     return this.chat.staffActions(since);
   }
@@ -82,12 +86,12 @@ export class LowdbStore implements Store {
     return this.billing.invoices(customerId, filter);
   }
 
-  inboundMessage(key: string, messageId: string | null): InboundMessage | undefined {
-    return this.inbound.message(key, messageId);
+  inboundMessage(key: string, copy: { messageId: string; sender: string } | null): InboundMessage | undefined {
+    return this.inbound.message(key, copy);
   }
 
-  inboundFrom(address: string, since: string): InboundMessage[] {
-    return this.inbound.from(address, since);
+  answeredInbound(query: { since: string; sender?: string; strangers?: boolean }): number {
+    return this.inbound.answered(query);
   }
 
   delivery(id: string): Delivery | undefined {
@@ -119,14 +123,24 @@ export class LowdbStore implements Store {
       this.inbound.apply(changes.inbound);
       writes.push(this.inbound.file.write());
     }
-    if (changes.linkAttempts?.length || changes.staffActions?.length) {
-      this.chat.apply(changes.linkAttempts ?? [], changes.staffActions ?? []);
+    if (changes.linkAttempts?.length || changes.staffActions?.length || changes.heldRequests?.length) {
+      this.chat.apply(changes.linkAttempts ?? [], changes.staffActions ?? [], changes.heldRequests ?? []);
       writes.push(this.chat.file.write());
     }
     if (changes.deliveries?.length || changes.announced?.length || changes.announcingSince) {
       writes.push(this.sent.save(changes.deliveries ?? [], changes.announced ?? [], changes.announcingSince));
     }
     await Promise.all(writes);
+  }
+
+  /** The change runs on the record in memory and is applied before anything else can run: one process writes the folder. */
+  async updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined> {
+    const current = this.billing.customerById(id);
+    if (!current) return undefined;
+    const next = change(current);
+    this.billing.apply([next], []);
+    await this.billing.file.write();
+    return next;
   }
 
   async forgetInbound(before: string): Promise<void> {

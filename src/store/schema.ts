@@ -5,6 +5,19 @@ import { INBOUND_STATUSES } from './store.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
 
+const codeOnItsWaySchema = z.object({ codeHash: z.string(), expiresAt: z.string(), attempts: z.number().int().nonnegative() });
+
+const accountChangeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('address'), address: z.string().min(3) }),
+  z.object({ kind: z.literal('attachments'), on: z.boolean() }),
+  z.object({ kind: z.literal('chat'), on: z.boolean() }),
+]);
+
+/**
+ * A customer. Files written before changes needed the owner's approval held a
+ * `notifications.pending` address, confirmed by its new address alone: it is dropped on
+ * reading (the customer asks again), never carried on with a proof it lacks.
+ */
 export const customerSchema = z.object({
   id: z.string().min(1),
   email: z.string().min(3),
@@ -14,11 +27,12 @@ export const customerSchema = z.object({
     address: z.string().nullable(),
     attachPdf: z.boolean(),
     chat: z.boolean().default(false),
-    pending: z
-      .object({ address: z.string(), codeHash: z.string(), expiresAt: z.string(), attempts: z.number().int() })
-      .nullable(),
   }),
   links: z.record(z.string(), z.array(z.string())),
+  pending: z
+    .array(z.object({ change: accountChangeSchema, approval: codeOnItsWaySchema.nullable(), confirmation: codeOnItsWaySchema.nullable(), requestedAt: z.string() }))
+    .default([]),
+  codeFailures: z.array(z.string()).default([]),
 });
 
 export const invoiceSchema = z.object({
@@ -72,6 +86,14 @@ export const linkAttemptSchema = z.object({
   failures: z.number().int().nonnegative(),
   lockedUntil: z.string().nullable(),
   updatedAt: z.string(),
+});
+
+export const heldRequestSchema = z.object({
+  staff: z.string().min(1),
+  numbers: z.array(z.string()),
+  codeHash: z.string().nullable(),
+  expiresAt: z.string(),
+  attempts: z.number().int().nonnegative(),
 });
 
 export const staffActionSchema = z.object({

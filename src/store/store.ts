@@ -69,6 +69,20 @@ export interface StaffAction {
 }
 
 /**
+ * A staff request held until its author confirms it with the code they were given: a
+ * resend of more invoices than one mail may ask for. One per staff member; a new one replaces it.
+ */
+export interface HeldRequest {
+  /** Who asked: `email:<address>`. */
+  staff: string;
+  numbers: string[];
+  /** Hash of the code that releases it; null once used or given up. */
+  codeHash: string | null;
+  expiresAt: string;
+  attempts: number;
+}
+
+/**
  * Changes saved in one call. The store keeps together what must land together (a
  * customer's delivery records of a push; an import's customers and invoices): each such
  * group reaches the disk whole or not at all.
@@ -90,6 +104,8 @@ export interface Changes {
   /** Replaces the record with the same account. */
   linkAttempts?: LinkAttempt[];
   staffActions?: StaffAction[];
+  /** Replaces the record of the same staff member. */
+  heldRequests?: HeldRequest[];
 }
 
 /**
@@ -100,22 +116,34 @@ export interface Store {
   customerById(id: string): Customer | undefined;
   /** By login email or confirmed notification address, case-insensitively. */
   customerByAddress(address: string): Customer | undefined;
-  /** The customer waiting for a code to come back from this not yet confirmed address. */
+  /**
+   * The customer waiting for a code to come back from this new address: only once the
+   * owner approved the change, since only then was a code mailed there.
+   */
   customerByPendingAddress(address: string): Customer | undefined;
   customers(): Customer[];
   /** The customer a chat account (`network`, user id) is linked to. */
   customerByLink(network: string, userId: string): Customer | undefined;
   /** Where linking this chat account (`<network>:<user id>`) stands. */
   linkAttempt(account: string): LinkAttempt | undefined;
+  /** The request this staff member was asked to confirm, if any. */
+  heldRequest(staff: string): HeldRequest | undefined;
   /** Staff actions recorded at or after `since` (an ISO time), oldest first. */
   staffActions(since?: string): StaffAction[];
   invoice(number: string): Invoice | undefined;
   /** A customer's invoices matching the filter, newest first. */
   invoices(customerId: string, filter?: InvoiceFilter): Invoice[];
-  /** The record of an inbound message by its key, or else by its Message-ID (another copy of it). */
-  inboundMessage(key: string, messageId: string | null): InboundMessage | undefined;
-  /** Records of messages from `address` received since `since` (an ISO time), oldest first. */
-  inboundFrom(address: string, since: string): InboundMessage[];
+  /**
+   * The record of an inbound message by its key, or else another copy of it: the same
+   * Message-ID from the same sender. Anyone can write any Message-ID, so one sent by
+   * someone else first never stands for this message.
+   */
+  inboundMessage(key: string, copy: { messageId: string; sender: string } | null): InboundMessage | undefined;
+  /**
+   * How many messages received since `since` (an ISO time) were answered: those from
+   * `sender` when given, only strangers' (no customer recognised) when `strangers` is set.
+   */
+  answeredInbound(query: { since: string; sender?: string; strangers?: boolean }): number;
   delivery(id: string): Delivery | undefined;
   /** Delivery records matching the query, oldest first. */
   deliveries(query?: DeliveryQuery): Delivery[];
@@ -127,6 +155,12 @@ export interface Store {
    */
   announcingSince(): string | null;
   save(changes: Changes): Promise<void>;
+  /**
+   * Changes one customer as `change` says, applied to the record as it is when the write
+   * happens, never to a copy read before an await: two changes of one customer made at the
+   * same time both land. Resolves with the customer as written, or undefined for an unknown id.
+   */
+  updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined>;
   /** Drops the finished inbound records received before `before`, so the file does not grow forever. */
   forgetInbound(before: string): Promise<void>;
 }

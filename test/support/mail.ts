@@ -10,7 +10,7 @@ import { mailChannel } from '../../src/channels/email/channel.js';
 import type { Watchdog } from '../../src/channels/email/imap.js';
 import type { MailWatcher } from '../../src/channels/email/watcher.js';
 import { loadConfig } from '../../src/config.js';
-import { listMailbox, startDovecot, type Dovecot, type ImapMessageSummary } from '../peers/dovecot.js';
+import { appendMessage, listMailbox, startDovecot, type Dovecot, type ImapMessageSummary } from '../peers/dovecot.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../peers/smtp.js';
 import { readZip, type ZipEntryRead } from './read.js';
 
@@ -158,4 +158,16 @@ export async function zipEntries(attachment: ParsedAttachment): Promise<ZipEntry
 export function header(mail: ReceivedMail, name: string): string | undefined {
   const value = mail.parsed.headers.get(name.toLowerCase());
   return value === undefined ? undefined : typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Appends the letter to the billing mailbox, as the customer's server would deliver it; resolves with its Message-ID. */
+export async function deliver(peers: MailPeers, message: Letter): Promise<string> {
+  const written = letter(message);
+  await appendMessage(peers.dovecot, written.raw);
+  return written.messageId;
+}
+
+/** The 6-digit code a code mail carries in its subject, or null. */
+export function codeIn(mail: ReceivedMail): string | null {
+  return /\b(\d{6})\b/.exec(mail.parsed.subject ?? '')?.[1] ?? null;
 }

@@ -44,7 +44,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     } else if (line === ':clients' || line === ':customers') {
       say(t('console.customers', { list: store.customers().map((c) => `${c.name} <${c.email}>`).join(', ') }));
     } else if (line !== '') {
-      const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}` });
+      const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}`, trust: 'owner' });
       say(renderText(reply));
       for (const file of await saveAttachments(reply.attachments, options.outDir)) say(catalog.t(reply.locale, 'console.saved', { path: file }));
     }

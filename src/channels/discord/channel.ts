@@ -130,8 +130,9 @@ export class DiscordChannel {
     return this.ask({ customerId: customer.id, text: translated.text, command: translated.command, locale, conversation: conversation(interaction.channelId, userId) });
   }
 
-  private ask(request: Request): Promise<Reply> {
-    return this.services.assistant.handle(request);
+  /** A linked Discord account is the owner's: Discord proved it with a code mailed to the address on record. */
+  private ask(request: Omit<Request, 'trust'>): Promise<Reply> {
+    return this.services.assistant.handle({ ...request, trust: 'owner' });
   }
 
   /** Previous/next under a list: the same message shows the other page. */

@@ -2,6 +2,7 @@ import { buffer } from 'node:stream/consumers';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
 import type { Attachment, Reply } from '../../assistant/reply.js';
 import type { Catalog } from '../../templates/catalog.js';
+import { groupBySize, splitToFit } from '../files.js';
 import { renderTable } from '../text.js';
 
 /** Discord's own limits on a message. */
@@ -90,32 +91,9 @@ export interface FileToSend {
  * is named in `tooLarge` rather than sent.
  */
 export async function fileGroups(attachments: Attachment[], limit: number): Promise<{ groups: FileToSend[][]; tooLarge: string[] }> {
+  const parts = await splitToFit(attachments, limit);
   const files: FileToSend[] = [];
-  const tooLarge: string[] = [];
-  for (const attachment of attachments) {
-    const parts = attachment.split ? await attachment.split(limit) : [attachment];
-    for (const part of parts) {
-      if (part.size !== undefined && part.size > limit) {
-        tooLarge.push(part.filename);
-        continue;
-      }
-      const bytes = await buffer(await part.open());
-      if (bytes.length > limit) tooLarge.push(part.filename);
-      else files.push({ name: part.filename, bytes });
-    }
-  }
-  const groups: FileToSend[][] = [];
-  let current: FileToSend[] = [];
-  let size = 0;
-  for (const file of files) {
-    if (current.length > 0 && (current.length >= LIMITS.filesPerMessage || size + file.bytes.length > limit)) {
-      groups.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(file);
-    size += file.bytes.length;
-  }
-  if (current.length > 0) groups.push(current);
-  return { groups, tooLarge };
+  for (const part of parts) if (part.size <= limit) files.push({ name: part.filename, bytes: await buffer(await part.open()) });
+  const { groups, tooLarge } = groupBySize(files, (file) => file.bytes.length, limit, LIMITS.filesPerMessage);
+  return { groups, tooLarge: [...parts.filter((part) => part.size > limit).map((part) => part.filename), ...tooLarge.map((file) => file.name)] };
 }

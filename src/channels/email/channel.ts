@@ -14,6 +14,9 @@ export function mailChannel(app: App, options: { watchdog?: Watchdog } = {}): Ma
   const { config, store, assistant, catalog, mailer, log } = app;
   const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? addressesIn(text) : []));
   const staff = { emails: config.staffEmails, desk: app.staff };
+  if (config.staffEmails.length > 0 && config.mail.dmarcAuthservId === null) {
+    log.warn({ event: 'mail.staff.off' }, 'FACTEUR_STAFF_EMAILS is set but MAIL_DMARC_AUTHSERV_ID is not: staff requests by mail are refused, since a From alone proves nothing (use /staff or facteur resend)');
+  }
   const pipeline = new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries });
   const { processedFolder, failedFolder } = config.mail;
   if (config.imap) return new ImapWatcher({ imap: config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log, ...options });

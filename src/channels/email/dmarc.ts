@@ -1,32 +1,32 @@
+import parseHeader from 'mailauth/lib/parse-dkim-headers.js';
 import type { InboundMail } from './read.js';
 
 /**
- * Whether the receiving server vouches that the From domain passed DMARC: an
- * `Authentication-Results` header (RFC 8601) whose authserv-id is our own server's, with
- * `dmarc=pass` for the From's domain. Headers naming another authserv-id are ignored,
- * since anyone can write one; the receiving server must remove forged ones bearing its id.
+ * Whether our receiving server vouches that the From domain passed DMARC: the topmost
+ * `Authentication-Results` header (RFC 8601) whose authserv-id is ours says `dmarc=pass`
+ * with `header.from` the From's domain. A result with no `header.from` says nothing about
+ * this From. Headers of other authserv-ids, and ours further down, were written by someone
+ * else on the way and are not read: the receiving server must remove forged ones bearing
+ * its id (RFC 8601 §5).
+ *
+ * The header is read by mailauth's parser, never by patterns: quoted values and comments
+ * may hold anything, semicolons and `dmarc=pass` included.
  */
 export function dmarcPasses(mail: InboundMail, authservId: string): boolean {
+  const ours = (mail.headers.get('authentication-results') ?? []).map(results).find((parsed) => parsed?.authservId === authservId.toLowerCase());
+  const dmarc = ours?.dmarc;
+  if (!dmarc || Array.isArray(dmarc) || typeof dmarc === 'string') return false;
   const domain = mail.sender.slice(mail.sender.lastIndexOf('@') + 1);
-  return (mail.headers.get('authentication-results') ?? []).some((value) => {
-    const [id, ...results] = stripComments(value).split(';');
-    if (id?.trim().split(/\s+/)[0]?.toLowerCase() !== authservId.toLowerCase()) return false;
-    return results.some((result) => {
-      if (!/^\s*dmarc\s*=\s*pass\b/i.test(result)) return false;
-      const from = /\bheader\.from\s*=\s*"?([^\s";]+)/i.exec(result)?.[1];
-      return from === undefined || from.toLowerCase() === domain;
-    });
-  });
+  return dmarc.value?.toLowerCase() === 'pass' && dmarc.header?.from?.toLowerCase() === domain;
 }
 
-/** Drops RFC 5322 comments, `(like this)`, which may hold anything, semicolons included. */
-function stripComments(value: string): string {
-  let depth = 0;
-  let text = '';
-  for (const char of value) {
-    if (char === '(') depth++;
-    else if (char === ')' && depth > 0) depth--;
-    else if (depth === 0) text += char;
+/** One header's results by method, with its authserv-id in lower case; null when it cannot be read. */
+function results(value: string) {
+  try {
+    const { parsed } = parseHeader(`Authentication-Results: ${value}`);
+    const authservId = parsed.value?.trim().split(/\s+/)[0]?.toLowerCase();
+    return authservId ? { authservId, dmarc: parsed.dmarc } : null;
+  } catch {
+    return null;
   }
-  return text;
 }

@@ -1,6 +1,6 @@
 import type { Assistant } from '../../assistant/assistant.js';
 import type { Reply } from '../../assistant/reply.js';
-import type { Customer, Locale } from '../../billing/types.js';
+import type { Locale } from '../../billing/types.js';
 import type { MailSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { Mailer, OutboundMail } from '../../outbound/mail.js';
@@ -27,9 +27,9 @@ const RETRY_MAX_MS = 60 * 60_000;
 const RETENTION_MS = 30 * 24 * 60 * 60_000;
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
+/** A stranger is told their address is unknown once a week at most: a forged From makes the answer backscatter. */
+const STRANGER_QUIET_MS = 7 * DAY_MS;
 const FINISHED = new Set<InboundMessage['status']>(['replied', 'ignored', 'failed']);
-/** Commands that change something, which the DMARC setting protects. */
-const STATE_CHANGING = new Set<MailRequest['intent']>(['attachments', 'chat', 'address', 'confirm']);
 /** The language of a stranger who writes none we recognise: most customers write French. */
 const STRANGER_LOCALE: Locale = 'fr';
 
@@ -105,7 +105,7 @@ export class MailPipeline {
    * give up on it (caught while sending, or tried too often), or handle it again (claimed).
    */
   private async claim(key: string, mail: InboundMail): Promise<Claim | Disposition> {
-    const found = this.options.store.inboundMessage(key, mail.messageId);
+    const found = this.options.store.inboundMessage(key, mail.messageId === null ? null : { messageId: mail.messageId, sender: mail.sender });
     const at = this.now().toISOString();
     const fresh: InboundMessage = {
       key,
@@ -136,79 +136,103 @@ export class MailPipeline {
     return claim;
   }
 
-  /** Decides whether and how to answer, then sends the answer to the address on record only. */
+  /**
+   * Decides whether and how to answer, then sends the answer to the sender, who is on a
+   * customer's record (or, for a code coming back, the new address the owner approved).
+   * What the sender may ask depends on what vouches for them: an address on record alone
+   * may ask for what goes back to it; DMARC, when checked and passing, makes the mail the owner's.
+   */
   private async answer(claim: Claim, mail: InboundMail, key: string): Promise<void> {
-    const { store, log, settings } = this.options;
+    const { store, log, settings, assistant } = this.options;
     const automatic = automaticReason(mail, this.ownAddresses);
     if (automatic) {
       log.info({ key: claim.record.key, sender: mail.sender, reason: automatic }, 'mail: automatic message, not answered');
       return claim.close('ignored', `automatic: ${automatic}`);
     }
     const request = findRequest(mail.subject, mail.text, this.now().toISOString().slice(0, 10));
-    if (request.intent === 'resend' && this.staffAddresses.has(mail.sender)) return this.answerStaff(claim, mail, request);
-    const customer = store.customerByAddress(mail.sender) ?? (request.intent === 'confirm' ? store.customerByPendingAddress(mail.sender) : undefined);
-    if (!customer) return this.answerStranger(claim, mail, request);
+    const dmarc = settings.dmarcAuthservId === null ? null : dmarcPasses(mail, settings.dmarcAuthservId);
+    if (this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc, key);
+    const onRecord = store.customerByAddress(mail.sender);
+    const customer = onRecord ?? (request.intent === 'confirm' ? store.customerByPendingAddress(mail.sender) : undefined);
+    if (!customer) return this.answerStranger(claim, mail, request, dmarc);
     claim.note({ customerId: customer.id });
-    const since = new Date(this.now().getTime() - HOUR_MS).toISOString();
-    const answered = store.inboundFrom(mail.sender, since).filter((earlier) => earlier.key !== claim.record.key && earlier.sent > 0).length;
-    if (answered >= settings.repliesPerHour) {
-      log.warn({ key: claim.record.key, customer: customer.id, limit: settings.repliesPerHour }, 'mail: reply limit reached, not answered');
-      return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
+    if (claim.record.sent === 0) {
+      const answered = store.answeredInbound({ since: this.ago(HOUR_MS), sender: mail.sender });
+      if (answered >= settings.repliesPerHour) {
+        log.warn({ key: claim.record.key, customer: customer.id, limit: settings.repliesPerHour }, 'mail: reply limit reached, not answered');
+        return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
+      }
     }
-    const reply = this.pendingReplies.get(key) ?? (await this.replyTo(customer, mail, request));
+    // A DMARC pass proves who sent the mail, which makes it the owner's only from an address on record.
+    const trust = onRecord && dmarc === true ? 'owner' : 'address';
+    const reply =
+      this.pendingReplies.get(key) ??
+      (await assistant.handle({ customerId: customer.id, text: request.text, conversation: conversationOf(mail), sender: mail.sender, trust }));
     this.pendingReplies.set(key, reply);
     await this.send(claim, reply, mail);
-    log.info({ key: claim.record.key, customer: customer.id, outcome: reply.outcome, mails: claim.record.sent }, 'mail: answered');
+    log.info({ key: claim.record.key, customer: customer.id, trust, outcome: reply.outcome, mails: claim.record.sent }, 'mail: answered');
   }
 
-  private async replyTo(customer: Customer, mail: InboundMail, request: MailRequest): Promise<Reply> {
-    const { settings, catalog, assistant } = this.options;
-    if (settings.dmarcAuthservId !== null && STATE_CHANGING.has(request.intent) && !dmarcPasses(mail, settings.dmarcAuthservId)) {
-      this.options.log.warn({ customer: customer.id, intent: request.intent }, 'mail: change refused, DMARC did not pass');
-      const locale = request.locale ?? customer.locale;
-      return { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unverified')], attachments: [] };
-    }
-    return assistant.handle({ customerId: customer.id, text: request.text, conversation: conversationOf(mail), sender: mail.sender });
+  /** A resend from a staff address, or a code for one held (unless that address is also a customer's, with changes of their own). */
+  private asksStaff(mail: InboundMail, request: MailRequest): boolean {
+    if (!this.staffAddresses.has(mail.sender)) return false;
+    if (request.intent === 'resend') return true;
+    return request.intent === 'confirm' && (Boolean(this.options.store.heldRequest(staffId(mail))?.codeHash) || !this.options.store.customerByAddress(mail.sender));
   }
 
   /**
-   * A resend asked by staff. A From address is easy to forge: where DMARC is checked, the
-   * message must pass it; either way a resend only ever goes to the address on the
-   * customer's record, so a forged one can at worst send customers their own invoice again.
+   * A request from staff. A From address is forged in seconds and a resend reaches any
+   * customer, so staff mail is heard only with DMARC checked and passing; either way a
+   * resend only ever goes to the address on the customer's record.
    */
-  private async answerStaff(claim: Claim, mail: InboundMail, request: MailRequest): Promise<void> {
+  private async answerStaff(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: boolean | null, key: string): Promise<void> {
     const { settings, catalog, staff, log } = this.options;
     const locale = request.locale ?? STRANGER_LOCALE;
-    if (settings.dmarcAuthservId !== null && !dmarcPasses(mail, settings.dmarcAuthservId)) {
-      log.warn({ key: claim.record.key, sender: mail.sender }, 'mail: staff resend refused, DMARC did not pass');
-      return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unverified')], attachments: [] }, mail);
+    if (dmarc !== true) {
+      const why = dmarc === null ? 'staff requests by mail are off without MAIL_DMARC_AUTHSERV_ID' : 'DMARC did not pass';
+      log.warn({ event: 'staff.refused', key: claim.record.key, sender: mail.sender, reason: why }, 'mail: staff request refused');
+      return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, dmarc === null ? 'staff.mailOff' : 'staff.unverified')], attachments: [] }, mail);
     }
     const command = parse(request.text, this.now().toISOString().slice(0, 10)).command;
-    const numbers = command?.intent === 'resend' ? command.numbers : [];
-    const replies: Reply[] = [];
     // Named after this message, so that handling it again after a failed answer or a crash resends nothing twice.
-    const requestedBy = `email:${mail.sender} ${claim.record.key}`;
-    for (const number of numbers) replies.push(await staff.desk.resend(requestedBy, number, ['email'], locale, { once: true }));
-    const rows = replies.flatMap((reply) => reply.table?.rows ?? []);
-    const table = replies.find((reply) => reply.table)?.table;
-    await this.send(claim, {
-      locale,
-      outcome: replies.every((reply) => reply.outcome === 'answered') ? 'answered' : 'refused',
-      text: replies.flatMap((reply) => reply.text),
-      attachments: [],
-      ...(table ? { table: { ...table, rows } } : {}),
-    }, mail);
+    const requestedBy = `${staffId(mail)} ${claim.record.key}`;
+    const reply =
+      this.pendingReplies.get(key) ??
+      (command?.intent === 'confirm'
+        ? await staff.desk.confirmHeld(staffId(mail), requestedBy, command.code, locale)
+        : await staff.desk.resendMany(staffId(mail), requestedBy, command?.intent === 'resend' ? command.numbers : [], locale, settings.staffMaxResends));
+    this.pendingReplies.set(key, reply);
+    await this.send(claim, reply, mail);
   }
 
-  /** A stranger learns nothing but that the address is unknown, once a day at most, and never in a loop. */
-  private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest): Promise<void> {
-    const since = new Date(this.now().getTime() - DAY_MS).toISOString();
-    const told = this.options.store.inboundFrom(mail.sender, since).some((earlier) => earlier.key !== claim.record.key && earlier.customerId === null && earlier.sent > 0);
-    this.options.log.info({ key: claim.record.key, sender: mail.sender, told }, 'mail: unknown sender');
-    if (told) return claim.close('ignored', 'unknown sender, already told today');
+  /**
+   * A stranger learns nothing but that the address is unknown, and rarely: the From may be
+   * a victim's, whom the answer would reach. Never when DMARC is checked and did not pass,
+   * once a week per address, and a few an hour in all.
+   */
+  private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: boolean | null): Promise<void> {
+    const { store, settings, log, catalog } = this.options;
+    const silence =
+      claim.record.sent > 0
+        ? null
+        : dmarc === false
+          ? 'DMARC did not pass'
+          : store.answeredInbound({ since: this.ago(STRANGER_QUIET_MS), sender: mail.sender, strangers: true }) > 0
+            ? 'already told this week'
+            : store.answeredInbound({ since: this.ago(HOUR_MS), strangers: true }) >= settings.strangerRepliesPerHour
+              ? `${settings.strangerRepliesPerHour} strangers answered this hour`
+              : null;
+    if (silence !== null) {
+      log.info({ key: claim.record.key, sender: mail.sender, reason: silence }, 'mail: unknown sender, not answered');
+      return claim.close('ignored', `unknown sender: ${silence}`);
+    }
+    log.info({ key: claim.record.key, sender: mail.sender }, 'mail: unknown sender, told so');
     const locale = request.locale ?? STRANGER_LOCALE;
-    const text = [this.options.catalog.t(locale, 'email.unknownSender', { address: mail.sender })];
-    await this.send(claim, { locale, outcome: 'refused', text, attachments: [] }, mail);
+    await this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unknownSender', { address: mail.sender })], attachments: [] }, mail);
+  }
+
+  private ago(ms: number): string {
+    return new Date(this.now().getTime() - ms).toISOString();
   }
 
   /** Sends each mail of the reply not yet accepted by the server, counting them as they are. */
@@ -291,6 +315,11 @@ export async function handleSafely(pipeline: MailPipeline, log: Logger, key: str
     log.error({ err: error, key }, 'mail: could not be handled, left for the next round');
     return 'later';
   }
+}
+
+/** How a staff member who writes to the inbox is named in the staff records. */
+function staffId(mail: InboundMail): string {
+  return `email:${mail.sender}`;
 }
 
 /** The record of the message being handled, written to the store at each step. */

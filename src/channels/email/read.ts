@@ -1,4 +1,5 @@
-import { simpleParser, type AddressObject } from 'mailparser';
+import { simpleParser } from 'mailparser';
+import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 
 /**
@@ -31,19 +32,14 @@ export class UnreadableMail extends Error {
 
 /**
  * Reads a raw message. mailparser accepts nearly anything, so what makes a message
- * unreadable is decided here: without exactly one valid From address there is nobody
- * to recognise and nobody to answer.
+ * unreadable is decided here: without exactly one sender, read one way only, there is
+ * nobody to recognise and nobody to answer.
  */
 export async function readMail(raw: Buffer): Promise<InboundMail> {
   const options = { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
   const parsed = await simpleParser(raw.subarray(0, MAX_MESSAGE_BYTES), options).catch((error: Error) => {
     throw new UnreadableMail(`not a readable MIME message (${error.message})`);
   });
-  const from = addresses(parsed.from);
-  const sender = from[0];
-  if (from.length !== 1 || sender === undefined || !z.email().safeParse(sender).success) {
-    throw new UnreadableMail(from.length === 0 ? 'no sender address (From)' : `not exactly one valid sender address (From: ${from.join(', ')})`);
-  }
   const headers = new Map<string, string[]>();
   for (const { key, line } of parsed.headerLines) {
     const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
@@ -51,7 +47,7 @@ export async function readMail(raw: Buffer): Promise<InboundMail> {
   }
   return {
     messageId: messageIds(parsed.messageId)[0] ?? null,
-    sender,
+    sender: senderOf(headers.get('from') ?? []),
     subject: parsed.subject ?? '',
     text: parsed.text ?? '',
     inReplyTo: messageIds(parsed.inReplyTo)[0] ?? null,
@@ -61,9 +57,50 @@ export async function readMail(raw: Buffer): Promise<InboundMail> {
   };
 }
 
-function addresses(from: AddressObject | AddressObject[] | undefined): string[] {
-  const objects = from === undefined ? [] : Array.isArray(from) ? from : [from];
-  return objects.flatMap((object) => object.value).flatMap((address) => (address.address ? [address.address.trim().toLowerCase()] : []));
+/** A From header longer than this is no person's name and address, and is not read (nor repeated in a reason). */
+const MAX_FROM_LENGTH = 500;
+
+/**
+ * The one address of the From header as written, before any decoding. Whatever another
+ * program might read differently is refused rather than guessed at: a second From header
+ * (one mail client shows the first, a filter checks the last), several mailboxes or a
+ * group, an encoded word standing for the address (`<=?utf-8?q?awa=40example.cm?=>`, which
+ * decoding would turn into someone's address), and an address beside another one in
+ * the display name (`awa@example.cm <evil@x.test>`).
+ */
+function senderOf(values: string[]): string {
+  if (values.length === 0) throw new UnreadableMail('no sender address (From)');
+  if (values.length > 1) throw new UnreadableMail(`${values.length} From headers`);
+  const value = values[0]!;
+  if (value.length > MAX_FROM_LENGTH) throw new UnreadableMail(`a From header of ${value.length} characters`);
+  const entries = addressparser(value);
+  const [entry] = entries;
+  if (entries.length !== 1 || entry === undefined) throw new UnreadableMail(entries.length === 0 ? 'no sender address (From)' : `not exactly one sender address (From: ${value})`);
+  if (entry.group) throw new UnreadableMail(`a group in From (${value})`);
+  const address = entry.address.trim().toLowerCase();
+  if (address.includes('=?')) throw new UnreadableMail(`an encoded word as the sender's address (From: ${value})`);
+  if (!z.email().safeParse(address).success) throw new UnreadableMail(`not a valid sender address (From: ${value})`);
+  const bare = withoutQuotesAndComments(value);
+  if ((bare.match(/@/g) ?? []).length !== 1 || (bare.match(/</g) ?? []).length > 1) throw new UnreadableMail(`more than one address in From (${value})`);
+  return address;
+}
+
+/** A header value without its quoted strings and comments, where an `@` or a `<` is only a display name's. */
+function withoutQuotesAndComments(value: string): string {
+  let text = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const char = value[i]!;
+    if (char === '\\' && (quoted || depth > 0)) i++;
+    else if (quoted) quoted = char !== '"';
+    else if (char === '(') depth++;
+    else if (char === ')' && depth > 0) depth--;
+    else if (depth > 0) continue;
+    else if (char === '"') quoted = true;
+    else text += char;
+  }
+  return text;
 }
 
 /** The `<id>` tokens of a Message-ID, In-Reply-To or References header. */

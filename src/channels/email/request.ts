@@ -9,7 +9,7 @@ const MAX_CHARS = 2000;
 /** The request a mail carries, as the assistant should read it. */
 export interface MailRequest {
   text: string;
-  /** What the assistant will make of it, for the checks made before asking it (DMARC). */
+  /** What the assistant will make of it, for what is decided before asking it (a staff request, a code coming back). */
   intent: Command['intent'] | null;
   /** The language it is written in, when its words say so. */
   locale: Locale | null;

@@ -4,12 +4,12 @@ import type { InboundMail } from './read.js';
 const MAX_REFERENCES = 20;
 
 /**
- * The conversation a mail belongs to, named by its thread's first message: "suivant" in
- * a reply continues the list asked for at the start of the thread. A mail without any
- * Message-ID is a conversation of its own sender.
+ * The conversation a mail belongs to: its sender's, in the thread named by its first
+ * message, so that "suivant" in a reply continues the list asked for at the start of the
+ * thread, and only for the one who asked (anyone can write References to any thread).
  */
 export function conversationOf(mail: InboundMail): string {
-  return `email:${mail.references[0] ?? mail.inReplyTo ?? mail.messageId ?? mail.sender}`;
+  return `email:${mail.sender}:${mail.references[0] ?? mail.inReplyTo ?? mail.messageId ?? ''}`;
 }
 
 /** In-Reply-To and References for an answer to `mail`, so that every mail client files it in the thread. */

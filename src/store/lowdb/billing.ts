@@ -103,8 +103,9 @@ export class BillingFile {
       const address = customer.notifications.address;
       // A login email wins over someone else's notification address.
       if (address && !this.customersByAddress.has(address.toLowerCase())) this.customersByAddress.set(address.toLowerCase(), customer);
-      const pending = customer.notifications.pending;
-      if (pending) this.customersByPendingAddress.set(pending.address.toLowerCase(), customer);
+      for (const { change, confirmation } of customer.pending) {
+        if (change.kind === 'address' && confirmation !== null) this.customersByPendingAddress.set(change.address.toLowerCase(), customer);
+      }
       for (const [network, ids] of Object.entries(customer.links)) for (const id of ids) this.customersByLink.set(`${network}:${id}`, customer);
     }
   }

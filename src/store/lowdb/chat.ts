@@ -1,13 +1,17 @@
 import { z } from 'zod';
-import { linkAttemptSchema, staffActionSchema } from '../schema.js';
-import type { LinkAttempt, StaffAction } from '../store.js';
+import { heldRequestSchema, linkAttemptSchema, staffActionSchema } from '../schema.js';
+import type { HeldRequest, LinkAttempt, StaffAction } from '../store.js';
 import { upsert } from './lists.js';
 import { StoreFile } from './store-file.js';
 
-const chatSchema = z.strictObject({ linkAttempts: z.array(linkAttemptSchema), staffActions: z.array(staffActionSchema) });
+const chatSchema = z.strictObject({
+  linkAttempts: z.array(linkAttemptSchema),
+  staffActions: z.array(staffActionSchema),
+  heldRequests: z.array(heldRequestSchema).default([]),
+});
 type Chat = z.infer<typeof chatSchema>;
 
-/** `chat.json`: chat accounts being linked (codes, wrong tries, lockouts) and what staff did through chat. */
+/** `chat.json`: chat accounts being linked (codes, wrong tries, lockouts), what staff did, and staff requests waiting for confirmation. */
 export class ChatFile {
   private readonly attempts = new Map<string, LinkAttempt>();
 
@@ -16,7 +20,7 @@ export class ChatFile {
   }
 
   static async open(path: string): Promise<ChatFile> {
-    return new ChatFile(await StoreFile.open(path, chatSchema, { linkAttempts: [], staffActions: [] }));
+    return new ChatFile(await StoreFile.open(path, chatSchema, { linkAttempts: [], staffActions: [], heldRequests: [] }));
   }
 
   linkAttempt(account: string): LinkAttempt | undefined {
@@ -27,10 +31,15 @@ export class ChatFile {
     return this.file.data.staffActions.filter((action) => action.at >= since);
   }
 
-  apply(attempts: LinkAttempt[], actions: StaffAction[]): void {
+  heldRequest(staff: string): HeldRequest | undefined {
+    return this.file.data.heldRequests.find((held) => held.staff === staff);
+  }
+
+  apply(attempts: LinkAttempt[], actions: StaffAction[], held: HeldRequest[]): void {
     upsert(this.file.data.linkAttempts, attempts, (attempt) => attempt.account);
     for (const attempt of attempts) this.attempts.set(attempt.account, attempt);
     this.file.data.staffActions.push(...actions);
+    upsert(this.file.data.heldRequests, held, (request) => request.staff);
   }
 
   private index(): void {

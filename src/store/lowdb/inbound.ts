@@ -14,7 +14,8 @@ type Inbound = z.infer<typeof inboundSchema>;
  */
 export class InboundFile {
   private readonly byKey = new Map<string, InboundMessage>();
-  private readonly byMessageId = new Map<string, InboundMessage>();
+  /** By Message-ID and sender: the first record of each. */
+  private readonly byCopy = new Map<string, InboundMessage>();
   private readonly bySender = new Map<string, InboundMessage[]>();
 
   private constructor(readonly file: StoreFile<Inbound>) {
@@ -25,12 +26,13 @@ export class InboundFile {
     return new InboundFile(await StoreFile.open(path, inboundSchema, { inbound: [] }));
   }
 
-  message(key: string, messageId: string | null): InboundMessage | undefined {
-    return this.byKey.get(key) ?? (messageId === null ? undefined : this.byMessageId.get(messageId));
+  message(key: string, copy: { messageId: string; sender: string } | null): InboundMessage | undefined {
+    return this.byKey.get(key) ?? (copy === null ? undefined : this.byCopy.get(copyKey(copy.messageId, copy.sender)));
   }
 
-  from(address: string, since: string): InboundMessage[] {
-    return (this.bySender.get(address.toLowerCase()) ?? []).filter((message) => message.receivedAt >= since);
+  answered(query: { since: string; sender?: string; strangers?: boolean }): number {
+    const records = query.sender === undefined ? this.file.data.inbound : (this.bySender.get(query.sender.toLowerCase()) ?? []);
+    return records.filter((m) => m.sent > 0 && m.receivedAt >= query.since && (!query.strangers || m.customerId === null)).length;
   }
 
   apply(messages: InboundMessage[]): void {
@@ -50,12 +52,18 @@ export class InboundFile {
 
   private index(): void {
     this.byKey.clear();
-    this.byMessageId.clear();
+    this.byCopy.clear();
     this.bySender.clear();
     for (const message of this.file.data.inbound) {
       this.byKey.set(message.key, message);
-      if (message.messageId !== null && !this.byMessageId.has(message.messageId)) this.byMessageId.set(message.messageId, message);
-      if (message.sender !== null) listOf(this.bySender, message.sender.toLowerCase()).push(message);
+      if (message.sender === null) continue;
+      const copy = message.messageId === null ? null : copyKey(message.messageId, message.sender);
+      if (copy !== null && !this.byCopy.has(copy)) this.byCopy.set(copy, message);
+      listOf(this.bySender, message.sender.toLowerCase()).push(message);
     }
   }
+}
+
+function copyKey(messageId: string, sender: string): string {
+  return `${sender.toLowerCase()} ${messageId}`;
 }

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendMessage } from './peers/dovecot.js';
+import type { ReceivedMail } from './peers/smtp.js';
+import { codeIn, deliver, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
+
+/**
+ * The billing inbox as an attacker tries it, with the default settings: no DMARC, so a
+ * From header is all a message has to say who wrote it, and it is forged in seconds.
+ */
+let peers: MailPeers;
+
+beforeAll(async () => {
+  peers = await startMailPeers();
+});
+
+afterAll(async () => {
+  await peers?.close();
+});
+
+/** A Facteur of its own for each block, on the shared mailbox, so that one block's limits do not leak into the next. */
+function facteurFor(env: Record<string, string> = {}): () => RunningFacteur {
+  let facteur: RunningFacteur;
+  beforeAll(async () => {
+    facteur = await startFacteur({ ...mailEnv(peers), ...env });
+  });
+  afterAll(async () => {
+    await facteur?.stop();
+  });
+  return () => facteur;
+}
+
+/** Delivers the letter and waits for Facteur's answer to it. */
+async function ask(message: Letter): Promise<ReceivedMail> {
+  return replyTo(peers.smtp, await deliver(peers, message));
+}
+
+/** Mails that reached `address` (in the envelope, whatever the headers say). */
+function mailTo(address: string): ReceivedMail[] {
+  return peers.smtp.messages.filter((mail) => mail.envelope.to.includes(address));
+}
+
+describe('a forged From asking to move the invoices elsewhere', () => {
+  const facteur = facteurFor();
+  const notifications = () => facteur().app.store.customerByAddress('awa@example.cm')!.notifications;
+
+  it('leaves the attacker with a refusal and nothing else, and tells Awa', async () => {
+    const forged = await ask({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Changement', body: 'notifications adresse evil@x.test' });
+    // The answer goes to the address on record, which is Awa's real mailbox, not the forger's.
+    expect(forged.envelope.to).toEqual(['awa@example.cm']);
+    expect(forged.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    const approval = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /evil@x\.test/.test(mail.parsed.text ?? '') && codeIn(mail) !== null);
+    expect(approval.parsed.text).toContain('ignorez ce message : rien ne sera changé');
+    expect(mailTo('evil@x.test')).toEqual([]);
+
+    // The forger guesses: from the address they control, then in Awa's name.
+    const guess = await ask({ from: 'evil@x.test', body: 'confirmer 123456' });
+    expect(guess.parsed.text).toContain('ne correspond à aucun compte client');
+    const wrong = codeIn(approval) === '654321' ? '654320' : '654321';
+    const inAwasName = await ask({ from: 'awa@example.cm', body: `confirmer ${wrong}` });
+    expect(inAwasName.envelope.to).toEqual(['awa@example.cm']);
+    expect(inAwasName.parsed.text).toContain('Ce code ne correspond pas');
+
+    // Told once that the address is unknown, the forger's address gets no more answers this week.
+    const zip = await deliver(peers, { from: 'evil@x.test', body: 'zip tout' });
+    await filedIn(peers.dovecot, 'Processed', zip);
+    expect(repliesTo(peers.smtp, zip)).toEqual([]);
+    expect(notifications()).toMatchObject({ address: 'awa@example.cm' });
+    expect(mailTo('evil@x.test').every((mail) => mail.parsed.attachments.length === 0)).toBe(true);
+    expect(mailTo('evil@x.test').map((mail) => mail.parsed.text).join('\n')).not.toMatch(/\d{6}|Awa|1210/);
+  });
+
+  it('sends no code to the new address before the owner approved, so no code from there can confirm it', async () => {
+    await ask({ from: 'awa@example.cm', body: 'notifications adresse evil2@x.test' });
+    expect(mailTo('evil2@x.test')).toEqual([]);
+    for (const code of ['000000', '111111', '999999']) await filedIn(peers.dovecot, 'Processed', await deliver(peers, { from: 'evil2@x.test', body: `confirmer ${code}` }));
+    expect(mailTo('evil2@x.test').map((mail) => mail.parsed.text)).toEqual([expect.stringContaining('ne correspond à aucun compte client')]);
+    expect(notifications().address).toBe('awa@example.cm');
+  });
+
+  it('makes the change once the owner approves from the address on record and the new address confirms', async () => {
+    await ask({ from: 'awa@example.cm', body: 'notifications adresse compta@exemple.cm' });
+    const approval = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /compta@exemple\.cm/.test(mail.parsed.text ?? '') && codeIn(mail) !== null);
+    expect(mailTo('compta@exemple.cm')).toEqual([]);
+
+    const approved = await ask({ from: 'awa@example.cm', subject: `Re: ${approval.parsed.subject}`, body: `confirmer ${codeIn(approval)}` });
+    expect(approved.parsed.text).toContain("Un code vient d'être envoyé à compta@exemple.cm");
+    expect(notifications().address).toBe('awa@example.cm');
+    const confirmation = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm') && codeIn(mail) !== null);
+
+    // The new address's code proves control of that address only when it comes back from there.
+    const fromOld = await ask({ from: 'awa@example.cm', body: `confirmer ${codeIn(confirmation)}` });
+    expect(fromOld.parsed.text).toContain('le code doit revenir depuis la nouvelle adresse, compta@exemple.cm');
+    expect(notifications().address).toBe('awa@example.cm');
+
+    const done = await ask({ from: 'Compta <compta@exemple.cm>', subject: `Re: ${confirmation.parsed.subject}`, body: `confirmer ${codeIn(confirmation)}` });
+    expect(done.envelope.to).toEqual(['compta@exemple.cm']);
+    expect(done.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
+    expect(notifications()).toMatchObject({ address: 'compta@exemple.cm' });
+  });
+
+  it('asks the owner before any other change: the PDF toggle waits for the code', async () => {
+    const asked = await ask({ from: 'paul@example.cm', subject: 'notifications pièces-jointes non' });
+    expect(asked.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    const paul = () => facteur().app.store.customerByAddress('paul@example.cm')!;
+    expect(paul().notifications.attachPdf).toBe(true);
+    const approval = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('paul@example.cm') && /sans PDF/.test(mail.parsed.text ?? '') && codeIn(mail) !== null);
+    const done = await ask({ from: 'paul@example.cm', body: `Oui c'est moi, confirmer ${codeIn(approval)}` });
+    expect(done.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
+    expect(paul().notifications.attachPdf).toBe(false);
+  });
+});
+
+describe('one sender, one reading', () => {
+  const facteur = facteurFor();
+
+  it.each([
+    ['two From headers', 'From: awa@example.cm\r\nFrom: evil@x.test'],
+    ['several mailboxes in From', 'From: awa@example.cm, evil@x.test'],
+    ['a group in From', 'From: Amis: awa@example.cm;'],
+    ['an encoded word in the angle brackets', 'From: Awa <=?utf-8?q?awa=40example.cm?=>'],
+    ['an address in the display name beside another', 'From: awa@example.cm <evil@x.test>'],
+  ])('files a message with %s in Failed, unanswered', async (_name, fromLines) => {
+    const written = letter({ from: 'placeholder@example.cm', body: 'zip tout' });
+    await appendMessage(peers.dovecot, written.raw.replace('From: placeholder@example.cm', fromLines));
+    await filedIn(peers.dovecot, 'Failed', written.messageId);
+    expect(repliesTo(peers.smtp, written.messageId)).toEqual([]);
+    expect(facteur().logs.some((line) => line.msg === 'mail: unreadable message moved to the failed folder' && line.key !== undefined)).toBe(true);
+  });
+
+  it('answers a customer whose Message-ID a stranger sent first', async () => {
+    const squatted = `<squat-${Date.now()}@example.cm>`;
+    const first = await ask({ from: 'squatter@x.test', body: 'factures', messageId: squatted });
+    expect(first.envelope.to).toEqual(['squatter@x.test']);
+    const written = letter({ from: 'awa@example.cm', body: 'facture 1210', messageId: squatted });
+    await appendMessage(peers.dovecot, written.raw);
+    const answer = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === squatted);
+    expect(answer.parsed.attachments.map((file) => file.filename)).toEqual(['facture-1210.pdf']);
+  });
+
+  it('pages a list for its own sender only, never for another customer in the thread', async () => {
+    const list = await ask({ from: 'awa@example.cm', body: 'factures' });
+    expect(list.parsed.text).toContain('Page 1 sur 3');
+    const listId = list.parsed.inReplyTo!;
+    const thread = { 'In-Reply-To': list.parsed.messageId!, References: `${listId} ${list.parsed.messageId}` };
+    const intruder = await ask({ from: 'paul@example.cm', body: 'suivant', headers: thread });
+    expect(intruder.envelope.to).toEqual(['paul@example.cm']);
+    expect(intruder.parsed.text).toContain("Il n'y a pas de liste à parcourir");
+    const next = await ask({ from: 'awa@example.cm', body: 'suivant', headers: thread });
+    expect(next.parsed.text).toContain('Page 2 sur 3');
+  });
+});
+
+describe('strangers', () => {
+  const facteur = facteurFor();
+
+  it('get at most the hourly number of answers however many write, and each address one a week', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push(await deliver(peers, { from: `forged-${i}@victim.test`, body: 'factures' }));
+    for (const id of ids) await filedIn(peers.dovecot, 'Processed', id);
+    const answered = ids.filter((id) => repliesTo(peers.smtp, id).length > 0);
+    expect(answered).toHaveLength(10);
+
+    const again = await deliver(peers, { from: 'forged-0@victim.test', body: 'factures' });
+    await filedIn(peers.dovecot, 'Processed', again);
+    expect(repliesTo(peers.smtp, again)).toEqual([]);
+    expect(facteur().logs.filter((line) => line.msg === 'mail: unknown sender, not answered').length).toBeGreaterThanOrEqual(21);
+  });
+});
+
+describe('staff by mail without DMARC', () => {
+  const facteur = facteurFor({ FACTEUR_STAFF_EMAILS: 'support@hebergeur.example' });
+
+  it('is off: a forged staff mail resends nothing, and start-up said so once', async () => {
+    const before = peers.smtp.messages.length;
+    const reply = await ask({ from: 'Support <support@hebergeur.example>', body: 'renvoyer 1210 1211 1212 1213' });
+    expect(reply.envelope.to).toEqual(['support@hebergeur.example']);
+    expect(reply.parsed.text).toContain('Rien n\'a été renvoyé');
+    expect(peers.smtp.messages.slice(before).filter((mail) => mail !== reply)).toEqual([]);
+    expect(facteur().app.deliveries.list({})).toEqual([]);
+    expect(facteur().logs.filter((line) => line.event === 'mail.staff.off')).toHaveLength(1);
+  });
+});
