@@ -94,11 +94,9 @@ describe('a customer asking the assistant', () => {
     expect((await ask(awa, 'notifications')).text[0]).toContain('awa@example.cm');
     const asked = await ask(awa, 'notifications adresse Compta@Nkolo.cm');
     expect(asked.outcome).toBe('answered');
-    const mails = await outbox(app.dataDir);
-    const toNew = mails.find((mail) => mail.to && 'text' in mail.to && mail.to.text === 'compta@nkolo.cm')!;
-    const notice = mails.find((mail) => mail.to && 'text' in mail.to && mail.to.text === 'awa@example.cm')!;
-    expect(notice.text).toContain('compta@nkolo.cm');
-    const code = /confirmer (\d{6})/.exec(toNew.text ?? '')![1]!;
+    const to = async (address: string) => (await outbox(app.dataDir)).filter((mail) => mail.to && 'text' in mail.to && mail.to.text === address);
+    const [toNew] = await to('compta@nkolo.cm');
+    const code = /confirmer (\d{6})/.exec(toNew!.text ?? '')![1]!;
     expect(app.store.customerById(awa)!.notifications.address).toBe('awa@example.cm');
 
     const wrong = code === '000000' ? '000001' : '000000';
@@ -106,6 +104,8 @@ describe('a customer asking the assistant', () => {
     expect(app.store.customerById(awa)!.notifications.address).toBe('awa@example.cm');
     expect((await ask(awa, `confirmer ${code}`)).outcome).toBe('answered');
     expect(app.store.customerById(awa)!.notifications.address).toBe('compta@nkolo.cm');
+    const [notice] = await to('awa@example.cm');
+    expect(notice!.subject).toBe('Vos factures sont désormais envoyées à compta@nkolo.cm');
     expect((await ask(awa, `confirmer ${code}`)).outcome).toBe('refused');
   });
 

@@ -1,3 +1,4 @@
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Request } from '../src/assistant/assistant.js';
 import type { Reply } from '../src/assistant/reply.js';
@@ -5,7 +6,8 @@ import { demoApp, outbox } from './support/app.js';
 
 /**
  * Account changes as the assistant makes them, whoever the channel says is asking. Mail
- * from an address on record is `trust: 'address'`: it proves nothing by itself.
+ * from an address on record is `trust: 'address'`: it proves nothing by itself. Mails go
+ * to the local outbox, read back as a mail client would.
  */
 let app: Awaited<ReturnType<typeof demoApp>>;
 
@@ -19,102 +21,123 @@ function customer(email: string) {
   return app.store.customerByAddress(email)!;
 }
 
-function byMail(email: string, text: string, sender = email): Promise<Reply> {
-  return ask(email, text, { trust: 'address', sender });
-}
-
-function ask(email: string, text: string, extra: Partial<Request> = { trust: 'owner' }): Promise<Reply> {
+function ask(email: string, text: string, extra: Partial<Request> = {}): Promise<Reply> {
   return app.assistant.handle({ customerId: customer(email).id, text, conversation: 'test', trust: 'owner', ...extra });
 }
 
-/** The codes mailed to `address` so far, oldest first. */
-async function codesTo(address: string): Promise<string[]> {
-  return (await outbox(app.dataDir)).filter((mail) => mail.to && JSON.stringify(mail.to).includes(address)).flatMap((mail) => /\b(\d{6})\b/.exec(mail.subject ?? '')?.[1] ?? []);
+/** A mail from an address on record, answering the mails given (as In-Reply-To and References would). */
+function byMail(email: string, text: string, options: { sender?: string; answering?: ParsedMail[] } = {}): Promise<Reply> {
+  return ask(email, text, { trust: 'address', sender: options.sender ?? email, answering: (options.answering ?? []).map((mail) => mail.messageId!) });
 }
 
-/** The code that `action` mails to `address`. */
-async function codeMailed(address: string, action: () => Promise<unknown>): Promise<string | undefined> {
-  const before = await codesTo(address);
+/** The mails `action` sends to `address`. */
+async function mailedTo(address: string, action: () => Promise<unknown>): Promise<ParsedMail[]> {
+  const to = async () => (await outbox(app.dataDir)).filter((mail) => JSON.stringify(mail.to).includes(address));
+  const before = new Set((await to()).map((mail) => mail.messageId));
   await action();
-  return (await codesTo(address)).find((code) => !before.includes(code));
-}
-
-function wrong(code: string | undefined): string {
-  return code === '000000' ? '000001' : '000000';
+  return (await to()).filter((mail) => !before.has(mail.messageId));
 }
 
 describe('a change asked by mail', () => {
-  it('asks the approval of every address on record, whatever address it came from', async () => {
-    await ask('grace.eyenga@example.cm', 'notifications adresse accounts@eyenga.example');
-    await ask('grace.eyenga@example.cm', `confirm ${(await codesTo('accounts@eyenga.example')).at(-1)}`, { trust: 'owner', sender: 'accounts@eyenga.example' });
-    expect(customer('grace.eyenga@example.cm').notifications.address).toBe('accounts@eyenga.example');
+  it('asks every address on record to approve it, whatever address it came from, and a reply to either approves', async () => {
+    const grace = 'grace.eyenga@example.cm';
+    const [code] = await mailedTo('accounts@eyenga.example', () => ask(grace, 'notifications address accounts@eyenga.example'));
+    await ask(grace, `confirm ${/\d{6}/.exec(code!.subject ?? '')![0]}`, { sender: 'accounts@eyenga.example' });
+    expect(customer(grace).notifications.address).toBe('accounts@eyenga.example');
 
-    const asked = await byMail('grace.eyenga@example.cm', 'notifications attachments off', 'accounts@eyenga.example');
-    expect(asked.text[0]).toContain('grace.eyenga@example.cm, accounts@eyenga.example');
-    expect(await codesTo('grace.eyenga@example.cm')).toHaveLength(1);
-    expect(customer('grace.eyenga@example.cm').notifications.attachPdf).toBe(true);
+    let asked: Reply | undefined;
+    const toLogin = await mailedTo(grace, async () => (asked = await byMail(grace, 'notifications attachments off', { sender: 'accounts@eyenga.example' })));
+    expect(asked!.text[0]).toContain('grace.eyenga@example.cm, accounts@eyenga.example');
+    expect(toLogin).toHaveLength(1);
+    expect(toLogin[0]!.text).toContain('that your new invoices arrive without a PDF attached');
+    expect(customer(grace).notifications.attachPdf).toBe(true);
 
-    const [code] = await codesTo('grace.eyenga@example.cm');
-    const done = await byMail('grace.eyenga@example.cm', `confirm ${code}`);
+    const done = await byMail(grace, 'yes', { answering: toLogin });
     expect(done.text[0]).toContain('without a PDF attached');
-    expect(customer('grace.eyenga@example.cm')).toMatchObject({ notifications: { attachPdf: false }, pending: [] });
+    expect(customer(grace)).toMatchObject({ notifications: { attachPdf: false }, pending: [] });
   });
 
-  it('makes nothing when it would change nothing, and asks no code for it', async () => {
-    const before = (await outbox(app.dataDir)).length;
-    const reply = await byMail('paul@example.cm', 'notifications pièces-jointes oui');
-    expect(reply.outcome).toBe('answered');
-    expect((await outbox(app.dataDir)).length).toBe(before);
-    expect(customer('paul@example.cm').pending).toEqual([]);
+  it('takes no approval from an address not on record, nor from a reply to another mail', async () => {
+    const paul = 'paul@example.cm';
+    const [approval] = await mailedTo(paul, () => byMail(paul, 'notifications pièces-jointes non'));
+    const fromElsewhere = await ask(paul, 'oui', { trust: 'address', sender: 'intrus@x.test', answering: [approval!.messageId!] });
+    expect(fromElsewhere.outcome).toBe('not-understood');
+    const otherMail = await byMail(paul, 'confirmer', { answering: [] });
+    expect(otherMail.text[0]).toContain('répondez « oui » au message que nous avons envoyé');
+    expect(customer(paul).notifications.attachPdf).toBe(true);
+    const no = await byMail(paul, 'non merci', { answering: [approval!] });
+    expect(no.text[0]).toContain('abandonnée');
+    expect(customer(paul).pending).toEqual([]);
+    const late = await byMail(paul, 'oui', { answering: [approval!] });
+    expect(late.outcome).toBe('not-understood');
+    expect(customer(paul).notifications.attachPdf).toBe(true);
   });
 
-  it('keeps each kind of change apart: one code makes its own change only', async () => {
-    const attachments = await codeMailed('paul@example.cm', () => byMail('paul@example.cm', 'notifications pièces-jointes non'));
-    const address = await codeMailed('paul@example.cm', () => byMail('paul@example.cm', 'notifications adresse compta@mbarga.example'));
-    expect(customer('paul@example.cm').pending.map((p) => p.change.kind).sort()).toEqual(['address', 'attachments']);
-    await byMail('paul@example.cm', `confirmer ${attachments}`);
-    expect(customer('paul@example.cm')).toMatchObject({ notifications: { attachPdf: false, address: 'paul@example.cm' } });
-    expect(customer('paul@example.cm').pending.map((p) => p.change.kind)).toEqual(['address']);
-    const approved = await byMail('paul@example.cm', `confirmer ${address}`);
-    expect(approved.text[0]).toContain('compta@mbarga.example');
-    expect(await codesTo('compta@mbarga.example')).toHaveLength(1);
+  it('makes nothing when it would change nothing, and asks nothing for it', async () => {
+    const paul = 'paul@example.cm';
+    const mails = await mailedTo(paul, () => byMail(paul, 'notifications pièces-jointes oui'));
+    expect(mails).toEqual([]);
+    expect(customer(paul).pending).toEqual([]);
   });
 
-  it('drops a change after five wrong codes, and its right code then confirms nothing', async () => {
-    await byMail('jp.fotso@example.cm', 'notifications pièces-jointes non');
-    const [code] = await codesTo('jp.fotso@example.cm');
+  it('keeps each kind of change apart: one approval makes its own change only', async () => {
+    const paul = 'paul@example.cm';
+    const [attachments] = await mailedTo(paul, () => byMail(paul, 'notifications pièces-jointes non'));
+    const [address] = await mailedTo(paul, () => byMail(paul, 'notifications adresse compta@mbarga.example'));
+    expect(customer(paul).pending.map((p) => p.change.kind).sort()).toEqual(['address', 'attachments']);
+    await byMail(paul, 'oui', { answering: [attachments!] });
+    expect(customer(paul)).toMatchObject({ notifications: { attachPdf: false, address: 'paul@example.cm' } });
+    expect(customer(paul).pending.map((p) => p.change.kind)).toEqual(['address']);
+    const toNew = await mailedTo('compta@mbarga.example', () => byMail(paul, 'confirmer', { answering: [address!] }));
+    expect(toNew).toHaveLength(1);
+  });
+
+  it('drops a new address after five wrong codes, and its right code then confirms nothing', async () => {
+    const jp = 'jp.fotso@example.cm';
+    const [mail] = await mailedTo('factures@fotso.example', () => ask(jp, 'notifications adresse factures@fotso.example'));
+    const code = /\d{6}/.exec(mail!.subject ?? '')![0];
+    const wrong = code === '000000' ? '000001' : '000000';
     const replies: Reply[] = [];
-    for (let i = 0; i < 5; i++) replies.push(await byMail('jp.fotso@example.cm', `confirmer ${wrong(code)}`));
+    for (let i = 0; i < 5; i++) replies.push(await ask(jp, `confirmer ${wrong}`));
     expect(replies.map((reply) => reply.text[0])).toEqual([
       ...[4, 3, 2, 1].map((left) => `Ce code ne correspond pas. Il vous reste ${left} essai(s).`),
       expect.stringContaining('a expiré ou a été essayé trop de fois'),
     ]);
-    const late = await byMail('jp.fotso@example.cm', `confirmer ${code}`);
+    const late = await ask(jp, `confirmer ${code}`);
     expect(late.text[0]).toContain("Aucune modification n'attend de code");
-    expect(customer('jp.fotso@example.cm').notifications.attachPdf).toBe(true);
+    expect(customer(jp).notifications.address).toBe(jp);
   });
 
-  it('stops taking codes by mail for the day after ten wrong ones, while the owner’s chat still works', async () => {
-    const code = await codeMailed('jp.fotso@example.cm', () => byMail('jp.fotso@example.cm', 'notifications pièces-jointes non'));
-    for (let i = 0; i < 5; i++) await byMail('jp.fotso@example.cm', `confirmer ${wrong(code)}`);
-    expect(customer('jp.fotso@example.cm').codeFailures).toHaveLength(10);
-    const locked = await byMail('jp.fotso@example.cm', 'notifications pièces-jointes non');
-    expect(locked.text[0]).toContain('suspendues pendant 24 heures');
-    expect(customer('jp.fotso@example.cm').pending).toEqual([]);
-    const fromChat = await ask('jp.fotso@example.cm', 'notifications pièces-jointes non');
-    expect(fromChat.text[0]).toContain('arriveront sans PDF joint');
+  it('takes no code for an account after ten wrong ones in a day, whoever gives them', async () => {
+    const jp = 'jp.fotso@example.cm';
+    const [mail] = await mailedTo('compta@fotso.example', () => ask(jp, 'notifications adresse compta@fotso.example'));
+    const code = /\d{6}/.exec(mail!.subject ?? '')![0];
+    for (let i = 0; i < 4; i++) await ask(jp, `confirmer ${code === '000000' ? '000001' : '000000'}`);
+    await ask(jp, `confirmer ${code === '000000' ? '000001' : '000000'}`, { trust: 'owner', sender: 'compta@fotso.example' });
+    expect(customer(jp).codeFailures).toHaveLength(10);
+    const [next] = await mailedTo('compta2@fotso.example', () => ask(jp, 'notifications adresse compta2@fotso.example'));
+    const locked = await ask(jp, `confirmer ${/\d{6}/.exec(next!.subject ?? '')![0]}`);
+    expect(locked.text[0]).toContain("aucun code n'est accepté pendant 24 heures");
+    expect(customer(jp).notifications.address).toBe(jp);
   });
 
-  it('replaces an earlier request of the same kind: the first code no longer works', async () => {
+  it('refuses a second request of a kind by mail while one waits, so that no forger can swap theirs in', async () => {
     const ndjock = 'contact@ndjock-sarl.cm';
-    const first = await codeMailed(ndjock, () => byMail(ndjock, 'notifications pièces-jointes non'));
-    const second = await codeMailed(ndjock, () => byMail(ndjock, 'notifications pièces-jointes non'));
-    expect(first).toBeDefined();
-    expect(second).toBeDefined();
-    const stale = await byMail(ndjock, `confirmer ${first}`);
-    expect(stale.outcome).toBe('refused');
-    expect(customer(ndjock).notifications.attachPdf).toBe(true);
-    await byMail(ndjock, `confirmer ${second}`);
-    expect(customer(ndjock).notifications.attachPdf).toBe(false);
+    const [first] = await mailedTo(ndjock, () => byMail(ndjock, 'notifications adresse comptable@ndjock.example'));
+    const second = await byMail(ndjock, 'notifications adresse pirate@x.test');
+    expect(second.text[0]).toContain('Une demande attend déjà votre approbation');
+    expect(second.text[0]).toContain('comptable@ndjock.example');
+    const toNew = await mailedTo('comptable@ndjock.example', () => byMail(ndjock, 'oui', { answering: [first!] }));
+    expect(toNew).toHaveLength(1);
+    expect((await outbox(app.dataDir)).filter((mail) => JSON.stringify(mail.to).includes('pirate@x.test'))).toEqual([]);
+  });
+
+  it('sends codes to new addresses a few times a day at most for one account', async () => {
+    const grace = 'grace.eyenga@example.cm';
+    const replies: Reply[] = [];
+    for (let i = 0; i < 6; i++) replies.push(await ask(grace, `notifications address spam${i}@third.example`));
+    // One code already went to a new address for Grâce today, in the first test.
+    expect(replies.map((reply) => reply.outcome)).toEqual(['answered', 'answered', 'answered', 'answered', 'refused', 'refused']);
+    expect(replies[4]!.text[0]).toContain('Try again tomorrow');
   });
 });

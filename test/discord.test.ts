@@ -95,7 +95,7 @@ function followUps(sent: SentInteraction): RecordedRequest[] {
 /** The link code in the latest mail to `address` that carries one, once it has arrived. */
 async function codeMailedTo(address: string, after: number): Promise<string> {
   const mail = await smtp.waitForMessage((m) => m.envelope.to.includes(address) && m.receivedAt >= after && /liaison|link/i.test(m.parsed.subject ?? ''));
-  return /(\d{6})/.exec(mail.parsed.text ?? '')![1]!;
+  return /(\d{8})/.exec(mail.parsed.text ?? '')![1]!;
 }
 
 async function link(user: DiscordUser, address: string): Promise<void> {
@@ -144,13 +144,13 @@ describe('linking a Discord account', () => {
     const asked = Date.now();
     const known = await run({ ...inGuild(newcomer), name: 'link', options: [sub('email', string('address', 'grace.eyenga@example.cm'))] });
     const unknown = await run({ ...inGuild(stranger), name: 'link', options: [sub('email', string('address', 'nobody@example.cm'))] });
-    expect(read(known.reply)).toContain("Si grace.eyenga@example.cm est l'adresse d'un compte client, un code à 6 chiffres vient d'y être envoyé");
+    expect(read(known.reply)).toContain("Si grace.eyenga@example.cm est l'adresse d'un compte client, un code à 8 chiffres vient d'y être envoyé");
     expect(read(known.reply).replace('grace.eyenga@example.cm', 'X')).toBe(read(unknown.reply).replace('nobody@example.cm', 'X'));
 
     const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('grace.eyenga@example.cm') && m.receivedAt >= asked);
-    expect(mail.parsed.subject).toMatch(/^Your Discord link code: \d{6}$/); // Grâce reads English
+    expect(mail.parsed.subject).toMatch(/^Your Discord link code: \d{8}$/); // Grâce reads English
     expect(mail.parsed.text).toContain('grace.e');
-    const code = /(\d{6})/.exec(mail.parsed.text ?? '')![1]!;
+    const code = /(\d{8})/.exec(mail.parsed.text ?? '')![1]!;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(smtp.messages.filter((m) => m.envelope.to.includes('nobody@example.cm'))).toEqual([]);
 
@@ -175,7 +175,7 @@ describe('linking a Discord account', () => {
     const asked = Date.now();
     await run({ ...inGuild(guesser), name: 'link', options: [sub('email', string('address', 'jp.fotso@example.cm'))] });
     const code = await codeMailedTo('jp.fotso@example.cm', asked);
-    const wrong = code === '000000' ? '111111' : '000000';
+    const wrong = code === '00000000' ? '11111111' : '00000000';
     for (const left of [4, 3, 2, 1]) {
       const { reply } = await run({ ...inGuild(guesser), name: 'link', options: [sub('code', string('code', wrong))] });
       expect(read(reply)).toContain(`Il vous reste ${left} essai(s)`);
@@ -188,6 +188,32 @@ describe('linking a Discord account', () => {
     const anew = await run({ ...inGuild(guesser), name: 'link', options: [sub('email', string('address', 'jp.fotso@example.cm'))] });
     expect(read(anew.reply)).toContain('bloquée');
     expect(app.store.customerById(customerId('jp.fotso@example.cm'))!.links.discord ?? []).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.messages.length).toBe(mailsBefore);
+  });
+
+  it('counts wrong codes for one customer across Discord accounts, and takes none for it past ten a day', async () => {
+    // The guesser above gave five wrong codes for Jean-Pierre; two more accounts try.
+    const [first, second, late]: DiscordUser[] = ['08', '09', '10'].map((n) => ({ id: `15000000000000000${n}`, username: `essai${n}` }));
+    const codes: string[] = [];
+    for (const user of [first!, second!]) {
+      const asked = Date.now();
+      await run({ ...inGuild(user), name: 'link', options: [sub('email', string('address', 'jp.fotso@example.cm'))] });
+      codes.push(await codeMailedTo('jp.fotso@example.cm', asked));
+    }
+    const wrong = (code: string) => (code === '00000000' ? '11111111' : '00000000');
+    for (let i = 0; i < 4; i++) await run({ ...inGuild(first!), name: 'link', options: [sub('code', string('code', wrong(codes[0]!)))] });
+    await run({ ...inGuild(second!), name: 'link', options: [sub('code', string('code', wrong(codes[1]!)))] });
+    expect(app.store.customerById(customerId('jp.fotso@example.cm'))!.codeFailures).toHaveLength(10);
+
+    const right = await run({ ...inGuild(second!), name: 'link', options: [sub('code', string('code', codes[1]!))] });
+    expect(read(right.reply)).toContain('Ce code ne correspond pas');
+    expect(app.store.customerById(customerId('jp.fotso@example.cm'))!.links.discord ?? []).toEqual([]);
+
+    const mailsBefore = smtp.messages.length;
+    const asked = await run({ ...inGuild(late!), name: 'link', options: [sub('email', string('address', 'jp.fotso@example.cm'))] });
+    const unknown = await run({ ...inGuild(late!), name: 'link', options: [sub('email', string('address', 'nobody@example.cm'))] });
+    expect(read(asked.reply).replace('jp.fotso@example.cm', 'X')).toBe(read(unknown.reply).replace('nobody@example.cm', 'X'));
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(smtp.messages.length).toBe(mailsBefore);
   });

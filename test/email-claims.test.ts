@@ -84,7 +84,8 @@ describe('inbound message records in the store', () => {
     const { customers, invoices } = demoData(new Date('2026-11-25'));
     const awa = customers.find((c) => c.email === 'awa@example.cm')!;
     const code = { codeHash: 'x', expiresAt: '2026-11-25T11:00:00.000Z', attempts: 0 };
-    const waiting = { change: { kind: 'address' as const, address: 'compta@exemple.cm' }, approval: code, confirmation: null, requestedAt: '2026-11-25T10:00:00.000Z' };
+    const approval = { replyHashes: ['y'], expiresAt: '2026-11-26T10:00:00.000Z' };
+    const waiting = { change: { kind: 'address' as const, address: 'compta@exemple.cm' }, approval, confirmation: null, requestedAt: '2026-11-25T10:00:00.000Z' };
     await store.save({ customers: [...customers.filter((c) => c !== awa), { ...awa, pending: [waiting] }], invoices });
     expect(store.customerByPendingAddress('compta@exemple.cm')).toBeUndefined();
     await store.updateCustomer(awa.id, (customer) => ({ ...customer, pending: [{ ...waiting, approval: null, confirmation: code }] }));
@@ -94,11 +95,11 @@ describe('inbound message records in the store', () => {
 
   it('drops an address change written before changes needed the owner, and keeps the rest of the customer', async () => {
     const { customers, invoices } = demoData(new Date('2026-11-25'));
-    const old = customers.map(({ pending: _p, codeFailures: _f, ...customer }) => ({ ...customer, notifications: { ...customer.notifications, pending: { address: 'evil@x.test', codeHash: 'x', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 } } }));
+    const old = customers.map(({ pending: _p, codeFailures: _f, codesMailed: _m, ...customer }) => ({ ...customer, notifications: { ...customer.notifications, pending: { address: 'evil@x.test', codeHash: 'x', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 } } }));
     await writeFile(file, JSON.stringify({ version: 1, customers: old, invoices }));
     const store = await LowdbStore.open(file);
     const awa = store.customerByAddress('awa@example.cm')!;
-    expect(awa).toMatchObject({ pending: [], codeFailures: [], notifications: { address: 'awa@example.cm', attachPdf: true } });
+    expect(awa).toMatchObject({ pending: [], codeFailures: [], codesMailed: [], notifications: { address: 'awa@example.cm', attachPdf: true } });
     expect(awa.notifications).not.toHaveProperty('pending');
     expect(store.customerByPendingAddress('evil@x.test')).toBeUndefined();
   });

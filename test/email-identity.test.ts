@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';
-import { codeIn, deliver, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
+import { approvalTo, codeIn, deliver, replyingTo, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
 
 /**
  * The billing inbox as an attacker tries it, with the default settings: no DMARC, so a
@@ -43,22 +43,27 @@ describe('a forged From asking to move the invoices elsewhere', () => {
   const facteur = facteurFor();
   const notifications = () => facteur().app.store.customerByAddress('awa@example.cm')!.notifications;
 
-  it('leaves the attacker with a refusal and nothing else, and tells Awa', async () => {
+  it('leaves the attacker with a refusal and nothing else, and asks Awa', async () => {
     const forged = await ask({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Changement', body: 'notifications adresse evil@x.test' });
     // The answer goes to the address on record, which is Awa's real mailbox, not the forger's.
     expect(forged.envelope.to).toEqual(['awa@example.cm']);
     expect(forged.parsed.text).toContain('doit être approuvée depuis votre adresse');
-    const approval = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /evil@x\.test/.test(mail.parsed.text ?? '') && codeIn(mail) !== null);
-    expect(approval.parsed.text).toContain('ignorez ce message : rien ne sera changé');
+    const approval = await approvalTo(peers.smtp, 'awa@example.cm', /evil@x\.test/);
+    expect(approval.parsed.text).toContain('répondez « non » ou ignorez ce message : rien ne sera changé');
     expect(mailTo('evil@x.test')).toEqual([]);
 
-    // The forger guesses: from the address they control, then in Awa's name.
+    // The forger tries: from the address they control, then in Awa's name with a code, then
+    // with a "oui" that answers every message they know of in the thread.
     const guess = await ask({ from: 'evil@x.test', body: 'confirmer 123456' });
     expect(guess.parsed.text).toContain('ne correspond à aucun compte client');
-    const wrong = codeIn(approval) === '654321' ? '654320' : '654321';
-    const inAwasName = await ask({ from: 'awa@example.cm', body: `confirmer ${wrong}` });
-    expect(inAwasName.envelope.to).toEqual(['awa@example.cm']);
-    expect(inAwasName.parsed.text).toContain('Ce code ne correspond pas');
+    const code = await ask({ from: 'awa@example.cm', body: 'confirmer 654321' });
+    expect(code.envelope.to).toEqual(['awa@example.cm']);
+    expect(code.parsed.text).toContain('répondez « oui » au message que nous avons envoyé à votre adresse');
+    const known = [forged.parsed.inReplyTo!, forged.parsed.messageId!, code.parsed.messageId!];
+    const yes = await ask({ from: 'awa@example.cm', body: 'oui', headers: { 'In-Reply-To': known.at(-1)!, References: known.join(' ') } });
+    expect(yes.parsed.text).not.toContain("C'est fait");
+    const again = await ask({ from: 'awa@example.cm', body: 'notifications adresse evil@x.test' });
+    expect(again.parsed.text).toContain('Une demande attend déjà votre approbation');
 
     // Told once that the address is unknown, the forger's address gets no more answers this week.
     const zip = await deliver(peers, { from: 'evil@x.test', body: 'zip tout' });
@@ -67,6 +72,11 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     expect(notifications()).toMatchObject({ address: 'awa@example.cm' });
     expect(mailTo('evil@x.test').every((mail) => mail.parsed.attachments.length === 0)).toBe(true);
     expect(mailTo('evil@x.test').map((mail) => mail.parsed.text).join('\n')).not.toMatch(/\d{6}|Awa|1210/);
+
+    // Awa says no: the request is dropped.
+    const no = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'Non, ce n’est pas moi !' });
+    expect(no.parsed.text).toContain('la modification demandée est abandonnée');
+    expect(facteur().app.store.customerByAddress('awa@example.cm')!.pending).toEqual([]);
   });
 
   it('sends no code to the new address before the owner approved, so no code from there can confirm it', async () => {
@@ -75,14 +85,16 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     for (const code of ['000000', '111111', '999999']) await filedIn(peers.dovecot, 'Processed', await deliver(peers, { from: 'evil2@x.test', body: `confirmer ${code}` }));
     expect(mailTo('evil2@x.test').map((mail) => mail.parsed.text)).toEqual([expect.stringContaining('ne correspond à aucun compte client')]);
     expect(notifications().address).toBe('awa@example.cm');
+    const approval = await approvalTo(peers.smtp, 'awa@example.cm', /evil2@x\.test/);
+    await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'non' });
   });
 
-  it('makes the change once the owner approves from the address on record and the new address confirms', async () => {
+  it('makes the change once the owner approves by replying from the address on record and the new address confirms', async () => {
     await ask({ from: 'awa@example.cm', body: 'notifications adresse compta@exemple.cm' });
-    const approval = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /compta@exemple\.cm/.test(mail.parsed.text ?? '') && codeIn(mail) !== null);
+    const approval = await approvalTo(peers.smtp, 'awa@example.cm', /compta@exemple\.cm/);
     expect(mailTo('compta@exemple.cm')).toEqual([]);
 
-    const approved = await ask({ from: 'awa@example.cm', subject: `Re: ${approval.parsed.subject}`, body: `confirmer ${codeIn(approval)}` });
+    const approved = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'Oui, c’est bien moi.' });
     expect(approved.parsed.text).toContain("Un code vient d'être envoyé à compta@exemple.cm");
     expect(notifications().address).toBe('awa@example.cm');
     const confirmation = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm') && codeIn(mail) !== null);
@@ -92,19 +104,21 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     expect(fromOld.parsed.text).toContain('le code doit revenir depuis la nouvelle adresse, compta@exemple.cm');
     expect(notifications().address).toBe('awa@example.cm');
 
-    const done = await ask({ from: 'Compta <compta@exemple.cm>', subject: `Re: ${confirmation.parsed.subject}`, body: `confirmer ${codeIn(confirmation)}` });
+    const done = await ask({ from: 'Compta <compta@exemple.cm>', ...replyingTo(confirmation), body: `confirmer ${codeIn(confirmation)}` });
     expect(done.envelope.to).toEqual(['compta@exemple.cm']);
     expect(done.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
     expect(notifications()).toMatchObject({ address: 'compta@exemple.cm' });
+    const told = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /désormais envoyées à compta@exemple\.cm/.test(mail.parsed.subject ?? ''));
+    expect(told.parsed.text).toContain('contactez le support');
   });
 
-  it('asks the owner before any other change: the PDF toggle waits for the code', async () => {
+  it('asks the owner before any other change: the PDF toggle waits for the reply', async () => {
     const asked = await ask({ from: 'paul@example.cm', subject: 'notifications pièces-jointes non' });
     expect(asked.parsed.text).toContain('doit être approuvée depuis votre adresse');
     const paul = () => facteur().app.store.customerByAddress('paul@example.cm')!;
     expect(paul().notifications.attachPdf).toBe(true);
-    const approval = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('paul@example.cm') && /sans PDF/.test(mail.parsed.text ?? '') && codeIn(mail) !== null);
-    const done = await ask({ from: 'paul@example.cm', body: `Oui c'est moi, confirmer ${codeIn(approval)}` });
+    const approval = await approvalTo(peers.smtp, 'paul@example.cm', /sans PDF/);
+    const done = await ask({ from: 'paul@example.cm', ...replyingTo(approval), body: 'Oui c’est moi, je confirme' });
     expect(done.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
     expect(paul().notifications.attachPdf).toBe(false);
   });
@@ -178,5 +192,10 @@ describe('staff by mail without DMARC', () => {
     expect(peers.smtp.messages.slice(before).filter((mail) => mail !== reply)).toEqual([]);
     expect(facteur().app.deliveries.list({})).toEqual([]);
     expect(facteur().logs.filter((line) => line.event === 'mail.staff.off')).toHaveLength(1);
+
+    // A forger repeating it gets no more answers today: each would be a mail to whoever the From names.
+    const again = await deliver(peers, { from: 'support@hebergeur.example', body: 'renvoyer 1210' });
+    await filedIn(peers.dovecot, 'Processed', again);
+    expect(repliesTo(peers.smtp, again)).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';
-import { codeIn, deliver, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
+import { deliver, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
 
 /** The receiving server's name in Authentication-Results, as the operator configures it. */
 const AUTHSERV_ID = 'mx.facteur.example';
@@ -42,8 +42,6 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(reply.parsed.text).toContain("Un code de confirmation vient d'être envoyé à compta@exemple.cm");
     const codeMail = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm'));
     const code = /(\d{6})/.exec(codeMail.parsed.subject ?? '')![1]!;
-    const notice = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === undefined);
-    expect(notice.parsed.text).toContain('compta@exemple.cm');
 
     const fromOld = await ask({ from: 'awa@example.cm', subject: 'Re: confirmation', body: `confirmer ${code}`, headers: authenticated('example.cm') });
     expect(fromOld.envelope.to).toEqual(['awa@example.cm']);
@@ -59,6 +57,8 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(fromNew.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
     expect(notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm' });
     expect(facteur.app.store.customerByAddress('awa@example.cm')!.pending).toEqual([]);
+    const notice = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === undefined);
+    expect(notice.parsed.subject).toBe('Vos factures sont désormais envoyées à compta@exemple.cm');
   });
 
   it('a code, once used, confirms nothing more', async () => {
@@ -66,18 +66,23 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(again.parsed.text).toContain("Aucune modification n'attend de code");
   });
 
-  it('asks the owner to approve a change asked without a DMARC pass from our server, and makes it at once with one', async () => {
-    const forged = { from: 'paul@example.cm', subject: 'notifications pièces-jointes non' };
-    const smuggled = `${AUTHSERV_ID}; spf=pass smtp.mailfrom="x;dmarc=pass"@evil.test; dmarc=fail header.from=example.cm`;
-    // Three tries: an address receives three code mails an hour at most.
-    for (const headers of [{ 'Authentication-Results': 'mx.attacker.example; dmarc=pass header.from=example.cm' }, { 'Authentication-Results': smuggled }, { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=pass` }]) {
-      const unverified = await ask({ ...forged, headers });
-      expect(unverified.parsed.text).toContain('doit être approuvée depuis votre adresse');
-      expect(notifications('paul@example.cm').attachPdf).toBe(true);
-    }
-    expect(peers.smtp.messages.filter((mail) => mail.envelope.to.includes('paul@example.cm') && codeIn(mail) !== null).length).toBe(3);
+  it('asks the owner to approve a change without a DMARC pass from our server, answers none it says failed, and makes one that passed at once', async () => {
+    const asked = { from: 'paul@example.cm', subject: 'notifications pièces-jointes non' };
+    const otherServer = await ask({ ...asked, headers: { 'Authentication-Results': 'mx.attacker.example; dmarc=pass header.from=example.cm' } });
+    expect(otherServer.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    const noDomain = await ask({ ...asked, headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=pass` } });
+    expect(noDomain.parsed.text).toContain('Une demande attend déjà votre approbation');
+    expect(notifications('paul@example.cm').attachPdf).toBe(true);
 
-    const verified = await ask({ ...forged, headers: authenticated('example.cm') });
+    // Our server says the From failed DMARC (the quoted "dmarc=pass" is the envelope sender's): nothing is answered.
+    const smuggled = `${AUTHSERV_ID}; spf=pass smtp.mailfrom="x;dmarc=pass"@evil.test; dmarc=fail header.from=example.cm`;
+    const failed = await deliver(peers, { ...asked, headers: { 'Authentication-Results': smuggled } });
+    await filedIn(peers.dovecot, 'Processed', failed);
+    expect(repliesTo(peers.smtp, failed)).toEqual([]);
+    expect(facteur.logs.some((line) => line.msg === 'mail: DMARC failed for an address on record, not answered')).toBe(true);
+    expect(notifications('paul@example.cm').attachPdf).toBe(true);
+
+    const verified = await ask({ ...asked, headers: authenticated('example.cm') });
     expect(verified.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
     expect(notifications('paul@example.cm').attachPdf).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { automaticReason } from '../src/channels/email/automatic.js';
-import { dmarcPasses } from '../src/channels/email/dmarc.js';
+import { dmarcVerdict } from '../src/channels/email/dmarc.js';
 import { readMail, UnreadableMail, type InboundMail } from '../src/channels/email/read.js';
 import { findRequest, MAX_LINES, ownLines } from '../src/channels/email/request.js';
 import { conversationOf, replySubject, threadHeaders } from '../src/channels/email/thread.js';
@@ -108,31 +108,45 @@ describe('the DMARC check for changes asked by mail', () => {
   const pass = 'mx.facteur.example; spf=pass smtp.mailfrom=example.cm; dkim=pass header.d=example.cm; dmarc=pass (p=reject; dis=none) header.from=example.cm';
 
   it('trusts dmarc=pass for the From domain from our own server', async () => {
-    expect(dmarcPasses(await mail({ 'Authentication-Results': pass }), 'mx.facteur.example')).toBe(true);
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': pass }), 'mx.facteur.example')).toBe('pass');
   });
 
   it('ignores results from another server, for another domain, or that did not pass', async () => {
-    expect(dmarcPasses(await mail({ 'Authentication-Results': pass }), 'mx.other.example')).toBe(false);
-    expect(dmarcPasses(await mail({ 'Authentication-Results': pass.replace('header.from=example.cm', 'header.from=evil.example') }), 'mx.facteur.example')).toBe(false);
-    expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=example.cm' }), 'mx.facteur.example')).toBe(false);
-    expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example (dmarc=pass); spf=pass' }), 'mx.facteur.example')).toBe(false);
-    expect(dmarcPasses(await mail(), 'mx.facteur.example')).toBe(false);
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': pass }), 'mx.other.example')).not.toBe('pass');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': pass.replace('header.from=example.cm', 'header.from=evil.example') }), 'mx.facteur.example')).not.toBe('pass');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=example.cm' }), 'mx.facteur.example')).not.toBe('pass');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example (dmarc=pass); spf=pass' }), 'mx.facteur.example')).not.toBe('pass');
+    expect(dmarcVerdict(await mail(), 'mx.facteur.example')).not.toBe('pass');
   });
 
   it('is not fooled by a quoted value, a pass for no domain, or one written below our own header', async () => {
     const smuggled = 'mx.facteur.example; spf=pass smtp.mailfrom="x;dmarc=pass"@evil.test; dmarc=fail header.from=example.cm';
-    expect(dmarcPasses(await mail({ 'Authentication-Results': smuggled }), 'mx.facteur.example')).toBe(false);
-    expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass' }), 'mx.facteur.example')).toBe(false);
-    expect(dmarcPasses(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass (header.from=example.cm) header.from=evil.test' }), 'mx.facteur.example')).toBe(false);
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': smuggled }), 'mx.facteur.example')).not.toBe('pass');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass' }), 'mx.facteur.example')).not.toBe('pass');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass (header.from=example.cm) header.from=evil.test' }), 'mx.facteur.example')).not.toBe('pass');
     const ownFail = 'mx.facteur.example; dmarc=fail header.from=example.cm';
     const raw = Buffer.from(`Authentication-Results: ${ownFail}\r\nAuthentication-Results: ${pass}\r\nFrom: awa@example.cm\r\nSubject: x\r\n\r\nfacture 1210\r\n`);
-    expect(dmarcPasses(await readMail(raw), 'mx.facteur.example')).toBe(false);
+    expect(dmarcVerdict(await readMail(raw), 'mx.facteur.example')).toBe('fail');
+  });
+
+  it('does not rely on a header that readers could take two ways: a second dmarc result, a single quote, a backslash', async () => {
+    const helo = 'mx.facteur.example; dmarc=fail header.from=example.cm; spf=pass smtp.helo=h;dmarc=pass\theader.from=example.cm';
+    const quote = "mx.facteur.example; spf=pass smtp.mailfrom=o'x@evil.test; dmarc=fail header.from=example.cm; dkim=pass header.s=a';dmarc=pass header.from=example.cm";
+    const escape = 'mx.facteur.example; spf=pass smtp.mailfrom="a\\"@evil.test; dmarc=pass header.from=example.cm';
+    for (const header of [helo, quote, escape]) expect(dmarcVerdict(await mail({ 'Authentication-Results': header }), 'mx.facteur.example')).toBe('none');
+  });
+
+  it('tells a failure for this From from a result that says nothing about it', async () => {
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=example.cm' }), 'mx.facteur.example')).toBe('fail');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=other.example' }), 'mx.facteur.example')).toBe('none');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=none header.from=example.cm' }), 'mx.facteur.example')).toBe('none');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; spf=pass smtp.mailfrom=example.cm' }), 'mx.facteur.example')).toBe('none');
   });
 
   it('reads the header however our server writes it: a version, comments, case, folded lines', async () => {
     const folded = 'MX.Facteur.Example 1;\r\n\tspf=pass smtp.mailfrom=example.cm;\r\n\tdmarc=PASS (p=none) header.from=Example.CM';
-    expect(dmarcPasses(await mail({ 'Authentication-Results': folded }), 'mx.facteur.example')).toBe(true);
-    expect(dmarcPasses(await mail({ 'Authentication-Results': `(our relay) ${pass}` }), 'mx.facteur.example')).toBe(true);
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': folded }), 'mx.facteur.example')).toBe('pass');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': `(our relay) ${pass}` }), 'mx.facteur.example')).toBe('pass');
   });
 });
 
@@ -164,6 +178,13 @@ describe('threading a reply', () => {
     expect(replySubject('facture 1210', 'Votre demande')).toBe('Re: facture 1210');
     expect(replySubject('RE: Re: facture 1210', 'Votre demande')).toBe('Re: facture 1210');
     expect(replySubject('  ', 'Votre demande')).toBe('Re: Votre demande');
+  });
+
+  it('does not repeat a subject that could turn a forged request into phishing from our domain', () => {
+    for (const subject of ['URGENT impayé - payez sur http://evil.test', 'Régularisez sur www.evil.test', 'payez-vite.example.com', 'écrivez à support@evil.test', 'x'.repeat(90), 'facture\u202e0121']) {
+      expect(replySubject(subject, 'Votre demande')).toBe('Re: Votre demande');
+    }
+    expect(replySubject('Re: Nouvelle facture n° 1266 (89 438 FCFA)', 'Votre demande')).toBe('Re: Nouvelle facture n° 1266 (89 438 FCFA)');
   });
 
   it('answers the message in its thread, and names the conversation by its sender and the thread’s first message', async () => {

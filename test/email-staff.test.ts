@@ -56,10 +56,13 @@ describe('a staff resend by mail', () => {
     ]);
   });
 
-  it('from a staff address that did not pass DMARC, resends nothing', async () => {
+  it('from a staff address that did not pass DMARC, resends nothing, and answers only a message our server did not call forged', async () => {
     const before = resends().length;
-    const forged = await ask({ from: 'support@hebergeur.example', body: 'renvoyer 1211', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=hebergeur.example` } });
-    expect(forged.parsed.text).toContain("Ce message n'est pas authentifié par DMARC : rien n'a été renvoyé");
+    const forged = await deliver(peers, { from: 'support@hebergeur.example', body: 'renvoyer 1211', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=hebergeur.example` } });
+    await filedIn(peers.dovecot, 'Processed', forged);
+    expect(peers.smtp.messages.filter((mail) => mail.parsed.inReplyTo === forged)).toEqual([]);
+    const unverified = await ask({ from: 'marie@hebergeur.example', body: 'renvoyer 1211' });
+    expect(unverified.parsed.text).toContain("Ce message n'est pas authentifié par DMARC : rien n'a été renvoyé");
     expect(resends()).toHaveLength(before);
     expect(facteur.logs.some((line) => line.event === 'staff.refused' && line.reason === 'DMARC did not pass')).toBe(true);
   });

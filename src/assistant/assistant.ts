@@ -6,7 +6,7 @@ import { showNotifications } from './actions/notifications.js';
 import { pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
 import { askChange } from './changes/ask.js';
-import { confirmCode } from './changes/confirm.js';
+import { answerApproval, confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
 import { parse, type Command } from './grammar.js';
 import { Pages } from './pages.js';
@@ -31,6 +31,8 @@ export interface Request {
    * and every change waits for the owner's approval by a code mailed to the addresses on record.
    */
   trust: 'owner' | 'address';
+  /** For mail: the Message-IDs it answers (In-Reply-To, References), one of which may be an approval mail's. */
+  answering?: string[];
   /**
    * The command itself, when the channel already has it in parts (a chat command's options):
    * it is not parsed from `text` again, which then only says what was asked, for the logs.
@@ -54,6 +56,7 @@ const HANDLERS: Handlers = {
   chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   confirm: (ctx, c, request) => confirmCode(ctx, c.code, request),
+  answer: (ctx, c, request) => answerApproval(ctx, c.yes, request),
 };
 
 /**

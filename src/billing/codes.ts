@@ -14,8 +14,9 @@ export interface IssuedCode {
   expiresAt: string;
 }
 
-export function issueCode(subject: string, now: Date, ttlMinutes = CODE_TTL_MINUTES): IssuedCode {
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+/** A code of `digits` digits (6 by default; more where a guess would win more), good for `ttlMinutes`. */
+export function issueCode(subject: string, now: Date, ttlMinutes = CODE_TTL_MINUTES, digits = 6): IssuedCode {
+  const code = String(randomInt(0, 10 ** digits)).padStart(digits, '0');
   return { code, codeHash: hashCode(subject, code), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000).toISOString() };
 }
 

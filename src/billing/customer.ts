@@ -12,6 +12,7 @@ export function newCustomer(email: string, name = '', locale: Locale = 'fr'): Cu
     links: {},
     pending: [],
     codeFailures: [],
+    codesMailed: [],
   };
 }
 

@@ -52,15 +52,25 @@ export interface CodeOnItsWay {
 }
 
 /**
+ * The owner's approval asked by mail: one mail to each address on record, whose Message-IDs
+ * (random, known only to those mailboxes) a reply names in In-Reply-To or References. Only
+ * their hashes are kept. Nothing is typed, so nothing can be guessed.
+ */
+export interface ApprovalOnItsWay {
+  replyHashes: string[];
+  expiresAt: string;
+}
+
+/**
  * A change asked for and not yet made. Two proofs may be owed: the owner's approval (a
- * code mailed to the addresses on record, when the request came by a channel that does not
- * prove who wrote it), and, for a new address, that its reader confirms it (a code mailed
- * there once the owner approved). The change is made when neither is owed any more.
+ * reply to a mail sent to the addresses on record, when the request came by a channel that
+ * does not prove who wrote it), and, for a new address, that its reader confirms it (a code
+ * mailed there once the owner approved). The change is made when neither is owed any more.
  */
 export interface PendingChange {
   change: AccountChange;
-  /** The code asked of the owner; null when the owner asked (a linked chat account) or has approved. */
-  approval: CodeOnItsWay | null;
+  /** Asked of the owner; null when the owner asked (a linked chat account, authenticated mail) or has approved. */
+  approval: ApprovalOnItsWay | null;
   /** The code mailed to the new address once approved; null before that, and for changes with no new address. */
   confirmation: CodeOnItsWay | null;
   requestedAt: string;
@@ -86,6 +96,11 @@ export interface Customer {
   links: Record<string, string[]>;
   /** Changes waiting for codes to come back, at most one of each kind. */
   pending: PendingChange[];
-  /** When wrong codes were given for this account in the last day: past a few, codes by mail are refused for a while. */
+  /**
+   * When wrong codes were given for this account in the last day, from any chat account or
+   * address: past a few, no code is taken for it for a day, however many accounts guess.
+   */
   codeFailures: string[];
+  /** When codes were mailed to new addresses for this account in the last day: a few a day at most. */
+  codesMailed: string[];
 }

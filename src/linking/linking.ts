@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Reply } from '../assistant/reply.js';
+import { codesLocked, countWrongCode } from '../billing/changes.js';
 import { checkCode, issueCode } from '../billing/codes.js';
 import type { Customer, Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
@@ -9,6 +10,12 @@ import type { Catalog, Params } from '../templates/catalog.js';
 
 /** A link code is good for this long. */
 export const LINK_CODE_MINUTES = 10;
+/**
+ * Digits of a link code: a right guess makes the guesser the account's owner, and anyone
+ * can open Discord accounts to guess with, so it is longer than a code that only confirms
+ * an address.
+ */
+export const LINK_CODE_DIGITS = 8;
 /** Wrong codes in a row that lock linking for the account… */
 export const LINK_MAX_FAILURES = 5;
 /** …for this long. */
@@ -24,11 +31,13 @@ export interface LinkingServices {
 
 /**
  * Links chat accounts of one network (`discord`) to customers. Whoever asks names the
- * address of a client area; a 6-digit code goes to the customer's address on record, and
+ * address of a client area; an 8-digit code goes to the customer's address on record, and
  * the account is linked when the code comes back. The answer to a request is the same
  * whether the address is known or not, and so is the answer to the codes given after it,
  * so nothing tells a stranger which addresses are customers'. Codes are stored hashed,
- * expire, are good once, and wrong tries in a row lock linking for the account a while.
+ * expire, are good once; wrong tries in a row lock linking for the chat account a while,
+ * and wrong tries for one customer, from however many chat accounts, stop codes for that
+ * customer for a day.
  *
  * It answers with a `Reply`, like the assistant, so a channel renders both the same way.
  */
@@ -58,8 +67,11 @@ export class AccountLinks {
     const now = this.services.now();
     const attempt = this.attempt(userId);
     if (locked(attempt, now)) return this.locked(locale, attempt!, now);
-    const customer = this.services.store.customerByAddress(address);
-    const { code, codeHash, expiresAt } = issueCode(this.subject(userId, customer?.id ?? null), now, LINK_CODE_MINUTES);
+    const known = this.services.store.customerByAddress(address);
+    // No code goes out for a customer whose codes are stopped today, nor past the address's share of code mails: the
+    // account then holds a code for nobody, and the answers stay those of an unknown address.
+    const customer = known && !codesLocked(known, now) && this.services.codeMail.allows(address) ? known : undefined;
+    const { code, codeHash, expiresAt } = issueCode(this.subject(userId, customer?.id ?? null), now, LINK_CODE_MINUTES, LINK_CODE_DIGITS);
     await this.save({
       account: this.account(userId),
       customerId: customer?.id ?? null,
@@ -69,7 +81,7 @@ export class AccountLinks {
       lockedUntil: null,
       updatedAt: now.toISOString(),
     });
-    this.services.log.info({ account: this.account(userId), customer: customer?.id ?? null, event: 'link.requested' }, 'link code requested');
+    this.services.log.info({ account: this.account(userId), customer: known?.id ?? null, mailed: customer !== undefined, event: 'link.requested' }, 'link code requested');
     if (customer) {
       // Not awaited: an answer that came later for a known address than for an unknown one would tell them apart.
       this.mail(customer, address, account, code).catch((error: unknown) =>
@@ -79,30 +91,33 @@ export class AccountLinks {
     return this.reply(locale, 'link.codeSent', { address, minutes: LINK_CODE_MINUTES });
   }
 
-  /** Links the account when `code` is the one on its way; counts it against the account when it is not. */
+  /**
+   * Links the account when `code` is the one on its way. A wrong one counts against the
+   * chat account and, when the code was mailed for a customer, against that customer.
+   */
   async confirm(userId: string, code: string, locale: Locale): Promise<Reply> {
     const now = this.services.now();
     const attempt = this.attempt(userId);
     if (locked(attempt, now)) return this.locked(locale, attempt!, now);
     if (!attempt || attempt.codeHash === null) return this.reply(locale, 'link.nothing', {}, 'refused');
-    const given = code.trim();
-    const check = /^\d{6}$/.test(given)
-      ? checkCode({ codeHash: attempt.codeHash, expiresAt: attempt.expiresAt, attempts: 0 }, this.subject(userId, attempt.customerId), given, now)
-      : 'wrong';
     const customer = attempt.customerId === null ? undefined : this.services.store.customerById(attempt.customerId);
+    const given = code.trim();
+    const check =
+      new RegExp(`^\\d{${LINK_CODE_DIGITS}}$`).test(given) && !(customer && codesLocked(customer, now))
+        ? checkCode({ codeHash: attempt.codeHash, expiresAt: attempt.expiresAt, attempts: 0 }, this.subject(userId, attempt.customerId), given, now)
+        : 'wrong';
     const base = { ...attempt, updatedAt: now.toISOString() };
     if (check === 'expired') {
       await this.save({ ...base, codeHash: null });
       return this.reply(locale, 'link.expired', {}, 'refused');
     }
     if (check === 'ok' && customer) {
-      await this.services.store.save({
-        customers: this.linked(userId, customer),
-        linkAttempts: [{ ...base, codeHash: null, failures: 0 }],
-      });
+      await this.link(userId, customer.id);
+      await this.save({ ...base, codeHash: null, failures: 0 });
       this.services.log.info({ account: this.account(userId), customer: customer.id, event: 'link.done' }, 'chat account linked');
       return this.reply(locale, 'link.done', { name: customer.name });
     }
+    if (customer) await this.services.store.updateCustomer(customer.id, (current) => countWrongCode(current, null, now.toISOString()));
     const failures = attempt.failures + 1;
     if (failures >= LINK_MAX_FAILURES) {
       const lockedUntil = new Date(now.getTime() + LINK_LOCK_MINUTES * 60_000).toISOString();
@@ -117,22 +132,23 @@ export class AccountLinks {
   async unlink(userId: string, locale: Locale): Promise<Reply> {
     const customer = this.customer(userId);
     if (!customer) return this.reply(locale, 'link.notLinked', {}, 'refused');
-    const ids = (customer.links[this.network] ?? []).filter((id) => id !== userId);
-    await this.services.store.save({ customers: [{ ...customer, links: { ...customer.links, [this.network]: ids } }] });
+    await this.services.store.updateCustomer(customer.id, (current) => this.without(current, userId));
     this.services.log.info({ account: this.account(userId), customer: customer.id, event: 'link.removed' }, 'chat account unlinked');
     return this.reply(locale, 'link.unlinked', { name: customer.name });
   }
 
-  /** The customer with the account added, and any customer it was linked to before without it. */
-  private linked(userId: string, customer: Customer): Customer[] {
+  /** The account linked to this customer, and to no other it was linked to before. */
+  private async link(userId: string, customerId: string): Promise<void> {
     const previous = this.customer(userId);
-    const changed: Customer[] = [];
-    if (previous && previous.id !== customer.id) {
-      changed.push({ ...previous, links: { ...previous.links, [this.network]: (previous.links[this.network] ?? []).filter((id) => id !== userId) } });
-    }
-    const ids = customer.links[this.network] ?? [];
-    changed.push({ ...customer, links: { ...customer.links, [this.network]: ids.includes(userId) ? ids : [...ids, userId] } });
-    return changed;
+    if (previous && previous.id !== customerId) await this.services.store.updateCustomer(previous.id, (current) => this.without(current, userId));
+    await this.services.store.updateCustomer(customerId, (current) => {
+      const ids = current.links[this.network] ?? [];
+      return ids.includes(userId) ? current : { ...current, links: { ...current.links, [this.network]: [...ids, userId] } };
+    });
+  }
+
+  private without(customer: Customer, userId: string): Customer {
+    return { ...customer, links: { ...customer.links, [this.network]: (customer.links[this.network] ?? []).filter((id) => id !== userId) } };
   }
 
   private locked(locale: Locale, attempt: LinkAttempt, now: Date): Reply {

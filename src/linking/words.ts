@@ -23,7 +23,8 @@ export function parseLinkText(text: string): LinkRequest | null {
   if (Object.hasOwn(UNLINK, verb) && second === undefined) return { kind: 'unlink', locale: UNLINK[verb]! };
   if (!Object.hasOwn(LINK, verb) || second === undefined || rest.length > 0) return null;
   const locale = LINK[verb]!;
-  if (/^\d{6}$/.test(second)) return { kind: 'confirm', code: second, locale };
+  // Any run of digits is taken as a code, so that a mistyped one counts as a wrong code rather than as chatter.
+  if (/^\d{4,12}$/.test(second)) return { kind: 'confirm', code: second, locale };
   if (second.includes('@')) return { kind: 'request', address: text.trim().split(/\s+/)[1]!, locale };
   return null;
 }

@@ -8,8 +8,9 @@ const PER_ADDRESS_PER_HOUR = 3;
 const HOUR_MS = 60 * 60_000;
 
 /**
- * The mails that carry a one-time code (a new notification address to confirm, a chat
- * account to link), worded from the templates `<template>.subject` and `<template>.body`.
+ * The mails that carry a one-time code or ask for an approval (a new notification address
+ * to confirm, a chat account to link, a change to approve) and the notices beside them,
+ * worded from the templates `<template>.subject` and `<template>.body`.
  * Anyone can ask for one to be sent to an address, so each address gets a few an hour at
  * most: a caller is told when one was held back, and it is logged.
  */
@@ -23,18 +24,39 @@ export class CodeMail {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** False, and nothing sent, when the address had its share this hour. */
-  async send(to: string, locale: Locale, template: string, params: Params): Promise<boolean> {
+  /** Whether `to` may get another one this hour; `send` checks it too, in the same turn. */
+  allows(to: string): boolean {
+    const at = this.now().getTime();
+    return (this.sent.get(to.toLowerCase()) ?? []).filter((time) => at - time < HOUR_MS).length < PER_ADDRESS_PER_HOUR;
+  }
+
+  /**
+   * Sends the mail and resolves with its Message-ID, which a reply names (an approval is
+   * given by replying); null, and nothing sent, when the address had its share this hour.
+   */
+  async send(to: string, locale: Locale, template: string, params: Params): Promise<string | null> {
     const address = to.toLowerCase();
     const at = this.now().getTime();
-    const recent = (this.sent.get(address) ?? []).filter((time) => at - time < HOUR_MS);
-    if (recent.length >= PER_ADDRESS_PER_HOUR) {
+    if (!this.allows(address)) {
       this.log.warn({ event: 'code.throttled', template, limit: PER_ADDRESS_PER_HOUR }, 'code mail held back: too many to this address this hour');
-      return false;
+      return null;
     }
-    this.sent.set(address, [...recent, at]);
+    this.sent.set(address, [...(this.sent.get(address) ?? []).filter((time) => at - time < HOUR_MS), at]);
+    return this.write(to, locale, template, params);
+  }
+
+  /**
+   * A notice of a change made (not asked for): it follows a confirmed change, which nobody
+   * can repeat at will, and the owner must not miss it, so it is never held back.
+   */
+  async notice(to: string, locale: Locale, template: string, params: Params): Promise<void> {
+    await this.write(to, locale, template, params);
+  }
+
+  private async write(to: string, locale: Locale, template: string, params: Params): Promise<string> {
     const t = (key: string) => this.catalog.t(locale, key, params);
-    await this.mailer.send({ to, subject: t(`${template}.subject`), text: `${t(`${template}.body`)}\n\n${t('mail.signature')}`, headers: { 'Auto-Submitted': 'auto-generated' } });
-    return true;
+    const messageId = this.mailer.newMessageId();
+    await this.mailer.send({ to, subject: t(`${template}.subject`), text: `${t(`${template}.body`)}\n\n${t('mail.signature')}`, headers: { 'Auto-Submitted': 'auto-generated' }, messageId });
+    return messageId;
   }
 }

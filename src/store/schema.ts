@@ -30,9 +30,17 @@ export const customerSchema = z.object({
   }),
   links: z.record(z.string(), z.array(z.string())),
   pending: z
-    .array(z.object({ change: accountChangeSchema, approval: codeOnItsWaySchema.nullable(), confirmation: codeOnItsWaySchema.nullable(), requestedAt: z.string() }))
+    .array(
+      z.object({
+        change: accountChangeSchema,
+        approval: z.object({ replyHashes: z.array(z.string()), expiresAt: z.string() }).nullable(),
+        confirmation: codeOnItsWaySchema.nullable(),
+        requestedAt: z.string(),
+      }),
+    )
     .default([]),
   codeFailures: z.array(z.string()).default([]),
+  codesMailed: z.array(z.string()).default([]),
 });
 
 export const invoiceSchema = z.object({

@@ -171,3 +171,16 @@ export async function deliver(peers: MailPeers, message: Letter): Promise<string
 export function codeIn(mail: ReceivedMail): string | null {
   return /\b(\d{6})\b/.exec(mail.parsed.subject ?? '')?.[1] ?? null;
 }
+
+/** The latest mail to `address` asking its owner to approve a change whose text matches `change`, once it has arrived. */
+export function approvalTo(smtp: SmtpPeer, address: string, change: RegExp): Promise<ReceivedMail> {
+  const matches = (mail: ReceivedMail) => mail.envelope.to.includes(address) && /approbation|approval/i.test(mail.parsed.subject ?? '') && change.test(mail.parsed.text ?? '');
+  return smtp.waitForMessage(matches).then(() => smtp.messages.filter(matches).at(-1)!);
+}
+
+/** What a mail client writes in a reply to `mail`: its subject with Re:, and the thread headers naming it. */
+export function replyingTo(mail: ReceivedMail): Pick<Letter, 'subject' | 'headers'> {
+  const id = mail.parsed.messageId!;
+  const earlier = typeof mail.parsed.references === 'string' ? [mail.parsed.references] : (mail.parsed.references ?? []);
+  return { subject: `Re: ${mail.parsed.subject ?? ''}`, headers: { 'In-Reply-To': id, References: [...earlier, id].join(' ') } };
+}

@@ -1,20 +1,32 @@
 import { z } from 'zod';
 import { issueCode } from '../../billing/codes.js';
+import {
+  applyChange,
+  APPROVAL_TTL_MINUTES,
+  CONFIRMATION_TTL_MINUTES,
+  codeSubject,
+  countCodeMailed,
+  mayMailCode,
+  pendingOf,
+  replyHash,
+  samePending,
+  waiting,
+  withPending,
+} from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
-import type { AccountChange, Customer } from '../../billing/types.js';
+import type { AccountChange, Customer, PendingChange } from '../../billing/types.js';
 import type { Request } from '../assistant.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { changeDone, describeChange } from './describe.js';
-import { applyChange, APPROVAL_TTL_MINUTES, CONFIRMATION_TTL_MINUTES, codeSubject, lockedForMail, pendingOn, withPending, type Step } from './pending.js';
 
 /**
  * A change of the account asked for: made at once when the owner asks (a linked chat
- * account, the console) and nothing new would receive invoices; otherwise it waits for
- * the proofs it needs. Mail from an address on record proves nothing by itself, so a
- * change asked by mail first waits for the owner's approval, by a code mailed to the
- * addresses on record whatever the From said; a new address then gets a code of its own,
- * and nothing but that code is sent to it until it comes back.
+ * account, the console, authenticated mail) and nothing new would receive invoices;
+ * otherwise it waits for the proofs it needs. Mail from an address on record proves
+ * nothing by itself, so a change asked by mail first waits for the owner's approval: a
+ * reply to a mail sent to every address on record, whatever the From said. A new address
+ * then gets a code of its own, and nothing but that code is sent to it until it comes back.
  */
 export async function askChange(ctx: Context, asked: AccountChange, request: Request): Promise<Reply> {
   const change = checked(ctx, asked);
@@ -42,59 +54,69 @@ function unchanged(customer: Customer, change: AccountChange): boolean {
   return false;
 }
 
-/** The owner's approval asked of every address on record, and the change kept until it comes back. */
+/**
+ * The owner's approval asked of every address on record, and the change kept until a reply
+ * to one of those mails says yes. While one such request waits, another of its kind by mail
+ * is refused rather than put in its place: a forger must not swap their change in under the
+ * owner's eyes, and the owner can answer "non" to the one waiting.
+ */
 async function askOwner(ctx: Context, change: AccountChange): Promise<Reply> {
   const now = ctx.services.now();
-  if (lockedForMail(ctx.customer, now)) return lockedOut(ctx);
-  const { code, codeHash, expiresAt } = issueCode(codeSubject(ctx.customer, change, 'approval'), now, APPROVAL_TTL_MINUTES);
-  const params = { name: ctx.customer.name, code, change: describeChange(ctx, change), hours: APPROVAL_TTL_MINUTES / 60 };
+  const earlier = pendingOf(ctx.customer, change.kind);
+  if (earlier?.approval && waiting(earlier, now)) return ctx.refuse('approval.already', { change: describeChange(ctx, earlier.change) });
+  const params = { name: ctx.customer.name, change: describeChange(ctx, change), hours: APPROVAL_TTL_MINUTES / 60 };
   const addresses = addressesOnRecord(ctx.customer);
-  const sent: string[] = [];
-  for (const address of addresses) if (await ctx.services.codeMail.send(address, ctx.locale, 'mail.approval', params)) sent.push(address);
+  const sent: { address: string; messageId: string }[] = [];
+  for (const address of addresses) {
+    const messageId = await ctx.services.codeMail.send(address, ctx.locale, 'mail.approval', params);
+    if (messageId) sent.push({ address, messageId });
+  }
   if (sent.length === 0) return ctx.refuse('address.tooMany', { address: addresses.join(', ') });
-  const pending = { change, approval: { codeHash, expiresAt, attempts: 0 }, confirmation: null, requestedAt: now.toISOString() };
+  const expiresAt = new Date(now.getTime() + APPROVAL_TTL_MINUTES * 60_000).toISOString();
+  const pending: PendingChange = { change, approval: { replyHashes: sent.map((mail) => replyHash(mail.messageId)), expiresAt }, confirmation: null, requestedAt: now.toISOString() };
   await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => withPending(customer, pending));
-  return ctx.reply([ctx.t('approval.asked', { addresses: sent.join(', ') })]);
+  return ctx.reply([ctx.t('approval.asked', { addresses: sent.map((mail) => mail.address).join(', ') })]);
 }
 
 /**
  * A code to the new address, which proves its reader wants the invoices there. `approved`
- * names the owner's approval this follows, which it replaces if it still stands; without
- * one, the owner asked, and the current address is told.
+ * is the pending change the owner approved, which it replaces if it still stands.
  */
-export async function askNewAddress(ctx: Context, change: AccountChange & { kind: 'address' }, approved: { codeHash: string } | null): Promise<Reply> {
+export async function askNewAddress(ctx: Context, change: AccountChange & { kind: 'address' }, approved: PendingChange | null): Promise<Reply> {
   const now = ctx.services.now();
-  const { code, codeHash, expiresAt } = issueCode(codeSubject(ctx.customer, change, 'confirmation'), now, CONFIRMATION_TTL_MINUTES);
+  if (!mayMailCode(ctx.customer, now)) return ctx.refuse('address.tooManyToday');
+  const { code, codeHash, expiresAt } = issueCode(codeSubject(ctx.customer, change), now, CONFIRMATION_TTL_MINUTES);
   const params = { name: ctx.customer.name, code, minutes: CONFIRMATION_TTL_MINUTES, address: change.address };
   if (!(await ctx.services.codeMail.send(change.address, ctx.locale, 'mail.code', params))) return ctx.refuse('address.tooMany', { address: change.address });
-  const pending = { change, approval: null, confirmation: { codeHash, expiresAt, attempts: 0 }, requestedAt: now.toISOString() };
-  const updated = await ctx.services.store.updateCustomer(ctx.customer.id, (customer) =>
-    approved && !pendingOn(customer, 'address', 'approval', approved.codeHash) ? customer : withPending(customer, pending),
-  );
-  if (!updated?.pending.some((p) => p.confirmation?.codeHash === codeHash)) return ctx.refuse('confirm.nothing');
-  const current = ctx.customer.notifications.address;
-  if (approved) return ctx.reply([ctx.t('confirm.approved', { address: change.address })]);
-  if (current) await ctx.services.codeMail.send(current, ctx.locale, 'mail.notice', params);
-  return ctx.reply([ctx.t('address.codeSent', params)]);
+  const pending: PendingChange = { change, approval: null, confirmation: { codeHash, expiresAt, attempts: 0 }, requestedAt: approved?.requestedAt ?? now.toISOString() };
+  let placed = false;
+  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => {
+    if (approved && !samePending(pendingOf(customer, 'address'), approved)) return customer;
+    placed = true;
+    return countCodeMailed(withPending(customer, pending), now.toISOString());
+  });
+  if (!placed) return ctx.refuse('confirm.nothing');
+  return ctx.reply([ctx.t(approved ? 'confirm.approved' : 'address.codeSent', params)]);
 }
 
 /**
- * Makes the change on the record as it is now. `after` names the code that allowed it: if
- * another request replaced that pending change meanwhile, nothing is made.
+ * Makes the change on the record as it is now. `after` is the pending change that allowed
+ * it: if another request replaced it meanwhile, nothing is made. A new address is told to
+ * the addresses it replaces, so that an owner who did not ask learns of it at once.
  */
-export async function makeChange(ctx: Context, change: AccountChange, after: { step: Step; codeHash: string } | null): Promise<Reply> {
-  let made = false;
+export async function makeChange(ctx: Context, change: AccountChange, after: PendingChange | null): Promise<Reply> {
+  let previous: string[] | null = null;
   await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => {
-    if (after && !pendingOn(customer, change.kind, after.step, after.codeHash)) return customer;
-    made = true;
+    if (after && !samePending(pendingOf(customer, change.kind), after)) return customer;
+    previous = addressesOnRecord(customer);
     return applyChange(customer, change);
   });
-  if (!made) return ctx.refuse('confirm.nothing');
+  if (previous === null) return ctx.refuse('confirm.nothing');
   ctx.services.log.info({ event: 'change.made', customer: ctx.customer.id, change: change.kind }, 'account changed');
+  if (change.kind === 'address') {
+    for (const address of (previous as string[]).filter((old) => old !== change.address)) {
+      await ctx.services.codeMail.notice(address, ctx.locale, 'mail.changed', { name: ctx.customer.name, address: change.address });
+    }
+  }
   return ctx.reply([changeDone(ctx, change)]);
-}
-
-export function lockedOut(ctx: Context): Reply {
-  ctx.services.log.warn({ event: 'change.locked', customer: ctx.customer.id }, 'account change by mail refused: too many wrong codes today');
-  return ctx.refuse('confirm.locked');
 }

@@ -1,73 +1,70 @@
 import { checkCode, CODE_MAX_ATTEMPTS } from '../../billing/codes.js';
+import { codeSubject, codesLocked, countWrongCode, live, pendingOf, replyHash, samePending, waiting, withoutPending } from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
-import type { CodeOnItsWay, Customer, PendingChange } from '../../billing/types.js';
+import type { PendingChange } from '../../billing/types.js';
+import { notUnderstood } from '../actions/help.js';
 import type { Request } from '../assistant.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
-import { askNewAddress, lockedOut, makeChange } from './ask.js';
-import { codeSubject, countWrongCode, live, lockedForMail, type Step } from './pending.js';
-
-/** A code some pending change waits for. */
-interface Waiting {
-  pending: PendingChange;
-  step: Step;
-  code: CodeOnItsWay;
-}
+import { askNewAddress, makeChange } from './ask.js';
 
 /**
- * A code given back (`confirmer 123456`). The owner's approval counts only from the owner:
- * a linked chat account, or mail from an address on record, where the code was sent. A
- * new address's code counts only from that address, or from the owner's chat account. A
- * wrong code is counted against every code it could have been, and by mail against the
- * account too, so guessing is bounded however many messages a forger sends.
+ * `confirmer` or `confirmer 123456`. In a reply to an approval mail, from an address on
+ * record, it is the owner's approval: that mail's Message-ID, which the reply names, went
+ * to the owner's mailboxes only, and nothing is typed that could be guessed. Otherwise the
+ * code is a new address's, and counts only from that address, or from the owner's chat
+ * account; a wrong one counts against the change and against the account, whoever gave it.
  */
 export async function confirmCode(ctx: Context, code: string | null, request: Request): Promise<Reply> {
   const now = ctx.services.now();
-  const customer = ctx.customer;
-  const waiting = waitingCodes(customer, now);
-  if (waiting.length === 0) return ctx.refuse('confirm.nothing');
-  if (code === null) return ctx.refuse('confirm.missingCode');
-  if (request.trust === 'address' && lockedForMail(customer, now)) return lockedOut(ctx);
-  const eligible = waiting.filter((w) => mayGive(customer, w, request));
-  if (eligible.length === 0) {
-    const elsewhere = waiting.find((w) => w.pending.change.kind === 'address' && w.step === 'confirmation');
-    if (elsewhere?.pending.change.kind === 'address') return ctx.refuse('confirm.wrongSender', { address: elsewhere.pending.change.address });
-    return ctx.refuse('confirm.nothing');
+  const answered = approvalAnswered(ctx, request);
+  if (answered) return approve(ctx, answered);
+  const confirming = pendingOf(ctx.customer, 'address');
+  if (!confirming || confirming.change.kind !== 'address' || confirming.approval !== null || !live(confirming.confirmation, now)) {
+    const unapproved = ctx.customer.pending.some((pending) => pending.approval && waiting(pending, now));
+    return ctx.refuse(unapproved ? 'approval.replyNeeded' : 'confirm.nothing');
   }
-  const match = eligible.find((w) => checkCode(w.code, codeSubject(customer, w.pending.change, w.step), code, now) === 'ok');
-  if (match) return accept(ctx, match);
-  return wrongCode(ctx, eligible, request, now);
-}
-
-function waitingCodes(customer: Customer, now: Date): Waiting[] {
-  return customer.pending.flatMap((pending) =>
-    (['approval', 'confirmation'] as const).flatMap((step) => {
-      const code = pending[step];
-      return live(code, now) ? [{ pending, step, code }] : [];
-    }),
-  );
-}
-
-function mayGive(customer: Customer, waiting: Waiting, request: Request): boolean {
-  const { change } = waiting.pending;
-  if (waiting.step === 'approval') return request.trust === 'owner' || (request.sender !== undefined && addressesOnRecord(customer).includes(request.sender.toLowerCase()));
-  if (request.sender === undefined) return request.trust === 'owner';
-  return change.kind === 'address' && request.sender.toLowerCase() === change.address;
-}
-
-async function accept(ctx: Context, { pending, step, code }: Waiting): Promise<Reply> {
-  const { change } = pending;
-  ctx.services.log.info({ event: `change.${step === 'approval' ? 'approved' : 'confirmed'}`, customer: ctx.customer.id, change: change.kind }, 'code accepted');
-  if (step === 'approval' && change.kind === 'address' && change.address !== ctx.customer.email) return askNewAddress(ctx, change, code);
-  return makeChange(ctx, change, { step, codeHash: code.codeHash });
-}
-
-async function wrongCode(ctx: Context, eligible: Waiting[], request: Request, now: Date): Promise<Reply> {
-  const tried = eligible.map((w) => ({ kind: w.pending.change.kind, step: w.step, codeHash: w.code.codeHash }));
-  const failedAt = request.trust === 'address' ? now.toISOString() : null;
-  const updated = await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => countWrongCode(customer, tried, failedAt));
+  const { address } = confirming.change;
+  if (code === null) return ctx.refuse('confirm.missingCode');
+  const fromThere = request.sender === undefined ? request.trust === 'owner' : request.sender.toLowerCase() === address;
+  if (!fromThere) return ctx.refuse('confirm.wrongSender', { address });
+  if (codesLocked(ctx.customer, now)) {
+    ctx.services.log.warn({ event: 'code.locked', customer: ctx.customer.id }, 'code refused: too many wrong codes for this account today');
+    return ctx.refuse('confirm.locked');
+  }
+  if (checkCode(confirming.confirmation, codeSubject(ctx.customer, confirming.change), code, now) === 'ok') {
+    ctx.services.log.info({ event: 'change.confirmed', customer: ctx.customer.id, change: 'address' }, 'new address confirmed');
+    return makeChange(ctx, confirming.change, confirming);
+  }
+  const updated = await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => countWrongCode(customer, 'address', now.toISOString()));
   ctx.services.log.warn({ event: 'code.wrong', customer: ctx.customer.id, trust: request.trust }, 'wrong code given');
-  const left = (updated ? waitingCodes(updated, now) : []).filter((w) => tried.some((t) => t.codeHash === w.code.codeHash)).map((w) => CODE_MAX_ATTEMPTS - w.code.attempts);
-  if (left.length === 0) return ctx.refuse('confirm.expired');
-  return ctx.refuse('confirm.wrong', { left: Math.min(...left) });
+  const left = updated && pendingOf(updated, 'address')?.confirmation;
+  return left ? ctx.refuse('confirm.wrong', { left: CODE_MAX_ATTEMPTS - left.attempts }) : ctx.refuse('confirm.expired');
+}
+
+/** "oui" or "non" in a reply to an approval mail: the change is approved, or dropped. Anywhere else it means nothing. */
+export async function answerApproval(ctx: Context, yes: boolean, request: Request): Promise<Reply> {
+  const answered = approvalAnswered(ctx, request);
+  if (!answered) return notUnderstood(ctx);
+  if (yes) return approve(ctx, answered);
+  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) =>
+    samePending(pendingOf(customer, answered.change.kind), answered) ? withoutPending(customer, answered.change.kind) : customer,
+  );
+  ctx.services.log.info({ event: 'change.refused', customer: ctx.customer.id, change: answered.change.kind }, 'account change refused by its owner');
+  return ctx.reply([ctx.t('approval.cancelled')]);
+}
+
+/** The pending change whose approval mail this message answers, from an address on record, while it may still be approved. */
+function approvalAnswered(ctx: Context, request: Request): PendingChange | undefined {
+  if (request.sender === undefined || !addressesOnRecord(ctx.customer).includes(request.sender.toLowerCase())) return undefined;
+  const named = new Set((request.answering ?? []).map(replyHash));
+  const now = ctx.services.now().toISOString();
+  return ctx.customer.pending.find((pending) => pending.approval && pending.approval.expiresAt > now && pending.approval.replyHashes.some((hash) => named.has(hash)));
+}
+
+function approve(ctx: Context, pending: PendingChange): Promise<Reply> {
+  ctx.services.log.info({ event: 'change.approved', customer: ctx.customer.id, change: pending.change.kind }, 'account change approved by its owner');
+  const { change } = pending;
+  if (change.kind === 'address' && change.address !== ctx.customer.email) return askNewAddress(ctx, change, pending);
+  return makeChange(ctx, change, pending);
 }

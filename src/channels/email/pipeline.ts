@@ -8,7 +8,8 @@ import type { InboundMessage, Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { automaticReason } from './automatic.js';
 import { composeReplies } from './compose.js';
-import { dmarcPasses } from './dmarc.js';
+import { dmarcVerdict, type DmarcVerdict } from './dmarc.js';
+import { awaitsConfirmationFrom } from '../../billing/changes.js';
 import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
 import { parse } from '../../assistant/grammar.js';
@@ -150,12 +151,18 @@ export class MailPipeline {
       return claim.close('ignored', `automatic: ${automatic}`);
     }
     const request = findRequest(mail.subject, mail.text, this.now().toISOString().slice(0, 10));
-    const dmarc = settings.dmarcAuthservId === null ? null : dmarcPasses(mail, settings.dmarcAuthservId);
+    const dmarc = settings.dmarcAuthservId === null ? null : dmarcVerdict(mail, settings.dmarcAuthservId);
     if (this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc, key);
     const onRecord = store.customerByAddress(mail.sender);
-    const customer = onRecord ?? (request.intent === 'confirm' ? store.customerByPendingAddress(mail.sender) : undefined);
+    const confirming = request.intent === 'confirm' ? store.customerByPendingAddress(mail.sender) : undefined;
+    const customer = onRecord ?? (confirming && awaitsConfirmationFrom(confirming, mail.sender, this.now()) ? confirming : undefined);
     if (!customer) return this.answerStranger(claim, mail, request, dmarc);
     claim.note({ customerId: customer.id });
+    if (dmarc === 'fail' && claim.record.sent === 0) {
+      // Our server says the From is forged: answering would only mail the customer what a forger asked for.
+      log.warn({ key: claim.record.key, customer: customer.id }, 'mail: DMARC failed for an address on record, not answered');
+      return claim.close('ignored', 'DMARC failed: the From is likely forged');
+    }
     if (claim.record.sent === 0) {
       const answered = store.answeredInbound({ since: this.ago(HOUR_MS), sender: mail.sender });
       if (answered >= settings.repliesPerHour) {
@@ -164,10 +171,11 @@ export class MailPipeline {
       }
     }
     // A DMARC pass proves who sent the mail, which makes it the owner's only from an address on record.
-    const trust = onRecord && dmarc === true ? 'owner' : 'address';
+    const trust = onRecord && dmarc === 'pass' ? 'owner' : 'address';
+    const answering = [...new Set([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references])];
     const reply =
       this.pendingReplies.get(key) ??
-      (await assistant.handle({ customerId: customer.id, text: request.text, conversation: conversationOf(mail), sender: mail.sender, trust }));
+      (await assistant.handle({ customerId: customer.id, text: request.text, conversation: conversationOf(mail), sender: mail.sender, trust, answering }));
     this.pendingReplies.set(key, reply);
     await this.send(claim, reply, mail);
     log.info({ key: claim.record.key, customer: customer.id, trust, outcome: reply.outcome, mails: claim.record.sent }, 'mail: answered');
@@ -185,12 +193,15 @@ export class MailPipeline {
    * customer, so staff mail is heard only with DMARC checked and passing; either way a
    * resend only ever goes to the address on the customer's record.
    */
-  private async answerStaff(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: boolean | null, key: string): Promise<void> {
-    const { settings, catalog, staff, log } = this.options;
+  private async answerStaff(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: DmarcVerdict | null, key: string): Promise<void> {
+    const { settings, catalog, staff, log, store } = this.options;
     const locale = request.locale ?? STRANGER_LOCALE;
-    if (dmarc !== true) {
+    if (dmarc !== 'pass') {
       const why = dmarc === null ? 'staff requests by mail are off without MAIL_DMARC_AUTHSERV_ID' : 'DMARC did not pass';
       log.warn({ event: 'staff.refused', key: claim.record.key, sender: mail.sender, reason: why }, 'mail: staff request refused');
+      // Never when our server says the From is forged, else once a day: a refusal to each would be a loop for anyone to start.
+      const quiet = dmarc === 'fail' || store.answeredInbound({ since: this.ago(DAY_MS), sender: mail.sender }) > 0;
+      if (claim.record.sent === 0 && quiet) return claim.close('ignored', `staff request refused: ${why}`);
       return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, dmarc === null ? 'staff.mailOff' : 'staff.unverified')], attachments: [] }, mail);
     }
     const command = parse(request.text, this.now().toISOString().slice(0, 10)).command;
@@ -210,12 +221,12 @@ export class MailPipeline {
    * a victim's, whom the answer would reach. Never when DMARC is checked and did not pass,
    * once a week per address, and a few an hour in all.
    */
-  private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: boolean | null): Promise<void> {
+  private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: DmarcVerdict | null): Promise<void> {
     const { store, settings, log, catalog } = this.options;
     const silence =
       claim.record.sent > 0
         ? null
-        : dmarc === false
+        : dmarc !== null && dmarc !== 'pass'
           ? 'DMARC did not pass'
           : store.answeredInbound({ since: this.ago(STRANGER_QUIET_MS), sender: mail.sender, strangers: true }) > 0
             ? 'already told this week'

@@ -21,9 +21,18 @@ export function threadHeaders(mail: InboundMail): { inReplyTo?: string; referenc
   return { inReplyTo: mail.messageId, references };
 }
 
-/** `Re: ` once, however many replies deep: `Re: Re: Re:` helps nobody. An empty subject gets `fallback`. */
+/** Subjects longer than this are not repeated in an answer. */
+const MAX_ECHOED_SUBJECT = 78;
+
+/**
+ * `Re: ` once, however many replies deep: `Re: Re: Re:` helps nobody. The subject is the
+ * sender's words, sent back from the provider's own domain: one that names a link, a site
+ * or an address, or runs long, could make a forged request's answer a phishing mail to the
+ * customer, so it is replaced by `fallback` (the thread still holds by In-Reply-To), as is
+ * an empty one.
+ */
 export function replySubject(subject: string, fallback: string): string {
-  const trimmed = subject.trim();
-  if (/^re\s*:/i.test(trimmed)) return `Re: ${trimmed.replace(/^(re\s*:\s*)+/i, '')}`;
-  return `Re: ${trimmed || fallback}`;
+  const topic = subject.trim().replace(/^(re\s*:\s*)+/i, '');
+  const plain = topic !== '' && topic.length <= MAX_ECHOED_SUBJECT && !/:\/\/|www\.|@|[\p{L}\d-]\.\p{L}{2,}/u.test(topic) && !/\p{C}/u.test(topic);
+  return `Re: ${plain ? topic : fallback}`;
 }
