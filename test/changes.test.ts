@@ -25,9 +25,9 @@ function ask(email: string, text: string, extra: Partial<Request> = {}): Promise
   return app.assistant.handle({ customerId: customer(email).id, text, conversation: 'test', trust: 'owner', ...extra });
 }
 
-/** A mail from an address on record, answering the mails given (as In-Reply-To and References would). */
-function byMail(email: string, text: string, options: { sender?: string; answering?: ParsedMail[] } = {}): Promise<Reply> {
-  return ask(email, text, { trust: 'address', sender: options.sender ?? email, answering: (options.answering ?? []).map((mail) => mail.messageId!) });
+/** A mail from an address on record, a direct reply to `replying` when given (its In-Reply-To). */
+function byMail(email: string, text: string, options: { sender?: string; replying?: ParsedMail } = {}): Promise<Reply> {
+  return ask(email, text, { trust: 'address', sender: options.sender ?? email, ...(options.replying ? { inReplyTo: options.replying.messageId! } : {}) });
 }
 
 /** The mails `action` sends to `address`. */
@@ -52,7 +52,7 @@ describe('a change asked by mail', () => {
     expect(toLogin[0]!.text).toContain('that your new invoices arrive without a PDF attached');
     expect(customer(grace).notifications.attachPdf).toBe(true);
 
-    const done = await byMail(grace, 'yes', { answering: toLogin });
+    const done = await byMail(grace, 'yes', { replying: toLogin[0]! });
     expect(done.text[0]).toContain('without a PDF attached');
     expect(customer(grace)).toMatchObject({ notifications: { attachPdf: false }, pending: [] });
   });
@@ -60,15 +60,15 @@ describe('a change asked by mail', () => {
   it('takes no approval from an address not on record, nor from a reply to another mail', async () => {
     const paul = 'paul@example.cm';
     const [approval] = await mailedTo(paul, () => byMail(paul, 'notifications pièces-jointes non'));
-    const fromElsewhere = await ask(paul, 'oui', { trust: 'address', sender: 'intrus@x.test', answering: [approval!.messageId!] });
+    const fromElsewhere = await ask(paul, 'oui', { trust: 'address', sender: 'intrus@x.test', inReplyTo: approval!.messageId! });
     expect(fromElsewhere.outcome).toBe('not-understood');
-    const otherMail = await byMail(paul, 'confirmer', { answering: [] });
+    const otherMail = await byMail(paul, 'confirmer');
     expect(otherMail.text[0]).toContain('répondez « oui » au message que nous avons envoyé');
     expect(customer(paul).notifications.attachPdf).toBe(true);
-    const no = await byMail(paul, 'non merci', { answering: [approval!] });
+    const no = await byMail(paul, 'non merci', { replying: approval! });
     expect(no.text[0]).toContain('abandonnée');
     expect(customer(paul).pending).toEqual([]);
-    const late = await byMail(paul, 'oui', { answering: [approval!] });
+    const late = await byMail(paul, 'oui', { replying: approval! });
     expect(late.outcome).toBe('not-understood');
     expect(customer(paul).notifications.attachPdf).toBe(true);
   });
@@ -85,10 +85,10 @@ describe('a change asked by mail', () => {
     const [attachments] = await mailedTo(paul, () => byMail(paul, 'notifications pièces-jointes non'));
     const [address] = await mailedTo(paul, () => byMail(paul, 'notifications adresse compta@mbarga.example'));
     expect(customer(paul).pending.map((p) => p.change.kind).sort()).toEqual(['address', 'attachments']);
-    await byMail(paul, 'oui', { answering: [attachments!] });
+    await byMail(paul, 'oui', { replying: attachments! });
     expect(customer(paul)).toMatchObject({ notifications: { attachPdf: false, address: 'paul@example.cm' } });
     expect(customer(paul).pending.map((p) => p.change.kind)).toEqual(['address']);
-    const toNew = await mailedTo('compta@mbarga.example', () => byMail(paul, 'confirmer', { answering: [address!] }));
+    const toNew = await mailedTo('compta@mbarga.example', () => byMail(paul, 'confirmer', { replying: address! }));
     expect(toNew).toHaveLength(1);
   });
 
@@ -125,9 +125,9 @@ describe('a change asked by mail', () => {
     const ndjock = 'contact@ndjock-sarl.cm';
     const [first] = await mailedTo(ndjock, () => byMail(ndjock, 'notifications adresse comptable@ndjock.example'));
     const second = await byMail(ndjock, 'notifications adresse pirate@x.test');
-    expect(second.text[0]).toContain('Une demande attend déjà votre approbation');
+    expect(second.text[0]).toContain('Une demande attend déjà sur ce compte');
     expect(second.text[0]).toContain('comptable@ndjock.example');
-    const toNew = await mailedTo('comptable@ndjock.example', () => byMail(ndjock, 'oui', { answering: [first!] }));
+    const toNew = await mailedTo('comptable@ndjock.example', () => byMail(ndjock, 'oui', { replying: first! }));
     expect(toNew).toHaveLength(1);
     expect((await outbox(app.dataDir)).filter((mail) => JSON.stringify(mail.to).includes('pirate@x.test'))).toEqual([]);
   });

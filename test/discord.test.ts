@@ -5,7 +5,7 @@
  * reached the SMTP peer.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -204,7 +204,13 @@ describe('linking a Discord account', () => {
     const wrong = (code: string) => (code === '00000000' ? '11111111' : '00000000');
     for (let i = 0; i < 4; i++) await run({ ...inGuild(first!), name: 'link', options: [sub('code', string('code', wrong(codes[0]!)))] });
     await run({ ...inGuild(second!), name: 'link', options: [sub('code', string('code', wrong(codes[1]!)))] });
-    expect(app.store.customerById(customerId('jp.fotso@example.cm'))!.codeFailures).toHaveLength(10);
+    expect(app.store.linkFailuresFor(customerId('jp.fotso@example.cm'), '2000-01-01T00:00:00.000Z')).toBe(10);
+
+    // A wrong code writes the same record whether it was for a customer or for nobody: no time tells them apart.
+    const billing = path.join(app.dataDir, 'db.json');
+    const written = (await stat(billing)).mtimeMs;
+    await run({ ...inGuild(first!), name: 'link', options: [sub('code', string('code', wrong(codes[0]!)))] });
+    expect((await stat(billing)).mtimeMs).toBe(written);
 
     const right = await run({ ...inGuild(second!), name: 'link', options: [sub('code', string('code', codes[1]!))] });
     expect(read(right.reply)).toContain('Ce code ne correspond pas');

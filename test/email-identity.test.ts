@@ -63,7 +63,7 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     const yes = await ask({ from: 'awa@example.cm', body: 'oui', headers: { 'In-Reply-To': known.at(-1)!, References: known.join(' ') } });
     expect(yes.parsed.text).not.toContain("C'est fait");
     const again = await ask({ from: 'awa@example.cm', body: 'notifications adresse evil@x.test' });
-    expect(again.parsed.text).toContain('Une demande attend déjà votre approbation');
+    expect(again.parsed.text).toContain('Une demande attend déjà sur ce compte');
 
     // Told once that the address is unknown, the forger's address gets no more answers this week.
     const zip = await deliver(peers, { from: 'evil@x.test', body: 'zip tout' });
@@ -73,8 +73,8 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     expect(mailTo('evil@x.test').every((mail) => mail.parsed.attachments.length === 0)).toBe(true);
     expect(mailTo('evil@x.test').map((mail) => mail.parsed.text).join('\n')).not.toMatch(/\d{6}|Awa|1210/);
 
-    // Awa says no: the request is dropped.
-    const no = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'Non, ce n’est pas moi !' });
+    // Awa says no, in words that also hold "confirme": the request is dropped, never approved.
+    const no = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'Non, je ne confirme pas ! Ce n’est pas moi.' });
     expect(no.parsed.text).toContain('la modification demandée est abandonnée');
     expect(facteur().app.store.customerByAddress('awa@example.cm')!.pending).toEqual([]);
   });
@@ -94,7 +94,9 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     const approval = await approvalTo(peers.smtp, 'awa@example.cm', /compta@exemple\.cm/);
     expect(mailTo('compta@exemple.cm')).toEqual([]);
 
-    const approved = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'Oui, c’est bien moi.' });
+    // Outlook quotes the approval below its own header block, which is not read as Awa's words.
+    const outlook = ['Oui', '', '________________________________', 'De : Facteur <facturation@facteur.example>', 'Envoyé : mercredi 2 décembre 2026 10:02', 'Objet : Une modification de votre compte attend votre approbation', '', 'Bonjour Awa Nkolo, vos factures…'];
+    const approved = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: outlook.join('\n') });
     expect(approved.parsed.text).toContain("Un code vient d'être envoyé à compta@exemple.cm");
     expect(notifications().address).toBe('awa@example.cm');
     const confirmation = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm') && codeIn(mail) !== null);

@@ -71,7 +71,7 @@ describe('notification settings by mail, where DMARC is checked', () => {
     const otherServer = await ask({ ...asked, headers: { 'Authentication-Results': 'mx.attacker.example; dmarc=pass header.from=example.cm' } });
     expect(otherServer.parsed.text).toContain('doit être approuvée depuis votre adresse');
     const noDomain = await ask({ ...asked, headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=pass` } });
-    expect(noDomain.parsed.text).toContain('Une demande attend déjà votre approbation');
+    expect(noDomain.parsed.text).toContain('Une demande attend déjà sur ce compte');
     expect(notifications('paul@example.cm').attachPdf).toBe(true);
 
     // Our server says the From failed DMARC (the quoted "dmarc=pass" is the envelope sender's): nothing is answered.

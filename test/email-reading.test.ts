@@ -39,6 +39,22 @@ describe('reading a message', () => {
 });
 
 describe('finding the request in a message', () => {
+  it('reads subjects and lines built to make patterns backtrack in time proportional to their length', () => {
+    // Quadratic matching of a million characters would take minutes: past the test's timeout.
+    const subject = `re${' '.repeat(1_000_000)}`;
+    const body = `le ${'a '.repeat(500_000)}\n${'> x\n'.repeat(100_000)}`;
+    expect(findRequest(subject, body, TODAY).intent).toBeNull();
+    expect(findRequest(`${'Re: '.repeat(300_000)}facture 1210`, '', TODAY).intent).toBeNull();
+  });
+
+  it('stops at the header block and the rule Outlook puts above the quoted message', () => {
+    const header = ['Oui', '', '________________________________', 'De : Facteur <facturation@facteur.example>', 'Envoyé : mercredi 2 décembre 2026 10:02', 'À : awa@example.cm', 'Objet : Vos factures 2019', '', 'Voici vos factures de 2019'];
+    expect(ownLines(header.join('\n'))).toEqual(['Oui']);
+    const bare = ['zip 2019', 'From: Facteur <facturation@facteur.example>', 'Sent: Wednesday, December 2, 2026 10:02 AM', 'Subject: Your invoices', 'facture 1210'];
+    expect(ownLines(bare.join('\n'))).toEqual(['zip 2019']);
+    expect(ownLines('De : Awa\nMerci pour la facture 1210')).toEqual(['De : Awa', 'Merci pour la facture 1210']);
+  });
+
   it('reads the first lines the customer wrote, not the quoted history nor the signature', () => {
     const text = [
       'Bonjour,',

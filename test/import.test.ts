@@ -98,6 +98,7 @@ describe('importInvoices from JSON', () => {
       created: 3,
       updated: 1,
       unchanged: 1,
+      notes: [],
       rejected: [
         { where: 'index 4', number: '1214', reason: 'customer: missing' },
         { where: 'index 5', number: '1215', reason: 'customer: "awa.example.cm" is not a valid email address' },
@@ -108,8 +109,8 @@ describe('importInvoices from JSON', () => {
         { where: 'index 10', number: '1220', reason: 'lines[0].unitPrice: must not be negative' },
         { where: 'index 11', number: '1221', reason: "lines[1].unitPrice: must be a whole number of the currency's smallest unit" },
         { where: 'index 12', number: '1222', reason: 'lines[0].quantity: must be more than zero' },
-        { where: 'index 13', number: '1300', reason: 'duplicate number in the file (also at index 14)' },
-        { where: 'index 14', number: '1300', reason: 'duplicate number in the file (also at index 13)' },
+        { where: 'index 13', number: '1300', reason: 'duplicate number in the file (2 times, first at index 13)' },
+        { where: 'index 14', number: '1300', reason: 'duplicate number in the file (2 times, first at index 13)' },
         { where: 'index 15', number: '1224', reason: 'paidAt: is set on an unpaid invoice' },
         { where: 'index 17', number: undefined, reason: 'invoice: expected an invoice object' },
       ],
@@ -145,7 +146,7 @@ describe('importInvoices from JSON', () => {
 
   it('chooses the format by extension, whatever its case', async () => {
     const file = await fixture('EXPORT.JSON', JSON.stringify([row('1210')]));
-    expect(await importInvoices(store, file)).toEqual({ created: 1, updated: 0, unchanged: 0, rejected: [] });
+    expect(await importInvoices(store, file)).toEqual({ created: 1, updated: 0, unchanged: 0, notes: [], rejected: [] });
   });
 });
 
@@ -177,6 +178,7 @@ describe('importInvoices from CSV', () => {
       created: 2,
       updated: 0,
       unchanged: 0,
+      notes: [],
       rejected: [
         { where: 'lines 6, 7', number: '2003', reason: 'rows disagree on currency: XAF on line 6, EUR on line 7' },
         { where: 'line 8', number: '2004', reason: 'line 8 has 10 cells where the header has 9' },
@@ -279,6 +281,7 @@ describe('formatReport', () => {
       created: 2,
       updated: 1,
       unchanged: 0,
+      notes: [],
       rejected: [
         { where: 'line 8', number: '2004', reason: 'line 8 has 10 cells where the header has 9' },
         { where: 'index 17', reason: 'invoice: expected an invoice object' },

@@ -6,7 +6,7 @@ import { showNotifications } from './actions/notifications.js';
 import { pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
 import { askChange } from './changes/ask.js';
-import { answerApproval, confirmCode } from './changes/confirm.js';
+import { answerToApproval, confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
 import { parse, type Command } from './grammar.js';
 import { Pages } from './pages.js';
@@ -31,8 +31,11 @@ export interface Request {
    * and every change waits for the owner's approval by a code mailed to the addresses on record.
    */
   trust: 'owner' | 'address';
-  /** For mail: the Message-IDs it answers (In-Reply-To, References), one of which may be an approval mail's. */
-  answering?: string[];
+  /**
+   * For mail: the Message-ID this message is a direct reply to (In-Reply-To), which may be
+   * an approval mail's. Only the direct reply counts, not every later mail of the thread.
+   */
+  inReplyTo?: string;
   /**
    * The command itself, when the channel already has it in parts (a chat command's options):
    * it is not parsed from `text` again, which then only says what was asked, for the logs.
@@ -56,7 +59,6 @@ const HANDLERS: Handlers = {
   chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   confirm: (ctx, c, request) => confirmCode(ctx, c.code, request),
-  answer: (ctx, c, request) => answerApproval(ctx, c.yes, request),
 };
 
 /**
@@ -77,12 +79,15 @@ export class Assistant {
     const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.pages);
     const command = parsed.command;
     this.services.log.debug({ customer: customer.id, intent: command?.intent ?? null }, 'request');
-    if (!command) return notUnderstood(ctx);
     try {
+      // A reply to an approval mail is that approval's answer, whatever else its words could mean.
+      const answer = await answerToApproval(ctx, request);
+      if (answer) return answer;
+      if (!command) return notUnderstood(ctx);
       const handler = HANDLERS[command.intent] as (ctx: Context, command: Command, request: Request) => Reply | Promise<Reply>;
       return await handler(ctx, command, request);
     } catch (error) {
-      this.services.log.error({ err: error, customer: customer.id, intent: command.intent }, 'request failed');
+      this.services.log.error({ err: error, customer: customer.id, intent: command?.intent ?? null }, 'request failed');
       return ctx.reply([ctx.t('error.internal')], { outcome: 'refused' });
     }
   }

@@ -18,9 +18,7 @@ export type Command =
   | { intent: 'attachments'; on: boolean }
   | { intent: 'chat'; on: boolean }
   | { intent: 'address'; address: string }
-  | { intent: 'confirm'; code: string | null }
-  /** A bare yes or no: the answer to an approval asked by mail, when it replies to that mail. */
-  | { intent: 'answer'; yes: boolean };
+  | { intent: 'confirm'; code: string | null };
 
 export interface Parsed {
   command: Command | null;
@@ -59,7 +57,6 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   },
   { applies: (s) => s.has('list') || s.has('one') || s.hasFilter(), command: (s) => ({ intent: 'list', filter: s.filter() }) },
   { applies: (s) => s.has('help'), command: () => ({ intent: 'help' }) },
-  { applies: (s) => s.toggle() !== null, command: (s) => ({ intent: 'answer', yes: s.toggle()! }) },
 ];
 
 /** Parses a customer's sentence; `today` (YYYY-MM-DD) places a month given without its year. */

@@ -18,5 +18,5 @@ export function newCustomer(email: string, name = '', locale: Locale = 'fr'): Cu
 
 /** The addresses on a customer's record, which identify them by mail and may receive their invoices: the login email, and the notification address when it is another. */
 export function addressesOnRecord(customer: Customer): string[] {
-  return [...new Set([customer.email, customer.notifications.address].filter((address): address is string => address !== null))];
+  return [...new Set([customer.email, customer.notifications.address].flatMap((address) => (address === null ? [] : [address.toLowerCase()])))];
 }

@@ -24,12 +24,18 @@ interface Row {
  *
  * A row is located by the line csv-parse reports for it, the line it ends on: the same
  * as the line it starts on unless a quoted cell spans several lines.
+ *
+ * Cells are separated by commas, or by semicolons where the header line says so: a
+ * spreadsheet set to French writes `;`, and then writes `1,5` for one and a half and may
+ * group thousands with spaces, which are read as such (and said in the notes).
  */
-export function readCsv(file: string, text: string): Candidate[] {
+export function readCsv(file: string, text: string, notes: string[]): Candidate[] {
+  const delimiter = delimiterOf(text);
+  if (delimiter === ';') notes.push('cells are separated by semicolons: read as a French spreadsheet writes them, with decimal commas');
   let records: { record: string[]; info: InfoRecord }[];
   try {
     // csv-parse's typings do not model `info: true`, which wraps each record with its position.
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    records = parse(text, { info: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
   } catch (error) {
     throw new ImportError(file, `is not valid CSV (${(error as Error).message})`);
   }
@@ -44,7 +50,14 @@ export function readCsv(file: string, text: string): Candidate[] {
     width: record.length,
     cells: Object.fromEntries(columns.map((column, index) => [column, record[index] || undefined])),
   }));
-  return groupByNumber(rows).map((group) => toCandidate(group, columns.length));
+  return groupByNumber(rows).map((group) => toCandidate(group, columns.length, delimiter === ';' ? frenchNumber : plainNumber));
+}
+
+/** `;` when the header line holds more semicolons than commas outside quotes, else `,`. */
+function delimiterOf(text: string): ',' | ';' {
+  const header = text.slice(0, text.search(/\r?\n|$/)).replace(/"[^"]*"/g, '');
+  const count = (char: string) => header.split(char).length - 1;
+  return count(';') > count(',') ? ';' : ',';
 }
 
 /** Rows sharing a number, in the order their invoices first appear; a row without a number stands alone. */
@@ -64,7 +77,7 @@ function groupByNumber(rows: Row[]): Row[][] {
   return groups;
 }
 
-function toCandidate(rows: Row[], width: number): Candidate {
+function toCandidate(rows: Row[], width: number, toNumber: (cell: string | undefined) => number | string | undefined): Candidate {
   const first = rows[0]!;
   const candidate: Candidate = {
     where: rows.length === 1 ? `line ${first.line}` : `lines ${rows.map((row) => row.line).join(', ')}`,
@@ -98,6 +111,12 @@ function disagreements(rows: Row[]): string[] {
 }
 
 /** A plain decimal becomes a number; anything else (`1,5`, `120 000`) stays text, for validation to name. */
-function toNumber(cell: string | undefined): number | string | undefined {
+function plainNumber(cell: string | undefined): number | string | undefined {
   return cell !== undefined && /^[+-]?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
+}
+
+/** In a `;` file: `1,5` and `120 000` (thousands grouped by a space, as French spreadsheets print them) are numbers too. */
+function frenchNumber(cell: string | undefined): number | string | undefined {
+  if (cell === undefined || !/^[+-]?\d{1,3}(?:[ \u00A0\u202F]?\d{3})*(?:,\d+)?$/.test(cell)) return plainNumber(cell);
+  return Number(cell.replace(/[ \u00A0\u202F]/g, '').replace(',', '.'));
 }

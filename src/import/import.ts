@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { newCustomer } from '../billing/customer.js';
@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import { ImportError, type Candidate } from './candidate.js';
 import { readCsv } from './csv.js';
 import { readJson } from './json.js';
+import { decodeText } from './text.js';
 import { validate } from './validate.js';
 
 export { ImportError } from './candidate.js';
@@ -29,9 +30,19 @@ export interface ImportReport {
   updated: number;
   unchanged: number;
   rejected: Rejection[];
+  /** What the operator should know about how the file was read (its encoding, its separator). */
+  notes: string[];
 }
 
-const READERS: Record<string, (file: string, text: string) => Candidate[]> = { '.json': readJson, '.csv': readCsv };
+export interface ImportOptions {
+  /** Files larger than this are refused before being read (FACTEUR_IMPORT_MAX_MB). */
+  maxBytes?: number;
+}
+
+/** The default size limit, 100 MB: an export of a million invoices is smaller. */
+export const IMPORT_MAX_BYTES = 100 * 1024 * 1024;
+
+const READERS: Record<string, (file: string, text: string, notes: string[]) => Candidate[]> = { '.json': readJson, '.csv': readCsv };
 
 /**
  * Imports the billing system's export `file` (`.json` or `.csv`, by extension) into the store.
@@ -50,12 +61,13 @@ const READERS: Record<string, (file: string, text: string) => Candidate[]> = { '
  * Throws an ImportError, having written nothing, when the file cannot be read as a whole
  * (unknown extension, missing, not JSON, CSV without the required columns).
  */
-export async function importInvoices(store: Store, file: string): Promise<ImportReport> {
+export async function importInvoices(store: Store, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   const read = READERS[path.extname(file).toLowerCase()];
   if (!read) throw new ImportError(file, 'has neither a .json nor a .csv extension');
-  const candidates = read(file, await readText(file));
+  const { text, notes } = decodeText(file, await readBytes(file, options.maxBytes ?? IMPORT_MAX_BYTES));
+  const candidates = read(file, text, notes);
 
-  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [] };
+  const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [], notes };
   const customersByEmail = new Map(store.customers().map((customer) => [customer.email.toLowerCase(), customer]));
   const newCustomers: Customer[] = [];
   const changed: Invoice[] = [];
@@ -94,11 +106,18 @@ export async function importInvoices(store: Store, file: string): Promise<Import
   return report;
 }
 
-/** The file's text, without the byte-order mark spreadsheet exports like to start with. */
-async function readText(file: string): Promise<string> {
+/** The file's bytes, once its size is known to be within `maxBytes`. */
+async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
   try {
-    return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+    const { size } = await stat(file);
+    if (size > maxBytes) throw new ImportError(file, `is ${megabytes(size)} MB, more than the ${megabytes(maxBytes)} MB allowed (FACTEUR_IMPORT_MAX_MB)`);
+    return await readFile(file);
   } catch (error) {
+    if (error instanceof ImportError) throw error;
     throw new ImportError(file, `cannot be read (${(error as Error).message})`);
   }
+}
+
+function megabytes(bytes: number): string {
+  return String(Math.round((bytes / (1024 * 1024)) * 10) / 10);
 }

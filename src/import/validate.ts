@@ -1,17 +1,53 @@
 import { z } from 'zod';
 import { calendarDay } from '../billing/dates.js';
+import { INVOICE_NUMBER_RULE, isInvoiceNumber } from '../billing/numbers.js';
+import { totals } from '../billing/totals.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
 import type { Candidate } from './candidate.js';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-const text = z.string().trim().min(1, 'missing');
+/**
+ * The bounds an invoice must keep, so that every amount stays a safe integer, every page
+ * prints, and nothing in it reaches a terminal or a PDF as a control sequence. Documented
+ * in the README's import section.
+ */
+export const LIMITS = {
+  /** Text fields (labels, names): characters at most. */
+  text: 200,
+  lines: 1000,
+  /** A quantity is more than zero, at most this, with at most three decimals (hours, kilograms). */
+  quantity: 100_000,
+  quantityDecimals: 3,
+  /** In the currency's smallest unit: a unit price, and a whole invoice. */
+  unitPrice: 1_000_000_000_000,
+  total: 1_000_000_000_000_000,
+  /** Dates of invoices and payments: no billing system of a provider issues outside these. */
+  firstDate: '2000-01-01',
+  lastDate: '2099-12-31',
+} as const;
+
+/** Control, format (invisible, bidirectional) and unassigned characters: nothing a person reads. */
+const UNREADABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u;
+
+const text = z
+  .string()
+  .trim()
+  .min(1, 'missing')
+  .max(LIMITS.text, `is longer than ${LIMITS.text} characters`)
+  .refine((value) => !UNREADABLE.test(value), 'holds control or invisible characters');
 
 /**
- * `YYYY-MM-DD` naming a day that exists: `2019-02-30` is refused, not rolled over to March.
- * A bad date aborts the invoice-level checks, which compare dates.
+ * `YYYY-MM-DD` naming a day that exists, `2019-02-30` refused rather than rolled over to
+ * March, within the years a provider invoices. A bad date aborts the invoice-level checks,
+ * which compare dates.
  */
-const isoDate = text.refine(isRealDate, { abort: true, error: (issue) => `${show(issue.input)} is not a real YYYY-MM-DD date` });
+const isoDate = z
+  .string()
+  .trim()
+  .min(1, 'missing')
+  .refine(isRealDate, { abort: true, error: (issue) => `${show(issue.input)} is not a real YYYY-MM-DD date` })
+  .refine((date) => date >= LIMITS.firstDate && date <= LIMITS.lastDate, { abort: true, error: `is outside ${LIMITS.firstDate} to ${LIMITS.lastDate}` });
 
 function isRealDate(value: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -20,11 +56,25 @@ function isRealDate(value: string): boolean {
   return calendarDay(year, month, day) !== undefined;
 }
 
+/** A number as text; a whole JSON number is taken as its digits, since some exports write `"number": 1210`. */
+const invoiceNumber = z
+  .union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)])
+  .pipe(z.string().trim().min(1, 'missing'))
+  .refine(isInvoiceNumber, { error: (issue) => `${show(issue.input)} is not an invoice number (${INVOICE_NUMBER_RULE})` });
+
 const lineSchema = z.object({
   label: text,
   /** Fractional quantities are fine (hours of work); zero or less is not a line. */
-  quantity: z.number().positive('must be more than zero'),
-  unitPrice: z.number().int("must be a whole number of the currency's smallest unit").nonnegative('must not be negative'),
+  quantity: z
+    .number()
+    .positive('must be more than zero')
+    .max(LIMITS.quantity, `must be at most ${LIMITS.quantity}`)
+    .refine((quantity) => Number(quantity.toFixed(LIMITS.quantityDecimals)) === quantity, `has more than ${LIMITS.quantityDecimals} decimals`),
+  unitPrice: z
+    .number()
+    .int("must be a whole number of the currency's smallest unit")
+    .nonnegative('must not be negative')
+    .max(LIMITS.unitPrice, `must be at most ${LIMITS.unitPrice}`),
 });
 
 const taxSchema = z.object({ label: text, rate: z.number().min(0, 'must not be negative').max(100, 'is a percentage, at most 100') });
@@ -40,9 +90,9 @@ const taxSchema = z.object({ label: text, rate: z.number().min(0, 'must not be n
  */
 const invoiceSchema = z
   .object({
-    number: text,
+    number: invoiceNumber,
     customer: z.string().trim().toLowerCase().pipe(z.email({ error: (issue) => `${show(issue.input)} is not a valid email address` })),
-    customerName: z.string().trim().optional(),
+    customerName: text.optional(),
     issuedAt: isoDate,
     dueAt: isoDate,
     currency: z
@@ -50,22 +100,30 @@ const invoiceSchema = z
       .trim()
       .toUpperCase()
       .refine((code) => CURRENCIES.has(code), { error: (issue) => `unknown currency ${show(issue.input)}` }),
-    lines: z.array(lineSchema).min(1, 'an invoice needs at least one line'),
-    taxes: z.array(taxSchema).default([]),
+    lines: z.array(lineSchema).min(1, 'an invoice needs at least one line').max(LIMITS.lines, `an invoice has at most ${LIMITS.lines} lines`),
+    taxes: z.array(taxSchema).max(10, 'an invoice has at most 10 taxes').default([]),
     status: z.enum(INVOICE_STATUSES),
     paidAt: isoDate.nullish().transform((date) => date ?? null),
   }, { error: 'expected an invoice object' })
   .refine((invoice) => invoice.dueAt >= invoice.issuedAt, { path: ['dueAt'], error: 'is before issuedAt' })
-  .refine((invoice) => invoice.status !== 'unpaid' || invoice.paidAt === null, { path: ['paidAt'], error: 'is set on an unpaid invoice' });
+  .refine((invoice) => invoice.status !== 'unpaid' || invoice.paidAt === null, { path: ['paidAt'], error: 'is set on an unpaid invoice' })
+  .refine((invoice) => invoice.paidAt === null || invoice.paidAt >= invoice.issuedAt, { path: ['paidAt'], error: 'is before issuedAt' })
+  .refine((invoice) => totals(invoice).total <= LIMITS.total, { path: ['total'], error: `is more than ${LIMITS.total} in the smallest unit` });
 
 /** A valid invoice, still naming its customer by email: the importer resolves it to a customer. */
 export type ImportedInvoice = z.output<typeof invoiceSchema>;
 
 export type Checked = { invoice: ImportedInvoice } | { reason: string };
 
+const FIELDS = new Set(Object.keys(invoiceSchema.shape));
+/** One sentence for every element of another kind of file: said once, it costs nothing per element. */
+const NOT_AN_INVOICE: Checked = { reason: `invoice: has none of an invoice's fields (${[...FIELDS].join(', ')})` };
+
 /** Checks a candidate: the invoice it describes, or every reason it cannot be imported, in one sentence. */
 export function validate(candidate: Candidate): Checked {
   if (candidate.problem) return { reason: candidate.problem };
+  const { fields } = candidate;
+  if (typeof fields === 'object' && fields !== null && !Array.isArray(fields) && !Object.keys(fields).some((key) => FIELDS.has(key))) return NOT_AN_INVOICE;
   const parsed = invoiceSchema.safeParse(candidate.fields, { error: operatorMessages });
   if (parsed.success) return { invoice: parsed.data };
   return { reason: parsed.error.issues.map((issue) => `${field(issue.path, candidate)}: ${issue.message}`).join('; ') };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Reply } from '../assistant/reply.js';
-import { codesLocked, countWrongCode } from '../billing/changes.js';
 import { checkCode, issueCode } from '../billing/codes.js';
 import type { Customer, Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
@@ -16,6 +15,12 @@ export const LINK_CODE_MINUTES = 10;
  * an address.
  */
 export const LINK_CODE_DIGITS = 8;
+/** Codes one chat account may ask for in an hour: each is a mail to a customer. */
+export const LINK_REQUESTS_PER_HOUR = 5;
+/** Wrong codes for one customer in a day, from all chat accounts together, before no code goes to that customer until the day has passed. */
+export const LINK_FAILURES_PER_CUSTOMER = 10;
+const HOUR_MS = 60 * 60_000;
+const DAY_MS = 24 * HOUR_MS;
 /** Wrong codes in a row that lock linking for the account… */
 export const LINK_MAX_FAILURES = 5;
 /** …for this long. */
@@ -67,10 +72,12 @@ export class AccountLinks {
     const now = this.services.now();
     const attempt = this.attempt(userId);
     if (locked(attempt, now)) return this.locked(locale, attempt!, now);
+    const requestedAt = since(attempt?.requestedAt ?? [], now, HOUR_MS);
+    if (requestedAt.length >= LINK_REQUESTS_PER_HOUR) return this.reply(locale, 'link.tooMany', {}, 'refused');
     const known = this.services.store.customerByAddress(address);
     // No code goes out for a customer whose codes are stopped today, nor past the address's share of code mails: the
     // account then holds a code for nobody, and the answers stay those of an unknown address.
-    const customer = known && !codesLocked(known, now) && this.services.codeMail.allows(address) ? known : undefined;
+    const customer = known && !this.customerLocked(known.id, now) && this.services.codeMail.allows(address, 'link.mail') ? known : undefined;
     const { code, codeHash, expiresAt } = issueCode(this.subject(userId, customer?.id ?? null), now, LINK_CODE_MINUTES, LINK_CODE_DIGITS);
     await this.save({
       account: this.account(userId),
@@ -79,6 +86,8 @@ export class AccountLinks {
       expiresAt,
       failures: attempt?.failures ?? 0,
       lockedUntil: null,
+      requestedAt: [...requestedAt, now.toISOString()],
+      failedFor: recentFailures(attempt, now),
       updatedAt: now.toISOString(),
     });
     this.services.log.info({ account: this.account(userId), customer: known?.id ?? null, mailed: customer !== undefined, event: 'link.requested' }, 'link code requested');
@@ -103,7 +112,7 @@ export class AccountLinks {
     const customer = attempt.customerId === null ? undefined : this.services.store.customerById(attempt.customerId);
     const given = code.trim();
     const check =
-      new RegExp(`^\\d{${LINK_CODE_DIGITS}}$`).test(given) && !(customer && codesLocked(customer, now))
+      new RegExp(`^\\d{${LINK_CODE_DIGITS}}$`).test(given) && !(customer && this.customerLocked(customer.id, now))
         ? checkCode({ codeHash: attempt.codeHash, expiresAt: attempt.expiresAt, attempts: 0 }, this.subject(userId, attempt.customerId), given, now)
         : 'wrong';
     const base = { ...attempt, updatedAt: now.toISOString() };
@@ -117,15 +126,16 @@ export class AccountLinks {
       this.services.log.info({ account: this.account(userId), customer: customer.id, event: 'link.done' }, 'chat account linked');
       return this.reply(locale, 'link.done', { name: customer.name });
     }
-    if (customer) await this.services.store.updateCustomer(customer.id, (current) => countWrongCode(current, null, now.toISOString()));
+    // Counted in the record written either way, so that a code for a customer and one for nobody take the same time.
+    const failedFor = [...recentFailures(attempt, now), ...(attempt.customerId === null ? [] : [{ customerId: attempt.customerId, at: now.toISOString() }])];
     const failures = attempt.failures + 1;
     if (failures >= LINK_MAX_FAILURES) {
       const lockedUntil = new Date(now.getTime() + LINK_LOCK_MINUTES * 60_000).toISOString();
-      await this.save({ ...base, codeHash: null, failures: 0, lockedUntil });
+      await this.save({ ...base, codeHash: null, failures: 0, lockedUntil, failedFor });
       this.services.log.warn({ account: this.account(userId), event: 'link.locked', until: lockedUntil }, 'linking locked after wrong codes');
       return this.reply(locale, 'link.locked', { minutes: LINK_LOCK_MINUTES }, 'refused');
     }
-    await this.save({ ...base, failures });
+    await this.save({ ...base, failures, failedFor });
     return this.reply(locale, 'link.wrong', { left: LINK_MAX_FAILURES - failures }, 'refused');
   }
 
@@ -149,6 +159,11 @@ export class AccountLinks {
 
   private without(customer: Customer, userId: string): Customer {
     return { ...customer, links: { ...customer.links, [this.network]: (customer.links[this.network] ?? []).filter((id) => id !== userId) } };
+  }
+
+  /** Whether the wrong codes given for this customer today, by every chat account, stop its codes. */
+  private customerLocked(customerId: string, now: Date): boolean {
+    return this.services.store.linkFailuresFor(customerId, new Date(now.getTime() - DAY_MS).toISOString()) >= LINK_FAILURES_PER_CUSTOMER;
   }
 
   private locked(locale: Locale, attempt: LinkAttempt, now: Date): Reply {
@@ -181,6 +196,18 @@ export class AccountLinks {
   private reply(locale: Locale, key: string, params: Params = {}, outcome: Reply['outcome'] = 'answered'): Reply {
     return { locale, outcome, text: [this.services.catalog.t(locale, key, params)], attachments: [] };
   }
+}
+
+/** The account's wrong codes of the last day, whichever customer they were for. */
+function recentFailures(attempt: LinkAttempt | undefined, now: Date): LinkAttempt['failedFor'] {
+  const from = new Date(now.getTime() - DAY_MS).toISOString();
+  return (attempt?.failedFor ?? []).filter((failure) => failure.at > from);
+}
+
+/** The times within `ms` before now. */
+function since(times: string[], now: Date, ms: number): string[] {
+  const from = new Date(now.getTime() - ms).toISOString();
+  return times.filter((at) => at > from);
 }
 
 function locked(attempt: LinkAttempt | undefined, now: Date): boolean {

@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import type { Mailer } from '../outbound/mail.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 
-/** Mails with a code an address may receive in an hour: enough for a typo or two, too few to flood it. */
+/** Mails of one kind with a code an address may receive in an hour: enough for a typo or two, too few to flood it. */
 const PER_ADDRESS_PER_HOUR = 3;
 const HOUR_MS = 60 * 60_000;
 
@@ -24,10 +24,14 @@ export class CodeMail {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Whether `to` may get another one this hour; `send` checks it too, in the same turn. */
-  allows(to: string): boolean {
+  /**
+   * Whether `to` may get another mail of `template` this hour; `send` checks it too, in the
+   * same turn. Each kind has its own share, so that link codes asked by strangers on Discord
+   * cannot use up the one the owner's approvals need.
+   */
+  allows(to: string, template: string): boolean {
     const at = this.now().getTime();
-    return (this.sent.get(to.toLowerCase()) ?? []).filter((time) => at - time < HOUR_MS).length < PER_ADDRESS_PER_HOUR;
+    return (this.sent.get(budget(to, template)) ?? []).filter((time) => at - time < HOUR_MS).length < PER_ADDRESS_PER_HOUR;
   }
 
   /**
@@ -35,13 +39,13 @@ export class CodeMail {
    * given by replying); null, and nothing sent, when the address had its share this hour.
    */
   async send(to: string, locale: Locale, template: string, params: Params): Promise<string | null> {
-    const address = to.toLowerCase();
+    const key = budget(to, template);
     const at = this.now().getTime();
-    if (!this.allows(address)) {
+    if (!this.allows(to, template)) {
       this.log.warn({ event: 'code.throttled', template, limit: PER_ADDRESS_PER_HOUR }, 'code mail held back: too many to this address this hour');
       return null;
     }
-    this.sent.set(address, [...(this.sent.get(address) ?? []).filter((time) => at - time < HOUR_MS), at]);
+    this.sent.set(key, [...(this.sent.get(key) ?? []).filter((time) => at - time < HOUR_MS), at]);
     return this.write(to, locale, template, params);
   }
 
@@ -59,4 +63,8 @@ export class CodeMail {
     await this.mailer.send({ to, subject: t(`${template}.subject`), text: `${t(`${template}.body`)}\n\n${t('mail.signature')}`, headers: { 'Auto-Submitted': 'auto-generated' }, messageId });
     return messageId;
   }
+}
+
+function budget(to: string, template: string): string {
+  return `${template} ${to.toLowerCase()}`;
 }

@@ -74,6 +74,10 @@ export class LowdbStore implements Store {
     return this.chat.heldRequest(staff);
   }
 
+  linkFailuresFor(customerId: string, since: string): number {
+    return this.chat.linkFailuresFor(customerId, since);
+  }
+
   staffActions(since?: string): StaffAction[] {
     return this.chat.staffActions(since);
   }

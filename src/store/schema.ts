@@ -93,6 +93,8 @@ export const linkAttemptSchema = z.object({
   expiresAt: z.string(),
   failures: z.number().int().nonnegative(),
   lockedUntil: z.string().nullable(),
+  requestedAt: z.array(z.string()).default([]),
+  failedFor: z.array(z.object({ customerId: z.string(), at: z.string() })).default([]),
   updatedAt: z.string(),
 });
 

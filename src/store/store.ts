@@ -51,6 +51,14 @@ export interface LinkAttempt {
   failures: number;
   /** Linking is refused to this account until then. */
   lockedUntil: string | null;
+  /** When this account asked for codes lately: a few an hour at most. */
+  requestedAt: string[];
+  /**
+   * The wrong codes this account gave lately, and for which customer: summed over every
+   * account, they stop that customer's codes for a day. Kept when the account asks for
+   * another customer's code, so that no one sheds them by asking elsewhere.
+   */
+  failedFor: { customerId: string; at: string }[];
   updatedAt: string;
 }
 
@@ -126,6 +134,8 @@ export interface Store {
   customerByLink(network: string, userId: string): Customer | undefined;
   /** Where linking this chat account (`<network>:<user id>`) stands. */
   linkAttempt(account: string): LinkAttempt | undefined;
+  /** Wrong link codes given for this customer at or after `since` (an ISO time), by every chat account together. */
+  linkFailuresFor(customerId: string, since: string): number;
   /** The request this staff member was asked to confirm, if any. */
   heldRequest(staff: string): HeldRequest | undefined;
   /** Staff actions recorded at or after `since` (an ISO time), oldest first. */

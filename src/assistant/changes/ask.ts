@@ -56,14 +56,14 @@ function unchanged(customer: Customer, change: AccountChange): boolean {
 
 /**
  * The owner's approval asked of every address on record, and the change kept until a reply
- * to one of those mails says yes. While one such request waits, another of its kind by mail
- * is refused rather than put in its place: a forger must not swap their change in under the
- * owner's eyes, and the owner can answer "non" to the one waiting.
+ * to one of those mails says yes. While a change of its kind waits (for an approval or for
+ * a new address's code), another asked by mail is refused rather than put in its place: a
+ * forger must not swap theirs in under the owner's eyes, nor wipe out the owner's own.
  */
 async function askOwner(ctx: Context, change: AccountChange): Promise<Reply> {
   const now = ctx.services.now();
-  const earlier = pendingOf(ctx.customer, change.kind);
-  if (earlier?.approval && waiting(earlier, now)) return ctx.refuse('approval.already', { change: describeChange(ctx, earlier.change) });
+  const earlier = waitingOf(ctx.customer, change.kind, now);
+  if (earlier) return ctx.refuse('approval.already', { change: describeChange(ctx, earlier.change) });
   const params = { name: ctx.customer.name, change: describeChange(ctx, change), hours: APPROVAL_TTL_MINUTES / 60 };
   const addresses = addressesOnRecord(ctx.customer);
   const sent: { address: string; messageId: string }[] = [];
@@ -74,8 +74,21 @@ async function askOwner(ctx: Context, change: AccountChange): Promise<Reply> {
   if (sent.length === 0) return ctx.refuse('address.tooMany', { address: addresses.join(', ') });
   const expiresAt = new Date(now.getTime() + APPROVAL_TTL_MINUTES * 60_000).toISOString();
   const pending: PendingChange = { change, approval: { replyHashes: sent.map((mail) => replyHash(mail.messageId)), expiresAt }, confirmation: null, requestedAt: now.toISOString() };
-  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => withPending(customer, pending));
+  // Checked again where it is written: another message may have placed one while the mails went out.
+  let placed = false;
+  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => {
+    if (waitingOf(customer, change.kind, now)) return customer;
+    placed = true;
+    return withPending(customer, pending);
+  });
+  if (!placed) return ctx.refuse('approval.already', { change: describeChange(ctx, change) });
   return ctx.reply([ctx.t('approval.asked', { addresses: sent.map((mail) => mail.address).join(', ') })]);
+}
+
+/** The change of this kind that still waits for something that can come. */
+function waitingOf(customer: Customer, kind: AccountChange['kind'], now: Date): PendingChange | undefined {
+  const pending = pendingOf(customer, kind);
+  return pending && waiting(pending, now) ? pending : undefined;
 }
 
 /**

@@ -2,23 +2,20 @@ import { checkCode, CODE_MAX_ATTEMPTS } from '../../billing/codes.js';
 import { codeSubject, codesLocked, countWrongCode, live, pendingOf, replyHash, samePending, waiting, withoutPending } from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
 import type { PendingChange } from '../../billing/types.js';
-import { notUnderstood } from '../actions/help.js';
+import { readAnswer } from './answer.js';
+import { describeChange } from './describe.js';
 import type { Request } from '../assistant.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { askNewAddress, makeChange } from './ask.js';
 
 /**
- * `confirmer` or `confirmer 123456`. In a reply to an approval mail, from an address on
- * record, it is the owner's approval: that mail's Message-ID, which the reply names, went
- * to the owner's mailboxes only, and nothing is typed that could be guessed. Otherwise the
- * code is a new address's, and counts only from that address, or from the owner's chat
- * account; a wrong one counts against the change and against the account, whoever gave it.
+ * `confirmer 123456`: a new address's code, which counts only from that address, or from
+ * the owner's chat account; a wrong one counts against the change and the account,
+ * whoever gave it. (The owner's approval is no code: see `answerToApproval`.)
  */
 export async function confirmCode(ctx: Context, code: string | null, request: Request): Promise<Reply> {
   const now = ctx.services.now();
-  const answered = approvalAnswered(ctx, request);
-  if (answered) return approve(ctx, answered);
   const confirming = pendingOf(ctx.customer, 'address');
   if (!confirming || confirming.change.kind !== 'address' || confirming.approval !== null || !live(confirming.confirmation, now)) {
     const unapproved = ctx.customer.pending.some((pending) => pending.approval && waiting(pending, now));
@@ -42,24 +39,31 @@ export async function confirmCode(ctx: Context, code: string | null, request: Re
   return left ? ctx.refuse('confirm.wrong', { left: CODE_MAX_ATTEMPTS - left.attempts }) : ctx.refuse('confirm.expired');
 }
 
-/** "oui" or "non" in a reply to an approval mail: the change is approved, or dropped. Anywhere else it means nothing. */
-export async function answerApproval(ctx: Context, yes: boolean, request: Request): Promise<Reply> {
-  const answered = approvalAnswered(ctx, request);
-  if (!answered) return notUnderstood(ctx);
-  if (yes) return approve(ctx, answered);
-  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) =>
-    samePending(pendingOf(customer, answered.change.kind), answered) ? withoutPending(customer, answered.change.kind) : customer,
-  );
-  ctx.services.log.info({ event: 'change.refused', customer: ctx.customer.id, change: answered.change.kind }, 'account change refused by its owner');
+/**
+ * The owner's answer, when the message is a direct reply (In-Reply-To) to an approval mail
+ * from an address on record: that mail's Message-ID went to the owner's mailboxes only, and
+ * nothing typed could be guessed. The answer is read strictly (see `readAnswer`): yes
+ * approves, no drops the change, anything else is asked again. Null for any other message.
+ */
+export async function answerToApproval(ctx: Context, request: Request): Promise<Reply | null> {
+  const pending = repliedApproval(ctx, request);
+  if (!pending) return null;
+  const { change } = pending;
+  if (pending.approval!.expiresAt <= ctx.services.now().toISOString()) return ctx.refuse('approval.expired');
+  const yes = readAnswer(request.text);
+  if (yes === null) return ctx.refuse('approval.unclear', { change: describeChange(ctx, change) });
+  if (yes) return approve(ctx, pending);
+  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => (samePending(pendingOf(customer, change.kind), pending) ? withoutPending(customer, change.kind) : customer));
+  ctx.services.log.info({ event: 'change.refused', customer: ctx.customer.id, change: change.kind }, 'account change refused by its owner');
   return ctx.reply([ctx.t('approval.cancelled')]);
 }
 
-/** The pending change whose approval mail this message answers, from an address on record, while it may still be approved. */
-function approvalAnswered(ctx: Context, request: Request): PendingChange | undefined {
-  if (request.sender === undefined || !addressesOnRecord(ctx.customer).includes(request.sender.toLowerCase())) return undefined;
-  const named = new Set((request.answering ?? []).map(replyHash));
-  const now = ctx.services.now().toISOString();
-  return ctx.customer.pending.find((pending) => pending.approval && pending.approval.expiresAt > now && pending.approval.replyHashes.some((hash) => named.has(hash)));
+/** The pending change whose approval mail this message directly answers, from an address on record. */
+function repliedApproval(ctx: Context, request: Request): PendingChange | undefined {
+  if (request.sender === undefined || request.inReplyTo === undefined) return undefined;
+  if (!addressesOnRecord(ctx.customer).includes(request.sender.toLowerCase())) return undefined;
+  const hash = replyHash(request.inReplyTo);
+  return ctx.customer.pending.find((pending) => pending.approval?.replyHashes.includes(hash));
 }
 
 function approve(ctx: Context, pending: PendingChange): Promise<Reply> {

@@ -172,10 +172,16 @@ export class MailPipeline {
     }
     // A DMARC pass proves who sent the mail, which makes it the owner's only from an address on record.
     const trust = onRecord && dmarc === 'pass' ? 'owner' : 'address';
-    const answering = [...new Set([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references])];
     const reply =
       this.pendingReplies.get(key) ??
-      (await assistant.handle({ customerId: customer.id, text: request.text, conversation: conversationOf(mail), sender: mail.sender, trust, answering }));
+      (await assistant.handle({
+        customerId: customer.id,
+        text: request.text,
+        conversation: conversationOf(mail),
+        sender: mail.sender,
+        trust,
+        ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+      }));
     this.pendingReplies.set(key, reply);
     await this.send(claim, reply, mail);
     log.info({ key: claim.record.key, customer: customer.id, trust, outcome: reply.outcome, mails: claim.record.sent }, 'mail: answered');

@@ -8,6 +8,9 @@ import { z } from 'zod';
  */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
 
+/** Characters of a subject read at most. */
+const MAX_SUBJECT = 1000;
+
 /** An inbound message as the mail channel needs it, whatever library read it. */
 export interface InboundMail {
   messageId: string | null;
@@ -48,7 +51,8 @@ export async function readMail(raw: Buffer): Promise<InboundMail> {
   return {
     messageId: messageIds(parsed.messageId)[0] ?? null,
     sender: senderOf(headers.get('from') ?? []),
-    subject: parsed.subject ?? '',
+    // Nobody writes a subject longer than this; what is read of a message stays bounded, whatever it holds.
+    subject: (parsed.subject ?? '').slice(0, MAX_SUBJECT),
     text: parsed.text ?? '',
     inReplyTo: messageIds(parsed.inReplyTo)[0] ?? null,
     references: messageIds(parsed.references),

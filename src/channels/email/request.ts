@@ -22,7 +22,7 @@ export interface MailRequest {
  */
 export function findRequest(subject: string, text: string, today: string): MailRequest {
   const body = ownLines(text).join('\n').slice(0, MAX_CHARS);
-  const topic = subjectTopic(subject).slice(0, MAX_CHARS);
+  const topic = subjectTopic(subject.slice(0, MAX_CHARS));
   for (const candidate of [body, topic, `${topic}\n${body}`]) {
     const { command, locale } = parse(candidate, today);
     if (command) return { text: candidate, intent: command.intent, locale };
@@ -35,13 +35,18 @@ export function findRequest(subject: string, text: string, today: string): MailR
 const ATTRIBUTION = /^(le\s.*a\s+écrit\s*:|on\s.*wrote\s*:|-{2,}\s*(original message|message d'origine|forwarded message|message transféré)\s*-{2,})\s*$/i;
 /** Attributions that mail clients wrap over two lines start like this. */
 const ATTRIBUTION_START = /^(le|on)\s/i;
+/** Outlook's quote: a rule of underscores, or a block of headers (`De : … / Envoyé : …`, `From: … / Sent: …`). */
+const OUTLOOK_RULE = /^_{10,}$/;
+const QUOTED_HEADER = /^\*?(de|from|envoyé|sent|date|à|to|objet|subject)\s*:/i;
 
 /**
- * The text the sender wrote in this message: up to the quoted history or the signature
- * (`-- `), without quoted (`>`) or blank lines, at most MAX_LINES lines.
+ * The text the sender wrote in this message: up to the quoted history (attributions, and
+ * Outlook's rule or header block) or the signature (`-- `), without quoted (`>`) or blank
+ * lines, at most MAX_LINES lines.
  */
 export function ownLines(text: string): string[] {
-  const lines = text.split(/\r?\n/);
+  // Lines are cut before any pattern looks at them: a request is read from its first characters.
+  const lines = text.split(/\r?\n/, 1000).map((line) => line.slice(0, MAX_CHARS));
   const own: string[] = [];
   for (let i = 0; i < lines.length && own.length < MAX_LINES; i++) {
     const line = lines[i]!;
@@ -49,13 +54,18 @@ export function ownLines(text: string): string[] {
     if (line === '-- ' || trimmed === '--') break;
     if (ATTRIBUTION.test(trimmed)) break;
     if (ATTRIBUTION_START.test(trimmed) && ATTRIBUTION.test(`${trimmed} ${lines[i + 1]?.trim() ?? ''}`)) break;
+    if (OUTLOOK_RULE.test(trimmed) || (/^\*?(de|from)\s*:/i.test(trimmed) && QUOTED_HEADER.test(lines[i + 1]?.trim() ?? ''))) break;
     if (trimmed === '' || trimmed.startsWith('>')) continue;
     own.push(trimmed);
   }
   return own;
 }
 
-/** The subject without its `Re:`, `Fwd:`, `TR:` prefixes. */
+/**
+ * The subject without its `Re:`, `Fwd:`, `TR:` prefixes. Each prefix is matched in one
+ * way only (no two spans of spaces side by side), so that a subject of a hundred thousand
+ * spaces costs a hundred thousand steps, not their square.
+ */
 export function subjectTopic(subject: string): string {
-  return subject.replace(/^\s*((re|fwd?|tr|aw|réf|ref)\s*(\[\d+\])?\s*:\s*)+/i, '').trim();
+  return subject.replace(/^\s*(?:(?:re|fwd?|tr|aw|réf|ref)(?:\[\d+\])?\s*:\s*)+/i, '').trim();
 }

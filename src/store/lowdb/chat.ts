@@ -14,6 +14,8 @@ type Chat = z.infer<typeof chatSchema>;
 /** `chat.json`: chat accounts being linked (codes, wrong tries, lockouts), what staff did, and staff requests waiting for confirmation. */
 export class ChatFile {
   private readonly attempts = new Map<string, LinkAttempt>();
+  /** Times of wrong link codes, by the customer they were given for. */
+  private readonly failures = new Map<string, string[]>();
 
   private constructor(readonly file: StoreFile<Chat>) {
     this.index();
@@ -27,6 +29,10 @@ export class ChatFile {
     return this.attempts.get(account);
   }
 
+  linkFailuresFor(customerId: string, since: string): number {
+    return (this.failures.get(customerId) ?? []).filter((at) => at >= since).length;
+  }
+
   staffActions(since = ''): StaffAction[] {
     return this.file.data.staffActions.filter((action) => action.at >= since);
   }
@@ -37,13 +43,17 @@ export class ChatFile {
 
   apply(attempts: LinkAttempt[], actions: StaffAction[], held: HeldRequest[]): void {
     upsert(this.file.data.linkAttempts, attempts, (attempt) => attempt.account);
-    for (const attempt of attempts) this.attempts.set(attempt.account, attempt);
+    if (attempts.length > 0) this.index();
     this.file.data.staffActions.push(...actions);
     upsert(this.file.data.heldRequests, held, (request) => request.staff);
   }
 
   private index(): void {
     this.attempts.clear();
-    for (const attempt of this.file.data.linkAttempts) this.attempts.set(attempt.account, attempt);
+    this.failures.clear();
+    for (const attempt of this.file.data.linkAttempts) {
+      this.attempts.set(attempt.account, attempt);
+      for (const { customerId, at } of attempt.failedFor) this.failures.set(customerId, [...(this.failures.get(customerId) ?? []), at]);
+    }
   }
 }
