@@ -20,6 +20,7 @@ const schema = z.object({
   FACTEUR_DEMO_UNTIL: z.iso.date('expected a YYYY-MM-DD date').optional(),
   FACTEUR_CONSOLE_AS: z.email().default('awa@example.cm'),
   FACTEUR_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  FACTEUR_IMPORT_MAX_MB: z.coerce.number().positive().default(100),
   MAIL_FROM: z.string().min(3).default('Facteur <facturation@facteur.example>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAP_HOST: z.string().min(1).optional(),
@@ -139,6 +140,8 @@ export type Config = {
   demo: { until: Date } | null;
   consoleAs: string;
   pageSize: number;
+  /** Import files larger than this are refused before being read. */
+  importMaxBytes: number;
   mailFrom: string;
   logLevel: string;
   imap: ImapSettings | null;
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     demo: (c.FACTEUR_DEMO ?? !(c.IMAP_HOST || c.DISCORD_TOKEN)) ? { until: c.FACTEUR_DEMO_UNTIL ? new Date(c.FACTEUR_DEMO_UNTIL) : new Date() } : null,
     consoleAs: c.FACTEUR_CONSOLE_AS.toLowerCase(),
     pageSize: c.FACTEUR_PAGE_SIZE,
+    importMaxBytes: Math.round(c.FACTEUR_IMPORT_MAX_MB * 1024 * 1024),
     mailFrom: c.MAIL_FROM,
     logLevel: c.LOG_LEVEL,
     imap: c.IMAP_HOST
