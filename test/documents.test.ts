@@ -230,6 +230,23 @@ describe('ZIP', () => {
     expect(entries.toSorted()).toEqual(numbers.map((number) => `facture-${number}.pdf`).toSorted());
   });
 
+  it('names every entry safely and once, whatever the numbers a store holds', async () => {
+    const odd = ['INV/2024/1', 'INV-2024-1', '../../etc/passwd', '9'.repeat(300), 'ab\u202Ecd', 'x\u001b[31my'].map((number) => invoice(number));
+    const attachment = await documents.zipAttachment(odd, awa);
+    expect(attachment.filename.length).toBeLessThan(120);
+    const file = path.join(dataDir, 'odd.zip');
+    await pipeline(await attachment.open(), createWriteStream(file));
+    const names = (await readZip(file)).map((entry) => entry.name);
+    expect(new Set(names).size).toBe(odd.length);
+    for (const name of names) {
+      expect(name).toMatch(/^facture-[\p{L}\p{N}._-]+\.pdf$/u);
+      expect(name.length).toBeLessThan(100);
+      expect(name).not.toContain('..');
+    }
+    const single = await documents.pdfAttachment(invoice('9'.repeat(300)), awa);
+    expect(single.filename.length).toBeLessThan(100);
+  });
+
   it('names the archive and its entries in English for an English reader', async () => {
     const attachment = await documents.zipAttachment([invoice('1210')], { ...awa, locale: 'en' });
     expect(attachment.filename).toBe('invoices-1210.zip');

@@ -68,11 +68,14 @@ export class InvoiceDocuments {
     const byIssue = unique.toSorted((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.number.localeCompare(b.number, 'en', { numeric: true }));
     const [oldest, newest] = [byIssue[0], byIssue.at(-1)];
     if (!oldest || !newest) throw new Error('zipAttachment: no invoices to put in a ZIP');
+    const names = new UniqueNames();
     const entries: (ZipEntry & { invoice: Invoice; size: number })[] = await mapAtMost(LOOKUPS_AT_ONCE, unique, async (invoice) => ({
       invoice,
-      name: this.pdfName(invoice, customer),
       ...(await this.cached(invoice, customer)),
+      name: '',
     }));
+    // Named in the archive's order, so that which of two numbers with one safe name gets the suffix does not depend on render times.
+    for (const entry of entries) entry.name = names.take(this.pdfName(entry.invoice, customer));
     const name = oldest === newest ? safeName(oldest.number) : `${safeName(oldest.number)}-${safeName(newest.number)}`;
     return {
       filename: this.template.catalog.t(customer.locale, 'file.zip', { name }),
@@ -113,7 +116,34 @@ async function mapAtMost<T, R>(limit: number, items: readonly T[], map: (item: T
   return results;
 }
 
-/** An invoice number as it may appear in a file name: no path separators or odd characters. */
+/** Characters of an invoice number kept in a file name; a longer one is cut, and named apart by a hash of the whole. */
+const MAX_NAME = 60;
+
+/**
+ * An invoice number as it may appear in a file name: letters, digits, `.`, `_` and `-`
+ * only (`INV/2024/1` becomes `INV-2024-1`), no `..` and no leading dot, and short, whatever
+ * an older store or a hand-edited file holds.
+ */
 function safeName(text: string): string {
-  return text.replace(/[^\p{L}\p{N}._-]+/gu, '_');
+  const plain = text
+    .replace(/\//g, '-')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/^[.]+/, '_');
+  if (plain.length <= MAX_NAME) return plain;
+  return `${plain.slice(0, MAX_NAME - 9)}-${createHash('sha256').update(text).digest('hex').slice(0, 8)}`;
+}
+
+/** Names given once each in an archive: a second `facture-INV-1.pdf` becomes `facture-INV-1-2.pdf`. */
+class UniqueNames {
+  private readonly taken = new Set<string>();
+
+  take(name: string): string {
+    const dot = name.lastIndexOf('.');
+    const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+    let candidate = name;
+    for (let n = 2; this.taken.has(candidate.toLowerCase()); n++) candidate = `${stem}-${n}${extension}`;
+    this.taken.add(candidate.toLowerCase());
+    return candidate;
+  }
 }
