@@ -7,6 +7,8 @@ import { LowdbStore } from '../src/store/lowdb-store.js';
 import { StoreError } from '../src/store/store.js';
 import type { Delivery } from '../src/notifications/delivery.js';
 
+type Data = { version: 1 } & ReturnType<typeof demoData>;
+
 let dir: string;
 let file: string;
 
@@ -26,6 +28,22 @@ describe('the lowdb store', () => {
     expect(reopened.invoice('1210')).toMatchObject({ customerId: awa.id, issuedAt: '2019-01-17' });
     expect(reopened.invoices(awa.id).length).toBeGreaterThanOrEqual(13);
     expect(reopened.invoices(awa.id, { year: 2019 }).map((i) => i.number)).toEqual(['1217', '1214', '1210']);
+  });
+
+  it.each([
+    ['a second invoice 1210 for another customer', (data: Data) => data.invoices.push({ ...data.invoices.find((i) => i.number === '1210')!, customerId: data.customers[1]!.id }), /invoice 1210 appears twice/],
+    ['an invoice of a customer who is not there', (data: Data) => (data.invoices[0]!.customerId = 'nobody'), /names customer nobody, who is not in the file/],
+    ['two customers with one login email', (data: Data) => (data.customers[1]!.email = data.customers[0]!.email.toUpperCase()), /login email awa@example\.cm appears twice/],
+    ['two customers with one id', (data: Data) => (data.customers[1]!.id = data.customers[0]!.id), /customer id .* appears twice/],
+  ])('refuses a hand-edited file with %s, naming where, and leaves it untouched', async (_what, edit, problem) => {
+    const data: Data = { version: 1, ...demoData(new Date('2026-11-25')) };
+    edit(data);
+    const text = JSON.stringify(data);
+    await writeFile(file, text);
+    const error = await LowdbStore.open(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(problem);
+    expect(await readFile(file, 'utf8')).toBe(text);
   });
 
   it('refuses a file that is not JSON, names it, and leaves it untouched', async () => {

@@ -8,8 +8,29 @@ import { StoreFile } from './store-file.js';
 /**
  * Nothing but customers and invoices: other records live in files of their own, so a
  * file written from an older layout (with other lists) is refused, never silently cut.
+ * What the indexes take for granted is checked too, since a hand-edited file can break it:
+ * one customer per id and per login email, one invoice per number, and no invoice of a
+ * customer who is not there (two customers each seeing "their" 1210 is worse than not starting).
  */
-const billingSchema = z.strictObject({ version: z.literal(1), customers: z.array(customerSchema), invoices: z.array(invoiceSchema) });
+const billingSchema = z
+  .strictObject({ version: z.literal(1), customers: z.array(customerSchema), invoices: z.array(invoiceSchema) })
+  .superRefine((data, context) => {
+    const once = (values: string[], list: 'customers' | 'invoices', field: string, what: (value: string) => string) => {
+      const first = new Map<string, number>();
+      values.forEach((value, index) => {
+        const earlier = first.get(value);
+        if (earlier === undefined) first.set(value, index);
+        else context.addIssue({ code: 'custom', path: [list, index, field], message: `${what(value)} appears twice (${list} ${earlier} and ${index})` });
+      });
+    };
+    once(data.customers.map((c) => c.id), 'customers', 'id', (id) => `customer id ${id}`);
+    once(data.customers.map((c) => c.email.toLowerCase()), 'customers', 'email', (email) => `login email ${email}`);
+    once(data.invoices.map((i) => i.number), 'invoices', 'number', (number) => `invoice ${number}`);
+    const ids = new Set(data.customers.map((c) => c.id));
+    data.invoices.forEach((invoice, index) => {
+      if (!ids.has(invoice.customerId)) context.addIssue({ code: 'custom', path: ['invoices', index, 'customerId'], message: `invoice ${invoice.number} names customer ${invoice.customerId}, who is not in the file` });
+    });
+  });
 type Billing = z.infer<typeof billingSchema>;
 
 /**
