@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { err, out } from './cli/terminal.js';
 import { ask, importFile, start, type ExitCode } from './cli/commands.js';
 import { discordRegister } from './cli/discord.js';
 import { deliveries, push, resend, retry } from './cli/staff.js';
 import { USAGE } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config.js';
+import { SaveError } from './channels/files.js';
 import { ImportError } from './import/import.js';
 import { StoreError } from './store/store.js';
 import { TemplateError } from './templates/catalog.js';
@@ -34,12 +36,12 @@ async function main(argv: string[]): Promise<ExitCode> {
   try {
     parsed = parseArgs({ args: rest, allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    process.stderr.write(`facteur: ${(error as Error).message}\n\n${usage}\n`);
+    err(`facteur: ${(error as Error).message}\n\n${usage}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   if (values.help || command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(`${usage}\n`);
+    out(`${usage}\n`);
     return command === undefined ? 2 : 0;
   }
   if (command === 'start') return start(loadConfig());
@@ -50,11 +52,11 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'deliveries' && positionals.length === 0) return deliveries(loadConfig(), values);
   if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return discordRegister(loadConfig());
   if (command === 'retry' && (positionals.length > 0) !== Boolean(values['all-failed'])) return retry(loadConfig(), positionals, Boolean(values['all-failed']));
-  process.stderr.write(`${usage}\n`);
+  err(`${usage}\n`);
   return 2;
 }
 
-const KNOWN_ERRORS = [ConfigError, StoreError, ImportError, TemplateError];
+const KNOWN_ERRORS = [ConfigError, StoreError, ImportError, TemplateError, SaveError];
 
 main(process.argv.slice(2)).then(
   (code) => {
@@ -62,7 +64,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = KNOWN_ERRORS.some((type) => error instanceof type);
-    process.stderr.write(`facteur: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    err(`facteur: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
     process.exitCode = known ? 1 : 70;
   },
 );

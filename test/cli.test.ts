@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -66,6 +66,33 @@ describe('facteur ask', () => {
     expect((await facteur(['ask', '--as', 'paul@example.cm', 'blabla'])).code).toBe(1);
     expect((await facteur(['ask', '--as', 'nobody@example.cm', 'factures'])).code).toBe(1);
     expect((await facteur(['ask', 'factures'])).code).toBe(2);
+  });
+
+  it('never sends a terminal the escape sequences customer data or an argument hold', async () => {
+    const db = path.join(dataDir, 'db.json');
+    await facteur(['ask', '--as', 'awa@example.cm', 'aide']);
+    const data = JSON.parse(await readFile(db, 'utf8')) as { customers: { name: string }[]; invoices: { number: string; lines: { label: string }[] }[] };
+    data.invoices.find((invoice) => invoice.number === '1210')!.lines[0]!.label = 'Hébergement \u001b]0;pwned\u0007\u001b[2J\u202Eevil';
+    await writeFile(db, JSON.stringify(data));
+    const details = await facteur(['ask', '--as', 'awa@example.cm', 'détails 1210']);
+    expect(details.code).toBe(0);
+    expect(details.stdout).toContain('Hébergement \\u{1b}]0;pwned\\u{7}');
+    const unknown = await facteur(['ask', '--as', '\u001b[31mnobody@example.cm', 'factures']);
+    for (const text of [details.stdout, details.stderr, unknown.stdout, unknown.stderr]) expect(text).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+
+  it('ends with one clear line when --out cannot take the files', async () => {
+    const file = path.join(dataDir, 'a-file');
+    await writeFile(file, 'not a folder');
+    const dangling = path.join(dataDir, 'dangling');
+    await symlink(path.join(dataDir, 'nowhere', 'at-all'), dangling);
+    for (const out of [file, dangling, '/dev/full']) {
+      const run = await facteur(['ask', '--as', 'awa@example.cm', '--out', out, 'facture 1210']);
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toContain(`cannot write`);
+      expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+    }
   });
 
   it('prints each command’s help', async () => {

@@ -1,4 +1,5 @@
 import { createApp, dataPaths, openStore } from '../app.js';
+import { err, out } from './terminal.js';
 import { runConsole } from '../channels/console/console.js';
 import { discordChannel } from '../channels/discord/index.js';
 import { mailChannel } from '../channels/email/channel.js';
@@ -64,13 +65,13 @@ export async function ask(config: Config, as: string, text: string, outDir: stri
   try {
     const customer = app.store.customerByAddress(as);
     if (!customer) {
-      process.stderr.write(`facteur ask: no customer has the address ${as}\n`);
+      err(`facteur ask: no customer has the address ${as}\n`);
       return 1;
     }
     const reply = await app.assistant.handle({ customerId: customer.id, text, conversation: `cli:${customer.id}`, trust: 'owner' });
-    process.stdout.write(`${renderText(reply)}\n`);
+    out(`${renderText(reply)}\n`);
     for (const file of await saveAttachments(reply.attachments, outDir ?? dataPaths(config.dataDir).out)) {
-      process.stdout.write(`${app.catalog.t(reply.locale, 'console.saved', { path: file })}\n`);
+      out(`${app.catalog.t(reply.locale, 'console.saved', { path: file })}\n`);
     }
     return reply.outcome === 'answered' ? 0 : 1;
   } finally {
@@ -87,6 +88,6 @@ export async function importFile(config: Config, file: string): Promise<ExitCode
   const store = await openStore(config, log, { seedDemo: false });
   const report = await importInvoices(store, file, { maxBytes: config.importMaxBytes });
   log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
-  process.stdout.write(`${formatReport(report)}\n`);
+  out(`${formatReport(report)}\n`);
   return 0;
 }

@@ -1,4 +1,5 @@
 import { createApp, dataPaths } from '../app.js';
+import { err, out } from './terminal.js';
 import { LowdbStore } from '../store/lowdb-store.js';
 import type { Config } from '../config.js';
 import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../notifications/delivery.js';
@@ -11,7 +12,7 @@ export async function push(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
   try {
     const summary = await app.push.run(progressBar());
-    process.stdout.write(`${summary.invoices} new invoice(s); ${summary.sent} message(s) sent, ${summary.failed} not sent, ${summary.skipped} customer(s) skipped (no address).\n`);
+    out(`${summary.invoices} new invoice(s); ${summary.sent} message(s) sent, ${summary.failed} not sent, ${summary.skipped} customer(s) skipped (no address).\n`);
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await app.close();
@@ -28,7 +29,7 @@ export interface ResendOptions {
 export async function resend(config: Config, number: string, options: ResendOptions): Promise<ExitCode> {
   const channels = channelsOf(options.channel);
   if (!channels) {
-    process.stderr.write(`facteur resend: --channel must be ${DELIVERY_CHANNELS.join(', ')} or both\n`);
+    err(`facteur resend: --channel must be ${DELIVERY_CHANNELS.join(', ')} or both\n`);
     return 2;
   }
   const app = await createApp(config);
@@ -41,10 +42,10 @@ export async function resend(config: Config, number: string, options: ResendOpti
       requestedBy: `cli:${process.env.USER ?? 'operator'}`,
     });
     if (!result.ok) {
-      process.stderr.write(`facteur resend: ${result.message}\n`);
+      err(`facteur resend: ${result.message}\n`);
       return 1;
     }
-    process.stdout.write(`${deliveryTable(result.deliveries)}\n`);
+    out(`${deliveryTable(result.deliveries)}\n`);
     return result.deliveries.every((d) => d.status === 'sent') ? 0 : 1;
   } finally {
     await app.close();
@@ -57,13 +58,13 @@ export async function resend(config: Config, number: string, options: ResendOpti
  */
 export async function deliveries(config: Config, options: { customer?: string; failed?: boolean; since?: string }): Promise<ExitCode> {
   if (options.since !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(options.since)) {
-    process.stderr.write(`facteur deliveries: --since takes a date, YYYY-MM-DD\n`);
+    err(`facteur deliveries: --since takes a date, YYYY-MM-DD\n`);
     return 2;
   }
   const store = await LowdbStore.open(dataPaths(config.dataDir).db, { readOnly: true });
   const customer = options.customer ? store.customerByAddress(options.customer) : undefined;
   if (options.customer && !customer) {
-    process.stderr.write(`facteur deliveries: no customer has the address ${options.customer}\n`);
+    err(`facteur deliveries: no customer has the address ${options.customer}\n`);
     return 1;
   }
   const list = store.deliveries({
@@ -71,7 +72,7 @@ export async function deliveries(config: Config, options: { customer?: string; f
     ...(options.failed ? { status: 'failed' as const } : {}),
     ...(options.since ? { since: options.since } : {}),
   });
-  process.stdout.write(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => store.customerById(id)?.email ?? id)}\n`);
+  out(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => store.customerById(id)?.email ?? id)}\n`);
   return 0;
 }
 
@@ -89,9 +90,9 @@ export async function retry(config: Config, ids: string[], allFailed: boolean): 
         });
     const reset = await app.deliveries.retry(chosen);
     const unknown = chosen.filter((id) => !reset.some((d) => d.id === id));
-    if (unknown.length > 0) process.stderr.write(`facteur retry: not failed or unknown, left alone: ${unknown.join(', ')}\n`);
+    if (unknown.length > 0) err(`facteur retry: not failed or unknown, left alone: ${unknown.join(', ')}\n`);
     const results = await app.deliveries.attemptAll(reset, app.config.smtp?.maxConnections ?? 1);
-    if (results.length > 0) process.stdout.write(`${deliveryTable(results)}\n`);
+    if (results.length > 0) out(`${deliveryTable(results)}\n`);
     return results.every((d) => d.status === 'sent') && unknown.length === 0 ? 0 : 1;
   } finally {
     await app.close();

@@ -3,8 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { Assistant } from '../../assistant/assistant.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
-import { saveAttachments } from '../files.js';
-import { renderText } from '../text.js';
+import { SaveError, saveAttachments } from '../files.js';
+import { printable, renderText } from '../text.js';
 
 export interface ConsoleOptions {
   assistant: Assistant;
@@ -27,7 +27,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { assistant, store, catalog, output } = options;
   let customer = store.customerByAddress(options.speakAs) ?? store.customers()[0];
   if (!customer) throw new Error('The store has no customer to speak as: import invoices first (facteur import FILE)');
-  const say = (text: string) => output.write(`${text}\n`);
+  const say = (text: string) => output.write(`${printable(text)}\n`);
   const t = (key: string, params?: Record<string, string>) => catalog.t(customer!.locale, key, params);
 
   say(t('console.welcome', { name: customer.name, email: customer.email }));
@@ -46,7 +46,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     } else if (line !== '') {
       const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}`, trust: 'owner' });
       say(renderText(reply));
-      for (const file of await saveAttachments(reply.attachments, options.outDir)) say(catalog.t(reply.locale, 'console.saved', { path: file }));
+      try {
+        for (const file of await saveAttachments(reply.attachments, options.outDir)) say(catalog.t(reply.locale, 'console.saved', { path: file }));
+      } catch (error) {
+        if (!(error instanceof SaveError)) throw error;
+        say(t('console.notSaved', { reason: error.message }));
+      }
     }
     output.write('> ');
   }
