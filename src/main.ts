@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { err, out } from './cli/terminal.js';
 import { ask, importFile, start, type ExitCode } from './cli/commands.js';
 import { discordRegister } from './cli/discord.js';
+import { inbox } from './cli/inbox.js';
 import { deliveries, push, resend, retry } from './cli/staff.js';
 import { USAGE } from './cli/usage.js';
 import { ConfigError, loadConfig } from './config.js';
 import { SaveError } from './channels/files.js';
+import { isMachineFault } from './faults.js';
 import { ImportError } from './import/import.js';
 import { StoreError } from './store/store.js';
 import { TemplateError } from './templates/catalog.js';
@@ -52,6 +54,8 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'deliveries' && positionals.length === 0) return deliveries(loadConfig(), values);
   if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return discordRegister(loadConfig());
   if (command === 'retry' && (positionals.length > 0) !== Boolean(values['all-failed'])) return retry(loadConfig(), positionals, Boolean(values['all-failed']));
+  if (command === 'inbox' && positionals[0] === 'failed' && positionals.length === 1) return inbox(loadConfig(), 'failed', [], false);
+  if (command === 'inbox' && positionals[0] === 'retry' && (positionals.length > 1) !== Boolean(values['all-failed'])) return inbox(loadConfig(), 'retry', positionals.slice(1), Boolean(values['all-failed']));
   err(`${usage}\n`);
   return 2;
 }
@@ -63,7 +67,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const known = KNOWN_ERRORS.some((type) => error instanceof type);
+    const known = KNOWN_ERRORS.some((type) => error instanceof type) || isMachineFault(error);
     err(`facteur: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
     process.exitCode = known ? 1 : 70;
   },

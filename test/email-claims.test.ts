@@ -21,6 +21,7 @@ function record(key: string, changes: Partial<InboundMessage> = {}): InboundMess
     status: 'claimed',
     attempts: 1,
     sent: 0,
+    inDoubt: [],
     reason: null,
     receivedAt: '2026-11-25T10:00:00.000Z',
     updatedAt: '2026-11-25T10:00:00.000Z',

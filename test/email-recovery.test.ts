@@ -130,7 +130,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     const second = facteurProcess(env);
     try {
       const failed = await second.waitForLog((entry) => entry.msg === 'mail: moved to the failed folder');
-      expect(failed.reason).toMatch(/interrupted while a reply was with the mail server/);
+      expect(failed.reason).toMatch(/interrupted while a reply was with the mail server \(mail 1 of 1\)/);
       await filedIn(peers.dovecot, 'Failed', asked.messageId);
       const next = letter({ from: 'paul@example.cm', subject: 'factures' });
       await appendMessage(peers.dovecot, next.raw);
@@ -139,6 +139,57 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
       // Staff see it among the failed deliveries, with why.
       const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
       expect(store.deliveries({ status: 'failed' })).toMatchObject([{ recipient: 'awa@example.cm', reason: 'request', invoices: ['1210'], lastError: expect.stringContaining('interrupted') }]);
+    } finally {
+      second.child.kill('SIGKILL');
+      await smtp.close();
+    }
+  });
+});
+
+describe('a split answer after a crash', { timeout: 60_000 }, () => {
+  it('sends the parts after the one that was with the mail server, and only that one is left in doubt', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-crash-'));
+    const smtpPort = peers.smtp.port;
+    await peers.smtp.close();
+    // A mail server that accepts three mails, then takes the fourth and never says whether it accepted it.
+    const accepted: string[] = [];
+    const stalling = new SMTPServer({
+      logger: false,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('end', () => {
+          if (accepted.length >= 3) return;
+          accepted.push(/^Subject: (.*)$/m.exec(Buffer.concat(chunks).toString())?.[1] ?? '');
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => stalling.listen(smtpPort, '127.0.0.1', resolve));
+    const env = { ...mailEnv(peers), SMTP_PORT: String(smtpPort), FACTEUR_DATA_DIR: dataDir, MAIL_SIZE_LIMIT_MB: '0.1' };
+    const asked = letter({ from: 'awa@example.cm', subject: 'zip tout' });
+
+    const first = facteurProcess(env);
+    await appendMessage(peers.dovecot, asked.raw);
+    await eventually('three parts accepted and the fourth with the server', async () => {
+      const db = JSON.parse(await readFile(path.join(dataDir, 'inbound.json'), 'utf8').catch(() => '{}')) as { inbound?: { messageId: string; status: string; sent: number }[] };
+      return db.inbound?.some((m) => m.messageId === asked.messageId && m.status === 'sending' && m.sent === 3) || undefined;
+    });
+    first.child.kill('SIGKILL');
+    await first.exited;
+    await new Promise<void>((resolve) => stalling.close(() => resolve()));
+    expect(accepted).toEqual([1, 2, 3].map((part) => `Re: zip tout (${part}/8)`));
+
+    const smtp = await startSmtpPeer({ port: smtpPort });
+    const second = facteurProcess(env);
+    try {
+      const failed = await second.waitForLog((entry) => entry.msg === 'mail: moved to the failed folder');
+      expect(failed.reason).toMatch(/interrupted while a reply was with the mail server \(mail 4 of 8\).*the other 7 were sent/);
+      await filedIn(peers.dovecot, 'Failed', asked.messageId);
+      expect(smtp.messages.map((mail) => mail.parsed.subject)).toEqual([5, 6, 7, 8].map((part) => `Re: zip tout (${part}/8)`));
+      const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
+      expect(store.deliveries({ status: 'failed' })).toMatchObject([{ recipient: 'awa@example.cm', lastError: expect.stringContaining('interrupted') }]);
     } finally {
       second.child.kill('SIGKILL');
       await smtp.close();

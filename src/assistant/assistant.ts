@@ -1,4 +1,5 @@
 import type { Locale } from '../billing/types.js';
+import { isMachineFault } from '../faults.js';
 import { details } from './actions/details.js';
 import { help, notUnderstood } from './actions/help.js';
 import { list, turnPage } from './actions/list.js';
@@ -87,6 +88,8 @@ export class Assistant {
       const handler = HANDLERS[command.intent] as (ctx: Context, command: Command, request: Request) => Reply | Promise<Reply>;
       return await handler(ctx, command, request);
     } catch (error) {
+      // A full disk is the machine's, not the request's: the channel leaves the request for later rather than answer it with an apology.
+      if (isMachineFault(error)) throw error;
       this.services.log.error({ err: error, customer: customer.id, intent: command?.intent ?? null }, 'request failed');
       return ctx.reply([ctx.t('error.internal')], { outcome: 'refused' });
     }

@@ -10,6 +10,8 @@ Commands:
   resend NUMBER              send an invoice again to its customer, with its PDF
   deliveries                 the delivery log: every message sent about invoices
   retry ID… | --all-failed   try failed deliveries again
+  inbox failed               the messages of the billing inbox's Failed folder, and why each is there
+  inbox retry ID… | --all-failed   hand failed messages back to the mailbox, to be handled again
   discord register           register the Discord slash commands (for DISCORD_GUILD_ID, or globally)
 
 Run "facteur <command> --help" for a command's options. Settings come from the environment
@@ -53,6 +55,13 @@ attempts and last error.`,
 
 Gives failed deliveries a fresh set of attempts and tries them now. IDs are those printed by
 "facteur deliveries" (the full id, or as printed).`,
+  inbox: `Usage: facteur inbox failed | facteur inbox retry ID… | facteur inbox retry --all-failed
+
+"inbox failed" lists the messages in the Failed folder (MAIL_FAILED_FOLDER) with the reason each
+was put there. "inbox retry" moves them back to the watched mailbox, unread: the running
+Facteur (or the next start) handles them again. IDs are those "inbox failed" prints (UIDs in
+the IMAP folder, file names in local mode). Neither writes the data folder: both work while
+"facteur start" runs.`,
   discord: `Usage: facteur discord register
 
 Registers Facteur's slash commands with Discord for the application DISCORD_APP_ID, replacing

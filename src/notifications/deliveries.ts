@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { Delivery, DeliveryChannel, DeliveryQuery, DeliveryReason } from './delivery.js';
@@ -68,6 +69,7 @@ export class Deliveries {
     } catch (error) {
       const reason = describe(error);
       const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
+      if (isOwnMailFault(error)) this.log.error({ delivery: delivery.id, reason }, 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD');
       this.log.warn({ delivery: delivery.id, customer: delivery.customerId, channel: delivery.channel, attempts, final, reason }, 'delivery failed');
       const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
@@ -171,12 +173,6 @@ export class Deliveries {
     await this.store.save({ deliveries: [updated] });
     return updated;
   }
-}
-
-/** A refusal that retrying cannot cure: SMTP 5xx, or a port's own `permanent` mark (a blocked DM). */
-export function isPermanent(error: unknown): boolean {
-  const e = error as { responseCode?: number; permanent?: boolean };
-  return e.permanent === true || (typeof e.responseCode === 'number' && e.responseCode >= 500);
 }
 
 function describe(error: unknown): string {

@@ -63,6 +63,7 @@ export const inboundMessageSchema = z.object({
   status: z.enum(INBOUND_STATUSES),
   attempts: z.number().int().nonnegative(),
   sent: z.number().int().nonnegative(),
+  inDoubt: z.array(z.number().int().positive()).default([]),
   reason: z.string().nullable(),
   receivedAt: z.string(),
   updatedAt: z.string(),

@@ -26,8 +26,14 @@ export interface InboundMessage {
   status: InboundStatus;
   /** How many times handling started: bounded, so no message is retried forever. */
   attempts: number;
-  /** Replies the mail server accepted (a split ZIP is several). */
+  /** Replies the mail server accepted (a split ZIP is several), and those in doubt, counted as done. */
   sent: number;
+  /**
+   * Replies (from 1) that were with the mail server when a process stopped: it may or may
+   * not have accepted them, so they are not sent again, and the message goes to Failed once
+   * the replies after them are sent.
+   */
+  inDoubt: number[];
   /** Why it was ignored or failed, or the last error of a failed attempt. */
   reason: string | null;
   receivedAt: string;
@@ -180,8 +186,22 @@ export class StoreError extends Error {
   constructor(
     readonly file: string,
     problem: string,
+    advice = 'The file was left untouched; fix or move it, then start again.',
   ) {
-    super(`${file}: ${problem}. The file was left untouched; fix or move it, then start again.`);
+    super(`${file}: ${problem}. ${advice}`);
     this.name = 'StoreError';
+  }
+}
+
+/**
+ * A store file that could not be written (a full disk, a quota, a read-only file system).
+ * The file on disk is as it was before; `cause` keeps the system's error, whose code says
+ * whether trying again later can help.
+ */
+export class StoreWriteError extends StoreError {
+  constructor(file: string, cause: NodeJS.ErrnoException) {
+    super(file, `could not be written (${cause.code ?? cause.message})`, 'It is as it was before this change; make room or fix the cause, then try again.');
+    this.name = 'StoreWriteError';
+    this.cause = cause;
   }
 }

@@ -34,6 +34,8 @@ export interface SmtpPeer {
    * (e.g. 451, the sender should retry), 5xx permanent (e.g. 550, it should give up).
    */
   refuseNext(count: number, code?: number, message?: string): void;
+  /** While true, every login is refused with 535, as a server does with the wrong password. */
+  refuseLogins: boolean;
   /** Stops listening and drops open connections; pending waits reject. */
   close(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     // close() otherwise waits up to 30 s for clients that keep a pooled connection open.
     closeTimeout: 500,
     onAuth(auth, session, callback) {
+      if (peer.refuseLogins) return callback(withCode(new Error('Authentication credentials invalid'), 535));
       auths.set(session.id, { username: auth.username ?? '', password: auth.password ?? '' });
       callback(null, { user: auth.username ?? 'anonymous' });
     },
@@ -135,6 +138,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     port,
     messages,
     refused: 0,
+    refuseLogins: false,
     waitFor(count, timeoutMs = 5000) {
       return waitUntil(() => (messages.length >= count ? [...messages] : undefined), timeoutMs,
         `${count} message(s)`);

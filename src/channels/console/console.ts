@@ -4,6 +4,7 @@ import type { Assistant } from '../../assistant/assistant.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { SaveError, saveAttachments } from '../files.js';
+import { isMachineFault } from '../../faults.js';
 import { printable, renderText } from '../text.js';
 
 export interface ConsoleOptions {
@@ -44,7 +45,11 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     } else if (line === ':clients' || line === ':customers') {
       say(t('console.customers', { list: store.customers().map((c) => `${c.name} <${c.email}>`).join(', ') }));
     } else if (line !== '') {
-      const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}`, trust: 'owner' });
+      const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}`, trust: 'owner' }).catch((error: unknown) => {
+        // What the machine could not do (a full disk) stops this answer, not the console.
+        if (!isMachineFault(error)) throw error;
+        return { locale: customer!.locale, outcome: 'refused' as const, text: [t('error.internal')], attachments: [] };
+      });
       say(renderText(reply));
       try {
         for (const file of await saveAttachments(reply.attachments, options.outDir)) say(catalog.t(reply.locale, 'console.saved', { path: file }));

@@ -76,8 +76,10 @@ export class FolderWatcher implements MailWatcher {
     for (const name of names) {
       if (this.stopping) return;
       const file = path.join(inbox, name);
-      const raw = await readStart(file);
-      const key = `file:${name}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}`;
+      const { raw, changedMs } = await readStart(file);
+      // The file's change time is part of its key: a file moved back into the inbox (by hand, or by
+      // `facteur inbox retry`) is a message handed back, not one already handled.
+      const key = `file:${name}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}:${Math.trunc(changedMs)}`;
       if (!pipeline.due(key)) continue;
       const disposition = await handleSafely(pipeline, log, key, raw);
       if (disposition === 'later') continue;
@@ -86,13 +88,13 @@ export class FolderWatcher implements MailWatcher {
   }
 }
 
-/** The first MAX_MESSAGE_BYTES of a file, as IMAP fetches them. */
-async function readStart(file: string): Promise<Buffer> {
+/** The first MAX_MESSAGE_BYTES of a file, as IMAP fetches them, and when the file last changed place or content. */
+async function readStart(file: string): Promise<{ raw: Buffer; changedMs: number }> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(MAX_MESSAGE_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, MAX_MESSAGE_BYTES, 0);
-    return buffer.subarray(0, bytesRead);
+    return { raw: buffer.subarray(0, bytesRead), changedMs: (await handle.stat()).ctimeMs };
   } finally {
     await handle.close();
   }

@@ -104,19 +104,35 @@ export class ImapWatcher implements MailWatcher {
     try {
       for (const folder of [folders.processed, folders.failed]) await client.mailboxCreate(folder);
       await client.mailboxOpen(imap.mailbox);
+      await this.fileSettled(client);
       connected();
       log.info({ host: imap.host, mailbox: imap.mailbox }, 'IMAP: watching');
       while (!this.stopping) {
         await this.drain(client);
         // IDLE lasts until the next command breaks it; its end is not waited for.
         client.idle().catch(() => {});
-        const woken = await this.wake.sleep(this.watchdog.everyMs);
+        const woken = await this.wake.sleep(Math.min(this.watchdog.everyMs, this.options.pipeline.msUntilDue()));
         if (!client.usable) throw new Error('IMAP connection closed');
         if (!woken) await noop(client, this.watchdog.timeoutMs);
       }
     } finally {
       await Promise.race([client.logout(), sleep(this.watchdog.timeoutMs)]).catch(() => {});
       client.close();
+    }
+  }
+
+  /**
+   * Files the messages, seen or not, whose handling is over: a process stopped after
+   * closing a record and marking its message seen, but before moving it. A seen message with
+   * no record was read by a person, and is left alone.
+   */
+  private async fileSettled(client: ImapFlow): Promise<void> {
+    const mailbox = client.mailbox;
+    if (!mailbox) return;
+    const seen = (await client.search({ seen: true }, { uid: true })) || [];
+    for (const uid of seen) {
+      const where = this.options.pipeline.settled(`imap:${mailbox.path}:${mailbox.uidValidity}:${uid}`);
+      if (where) await client.messageMove(String(uid), where === 'processed' ? this.options.folders.processed : this.options.folders.failed, { uid: true });
     }
   }
 

@@ -10,6 +10,7 @@ import { automaticReason } from './automatic.js';
 import { composeReplies } from './compose.js';
 import { dmarcVerdict, type DmarcVerdict } from './dmarc.js';
 import { awaitsConfirmationFrom } from '../../billing/changes.js';
+import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
 import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
 import { parse } from '../../assistant/grammar.js';
@@ -23,6 +24,8 @@ export type Disposition = 'processed' | 'failed' | 'later';
 /** Times handling may start for one message, crashes included, before it goes to Failed. */
 const MAX_ATTEMPTS = 8;
 const RETRY_FIRST_MS = 60_000;
+/** A wait for the machine (a full disk, a refused login) is not the message's: it is tried again soon, and not counted against it. */
+const MACHINE_RETRY_MS = 5_000;
 const RETRY_MAX_MS = 60 * 60_000;
 /** Finished records are kept this long: enough for the limits below and for duplicates to be recognised. */
 const RETENTION_MS = 30 * 24 * 60 * 60_000;
@@ -30,7 +33,6 @@ const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
 /** A stranger is told their address is unknown once a week at most: a forged From makes the answer backscatter. */
 const STRANGER_QUIET_MS = 7 * DAY_MS;
-const FINISHED = new Set<InboundMessage['status']>(['replied', 'ignored', 'failed']);
 /** The language of a stranger who writes none we recognise: most customers write French. */
 const STRANGER_LOCALE: Locale = 'fr';
 
@@ -80,6 +82,17 @@ export class MailPipeline {
     return (this.retryAt.get(key) ?? 0) <= this.now().getTime();
   }
 
+  /**
+   * How long until the next message waiting out a delay is due, so that a watcher asleep
+   * wakes for it; Infinity when none waits. Delays already over do not count: their
+   * message was handled in the round just done, or is gone from the mailbox.
+   */
+  msUntilDue(): number {
+    const now = this.now().getTime();
+    const next = Math.min(...[...this.retryAt.values()].filter((at) => at > now));
+    return Number.isFinite(next) ? next - now : Infinity;
+  }
+
   async handle(key: string, raw: Buffer): Promise<Disposition> {
     if (!this.due(key)) return 'later';
     await this.forgetOldRecords();
@@ -94,6 +107,11 @@ export class MailPipeline {
     if (typeof claim === 'string') return claim;
     try {
       await this.answer(claim, mail, key);
+      const { inDoubt, sent } = claim.record;
+      if (inDoubt.length > 0) {
+        const others = sent > inDoubt.length ? `; the other ${sent - inDoubt.length} were sent` : '';
+        return await this.giveUp(claim, key, `interrupted while a reply was with the mail server (mail ${inDoubt.join(', ')} of ${sent}): it may or may not have arrived, so it is not sent again${others}`);
+      }
       this.forget(key);
       return 'processed';
     } catch (error) {
@@ -116,25 +134,45 @@ export class MailPipeline {
       status: 'claimed',
       attempts: 0,
       sent: 0,
+      inDoubt: [],
       reason: null,
       receivedAt: at,
       updatedAt: at,
     };
-    if (found && found.key !== key && FINISHED.has(found.status)) {
+    const copy = found !== undefined && found.key !== key;
+    if (copy && (found.status === 'replied' || found.status === 'ignored')) {
       await new Claim(this.options.store, fresh, this.now).close('ignored', `another copy of ${found.key}, already handled`);
       this.options.log.info({ key, messageId: mail.messageId, original: found.key }, 'mail: duplicate, not answered again');
       return 'processed';
     }
-    // Found under another key and unfinished: the same message, seen again after the mailbox
-    // was rebuilt (a new UIDVALIDITY). It is carried on with, not dropped as a duplicate.
-    const claim = new Claim(this.options.store, found ?? fresh, this.now);
+    // A copy of a message that failed is that message handed back (moved to the mailbox again
+    // by an operator, or by `facteur inbox retry`): it is handled anew. Found under another key
+    // and unfinished, it is the same message seen again after the mailbox was rebuilt (a new
+    // UIDVALIDITY): it is carried on with, not dropped as a duplicate.
+    const claim = new Claim(this.options.store, found && !(copy && found.status === 'failed') ? found : fresh, this.now);
     const status = claim.record.status;
     if (status === 'replied' || status === 'ignored') return 'processed';
     if (status === 'failed') return 'failed';
-    if (status === 'sending') return this.giveUp(claim, key, 'interrupted while a reply was with the mail server: it may have been delivered, so it is not sent again');
     if (claim.record.attempts >= MAX_ATTEMPTS) return this.giveUp(claim, key, `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${claim.record.reason ?? 'unknown error'}`);
+    if (status === 'sending') {
+      // Only the reply that was with the server is in doubt: the ones after it are still owed.
+      const part = claim.record.sent + 1;
+      this.options.log.warn({ key, part }, 'mail: a reply was with the mail server when Facteur stopped; it is not sent again, the ones after it are');
+      await claim.update({ status: 'claimed', sent: part, inDoubt: [...claim.record.inDoubt, part], attempts: claim.record.attempts + 1 });
+      return claim;
+    }
     await claim.update({ status: 'claimed', attempts: claim.record.attempts + 1 });
     return claim;
+  }
+
+  /**
+   * Where a message whose handling is over belongs, whatever its flags: a process that
+   * stopped after closing its record but before moving it left it in the mailbox, seen.
+   */
+  settled(key: string): 'processed' | 'failed' | undefined {
+    const status = this.options.store.inboundMessage(key, null)?.status;
+    if (status === 'replied' || status === 'ignored') return 'processed';
+    return status === 'failed' ? 'failed' : undefined;
   }
 
   /**
@@ -285,7 +323,14 @@ export class MailPipeline {
 
   private async attemptFailed(claim: Claim, key: string, error: Error & { responseCode?: number }): Promise<Disposition> {
     const reason = error.message;
-    if ((error.responseCode ?? 0) >= 500) return this.giveUp(claim, key, `the mail server refused the reply: ${reason}`);
+    if (isMachineFault(error) || isOwnMailFault(error)) {
+      this.retryAt.set(key, this.now().getTime() + MACHINE_RETRY_MS);
+      const what = isOwnMailFault(error) ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD' : 'the machine cannot answer now (no space left?)';
+      await claim.update({ attempts: claim.record.attempts - 1, reason });
+      this.options.log.error({ key, err: error }, `mail: ${what}; the message waits`);
+      return 'later';
+    }
+    if (isPermanent(error)) return this.giveUp(claim, key, `the mail server refused the reply: ${reason}`);
     const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (claim.record.attempts - 1));
     this.retryAt.set(key, this.now().getTime() + delay);
     await claim.update({ reason });
@@ -302,7 +347,7 @@ export class MailPipeline {
 
   private async unreadable(key: string, reason: string): Promise<Disposition> {
     const at = this.now().toISOString();
-    const record: InboundMessage = { key, messageId: null, sender: null, customerId: null, status: 'failed', attempts: 1, sent: 0, reason, receivedAt: at, updatedAt: at };
+    const record: InboundMessage = { key, messageId: null, sender: null, customerId: null, status: 'failed', attempts: 1, sent: 0, inDoubt: [], reason, receivedAt: at, updatedAt: at };
     await this.options.store.save({ inbound: [record] });
     this.options.log.error({ key, reason }, 'mail: unreadable message moved to the failed folder');
     return 'failed';

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { z } from 'zod';
-import { StoreError } from '../store.js';
+import { StoreError, StoreWriteError } from '../store.js';
 
 /**
  * One lowdb JSON file of the store, checked against its schema when opened and written
@@ -49,7 +49,10 @@ export class StoreFile<T> {
    */
   write(): Promise<void> {
     if (!this.running) {
-      this.running = this.db.write().finally(() => (this.running = null));
+      this.running = this.db
+        .write()
+        .catch((error: NodeJS.ErrnoException) => this.failed(error))
+        .finally(() => (this.running = null));
       return this.running;
     }
     this.next ??= this.running.then(
@@ -58,6 +61,17 @@ export class StoreFile<T> {
     );
     return this.next;
   }
+
+  /** A write that did not happen leaves no half-written temp file behind, and says which file and why. */
+  private async failed(error: NodeJS.ErrnoException): Promise<never> {
+    await rm(tempOf(this.file), { force: true }).catch(() => {});
+    throw new StoreWriteError(this.file, error);
+  }
+}
+
+/** The temp file lowdb's writer (steno) writes before renaming it over the file. */
+function tempOf(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
 }
 
 async function read<T>(db: Low<T>, file: string, schema: z.ZodType<T>): Promise<void> {

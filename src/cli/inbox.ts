@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { dataPaths } from '../app.js';
+import { imapFailedFolder, localFailedFolder, type FailedFolder } from '../channels/email/failed.js';
+import { renderTable } from '../channels/text.js';
+import type { Config } from '../config.js';
+import { LowdbStore } from '../store/lowdb-store.js';
+import type { ExitCode } from './commands.js';
+import { err, out } from './terminal.js';
+
+/**
+ * `facteur inbox failed` lists the messages in the Failed folder with why each is there;
+ * `facteur inbox retry ID…|--all-failed` hands them back to the watched mailbox, where the
+ * running Facteur (or the next start) handles them again. Neither writes the data folder,
+ * so both work while `facteur start` runs.
+ */
+export async function inbox(config: Config, action: string, ids: string[], all: boolean): Promise<ExitCode> {
+  const folder = failedFolderOf(config);
+  if (action === 'failed') return listFailed(config, folder);
+  const moved = await folder.requeue(all ? 'all' : ids);
+  const unknown = all ? [] : ids.filter((id) => !moved.includes(id));
+  if (unknown.length > 0) err(`facteur inbox retry: not in the ${config.mail.failedFolder} folder, left alone: ${unknown.join(', ')}\n`);
+  if (moved.length > 0) out(`Handed back to be handled again: ${moved.join(', ')}\n`);
+  else if (all) out(`The ${config.mail.failedFolder} folder is empty.\n`);
+  return unknown.length > 0 ? 1 : 0;
+}
+
+async function listFailed(config: Config, folder: FailedFolder): Promise<ExitCode> {
+  const messages = await folder.list();
+  if (messages.length === 0) {
+    out(`The ${config.mail.failedFolder} folder is empty.\n`);
+    return 0;
+  }
+  const store = await LowdbStore.open(dataPaths(config.dataDir).db, { readOnly: true });
+  const reasonOf = (messageId: string | null, from: string) => (messageId && from ? store.inboundMessage('', { messageId, sender: from.toLowerCase() })?.reason : undefined) ?? '';
+  const rows = messages.map((m) => [m.id, m.date.slice(0, 16).replace('T', ' '), m.from, short(m.subject, 40), short(reasonOf(m.messageId, m.from), 80)]);
+  out(`${renderTable({ columns: ['id', 'date', 'from', 'subject', 'why'], rows })}\n`);
+  return 0;
+}
+
+function failedFolderOf(config: Config): FailedFolder {
+  if (config.imap) return imapFailedFolder(config.imap, config.mail.failedFolder);
+  const inboxDir = dataPaths(config.dataDir).inbox;
+  return localFailedFolder(path.join(path.dirname(inboxDir), config.mail.failedFolder), inboxDir);
+}
+
+function short(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
