@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
+import { inboundRecords } from './support/read.js';
 
 /**
  * A data folder on a disk of its own that fills up: a small tmpfs, mounted for the test
@@ -59,7 +60,7 @@ describe('a full disk', () => {
       await eventually('the request left for later', () => facteur.logs.find((line) => String(line.msg).includes('the machine cannot answer now')));
       expect(await readdir(inbox)).toContain('request.eml');
       expect(await readdir(path.join(dataDir, 'mail', 'outbox')).catch((): string[] => [])).toEqual([]);
-      const record = JSON.parse(await readFile(path.join(dataDir, 'inbound.json'), 'utf8')).inbound.find((m: { messageId: string }) => m.messageId === asked.messageId);
+      const record = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId);
       // Not the message's fault: the attempt is not counted against it.
       expect(record).toMatchObject({ status: 'claimed', sent: 0, attempts: 0 });
     } finally {

@@ -1,10 +1,12 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import type { InboundMessage } from '../src/store/store.js';
+import { inboundRecords } from './support/read.js';
 
 let file: string;
 
@@ -63,7 +65,7 @@ describe('inbound message records in the store', () => {
     await store.save({
       inbound: [record('done', { status: 'replied', receivedAt: old }), record('stuck', { status: 'sending', receivedAt: old }), record('new')],
     });
-    await store.forgetInbound('2026-11-01T00:00:00.000Z');
+    await store.forget({ inbound: '2026-11-01T00:00:00.000Z', staffActions: '2026-01-01T00:00:00.000Z', linkAttempts: '2026-11-01T00:00:00.000Z' });
     const reopened = await LowdbStore.open(file);
     expect(reopened.inboundMessage('done', null)).toBeUndefined();
     expect(reopened.inboundMessage('stuck', null)?.status).toBe('sending');
@@ -76,8 +78,35 @@ describe('inbound message records in the store', () => {
     const store = await LowdbStore.open(file);
     expect(store.customerByAddress('awa@example.cm')).toBeDefined();
     await store.save({ inbound: [record('x')] });
-    expect(JSON.parse(await readFile(path.join(path.dirname(file), 'inbound.json'), 'utf8')).inbound).toHaveLength(1);
+    expect(await inboundRecords(path.dirname(file))).toHaveLength(1);
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, customers, invoices });
+  });
+
+  it('moves the records of a store that kept them all in inbound.json into day files, and removes that file', async () => {
+    const dir = path.dirname(file);
+    await writeFile(path.join(dir, 'inbound.json'), JSON.stringify({ inbound: [record('a', { status: 'replied', sent: 1 }), record('b', { receivedAt: '2026-11-26T08:00:00.000Z' })] }));
+    const store = await LowdbStore.open(file);
+    expect(store.inboundMessage('a', null)).toMatchObject({ status: 'replied', sent: 1, inDoubt: [] });
+    expect(existsSync(path.join(dir, 'inbound.json'))).toBe(false);
+    expect((await readdir(path.join(dir, 'inbound'))).sort()).toEqual(['2026-11-25', '2026-11-26']);
+    const reopened = await LowdbStore.open(file);
+    expect(reopened.inboundMessage('b', null)?.status).toBe('claimed');
+  });
+
+  it('writes one small file per step, however many records the inbox has kept', async () => {
+    const dir = path.dirname(file);
+    const store = await LowdbStore.open(file);
+    const days = Array.from({ length: 30 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}T10:00:00.000Z`);
+    await store.save({ inbound: Array.from({ length: 60_000 }, (_, i) => record(`old-${i}`, { status: 'replied', sent: 1, receivedAt: days[i % 30]!, sender: `s${i % 500}@x.test` })) });
+    const before = new Map(await Promise.all((await readdir(path.join(dir, 'inbound'), { recursive: true })).filter((n) => n.endsWith('.json')).map(async (n) => [n, (await stat(path.join(dir, 'inbound', n))).mtimeMs] as const)));
+    await store.save({ inbound: [record('fresh', { receivedAt: '2026-11-30T11:00:00.000Z' })] });
+    const after = await Promise.all([...before.keys()].map(async (n) => [n, (await stat(path.join(dir, 'inbound', n))).mtimeMs] as const));
+    const rewritten = after.filter(([n, mtime]) => mtime !== before.get(n));
+    expect(rewritten.length).toBeLessThanOrEqual(1);
+    const written = (await readdir(path.join(dir, 'inbound', '2026-11-30'))).map((n) => path.join(dir, 'inbound', '2026-11-30', n));
+    const sizes = await Promise.all(written.map(async (f) => (await stat(f)).size));
+    expect(Math.max(...sizes)).toBeLessThan(200_000);
+    expect(store.answeredInbound({ since: '2026-11-30T00:00:00.000Z', sender: 's29@x.test' })).toBe(40);
   });
 
   it('finds a customer by a new address only once the owner approved it, and only for confirming it', async () => {

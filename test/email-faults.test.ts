@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
@@ -86,11 +86,11 @@ describe('a message whose handling ended before it was moved', () => {
     });
     // What a process killed between marking the message seen and moving it leaves behind.
     const key = `imap:INBOX:${uidValidity}:${uid}`;
-    const file = path.join(facteur.dataDir, 'inbound.json');
-    const data = JSON.parse(await readFile(file, 'utf8')) as { inbound: unknown[] };
     const at = new Date().toISOString();
-    data.inbound.push({ key, messageId: written.messageId, sender: 'awa@example.cm', customerId: null, status: 'replied', attempts: 1, sent: 1, inDoubt: [], reason: null, receivedAt: at, updatedAt: at });
-    await writeFile(file, JSON.stringify(data));
+    const file = path.join(facteur.dataDir, 'inbound', at.slice(0, 10), '99.json');
+    const record = { key, messageId: written.messageId, sender: 'awa@example.cm', customerId: null, status: 'replied', attempts: 1, sent: 1, inDoubt: [], reason: null, receivedAt: at, updatedAt: at };
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify({ inbound: [record] }));
     const before = repliesTo(peers.smtp, written.messageId).length;
 
     facteur = await startFacteur(env, { dataDir: facteur.dataDir });

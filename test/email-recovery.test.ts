@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { startSmtpPeer } from './peers/smtp.js';
+import { inboundRecords } from './support/read.js';
 import { eventually, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
 
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
@@ -79,7 +80,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     const first = facteurProcess(env);
     await appendMessage(peers.dovecot, asked.raw);
     await first.waitForLog((entry) => entry.msg === 'mail: answer not sent, will try again');
-    const record = JSON.parse(await readFile(path.join(dataDir, 'inbound.json'), 'utf8')).inbound.find((m: { messageId: string }) => m.messageId === asked.messageId);
+    const record = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId);
     expect(record).toMatchObject({ status: 'claimed', sent: 0 });
     first.child.kill('SIGKILL');
     await first.exited;
@@ -117,8 +118,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     const first = facteurProcess(env);
     await appendMessage(peers.dovecot, asked.raw);
     await eventually('the reply handed to the mail server, and recorded as such', async () => {
-      const db = JSON.parse(await readFile(path.join(dataDir, 'inbound.json'), 'utf8').catch(() => '{}')) as { inbound?: { messageId: string; status: string }[] };
-      const claimed = db.inbound?.find((m) => m.messageId === asked.messageId && m.status === 'sending');
+      const claimed = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId && m.status === 'sending');
       const recorded = claimed && (await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true })).deliveries({ status: 'sending' }).length > 0;
       return recorded || undefined;
     });
@@ -173,8 +173,7 @@ describe('a split answer after a crash', { timeout: 60_000 }, () => {
     const first = facteurProcess(env);
     await appendMessage(peers.dovecot, asked.raw);
     await eventually('three parts accepted and the fourth with the server', async () => {
-      const db = JSON.parse(await readFile(path.join(dataDir, 'inbound.json'), 'utf8').catch(() => '{}')) as { inbound?: { messageId: string; status: string; sent: number }[] };
-      return db.inbound?.some((m) => m.messageId === asked.messageId && m.status === 'sending' && m.sent === 3) || undefined;
+      return (await inboundRecords(dataDir)).some((m) => m.messageId === asked.messageId && m.status === 'sending' && m.sent === 3) || undefined;
     });
     first.child.kill('SIGKILL');
     await first.exited;

@@ -46,6 +46,25 @@ describe('the lowdb store', () => {
     expect(await readFile(file, 'utf8')).toBe(text);
   });
 
+  it('forgets staff actions, idle link records and used held requests past their retention, and keeps the rest', async () => {
+    const store = await LowdbStore.open(file);
+    const attempt = (account: string, updatedAt: string) => ({ account, customerId: null, codeHash: null, expiresAt: updatedAt, failures: 0, lockedUntil: null, requestedAt: [], failedFor: [], updatedAt });
+    await store.save({
+      staffActions: [
+        { id: 'old', staff: 'discord:1', action: 'log', target: null, detail: null, at: '2025-01-01T00:00:00.000Z' },
+        { id: 'new', staff: 'discord:1', action: 'log', target: null, detail: null, at: '2026-11-20T00:00:00.000Z' },
+      ],
+      linkAttempts: [attempt('discord:1', '2026-09-01T00:00:00.000Z'), attempt('discord:2', '2026-11-24T00:00:00.000Z')],
+      heldRequests: [{ staff: 'email:a@x', numbers: ['1'], codeHash: null, expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 }],
+    });
+    await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z' });
+    const reopened = await LowdbStore.open(file);
+    expect(reopened.staffActions().map((action) => action.id)).toEqual(['new']);
+    expect(reopened.linkAttempt('discord:1')).toBeUndefined();
+    expect(reopened.linkAttempt('discord:2')).toBeDefined();
+    expect(reopened.heldRequest('email:a@x')).toBeUndefined();
+  });
+
   it('refuses a file that is not JSON, names it, and leaves it untouched', async () => {
     await writeFile(file, '{"version": 1, "customers": [');
     const before = await stat(file);

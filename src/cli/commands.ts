@@ -10,6 +10,10 @@ import { importInvoices } from '../import/import.js';
 import { formatReport } from '../import/report.js';
 import { createLogger } from '../log.js';
 import { schedule } from '../notifications/schedule.js';
+import { forgetOld } from '../store/retention.js';
+
+/** Records past their retention are forgotten at start-up, then every night. */
+const HOUSEKEEPING_CRON = '17 3 * * *';
 
 /** A command's result: what to print and the process exit code. */
 export type ExitCode = 0 | 1 | 2;
@@ -27,6 +31,7 @@ export async function start(config: Config): Promise<ExitCode> {
   const mail = mailChannel(app);
   const discord = discordChannel(app);
   let push: ReturnType<typeof schedule> | undefined;
+  let housekeeping: ReturnType<typeof schedule> | undefined;
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
@@ -36,6 +41,8 @@ export async function start(config: Config): Promise<ExitCode> {
     await discord?.start();
     mail.start();
     push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
+    await forgetOld(app.store, new Date());
+    housekeeping = schedule(() => forgetOld(app.store, new Date()), { cron: HOUSEKEEPING_CRON, timezone: config.push.timezone }, app.log, 'housekeeping');
     if (process.stdin.isTTY || (!config.imap && !config.discord)) {
       const chat = runConsole({
         assistant: app.assistant,
@@ -54,6 +61,7 @@ export async function start(config: Config): Promise<ExitCode> {
     return 0;
   } finally {
     await push?.stop();
+    await housekeeping?.stop();
     await mail.stop();
     await discord?.stop();
     await app.close();

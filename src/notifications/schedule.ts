@@ -12,21 +12,21 @@ export interface PushSchedule {
  * process: the store is single-process too). A slot missed while the machine slept is not
  * caught up by node-cron; the job finds its own work, so the next slot does it.
  */
-export function schedule(job: () => Promise<unknown>, when: PushSchedule, log: Logger): Scheduled {
+export function schedule(job: () => Promise<unknown>, when: PushSchedule, log: Logger, name = 'push'): Scheduled {
   let running: Promise<void> | null = null;
   const task = cron.schedule(
     when.cron,
     async () => {
       running = job().then(
         () => undefined,
-        (error: unknown) => log.error({ err: error, event: 'push.failed' }, 'scheduled push failed; the next run will pick up its work'),
+        (error: unknown) => log.error({ err: error, event: `${name}.failed` }, `scheduled ${name} failed; the next run will pick up its work`),
       );
       await running;
       running = null;
     },
-    { timezone: when.timezone, noOverlap: true, name: 'push' },
+    { timezone: when.timezone, noOverlap: true, name },
   );
-  task.on('execution:overlap', () => log.debug({ event: 'push.overlap' }, 'push still running: slot skipped'));
+  task.on('execution:overlap', () => log.debug({ event: `${name}.overlap` }, `${name} still running: slot skipped`));
   return {
     async stop() {
       await task.stop();

@@ -6,7 +6,7 @@ import type { Delivery, DeliveryQuery } from '../notifications/delivery.js';
 import { BillingFile } from './lowdb/billing.js';
 import { ChatFile } from './lowdb/chat.js';
 import { DeliveryFiles } from './lowdb/deliveries.js';
-import { InboundFile } from './lowdb/inbound.js';
+import { InboundFiles } from './lowdb/inbound.js';
 import { lockDataFolder } from './lowdb/lock.js';
 import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, Store } from './store.js';
 
@@ -14,15 +14,16 @@ import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, St
  * The embedded store: lowdb JSON files in the data folder, each written atomically.
  *
  * lowdb rewrites a whole file at each write, so the data is laid out by how it changes:
- * `db.json` holds the customers and invoices (large, rarely written), `inbound.json` the
- * billing inbox's records, `chat.json` chat linking and staff actions and requests, and the delivery
- * log is spread over small files (see DeliveryFiles). A delivery record never rewrites
+ * `db.json` holds the customers and invoices (large, rarely written), `inbound/` the
+ * billing inbox's records spread over small files by day (see InboundFiles), `chat.json`
+ * chat linking and staff actions and requests, and the delivery log is spread over small
+ * files (see DeliveryFiles). A delivery record never rewrites
  * the invoices. Changes that must land together live in the same file.
  */
 export class LowdbStore implements Store {
   private constructor(
     private readonly billing: BillingFile,
-    private readonly inbound: InboundFile,
+    private readonly inbound: InboundFiles,
     private readonly chat: ChatFile,
     private readonly sent: DeliveryFiles,
   ) {}
@@ -40,7 +41,7 @@ export class LowdbStore implements Store {
     if (!options.readOnly) lockDataFolder(path.join(dir, '.facteur.lock'));
     return new LowdbStore(
       await BillingFile.open(file),
-      await InboundFile.open(path.join(dir, 'inbound.json')),
+      await InboundFiles.open(dir),
       await ChatFile.open(path.join(dir, 'chat.json')),
       await DeliveryFiles.open(dir),
     );
@@ -124,8 +125,7 @@ export class LowdbStore implements Store {
       writes.push(this.billing.file.write());
     }
     if (changes.inbound?.length) {
-      this.inbound.apply(changes.inbound);
-      writes.push(this.inbound.file.write());
+      writes.push(this.inbound.save(changes.inbound));
     }
     if (changes.linkAttempts?.length || changes.staffActions?.length || changes.heldRequests?.length) {
       this.chat.apply(changes.linkAttempts ?? [], changes.staffActions ?? [], changes.heldRequests ?? []);
@@ -147,7 +147,8 @@ export class LowdbStore implements Store {
     return next;
   }
 
-  async forgetInbound(before: string): Promise<void> {
-    if (this.inbound.forget(before)) await this.inbound.file.write();
+  async forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void> {
+    await this.inbound.forget(before.inbound);
+    if (this.chat.forget(before.staffActions, before.linkAttempts)) await this.chat.file.write();
   }
 }

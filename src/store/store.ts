@@ -177,8 +177,13 @@ export interface Store {
    * same time both land. Resolves with the customer as written, or undefined for an unknown id.
    */
   updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined>;
-  /** Drops the finished inbound records received before `before`, so the file does not grow forever. */
-  forgetInbound(before: string): Promise<void>;
+  /**
+   * Drops what is only kept for a while (ISO times): finished inbound records received
+   * before `inbound`, staff actions before `staffActions`, and chat accounts' link records
+   * untouched since `linkAttempts` (long after their codes and lockouts ended), so that no
+   * file grows forever, whoever writes to the inbox or the bot.
+   */
+  forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void>;
 }
 
 /** A store that cannot be opened; the message names the file and what is wrong with it. */

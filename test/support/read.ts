@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import yauzl from 'yauzl';
@@ -45,4 +47,12 @@ export function readZip(file: string): Promise<ZipEntryRead[]> {
       zip.readEntry();
     });
   });
+}
+
+/** Every record of the billing inbox in a data folder, as the files on disk hold them (`inbound/<day>/<shard>.json`). */
+export async function inboundRecords(dataDir: string): Promise<{ key: string; messageId: string | null; status: string; sent: number; attempts: number }[]> {
+  const dir = path.join(dataDir, 'inbound');
+  const names = (await readdir(dir, { recursive: true }).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
+  const shards = await Promise.all(names.map(async (name) => JSON.parse(await readFile(path.join(dir, name), 'utf8').catch(() => '{"inbound":[]}')) as { inbound: [] }));
+  return shards.flatMap((shard) => shard.inbound);
 }

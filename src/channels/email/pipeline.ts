@@ -27,8 +27,6 @@ const RETRY_FIRST_MS = 60_000;
 /** A wait for the machine (a full disk, a refused login) is not the message's: it is tried again soon, and not counted against it. */
 const MACHINE_RETRY_MS = 5_000;
 const RETRY_MAX_MS = 60 * 60_000;
-/** Finished records are kept this long: enough for the limits below and for duplicates to be recognised. */
-const RETENTION_MS = 30 * 24 * 60 * 60_000;
 const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
 /** A stranger is told their address is unknown once a week at most: a forged From makes the answer backscatter. */
@@ -70,7 +68,6 @@ export class MailPipeline {
   /** Replies kept for a retry after a failed send, so the assistant acts only once per message in this process. */
   private readonly pendingReplies = new Map<string, Reply>();
   private readonly retryAt = new Map<string, number>();
-  private forgotAt = 0;
 
   constructor(private readonly options: MailPipelineOptions) {
     this.ownAddresses = new Set(options.ownAddresses.map((address) => address.toLowerCase()));
@@ -95,7 +92,6 @@ export class MailPipeline {
 
   async handle(key: string, raw: Buffer): Promise<Disposition> {
     if (!this.due(key)) return 'later';
-    await this.forgetOldRecords();
     let mail: InboundMail;
     try {
       mail = await readMail(raw);
@@ -356,13 +352,6 @@ export class MailPipeline {
   private forget(key: string): void {
     this.pendingReplies.delete(key);
     this.retryAt.delete(key);
-  }
-
-  private async forgetOldRecords(): Promise<void> {
-    const now = this.now().getTime();
-    if (now - this.forgotAt < DAY_MS) return;
-    this.forgotAt = now;
-    await this.options.store.forgetInbound(new Date(now - RETENTION_MS).toISOString());
   }
 }
 

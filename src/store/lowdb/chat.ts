@@ -48,6 +48,17 @@ export class ChatFile {
     upsert(this.file.data.heldRequests, held, (request) => request.staff);
   }
 
+  /** Drops staff actions before `actions`, link records untouched since `attempts`, and held requests done with; true when some were. */
+  forget(actions: string, attempts: string): boolean {
+    const data = this.file.data;
+    const before = data.staffActions.length + data.linkAttempts.length + data.heldRequests.length;
+    data.staffActions = data.staffActions.filter((action) => action.at >= actions);
+    data.linkAttempts = data.linkAttempts.filter((attempt) => attempt.updatedAt >= attempts);
+    data.heldRequests = data.heldRequests.filter((held) => held.codeHash !== null && held.expiresAt >= attempts);
+    this.index();
+    return data.staffActions.length + data.linkAttempts.length + data.heldRequests.length < before;
+  }
+
   private index(): void {
     this.attempts.clear();
     this.failures.clear();
