@@ -34,6 +34,12 @@ export interface SmtpPeer {
    * (e.g. 451, the sender should retry), 5xx permanent (e.g. 550, it should give up).
    */
   refuseNext(count: number, code?: number, message?: string): void;
+  /**
+   * Holds the next message at the end of DATA, unanswered, until the returned function is
+   * called: a slow server, for tests of what happens while a mail is on its way. Resolves
+   * `arrived` once the held message is in.
+   */
+  holdNext(): { arrived: Promise<void>; release(): void };
   /** While true, every login is refused with 535, as a server does with the wrong password. */
   refuseLogins: boolean;
   /** Stops listening and drops open connections; pending waits reject. */
@@ -54,6 +60,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
   const waiters = new Set<Waiter>();
   const auths = new Map<string, { username: string; password: string }>(); // by session id
   let refusal = { count: 0, code: 451, message: '' };
+  let hold: { arrive(): void; released: Promise<void> } | null = null;
 
   const server = new SMTPServer({
     logger: false,
@@ -75,7 +82,13 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.once('error', callback);
       // The stream must be read to its end before answering, whatever the answer.
-      stream.once('end', () => {
+      stream.once('end', async () => {
+        if (hold) {
+          const { arrive, released } = hold;
+          hold = null;
+          arrive();
+          await released;
+        }
         if (stream.sizeExceeded) return callback(withCode(new Error('Message too big'), 552));
         if (refusal.count > 0) {
           refusal.count--;
@@ -139,6 +152,14 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     messages,
     refused: 0,
     refuseLogins: false,
+    holdNext() {
+      let release!: () => void;
+      let arrive!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      hold = { arrive, released };
+      return { arrived, release };
+    },
     waitFor(count, timeoutMs = 5000) {
       return waitUntil(() => (messages.length >= count ? [...messages] : undefined), timeoutMs,
         `${count} message(s)`);
