@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LowdbStore } from '../src/store/lowdb-store.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
@@ -50,13 +51,19 @@ async function importCustomers(count: number): Promise<string[]> {
   }));
   const file = path.join(dataDir, 'export.json');
   await writeFile(file, JSON.stringify(rows));
-  await facteur('ask', '--as', 'awa@example.cm', 'aide');
+  // A first import into a new store is announced: no other run needs to come first.
   const run = await facteur('import', file);
   expect(run.stdout).toMatch(new RegExp(`${count} created`));
   return customers;
 }
 
-describe('a push killed in the middle', () => {
+/**
+ * Each `facteur` run here is a process of its own (about three seconds to start on a busy
+ * machine): the waits below are for events, and the budget is set for the runs they make.
+ */
+const PROCESSES = { timeout: 60_000 };
+
+describe('a push killed in the middle', PROCESSES, () => {
   it('sends every customer their announcement once after a restart', async () => {
     const customers = await importCustomers(40);
     const first = spawn(process.execPath, [BIN, 'push'], { env: env(), stdio: 'ignore' });
@@ -77,12 +84,12 @@ describe('a push killed in the middle', () => {
       expect(new Set(received.map((m) => m.parsed.messageId)).size, customer).toBe(1);
       expect(received[0]!.parsed.subject).toMatch(/^Nouvelle facture n° 7\d{3}/);
     }
-    const log = await facteur('deliveries', '--failed');
-    expect(log.stdout).toContain('No delivery matches.');
+    const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
+    expect(store.deliveries({ status: 'failed' })).toEqual([]);
   });
 });
 
-describe('failed deliveries', () => {
+describe('failed deliveries', PROCESSES, () => {
   it('are listed for staff and sent by facteur retry', async () => {
     await facteur('ask', '--as', 'awa@example.cm', 'aide');
     peer.refuseNext(1, 550);
@@ -99,11 +106,12 @@ describe('failed deliveries', () => {
     expect(retried.code).toBe(0);
     const [mail] = await peer.waitFor(1);
     expect(mail!.parsed.subject).toBe('Votre facture n° 1214');
-    expect((await facteur('deliveries', '--failed')).stdout).toContain('No delivery matches.');
+    const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
+    expect(store.deliveries({ status: 'failed' })).toEqual([]);
   });
 });
 
-describe('staff resends', () => {
+describe('staff resends', PROCESSES, () => {
   it('refuses an address that is not on record unless forced, and logs every resend', async () => {
     await facteur('ask', '--as', 'awa@example.cm', 'aide');
     const refused = await facteur('resend', '1210', '--to', 'stranger@example.org');
@@ -126,10 +134,13 @@ describe('staff resends', () => {
     expect(log.stdout).toMatch(/1210 +email +awa@example\.cm +resend \(cli:[^)]+\) +sent +1/);
     expect(log.stdout).toContain('stranger@example.org');
     expect(refused.stdout).toBe('');
+  });
 
+  it('sends by every channel asked, and says when one has nowhere to go', async () => {
+    await facteur('ask', '--as', 'awa@example.cm', 'aide');
     const both = await facteur('resend', '1210', '--channel', 'both');
     expect(both.code).toBe(0);
-    expect((await peer.waitFor(3))[2]!.envelope.to).toEqual(['awa@example.cm']);
+    expect((await peer.waitFor(1))[0]!.envelope.to).toEqual(['awa@example.cm']);
     const discordOnly = await facteur('resend', '1210', '--channel', 'discord');
     expect(discordOnly.code).toBe(1);
     expect(discordOnly.stderr).toContain('no linked Discord account');
