@@ -86,7 +86,8 @@ describe('finding the request in a message', () => {
   it('falls back on the subject when the body asks nothing, and says which language it is in', () => {
     expect(findRequest('Re: facture 1210', 'Bonjour, merci', TODAY)).toMatchObject({ text: 'facture 1210', intent: 'pdf' });
     expect(findRequest('invoices', '', TODAY)).toMatchObject({ intent: 'list', locale: 'en' });
-    expect(findRequest('Bonjour', 'Merci pour tout', TODAY)).toMatchObject({ intent: null });
+    expect(findRequest('Bonjour', 'Merci pour tout', TODAY)).toMatchObject({ intent: 'smalltalk' });
+    expect(findRequest('Question', 'azerty qsdf', TODAY)).toMatchObject({ intent: null });
   });
 });
 

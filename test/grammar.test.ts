@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse, type Command } from '../src/assistant/grammar.js';
+import { canonical } from './support/commands.js';
 
 const TODAY = '2026-11-25';
 
@@ -8,7 +9,7 @@ const PHRASINGS: [text: string, command: Command | null, locale?: 'fr' | 'en' | 
   ['aide', { intent: 'help' }, 'fr'],
   ['Aide !', { intent: 'help' }, 'fr'],
   ['help', { intent: 'help' }, 'en'],
-  ['?', { intent: 'help' }],
+  ['?', null],
   ['Que puis-je demander ? aide svp', { intent: 'help' }, 'fr'],
   ['factures', { intent: 'list', filter: {} }, 'fr'],
   ['FACTURES', { intent: 'list', filter: {} }, 'fr'],
@@ -54,7 +55,7 @@ const PHRASINGS: [text: string, command: Command | null, locale?: 'fr' | 'en' | 
   ['facture 1210 et 1214', { intent: 'pdf', numbers: ['1210', '1214'] }, 'fr'],
   ['pdf 1210', { intent: 'pdf', numbers: ['1210'] }],
   ['renvoyer 1210', { intent: 'resend', numbers: ['1210'] }, 'fr'],
-  ['Pouvez-vous me renvoyer la facture 2019 ?', { intent: 'resend', numbers: ['2019'] }, 'fr'],
+  ['Pouvez-vous me renvoyer la facture 2019 ?', { intent: 'clarify', options: [{ intent: 'pdf', numbers: ['2019'] }, { intent: 'one', filter: { from: '2019-01-01', to: '2019-12-31' } }] }, 'fr'],
   ['resend invoice 1210', { intent: 'resend', numbers: ['1210'] }, 'en'],
   ['détails 1210', { intent: 'details', number: '1210' }, 'fr'],
   ['details 1210', { intent: 'details', number: '1210' }],
@@ -88,7 +89,7 @@ const PHRASINGS: [text: string, command: Command | null, locale?: 'fr' | 'en' | 
   ['confirm 004211', { intent: 'confirm', code: '004211' }, 'en'],
   ['Confirmer le code 123456 merci', { intent: 'confirm', code: '123456' }, 'fr'],
   ['confirmer', { intent: 'confirm', code: null }, 'fr'],
-  ['bonjour', null, 'fr'],
+  ['bonjour', { intent: 'smalltalk', kind: 'hello' }, 'fr'],
   ['blabla', null, null],
   ['', null, null],
 ];
@@ -100,7 +101,7 @@ describe('the command language', () => {
 
   it.each(PHRASINGS)('%j', (text, command, locale) => {
     const parsed = parse(text, TODAY);
-    expect(parsed.command).toEqual(command);
+    expect(canonical(parsed.command)).toEqual(canonical(command));
     if (locale !== undefined) expect(parsed.locale).toBe(locale);
   });
 

@@ -6,11 +6,15 @@ import { list, turnPage } from './actions/list.js';
 import { showNotifications } from './actions/notifications.js';
 import { pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
+import { balance } from './actions/balance.js';
+import { choose, clarify, type Run } from './actions/clarify.js';
+import { one } from './actions/one.js';
+import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
 import { answerToApproval, confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
 import { parse, type Command } from './grammar.js';
-import { Pages } from './pages.js';
+import { Conversations } from './memory.js';
 import type { Reply } from './reply.js';
 
 /** A customer's message, as every channel hands it over. */
@@ -44,7 +48,8 @@ export interface Request {
   command?: Command;
 }
 
-type Handlers = { [I in Command['intent']]: (ctx: Context, command: Extract<Command, { intent: I }>, request: Request) => Reply | Promise<Reply> };
+type Handler<C extends Command> = (ctx: Context, command: C, request: Request, run: Run) => Reply | Promise<Reply>;
+type Handlers = { [I in Command['intent']]: Handler<Extract<Command, { intent: I }>> };
 
 const HANDLERS: Handlers = {
   help: (ctx) => help(ctx),
@@ -60,14 +65,25 @@ const HANDLERS: Handlers = {
   chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   confirm: (ctx, c, request) => confirmCode(ctx, c.code, request),
+  one: (ctx, c) => one(ctx, c.filter),
+  balance: (ctx) => balance(ctx),
+  smalltalk: (ctx, c) => smallTalk(ctx, c.kind),
+  offTopic: (ctx) => offTopic(ctx),
+  clarify: (ctx, c, request, run) => clarify(ctx, c.options, run),
+  choose: (ctx, c, request, run) => choose(ctx, c.index, run),
 };
+
+function dispatch(ctx: Context, command: Command, request: Request): Promise<Reply> {
+  const handler = HANDLERS[command.intent] as Handler<Command>;
+  return Promise.resolve(handler(ctx, command, request, (chosen) => dispatch(ctx, chosen, request)));
+}
 
 /**
  * The one brain behind every channel: text in, `Reply` out. It knows nothing of
  * Discord, IMAP or terminals, so a feature added here works everywhere the same day.
  */
 export class Assistant {
-  private readonly pages = new Pages();
+  private readonly memory = new Conversations();
 
   constructor(private readonly services: Services) {}
 
@@ -77,7 +93,7 @@ export class Assistant {
     const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.now().toISOString().slice(0, 10));
     const locale = parsed.locale ?? request.locale ?? customer.locale;
     // A list is paged for the customer who asked for it, whatever conversation another one writes in.
-    const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.pages);
+    const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.memory);
     const command = parsed.command;
     this.services.log.debug({ customer: customer.id, intent: command?.intent ?? null }, 'request');
     try {
@@ -85,8 +101,7 @@ export class Assistant {
       const answer = await answerToApproval(ctx, request);
       if (answer) return answer;
       if (!command) return notUnderstood(ctx);
-      const handler = HANDLERS[command.intent] as (ctx: Context, command: Command, request: Request) => Reply | Promise<Reply>;
-      return await handler(ctx, command, request);
+      return await dispatch(ctx, command, request);
     } catch (error) {
       // A full disk is the machine's, not the request's: the channel leaves the request for later rather than answer it with an apology.
       if (isMachineFault(error)) throw error;

@@ -5,7 +5,7 @@ import type { CodeMail } from '../notifications/code-mail.js';
 import type { Logger } from '../log.js';
 import type { Attachment, Outcome, Reply, Table } from './reply.js';
 
-import type { Pages } from './pages.js';
+import type { Conversations } from './memory.js';
 
 type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'invoices'>>;
 
@@ -32,7 +32,7 @@ export class Context {
     readonly customer: Customer,
     readonly locale: Locale,
     readonly conversation: string,
-    readonly pages: Pages,
+    readonly memory: Conversations,
   ) {}
 
   t(key: string, params?: Params): string {

@@ -1,24 +1,35 @@
 import type { InvoiceFilter } from '../billing/filter.js';
-import { latestYearOf } from '../billing/dates.js';
-import type { Locale } from '../billing/types.js';
+import type { IsoDate, Locale } from '../billing/types.js';
+import { isYear, readPeriod, type Range } from './periods.js';
 import { tokenize, type Token } from './tokens.js';
-import type { Role } from './words.js';
+import { COUNT_WORDS, ORDINAL_WORDS, type Role } from './words.js';
 
 /** What a customer can ask for, whatever the channel and the language. */
 export type Command =
   | { intent: 'help' }
   | { intent: 'list'; filter: InvoiceFilter }
+  /** One invoice by its period or rank ("la facture d'octobre", "my latest bill"): its PDF when one matches, the list otherwise. */
+  | { intent: 'one'; filter: InvoiceFilter }
   | { intent: 'page'; step: 1 | -1 }
   | { intent: 'pdf'; numbers: string[] }
   /** Staff asking for an invoice to go to its customer again; from a customer, it means the PDF. */
   | { intent: 'resend'; numbers: string[] }
   | { intent: 'details'; number: string | null }
   | { intent: 'zip'; filter: InvoiceFilter }
+  /** What is owed: the unpaid invoices and their total. */
+  | { intent: 'balance' }
   | { intent: 'notifications' }
   | { intent: 'attachments'; on: boolean }
   | { intent: 'chat'; on: boolean }
   | { intent: 'address'; address: string }
-  | { intent: 'confirm'; code: string | null };
+  | { intent: 'confirm'; code: string | null }
+  | { intent: 'smalltalk'; kind: 'hello' | 'thanks' | 'bye' | 'ok' }
+  /** A question about hosting, DNS, prices…: who can answer it. */
+  | { intent: 'offTopic' }
+  /** Two readings are plausible: the customer is asked which one, by its number. */
+  | { intent: 'clarify'; options: Command[] }
+  /** The number of one of the choices offered by `clarify`. */
+  | { intent: 'choose'; index: number };
 
 export interface Parsed {
   command: Command | null;
@@ -26,87 +37,323 @@ export interface Parsed {
   locale: Locale | null;
 }
 
+/** Invoice numbers a range (`1210 à 1220`) may stand for at most: past that it is no range of one customer's invoices. */
+const MAX_RANGE = 50;
+
 /**
- * The rules of the command language, tried in order; the first that applies wins.
- * Order matters where a sentence carries several keywords: "all my 2019 invoices as
- * a zip" is a ZIP, "la facture 1210 ?" is a PDF, not a request for help.
+ * The rules of the command language, tried in order; the first that applies wins. Order
+ * matters where a sentence carries several keywords: a code is a code, a sentence about
+ * where invoices go is a setting, "all my 2019 invoices as a zip" is a ZIP, "la facture 1210
+ * est-elle payée ?" is its details, "la facture 1210" its PDF.
  */
 const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] = [
-  {
-    applies: (s) => s.has('confirm'),
-    command: (s) => ({ intent: 'confirm', code: s.numbers().find((n) => /^\d{6}$/.test(n.value))?.value ?? null }),
-  },
-  {
-    applies: (s) => s.has('notifications') || s.has('attachments'),
-    command: (s) => {
-      const address = s.emails()[0];
-      if (address) return { intent: 'address', address };
-      const on = s.toggle();
-      if (on === null) return { intent: 'notifications' };
-      return s.has('chat') ? { intent: 'chat', on } : { intent: 'attachments', on };
-    },
-  },
-  { applies: (s) => s.has('zip'), command: (s) => ({ intent: 'zip', filter: s.filter() }) },
-  { applies: (s) => s.has('details'), command: (s) => ({ intent: 'details', number: s.numbers()[0]?.value ?? null }) },
-  { applies: (s) => s.has('next') && !s.has('list'), command: () => ({ intent: 'page', step: 1 }) },
-  { applies: (s) => s.has('previous') && !s.has('list'), command: () => ({ intent: 'page', step: -1 }) },
-  { applies: (s) => s.has('resend') && s.numbers().length > 0, command: (s) => ({ intent: 'resend', numbers: s.numbers().map((n) => n.value) }) },
-  {
-    applies: (s) => (s.has('one') && !s.has('list') && s.numbers().length > 0) || (s.onlyNumbers() && s.numbers().some((n) => n.marked)),
-    command: (s) => ({ intent: 'pdf', numbers: s.numbers().map((n) => n.value) }),
-  },
-  { applies: (s) => s.has('list') || s.has('one') || s.hasFilter(), command: (s) => ({ intent: 'list', filter: s.filter() }) },
-  { applies: (s) => s.has('help'), command: () => ({ intent: 'help' }) },
-];
+  { applies: (s) => s.has('confirm') || (s.has('code') && s.code() !== null), command: (s) => ({ intent: 'confirm', code: s.code() }) },
+  { applies: (s) => s.changesAddress(), command: (s) => ({ intent: 'address', address: s.emails().at(-1)! }) },
+  { applies: (s) => s.offTopic(), command: () => ({ intent: 'offTopic' }) },
+  { applies: (s) => s.asksWhere(), command: () => ({ intent: 'notifications' }) },
+  { applies: (s) => s.asksZip(), command: (s) => ({ intent: 'zip', filter: s.filter() }) },
+  { applies: (s) => s.has('chat') && (s.toggleCue() || s.has('send') || s.has('want')), command: (s) => ({ intent: 'chat', on: s.toggle('chat') }) },
+  { applies: (s) => s.aboutAttachments(), command: (s) => (s.settles() ? { intent: 'attachments', on: s.toggle('attachments') } : { intent: 'notifications' }) },
+  { applies: (s) => s.has('notifications') || (s.has('chat') && !s.hasRequest()), command: () => ({ intent: 'notifications' }) },
+  { applies: (s) => s.asksBalance(), command: () => ({ intent: 'balance' }) },
+  { applies: (s) => s.asksDetails(), command: (s) => ({ intent: 'details', number: s.numbers()[0] ?? null }) },
+  { applies: (s) => s.turnsPage(1), command: () => ({ intent: 'page', step: 1 }) },
+  { applies: (s) => s.turnsPage(-1), command: () => ({ intent: 'page', step: -1 }) },
+  { applies: (s) => s.has('resend') && s.numbers().length > 0, command: (s) => ({ intent: 'resend', numbers: s.numbers() }) },
+  { applies: (s) => s.numbers().length > 0, command: (s) => ({ intent: 'pdf', numbers: s.numbers() }) },
+  { applies: (s) => s.yearOrNumber() !== null, command: (s) => s.yearOrNumber()! },
+  { applies: (s) => s.asksOne(), command: (s) => ({ intent: 'one', filter: s.filter() }) },
+  { applies: (s) => s.has('list') || s.has('one') || s.has('pdf') || s.hasFilter(), command: (s) => ({ intent: 'list', filter: s.filter() }) },
+  { applies: (s) => s.asksHelp(), command: () => ({ intent: 'help' }) },
+  { applies: (s) => s.choice() !== null, command: (s) => ({ intent: 'choose', index: s.choice()! }) },
+  { applies: (s) => s.smallTalk() !== null, command: (s) => ({ intent: 'smalltalk', kind: s.smallTalk()! }) },
+]
 
-/** Parses a customer's sentence; `today` (YYYY-MM-DD) places a month given without its year. */
-export function parse(text: string, today: string): Parsed {
-  const sentence = new Sentence(tokenize(text), today, /[àâçéèêëîïôûùœ]/i.test(text));
+/** Parses a customer's sentence; `today` (YYYY-MM-DD, in PUSH_TIMEZONE) places the periods counted from it. */
+export function parse(text: string, today: IsoDate): Parsed {
+  const sentence = new Sentence(tokenize(text, today), today, /[àâçéèêëîïôûùœ]/i.test(text));
   const rule = sentence.hasImpossibleDate() ? undefined : RULES.find((r) => r.applies(sentence));
   return { command: rule ? rule.command(sentence) : null, locale: sentence.locale() };
 }
 
-const YEARS = { min: 2000, max: 2099 };
+/** How a sentence was read, for `facteur explain` and for bug reports: its tokens, its period, its command. */
+export function explain(text: string, today: IsoDate): { tokens: Token[]; period: Range | null; parsed: Parsed } {
+  const tokens = tokenize(text, today);
+  return { tokens, period: readPeriod(tokens, today)?.range ?? null, parsed: parse(text, today) };
+}
+
+type Word = Extract<Token, { kind: 'word' }>;
+type NumberToken = Extract<Token, { kind: 'number' }>;
+
+/** Words of invoices: with them, a sentence is about invoices, whatever else it names. */
+const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications'];
+/** Words that turn a setting off; a negation (`ne … plus`, `pas`, `not`, `anymore`) turns it around once. */
+const OFF_ROLES: Role[] = ['off', 'stop', 'without'];
+const NEGATION_ROLES: Role[] = ['negation', 'more'];
 
 class Sentence {
+  private readonly period: ReturnType<typeof readPeriod>;
+
   constructor(
     private readonly tokens: Token[],
-    private readonly today: string,
+    private readonly today: IsoDate,
     /** French accents are a vote for French: `détails` is spelt `details` in English. */
     private readonly accented: boolean,
-  ) {}
+  ) {
+    this.period = readPeriod(tokens, today);
+  }
 
   has(role: Role): boolean {
     return this.tokens.some((t) => t.kind === 'word' && t.role === role);
+  }
+
+  private hasWord(...words: string[]): boolean {
+    return this.tokens.some((t) => t.kind === 'word' && words.includes(t.word));
+  }
+
+  private words(): Word[] {
+    return this.tokens.filter((t): t is Word => t.kind === 'word');
   }
 
   hasImpossibleDate(): boolean {
     return this.tokens.some((t) => t.kind === 'impossibleDate');
   }
 
+  hasPeriod(): boolean {
+    return this.period !== null;
+  }
+
   emails(): string[] {
     return this.tokens.flatMap((t) => (t.kind === 'email' ? [t.value] : []));
   }
 
-  /** Invoice numbers: marked ones (`#1210`, `n° 1210`) always, bare ones unless they read as a year. */
-  numbers(): { value: string; marked: boolean }[] {
-    const asYear = !this.has('one') && !this.has('details') && !this.has('resend');
-    return this.tokens.flatMap((t) => (t.kind === 'number' && (t.marked || !(asYear && isYear(t.value))) ? [t] : []));
+  /** Whether the sentence asks something: a question word or mark. */
+  asks(): boolean {
+    return this.has('question') || this.hasWord('?');
   }
 
-  /** True when the text is nothing but numbers and filler: `#1210`, `n° 1210 svp`. */
-  onlyNumbers(): boolean {
-    return this.tokens.every((t) => t.kind === 'number' || (t.kind === 'word' && (t.role === 'filler' || t.role === 'numberMark' || t.role === 'help')));
+  private aboutInvoices(): boolean {
+    return INVOICE_ROLES.some((role) => this.has(role)) || this.numbers().length > 0;
   }
 
-  /** `oui`/`on` → true, `non`/`off`/`no` → false, nothing said → null. */
-  toggle(): boolean | null {
-    for (const t of this.tokens) {
-      if (t.kind !== 'word') continue;
-      if (t.role === 'on') return true;
-      if (t.role === 'off' || t.word === 'no') return false;
+  /** The six-digit code the sentence gives. */
+  code(): string | null {
+    return this.tokens.find((t): t is NumberToken => t.kind === 'number' && /^\d{6}$/.test(t.value))?.value ?? null;
+  }
+
+  /**
+   * An address for new invoices: the last one named ("pas à ancien@…, mais à nouveau@…").
+   * One address in a sentence that says it does not arrive ("je ne reçois plus rien sur
+   * contact@…") is a complaint about mail, not a change.
+   */
+  changesAddress(): boolean {
+    const emails = this.emails();
+    if (emails.length === 0) return false;
+    if (emails.length > 1) return true;
+    return !(this.has('negation') && this.has('send') && !this.has('new') && !this.aboutInvoices());
+  }
+
+  /** Where do new invoices go, by mail or on Discord: a question about the notification settings. */
+  asksWhere(): boolean {
+    if (!this.asks() || this.numbers().length > 0 || this.emails().length > 0 || this.period) return false;
+    if (this.has('address') && this.has('chat')) return true;
+    // "À quelle adresse…", "which email gets…", "sur quel mail": a question about the address or Discord.
+    const which = this.hasWord('ou', 'where', 'quel', 'quelle', 'quels', 'which', 'what', 'how', 'comment');
+    if (which && (this.has('address') || this.has('chat')) && (this.has('send') || this.has('list') || this.has('one') || this.hasWord('arrivent', 'gets'))) return true;
+    // "où sont envoyées les nouvelles factures ?", "how am I notified…": where invoices go.
+    const notified = this.hasWord('notified', 'notifie', 'notifiee', 'prevenu', 'prevenue');
+    return notified || (this.hasWord('ou', 'where') && this.has('send') && (this.has('new') || this.has('list') || this.has('one')));
+  }
+
+  /** A ZIP asked, not refused ("je ne veux pas de zip, juste la liste"). */
+  asksZip(): boolean {
+    const zip = this.tokens.findIndex((t) => t.kind === 'word' && t.role === 'zip');
+    if (zip >= 0) return !this.negatedAt(zip);
+    return this.oneFile();
+  }
+
+  /** "en un seul fichier", "in one file": a ZIP. */
+  oneFile(): boolean {
+    return this.tokens.some((t, i) => t.kind === 'word' && t.role === 'file' && [this.tokens[i - 1], this.tokens[i - 2]].some((b) => b?.kind === 'word' && ['un', 'one', 'seul', 'single', 'meme', 'same'].includes(b.word)));
+  }
+
+  /**
+   * Invoice numbers: marked ones (`#1210`, `n° 1210`) always, bare ones unless they are part
+   * of a period (a year, a day) or a count (`les 3 dernières`), ranges (`1210 à 1214`,
+   * `1210-1214`) spelt out. A number said not to be the one ("pas la 1230, la 1231") is left out.
+   */
+  numbers(): string[] {
+    const used = this.period?.used ?? new Set<number>();
+    const numbers: string[] = [];
+    const refused: string[] = [];
+    for (let i = 0; i < this.tokens.length; i++) {
+      const t = this.tokens[i]!;
+      if (t.kind !== 'number' || used.has(i) || this.isCount(i)) continue;
+      if (!t.marked && (t.value.length < 3 || t.value.length > 12)) continue;
+      const range = this.rangeFrom(i);
+      if (range) {
+        numbers.push(...range.numbers);
+        i = range.end;
+      } else if (this.negatedNumber(i)) refused.push(t.value);
+      else numbers.push(t.value);
     }
-    return null;
+    return [...new Set(numbers.length > 0 ? numbers : refused)];
+  }
+
+  /** `pas la 1230`, `not 1230`: a number right after a negation. */
+  private negatedNumber(i: number): boolean {
+    return [this.tokens[i - 1], this.tokens[i - 2]].some((t) => t?.kind === 'word' && (t.word === 'pas' || t.word === 'not'));
+  }
+
+  /** `1210 à 1214`, `1210-1214`, `du numéro 1210 au numéro 1214`, `1210 jusqu'à 1214`: the numbers between, when there are few. */
+  private rangeFrom(i: number): { numbers: string[]; end: number } | undefined {
+    const start = this.tokens[i] as NumberToken;
+    let j = i + 1;
+    let linked = false;
+    while (j < this.tokens.length && j <= i + 4) {
+      const t = this.tokens[j]!;
+      if (t.kind === 'dash' || (t.kind === 'word' && (t.role === 'to' || t.word === 'a'))) linked = true;
+      else if (!(t.kind === 'word' && (t.role === 'numberMark' || t.word === 'la' || t.word === 'le' || t.word === 'l' || t.word === 'facture'))) break;
+      j++;
+    }
+    const end = this.tokens[j];
+    if (!linked || end?.kind !== 'number' || !/^\d+$/.test(start.value) || !/^\d+$/.test(end.value)) return undefined;
+    const [a, b] = [Number(start.value), Number(end.value)];
+    if (!(b > a && b - a <= MAX_RANGE)) return undefined;
+    return { numbers: Array.from({ length: b - a + 1 }, (_, k) => String(a + k).padStart(start.value.length, '0')), end: j };
+  }
+
+  /** A small number counting invoices (`mes 3 dernières factures`, `my 3 oldest`), not naming one. */
+  private isCount(i: number): boolean {
+    const t = this.tokens[i] as NumberToken;
+    if (t.marked || t.value.length > 2) return false;
+    const near = [this.tokens[i - 1], this.tokens[i + 1], this.tokens[i + 2]];
+    return near.some((n) => n?.kind === 'word' && ['last', 'first', 'oldest', 'list'].includes(n.role ?? ''));
+  }
+
+  /**
+   * A lone year after "facture" (`la facture 2019`): invoice n° 2019, or the invoice of
+   * 2019? Both are plausible; the choice is left to what the customer's invoices say.
+   */
+  yearOrNumber(): Command | null {
+    if (!this.has('one') || this.has('list') || this.numbers().length > 0 || !this.period || this.rank() || this.plural()) return null;
+    const years = this.tokens.flatMap((t, i) => (t.kind === 'number' && !t.marked && isYear(t.value) && this.period!.used.has(i) ? [i] : []));
+    if (years.length !== 1 || this.tokens.some((t) => t.kind === 'month' || t.kind === 'date')) return null;
+    // Right after the word ("facture 2019"); "la facture de 2019" says a year.
+    const before = this.tokens[years[0]! - 1];
+    if (before?.kind !== 'word' || before.role !== 'one') return null;
+    const number = (this.tokens[years[0]!] as NumberToken).value;
+    return { intent: 'clarify', options: [{ intent: 'pdf', numbers: [number] }, { intent: 'one', filter: this.filter() }] };
+  }
+
+  /** "les", "mes", "des", "all", "every" before a singular word still asks for several. */
+  private plural(): boolean {
+    return this.has('all') || this.hasWord('les', 'mes', 'des', 'vos', 'nos', 'ces');
+  }
+
+  /**
+   * Which way a setting goes: on, unless the words up to just after the setting's own word
+   * say otherwise. Each off word (`désactiver`, `stop`, `sans`) turns it around, and so does
+   * a negation, once however many words it takes (`ne … plus`, `don't … anymore`):
+   * "ne désactivez pas le PDF" is on, "je ne veux plus les PDF" off, and "pas seulement un
+   * lien" after the setting says nothing about it.
+   */
+  toggle(about: 'attachments' | 'chat'): boolean {
+    const isNegation = (t: Token | undefined) => t?.kind === 'word' && (NEGATION_ROLES.includes(t.role ?? 'filler') || t.word === 'n');
+    // An off word decides, unless a negation stands just before it ("ne désactivez pas", "don't stop", "je ne veux pas que vous retiriez").
+    const offs = this.tokens.flatMap((t, i) => (t.kind === 'word' && OFF_ROLES.includes(t.role ?? 'filler') ? [!this.negatedAt(i)] : []));
+    if (offs.length > 0) return !offs.at(-1)!;
+    const key = this.tokens.findIndex((t) => t.kind === 'word' && (t.role === about || (about === 'attachments' && t.role === 'pdf')));
+    const scope = this.tokens.slice(0, key < 0 ? this.tokens.length : key + 3);
+    return !scope.some(isNegation);
+  }
+
+  /** A negation within the few words before token `i`: `pas`, `ne`, `not`, `never` up to four back, the `n'` of `n'ai` two. */
+  private negatedAt(i: number): boolean {
+    return this.tokens.slice(Math.max(0, i - 4), i).some((t, k, scope) => t.kind === 'word' && (t.role === 'negation' || (t.word === 'n' && k >= scope.length - 2)));
+  }
+
+  /** A negation right before token `i`, with at most a filler between: "pas la dernière", "not the latest", "pas encore échues". */
+  private negatedRightBefore(i: number): boolean {
+    for (let j = i - 1; j >= 0 && j >= i - 2; j--) {
+      const t = this.tokens[j]!;
+      if (t.kind !== 'word') return false;
+      if (t.role === 'negation') return true;
+      if (t.role !== 'filler') return false;
+    }
+    return false;
+  }
+
+  /** Words that say which way a setting goes. */
+  toggleCue(): boolean {
+    return this.words().some((w) => [...OFF_ROLES, ...NEGATION_ROLES, 'with', 'on'].includes(w.role ?? 'filler'));
+  }
+
+  /** A sentence that sets something rather than only naming it ("notifications pièces-jointes" shows the tab). */
+  settles(): boolean {
+    return this.words().some((w) => w.role !== null && !['notifications', 'attachments', 'pdf', 'filler'].includes(w.role)) || this.words().some((w) => w.role === null);
+  }
+
+  /** About the PDF that new invoices carry: attachment words, or `PDF` with no invoice, period or rank named, said as a setting. */
+  aboutAttachments(): boolean {
+    if (this.asks() && !this.has('attachments')) return false;
+    if (this.has('attachments')) return this.numbers().length === 0;
+    if (!this.has('pdf') || this.numbers().length > 0 || this.period || this.rank()) return false;
+    return this.words().some((w) => [...OFF_ROLES, ...NEGATION_ROLES, 'with', 'new', 'on'].includes(w.role ?? 'filler'));
+  }
+
+  /** A request for invoices in the sentence, beside whatever else it says. */
+  hasRequest(): boolean {
+    return this.has('list') || this.has('one') || this.has('pdf') || this.numbers().length > 0 || this.hasPeriod();
+  }
+
+  /** A question for the support team: a site down, DNS, prices… with no invoice in it (a number there is an error's or a price's). */
+  offTopic(): boolean {
+    return this.has('offTopic') && !INVOICE_ROLES.some((role) => this.has(role));
+  }
+
+  /** What is owed: "mon solde", "how much do I owe", "il me reste combien à payer", "je dois encore quelque chose ?". */
+  asksBalance(): boolean {
+    if (this.numbers().length > 0) return false;
+    if (this.has('owe')) return true;
+    const howMuch = this.hasWord('combien', 'much');
+    if (howMuch && (this.has('pay') || this.has('must') || this.has('amount') || this.has('due'))) return true;
+    if (this.has('amount') && (this.has('due') || this.has('must'))) return true;
+    if (this.has('must') && this.has('pay') && !this.has('list')) return true;
+    // "je dois encore quelque chose ?", "je n'ai plus rien à payer ?": owing, with no invoice named.
+    const listed = this.has('list') || this.has('one') || this.hasPeriod();
+    return !listed && ((this.has('must') && this.hasWord('encore', 'quelque', 'rien', 'anything', 'still')) || (this.has('pay') && this.hasWord('rien', 'anything', 'nothing')));
+  }
+
+  /** A question about one invoice: what is on it, its amount, whether it is paid, when it is due. */
+  asksDetails(): boolean {
+    if (this.has('details')) return true;
+    if (this.numbers().length !== 1) return false;
+    if (this.has('amount') || this.has('due') || this.hasWord('combien', 'much')) return true;
+    if (this.has('send') && !this.has('negation')) return false;
+    // "est ce que la 1245 a été réglée", "la 1279 n'a pas été annulée ?": its status.
+    if (!this.has('resend') && !this.has('pdf') && (this.has('paid') || this.has('unpaid') || this.has('cancelled') || this.has('overdue'))) return true;
+    return this.asks() && !this.has('resend') && !this.has('pdf');
+  }
+
+  /** "suivant", "la suite", "more", "revenir en arrière": the next or previous page of the last list. */
+  turnsPage(step: 1 | -1): boolean {
+    if (this.numbers().length > 0 || this.hasPeriod() || this.status().status) return false;
+    if (step === -1) return this.has('previous') || (this.hasWord('page') && this.hasWord('avant'));
+    if (this.has('next')) return true;
+    // "show me more"
+    const content = this.words().filter((w) => w.role !== 'filler' && w.role !== 'send');
+    return content.length > 0 && content.every((w) => w.word === 'more');
+  }
+
+  /** One invoice, by its period or rank, asked with a singular word. */
+  asksOne(): boolean {
+    const rank = this.rank();
+    if (rank && rank.take > 1) return false;
+    if (rank && rank.take === 1) return true;
+    if (!this.has('one') && !this.has('pdf')) return false;
+    if (this.has('list') || this.plural()) return false;
+    return this.period !== null || rank !== null;
   }
 
   hasFilter(): boolean {
@@ -115,24 +362,140 @@ class Sentence {
 
   filter(): InvoiceFilter {
     const filter: InvoiceFilter = {};
-    const numbers = this.numbers().map((n) => n.value);
+    const numbers = this.numbers();
     if (numbers.length > 0) filter.numbers = numbers;
-    const status = (['unpaid', 'paid', 'cancelled'] as const).find((role) => this.has(role));
-    if (status) filter.status = status;
-    Object.assign(filter, this.period());
+    Object.assign(filter, this.status());
+    if (this.period) Object.assign(filter, this.period.range);
+    const rank = this.rank();
+    if (rank) filter.pick = rank;
     return filter;
   }
 
-  /** A year, a month of a year, or a range of dates or years. */
-  private period(): InvoiceFilter {
-    const dates = this.tokens.flatMap((t) => (t.kind === 'date' ? [t.value] : [])).sort();
-    if (dates.length >= 2) return { from: dates[0]!, to: dates.at(-1)! };
-    if (dates.length === 1) return this.has('to') && !this.has('from') ? { to: dates[0]! } : this.has('from') ? { from: dates[0]! } : { from: dates[0]!, to: dates[0]! };
-    const years = this.tokens.flatMap((t) => (t.kind === 'number' && !t.marked && isYear(t.value) ? [Number(t.value)] : []));
-    const month = this.tokens.find((t) => t.kind === 'month')?.month;
-    if (years.length > 1) return { from: `${Math.min(...years)}-01-01`, to: `${Math.max(...years)}-12-31` };
-    if (month === undefined) return years.length === 1 ? { year: years[0]! } : {};
-    return { year: years[0] ?? latestYearOf(month, this.today), month };
+  /**
+   * The status asked, negation read in its scope: "payées" after `pas`, `non`, `not`,
+   * `never`, `ne … pas` (within the three words before) is unpaid, and so is what is
+   * left "à payer" / "to pay"; "en retard", "overdue" is unpaid and past its due date.
+   * "payées et impayées" names no status.
+   */
+  private status(): Pick<InvoiceFilter, 'status' | 'dueBefore'> {
+    const tokens = this.tokens;
+    const negatedAt = (i: number) => tokens.slice(Math.max(0, i - 4), i).some((t) => t.kind === 'word' && (t.role === 'negation' || t.word === 'n' || t.word === 'yet'));
+    let overdue = false;
+    let unpaid = false;
+    let paid = false;
+    let cancelled = false;
+    tokens.forEach((t, i) => {
+      if (t.kind !== 'word') return;
+      const next = tokens[i + 1];
+      if (t.role === 'overdue' || (t.word === 'past' && next?.kind === 'word' && next.word === 'due')) {
+        // "impayées qui ne sont pas encore échues", "not overdue yet": unpaid, and no more.
+        if (this.negatedRightBefore(i)) unpaid = true;
+        else overdue = true;
+      }
+      else if (t.role === 'unpaid') unpaid = true;
+      else if (t.role === 'paid') {
+        if (negatedAt(i)) unpaid = true;
+        else paid = true;
+      } else if (t.role === 'pay' && tokens.slice(Math.max(0, i - 3), i).some((b) => b.kind === 'word' && (b.word === 'a' || b.word === 'to' || b.role === 'must'))) unpaid = true;
+      else if (t.role === 'cancelled' && !negatedAt(i)) cancelled = true;
+    });
+    if (overdue) return { status: 'unpaid', dueBefore: this.today };
+    // "pas les factures déjà payées, celles que je dois encore régler": the unpaid, said both ways.
+    if (unpaid && paid) return this.has('negation') ? { status: 'unpaid' } : {};
+    if (unpaid) return { status: 'unpaid' };
+    if (paid) return { status: 'paid' };
+    return cancelled ? { status: 'cancelled' } : {};
+  }
+
+  /**
+   * A rank: the latest, the N latest, the one before the latest (`l'avant-dernière`,
+   * `second to last`, `l'avant-avant-dernière`), the Nth most recent, the first or Nth of a
+   * period, the oldest. A `dernier` that belongs to a period ("le mois dernier", "décembre
+   * dernier") is the period's.
+   */
+  private rank(): InvoiceFilter['pick'] | null {
+    const tokens = this.tokens;
+    const used = this.period?.used ?? new Set<number>();
+    const countNear = (i: number): number | undefined => {
+      for (const j of [i - 1, i - 2, i + 1]) {
+        const t = tokens[j];
+        if (t?.kind === 'number' && !t.marked && t.value.length <= 2 && !used.has(j)) return Number(t.value);
+        if (t?.kind === 'word' && t.role === 'count') return COUNT_WORDS[t.word];
+      }
+      return undefined;
+    };
+    const ordinalBefore = (i: number): number | undefined => {
+      for (const j of [i - 1, i - 2, i - 3]) {
+        const t = tokens[j];
+        if (t?.kind === 'ordinal' && !used.has(j)) return t.value;
+        if (t?.kind === 'word' && (t.role === 'ordinal' || t.role === 'first') && !used.has(j)) return ORDINAL_WORDS[t.word];
+      }
+      return undefined;
+    };
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.kind !== 'word' || used.has(i)) continue;
+      const next = tokens[i + 1];
+      if (t.role === 'penultimate') return { from: 'newest', skip: 1 + this.avantsBefore(i), take: 1 };
+      if (t.role === 'last' && !(t.word === 'past' && next?.kind === 'word' && next.word === 'due')) {
+        // "pas la dernière, l'avant-dernière", "not the latest, the one before it": refused, then the one before.
+        if (this.negatedRightBefore(i)) {
+          if (tokens.slice(i + 1).some((b) => b.kind === 'word' && (b.role === 'before' || b.role === 'previous' || b.role === 'penultimate'))) return { from: 'newest', skip: 1, take: 1 };
+          continue;
+        }
+        const avants = this.avantsBefore(i);
+        if (avants > 0) return { from: 'newest', skip: avants, take: 1 };
+        const nth = ordinalBefore(i);
+        if (nth !== undefined) return { from: 'newest', skip: Math.max(0, nth - 1), take: 1 };
+        const count = countNear(i);
+        // "mes dernières factures", "the latest invoices": the list, newest first, as it always is.
+        if (count === undefined && this.pluralAt(i)) return null;
+        return { from: 'newest', skip: 0, take: count ?? 1 };
+      }
+      if (t.role === 'oldest') return { from: 'oldest', skip: 0, take: countNear(i) ?? 1 };
+      if ((t.role === 'one' || t.role === 'list') && ordinalBefore(i) !== undefined) return { from: 'oldest', skip: ordinalBefore(i)! - 1, take: 1 };
+      if (t.role === 'first' && !(next?.kind === 'word' && (next.role === 'quarter' || next.role === 'half'))) return { from: 'oldest', skip: 0, take: countNear(i) ?? 1 };
+    }
+    return null;
+  }
+
+  /** Whether the rank word at `i` is plural: `dernières`, `récents`, or an English one before `invoices`. */
+  private pluralAt(i: number): boolean {
+    const { word, locale } = this.tokens[i] as Word;
+    if (locale === 'fr') return /s$/.test(word);
+    const next = this.tokens.slice(i + 1).find((t) => !(t.kind === 'word' && t.role === 'filler'));
+    return next?.kind === 'word' && next.role === 'list';
+  }
+
+  /** `avant` words just before a `dernière`: "l'avant dernière" is one, "l'avant-avant-dernière" two. */
+  private avantsBefore(i: number): number {
+    let count = 0;
+    for (let j = i - 1; j >= 0; j--) {
+      const t = this.tokens[j]!;
+      if (t.kind === 'word' && t.word === 'avant') count++;
+      else if (t.kind === 'word' && t.role === 'penultimate') count++;
+      else break;
+    }
+    return count;
+  }
+
+  /** What can you do: help words (not inside a thanks), or "que sais-tu faire", "what can you do". */
+  asksHelp(): boolean {
+    if (this.has('help')) return !(this.smallTalk() === 'thanks' && !this.asks());
+    return this.asks() && this.hasWord('faire', 'do') && this.hasWord('sais', 'peux', 'pouvez', 'can');
+  }
+
+  /** A bare `1`, `2`… answering the choices offered. */
+  choice(): number | null {
+    const [only, ...rest] = this.tokens.filter((t) => !(t.kind === 'word' && t.role === 'filler'));
+    return rest.length === 0 && only?.kind === 'number' && /^[1-9]$/.test(only.value) ? Number(only.value) : null;
+  }
+
+  smallTalk(): 'hello' | 'thanks' | 'bye' | 'ok' | null {
+    for (const kind of ['bye', 'thanks', 'ok', 'hello'] as const) if (this.has(kind)) return kind;
+    // "à plus", "à bientôt"
+    if (this.hasWord('plus') && this.words().every((w) => w.role === 'filler' || w.word === 'plus')) return 'bye';
+    return null;
   }
 
   locale(): Locale | null {
@@ -142,9 +505,4 @@ class Sentence {
     }
     return score > 0 ? 'fr' : score < 0 ? 'en' : null;
   }
-}
-
-function isYear(value: string): boolean {
-  const n = Number(value);
-  return value.length === 4 && n >= YEARS.min && n <= YEARS.max;
 }

@@ -1,48 +1,122 @@
+import * as chrono from 'chrono-node';
+import { distance } from 'fastest-levenshtein';
 import { calendarDay } from '../billing/dates.js';
-import type { Locale } from '../billing/types.js';
-import { monthOf, WORDS, type Role } from './words.js';
+import type { IsoDate, Locale } from '../billing/types.js';
+import { isPlainWord, knownWords, monthNames, monthOf, WORDS, type Role } from './words.js';
 
 export type Token =
-  | { kind: 'word'; word: string; role: Role | null; locale: Locale | null }
+  /** `corrected` is the word as written, when a typo was read as the word it is near. */
+  | { kind: 'word'; word: string; role: Role | null; locale: Locale | null; corrected?: string }
   | { kind: 'month'; month: number; locale: Locale | null }
   | { kind: 'number'; value: string; marked: boolean }
-  | { kind: 'date'; value: string }
+  /** A number written as an ordinal (`3e`, `2nd`, `1er`). */
+  | { kind: 'ordinal'; value: number }
+  /** A calendar day, or a span of days, written in full (`2 mars 2020`, `2019-01-31`, `du 01/01/2019 au 31/03/2019`). */
+  | { kind: 'date'; value: IsoDate; end?: IsoDate }
   /** Looks like a date but is no calendar day (31 June): the request is not guessed at. */
   | { kind: 'impossibleDate'; value: string }
+  /** `T3`, `Q3` (a quarter), `S1`, `H1` (a half year). */
+  | { kind: 'part'; of: 'quarter' | 'half'; index: number }
+  /** A `-` between two numbers: a range of invoice numbers. */
+  | { kind: 'dash' }
   | { kind: 'email'; value: string };
 
 /**
- * One pass over the normalised text, in order: anything with an `@` (checked as an
- * address later, so that a typo gets "not a valid address" rather than a guess), a date (ISO or the French
- * day/month/year), a `#1210`, a number, a word, or a question mark. Everything else
- * (punctuation, quotes, emoji) separates tokens and is dropped.
+ * One pass over the normalised text, in order: a day chrono-node read (replaced by a
+ * mark before the pass), anything with an `@` (checked as an address later, so that a typo
+ * gets "not a valid address" rather than a guess), a numeric date (ISO or the French
+ * day/month/year), a phone number (skipped: no digit of it is an invoice number), a
+ * `#1210`, a quarter or half (`T3`), an ordinal (`3e`), a number, a word, a `-` or a
+ * question mark. Everything else (punctuation, quotes, emoji) separates tokens and is dropped.
  */
-const TOKEN = /[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|#\s?\d+|\d+|[a-z]+(?:-[a-z]+)*|\?/g;
+const TOKEN =
+  /\uE000\d+\uE001|[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\+\d[\d .-]{6,}\d|\b\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+\b|#\s?\d+|\b[tqsh][1-4]\b|\d+(?:ere|er|eme|e|nd|rd|th|st)\b|\d+|[a-z]+(?:-[a-z]+)*|-|\?/g;
 
-/** Lower case, no accents, `n°` → `n `, curly apostrophes split words like straight ones. */
+/** Lower case, no accents, `n°` → `n `, `don't` → `do not`; every character keeps its place, so that marks put in before stay where they were. */
 export function normalise(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/°/g, ' ');
+    .replace(/°/g, ' ')
+    .replace(/n[’']t\b/g, ' not');
 }
 
-export function tokenize(text: string): Token[] {
+export function tokenize(text: string, today: IsoDate): Token[] {
+  const { marked, days } = markDays(text, today);
   const tokens: Token[] = [];
-  for (const [raw] of normalise(text).matchAll(TOKEN)) {
+  const normalised = normalise(marked);
+  for (const match of normalised.matchAll(TOKEN)) {
+    const raw = match[0];
     const previous = tokens.at(-1);
-    if (raw.includes('@')) tokens.push({ kind: 'email', value: raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '') });
+    if (raw.startsWith('\uE000')) tokens.push(days[Number(raw.slice(1, -1))]!);
+    else if (raw.includes('@')) tokens.push({ kind: 'email', value: raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '') });
+    // A phone number, or an amount with its thousands grouped (`75 000`, `25,000`): no invoice's number.
+    else if (raw.startsWith('+') || /^\d{1,3}[ ,.\u00a0\u202f]\d{3}/.test(raw)) continue;
     else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: raw.slice(1).trim(), marked: true });
-    else if (/^\d+$/.test(raw)) tokens.push({ kind: 'number', value: raw, marked: previous?.kind === 'word' && previous.role === 'numberMark' });
-    else if (/\d/.test(raw)) pushDate(tokens, raw);
-    else if (monthOf(raw) && !WORDS.has(raw)) tokens.push({ kind: 'month', ...monthOf(raw)! });
-    else {
-      const [role, locale] = WORDS.get(raw) ?? [null, null];
-      tokens.push({ kind: 'word', word: raw, role, locale });
+    else if (/^[tqsh][1-4]$/.test(raw)) tokens.push({ kind: 'part', of: raw[0] === 't' || raw[0] === 'q' ? 'quarter' : 'half', index: Number(raw[1]) });
+    else if (/^\d+[a-z]+$/.test(raw)) tokens.push({ kind: 'ordinal', value: Number(/^\d+/.exec(raw)![0]) });
+    else if (/^\d+$/.test(raw)) {
+      const marked = previous?.kind === 'word' && (previous.role === 'numberMark' || previous.word === 'n' || previous.word === 'no');
+      // `No. 1210`, `n° 1210`: a number's mark, not a no.
+      if (marked && previous.role !== 'numberMark') tokens[tokens.length - 1] = { ...previous, role: 'numberMark' };
+      tokens.push({ kind: 'number', value: raw, marked });
     }
+    else if (/\d/.test(raw)) pushDate(tokens, raw);
+    else if (raw === '-') {
+      if (previous?.kind === 'number' && /^\s*\d/.test(normalised.slice(match.index + 1))) tokens.push({ kind: 'dash' });
+    } else if (raw.includes('-') && !WORDS.has(raw)) {
+      // `mois-ci`, `passe-t-il`: the parts, when the whole is no word of the vocabulary.
+      for (const part of raw.split('-')) if (part.length > 1) tokens.push(wordToken(part));
+    } else tokens.push(wordToken(raw));
   }
   return tokens;
+}
+
+/** A word: its role, or the role of the one keyword it is a typo of; a month's name is a month. */
+function wordToken(raw: string): Token {
+  const month = !WORDS.has(raw) ? monthOf(raw) : undefined;
+  if (month) return { kind: 'month', ...month };
+  const known = WORDS.get(raw);
+  if (known) return { kind: 'word', word: raw, role: known[0], locale: known[1] };
+  const near = nearest(raw);
+  if (near) {
+    const month = monthOf(near);
+    if (month && !WORDS.has(near)) return { kind: 'month', ...month };
+    const [role, locale] = WORDS.get(near)!;
+    return { kind: 'word', word: near, role, locale, corrected: raw };
+  }
+  return { kind: 'word', word: raw, role: null, locale: null };
+}
+
+const TYPO_TARGETS = [...new Set([...knownWords(), ...monthNames()])];
+
+/**
+ * The keyword a word is a typo of: one letter added, dropped or changed (`facure`,
+ * `factues`), or two letters swapped (`factrue`, `imapyées`), never its first letter; and
+ * only when one keyword is that close, so that no typo is read as two different things.
+ * Everyday words (`mais`, `pour`) are never read as a keyword they happen to be near, and
+ * nothing shorter than four letters is corrected.
+ */
+function nearest(word: string): string | undefined {
+  if (word.length < 4 || isPlainWord(word)) return undefined;
+  const letters = sorted(word);
+  let best: string[] = [];
+  let bestDistance = 3;
+  for (const target of TYPO_TARGETS) {
+    if (target[0] !== word[0] || Math.abs(target.length - word.length) > 1) continue;
+    const d = distance(word, target);
+    // Two edits only as a swap: the same letters in another order.
+    if (d > 2 || (d === 2 && sorted(target) !== letters)) continue;
+    if (d < bestDistance) [best, bestDistance] = [[target], d];
+    else if (d === bestDistance) best.push(target);
+  }
+  const roles = new Set(best.map((target) => WORDS.get(target)?.[0] ?? `month:${monthOf(target)?.month}`));
+  return roles.size === 1 ? best[0] : undefined;
+}
+
+function sorted(word: string): string {
+  return [...word].sort().join('');
 }
 
 /** Adds the date, or an `impossibleDate` when it is no calendar day (31 June). */
@@ -51,4 +125,49 @@ function pushDate(tokens: Token[], raw: string): void {
   const [year, month, day] = raw.includes('/') ? [c, b, a] : [a, b, c];
   const date = calendarDay(year, month, day);
   tokens.push(date ? { kind: 'date', value: date } : { kind: 'impossibleDate', value: raw });
+}
+
+/** Numeric dates are left to the tokenizer, which tells an impossible one; chrono-node reads the ones written in words. */
+const NUMERIC = /^[\d\s/.-]+$/;
+
+/**
+ * The days written in words in the text (`2 mars 2020`, `February 3, 2021`, `le 12 mars`),
+ * read by chrono-node in French and in English, each replaced by a mark the tokenizer turns
+ * back into its date. Only a day with its month counts: "mars 2020" is a month, which the
+ * grammar reads as a period. A day given without its year is the last such day by `today`.
+ */
+function markDays(text: string, today: IsoDate): { marked: string; days: Token[] } {
+  const reference = new Date(`${today}T12:00:00Z`);
+  const found = [...chrono.fr.parse(text, reference), ...chrono.en.parse(text, reference)]
+    .filter((result) => result.start.isCertain('day') && result.start.isCertain('month') && !NUMERIC.test(result.text) && namesMonth(result.text))
+    .sort((a, b) => a.index - b.index || b.text.length - a.text.length);
+  const days: Token[] = [];
+  let marked = '';
+  let at = 0;
+  for (const result of found) {
+    if (result.index < at) continue;
+    const start = dayOf(result.start, today);
+    if (!start) continue;
+    const end = result.end?.isCertain('day') ? dayOf(result.end, today) : undefined;
+    marked += `${text.slice(at, result.index)} \uE000${days.length}\uE001 `;
+    days.push(end && end > start ? { kind: 'date', value: start, end } : { kind: 'date', value: start });
+    at = result.index + result.text.length;
+  }
+  return { marked: marked + text.slice(at), days };
+}
+
+/** Whether the text chrono read names a month: a day written in words, not one counted from today (`il y a 2 semaines`), which the grammar reads as a period. */
+function namesMonth(text: string): boolean {
+  return normalise(text)
+    .split(/[^a-z]+/)
+    .some((word) => word.length >= 3 && monthOf(word) !== undefined && !WORDS.has(word));
+}
+
+function dayOf(component: chrono.ParsedComponents, today: IsoDate): IsoDate | undefined {
+  const month = component.get('month')!;
+  const day = component.get('day')!;
+  if (component.isCertain('year')) return calendarDay(component.get('year')!, month, day);
+  const year = Number(today.slice(0, 4));
+  const date = calendarDay(year, month, day);
+  return date && date > today ? calendarDay(year - 1, month, day) : date;
 }

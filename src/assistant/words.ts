@@ -13,10 +13,12 @@ export type Role =
   | 'zip'
   | 'notifications'
   | 'attachments'
+  | 'pdf'
   | 'chat'
   | 'resend'
   | 'address'
   | 'confirm'
+  | 'code'
   | 'next'
   | 'previous'
   | 'all'
@@ -25,9 +27,44 @@ export type Role =
   | 'unpaid'
   | 'paid'
   | 'cancelled'
+  | 'overdue'
+  | 'owe'
+  | 'must'
+  | 'pay'
+  | 'file'
+  | 'amount'
+  | 'due'
   | 'numberMark'
   | 'from'
   | 'to'
+  | 'before'
+  | 'between'
+  | 'and'
+  | 'negation'
+  | 'more'
+  | 'without'
+  | 'with'
+  | 'stop'
+  | 'want'
+  | 'send'
+  | 'new'
+  | 'last'
+  | 'penultimate'
+  | 'first'
+  | 'oldest'
+  | 'this'
+  | 'ago'
+  | 'unit'
+  | 'quarter'
+  | 'half'
+  | 'count'
+  | 'ordinal'
+  | 'hello'
+  | 'thanks'
+  | 'bye'
+  | 'ok'
+  | 'offTopic'
+  | 'question'
   | 'filler';
 
 type Entry = [role: Role, locale: Locale | null];
@@ -50,63 +87,159 @@ function vocabulary(entries: [string, Entry][]): Map<string, Entry> {
 }
 
 export const WORDS = vocabulary([
-  ...fr('help', 'aide aider commandes'),
-  ...en('help', 'help commands'),
-  ...both('help', '?'),
-  ...fr('list', 'factures liste lister'),
-  ...en('list', 'invoices bills list'),
-  ...fr('resend', 'renvoyer renvoie renvoyez renvoi'),
+  ...fr('help', 'aide aider commandes fonctionne marche fonctionnalites sers servir utiliser demander options'),
+  ...en('help', 'help commands features use options ask'),
+  ...fr('list', 'factures liste lister historique releve'),
+  ...en('list', 'invoices bills list history statements'),
+  ...fr('resend', 'renvoyer renvoie renvoyez renvoi renvoies'),
   ...en('resend', 'resend'),
   ...fr('one', 'facture'),
-  ...en('one', 'invoice bill'),
-  ...both('one', 'pdf'),
+  ...en('one', 'invoice bill statement'),
+  ...both('pdf', 'pdf pdfs'),
   ...both('details', 'details detail'),
-  ...fr('details', 'detaille detailler'),
-  ...both('zip', 'zip archive'),
+  ...fr('details', 'detaille detailler lignes contenu'),
+  ...en('details', 'lines breakdown'),
+  ...both('zip', 'zip zipped zippe archive'),
+  ...fr('zip', 'compresse seul'),
+  ...en('zip', 'archived single'),
+  ...fr('file', 'fichier'),
+  ...en('file', 'file'),
   ...both('notifications', 'notifications notification notif'),
-  ...fr('attachments', 'pieces-jointes piece-jointe pj'),
-  ...en('attachments', 'attachments attachment attach'),
+  ...fr('attachments', 'pieces-jointes piece-jointe pj joindre joint jointe jointes joints'),
+  ...en('attachments', 'attachments attachment attach attached attaching'),
   ...both('chat', 'discord dm dms'),
-  ...fr('chat', 'mp prive prives'),
+  ...fr('chat', 'mp prive prives privee'),
   ...fr('address', 'adresse courriel'),
   ...en('address', 'address'),
-  ...both('address', 'email e-mail mail'),
+  ...both('address', 'email e-mail mail emails mails'),
   ...fr('confirm', 'confirmer confirme confirmation'),
   ...en('confirm', 'confirm'),
-  ...fr('next', 'suivant suivante suivants suite'),
-  ...en('next', 'next more'),
-  ...fr('previous', 'precedent precedente precedents'),
+  ...both('code', 'code'),
+  ...fr('next', 'suivant suivante suivants suivantes suite autres'),
+  ...en('next', 'next rest'),
+  ...fr('previous', 'precedent precedente precedents precedentes arriere retour revenir'),
   ...en('previous', 'previous prev back'),
-  ...fr('all', 'tout toutes tous'),
-  ...en('all', 'all every'),
-  ...fr('on', 'oui activer active activees'),
+  ...fr('all', 'tout toutes tous toute ensemble'),
+  ...en('all', 'all every everything'),
+  ...fr('on', 'oui activer active activees activez reactiver'),
   ...en('on', 'on yes enable enabled'),
-  ...fr('off', 'non desactiver desactive desactivees'),
-  ...en('off', 'off disable disabled'),
+  ...fr('off', 'desactiver desactive desactivees desactivez retirer retirez retiriez enlever enlevez supprimer supprimez'),
+  ...en('off', 'off disable disabled remove'),
   ...fr('unpaid', 'impayee impayees impaye impayes'),
-  ...en('unpaid', 'unpaid outstanding'),
-  ...fr('paid', 'payee payees paye payes reglee reglees'),
+  ...en('unpaid', 'unpaid outstanding owing'),
+  ...fr('paid', 'payee payees paye payes reglee reglees regle regles acquittee acquittees soldee soldees soldes'),
   ...en('paid', 'paid settled'),
   ...fr('cancelled', 'annulee annulees annule annules'),
   ...en('cancelled', 'cancelled canceled'),
-  ...fr('numberMark', 'n numero num'),
-  ...both('numberMark', 'no'),
-  ...en('numberMark', 'number nr'),
-  ...fr('from', 'du depuis entre'),
-  ...en('from', 'from since between'),
-  ...fr('to', 'au jusqu'),
-  ...en('to', 'to until till'),
+  ...fr('overdue', 'retard echue echues echu echus depassee depassees'),
+  ...en('overdue', 'overdue late'),
+  ...fr('owe', 'solde dette dettes ardoise arrieres'),
+  ...en('owe', 'owe balance debt'),
+  ...fr('must', 'dois doit devons devez reste restent'),
+  ...en('must', 'left remaining'),
+  ...fr('pay', 'payer regler acquitter'),
+  ...en('pay', 'pay settle'),
+  ...fr('amount', 'montant prix coute tva taxe taxes service periode'),
+  ...en('amount', 'amount total cost vat tax service period'),
+  ...fr('due', 'echeance'),
+  ...en('due', 'due'),
+  ...fr('numberMark', 'numero num'),
+  ...en('numberMark', 'nr'),
+  ...fr('filler', 'facteur page pages'),
+  ...en('filler', 'facteur page pages show give tell see look let good'),
+  ...en('numberMark', 'number'),
+  ...fr('from', 'depuis partir'),
+  ...en('from', 'since'),
+  ...fr('to', 'au jusqu jusque'),
+  ...en('to', 'to until till through'),
+  ...fr('before', 'avant'),
+  ...en('before', 'before'),
+  ...fr('between', 'entre'),
+  ...en('between', 'between from'),
+  ...fr('and', 'et'),
+  ...en('and', 'and'),
+  ...fr('negation', 'non pas ne jamais aucun aucune ni'),
+  ...en('negation', 'not never nope no'),
+  ...fr('more', 'plus'),
+  ...en('more', 'anymore longer more'),
+  ...fr('without', 'sans'),
+  ...en('without', 'without'),
+  ...fr('with', 'avec'),
+  ...en('with', 'with'),
+  ...fr('stop', 'arreter arretez arrete arret cesser cessez'),
+  ...en('stop', 'stop quit'),
+  ...fr('want', 'veux voudrais souhaite souhaiterais aimerais desire'),
+  ...en('want', 'want like wish'),
+  ...fr('send', 'envoyer envoyez envoie envoyes envoyees recevoir recois recoive transmettre transmettez avoir obtenir'),
+  ...en('send', 'send sent receive get forward have'),
+  ...fr('new', 'nouvelle nouvelles nouveau nouveaux prochaines prochaine futures chaque'),
+  ...en('new', 'new future upcoming each'),
+  ...fr('last', 'derniere dernieres dernier derniers passe passee recente recentes recent'),
+  ...en('last', 'last latest past recent newest'),
+  ...fr('penultimate', 'avant-derniere avant-dernier'),
+  ...en('penultimate', 'penultimate second-to-last second-last'),
+  ...fr('first', 'premiere premier 1ere 1er'),
+  ...en('first', 'first'),
+  ...fr('oldest', 'ancienne anciennes ancien anciens'),
+  ...en('oldest', 'oldest earliest'),
+  ...fr('this', 'ce cette cet courant cours'),
+  ...en('this', 'this current'),
+  ...en('ago', 'ago'),
+  ...fr('unit', 'mois semaine semaines jour jours an ans annee annees'),
+  ...en('unit', 'month months week weeks day days year years'),
+  ...fr('quarter', 'trimestre trimestres'),
+  ...en('quarter', 'quarter quarters'),
+  ...fr('half', 'semestre semestres moitie'),
+  ...en('half', 'half'),
+  ...fr('count', 'deux trois quatre cinq six huit neuf dix douze'),
+  ...en('count', 'one two three four five six seven eight nine ten twelve'),
+  ...fr('ordinal', 'deuxieme seconde troisieme quatrieme'),
+  ...both('ordinal', 'second'),
+  ...en('ordinal', 'third fourth'),
+  ...fr('hello', 'bonjour bonsoir salut slt bjr bsr coucou allo allez'),
+  ...en('hello', 'hello hi hey greetings morning evening'),
+  ...fr('thanks', 'merci remercie mrc'),
+  ...en('thanks', 'thanks thank thx cheers'),
+  ...fr('bye', 'revoir bientot adieu journee soiree'),
+  ...en('bye', 'bye goodbye nice'),
+  ...fr('ok', 'accord daccord dac parfait super note compris entendu'),
+  ...both('ok', 'ok okay'),
+  ...en('ok', 'great perfect understood alright fine got'),
+  ...fr('offTopic', 'site panne dns serveur tarif tarifs wordpress cpanel boite messagerie bug erreur lent offre offres migration migrer piratage pirate inaccessible configurer domaine hebergement hebergeur vps ftp renouvellement acheter connexion outlook arrivent'),
+  ...en('offTopic', 'website site down server pricing prices price wordpress cpanel password outage error slow plan plans upgrade migration migrate hacked domain hosting vps ftp iphone outlook setup configure register renew renewal buy arriving'),
+  ...fr('question', 'combien quand quel quelle quels quelles pourquoi comment est-ce ou quoi'),
+  ...en('question', 'how when what whats which why does where'),
   ...fr(
     'filler',
-    'bonjour bonsoir salut merci svp stp plait vous vous-plait pouvez-vous pourriez-vous pouvez pourriez voudrais veux souhaite ' +
-      'envoyer envoyez envoie envoyez-moi montrer montrez affiche afficher voir donner donnez moi m me mes ma mon la le les l de d des en une un sur ' +
-      'et a avec pour cordialement je j ai besoin s il si ce cette ces votre vos nos notre',
+    'svp stp plait vous vous-plait pouvez-vous pourriez-vous pouvez pourriez montrer montrez affiche afficher voir donner donnez moi m me mes ma mon la le les l de d des en une un sur ' +
+      'a avec pour cordialement je j ai besoin s il si ces votre vos nos notre mais dans elle elles ils nous qui que y c est sont etre fait faire ' +
+      'bien encore deja aussi tres merci-bien madame monsieur equipe service client frere soeur chers cher prie bonne vouloir veuillez bien-vouloir ' +
+      'recu recus eu avez avons ont mettre mettez toujours seulement juste car donc alors du aux fin debut mi par ici la-bas dont leur leurs lui t tu te ton ta tes',
   ),
   ...en(
     'filler',
-    'hello hi dear thanks thank please could would can you send me show give get my the a an of for in as with and i need want your our this these',
+    'dear could would can you me my the a of for in as with i need your our these those please pls kindly it its be been am are was were do did has had ' +
+      'just only also still yet so then there here that them they we us team sir madam hope regards best kind any some who whom at by over about end beginning start',
   ),
 ]);
+
+/** Common words that must never be taken for a near keyword (`mais` is not `mars`, `pour` not `jour`). */
+const PLAIN = new Set(
+  'sais mais pour sous tout tous bons bien rien mien tien sien vers plus moins sans dans avec chez entre elle elles nous vous mien mine more mars mois moi main mail mode mine nice done none gone fait fais dire dite mise lire jour tour four your hour here their there them then they when were what with will wish want went less lest best test rest'.split(
+    ' ',
+  ),
+);
+
+/** Words within reach of a typo: those with a role, and month names. */
+const KNOWN = [...WORDS.entries()].filter(([word, [role]]) => role !== 'filler' && word.length >= 4).map(([word]) => word);
+
+export function isPlainWord(word: string): boolean {
+  return PLAIN.has(word) || WORDS.get(word)?.[0] === 'filler';
+}
+
+export function knownWords(): readonly string[] {
+  return KNOWN;
+}
 
 const MONTH_NAMES: Record<Locale, string[]> = {
   fr: 'janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre'.split(' '),
@@ -123,3 +256,18 @@ export function monthOf(word: string): { month: number; locale: Locale | null } 
   if (matches.length === 0 || matches.some((m) => m.month !== matches[0]!.month)) return undefined;
   return { month: matches[0]!.month, locale: matches.every((m) => m.locale === matches[0]!.locale) ? matches[0]!.locale : null };
 }
+
+/** Month names, for the typo reader: `fevier` is `fevrier`. */
+export function monthNames(): string[] {
+  return [...MONTH_NAMES.fr, ...MONTH_NAMES.en];
+}
+
+/** Numbers written as words, for "les trois derniers mois". */
+export const COUNT_WORDS: Record<string, number> = {
+  un: 1, une: 1, one: 1, deux: 2, two: 2, trois: 3, three: 3, quatre: 4, four: 4, cinq: 5, five: 5, six: 6, seven: 7, huit: 8, eight: 8, neuf: 9, nine: 9, dix: 10, ten: 10, douze: 12, twelve: 12,
+};
+
+/** Ordinals written as words, for quarters and halves ("troisième trimestre", "second half"). */
+export const ORDINAL_WORDS: Record<string, number> = {
+  premiere: 1, premier: 1, '1ere': 1, '1er': 1, first: 1, deuxieme: 2, second: 2, seconde: 2, troisieme: 3, third: 3, quatrieme: 4, fourth: 4,
+};

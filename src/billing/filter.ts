@@ -11,7 +11,14 @@ export interface InvoiceFilter {
   from?: IsoDate;
   to?: IsoDate;
   status?: InvoiceStatus;
+  /** Only those due before this day: overdue, when it is today. */
+  dueBefore?: IsoDate;
   numbers?: string[];
+  /**
+   * A rank among those that match ("the latest", "the 3 latest", "the one before the
+   * latest", "the first of 2024"): not a test of one invoice, applied to the list by `picked`.
+   */
+  pick?: { from: 'newest' | 'oldest'; skip: number; take: number };
 }
 
 export function matchesFilter(invoice: Invoice, filter: InvoiceFilter): boolean {
@@ -21,8 +28,17 @@ export function matchesFilter(invoice: Invoice, filter: InvoiceFilter): boolean 
   if (filter.from !== undefined && issuedAt < filter.from) return false;
   if (filter.to !== undefined && issuedAt > filter.to) return false;
   if (filter.status !== undefined && invoice.status !== filter.status) return false;
+  if (filter.dueBefore !== undefined && invoice.dueAt >= filter.dueBefore) return false;
   if (filter.numbers !== undefined && !filter.numbers.includes(invoice.number)) return false;
   return true;
+}
+
+/** The invoices the filter's rank picks from a list sorted newest first; the list itself without a rank. */
+export function picked<T>(newestFirst: T[], filter: InvoiceFilter): T[] {
+  const pick = filter.pick;
+  if (!pick) return newestFirst;
+  const ordered = pick.from === 'newest' ? newestFirst : newestFirst.toReversed();
+  return ordered.slice(pick.skip, pick.skip + pick.take);
 }
 
 /** Newest first, as the client area lists them; numbers break ties on the same day. */

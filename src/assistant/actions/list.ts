@@ -1,4 +1,5 @@
-import type { InvoiceFilter } from '../../billing/filter.js';
+import { picked, type InvoiceFilter } from '../../billing/filter.js';
+import type { Invoice } from '../../billing/types.js';
 import type { Context } from '../context.js';
 import { summary } from '../describe.js';
 import type { Reply } from '../reply.js';
@@ -9,36 +10,41 @@ export function list(ctx: Context, filter: InvoiceFilter): Reply {
 }
 
 export function turnPage(ctx: Context, step: 1 | -1): Reply {
-  const position = ctx.pages.get(ctx.conversation);
+  const position = ctx.memory.get(ctx.conversation).list;
   if (!position) return ctx.refuse('page.none');
-  const pages = pageCount(ctx, position.filter);
+  const pages = Math.ceil(matching(ctx, position.filter).length / ctx.services.pageSize);
   const page = position.page + step;
   if (page >= pages) return ctx.refuse('page.end');
   if (page < 0) return ctx.refuse('page.start');
   return showPage(ctx, position.filter, page);
 }
 
-function showPage(ctx: Context, filter: InvoiceFilter, page: number): Reply {
-  const invoices = ctx.services.store.invoices(ctx.customer.id, filter);
-  if (invoices.length === 0) return ctx.reply([ctx.t('list.empty')]);
-  ctx.pages.set(ctx.conversation, { filter, page });
-  const size = ctx.services.pageSize;
-  const pages = Math.ceil(invoices.length / size);
-  const rows = invoices.slice(page * size, (page + 1) * size).map((invoice) => {
+/** The customer's invoices the filter names, newest first, its rank applied. */
+export function matching(ctx: Context, filter: InvoiceFilter): Invoice[] {
+  return picked(ctx.services.store.invoices(ctx.customer.id, filter), filter);
+}
+
+/** The table of these invoices, for a list and for what else answers with one (the balance). */
+export function invoiceTable(ctx: Context, invoices: Invoice[]): NonNullable<Reply['table']> {
+  const rows = invoices.map((invoice) => {
     const s = summary(ctx, invoice);
     return [s.date, s.number, s.amount, s.status];
   });
+  return { columns: ['date', 'number', 'amount', 'status'].map((c) => ctx.t(`list.columns.${c}`)), rows, alignRight: [2] };
+}
+
+function showPage(ctx: Context, filter: InvoiceFilter, page: number): Reply {
+  const invoices = matching(ctx, filter);
+  if (invoices.length === 0) return ctx.reply([ctx.t('list.empty')]);
+  ctx.memory.update(ctx.conversation, { list: { filter, page } });
+  const size = ctx.services.pageSize;
+  const pages = Math.ceil(invoices.length / size);
   const text = [ctx.t('list.count', { count: invoices.length })];
   const footer = pages > 1 ? [ctx.t('list.page', { page: page + 1, pages })] : [];
   if (page + 1 < pages) footer.push(ctx.t('list.more'));
   if (page > 0) footer.push(ctx.t('list.back'));
-  const columns = ['date', 'number', 'amount', 'status'].map((c) => ctx.t(`list.columns.${c}`));
   return ctx.reply([...text, ...(footer.length ? [footer.join(' ')] : [])], {
-    table: { columns, rows, alignRight: [2] },
+    table: invoiceTable(ctx, invoices.slice(page * size, (page + 1) * size)),
     ...(pages > 1 ? { page: { number: page + 1, count: pages } } : {}),
   });
-}
-
-function pageCount(ctx: Context, filter: InvoiceFilter): number {
-  return Math.ceil(ctx.services.store.invoices(ctx.customer.id, filter).length / ctx.services.pageSize);
 }

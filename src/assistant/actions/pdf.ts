@@ -2,13 +2,18 @@ import type { Invoice } from '../../billing/types.js';
 import type { Context } from '../context.js';
 import { missingNumbers, summary } from '../describe.js';
 import type { Reply } from '../reply.js';
+import { zip } from './zip.js';
 
-/** One PDF per invoice asked for; numbers that are not the customer's are named, never shown. */
+/** PDFs sent one by one at most; more go as one ZIP, which is easier to keep than a mail of twenty files. */
+export const MAX_PDFS = 5;
+
+/** One PDF per invoice asked for, or one ZIP past MAX_PDFS; numbers that are not the customer's are named, never shown. */
 export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {
   const unique = [...new Set(numbers)];
   const invoices = unique.map((n) => ctx.ownInvoice(n)).filter((i): i is Invoice => i !== undefined);
   const missing = missingNumbers(ctx, unique);
   if (invoices.length === 0) return ctx.refuse('invoice.unknown', { number: missing.join(', ') });
+  if (invoices.length > MAX_PDFS) return zip(ctx, { numbers: unique });
   const attachments = await Promise.all(invoices.map((invoice) => ctx.services.documents.pdfAttachment(invoice, ctx.reader)));
   const text = invoices.length === 1 ? [ctx.t('pdf.one', summary(ctx, invoices[0]!))] : [ctx.t('pdf.many', { count: invoices.length })];
   if (missing.length > 0) text.push(ctx.t('invoices.missing', { numbers: missing.join(', ') }));

@@ -23,10 +23,14 @@ export interface MailRequest {
 export function findRequest(subject: string, text: string, today: string): MailRequest {
   const body = ownLines(text).join('\n').slice(0, MAX_CHARS);
   const topic = subjectTopic(subject.slice(0, MAX_CHARS));
+  // "Bonjour, merci" in the body and "facture 1210" in the subject: the request is in the subject.
+  let talk: MailRequest | undefined;
   for (const candidate of [body, topic, `${topic}\n${body}`]) {
     const { command, locale } = parse(candidate, today);
-    if (command) return { text: candidate, intent: command.intent, locale };
+    if (command && command.intent !== 'smalltalk') return { text: candidate, intent: command.intent, locale };
+    if (command) talk ??= { text: candidate, intent: command.intent, locale };
   }
+  if (talk) return talk;
   const fallback = body || topic;
   return { text: fallback, intent: null, locale: parse(fallback, today).locale };
 }

@@ -1,0 +1,45 @@
+import { formatDate } from '../../billing/money.js';
+import type { Command } from '../grammar.js';
+import type { Context } from '../context.js';
+import type { Reply } from '../reply.js';
+import { matching } from './list.js';
+
+/** Runs a command as the assistant would have had the customer written it out. */
+export type Run = (command: Command) => Promise<Reply>;
+
+/**
+ * A sentence that could mean two things ("la facture 2019": n° 2019, or the one of 2019).
+ * The customer's own invoices decide when they can: only one reading finds anything, and it
+ * is answered. Otherwise the readings are offered, numbered, and "1" or "2" picks one.
+ */
+export async function clarify(ctx: Context, options: Command[], run: Run): Promise<Reply> {
+  const plausible = options.filter((option) => finds(ctx, option));
+  if (plausible.length <= 1) return run(plausible[0] ?? options[0]!);
+  ctx.memory.update(ctx.conversation, { choices: plausible });
+  const lines = plausible.map((option, i) => ctx.t('clarify.option', { n: i + 1, what: describe(ctx, option) }));
+  return ctx.reply([ctx.t('clarify.intro'), lines.join('\n'), ctx.t('clarify.howTo', { last: plausible.length })]);
+}
+
+/** "1", "2": the reading chosen among those offered in this conversation. */
+export async function choose(ctx: Context, index: number, run: Run): Promise<Reply> {
+  const choices = ctx.memory.get(ctx.conversation).choices;
+  if (!choices) return ctx.reply([ctx.t('notUnderstood')], { outcome: 'not-understood' });
+  const chosen = choices[index - 1];
+  if (!chosen) return ctx.refuse('clarify.howTo', { last: choices.length });
+  ctx.memory.update(ctx.conversation, { choices: undefined });
+  return run(chosen);
+}
+
+function finds(ctx: Context, option: Command): boolean {
+  if (option.intent === 'pdf') return option.numbers.every((number) => ctx.ownInvoice(number) !== undefined);
+  if (option.intent === 'one' || option.intent === 'list') return matching(ctx, option.filter).length > 0;
+  return true;
+}
+
+function describe(ctx: Context, option: Command): string {
+  if (option.intent === 'pdf') return ctx.t('clarify.number', { number: option.numbers.join(', ') });
+  if ((option.intent === 'one' || option.intent === 'list') && option.filter.from && option.filter.to) {
+    return ctx.t('clarify.period', { from: formatDate(option.filter.from, ctx.locale), to: formatDate(option.filter.to, ctx.locale) });
+  }
+  return option.intent;
+}

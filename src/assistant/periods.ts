@@ -1,0 +1,283 @@
+import { calendarDay, latestYearOf } from '../billing/dates.js';
+import type { IsoDate } from '../billing/types.js';
+import type { Token } from './tokens.js';
+import { COUNT_WORDS, ORDINAL_WORDS } from './words.js';
+
+/** Days from `from` to `to`, both included; either may be open. */
+export interface Range {
+  from?: IsoDate;
+  to?: IsoDate;
+}
+
+/** A span of days named in the sentence, and the tokens it was read from. */
+interface Item {
+  from: IsoDate;
+  to: IsoDate;
+  at: number;
+  /** Tokens read for it, so that a year is not also taken for an invoice number. */
+  used: number[];
+  /** A month named without its year, placed once the whole sentence is read. */
+  loose?: { month: number };
+}
+
+const YEARS = { min: 2000, max: 2099 };
+
+/**
+ * The period a sentence names, read from its tokens: days (`le 3 février 2021`), months
+ * (`mars 2024`, `octobre`), years, quarters and halves (`T3 2024`, `3e trimestre`,
+ * `first half of 2023`), and periods counted from today (`cette année`, `l'an passé`, `le
+ * mois dernier`, `les 3 derniers mois`, `il y a deux mois`, `last 2 weeks`), joined by
+ * `depuis`/`since`, `avant`/`before`, `jusqu'à`/`until`, `entre … et`/`between … and`,
+ * `de … à`/`from … to`. A month without its year is the latest such month that has begun;
+ * in a range, it takes the year of the other end. `today` is the day in PUSH_TIMEZONE.
+ *
+ * Returns the range and the tokens used, or null when the sentence names no period.
+ */
+export function readPeriod(tokens: Token[], today: IsoDate): { range: Range; used: Set<number> } | null {
+  const items = findItems(tokens, today);
+  if (items.length === 0) return null;
+  placeLooseMonths(items, today);
+  const used = new Set(items.flatMap((item) => item.used));
+  const before = (item: Item, ...words: string[]) => connectorBefore(tokens, item.at, words);
+  const [first, second] = items;
+  let range: Range;
+  if (items.length >= 2 && (before(first!, 'between') || before(second!, 'to', 'and') || isTo(tokens, second!.at))) {
+    range = { from: first!.from, to: items.at(-1)!.to };
+  } else if (before(first!, 'from')) range = { from: first!.from };
+  else if (before(first!, 'before')) range = { to: dayBefore(first!.from) };
+  else if (before(first!, 'to')) range = { to: first!.to };
+  else range = { from: items.map((item) => item.from).sort()[0]!, to: items.map((item) => item.to).sort().at(-1)! };
+  for (const item of items) for (const index of connectorIndexes(tokens, item.at)) used.add(index);
+  return { range, used };
+}
+
+function findItems(tokens: Token[], today: IsoDate): Item[] {
+  const items: Item[] = [];
+  const taken = new Set<number>();
+  const word = (i: number) => (tokens[i]?.kind === 'word' ? (tokens[i] as Extract<Token, { kind: 'word' }>) : undefined);
+  const yearAt = (i: number) => {
+    const t = tokens[i];
+    return t?.kind === 'number' && !t.marked && isYear(t.value) ? Number(t.value) : undefined;
+  };
+  /** A year just after `i`, skipping `de`/`of`/`en`/`in`: a number, or one counted from today (`de l'année passée`, `of last year`, `this year`). */
+  const yearAfter = (i: number): { year: number; at: number; more?: number[] } | undefined => {
+    const thisYear = Number(today.slice(0, 4));
+    for (let j = i + 1; j <= i + 4 && j < tokens.length; j++) {
+      const year = yearAt(j);
+      if (year !== undefined) return { year, at: j };
+      const [a, b] = [word(j), word(j + 1)];
+      const isYearUnit = (w: typeof a) => w?.role === 'unit' && /^(an|annee|year)/.test(w.word);
+      if (a?.role === 'this' && isYearUnit(b)) return { year: thisYear, at: j, more: [j + 1] };
+      if ((a?.role === 'last' || a?.role === 'previous') && isYearUnit(b)) return { year: thisYear - 1, at: j, more: [j + 1] };
+      if (isYearUnit(a) && (b?.role === 'last' || b?.role === 'previous')) return { year: thisYear - 1, at: j, more: [j + 1] };
+      if (!['de', 'of', 'd', 'en', 'in', 'du', 'l', 'the'].includes(a?.word ?? '')) return undefined;
+    }
+    return undefined;
+  };
+  const add = (item: Item) => {
+    items.push(item);
+    for (const index of item.used) taken.add(index);
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    if (taken.has(i)) continue;
+    const t = tokens[i]!;
+    if (t.kind === 'date') add({ from: t.value, to: t.end ?? t.value, at: i, used: [i] });
+    else if (t.kind === 'number' && !t.marked && Number(t.value) >= 1 && Number(t.value) <= 31 && t.value.length <= 2 && dayBeforeDate(tokens, i)) {
+      // "entre le 10 et le 20 novembre": the first day is in the second one's month.
+      const date = dayBeforeDate(tokens, i)!;
+      const day = calendarDay(Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(t.value));
+      if (day) add({ from: day, to: day, at: i, used: [i] });
+    } else if (t.kind === 'month') {
+      const year = yearAfter(i);
+      // "décembre dernier", "last December": the latest such month, not the current one.
+      const last = word(i + 1)?.role === 'last' || word(i - 1)?.role === 'last' ? (word(i + 1)?.role === 'last' ? i + 1 : i - 1) : undefined;
+      const current = Number(today.slice(5, 7)) === t.month;
+      if (year) add({ ...monthSpan(year.year, t.month), at: i, used: [i, year.at, ...(year.more ?? [])] });
+      else if (last !== undefined) add({ ...monthSpan(latestYearOf(t.month, today) - (current ? 1 : 0), t.month), at: i, used: [i, last] });
+      else add({ ...monthSpan(latestYearOf(t.month, today), t.month), at: i, used: [i], loose: { month: t.month } });
+    } else if (t.kind === 'part') {
+      const year = yearAfter(i);
+      const part = partSpan(t.of, t.index, year, today);
+      add({ ...part.span, at: i, used: [i, ...part.used, ...(year?.more ?? [])] });
+    } else if ((t.kind === 'ordinal' || (word(i) && ORDINAL_WORDS[word(i)!.word] !== undefined)) && (word(i + 1)?.role === 'quarter' || word(i + 1)?.role === 'half')) {
+      const index = t.kind === 'ordinal' ? t.value : ORDINAL_WORDS[word(i)!.word]!;
+      const year = yearAfter(i + 1);
+      const part = partSpan(word(i + 1)!.role === 'quarter' ? 'quarter' : 'half', index, year, today);
+      add({ ...part.span, at: i, used: [i, i + 1, ...part.used, ...(year?.more ?? [])] });
+    } else if (yearAt(i) !== undefined && !isMarkedBefore(tokens, i)) {
+      const year = yearAt(i)!;
+      add({ from: `${year}-01-01`, to: `${year}-12-31`, at: i, used: [i] });
+    } else {
+      const relative = readRelative(tokens, i, today);
+      if (relative) add(relative);
+    }
+  }
+  return items.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * A period counted from today, starting at token `i`: `ce mois-ci`, `cette année`, `le
+ * mois dernier`, `l'an passé`, `last year`, `les 3 derniers mois`, `last 3 months`, `il y
+ * a deux mois`, `two months ago`.
+ */
+function readRelative(tokens: Token[], i: number, today: IsoDate): Item | undefined {
+  const roleAt = (j: number) => (tokens[j]?.kind === 'word' ? (tokens[j] as Extract<Token, { kind: 'word' }>).role : null);
+  const wordAt = (j: number) => (tokens[j]?.kind === 'word' ? (tokens[j] as Extract<Token, { kind: 'word' }>).word : undefined);
+  const countAt = (j: number): number | undefined => {
+    const t = tokens[j];
+    if (t?.kind === 'number' && !t.marked && t.value.length <= 2) return Number(t.value);
+    return t?.kind === 'word' ? COUNT_WORDS[t.word] : undefined;
+  };
+  const unitAt = (j: number) => (roleAt(j) === 'unit' ? unitOf(wordAt(j)!) : undefined);
+  const isLast = (j: number) => roleAt(j) === 'last' || roleAt(j) === 'previous';
+  // il y a N <unit> / N <unit> ago
+  if (wordAt(i) === 'il' && wordAt(i + 1) === 'y' && wordAt(i + 2) === 'a' && countAt(i + 3) !== undefined && unitAt(i + 4)) {
+    return { ...agoSpan(countAt(i + 3)!, unitAt(i + 4)!, today), at: i, used: [i, i + 1, i + 2, i + 3, i + 4] };
+  }
+  if (countAt(i) !== undefined && unitAt(i + 1) && roleAt(i + 2) === 'ago') return { ...agoSpan(countAt(i)!, unitAt(i + 1)!, today), at: i, used: [i, i + 1, i + 2] };
+  // ce mois-ci, cette année, this month, current year
+  if (roleAt(i) === 'this' && unitAt(i + 1)) return { ...thisSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1] };
+  // last N units, les N derniers mois, N derniers mois
+  if (isLast(i) && countAt(i + 1) !== undefined && unitAt(i + 2)) return { ...lastSpan(countAt(i + 1)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };
+  if (countAt(i) !== undefined && isLast(i + 1) && unitAt(i + 2)) return { ...lastSpan(countAt(i)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };
+  // last month, le mois dernier, l'an passé, l'année dernière
+  if (isLast(i) && unitAt(i + 1)) return { ...previousSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1] };
+  if (unitAt(i) && isLast(i + 1)) return { ...previousSpan(unitAt(i)!, today), at: i, used: [i, i + 1] };
+  return undefined;
+}
+
+type Unit = 'day' | 'week' | 'month' | 'year';
+
+function unitOf(word: string): Unit {
+  if (/^(jour|day)/.test(word)) return 'day';
+  if (/^(semaine|week)/.test(word)) return 'week';
+  if (/^(mois|month)/.test(word)) return 'month';
+  return 'year';
+}
+
+function thisSpan(unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
+  const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  if (unit === 'year') return { from: `${year}-01-01`, to: `${year}-12-31` };
+  if (unit === 'month') return monthSpan(year, month);
+  return { from: addDays(today, unit === 'week' ? -6 : 0), to: today };
+}
+
+function previousSpan(unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
+  const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  if (unit === 'year') return { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` };
+  if (unit === 'month') return month === 1 ? monthSpan(year - 1, 12) : monthSpan(year, month - 1);
+  if (unit === 'week') return { from: addDays(today, -13), to: addDays(today, -7) };
+  const yesterday = addDays(today, -1);
+  return { from: yesterday, to: yesterday };
+}
+
+/** The last `count` units up to today: from the same day `count` months (or years) ago, or `count` weeks or days ago. */
+function lastSpan(count: number, unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
+  if (unit === 'day') return { from: addDays(today, -count), to: today };
+  if (unit === 'week') return { from: addDays(today, -7 * count), to: today };
+  return { from: addMonths(today, unit === 'month' ? -count : -12 * count), to: today };
+}
+
+/** The whole unit `count` units ago: `il y a deux mois` is September when today is in November. */
+function agoSpan(count: number, unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
+  if (unit === 'day') return { from: addDays(today, -count), to: addDays(today, -count) };
+  if (unit === 'week') return { from: addDays(today, -7 * count - 6), to: addDays(today, -7 * count) };
+  const then = addMonths(today, unit === 'month' ? -count : -12 * count);
+  const [year, month] = [Number(then.slice(0, 4)), Number(then.slice(5, 7))];
+  return unit === 'month' ? monthSpan(year, month) : { from: `${year}-01-01`, to: `${year}-12-31` };
+}
+
+/** A quarter or half of a year; without its year, the latest one that has begun. */
+function partSpan(of: 'quarter' | 'half', index: number, year: { year: number; at: number } | undefined, today: IsoDate): { span: { from: IsoDate; to: IsoDate }; used: number[] } {
+  const months = of === 'quarter' ? 3 : 6;
+  const count = of === 'quarter' ? 4 : 2;
+  const part = Math.min(Math.max(index, 1), count);
+  const firstMonth = (part - 1) * months + 1;
+  const thisYear = Number(today.slice(0, 4));
+  const resolved = year?.year ?? (`${thisYear}-${String(firstMonth).padStart(2, '0')}-01` <= today ? thisYear : thisYear - 1);
+  const from = `${resolved}-${String(firstMonth).padStart(2, '0')}-01`;
+  const to = monthSpan(resolved, firstMonth + months - 1).to;
+  return { span: { from, to }, used: year ? [year.at] : [] };
+}
+
+/**
+ * Months named without a year: alone, the latest such month begun by today; in a range or
+ * beside a month that has one (`entre mars et juin 2024`), the year that makes the range run
+ * forward to the other end.
+ */
+function placeLooseMonths(items: Item[], today: IsoDate): void {
+  for (let k = items.length - 1; k >= 0; k--) {
+    const item = items[k]!;
+    if (!item.loose) continue;
+    const next = items[k + 1];
+    const year = next ? Number(next.from.slice(0, 4)) - (item.loose.month > Number(next.from.slice(5, 7)) ? 1 : 0) : latestYearOf(item.loose.month, today);
+    Object.assign(item, monthSpan(year, item.loose.month));
+  }
+}
+
+/** The date a bare day number is paired with: `10` in "entre le 10 et le 20 novembre", "du 10 au 20 mars". */
+function dayBeforeDate(tokens: Token[], i: number): IsoDate | undefined {
+  for (let j = i + 1; j <= i + 3 && j < tokens.length; j++) {
+    const t = tokens[j]!;
+    if (t.kind === 'date') return t.value;
+    if (!(t.kind === 'word' && (t.role === 'and' || t.role === 'to' || t.role === 'filler'))) return undefined;
+  }
+  return undefined;
+}
+
+function isTo(tokens: Token[], at: number): boolean {
+  const previous = tokens[at - 1];
+  return previous?.kind === 'dash' || (previous?.kind === 'word' && previous.word === 'a');
+}
+
+/** Whether one of the connectors' roles sits just before token `at` (fillers such as `le`, `de`, `the` between). */
+function connectorBefore(tokens: Token[], at: number, roles: string[]): boolean {
+  for (let j = at - 1; j >= 0 && j >= at - 4; j--) {
+    const t = tokens[j]!;
+    if (t.kind !== 'word') return false;
+    if (t.role !== null && roles.includes(t.role)) return true;
+    // "depuis le mois de juillet": the unit before a month is no connector, nor in the way of one.
+    if (t.role !== 'filler' && t.role !== 'unit') return false;
+  }
+  return false;
+}
+
+function connectorIndexes(tokens: Token[], at: number): number[] {
+  const indexes: number[] = [];
+  for (let j = at - 1; j >= 0 && j >= at - 3; j--) {
+    const t = tokens[j]!;
+    if (t.kind !== 'word' || !['from', 'to', 'before', 'between', 'and', 'filler'].includes(t.role ?? '')) break;
+    indexes.push(j);
+  }
+  return indexes;
+}
+
+function isMarkedBefore(tokens: Token[], i: number): boolean {
+  const t = tokens[i];
+  return t?.kind === 'number' && t.marked;
+}
+
+export function isYear(value: string): boolean {
+  const n = Number(value);
+  return value.length === 4 && n >= YEARS.min && n <= YEARS.max;
+}
+
+export function monthSpan(year: number, month: number): { from: IsoDate; to: IsoDate } {
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return { from: calendarDay(year, month, 1)!, to: calendarDay(year, month, last)! };
+}
+
+function addDays(day: IsoDate, days: number): IsoDate {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function addMonths(day: IsoDate, months: number): IsoDate {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(year, month - 1 + months, 1));
+  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(date, last))).toISOString().slice(0, 10);
+}
+
+function dayBefore(day: IsoDate): IsoDate {
+  return addDays(day, -1);
+}
