@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Assistant } from './assistant/assistant.js';
 import { StaffDesk } from './assistant/staff.js';
 import { DiscordConnection } from './channels/discord/index.js';
+import { dayIn } from './billing/dates.js';
 import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
@@ -67,7 +68,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
   const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);
   const codeMail = new CodeMail(mailer, catalog, log);
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, now: () => new Date() });
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
   const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, ...(discord ? { chat: discord } : {}) }), retry, log);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse } from '../src/assistant/grammar.js';
 import { automaticReason } from '../src/channels/email/automatic.js';
 import { dmarcVerdict } from '../src/channels/email/dmarc.js';
 import { readMail, UnreadableMail, type InboundMail } from '../src/channels/email/read.js';
@@ -69,6 +70,23 @@ describe('finding the request in a message', () => {
     ].join('\n');
     expect(ownLines(text)).toEqual(['Bonjour,', 'Pouvez-vous m’envoyer la facture n° 1214 ?']);
     expect(findRequest('Re: facture 1210', text, TODAY)).toMatchObject({ intent: 'pdf', text: expect.not.stringContaining('1210') });
+  });
+
+  it('stops at a signature written without its rule: a contact line, and the name just above it', () => {
+    expect(ownLines('Bonjour\nfacture 1210 svp\nAwa Nkolo\nTél : 6 99 12 34 56\nBP 4512 Douala')).toEqual(['Bonjour', 'facture 1210 svp']);
+    expect(ownLines('Merci\nJean-Paul Fotso, Directeur Financier\n+237 699 12 34 56')).toEqual(['Merci']);
+    expect(ownLines('zip 2019\nwww.hotel-du-wouri.cm')).toEqual(['zip 2019']);
+    // The line above is the request itself, not a name: it stays.
+    expect(ownLines('Bonjour\nfacture 1210\n699 12 34 56')).toEqual(['Bonjour', 'facture 1210']);
+    expect(ownLines('Renvoyez la facture\nBP 12')).toEqual(['Renvoyez la facture']);
+    expect(findRequest('', 'Bonjour,\nmerci beaucoup\nAwa\nTél. 699 12 34 56', TODAY)).toMatchObject({ intent: 'smalltalk' });
+    expect(findRequest('', 'Envoyez la facture 1210 svp\nAwa\n699 12 34 56', TODAY)).toMatchObject({ intent: 'pdf', text: expect.not.stringContaining('699') });
+  });
+
+  it('reads a phone number or a postal box in the sentence as no invoice number', () => {
+    expect(parse('Rappelez-moi au 699 12 34 56 pour la facture 1210', TODAY).command).toEqual({ intent: 'pdf', numbers: ['1210'] });
+    expect(parse('facture 1210 tel 699123456', TODAY).command).toEqual({ intent: 'pdf', numbers: ['1210'] });
+    expect(findRequest('', 'Mon adresse est BP 4512 Douala, envoyez mes factures', TODAY).intent).toBe('list');
   });
 
   it('stops at attributions in both languages, wrapped over two lines or not, and at Outlook separators', () => {

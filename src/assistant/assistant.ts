@@ -87,10 +87,15 @@ export class Assistant {
 
   constructor(private readonly services: Services) {}
 
+  /** Today in PUSH_TIMEZONE: what channels read sentences against, as the assistant does. */
+  today(): string {
+    return this.services.today();
+  }
+
   async handle(request: Request): Promise<Reply> {
     const customer = this.services.store.customerById(request.customerId);
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
-    const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.now().toISOString().slice(0, 10));
+    const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.today());
     const locale = parsed.locale ?? request.locale ?? customer.locale;
     // A list is paged for the customer who asked for it, whatever conversation another one writes in.
     const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.memory);

@@ -23,6 +23,8 @@ export interface Services {
   log: Logger;
   pageSize: number;
   now: () => Date;
+  /** Today in PUSH_TIMEZONE, from which periods such as "le mois dernier" count. */
+  today: () => string;
 }
 
 /** One request being answered: who asks, in which language, and the services to answer with. */

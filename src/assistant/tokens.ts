@@ -70,7 +70,28 @@ export function tokenize(text: string, today: IsoDate): Token[] {
       for (const part of raw.split('-')) if (part.length > 1) tokens.push(wordToken(part));
     } else tokens.push(wordToken(raw));
   }
-  return tokens;
+  return withoutContactNumbers(tokens);
+}
+
+/**
+ * Numbers that are a postal box (`BP 4512`, `PO Box 12`) or a phone number written in
+ * groups (`699 12 34 56`, `Tél : 6 99 00 00 00`): a signature's, never an invoice's.
+ */
+function withoutContactNumbers(tokens: Token[]): Token[] {
+  const drop = new Set<number>();
+  tokens.forEach((t, i) => {
+    const previous = tokens[i - 1];
+    if (t.kind === 'number' && previous?.kind === 'word' && ['bp', 'box', 'cp', 'tel', 'tél', 'phone', 'mobile', 'cel', 'whatsapp', 'fax'].includes(previous.word)) drop.add(i);
+  });
+  // Three or more numbers in a row, most of them of two or three digits: a phone number in groups.
+  for (let i = 0; i < tokens.length; ) {
+    let j = i;
+    while (j < tokens.length && tokens[j]!.kind === 'number' && !(tokens[j] as Extract<Token, { kind: 'number' }>).marked) j++;
+    const run = tokens.slice(i, j) as Extract<Token, { kind: 'number' }>[];
+    if (run.length >= 3 && run.filter((n) => n.value.length <= 3).length >= run.length - 1) for (let k = i; k < j; k++) drop.add(k);
+    i = j > i ? j : i + 1;
+  }
+  return drop.size === 0 ? tokens : tokens.filter((_, i) => !drop.has(i));
 }
 
 /** A word: its role, or the role of the one keyword it is a typo of; a month's name is a month. */

@@ -12,3 +12,10 @@ export function latestYearOf(month: number, today: IsoDate): number {
   const [year, current] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
   return month <= current ? year : year - 1;
 }
+
+/** The calendar day `instant` falls on in `timeZone` (PUSH_TIMEZONE): "ce mois-ci" at 23:30 UTC in Douala is already tomorrow's month. */
+export function dayIn(instant: Date, timeZone: string): IsoDate {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
+  const get = (type: string) => parts.find((part) => part.type === type)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}

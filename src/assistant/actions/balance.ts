@@ -11,7 +11,7 @@ export function balance(ctx: Context): Reply {
   const byCurrency = new Map<string, number>();
   for (const invoice of unpaid) byCurrency.set(invoice.currency, (byCurrency.get(invoice.currency) ?? 0) + totals(invoice).total);
   const total = [...byCurrency].map(([currency, amount]) => formatMoney(amount, currency, ctx.locale)).join(' + ');
-  const today = ctx.services.now().toISOString().slice(0, 10);
+  const today = ctx.services.today();
   const overdue = unpaid.filter((invoice) => invoice.dueAt < today).length;
   const text = [ctx.t('balance.due', { total, count: unpaid.length })];
   if (overdue > 0) text.push(ctx.t('balance.overdue', { count: overdue }));

@@ -122,7 +122,7 @@ export class DiscordChannel {
     if (key === 'unlink') return this.links.unlink(userId, locale);
     const customer = this.links.customer(userId);
     if (!customer || key === undefined) return this.links.howTo(locale);
-    const translated = translate(interaction, key, this.names, this.now().toISOString().slice(0, 10));
+    const translated = translate(interaction, key, this.names, this.services.assistant.today());
     if (!translated) return this.links.howTo(locale);
     if ('badDate' in translated) {
       return { locale, outcome: 'refused', text: [this.services.catalog.t(locale, 'discord.date.invalid', { value: translated.badDate })], attachments: [] };
@@ -199,7 +199,7 @@ export class DiscordChannel {
     if (link?.kind === 'confirm') return this.links.confirm(userId, link.code, link.locale);
     if (link?.kind === 'unlink') return this.links.unlink(userId, link.locale);
     const customer = this.links.customer(userId);
-    if (!customer) return this.links.howTo(parse(text, this.now().toISOString().slice(0, 10)).locale ?? 'fr');
+    if (!customer) return this.links.howTo(parse(text, this.services.assistant.today()).locale ?? 'fr');
     return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId) });
   }
 

@@ -184,7 +184,7 @@ export class MailPipeline {
       log.info({ key: claim.record.key, sender: mail.sender, reason: automatic }, 'mail: automatic message, not answered');
       return claim.close('ignored', `automatic: ${automatic}`);
     }
-    const request = findRequest(mail.subject, mail.text, this.now().toISOString().slice(0, 10));
+    const request = findRequest(mail.subject, mail.text, this.options.assistant.today());
     const dmarc = settings.dmarcAuthservId === null ? null : dmarcVerdict(mail, settings.dmarcAuthservId);
     if (this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc, key);
     const onRecord = store.customerByAddress(mail.sender);
@@ -244,7 +244,7 @@ export class MailPipeline {
       if (claim.record.sent === 0 && quiet) return claim.close('ignored', `staff request refused: ${why}`);
       return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, dmarc === null ? 'staff.mailOff' : 'staff.unverified')], attachments: [] }, mail);
     }
-    const command = parse(request.text, this.now().toISOString().slice(0, 10)).command;
+    const command = parse(request.text, this.options.assistant.today()).command;
     // Named after this message, so that handling it again after a failed answer or a crash resends nothing twice.
     const requestedBy = `${staffId(mail)} ${claim.record.key}`;
     const reply =

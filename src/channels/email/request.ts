@@ -39,6 +39,13 @@ export function findRequest(subject: string, text: string, today: string): MailR
 const ATTRIBUTION = /^(le\s.*a\s+écrit\s*:|on\s.*wrote\s*:|-{2,}\s*(original message|message d'origine|forwarded message|message transféré)\s*-{2,})\s*$/i;
 /** Attributions that mail clients wrap over two lines start like this. */
 const ATTRIBUTION_START = /^(le|on)\s/i;
+/**
+ * A signature written without `-- `: a line of contact details (a phone, a fax, a postal box,
+ * a site) ends what the customer wrote, and the line of a name just before it goes with it.
+ */
+const CONTACT_LINE = /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)\b\W*|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$)/i;
+/** A name or a title above a contact line: up to five capitalised words, no digit (a request line has a keyword in lower case or a number). */
+const NAME_LINE = /^\p{Lu}[\p{L}'’.-]*(?:,?\s+\p{Lu}[\p{L}'’.-]*){0,4},?$/u;
 /** Outlook's quote: a rule of underscores, or a block of headers (`De : … / Envoyé : …`, `From: … / Sent: …`). */
 const OUTLOOK_RULE = /^_{10,}$/;
 const QUOTED_HEADER = /^\*?(de|from|envoyé|sent|date|à|to|objet|subject)\s*:/i;
@@ -59,6 +66,10 @@ export function ownLines(text: string): string[] {
     if (ATTRIBUTION.test(trimmed)) break;
     if (ATTRIBUTION_START.test(trimmed) && ATTRIBUTION.test(`${trimmed} ${lines[i + 1]?.trim() ?? ''}`)) break;
     if (OUTLOOK_RULE.test(trimmed) || (/^\*?(de|from)\s*:/i.test(trimmed) && QUOTED_HEADER.test(lines[i + 1]?.trim() ?? ''))) break;
+    if (CONTACT_LINE.test(trimmed)) {
+      if (own.length > 1 && NAME_LINE.test(own.at(-1)!)) own.pop();
+      break;
+    }
     if (trimmed === '' || trimmed.startsWith('>')) continue;
     own.push(trimmed);
   }
