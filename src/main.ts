@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { err, out } from './cli/terminal.js';
 import { ask, importFile, start, type ExitCode } from './cli/commands.js';
 import { discordRegister } from './cli/discord.js';
+import { explainSentence } from './cli/explain.js';
 import { inbox } from './cli/inbox.js';
 import { deliveries, push, resend, retry } from './cli/staff.js';
 import { USAGE } from './cli/usage.js';
@@ -24,6 +25,7 @@ const OPTIONS = {
   failed: { type: 'boolean' },
   since: { type: 'string' },
   'all-failed': { type: 'boolean' },
+  today: { type: 'string' },
 } as const;
 
 /**
@@ -48,6 +50,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   }
   if (command === 'start') return start(loadConfig());
   if (command === 'ask' && values.as && positionals.length > 0) return ask(loadConfig(), values.as, positionals.join(' '), values.out);
+  if (command === 'explain' && positionals.length > 0) return explainSentence(loadConfig(), positionals.join(' '), values.today);
   if (command === 'import' && positionals.length === 1) return importFile(loadConfig(), positionals[0]!);
   if (command === 'push' && positionals.length === 0) return push(loadConfig());
   if (command === 'resend' && positionals.length === 1) return resend(loadConfig(), positionals[0]!, values);

@@ -96,11 +96,32 @@ describe('facteur ask', () => {
   });
 
   it('prints each command’s help', async () => {
-    for (const command of ['ask', 'import', 'start']) {
+    for (const command of ['ask', 'explain', 'import', 'start']) {
       const run = await facteur([command, '--help']);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(`Usage: facteur ${command}`);
     }
+  });
+});
+
+describe('facteur explain', () => {
+  it('shows support how a customer’s sentence was read: the typo, the period counted from the day given, the command', async () => {
+    const run = await facteur(['explain', '--today', '2026-03-05', 'la factur du mois dernier en zip']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('factur(typo of facture)');
+    expect(run.stdout).toMatch(/Period: +2026-02-01 to 2026-02-28/);
+    expect(run.stdout).toContain('"intent":"zip"');
+    expect(run.stdout).toMatch(/Language: +fr/);
+  });
+
+  it('exits 1 on a sentence it does not understand and 2 on a day that is not one, without touching the data folder', async () => {
+    const vague = await facteur(['explain', 'azerty qsdf']);
+    expect(vague.code).toBe(1);
+    expect(vague.stdout).toContain('not understood');
+    const badDay = await facteur(['explain', '--today', '2026-02-30', 'factures']);
+    expect(badDay.code).toBe(2);
+    expect(badDay.stderr).toContain('2026-02-30');
+    expect(await readdir(dataDir)).toEqual([]);
   });
 });
 

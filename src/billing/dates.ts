@@ -7,6 +7,12 @@ export function calendarDay(year: number, month: number, day: number): IsoDate |
   return date.toISOString().slice(0, 10);
 }
 
+/** `YYYY-MM-DD` (one-digit month and day allowed) of a real calendar day, or undefined. */
+export function readDay(value: string): IsoDate | undefined {
+  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value.trim());
+  return match ? calendarDay(Number(match[1]), Number(match[2]), Number(match[3])) : undefined;
+}
+
 /** A month named without its year ("factures mars") means the last such month that has begun by `today`. */
 export function latestYearOf(month: number, today: IsoDate): number {
   const [year, current] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];

@@ -5,6 +5,7 @@ export const USAGE = {
 Commands:
   start                      run Facteur: every configured channel (the console chat when nothing is configured)
   ask --as EMAIL "TEXT"      send one message through the assistant as that customer and print the reply
+  explain "TEXT"             how the assistant reads a sentence: its words, its period, the command understood
   import FILE                import invoices from the billing system (.json or .csv)
   push                       announce new invoices now (what the schedule does), with a progress bar
   resend NUMBER              send an invoice again to its customer, with its PDF
@@ -30,6 +31,13 @@ once the message under way is handled.`,
 Sends TEXT to the assistant as the customer whose login or notification address is EMAIL,
 prints the reply and writes its attachments to DIR (default: <data>/out).
 Exit code: 0 when answered, 1 when refused or not understood, 2 on a usage error.`,
+  explain: `Usage: facteur explain [--today YYYY-MM-DD] "TEXT"
+
+Prints how the assistant reads TEXT, as a customer's message: each word and what it was taken
+for (a typo shows the word it was read as), the period understood, the language, and the
+command. Needs no store: paste a customer's sentence from a complaint to see what went wrong.
+--today reads it as on that day (periods such as "le mois dernier" count from it; default:
+today in PUSH_TIMEZONE). Exit code 1 when the sentence is not understood.`,
   import: `Usage: facteur import FILE
 
 Imports invoices from a .json file (an array of invoices) or a .csv file (columns

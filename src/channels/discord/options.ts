@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import type { Command } from '../../assistant/grammar.js';
-import { calendarDay, latestYearOf } from '../../billing/dates.js';
+import { latestYearOf, readDay } from '../../billing/dates.js';
 import type { InvoiceFilter } from '../../billing/filter.js';
 import type { CommandNames } from './commands.js';
 
@@ -21,7 +21,7 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
     for (const bound of ['from', 'to'] as const) {
       const value = options.getString(opt(bound));
       if (value === null) continue;
-      const day = isoDate(value);
+      const day = readDay(value);
       if (!day) return { badDate: value };
       filter[bound] = day;
     }
@@ -71,10 +71,4 @@ function numbers(text: string): string[] {
     .split(/[\s,;]+/)
     .map((n) => n.replace(/^#/, '').trim())
     .filter(Boolean);
-}
-
-/** `YYYY-MM-DD` of a real calendar day, or undefined. */
-function isoDate(value: string): string | undefined {
-  const match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value.trim());
-  return match ? calendarDay(Number(match[1]), Number(match[2]), Number(match[3])) : undefined;
 }

@@ -1,0 +1,57 @@
+import { explain as readSentence } from '../assistant/grammar.js';
+import type { Token } from '../assistant/tokens.js';
+import { dayIn, readDay } from '../billing/dates.js';
+import type { Config } from '../config.js';
+import type { ExitCode } from './commands.js';
+import { err, out } from './terminal.js';
+
+/**
+ * `facteur explain "TEXT"`: how the assistant reads a sentence, word by word, without a
+ * store or a customer. Support pastes a customer's sentence from a complaint and sees which
+ * word was taken for what, which period was understood, and the command that came out;
+ * `--today` reads it as on the day it was written, since "le mois dernier" counts from it.
+ * Exit code 1 when the sentence is not understood.
+ */
+export function explainSentence(config: Config, text: string, today: string | undefined): ExitCode {
+  const day = today === undefined ? dayIn(new Date(), config.push.timezone) : readDay(today);
+  if (day === undefined) {
+    err(`facteur explain: --today takes a day, YYYY-MM-DD, not "${today}"\n`);
+    return 2;
+  }
+  const { tokens, period, parsed } = readSentence(text, day);
+  const lines = [
+    `Today:    ${day} (${config.push.timezone})`,
+    `Words:    ${tokens.length === 0 ? '(none)' : tokens.map(describe).join('  ')}`,
+    `Period:   ${period ? `${period.from ?? '…'} to ${period.to ?? '…'}` : '(none)'}`,
+    `Language: ${parsed.locale ?? '(not said: the customer’s own)'}`,
+    `Command:  ${parsed.command ? JSON.stringify(parsed.command) : '(not understood: the customer is told what can be asked)'}`,
+  ];
+  out(`${lines.join('\n')}\n`);
+  return parsed.command ? 0 : 1;
+}
+
+/** One token as `written→role`: the word, what it was read as, and the word it was corrected from. */
+function describe(token: Token): string {
+  switch (token.kind) {
+    case 'word': {
+      const written = token.corrected ? `${token.corrected}(typo of ${token.word})` : token.word;
+      return token.role ? `${written}→${token.role}` : written;
+    }
+    case 'month':
+      return `month:${token.month}`;
+    case 'number':
+      return `number:${token.value}${token.marked ? '(marked)' : ''}`;
+    case 'ordinal':
+      return `ordinal:${token.value}`;
+    case 'date':
+      return `date:${token.value}${token.end ? `..${token.end}` : ''}`;
+    case 'impossibleDate':
+      return `impossible-date:${token.value}`;
+    case 'part':
+      return `${token.of}:${token.index}`;
+    case 'dash':
+      return '-';
+    case 'email':
+      return `email:${token.value}`;
+  }
+}
