@@ -1,0 +1,71 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as chrono from 'chrono-node';
+import { parse } from '../src/assistant/grammar.js';
+import { findRequest } from '../src/channels/email/request.js';
+import { heading, median, ms, percentile, report, sized } from './support/measure.js';
+
+/**
+ * Benchmark 7, Grammar: the time to read one customer's sentence into a command, over the
+ * corpus the tests assert (test/fixtures/phrasings/), against chrono-node alone reading the
+ * same sentences in French and English, which the grammar calls on every sentence; then a
+ * long mail, as the inbox hands it over, with its quoted history and signature.
+ */
+
+const TODAY = '2026-11-25';
+const fixtures = path.resolve(import.meta.dirname, '..', 'test', 'fixtures', 'phrasings');
+const read = async (name: string) => (JSON.parse(await readFile(path.join(fixtures, name), 'utf8')) as { text: string }[]).map((entry) => entry.text);
+const sentences = [...(await read('fr.json')), ...(await read('en.json')), ...(await read('negations.json'))];
+heading('Grammar', `${sentences.length} sentences of test/fixtures/phrasings, read one by one`);
+
+const reference = new Date(`${TODAY}T12:00:00Z`);
+const contenders: Record<string, (text: string) => unknown> = {
+  grammar: (text) => parse(text, TODAY),
+  chrono: (text) => [...chrono.fr.parse(text, reference), ...chrono.en.parse(text, reference)],
+};
+const rounds = sized(5, 30);
+// Warm both, then alternate rounds so that a busy neighbour slows each alike.
+for (const run of Object.values(contenders)) for (const text of sentences) run(text);
+const perSentence: Record<string, number[]> = { grammar: [], chrono: [] };
+for (let round = 0; round < rounds; round++) {
+  for (const [name, run] of Object.entries(contenders)) {
+    for (const text of sentences) {
+      const started = performance.now();
+      run(text);
+      perSentence[name]!.push(performance.now() - started);
+    }
+  }
+}
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const [grammar, alone] = [mean(perSentence.grammar!), mean(perSentence.chrono!)];
+
+const mail = [
+  'Bonjour Madame, Monsieur,',
+  '',
+  'Suite à notre échange téléphonique de ce matin, pourriez-vous me faire parvenir les factures impayées du premier trimestre 2025, en un seul fichier zip si possible ?',
+  'Notre comptable en a besoin avant la clôture.',
+  '',
+  'Cordialement,',
+  'Jean-Paul Fotso',
+  'Tél : +237 6 99 12 34 56',
+  'BP 4512 Douala',
+  '',
+  'Le mer. 25 nov. 2026 à 10:02, Facteur <facturation@facteur.example> a écrit :',
+  ...Array.from({ length: 200 }, (_, i) => `> Facture n° ${1200 + i} du ${(i % 28) + 1} mars 2024 : 89 438 FCFA`),
+].join('\n');
+const asked = findRequest('Re: Vos factures', mail, TODAY);
+if (asked.intent !== 'zip' || !asked.text.includes('trimestre')) throw new Error(`grammar bench: the mail was read as ${asked.intent}, not as the ZIP it asks for`);
+const mails = Array.from({ length: sized(200, 2000) }, () => {
+  const started = performance.now();
+  findRequest('Re: Vos factures', mail, TODAY);
+  return performance.now() - started;
+});
+
+report([
+  { label: 'chrono-node alone (fr + en), per sentence', value: ms(alone) },
+  { label: 'grammar, chrono-node included, per sentence (mean)', value: ms(grammar), target: '< 1 ms', met: grammar < 1 },
+  { label: 'grammar, median sentence', value: ms(median(perSentence.grammar!)) },
+  { label: 'grammar, 99th percentile sentence', value: ms(percentile(perSentence.grammar!, 99)) },
+  { label: 'grammar / chrono-node alone', value: `${(grammar / alone).toFixed(2)}×` },
+  { label: `a ${mail.split('\n').length}-line reply with its quote and signature (mean)`, value: ms(mean(mails)) },
+]);
