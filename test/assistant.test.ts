@@ -134,3 +134,52 @@ describe('a customer asking the assistant', () => {
     expect(app.store.customerById(paul)!.pending).toEqual([]);
   });
 });
+
+describe('a sentence that could mean two things', () => {
+  // Paul has invoices of 2021, and now one numbered 2021 too (issued in 2023): "la facture 2021" is either.
+  beforeAll(async () => {
+    const [model] = app.store.invoices(paul, { year: 2021 });
+    await app.store.save({ invoices: [{ ...model!, number: '2021', issuedAt: '2023-05-05', dueAt: '2023-06-05' }], announced: ['2021'] });
+  });
+
+  it('offers both readings, numbered, and the number sent back picks one', async () => {
+    const question = await ask(paul, 'la facture 2021 svp', 'choice');
+    expect(question.attachments).toEqual([]);
+    expect(question.choices).toEqual(['la facture n° 2021', 'vos factures du 1 janv. 2021 au 31 déc. 2021']);
+    expect(question.text.join('\n')).toContain('1. la facture n° 2021');
+    expect(question.text.join('\n')).toContain('Répondez simplement par le numéro de votre choix (1 à 2)');
+    const chosen = await ask(paul, '1', 'choice');
+    expect(chosen.attachments.map((a) => a.filename)).toEqual(['facture-2021.pdf']);
+    // The question is answered: a second number no longer picks anything.
+    const again = await ask(paul, '2', 'choice');
+    expect([again.outcome, again.attachments]).toEqual(['not-understood', []]);
+    expect(again.text[0]).toContain("Je n'attends pas de réponse");
+  });
+
+  it('takes "numéro 2", "choix 2" or "le premier" for the choice while the question is open, and only then', async () => {
+    await ask(paul, 'la facture 2021', 'choice-words');
+    const second = await ask(paul, 'numéro 2', 'choice-words');
+    expect(second.table?.rows.map((row) => row[1])).toEqual(app.store.invoices(paul, { year: 2021 }).map((i) => i.number));
+    await ask(paul, 'the invoice 2021', 'choice-words');
+    expect((await ask(paul, 'le premier', 'choice-words')).attachments.map((a) => a.filename)).toEqual(['facture-2021.pdf']);
+    // With no question open, "le premier" is the customer's first invoice.
+    const first = await ask(paul, 'le premier', 'choice-words');
+    expect(first.text.join(' ')).toContain(app.store.invoices(paul).at(-1)!.number);
+  });
+
+  it('keeps each conversation’s question to itself: another customer’s "1" picks nothing', async () => {
+    await ask(paul, 'la facture 2021', 'shared');
+    const other = await ask(awa, '1', 'shared');
+    expect(other.outcome).toBe('not-understood');
+    expect(other.attachments).toEqual([]);
+    expect((await ask(paul, '1', 'shared')).attachments.map((a) => a.filename)).toEqual(['facture-2021.pdf']);
+  });
+
+  it('answers at once when the customer’s invoices leave one reading', async () => {
+    // Awa has no invoice n° 2019 but invoices of 2019: the year is meant.
+    const reply = await ask(awa, 'la facture 2019', 'one-reading');
+    expect(reply.choices).toBeUndefined();
+    expect(reply.table?.rows.map((row) => row[1])).toEqual(['1217', '1214', '1210']);
+  });
+});
+

@@ -411,6 +411,33 @@ describe('a linked customer', () => {
   });
 });
 
+describe('a sentence that could mean two things, in a DM', () => {
+  it('offers the readings as buttons; the one pressed is answered in the question’s place, a stale press is told so', async () => {
+    const paul = customerId('paul@example.cm');
+    const [model] = app.store.invoices(paul, { year: 2021 });
+    await app.store.save({ invoices: [{ ...model!, number: '2021', issuedAt: '2023-05-05', dueAt: '2023-06-05' }], announced: ['2021'] });
+    const dmChannel = discord.dmChannelOf(paulUser.id);
+    const asked = Date.now();
+    discord.dm(paulUser, 'la facture 2021 svp');
+    const question = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes('Voulez-vous dire'));
+    const buttons = question.body.components[0].components;
+    expect(buttons.map((b: { label: string }) => b.label.replace(/[\u202F\u00A0]/g, ' '))).toEqual(['1. la facture n° 2021', '2. vos factures du 1 janv. 2021 au 31 déc. 2021']);
+
+    const message = { ...question.body, id: '1330000000000000002', channel_id: dmChannel, author: { id: discord.appId, username: 'Facteur', discriminator: '0' }, type: 0, timestamp: new Date().toISOString() };
+    const press = discord.click({ user: paulUser, customId: buttons[0].custom_id, message, channelId: dmChannel });
+    const answer = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${press.token}/messages/@original`) && r.status === 200, 20_000, 'the chosen reading');
+    expect(discord.requests.find((r) => r.path === `/interactions/${press.id}/${press.token}/callback`)!.body.type).toBe(6); // acknowledged, the message to be edited
+    expect(answer.files.map((f) => f.filename)).toEqual(['facture-2021.pdf']);
+    expect(await pdfText(answer.files[0]!.bytes)).toContain('2021');
+    expect(answer.body.components).toEqual([]);
+
+    const stale = discord.click({ user: paulUser, customId: buttons[1].custom_id, message, channelId: dmChannel });
+    const told = await discord.waitFor((r) => r.method === 'POST' && r.path.endsWith(`/${stale.token}`) && r.status === 200, 20_000, 'the stale press answered');
+    expect(read(told)).toContain("Je n'attends pas de réponse");
+    expect(told.files).toEqual([]);
+  });
+});
+
 // ---------------------------------------------------------------- staff
 
 describe('staff commands', () => {
@@ -451,7 +478,7 @@ describe('staff commands', () => {
     const staff = { user: staffUser, guild: { id: GUILD, roles: [STAFF_ROLE] } };
     const { reply } = await run({ ...staff, name: 'staff', options: [sub('resend', string('invoice', paulsInvoice), string('via', 'dm'))] });
     expect(read(reply)).toContain(`La facture n° ${paulsInvoice} n'a pas pu être renvoyée à paul@example.cm`);
-    const refusal = discord.requests.find((r) => r.path === `/channels/${discord.dmChannelOf(paulUser.id)}/messages`)!;
+    const refusal = discord.requests.findLast((r) => r.path === `/channels/${discord.dmChannelOf(paulUser.id)}/messages`)!;
     expect(refusal.status).toBe(403);
 
     const [delivery] = app.store.deliveries({ customerId: customerId('paul@example.cm'), status: 'failed' });

@@ -7,7 +7,7 @@ import { showNotifications } from './actions/notifications.js';
 import { pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
 import { balance } from './actions/balance.js';
-import { choose, clarify, type Run } from './actions/clarify.js';
+import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
 import { one } from './actions/one.js';
 import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
@@ -106,7 +106,7 @@ export class Assistant {
       const answer = await answerToApproval(ctx, request);
       if (answer) return answer;
       if (!command) return notUnderstood(ctx);
-      return await dispatch(ctx, command, request);
+      return await dispatch(ctx, asChoice(ctx, command), request);
     } catch (error) {
       // A full disk is the machine's, not the request's: the channel leaves the request for later rather than answer it with an apology.
       if (isMachineFault(error)) throw error;

@@ -7,7 +7,7 @@ import type { Attachment, Outcome, Reply, Table } from './reply.js';
 
 import type { Conversations } from './memory.js';
 
-type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'invoices'>>;
+type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'choices' | 'invoices'>>;
 
 /** What the assistant needs from the documents part, without knowing PDF or ZIP libraries. */
 export interface Documents {
@@ -60,6 +60,7 @@ export class Context {
       attachments: extra.attachments ?? [],
       ...(extra.table ? { table: extra.table } : {}),
       ...(extra.page ? { page: extra.page } : {}),
+      ...(extra.choices ? { choices: extra.choices } : {}),
       ...(extra.invoices ? { invoices: extra.invoices } : {}),
     };
   }

@@ -487,7 +487,8 @@ class Sentence {
 
   /** A bare `1`, `2`… answering the choices offered. */
   choice(): number | null {
-    const [only, ...rest] = this.tokens.filter((t) => !(t.kind === 'word' && t.role === 'filler'));
+    const around: (Role | null)[] = ['filler', 'choice', 'numberMark', 'thanks', 'ok'];
+    const [only, ...rest] = this.tokens.filter((t) => !(t.kind === 'word' && around.includes(t.role)));
     return rest.length === 0 && only?.kind === 'number' && /^[1-9]$/.test(only.value) ? Number(only.value) : null;
   }
 

@@ -37,6 +37,11 @@ export interface Reply {
   table?: Table;
   /** For one page of a longer list: which page this is (from 1) and how many there are, for paging buttons. */
   page?: { number: number; count: number };
+  /**
+   * Readings offered when a sentence could mean two things, in the order of their numbers
+   * (from 1), as the text words them: a channel with buttons shows one for each.
+   */
+  choices?: string[];
   attachments: Attachment[];
   /** The invoices the attachments carry, for the delivery log. */
   invoices?: string[];

@@ -35,6 +35,8 @@ export type Role =
   | 'amount'
   | 'due'
   | 'numberMark'
+  /** Words around the number of a reading picked among those offered (`choix 2`, `option 1`). */
+  | 'choice'
   | 'from'
   | 'to'
   | 'before'
@@ -144,6 +146,8 @@ export const WORDS = vocabulary([
   ...fr('due', 'echeance'),
   ...en('due', 'due'),
   ...fr('numberMark', 'numero num'),
+  ...fr('choice', 'choix option reponse'),
+  ...en('choice', 'choice option answer'),
   ...en('numberMark', 'nr'),
   ...fr('filler', 'facteur page pages'),
   ...en('filler', 'facteur page pages show give tell see look let good'),

@@ -16,18 +16,33 @@ export async function clarify(ctx: Context, options: Command[], run: Run): Promi
   const plausible = options.filter((option) => finds(ctx, option));
   if (plausible.length <= 1) return run(plausible[0] ?? options[0]!);
   ctx.memory.update(ctx.conversation, { choices: plausible });
-  const lines = plausible.map((option, i) => ctx.t('clarify.option', { n: i + 1, what: describe(ctx, option) }));
-  return ctx.reply([ctx.t('clarify.intro'), lines.join('\n'), ctx.t('clarify.howTo', { last: plausible.length })]);
+  const choices = plausible.map((option) => describe(ctx, option));
+  const lines = choices.map((what, i) => ctx.t('clarify.option', { n: i + 1, what }));
+  return ctx.reply([ctx.t('clarify.intro'), lines.join('\n'), ctx.t('clarify.howTo', { last: plausible.length })], { choices });
 }
 
 /** "1", "2": the reading chosen among those offered in this conversation. */
 export async function choose(ctx: Context, index: number, run: Run): Promise<Reply> {
   const choices = ctx.memory.get(ctx.conversation).choices;
-  if (!choices) return ctx.reply([ctx.t('notUnderstood')], { outcome: 'not-understood' });
+  if (!choices) return ctx.reply([ctx.t('clarify.none')], { outcome: 'not-understood' });
   const chosen = choices[index - 1];
   if (!chosen) return ctx.refuse('clarify.howTo', { last: choices.length });
   ctx.memory.update(ctx.conversation, { choices: undefined });
   return run(chosen);
+}
+
+/**
+ * While readings are on offer in this conversation, a reply that can only mean one of them is
+ * that choice: `n° 2` or `#1` when the customer has no invoice with that number, `le premier`.
+ */
+export function asChoice(ctx: Context, command: Command): Command {
+  const choices = ctx.memory.get(ctx.conversation).choices;
+  if (!choices) return command;
+  let index = NaN;
+  if (command.intent === 'pdf' && command.numbers.length === 1 && !ctx.ownInvoice(command.numbers[0]!)) index = Number(command.numbers[0]);
+  const { pick, ...rest } = command.intent === 'one' ? command.filter : {};
+  if (pick?.from === 'oldest' && pick.take === 1 && Object.keys(rest).length === 0) index = pick.skip + 1;
+  return Number.isInteger(index) && index >= 1 && index <= choices.length ? { intent: 'choose', index } : command;
 }
 
 function finds(ctx: Context, option: Command): boolean {

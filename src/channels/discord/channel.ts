@@ -22,7 +22,7 @@ import type { Catalog } from '../../templates/catalog.js';
 import { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
 import { translate } from './options.js';
-import { fileGroups, PAGE_BUTTON, renderMessage, type FileToSend } from './render.js';
+import { CHOICE_BUTTON, fileGroups, PAGE_BUTTON, renderMessage, type FileToSend } from './render.js';
 import { StaffCommands } from './staff.js';
 
 export interface DiscordChannelServices {
@@ -135,10 +135,15 @@ export class DiscordChannel {
     return this.services.assistant.handle({ ...request, trust: 'owner' });
   }
 
-  /** Previous/next under a list: the same message shows the other page. */
   private async onButton(interaction: ButtonInteraction): Promise<void> {
+    const choice = CHOICE_BUTTON.exec(interaction.customId);
+    if (choice) return this.onChoice(interaction, Number(choice[1]));
     const step = interaction.customId === PAGE_BUTTON.next ? 1 : interaction.customId === PAGE_BUTTON.previous ? -1 : null;
-    if (step === null) return;
+    if (step !== null) return this.onPage(interaction, step);
+  }
+
+  /** Previous/next under a list: the same message shows the other page. */
+  private async onPage(interaction: ButtonInteraction, step: 1 | -1): Promise<void> {
     const locale = localeOf(interaction.locale);
     const customer = this.links.customer(interaction.user.id);
     const reply = customer
@@ -150,6 +155,26 @@ export class DiscordChannel {
     }
     // The list behind the buttons is gone (a restart) or at its end: say so beside it, to the presser only.
     await interaction.reply({ ...renderMessage(reply, this.services.catalog), ...(interaction.inGuild() ? { flags: MessageFlags.Ephemeral } : {}) });
+  }
+
+  /**
+   * A reading chosen with its button, as if its number had been typed: the answer takes the
+   * question's place, so that the other button cannot be pressed after it. The choices are
+   * the presser's own conversation's, so another user's press finds none; choices that are
+   * gone (a restart, already chosen) are said beside the question, to the presser only.
+   */
+  private async onChoice(interaction: ButtonInteraction, index: number): Promise<void> {
+    await interaction.deferUpdate();
+    const locale = localeOf(interaction.locale);
+    const customer = this.links.customer(interaction.user.id);
+    const reply = customer
+      ? await this.ask({ customerId: customer.id, text: String(index), command: { intent: 'choose', index }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
+      : this.links.howTo(locale);
+    const ephemeral = interaction.inGuild() ? ({ flags: MessageFlags.Ephemeral } as const) : {};
+    const { first, rest } = await this.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT);
+    if (reply.outcome === 'answered') await interaction.editReply(first);
+    else await interaction.followUp({ ...first, ...ephemeral });
+    for (const message of rest) await interaction.followUp({ ...message, ...ephemeral });
   }
 
   /** The user's own invoice numbers that start with what they typed, newest first. */

@@ -11,6 +11,12 @@ export const LIMITS = { content: 2000, description: 4096, filesPerMessage: 10 };
 /** What the paging buttons carry: the step they take. */
 export const PAGE_BUTTON = { next: 'facteur:page:1', previous: 'facteur:page:-1' } as const;
 
+/** What a choice's button carries: the number of the reading, as the customer would type it. */
+export const CHOICE_BUTTON = /^facteur:choose:([1-5])$/;
+
+/** Discord's limits on buttons: five in a row, eighty characters a label. */
+const BUTTONS = { perRow: 5, label: 80 };
+
 /** A Facteur blue, so that its embeds are recognisable in a busy channel. */
 const COLOUR = 0x1f6feb;
 
@@ -23,10 +29,11 @@ export interface DiscordMessage {
 /**
  * A reply as a Discord message: a table (a list of invoices, an invoice's details) becomes
  * an embed with the table in a code block, with previous/next buttons when the list has
- * more than one page; plain text stays plain text. Files are sent apart (see `fileGroups`).
+ * more than one page; readings offered to choose from get a button each; plain text stays
+ * plain text. Files are sent apart (see `fileGroups`).
  */
 export function renderMessage(reply: Reply, catalog: Catalog): DiscordMessage {
-  const components = reply.page ? [pageButtons(reply, catalog)] : [];
+  const components = [...(reply.page ? [pageButtons(reply, catalog)] : []), ...(reply.choices ? [choiceButtons(reply.choices)] : [])];
   if (!reply.table) {
     const text = reply.text.join('\n\n');
     if (text.length <= LIMITS.content) return { content: text, embeds: [], components };
@@ -56,6 +63,19 @@ function pageButtons(reply: Reply, catalog: Catalog): APIActionRowComponent<APIB
       button(PAGE_BUTTON.previous, catalog.t(reply.locale, 'discord.page.previous'), number <= 1),
       button(PAGE_BUTTON.next, catalog.t(reply.locale, 'discord.page.next'), number >= count),
     ],
+  };
+}
+
+/** One button a reading, labelled as the text numbers it, so that pressing it is typing its number. */
+function choiceButtons(choices: string[]): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: choices.slice(0, BUTTONS.perRow).map((what, i) => ({
+      type: ComponentType.Button,
+      style: ButtonStyle.Primary,
+      custom_id: `facteur:choose:${i + 1}`,
+      label: cut(`${i + 1}. ${what}`, BUTTONS.label),
+    })),
   };
 }
 
