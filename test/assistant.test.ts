@@ -87,7 +87,7 @@ describe('a customer asking the assistant', () => {
     expect(unclear.outcome).toBe('not-understood');
     expect(unclear.text[0]).toMatch(/did not understand/);
     expect((await ask(awa, 'blabla')).text[0]).toMatch(/pas compris/);
-    expect((await ask(awa, 'aide')).text.join('\n')).toContain('zip tout');
+    expect((await ask(awa, 'aide')).text.join('\n')).toContain('zip 2019');
   });
 
   it('changes the notification address only once the code mailed to it comes back', async () => {
@@ -132,6 +132,60 @@ describe('a customer asking the assistant', () => {
     expect(reply.outcome).toBe('refused');
     expect(reply.text[0]).toContain('paul@@example');
     expect(app.store.customerById(paul)!.pending).toEqual([]);
+  });
+});
+
+describe('a customer asking in their own words', () => {
+  const numbersIn = (reply: Reply) => reply.table?.rows.map((row) => row[1]);
+  const files = (reply: Reply) => reply.attachments.map((a) => a.filename);
+
+  it('gets one invoice asked for by its rank as its PDF, and several as the list', async () => {
+    const newest = app.store.invoices(awa).map((i) => i.number);
+    expect(files(await ask(awa, 'ma dernière facture svp'))).toEqual([`facture-${newest[0]}.pdf`]);
+    expect(files(await ask(awa, "l'avant-dernière facture"))).toEqual([`facture-${newest[1]}.pdf`]);
+    // Asked in English, answered in English, down to the file's name.
+    expect(files(await ask(awa, 'my most recent bill'))).toEqual([`invoice-${newest[0]}.pdf`]);
+    expect(numbersIn(await ask(awa, 'mes 3 dernières factures'))).toEqual(newest.slice(0, 3));
+    // "la facture de 2019" names one invoice, but three match: the list, not a guess.
+    const ofYear = await ask(awa, 'la facture de 2019');
+    expect([numbersIn(ofYear), files(ofYear)]).toEqual([['1217', '1214', '1210'], []]);
+  });
+
+  it('says what is owed, with the total and how many are past due, in the language asked', async () => {
+    const owed = await ask(awa, 'combien je dois ?');
+    expect(plain(owed.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture(s) :');
+    expect(numbersIn(owed)).toEqual(['1266']);
+    expect(owed.text[1]).toBe('Échéance dépassée : 1 facture(s).');
+    const balance = await ask(grace, 'what is my balance');
+    expect(balance.locale).toBe('en');
+    expect(plain(balance.text[0]!)).toMatch(/^You still have FCFA 175,894 to pay, on 1 invoice\(s\):$/);
+    expect(numbersIn(await ask(awa, 'mes factures en retard'))).toEqual(['1266']);
+  });
+
+  it('tells a customer who owes nothing so', async () => {
+    const jp = app.store.customerByAddress('jp.fotso@example.cm')!.id;
+    const [unpaid] = app.store.invoices(jp, { status: 'unpaid' });
+    await app.store.save({ invoices: [{ ...unpaid!, status: 'paid', paidAt: unpaid!.issuedAt }] });
+    const reply = await ask(jp, 'est-ce que je dois encore quelque chose ?');
+    expect([reply.outcome, reply.text]).toEqual(['answered', ['Vous ne devez rien : toutes vos factures sont réglées.']]);
+  });
+
+  it('sends more than five PDFs asked for by number as one ZIP, and names the numbers that are not the customer’s', async () => {
+    const six = await ask(awa, '1210 1214 1217 1250 1254 1257');
+    expect(files(six)).toEqual(['factures-1210-1257.zip']);
+    const range = await ask(awa, 'factures 1210 à 1220');
+    expect(files(range)).toEqual(['facture-1210.pdf', 'facture-1214.pdf', 'facture-1217.pdf', 'facture-1218.pdf']);
+    expect(range.text[1]).toContain('1211');
+    expect(range.text.join(' ')).not.toMatch(/Paul|Mbarga/);
+  });
+
+  it('answers small talk warmly in the customer’s language, and says who answers what it cannot', async () => {
+    expect((await ask(awa, 'Bonjour !')).text[0]).toMatch(/^Bonjour Awa Nkolo !/);
+    const thanks = await ask(grace, 'thanks a lot!');
+    expect([thanks.locale, thanks.outcome]).toEqual(['en', 'answered']);
+    const offTopic = await ask(awa, 'mon site est en panne depuis ce matin');
+    expect(offTopic.text[0]).toContain('support technique');
+    expect(offTopic.attachments).toEqual([]);
   });
 });
 

@@ -33,6 +33,27 @@ describe('what customers write', () => {
     expect(canonical(parse(text, TODAY).command)).not.toEqual(opposite);
   });
 
+  it('reads every example the help gives, in both languages, as what the help says it does', async () => {
+    const shown: Record<string, string[]> = {
+      'help.list': ['list', 'page'],
+      'help.pdf': ['pdf', 'one'],
+      'help.balance': ['balance', 'list'],
+      'help.details': ['details'],
+      'help.zip': ['zip'],
+      'help.notifications': ['notifications', 'attachments', 'address'],
+    };
+    for (const locale of ['fr', 'en'] as const) {
+      const messages = JSON.parse(await readFile(path.resolve(import.meta.dirname, '..', 'templates', 'messages', `${locale}.json`), 'utf8')) as Record<string, string>;
+      const help = Object.keys(messages).filter((key) => key.startsWith('help.') && key !== 'help.intro');
+      expect(help.toSorted()).toEqual(Object.keys(shown).toSorted());
+      for (const key of help) {
+        const examples = [...messages[key]!.matchAll(/«\s*([^»]+?)\s*»|"([^"]+)"/g)].map((m) => (m[1] ?? m[2])!);
+        expect(examples.length).toBeGreaterThan(1);
+        for (const example of examples) expect([key, example, parse(example, TODAY).command?.intent]).toEqual([key, example, expect.toBeOneOf(shown[key]!)]);
+      }
+    }
+  });
+
   it('answers an English sentence in English and a French one in French', () => {
     for (const { text } of corpus.en.filter((entry) => entry.expect !== null)) expect([text, parse(text, TODAY).locale]).not.toEqual([text, 'fr']);
     for (const { text } of corpus.fr.filter((entry) => entry.expect !== null)) expect([text, parse(text, TODAY).locale]).not.toEqual([text, 'en']);

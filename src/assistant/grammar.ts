@@ -52,7 +52,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => s.offTopic(), command: () => ({ intent: 'offTopic' }) },
   { applies: (s) => s.asksWhere(), command: () => ({ intent: 'notifications' }) },
   { applies: (s) => s.asksZip(), command: (s) => ({ intent: 'zip', filter: s.filter() }) },
-  { applies: (s) => s.has('chat') && (s.toggleCue() || s.has('send') || s.has('want')), command: (s) => ({ intent: 'chat', on: s.toggle('chat') }) },
+  { applies: (s) => s.has('chat') && (s.toggleCue() || s.has('send') || s.has('want')), command: (s) => (s.settles() ? { intent: 'chat', on: s.toggle('chat') } : { intent: 'notifications' }) },
   { applies: (s) => s.aboutAttachments(), command: (s) => (s.settles() ? { intent: 'attachments', on: s.toggle('attachments') } : { intent: 'notifications' }) },
   { applies: (s) => s.has('notifications') || (s.has('chat') && !s.hasRequest()), command: () => ({ intent: 'notifications' }) },
   { applies: (s) => s.asksBalance(), command: () => ({ intent: 'balance' }) },
@@ -90,6 +90,8 @@ const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'o
 /** Words that turn a setting off; a negation (`ne … plus`, `pas`, `not`, `anymore`) turns it around once. */
 const OFF_ROLES: Role[] = ['off', 'stop', 'without'];
 const NEGATION_ROLES: Role[] = ['negation', 'more'];
+/** Words that make a question a request ("pouvez-vous …", "could you …"). */
+const POLITE_REQUEST = ['pouvez-vous', 'pourriez-vous', 'pouvez', 'pourriez', 'peux-tu', 'pourrais-tu', 'possible', 'svp', 'stp', 'can', 'could', 'would', 'please'];
 
 class Sentence {
   private readonly period: ReturnType<typeof readPeriod>;
@@ -291,15 +293,24 @@ class Sentence {
 
   /** A sentence that sets something rather than only naming it ("notifications pièces-jointes" shows the tab). */
   settles(): boolean {
+    // A question changes something only when it asks for it ("pouvez-vous remettre le PDF ?");
+    // "pourquoi le PDF n'est plus joint ?", "les pièces jointes sont-elles activées ?" ask where things stand.
+    if (this.asks() && !this.hasWord(...POLITE_REQUEST) && !this.words().some((w) => [...OFF_ROLES, 'resend', 'want'].includes(w.role ?? 'filler'))) return false;
     return this.words().some((w) => w.role !== null && !['notifications', 'attachments', 'pdf', 'filler'].includes(w.role)) || this.words().some((w) => w.role === null);
   }
 
   /** About the PDF that new invoices carry: attachment words, or `PDF` with no invoice, period or rank named, said as a setting. */
   aboutAttachments(): boolean {
-    if (this.asks() && !this.has('attachments')) return false;
+    if (this.asks() && !this.has('attachments') && !this.inMails()) return false;
     if (this.has('attachments')) return this.numbers().length === 0;
     if (!this.has('pdf') || this.numbers().length > 0 || this.period || this.rank()) return false;
-    return this.words().some((w) => [...OFF_ROLES, ...NEGATION_ROLES, 'with', 'new', 'on'].includes(w.role ?? 'filler'));
+    return this.words().some((w) => [...OFF_ROLES, ...NEGATION_ROLES, 'with', 'new', 'on'].includes(w.role ?? 'filler')) || this.inMails();
+  }
+
+  /** "le PDF dans les mails", "the PDF in my emails": where the PDF goes, not which one is wanted ("par mail" is how to send one). */
+  private inMails(): boolean {
+    const words = this.words().filter((w) => !['les', 'mes', 'vos', 'the', 'my', 'your'].includes(w.word));
+    return words.some((w, i) => w.role === 'address' && ['dans', 'avec', 'in', 'with', 'inside'].includes(words[i - 1]?.word ?? '')) && this.emails().length === 0;
   }
 
   /** A request for invoices in the sentence, beside whatever else it says. */

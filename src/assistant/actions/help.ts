@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 
-const TOPICS = ['help.list', 'help.pdf', 'help.details', 'help.zip', 'help.notifications'];
+const TOPICS = ['help.list', 'help.pdf', 'help.balance', 'help.details', 'help.zip', 'help.notifications'];
 
 export function help(ctx: Context): Reply {
   return ctx.reply([ctx.t('help.intro'), ...TOPICS.map((key) => ctx.t(key))]);
