@@ -76,6 +76,9 @@ describe('finding the request in a message', () => {
     expect(ownLines('Bonjour\nfacture 1210 svp\nAwa Nkolo\nTél : 6 99 12 34 56\nBP 4512 Douala')).toEqual(['Bonjour', 'facture 1210 svp']);
     expect(ownLines('Merci\nJean-Paul Fotso, Directeur Financier\n+237 699 12 34 56')).toEqual(['Merci']);
     expect(ownLines('zip 2019\nwww.hotel-du-wouri.cm')).toEqual(['zip 2019']);
+    expect(ownLines('Bonjour\nmes factures 2024\nMarie Dupont\n12 rue de la Paix\n75008 Paris')).toEqual(['Bonjour', 'mes factures 2024']);
+    expect(ownLines('zip 2019\nSARL Ndjock\n75008 Paris')).toEqual(['zip 2019']);
+    expect(findRequest('', 'Bonjour\nmes factures 2024\nMarie Dupont\n12 rue de la Paix\n75008 Paris', TODAY)).toMatchObject({ intent: 'list' });
     // The line above is the request itself, not a name: it stays.
     expect(ownLines('Bonjour\nfacture 1210\n699 12 34 56')).toEqual(['Bonjour', 'facture 1210']);
     expect(ownLines('Renvoyez la facture\nBP 12')).toEqual(['Renvoyez la facture']);

@@ -41,9 +41,11 @@ const ATTRIBUTION = /^(le\s.*a\s+écrit\s*:|on\s.*wrote\s*:|-{2,}\s*(original me
 const ATTRIBUTION_START = /^(le|on)\s/i;
 /**
  * A signature written without `-- `: a line of contact details (a phone, a fax, a postal box,
- * a site) ends what the customer wrote, and the line of a name just before it goes with it.
+ * a street, a site) ends what the customer wrote, and the line of a name just before it goes with it.
  */
-const CONTACT_LINE = /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)\b\W*|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$)/i;
+const CONTACT_LINE = /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)\b\W*|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.?|bd|boulevard|chemin|all[ée]e|impasse|place|route|quai|street|road)\s)/i;
+/** A postcode and its town (`75008 Paris`, `33000 Bordeaux Cedex`): an address line. */
+const POSTCODE_LINE = /^\d{5}\s+\p{Lu}[\p{L}'’ -]*$/u;
 /** A name or a title above a contact line: up to five capitalised words, no digit (a request line has a keyword in lower case or a number). */
 const NAME_LINE = /^\p{Lu}[\p{L}'’.-]*(?:,?\s+\p{Lu}[\p{L}'’.-]*){0,4},?$/u;
 /** Outlook's quote: a rule of underscores, or a block of headers (`De : … / Envoyé : …`, `From: … / Sent: …`). */
@@ -66,7 +68,7 @@ export function ownLines(text: string): string[] {
     if (ATTRIBUTION.test(trimmed)) break;
     if (ATTRIBUTION_START.test(trimmed) && ATTRIBUTION.test(`${trimmed} ${lines[i + 1]?.trim() ?? ''}`)) break;
     if (OUTLOOK_RULE.test(trimmed) || (/^\*?(de|from)\s*:/i.test(trimmed) && QUOTED_HEADER.test(lines[i + 1]?.trim() ?? ''))) break;
-    if (CONTACT_LINE.test(trimmed)) {
+    if (CONTACT_LINE.test(trimmed) || POSTCODE_LINE.test(trimmed)) {
       if (own.length > 1 && NAME_LINE.test(own.at(-1)!)) own.pop();
       break;
     }
