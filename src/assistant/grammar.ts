@@ -54,7 +54,8 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => s.asksZip(), command: (s) => ({ intent: 'zip', filter: s.filter() }) },
   { applies: (s) => s.has('chat') && (s.toggleCue() || s.has('send') || s.has('want')), command: (s) => (s.settles() ? { intent: 'chat', on: s.toggle('chat') } : { intent: 'notifications' }) },
   { applies: (s) => s.aboutAttachments(), command: (s) => (s.settles() ? { intent: 'attachments', on: s.toggle('attachments') } : { intent: 'notifications' }) },
-  { applies: (s) => s.has('notifications') || (s.has('chat') && !s.hasRequest()), command: () => ({ intent: 'notifications' }) },
+  // "je ne reçois plus rien sur contact@…": a complaint about where mail goes, answered with where it goes.
+  { applies: (s) => s.has('notifications') || (s.has('chat') && !s.hasRequest()) || (s.emails().length > 0 && !s.hasRequest()), command: () => ({ intent: 'notifications' }) },
   { applies: (s) => s.asksBalance(), command: () => ({ intent: 'balance' }) },
   { applies: (s) => s.asksDetails(), command: (s) => ({ intent: 'details', number: s.numbers()[0] ?? null }) },
   { applies: (s) => s.turnsPage(1), command: () => ({ intent: 'page', step: 1 }) },
@@ -131,7 +132,11 @@ class Sentence {
 
   /** Whether the sentence asks something: a question word or mark. */
   asks(): boolean {
-    return this.has('question') || this.hasWord('?');
+    if (this.hasWord('?')) return true;
+    // Without a question mark, a question word asks only at the start: "quand", "when" further on join two clauses ("prévenez-moi quand une facture sort").
+    // "je voudrais savoir où…", "tell me when…" ask all the same.
+    const first = this.words().find((w) => w.role !== 'filler' && w.role !== 'hello');
+    return first?.role === 'question' || (this.has('question') && this.hasWord('savoir', 'sais', 'dites', 'dire', 'know', 'tell', 'wonder', 'wondering'));
   }
 
   private aboutInvoices(): boolean {
@@ -152,6 +157,8 @@ class Sentence {
     const emails = this.emails();
     if (emails.length === 0) return false;
     if (emails.length > 1) return true;
+    // "je ne veux plus recevoir sur gmail, mettez plutôt …": the address named instead is the change.
+    if (this.hasWord('plutot', 'instead', 'desormais', 'dorenavant', 'maintenant', 'now')) return true;
     return !(this.has('negation') && this.has('send') && !this.has('new') && !this.aboutInvoices());
   }
 
@@ -163,7 +170,8 @@ class Sentence {
     const which = this.hasWord('ou', 'where', 'quel', 'quelle', 'quels', 'which', 'what', 'how', 'comment');
     if (which && (this.has('address') || this.has('chat')) && (this.has('send') || this.has('list') || this.has('one') || this.hasWord('arrivent', 'gets'))) return true;
     // "où sont envoyées les nouvelles factures ?", "how am I notified…": where invoices go.
-    const notified = this.hasWord('notified', 'notifie', 'notifiee', 'prevenu', 'prevenue');
+    // "je veux être prévenu sur Discord quand…" is a wish, not a question.
+    const notified = this.hasWord('notified', 'notifie', 'notifiee', 'prevenu', 'prevenue') && !this.has('want');
     return notified || (this.hasWord('ou', 'where') && this.has('send') && (this.has('new') || this.has('list') || this.has('one')));
   }
 
@@ -362,9 +370,21 @@ class Sentence {
     const rank = this.rank();
     if (rank && rank.take > 1) return false;
     if (rank && rank.take === 1) return true;
-    if (!this.has('one') && !this.has('pdf')) return false;
-    if (this.has('list') || this.plural()) return false;
+    const pronoun = this.singularPronoun();
+    if (!this.has('one') && !this.has('pdf') && !pronoun) return false;
+    // "pas besoin de toutes les factures, juste celle de juillet": the one, whatever was said of the others.
+    const narrowed = pronoun && this.hasWord('juste', 'seulement', 'uniquement', 'only', 'just');
+    if ((this.has('list') || this.plural()) && !narrowed) return false;
     return this.period !== null || rank !== null;
+  }
+
+  /** "celle de juillet", "the September one", "the one from August": one invoice, named by a pronoun. */
+  private singularPronoun(): boolean {
+    if (this.hasWord('celle', 'celui')) return true;
+    return this.tokens.some((t, i) => {
+      const before = this.tokens[i - 1];
+      return t.kind === 'word' && t.word === 'one' && (before?.kind === 'month' || (before?.kind === 'word' && ['the', 'that', 'this'].includes(before.word)));
+    });
   }
 
   hasFilter(): boolean {
@@ -478,14 +498,16 @@ class Sentence {
     return next?.kind === 'word' && next.role === 'list';
   }
 
-  /** `avant` words just before a `dernière`: "l'avant dernière" is one, "l'avant-avant-dernière" two. */
+  /**
+   * `avant` words just before a `dernière`: "l'avant dernière" is one, "l'avant-avant-dernière"
+   * two, and so are "la facture avant la dernière", "the one before my latest", "the invoice before last".
+   */
   private avantsBefore(i: number): number {
     let count = 0;
     for (let j = i - 1; j >= 0; j--) {
       const t = this.tokens[j]!;
-      if (t.kind === 'word' && t.word === 'avant') count++;
-      else if (t.kind === 'word' && t.role === 'penultimate') count++;
-      else break;
+      if (t.kind === 'word' && (t.word === 'avant' || t.word === 'before' || t.role === 'penultimate')) count++;
+      else if (!(t.kind === 'word' && ['la', 'le', 'l', 'ma', 'mon', 'the', 'my'].includes(t.word))) break;
     }
     return count;
   }
@@ -493,7 +515,7 @@ class Sentence {
   /** What can you do: help words (not inside a thanks), or "que sais-tu faire", "what can you do". */
   asksHelp(): boolean {
     if (this.has('help')) return !(this.smallTalk() === 'thanks' && !this.asks());
-    return this.asks() && this.hasWord('faire', 'do') && this.hasWord('sais', 'peux', 'pouvez', 'can');
+    return this.asks() && this.hasWord('faire', 'do') && this.hasWord('sais', 'peux', 'pouvez', 'savez', 'pouvez-vous', 'peux-tu', 'savez-vous', 'sais-tu', 'can', 'could');
   }
 
   /** A bare `1`, `2`… answering the choices offered. */
@@ -506,7 +528,7 @@ class Sentence {
   smallTalk(): 'hello' | 'thanks' | 'bye' | 'ok' | null {
     for (const kind of ['bye', 'thanks', 'ok', 'hello'] as const) if (this.has(kind)) return kind;
     // "à plus", "à bientôt"
-    if (this.hasWord('plus') && this.words().every((w) => w.role === 'filler' || w.word === 'plus')) return 'bye';
+    if (this.hasWord('plus') && this.words().every((w) => w.role === 'filler' || w.word === 'plus' || w.word === 'tard')) return 'bye';
     return null;
   }
 

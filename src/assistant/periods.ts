@@ -34,10 +34,14 @@ const YEARS = { min: 2000, max: 2099 };
  * Returns the range and the tokens used, or null when the sentence names no period.
  */
 export function readPeriod(tokens: Token[], today: IsoDate): { range: Range; used: Set<number> } | null {
-  const items = findItems(tokens, today);
-  if (items.length === 0) return null;
+  const found = findItems(tokens, today);
+  if (found.length === 0) return null;
+  const used = new Set(found.flatMap((item) => item.used));
+  // "octobre, pas septembre", "2024, not 2023": the period refused is no end of a range; "sauf
+  // celles de 2019" refuses the only one, and all invoices are a superset, never the opposite.
+  const items = found.filter((item) => !refused(tokens, item.at));
+  if (items.length === 0) return { range: {}, used };
   placeLooseMonths(items, today);
-  const used = new Set(items.flatMap((item) => item.used));
   const before = (item: Item, ...words: string[]) => connectorBefore(tokens, item.at, words);
   const [first, second] = items;
   let range: Range;
@@ -49,6 +53,21 @@ export function readPeriod(tokens: Token[], today: IsoDate): { range: Range; use
   else range = { from: items.map((item) => item.from).sort()[0]!, to: items.map((item) => item.to).sort().at(-1)! };
   for (const item of items) for (const index of connectorIndexes(tokens, item.at)) used.add(index);
   return { range, used };
+}
+
+const REFUSALS = new Set(['pas', 'not', 'non', 'sauf', 'hors', 'except', 'excepte', 'excluding']);
+/** What may stand between a refusal and its period: "pas celle de septembre", "not the April one", "sauf avant 2020". */
+const BETWEEN = new Set(['celle', 'celles', 'celui', 'ceux', 'la', 'le', 'les', 'l', 'de', 'd', 'du', 'des', 'en', 'pour', 'the', 'one', 'ones', 'of', 'from', 'in', 'for', 'those', 'that', 'avant', 'apres', 'depuis', 'before', 'after', 'since']);
+
+/** A period said not to be the one: right after `pas`, `not`, `sauf`, `except`, with nothing but articles and connectors between. */
+function refused(tokens: Token[], at: number): boolean {
+  for (let j = at - 1; j >= Math.max(0, at - 4); j--) {
+    const t = tokens[j]!;
+    if (t.kind !== 'word') return false;
+    if (REFUSALS.has(t.word)) return true;
+    if (!BETWEEN.has(t.word)) return false;
+  }
+  return false;
 }
 
 function findItems(tokens: Token[], today: IsoDate): Item[] {

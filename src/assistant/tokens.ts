@@ -46,13 +46,18 @@ export function tokenize(text: string, today: IsoDate): Token[] {
   const { marked, days } = markDays(text, today);
   const tokens: Token[] = [];
   const normalised = normalise(marked);
+  let afterAmount = false;
   for (const match of normalised.matchAll(TOKEN)) {
     const raw = match[0];
     const previous = tokens.at(-1);
+    // The currency of an amount left out (`75,000 XAF`) goes with it, so that it marks no number next to it.
+    const currency = afterAmount && CURRENCY.has(raw);
+    afterAmount = false;
+    if (currency) continue;
     if (raw.startsWith('\uE000')) tokens.push(days[Number(raw.slice(1, -1))]!);
     else if (raw.includes('@')) tokens.push({ kind: 'email', value: raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '') });
     // A phone number, or an amount with its thousands grouped (`75 000`, `25,000`): no invoice's number.
-    else if (raw.startsWith('+') || /^\d{1,3}[ ,.\u00a0\u202f]\d{3}/.test(raw)) continue;
+    else if (raw.startsWith('+') || /^\d{1,3}[ ,.\u00a0\u202f]\d{3}/.test(raw)) afterAmount = true;
     else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: raw.slice(1).trim(), marked: true });
     else if (/^[tqsh][1-4]$/.test(raw)) tokens.push({ kind: 'part', of: raw[0] === 't' || raw[0] === 'q' ? 'quarter' : 'half', index: Number(raw[1]) });
     else if (/^\d+[a-z]+$/.test(raw)) tokens.push({ kind: 'ordinal', value: Number(/^\d+/.exec(raw)![0]) });
@@ -73,15 +78,31 @@ export function tokenize(text: string, today: IsoDate): Token[] {
   return withoutContactNumbers(tokens);
 }
 
+/** Words around an amount: `45000 F`, `45000F`, `XAF 45000`, `12 euros`. */
+const CURRENCY = new Set(['f', 'fcfa', 'cfa', 'xaf', 'frs', 'franc', 'francs', 'eur', 'euro', 'euros', 'usd', 'dollars']);
+/** A Cameroonian phone number written in one piece, with or without its country code: `699123456`, `237677889900`. */
+const PHONE = /^(?:00237|237)?[26]\d{8}$/;
+const INVOICE_WORDS = new Set(['one', 'pdf', 'list', 'details', 'resend', 'zip']);
+
 /**
- * Numbers that are a postal box (`BP 4512`, `PO Box 12`) or a phone number written in
- * groups (`699 12 34 56`, `Tél : 6 99 00 00 00`): a signature's, never an invoice's.
+ * Numbers that are no invoice's: a postal box (`BP 4512`, `PO Box 12`), a phone number
+ * written in groups (`699 12 34 56`, `Tél : 6 99 00 00 00`) or in one piece (`699123456`,
+ * unless "facture" or `#` says it is an invoice's), an amount (`45000 F`, `XAF 45000`).
  */
 function withoutContactNumbers(tokens: Token[]): Token[] {
   const drop = new Set<number>();
+  const word = (j: number) => (tokens[j]?.kind === 'word' ? (tokens[j] as Extract<Token, { kind: 'word' }>) : undefined);
   tokens.forEach((t, i) => {
-    const previous = tokens[i - 1];
-    if (t.kind === 'number' && previous?.kind === 'word' && ['bp', 'box', 'cp', 'tel', 'tél', 'phone', 'mobile', 'cel', 'whatsapp', 'fax'].includes(previous.word)) drop.add(i);
+    if (t.kind !== 'number') return;
+    const previous = word(i - 1);
+    if (previous && ['bp', 'box', 'cp', 'tel', 'tél', 'phone', 'mobile', 'cel', 'whatsapp', 'fax'].includes(previous.word)) drop.add(i);
+    if (CURRENCY.has(word(i + 1)?.word ?? '') || CURRENCY.has(previous?.word ?? '')) drop.add(i);
+    if (PHONE.test(t.value)) {
+      // "#699123456", "facture n° 699123456", "invoice 699123456": an invoice's after all; "mon numéro 699123456" is not.
+      const hashed = t.marked && previous?.role !== 'numberMark';
+      const named = [previous, previous?.role === 'numberMark' ? word(i - 2) : undefined].some((w) => INVOICE_WORDS.has(w?.role ?? ''));
+      if (!hashed && !named) drop.add(i);
+    }
   });
   // Three or more numbers in a row, most of them of two or three digits: a phone number in groups.
   for (let i = 0; i < tokens.length; ) {
