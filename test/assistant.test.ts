@@ -109,6 +109,18 @@ describe('a customer asking the assistant', () => {
     expect((await ask(awa, `confirmer ${code}`)).outcome).toBe('refused');
   });
 
+  it('takes a message of six digits alone for the code while one is on its way, and for an invoice number otherwise', async () => {
+    const ndjock = app.store.customerByAddress('contact@ndjock-sarl.cm')!.id;
+    expect((await ask(ndjock, '482913')).text[0]).toContain('482913');
+    expect(app.store.customerById(ndjock)!.notifications.address).toBe('contact@ndjock-sarl.cm');
+    await ask(ndjock, 'envoyez désormais nos factures à compta@ndjock-sarl.cm');
+    const mail = (await outbox(app.dataDir)).findLast((m) => m.to && 'text' in m.to && m.to.text === 'compta@ndjock-sarl.cm');
+    const code = /confirmer (\d{6})/.exec(mail!.text ?? '')![1]!;
+    const pasted = await ask(ndjock, ` ${code}. `);
+    expect(pasted.outcome).toBe('answered');
+    expect(app.store.customerById(ndjock)!.notifications.address).toBe('compta@ndjock-sarl.cm');
+  });
+
   it('toggles the PDF attachment of new invoices', async () => {
     await ask(paul, 'notifications pièces-jointes non');
     expect(app.store.customerById(paul)!.notifications.attachPdf).toBe(false);

@@ -11,7 +11,7 @@ import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
 import { one } from './actions/one.js';
 import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
-import { answerToApproval, confirmCode } from './changes/confirm.js';
+import { answerToApproval, asCode, confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
 import { parse, type Command } from './grammar.js';
 import { Conversations } from './memory.js';
@@ -106,7 +106,7 @@ export class Assistant {
       const answer = await answerToApproval(ctx, request);
       if (answer) return answer;
       if (!command) return notUnderstood(ctx);
-      return await dispatch(ctx, asChoice(ctx, command), request);
+      return await dispatch(ctx, asCode(ctx, asChoice(ctx, command), request.text), request);
     } catch (error) {
       // A full disk is the machine's, not the request's: the channel leaves the request for later rather than answer it with an apology.
       if (isMachineFault(error)) throw error;

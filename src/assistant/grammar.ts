@@ -172,7 +172,8 @@ class Sentence {
     // "où sont envoyées les nouvelles factures ?", "how am I notified…": where invoices go.
     // "je veux être prévenu sur Discord quand…" is a wish, not a question.
     const notified = this.hasWord('notified', 'notifie', 'notifiee', 'prevenu', 'prevenue') && !this.has('want');
-    return notified || (this.hasWord('ou', 'where') && this.has('send') && (this.has('new') || this.has('list') || this.has('one')));
+    const arrive = this.has('send') || this.hasWord('arrivent', 'arrive', 'vont', 'go', 'goes', 'land');
+    return notified || (this.hasWord('ou', 'where') && arrive && (this.has('new') || this.has('list') || this.has('one')));
   }
 
   /** A ZIP asked, not refused ("je ne veux pas de zip, juste la liste"). */
@@ -210,9 +211,15 @@ class Sentence {
     return [...new Set(numbers.length > 0 ? numbers : refused)];
   }
 
-  /** `pas la 1230`, `not 1230`: a number right after a negation. */
+  /** `pas la 1230`, `not 1230`, `pas la facture n° 1230`: a number right after a negation, articles and the word "facture" between. */
   private negatedNumber(i: number): boolean {
-    return [this.tokens[i - 1], this.tokens[i - 2]].some((t) => t?.kind === 'word' && (t.word === 'pas' || t.word === 'not'));
+    for (let j = i - 1; j >= Math.max(0, i - 5); j--) {
+      const t = this.tokens[j]!;
+      if (t.kind !== 'word') return false;
+      if (t.word === 'pas' || t.word === 'not' || t.word === 'non') return true;
+      if (!(['la', 'le', 'l', 'the', 'n', 'no'].includes(t.word) || t.role === 'one' || t.role === 'numberMark')) return false;
+    }
+    return false;
   }
 
   /** `1210 à 1214`, `1210-1214`, `du numéro 1210 au numéro 1214`, `1210 jusqu'à 1214`: the numbers between, when there are few. */
@@ -328,7 +335,12 @@ class Sentence {
 
   /** A question for the support team: a site down, DNS, prices… with no invoice in it (a number there is an error's or a price's). */
   offTopic(): boolean {
-    return this.has('offTopic') && !INVOICE_ROLES.some((role) => this.has(role));
+    if (INVOICE_ROLES.some((role) => this.has(role))) return false;
+    // "mon site est coupé, combien je dois ?": what is owed, whatever else is said.
+    if (this.has('owe') || this.has('must') || (this.hasWord('combien', 'much') && this.has('pay'))) return false;
+    // "combien coûte un certificat SSL ?", "how much is an SSL certificate": a price, not a balance.
+    const price = this.hasWord('combien', 'much') && this.hasWord('coute', 'coutent', 'cost', 'costs', 'prix', 'price', 'is') && this.numbers().length === 0;
+    return this.has('offTopic') || price;
   }
 
   /** What is owed: "mon solde", "how much do I owe", "il me reste combien à payer", "je dois encore quelque chose ?". */
@@ -338,6 +350,8 @@ class Sentence {
     const howMuch = this.hasWord('combien', 'much');
     if (howMuch && (this.has('pay') || this.has('must') || this.has('amount') || this.has('due'))) return true;
     if (this.has('amount') && (this.has('due') || this.has('must'))) return true;
+    // "the total outstanding amount on my account": one figure, not the list.
+    if (this.has('amount') && this.has('unpaid') && !this.has('list') && !this.has('one')) return true;
     if (this.has('must') && this.has('pay') && !this.has('list')) return true;
     // "je dois encore quelque chose ?", "je n'ai plus rien à payer ?": owing, with no invoice named.
     const listed = this.has('list') || this.has('one') || this.hasPeriod();
@@ -349,6 +363,9 @@ class Sentence {
     if (this.has('details')) return true;
     if (this.numbers().length !== 1) return false;
     if (this.has('amount') || this.has('due') || this.hasWord('combien', 'much')) return true;
+    const status = this.has('paid') || this.has('unpaid') || this.has('cancelled') || this.has('overdue');
+    // "j'ai envoyé l'argent, la facture 1218 est-elle réglée ?": a question about its status, whatever was sent.
+    if (this.asks() && status && !this.has('resend') && !this.has('pdf') && !this.has('want')) return true;
     if (this.has('send') && !this.has('negation')) return false;
     // "est ce que la 1245 a été réglée", "la 1279 n'a pas été annulée ?": its status.
     if (!this.has('resend') && !this.has('pdf') && (this.has('paid') || this.has('unpaid') || this.has('cancelled') || this.has('overdue'))) return true;

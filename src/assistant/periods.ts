@@ -154,8 +154,8 @@ function readRelative(tokens: Token[], i: number, today: IsoDate): Item | undefi
     return { ...agoSpan(countAt(i + 3)!, unitAt(i + 4)!, today), at: i, used: [i, i + 1, i + 2, i + 3, i + 4] };
   }
   if (countAt(i) !== undefined && unitAt(i + 1) && roleAt(i + 2) === 'ago') return { ...agoSpan(countAt(i)!, unitAt(i + 1)!, today), at: i, used: [i, i + 1, i + 2] };
-  // ce mois-ci, cette année, this month, current year
-  if (roleAt(i) === 'this' && unitAt(i + 1)) return { ...thisSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1] };
+  // ce mois-ci, cette année, this month, current year; "à ce jour" is "so far", no period.
+  if (roleAt(i) === 'this' && unitAt(i + 1) && !(wordAt(i - 1) === 'a' && wordAt(i + 1) === 'jour')) return { ...thisSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1] };
   // last N units, les N derniers mois, N derniers mois
   if (isLast(i) && countAt(i + 1) !== undefined && unitAt(i + 2)) return { ...lastSpan(countAt(i + 1)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };
   if (countAt(i) !== undefined && isLast(i + 1) && unitAt(i + 2)) return { ...lastSpan(countAt(i)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };

@@ -5,9 +5,21 @@ import type { PendingChange } from '../../billing/types.js';
 import { readAnswer } from './answer.js';
 import { describeChange } from './describe.js';
 import type { Request } from '../assistant.js';
+import type { Command } from '../grammar.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { askNewAddress, makeChange } from './ask.js';
+
+/**
+ * While a new address's code is on its way, a message that is only six digits, and no
+ * invoice of the customer's, is that code: people paste it alone.
+ */
+export function asCode(ctx: Context, command: Command, text: string): Command {
+  const code = /^\W*(\d{6})\W*$/.exec(text)?.[1];
+  if (!code || command.intent !== 'pdf' || ctx.ownInvoice(code)) return command;
+  const confirming = pendingOf(ctx.customer, 'address');
+  return confirming?.approval === null && live(confirming.confirmation, ctx.services.now()) ? { intent: 'confirm', code } : command;
+}
 
 /**
  * `confirmer 123456`: a new address's code, which counts only from that address, or from
