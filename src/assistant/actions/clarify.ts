@@ -38,11 +38,16 @@ export async function choose(ctx: Context, index: number, run: Run): Promise<Rep
 export function asChoice(ctx: Context, command: Command): Command {
   const choices = ctx.memory.get(ctx.conversation).choices;
   if (!choices) return command;
-  let index = NaN;
-  if (command.intent === 'pdf' && command.numbers.length === 1 && !ctx.ownInvoice(command.numbers[0]!)) index = Number(command.numbers[0]);
-  const { pick, ...rest } = command.intent === 'one' ? command.filter : {};
-  if (pick?.from === 'oldest' && pick.take === 1 && Object.keys(rest).length === 0) index = pick.skip + 1;
-  return Number.isInteger(index) && index >= 1 && index <= choices.length ? { intent: 'choose', index } : command;
+  const index = choiceNamed(ctx, command);
+  return index !== undefined && Number.isInteger(index) && index >= 1 && index <= choices.length ? { intent: 'choose', index } : command;
+}
+
+/** The number a command could be naming a choice by: `n° 2` that is no invoice of the customer's, or the rank of `le premier`. */
+function choiceNamed(ctx: Context, command: Command): number | undefined {
+  if (command.intent === 'pdf') return command.numbers.length === 1 && !ctx.ownInvoice(command.numbers[0]!) ? Number(command.numbers[0]) : undefined;
+  if (command.intent !== 'one') return undefined;
+  const { pick, ...rest } = command.filter;
+  return pick?.from === 'oldest' && pick.take === 1 && Object.keys(rest).length === 0 ? pick.skip + 1 : undefined;
 }
 
 function finds(ctx: Context, option: Command): boolean {
