@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { newCustomer } from '../src/billing/customer.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
-import type { Delivery } from '../src/notifications/delivery.js';
+import type { Delivery } from '../src/store/delivery.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { heading, mb, median, ms, percentile, report, sized, time, times } from './support/measure.js';
 
@@ -36,7 +36,7 @@ try {
   for (let i = 0; i < LISTINGS; i++) {
     const customer = customers[(i * 7919) % customers.length]!;
     const started = performance.now();
-    store.invoices(customer.id);
+    await store.invoices(customer.id);
     listings.push(performance.now() - started);
   }
 

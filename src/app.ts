@@ -53,7 +53,7 @@ export function dataPaths(dataDir: string) {
 export async function openStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
   const file = dataPaths(config.dataDir).db;
   const store = await LowdbStore.open(file);
-  if (options.seedDemo && config.demo && store.customers().length === 0) {
+  if (options.seedDemo && config.demo && (await store.countCustomers()) === 0) {
     await store.save(demoData(config.demo.until));
     log.info({ file }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
   }
@@ -79,6 +79,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const close = async () => {
     await discord?.close();
     await mailer.close();
+    await store.close();
   };
   return { config, log, store, catalog, assistant, documents, mailer, codeMail, deliveries, push, staff, discord, close };
 }

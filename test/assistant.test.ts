@@ -11,9 +11,9 @@ let grace: string;
 
 beforeAll(async () => {
   app = await demoApp();
-  awa = app.store.customerByAddress('awa@example.cm')!.id;
-  paul = app.store.customerByAddress('paul@example.cm')!.id;
-  grace = app.store.customerByAddress('grace.eyenga@example.cm')!.id;
+  awa = (await app.store.customerByAddress('awa@example.cm'))!.id;
+  paul = (await app.store.customerByAddress('paul@example.cm'))!.id;
+  grace = (await app.store.customerByAddress('grace.eyenga@example.cm'))!.id;
 });
 
 afterAll(() => app.dispose());
@@ -97,39 +97,39 @@ describe('a customer asking the assistant', () => {
     const to = async (address: string) => (await outbox(app.dataDir)).filter((mail) => mail.to && 'text' in mail.to && mail.to.text === address);
     const [toNew] = await to('compta@nkolo.cm');
     const code = /confirmer (\d{6})/.exec(toNew!.text ?? '')![1]!;
-    expect(app.store.customerById(awa)!.notifications.address).toBe('awa@example.cm');
+    expect((await app.store.customerById(awa))!.notifications.address).toBe('awa@example.cm');
 
     const wrong = code === '000000' ? '000001' : '000000';
     expect((await ask(awa, `confirmer ${wrong}`)).outcome).toBe('refused');
-    expect(app.store.customerById(awa)!.notifications.address).toBe('awa@example.cm');
+    expect((await app.store.customerById(awa))!.notifications.address).toBe('awa@example.cm');
     expect((await ask(awa, `confirmer ${code}`)).outcome).toBe('answered');
-    expect(app.store.customerById(awa)!.notifications.address).toBe('compta@nkolo.cm');
+    expect((await app.store.customerById(awa))!.notifications.address).toBe('compta@nkolo.cm');
     const [notice] = await to('awa@example.cm');
     expect(notice!.subject).toBe('Vos factures sont désormais envoyées à compta@nkolo.cm');
     expect((await ask(awa, `confirmer ${code}`)).outcome).toBe('refused');
   });
 
   it('takes a message of six digits alone for the code while one is on its way, and for an invoice number otherwise', async () => {
-    const ndjock = app.store.customerByAddress('contact@ndjock-sarl.cm')!.id;
+    const ndjock = (await app.store.customerByAddress('contact@ndjock-sarl.cm'))!.id;
     expect((await ask(ndjock, '482913')).text[0]).toContain('482913');
-    expect(app.store.customerById(ndjock)!.notifications.address).toBe('contact@ndjock-sarl.cm');
+    expect((await app.store.customerById(ndjock))!.notifications.address).toBe('contact@ndjock-sarl.cm');
     await ask(ndjock, 'envoyez désormais nos factures à compta@ndjock-sarl.cm');
     const mail = (await outbox(app.dataDir)).findLast((m) => m.to && 'text' in m.to && m.to.text === 'compta@ndjock-sarl.cm');
     const code = /confirmer (\d{6})/.exec(mail!.text ?? '')![1]!;
     const pasted = await ask(ndjock, ` ${code}. `);
     expect(pasted.outcome).toBe('answered');
-    expect(app.store.customerById(ndjock)!.notifications.address).toBe('compta@ndjock-sarl.cm');
+    expect((await app.store.customerById(ndjock))!.notifications.address).toBe('compta@ndjock-sarl.cm');
   });
 
   it('toggles the PDF attachment of new invoices', async () => {
     await ask(paul, 'notifications pièces-jointes non');
-    expect(app.store.customerById(paul)!.notifications.attachPdf).toBe(false);
+    expect((await app.store.customerById(paul))!.notifications.attachPdf).toBe(false);
     await ask(paul, 'notifications attachments on');
-    expect(app.store.customerById(paul)!.notifications.attachPdf).toBe(true);
+    expect((await app.store.customerById(paul))!.notifications.attachPdf).toBe(true);
   });
 
   it('sends an address a few codes an hour at most, so that no one can flood it', async () => {
-    const jp = app.store.customerByAddress('jp.fotso@example.cm')!.id;
+    const jp = (await app.store.customerByAddress('jp.fotso@example.cm'))!.id;
     const before = (await outbox(app.dataDir)).filter((mail) => mail.subject?.includes('code')).length;
     const replies = [];
     for (let i = 0; i < 4; i++) replies.push(await ask(jp, 'notifications adresse victime@example.org'));
@@ -143,7 +143,7 @@ describe('a customer asking the assistant', () => {
     const reply = await ask(paul, 'notifications adresse paul@@example');
     expect(reply.outcome).toBe('refused');
     expect(reply.text[0]).toContain('paul@@example');
-    expect(app.store.customerById(paul)!.pending).toEqual([]);
+    expect((await app.store.customerById(paul))!.pending).toEqual([]);
   });
 });
 
@@ -152,7 +152,7 @@ describe('a customer asking in their own words', () => {
   const files = (reply: Reply) => reply.attachments.map((a) => a.filename);
 
   it('gets one invoice asked for by its rank as its PDF, and several as the list', async () => {
-    const newest = app.store.invoices(awa).map((i) => i.number);
+    const newest = (await app.store.invoices(awa)).map((i) => i.number);
     expect(files(await ask(awa, 'ma dernière facture svp'))).toEqual([`facture-${newest[0]}.pdf`]);
     expect(files(await ask(awa, "l'avant-dernière facture"))).toEqual([`facture-${newest[1]}.pdf`]);
     // Asked in English, answered in English, down to the file's name.
@@ -175,8 +175,8 @@ describe('a customer asking in their own words', () => {
   });
 
   it('tells a customer who owes nothing so', async () => {
-    const jp = app.store.customerByAddress('jp.fotso@example.cm')!.id;
-    const [unpaid] = app.store.invoices(jp, { status: 'unpaid' });
+    const jp = (await app.store.customerByAddress('jp.fotso@example.cm'))!.id;
+    const [unpaid] = await app.store.invoices(jp, { status: 'unpaid' });
     await app.store.save({ invoices: [{ ...unpaid!, status: 'paid', paidAt: unpaid!.issuedAt }] });
     const reply = await ask(jp, 'est-ce que je dois encore quelque chose ?');
     expect([reply.outcome, reply.text]).toEqual(['answered', ['Vous ne devez rien : toutes vos factures sont réglées.']]);
@@ -204,7 +204,7 @@ describe('a customer asking in their own words', () => {
 describe('a sentence that could mean two things', () => {
   // Paul has invoices of 2021, and now one numbered 2021 too (issued in 2023): "la facture 2021" is either.
   beforeAll(async () => {
-    const [model] = app.store.invoices(paul, { year: 2021 });
+    const [model] = await app.store.invoices(paul, { year: 2021 });
     await app.store.save({ invoices: [{ ...model!, number: '2021', issuedAt: '2023-05-05', dueAt: '2023-06-05' }], announced: ['2021'] });
   });
 
@@ -225,12 +225,12 @@ describe('a sentence that could mean two things', () => {
   it('takes "numéro 2", "choix 2" or "le premier" for the choice while the question is open, and only then', async () => {
     await ask(paul, 'la facture 2021', 'choice-words');
     const second = await ask(paul, 'numéro 2', 'choice-words');
-    expect(second.table?.rows.map((row) => row[1])).toEqual(app.store.invoices(paul, { year: 2021 }).map((i) => i.number));
+    expect(second.table?.rows.map((row) => row[1])).toEqual((await app.store.invoices(paul, { year: 2021 })).map((i) => i.number));
     await ask(paul, 'the invoice 2021', 'choice-words');
     expect((await ask(paul, 'le premier', 'choice-words')).attachments.map((a) => a.filename)).toEqual(['facture-2021.pdf']);
     // With no question open, "le premier" is the customer's first invoice.
     const first = await ask(paul, 'le premier', 'choice-words');
-    expect(first.text.join(' ')).toContain(app.store.invoices(paul).at(-1)!.number);
+    expect(first.text.join(' ')).toContain((await app.store.invoices(paul)).at(-1)!.number);
   });
 
   it('keeps each conversation’s question to itself: another customer’s "1" picks nothing', async () => {

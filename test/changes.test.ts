@@ -17,12 +17,12 @@ beforeAll(async () => {
 
 afterAll(() => app.dispose());
 
-function customer(email: string) {
-  return app.store.customerByAddress(email)!;
+async function customer(email: string) {
+  return (await app.store.customerByAddress(email))!;
 }
 
-function ask(email: string, text: string, extra: Partial<Request> = {}): Promise<Reply> {
-  return app.assistant.handle({ customerId: customer(email).id, text, conversation: 'test', trust: 'owner', ...extra });
+async function ask(email: string, text: string, extra: Partial<Request> = {}): Promise<Reply> {
+  return app.assistant.handle({ customerId: (await customer(email)).id, text, conversation: 'test', trust: 'owner', ...extra });
 }
 
 /** A mail from an address on record, a direct reply to `replying` when given (its In-Reply-To). */
@@ -43,18 +43,18 @@ describe('a change asked by mail', () => {
     const grace = 'grace.eyenga@example.cm';
     const [code] = await mailedTo('accounts@eyenga.example', () => ask(grace, 'notifications address accounts@eyenga.example'));
     await ask(grace, `confirm ${/\d{6}/.exec(code!.subject ?? '')![0]}`, { sender: 'accounts@eyenga.example' });
-    expect(customer(grace).notifications.address).toBe('accounts@eyenga.example');
+    expect((await customer(grace)).notifications.address).toBe('accounts@eyenga.example');
 
     let asked: Reply | undefined;
     const toLogin = await mailedTo(grace, async () => (asked = await byMail(grace, 'notifications attachments off', { sender: 'accounts@eyenga.example' })));
     expect(asked!.text[0]).toContain('grace.eyenga@example.cm, accounts@eyenga.example');
     expect(toLogin).toHaveLength(1);
     expect(toLogin[0]!.text).toContain('that your new invoices arrive without a PDF attached');
-    expect(customer(grace).notifications.attachPdf).toBe(true);
+    expect((await customer(grace)).notifications.attachPdf).toBe(true);
 
     const done = await byMail(grace, 'yes', { replying: toLogin[0]! });
     expect(done.text[0]).toContain('without a PDF attached');
-    expect(customer(grace)).toMatchObject({ notifications: { attachPdf: false }, pending: [] });
+    expect(await customer(grace)).toMatchObject({ notifications: { attachPdf: false }, pending: [] });
   });
 
   it('takes no approval from an address not on record, nor from a reply to another mail', async () => {
@@ -64,30 +64,30 @@ describe('a change asked by mail', () => {
     expect(fromElsewhere.outcome).toBe('not-understood');
     const otherMail = await byMail(paul, 'confirmer');
     expect(otherMail.text[0]).toContain('répondez « oui » au message que nous avons envoyé');
-    expect(customer(paul).notifications.attachPdf).toBe(true);
+    expect((await customer(paul)).notifications.attachPdf).toBe(true);
     const no = await byMail(paul, 'non merci', { replying: approval! });
     expect(no.text[0]).toContain('abandonnée');
-    expect(customer(paul).pending).toEqual([]);
+    expect((await customer(paul)).pending).toEqual([]);
     const late = await byMail(paul, 'oui', { replying: approval! });
     expect(late.outcome).toBe('not-understood');
-    expect(customer(paul).notifications.attachPdf).toBe(true);
+    expect((await customer(paul)).notifications.attachPdf).toBe(true);
   });
 
   it('makes nothing when it would change nothing, and asks nothing for it', async () => {
     const paul = 'paul@example.cm';
     const mails = await mailedTo(paul, () => byMail(paul, 'notifications pièces-jointes oui'));
     expect(mails).toEqual([]);
-    expect(customer(paul).pending).toEqual([]);
+    expect((await customer(paul)).pending).toEqual([]);
   });
 
   it('keeps each kind of change apart: one approval makes its own change only', async () => {
     const paul = 'paul@example.cm';
     const [attachments] = await mailedTo(paul, () => byMail(paul, 'notifications pièces-jointes non'));
     const [address] = await mailedTo(paul, () => byMail(paul, 'notifications adresse compta@mbarga.example'));
-    expect(customer(paul).pending.map((p) => p.change.kind).sort()).toEqual(['address', 'attachments']);
+    expect((await customer(paul)).pending.map((p) => p.change.kind).sort()).toEqual(['address', 'attachments']);
     await byMail(paul, 'oui', { replying: attachments! });
-    expect(customer(paul)).toMatchObject({ notifications: { attachPdf: false, address: 'paul@example.cm' } });
-    expect(customer(paul).pending.map((p) => p.change.kind)).toEqual(['address']);
+    expect(await customer(paul)).toMatchObject({ notifications: { attachPdf: false, address: 'paul@example.cm' } });
+    expect((await customer(paul)).pending.map((p) => p.change.kind)).toEqual(['address']);
     const toNew = await mailedTo('compta@mbarga.example', () => byMail(paul, 'confirmer', { replying: address! }));
     expect(toNew).toHaveLength(1);
   });
@@ -105,7 +105,7 @@ describe('a change asked by mail', () => {
     ]);
     const late = await ask(jp, `confirmer ${code}`);
     expect(late.text[0]).toContain("Aucune modification n'attend de code");
-    expect(customer(jp).notifications.address).toBe(jp);
+    expect((await customer(jp)).notifications.address).toBe(jp);
   });
 
   it('takes no code for an account after ten wrong ones in a day, whoever gives them', async () => {
@@ -114,11 +114,11 @@ describe('a change asked by mail', () => {
     const code = /\d{6}/.exec(mail!.subject ?? '')![0];
     for (let i = 0; i < 4; i++) await ask(jp, `confirmer ${code === '000000' ? '000001' : '000000'}`);
     await ask(jp, `confirmer ${code === '000000' ? '000001' : '000000'}`, { trust: 'owner', sender: 'compta@fotso.example' });
-    expect(customer(jp).codeFailures).toHaveLength(10);
+    expect((await customer(jp)).codeFailures).toHaveLength(10);
     const [next] = await mailedTo('compta2@fotso.example', () => ask(jp, 'notifications adresse compta2@fotso.example'));
     const locked = await ask(jp, `confirmer ${/\d{6}/.exec(next!.subject ?? '')![0]}`);
     expect(locked.text[0]).toContain("aucun code n'est accepté pendant 24 heures");
-    expect(customer(jp).notifications.address).toBe(jp);
+    expect((await customer(jp)).notifications.address).toBe(jp);
   });
 
   it('refuses a second request of a kind by mail while one waits, so that no forger can swap theirs in', async () => {

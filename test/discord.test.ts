@@ -106,8 +106,8 @@ async function link(user: DiscordUser, address: string): Promise<void> {
   expect(read(reply)).toContain('est relié au compte client');
 }
 
-function customerId(address: string): string {
-  return app.store.customerByAddress(address)!.id;
+async function customerId(address: string): Promise<string> {
+  return (await app.store.customerByAddress(address))!.id;
 }
 
 /** Writes a file the bot sent to disk, for the ZIP reader. */
@@ -156,13 +156,13 @@ describe('linking a Discord account', () => {
 
     const done = await run({ ...inGuild(newcomer), name: 'link', options: [sub('code', string('code', code))] });
     expect(read(done.reply)).toContain('relié au compte client de Grâce Eyenga');
-    expect(app.store.customerById(customerId('grace.eyenga@example.cm'))!.links.discord).toEqual([newcomer.id]);
+    expect((await app.store.customerById(await customerId('grace.eyenga@example.cm')))!.links.discord).toEqual([newcomer.id]);
 
     const again = await run({ ...inGuild(stranger), name: 'link', options: [sub('code', string('code', code))] });
     expect(read(again.reply)).toContain('Ce code ne correspond pas');
     const reused = await run({ ...inGuild(newcomer), name: 'link', options: [sub('code', string('code', code))] });
     expect(read(reused.reply)).toContain("Aucun code n'est en attente");
-    const stored = JSON.stringify(app.store.linkAttempt(`discord:${newcomer.id}`));
+    const stored = JSON.stringify(await app.store.linkAttempt(`discord:${newcomer.id}`));
     expect(stored).not.toContain(code);
 
     const unlinked = await run({ ...inGuild(newcomer), name: 'unlink' });
@@ -187,7 +187,7 @@ describe('linking a Discord account', () => {
     const mailsBefore = smtp.messages.length;
     const anew = await run({ ...inGuild(guesser), name: 'link', options: [sub('email', string('address', 'jp.fotso@example.cm'))] });
     expect(read(anew.reply)).toContain('bloquée');
-    expect(app.store.customerById(customerId('jp.fotso@example.cm'))!.links.discord ?? []).toEqual([]);
+    expect((await app.store.customerById(await customerId('jp.fotso@example.cm')))!.links.discord ?? []).toEqual([]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(smtp.messages.length).toBe(mailsBefore);
   });
@@ -204,7 +204,7 @@ describe('linking a Discord account', () => {
     const wrong = (code: string) => (code === '00000000' ? '11111111' : '00000000');
     for (let i = 0; i < 4; i++) await run({ ...inGuild(first!), name: 'link', options: [sub('code', string('code', wrong(codes[0]!)))] });
     await run({ ...inGuild(second!), name: 'link', options: [sub('code', string('code', wrong(codes[1]!)))] });
-    expect(app.store.linkFailuresFor(customerId('jp.fotso@example.cm'), '2000-01-01T00:00:00.000Z')).toBe(10);
+    expect(await app.store.linkFailuresFor(await customerId('jp.fotso@example.cm'), '2000-01-01T00:00:00.000Z')).toBe(10);
 
     // A wrong code writes the same record whether it was for a customer or for nobody: no time tells them apart.
     const billing = path.join(app.dataDir, 'db.json');
@@ -214,7 +214,7 @@ describe('linking a Discord account', () => {
 
     const right = await run({ ...inGuild(second!), name: 'link', options: [sub('code', string('code', codes[1]!))] });
     expect(read(right.reply)).toContain('Ce code ne correspond pas');
-    expect(app.store.customerById(customerId('jp.fotso@example.cm'))!.links.discord ?? []).toEqual([]);
+    expect((await app.store.customerById(await customerId('jp.fotso@example.cm')))!.links.discord ?? []).toEqual([]);
 
     const mailsBefore = smtp.messages.length;
     const asked = await run({ ...inGuild(late!), name: 'link', options: [sub('email', string('address', 'jp.fotso@example.cm'))] });
@@ -238,7 +238,7 @@ describe('linking a Discord account', () => {
     expect(read(sentTo()[1]!)).toContain('relié au compte client de Ndjock & Fils SARL');
     discord.dm(writer, 'mes factures impayées');
     await discord.waitFor(() => sentTo().length >= 3);
-    const unpaid = app.store.invoices(customerId('contact@ndjock-sarl.cm'), { status: 'unpaid' });
+    const unpaid = await app.store.invoices(await customerId('contact@ndjock-sarl.cm'), { status: 'unpaid' });
     expect(read(sentTo()[2]!)).toContain(`${unpaid.length} facture(s) trouvée(s)`);
     for (const invoice of unpaid) expect(read(sentTo()[2]!)).toContain(invoice.number);
   });
@@ -246,7 +246,7 @@ describe('linking a Discord account', () => {
 
 describe('a linked customer', () => {
   it('lists their invoices in an embed and pages through them with the buttons', async () => {
-    const mine = app.store.invoices(customerId('awa@example.cm')).map((i) => i.number);
+    const mine = (await app.store.invoices(await customerId('awa@example.cm'))).map((i) => i.number);
     const { sent, deferral, reply } = await run({ ...inGuild(awaUser), name: 'invoices' });
     expect(deferral.body.data.flags).toBe(EPHEMERAL);
     const first = read(reply);
@@ -303,7 +303,7 @@ describe('a linked customer', () => {
     const answer = await discord.waitFor((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`);
     expect(answer.body.type).toBe(8);
     const offered = answer.body.data.choices.map((c: { value: string }) => c.value);
-    const mine = app.store.invoices(customerId('awa@example.cm')).map((i) => i.number);
+    const mine = (await app.store.invoices(await customerId('awa@example.cm'))).map((i) => i.number);
     expect(offered).toEqual(mine);
     expect(answer.body.data.choices.find((c: { value: string }) => c.value === '1210').name.replace(/[\u202F\u00A0]/g, ' ')).toBe('1210 · 17 janv. 2019 · 89 438 FCFA · payée');
   });
@@ -313,7 +313,7 @@ describe('a linked customer', () => {
     expect(deferral.body.data.flags).toBe(EPHEMERAL);
     expect(reply.files).toHaveLength(1);
     const entries = await readZip(await saved(reply.files[0]!));
-    const mine = app.store.invoices(customerId('awa@example.cm')).map((i) => `facture-${i.number}.pdf`);
+    const mine = (await app.store.invoices(await customerId('awa@example.cm'))).map((i) => `facture-${i.number}.pdf`);
     expect(entries.map((e) => e.name).toSorted()).toEqual(mine.toSorted());
     expect(await pdfText(entries.find((e) => e.name === 'facture-1210.pdf')!.bytes)).toContain('89 438 FCFA');
   });
@@ -329,7 +329,7 @@ describe('a linked customer', () => {
   it('gets a large ZIP split over follow-ups within the interaction’s attachment size limit', async () => {
     const limit = 300_000;
     const { sent, reply } = await run({ ...inGuild(awaUser, { attachmentSizeLimit: limit }), name: 'zip' });
-    const mine = app.store.invoices(customerId('awa@example.cm'));
+    const mine = await app.store.invoices(await customerId('awa@example.cm'));
     await discord.waitFor(() => followUps(sent).length >= 2, 20_000, 'the follow-ups');
     const parts = [reply, ...followUps(sent)];
     const names: string[] = [];
@@ -344,7 +344,7 @@ describe('a linked customer', () => {
   });
 
   it('gets the same refusal for another customer’s invoice as for a missing one', async () => {
-    const paulsInvoice = app.store.invoices(customerId('paul@example.cm'))[0]!.number;
+    const paulsInvoice = (await app.store.invoices(await customerId('paul@example.cm')))[0]!.number;
     const theirs = await run({ ...inGuild(awaUser), name: 'invoice', options: [string('number', paulsInvoice)] });
     const missing = await run({ ...inGuild(awaUser), name: 'invoice', options: [string('number', '99999')] });
     expect(read(theirs.reply)).toContain(`Je ne trouve pas de facture n° ${paulsInvoice} sur votre compte`);
@@ -370,7 +370,7 @@ describe('a linked customer', () => {
     expect(read(shown.reply)).toContain('Les nouvelles factures sont envoyées à paul@example.cm');
     const off = await run({ ...paul, name: 'notifications', options: [sub('attachments', { name: 'on', type: OPTION.boolean, value: false })] });
     expect(read(off.reply)).toContain('les prochaines factures arriveront sans PDF joint');
-    expect(app.store.customerById(customerId('paul@example.cm'))!.notifications.attachPdf).toBe(false);
+    expect((await app.store.customerById(await customerId('paul@example.cm')))!.notifications.attachPdf).toBe(false);
 
     const asked = Date.now();
     const change = await run({ ...paul, name: 'notifications', options: [sub('address', string('address', 'compta@mbarga.cm'))] });
@@ -379,13 +379,13 @@ describe('a linked customer', () => {
     const code = /(\d{6})/.exec(mail.parsed.subject ?? '')![1]!;
     const confirmed = await run({ ...paul, name: 'notifications', options: [sub('confirm', string('code', code))] });
     expect(read(confirmed.reply)).toContain('les nouvelles factures seront envoyées à compta@mbarga.cm');
-    expect(app.store.customerById(customerId('paul@example.cm'))!.notifications.address).toBe('compta@mbarga.cm');
+    expect((await app.store.customerById(await customerId('paul@example.cm')))!.notifications.address).toBe('compta@mbarga.cm');
   });
 
   it('opts in to new invoices by DM, and the push then sends them there as well as by mail', async () => {
     const on = await run({ ...inGuild(awaUser), name: 'notifications', options: [sub('dm', { name: 'on', type: OPTION.boolean, value: true })] });
     expect(read(on.reply)).toContain('les nouvelles factures vous seront aussi envoyées en message privé sur Discord');
-    const awa = app.store.customerById(customerId('awa@example.cm'))!;
+    const awa = (await app.store.customerById(await customerId('awa@example.cm')))!;
     await app.store.save({
       invoices: [{ number: '8801', customerId: awa.id, issuedAt: '2026-11-24', dueAt: '2026-12-24', currency: 'XAF', lines: [{ label: 'Hébergement Pro', quantity: 1, unitPrice: 120_000 }], taxes: [], status: 'unpaid', paidAt: null }],
     });
@@ -396,7 +396,7 @@ describe('a linked customer', () => {
     // Sent again after a crash, Discord would refuse the same nonce rather than post it twice.
     expect(dm.body).toMatchObject({ nonce: expect.stringMatching(/^\w{23}$/), enforce_nonce: true });
     await smtp.waitForMessage((m) => m.envelope.to.includes('awa@example.cm') && /8801/.test(m.parsed.subject ?? ''));
-    expect(app.store.deliveries({ customerId: awa.id }).filter((d) => d.invoices.includes('8801')).map((d) => [d.channel, d.status]).sort()).toEqual([['discord', 'sent'], ['email', 'sent']]);
+    expect((await app.store.deliveries({ customerId: awa.id })).filter((d) => d.invoices.includes('8801')).map((d) => [d.channel, d.status]).sort()).toEqual([['discord', 'sent'], ['email', 'sent']]);
 
     const paulSees = await run({ ...inGuild(paulUser), name: 'notifications', options: [sub('show')] });
     expect(read(paulSees.reply)).toContain('ne vous sont pas envoyées en message privé');
@@ -413,8 +413,8 @@ describe('a linked customer', () => {
 
 describe('a sentence that could mean two things, in a DM', () => {
   it('offers the readings as buttons; the one pressed is answered in the question’s place, a stale press is told so', async () => {
-    const paul = customerId('paul@example.cm');
-    const [model] = app.store.invoices(paul, { year: 2021 });
+    const paul = await customerId('paul@example.cm');
+    const [model] = await app.store.invoices(paul, { year: 2021 });
     await app.store.save({ invoices: [{ ...model!, number: '2021', issuedAt: '2023-05-05', dueAt: '2023-06-05' }], announced: ['2021'] });
     const dmChannel = discord.dmChannelOf(paulUser.id);
     const asked = Date.now();
@@ -442,10 +442,10 @@ describe('a sentence that could mean two things, in a DM', () => {
 
 describe('staff commands', () => {
   it('are refused to anyone else, and the attempt is logged', async () => {
-    const before = app.store.deliveries().length;
+    const before = (await app.store.deliveries()).length;
     const { reply } = await run({ ...inGuild(awaUser, { guild: { id: GUILD, roles: ['1400000000000000999'] } }), name: 'staff', options: [sub('resend', string('invoice', '1210'))] });
     expect(read(reply)).toContain("Cette commande est réservée à l'équipe support.");
-    expect(app.store.deliveries().length).toBe(before);
+    expect((await app.store.deliveries()).length).toBe(before);
     expect(logged.lines.some((line) => line.event === 'staff.refused' && line.user === awaUser.id)).toBe(true);
     const log = await run({ ...inGuild(awaUser), name: 'staff', options: [sub('failed')] });
     expect(read(log.reply)).toContain('réservée');
@@ -463,9 +463,9 @@ describe('staff commands', () => {
     expect(mail.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
     expect(await pdfText(mail.parsed.attachments[0]!.content)).toContain('89 438 FCFA');
 
-    const [delivery] = app.store.deliveries({ customerId: customerId('awa@example.cm'), since: asked });
+    const [delivery] = await app.store.deliveries({ customerId: await customerId('awa@example.cm'), since: asked });
     expect(delivery).toMatchObject({ invoices: ['1210'], channel: 'email', recipient: 'awa@example.cm', reason: 'resend', status: 'sent', requestedBy: `discord:${staffUser.id}` });
-    expect(app.store.staffActions(asked)).toEqual([expect.objectContaining({ staff: `discord:${staffUser.id}`, action: 'resend', target: '1210' })]);
+    expect(await app.store.staffActions(asked)).toEqual([expect.objectContaining({ staff: `discord:${staffUser.id}`, action: 'resend', target: '1210' })]);
 
     const log = await run({ ...staff, name: 'staff', options: [sub('log', string('customer', 'awa@example.cm'))] });
     expect(read(log.reply)).toContain('Journal des envois de awa@example.cm');
@@ -474,14 +474,14 @@ describe('staff commands', () => {
 
   it('resend by DM to a user who blocks DMs (50007): a failed delivery with the reason, listed in failed deliveries', async () => {
     discord.refuseDms(paulUser.id);
-    const paulsInvoice = app.store.invoices(customerId('paul@example.cm'))[0]!.number;
+    const paulsInvoice = (await app.store.invoices(await customerId('paul@example.cm')))[0]!.number;
     const staff = { user: staffUser, guild: { id: GUILD, roles: [STAFF_ROLE] } };
     const { reply } = await run({ ...staff, name: 'staff', options: [sub('resend', string('invoice', paulsInvoice), string('via', 'dm'))] });
     expect(read(reply)).toContain(`La facture n° ${paulsInvoice} n'a pas pu être renvoyée à paul@example.cm`);
     const refusal = discord.requests.findLast((r) => r.path === `/channels/${discord.dmChannelOf(paulUser.id)}/messages`)!;
     expect(refusal.status).toBe(403);
 
-    const [delivery] = app.store.deliveries({ customerId: customerId('paul@example.cm'), status: 'failed' });
+    const [delivery] = await app.store.deliveries({ customerId: await customerId('paul@example.cm'), status: 'failed' });
     expect(delivery).toMatchObject({ channel: 'discord', recipient: paulUser.id, status: 'failed', attempts: 1 });
     expect(delivery!.lastError).toContain('Cannot send messages to this user');
     expect(delivery!.lastError).toContain('50007');
@@ -499,7 +499,7 @@ describe('staff commands', () => {
     const dm = await discord.waitFor((r) => r.path === `/channels/${discord.dmChannelOf(awaUser.id)}/messages` && r.files.some((f) => f.filename === 'facture-1217.pdf'));
     expect(read(dm)).toContain('Votre facture n° 1217');
     expect(await pdfText(dm.files[0]!.bytes)).toContain('1217');
-    expect(app.store.deliveries({ customerId: customerId('awa@example.cm'), status: 'sent' }).some((d) => d.channel === 'discord' && d.invoices[0] === '1217')).toBe(true);
+    expect((await app.store.deliveries({ customerId: await customerId('awa@example.cm'), status: 'sent' })).some((d) => d.channel === 'discord' && d.invoices[0] === '1217')).toBe(true);
   });
 });
 

@@ -96,7 +96,7 @@ describe('a message whose handling ended before it was moved', () => {
     facteur = await startFacteur(env, { dataDir: facteur.dataDir });
     await filedIn(peers.dovecot, 'Processed', written.messageId);
     expect(repliesTo(peers.smtp, written.messageId)).toHaveLength(before);
-    expect(inbound(key)?.status).toBe('replied');
+    expect((await inbound(key))?.status).toBe('replied');
   });
 });
 

@@ -41,7 +41,7 @@ function mailTo(address: string): ReceivedMail[] {
 
 describe('a forged From asking to move the invoices elsewhere', () => {
   const facteur = facteurFor();
-  const notifications = () => facteur().app.store.customerByAddress('awa@example.cm')!.notifications;
+  const notifications = async () => (await facteur().app.store.customerByAddress('awa@example.cm'))!.notifications;
 
   it('leaves the attacker with a refusal and nothing else, and asks Awa', async () => {
     const forged = await ask({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Changement', body: 'notifications adresse evil@x.test' });
@@ -69,14 +69,14 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     const zip = await deliver(peers, { from: 'evil@x.test', body: 'zip tout' });
     await filedIn(peers.dovecot, 'Processed', zip);
     expect(repliesTo(peers.smtp, zip)).toEqual([]);
-    expect(notifications()).toMatchObject({ address: 'awa@example.cm' });
+    expect(await notifications()).toMatchObject({ address: 'awa@example.cm' });
     expect(mailTo('evil@x.test').every((mail) => mail.parsed.attachments.length === 0)).toBe(true);
     expect(mailTo('evil@x.test').map((mail) => mail.parsed.text).join('\n')).not.toMatch(/\d{6}|Awa|1210/);
 
     // Awa says no, in words that also hold "confirme": the request is dropped, never approved.
     const no = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'Non, je ne confirme pas ! Ce n’est pas moi.' });
     expect(no.parsed.text).toContain('la modification demandée est abandonnée');
-    expect(facteur().app.store.customerByAddress('awa@example.cm')!.pending).toEqual([]);
+    expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
   });
 
   it('sends no code to the new address before the owner approved, so no code from there can confirm it', async () => {
@@ -84,7 +84,7 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     expect(mailTo('evil2@x.test')).toEqual([]);
     for (const code of ['000000', '111111', '999999']) await filedIn(peers.dovecot, 'Processed', await deliver(peers, { from: 'evil2@x.test', body: `confirmer ${code}` }));
     expect(mailTo('evil2@x.test').map((mail) => mail.parsed.text)).toEqual([expect.stringContaining('ne correspond à aucun compte client')]);
-    expect(notifications().address).toBe('awa@example.cm');
+    expect((await notifications()).address).toBe('awa@example.cm');
     const approval = await approvalTo(peers.smtp, 'awa@example.cm', /evil2@x\.test/);
     await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'non' });
   });
@@ -98,18 +98,18 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     const outlook = ['Oui', '', '________________________________', 'De : Facteur <facturation@facteur.example>', 'Envoyé : mercredi 2 décembre 2026 10:02', 'Objet : Une modification de votre compte attend votre approbation', '', 'Bonjour Awa Nkolo, vos factures…'];
     const approved = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: outlook.join('\n') });
     expect(approved.parsed.text).toContain("Un code vient d'être envoyé à compta@exemple.cm");
-    expect(notifications().address).toBe('awa@example.cm');
+    expect((await notifications()).address).toBe('awa@example.cm');
     const confirmation = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm') && codeIn(mail) !== null);
 
     // The new address's code proves control of that address only when it comes back from there.
     const fromOld = await ask({ from: 'awa@example.cm', body: `confirmer ${codeIn(confirmation)}` });
     expect(fromOld.parsed.text).toContain('le code doit revenir depuis la nouvelle adresse, compta@exemple.cm');
-    expect(notifications().address).toBe('awa@example.cm');
+    expect((await notifications()).address).toBe('awa@example.cm');
 
     const done = await ask({ from: 'Compta <compta@exemple.cm>', ...replyingTo(confirmation), body: `confirmer ${codeIn(confirmation)}` });
     expect(done.envelope.to).toEqual(['compta@exemple.cm']);
     expect(done.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
-    expect(notifications()).toMatchObject({ address: 'compta@exemple.cm' });
+    expect(await notifications()).toMatchObject({ address: 'compta@exemple.cm' });
     const told = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /désormais envoyées à compta@exemple\.cm/.test(mail.parsed.subject ?? ''));
     expect(told.parsed.text).toContain('contactez le support');
   });
@@ -117,12 +117,12 @@ describe('a forged From asking to move the invoices elsewhere', () => {
   it('asks the owner before any other change: the PDF toggle waits for the reply', async () => {
     const asked = await ask({ from: 'paul@example.cm', subject: 'notifications pièces-jointes non' });
     expect(asked.parsed.text).toContain('doit être approuvée depuis votre adresse');
-    const paul = () => facteur().app.store.customerByAddress('paul@example.cm')!;
-    expect(paul().notifications.attachPdf).toBe(true);
+    const paul = async () => (await facteur().app.store.customerByAddress('paul@example.cm'))!;
+    expect((await paul()).notifications.attachPdf).toBe(true);
     const approval = await approvalTo(peers.smtp, 'paul@example.cm', /sans PDF/);
     const done = await ask({ from: 'paul@example.cm', ...replyingTo(approval), body: 'Oui c’est moi, je confirme' });
     expect(done.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
-    expect(paul().notifications.attachPdf).toBe(false);
+    expect((await paul()).notifications.attachPdf).toBe(false);
   });
 });
 
@@ -192,7 +192,7 @@ describe('staff by mail without DMARC', () => {
     expect(reply.envelope.to).toEqual(['support@hebergeur.example']);
     expect(reply.parsed.text).toContain('Rien n\'a été renvoyé');
     expect(peers.smtp.messages.slice(before).filter((mail) => mail !== reply)).toEqual([]);
-    expect(facteur().app.deliveries.list({})).toEqual([]);
+    expect(await facteur().app.deliveries.list({})).toEqual([]);
     expect(facteur().logs.filter((line) => line.event === 'mail.staff.off')).toHaveLength(1);
 
     // A forger repeating it gets no more answers today: each would be a mail to whoever the From names.

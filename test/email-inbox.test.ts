@@ -41,8 +41,8 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     const text = await pdfText(reply.parsed.attachments[0]!.content);
     expect(text).toContain('1210');
     expect(text).toContain('Awa Nkolo');
-    const awa = facteur.app.store.customerByAddress('awa@example.cm')!;
-    expect(facteur.app.deliveries.list({ customerId: awa.id }).find((d) => d.messageId === reply.parsed.messageId)).toMatchObject({
+    const awa = (await facteur.app.store.customerByAddress('awa@example.cm'))!;
+    expect((await facteur.app.deliveries.list({ customerId: awa.id })).find((d) => d.messageId === reply.parsed.messageId)).toMatchObject({
       invoices: ['1210'],
       channel: 'email',
       reason: 'request',

@@ -46,8 +46,8 @@ describe('the billing inbox’s limits', { timeout: 60_000 }, () => {
     expect(replies.map((r) => r.parsed.subject)).toEqual(Array.from({ length: parts }, (_, i) => `Re: zip tout (${i + 1}/${parts})`));
     expect(replies[0]!.parsed.text).toContain(`Envoi 1 sur ${parts}`);
 
-    const awa = facteur.app.store.customerByAddress('awa@example.cm')!;
-    const expected = facteur.app.store.invoices(awa.id).map((invoice) => `facture-${invoice.number}.pdf`);
+    const awa = (await facteur.app.store.customerByAddress('awa@example.cm'))!;
+    const expected = (await facteur.app.store.invoices(awa.id)).map((invoice) => `facture-${invoice.number}.pdf`);
     const names: string[] = [];
     for (const reply of replies) {
       expect(reply.envelope.to).toEqual(['awa@example.cm']);

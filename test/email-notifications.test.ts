@@ -31,8 +31,8 @@ async function ask(message: Letter): Promise<ReceivedMail> {
   return replyTo(peers.smtp, written.messageId);
 }
 
-function notifications(email: string) {
-  return facteur.app.store.customerByAddress(email)!.notifications;
+async function notifications(email: string) {
+  return (await facteur.app.store.customerByAddress(email))!.notifications;
 }
 
 describe('notification settings by mail, where DMARC is checked', () => {
@@ -46,17 +46,17 @@ describe('notification settings by mail, where DMARC is checked', () => {
     const fromOld = await ask({ from: 'awa@example.cm', subject: 'Re: confirmation', body: `confirmer ${code}`, headers: authenticated('example.cm') });
     expect(fromOld.envelope.to).toEqual(['awa@example.cm']);
     expect(fromOld.parsed.text).toContain('le code doit revenir depuis la nouvelle adresse, compta@exemple.cm');
-    expect(notifications('awa@example.cm').address).toBe('awa@example.cm');
+    expect((await notifications('awa@example.cm')).address).toBe('awa@example.cm');
 
     const fromStranger = await ask({ from: 'intrus@example.org', body: `confirmer ${code}`, headers: authenticated('example.org') });
     expect(fromStranger.parsed.text).toContain('ne correspond à aucun compte client');
-    expect(notifications('awa@example.cm').address).toBe('awa@example.cm');
+    expect((await notifications('awa@example.cm')).address).toBe('awa@example.cm');
 
     const fromNew = await ask({ from: 'Compta <compta@exemple.cm>', subject: `Re: ${codeMail.parsed.subject}`, body: `confirmer ${code}`, headers: authenticated('exemple.cm') });
     expect(fromNew.envelope.to).toEqual(['compta@exemple.cm']);
     expect(fromNew.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
-    expect(notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm' });
-    expect(facteur.app.store.customerByAddress('awa@example.cm')!.pending).toEqual([]);
+    expect(await notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm' });
+    expect((await facteur.app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
     const notice = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === undefined);
     expect(notice.parsed.subject).toBe('Vos factures sont désormais envoyées à compta@exemple.cm');
   });
@@ -72,7 +72,7 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(otherServer.parsed.text).toContain('doit être approuvée depuis votre adresse');
     const noDomain = await ask({ ...asked, headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=pass` } });
     expect(noDomain.parsed.text).toContain('Une demande attend déjà sur ce compte');
-    expect(notifications('paul@example.cm').attachPdf).toBe(true);
+    expect((await notifications('paul@example.cm')).attachPdf).toBe(true);
 
     // Our server says the From failed DMARC (the quoted "dmarc=pass" is the envelope sender's): nothing is answered.
     const smuggled = `${AUTHSERV_ID}; spf=pass smtp.mailfrom="x;dmarc=pass"@evil.test; dmarc=fail header.from=example.cm`;
@@ -80,11 +80,11 @@ describe('notification settings by mail, where DMARC is checked', () => {
     await filedIn(peers.dovecot, 'Processed', failed);
     expect(repliesTo(peers.smtp, failed)).toEqual([]);
     expect(facteur.logs.some((line) => line.msg === 'mail: DMARC failed for an address on record, not answered')).toBe(true);
-    expect(notifications('paul@example.cm').attachPdf).toBe(true);
+    expect((await notifications('paul@example.cm')).attachPdf).toBe(true);
 
     const verified = await ask({ ...asked, headers: authenticated('example.cm') });
     expect(verified.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
-    expect(notifications('paul@example.cm').attachPdf).toBe(false);
+    expect((await notifications('paul@example.cm')).attachPdf).toBe(false);
   });
 
   it('still answers questions that change nothing without DMARC', async () => {

@@ -119,7 +119,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     await appendMessage(peers.dovecot, asked.raw);
     await eventually('the reply handed to the mail server, and recorded as such', async () => {
       const claimed = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId && m.status === 'sending');
-      const recorded = claimed && (await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true })).deliveries({ status: 'sending' }).length > 0;
+      const recorded = claimed && (await (await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true })).deliveries({ status: 'sending' })).length > 0;
       return recorded || undefined;
     });
     first.child.kill('SIGKILL');
@@ -138,7 +138,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
       expect(smtp.messages.filter((mail) => mail.parsed.inReplyTo === asked.messageId)).toEqual([]);
       // Staff see it among the failed deliveries, with why.
       const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
-      expect(store.deliveries({ status: 'failed' })).toMatchObject([{ recipient: 'awa@example.cm', reason: 'request', invoices: ['1210'], lastError: expect.stringContaining('interrupted') }]);
+      expect(await store.deliveries({ status: 'failed' })).toMatchObject([{ recipient: 'awa@example.cm', reason: 'request', invoices: ['1210'], lastError: expect.stringContaining('interrupted') }]);
     } finally {
       second.child.kill('SIGKILL');
       await smtp.close();
@@ -188,7 +188,7 @@ describe('a split answer after a crash', { timeout: 60_000 }, () => {
       await filedIn(peers.dovecot, 'Failed', asked.messageId);
       expect(smtp.messages.map((mail) => mail.parsed.subject)).toEqual([5, 6, 7, 8].map((part) => `Re: zip tout (${part}/8)`));
       const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
-      expect(store.deliveries({ status: 'failed' })).toMatchObject([{ recipient: 'awa@example.cm', lastError: expect.stringContaining('interrupted') }]);
+      expect(await store.deliveries({ status: 'failed' })).toMatchObject([{ recipient: 'awa@example.cm', lastError: expect.stringContaining('interrupted') }]);
     } finally {
       second.child.kill('SIGKILL');
       await smtp.close();

@@ -39,6 +39,6 @@ describe('a reply that would exceed the mail size limit', () => {
       const attached = mail.parsed.attachments.reduce((total, file) => total + file.content.length, 0);
       expect(attached).toBeLessThanOrEqual(SIZE_LIMIT_MB * 1024 * 1024);
     }
-    expect(facteur.app.store.customerByAddress('awa@example.cm')).toBeDefined();
+    expect(await facteur.app.store.customerByAddress('awa@example.cm')).toBeDefined();
   });
 });

@@ -31,8 +31,8 @@ async function ask(message: Letter): Promise<ReceivedMail> {
   return replyTo(peers.smtp, await deliver(peers, message));
 }
 
-function resends() {
-  return facteur.app.deliveries.list({}).filter((delivery) => delivery.reason === 'resend');
+async function resends() {
+  return (await facteur.app.deliveries.list({})).filter((delivery) => delivery.reason === 'resend');
 }
 
 describe('a staff resend by mail', () => {
@@ -50,43 +50,43 @@ describe('a staff resend by mail', () => {
     expect(toStaff.parsed.text).toContain('La facture n° 1210 a été renvoyée à awa@example.cm');
     expect(toStaff.parsed.attachments).toEqual([]);
 
-    const awa = facteur.app.store.customerByAddress('awa@example.cm')!;
-    expect(facteur.app.deliveries.list({ customerId: awa.id })).toMatchObject([
+    const awa = (await facteur.app.store.customerByAddress('awa@example.cm'))!;
+    expect(await facteur.app.deliveries.list({ customerId: awa.id })).toMatchObject([
       { invoices: ['1210'], reason: 'resend', requestedBy: expect.stringMatching(/^email:support@hebergeur\.example imap:INBOX:\d+:\d+$/), status: 'sent', recipient: 'awa@example.cm' },
     ]);
   });
 
   it('from a staff address that did not pass DMARC, resends nothing, and answers only a message our server did not call forged', async () => {
-    const before = resends().length;
+    const before = (await resends()).length;
     const forged = await deliver(peers, { from: 'support@hebergeur.example', body: 'renvoyer 1211', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=hebergeur.example` } });
     await filedIn(peers.dovecot, 'Processed', forged);
     expect(peers.smtp.messages.filter((mail) => mail.parsed.inReplyTo === forged)).toEqual([]);
     const unverified = await ask({ from: 'marie@hebergeur.example', body: 'renvoyer 1211' });
     expect(unverified.parsed.text).toContain("Ce message n'est pas authentifié par DMARC : rien n'a été renvoyé");
-    expect(resends()).toHaveLength(before);
+    expect(await resends()).toHaveLength(before);
     expect(facteur.logs.some((line) => line.event === 'staff.refused' && line.reason === 'DMARC did not pass')).toBe(true);
   });
 
   it('holds more invoices than one mail may resend until the staff member confirms with the code', async () => {
-    const before = resends().length;
+    const before = (await resends()).length;
     const held = await ask({ from: 'marie@hebergeur.example', body: 'renvoyer 1211 1212 1213 1214 1215', headers: passed });
     expect(held.parsed.text).toContain('renverrait 5 factures, plus que les 3');
-    expect(resends()).toHaveLength(before);
+    expect(await resends()).toHaveLength(before);
     const code = /confirmer (\d{6})/.exec(held.parsed.text ?? '')![1]!;
 
     const wrong = await ask({ from: 'marie@hebergeur.example', body: `confirmer ${code === '000000' ? '000001' : '000000'}`, headers: passed });
     expect(wrong.parsed.text).toContain('Ce code ne correspond pas au renvoi en attente');
     const otherStaff = await ask({ from: 'support@hebergeur.example', body: `confirmer ${code}`, headers: passed });
     expect(otherStaff.parsed.text).not.toContain('renvoyée');
-    expect(resends()).toHaveLength(before);
+    expect(await resends()).toHaveLength(before);
 
     const confirmed = await ask({ from: 'marie@hebergeur.example', subject: `Re: ${held.parsed.subject}`, body: `confirmer ${code}`, headers: passed });
     expect(confirmed.parsed.text).toContain('La facture n° 1215 a été renvoyée');
-    expect(resends().slice(before).map((delivery) => delivery.invoices[0]).sort()).toEqual(['1211', '1212', '1213', '1214', '1215']);
+    expect((await resends()).slice(before).map((delivery) => delivery.invoices[0]).sort()).toEqual(['1211', '1212', '1213', '1214', '1215']);
 
     const again = await ask({ from: 'marie@hebergeur.example', body: `confirmer ${code}`, headers: passed });
     expect(again.parsed.text).not.toContain('renvoyée');
-    expect(resends()).toHaveLength(before + 5);
+    expect(await resends()).toHaveLength(before + 5);
   });
 
   it('from anyone else, is a customer’s request for their own PDF and nothing more', async () => {
@@ -96,7 +96,7 @@ describe('a staff resend by mail', () => {
     expect(reply.envelope.to).toEqual(['paul@example.cm']);
     expect(reply.parsed.text).toContain('Je ne trouve pas de facture n° 1210');
     expect(reply.parsed.attachments).toEqual([]);
-    expect(resends().filter((delivery) => delivery.invoices.includes('1210'))).toHaveLength(1);
+    expect((await resends()).filter((delivery) => delivery.invoices.includes('1210'))).toHaveLength(1);
     await filedIn(peers.dovecot, 'Processed', asked.messageId);
   });
 });

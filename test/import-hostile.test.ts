@@ -43,7 +43,7 @@ describe('invoice numbers, which become file and archive names', () => {
     const report = await importJson([...numbers.map((number) => row(number)), row(1211)]);
     expect(report.rejected).toEqual([]);
     expect(report.created).toBe(numbers.length + 1);
-    expect(store.invoice('1211')).toBeDefined();
+    expect(await store.invoice('1211')).toBeDefined();
   });
 
   it.each([
@@ -125,16 +125,16 @@ describe('CSV as people write it', () => {
     expect(report.rejected).toEqual([]);
     expect(report.created).toBe(3);
     expect(report.notes.join(' ')).toMatch(/Windows-1252/);
-    expect(store.invoice('F2024-0101')!.lines.map((l) => l.label)).toEqual(['Hébergement Pro (4 mois)', 'Nom de domaine .cm']);
-    expect(store.invoice('F2024-0102')!.lines[0]!.quantity).toBe(1.5);
-    expect(store.invoice('F2024-0103')!.lines[0]!.label).toBe('Sauvegarde; quotidienne');
-    expect(store.customerByAddress('grace@example.cm')!.name).toBe('Grâce Eyenga');
+    expect((await store.invoice('F2024-0101'))!.lines.map((l) => l.label)).toEqual(['Hébergement Pro (4 mois)', 'Nom de domaine .cm']);
+    expect((await store.invoice('F2024-0102'))!.lines[0]!.quantity).toBe(1.5);
+    expect((await store.invoice('F2024-0103'))!.lines[0]!.label).toBe('Sauvegarde; quotidienne');
+    expect((await store.customerByAddress('grace@example.cm'))!.name).toBe('Grâce Eyenga');
   });
 
   it.each(['export-utf16le-bom.csv', 'export-utf16be-bom.csv', 'export-utf8-bom-semicolon.csv'])('reads %s', async (name) => {
     const report = await importInvoices(store, path.join(FIXTURES, name));
     expect(report.rejected).toEqual([]);
-    expect(store.invoice('U-2')!.lines[0]!.label).toBe('Certificat SSL « premium »');
+    expect((await store.invoice('U-2'))!.lines[0]!.label).toBe('Certificat SSL « premium »');
   });
 
   it('says what is wrong with a file that is not text in any encoding it knows', async () => {

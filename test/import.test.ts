@@ -116,7 +116,7 @@ describe('importInvoices from JSON', () => {
       ],
     });
 
-    const chantal = store.customerByAddress('chantal@example.cm');
+    const chantal = await store.customerByAddress('chantal@example.cm');
     expect(chantal).toMatchObject({ email: 'chantal@example.cm', name: 'Chantal Ndzi', locale: 'fr' });
     const expected = [
       invoice('1210', awa, { taxes: [{ label: 'TVA', rate: 19.25 }] }),
@@ -126,9 +126,9 @@ describe('importInvoices from JSON', () => {
     ];
     const reopened = await LowdbStore.open(dbFile);
     for (const stored of [store, reopened]) {
-      for (const wanted of expected) expect(stored.invoice(wanted.number)).toEqual(wanted);
-      expect(stored.customers()).toHaveLength(3);
-      for (const number of ['1214', '1215', '1216', '1300', '1224']) expect(stored.invoice(number)).toBeUndefined();
+      for (const wanted of expected) expect(await stored.invoice(wanted.number)).toEqual(wanted);
+      expect(await stored.countCustomers()).toBe(3);
+      for (const number of ['1214', '1215', '1216', '1300', '1224']) expect(await stored.invoice(number)).toBeUndefined();
     }
   });
 
@@ -141,7 +141,7 @@ describe('importInvoices from JSON', () => {
 
     expect(again).toEqual({ ...first, created: 0, updated: 0, unchanged: first.created + first.updated + first.unchanged });
     expect(await readFile(dbFile)).toEqual(before);
-    expect(store.customers()).toHaveLength(3);
+    expect(await store.countCustomers()).toBe(3);
   });
 
   it('chooses the format by extension, whatever its case', async () => {
@@ -193,17 +193,17 @@ describe('importInvoices from CSV', () => {
       ],
     });
 
-    const dede = store.customerByAddress('dede@example.cm')!;
+    const dede = (await store.customerByAddress('dede@example.cm'))!;
     expect(dede).toMatchObject({ email: 'dede@example.cm', name: 'dede@example.cm' });
     const reopened = await LowdbStore.open(dbFile);
-    expect(reopened.invoice('2001')).toEqual(
+    expect(await reopened.invoice('2001')).toEqual(
       invoice('2001', awa, {
         issuedAt: '2019-03-01',
         dueAt: '2019-04-01',
         lines: [hosting, { label: 'Nom de domaine, .cm', quantity: 1, unitPrice: 15000 }, { label: 'Sauvegarde', quantity: 1, unitPrice: 5000 }],
       }),
     );
-    expect(reopened.invoice('2002')).toEqual(
+    expect(await reopened.invoice('2002')).toEqual(
       invoice('2002', dede, {
         issuedAt: '2019-03-02',
         dueAt: '2019-04-02',
@@ -211,8 +211,8 @@ describe('importInvoices from CSV', () => {
         status: 'paid',
       }),
     );
-    expect(reopened.invoice('9000')).toEqual(invoice('9000', bob));
-    for (const number of ['2003', '2004', '2005', '2006', '2007']) expect(reopened.invoice(number)).toBeUndefined();
+    expect(await reopened.invoice('9000')).toEqual(invoice('9000', bob));
+    for (const number of ['2003', '2004', '2005', '2006', '2007']) expect(await reopened.invoice(number)).toBeUndefined();
   });
 
   it('is idempotent and reports a changed invoice as updated', async () => {
@@ -223,7 +223,7 @@ describe('importInvoices from CSV', () => {
 
     await writeFile(file, csv.replace('Support,2.5,10000,paid', 'Support,3,10000,paid'));
     expect(await importInvoices(store, file)).toMatchObject({ created: 0, updated: 1, unchanged: 1 });
-    expect((await LowdbStore.open(dbFile)).invoice('2002')!.lines[0]!.quantity).toBe(3);
+    expect((await (await LowdbStore.open(dbFile)).invoice('2002'))!.lines[0]!.quantity).toBe(3);
   });
 });
 
@@ -240,7 +240,7 @@ describe('an invoice number owned by another customer', () => {
         reason: 'invoice 9000 already belongs to another customer (bob@example.cm), not to awa@example.cm',
       },
     ]);
-    expect((await LowdbStore.open(dbFile)).invoice('9000')).toEqual(invoice('9000', bob));
+    expect(await (await LowdbStore.open(dbFile)).invoice('9000')).toEqual(invoice('9000', bob));
   });
 
   it('is not given to a new customer either, and that customer is not created', async () => {
@@ -248,8 +248,8 @@ describe('an invoice number owned by another customer', () => {
     const report = await importInvoices(store, file);
 
     expect(report.rejected[0]!.reason).toBe('invoice 9000 already belongs to another customer (bob@example.cm), not to eve@example.cm');
-    expect(store.customerByAddress('eve@example.cm')).toBeUndefined();
-    expect(store.invoice('9000')).toEqual(invoice('9000', bob));
+    expect(await store.customerByAddress('eve@example.cm')).toBeUndefined();
+    expect(await store.invoice('9000')).toEqual(invoice('9000', bob));
   });
 });
 

@@ -85,7 +85,7 @@ describe('a push killed in the middle', PROCESSES, () => {
       expect(received[0]!.parsed.subject).toMatch(/^Nouvelle facture n° 7\d{3}/);
     }
     const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
-    expect(store.deliveries({ status: 'failed' })).toEqual([]);
+    expect(await store.deliveries({ status: 'failed' })).toEqual([]);
   });
 });
 
@@ -107,7 +107,7 @@ describe('failed deliveries', PROCESSES, () => {
     const [mail] = await peer.waitFor(1);
     expect(mail!.parsed.subject).toBe('Votre facture n° 1214');
     const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
-    expect(store.deliveries({ status: 'failed' })).toEqual([]);
+    expect(await store.deliveries({ status: 'failed' })).toEqual([]);
   });
 });
 

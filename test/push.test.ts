@@ -89,13 +89,13 @@ describe('the push of new invoices', () => {
     expect((await app.push.run()).invoices).toBe(0);
     await settle();
     expect(peer.messages).toHaveLength(1);
-    const [delivery] = app.deliveries.list({ customerId: app.store.customerByAddress('awa@example.cm')!.id });
+    const [delivery] = await app.deliveries.list({ customerId: (await app.store.customerByAddress('awa@example.cm'))!.id });
     expect(delivery).toMatchObject({ invoices: ['9001', '9002'], channel: 'email', recipient: 'awa@example.cm', reason: 'push', status: 'sent', attempts: 1 });
     expect(delivery!.messageId).toBe(mail!.parsed.messageId);
   });
 
   it('attaches nothing when the customer turned the attachments off, and says how to ask', async () => {
-    await app.assistant.handle({ customerId: app.store.customerByAddress('paul@example.cm')!.id, text: 'notifications pièces-jointes non', conversation: 't', trust: 'owner' });
+    await app.assistant.handle({ customerId: (await app.store.customerByAddress('paul@example.cm'))!.id, text: 'notifications pièces-jointes non', conversation: 't', trust: 'owner' });
     await importNew([{ number: '9010', customer: 'paul@example.cm' }]);
     await app.push.run();
     const [mail] = await peer.waitFor(1);
@@ -105,7 +105,7 @@ describe('the push of new invoices', () => {
   });
 
   it('skips and logs a customer without a notification address, and still serves the others', async () => {
-    const paul = app.store.customerByAddress('paul@example.cm')!;
+    const paul = (await app.store.customerByAddress('paul@example.cm'))!;
     await app.store.save({ customers: [{ ...paul, notifications: { ...paul.notifications, address: null } }] });
     await importNew([
       { number: '9020', customer: 'paul@example.cm' },
@@ -124,14 +124,14 @@ describe('the push of new invoices', () => {
     peer.refuseNext(1, 451);
     let summary = await app.push.run();
     expect(summary).toMatchObject({ sent: 0, failed: 1 });
-    let [delivery] = app.deliveries.list({ status: 'pending' });
+    let [delivery] = await app.deliveries.list({ status: 'pending' });
     expect(delivery).toMatchObject({ attempts: 1, lastError: expect.stringContaining('451') });
 
     await new Promise((resolve) => setTimeout(resolve, 80));
     peer.refuseNext(1, 550);
     summary = await app.push.run();
     expect(summary).toMatchObject({ attempted: 1, failed: 1 });
-    [delivery] = app.deliveries.list({ status: 'failed' });
+    [delivery] = await app.deliveries.list({ status: 'failed' });
     expect(delivery).toMatchObject({ invoices: ['9030'], attempts: 2, lastError: expect.stringContaining('550') });
     expect(peer.messages).toHaveLength(0);
 
@@ -149,7 +149,7 @@ describe('the push of new invoices', () => {
       await app.push.run();
       await new Promise((resolve) => setTimeout(resolve, 60));
     }
-    expect(app.deliveries.list()).toMatchObject([{ status: 'failed', attempts: 3 }]);
+    expect(await app.deliveries.list()).toMatchObject([{ status: 'failed', attempts: 3 }]);
     expect(peer.refused).toBe(3);
   });
 

@@ -27,8 +27,8 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-function customer(email: string): Customer {
-  return app.store.customerByAddress(email)!;
+async function customer(email: string): Promise<Customer> {
+  return (await app.store.customerByAddress(email))!;
 }
 
 async function onDisk(email: string): Promise<Customer> {
@@ -36,8 +36,8 @@ async function onDisk(email: string): Promise<Customer> {
   return data.customers.find((c) => c.email === email)!;
 }
 
-function ask(email: string, text: string, extra: Partial<Request> = {}) {
-  return app.assistant.handle({ customerId: customer(email).id, text, conversation: 'race', trust: 'owner', ...extra });
+async function ask(email: string, text: string, extra: Partial<Request> = {}) {
+  return app.assistant.handle({ customerId: (await customer(email)).id, text, conversation: 'race', trust: 'owner', ...extra });
 }
 
 /** Links a Discord account to the customer, the way /link does, code mail included. */
@@ -64,7 +64,7 @@ describe('two changes of one customer at once', () => {
       () => ask('awa@example.cm', 'notifications adresse compta@nkolo.cm'),
       () => link('1600000000000000001', 'awa@example.cm'),
     );
-    for (const awa of [customer('awa@example.cm'), await onDisk('awa@example.cm')]) {
+    for (const awa of [await customer('awa@example.cm'), await onDisk('awa@example.cm')]) {
       expect(awa.links.discord).toEqual(['1600000000000000001']);
       expect(awa.pending.map((p) => p.change)).toEqual([{ kind: 'address', address: 'compta@nkolo.cm' }]);
     }
@@ -76,7 +76,7 @@ describe('two changes of one customer at once', () => {
       () => ask('paul@example.cm', 'notifications adresse compta@mbarga.cm', { trust: 'address', sender: 'paul@example.cm' }),
       () => ask('paul@example.cm', 'notifications pièces-jointes oui'),
     );
-    for (const paul of [customer('paul@example.cm'), await onDisk('paul@example.cm')]) {
+    for (const paul of [await customer('paul@example.cm'), await onDisk('paul@example.cm')]) {
       expect(paul.notifications.attachPdf).toBe(true);
       expect(paul.pending.map((p) => p.change.kind)).toEqual(['address']);
     }
@@ -91,7 +91,7 @@ describe('two changes of one customer at once', () => {
       () => ask('grace.eyenga@example.cm', `confirm ${code}`),
       () => links.unlink('1600000000000000002', 'en'),
     );
-    const grace = customer('grace.eyenga@example.cm');
+    const grace = await customer('grace.eyenga@example.cm');
     for (const stored of [grace, await onDisk('grace.eyenga@example.cm')]) {
       expect(stored.notifications.address).toBe('accounts@eyenga.cm');
       expect(stored.links.discord).toEqual([]);
@@ -106,7 +106,7 @@ describe('two changes of one customer at once', () => {
       () => ask('jp.fotso@example.cm', 'oui', { trust: 'address', sender: 'jp.fotso@example.cm', inReplyTo: approval.parsed.messageId! }),
       () => ask('jp.fotso@example.cm', 'notifications discord oui'),
     );
-    for (const jp of [customer('jp.fotso@example.cm'), await onDisk('jp.fotso@example.cm')]) {
+    for (const jp of [await customer('jp.fotso@example.cm'), await onDisk('jp.fotso@example.cm')]) {
       expect(jp.notifications.chat).toBe(true);
       expect(jp.links.discord).toEqual(['1600000000000000003']);
       expect(jp.pending.map((p) => ({ kind: p.change.kind, approved: p.approval === null }))).toEqual([{ kind: 'address', approved: true }]);

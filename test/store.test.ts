@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { StoreError } from '../src/store/store.js';
-import type { Delivery } from '../src/notifications/delivery.js';
+import type { Delivery } from '../src/store/delivery.js';
 
 type Data = { version: 1 } & ReturnType<typeof demoData>;
 
@@ -23,11 +23,11 @@ describe('the lowdb store', () => {
     const demo = demoData(new Date('2026-11-25'));
     await store.save(demo);
     const reopened = await LowdbStore.open(file);
-    const awa = reopened.customerByAddress('AWA@example.cm')!;
+    const awa = (await reopened.customerByAddress('AWA@example.cm'))!;
     expect(awa.name).toBe('Awa Nkolo');
-    expect(reopened.invoice('1210')).toMatchObject({ customerId: awa.id, issuedAt: '2019-01-17' });
-    expect(reopened.invoices(awa.id).length).toBeGreaterThanOrEqual(13);
-    expect(reopened.invoices(awa.id, { year: 2019 }).map((i) => i.number)).toEqual(['1217', '1214', '1210']);
+    expect(await reopened.invoice('1210')).toMatchObject({ customerId: awa.id, issuedAt: '2019-01-17' });
+    expect((await reopened.invoices(awa.id)).length).toBeGreaterThanOrEqual(13);
+    expect((await reopened.invoices(awa.id, { year: 2019 })).map((i) => i.number)).toEqual(['1217', '1214', '1210']);
   });
 
   it.each([
@@ -59,10 +59,10 @@ describe('the lowdb store', () => {
     });
     await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z' });
     const reopened = await LowdbStore.open(file);
-    expect(reopened.staffActions().map((action) => action.id)).toEqual(['new']);
-    expect(reopened.linkAttempt('discord:1')).toBeUndefined();
-    expect(reopened.linkAttempt('discord:2')).toBeDefined();
-    expect(reopened.heldRequest('email:a@x')).toBeUndefined();
+    expect((await reopened.staffActions()).map((action) => action.id)).toEqual(['new']);
+    expect(await reopened.linkAttempt('discord:1')).toBeUndefined();
+    expect(await reopened.linkAttempt('discord:2')).toBeDefined();
+    expect(await reopened.heldRequest('email:a@x')).toBeUndefined();
   });
 
   it('refuses a file that is not JSON, names it, and leaves it untouched', async () => {
@@ -88,11 +88,11 @@ describe('the lowdb store', () => {
   it('shows a customer only their own invoices', async () => {
     const store = await LowdbStore.open(file);
     await store.save(demoData(new Date('2026-11-25')));
-    const paul = store.customerByAddress('paul@example.cm')!;
-    const awa = store.customerByAddress('awa@example.cm')!;
-    const paulsNumbers = new Set(store.invoices(paul.id).map((i) => i.number));
+    const paul = (await store.customerByAddress('paul@example.cm'))!;
+    const awa = (await store.customerByAddress('awa@example.cm'))!;
+    const paulsNumbers = new Set((await store.invoices(paul.id)).map((i) => i.number));
     expect(paulsNumbers.size).toBeGreaterThan(0);
-    expect(store.invoices(awa.id).some((i) => paulsNumbers.has(i.number))).toBe(false);
+    expect((await store.invoices(awa.id)).some((i) => paulsNumbers.has(i.number))).toBe(false);
   });
 
   it('writes a delivery record without rewriting the invoices', async () => {
@@ -100,21 +100,21 @@ describe('the lowdb store', () => {
     const demo = demoData(new Date('2026-11-25'));
     await store.save(demo);
     const before = await stat(file);
-    const awa = store.customerByAddress('awa@example.cm')!;
+    const awa = (await store.customerByAddress('awa@example.cm'))!;
     await store.save({ deliveries: [delivery('d1', awa.id)] });
     expect((await stat(file)).mtimeMs).toBe(before.mtimeMs);
     const reopened = await LowdbStore.open(file);
-    expect(reopened.delivery('d1')).toMatchObject({ customerId: awa.id, status: 'sent' });
+    expect(await reopened.delivery('d1')).toMatchObject({ customerId: awa.id, status: 'sent' });
   });
 
   it('keeps every one of many concurrent writes', async () => {
     const store = await LowdbStore.open(file);
     await store.save(demoData(new Date('2026-11-25')));
-    const customers = store.customers();
+    const customers = await store.customers();
     await Promise.all(Array.from({ length: 300 }, (_, i) => store.save({ deliveries: [delivery(`d${i}`, customers[i % customers.length]!.id)] })));
     const reopened = await LowdbStore.open(file);
-    expect(reopened.deliveries()).toHaveLength(300);
-    expect(reopened.unannouncedInvoices().map((i) => i.number)).not.toContain('1210');
+    expect(await reopened.deliveries()).toHaveLength(300);
+    expect((await reopened.unannouncedInvoices()).map((i) => i.number)).not.toContain('1210');
   });
 
   it('refuses a db.json that holds more than customers and invoices, rather than drop the rest', async () => {
@@ -129,7 +129,7 @@ describe('the lowdb store', () => {
   it('refuses a corrupt delivery file, naming it', async () => {
     const store = await LowdbStore.open(file);
     await store.save(demoData(new Date('2026-11-25')));
-    await store.save({ deliveries: [delivery('d1', store.customers()[0]!.id)] });
+    await store.save({ deliveries: [delivery('d1', (await store.customers())[0]!.id)] });
     const [shard] = await readdir(path.join(dir, 'deliveries', '2026-11'));
     const shardFile = path.join(dir, 'deliveries', '2026-11', shard!);
     await writeFile(shardFile, '{"deliveries": [');

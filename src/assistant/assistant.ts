@@ -93,7 +93,7 @@ export class Assistant {
   }
 
   async handle(request: Request): Promise<Reply> {
-    const customer = this.services.store.customerById(request.customerId);
+    const customer = await this.services.store.customerById(request.customerId);
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
     const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.today());
     const locale = parsed.locale ?? request.locale ?? customer.locale;
@@ -106,7 +106,7 @@ export class Assistant {
       const answer = await answerToApproval(ctx, request);
       if (answer) return answer;
       if (!command) return notUnderstood(ctx);
-      return await dispatch(ctx, asCode(ctx, asChoice(ctx, command), request.text), request);
+      return await dispatch(ctx, await asCode(ctx, await asChoice(ctx, command), request.text), request);
     } catch (error) {
       // A full disk is the machine's, not the request's: the channel leaves the request for later rather than answer it with an apology.
       if (isMachineFault(error)) throw error;

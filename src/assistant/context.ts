@@ -47,9 +47,14 @@ export class Context {
   }
 
   /** The customer's own invoice with that number; someone else's is as unknown as a missing one. */
-  ownInvoice(number: string): Invoice | undefined {
-    const invoice = this.services.store.invoice(number);
-    return invoice?.customerId === this.customer.id ? invoice : undefined;
+  async ownInvoice(number: string): Promise<Invoice | undefined> {
+    return (await this.ownInvoices([number]))[0];
+  }
+
+  /** The customer's own invoices among these numbers, in their order; the others (someone else's, or none) are left out alike. */
+  async ownInvoices(numbers: string[]): Promise<Invoice[]> {
+    const found = new Map((await this.services.store.invoicesByNumber(numbers)).filter((i) => i.customerId === this.customer.id).map((i) => [i.number, i]));
+    return numbers.flatMap((number) => found.get(number) ?? []);
   }
 
   reply(text: string[], extra: ReplyExtra = {}): Reply {

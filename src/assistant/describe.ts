@@ -8,6 +8,7 @@ export function summary(ctx: Context, invoice: Invoice): ReturnType<typeof invoi
 }
 
 /** The numbers asked for that are not the customer's (whether they exist or not: no difference is shown). */
-export function missingNumbers(ctx: Context, numbers: string[] | undefined): string[] {
-  return (numbers ?? []).filter((number) => !ctx.ownInvoice(number));
+export async function missingNumbers(ctx: Context, numbers: string[] | undefined): Promise<string[]> {
+  const own = new Set((await ctx.ownInvoices(numbers ?? [])).map((invoice) => invoice.number));
+  return (numbers ?? []).filter((number) => !own.has(number));
 }

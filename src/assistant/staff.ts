@@ -4,7 +4,7 @@ import { formatDate } from '../billing/money.js';
 import type { Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Deliveries } from '../notifications/deliveries.js';
-import type { Delivery, DeliveryChannel } from '../notifications/delivery.js';
+import type { Delivery, DeliveryChannel } from '../store/delivery.js';
 import { resend } from '../notifications/resend.js';
 import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
@@ -16,6 +16,13 @@ export interface StaffServices {
   catalog: Catalog;
   log: Logger;
   now: () => Date;
+}
+
+/** How an answer to a held request went: its code, and what it held. */
+interface HeldOutcome {
+  check: 'none' | 'ok' | 'wrong' | 'over';
+  numbers: string[];
+  attempts: number;
 }
 
 /** Rows shown at most in a delivery table: the most recent ones. */
@@ -43,9 +50,10 @@ export class StaffDesk {
    */
   async resend(staff: string, number: string, channels: DeliveryChannel[], locale: Locale, options: { once?: boolean } = {}): Promise<Reply> {
     const { store, deliveries, log } = this.services;
-    const customer = store.customerById(store.invoice(number)?.customerId ?? '');
-    const earlier = options.once ? deliveries.list().filter((d) => d.reason === 'resend' && d.requestedBy === staff && d.invoices.includes(number)) : [];
-    if (earlier.length > 0) return this.table(locale, [this.t(locale, 'staff.resent', { number, customer: customer?.email ?? '' })], earlier);
+    const invoice = await store.invoice(number);
+    const customer = invoice && (await store.customerById(invoice.customerId));
+    const earlier = options.once ? await store.deliveries({ reason: 'resend', requestedBy: staff, invoice: number }) : [];
+    if (earlier.length > 0) return await this.table(locale, [this.t(locale, 'staff.resent', { number, customer: customer?.email ?? '' })], earlier);
     const result = await resend(store, deliveries, log, { number, channels, requestedBy: staff });
     if (!result.ok) {
       await this.record(staff, 'resend', number, `refused: ${result.problem}`);
@@ -55,7 +63,7 @@ export class StaffDesk {
     await this.record(staff, 'resend', number, result.deliveries.map((d) => `${d.channel}:${d.status}`).join(' '));
     const failed = result.deliveries.some((d) => d.status !== 'sent');
     const text = [this.t(locale, failed ? 'staff.resendFailed' : 'staff.resent', { number, customer: customer?.email ?? '' })];
-    return this.table(locale, text, result.deliveries, failed ? 'refused' : 'answered');
+    return await this.table(locale, text, result.deliveries, failed ? 'refused' : 'answered');
   }
 
   /**
@@ -76,19 +84,21 @@ export class StaffDesk {
 
   /** The held resend released by its code, given by the staff member who asked; a wrong code counts against it. */
   async confirmHeld(staff: string, request: string, code: string | null, locale: Locale): Promise<Reply> {
-    const held = this.services.store.heldRequest(staff);
-    if (!held || held.codeHash === null) return this.reply(locale, [this.t(locale, 'staff.heldNothing')], 'refused');
-    const check = code === null ? 'wrong' : checkCode({ ...held, codeHash: held.codeHash }, heldSubject(staff, held.numbers), code, this.services.now());
-    if (check === 'ok') {
-      await this.services.store.save({ heldRequests: [{ ...held, codeHash: null }] });
-      return this.resendAll(request, held.numbers, locale);
-    }
-    const attempts = held.attempts + 1;
-    const over = check === 'expired' || attempts >= CODE_MAX_ATTEMPTS;
-    await this.services.store.save({ heldRequests: [{ ...held, attempts, ...(over ? { codeHash: null } : {}) }] });
-    await this.record(staff, 'confirm', held.numbers.join(' '), over ? 'held resend given up' : 'wrong code');
-    if (over) return this.reply(locale, [this.t(locale, 'staff.heldExpired')], 'refused');
-    return this.reply(locale, [this.t(locale, 'staff.heldWrong', { left: CODE_MAX_ATTEMPTS - attempts })], 'refused');
+    const now = this.services.now();
+    // Checked and counted in one change of the record: two answers at once cannot both use the code, nor both escape the count.
+    const outcome = await this.services.store.updateHeldRequest<HeldOutcome>(staff, (held) => {
+      if (!held || held.codeHash === null) return { held: null, result: { check: 'none', numbers: [], attempts: 0 } };
+      const check = code === null ? 'wrong' : checkCode({ ...held, codeHash: held.codeHash }, heldSubject(staff, held.numbers), code, now);
+      if (check === 'ok') return { held: { ...held, codeHash: null }, result: { check, numbers: held.numbers, attempts: held.attempts } };
+      const attempts = held.attempts + 1;
+      const over = check === 'expired' || attempts >= CODE_MAX_ATTEMPTS;
+      return { held: { ...held, attempts, ...(over ? { codeHash: null } : {}) }, result: { check: over ? 'over' : 'wrong', numbers: held.numbers, attempts } };
+    });
+    if (outcome.check === 'none') return this.reply(locale, [this.t(locale, 'staff.heldNothing')], 'refused');
+    if (outcome.check === 'ok') return this.resendAll(request, outcome.numbers, locale);
+    await this.record(staff, 'confirm', outcome.numbers.join(' '), outcome.check === 'over' ? 'held resend given up' : 'wrong code');
+    if (outcome.check === 'over') return this.reply(locale, [this.t(locale, 'staff.heldExpired')], 'refused');
+    return this.reply(locale, [this.t(locale, 'staff.heldWrong', { left: CODE_MAX_ATTEMPTS - outcome.attempts })], 'refused');
   }
 
   /** Each resend by email, once per `request`, and one answer with all their delivery rows. */
@@ -106,31 +116,33 @@ export class StaffDesk {
   }
 
   async customerLog(staff: string, address: string, locale: Locale): Promise<Reply> {
-    const customer = this.services.store.customerByAddress(address);
+    const customer = await this.services.store.customerByAddress(address);
     await this.record(staff, 'log', address, customer ? null : 'unknown customer');
     if (!customer) return this.reply(locale, [this.t(locale, 'staff.unknownCustomer', { address })], 'refused');
-    const all = this.services.deliveries.list({ customerId: customer.id });
+    const all = await this.services.store.deliveries({ customerId: customer.id });
     if (all.length === 0) return this.reply(locale, [this.t(locale, 'staff.logEmpty', { customer: customer.email })]);
     return this.table(locale, [this.t(locale, 'staff.log', { customer: customer.email, count: all.length, shown: Math.min(SHOWN, all.length) })], all.slice(-SHOWN));
   }
 
   async failed(staff: string, locale: Locale): Promise<Reply> {
-    const all = this.services.deliveries.list({ status: 'failed' });
+    const all = await this.services.store.deliveries({ status: 'failed' });
     await this.record(staff, 'failed', null, `${all.length} failed`);
     if (all.length === 0) return this.reply(locale, [this.t(locale, 'staff.failedNone')]);
     return this.table(locale, [this.t(locale, 'staff.failed', { count: all.length, shown: Math.min(SHOWN, all.length) })], all.slice(-SHOWN));
   }
 
   /** Deliveries as the staff read them, newest first: when, what, how, to whom, how it went. */
-  private table(locale: Locale, text: string[], deliveries: Delivery[], outcome: Outcome = 'answered'): Reply {
+  private async table(locale: Locale, text: string[], deliveries: Delivery[], outcome: Outcome = 'answered'): Promise<Reply> {
     const { store } = this.services;
     const columns = ['date', 'invoices', 'customer', 'channel', 'recipient', 'status', 'detail'].map((c) => this.t(locale, `staff.columns.${c}`));
+    const emails = new Map<string, string>();
+    for (const id of new Set(deliveries.map((d) => d.customerId))) emails.set(id, (await store.customerById(id))?.email ?? id);
     const rows = deliveries
       .toReversed()
       .map((d) => [
         `${formatDate(d.updatedAt.slice(0, 10), locale)} ${d.updatedAt.slice(11, 16)}`,
         d.invoices.join(' '),
-        store.customerById(d.customerId)?.email ?? d.customerId,
+        emails.get(d.customerId)!,
         d.channel,
         d.recipient,
         this.t(locale, `staff.status.${d.status}`),

@@ -71,7 +71,7 @@ export async function start(config: Config): Promise<ExitCode> {
 export async function ask(config: Config, as: string, text: string, outDir: string | undefined): Promise<ExitCode> {
   const app = await createApp(config);
   try {
-    const customer = app.store.customerByAddress(as);
+    const customer = await app.store.customerByAddress(as);
     if (!customer) {
       err(`facteur ask: no customer has the address ${as}\n`);
       return 1;

@@ -31,8 +31,9 @@ async function listFailed(config: Config, folder: FailedFolder): Promise<ExitCod
     return 0;
   }
   const store = await LowdbStore.open(dataPaths(config.dataDir).db, { readOnly: true });
-  const reasonOf = (messageId: string | null, from: string) => (messageId && from ? store.inboundMessage('', { messageId, sender: from.toLowerCase() })?.reason : undefined) ?? '';
-  const rows = messages.map((m) => [m.id, m.date.slice(0, 16).replace('T', ' '), m.from, short(m.subject, 40), short(reasonOf(m.messageId, m.from), 80)]);
+  const reasonOf = async (messageId: string | null, from: string) => (messageId && from ? (await store.inboundMessage('', { messageId, sender: from.toLowerCase() }))?.reason : undefined) ?? '';
+  const rows: string[][] = [];
+  for (const m of messages) rows.push([m.id, m.date.slice(0, 16).replace('T', ' '), m.from, short(m.subject, 40), short(await reasonOf(m.messageId, m.from), 80)]);
   out(`${renderTable({ columns: ['id', 'date', 'from', 'subject', 'why'], rows })}\n`);
   return 0;
 }

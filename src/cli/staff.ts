@@ -2,7 +2,7 @@ import { createApp, dataPaths } from '../app.js';
 import { err, out } from './terminal.js';
 import { LowdbStore } from '../store/lowdb-store.js';
 import type { Config } from '../config.js';
-import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../notifications/delivery.js';
+import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../store/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
 import { renderTable } from '../channels/text.js';
 import type { ExitCode } from './commands.js';
@@ -62,17 +62,19 @@ export async function deliveries(config: Config, options: { customer?: string; f
     return 2;
   }
   const store = await LowdbStore.open(dataPaths(config.dataDir).db, { readOnly: true });
-  const customer = options.customer ? store.customerByAddress(options.customer) : undefined;
+  const customer = options.customer ? await store.customerByAddress(options.customer) : undefined;
   if (options.customer && !customer) {
     err(`facteur deliveries: no customer has the address ${options.customer}\n`);
     return 1;
   }
-  const list = store.deliveries({
+  const list = await store.deliveries({
     ...(customer ? { customerId: customer.id } : {}),
     ...(options.failed ? { status: 'failed' as const } : {}),
     ...(options.since ? { since: options.since } : {}),
   });
-  out(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => store.customerById(id)?.email ?? id)}\n`);
+  const emails = new Map<string, string>();
+  for (const id of new Set(list.map((d) => d.customerId))) emails.set(id, (await store.customerById(id))?.email ?? id);
+  out(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => emails.get(id) ?? id)}\n`);
   return 0;
 }
 
@@ -81,13 +83,12 @@ export async function retry(config: Config, ids: string[], allFailed: boolean): 
   const app = await createApp(config);
   try {
     // Ids as `facteur deliveries` prints them: their first 8 characters, if no other delivery shares them.
-    const all = app.deliveries.list();
-    const chosen = allFailed
-      ? app.deliveries.list({ status: 'failed' }).map((d) => d.id)
-      : ids.map((id) => {
-          const matches = id.length >= 8 ? all.filter((d) => d.id.startsWith(id)) : [];
-          return matches.length === 1 ? matches[0]!.id : id;
-        });
+    const chosen: string[] = [];
+    if (allFailed) chosen.push(...(await app.deliveries.list({ status: 'failed' })).map((d) => d.id));
+    for (const id of allFailed ? [] : ids) {
+      const matches = id.length >= 8 ? await app.deliveries.list({ idPrefix: id }) : [];
+      chosen.push(matches.length === 1 ? matches[0]!.id : id);
+    }
     const reset = await app.deliveries.retry(chosen);
     const unknown = chosen.filter((id) => !reset.some((d) => d.id === id));
     if (unknown.length > 0) err(`facteur retry: not failed or unknown, left alone: ${unknown.join(', ')}\n`);

@@ -68,22 +68,32 @@ export async function importInvoices(store: Store, file: string, options: Import
   const candidates = read(file, text, notes);
 
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [], notes };
-  const customersByEmail = new Map(store.customers().map((customer) => [customer.email.toLowerCase(), customer]));
+  const checked = candidates.map((candidate) => ({ candidate, checked: validate(candidate) }));
+  const valid = checked.flatMap(({ checked }) => ('reason' in checked ? [] : [checked.invoice]));
+  // What the store knows of the file's customers and invoices, asked once for all of them.
+  const customersByEmail = new Map((await store.customersByEmail([...new Set(valid.map((i) => i.customer))])).map((c) => [c.email.toLowerCase(), c]));
+  const storedByNumber = new Map((await store.invoicesByNumber([...new Set(valid.map((i) => i.number))])).map((i) => [i.number, i]));
+  // The owners of the invoices the file gives to someone else, to name them in the rejections.
+  const owners = new Map<string, string>();
+  for (const invoice of valid) {
+    const stored = storedByNumber.get(invoice.number);
+    if (!stored || stored.customerId === customersByEmail.get(invoice.customer)?.id || owners.has(stored.customerId)) continue;
+    owners.set(stored.customerId, (await store.customerById(stored.customerId))?.email ?? stored.customerId);
+  }
   const newCustomers: Customer[] = [];
   const changed: Invoice[] = [];
 
-  for (const candidate of candidates) {
+  for (const { candidate, checked: result } of checked) {
     const reject = (reason: string) => report.rejected.push({ where: candidate.where, number: candidate.number, reason });
-    const checked = validate(candidate);
-    if ('reason' in checked) {
-      reject(checked.reason);
+    if ('reason' in result) {
+      reject(result.reason);
       continue;
     }
-    const { customer: email, customerName, number, ...fields } = checked.invoice;
+    const { customer: email, customerName, number, ...fields } = result.invoice;
     const known = customersByEmail.get(email);
-    const stored = store.invoice(number);
+    const stored = storedByNumber.get(number);
     if (stored && stored.customerId !== known?.id) {
-      const owner = store.customerById(stored.customerId)?.email ?? stored.customerId;
+      const owner = owners.get(stored.customerId)!;
       reject(`invoice ${number} already belongs to another customer (${owner}), not to ${email}`);
       continue;
     }

@@ -53,7 +53,7 @@ export class AccountLinks {
   ) {}
 
   /** The customer this chat account is linked to. */
-  customer(userId: string): Customer | undefined {
+  customer(userId: string): Promise<Customer | undefined> {
     return this.services.store.customerByLink(this.network, userId);
   }
 
@@ -70,26 +70,32 @@ export class AccountLinks {
     const address = requested.trim().toLowerCase();
     if (!z.email().safeParse(address).success) return this.reply(locale, 'address.invalid', { address: requested }, 'refused');
     const now = this.services.now();
-    const attempt = this.attempt(userId);
-    if (locked(attempt, now)) return this.locked(locale, attempt!, now);
-    const requestedAt = since(attempt?.requestedAt ?? [], now, HOUR_MS);
-    if (requestedAt.length >= LINK_REQUESTS_PER_HOUR) return this.reply(locale, 'link.tooMany', {}, 'refused');
-    const known = this.services.store.customerByAddress(address);
+    const known = await this.services.store.customerByAddress(address);
+    // Asked whether the address is known or not, so that both take the same time.
+    const stopped = (await this.failuresToday(known?.id ?? '', now)) >= LINK_FAILURES_PER_CUSTOMER;
     // No code goes out for a customer whose codes are stopped today, nor past the address's share of code mails: the
     // account then holds a code for nobody, and the answers stay those of an unknown address.
-    const customer = known && !this.customerLocked(known.id, now) && this.services.codeMail.allows(address, 'link.mail') ? known : undefined;
+    const customer = known && !stopped && this.services.codeMail.allows(address, 'link.mail') ? known : undefined;
     const { code, codeHash, expiresAt } = issueCode(this.subject(userId, customer?.id ?? null), now, LINK_CODE_MINUTES, LINK_CODE_DIGITS);
-    await this.save({
-      account: this.account(userId),
-      customerId: customer?.id ?? null,
-      codeHash,
-      expiresAt,
-      failures: attempt?.failures ?? 0,
-      lockedUntil: null,
-      requestedAt: [...requestedAt, now.toISOString()],
-      failedFor: recentFailures(attempt, now),
-      updatedAt: now.toISOString(),
+    const outcome = await this.services.store.updateLinkAttempt<'sent' | 'locked' | 'tooMany'>(this.account(userId), (attempt) => {
+      if (locked(attempt, now)) return { attempt: null, result: 'locked' };
+      const requestedAt = since(attempt?.requestedAt ?? [], now, HOUR_MS);
+      if (requestedAt.length >= LINK_REQUESTS_PER_HOUR) return { attempt: null, result: 'tooMany' };
+      const next: LinkAttempt = {
+        account: this.account(userId),
+        customerId: customer?.id ?? null,
+        codeHash,
+        expiresAt,
+        failures: attempt?.failures ?? 0,
+        lockedUntil: null,
+        requestedAt: [...requestedAt, now.toISOString()],
+        failedFor: recentFailures(attempt, now),
+        updatedAt: now.toISOString(),
+      };
+      return { attempt: next, result: 'sent' };
     });
+    if (outcome === 'locked') return this.locked(locale, await this.services.store.linkAttempt(this.account(userId)), now);
+    if (outcome === 'tooMany') return this.reply(locale, 'link.tooMany', {}, 'refused');
     this.services.log.info({ account: this.account(userId), customer: known?.id ?? null, mailed: customer !== undefined, event: 'link.requested' }, 'link code requested');
     if (customer) {
       // Not awaited: an answer that came later for a known address than for an unknown one would tell them apart.
@@ -102,45 +108,59 @@ export class AccountLinks {
 
   /**
    * Links the account when `code` is the one on its way. A wrong one counts against the
-   * chat account and, when the code was mailed for a customer, against that customer.
+   * chat account and, when the code was mailed for a customer, against that customer. The
+   * code is checked and used up, or the wrong try counted, in one change of the record: of
+   * codes given at once, one at most links, and every wrong one counts.
    */
   async confirm(userId: string, code: string, locale: Locale): Promise<Reply> {
     const now = this.services.now();
-    const attempt = this.attempt(userId);
-    if (locked(attempt, now)) return this.locked(locale, attempt!, now);
-    if (!attempt || attempt.codeHash === null) return this.reply(locale, 'link.nothing', {}, 'refused');
-    const customer = attempt.customerId === null ? undefined : this.services.store.customerById(attempt.customerId);
+    const account = this.account(userId);
+    const seen = await this.services.store.linkAttempt(account);
+    const customer = seen?.customerId ? await this.services.store.customerById(seen.customerId) : undefined;
+    const stopped = (await this.failuresToday(seen?.customerId ?? '', now)) >= LINK_FAILURES_PER_CUSTOMER;
     const given = code.trim();
-    const check =
-      new RegExp(`^\\d{${LINK_CODE_DIGITS}}$`).test(given) && !(customer && this.customerLocked(customer.id, now))
-        ? checkCode({ codeHash: attempt.codeHash, expiresAt: attempt.expiresAt, attempts: 0 }, this.subject(userId, attempt.customerId), given, now)
-        : 'wrong';
-    const base = { ...attempt, updatedAt: now.toISOString() };
-    if (check === 'expired') {
-      await this.save({ ...base, codeHash: null });
-      return this.reply(locale, 'link.expired', {}, 'refused');
+    const outcome = await this.services.store.updateLinkAttempt<LinkOutcome>(account, (attempt) => {
+      if (locked(attempt, now)) return { attempt: null, result: { kind: 'locked' } };
+      if (!attempt || attempt.codeHash === null) return { attempt: null, result: { kind: 'nothing' } };
+      // A code asked for another customer since the look above is no code for the customer looked at: a wrong try.
+      const same = attempt.customerId === (seen?.customerId ?? null);
+      const check =
+        same && !stopped && new RegExp(`^\\d{${LINK_CODE_DIGITS}}$`).test(given)
+          ? checkCode({ codeHash: attempt.codeHash, expiresAt: attempt.expiresAt, attempts: 0 }, this.subject(userId, attempt.customerId), given, now)
+          : 'wrong';
+      const base = { ...attempt, updatedAt: now.toISOString() };
+      if (check === 'expired') return { attempt: { ...base, codeHash: null }, result: { kind: 'expired' } };
+      if (check === 'ok' && customer) return { attempt: { ...base, codeHash: null, failures: 0 }, result: { kind: 'ok' } };
+      // Counted in the record written either way, so that a code for a customer and one for nobody take the same time.
+      const failedFor = [...recentFailures(attempt, now), ...(attempt.customerId === null ? [] : [{ customerId: attempt.customerId, at: now.toISOString() }])];
+      const failures = attempt.failures + 1;
+      if (failures >= LINK_MAX_FAILURES) {
+        const lockedUntil = new Date(now.getTime() + LINK_LOCK_MINUTES * 60_000).toISOString();
+        return { attempt: { ...base, codeHash: null, failures: 0, lockedUntil, failedFor }, result: { kind: 'lockedNow', until: lockedUntil } };
+      }
+      return { attempt: { ...base, failures, failedFor }, result: { kind: 'wrong', left: LINK_MAX_FAILURES - failures } };
+    });
+    switch (outcome.kind) {
+      case 'locked':
+        return this.locked(locale, await this.services.store.linkAttempt(account), now);
+      case 'nothing':
+        return this.reply(locale, 'link.nothing', {}, 'refused');
+      case 'expired':
+        return this.reply(locale, 'link.expired', {}, 'refused');
+      case 'ok':
+        await this.link(userId, customer!.id);
+        this.services.log.info({ account, customer: customer!.id, event: 'link.done' }, 'chat account linked');
+        return this.reply(locale, 'link.done', { name: customer!.name });
+      case 'lockedNow':
+        this.services.log.warn({ account, event: 'link.locked', until: outcome.until }, 'linking locked after wrong codes');
+        return this.reply(locale, 'link.locked', { minutes: LINK_LOCK_MINUTES }, 'refused');
+      case 'wrong':
+        return this.reply(locale, 'link.wrong', { left: outcome.left }, 'refused');
     }
-    if (check === 'ok' && customer) {
-      await this.link(userId, customer.id);
-      await this.save({ ...base, codeHash: null, failures: 0 });
-      this.services.log.info({ account: this.account(userId), customer: customer.id, event: 'link.done' }, 'chat account linked');
-      return this.reply(locale, 'link.done', { name: customer.name });
-    }
-    // Counted in the record written either way, so that a code for a customer and one for nobody take the same time.
-    const failedFor = [...recentFailures(attempt, now), ...(attempt.customerId === null ? [] : [{ customerId: attempt.customerId, at: now.toISOString() }])];
-    const failures = attempt.failures + 1;
-    if (failures >= LINK_MAX_FAILURES) {
-      const lockedUntil = new Date(now.getTime() + LINK_LOCK_MINUTES * 60_000).toISOString();
-      await this.save({ ...base, codeHash: null, failures: 0, lockedUntil, failedFor });
-      this.services.log.warn({ account: this.account(userId), event: 'link.locked', until: lockedUntil }, 'linking locked after wrong codes');
-      return this.reply(locale, 'link.locked', { minutes: LINK_LOCK_MINUTES }, 'refused');
-    }
-    await this.save({ ...base, failures, failedFor });
-    return this.reply(locale, 'link.wrong', { left: LINK_MAX_FAILURES - failures }, 'refused');
   }
 
   async unlink(userId: string, locale: Locale): Promise<Reply> {
-    const customer = this.customer(userId);
+    const customer = await this.customer(userId);
     if (!customer) return this.reply(locale, 'link.notLinked', {}, 'refused');
     await this.services.store.updateCustomer(customer.id, (current) => this.without(current, userId));
     this.services.log.info({ account: this.account(userId), customer: customer.id, event: 'link.removed' }, 'chat account unlinked');
@@ -149,7 +169,7 @@ export class AccountLinks {
 
   /** The account linked to this customer, and to no other it was linked to before. */
   private async link(userId: string, customerId: string): Promise<void> {
-    const previous = this.customer(userId);
+    const previous = await this.customer(userId);
     if (previous && previous.id !== customerId) await this.services.store.updateCustomer(previous.id, (current) => this.without(current, userId));
     await this.services.store.updateCustomer(customerId, (current) => {
       const ids = current.links[this.network] ?? [];
@@ -161,27 +181,19 @@ export class AccountLinks {
     return { ...customer, links: { ...customer.links, [this.network]: (customer.links[this.network] ?? []).filter((id) => id !== userId) } };
   }
 
-  /** Whether the wrong codes given for this customer today, by every chat account, stop its codes. */
-  private customerLocked(customerId: string, now: Date): boolean {
-    return this.services.store.linkFailuresFor(customerId, new Date(now.getTime() - DAY_MS).toISOString()) >= LINK_FAILURES_PER_CUSTOMER;
+  /** The wrong codes given for this customer today, by every chat account: past a share, its codes stop. */
+  private failuresToday(customerId: string, now: Date): Promise<number> {
+    return this.services.store.linkFailuresFor(customerId, new Date(now.getTime() - DAY_MS).toISOString());
   }
 
-  private locked(locale: Locale, attempt: LinkAttempt, now: Date): Reply {
-    const minutes = Math.max(1, Math.ceil((Date.parse(attempt.lockedUntil!) - now.getTime()) / 60_000));
+  private locked(locale: Locale, attempt: LinkAttempt | undefined, now: Date): Reply {
+    const minutes = Math.max(1, Math.ceil((Date.parse(attempt?.lockedUntil ?? now.toISOString()) - now.getTime()) / 60_000));
     return this.reply(locale, 'link.locked', { minutes }, 'refused');
   }
 
   /** To the address given, which is on the customer's record (login or confirmed notification address). */
   private async mail(customer: Customer, to: string, account: string, code: string): Promise<void> {
     await this.services.codeMail.send(to, customer.locale, 'link.mail', { name: customer.name, account, code, minutes: LINK_CODE_MINUTES });
-  }
-
-  private attempt(userId: string): LinkAttempt | undefined {
-    return this.services.store.linkAttempt(this.account(userId));
-  }
-
-  private save(attempt: LinkAttempt): Promise<void> {
-    return this.services.store.save({ linkAttempts: [attempt] });
   }
 
   private account(userId: string): string {
@@ -197,6 +209,9 @@ export class AccountLinks {
     return { locale, outcome, text: [this.services.catalog.t(locale, key, params)], attachments: [] };
   }
 }
+
+/** How giving a link code went. */
+type LinkOutcome = { kind: 'locked' | 'nothing' | 'expired' | 'ok' } | { kind: 'lockedNow'; until: string } | { kind: 'wrong'; left: number };
 
 /** The account's wrong codes of the last day, whichever customer they were for. */
 function recentFailures(attempt: LinkAttempt | undefined, now: Date): LinkAttempt['failedFor'] {

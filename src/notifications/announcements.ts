@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
  * arrive afterwards (imported) are pushed.
  */
 export async function meetStore(store: Store, now: Date): Promise<void> {
-  if (store.announcingSince() !== null) return;
-  const existing = store.unannouncedInvoices().map((invoice) => invoice.number);
+  if ((await store.announcingSince()) !== null) return;
+  const existing = (await store.unannouncedInvoices()).map((invoice) => invoice.number);
   await store.save({ announced: existing, announcingSince: now.toISOString() });
 }

@@ -1,7 +1,7 @@
 import { invoiceFigures } from '../billing/money.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { Catalog } from '../templates/catalog.js';
-import type { DeliveryReason } from './delivery.js';
+import type { DeliveryReason } from '../store/delivery.js';
 
 export interface InvoiceMessage {
   subject: string;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { Delivery, DeliveryChannel, DeliveryQuery, DeliveryReason } from './delivery.js';
+import type { Delivery, DeliveryChannel, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
 export interface RetryPolicy {
   /** Attempts before a delivery is left failed for staff. */
@@ -80,7 +80,7 @@ export class Deliveries {
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
   async runDue(concurrency: number, onDone?: AttemptDone): Promise<Delivery[]> {
-    return this.attemptAll(this.store.deliveries({ status: 'pending', dueAt: this.now().toISOString() }), concurrency, onDone);
+    return this.attemptAll(await this.store.deliveries({ status: 'pending', dueAt: this.now().toISOString() }), concurrency, onDone);
   }
 
   /**
@@ -130,7 +130,7 @@ export class Deliveries {
    * staff to see. Only one process writes the store, so none is under way elsewhere.
    */
   async settleInterrupted(): Promise<number> {
-    const interrupted = this.store.deliveries({ status: 'sending' });
+    const interrupted = await this.store.deliveries({ status: 'sending' });
     for (const delivery of interrupted) {
       await this.update(delivery, { status: 'failed', lastError: 'interrupted while with the mail server: it may or may not have been delivered' });
     }
@@ -140,11 +140,12 @@ export class Deliveries {
   /** Staff asked for another try: failed deliveries go back to pending with a fresh set of attempts. */
   async retry(ids: string[]): Promise<Delivery[]> {
     const at = this.now().toISOString();
-    const reset = ids
-      .map((id) => this.store.delivery(id))
-      .filter((d): d is Delivery => d?.status === 'failed')
-      .map((d): Delivery => ({ ...d, status: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at }));
-    await this.store.save({ deliveries: reset });
+    const reset: Delivery[] = [];
+    for (const id of ids) {
+      // Only a failed one goes back: one another process is sending meanwhile is left to it.
+      const updated = await this.store.updateDelivery(id, (d) => (d.status === 'failed' ? { ...d, status: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at } : d));
+      if (updated?.status === 'pending' && updated.updatedAt === at) reset.push(updated);
+    }
     return reset;
   }
 
@@ -164,14 +165,14 @@ export class Deliveries {
     };
   }
 
-  list(query: DeliveryQuery = {}): Delivery[] {
+  list(query: DeliveryQuery = {}): Promise<Delivery[]> {
     return this.store.deliveries(query);
   }
 
   private async update(delivery: Delivery, change: Partial<Delivery>): Promise<Delivery> {
-    const updated = { ...(this.store.delivery(delivery.id) ?? delivery), ...change, updatedAt: this.now().toISOString() };
-    await this.store.save({ deliveries: [updated] });
-    return updated;
+    const updatedAt = this.now().toISOString();
+    const updated = await this.store.updateDelivery(delivery.id, (current) => ({ ...current, ...change, updatedAt }));
+    return updated ?? { ...delivery, ...change, updatedAt };
   }
 }
 

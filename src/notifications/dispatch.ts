@@ -5,7 +5,7 @@ import type { Mailer } from '../outbound/mail.js';
 import type { Store } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import { invoiceMessage } from './compose.js';
-import type { Delivery } from './delivery.js';
+import type { Delivery } from '../store/delivery.js';
 import type { Dispatch } from './deliveries.js';
 
 export interface DispatchPorts {
@@ -26,11 +26,10 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
   return {
     newMessageId: (delivery) => (delivery.channel === 'email' ? ports.mailer.newMessageId() : null),
     async send(delivery: Delivery) {
-      const customer = ports.store.customerById(delivery.customerId);
+      const customer = await ports.store.customerById(delivery.customerId);
       if (!customer) throw Object.assign(new Error(`customer ${delivery.customerId} is no longer in the store`), { permanent: true });
-      const invoices = delivery.invoices
-        .map((number) => ports.store.invoice(number))
-        .filter((invoice): invoice is Invoice => invoice?.customerId === customer.id);
+      const found = new Map((await ports.store.invoicesByNumber(delivery.invoices)).map((invoice) => [invoice.number, invoice]));
+      const invoices = delivery.invoices.flatMap((number) => found.get(number) ?? []).filter((invoice) => invoice.customerId === customer.id);
       if (invoices.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
       const { subject, text } = invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
       const attachments = delivery.attachPdf ? await Promise.all(invoices.map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];

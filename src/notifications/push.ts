@@ -1,7 +1,7 @@
 import type { Invoice } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { Delivery } from './delivery.js';
+import type { Delivery } from '../store/delivery.js';
 import type { Deliveries, NewDelivery } from './deliveries.js';
 
 export interface PushSummary {
@@ -36,8 +36,8 @@ export class Push {
   ) {}
 
   async run(progress?: Progress): Promise<PushSummary> {
-    const fresh = this.store.unannouncedInvoices();
-    const { specs, skipped, unreachable } = this.plan(fresh);
+    const fresh = await this.store.unannouncedInvoices();
+    const { specs, skipped, unreachable } = await this.plan(fresh);
     // A push delivery is what makes its invoices announced: after a crash, each customer's
     // new invoices are either still new (nothing recorded) or in pending records to send.
     // Those of customers who cannot be told are marked so that they are not retried forever.
@@ -60,14 +60,14 @@ export class Push {
   }
 
   /** One delivery per customer and channel, each carrying all of that customer's new invoices. */
-  private plan(fresh: Invoice[]): { specs: NewDelivery[]; skipped: number; unreachable: string[] } {
+  private async plan(fresh: Invoice[]): Promise<{ specs: NewDelivery[]; skipped: number; unreachable: string[] }> {
     const byCustomer = new Map<string, Invoice[]>();
     for (const invoice of fresh) byCustomer.set(invoice.customerId, [...(byCustomer.get(invoice.customerId) ?? []), invoice]);
     const specs: NewDelivery[] = [];
     const unreachable: string[] = [];
     let skipped = 0;
     for (const [customerId, invoices] of byCustomer) {
-      const customer = this.store.customerById(customerId);
+      const customer = await this.store.customerById(customerId);
       const numbers = invoices.map((invoice) => invoice.number);
       const attachPdf = customer?.notifications.attachPdf ?? false;
       const base = { customerId, invoices: numbers, reason: 'push' as const, attachPdf };

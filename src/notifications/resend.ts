@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { Delivery, DeliveryChannel } from './delivery.js';
+import type { Delivery, DeliveryChannel } from '../store/delivery.js';
 import type { Deliveries, NewDelivery } from './deliveries.js';
 
 export interface ResendRequest {
@@ -24,8 +24,8 @@ export type ResendResult =
  * social-engineering call cannot send an invoice to a stranger without a logged `force`.
  */
 export async function resend(store: Store, deliveries: Deliveries, log: Logger, request: ResendRequest): Promise<ResendResult> {
-  const invoice = store.invoice(request.number);
-  const customer = invoice && store.customerById(invoice.customerId);
+  const invoice = await store.invoice(request.number);
+  const customer = invoice && (await store.customerById(invoice.customerId));
   if (!invoice || !customer) return { ok: false, problem: 'unknown-invoice', message: `No invoice numbered ${request.number}.` };
   const base = { customerId: customer.id, invoices: [invoice.number], reason: 'resend' as const, attachPdf: true, requestedBy: request.requestedBy };
   const specs: NewDelivery[] = [];

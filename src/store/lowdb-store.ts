@@ -2,12 +2,13 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { InvoiceFilter } from '../billing/filter.js';
 import type { Customer, Invoice } from '../billing/types.js';
-import type { Delivery, DeliveryQuery } from '../notifications/delivery.js';
+import type { Delivery, DeliveryQuery } from './delivery.js';
 import { BillingFile } from './lowdb/billing.js';
 import { ChatFile } from './lowdb/chat.js';
 import { DeliveryFiles } from './lowdb/deliveries.js';
 import { InboundFiles } from './lowdb/inbound.js';
-import { lockDataFolder } from './lowdb/lock.js';
+import { lockDataFolder, unlockDataFolder } from './lowdb/lock.js';
+import { Serial } from './lowdb/serial.js';
 import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, Store } from './store.js';
 
 /**
@@ -21,11 +22,16 @@ import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, St
  * the invoices. Changes that must land together live in the same file.
  */
 export class LowdbStore implements Store {
+  readonly shared = false;
+  private readonly serial = new Serial();
+
   private constructor(
     private readonly billing: BillingFile,
     private readonly inbound: InboundFiles,
     private readonly chat: ChatFile,
     private readonly sent: DeliveryFiles,
+    /** The data folder's lock, released on close; null for a store opened read-only. */
+    private readonly lockFile: string | null,
   ) {}
 
   /**
@@ -38,83 +44,102 @@ export class LowdbStore implements Store {
   static async open(file: string, options: { readOnly?: boolean } = {}): Promise<LowdbStore> {
     const dir = path.dirname(file);
     await mkdir(dir, { recursive: true });
-    if (!options.readOnly) lockDataFolder(path.join(dir, '.facteur.lock'));
+    const lockFile = options.readOnly ? null : path.join(dir, '.facteur.lock');
+    if (lockFile) lockDataFolder(lockFile);
     return new LowdbStore(
       await BillingFile.open(file),
       await InboundFiles.open(dir),
       await ChatFile.open(path.join(dir, 'chat.json')),
       await DeliveryFiles.open(dir),
+      lockFile,
     );
   }
 
-  customerById(id: string): Customer | undefined {
+  async customerById(id: string): Promise<Customer | undefined> {
     return this.billing.customerById(id);
   }
 
-  customerByAddress(address: string): Customer | undefined {
+  async customerByAddress(address: string): Promise<Customer | undefined> {
     return this.billing.customerByAddress(address);
   }
 
-  customerByPendingAddress(address: string): Customer | undefined {
+  async customerByPendingAddress(address: string): Promise<Customer | undefined> {
     return this.billing.customerByPendingAddress(address);
   }
 
-  customers(): Customer[] {
-    return this.billing.customers();
+  async customers(page: { offset?: number; limit?: number } = {}): Promise<Customer[]> {
+    const offset = page.offset ?? 0;
+    return this.billing
+      .customers()
+      .toSorted((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id))
+      .slice(offset, page.limit === undefined ? undefined : offset + page.limit);
   }
 
-  customerByLink(network: string, userId: string): Customer | undefined {
+  async customersByEmail(emails: string[]): Promise<Customer[]> {
+    const wanted = new Set(emails.map((email) => email.toLowerCase()));
+    return this.billing.customers().filter((customer) => wanted.has(customer.email.toLowerCase()));
+  }
+
+  async countCustomers(): Promise<number> {
+    return this.billing.customers().length;
+  }
+
+  async customerByLink(network: string, userId: string): Promise<Customer | undefined> {
     return this.billing.customerByLink(network, userId);
   }
 
-  linkAttempt(account: string): LinkAttempt | undefined {
+  async linkAttempt(account: string): Promise<LinkAttempt | undefined> {
     return this.chat.linkAttempt(account);
   }
 
-  heldRequest(staff: string): HeldRequest | undefined {
+  async heldRequest(staff: string): Promise<HeldRequest | undefined> {
     return this.chat.heldRequest(staff);
   }
 
-  linkFailuresFor(customerId: string, since: string): number {
+  async linkFailuresFor(customerId: string, since: string): Promise<number> {
     return this.chat.linkFailuresFor(customerId, since);
   }
 
-  staffActions(since?: string): StaffAction[] {
+  async staffActions(since?: string): Promise<StaffAction[]> {
     return this.chat.staffActions(since);
   }
 
-  invoice(number: string): Invoice | undefined {
+  async invoice(number: string): Promise<Invoice | undefined> {
     return this.billing.invoice(number);
   }
 
-  invoices(customerId: string, filter?: InvoiceFilter): Invoice[] {
+  async invoicesByNumber(numbers: string[]): Promise<Invoice[]> {
+    return numbers.map((number) => this.billing.invoice(number)).filter((invoice): invoice is Invoice => invoice !== undefined);
+  }
+
+  async invoices(customerId: string, filter?: InvoiceFilter): Promise<Invoice[]> {
     return this.billing.invoices(customerId, filter);
   }
 
-  inboundMessage(key: string, copy: { messageId: string; sender: string } | null): InboundMessage | undefined {
+  async inboundMessage(key: string, copy: { messageId: string; sender: string } | null): Promise<InboundMessage | undefined> {
     return this.inbound.message(key, copy);
   }
 
-  answeredInbound(query: { since: string; sender?: string; strangers?: boolean }): number {
+  async answeredInbound(query: { since: string; sender?: string; strangers?: boolean }): Promise<number> {
     return this.inbound.answered(query);
   }
 
-  delivery(id: string): Delivery | undefined {
+  async delivery(id: string): Promise<Delivery | undefined> {
     return this.sent.delivery(id);
   }
 
-  deliveries(query?: DeliveryQuery): Delivery[] {
+  async deliveries(query?: DeliveryQuery): Promise<Delivery[]> {
     return this.sent.deliveries(query);
   }
 
-  unannouncedInvoices(): Invoice[] {
+  async unannouncedInvoices(): Promise<Invoice[]> {
     return this.billing
       .allInvoices()
       .filter((invoice) => !this.sent.isAnnounced(invoice.number))
       .sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
   }
 
-  announcingSince(): string | null {
+  async announcingSince(): Promise<string | null> {
     return this.sent.announcingSince();
   }
 
@@ -137,7 +162,11 @@ export class LowdbStore implements Store {
     await Promise.all(writes);
   }
 
-  /** The change runs on the record in memory and is applied before anything else can run: one process writes the folder. */
+  /**
+   * The changes below run on the record in memory and are applied before anything else
+   * can run (one process writes the folder); the inbound and delivery files may have to be
+   * opened first, so changes of one of their records wait for each other.
+   */
   async updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined> {
     const current = this.billing.customerById(id);
     if (!current) return undefined;
@@ -147,8 +176,48 @@ export class LowdbStore implements Store {
     return next;
   }
 
+  async updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T> {
+    const { attempt, result } = change(this.chat.linkAttempt(account));
+    if (attempt) {
+      this.chat.apply([attempt], [], []);
+      await this.chat.file.write();
+    }
+    return result;
+  }
+
+  async updateHeldRequest<T>(staff: string, change: (held: HeldRequest | undefined) => { held: HeldRequest | null; result: T }): Promise<T> {
+    const { held, result } = change(this.chat.heldRequest(staff));
+    if (held) {
+      this.chat.apply([], [], [held]);
+      await this.chat.file.write();
+    }
+    return result;
+  }
+
+  updateDelivery(id: string, change: (delivery: Delivery) => Delivery): Promise<Delivery | undefined> {
+    return this.serial.run(`delivery:${id}`, async () => {
+      const current = this.sent.delivery(id);
+      if (!current) return undefined;
+      const next = change(current);
+      await this.sent.save([next], [], undefined);
+      return next;
+    });
+  }
+
+  updateInbound(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => InboundMessage | null): Promise<InboundMessage | null> {
+    return this.serial.run(`inbound:${key}`, async () => {
+      const next = change(this.inbound.message(key, copy));
+      if (next) await this.inbound.save([next]);
+      return next;
+    });
+  }
+
   async forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void> {
     await this.inbound.forget(before.inbound);
     if (this.chat.forget(before.staffActions, before.linkAttempts)) await this.chat.file.write();
+  }
+
+  async close(): Promise<void> {
+    if (this.lockFile) unlockDataFolder(this.lockFile);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from '../notifications/delivery.js';
+import { DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from './delivery.js';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
 import { INBOUND_STATUSES } from './store.js';
 
@@ -65,6 +65,7 @@ export const inboundMessageSchema = z.object({
   sent: z.number().int().nonnegative(),
   inDoubt: z.array(z.number().int().positive()).default([]),
   reason: z.string().nullable(),
+  claimedBy: z.string().nullable().default(null),
   receivedAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,6 +1,6 @@
 import type { Customer, Invoice } from '../billing/types.js';
 import type { InvoiceFilter } from '../billing/filter.js';
-import type { Delivery, DeliveryQuery } from '../notifications/delivery.js';
+import type { Delivery, DeliveryQuery } from './delivery.js';
 
 /**
  * How far the handling of an inbound message went. `claimed`: taken, no reply on its way;
@@ -36,6 +36,11 @@ export interface InboundMessage {
   inDoubt: number[];
   /** Why it was ignored or failed, or the last error of a failed attempt. */
   reason: string | null;
+  /**
+   * The process handling it (a random id each process picks): where several share the
+   * store, a claim is that process's until `updatedAt` is older than the claim's lease.
+   */
+  claimedBy: string | null;
   receivedAt: string;
   updatedAt: string;
 }
@@ -123,53 +128,63 @@ export interface Changes {
 }
 
 /**
- * The narrow interface every part of Facteur uses to reach its data. It is kept this
- * small on purpose: a PostgreSQL implementation should be a day's work, not a rewrite.
+ * The narrow interface every part of Facteur uses to reach its data, whatever holds it
+ * (lowdb files in the data folder, or PostgreSQL). Every read is asynchronous. A write is
+ * either `save` (records replaced whole, which no one else changes meanwhile: new records,
+ * an import's invoices) or an `update…` whose change runs on the record as it is when the
+ * write happens: nothing above the store reads a record, awaits, and writes it back, so two
+ * processes (or two requests of one) changing a record at once both land.
  */
 export interface Store {
-  customerById(id: string): Customer | undefined;
+  customerById(id: string): Promise<Customer | undefined>;
   /** By login email or confirmed notification address, case-insensitively. */
-  customerByAddress(address: string): Customer | undefined;
+  customerByAddress(address: string): Promise<Customer | undefined>;
   /**
    * The customer waiting for a code to come back from this new address: only once the
    * owner approved the change, since only then was a code mailed there.
    */
-  customerByPendingAddress(address: string): Customer | undefined;
-  customers(): Customer[];
+  customerByPendingAddress(address: string): Promise<Customer | undefined>;
+  /** Customers by name, `limit` at most from `offset`: for the console's list and the import's lookups. */
+  customers(page?: { offset?: number; limit?: number }): Promise<Customer[]>;
+  /** Customers whose login email is one of these (lower case): what an import needs of them. */
+  customersByEmail(emails: string[]): Promise<Customer[]>;
+  countCustomers(): Promise<number>;
   /** The customer a chat account (`network`, user id) is linked to. */
-  customerByLink(network: string, userId: string): Customer | undefined;
+  customerByLink(network: string, userId: string): Promise<Customer | undefined>;
   /** Where linking this chat account (`<network>:<user id>`) stands. */
-  linkAttempt(account: string): LinkAttempt | undefined;
+  linkAttempt(account: string): Promise<LinkAttempt | undefined>;
   /** Wrong link codes given for this customer at or after `since` (an ISO time), by every chat account together. */
-  linkFailuresFor(customerId: string, since: string): number;
+  linkFailuresFor(customerId: string, since: string): Promise<number>;
   /** The request this staff member was asked to confirm, if any. */
-  heldRequest(staff: string): HeldRequest | undefined;
+  heldRequest(staff: string): Promise<HeldRequest | undefined>;
   /** Staff actions recorded at or after `since` (an ISO time), oldest first. */
-  staffActions(since?: string): StaffAction[];
-  invoice(number: string): Invoice | undefined;
+  staffActions(since?: string): Promise<StaffAction[]>;
+  invoice(number: string): Promise<Invoice | undefined>;
+  /** Invoices with these numbers, in no particular order; unknown numbers are left out. */
+  invoicesByNumber(numbers: string[]): Promise<Invoice[]>;
   /** A customer's invoices matching the filter, newest first. */
-  invoices(customerId: string, filter?: InvoiceFilter): Invoice[];
+  invoices(customerId: string, filter?: InvoiceFilter): Promise<Invoice[]>;
   /**
    * The record of an inbound message by its key, or else another copy of it: the same
    * Message-ID from the same sender. Anyone can write any Message-ID, so one sent by
    * someone else first never stands for this message.
    */
-  inboundMessage(key: string, copy: { messageId: string; sender: string } | null): InboundMessage | undefined;
+  inboundMessage(key: string, copy: { messageId: string; sender: string } | null): Promise<InboundMessage | undefined>;
   /**
    * How many messages received since `since` (an ISO time) were answered: those from
    * `sender` when given, only strangers' (no customer recognised) when `strangers` is set.
    */
-  answeredInbound(query: { since: string; sender?: string; strangers?: boolean }): number;
-  delivery(id: string): Delivery | undefined;
+  answeredInbound(query: { since: string; sender?: string; strangers?: boolean }): Promise<number>;
+  delivery(id: string): Promise<Delivery | undefined>;
   /** Delivery records matching the query, oldest first. */
-  deliveries(query?: DeliveryQuery): Delivery[];
+  deliveries(query?: DeliveryQuery): Promise<Delivery[]>;
   /** Invoices not yet announced to their customer, oldest first. */
-  unannouncedInvoices(): Invoice[];
+  unannouncedInvoices(): Promise<Invoice[]>;
   /**
    * When the push first met this store, or null if it never has; until then every invoice
    * counts as unannounced, and the first meeting marks them all announced (no flood).
    */
-  announcingSince(): string | null;
+  announcingSince(): Promise<string | null>;
   save(changes: Changes): Promise<void>;
   /**
    * Changes one customer as `change` says, applied to the record as it is when the write
@@ -178,12 +193,37 @@ export interface Store {
    */
   updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined>;
   /**
+   * The same for a chat account's link record (undefined before its first): `change`
+   * returns the record to write (null for none) and a result handed back to the caller.
+   */
+  updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T>;
+  /** The same for a staff member's held request. */
+  updateHeldRequest<T>(staff: string, change: (held: HeldRequest | undefined) => { held: HeldRequest | null; result: T }): Promise<T>;
+  /** The same for a delivery record; undefined for an unknown id. */
+  updateDelivery(id: string, change: (delivery: Delivery) => Delivery): Promise<Delivery | undefined>;
+  /**
+   * The same for an inbound message's record (found by key, or as another copy of it, like
+   * `inboundMessage`): `change` returns the record to write under `key`, or null to write
+   * nothing (the record's own key says where it goes: a copy found under another key is
+   * carried on under that one). This is how a message is claimed: of two processes taking
+   * it at once, the second sees the first's record.
+   */
+  updateInbound(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => InboundMessage | null): Promise<InboundMessage | null>;
+  /**
    * Drops what is only kept for a while (ISO times): finished inbound records received
    * before `inbound`, staff actions before `staffActions`, and chat accounts' link records
    * untouched since `linkAttempts` (long after their codes and lockouts ended), so that no
    * file grows forever, whoever writes to the inbox or the bot.
    */
   forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void>;
+  /** Lets go of what the store holds open (a connection pool, the data folder's lock). */
+  close(): Promise<void>;
+  /**
+   * Whether other processes may write this store at the same time (PostgreSQL): then a
+   * record another process claimed is left to it while its claim is fresh. lowdb's data
+   * folder has one writer, so a claim found there is a dead process's.
+   */
+  readonly shared: boolean;
 }
 
 /** A store that cannot be opened; the message names the file and what is wrong with it. */

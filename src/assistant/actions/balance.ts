@@ -5,8 +5,8 @@ import type { Reply } from '../reply.js';
 import { invoiceTable } from './list.js';
 
 /** What the customer owes: the unpaid invoices, the overdue ones counted, and the total due in each currency. */
-export function balance(ctx: Context): Reply {
-  const unpaid = ctx.services.store.invoices(ctx.customer.id, { status: 'unpaid' });
+export async function balance(ctx: Context): Promise<Reply> {
+  const unpaid = await ctx.services.store.invoices(ctx.customer.id, { status: 'unpaid' });
   if (unpaid.length === 0) return ctx.reply([ctx.t('balance.none')]);
   const byCurrency = new Map<string, number>();
   for (const invoice of unpaid) byCurrency.set(invoice.currency, (byCurrency.get(invoice.currency) ?? 0) + totals(invoice).total);

@@ -13,7 +13,8 @@ export type Run = (command: Command) => Promise<Reply>;
  * is answered. Otherwise the readings are offered, numbered, and "1" or "2" picks one.
  */
 export async function clarify(ctx: Context, options: Command[], run: Run): Promise<Reply> {
-  const plausible = options.filter((option) => finds(ctx, option));
+  const found = await Promise.all(options.map((option) => finds(ctx, option)));
+  const plausible = options.filter((_, i) => found[i]);
   if (plausible.length <= 1) return run(plausible[0] ?? options[0]!);
   ctx.memory.update(ctx.conversation, { choices: plausible });
   const choices = plausible.map((option) => describe(ctx, option));
@@ -35,24 +36,24 @@ export async function choose(ctx: Context, index: number, run: Run): Promise<Rep
  * While readings are on offer in this conversation, a reply that can only mean one of them is
  * that choice: `n° 2` or `#1` when the customer has no invoice with that number, `le premier`.
  */
-export function asChoice(ctx: Context, command: Command): Command {
+export async function asChoice(ctx: Context, command: Command): Promise<Command> {
   const choices = ctx.memory.get(ctx.conversation).choices;
   if (!choices) return command;
-  const index = choiceNamed(ctx, command);
+  const index = await choiceNamed(ctx, command);
   return index !== undefined && Number.isInteger(index) && index >= 1 && index <= choices.length ? { intent: 'choose', index } : command;
 }
 
 /** The number a command could be naming a choice by: `n° 2` that is no invoice of the customer's, or the rank of `le premier`. */
-function choiceNamed(ctx: Context, command: Command): number | undefined {
-  if (command.intent === 'pdf') return command.numbers.length === 1 && !ctx.ownInvoice(command.numbers[0]!) ? Number(command.numbers[0]) : undefined;
+async function choiceNamed(ctx: Context, command: Command): Promise<number | undefined> {
+  if (command.intent === 'pdf') return command.numbers.length === 1 && !(await ctx.ownInvoice(command.numbers[0]!)) ? Number(command.numbers[0]) : undefined;
   if (command.intent !== 'one') return undefined;
   const { pick, ...rest } = command.filter;
   return pick?.from === 'oldest' && pick.take === 1 && Object.keys(rest).length === 0 ? pick.skip + 1 : undefined;
 }
 
-function finds(ctx: Context, option: Command): boolean {
-  if (option.intent === 'pdf') return option.numbers.every((number) => ctx.ownInvoice(number) !== undefined);
-  if (option.intent === 'one' || option.intent === 'list') return matching(ctx, option.filter).length > 0;
+async function finds(ctx: Context, option: Command): Promise<boolean> {
+  if (option.intent === 'pdf') return (await ctx.ownInvoices(option.numbers)).length === option.numbers.length;
+  if (option.intent === 'one' || option.intent === 'list') return (await matching(ctx, option.filter)).length > 0;
   return true;
 }
 

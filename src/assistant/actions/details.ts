@@ -4,9 +4,9 @@ import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 
 /** The client area's details view: lines, taxes, total, status with its dates. */
-export function details(ctx: Context, number: string | null): Reply {
+export async function details(ctx: Context, number: string | null): Promise<Reply> {
   if (number === null) return ctx.refuse('invoice.which');
-  const invoice = ctx.ownInvoice(number);
+  const invoice = await ctx.ownInvoice(number);
   if (!invoice) return ctx.refuse('invoice.unknown', { number });
   const money = (amount: number) => formatMoney(amount, invoice.currency, ctx.locale);
   const date = (iso: string | null) => (iso ? formatDate(iso, ctx.locale) : '');

@@ -5,14 +5,14 @@ import { summary } from '../describe.js';
 import type { Reply } from '../reply.js';
 
 /** The client area's table of invoices (date, number, amount, status), one page at a time. */
-export function list(ctx: Context, filter: InvoiceFilter): Reply {
+export function list(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
   return showPage(ctx, filter, 0);
 }
 
-export function turnPage(ctx: Context, step: 1 | -1): Reply {
+export async function turnPage(ctx: Context, step: 1 | -1): Promise<Reply> {
   const position = ctx.memory.get(ctx.conversation).list;
   if (!position) return ctx.refuse('page.none');
-  const pages = Math.ceil(matching(ctx, position.filter).length / ctx.services.pageSize);
+  const pages = Math.ceil((await matching(ctx, position.filter)).length / ctx.services.pageSize);
   const page = position.page + step;
   if (page >= pages) return ctx.refuse('page.end');
   if (page < 0) return ctx.refuse('page.start');
@@ -20,8 +20,8 @@ export function turnPage(ctx: Context, step: 1 | -1): Reply {
 }
 
 /** The customer's invoices the filter names, newest first, its rank applied. */
-export function matching(ctx: Context, filter: InvoiceFilter): Invoice[] {
-  return picked(ctx.services.store.invoices(ctx.customer.id, filter), filter);
+export async function matching(ctx: Context, filter: InvoiceFilter): Promise<Invoice[]> {
+  return picked(await ctx.services.store.invoices(ctx.customer.id, filter), filter);
 }
 
 /** The table of these invoices, for a list and for what else answers with one (the balance). */
@@ -33,8 +33,8 @@ export function invoiceTable(ctx: Context, invoices: Invoice[]): NonNullable<Rep
   return { columns: ['date', 'number', 'amount', 'status'].map((c) => ctx.t(`list.columns.${c}`)), rows, alignRight: [2] };
 }
 
-function showPage(ctx: Context, filter: InvoiceFilter, page: number): Reply {
-  const invoices = matching(ctx, filter);
+async function showPage(ctx: Context, filter: InvoiceFilter, page: number): Promise<Reply> {
+  const invoices = await matching(ctx, filter);
   if (invoices.length === 0) return ctx.reply([ctx.t('list.empty')]);
   ctx.memory.update(ctx.conversation, { list: { filter, page } });
   const size = ctx.services.pageSize;

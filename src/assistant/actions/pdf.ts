@@ -10,8 +10,8 @@ export const MAX_PDFS = 5;
 /** One PDF per invoice asked for, or one ZIP past MAX_PDFS; numbers that are not the customer's are named, never shown. */
 export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {
   const unique = [...new Set(numbers)];
-  const invoices = unique.map((n) => ctx.ownInvoice(n)).filter((i): i is Invoice => i !== undefined);
-  const missing = missingNumbers(ctx, unique);
+  const invoices = await ctx.ownInvoices(unique);
+  const missing = await missingNumbers(ctx, unique);
   if (invoices.length === 0) return ctx.refuse('invoice.unknown', { number: missing.join(', ') });
   if (invoices.length > MAX_PDFS) return zip(ctx, { numbers: unique });
   const attachments = await Promise.all(invoices.map((invoice) => ctx.services.documents.pdfAttachment(invoice, ctx.reader)));

@@ -5,8 +5,8 @@ import type { Reply } from '../reply.js';
 
 /** One ZIP of the customer's invoices that match; an empty filter ("zip tout") means all of them. */
 export async function zip(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
-  const invoices = ctx.services.store.invoices(ctx.customer.id, filter);
-  const missing = missingNumbers(ctx, filter.numbers);
+  const invoices = await ctx.services.store.invoices(ctx.customer.id, filter);
+  const missing = await missingNumbers(ctx, filter.numbers);
   const notes = missing.length > 0 ? [ctx.t('invoices.missing', { numbers: missing.join(', ') })] : [];
   if (invoices.length === 0) return ctx.reply([ctx.t('zip.empty'), ...notes], { outcome: 'refused' });
   const archive = await ctx.services.documents.zipAttachment(invoices, ctx.reader);

@@ -14,9 +14,9 @@ import { askNewAddress, makeChange } from './ask.js';
  * While a new address's code is on its way, a message that is only six digits, and no
  * invoice of the customer's, is that code: people paste it alone.
  */
-export function asCode(ctx: Context, command: Command, text: string): Command {
+export async function asCode(ctx: Context, command: Command, text: string): Promise<Command> {
   const code = /^\W*(\d{6})\W*$/.exec(text)?.[1];
-  if (!code || command.intent !== 'pdf' || ctx.ownInvoice(code)) return command;
+  if (!code || command.intent !== 'pdf' || (await ctx.ownInvoice(code))) return command;
   const confirming = pendingOf(ctx.customer, 'address');
   return confirming?.approval === null && live(confirming.confirmation, ctx.services.now()) ? { intent: 'confirm', code } : command;
 }

@@ -19,6 +19,9 @@ export interface ConsoleOptions {
   output: Writable;
 }
 
+/** Customers `:customers` lists at most. */
+const LISTED = 50;
+
 /**
  * The embedded chat: the terminal plays one customer at a time. Lines starting with
  * `:` talk to the console itself (switch customer, list them, quit); everything else
@@ -26,7 +29,7 @@ export interface ConsoleOptions {
  */
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { assistant, store, catalog, output } = options;
-  let customer = store.customerByAddress(options.speakAs) ?? store.customers()[0];
+  let customer = (await store.customerByAddress(options.speakAs)) ?? (await store.customers({ limit: 1 }))[0];
   if (!customer) throw new Error('The store has no customer to speak as: import invoices first (facteur import FILE)');
   const say = (text: string) => output.write(`${printable(text)}\n`);
   const t = (key: string, params?: Record<string, string>) => catalog.t(customer!.locale, key, params);
@@ -39,11 +42,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const line = raw.trim();
     if (line === ':quit' || line === ':q') break;
     if (line.startsWith(':as ')) {
-      const next = store.customerByAddress(line.slice(4).trim());
+      const next = await store.customerByAddress(line.slice(4).trim());
       if (next) customer = next;
       say(next ? t('console.switched', { name: customer.name, email: customer.email }) : t('console.unknownCustomer', { email: line.slice(4).trim() }));
     } else if (line === ':clients' || line === ':customers') {
-      say(t('console.customers', { list: store.customers().map((c) => `${c.name} <${c.email}>`).join(', ') }));
+      // The first ones by name: a provider's whole base is no list to print at a prompt.
+      say(t('console.customers', { list: (await store.customers({ limit: LISTED })).map((c) => `${c.name} <${c.email}>`).join(', ') }));
     } else if (line !== '') {
       const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}`, trust: 'owner' }).catch((error: unknown) => {
         // What the machine could not do (a full disk) stops this answer, not the console.

@@ -120,7 +120,7 @@ export class DiscordChannel {
       return this.links.request(userId, value('address'), interaction.user.username, locale);
     }
     if (key === 'unlink') return this.links.unlink(userId, locale);
-    const customer = this.links.customer(userId);
+    const customer = await this.links.customer(userId);
     if (!customer || key === undefined) return this.links.howTo(locale);
     const translated = translate(interaction, key, this.names, this.services.assistant.today());
     if (!translated) return this.links.howTo(locale);
@@ -145,7 +145,7 @@ export class DiscordChannel {
   /** Previous/next under a list: the same message shows the other page. */
   private async onPage(interaction: ButtonInteraction, step: 1 | -1): Promise<void> {
     const locale = localeOf(interaction.locale);
-    const customer = this.links.customer(interaction.user.id);
+    const customer = await this.links.customer(interaction.user.id);
     const reply = customer
       ? await this.ask({ customerId: customer.id, text: step > 0 ? 'next' : 'previous', command: { intent: 'page', step }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
       : this.links.howTo(locale);
@@ -166,7 +166,7 @@ export class DiscordChannel {
   private async onChoice(interaction: ButtonInteraction, index: number): Promise<void> {
     await interaction.deferUpdate();
     const locale = localeOf(interaction.locale);
-    const customer = this.links.customer(interaction.user.id);
+    const customer = await this.links.customer(interaction.user.id);
     const reply = customer
       ? await this.ask({ customerId: customer.id, text: String(index), command: { intent: 'choose', index }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
       : this.links.howTo(locale);
@@ -179,7 +179,7 @@ export class DiscordChannel {
 
   /** The user's own invoice numbers that start with what they typed, newest first. */
   private async onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
-    const customer = this.links.customer(interaction.user.id);
+    const customer = await this.links.customer(interaction.user.id);
     if (!customer) {
       await interaction.respond([]);
       return;
@@ -187,8 +187,7 @@ export class DiscordChannel {
     const locale = localeOf(interaction.locale);
     const typed = String(interaction.options.getFocused()).trim().replace(/^#/, '');
     const { catalog, store } = this.services;
-    const choices = store
-      .invoices(customer.id)
+    const choices = (await store.invoices(customer.id))
       .filter((invoice) => invoice.number.startsWith(typed))
       .slice(0, MAX_CHOICES)
       .map((invoice) => ({
@@ -223,7 +222,7 @@ export class DiscordChannel {
     if (link?.kind === 'request') return this.links.request(userId, link.address, message.author.username, link.locale);
     if (link?.kind === 'confirm') return this.links.confirm(userId, link.code, link.locale);
     if (link?.kind === 'unlink') return this.links.unlink(userId, link.locale);
-    const customer = this.links.customer(userId);
+    const customer = await this.links.customer(userId);
     if (!customer) return this.links.howTo(parse(text, this.services.assistant.today()).locale ?? 'fr');
     return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId) });
   }

@@ -131,7 +131,7 @@ export class ImapWatcher implements MailWatcher {
     if (!mailbox) return;
     const seen = (await client.search({ seen: true }, { uid: true })) || [];
     for (const uid of seen) {
-      const where = this.options.pipeline.settled(`imap:${mailbox.path}:${mailbox.uidValidity}:${uid}`);
+      const where = await this.options.pipeline.settled(`imap:${mailbox.path}:${mailbox.uidValidity}:${uid}`);
       if (where) await client.messageMove(String(uid), where === 'processed' ? this.options.folders.processed : this.options.folders.failed, { uid: true });
     }
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Assistant } from '../../assistant/assistant.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { Locale } from '../../billing/types.js';
@@ -31,6 +32,15 @@ const HOUR_MS = 60 * 60_000;
 const DAY_MS = 24 * HOUR_MS;
 /** A stranger is told their address is unknown once a week at most: a forged From makes the answer backscatter. */
 const STRANGER_QUIET_MS = 7 * DAY_MS;
+/** What claiming a message found: what to do with it. */
+type ClaimOutcome = 'duplicate' | 'processed' | 'failed' | 'busy' | 'exhausted' | 'inDoubt' | 'claimed';
+
+/**
+ * Where several processes share the store, a message one of them claimed is left to it for
+ * this long after its last step; past it, that process is taken for dead and the message
+ * handled again (its claim says which replies went out).
+ */
+const CLAIM_LEASE_MS = 5 * 60_000;
 /** The language of a stranger who writes none we recognise: most customers write French. */
 const STRANGER_LOCALE: Locale = 'fr';
 
@@ -63,6 +73,8 @@ export interface MailPipelineOptions {
  */
 export class MailPipeline {
   private readonly now = () => new Date();
+  /** Who claims messages in the store's records: this process. */
+  private readonly instance = randomUUID();
   private readonly ownAddresses: Set<string>;
   private readonly staffAddresses: Set<string>;
   /** Replies kept for a retry after a failed send, so the assistant acts only once per message in this process. */
@@ -120,8 +132,8 @@ export class MailPipeline {
    * give up on it (caught while sending, or tried too often), or handle it again (claimed).
    */
   private async claim(key: string, mail: InboundMail): Promise<Claim | Disposition> {
-    const found = this.options.store.inboundMessage(key, mail.messageId === null ? null : { messageId: mail.messageId, sender: mail.sender });
-    const at = this.now().toISOString();
+    const now = this.now();
+    const at = now.toISOString();
     const fresh: InboundMessage = {
       key,
       messageId: mail.messageId,
@@ -132,41 +144,67 @@ export class MailPipeline {
       sent: 0,
       inDoubt: [],
       reason: null,
+      claimedBy: null,
       receivedAt: at,
       updatedAt: at,
     };
-    const copy = found !== undefined && found.key !== key;
-    if (copy && (found.status === 'replied' || found.status === 'ignored')) {
-      await new Claim(this.options.store, fresh, this.now).close('ignored', `another copy of ${found.key}, already handled`);
-      this.options.log.info({ key, messageId: mail.messageId, original: found.key }, 'mail: duplicate, not answered again');
-      return 'processed';
+    const lease = this.options.store.shared ? CLAIM_LEASE_MS : 0;
+    const seen: { outcome: ClaimOutcome; original: string } = { outcome: 'claimed', original: '' };
+    // Decided on the record as it is when written: of two processes taking the message at once, the second sees the first's claim.
+    const record = await this.options.store.updateInbound(key, mail.messageId === null ? null : { messageId: mail.messageId, sender: mail.sender }, (found) => {
+      const copy = found !== undefined && found.key !== key;
+      if (copy && (found.status === 'replied' || found.status === 'ignored')) {
+        [seen.outcome, seen.original] = ['duplicate', found.key];
+        return { ...fresh, status: 'ignored', reason: `another copy of ${found.key}, already handled` };
+      }
+      // A copy of a message that failed is that message handed back (moved to the mailbox again
+      // by an operator, or by `facteur inbox retry`): it is handled anew. Found under another key
+      // and unfinished, it is the same message seen again after the mailbox was rebuilt (a new
+      // UIDVALIDITY): it is carried on with, not dropped as a duplicate.
+      const current = found && !(copy && found.status === 'failed') ? found : fresh;
+      const claimed = { ...current, claimedBy: this.instance, updatedAt: at };
+      if (current.status === 'replied' || current.status === 'ignored') seen.outcome = 'processed';
+      else if (current.status === 'failed') seen.outcome = 'failed';
+      else if (current.claimedBy !== null && current.claimedBy !== this.instance && Date.parse(current.updatedAt) + lease > now.getTime()) seen.outcome = 'busy';
+      else if (current.attempts >= MAX_ATTEMPTS) {
+        seen.outcome = 'exhausted';
+        return { ...claimed, status: 'failed', reason: `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${current.reason ?? 'unknown error'}` };
+      } else if (current.status === 'sending') {
+        // Only the reply that was with the server is in doubt: the ones after it are still owed.
+        seen.outcome = 'inDoubt';
+        const part = current.sent + 1;
+        return { ...claimed, status: 'claimed', sent: part, inDoubt: [...current.inDoubt, part], attempts: current.attempts + 1 };
+      } else return { ...claimed, status: 'claimed', attempts: current.attempts + 1 };
+      return null;
+    });
+    switch (seen.outcome) {
+      case 'duplicate':
+        this.options.log.info({ key, messageId: mail.messageId, original: seen.original }, 'mail: duplicate, not answered again');
+        return 'processed';
+      case 'processed':
+      case 'failed':
+        return seen.outcome;
+      case 'busy':
+        this.options.log.debug({ key }, 'mail: another Facteur is handling it');
+        return 'later';
+      case 'exhausted':
+        this.forget(key);
+        this.options.log.error({ key: record!.key, messageId: record!.messageId, reason: record!.reason }, 'mail: moved to the failed folder');
+        return 'failed';
+      case 'inDoubt':
+        this.options.log.warn({ key, part: record!.sent }, 'mail: a reply was with the mail server when Facteur stopped; it is not sent again, the ones after it are');
+        return new Claim(this.options.store, record!, this.now);
+      case 'claimed':
+        return new Claim(this.options.store, record!, this.now);
     }
-    // A copy of a message that failed is that message handed back (moved to the mailbox again
-    // by an operator, or by `facteur inbox retry`): it is handled anew. Found under another key
-    // and unfinished, it is the same message seen again after the mailbox was rebuilt (a new
-    // UIDVALIDITY): it is carried on with, not dropped as a duplicate.
-    const claim = new Claim(this.options.store, found && !(copy && found.status === 'failed') ? found : fresh, this.now);
-    const status = claim.record.status;
-    if (status === 'replied' || status === 'ignored') return 'processed';
-    if (status === 'failed') return 'failed';
-    if (claim.record.attempts >= MAX_ATTEMPTS) return this.giveUp(claim, key, `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${claim.record.reason ?? 'unknown error'}`);
-    if (status === 'sending') {
-      // Only the reply that was with the server is in doubt: the ones after it are still owed.
-      const part = claim.record.sent + 1;
-      this.options.log.warn({ key, part }, 'mail: a reply was with the mail server when Facteur stopped; it is not sent again, the ones after it are');
-      await claim.update({ status: 'claimed', sent: part, inDoubt: [...claim.record.inDoubt, part], attempts: claim.record.attempts + 1 });
-      return claim;
-    }
-    await claim.update({ status: 'claimed', attempts: claim.record.attempts + 1 });
-    return claim;
   }
 
   /**
    * Where a message whose handling is over belongs, whatever its flags: a process that
    * stopped after closing its record but before moving it left it in the mailbox, seen.
    */
-  settled(key: string): 'processed' | 'failed' | undefined {
-    const status = this.options.store.inboundMessage(key, null)?.status;
+  async settled(key: string): Promise<'processed' | 'failed' | undefined> {
+    const status = (await this.options.store.inboundMessage(key, null))?.status;
     if (status === 'replied' || status === 'ignored') return 'processed';
     return status === 'failed' ? 'failed' : undefined;
   }
@@ -186,9 +224,9 @@ export class MailPipeline {
     }
     const request = findRequest(mail.subject, mail.text, this.options.assistant.today());
     const dmarc = settings.dmarcAuthservId === null ? null : dmarcVerdict(mail, settings.dmarcAuthservId);
-    if (this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc, key);
-    const onRecord = store.customerByAddress(mail.sender);
-    const confirming = request.intent === 'confirm' ? store.customerByPendingAddress(mail.sender) : undefined;
+    if (await this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc, key);
+    const onRecord = await store.customerByAddress(mail.sender);
+    const confirming = request.intent === 'confirm' ? await store.customerByPendingAddress(mail.sender) : undefined;
     const customer = onRecord ?? (confirming && awaitsConfirmationFrom(confirming, mail.sender, this.now()) ? confirming : undefined);
     if (!customer) return this.answerStranger(claim, mail, request, dmarc);
     claim.note({ customerId: customer.id });
@@ -198,7 +236,7 @@ export class MailPipeline {
       return claim.close('ignored', 'DMARC failed: the From is likely forged');
     }
     if (claim.record.sent === 0) {
-      const answered = store.answeredInbound({ since: this.ago(HOUR_MS), sender: mail.sender });
+      const answered = await store.answeredInbound({ since: this.ago(HOUR_MS), sender: mail.sender });
       if (answered >= settings.repliesPerHour) {
         log.warn({ key: claim.record.key, customer: customer.id, limit: settings.repliesPerHour }, 'mail: reply limit reached, not answered');
         return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
@@ -222,10 +260,11 @@ export class MailPipeline {
   }
 
   /** A resend from a staff address, or a code for one held (unless that address is also a customer's, with changes of their own). */
-  private asksStaff(mail: InboundMail, request: MailRequest): boolean {
+  private async asksStaff(mail: InboundMail, request: MailRequest): Promise<boolean> {
     if (!this.staffAddresses.has(mail.sender)) return false;
     if (request.intent === 'resend') return true;
-    return request.intent === 'confirm' && (Boolean(this.options.store.heldRequest(staffId(mail))?.codeHash) || !this.options.store.customerByAddress(mail.sender));
+    if (request.intent !== 'confirm') return false;
+    return Boolean((await this.options.store.heldRequest(staffId(mail)))?.codeHash) || !(await this.options.store.customerByAddress(mail.sender));
   }
 
   /**
@@ -240,7 +279,7 @@ export class MailPipeline {
       const why = dmarc === null ? 'staff requests by mail are off without MAIL_DMARC_AUTHSERV_ID' : 'DMARC did not pass';
       log.warn({ event: 'staff.refused', key: claim.record.key, sender: mail.sender, reason: why }, 'mail: staff request refused');
       // Never when our server says the From is forged, else once a day: a refusal to each would be a loop for anyone to start.
-      const quiet = dmarc === 'fail' || store.answeredInbound({ since: this.ago(DAY_MS), sender: mail.sender }) > 0;
+      const quiet = dmarc === 'fail' || (await store.answeredInbound({ since: this.ago(DAY_MS), sender: mail.sender })) > 0;
       if (claim.record.sent === 0 && quiet) return claim.close('ignored', `staff request refused: ${why}`);
       return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, dmarc === null ? 'staff.mailOff' : 'staff.unverified')], attachments: [] }, mail);
     }
@@ -256,6 +295,15 @@ export class MailPipeline {
     await this.send(claim, reply, mail);
   }
 
+  /** Why a stranger is not answered, or null: a failed DMARC, one answer a week, a few strangers an hour in all. */
+  private async strangerSilence(mail: InboundMail, dmarc: DmarcVerdict | null, perHour: number): Promise<string | null> {
+    const { store } = this.options;
+    if (dmarc !== null && dmarc !== 'pass') return 'DMARC did not pass';
+    if ((await store.answeredInbound({ since: this.ago(STRANGER_QUIET_MS), sender: mail.sender, strangers: true })) > 0) return 'already told this week';
+    if ((await store.answeredInbound({ since: this.ago(HOUR_MS), strangers: true })) >= perHour) return `${perHour} strangers answered this hour`;
+    return null;
+  }
+
   /**
    * A stranger learns nothing but that the address is unknown, and rarely: the From may be
    * a victim's, whom the answer would reach. Never when DMARC is checked and did not pass,
@@ -263,16 +311,7 @@ export class MailPipeline {
    */
   private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: DmarcVerdict | null): Promise<void> {
     const { store, settings, log, catalog } = this.options;
-    const silence =
-      claim.record.sent > 0
-        ? null
-        : dmarc !== null && dmarc !== 'pass'
-          ? 'DMARC did not pass'
-          : store.answeredInbound({ since: this.ago(STRANGER_QUIET_MS), sender: mail.sender, strangers: true }) > 0
-            ? 'already told this week'
-            : store.answeredInbound({ since: this.ago(HOUR_MS), strangers: true }) >= settings.strangerRepliesPerHour
-              ? `${settings.strangerRepliesPerHour} strangers answered this hour`
-              : null;
+    const silence = claim.record.sent > 0 ? null : await this.strangerSilence(mail, dmarc, settings.strangerRepliesPerHour);
     if (silence !== null) {
       log.info({ key: claim.record.key, sender: mail.sender, reason: silence }, 'mail: unknown sender, not answered');
       return claim.close('ignored', `unknown sender: ${silence}`);
@@ -343,7 +382,7 @@ export class MailPipeline {
 
   private async unreadable(key: string, reason: string): Promise<Disposition> {
     const at = this.now().toISOString();
-    const record: InboundMessage = { key, messageId: null, sender: null, customerId: null, status: 'failed', attempts: 1, sent: 0, inDoubt: [], reason, receivedAt: at, updatedAt: at };
+    const record: InboundMessage = { key, messageId: null, sender: null, customerId: null, status: 'failed', attempts: 1, sent: 0, inDoubt: [], reason, claimedBy: this.instance, receivedAt: at, updatedAt: at };
     await this.options.store.save({ inbound: [record] });
     this.options.log.error({ key, reason }, 'mail: unreadable message moved to the failed folder');
     return 'failed';

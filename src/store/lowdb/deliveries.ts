@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Delivery, DeliveryQuery } from '../../notifications/delivery.js';
+import type { Delivery, DeliveryQuery } from '../delivery.js';
 import { deliverySchema } from '../schema.js';
 import { StoreError } from '../store.js';
 import { StoreFile } from './store-file.js';
@@ -64,6 +64,10 @@ export class DeliveryFiles {
       if (
         (query.customerId === undefined || d.customerId === query.customerId) &&
         (query.status === undefined || d.status === query.status) &&
+        (query.reason === undefined || d.reason === query.reason) &&
+        (query.requestedBy === undefined || d.requestedBy === query.requestedBy) &&
+        (query.invoice === undefined || d.invoices.includes(query.invoice)) &&
+        (query.idPrefix === undefined || d.id.startsWith(query.idPrefix)) &&
         (query.since === undefined || d.createdAt >= query.since) &&
         (query.dueAt === undefined || (d.nextAttemptAt !== null && d.nextAttemptAt <= query.dueAt))
       ) {

@@ -35,6 +35,12 @@ export function lockDataFolder(lockFile: string): void {
   held.add(lockFile);
 }
 
+/** Lets go of a lock this process holds (the store is closed): another process may open the folder now. */
+export function unlockDataFolder(lockFile: string): void {
+  if (!held.delete(lockFile)) return;
+  if (readHolder(lockFile)?.pid === process.pid) rmSync(lockFile, { force: true });
+}
+
 /** True once held; false when another process is taking a dead lock over, to try again shortly. */
 function tryLock(lockFile: string): boolean {
   const me = JSON.stringify(self());

@@ -46,6 +46,12 @@ export interface Delivery {
 export interface DeliveryQuery {
   customerId?: string;
   status?: DeliveryStatus;
+  reason?: DeliveryReason;
+  requestedBy?: string;
+  /** Only those carrying this invoice. */
+  invoice?: string;
+  /** Only those whose id starts so (ids as `facteur deliveries` prints them, cut short). */
+  idPrefix?: string;
   /** Created at or after this ISO time. */
   since?: string;
   /** Only those whose next attempt is due at this ISO time. */
