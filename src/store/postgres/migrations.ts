@@ -1,0 +1,102 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration } from 'kysely/migration';
+
+/**
+ * The schema, as numbered migrations applied in order at start-up and by `facteur db
+ * migrate` (Kysely's Migrator keeps what ran in `kysely_migration` and takes a lock, so
+ * instances starting together apply each once). Never edit one that has shipped: add the
+ * next.
+ *
+ * Each record is kept whole as `doc` (JSONB), as the lowdb files keep it, with the fields
+ * Facteur looks records up by as columns beside it, indexed. The columns are written from the
+ * record on every write, so they never say something the record does not.
+ */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_records': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('customers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('address', 'text')
+        .addColumn('pending_address', 'text')
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('customers_email').unique().on('customers').column('email').execute();
+      await db.schema.createIndex('customers_address').on('customers').column('address').execute();
+      await db.schema.createIndex('customers_pending_address').on('customers').column('pending_address').execute();
+      await db.schema.createIndex('customers_name').on('customers').columns(['name', 'id']).execute();
+
+      await db.schema
+        .createTable('customer_links')
+        .addColumn('account', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id').onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('customer_links_customer').on('customer_links').column('customer_id').execute();
+
+      await db.schema
+        .createTable('invoices')
+        .addColumn('number', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+        .addColumn('issued_at', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('invoices_customer').on('invoices').columns(['customer_id', 'issued_at']).execute();
+      await db.schema.createIndex('invoices_issued').on('invoices').column('issued_at').execute();
+
+      // An invoice is announced once a push delivery carries it, or when the push marks it so (see Store.save).
+      await db.schema.createTable('announced').addColumn('number', 'text', (c) => c.primaryKey()).execute();
+      await db.schema.createTable('settings').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('requested_by', 'text')
+        .addColumn('invoices', sql`text[]`, (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text')
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('deliveries_customer').on('deliveries').columns(['customer_id', 'created_at']).execute();
+      await db.schema.createIndex('deliveries_status').on('deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('deliveries_created').on('deliveries').column('created_at').execute();
+      await db.schema.createIndex('deliveries_invoices').on('deliveries').using('gin').column('invoices').execute();
+
+      await db.schema
+        .createTable('inbound')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('message_id', 'text')
+        .addColumn('sender', 'text')
+        .addColumn('customer_id', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('sent', 'integer', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('inbound_copy').on('inbound').columns(['message_id', 'sender', 'received_at']).execute();
+      await db.schema.createIndex('inbound_sender').on('inbound').columns(['sender', 'received_at']).execute();
+      await db.schema.createIndex('inbound_received').on('inbound').column('received_at').execute();
+
+      await db.schema
+        .createTable('link_attempts')
+        .addColumn('account', 'text', (c) => c.primaryKey())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('staff_actions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('staff_actions_at').on('staff_actions').column('at').execute();
+      await db.schema.createTable('held_requests').addColumn('staff', 'text', (c) => c.primaryKey()).addColumn('doc', 'jsonb', (c) => c.notNull()).execute();
+    },
+  },
+};

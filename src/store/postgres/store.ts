@@ -1,0 +1,366 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { byIssueDateDesc, type InvoiceFilter } from '../../billing/filter.js';
+import type { Customer, Invoice } from '../../billing/types.js';
+import type { Logger } from '../../log.js';
+import type { Delivery, DeliveryQuery } from '../delivery.js';
+import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, Store } from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
+import type { Tables } from './tables.js';
+
+type Db = Kysely<Tables> | Transaction<Tables>;
+
+/** Inbound records whose handling is over: the only ones retention drops. */
+const FINISHED = ['replied', 'ignored', 'failed'];
+
+/**
+ * The store in PostgreSQL (`DATABASE_URL=postgres://…`), for providers past one machine:
+ * nothing is loaded whole, and any number of Facteur processes may share one database.
+ * Every `save` is one transaction; every `update…` locks the record it changes (or, for a
+ * record that may not exist yet, a transaction-scoped advisory lock on its key) so that the
+ * change runs on the record as it is, whichever process asks.
+ */
+export class PostgresStore implements Store {
+  readonly shared = true;
+
+  private constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  /**
+   * Connects and brings the schema up to date. The pool reconnects by itself: a query made
+   * while the server is away fails, and the next one after it is back succeeds.
+   */
+  static async open(url: string, log: Logger): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+    // An idle connection the server dropped (a restart) must not take the process with it.
+    pool.on('error', (error) => log.warn({ err: error }, 'postgres: an idle connection was lost; the next query opens another'));
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+    const store = new PostgresStore(db, pool);
+    try {
+      await store.migrate(log);
+    } catch (error) {
+      await db.destroy();
+      throw error;
+    }
+    return store;
+  }
+
+  /** Applies the migrations not yet applied; returns their names. */
+  async migrate(log: Logger): Promise<string[]> {
+    const migrator = new Migrator({ db: this.db, provider: { getMigrations: async () => MIGRATIONS } });
+    const { error, results = [] } = await migrator.migrateToLatest();
+    const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    if (applied.length > 0) log.info({ migrations: applied }, 'postgres: schema brought up to date');
+    if (error) throw new Error(`PostgreSQL migration failed: ${(error as Error).message ?? String(error)}`, { cause: error });
+    return applied;
+  }
+
+  async customerById(id: string): Promise<Customer | undefined> {
+    return (await this.db.selectFrom('customers').select('doc').where('id', '=', id).executeTakeFirst())?.doc;
+  }
+
+  async customerByAddress(address: string): Promise<Customer | undefined> {
+    const lower = address.trim().toLowerCase();
+    // A login email wins over someone else's notification address.
+    const row = await this.db
+      .selectFrom('customers')
+      .select('doc')
+      .where((eb) => eb.or([eb('email', '=', lower), eb('address', '=', lower)]))
+      .orderBy(sql`email = ${lower}`, 'desc')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.doc;
+  }
+
+  async customerByPendingAddress(address: string): Promise<Customer | undefined> {
+    return (await this.db.selectFrom('customers').select('doc').where('pending_address', '=', address.trim().toLowerCase()).orderBy('id').limit(1).executeTakeFirst())?.doc;
+  }
+
+  async customers(page: { offset?: number; limit?: number } = {}): Promise<Customer[]> {
+    let query = this.db.selectFrom('customers').select('doc').orderBy('name').orderBy('id').offset(page.offset ?? 0);
+    if (page.limit !== undefined) query = query.limit(page.limit);
+    return (await query.execute()).map((row) => row.doc);
+  }
+
+  async customersByEmail(emails: string[]): Promise<Customer[]> {
+    if (emails.length === 0) return [];
+    const rows = await this.db.selectFrom('customers').select('doc').where('email', '=', sql<string>`any(${emails.map((e) => e.toLowerCase())}::text[])`).execute();
+    return rows.map((row) => row.doc);
+  }
+
+  async countCustomers(): Promise<number> {
+    const row = await this.db.selectFrom('customers').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async customerByLink(network: string, userId: string): Promise<Customer | undefined> {
+    const row = await this.db
+      .selectFrom('customer_links')
+      .innerJoin('customers', 'customers.id', 'customer_links.customer_id')
+      .select('customers.doc')
+      .where('customer_links.account', '=', `${network}:${userId}`)
+      .executeTakeFirst();
+    return row?.doc;
+  }
+
+  async linkAttempt(account: string): Promise<LinkAttempt | undefined> {
+    return (await this.db.selectFrom('link_attempts').select('doc').where('account', '=', account).executeTakeFirst())?.doc;
+  }
+
+  async linkFailuresFor(customerId: string, since: string): Promise<number> {
+    const { rows } = await sql<{ count: string }>`
+      select count(*) as count from link_attempts, jsonb_array_elements(doc->'failedFor') as failure
+      where failure->>'customerId' = ${customerId} and failure->>'at' >= ${since}`.execute(this.db);
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async heldRequest(staff: string): Promise<HeldRequest | undefined> {
+    return (await this.db.selectFrom('held_requests').select('doc').where('staff', '=', staff).executeTakeFirst())?.doc;
+  }
+
+  async staffActions(since = ''): Promise<StaffAction[]> {
+    const rows = await this.db.selectFrom('staff_actions').select('doc').where('at', '>=', since).orderBy('at').orderBy('id').execute();
+    return rows.map((row) => row.doc);
+  }
+
+  async invoice(number: string): Promise<Invoice | undefined> {
+    return (await this.db.selectFrom('invoices').select('doc').where('number', '=', number).executeTakeFirst())?.doc;
+  }
+
+  async invoicesByNumber(numbers: string[]): Promise<Invoice[]> {
+    if (numbers.length === 0) return [];
+    const rows = await this.db.selectFrom('invoices').select('doc').where('number', '=', sql<string>`any(${numbers}::text[])`).execute();
+    return rows.map((row) => row.doc);
+  }
+
+  async invoices(customerId: string, filter: InvoiceFilter = {}): Promise<Invoice[]> {
+    let query = this.db.selectFrom('invoices').select('doc').where('customer_id', '=', customerId);
+    const from = [filter.from, filter.year === undefined ? undefined : `${filter.year}-${filter.month === undefined ? '01' : String(filter.month).padStart(2, '0')}-01`];
+    for (const day of from) if (day !== undefined) query = query.where('issued_at', '>=', day);
+    if (filter.to !== undefined) query = query.where('issued_at', '<=', filter.to);
+    if (filter.year !== undefined) {
+      const end = filter.month === undefined ? `${filter.year}-12-31` : `${filter.year}-${String(filter.month).padStart(2, '0')}-31`;
+      query = query.where('issued_at', '<=', end);
+    }
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.dueBefore !== undefined) query = query.where('due_at', '<', filter.dueBefore);
+    if (filter.numbers !== undefined) query = query.where('number', '=', sql<string>`any(${filter.numbers}::text[])`);
+    // Sorted here as the lowdb store sorts: by date, then by number read as a number.
+    return (await query.execute()).map((row) => row.doc).sort(byIssueDateDesc);
+  }
+
+  async inboundMessage(key: string, copy: { messageId: string; sender: string } | null): Promise<InboundMessage | undefined> {
+    return inboundOf(this.db, key, copy);
+  }
+
+  async answeredInbound(query: { since: string; sender?: string; strangers?: boolean }): Promise<number> {
+    let select = this.db
+      .selectFrom('inbound')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .where('sent', '>', 0)
+      .where('received_at', '>=', query.since);
+    if (query.sender !== undefined) select = select.where('sender', '=', query.sender.toLowerCase());
+    if (query.strangers) select = select.where('customer_id', 'is', null);
+    return Number((await select.executeTakeFirstOrThrow()).count);
+  }
+
+  async delivery(id: string): Promise<Delivery | undefined> {
+    return (await this.db.selectFrom('deliveries').select('doc').where('id', '=', id).executeTakeFirst())?.doc;
+  }
+
+  async deliveries(query: DeliveryQuery = {}): Promise<Delivery[]> {
+    let select = this.db.selectFrom('deliveries').select('doc');
+    if (query.customerId !== undefined) select = select.where('customer_id', '=', query.customerId);
+    if (query.status !== undefined) select = select.where('status', '=', query.status);
+    if (query.reason !== undefined) select = select.where('reason', '=', query.reason);
+    if (query.requestedBy !== undefined) select = select.where('requested_by', '=', query.requestedBy);
+    if (query.invoice !== undefined) select = select.where(sql<boolean>`invoices @> array[${query.invoice}]::text[]`);
+    if (query.idPrefix !== undefined) select = select.where('id', 'like', `${query.idPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
+    if (query.dueAt !== undefined) select = select.where('next_attempt_at', 'is not', null).where('next_attempt_at', '<=', query.dueAt);
+    return (await select.orderBy('created_at').orderBy('id').execute()).map((row) => row.doc);
+  }
+
+  async unannouncedInvoices(): Promise<Invoice[]> {
+    const rows = await this.db
+      .selectFrom('invoices')
+      .select('doc')
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('announced').select('number').whereRef('announced.number', '=', 'invoices.number'))))
+      .orderBy('issued_at')
+      .orderBy('number')
+      .execute();
+    return rows.map((row) => row.doc);
+  }
+
+  async announcingSince(): Promise<string | null> {
+    return (await this.db.selectFrom('settings').select('value').where('key', '=', 'announcingSince').executeTakeFirst())?.value ?? null;
+  }
+
+  async save(changes: Changes): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const customer of changes.customers ?? []) await writeCustomer(tx, customer);
+      for (const chunk of chunks(changes.invoices ?? [], 1000)) {
+        await tx
+          .insertInto('invoices')
+          .values(chunk.map(invoiceRow))
+          .onConflict((oc) => oc.column('number').doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id'), issued_at: eb.ref('excluded.issued_at'), due_at: eb.ref('excluded.due_at'), status: eb.ref('excluded.status'), doc: eb.ref('excluded.doc') })))
+          .execute();
+      }
+      for (const record of changes.inbound ?? []) await writeInbound(tx, record);
+      for (const delivery of changes.deliveries ?? []) await writeDelivery(tx, delivery);
+      await announce(tx, changes.announced ?? []);
+      if (changes.announcingSince) await tx.insertInto('settings').values({ key: 'announcingSince', value: changes.announcingSince }).onConflict((oc) => oc.column('key').doNothing()).execute();
+      for (const attempt of changes.linkAttempts ?? []) await writeLinkAttempt(tx, attempt);
+      for (const action of changes.staffActions ?? []) await tx.insertInto('staff_actions').values(staffActionRow(action)).onConflict((oc) => oc.column('id').doNothing()).execute();
+      for (const held of changes.heldRequests ?? []) await writeHeld(tx, held);
+    });
+  }
+
+  async updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('customers').select('doc').where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!row) return undefined;
+      const next = change(row.doc);
+      await writeCustomer(tx, next);
+      return next;
+    });
+  }
+
+  async updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      await lockKey(tx, `link:${account}`);
+      const { attempt, result } = change((await tx.selectFrom('link_attempts').select('doc').where('account', '=', account).executeTakeFirst())?.doc);
+      if (attempt) await writeLinkAttempt(tx, attempt);
+      return result;
+    });
+  }
+
+  async updateHeldRequest<T>(staff: string, change: (held: HeldRequest | undefined) => { held: HeldRequest | null; result: T }): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      await lockKey(tx, `held:${staff}`);
+      const { held, result } = change((await tx.selectFrom('held_requests').select('doc').where('staff', '=', staff).executeTakeFirst())?.doc);
+      if (held) await writeHeld(tx, held);
+      return result;
+    });
+  }
+
+  async updateDelivery(id: string, change: (delivery: Delivery) => Delivery): Promise<Delivery | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('deliveries').select('doc').where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!row) return undefined;
+      const next = change(row.doc);
+      await writeDelivery(tx, next);
+      return next;
+    });
+  }
+
+  async updateInbound(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => InboundMessage | null): Promise<InboundMessage | null> {
+    return this.db.transaction().execute(async (tx) => {
+      // By key: two processes claiming the same message at once take turns; the second sees the first's claim.
+      await lockKey(tx, `inbound:${key}`);
+      const next = change(await inboundOf(tx, key, copy));
+      if (next) await writeInbound(tx, next);
+      return next;
+    });
+  }
+
+  async forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('inbound').where('received_at', '<', before.inbound).where('status', 'in', FINISHED).execute();
+      await tx.deleteFrom('staff_actions').where('at', '<', before.staffActions).execute();
+      await tx.deleteFrom('link_attempts').where('updated_at', '<', before.linkAttempts).execute();
+      await tx
+        .deleteFrom('held_requests')
+        .where((eb) => eb.or([eb(sql`doc->>'codeHash'`, 'is', null), eb(sql`doc->>'expiresAt'`, '<', before.linkAttempts)]))
+        .execute();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+/** Waits for, then holds until the transaction ends, a lock on `key`: the turn to change a record that may not exist yet. */
+async function lockKey(tx: Transaction<Tables>, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
+}
+
+async function inboundOf(db: Db, key: string, copy: { messageId: string; sender: string } | null): Promise<InboundMessage | undefined> {
+  const byKey = await db.selectFrom('inbound').select('doc').where('key', '=', key).executeTakeFirst();
+  if (byKey || copy === null) return byKey?.doc;
+  // The first record of this Message-ID from this sender.
+  const first = await db
+    .selectFrom('inbound')
+    .select('doc')
+    .where('message_id', '=', copy.messageId)
+    .where('sender', '=', copy.sender.toLowerCase())
+    .orderBy('received_at')
+    .orderBy('key')
+    .limit(1)
+    .executeTakeFirst();
+  return first?.doc;
+}
+
+async function writeCustomer(tx: Transaction<Tables>, customer: Customer): Promise<void> {
+  const row = customerRow(customer);
+  await tx
+    .insertInto('customers')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet({ email: row.email, address: row.address, pending_address: row.pending_address, name: row.name, doc: row.doc }))
+    .execute();
+  await tx.deleteFrom('customer_links').where('customer_id', '=', customer.id).execute();
+  const links = linkRows(customer);
+  // A chat account is one customer's: linked here, it is no longer anyone else's.
+  if (links.length > 0) await tx.insertInto('customer_links').values(links).onConflict((oc) => oc.column('account').doUpdateSet({ customer_id: customer.id })).execute();
+}
+
+async function writeDelivery(tx: Transaction<Tables>, delivery: Delivery): Promise<void> {
+  const row = deliveryRow(delivery);
+  await tx
+    .insertInto('deliveries')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet({ status: row.status, requested_by: row.requested_by, invoices: row.invoices, next_attempt_at: row.next_attempt_at, doc: row.doc }))
+    .execute();
+  // A push delivery is what announces its invoices, in the same transaction as its record.
+  if (delivery.reason === 'push') await announce(tx, delivery.invoices);
+}
+
+async function announce(tx: Transaction<Tables>, numbers: string[]): Promise<void> {
+  for (const chunk of chunks(numbers, 1000)) {
+    await tx
+      .insertInto('announced')
+      .values(chunk.map((number) => ({ number })))
+      .onConflict((oc) => oc.column('number').doNothing())
+      .execute();
+  }
+}
+
+async function writeInbound(tx: Transaction<Tables>, record: InboundMessage): Promise<void> {
+  const row = inboundRow(record);
+  await tx
+    .insertInto('inbound')
+    .values(row)
+    .onConflict((oc) => oc.column('key').doUpdateSet({ message_id: row.message_id, sender: row.sender, customer_id: row.customer_id, status: row.status, sent: row.sent, doc: row.doc }))
+    .execute();
+}
+
+async function writeLinkAttempt(tx: Transaction<Tables>, attempt: LinkAttempt): Promise<void> {
+  const row = linkAttemptRow(attempt);
+  await tx.insertInto('link_attempts').values(row).onConflict((oc) => oc.column('account').doUpdateSet({ updated_at: row.updated_at, doc: row.doc })).execute();
+}
+
+async function writeHeld(tx: Transaction<Tables>, held: HeldRequest): Promise<void> {
+  await tx.insertInto('held_requests').values({ staff: held.staff, doc: held }).onConflict((oc) => oc.column('staff').doUpdateSet({ doc: held })).execute();
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}

@@ -1,0 +1,300 @@
+/**
+ * What every store must do, asserted the same way against both: lowdb files in a temp data
+ * folder, and a real PostgreSQL (test/peers/postgres.ts), a database of its own per test.
+ * A behaviour that one store has and the other lacks fails here.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoData } from '../src/billing/demo.js';
+import type { Customer, Invoice } from '../src/billing/types.js';
+import { createLogger } from '../src/log.js';
+import type { Delivery } from '../src/store/delivery.js';
+import { LowdbStore } from '../src/store/lowdb-store.js';
+import { PostgresStore } from '../src/store/postgres/store.js';
+import type { InboundMessage, LinkAttempt, Store } from '../src/store/store.js';
+import { startPostgres, type Postgres } from './peers/postgres.js';
+
+const log = createLogger('silent');
+const DEMO = () => demoData(new Date('2026-11-25'));
+
+/** A store to test, and how to open the same data again (a restart). */
+interface Opened {
+  store: Store;
+  reopen(): Promise<Store>;
+  /** A second process on the same data, where the store allows one. */
+  another?(): Promise<Store>;
+}
+
+let postgres: Postgres;
+const cleanup: (() => Promise<unknown>)[] = [];
+
+beforeAll(async () => {
+  postgres = await startPostgres();
+});
+
+afterAll(async () => {
+  for (const done of cleanup.reverse()) await done().catch(() => {});
+  await postgres?.destroy();
+});
+
+const kinds: [string, () => Promise<Opened>][] = [
+  [
+    'lowdb',
+    async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'facteur-contract-'));
+      const file = path.join(dir, 'db.json');
+      const store = await LowdbStore.open(file);
+      cleanup.push(() => rm(dir, { recursive: true, force: true }));
+      return {
+        store,
+        async reopen() {
+          await store.close();
+          return LowdbStore.open(file);
+        },
+      };
+    },
+  ],
+  [
+    'postgres',
+    async () => {
+      const url = await postgres.createDatabase();
+      const open = async () => {
+        const store = await PostgresStore.open(url, log);
+        cleanup.push(() => store.close());
+        return store;
+      };
+      const store = await open();
+      return { store, reopen: open, another: open };
+    },
+  ],
+];
+
+function delivery(id: string, customerId: string, changes: Partial<Delivery> = {}): Delivery {
+  const at = '2026-11-25T10:00:00.000Z';
+  return { id, customerId, invoices: ['1210'], channel: 'email', recipient: 'awa@example.cm', reason: 'request', status: 'sent', attempts: 1, lastError: null, messageId: `<${id}@facteur>`, attachPdf: true, requestedBy: null, createdAt: at, updatedAt: at, nextAttemptAt: null, ...changes };
+}
+
+function inbound(key: string, changes: Partial<InboundMessage> = {}): InboundMessage {
+  const at = '2026-11-25T10:00:00.000Z';
+  return { key, messageId: `<${key}@example.cm>`, sender: 'awa@example.cm', customerId: null, status: 'claimed', attempts: 1, sent: 0, inDoubt: [], reason: null, claimedBy: null, receivedAt: at, updatedAt: at, ...changes };
+}
+
+function attempt(account: string, changes: Partial<LinkAttempt> = {}): LinkAttempt {
+  const at = '2026-11-25T10:00:00.000Z';
+  return { account, customerId: null, codeHash: null, expiresAt: at, failures: 0, lockedUntil: null, requestedAt: [], failedFor: [], updatedAt: at, ...changes };
+}
+
+for (const [kind, open] of kinds) {
+  describe(`the ${kind} store`, () => {
+    async function withDemo(): Promise<Opened & { awa: Customer; paul: Customer }> {
+      const opened = await open();
+      await opened.store.save(DEMO());
+      return { ...opened, awa: (await opened.store.customerByAddress('awa@example.cm'))!, paul: (await opened.store.customerByAddress('paul@example.cm'))! };
+    }
+
+    it('finds customers by login or notification address in any case, the login first, and lists them by name', async () => {
+      const { store, awa, paul } = await withDemo();
+      expect((await store.customerByAddress('  AWA@Example.CM '))?.id).toBe(awa.id);
+      await store.updateCustomer(paul.id, (c) => ({ ...c, notifications: { ...c.notifications, address: 'Compta@Mbarga.cm' } }));
+      expect((await store.customerByAddress('compta@mbarga.cm'))?.id).toBe(paul.id);
+      // Someone else's notification address never hides a login email.
+      await store.updateCustomer(paul.id, (c) => ({ ...c, notifications: { ...c.notifications, address: 'awa@example.cm' } }));
+      expect((await store.customerByAddress('awa@example.cm'))?.id).toBe(awa.id);
+      expect(await store.customerByAddress('nobody@example.cm')).toBeUndefined();
+      expect(await store.countCustomers()).toBe(DEMO().customers.length);
+      const names = (await store.customers()).map((c) => c.name);
+      expect(names).toEqual(names.toSorted((a, b) => a.localeCompare(b)));
+      expect((await store.customers({ offset: 1, limit: 2 })).map((c) => c.name)).toEqual(names.slice(1, 3));
+      expect((await store.customersByEmail(['PAUL@example.cm', 'nobody@x.cm'])).map((c) => c.id)).toEqual([paul.id]);
+    });
+
+    it('lists a customer’s invoices newest first, filtered as the assistant asks, and no one else’s', async () => {
+      const { store, awa, paul } = await withDemo();
+      expect((await store.invoices(awa.id, { year: 2019 })).map((i) => i.number)).toEqual(['1217', '1214', '1210']);
+      expect((await store.invoices(awa.id, { year: 2019, month: 1 })).map((i) => i.number)).toEqual(['1210']);
+      expect((await store.invoices(awa.id, { from: '2019-02-01', to: '2019-09-30' })).map((i) => i.number)).toEqual(['1217', '1214']);
+      expect((await store.invoices(awa.id, { status: 'unpaid' })).map((i) => i.number)).toEqual(['1266']);
+      expect((await store.invoices(awa.id, { status: 'unpaid', dueBefore: '2026-02-17' })).map((i) => i.number)).toEqual([]);
+      expect((await store.invoices(awa.id, { status: 'unpaid', dueBefore: '2026-02-18' })).map((i) => i.number)).toEqual(['1266']);
+      expect((await store.invoices(awa.id, { numbers: ['1210', '1214', '1211'] })).map((i) => i.number)).toEqual(['1214', '1210']);
+      const awas = new Set((await store.invoices(awa.id)).map((i) => i.number));
+      expect((await store.invoices(paul.id)).some((i) => awas.has(i.number))).toBe(false);
+      expect((await store.invoice('1210'))?.customerId).toBe(awa.id);
+      expect((await store.invoicesByNumber(['1210', 'nope', '1214'])).map((i) => i.number).sort()).toEqual(['1210', '1214']);
+    });
+
+    it('orders invoices of one day by their number read as a number', async () => {
+      const { store, awa } = await withDemo();
+      const [model] = await store.invoices(awa.id);
+      const day = (number: string): Invoice => ({ ...model!, number, issuedAt: '2030-01-01' });
+      await store.save({ invoices: [day('A-9'), day('A-10'), day('A-100')] });
+      expect((await store.invoices(awa.id, { year: 2030 })).map((i) => i.number)).toEqual(['A-100', 'A-10', 'A-9']);
+    });
+
+    it('keeps what was saved across a restart', async () => {
+      const { reopen, store, awa } = await withDemo();
+      await store.save({ deliveries: [delivery('d1', awa.id)], inbound: [inbound('k1')], linkAttempts: [attempt('discord:1')], staffActions: [{ id: 's1', staff: 'discord:9', action: 'log', target: null, detail: null, at: '2026-11-25T10:00:00.000Z' }] });
+      const again = await reopen();
+      expect((await again.customerByAddress('awa@example.cm'))?.name).toBe('Awa Nkolo');
+      expect(await again.delivery('d1')).toMatchObject({ customerId: awa.id, status: 'sent' });
+      expect(await again.inboundMessage('k1', null)).toMatchObject({ status: 'claimed' });
+      expect(await again.linkAttempt('discord:1')).toMatchObject({ failures: 0 });
+      expect((await again.staffActions()).map((a) => a.id)).toEqual(['s1']);
+    });
+
+    it('finds a customer by a linked chat account, and by an address waiting for its code only once that code is on its way', async () => {
+      const { store, awa, paul } = await withDemo();
+      await store.updateCustomer(awa.id, (c) => ({ ...c, links: { discord: ['111'] } }));
+      expect((await store.customerByLink('discord', '111'))?.id).toBe(awa.id);
+      // Linked to Paul, the account is no longer Awa's.
+      await store.updateCustomer(awa.id, (c) => ({ ...c, links: { discord: [] } }));
+      await store.updateCustomer(paul.id, (c) => ({ ...c, links: { discord: ['111'] } }));
+      expect((await store.customerByLink('discord', '111'))?.id).toBe(paul.id);
+      expect(await store.customerByLink('discord', '222')).toBeUndefined();
+      const pending = { change: { kind: 'address' as const, address: 'Compta@Nkolo.cm' }, approval: null, confirmation: null, requestedAt: '2026-11-25T10:00:00.000Z' };
+      await store.updateCustomer(awa.id, (c) => ({ ...c, pending: [pending] }));
+      expect(await store.customerByPendingAddress('compta@nkolo.cm')).toBeUndefined();
+      await store.updateCustomer(awa.id, (c) => ({ ...c, pending: [{ ...pending, confirmation: { codeHash: 'h', expiresAt: '2026-11-25T11:00:00.000Z', attempts: 0 } }] }));
+      expect((await store.customerByPendingAddress('COMPTA@nkolo.cm'))?.id).toBe(awa.id);
+    });
+
+    it('queries the delivery log, oldest first', async () => {
+      const { store, awa, paul } = await withDemo();
+      await store.save({
+        deliveries: [
+          delivery('b-2', awa.id, { createdAt: '2026-11-25T12:00:00.000Z', status: 'failed', invoices: ['1214'] }),
+          delivery('a-1', awa.id, { createdAt: '2026-11-25T11:00:00.000Z', reason: 'resend', requestedBy: 'discord:9' }),
+          delivery('c-3', paul.id, { createdAt: '2026-11-25T13:00:00.000Z', status: 'pending', nextAttemptAt: '2026-11-25T14:00:00.000Z' }),
+        ],
+      });
+      const ids = async (query: Parameters<Store['deliveries']>[0]) => (await store.deliveries(query)).map((d) => d.id);
+      expect(await ids({})).toEqual(['a-1', 'b-2', 'c-3']);
+      expect(await ids({ customerId: awa.id })).toEqual(['a-1', 'b-2']);
+      expect(await ids({ status: 'failed' })).toEqual(['b-2']);
+      expect(await ids({ reason: 'resend', requestedBy: 'discord:9' })).toEqual(['a-1']);
+      expect(await ids({ invoice: '1214' })).toEqual(['b-2']);
+      expect(await ids({ idPrefix: 'b-' })).toEqual(['b-2']);
+      expect(await ids({ idPrefix: '%' })).toEqual([]);
+      expect(await ids({ since: '2026-11-25T11:30:00.000Z' })).toEqual(['b-2', 'c-3']);
+      expect(await ids({ status: 'pending', dueAt: '2026-11-25T13:59:00.000Z' })).toEqual([]);
+      expect(await ids({ status: 'pending', dueAt: '2026-11-25T14:00:00.000Z' })).toEqual(['c-3']);
+    });
+
+    it('counts an invoice announced once a push delivery carries it or the push marks it, and meets the push once', async () => {
+      const { store, awa } = await withDemo();
+      expect((await store.unannouncedInvoices()).length).toBe(DEMO().invoices.length);
+      const oldest = await store.unannouncedInvoices();
+      expect(oldest.map((i) => i.issuedAt)).toEqual(oldest.map((i) => i.issuedAt).toSorted());
+      await store.save({ deliveries: [delivery('p1', awa.id, { reason: 'push', invoices: ['1210'] })], announced: ['1214'] });
+      const left = (await store.unannouncedInvoices()).map((i) => i.number);
+      expect(left).not.toContain('1210');
+      expect(left).not.toContain('1214');
+      expect(left).toContain('1217');
+      expect(await store.announcingSince()).toBeNull();
+      await store.save({ announcingSince: '2026-11-25T10:00:00.000Z' });
+      await store.save({ announcingSince: '2026-12-01T10:00:00.000Z' });
+      expect(await store.announcingSince()).toBe('2026-11-25T10:00:00.000Z');
+    });
+
+    it('finds an inbound record by its key, or as a copy from the same sender only, and counts answers', async () => {
+      const { store, awa } = await withDemo();
+      await store.save({ inbound: [inbound('k1', { sent: 1, customerId: awa.id }), inbound('k2', { messageId: '<x@y>', sender: 'someone@else.cm', sent: 1 })] });
+      expect((await store.inboundMessage('k9', { messageId: '<k1@example.cm>', sender: 'AWA@example.cm' }))?.key).toBe('k1');
+      expect(await store.inboundMessage('k9', { messageId: '<k1@example.cm>', sender: 'mallory@example.cm' })).toBeUndefined();
+      expect(await store.answeredInbound({ since: '2026-11-25T00:00:00.000Z' })).toBe(2);
+      expect(await store.answeredInbound({ since: '2026-11-25T00:00:00.000Z', sender: 'awa@example.cm' })).toBe(1);
+      expect(await store.answeredInbound({ since: '2026-11-25T00:00:00.000Z', strangers: true })).toBe(1);
+      expect(await store.answeredInbound({ since: '2026-11-26T00:00:00.000Z' })).toBe(0);
+    });
+
+    it('lets one of many claims of a message at once win, and shows it to the others', async () => {
+      const opened = await withDemo();
+      const stores = [opened.store, ...(opened.another ? [await opened.another()] : [])];
+      const claims = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          stores[i % stores.length]!.updateInbound('imap:INBOX:1:7', null, (found) => (found ? null : inbound('imap:INBOX:1:7', { claimedBy: `p${i}` }))),
+        ),
+      );
+      expect(claims.filter((claim) => claim !== null)).toHaveLength(1);
+      const winner = claims.find((claim) => claim !== null)!;
+      expect((await opened.store.inboundMessage('imap:INBOX:1:7', null))?.claimedBy).toBe(winner.claimedBy);
+    });
+
+    it('lands every one of many changes of one record made at once, from every process sharing the store', async () => {
+      const opened = await withDemo();
+      const stores = [opened.store, ...(opened.another ? [await opened.another()] : [])];
+      const { awa } = opened;
+      await opened.store.save({ deliveries: [delivery('d1', awa.id, { attempts: 0 })] });
+      const n = 20;
+      await Promise.all(
+        Array.from({ length: n }, (_, i) => {
+          const store = stores[i % stores.length]!;
+          return Promise.all([
+            store.updateCustomer(awa.id, (c) => ({ ...c, links: { discord: [...(c.links.discord ?? []), String(i)] } })),
+            store.updateLinkAttempt('discord:1', (a) => ({ attempt: attempt('discord:1', { failures: (a?.failures ?? 0) + 1 }), result: null })),
+            store.updateHeldRequest('email:s@x', (h) => ({ held: { staff: 'email:s@x', numbers: [...(h?.numbers ?? []), String(i)], codeHash: 'h', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 }, result: null })),
+            store.updateDelivery('d1', (d) => ({ ...d, attempts: d.attempts + 1 })),
+          ]);
+        }),
+      );
+      expect((await opened.store.customerById(awa.id))!.links.discord).toHaveLength(n);
+      expect((await opened.store.linkAttempt('discord:1'))!.failures).toBe(n);
+      expect((await opened.store.heldRequest('email:s@x'))!.numbers).toHaveLength(n);
+      expect((await opened.store.delivery('d1'))!.attempts).toBe(n);
+      expect(await opened.store.updateDelivery('nope', (d) => d)).toBeUndefined();
+      expect(await opened.store.updateCustomer('nope', (c) => c)).toBeUndefined();
+    });
+
+    it('writes nothing when an update says so, and hands back what the change returned', async () => {
+      const { store } = await withDemo();
+      expect(await store.updateLinkAttempt('discord:5', () => ({ attempt: null, result: 'nothing' }))).toBe('nothing');
+      expect(await store.linkAttempt('discord:5')).toBeUndefined();
+      expect(await store.updateHeldRequest('email:s@x', () => ({ held: null, result: 3 }))).toBe(3);
+      expect(await store.heldRequest('email:s@x')).toBeUndefined();
+      expect(await store.updateInbound('k5', null, () => null)).toBeNull();
+      expect(await store.inboundMessage('k5', null)).toBeUndefined();
+    });
+
+    it('sums a customer’s wrong link codes over every chat account', async () => {
+      const { store, awa, paul } = await withDemo();
+      const failure = (customerId: string, at: string) => ({ customerId, at });
+      await store.save({
+        linkAttempts: [
+          attempt('discord:1', { failedFor: [failure(awa.id, '2026-11-25T09:00:00.000Z'), failure(paul.id, '2026-11-25T09:00:00.000Z')] }),
+          attempt('discord:2', { failedFor: [failure(awa.id, '2026-11-24T09:00:00.000Z'), failure(awa.id, '2026-11-25T09:30:00.000Z')] }),
+        ],
+      });
+      expect(await store.linkFailuresFor(awa.id, '2026-11-25T00:00:00.000Z')).toBe(2);
+      expect(await store.linkFailuresFor(awa.id, '2026-11-01T00:00:00.000Z')).toBe(3);
+      expect(await store.linkFailuresFor('nobody', '2026-11-01T00:00:00.000Z')).toBe(0);
+    });
+
+    it('forgets what is kept only for a while, and keeps the rest', async () => {
+      const { store } = await withDemo();
+      await store.save({
+        inbound: [inbound('old-done', { status: 'replied', receivedAt: '2026-09-01T00:00:00.000Z' }), inbound('old-open', { status: 'claimed', receivedAt: '2026-09-01T00:00:00.000Z' }), inbound('new-done', { status: 'replied' })],
+        staffActions: [
+          { id: 'old', staff: 'discord:1', action: 'log', target: null, detail: null, at: '2025-01-01T00:00:00.000Z' },
+          { id: 'new', staff: 'discord:1', action: 'log', target: null, detail: null, at: '2026-11-20T00:00:00.000Z' },
+        ],
+        linkAttempts: [attempt('discord:1', { updatedAt: '2026-09-01T00:00:00.000Z' }), attempt('discord:2', { updatedAt: '2026-11-24T00:00:00.000Z' })],
+        heldRequests: [
+          { staff: 'email:used@x', numbers: ['1'], codeHash: null, expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 },
+          { staff: 'email:live@x', numbers: ['1'], codeHash: 'h', expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 },
+        ],
+      });
+      await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z' });
+      expect(await store.inboundMessage('old-done', null)).toBeUndefined();
+      expect(await store.inboundMessage('old-open', null)).toBeDefined();
+      expect(await store.inboundMessage('new-done', null)).toBeDefined();
+      expect((await store.staffActions()).map((a) => a.id)).toEqual(['new']);
+      expect((await store.staffActions('2026-11-21T00:00:00.000Z')).map((a) => a.id)).toEqual([]);
+      expect(await store.linkAttempt('discord:1')).toBeUndefined();
+      expect(await store.linkAttempt('discord:2')).toBeDefined();
+      expect(await store.heldRequest('email:used@x')).toBeUndefined();
+      expect(await store.heldRequest('email:live@x')).toBeDefined();
+    });
+  });
+}
