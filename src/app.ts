@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Assistant } from './assistant/assistant.js';
 import { StaffDesk } from './assistant/staff.js';
 import { DiscordConnection } from './channels/discord/index.js';
@@ -14,7 +13,8 @@ import { CodeMail } from './notifications/code-mail.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
-import { LowdbStore } from './store/lowdb-store.js';
+import { dataPaths } from './data-folder.js';
+import { openStore } from './store/open.js';
 import type { Store } from './store/store.js';
 import { Catalog } from './templates/catalog.js';
 
@@ -36,26 +36,15 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Where things live under the data folder. */
-export function dataPaths(dataDir: string) {
-  return {
-    db: path.join(dataDir, 'db.json'),
-    out: path.join(dataDir, 'out'),
-    outbox: path.join(dataDir, 'mail', 'outbox'),
-    inbox: path.join(dataDir, 'mail', 'inbox'),
-  };
-}
-
 /**
  * Opens the store as every command must: demo data first when asked for and the store is
  * empty, then the push meets the store, so that what is already there is never pushed.
  */
-export async function openStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
-  const file = dataPaths(config.dataDir).db;
-  const store = await LowdbStore.open(file);
+export async function prepareStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
+  const store = await openStore(config, log);
   if (options.seedDemo && config.demo && (await store.countCustomers()) === 0) {
     await store.save(demoData(config.demo.until));
-    log.info({ file }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
+    log.info({ store: config.databaseUrl ? 'postgres' : dataPaths(config.dataDir).db }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
   }
   await meetStore(store, new Date());
   return store;
@@ -63,7 +52,7 @@ export async function openStore(config: Config, log: Logger, options: { seedDemo
 
 export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {
   const paths = dataPaths(config.dataDir);
-  const store = await openStore(config, log, { seedDemo: true });
+  const store = await prepareStore(config, log, { seedDemo: true });
   const catalog = await Catalog.load(config.templatesDir);
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
   const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);

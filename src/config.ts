@@ -15,6 +15,7 @@ const snowflakes = z.string().regex(/^[\d,\s]*$/, 'expected Discord ids (digits)
 
 const schema = z.object({
   FACTEUR_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:port/database' }).optional(),
   FACTEUR_TEMPLATES_DIR: z.string().min(1).default(path.join(PACKAGE_DIR, 'templates')),
   FACTEUR_DEMO: flag.optional(),
   FACTEUR_DEMO_UNTIL: z.iso.date('expected a YYYY-MM-DD date').optional(),
@@ -132,6 +133,8 @@ export interface DiscordSettings {
 
 export type Config = {
   dataDir: string;
+  /** PostgreSQL instead of the lowdb files in the data folder (which still holds the outbox, the PDF cache, saved files). */
+  databaseUrl: string | null;
   templatesDir: string;
   /**
    * Demo data for an empty store, and up to which day (today unless set, so the demo looks
@@ -172,9 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   const c = parsed.data;
   return {
     dataDir: path.resolve(c.FACTEUR_DATA_DIR),
+    databaseUrl: c.DATABASE_URL ?? null,
     templatesDir: path.resolve(c.FACTEUR_TEMPLATES_DIR),
     // On by default only with nothing real configured: a production start must not seed it.
-    demo: (c.FACTEUR_DEMO ?? !(c.IMAP_HOST || c.DISCORD_TOKEN)) ? { until: c.FACTEUR_DEMO_UNTIL ? new Date(c.FACTEUR_DEMO_UNTIL) : new Date() } : null,
+    demo: (c.FACTEUR_DEMO ?? !(c.IMAP_HOST || c.DISCORD_TOKEN || c.DATABASE_URL)) ? { until: c.FACTEUR_DEMO_UNTIL ? new Date(c.FACTEUR_DEMO_UNTIL) : new Date() } : null,
     consoleAs: c.FACTEUR_CONSOLE_AS.toLowerCase(),
     pageSize: c.FACTEUR_PAGE_SIZE,
     importMaxBytes: Math.round(c.FACTEUR_IMPORT_MAX_MB * 1024 * 1024),

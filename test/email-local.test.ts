@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPaths } from '../src/app.js';
+import { dataPaths } from '../src/data-folder.js';
 import { outbox } from './support/app.js';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
 import { pdfText } from './support/read.js';

@@ -3,7 +3,8 @@ import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 import type { CodeMail } from '../notifications/code-mail.js';
 import type { Logger } from '../log.js';
-import type { Attachment, Outcome, Reply, Table } from './reply.js';
+import type { Attachment } from '../documents/attachment.js';
+import type { Outcome, Reply, Table } from './reply.js';
 
 import type { Conversations } from './memory.js';
 

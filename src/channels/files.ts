@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Attachment } from '../assistant/reply.js';
+import type { Attachment } from '../documents/attachment.js';
 
 /** Files could not be written where the operator asked (`--out` names a file, a full disk, a dangling link); the message says which and why. */
 export class SaveError extends Error {

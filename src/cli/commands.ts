@@ -1,4 +1,5 @@
-import { createApp, dataPaths, openStore } from '../app.js';
+import { createApp, prepareStore } from '../app.js';
+import { dataPaths } from '../data-folder.js';
 import { err, out } from './terminal.js';
 import { runConsole } from '../channels/console/console.js';
 import { discordChannel } from '../channels/discord/index.js';
@@ -93,7 +94,7 @@ export async function ask(config: Config, as: string, text: string, outDir: stri
  */
 export async function importFile(config: Config, file: string): Promise<ExitCode> {
   const log = createLogger(config.logLevel);
-  const store = await openStore(config, log, { seedDemo: false });
+  const store = await prepareStore(config, log, { seedDemo: false });
   const report = await importInvoices(store, file, { maxBytes: config.importMaxBytes });
   log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
   out(`${formatReport(report)}\n`);

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { dataPaths } from '../app.js';
+import { dataPaths } from '../data-folder.js';
 import { imapFailedFolder, localFailedFolder, type FailedFolder } from '../channels/email/failed.js';
 import { renderTable } from '../channels/text.js';
 import type { Config } from '../config.js';
-import { LowdbStore } from '../store/lowdb-store.js';
+import { createLogger } from '../log.js';
+import { openStore } from '../store/open.js';
 import type { ExitCode } from './commands.js';
 import { err, out } from './terminal.js';
 
@@ -30,12 +31,16 @@ async function listFailed(config: Config, folder: FailedFolder): Promise<ExitCod
     out(`The ${config.mail.failedFolder} folder is empty.\n`);
     return 0;
   }
-  const store = await LowdbStore.open(dataPaths(config.dataDir).db, { readOnly: true });
-  const reasonOf = async (messageId: string | null, from: string) => (messageId && from ? (await store.inboundMessage('', { messageId, sender: from.toLowerCase() }))?.reason : undefined) ?? '';
-  const rows: string[][] = [];
-  for (const m of messages) rows.push([m.id, m.date.slice(0, 16).replace('T', ' '), m.from, short(m.subject, 40), short(await reasonOf(m.messageId, m.from), 80)]);
-  out(`${renderTable({ columns: ['id', 'date', 'from', 'subject', 'why'], rows })}\n`);
-  return 0;
+  const store = await openStore(config, createLogger(config.logLevel), { readOnly: true });
+  try {
+    const reasonOf = async (messageId: string | null, from: string) => (messageId && from ? (await store.inboundMessage('', { messageId, sender: from.toLowerCase() }))?.reason : undefined) ?? '';
+    const rows: string[][] = [];
+    for (const m of messages) rows.push([m.id, m.date.slice(0, 16).replace('T', ' '), m.from, short(m.subject, 40), short(await reasonOf(m.messageId, m.from), 80)]);
+    out(`${renderTable({ columns: ['id', 'date', 'from', 'subject', 'why'], rows })}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }
 
 function failedFolderOf(config: Config): FailedFolder {

@@ -1,6 +1,7 @@
-import { createApp, dataPaths } from '../app.js';
+import { createApp } from '../app.js';
 import { err, out } from './terminal.js';
-import { LowdbStore } from '../store/lowdb-store.js';
+import { createLogger } from '../log.js';
+import { openStore } from '../store/open.js';
 import type { Config } from '../config.js';
 import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../store/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
@@ -61,21 +62,25 @@ export async function deliveries(config: Config, options: { customer?: string; f
     err(`facteur deliveries: --since takes a date, YYYY-MM-DD\n`);
     return 2;
   }
-  const store = await LowdbStore.open(dataPaths(config.dataDir).db, { readOnly: true });
-  const customer = options.customer ? await store.customerByAddress(options.customer) : undefined;
-  if (options.customer && !customer) {
-    err(`facteur deliveries: no customer has the address ${options.customer}\n`);
-    return 1;
+  const store = await openStore(config, createLogger(config.logLevel), { readOnly: true });
+  try {
+    const customer = options.customer ? await store.customerByAddress(options.customer) : undefined;
+    if (options.customer && !customer) {
+      err(`facteur deliveries: no customer has the address ${options.customer}\n`);
+      return 1;
+    }
+    const list = await store.deliveries({
+      ...(customer ? { customerId: customer.id } : {}),
+      ...(options.failed ? { status: 'failed' as const } : {}),
+      ...(options.since ? { since: options.since } : {}),
+    });
+    const emails = new Map<string, string>();
+    for (const id of new Set(list.map((d) => d.customerId))) emails.set(id, (await store.customerById(id))?.email ?? id);
+    out(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => emails.get(id) ?? id)}\n`);
+    return 0;
+  } finally {
+    await store.close();
   }
-  const list = await store.deliveries({
-    ...(customer ? { customerId: customer.id } : {}),
-    ...(options.failed ? { status: 'failed' as const } : {}),
-    ...(options.since ? { since: options.since } : {}),
-  });
-  const emails = new Map<string, string>();
-  for (const id of new Set(list.map((d) => d.customerId))) emails.set(id, (await store.customerById(id))?.email ?? id);
-  out(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => emails.get(id) ?? id)}\n`);
-  return 0;
 }
 
 /** `facteur retry ID…` or `--all-failed`: failed deliveries get a fresh set of attempts, now. */

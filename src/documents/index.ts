@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import type { Attachment } from '../assistant/reply.js';
+import type { Attachment } from './attachment.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import { type CachedFile, FileCache } from './cache.js';
 import { invoicePage } from './page.js';

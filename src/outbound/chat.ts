@@ -1,4 +1,4 @@
-import type { Attachment } from '../assistant/reply.js';
+import type { Attachment } from '../documents/attachment.js';
 
 /** A direct message to a linked chat account, described without any chat library. */
 export interface DirectMessage {

@@ -1,4 +1,4 @@
-import type { Attachment } from '../assistant/reply.js';
+import type { Attachment } from '../documents/attachment.js';
 
 /** A message leaving Facteur by email, described without any mail library. */
 export interface OutboundMail {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import pino from 'pino';
-import { createApp, dataPaths, type App } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
+import { dataPaths } from '../../src/data-folder.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
 

@@ -1,11 +1,11 @@
-import type { App } from '../../app.js';
-import { DiscordChannel } from './channel.js';
+import { DiscordChannel, type DiscordChannelServices } from './channel.js';
+import type { DiscordConnection } from './connection.js';
 
 export { DiscordConnection } from './connection.js';
 export { registerCommands } from './register.js';
 
 /** The Discord channel of this app, or null when Discord is not configured (no DISCORD_TOKEN). */
-export function discordChannel(app: App): DiscordChannel | null {
+export function discordChannel(app: Omit<DiscordChannelServices, 'connection'> & { discord: DiscordConnection | null }): DiscordChannel | null {
   if (!app.discord) return null;
   return new DiscordChannel({
     connection: app.discord,

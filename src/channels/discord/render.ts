@@ -1,6 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
-import type { Attachment, Reply } from '../../assistant/reply.js';
+import type { Reply } from '../../assistant/reply.js';
+import type { Attachment } from '../../documents/attachment.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { groupBySize, splitToFit } from '../files.js';
 import { renderTable } from '../text.js';

@@ -1,16 +1,36 @@
 import path from 'node:path';
-import { dataPaths, type App } from '../../app.js';
+import type { Assistant } from '../../assistant/assistant.js';
+import type { StaffDesk } from '../../assistant/staff.js';
+import type { Config } from '../../config.js';
+import { dataPaths } from '../../data-folder.js';
+import type { Logger } from '../../log.js';
+import type { Deliveries } from '../../notifications/deliveries.js';
+import type { Mailer } from '../../outbound/mail.js';
+import type { Store } from '../../store/store.js';
+import type { Catalog } from '../../templates/catalog.js';
 import { FolderWatcher } from './folder.js';
 import { ImapWatcher, type Watchdog } from './imap.js';
 import { MailPipeline } from './pipeline.js';
 import type { MailWatcher } from './watcher.js';
+
+/** What the billing inbox uses of the app. */
+export interface MailChannelServices {
+  config: Pick<Config, 'mailFrom' | 'imap' | 'smtp' | 'staffEmails' | 'mail' | 'dataDir'>;
+  store: Store;
+  assistant: Assistant;
+  catalog: Catalog;
+  mailer: Mailer;
+  log: Logger;
+  staff: StaffDesk;
+  deliveries: Deliveries;
+}
 
 /**
  * The billing inbox channel as configured: the IMAP mailbox when IMAP_HOST is set,
  * otherwise the local inbox folder, both feeding one pipeline that answers through the
  * app's mailer (SMTP or the local outbox).
  */
-export function mailChannel(app: App, options: { watchdog?: Watchdog } = {}): MailWatcher {
+export function mailChannel(app: MailChannelServices, options: { watchdog?: Watchdog } = {}): MailWatcher {
   const { config, store, assistant, catalog, mailer, log } = app;
   const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? addressesIn(text) : []));
   const staff = { emails: config.staffEmails, desk: app.staff };

@@ -1,4 +1,4 @@
-import type { Attachment } from '../../assistant/reply.js';
+import type { Attachment } from '../../documents/attachment.js';
 import { groupBySize, splitToFit } from '../files.js';
 
 /**

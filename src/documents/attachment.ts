@@ -1,0 +1,18 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * A file the reply carries. `open` is called by the channel when it sends the file,
+ * so that a ZIP is streamed straight to its destination and never held in memory.
+ */
+export interface Attachment {
+  filename: string;
+  contentType: 'application/pdf' | 'application/zip';
+  /** Its size in bytes at most: exact for a PDF, an upper bound for a ZIP, which is written as it is sent. */
+  size: number;
+  open(): Promise<Readable>;
+  /**
+   * For a ZIP: the same files as several ZIPs of at most `maxBytes` each, in order, for a
+   * channel that cannot carry the whole (a mail size limit). Absent when it cannot be split.
+   */
+  split?(maxBytes: number): Promise<Attachment[]>;
+}

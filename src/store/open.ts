@@ -1,0 +1,21 @@
+import path from 'node:path';
+import type { Logger } from '../log.js';
+import { LowdbStore } from './lowdb-store.js';
+import { PostgresStore } from './postgres/store.js';
+import type { Store } from './store.js';
+
+/** Where the data is: PostgreSQL when a URL is given, else the lowdb files of the data folder. */
+export interface StoreLocation {
+  dataDir: string;
+  databaseUrl: string | null;
+}
+
+/**
+ * Opens the store. `readOnly` is for the commands that only look (the delivery log, the
+ * failed folder): a data folder that a running `facteur start` holds may then be read. A
+ * PostgreSQL database is shared by nature, so it needs no such care.
+ */
+export function openStore(where: StoreLocation, log: Logger, options: { readOnly?: boolean } = {}): Promise<Store> {
+  if (where.databaseUrl) return PostgresStore.open(where.databaseUrl, log);
+  return LowdbStore.open(path.join(where.dataDir, 'db.json'), options);
+}
