@@ -62,7 +62,7 @@ describe('the push of new invoices', () => {
     await older.save(demoData());
     const met = await demoApp({ ...smtpEnv(), FACTEUR_DATA_DIR: dir });
     try {
-      expect((await met.push.run()).invoices).toBe(0);
+      expect((await met.push.run())!.invoices).toBe(0);
       await settle();
       expect(peer.messages).toHaveLength(0);
     } finally {
@@ -86,7 +86,7 @@ describe('the push of new invoices', () => {
     expect(mail!.parsed.attachments.map((a) => a.filename)).toEqual(['facture-9001.pdf', 'facture-9002.pdf']);
     expect(await pdfText(mail!.parsed.attachments[1]!.content)).toContain('9002');
 
-    expect((await app.push.run()).invoices).toBe(0);
+    expect((await app.push.run())!.invoices).toBe(0);
     await settle();
     expect(peer.messages).toHaveLength(1);
     const [delivery] = await app.deliveries.list({ customerId: (await app.store.customerByAddress('awa@example.cm'))!.id });
@@ -119,6 +119,17 @@ describe('the push of new invoices', () => {
     expect(logged.lines.find((line) => line.event === 'push.skipped')).toMatchObject({ customer: paul.id, invoices: ['9020'] });
   });
 
+  it('runs one push at a time: a second one started meanwhile does nothing, and no invoice is announced twice', async () => {
+    await importNew([{ number: '9030', customer: 'awa@example.cm' }]);
+    const [first, second] = await Promise.all([app.push.run(), app.push.run()]);
+    expect([first, second].filter((summary) => summary === null)).toHaveLength(1);
+    expect((first ?? second)!).toMatchObject({ invoices: 1, sent: 1 });
+    await peer.waitFor(1);
+    await settle();
+    expect(to('awa@example.cm')).toHaveLength(1);
+    expect(logged.lines.some((line) => line.event === 'push.busy')).toBe(true);
+  });
+
   it('retries a refused send with backoff, then leaves it failed for staff', async () => {
     await importNew([{ number: '9030', customer: 'awa@example.cm' }]);
     peer.refuseNext(1, 451);
@@ -136,7 +147,7 @@ describe('the push of new invoices', () => {
     expect(peer.messages).toHaveLength(0);
 
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await app.push.run()).attempted).toBe(0);
+    expect((await app.push.run())!.attempted).toBe(0);
     expect(peer.refused).toBe(2);
   });
 

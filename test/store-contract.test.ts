@@ -247,6 +247,21 @@ for (const [kind, open] of kinds) {
       expect(await opened.store.updateCustomer('nope', (c) => c)).toBeUndefined();
     });
 
+    it('runs a job once at a time, across every process sharing the store, and frees it when done', async () => {
+      const opened = await open();
+      const other = opened.another ? await opened.another() : opened.store;
+      let finish: (() => void) | undefined;
+      const running = opened.store.exclusive('push', () => new Promise<string>((resolve) => (finish = () => resolve('done'))));
+      // The job holds its lock once its work has begun.
+      while (!finish) await new Promise((resolve) => setImmediate(resolve));
+      expect(await other.exclusive('push', async () => 'twice')).toEqual({ ran: false });
+      expect(await opened.store.exclusive('push', async () => 'twice')).toEqual({ ran: false });
+      expect(await other.exclusive('another job', async () => 'free')).toEqual({ ran: true, result: 'free' });
+      finish();
+      expect(await running).toEqual({ ran: true, result: 'done' });
+      expect(await other.exclusive('push', async () => 'again')).toEqual({ ran: true, result: 'again' });
+    });
+
     it('writes nothing when an update says so, and hands back what the change returned', async () => {
       const { store } = await withDemo();
       expect(await store.updateLinkAttempt('discord:5', () => ({ attempt: null, result: 'nothing' }))).toBe('nothing');

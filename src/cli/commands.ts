@@ -95,8 +95,12 @@ export async function ask(config: Config, as: string, text: string, outDir: stri
 export async function importFile(config: Config, file: string): Promise<ExitCode> {
   const log = createLogger(config.logLevel);
   const store = await prepareStore(config, log, { seedDemo: false });
-  const report = await importInvoices(store, file, { maxBytes: config.importMaxBytes });
-  log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
-  out(`${formatReport(report)}\n`);
-  return 0;
+  try {
+    const report = await importInvoices(store, file, { maxBytes: config.importMaxBytes });
+    log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
+    out(`${formatReport(report)}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
 }

@@ -13,6 +13,10 @@ export async function push(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
   try {
     const summary = await app.push.run(progressBar());
+    if (!summary) {
+      err('facteur push: a push is under way in another Facteur process; nothing was done\n');
+      return 1;
+    }
     out(`${summary.invoices} new invoice(s); ${summary.sent} message(s) sent, ${summary.failed} not sent, ${summary.skipped} customer(s) skipped (no address).\n`);
     return summary.failed > 0 ? 1 : 0;
   } finally {

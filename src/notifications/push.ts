@@ -25,7 +25,7 @@ export type Progress = (done: number, total: number, failed: number) => void;
  * The push: every customer gets one message for all their invoices not yet announced —
  * by mail to the notification address, and by direct message to linked chat accounts
  * that opted in. The job finds its own work (invoices not yet announced, deliveries
- * due), so a missed or late run loses nothing and two runs never announce twice.
+ * due), so a missed or late run loses nothing; one runs at a time, so two runs never announce twice.
  */
 export class Push {
   constructor(
@@ -35,7 +35,17 @@ export class Push {
     private readonly options: { concurrency: number; chat: boolean },
   ) {}
 
-  async run(progress?: Progress): Promise<PushSummary> {
+  /**
+   * One run, unless a push is under way already (in this process or another sharing the
+   * store): then null, and nothing is done twice.
+   */
+  async run(progress?: Progress): Promise<PushSummary | null> {
+    const outcome = await this.store.exclusive('push', () => this.runAlone(progress));
+    if (!outcome.ran) this.log.info({ event: 'push.busy' }, 'a push is under way in another Facteur process: this one is skipped');
+    return outcome.ran ? outcome.result : null;
+  }
+
+  private async runAlone(progress?: Progress): Promise<PushSummary> {
     const fresh = await this.store.unannouncedInvoices();
     const { specs, skipped, unreachable } = await this.plan(fresh);
     // A push delivery is what makes its invoices announced: after a crash, each customer's

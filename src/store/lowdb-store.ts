@@ -24,6 +24,7 @@ import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, St
 export class LowdbStore implements Store {
   readonly shared = false;
   private readonly serial = new Serial();
+  private readonly running = new Set<string>();
 
   private constructor(
     private readonly billing: BillingFile,
@@ -215,6 +216,17 @@ export class LowdbStore implements Store {
   async forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void> {
     await this.inbound.forget(before.inbound);
     if (this.chat.forget(before.staffActions, before.linkAttempts)) await this.chat.file.write();
+  }
+
+  /** One process writes the folder, so a job is exclusive when this process is not running it already. */
+  async exclusive<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+    if (this.running.has(job)) return { ran: false };
+    this.running.add(job);
+    try {
+      return { ran: true, result: await work() };
+    } finally {
+      this.running.delete(job);
+    }
   }
 
   async close(): Promise<void> {

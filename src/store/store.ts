@@ -216,6 +216,13 @@ export interface Store {
    * file grows forever, whoever writes to the inbox or the bot.
    */
   forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void>;
+  /**
+   * Runs `work` unless the job of this name is already running, in this process or another
+   * sharing the store: then it does nothing and says so. This is how a scheduled job (the
+   * push) runs once per schedule however many processes share the store. The job is free
+   * again once `work` ends, or once its process dies (PostgreSQL lets go of a dead session's locks).
+   */
+  exclusive<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }>;
   /** Lets go of what the store holds open (a connection pool, the data folder's lock). */
   close(): Promise<void>;
   /**

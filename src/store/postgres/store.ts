@@ -281,6 +281,27 @@ export class PostgresStore implements Store {
     });
   }
 
+  /**
+   * A session-level advisory lock, on a connection of its own held for the whole job: the
+   * server lets go of it when the job ends, and when the process dies (its connection closes).
+   */
+  async exclusive<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [`job:${job}`]);
+      if (!rows[0]?.locked) return { ran: false };
+      try {
+        return { ran: true, result: await work() };
+      } finally {
+        // A connection gone meanwhile (a server restart) took the lock with it: nothing to let go of.
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`job:${job}`]).catch(() => (broken = true));
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
