@@ -15,8 +15,15 @@ import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
 import { dataPaths } from './data-folder.js';
 import { openStore } from './store/open.js';
+import { forgetOld } from './store/retention.js';
 import type { Store } from './store/store.js';
 import { Catalog } from './templates/catalog.js';
+
+/**
+ * Where several processes share the store, an answer another one is sending is left to it
+ * for this long before it counts as cut off by that process's death.
+ */
+const SENDING_LEASE_MS = 10 * 60_000;
 
 /** Everything a command needs, built once from the configuration. */
 export interface App {
@@ -33,6 +40,8 @@ export interface App {
   staff: StaffDesk;
   /** The Discord bot's connection (direct messages at once, the gateway once a channel starts); null without DISCORD_TOKEN. */
   discord: DiscordConnection | null;
+  /** What the nightly housekeeping does: forget records past their retention, settle answers a dead process left `sending`. */
+  housekeep(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,9 +51,14 @@ export interface App {
  */
 export async function prepareStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
   const store = await openStore(config, log);
-  if (options.seedDemo && config.demo && (await store.countCustomers()) === 0) {
-    await store.save(demoData(config.demo.until));
-    log.info({ store: config.databaseUrl ? 'postgres' : dataPaths(config.dataDir).db }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
+  const demo = config.demo;
+  if (options.seedDemo && demo) {
+    // Once, whichever of several processes starting together on one database gets there first.
+    await store.exclusive('demo', async () => {
+      if ((await store.countCustomers()) > 0) return;
+      await store.save(demoData(demo.until));
+      log.info({ store: config.databaseUrl ? 'postgres' : dataPaths(config.dataDir).db }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
+    });
   }
   await meetStore(store, new Date());
   return store;
@@ -61,8 +75,15 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
   const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, ...(discord ? { chat: discord } : {}) }), retry, log);
-  const interrupted = await deliveries.settleInterrupted();
-  if (interrupted > 0) log.warn({ event: 'deliveries.interrupted', count: interrupted }, 'answers cut off by the last stop are marked failed');
+  const settle = async () => {
+    const interrupted = await deliveries.settleInterrupted(store.shared ? SENDING_LEASE_MS : 0);
+    if (interrupted > 0) log.warn({ event: 'deliveries.interrupted', count: interrupted }, 'answers cut off by a stopped process are marked failed');
+  };
+  await settle();
+  const housekeep = async () => {
+    await forgetOld(store, new Date());
+    await settle();
+  };
   const push = new Push(store, deliveries, log, { concurrency: config.smtp?.maxConnections ?? 1, chat: discord !== null });
   const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date() });
   const close = async () => {
@@ -70,5 +91,5 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, mailer, codeMail, deliveries, push, staff, discord, close };
+  return { config, log, store, catalog, assistant, documents, mailer, codeMail, deliveries, push, staff, discord, housekeep, close };
 }

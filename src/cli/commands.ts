@@ -11,7 +11,6 @@ import { importInvoices } from '../import/import.js';
 import { formatReport } from '../import/report.js';
 import { createLogger } from '../log.js';
 import { schedule } from '../notifications/schedule.js';
-import { forgetOld } from '../store/retention.js';
 
 /** Records past their retention are forgotten at start-up, then every night. */
 const HOUSEKEEPING_CRON = '17 3 * * *';
@@ -42,8 +41,8 @@ export async function start(config: Config): Promise<ExitCode> {
     await discord?.start();
     mail.start();
     push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
-    await forgetOld(app.store, new Date());
-    housekeeping = schedule(() => forgetOld(app.store, new Date()), { cron: HOUSEKEEPING_CRON, timezone: config.push.timezone }, app.log, 'housekeeping');
+    await app.housekeep();
+    housekeeping = schedule(() => app.housekeep(), { cron: HOUSEKEEPING_CRON, timezone: config.push.timezone }, app.log, 'housekeeping');
     if (process.stdin.isTTY || (!config.imap && !config.discord)) {
       const chat = runConsole({
         assistant: app.assistant,

@@ -127,10 +127,12 @@ export class Deliveries {
   /**
    * At start-up: an answer a channel was sending when the last process died is `sending`
    * still. Its outcome is unknown (the channel does not send it again): it is failed, for
-   * staff to see. Only one process writes the store, so none is under way elsewhere.
+   * staff to see. Those changed within `leaseMs` are left alone: where several processes
+   * share the store, one of them may be sending it right now.
    */
-  async settleInterrupted(): Promise<number> {
-    const interrupted = await this.store.deliveries({ status: 'sending' });
+  async settleInterrupted(leaseMs: number): Promise<number> {
+    const before = new Date(this.now().getTime() - leaseMs).toISOString();
+    const interrupted = (await this.store.deliveries({ status: 'sending' })).filter((delivery) => leaseMs === 0 || delivery.updatedAt < before);
     for (const delivery of interrupted) {
       await this.update(delivery, { status: 'failed', lastError: 'interrupted while with the mail server: it may or may not have been delivered' });
     }
