@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { err, out } from './cli/terminal.js';
 import { ask, importFile, start, type ExitCode } from './cli/commands.js';
+import { copy, migrate } from './cli/db.js';
 import { discordRegister } from './cli/discord.js';
 import { explainSentence } from './cli/explain.js';
 import { inbox } from './cli/inbox.js';
@@ -56,6 +57,8 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'resend' && positionals.length === 1) return resend(loadConfig(), positionals[0]!, values);
   if (command === 'deliveries' && positionals.length === 0) return deliveries(loadConfig(), values);
   if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return discordRegister(loadConfig());
+  if (command === 'db' && positionals.length === 1 && positionals[0] === 'migrate') return migrate(loadConfig());
+  if (command === 'db' && positionals.length === 1 && positionals[0] === 'copy') return copy(loadConfig(), values.to);
   if (command === 'retry' && (positionals.length > 0) !== Boolean(values['all-failed'])) return retry(loadConfig(), positionals, Boolean(values['all-failed']));
   if (command === 'inbox' && positionals[0] === 'failed' && positionals.length === 1) return inbox(loadConfig(), 'failed', [], false);
   if (command === 'inbox' && positionals[0] === 'retry' && (positionals.length > 1) !== Boolean(values['all-failed'])) return inbox(loadConfig(), 'retry', positionals.slice(1), Boolean(values['all-failed']));

@@ -1,5 +1,5 @@
 import { createApp } from '../app.js';
-import { err, out } from './terminal.js';
+import { err, out, progressBar } from './terminal.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { Config } from '../config.js';
@@ -12,7 +12,8 @@ import type { ExitCode } from './commands.js';
 export async function push(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
   try {
-    const summary = await app.push.run(progressBar());
+    const bar = progressBar();
+    const summary = await app.push.run(bar && ((done, total, failed) => bar(done, total, `${failed} failed`)));
     if (!summary) {
       err('facteur push: a push is under way in another Facteur process; nothing was done\n');
       return 1;
@@ -135,15 +136,3 @@ function deliveryTable(list: Delivery[], customerName: (id: string) => string = 
   });
 }
 
-/** A one-line bar on a terminal's stderr; nothing when output is not a terminal (the log has the figures). */
-function progressBar(): ((done: number, total: number, failed: number) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  const started = Date.now();
-  return (done, total, failed) => {
-    const width = 30;
-    const filled = Math.round((done / Math.max(total, 1)) * width);
-    const rate = done / Math.max((Date.now() - started) / 1000, 0.001);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}  ${rate.toFixed(1)}/s  ${failed} failed`);
-    if (done === total) process.stderr.write('\n');
-  };
-}

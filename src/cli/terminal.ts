@@ -11,3 +11,16 @@ export function out(text: string): void {
 export function err(text: string): void {
   process.stderr.write(printable(text));
 }
+
+/** A progress bar on standard error when a person watches it (a terminal), else nothing: logs and pipes get the summary only. */
+export function progressBar(): ((done: number, total: number, note: string) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const started = Date.now();
+  return (done, total, note) => {
+    const width = 30;
+    const filled = Math.round((done / Math.max(total, 1)) * width);
+    const rate = done / Math.max((Date.now() - started) / 1000, 0.001);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}  ${rate.toFixed(1)}/s  ${note}`);
+    if (done === total) process.stderr.write('\n');
+  };
+}

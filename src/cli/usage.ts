@@ -14,6 +14,8 @@ Commands:
   inbox failed               the messages of the billing inbox's Failed folder, and why each is there
   inbox retry ID… | --all-failed   hand failed messages back to the mailbox, to be handled again
   discord register           register the Discord slash commands (for DISCORD_GUILD_ID, or globally)
+  db migrate                 bring DATABASE_URL's schema up to date (every start does it too)
+  db copy --to URL           copy the data folder's records into PostgreSQL
 
 Run "facteur <command> --help" for a command's options. Settings come from the environment
 and from a .env file: see .env.example.`,
@@ -70,6 +72,14 @@ was put there. "inbox retry" moves them back to the watched mailbox, unread: the
 Facteur (or the next start) handles them again. IDs are those "inbox failed" prints (UIDs in
 the IMAP folder, file names in local mode). Neither writes the data folder: both work while
 "facteur start" runs.`,
+  db: `Usage: facteur db migrate | facteur db copy --to postgres://user:password@host:port/database
+
+"db migrate" applies the schema migrations DATABASE_URL's database lacks, as every start does,
+and says which it applied. "db copy" reads the data folder (FACTEUR_DATA_DIR) and writes every
+record into the database given: customers, invoices, the delivery log, the inbound records,
+chat links and staff records, with a progress bar, then counts each kind on both sides. It
+replaces records already there rather than double them: run it again to complete a copy that
+stopped. Stop Facteur first so that the copy is whole. Exit code 1 when the counts fall short.`,
   discord: `Usage: facteur discord register
 
 Registers Facteur's slash commands with Discord for the application DISCORD_APP_ID, replacing

@@ -218,6 +218,23 @@ export class LowdbStore implements Store {
     if (this.chat.forget(before.staffActions, before.linkAttempts)) await this.chat.file.write();
   }
 
+  /**
+   * Everything the folder holds, as changes another store can save: what `facteur db copy`
+   * moves to PostgreSQL. Customers come before their invoices, which name them.
+   */
+  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests'>> & { announcingSince: string | null } {
+    const { deliveries, announced } = this.sent.all();
+    return {
+      customers: this.billing.customers(),
+      invoices: [...this.billing.allInvoices()],
+      inbound: this.inbound.all(),
+      deliveries,
+      announced,
+      announcingSince: this.sent.announcingSince(),
+      ...this.chat.all(),
+    };
+  }
+
   /** One process writes the folder, so a job is exclusive when this process is not running it already. */
   async exclusive<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
     if (this.running.has(job)) return { ran: false };

@@ -25,6 +25,11 @@ export class ChatFile {
     return new ChatFile(await StoreFile.open(path, chatSchema, { linkAttempts: [], staffActions: [], heldRequests: [] }));
   }
 
+  all(): Pick<Chat, 'linkAttempts' | 'staffActions' | 'heldRequests'> {
+    const { linkAttempts, staffActions, heldRequests } = this.file.data;
+    return { linkAttempts: [...linkAttempts], staffActions: [...staffActions], heldRequests: [...heldRequests] };
+  }
+
   linkAttempt(account: string): LinkAttempt | undefined {
     return this.attempts.get(account);
   }

@@ -77,6 +77,11 @@ export class DeliveryFiles {
     return matches.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  /** Every record, and the numbers marked announced without a push delivery: what `facteur db copy` moves. */
+  all(): { deliveries: Delivery[]; announced: string[] } {
+    return { deliveries: [...this.byId.values()].map((placed) => placed.delivery), announced: [...this.announcements.data.numbers] };
+  }
+
   isAnnounced(number: string): boolean {
     return this.announced.has(number);
   }

@@ -57,6 +57,10 @@ export class InboundFiles {
     return files;
   }
 
+  all(): InboundMessage[] {
+    return [...this.byKey.values()].map((placed) => placed.record);
+  }
+
   message(key: string, copy: { messageId: string; sender: string } | null): InboundMessage | undefined {
     return this.byKey.get(key)?.record ?? (copy === null ? undefined : this.byCopy.get(copyKey(copy.messageId, copy.sender)));
   }

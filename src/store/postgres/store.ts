@@ -12,6 +12,9 @@ import type { Tables } from './tables.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
 
+/** The kinds of records a store holds, as `facteur db copy` counts them. */
+export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests';
+
 /** Inbound records whose handling is over: the only ones retention drops. */
 const FINISHED = ['replied', 'ignored', 'failed'];
 
@@ -31,17 +34,17 @@ export class PostgresStore implements Store {
   ) {}
 
   /**
-   * Connects and brings the schema up to date. The pool reconnects by itself: a query made
+   * Connects and brings the schema up to date (unless `migrate` is false: `facteur db migrate` does it itself). The pool reconnects by itself: a query made
    * while the server is away fails, and the next one after it is back succeeds.
    */
-  static async open(url: string, log: Logger): Promise<PostgresStore> {
+  static async open(url: string, log: Logger, options: { migrate?: boolean } = {}): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
     // An idle connection the server dropped (a restart) must not take the process with it.
     pool.on('error', (error) => log.warn({ err: error }, 'postgres: an idle connection was lost; the next query opens another'));
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     const store = new PostgresStore(db, pool);
     try {
-      await store.migrate(log);
+      if (options.migrate ?? true) await store.migrate(log);
     } catch (error) {
       await db.destroy();
       throw error;
@@ -300,6 +303,21 @@ export class PostgresStore implements Store {
     } finally {
       client.release(broken);
     }
+  }
+
+  /** How many records of each kind the database holds: the check that ends `facteur db copy`. */
+  async counts(): Promise<Record<RecordKind, number>> {
+    const count = async (table: keyof Tables) => Number((await this.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow()).count);
+    return {
+      customers: await count('customers'),
+      invoices: await count('invoices'),
+      deliveries: await count('deliveries'),
+      inbound: await count('inbound'),
+      announced: await count('announced'),
+      linkAttempts: await count('link_attempts'),
+      staffActions: await count('staff_actions'),
+      heldRequests: await count('held_requests'),
+    };
   }
 
   async close(): Promise<void> {

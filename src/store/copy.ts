@@ -1,0 +1,65 @@
+import type { LowdbStore } from './lowdb-store.js';
+import type { PostgresStore, RecordKind } from './postgres/store.js';
+import type { Changes } from './store.js';
+
+/** Records saved in one transaction: big enough to be quick, small enough to show progress and keep memory flat. */
+const BATCH = 2_000;
+
+export interface CopyReport {
+  /** Per kind of record: how many the data folder holds, and how many the database holds after the copy. */
+  counts: Record<RecordKind, { source: number; destination: number }>;
+  /** Kinds of which the database holds fewer than the folder: the copy is not complete. */
+  short: RecordKind[];
+}
+
+/**
+ * Moves what a data folder holds into PostgreSQL: customers first (invoices name them),
+ * then invoices, the delivery log, the inbound records, chat links and staff records, and
+ * what counts as announced. Every record is written as it is, replacing the same one if
+ * already there, so a copy stopped midway is completed by running it again. Ends by
+ * counting each kind on both sides.
+ */
+export async function copyStore(from: LowdbStore, to: PostgresStore, progress?: (done: number, total: number, what: string) => void): Promise<CopyReport> {
+  const all = from.contents();
+  const steps: [string, Changes[]][] = [
+    ['customers', batches(all.customers, (customers) => ({ customers }))],
+    ['invoices', batches(all.invoices, (invoices) => ({ invoices }))],
+    ['deliveries', batches(all.deliveries, (deliveries) => ({ deliveries }))],
+    ['inbound', batches(all.inbound, (inbound) => ({ inbound }))],
+    ['announced', [...batches(all.announced, (announced) => ({ announced })), ...(all.announcingSince ? [{ announcingSince: all.announcingSince }] : [])]],
+    ['chat', batches(all.linkAttempts, (linkAttempts) => ({ linkAttempts }))],
+    ['staff', [...batches(all.staffActions, (staffActions) => ({ staffActions })), ...batches(all.heldRequests, (heldRequests) => ({ heldRequests }))]],
+  ];
+  const total = steps.reduce((sum, [, changes]) => sum + changes.length, 0);
+  let done = 0;
+  for (const [what, changes] of steps) {
+    for (const change of changes) {
+      await to.save(change);
+      progress?.(++done, total, what);
+    }
+  }
+  // Push deliveries announce their invoices too: the folder's announced are those and the marked ones.
+  const announced = new Set([...all.announced, ...all.deliveries.filter((d) => d.reason === 'push').flatMap((d) => d.invoices)]);
+  const source: Record<RecordKind, number> = {
+    customers: all.customers.length,
+    invoices: all.invoices.length,
+    deliveries: all.deliveries.length,
+    inbound: all.inbound.length,
+    announced: announced.size,
+    linkAttempts: all.linkAttempts.length,
+    staffActions: all.staffActions.length,
+    heldRequests: all.heldRequests.length,
+  };
+  const destination = await to.counts();
+  const kinds = Object.keys(source) as RecordKind[];
+  return {
+    counts: Object.fromEntries(kinds.map((kind) => [kind, { source: source[kind], destination: destination[kind] }])) as CopyReport['counts'],
+    short: kinds.filter((kind) => destination[kind] < source[kind]),
+  };
+}
+
+function batches<T>(items: T[], changes: (batch: T[]) => Changes): Changes[] {
+  const result: Changes[] = [];
+  for (let i = 0; i < items.length; i += BATCH) result.push(changes(items.slice(i, i + BATCH)));
+  return result;
+}
