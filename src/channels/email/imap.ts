@@ -148,7 +148,9 @@ export class ImapWatcher implements MailWatcher {
       const messages = await client.fetchAll(batch.join(','), { uid: true, source: { maxLength: MAX_MESSAGE_BYTES } }, { uid: true });
       for (const message of messages) {
         if (this.stopping) return;
-        const disposition = await handleSafely(pipeline, this.options.log, keyOf(message.uid), message.source ?? Buffer.alloc(0));
+        // A message another session moved away meanwhile (another Facteur on the same mailbox) comes back without its UID or body.
+        if (typeof message.uid !== 'number' || !Buffer.isBuffer(message.source)) continue;
+        const disposition = await handleSafely(pipeline, this.options.log, keyOf(message.uid), message.source);
         if (disposition === 'later') continue;
         // Processed mail is marked read; failed mail stays unread for staff to notice.
         if (disposition === 'processed') await client.messageFlagsAdd(String(message.uid), ['\\Seen'], { uid: true });

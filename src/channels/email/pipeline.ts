@@ -163,9 +163,10 @@ export class MailPipeline {
       // UIDVALIDITY): it is carried on with, not dropped as a duplicate.
       const current = found && !(copy && found.status === 'failed') ? found : fresh;
       const claimed = { ...current, claimedBy: this.instance, updatedAt: at };
-      if (current.status === 'replied' || current.status === 'ignored') seen.outcome = 'processed';
+      // Another live process's, finished or not: it files the message itself, and two moves would file it twice.
+      if (this.othersFresh(current, now, lease)) seen.outcome = 'busy';
+      else if (current.status === 'replied' || current.status === 'ignored') seen.outcome = 'processed';
       else if (current.status === 'failed') seen.outcome = 'failed';
-      else if (current.claimedBy !== null && current.claimedBy !== this.instance && Date.parse(current.updatedAt) + lease > now.getTime()) seen.outcome = 'busy';
       else if (current.attempts >= MAX_ATTEMPTS) {
         seen.outcome = 'exhausted';
         return { ...claimed, status: 'failed', reason: `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${current.reason ?? 'unknown error'}` };
@@ -204,9 +205,15 @@ export class MailPipeline {
    * stopped after closing its record but before moving it left it in the mailbox, seen.
    */
   async settled(key: string): Promise<'processed' | 'failed' | undefined> {
-    const status = (await this.options.store.inboundMessage(key, null))?.status;
-    if (status === 'replied' || status === 'ignored') return 'processed';
-    return status === 'failed' ? 'failed' : undefined;
+    const record = await this.options.store.inboundMessage(key, null);
+    if (!record || this.othersFresh(record, this.now(), this.options.store.shared ? CLAIM_LEASE_MS : 0)) return undefined;
+    if (record.status === 'replied' || record.status === 'ignored') return 'processed';
+    return record.status === 'failed' ? 'failed' : undefined;
+  }
+
+  /** A record another process wrote within its claim's lease: that process is alive, and the message is its own. */
+  private othersFresh(record: InboundMessage, now: Date, lease: number): boolean {
+    return record.claimedBy !== null && record.claimedBy !== this.instance && Date.parse(record.updatedAt) + lease > now.getTime();
   }
 
   /**
