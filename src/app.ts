@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { Assistant } from './assistant/assistant.js';
 import { StaffDesk } from './assistant/staff.js';
 import { DiscordConnection } from './channels/discord/index.js';
@@ -51,17 +52,25 @@ export interface App {
  */
 export async function prepareStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
   const store = await openStore(config, log);
-  const demo = config.demo;
-  if (options.seedDemo && demo) {
-    // Once, whichever of several processes starting together on one database gets there first.
-    await store.exclusive('demo', async () => {
-      if ((await store.countCustomers()) > 0) return;
+  const demo = options.seedDemo ? config.demo : null;
+  // Under one lock, waited for: of several processes starting together on one database, the
+  // first seeds and meets the store, and none goes on (to push, say) before that is done.
+  await firstOfAll(store, 'first-start', async () => {
+    if (demo && (await store.countCustomers()) === 0) {
       await store.save(demoData(demo.until));
       log.info({ store: config.databaseUrl ? 'postgres' : dataPaths(config.dataDir).db }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
-    });
-  }
-  await meetStore(store, new Date());
+    }
+    await meetStore(store, new Date());
+  });
   return store;
+}
+
+/** How often a starting process looks again whether another has finished its start-up steps. */
+const FIRST_START_POLL_MS = 50;
+
+/** Runs `work` under the job's lock, waiting while another process holds it; `work` must find for itself what is already done. */
+async function firstOfAll(store: Store, job: string, work: () => Promise<void>): Promise<void> {
+  while (!(await store.exclusive(job, work)).ran) await delay(FIRST_START_POLL_MS);
 }
 
 export async function createApp(config: Config, log: Logger = createLogger(config.logLevel)): Promise<App> {

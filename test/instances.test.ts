@@ -3,14 +3,21 @@
  * inbox is answered once, whichever instance takes it. Real peers throughout: a private
  * PostgreSQL, Dovecot over IMAP, the SMTP peer.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../src/store/postgres/store.js';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
+import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
 import { eventually, letter, mailEnv, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
 
 let postgres: Postgres;
 let peers: MailPeers;
 const running: RunningFacteur[] = [];
+const spawned: Spawned[] = [];
 
 beforeAll(async () => {
   [postgres, peers] = await Promise.all([startPostgres(), startMailPeers()]);
@@ -18,6 +25,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const facteur of running) await facteur.stop().catch(() => {});
+  for (const instance of spawned) instance.child.kill('SIGKILL');
+  await Promise.all(spawned.map((instance) => instance.exited));
   await Promise.all([peers?.close(), postgres?.destroy()]);
 });
 
@@ -45,4 +54,49 @@ describe('two Facteurs on one database', () => {
     expect(answeredBy.reduce((a, b) => a + b, 0)).toBe(sent.length);
     expect(Math.min(...answeredBy)).toBeGreaterThan(0);
   });
+
+  it('announce 2,000 new invoices once each, though the one pushing is killed midway', { timeout: 120_000 }, async () => {
+    const url = await postgres.createDatabase();
+    const env = async () => ({ ...mailEnv(peers), DATABASE_URL: url, PUSH_CRON: '* * * * * *', FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
+    const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
+    spawned.push(...instances);
+    await Promise.all(instances.map((instance) => instance.logged((line) => line.msg === 'IMAP: watching')));
+
+    // The billing system's export arrives while both run, through `facteur import` as an operator runs it.
+    const customers = Array.from({ length: 2000 }, (_, i) => `client${i}@push.example.cm`);
+    const rows = customers.map((customer, i) => ({ number: `P${10_000 + i}`, customer, issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement Essentiel', quantity: 1, unitPrice: 30_000 + i }], status: 'unpaid' }));
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'facteur-export-')), 'export.json');
+    await writeFile(file, JSON.stringify(rows));
+    const announcements = () => mailsTo(customers);
+    const imported = await runFacteur(['import', file], await env());
+    expect(imported.stdout).toMatch(/2000 created/);
+
+    const leader = await Promise.race(instances.map((instance) => instance.logged((line) => line.event === 'push.started').then(() => instance)));
+    const survivor = instances.find((instance) => instance !== leader)!;
+    await eventually('a first share of the announcements', () => (announcements().length >= 300 ? true : undefined), 60_000);
+    leader.child.kill('SIGKILL');
+    await leader.exited;
+    expect(new Set(announcements().map((m) => m.envelope.to[0])).size).toBeLessThan(customers.length);
+
+    // The survivor's next scheduled push takes the lock the dead one held and sends what was left pending.
+    await eventually('every customer told', () => (new Set(announcements().map((m) => m.envelope.to[0])).size === customers.length ? true : undefined), 90_000);
+    const messageIds = new Map(customers.map((customer) => [customer, new Set<string | undefined>()]));
+    for (const mail of announcements()) messageIds.get(mail.envelope.to[0]!)!.add(mail.parsed.messageId);
+    // A message the server took just before the kill goes again with its Message-ID: one distinct message each.
+    expect(customers.filter((customer) => messageIds.get(customer)!.size !== 1)).toEqual([]);
+    expect(survivor.logs.some((line) => line.event === 'push' && Number(line.attempted) > 0)).toBe(true);
+    const store = await PostgresStore.open(url, pino({ level: 'silent' }));
+    try {
+      expect((await store.deliveries({ reason: 'push' })).filter((delivery) => delivery.status !== 'sent')).toEqual([]);
+      expect(await store.unannouncedInvoices()).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
 });
+
+/** The mails the SMTP peer took for these customers. */
+function mailsTo(customers: string[]) {
+  const wanted = new Set(customers);
+  return peers.smtp.messages.filter((mail) => mail.envelope.to.some((to) => wanted.has(to)));
+}

@@ -52,6 +52,7 @@ export class Push {
     // new invoices are either still new (nothing recorded) or in pending records to send.
     // Those of customers who cannot be told are marked so that they are not retried forever.
     await this.deliveries.record(specs, { announced: unreachable });
+    if (fresh.length > 0) this.log.info({ event: 'push.started', invoices: fresh.length, deliveries: specs.length }, 'push of new invoices under way');
     let failed = 0;
     const started = Date.now();
     let logged = started;

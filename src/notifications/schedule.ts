@@ -8,8 +8,8 @@ export interface PushSchedule {
 }
 
 /**
- * Runs `job` on the schedule, never two at once (node-cron's `noOverlap`, which guards one
- * process: the store is single-process too). A slot missed while the machine slept is not
+ * Runs `job` on the schedule, never two at once in this process (node-cron's `noOverlap`;
+ * a job shared by several processes guards itself with `Store.exclusive`). A slot missed while the machine slept is not
  * caught up by node-cron; the job finds its own work, so the next slot does it.
  */
 export function schedule(job: () => Promise<unknown>, when: PushSchedule, log: Logger, name = 'push'): Scheduled {
