@@ -12,7 +12,7 @@ import { PostgresStore } from '../src/store/postgres/store.js';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
 import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
-import { eventually, letter, mailEnv, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
+import { eventually, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
 
 let postgres: Postgres;
 let peers: MailPeers;
@@ -92,6 +92,23 @@ describe('two Facteurs on one database', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('PostgreSQL restarted under a running Facteur', () => {
+  it('answers mail appended after the server came back', { timeout: 60_000 }, async () => {
+    const url = await postgres.createDatabase();
+    const facteur = await startFacteur({ ...mailEnv(peers), DATABASE_URL: url, FACTEUR_DEMO: 'true' });
+    running.push(facteur);
+    const before = letter({ from: 'awa@example.cm', subject: 'Avant', body: 'mes factures svp' });
+    await appendMessage(peers.dovecot, before.raw);
+    await replyTo(peers.smtp, before.messageId);
+    await postgres.stop('immediate');
+    await postgres.start();
+    const after = letter({ from: 'awa@example.cm', subject: 'Après', body: 'combien je dois ?' });
+    await appendMessage(peers.dovecot, after.raw);
+    const reply = await replyTo(peers.smtp, after.messageId, 40_000);
+    expect(reply.envelope.to).toEqual(['awa@example.cm']);
   });
 });
 
