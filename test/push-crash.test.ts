@@ -1,13 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
-
-const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
+import { BIN, runFacteur, type Run } from './support/cli.js';
 
 let peer: SmtpPeer;
 let dataDir: string;
@@ -22,19 +20,12 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-function env(): NodeJS.ProcessEnv {
-  return { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SMTP_HOST: peer.host, SMTP_PORT: String(peer.port), SMTP_TLS: 'false' };
+function env(): Record<string, string> {
+  return { FACTEUR_DATA_DIR: dataDir, SMTP_HOST: peer.host, SMTP_PORT: String(peer.port), SMTP_TLS: 'false' };
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function facteur(...args: string[]): Promise<Run> {
-  const run = promisify(execFile)(process.execPath, [BIN, ...args], { env: env() });
-  return run.then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (e: Run) => e);
+function facteur(...args: string[]): Promise<Run> {
+  return runFacteur(args, env());
 }
 
 /** Customers' new invoices, from the billing system's export. */
@@ -66,7 +57,7 @@ const PROCESSES = { timeout: 60_000 };
 describe('a push killed in the middle', PROCESSES, () => {
   it('sends every customer their announcement once after a restart', async () => {
     const customers = await importCustomers(40);
-    const first = spawn(process.execPath, [BIN, 'push'], { env: env(), stdio: 'ignore' });
+    const first = spawn(process.execPath, [BIN, 'push'], { env: { ...process.env, ...env() }, stdio: 'ignore' });
     await peer.waitFor(12, 20_000);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
