@@ -206,7 +206,7 @@ export class PostgresStore implements Store {
 
   async save(changes: Changes): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
-      for (const customer of changes.customers ?? []) await writeCustomer(tx, customer);
+      await writeCustomers(tx, changes.customers ?? []);
       for (const chunk of chunks(changes.invoices ?? [], 1000)) {
         await tx
           .insertInto('invoices')
@@ -229,7 +229,7 @@ export class PostgresStore implements Store {
       const row = await tx.selectFrom('customers').select('doc').where('id', '=', id).forUpdate().executeTakeFirst();
       if (!row) return undefined;
       const next = change(row.doc);
-      await writeCustomer(tx, next);
+      await writeCustomers(tx, [next]);
       return next;
     });
   }
@@ -346,17 +346,21 @@ async function inboundOf(db: Db, key: string, copy: { messageId: string; sender:
   return first?.doc;
 }
 
-async function writeCustomer(tx: Transaction<Tables>, customer: Customer): Promise<void> {
-  const row = customerRow(customer);
-  await tx
-    .insertInto('customers')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet({ email: row.email, address: row.address, pending_address: row.pending_address, name: row.name, doc: row.doc }))
-    .execute();
-  await tx.deleteFrom('customer_links').where('customer_id', '=', customer.id).execute();
-  const links = linkRows(customer);
-  // A chat account is one customer's: linked here, it is no longer anyone else's.
-  if (links.length > 0) await tx.insertInto('customer_links').values(links).onConflict((oc) => oc.column('account').doUpdateSet({ customer_id: customer.id })).execute();
+/** Customers written a thousand to a statement, as invoices are: `facteur db copy` moves 200,000 of them. */
+async function writeCustomers(tx: Transaction<Tables>, customers: Customer[]): Promise<void> {
+  // The last of several records with one id wins, as one after the other would: one statement may not write a row twice.
+  const latest = [...new Map(customers.map((customer) => [customer.id, customer])).values()];
+  for (const chunk of chunks(latest, 1000)) {
+    await tx
+      .insertInto('customers')
+      .values(chunk.map(customerRow))
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ email: eb.ref('excluded.email'), address: eb.ref('excluded.address'), pending_address: eb.ref('excluded.pending_address'), name: eb.ref('excluded.name'), doc: eb.ref('excluded.doc') })))
+      .execute();
+    await tx.deleteFrom('customer_links').where('customer_id', '=', sql<string>`any(${chunk.map((c) => c.id)}::text[])`).execute();
+    // A chat account is one customer's: linked here, it is no longer anyone else's (the last here, if two claim it).
+    const links = [...new Map(chunk.flatMap(linkRows).map((link) => [link.account, link])).values()];
+    if (links.length > 0) await tx.insertInto('customer_links').values(links).onConflict((oc) => oc.column('account').doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id') }))).execute();
+  }
 }
 
 async function writeDelivery(tx: Transaction<Tables>, delivery: Delivery): Promise<void> {
