@@ -4,7 +4,8 @@
  * the system's cluster. See /work/shared/postgres-testing.md for how each step was found.
  *
  * initdb and postgres refuse to run as root: as root (CI), they run as the `postgres` user the
- * package creates, in a dir it owns. `fsync=off`: a test cluster has nothing to keep.
+ * package creates, in a dir it owns. `fsync=off` unless asked for: a test cluster has nothing to
+ * keep, and a benchmark asks for it to time writes as a server would make them.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -39,7 +40,7 @@ function binaries(): string {
   return path.join(root, newest, 'bin');
 }
 
-export async function startPostgres(): Promise<Postgres> {
+export async function startPostgres(options: { fsync?: boolean } = {}): Promise<Postgres> {
   const bin = binaries();
   const dir = await mkdtemp(path.join(tmpdir(), 'facteur-pg-'));
   const data = path.join(dir, 'data');
@@ -57,7 +58,7 @@ export async function startPostgres(): Promise<Postgres> {
   };
   await as('initdb', ['-D', data, '-U', 'facteur', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
   const port = await freePort();
-  const start = () => as('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=${HOST} -c fsync=off -c max_connections=200`, '-l', path.join(dir, 'log'), '-w', 'start']);
+  const start = () => as('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=${HOST} -c fsync=${options.fsync ? 'on' : 'off'} -c max_connections=200`, '-l', path.join(dir, 'log'), '-w', 'start']);
   const stop = (mode: 'fast' | 'immediate' = 'fast') => as('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
   await start();
   let databases = 0;
