@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
@@ -313,3 +314,29 @@ for (const [kind, open] of kinds) {
     });
   });
 }
+
+describe('postgres: a job whose connection is lost', () => {
+  it('is told so while it runs, and another process can take the job at once', async () => {
+    const url = await postgres.createDatabase();
+    const [holder, other] = [await PostgresStore.open(url, log), await PostgresStore.open(url, log)];
+    cleanup.push(() => holder.close(), () => other.close());
+    let began!: () => void;
+    const beganHolding = new Promise<void>((resolve) => (began = resolve));
+    const holding = holder.exclusive('discord-gateway', (lost) => {
+      began();
+      return new Promise<string>((resolve) => lost.addEventListener('abort', () => resolve('let go')));
+    });
+    await beganHolding;
+    expect(await other.exclusive('discord-gateway', async () => 'twice')).toEqual({ ran: false });
+    // What a server restart does to the session holding the lock, done to that session alone.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    cleanup.push(() => admin.end());
+    const { rows } = await admin.query<{ ended: boolean }>("select pg_terminate_backend(pid) as ended from pg_locks where locktype = 'advisory' and granted");
+    expect(rows).toEqual([{ ended: true }]);
+    expect(await holding).toEqual({ ran: true, result: 'let go' });
+    expect(await other.exclusive('discord-gateway', async () => 'taken over')).toEqual({ ran: true, result: 'taken over' });
+    // The holder's pool is whole: its next query opens another connection.
+    expect(await holder.countCustomers()).toBe(0);
+  });
+});

@@ -236,11 +236,12 @@ export class LowdbStore implements Store {
   }
 
   /** One process writes the folder, so a job is exclusive when this process is not running it already. */
-  async exclusive<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+  async exclusive<T>(job: string, work: (lost: AbortSignal) => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
     if (this.running.has(job)) return { ran: false };
     this.running.add(job);
     try {
-      return { ran: true, result: await work() };
+      // Held in this process's memory, the job cannot be lost while the process lives.
+      return { ran: true, result: await work(new AbortController().signal) };
     } finally {
       this.running.delete(job);
     }

@@ -221,8 +221,10 @@ export interface Store {
    * sharing the store: then it does nothing and says so. This is how a scheduled job (the
    * push) runs once per schedule however many processes share the store. The job is free
    * again once `work` ends, or once its process dies (PostgreSQL lets go of a dead session's locks).
+   * `lost` is aborted if the job stops being this process's while `work` runs (the database's
+   * connection that held it was lost): long work, such as holding the Discord gateway, then lets go.
    */
-  exclusive<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }>;
+  exclusive<T>(job: string, work: (lost: AbortSignal) => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }>;
   /** Lets go of what the store holds open (a connection pool, the data folder's lock). */
   close(): Promise<void>;
   /**

@@ -287,21 +287,28 @@ export class PostgresStore implements Store {
   /**
    * A session-level advisory lock, on a connection of its own held for the whole job: the
    * server lets go of it when the job ends, and when the process dies (its connection closes).
+   * That connection lost (a server restart) took the lock with it: `lost` says so to the work.
    */
-  async exclusive<T>(job: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
+  async exclusive<T>(job: string, work: (lost: AbortSignal) => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
     const client = await this.pool.connect();
-    let broken = false;
+    const lost = new AbortController();
+    // Checked out, the client has no pool listener: an error with none would end the process.
+    const onLost = (error?: Error) => lost.abort(error ?? new Error('the connection holding the lock ended'));
+    client.on('error', onLost);
+    client.on('end', onLost);
     try {
       const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock(hashtextextended($1, 0)) as locked', [`job:${job}`]);
       if (!rows[0]?.locked) return { ran: false };
       try {
-        return { ran: true, result: await work() };
+        return { ran: true, result: await work(lost.signal) };
       } finally {
-        // A connection gone meanwhile (a server restart) took the lock with it: nothing to let go of.
-        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`job:${job}`]).catch(() => (broken = true));
+        // A connection gone meanwhile took the lock with it: nothing to let go of.
+        if (!lost.signal.aborted) await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`job:${job}`]).catch(onLost);
       }
     } finally {
-      client.release(broken);
+      client.off('error', onLost);
+      client.off('end', onLost);
+      client.release(lost.signal.aborted);
     }
   }
 
