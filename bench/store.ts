@@ -44,8 +44,9 @@ type Measured = Record<string, number | string>;
 
 const part = process.argv.indexOf('--part');
 if (part > 0) {
-  const [kind, invoices, customers, url] = process.argv.slice(part + 1) as [Kind, string, string, string | undefined];
-  const measured = await measure(kind, Number(invoices), Number(customers), url);
+  const [kind, invoices, customers] = process.argv.slice(part + 1) as [Kind, string, string];
+  const url = process.argv.indexOf('--url');
+  const measured = await measure(kind, Number(invoices), Number(customers), url > 0 ? process.argv[url + 1] : undefined);
   process.stdout.write(`${JSON.stringify(measured)}\n`);
 } else {
   await compare();
@@ -68,7 +69,7 @@ async function compare(): Promise<void> {
 
 function child(kind: Kind, size: { invoices: number; customers: number }, url?: string): Promise<Measured> {
   // A million invoices held whole (lowdb) need more than Node's default heap.
-  const args = [...process.execArgv, '--max-old-space-size=12288', import.meta.filename, '--part', kind, String(size.invoices), String(size.customers), ...(url ? [url] : []), ...(FULL ? ['--full'] : [])];
+  const args = [...process.execArgv, '--max-old-space-size=12288', import.meta.filename, '--part', kind, String(size.invoices), String(size.customers), ...(url ? ['--url', url] : []), ...(FULL ? ['--full'] : [])];
   const process_ = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   process_.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GATEWAY_RETRY_MS } from '../src/channels/discord/gateway.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
+import { startDiscordPeer } from './peers/discord.js';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
 import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
@@ -91,6 +93,66 @@ describe('two Facteurs on one database', () => {
       expect(await store.unannouncedInvoices()).toEqual([]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('two Facteurs with Discord configured', () => {
+  it('hold one gateway session between them; the other takes over within seconds of a kill -9; DMs go out without it', { timeout: 90_000 }, async () => {
+    const discord = await startDiscordPeer();
+    const url = await postgres.createDatabase();
+    const env = async () => ({ DATABASE_URL: url, FACTEUR_DEMO: 'true', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_API_URL: discord.apiUrl, FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
+    const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
+    spawned.push(...instances);
+    try {
+      const holder = await Promise.race(instances.map((instance) => instance.logged((line) => line.event === 'discord.gateway.held').then(() => instance)));
+      const other = instances.find((instance) => instance !== holder)!;
+      await other.logged((line) => line.event === 'discord.gateway.elsewhere');
+      // Discord would send every message to each session: one session, so one answer.
+      expect(discord.gateway).toMatchObject({ identifies: 1, open: 1 });
+      const passant = { id: '1500000000000000009', username: 'passant' };
+      const answered = async (text: string) => {
+        const { channelId } = discord.dm(passant, text);
+        const before = discord.requests.length;
+        return discord.waitFor((r) => discord.requests.indexOf(r) >= before && r.method === 'POST' && r.path === `/channels/${channelId}/messages`, 15_000, `an answer to “${text}”`);
+      };
+      expect((await answered('mes factures')).body.content).toMatch(/facteur|lier|link/i);
+
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      const killed = Date.now();
+      await other.logged((line) => line.event === 'discord.gateway.held', 15_000);
+      await discord.ready();
+      expect(Date.now() - killed).toBeLessThan(GATEWAY_RETRY_MS + 5_000);
+      expect(discord.gateway).toMatchObject({ identifies: 2, open: 1 });
+      expect((await answered('combien je dois ?')).body.content).toMatch(/facteur|lier|link/i);
+
+      // A process that never holds the gateway (the staff's resend) still sends direct messages.
+      const store = await PostgresStore.open(url, pino({ level: 'silent' }));
+      try {
+        const awa = (await store.customerByAddress('awa@example.cm'))!;
+        await store.updateCustomer(awa.id, (c) => ({ ...c, links: { ...c.links, discord: ['1500000000000000002'] } }));
+      } finally {
+        await store.close();
+      }
+      const resent = await runFacteur(['resend', '1210', '--channel', 'discord'], await env());
+      expect(resent.code).toBe(0);
+      const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${discord.dmChannelOf('1500000000000000002')}/messages`, 15_000, 'the resend by DM');
+      expect(dm.files.map((f) => f.filename)).toEqual([expect.stringMatching(/1210.*\.pdf$/)]);
+      expect(discord.gateway).toMatchObject({ identifies: 2, open: 1 });
+
+      // The database restarted: the lock went with its connection, so the holder leaves the gateway, then takes it again.
+      await postgres.stop('immediate');
+      await postgres.start();
+      await other.logged((line) => line.event === 'discord.gateway.lost', 15_000);
+      await eventually('the gateway held again', () => (other.logs.filter((line) => line.event === 'discord.gateway.held').length === 2 ? true : undefined), 20_000);
+      await discord.ready();
+      expect(discord.gateway).toMatchObject({ identifies: 3, open: 1 });
+      expect((await answered('facture 1210')).body.content).toMatch(/facteur|lier|link/i);
+    } finally {
+      for (const instance of instances) instance.child.kill('SIGKILL');
+      await Promise.all(instances.map((instance) => instance.exited));
+      await discord.close();
     }
   });
 });

@@ -76,7 +76,8 @@ export interface DiscordPeer {
   appId: string;
   bot: DiscordUser;
   requests: RecordedRequest[];
-  gateway: { connections: number; identifies: number; resumes: number; closes: number };
+  /** `open`: gateway sockets open now (one per bot session: two would get every event twice). */
+  gateway: { connections: number; open: number; identifies: number; resumes: number; closes: number };
   /** Resolves when a client holds a live session (after READY or RESUMED). */
   ready(timeoutMs?: number): Promise<void>;
   command(input: InteractionInput & { name: string; options?: CommandOption[] }): SentInteraction;
@@ -107,7 +108,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
   const dmChannels = new Map<string, string>();
   const channelsByToken = new Map<string, string>();
   const waiters = new Set<() => boolean>();
-  const gateway = { connections: 0, identifies: 0, resumes: 0, closes: 0 };
+  const gateway = { connections: 0, open: 0, identifies: 0, resumes: 0, closes: 0 };
   let nextId = 1_310_000_000_000_000_000n;
   const id = () => String(nextId++);
   let session: { id: string; seq: number; socket: WebSocket | null; live: boolean } = { id: '', seq: 0, socket: null, live: false };
@@ -208,6 +209,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket) => {
     gateway.connections++;
+    gateway.open++;
     const send = (payload: unknown) => socket.send(JSON.stringify(payload));
     send({ op: 10, d: { heartbeat_interval: 41250 }, s: null, t: null });
     socket.on('message', (raw) => {
@@ -242,6 +244,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
       }
     });
     socket.on('close', () => {
+      gateway.open--;
       if (session.socket === socket) session = { ...session, live: false };
     });
   });

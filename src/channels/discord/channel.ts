@@ -2,6 +2,7 @@ import {
   Events,
   MessageFlags,
   type AutocompleteInteraction,
+  type Client,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
@@ -21,6 +22,7 @@ import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
+import { GatewayTurn } from './gateway.js';
 import { translate } from './options.js';
 import { CHOICE_BUTTON, fileGroups, PAGE_BUTTON, renderMessage, type FileToSend } from './render.js';
 import { StaffCommands } from './staff.js';
@@ -55,27 +57,37 @@ export class DiscordChannel {
   private readonly staff: StaffCommands;
   private readonly now: () => Date;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly gateway: GatewayTurn;
+  private accepting = true;
 
   constructor(private readonly services: DiscordChannelServices) {
     this.now = services.now ?? (() => new Date());
     this.names = new CommandNames(services.catalog);
     this.links = new AccountLinks('discord', { store: services.store, codeMail: services.codeMail, catalog: services.catalog, log: services.log, now: this.now });
     this.staff = new StaffCommands(services.connection.settings, services.staff, services.log, this.names);
+    this.gateway = new GatewayTurn({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
   }
 
+  /** Resolves once this instance is on the gateway, or knows another Facteur sharing the store is (see GatewayTurn). */
   async start(): Promise<void> {
-    const client = this.services.connection.client;
-    client.on(Events.InteractionCreate, (interaction) => this.track(this.onInteraction(interaction)));
-    client.on(Events.MessageCreate, (message) => this.track(this.onMessage(message)));
-    await this.services.connection.connect();
+    await this.gateway.start();
   }
 
   /** Stops taking new requests, lets those under way finish, then leaves the gateway. */
   async stop(): Promise<void> {
-    this.services.connection.client.removeAllListeners(Events.InteractionCreate);
-    this.services.connection.client.removeAllListeners(Events.MessageCreate);
-    await Promise.allSettled([...this.inFlight]);
+    this.accepting = false;
+    await this.drain();
+    await this.gateway.stop();
     await this.services.connection.close();
+  }
+
+  private listen(client: Client): void {
+    client.on(Events.InteractionCreate, (interaction) => this.accepting && this.track(this.onInteraction(interaction)));
+    client.on(Events.MessageCreate, (message) => this.accepting && this.track(this.onMessage(message)));
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
   }
 
   private track(work: Promise<void>): void {

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, RESTJSONErrorCodes } from 'discord.js';
+import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, RESTJSONErrorCodes, Routes, type APIDMChannel, type APIMessage } from 'discord.js';
 import { ConfigError, type DiscordSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { DirectMessage, DirectMessenger } from '../../outbound/chat.js';
-import { fileGroups, LIMITS } from './render.js';
+import { fileGroups, LIMITS, type FileToSend } from './render.js';
 
 /**
  * What a bot may upload in a direct message, where no interaction says its limit:
@@ -15,42 +15,57 @@ export const DM_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 const PERMANENT = new Set<number | string>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser, RESTJSONErrorCodes.UnknownChannel]);
 
 /**
- * The one discord.js client of the process: the gateway for the channel (once `connect`
- * is called), and its REST side, usable at once, for direct messages — so that a
- * `facteur resend --channel discord` from the command line can DM without logging in to
- * the gateway. Rate limits (429) are waited out by discord.js's REST manager, and a
- * dropped gateway connection is resumed or reconnected by its WebSocket manager.
+ * Facteur's way to Discord: a REST client, usable at once, for direct messages — so that a
+ * `facteur resend --channel discord` from the command line, or an instance that does not hold
+ * the gateway, can DM — and the gateway, logged in on demand by the instance that holds it.
+ * Each gateway session is a client of its own, made anew after one is let go: discord.js's
+ * WebSocket manager, once destroyed, never reconnects again. Rate limits (429) are waited out
+ * by discord.js's REST manager, and a dropped gateway connection is resumed or reconnected by
+ * its WebSocket manager.
  */
 export class DiscordConnection implements DirectMessenger {
+  /** The client DMs are sent with; it never logs in to the gateway. */
   readonly client: Client;
+  private gatewayClient: Client | null = null;
 
   constructor(
     readonly settings: DiscordSettings,
     private readonly log: Logger,
   ) {
-    this.client = new Client({
+    this.client = this.newClient();
+  }
+
+  private newClient(): Client {
+    const client = new Client({
       // Guilds: the server the commands live in (roles for staff); DirectMessages: customers writing to the bot.
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
       // A DM channel is not in the cache before its first message: without this, DMs would be dropped.
       partials: [Partials.Channel],
-      rest: { api: settings.apiUrl },
+      rest: { api: this.settings.apiUrl },
     });
-    this.client.rest.setToken(settings.token);
-    this.client.rest.on('rateLimited', (info) => this.log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
-    this.client.on(Events.Error, (error) => this.log.error({ err: error }, 'discord client error'));
-    this.client.on(Events.ShardDisconnect, (event, shard) => this.log.warn({ shard, code: event.code }, 'discord gateway disconnected'));
-    this.client.on(Events.ShardReconnecting, (shard) => this.log.info({ shard }, 'discord gateway reconnecting'));
-    this.client.on(Events.ShardResume, (shard, replayed) => this.log.info({ shard, replayed }, 'discord gateway resumed'));
-    this.client.on(Events.ShardError, (error, shard) => this.log.warn({ err: error, shard }, 'discord gateway error'));
+    client.rest.setToken(this.settings.token);
+    client.rest.on('rateLimited', (info) => this.log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
+    client.on(Events.Error, (error) => this.log.error({ err: error }, 'discord client error'));
+    client.on(Events.ShardDisconnect, (event, shard) => this.log.warn({ shard, code: event.code }, 'discord gateway disconnected'));
+    client.on(Events.ShardReconnecting, (shard) => this.log.info({ shard }, 'discord gateway reconnecting'));
+    client.on(Events.ShardResume, (shard, replayed) => this.log.info({ shard, replayed }, 'discord gateway resumed'));
+    client.on(Events.ShardError, (error, shard) => this.log.warn({ err: error, shard }, 'discord gateway error'));
+    return client;
   }
 
-  /** Logs in to the gateway and resolves once Discord says the bot is ready. */
-  async connect(): Promise<void> {
-    const ready = once(this.client, Events.ClientReady);
+  /**
+   * Logs in to the gateway with a client of its own, handed first to `listen` so that no
+   * event is missed, and resolves once Discord says the bot is ready.
+   */
+  async connect(listen: (client: Client) => void): Promise<void> {
+    await this.disconnect();
+    const client = this.newClient();
+    listen(client);
+    const ready = once(client, Events.ClientReady);
     // Awaited below once the login went through; until then its rejection must not go unhandled.
     ready.catch(() => undefined);
     try {
-      await this.client.login(this.settings.token);
+      await client.login(this.settings.token);
     } catch (error) {
       // A refused token or an unreachable API is a setting to fix, not a crash: say which and why.
       const { code, message } = error as { code?: string; message: string };
@@ -60,8 +75,19 @@ export class DiscordConnection implements DirectMessenger {
           : `Discord could not be reached at ${this.settings.apiUrl} (${message}). Check DISCORD_API_URL and the network.`,
       );
     }
+    this.gatewayClient = client;
     await ready;
-    this.log.info({ user: this.client.user?.tag, application: this.client.application?.id }, 'discord connected');
+    this.log.info({ event: 'discord.connected', user: client.user?.tag, application: client.application?.id }, 'discord connected');
+  }
+
+  /** Leaves the gateway, if this process is on it; direct messages still go out. */
+  async disconnect(): Promise<void> {
+    const client = this.gatewayClient;
+    this.gatewayClient = null;
+    if (!client) return;
+    client.removeAllListeners();
+    await client.destroy();
+    this.log.info({ event: 'discord.disconnected' }, 'discord gateway left');
   }
 
   /**
@@ -72,20 +98,22 @@ export class DiscordConnection implements DirectMessenger {
    */
   async send(userId: string, message: DirectMessage): Promise<{ messageId: string }> {
     try {
-      const channel = await this.client.users.createDM(userId);
+      // Over REST alone: discord.js's channel objects need a logged-in client, which only the gateway's holder has.
+      const channel = (await this.client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIDMChannel;
       const { groups, tooLarge } = await fileGroups(message.attachments, DM_ATTACHMENT_LIMIT);
       if (tooLarge.length > 0) throw Object.assign(new Error(`too large for a Discord direct message: ${tooLarge.join(', ')}`), { permanent: true });
       const pieces = split(message.text, LIMITS.content);
       // With a key, each message carries a nonce Discord enforces: sent again after a crash,
       // it is not posted twice.
       let sent = 0;
-      const once = () => (message.key ? { nonce: `${message.key.replaceAll('-', '').slice(0, 22)}${sent++}`, enforceNonce: true } : {});
+      const once = () => (message.key ? { nonce: `${message.key.replaceAll('-', '').slice(0, 22)}${sent++}`, enforce_nonce: true } : {});
+      const post = async (content: string | undefined, files: FileToSend[]) => {
+        const body = { ...(content === undefined ? {} : { content }), ...once() };
+        return ((await this.client.rest.post(Routes.channelMessages(channel.id), { body, files: files.map((f) => ({ name: f.name, data: f.bytes })) })) as APIMessage).id;
+      };
       let last = '';
-      for (const [index, piece] of pieces.entries()) {
-        const files = index === pieces.length - 1 ? (groups[0] ?? []) : [];
-        last = (await channel.send({ content: piece, files: files.map((f) => ({ attachment: f.bytes, name: f.name })), ...once() })).id;
-      }
-      for (const group of groups.slice(1)) last = (await channel.send({ files: group.map((f) => ({ attachment: f.bytes, name: f.name })), ...once() })).id;
+      for (const [index, piece] of pieces.entries()) last = await post(piece, index === pieces.length - 1 ? (groups[0] ?? []) : []);
+      for (const group of groups.slice(1)) last = await post(undefined, group);
       return { messageId: last };
     } catch (error) {
       if (error instanceof DiscordAPIError && PERMANENT.has(error.code)) {
@@ -96,6 +124,7 @@ export class DiscordConnection implements DirectMessenger {
   }
 
   async close(): Promise<void> {
+    await this.disconnect();
     await this.client.destroy();
   }
 }
