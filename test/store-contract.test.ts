@@ -199,6 +199,18 @@ for (const [kind, open] of kinds) {
       expect(await store.announcingSince()).toBe('2026-11-25T10:00:00.000Z');
     });
 
+    it('marks 150,000 invoices announced in one save, as the first push meets a big store, and counts each once', async () => {
+      const { store, reopen } = await withDemo();
+      const numbers = Array.from({ length: 150_000 }, (_, i) => `A${i}`);
+      await store.save({ announced: [...numbers, ...numbers.slice(0, 10)] });
+      await store.save({ announced: ['1210', 'A0'] });
+      const left = (await store.unannouncedInvoices()).map((i) => i.number);
+      expect(left).not.toContain('1210');
+      expect(left).toContain('1214');
+      // On disk as in memory: a restart finds the same.
+      expect((await (await reopen()).unannouncedInvoices()).map((i) => i.number)).toEqual(left);
+    });
+
     it('finds an inbound record by its key, or as a copy from the same sender only, and counts answers', async () => {
       const { store, awa } = await withDemo();
       await store.save({ inbound: [inbound('k1', { sent: 1, customerId: awa.id }), inbound('k2', { messageId: '<x@y>', sender: 'someone@else.cm', sent: 1 })] });

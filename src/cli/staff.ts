@@ -93,8 +93,7 @@ export async function retry(config: Config, ids: string[], allFailed: boolean): 
   const app = await createApp(config);
   try {
     // Ids as `facteur deliveries` prints them: their first 8 characters, if no other delivery shares them.
-    const chosen: string[] = [];
-    if (allFailed) chosen.push(...(await app.deliveries.list({ status: 'failed' })).map((d) => d.id));
+    const chosen: string[] = allFailed ? (await app.deliveries.list({ status: 'failed' })).map((d) => d.id) : [];
     for (const id of allFailed ? [] : ids) {
       const matches = id.length >= 8 ? await app.deliveries.list({ idPrefix: id }) : [];
       chosen.push(matches.length === 1 ? matches[0]!.id : id);

@@ -100,8 +100,12 @@ export class DeliveryFiles {
     await Promise.all([...touched].map((file) => file.write()));
     const fresh = announced.filter((number) => !this.announced.has(number));
     if (fresh.length === 0 && (since === undefined || this.announcements.data.since !== null)) return;
-    for (const number of fresh) this.announced.add(number);
-    this.announcements.data.numbers.push(...fresh);
+    // One by one, not spread: the first meeting of a big store marks a million numbers, past any call's argument limit.
+    for (const number of fresh) {
+      if (this.announced.has(number)) continue;
+      this.announced.add(number);
+      this.announcements.data.numbers.push(number);
+    }
     this.announcements.data.since ??= since ?? null;
     await this.announcements.write();
   }
