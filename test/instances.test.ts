@@ -6,13 +6,17 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newCustomer } from '../src/billing/customer.js';
+import type { Invoice } from '../src/billing/types.js';
 import { GATEWAY_RETRY_MS } from '../src/channels/discord/gateway.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { startDiscordPeer } from './peers/discord.js';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
+import { capturedLog, demoApp } from './support/app.js';
 import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
 import { eventually, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
 
@@ -93,6 +97,36 @@ describe('two Facteurs on one database', () => {
       expect(await store.unannouncedInvoices()).toEqual([]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('a push whose database connection is lost midway', () => {
+  it('stops sending, and the next run, on another Facteur, sends the rest: each customer told once', { timeout: 60_000 }, async () => {
+    const url = await postgres.createDatabase();
+    const env = { SMTP_HOST: peers.smtp.host, SMTP_PORT: String(peers.smtp.port), SMTP_TLS: 'false', DATABASE_URL: url, FACTEUR_DEMO: 'false' };
+    const logged = capturedLog();
+    const [first, second] = [await demoApp(env, logged.log), await demoApp(env)];
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const customers = Array.from({ length: 300 }, (_, i) => ({ ...newCustomer(`client${i}@lost.example.cm`, `Client ${i}`), notifications: { address: `client${i}@lost.example.cm`, attachPdf: false, chat: false } }));
+      const invoices = customers.map((customer, i): Invoice => ({ number: `L${i}`, customerId: customer.id, issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 10_000 }], taxes: [], status: 'unpaid', paidAt: null }));
+      await first.store.save({ customers, invoices });
+      let cut: Promise<unknown> | undefined;
+      // What a server restart does to the session holding the push's lock, done to that session alone.
+      const summary = await first.push.run((done) => void (done >= 40 && (cut ??= admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted"))));
+      await cut;
+      expect(summary!.attempted).toBeLessThan(customers.length);
+      expect(logged.lines.some((line) => line.event === 'push.lost')).toBe(true);
+      const rest = await second.push.run();
+      expect(summary!.attempted + rest!.attempted).toBe(customers.length);
+      const told = new Map(customers.map((customer) => [customer.email, 0]));
+      for (const mail of peers.smtp.messages) for (const to of mail.envelope.to) if (told.has(to)) told.set(to, told.get(to)! + 1);
+      expect([...told].filter(([, count]) => count !== 1)).toEqual([]);
+    } finally {
+      await admin.end();
+      await Promise.all([first.dispose(), second.dispose()]);
     }
   });
 });

@@ -79,21 +79,22 @@ export class Deliveries {
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
-  async runDue(concurrency: number, onDone?: AttemptDone): Promise<Delivery[]> {
-    return this.attemptAll(await this.store.deliveries({ status: 'pending', dueAt: this.now().toISOString() }), concurrency, onDone);
+  async runDue(concurrency: number, onDone?: AttemptDone, stop?: AbortSignal): Promise<Delivery[]> {
+    return this.attemptAll(await this.store.deliveries({ status: 'pending', dueAt: this.now().toISOString() }), concurrency, onDone, stop);
   }
 
   /**
    * Attempts the deliveries, `concurrency` at a time. One already being attempted in this
-   * process (a staff resend while the scheduled push runs) is left to that attempt.
+   * process (a staff resend while the scheduled push runs) is left to that attempt. Once
+   * `stop` is aborted no further one begins: those left stay pending, for the next run.
    */
-  async attemptAll(deliveries: Delivery[], concurrency: number, onDone?: AttemptDone): Promise<Delivery[]> {
+  async attemptAll(deliveries: Delivery[], concurrency: number, onDone?: AttemptDone, stop?: AbortSignal): Promise<Delivery[]> {
     const mine = deliveries.filter((delivery) => !this.inFlight.has(delivery.id));
     for (const delivery of mine) this.inFlight.add(delivery.id);
     const results: Delivery[] = [];
     let next = 0;
     const worker = async () => {
-      while (next < mine.length) {
+      while (next < mine.length && !stop?.aborted) {
         const delivery = mine[next++]!;
         try {
           results.push(await this.attempt(delivery));
@@ -104,6 +105,7 @@ export class Deliveries {
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, mine.length) }, worker));
+    for (const delivery of mine.slice(next)) this.inFlight.delete(delivery.id);
     return results;
   }
 

@@ -40,12 +40,13 @@ export class Push {
    * store): then null, and nothing is done twice.
    */
   async run(progress?: Progress): Promise<PushSummary | null> {
-    const outcome = await this.store.exclusive('push', () => this.runAlone(progress));
+    const outcome = await this.store.exclusive('push', (lost) => this.runAlone(lost, progress));
     if (!outcome.ran) this.log.info({ event: 'push.busy' }, 'a push is under way in another Facteur process: this one is skipped');
     return outcome.ran ? outcome.result : null;
   }
 
-  private async runAlone(progress?: Progress): Promise<PushSummary> {
+  /** The run, sending until it ends or `lost` says the push is no longer this process's: then another may be pushing, and what is left waits for it. */
+  private async runAlone(lost: AbortSignal, progress?: Progress): Promise<PushSummary> {
     const fresh = await this.store.unannouncedInvoices();
     const { specs, skipped, unreachable } = await this.plan(fresh);
     // A push delivery is what makes its invoices announced: after a crash, each customer's
@@ -64,7 +65,8 @@ export class Push {
         const rate = Math.round((done / ((logged - started) / 1000)) * 10) / 10;
         this.log.info({ event: 'push.progress', done, total, failed, perSecond: rate }, 'push under way');
       }
-    });
+    }, lost);
+    if (lost.aborted) this.log.warn({ event: 'push.lost', done: results.length, reason: String(lost.reason) }, 'push stopped: its lock went with its database connection; the next run sends what is left');
     const summary = { invoices: fresh.length, attempted: results.length, sent: results.filter((d) => d.status === 'sent').length, failed, skipped };
     if (fresh.length > 0 || results.length > 0) this.log.info({ event: 'push', ...summary }, 'push run finished');
     return summary;
