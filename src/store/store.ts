@@ -248,13 +248,20 @@ export class StoreError extends Error {
 }
 
 /**
+ * Past the longest string JavaScript can build (about 512 MB of JSON: bench/store.ts met it
+ * between 100,000 and 1,000,000 invoices), one
+ * lowdb file cannot be serialised at all; no retry helps, PostgreSQL does.
+ */
+const TOO_BIG = 'It is as it was before this change, but too big to be written as one file: move the store to PostgreSQL (facteur db copy --to postgres://…, see the README).';
+
+/**
  * A store file that could not be written (a full disk, a quota, a read-only file system).
  * The file on disk is as it was before; `cause` keeps the system's error, whose code says
  * whether trying again later can help.
  */
 export class StoreWriteError extends StoreError {
   constructor(file: string, cause: NodeJS.ErrnoException) {
-    super(file, `could not be written (${cause.code ?? cause.message})`, 'It is as it was before this change; make room or fix the cause, then try again.');
+    super(file, `could not be written (${cause.code ?? cause.message})`, cause instanceof RangeError ? TOO_BIG : 'It is as it was before this change; make room or fix the cause, then try again.');
     this.name = 'StoreWriteError';
     this.cause = cause;
   }
