@@ -249,8 +249,8 @@ export class StoreError extends Error {
 
 /**
  * Past the longest string JavaScript can build (about 512 MB of JSON: bench/store.ts met it
- * between 100,000 and 1,000,000 invoices), one
- * lowdb file cannot be serialised at all; no retry helps, PostgreSQL does.
+ * between 100,000 and 1,000,000 invoices), one lowdb file cannot be serialised at all; no
+ * retry helps, PostgreSQL does.
  */
 const TOO_BIG = 'It is as it was before this change, but too big to be written as one file: move the store to PostgreSQL (facteur db copy --to postgres://…, see the README).';
 
