@@ -34,6 +34,15 @@ export interface ImportReport {
   notes: string[];
 }
 
+/** What became of one invoice of an import: the intake API answers with one per invoice. */
+export interface InvoiceOutcome {
+  where: string;
+  number?: string;
+  outcome: 'created' | 'updated' | 'unchanged' | 'rejected';
+  /** Why it was rejected. */
+  reason?: string;
+}
+
 export interface ImportOptions {
   /** Files larger than this are refused before being read (FACTEUR_IMPORT_MAX_MB). */
   maxBytes?: number;
@@ -62,11 +71,28 @@ const READERS: Record<string, (file: string, text: string, notes: string[]) => C
  * (unknown extension, missing, not JSON, CSV without the required columns).
  */
 export async function importInvoices(store: Store, file: string, options: ImportOptions = {}): Promise<ImportReport> {
+  readerOf(file);
+  return importBytes(store, file, await readBytes(file, options.maxBytes ?? IMPORT_MAX_BYTES));
+}
+
+/** The same for a file's bytes, named as the file was (its extension says how to read it): what `facteur import` sends a running service. */
+export async function importBytes(store: Store, name: string, bytes: Buffer): Promise<ImportReport> {
+  const read = readerOf(name);
+  const { text, notes } = decodeText(name, bytes);
+  return importCandidates(store, read(name, text, notes), notes);
+}
+
+function readerOf(file: string): (file: string, text: string, notes: string[]) => Candidate[] {
   const read = READERS[path.extname(file).toLowerCase()];
   if (!read) throw new ImportError(file, 'has neither a .json nor a .csv extension');
-  const { text, notes } = decodeText(file, await readBytes(file, options.maxBytes ?? IMPORT_MAX_BYTES));
-  const candidates = read(file, text, notes);
+  return read;
+}
 
+/**
+ * Imports invoices already read (a file's, or those the intake API received), as
+ * `importInvoices` describes; `each` hears what became of every one, in order.
+ */
+export async function importCandidates(store: Store, candidates: Candidate[], notes: string[] = [], each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [], notes };
   const checked = candidates.map((candidate) => ({ candidate, checked: validate(candidate) }));
   const valid = checked.flatMap(({ checked }) => ('reason' in checked ? [] : [checked.invoice]));
@@ -84,7 +110,11 @@ export async function importInvoices(store: Store, file: string, options: Import
   const changed: Invoice[] = [];
 
   for (const { candidate, checked: result } of checked) {
-    const reject = (reason: string) => report.rejected.push({ where: candidate.where, number: candidate.number, reason });
+    const { where, number: written } = candidate;
+    const reject = (reason: string) => {
+      report.rejected.push({ where, number: written, reason });
+      each?.({ where, number: written, outcome: 'rejected', reason });
+    };
     if ('reason' in result) {
       reject(result.reason);
       continue;
@@ -103,13 +133,10 @@ export async function importInvoices(store: Store, file: string, options: Import
       newCustomers.push(customer);
     }
     const invoice: Invoice = { number, customerId: customer.id, ...fields };
-    if (stored && isDeepStrictEqual(stored, invoice)) {
-      report.unchanged++;
-      continue;
-    }
-    if (stored) report.updated++;
-    else report.created++;
-    changed.push(invoice);
+    const outcome = !stored ? 'created' : isDeepStrictEqual(stored, invoice) ? 'unchanged' : 'updated';
+    report[outcome]++;
+    each?.({ where, number, outcome });
+    if (outcome !== 'unchanged') changed.push(invoice);
   }
 
   if (changed.length > 0) await store.save({ customers: newCustomers, invoices: changed });

@@ -15,7 +15,11 @@ export function readJson(file: string, text: string): Candidate[] {
     throw new ImportError(file, `is not valid JSON (${(error as Error).message})`);
   }
   if (!Array.isArray(data)) throw new ImportError(file, 'is not a JSON array of invoices');
+  return candidatesOf(data);
+}
 
+/** One candidate per element of an export's array (parsed JSON, from a file or the intake API), copies of a number refused. */
+export function candidatesOf(data: unknown[]): Candidate[] {
   const numbers = data.map(numberOf);
   const copies = new Map<string, { first: number; count: number }>();
   numbers.forEach((number, index) => {

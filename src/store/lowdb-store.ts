@@ -177,6 +177,16 @@ export class LowdbStore implements Store {
     return next;
   }
 
+  async updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined> {
+    const current = this.billing.invoice(number);
+    if (!current) return undefined;
+    // A change never renumbers an invoice: the number is how everyone finds it.
+    const next = { ...change(current), number };
+    this.billing.apply([], [next]);
+    await this.billing.file.write();
+    return next;
+  }
+
   async updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T> {
     const { attempt, result } = change(this.chat.linkAttempt(account));
     if (attempt) {

@@ -234,6 +234,17 @@ export class PostgresStore implements Store {
     });
   }
 
+  async updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('invoices').select('doc').where('number', '=', number).forUpdate().executeTakeFirst();
+      if (!row) return undefined;
+      // A change never renumbers an invoice: the number is how everyone finds it.
+      const next = { ...change(row.doc), number };
+      await tx.updateTable('invoices').set(invoiceRow(next)).where('number', '=', number).execute();
+      return next;
+    });
+  }
+
   async updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
       await lockKey(tx, `link:${account}`);
