@@ -7,7 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // The demo data runs up to a fixed day, so that what the tests expect of it (Awa's
     // newest invoice, page counts) does not change with the calendar. Processes the tests
-    // start inherit it.
-    env: { FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: '2026-11-25' },
+    // start inherit it, and each `facteur start` they run takes a free port for HTTP, as
+    // several run at once.
+    env: { FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: '2026-11-25', HTTP_PORT: '0' },
   },
 });

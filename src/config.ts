@@ -11,6 +11,8 @@ const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const port = z.coerce.number().int().min(1).max(65535);
 /** A Discord id (a snowflake): digits only. */
 const snowflake = z.string().regex(/^\d{5,25}$/, 'expected a Discord id (digits only)');
+/** API keys and secrets are long enough that guessing them is not a way in. */
+const MIN_SECRET = 24;
 const snowflakes = z.string().regex(/^[\d,\s]*$/, 'expected Discord ids (digits) separated by commas');
 
 const schema = z.object({
@@ -55,6 +57,17 @@ const schema = z.object({
   DISCORD_STAFF_ROLE_IDS: snowflakes.default(''),
   DISCORD_STAFF_USER_IDS: snowflakes.default(''),
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+  HTTP_ENABLED: flag.default(true),
+  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  /** 0 takes a free port, which the service file in the data folder then names. */
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HTTP_BODY_LIMIT_MB: z.coerce.number().positive().default(10),
+  FACTEUR_API_KEYS: z
+    .string()
+    .default('')
+    .refine((keys) => secrets(keys).every((key) => key.length >= MIN_SECRET), `each key must be at least ${MIN_SECRET} characters (e.g. openssl rand -hex 24), separated by commas`),
+  FACTEUR_WEBHOOK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
+  FACTEUR_METRICS_KEY: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
 })
   .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
   .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' })
@@ -131,6 +144,20 @@ export interface DiscordSettings {
   apiUrl: string;
 }
 
+/** The HTTP server of `facteur start`: the billing system's intake API, health, metrics. */
+export interface HttpSettings {
+  host: string;
+  port: number;
+  /** Bodies of the intake API past this are refused with 413 (an import sent by `facteur import` has the import's own limit). */
+  bodyLimitBytes: number;
+  /** Keys a caller may give as `Authorization: Bearer <key>`; none means only the local key of `facteur import` is accepted. */
+  apiKeys: string[];
+  /** Signs webhooks (`Facteur-Signature`), for billing systems that sign rather than send a key. */
+  webhookSecret: string | null;
+  /** When set, `/metrics` asks for it as a bearer key. */
+  metricsKey: string | null;
+}
+
 export type Config = {
   dataDir: string;
   /** PostgreSQL instead of the lowdb files in the data folder (which still holds the outbox, the PDF cache, saved files). */
@@ -154,6 +181,7 @@ export type Config = {
   /** Support staff's addresses: they may ask for resends by mail (`renvoyer 1210`). */
   staffEmails: string[];
   discord: DiscordSettings | null;
+  http: HttpSettings | null;
 };
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
@@ -218,7 +246,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           apiUrl: c.DISCORD_API_URL.replace(/\/+$/, ''),
         }
       : null,
+    http: c.HTTP_ENABLED
+      ? {
+          host: c.HTTP_HOST,
+          port: c.HTTP_PORT,
+          bodyLimitBytes: Math.round(c.HTTP_BODY_LIMIT_MB * 1024 * 1024),
+          apiKeys: secrets(c.FACTEUR_API_KEYS),
+          webhookSecret: c.FACTEUR_WEBHOOK_SECRET ?? null,
+          metricsKey: c.FACTEUR_METRICS_KEY ?? null,
+        }
+      : null,
   };
+}
+
+function secrets(list: string): string[] {
+  return list.split(',').map((key) => key.trim()).filter(Boolean);
 }
 
 function ids(list: string): string[] {

@@ -16,6 +16,7 @@ import { Context, type Services } from './context.js';
 import { parse, type Command } from './grammar.js';
 import { Conversations } from './memory.js';
 import type { Reply } from './reply.js';
+import { publish, secondsSince } from '../observe.js';
 
 /** A customer's message, as every channel hands it over. */
 export interface Request {
@@ -93,6 +94,13 @@ export class Assistant {
   }
 
   async handle(request: Request): Promise<Reply> {
+    const started = performance.now();
+    const reply = await this.answer(request);
+    publish('answer', { outcome: reply.outcome, seconds: secondsSince(started) });
+    return reply;
+  }
+
+  private async answer(request: Request): Promise<Reply> {
     const customer = await this.services.store.customerById(request.customerId);
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
     const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.today());

@@ -1,16 +1,23 @@
-import { createApp, prepareStore } from '../app.js';
+import { createApp, prepareStore, type App } from '../app.js';
 import { dataPaths } from '../data-folder.js';
 import { err, out } from './terminal.js';
 import { runConsole } from '../channels/console/console.js';
 import { discordChannel } from '../channels/discord/index.js';
+import type { DiscordChannel } from '../channels/discord/channel.js';
 import { mailChannel } from '../channels/email/channel.js';
+import type { MailWatcher } from '../channels/email/watcher.js';
 import { saveAttachments } from '../channels/files.js';
 import { renderText } from '../channels/text.js';
 import type { Config } from '../config.js';
 import { importInvoices } from '../import/import.js';
 import { formatReport } from '../import/report.js';
+import { remembered, type Probe } from '../http/health.js';
+import { startHttp, type RunningHttp } from '../http/server.js';
 import { createLogger } from '../log.js';
 import { schedule } from '../notifications/schedule.js';
+
+/** How long an SMTP check stands for `/readyz`: each opens a connection to the server. */
+const SMTP_CHECK_MS = 30_000;
 
 /** Records past their retention are forgotten at start-up, then every night. */
 const HOUSEKEEPING_CRON = '17 3 * * *';
@@ -36,8 +43,10 @@ export async function start(config: Config): Promise<ExitCode> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  let http: RunningHttp | null = null;
   try {
-    // Discord first: a refused token stops start-up before anything else has begun.
+    // HTTP first, then Discord: a port in use or a refused token stops start-up before anything else has begun.
+    if (config.http) http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, today: () => app.assistant.today(), probes: probes(app, mail, discord) });
     await discord?.start();
     mail.start();
     push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
@@ -60,12 +69,32 @@ export async function start(config: Config): Promise<ExitCode> {
     }
     return 0;
   } finally {
+    await http?.close();
     await push?.stop();
     await housekeeping?.stop();
     await mail.stop();
     await discord?.stop();
     await app.close();
   }
+}
+
+/** What `/readyz` asks: the store always, and each part this instance was configured with. */
+function probes(app: App, mail: MailWatcher, discord: DiscordChannel | null): Record<string, Probe> {
+  const probes: Record<string, Probe> = {
+    store: async () => {
+      await app.store.announcingSince();
+      return { up: true, detail: app.store.shared ? 'PostgreSQL answers' : 'the data folder is open' };
+    },
+  };
+  if (app.config.imap) probes.imap = async () => mail.state();
+  if (app.config.smtp) {
+    probes.smtp = remembered(async () => {
+      await app.mailer.verify();
+      return { up: true, detail: 'the SMTP server takes the login' };
+    }, SMTP_CHECK_MS);
+  }
+  if (discord) probes.discord = async () => discord.state();
+  return probes;
 }
 
 export async function ask(config: Config, as: string, text: string, outDir: string | undefined): Promise<ExitCode> {

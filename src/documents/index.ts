@@ -9,6 +9,7 @@ import { RenderPool } from './pool.js';
 import { RENDERER } from './renderer.js';
 import { type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
 import { storedZipSize, type ZipEntry, zipFiles, zipGroups } from './zip.js';
+import { publish, secondsSince } from '../observe.js';
 
 export interface InvoiceDocumentsOptions {
   dataDir: string;
@@ -92,6 +93,7 @@ export class InvoiceDocuments {
     return this.cache.get(key, async () => {
       const started = performance.now();
       const bytes = await pool.render(page);
+      publish('render', { seconds: secondsSince(started) });
       this.onRender?.(invoice, performance.now() - started);
       return bytes;
     });

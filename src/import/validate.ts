@@ -42,7 +42,7 @@ const text = z
  * March, within the years a provider invoices. A bad date aborts the invoice-level checks,
  * which compare dates.
  */
-const isoDate = z
+export const isoDate = z
   .string()
   .trim()
   .min(1, 'missing')

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
+import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
 import type { Delivery, DeliveryChannel, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
@@ -176,6 +177,8 @@ export class Deliveries {
   private async update(delivery: Delivery, change: Partial<Delivery>): Promise<Delivery> {
     const updatedAt = this.now().toISOString();
     const updated = await this.store.updateDelivery(delivery.id, (current) => ({ ...current, ...change, updatedAt }));
+    // Every call that sets a status ends an attempt: sent, failed, or pending again for a retry.
+    if (change.status) publish('delivery', { channel: delivery.channel, reason: delivery.reason, status: change.status });
     return updated ?? { ...delivery, ...change, updatedAt };
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { Delivery } from '../store/delivery.js';
 import type { Deliveries, NewDelivery } from './deliveries.js';
+import { publish } from '../observe.js';
 
 export interface PushSummary {
   /** New invoices found by this run. */
@@ -42,7 +43,9 @@ export class Push {
   async run(progress?: Progress): Promise<PushSummary | null> {
     const outcome = await this.store.exclusive('push', (lost) => this.runAlone(lost, progress));
     if (!outcome.ran) this.log.info({ event: 'push.busy' }, 'a push is under way in another Facteur process: this one is skipped');
-    return outcome.ran ? outcome.result : null;
+    const summary = outcome.ran ? outcome.result : null;
+    publish('push', { result: summary ? 'ran' : 'busy', invoices: summary?.invoices ?? 0, sent: summary?.sent ?? 0, failed: summary?.failed ?? 0 });
+    return summary;
   }
 
   /** The run, sending until it ends or `lost` says the push is no longer this process's: then another may be pushing, and what is left waits for it. */

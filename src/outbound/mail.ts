@@ -27,5 +27,7 @@ export interface Mailer {
   /** A new Message-ID on the provider's domain, for a message recorded before it is sent. */
   newMessageId(): string;
   send(mail: OutboundMail): Promise<SentMail>;
+  /** Resolves when mail can go out now (the SMTP server answers and takes the login), else rejects with why. */
+  verify(): Promise<void>;
   close(): Promise<void>;
 }

@@ -16,6 +16,7 @@ class NodemailerMailer implements Mailer {
   constructor(
     private readonly transport: Transporter,
     private readonly from: string,
+    private readonly check: () => Promise<unknown>,
     private readonly afterSend: (raw: Buffer | undefined, messageId: string) => Promise<void> = async () => {},
   ) {
     this.domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'facteur.invalid';
@@ -46,6 +47,10 @@ class NodemailerMailer implements Mailer {
     return { messageId };
   }
 
+  async verify(): Promise<void> {
+    await this.check();
+  }
+
   async close(): Promise<void> {
     this.transport.close();
   }
@@ -57,7 +62,8 @@ class NodemailerMailer implements Mailer {
  */
 export function outboxMailer(from: string, dir: string): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  return new NodemailerMailer(transport, from, async (raw, messageId) => {
+  const folder = () => mkdir(dir, { recursive: true });
+  return new NodemailerMailer(transport, from, folder, async (raw, messageId) => {
     await mkdir(dir, { recursive: true });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${messageId.slice(1, 9)}.eml`;
     const temp = path.join(dir, `.${name}.tmp`);
@@ -82,5 +88,5 @@ export function smtpMailer(from: string, smtp: SmtpSettings): Mailer {
     secure: smtp.tls,
     ...(smtp.auth ? { auth: { user: smtp.auth.user, pass: smtp.auth.password } } : {}),
   });
-  return new NodemailerMailer(transport, from);
+  return new NodemailerMailer(transport, from, () => transport.verify());
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import { LowdbStore } from './lowdb-store.js';
 import { PostgresStore } from './postgres/store.js';
 import type { Store } from './store.js';
+import { timedStore } from './timed.js';
 
 /** Where the data is: PostgreSQL when a URL is given, else the lowdb files of the data folder. */
 export interface StoreLocation {
@@ -15,7 +16,6 @@ export interface StoreLocation {
  * failed folder): a data folder that a running `facteur start` holds may then be read. A
  * PostgreSQL database is shared by nature, so it needs no such care.
  */
-export function openStore(where: StoreLocation, log: Logger, options: { readOnly?: boolean } = {}): Promise<Store> {
-  if (where.databaseUrl) return PostgresStore.open(where.databaseUrl, log);
-  return LowdbStore.open(path.join(where.dataDir, 'db.json'), options);
+export async function openStore(where: StoreLocation, log: Logger, options: { readOnly?: boolean } = {}): Promise<Store> {
+  return timedStore(where.databaseUrl ? await PostgresStore.open(where.databaseUrl, log) : await LowdbStore.open(path.join(where.dataDir, 'db.json'), options));
 }

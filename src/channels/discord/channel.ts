@@ -73,6 +73,10 @@ export class DiscordChannel {
     await this.gateway.start();
   }
 
+  state(): { up: boolean; detail: string } {
+    return this.gateway.state();
+  }
+
   /** Stops taking new requests, lets those under way finish, then leaves the gateway. */
   async stop(): Promise<void> {
     this.accepting = false;

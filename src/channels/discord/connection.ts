@@ -80,6 +80,11 @@ export class DiscordConnection implements DirectMessenger {
     this.log.info({ event: 'discord.connected', user: client.user?.tag, application: client.application?.id }, 'discord connected');
   }
 
+  /** On the gateway, and Discord says ready (not between a drop and its resume). */
+  ready(): boolean {
+    return this.gatewayClient?.isReady() ?? false;
+  }
+
   /** Leaves the gateway, if this process is on it; direct messages still go out. */
   async disconnect(): Promise<void> {
     const client = this.gatewayClient;

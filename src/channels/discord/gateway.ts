@@ -33,6 +33,8 @@ export interface GatewayTurnServices {
 export class GatewayTurn {
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
+  /** Where the gateway was last found: on this instance, on another, or nowhere yet. */
+  private where: 'here' | 'elsewhere' | 'nowhere' = 'nowhere';
 
   constructor(private readonly services: GatewayTurnServices) {}
 
@@ -54,6 +56,13 @@ export class GatewayTurn {
     });
   }
 
+  /** For `/readyz`: up when this instance is on the gateway and Discord says ready, or when another instance holds it. */
+  state(): { up: boolean; detail: string } {
+    if (this.where === 'elsewhere') return { up: true, detail: 'another Facteur holds the gateway; direct messages go out from here' };
+    if (this.where === 'here' && this.services.connection.ready()) return { up: true, detail: 'connected to the gateway' };
+    return { up: false, detail: this.where === 'here' ? 'the gateway is reconnecting' : 'not connected to the gateway' };
+  }
+
   /** Leaves the gateway if held, and stops asking for it. */
   async stop(): Promise<void> {
     this.stopping.abort();
@@ -65,8 +74,10 @@ export class GatewayTurn {
     while (!this.stopping.signal.aborted) {
       try {
         const turn = await store.exclusive(JOB, (lost) => this.hold(lost, first));
+        this.where = turn.ran ? 'nowhere' : 'elsewhere';
         if (!turn.ran && first()) log.info({ event: 'discord.gateway.elsewhere' }, 'discord: another Facteur holds the gateway; this one sends direct messages and takes over if that one stops');
       } catch (error) {
+        this.where = 'nowhere';
         if (first(error)) return;
         log.warn({ err: error }, `discord: could not take the gateway; trying again in ${this.retryMs / 1000} s`);
       }
@@ -79,6 +90,7 @@ export class GatewayTurn {
     const { connection, listen, drain, log } = this.services;
     try {
       await connection.connect(listen);
+      this.where = 'here';
       first();
       log.info({ event: 'discord.gateway.held' }, 'discord: this Facteur holds the gateway');
       const over = AbortSignal.any([lost, this.stopping.signal]);

@@ -39,6 +39,10 @@ export class FolderWatcher implements MailWatcher {
     this.running ??= this.run().catch((error: unknown) => this.options.log.error({ err: error, inbox: this.options.inbox }, 'mail: the local inbox folder cannot be watched'));
   }
 
+  state(): { up: boolean; detail: string } {
+    return this.running && !this.stopping ? { up: true, detail: 'watching the local inbox folder' } : { up: false, detail: 'not watching the local inbox folder' };
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake.up();

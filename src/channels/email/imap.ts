@@ -49,6 +49,8 @@ export class ImapWatcher implements MailWatcher {
   private readonly watchdog: Watchdog;
   /** Ends a reconnection delay early on stop, and only on stop: a late 'close' of the old client must not. */
   private readonly stopped = new AbortController();
+  /** Logged in, the mailbox open, idling or handling mail: what `/readyz` calls up. */
+  private watching = false;
 
   constructor(private readonly options: ImapWatcherOptions) {
     this.watchdog = options.watchdog ?? WATCHDOG;
@@ -56,6 +58,11 @@ export class ImapWatcher implements MailWatcher {
 
   start(): void {
     this.running ??= this.run().catch((error: unknown) => this.options.log.error({ err: error }, 'mail: the IMAP watcher stopped on an unexpected error'));
+  }
+
+  state(): { up: boolean; detail: string } {
+    const { host, mailbox } = this.options.imap;
+    return this.watching ? { up: true, detail: `watching ${mailbox} on ${host}` } : { up: false, detail: `not connected to ${host}: reconnecting` };
   }
 
   async stop(): Promise<void> {
@@ -106,6 +113,7 @@ export class ImapWatcher implements MailWatcher {
       await client.mailboxOpen(imap.mailbox);
       await this.fileSettled(client);
       connected();
+      this.watching = true;
       log.info({ host: imap.host, mailbox: imap.mailbox }, 'IMAP: watching');
       while (!this.stopping) {
         await this.drain(client);
@@ -116,6 +124,7 @@ export class ImapWatcher implements MailWatcher {
         if (!woken) await noop(client, this.watchdog.timeoutMs);
       }
     } finally {
+      this.watching = false;
       await Promise.race([client.logout(), sleep(this.watchdog.timeoutMs)]).catch(() => {});
       client.close();
     }

@@ -18,6 +18,7 @@ import { parse } from '../../assistant/grammar.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import { conversationOf } from './thread.js';
+import { publish } from '../../observe.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
 export type Disposition = 'processed' | 'failed' | 'later';
@@ -406,12 +407,15 @@ export class MailPipeline {
  * store cannot be written) is logged and the message left where it is, for the next round.
  */
 export async function handleSafely(pipeline: MailPipeline, log: Logger, key: string, raw: Buffer): Promise<Disposition> {
+  let disposition: Disposition;
   try {
-    return await pipeline.handle(key, raw);
+    disposition = await pipeline.handle(key, raw);
   } catch (error) {
     log.error({ err: error, key }, 'mail: could not be handled, left for the next round');
-    return 'later';
+    disposition = 'later';
   }
+  publish('inbound', { outcome: disposition });
+  return disposition;
 }
 
 /** How a staff member who writes to the inbox is named in the staff records. */

@@ -4,4 +4,6 @@ export interface MailWatcher {
   start(): void;
   /** Finishes the message under way, then stops. */
   stop(): Promise<void>;
+  /** Whether it is watching now (for `/readyz`), in a few words. */
+  state(): { up: boolean; detail: string };
 }

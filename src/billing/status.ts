@@ -1,0 +1,24 @@
+import type { Invoice, InvoiceStatus, IsoDate } from './types.js';
+
+/** What the billing system reports of an invoice after it was issued: paid (on a day), cancelled, or unpaid again. */
+export interface StatusChange {
+  status: InvoiceStatus;
+  /** The day it was paid; today when a payment does not say. */
+  paidAt?: IsoDate | null;
+}
+
+/**
+ * The invoice as the change leaves it, or why the change cannot be: by the rules the import
+ * keeps (a payment is not before the invoice, nor after today; only a paid invoice has a
+ * payment day).
+ */
+export function withStatus(invoice: Invoice, change: StatusChange, today: IsoDate): { invoice: Invoice } | { reason: string } {
+  if (change.status !== 'paid') {
+    if (change.paidAt) return { reason: `paidAt is set on a change to ${change.status}` };
+    return { invoice: { ...invoice, status: change.status, paidAt: null } };
+  }
+  const paidAt = change.paidAt ?? today;
+  if (paidAt < invoice.issuedAt) return { reason: `paidAt ${paidAt} is before the invoice was issued (${invoice.issuedAt})` };
+  if (paidAt > today) return { reason: `paidAt ${paidAt} is after today (${today})` };
+  return { invoice: { ...invoice, status: 'paid', paidAt } };
+}

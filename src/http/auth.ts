@@ -1,0 +1,88 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Bearer keys, compared in constant time: each key's SHA-256 against the given one's, so that
+ * neither a key's length nor its first differing byte shows in the time an answer takes, and
+ * every key is compared whichever matches.
+ */
+export class Keys {
+  private readonly digests: Buffer[];
+
+  constructor(keys: string[]) {
+    this.digests = keys.map(digest);
+  }
+
+  get size(): number {
+    return this.digests.length;
+  }
+
+  matches(given: string): boolean {
+    const candidate = digest(given);
+    let found = false;
+    for (const key of this.digests) found = timingSafeEqual(key, candidate) || found;
+    return found;
+  }
+}
+
+/** The key in `Authorization: Bearer <key>`, if the header is that. */
+export function bearerOf(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return match ? match[1]! : null;
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** How old a signed request may be, either way: Stripe's tolerance. */
+export const SIGNATURE_TOLERANCE_S = 300;
+/** Signatures remembered against replay at most: past it the oldest go (they expire within the tolerance anyway). */
+const REMEMBERED = 100_000;
+
+/**
+ * Webhooks signed Stripe-style: `Facteur-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "<t>.<body>">`, with several `v1` allowed while a secret is being changed. A signature is
+ * good once, within five minutes of its time: replayed, or stale, it is refused. What is
+ * remembered is this process's; several instances each remember their own, and what a replay
+ * to another could do is what the intake does twice (it is idempotent by number).
+ */
+export class Signatures {
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly secret: string,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** Null when the signature is good (and it is then used up), else why not, in words for the caller. */
+  check(header: string | undefined, body: Buffer): string | null {
+    const parts = (header ?? '').split(',').map((part) => part.trim().split('='));
+    const t = parts.find(([name]) => name === 't')?.[1];
+    const given = parts.filter(([name, value]) => name === 'v1' && value).map(([, value]) => value!);
+    if (!t || !/^\d{1,12}$/.test(t) || given.length === 0) return 'Facteur-Signature must read t=<unix seconds>,v1=<hex HMAC-SHA256>';
+    const nowS = Math.floor(this.now() / 1000);
+    if (Math.abs(nowS - Number(t)) > SIGNATURE_TOLERANCE_S) return `the signature's time is more than ${SIGNATURE_TOLERANCE_S / 60} minutes from now`;
+    const expected = createHmac('sha256', this.secret).update(`${t}.`).update(body).digest();
+    const good = given.find((hex) => /^[0-9a-f]{64}$/i.test(hex) && timingSafeEqual(Buffer.from(hex, 'hex'), expected));
+    if (!good) return 'the signature does not match the body';
+    this.forgetExpired(nowS);
+    const key = `${t}.${good.toLowerCase()}`;
+    if (this.seen.has(key)) return 'this signed request was already received (a replay)';
+    if (this.seen.size >= REMEMBERED) this.seen.delete(this.seen.keys().next().value!);
+    this.seen.set(key, Number(t) + SIGNATURE_TOLERANCE_S);
+    return null;
+  }
+
+  private forgetExpired(nowS: number): void {
+    // In insertion order, which is nearly time order: stop at the first still in force.
+    for (const [key, until] of this.seen) {
+      if (until >= nowS) break;
+      this.seen.delete(key);
+    }
+  }
+}
+
+/** The header a billing system sends: for its developers' tests and examples. */
+export function sign(secret: string, body: string | Buffer, unixSeconds: number): string {
+  return `t=${unixSeconds},v1=${createHmac('sha256', secret).update(`${unixSeconds}.`).update(body).digest('hex')}`;
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { withStatus } from '../billing/status.js';
+import { totals } from '../billing/totals.js';
+import { INVOICE_STATUSES } from '../billing/types.js';
+import { importCandidates, type InvoiceOutcome } from '../import/import.js';
+import { candidatesOf } from '../import/json.js';
+import { isoDate } from '../import/validate.js';
+import type { Logger } from '../log.js';
+import { DELIVERY_STATUSES } from '../store/delivery.js';
+import type { Store } from '../store/store.js';
+
+/** Invoices one request may carry: a month's run of a big provider is sent in several. */
+export const MAX_BATCH = 10_000;
+/** Deliveries one listing returns at most (the latest). */
+const MAX_LISTED = 1_000;
+
+export interface IntakeServices {
+  store: Store;
+  log: Logger;
+  /** Today in the provider's time zone: the day of a payment that does not say. */
+  today: () => string;
+}
+
+const statusBody = z.strictObject({ status: z.enum(INVOICE_STATUSES), paidAt: isoDate.nullish() }, { error: 'expected {"status": "paid" | "cancelled" | "unpaid", "paidAt"?: "YYYY-MM-DD"}' });
+const deliveriesQuery = z.strictObject({
+  customer: z.string().trim().min(1).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  invoice: z.string().trim().min(1).optional(),
+  // Compared with the records' own times, which are UTC: whatever offset is given is turned to that.
+  since: z.iso.datetime({ offset: true }).transform((time) => new Date(time).toISOString()).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_LISTED).default(100),
+});
+
+/**
+ * The billing system's API (under /api/v1, behind the keys `server.ts` checks):
+ * - `POST /invoices`: one invoice or an array, in the import's JSON shape, through the
+ *   import's own validation; idempotent by number; one outcome per invoice. What arrives is
+ *   pushed by the next run of the schedule, exactly as an import's.
+ * - `PATCH /invoices/{number}`: a payment, a cancellation.
+ * - `GET /invoices/{number}` and `GET /deliveries?customer=…&status=…`: for support.
+ */
+export function intakeRoutes(app: FastifyInstance, services: IntakeServices): void {
+  const { store, log } = services;
+
+  app.post('/invoices', async (request, reply) => {
+    const body = request.body;
+    const items = Array.isArray(body) ? body : [body];
+    if (body === null || typeof body !== 'object') return refuse(reply, 400, 'the body must be an invoice object or an array of them');
+    if (items.length === 0) return refuse(reply, 400, 'the array holds no invoice');
+    if (items.length > MAX_BATCH) return refuse(reply, 413, `at most ${MAX_BATCH} invoices per request; send the rest in another`);
+    const invoices: (InvoiceOutcome & { index: number })[] = [];
+    const report = await importCandidates(store, candidatesOf(items), [], (outcome) => invoices.push({ index: invoices.length, ...outcome }));
+    log.info({ event: 'intake', created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'invoices received by the API');
+    return { created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length, invoices: invoices.map(({ where: _where, ...rest }) => rest) };
+  });
+
+  app.patch<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
+    const parsed = statusBody.safeParse(request.body);
+    if (!parsed.success) return refuse(reply, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+    const { number } = request.params;
+    let refused: string | null = null;
+    const updated = await store.updateInvoice(number, (invoice) => {
+      const result = withStatus(invoice, parsed.data, services.today());
+      if ('reason' in result) {
+        refused = result.reason;
+        return invoice;
+      }
+      return result.invoice;
+    });
+    if (!updated) return refuse(reply, 404, `no invoice ${number}`);
+    if (refused) return refuse(reply, 422, refused);
+    log.info({ event: 'intake.status', invoice: number, status: updated.status }, 'invoice status changed by the API');
+    return { invoice: updated };
+  });
+
+  app.get<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
+    const invoice = await store.invoice(request.params.number);
+    if (!invoice) return refuse(reply, 404, `no invoice ${request.params.number}`);
+    const customer = await store.customerById(invoice.customerId);
+    const deliveries = await store.deliveries({ invoice: invoice.number });
+    return { invoice, total: totals(invoice).total, customer: customer ? { email: customer.email, name: customer.name } : null, deliveries };
+  });
+
+  app.get('/deliveries', async (request: FastifyRequest, reply) => {
+    const parsed = deliveriesQuery.safeParse(request.query);
+    if (!parsed.success) return refuse(reply, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`).join('; '));
+    const { customer: who, limit, ...query } = parsed.data;
+    const customer = who === undefined ? undefined : ((await store.customerByAddress(who)) ?? (await store.customerById(who)));
+    if (who !== undefined && !customer) return refuse(reply, 404, `no customer ${who}`);
+    const found = await store.deliveries({ ...query, ...(customer ? { customerId: customer.id } : {}) });
+    return { total: found.length, deliveries: found.slice(-limit) };
+  });
+}
+
+/** An answer saying what was wrong, in the shape Fastify gives its own errors. */
+export function refuse(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.code(status).send({ statusCode: status, error: ERRORS[status] ?? 'Error', message });
+}
+
+const ERRORS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 413: 'Payload Too Large', 422: 'Unprocessable Entity' };
