@@ -103,7 +103,8 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
     try {
       return await importBytes(services.store, name, request.body);
     } catch (error) {
-      if (error instanceof ImportError) return refuse(reply, 400, error.message);
+      // The file and the problem apart, so that `facteur import` says it in the words it would have used itself.
+      if (error instanceof ImportError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, file: error.file, problem: error.problem });
       throw error;
     }
   });

@@ -19,7 +19,7 @@ export interface Candidate {
 export class ImportError extends Error {
   constructor(
     readonly file: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${file}: ${problem}. Nothing was imported.`);
     this.name = 'ImportError';

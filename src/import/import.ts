@@ -144,7 +144,7 @@ export async function importCandidates(store: Store, candidates: Candidate[], no
 }
 
 /** The file's bytes, once its size is known to be within `maxBytes`. */
-async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
+export async function readBytes(file: string, maxBytes: number): Promise<Buffer> {
   try {
     const { size } = await stat(file);
     if (size > maxBytes) throw new ImportError(file, `is ${megabytes(size)} MB, more than the ${megabytes(maxBytes)} MB allowed (FACTEUR_IMPORT_MAX_MB)`);

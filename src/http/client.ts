@@ -1,0 +1,25 @@
+import { ImportError, readBytes, type ImportReport } from '../import/import.js';
+import type { ServiceFile } from './service-file.js';
+
+/**
+ * `facteur import FILE` while `facteur start` runs: the file's bytes go to the service, which
+ * imports them as the command would and answers with the same report. Null when the service
+ * cannot be reached (it stopped without removing its file): the command then opens the store itself.
+ */
+export async function importThroughService(service: ServiceFile, file: string, maxBytes: number): Promise<ImportReport | null> {
+  const bytes = await readBytes(file, maxBytes);
+  let response: Response;
+  try {
+    response = await fetch(`${service.url}/api/v1/imports?name=${encodeURIComponent(file)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${service.key}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(bytes),
+    });
+  } catch {
+    return null;
+  }
+  const body = (await response.json().catch(() => ({}))) as Partial<ImportReport> & { file?: string; problem?: string; message?: string };
+  if (response.ok) return body as ImportReport;
+  if (body.file !== undefined && body.problem !== undefined) throw new ImportError(body.file, body.problem);
+  throw new Error(`the running Facteur at ${service.url} refused the import (${response.status}): ${body.message ?? 'no reason given'}`);
+}

@@ -1,0 +1,237 @@
+/**
+ * The running service over real HTTP, as the billing system, a support tool, a load balancer
+ * and Prometheus reach it: `facteur start` in a process of its own, the SMTP peer taking what
+ * it pushes, `facteur import` run beside it. Attackers' requests first in each part.
+ */
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sign } from '../src/http/auth.js';
+import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
+import { freePort } from './peers/dovecot.js';
+import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
+
+const KEY = 'k3y-for-the-billing-system-0123456789';
+const SECRET = 'whsec-the-billing-systems-signing-secret';
+const METRICS_KEY = 'metrics-key-for-prometheus-0123456789';
+
+let smtp: SmtpPeer;
+let service: Spawned;
+let url: string;
+let env: Record<string, string>;
+const others: Spawned[] = [];
+
+/** Starts `facteur start` and waits until its HTTP server listens; resolves with its address. */
+async function serve(settings: Record<string, string>): Promise<{ spawned: Spawned; url: string }> {
+  const spawned = spawnFacteur(['start'], settings);
+  const line = await spawned.logged((l) => l.event === 'http.listening' || l.level === 60, 20_000);
+  if (line.event !== 'http.listening') throw new Error(`facteur start did not listen: ${JSON.stringify(line)}`);
+  return { spawned, url: String(line.url) };
+}
+
+beforeAll(async () => {
+  smtp = await startSmtpPeer();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-'));
+  env = {
+    FACTEUR_DATA_DIR: dataDir,
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    SMTP_TLS: 'false',
+    PUSH_CRON: '* * * * * *',
+    FACTEUR_API_KEYS: `another-key-nobody-uses-000000000, ${KEY}`,
+    FACTEUR_WEBHOOK_SECRET: SECRET,
+    FACTEUR_METRICS_KEY: METRICS_KEY,
+    HTTP_BODY_LIMIT_MB: '0.05',
+  };
+  ({ spawned: service, url } = await serve(env));
+});
+
+afterAll(async () => {
+  for (const spawned of [service, ...others]) spawned?.child.kill('SIGTERM');
+  await Promise.all([service, ...others].map((spawned) => spawned?.exited));
+  await smtp?.close();
+});
+
+const invoice = (number: string, changes: Record<string, unknown> = {}) => ({
+  number,
+  customer: 'nouveau.client@example.cm',
+  customerName: 'Nouveau Client SARL',
+  issuedAt: '2026-11-20',
+  dueAt: '2026-12-20',
+  currency: 'XAF',
+  lines: [{ label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 }],
+  taxes: [{ label: 'TVA', rate: 19.25 }],
+  status: 'unpaid',
+  ...changes,
+});
+
+function api(pathname: string, init: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string>; raw?: string } = {}) {
+  const headers: Record<string, string> = { ...(init.key === null ? {} : { authorization: `Bearer ${init.key ?? KEY}` }), ...init.headers };
+  const body = init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
+  if (body !== undefined) headers['content-type'] ??= 'application/json';
+  return fetch(`${url}${pathname}`, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, ...(body === undefined ? {} : { body }) });
+}
+
+describe('the intake API refuses', () => {
+  it('a request without a key, with a wrong key, or with a key of another length, and says how to authenticate', async () => {
+    for (const key of [null, 'wrong-key-of-the-same-sort-0123456789', 'x', `${KEY}x`]) {
+      const response = await api('/api/v1/invoices', { body: invoice('7001'), key });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      expect((await response.json()).message).toMatch(/Authorization: Bearer|FACTEUR_API_KEYS/);
+    }
+    expect((await api('/api/v1/invoices/1210', { key: null })).status).toBe(401);
+    expect((await api('/api/v1/deliveries', { key: 'nope' })).status).toBe(401);
+    // Nothing was written by any of them.
+    expect((await api('/api/v1/invoices/7001')).status).toBe(404);
+  });
+
+  it('malformed JSON with the reason, a body over the limit with 413, and a body that is no invoice', async () => {
+    const malformed = await api('/api/v1/invoices', { raw: '{"number": "7002",' });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).message).toMatch(/not valid JSON/);
+    const big = await api('/api/v1/invoices', { body: Array.from({ length: 400 }, (_, i) => invoice(String(80_000 + i))) });
+    expect(big.status).toBe(413);
+    for (const body of ['"text"', '42', '[]', 'null']) {
+      const response = await api('/api/v1/invoices', { raw: body });
+      expect(response.status).toBe(400);
+    }
+    expect((await api('/api/v1/invoices/80000')).status).toBe(404);
+  });
+
+  it('signatures that are stale, altered, replayed or made with another secret', async () => {
+    const body = JSON.stringify(invoice('7003'));
+    const now = Math.floor(Date.now() / 1000);
+    const signed = (header: string, raw = body) => api('/api/v1/invoices', { key: null, raw, headers: { 'facteur-signature': header } });
+    expect((await signed(sign(SECRET, body, now - 301))).status).toBe(401);
+    expect((await signed(sign(SECRET, body, now), body.replace('15000', '1'))).status).toBe(401);
+    expect((await signed(sign('another-secret-of-enough-length-0000', body, now))).status).toBe(401);
+    expect((await signed(`t=${now}`)).status).toBe(401);
+    const good = sign(SECRET, body, now);
+    const first = await signed(good);
+    expect(first.status).toBe(200);
+    expect((await first.json()).invoices).toEqual([{ index: 0, number: '7003', outcome: 'created' }]);
+    const replay = await signed(good);
+    expect(replay.status).toBe(401);
+    expect((await replay.json()).message).toMatch(/replay/);
+  });
+});
+
+describe('the intake API takes invoices', () => {
+  it('as the import does: created, unchanged, updated, and rejected with the reason, one outcome per invoice', async () => {
+    const first = await api('/api/v1/invoices', { body: invoice('7010') });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ created: 1, invoices: [{ index: 0, number: '7010', outcome: 'created' }] });
+    const batch = await api('/api/v1/invoices', {
+      body: [
+        invoice('7010'),
+        invoice('7011', { lines: [{ label: 'Nom de domaine .cm', quantity: 1, unitPrice: 15_000 }] }),
+        invoice('7012', { currency: 'XYZ' }),
+        invoice('1210', { customer: 'nouveau.client@example.cm' }),
+        { hello: 'world' },
+      ],
+    });
+    const report = await batch.json();
+    expect(report).toMatchObject({ created: 1, updated: 0, unchanged: 1, rejected: 3 });
+    expect(report.invoices.map((i: { outcome: string }) => i.outcome)).toEqual(['unchanged', 'created', 'rejected', 'rejected', 'rejected']);
+    expect(report.invoices[2].reason).toMatch(/currency: unknown currency "XYZ"/);
+    // Another customer's invoice is never moved to the sender's customer.
+    expect(report.invoices[3].reason).toMatch(/already belongs to another customer/);
+    const changed = await (await api('/api/v1/invoices', { body: invoice('7010', { dueAt: '2026-12-31' }) })).json();
+    expect(changed.invoices).toEqual([{ index: 0, number: '7010', outcome: 'updated' }]);
+    expect((await (await api('/api/v1/invoices/1210')).json()).customer.email).toBe('awa@example.cm');
+  });
+
+  it('announces what arrived by the next push, by mail to the new customer, and support sees the delivery', async () => {
+    await api('/api/v1/invoices', { body: invoice('7020', { customer: 'annonce@example.cm' }) });
+    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('annonce@example.cm'), 15_000);
+    expect(mail.parsed.text).toMatch(/7020/);
+    const listed = await (await api('/api/v1/deliveries?customer=annonce@example.cm&status=sent')).json();
+    expect(listed.deliveries).toEqual([expect.objectContaining({ reason: 'push', invoices: ['7020'], channel: 'email', recipient: 'annonce@example.cm', status: 'sent' })]);
+    const shown = await (await api('/api/v1/invoices/7020')).json();
+    expect(shown).toMatchObject({ invoice: { number: '7020', status: 'unpaid' }, customer: { email: 'annonce@example.cm' } });
+    expect(shown.total).toBe(17_888);
+    expect(shown.deliveries).toHaveLength(1);
+    expect((await api('/api/v1/deliveries?status=lost')).status).toBe(400);
+    expect((await api('/api/v1/deliveries?customer=nobody@example.cm')).status).toBe(404);
+  });
+
+  it('payments and cancellations by PATCH, refusing what the import would refuse', async () => {
+    await api('/api/v1/invoices', { body: invoice('7030') });
+    const patch = (number: string, body: unknown) => api(`/api/v1/invoices/${number}`, { method: 'PATCH', body });
+    const paid = await patch('7030', { status: 'paid', paidAt: '2026-11-28' });
+    expect(paid.status).toBe(200);
+    expect((await paid.json()).invoice).toMatchObject({ status: 'paid', paidAt: '2026-11-28' });
+    expect((await (await api('/api/v1/invoices/7030')).json()).invoice).toMatchObject({ status: 'paid', paidAt: '2026-11-28' });
+    expect((await patch('7030', { status: 'paid', paidAt: '2026-11-01' })).status).toBe(422);
+    expect((await patch('7030', { status: 'cancelled', paidAt: '2026-11-28' })).status).toBe(422);
+    expect((await patch('7030', { status: 'refunded' })).status).toBe(400);
+    expect((await patch('7030', { status: 'paid', paidAt: '2026-02-30' })).status).toBe(400);
+    expect((await patch('9999999', { status: 'paid' })).status).toBe(404);
+    const cancelled = await patch('7030', { status: 'cancelled' });
+    expect((await cancelled.json()).invoice).toMatchObject({ status: 'cancelled', paidAt: null });
+  });
+});
+
+describe('facteur import while the service runs', () => {
+  it('sends the file to the service and prints the same report; a bad file is refused in the same words', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'facteur-http-import-'));
+    const file = path.join(folder, 'export.json');
+    await writeFile(file, JSON.stringify([invoice('7040', { customer: 'importe@example.cm' }), invoice('7041', { customer: 'importe@example.cm' }), invoice('7042', { status: 'paid', paidAt: '2026-11-01' })]));
+    const imported = await runFacteur(['import', file], env);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toMatch(/^2 created, 0 updated, 0 unchanged, 1 rejected/);
+    expect(imported.stdout).toMatch(/index 2 \(invoice 7042\): paidAt: is before issuedAt/);
+    expect(imported.code).toBe(0);
+    await smtp.waitForMessage((m) => m.envelope.to.includes('importe@example.cm'), 15_000);
+
+    const broken = path.join(folder, 'broken.json');
+    await writeFile(broken, '[{"number": ');
+    const refused = await runFacteur(['import', broken], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`facteur: ${broken}: is not valid JSON (Unexpected end of JSON input). Nothing was imported.\n`);
+  });
+
+  it('the service file is the service user\u2019s alone', async () => {
+    const { mode } = await stat(path.join(env.FACTEUR_DATA_DIR!, 'service.json'));
+    expect(mode & 0o077).toBe(0);
+    const file = JSON.parse(await readFile(path.join(env.FACTEUR_DATA_DIR!, 'service.json'), 'utf8'));
+    expect(file.url).toBe(url);
+  });
+});
+
+describe('health and metrics', () => {
+  it('say the service is alive and ready, naming each part', async () => {
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', parts: { store: { up: true }, smtp: { up: true } } });
+  });
+
+  it('count deliveries, pushes, store writes and the process, behind the metrics key', async () => {
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(401);
+    await smtp.waitForMessage((m) => m.envelope.to.includes('annonce@example.cm'), 15_000);
+    const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_KEY}` } })).text();
+    expect(Number(/^facteur_deliveries_total\{channel="email",reason="push",status="sent"\} (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(/^facteur_push_runs_total\{result="ran"\} (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+    expect(text).toMatch(/^facteur_store_write_seconds_count\{operation="save"\} \d+/m);
+    expect(text).toMatch(/^facteur_process_resident_memory_bytes \d+/m);
+  });
+
+  it('say which part is down when the SMTP server is, and the API says how to open it when no key is set', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-down-'));
+    const { spawned, url: downUrl } = await serve({ FACTEUR_DATA_DIR: dataDir, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await freePort()), SMTP_TLS: 'false' });
+    others.push(spawned);
+    const ready = await fetch(`${downUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'not ready', parts: { store: { up: true }, smtp: { up: false } } });
+    const closed = await fetch(`${downUrl}/api/v1/invoices/1210`, { headers: { authorization: `Bearer ${KEY}` } });
+    expect(closed.status).toBe(401);
+    const opened = await fetch(`${downUrl}/api/v1/invoices/1210`);
+    expect((await opened.json()).message).toMatch(/FACTEUR_API_KEYS=/);
+    // Metrics without a key configured are open, as Prometheus scrapes them on a private network.
+    expect((await fetch(`${downUrl}/metrics`)).status).toBe(200);
+  });
+});
