@@ -201,6 +201,20 @@ describe('facteur import while the service runs', () => {
   });
 });
 
+describe('a new install, before any invoice', () => {
+  it('runs for the billing system to feed it: no console to speak as, the API open, a clean stop', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-empty-'));
+    const { spawned, url: emptyUrl } = await serve({ FACTEUR_DATA_DIR: dataDir, FACTEUR_DEMO: 'false', FACTEUR_API_KEYS: KEY });
+    await spawned.logged((line) => line.event === 'console.off');
+    const created = await fetch(`${emptyUrl}/api/v1/invoices`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(invoice('7050')) });
+    expect((await created.json()).created).toBe(1);
+    spawned.child.kill('SIGTERM');
+    await spawned.exited;
+    expect(spawned.child.exitCode).toBe(0);
+    expect(spawned.logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
+  });
+});
+
 describe('health and metrics', () => {
   it('say the service is alive and ready, naming each part', async () => {
     expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });

@@ -54,7 +54,11 @@ export async function start(config: Config): Promise<ExitCode> {
     push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
     await app.housekeep();
     housekeeping = schedule(() => app.housekeep(), { cron: HOUSEKEEPING_CRON, timezone: config.push.timezone }, app.log, 'housekeeping');
-    if (process.stdin.isTTY || (!config.imap && !config.discord)) {
+    const wantsConsole = process.stdin.isTTY || (!config.imap && !config.discord);
+    // A new store has no customer for the console to speak as: the other channels run all the same.
+    const canConsole = wantsConsole && (await app.store.countCustomers()) > 0;
+    if (wantsConsole && !canConsole) app.log.warn({ event: 'console.off' }, 'no console chat: the store has no customer to speak as yet (facteur import FILE, or the intake API); stop with SIGTERM or SIGINT');
+    if (canConsole) {
       const chat = runConsole({
         assistant: app.assistant,
         store: app.store,
@@ -66,7 +70,7 @@ export async function start(config: Config): Promise<ExitCode> {
       });
       await Promise.race([chat, signalled.then(() => process.stdin.destroy())]);
     } else {
-      app.log.info('no console chat: standard input is not a terminal; stop with SIGTERM or SIGINT');
+      if (!wantsConsole) app.log.info('no console chat: standard input is not a terminal; stop with SIGTERM or SIGINT');
       await signalled;
     }
     return 0;
