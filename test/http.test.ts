@@ -4,6 +4,7 @@
  * it pushes, `facteur import` run beside it. Attackers' requests first in each part.
  */
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,26 @@ describe('the intake API refuses', () => {
     expect((await api('/api/v1/deliveries', { key: 'nope' })).status).toBe(401);
     // Nothing was written by any of them.
     expect((await api('/api/v1/invoices/7001')).status).toBe(404);
+  });
+
+  it('before reading a body, so that a caller without a key cannot make it buffer one', async () => {
+    // Headers announcing 50 MB, then a trickle: a refusal must come without the rest.
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(`${url}/api/v1/imports?name=export.json`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(50 * 2 ** 20), 'facteur-signature': 't=1,v1=00' } }, (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode!, body });
+          request.destroy();
+        });
+      });
+      request.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
+      request.write(Buffer.alloc(1024));
+    });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body).message).toMatch(/Bearer/);
+    // Only JSON is an invoice: another type is refused, not read as one.
+    expect((await api('/api/v1/invoices', { raw: 'number=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
   });
 
   it('malformed JSON with the reason, a body over the limit with 413, and a body that is no invoice', async () => {

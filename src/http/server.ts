@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { HttpSettings } from '../config.js';
 import { ImportError, importBytes } from '../import/import.js';
 import type { Logger } from '../log.js';
@@ -31,6 +31,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The body's bytes as they came: what a webhook's signature is computed over. */
     rawBody?: Buffer;
+    /** How the caller proved itself: a key, or a signature checked once the body is read. */
+    credential: 'key' | 'signature' | null;
   }
 }
 
@@ -72,10 +74,19 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
   };
 }
 
-/** Everything under /api/v1: a key or a signature first, bodies read whole so that a signature can be checked over their bytes. */
+/**
+ * Everything under /api/v1. A key is checked as soon as the headers are in, before any body is
+ * read, so that no one without one makes the server buffer anything; a signature, which is
+ * over the body, is checked once the body (within the JSON limit) is read.
+ */
 async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services: HttpServices, localKey: string): Promise<void> {
   const keys = new Keys([...settings.apiKeys, localKey]);
   const signatures = settings.webhookSecret ? new Signatures(settings.webhookSecret) : null;
+  const refused = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => {
+    services.log.warn({ event: 'http.refused', route: request.routeOptions.url, ip: request.ip, why: refusal.log }, 'HTTP: request refused');
+    return refuse(reply.header('www-authenticate', 'Bearer'), 401, refusal.message);
+  };
+  api.decorateRequest('credential', null);
   api.removeAllContentTypeParsers();
   api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     request.rawBody = body;
@@ -85,40 +96,48 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
       done(Object.assign(new Error(`the body is not valid JSON (${(error as Error).message})`), { statusCode: 400 }));
     }
   });
-  // What `facteur import` sends: the file's bytes as they are, read as the file would be.
-  api.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: services.importMaxBytes }, (request, body: Buffer, done) => {
-    request.rawBody = body;
-    done(null, body);
+  api.addHook('onRequest', async (request, reply) => {
+    const credential = credentialOf(request, keys, signatures, settings.apiKeys.length === 0);
+    if ('message' in credential) return refused(request, reply, credential);
+    request.credential = credential.kind;
   });
   api.addHook('preHandler', async (request, reply) => {
-    const refusal = authorise(request, keys, signatures, settings.apiKeys.length === 0);
-    if (!refusal) return;
-    services.log.warn({ event: 'http.refused', route: request.routeOptions.url, ip: request.ip, why: refusal.log }, 'HTTP: request refused');
-    return refuse(reply.header('www-authenticate', 'Bearer'), 401, refusal.message);
+    if (request.credential !== 'signature') return;
+    const problem = signatures!.check(String(request.headers['facteur-signature']), request.rawBody ?? Buffer.alloc(0));
+    if (problem) return refused(request, reply, { message: `Facteur-Signature refused: ${problem}`, log: problem });
   });
   intakeRoutes(api, services);
-  api.post<{ Querystring: { name?: string } }>('/imports', { bodyLimit: services.importMaxBytes }, async (request, reply) => {
-    const name = request.query.name;
-    if (!name || !Buffer.isBuffer(request.body)) return refuse(reply, 400, 'send the file\u2019s bytes (Content-Type: application/octet-stream) with ?name=<its file name>');
-    try {
-      return await importBytes(services.store, name, request.body);
-    } catch (error) {
-      // The file and the problem apart, so that `facteur import` says it in the words it would have used itself.
-      if (error instanceof ImportError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, file: error.file, problem: error.problem });
-      throw error;
-    }
+  // What `facteur import` sends: the file's bytes as they are, read as the file would be, up to the import's limit; by key only.
+  await api.register(async (imports) => {
+    imports.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: services.importMaxBytes }, (_request, body: Buffer, done) => done(null, body));
+    imports.addHook('onRequest', async (request, reply) => {
+      if (request.credential !== 'key') return refused(request, reply, { message: 'an import needs Authorization: Bearer <key>', log: 'import without a key' });
+    });
+    imports.post<{ Querystring: { name?: string } }>('/imports', { bodyLimit: services.importMaxBytes }, async (request, reply) => {
+      const name = request.query.name;
+      if (!name || !Buffer.isBuffer(request.body)) return refuse(reply, 400, 'send the file\u2019s bytes (Content-Type: application/octet-stream) with ?name=<its file name>');
+      try {
+        return await importBytes(services.store, name, request.body);
+      } catch (error) {
+        // The file and the problem apart, so that `facteur import` says it in the words it would have used itself.
+        if (error instanceof ImportError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, file: error.file, problem: error.problem });
+        throw error;
+      }
+    });
   });
 }
 
-/** Null when the request may go on; else what to answer, and what to log (never the key). */
-function authorise(request: FastifyRequest, keys: Keys, signatures: Signatures | null, noKeysSet: boolean): { message: string; log: string } | null {
+interface Refusal {
+  message: string;
+  /** What the log says of it: never the key. */
+  log: string;
+}
+
+/** How the request says who it is, from its headers alone: a known key, a signature to check over the body, or a refusal. */
+function credentialOf(request: FastifyRequest, keys: Keys, signatures: Signatures | null, noKeysSet: boolean): { kind: 'key' | 'signature' } | Refusal {
   const bearer = bearerOf(request.headers.authorization);
-  if (bearer !== null) return keys.matches(bearer) ? null : { message: 'this API key is not one of FACTEUR_API_KEYS', log: 'unknown key' };
-  const signature = request.headers['facteur-signature'];
-  if (signatures && typeof signature === 'string') {
-    const problem = signatures.check(signature, request.rawBody ?? Buffer.alloc(0));
-    return problem ? { message: `Facteur-Signature refused: ${problem}`, log: problem } : null;
-  }
+  if (bearer !== null) return keys.matches(bearer) ? { kind: 'key' } : { message: 'this API key is not one of FACTEUR_API_KEYS', log: 'unknown key' };
+  if (signatures && typeof request.headers['facteur-signature'] === 'string') return { kind: 'signature' };
   if (noKeysSet && !signatures) return { message: 'the API is closed until a key is set: put FACTEUR_API_KEYS=<a random key of 24 characters or more> in the environment, then send Authorization: Bearer <key>', log: 'no key configured' };
   return { message: `send Authorization: Bearer <key>${signatures ? ', or a body signed with Facteur-Signature' : ''}`, log: 'no credentials' };
 }
