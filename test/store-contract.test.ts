@@ -211,6 +211,28 @@ for (const [kind, open] of kinds) {
       expect((await (await reopen()).unannouncedInvoices()).map((i) => i.number)).toEqual(left);
     });
 
+    it('lists every customer\u2019s unpaid invoices due by a day, and the highest offset reminders carried for each', async () => {
+      const { store } = await withDemo();
+      const due = await store.unpaidDueBy('2026-11-25');
+      // The same as each customer's own list, put together.
+      const everyone = (await Promise.all((await store.customers()).map((c) => store.invoices(c.id, { status: 'unpaid' })))).flat();
+      expect(due.map((invoice) => invoice.number).toSorted()).toEqual(everyone.filter((invoice) => invoice.dueAt <= '2026-11-25').map((invoice) => invoice.number).toSorted());
+      expect(new Set(due.map((invoice) => invoice.customerId)).size).toBeGreaterThan(1);
+      expect(due.map((invoice) => invoice.dueAt)).toEqual(due.map((invoice) => invoice.dueAt).toSorted());
+      expect(await store.unpaidDueBy('2000-01-01')).toEqual([]);
+      const [a, b] = due;
+      await store.save({
+        deliveries: [
+          delivery('r1', a!.customerId, { reason: 'reminder', invoices: [a!.number], reminded: { [a!.number]: -3 } }),
+          delivery('r2', a!.customerId, { reason: 'reminder', invoices: [a!.number, b!.number], reminded: { [a!.number]: 7, [b!.number]: 1 }, status: 'failed' }),
+          // Not a reminder: its invoices were not reminded of.
+          delivery('p1', a!.customerId, { reason: 'push', invoices: ['1217'] }),
+        ],
+      });
+      expect(Object.fromEntries(await store.remindedOffsets([a!.number, b!.number, '1217', 'nope']))).toEqual({ [a!.number]: 7, [b!.number]: 1 });
+      expect((await store.remindedOffsets([])).size).toBe(0);
+    });
+
     it('finds an inbound record by its key, or as a copy from the same sender only, and counts answers', async () => {
       const { store, awa } = await withDemo();
       await store.save({ inbound: [inbound('k1', { sent: 1, customerId: awa.id }), inbound('k2', { messageId: '<x@y>', sender: 'someone@else.cm', sent: 1 })] });

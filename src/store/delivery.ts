@@ -8,16 +8,17 @@
 export const DELIVERY_CHANNELS = ['email', 'discord'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
-export const DELIVERY_REASONS = ['push', 'resend', 'request'] as const;
+export const DELIVERY_REASONS = ['push', 'resend', 'request', 'reminder'] as const;
 export type DeliveryReason = (typeof DELIVERY_REASONS)[number];
 
 /**
  * `pending`: recorded, to be sent (again, after a crash or a failure) once `nextAttemptAt`
  * has come. `sending`: an answer a channel sends itself (see Deliveries.track), handed to
  * the mail server with no outcome recorded yet; the channel decides what follows a crash.
- * `sent` and `failed` are final; `failed` waits for staff.
+ * `sent` and `failed` are final; `failed` waits for staff. `cancelled` is final too: nothing
+ * was left to send when its time came (a reminder of invoices paid meanwhile).
  */
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
@@ -41,6 +42,8 @@ export interface Delivery {
   createdAt: string;
   updatedAt: string;
   nextAttemptAt: string | null;
+  /** A reminder's invoices, each with the offset from its due date (in days) it reminds of. */
+  reminded?: Record<string, number>;
 }
 
 export interface DeliveryQuery {

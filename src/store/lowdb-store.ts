@@ -133,6 +133,17 @@ export class LowdbStore implements Store {
     return this.sent.deliveries(query);
   }
 
+  async unpaidDueBy(day: string): Promise<Invoice[]> {
+    return this.billing
+      .allInvoices()
+      .filter((invoice) => invoice.status === 'unpaid' && invoice.dueAt <= day)
+      .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.number.localeCompare(b.number));
+  }
+
+  async remindedOffsets(numbers: string[]): Promise<Map<string, number>> {
+    return this.sent.remindedOffsets(new Set(numbers));
+  }
+
   async unannouncedInvoices(): Promise<Invoice[]> {
     return this.billing
       .allInvoices()

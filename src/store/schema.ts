@@ -86,6 +86,7 @@ export const deliverySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   nextAttemptAt: z.string().nullable(),
+  reminded: z.record(z.string(), z.number().int()).optional(),
 });
 
 export const linkAttemptSchema = z.object({

@@ -178,6 +178,10 @@ export interface Store {
   delivery(id: string): Promise<Delivery | undefined>;
   /** Delivery records matching the query, oldest first. */
   deliveries(query?: DeliveryQuery): Promise<Delivery[]>;
+  /** Unpaid invoices due on or before `day` (a YYYY-MM-DD), every customer's: what reminders look through. */
+  unpaidDueBy(day: string): Promise<Invoice[]>;
+  /** For each of these invoices that a reminder carried, the highest offset (days from its due date) reminded of. */
+  remindedOffsets(numbers: string[]): Promise<Map<string, number>>;
   /** Invoices not yet announced to their customer, oldest first. */
   unannouncedInvoices(): Promise<Invoice[]>;
   /**

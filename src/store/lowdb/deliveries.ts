@@ -77,6 +77,18 @@ export class DeliveryFiles {
     return matches.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  /** The highest offset a reminder carried for each of `numbers`, in one pass over the log. */
+  remindedOffsets(numbers: Set<string>): Map<string, number> {
+    const highest = new Map<string, number>();
+    for (const { delivery } of this.byId.values()) {
+      if (delivery.reason !== 'reminder' || !delivery.reminded) continue;
+      for (const [number, offset] of Object.entries(delivery.reminded)) {
+        if (numbers.has(number) && offset > (highest.get(number) ?? -Infinity)) highest.set(number, offset);
+      }
+    }
+    return highest;
+  }
+
   /** Every record, and the numbers marked announced without a push delivery: what `facteur db copy` moves. */
   all(): { deliveries: Delivery[]; announced: string[] } {
     return { deliveries: [...this.byId.values()].map((placed) => placed.delivery), announced: [...this.announcements.data.numbers] };

@@ -99,4 +99,10 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createTable('held_requests').addColumn('staff', 'text', (c) => c.primaryKey()).addColumn('doc', 'jsonb', (c) => c.notNull()).execute();
     },
   },
+  // Reminders look through every customer's unpaid invoices by due date.
+  '0002_unpaid_by_due_date': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('invoices_unpaid_due').on('invoices').column('due_at').where(sql.ref('status'), '=', 'unpaid').execute();
+    },
+  },
 };

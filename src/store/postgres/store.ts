@@ -189,6 +189,21 @@ export class PostgresStore implements Store {
     return (await select.orderBy('created_at').orderBy('id').execute()).map((row) => row.doc);
   }
 
+  async unpaidDueBy(day: string): Promise<Invoice[]> {
+    const rows = await this.db.selectFrom('invoices').select('doc').where('status', '=', 'unpaid').where('due_at', '<=', day).orderBy('due_at').orderBy('number').execute();
+    return rows.map((row) => row.doc);
+  }
+
+  async remindedOffsets(numbers: string[]): Promise<Map<string, number>> {
+    if (numbers.length === 0) return new Map();
+    const { rows } = await sql<{ number: string; offset: number }>`
+      select reminded.key as number, max(reminded.value::int) as offset
+      from deliveries, jsonb_each_text(doc->'reminded') as reminded
+      where reason = 'reminder' and invoices && ${numbers}::text[] and reminded.key = any(${numbers}::text[])
+      group by reminded.key`.execute(this.db);
+    return new Map(rows.map((row) => [row.number, Number(row.offset)]));
+  }
+
   async unannouncedInvoices(): Promise<Invoice[]> {
     const rows = await this.db
       .selectFrom('invoices')
