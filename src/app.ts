@@ -83,7 +83,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
-  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, ...(discord ? { chat: discord } : {}) }), retry, log);
+  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today: () => dayIn(new Date(), config.push.timezone), ...(discord ? { chat: discord } : {}) }), retry, log);
   const settle = async () => {
     const interrupted = await deliveries.settleInterrupted(store.shared ? SENDING_LEASE_MS : 0);
     if (interrupted > 0) log.warn({ event: 'deliveries.interrupted', count: interrupted }, 'answers cut off by a stopped process are marked failed');

@@ -28,6 +28,14 @@ export function isOwnMailFault(error: unknown): boolean {
 }
 
 /**
+ * A message with nothing left to say when its time came (a reminder whose invoices were all
+ * paid meanwhile): not sent, and no failure either. The port that finds it so marks it `moot`.
+ */
+export function isMoot(error: unknown): boolean {
+  return (error as { moot?: boolean }).moot === true;
+}
+
+/**
  * A refusal of the message that retrying cannot cure: an SMTP 5xx about it (not about
  * Facteur's login), or a port's own `permanent` mark (a Discord user who blocks DMs).
  */

@@ -83,6 +83,8 @@ export interface NotificationSettings {
   attachPdf: boolean;
   /** Whether new invoices are also sent as a direct message to the linked chat accounts (opt-in). */
   chat: boolean;
+  /** Payment reminders: on unless the customer turned them off (absent from records older than reminders: on). */
+  reminders?: boolean;
 }
 
 export interface Customer {

@@ -1,5 +1,7 @@
-import { invoiceFigures } from '../billing/money.js';
-import type { Customer, Invoice } from '../billing/types.js';
+import { daysBetween } from '../billing/dates.js';
+import { formatMoney, invoiceFigures } from '../billing/money.js';
+import { totals } from '../billing/totals.js';
+import type { Customer, Invoice, IsoDate } from '../billing/types.js';
 import type { Catalog } from '../templates/catalog.js';
 import type { DeliveryReason } from '../store/delivery.js';
 
@@ -22,5 +24,31 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
   const intro = reason === 'push' ? t(one ? 'push.intro.one' : 'push.intro.many', { name: customer.name, count: lines.length }) : t('resend.intro', { name: customer.name });
   const closing = attachPdf ? t('push.attached') : t('push.ask', first);
   const text = [intro, lines.map((line) => t('push.line', line)).join('\n'), closing, t('mail.signature')].join('\n\n');
+  return { subject, text };
+}
+
+/**
+ * A payment reminder: the invoices still unpaid (overdue first, as given), each with where it
+ * stands today (days overdue, due today, due by a day), the total to pay in each currency,
+ * and the PDFs attached or how to ask for them.
+ */
+export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attachPdf: boolean): InvoiceMessage {
+  const t = (key: string, params?: Record<string, string | number>) => catalog.t(customer.locale, key, params);
+  const figures = invoices.map((invoice) => invoiceFigures(invoice, customer.locale));
+  const byCurrency = new Map<string, number>();
+  for (const invoice of invoices) byCurrency.set(invoice.currency, (byCurrency.get(invoice.currency) ?? 0) + totals(invoice).total);
+  const total = [...byCurrency].map(([currency, amount]) => formatMoney(amount, currency, customer.locale)).join(' + ');
+  const first = figures[0]!;
+  const one = figures.length === 1;
+  const subject = one ? t('reminder.subject.one', first) : t('reminder.subject.many', { count: figures.length, total });
+  const lines = invoices.map((invoice, i) => {
+    const line = figures[i]!;
+    const late = daysBetween(invoice.dueAt, today);
+    if (late > 0) return t(late === 1 ? 'reminder.line.overdue.one' : 'reminder.line.overdue.many', { ...line, days: late });
+    return t(late === 0 ? 'reminder.line.today' : 'reminder.line.soon', line);
+  });
+  const intro = t(one ? 'reminder.intro.one' : 'reminder.intro.many', { name: customer.name, count: figures.length });
+  const closing = attachPdf ? t('push.attached') : t('push.ask', first);
+  const text = [intro, lines.join('\n'), t('reminder.total', { total }), closing, t('reminder.already'), t('mail.signature')].join('\n\n');
   return { subject, text };
 }

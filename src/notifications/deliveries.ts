@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isOwnMailFault, isPermanent } from '../faults.js';
+import { isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
@@ -20,6 +20,8 @@ export interface NewDelivery {
   reason: DeliveryReason;
   attachPdf: boolean;
   requestedBy?: string | null;
+  /** A reminder's invoices and the offsets they are reminded of. */
+  reminded?: Record<string, number>;
 }
 
 /** Told after each attempt: the record as it now stands, and how far the batch is. */
@@ -69,6 +71,7 @@ export class Deliveries {
       sent = await this.dispatch.send({ ...delivery, attempts });
     } catch (error) {
       const reason = describe(error);
+      if (isMoot(error)) return this.update(delivery, { status: 'cancelled', attempts, lastError: reason, nextAttemptAt: null });
       const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
       if (isOwnMailFault(error)) this.log.error({ delivery: delivery.id, reason }, 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD');
       this.log.warn({ delivery: delivery.id, customer: delivery.customerId, channel: delivery.channel, attempts, final, reason }, 'delivery failed');

@@ -1,10 +1,10 @@
 import type { Documents } from '../assistant/context.js';
-import type { Invoice } from '../billing/types.js';
+import type { Invoice, IsoDate } from '../billing/types.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer } from '../outbound/mail.js';
 import type { Store } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
-import { invoiceMessage } from './compose.js';
+import { invoiceMessage, reminderMessage } from './compose.js';
 import type { Delivery } from '../store/delivery.js';
 import type { Dispatch } from './deliveries.js';
 
@@ -15,6 +15,8 @@ export interface DispatchPorts {
   mailer: Mailer;
   /** Absent when Discord is not configured. */
   chat?: DirectMessenger;
+  /** Today in the provider's time zone: how late a reminded invoice is. */
+  today: () => IsoDate;
 }
 
 /**
@@ -29,9 +31,12 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       const customer = await ports.store.customerById(delivery.customerId);
       if (!customer) throw Object.assign(new Error(`customer ${delivery.customerId} is no longer in the store`), { permanent: true });
       const found = new Map((await ports.store.invoicesByNumber(delivery.invoices)).map((invoice) => [invoice.number, invoice]));
-      const invoices = delivery.invoices.flatMap((number) => found.get(number) ?? []).filter((invoice) => invoice.customerId === customer.id);
-      if (invoices.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
-      const { subject, text } = invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
+      const owned = delivery.invoices.flatMap((number) => found.get(number) ?? []).filter((invoice) => invoice.customerId === customer.id);
+      if (owned.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
+      // A reminder is of what is unpaid when it leaves, not when it was planned.
+      const invoices = delivery.reason === 'reminder' ? owned.filter((invoice) => invoice.status === 'unpaid') : owned;
+      if (invoices.length === 0) throw Object.assign(new Error(`nothing left to remind of: ${owned.map((i) => i.number).join(', ')} paid or cancelled meanwhile`), { moot: true });
+      const { subject, text } = delivery.reason === 'reminder' ? reminderMessage(ports.catalog, customer, invoices, ports.today(), delivery.attachPdf) : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
       const attachments = delivery.attachPdf ? await Promise.all(invoices.map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
       if (delivery.channel === 'email') {
         return ports.mailer.send({

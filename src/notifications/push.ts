@@ -3,6 +3,8 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { Delivery } from '../store/delivery.js';
 import type { Deliveries, NewDelivery } from './deliveries.js';
+import { recipientsOf } from './recipients.js';
+import type { Reminders } from './reminders.js';
 import { publish } from '../observe.js';
 
 export interface PushSummary {
@@ -33,15 +35,15 @@ export class Push {
     private readonly store: Store,
     private readonly deliveries: Deliveries,
     private readonly log: Logger,
-    private readonly options: { concurrency: number; chat: boolean },
+    private readonly options: { concurrency: number; chat: boolean; reminders?: { planner: Reminders; due: () => boolean } },
   ) {}
 
   /**
    * One run, unless a push is under way already (in this process or another sharing the
    * store): then null, and nothing is done twice.
    */
-  async run(progress?: Progress): Promise<PushSummary | null> {
-    const outcome = await this.store.exclusive('push', (lost) => this.runAlone(lost, progress));
+  async run(progress?: Progress, options: { remindNow?: boolean } = {}): Promise<PushSummary | null> {
+    const outcome = await this.store.exclusive('push', (lost) => this.runAlone(lost, progress, options.remindNow ?? false));
     if (!outcome.ran) this.log.info({ event: 'push.busy' }, 'a push is under way in another Facteur process: this one is skipped');
     const summary = outcome.ran ? outcome.result : null;
     publish('push', { result: summary ? 'ran' : 'busy', invoices: summary?.invoices ?? 0, sent: summary?.sent ?? 0, failed: summary?.failed ?? 0 });
@@ -49,7 +51,7 @@ export class Push {
   }
 
   /** The run, sending until it ends or `lost` says the push is no longer this process's: then another may be pushing, and what is left waits for it. */
-  private async runAlone(lost: AbortSignal, progress?: Progress): Promise<PushSummary> {
+  private async runAlone(lost: AbortSignal, progress: Progress | undefined, remindNow: boolean): Promise<PushSummary> {
     const fresh = await this.store.unannouncedInvoices();
     const { specs, skipped, unreachable } = await this.plan(fresh);
     // A push delivery is what makes its invoices announced: after a crash, each customer's
@@ -57,6 +59,14 @@ export class Push {
     // Those of customers who cannot be told are marked so that they are not retried forever.
     await this.deliveries.record(specs, { announced: unreachable });
     if (fresh.length > 0) this.log.info({ event: 'push.started', invoices: fresh.length, deliveries: specs.length }, 'push of new invoices under way');
+    // Reminders ride on the push's run: recorded, they are sent below with the rest, and a
+    // reminder recorded is one its invoice's offset never gets again (see Reminders).
+    const reminders = this.options.reminders;
+    if (reminders && (remindNow || reminders.due())) {
+      const plan = await reminders.planner.plan();
+      await this.deliveries.record(plan.specs);
+      if (plan.specs.length > 0) this.log.info({ event: 'reminders.started', invoices: plan.invoices, customers: plan.customers, deliveries: plan.specs.length }, 'payment reminders under way');
+    }
     let failed = 0;
     const started = Date.now();
     let logged = started;
@@ -85,14 +95,10 @@ export class Push {
     for (const [customerId, invoices] of byCustomer) {
       const customer = await this.store.customerById(customerId);
       const numbers = invoices.map((invoice) => invoice.number);
-      const attachPdf = customer?.notifications.attachPdf ?? false;
-      const base = { customerId, invoices: numbers, reason: 'push' as const, attachPdf };
-      const address = customer?.notifications.address;
-      // Without a chat channel configured, an opt-in waits: no DM is planned only to fail.
-      const chats = this.options.chat && customer?.notifications.chat ? (customer.links.discord ?? []) : [];
-      if (address) specs.push({ ...base, channel: 'email', recipient: address });
-      for (const id of chats) specs.push({ ...base, channel: 'discord', recipient: id });
-      if (!address && chats.length === 0) {
+      const base = { customerId, invoices: numbers, reason: 'push' as const, attachPdf: customer?.notifications.attachPdf ?? false };
+      const recipients = customer ? recipientsOf(customer, this.options.chat) : [];
+      for (const recipient of recipients) specs.push({ ...base, ...recipient });
+      if (recipients.length === 0) {
         skipped++;
         unreachable.push(...numbers);
         this.log.warn({ event: 'push.skipped', customer: customerId, invoices: numbers }, 'new invoices not announced: the customer has no notification address');

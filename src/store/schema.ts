@@ -27,6 +27,7 @@ export const customerSchema = z.object({
     address: z.string().nullable(),
     attachPdf: z.boolean(),
     chat: z.boolean().default(false),
+    reminders: z.boolean().optional(),
   }),
   links: z.record(z.string(), z.array(z.string())),
   pending: z
