@@ -202,7 +202,7 @@ describe('facteur import', () => {
 });
 
 describe('one process per data folder', () => {
-  it('refuses a second writer while facteur start runs, lets it read the log, and frees the folder when it stops', async () => {
+  it('refuses a second writer while facteur start runs (an import goes through it), lets it read the log, and frees the folder when it stops', async () => {
     const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     const running = spawn(process.execPath, [BIN, 'start'], { env });
     let output = '';
@@ -211,7 +211,10 @@ describe('one process per data folder', () => {
 
     const file = path.join(dataDir, 'export.json');
     await writeFile(file, JSON.stringify([{ number: '5100', customer: 'kotto@example.cm', issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }], status: 'unpaid' }]));
-    const refused = await facteur(['import', file]);
+    const throughService = await facteur(['import', file]);
+    expect(throughService.code).toBe(0);
+    expect(throughService.stdout).toMatch(/1 created/);
+    const refused = await facteur(['resend', '1210']);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`in use by another Facteur process (pid ${running.pid})`);
     expect((await facteur(['deliveries'])).code).toBe(0);
@@ -220,7 +223,7 @@ describe('one process per data folder', () => {
     await new Promise((resolve) => running.once('close', resolve));
     const imported = await facteur(['import', file]);
     expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(/1 created/);
+    expect(imported.stdout).toMatch(/0 created, 0 updated, 1 unchanged/);
   });
 });
 

@@ -3,12 +3,13 @@
  * and Prometheus reach it: `facteur start` in a process of its own, the SMTP peer taking what
  * it pushes, `facteur import` run beside it. Attackers' requests first in each part.
  */
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../src/http/auth.js';
+import { readServiceFile } from '../src/http/service-file.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { freePort } from './peers/dovecot.js';
 import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
@@ -106,6 +107,31 @@ describe('the intake API refuses', () => {
     expect(JSON.parse(answer.body).message).toMatch(/Bearer/);
     // Only JSON is an invoice: another type is refused, not read as one.
     expect((await api('/api/v1/invoices', { raw: 'number=1', headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+  });
+
+  it('a signature anywhere but on POST /invoices (it covers the body, not the method or path), or on a body over 1 MB', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const cancel = JSON.stringify({ status: 'cancelled' });
+    const patched = await api('/api/v1/invoices/1210', { method: 'PATCH', key: null, raw: cancel, headers: { 'facteur-signature': sign(SECRET, cancel, now) } });
+    expect(patched.status).toBe(401);
+    expect((await api('/api/v1/deliveries', { key: null, headers: { 'facteur-signature': sign(SECRET, '', now) } })).status).toBe(401);
+    expect((await (await api('/api/v1/invoices/1210')).json()).invoice.status).not.toBe('cancelled');
+    const big = JSON.stringify(Array.from({ length: 3000 }, (_, i) => invoice(String(90_000 + i))));
+    expect((await api('/api/v1/invoices', { key: null, raw: big, headers: { 'facteur-signature': sign(SECRET, big, now) } })).status).toBe(413);
+  });
+
+  it('what no store can hold, invoice by invoice, keeping the rest of the batch: lone surrogates, deep nesting, control characters', async () => {
+    const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
+    const items = [invoice('7060'), invoice('7061', { lines: [{ label: 'H\ud800bergement', quantity: 1, unitPrice: 1 }] }), invoice('7062', { customerName: 'A\udc00' })];
+    const response = await api('/api/v1/invoices', { raw: `[${items.map((item) => JSON.stringify(item)).join(',')},{"number":"7063","lines":${deep}}]` });
+    expect(response.status).toBe(200);
+    const report = await response.json();
+    expect(report.invoices.map((i: { outcome: string }) => i.outcome)).toEqual(['created', 'rejected', 'rejected', 'rejected']);
+    expect(report.invoices[3].reason.length).toBeLessThan(2000);
+    expect((await api('/api/v1/invoices/7060')).status).toBe(200);
+    expect((await api('/api/v1/invoices/a%00b')).status).toBe(404);
+    expect((await api('/api/v1/invoices/a%00b', { method: 'PATCH', body: { status: 'paid' } })).status).toBe(404);
+    expect((await api('/api/v1/deliveries?customer=a%00b')).status).toBe(400);
   });
 
   it('malformed JSON with the reason, a body over the limit with 413, and a body that is no invoice', async () => {
@@ -212,6 +238,37 @@ describe('facteur import while the service runs', () => {
     const refused = await runFacteur(['import', broken], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe(`facteur: ${broken}: is not valid JSON (Unexpected end of JSON input). Nothing was imported.\n`);
+  });
+
+  it('trusts no service file but one its own user wrote for this machine, so that a planted one cannot take an export elsewhere', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'facteur-http-planted-'));
+    const file = path.join(folder, 'service.json');
+    const write = async (service: object, mode = 0o600) => {
+      await rm(file, { force: true });
+      await writeFile(file, JSON.stringify(service), { mode });
+      await chmod(file, mode);
+    };
+    const ours = { url: 'http://127.0.0.1:9', key: 'k', pid: process.pid };
+    await write(ours);
+    expect(await readServiceFile(folder)).toEqual(ours);
+    await write(ours, 0o644);
+    expect(await readServiceFile(folder)).toBeNull();
+    await write({ ...ours, url: 'http://attacker.example:8080' });
+    expect(await readServiceFile(folder)).toBeNull();
+    await write({ ...ours, pid: 2 ** 22 + 1 });
+    expect(await readServiceFile(folder)).toBeNull();
+    await rm(file);
+    await symlink(path.join(env.FACTEUR_DATA_DIR!, 'service.json'), file);
+    expect(await readServiceFile(folder)).toBeNull();
+  });
+
+  it('stops start-up when the service file cannot be written, leaving no server behind', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-nofile-'));
+    await mkdir(path.join(dataDir, 'service.json'));
+    const spawned = spawnFacteur(['start'], { FACTEUR_DATA_DIR: dataDir });
+    await spawned.exited;
+    expect(spawned.child.exitCode).toBe(1);
+    expect(spawned.logs.map((line) => String(line.msg)).join('\n')).toMatch(/service\.json: the service file could not be written \(EISDIR\)\. Remove or fix it/);
   });
 
   it('the service file is the service user\u2019s alone', async () => {

@@ -20,6 +20,7 @@ import { schedule } from '../notifications/schedule.js';
 
 /** How long an SMTP check stands for `/readyz`: each opens a connection to the server. */
 const SMTP_CHECK_MS = 30_000;
+const STORE_CHECK_MS = 1_000;
 
 /** Records past their retention are forgotten at start-up, then every night. */
 const HOUSEKEEPING_CRON = '17 3 * * *';
@@ -87,10 +88,11 @@ export async function start(config: Config): Promise<ExitCode> {
 /** What `/readyz` asks: the store always, and each part this instance was configured with. */
 function probes(app: App, mail: MailWatcher, discord: DiscordChannel | null): Record<string, Probe> {
   const probes: Record<string, Probe> = {
-    store: async () => {
+    // Kept a second: a flood of checks costs the store one query a second, not one each.
+    store: remembered(async () => {
       await app.store.announcingSince();
       return { up: true, detail: app.store.shared ? 'PostgreSQL answers' : 'the data folder is open' };
-    },
+    }, STORE_CHECK_MS),
   };
   if (app.config.imap) probes.imap = async () => mail.state();
   if (app.config.smtp) {

@@ -54,14 +54,30 @@ export class Signatures {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** Null when the signature is good (and it is then used up), else why not, in words for the caller. */
-  check(header: string | undefined, body: Buffer): string | null {
+  /**
+   * What can be said of the header before the body arrives: null when it is well formed and
+   * within the tolerance, else why not. A stale or garbled one is refused without reading a byte.
+   */
+  precheck(header: string | undefined): string | null {
+    const read = this.read(header);
+    return typeof read === 'string' ? read : null;
+  }
+
+  private read(header: string | undefined): { t: string; given: string[] } | string {
     const parts = (header ?? '').split(',').map((part) => part.trim().split('='));
     const t = parts.find(([name]) => name === 't')?.[1];
     const given = parts.filter(([name, value]) => name === 'v1' && value).map(([, value]) => value!);
     if (!t || !/^\d{1,12}$/.test(t) || given.length === 0) return 'Facteur-Signature must read t=<unix seconds>,v1=<hex HMAC-SHA256>';
+    if (Math.abs(Math.floor(this.now() / 1000) - Number(t)) > SIGNATURE_TOLERANCE_S) return `the signature's time is more than ${SIGNATURE_TOLERANCE_S / 60} minutes from now`;
+    return { t, given };
+  }
+
+  /** Null when the signature is good (and it is then used up), else why not, in words for the caller. */
+  check(header: string | undefined, body: Buffer): string | null {
+    const read = this.read(header);
+    if (typeof read === 'string') return read;
+    const { t, given } = read;
     const nowS = Math.floor(this.now() / 1000);
-    if (Math.abs(nowS - Number(t)) > SIGNATURE_TOLERANCE_S) return `the signature's time is more than ${SIGNATURE_TOLERANCE_S / 60} minutes from now`;
     const expected = createHmac('sha256', this.secret).update(`${t}.`).update(body).digest();
     const good = given.find((hex) => /^[0-9a-f]{64}$/i.test(hex) && timingSafeEqual(Buffer.from(hex, 'hex'), expected));
     if (!good) return 'the signature does not match the body';

@@ -6,6 +6,13 @@ import type { ServiceFile } from './service-file.js';
  * imports them as the command would and answers with the same report. Null when the service
  * cannot be reached (it stopped without removing its file): the command then opens the store itself.
  */
+/** An import of a million invoices takes under a minute; past this, something is wrong. */
+const IMPORT_TIMEOUT_MS = 10 * 60_000;
+
+function isReport(body: Partial<ImportReport>): body is ImportReport {
+  return [body.created, body.updated, body.unchanged].every((n) => typeof n === 'number') && Array.isArray(body.rejected) && Array.isArray(body.notes);
+}
+
 export async function importThroughService(service: ServiceFile, file: string, maxBytes: number): Promise<ImportReport | null> {
   const bytes = await readBytes(file, maxBytes);
   let response: Response;
@@ -14,12 +21,14 @@ export async function importThroughService(service: ServiceFile, file: string, m
       method: 'POST',
       headers: { authorization: `Bearer ${service.key}`, 'content-type': 'application/octet-stream' },
       body: new Uint8Array(bytes),
+      signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS),
     });
-  } catch {
+  } catch (error) {
+    if ((error as Error).name === 'TimeoutError') throw new Error(`the running Facteur at ${service.url} did not answer the import within ${IMPORT_TIMEOUT_MS / 60_000} minutes; its log says how far it went`);
     return null;
   }
   const body = (await response.json().catch(() => ({}))) as Partial<ImportReport> & { file?: string; problem?: string; message?: string };
-  if (response.ok) return body as ImportReport;
+  if (response.ok && isReport(body)) return body;
   if (body.file !== undefined && body.problem !== undefined) throw new ImportError(body.file, body.problem);
   throw new Error(`the running Facteur at ${service.url} refused the import (${response.status}): ${body.message ?? 'no reason given'}`);
 }

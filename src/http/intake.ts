@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { isInvoiceNumber } from '../billing/numbers.js';
 import { withStatus } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
@@ -23,10 +24,12 @@ export interface IntakeServices {
 }
 
 const statusBody = z.strictObject({ status: z.enum(INVOICE_STATUSES), paidAt: isoDate.nullish() }, { error: 'expected {"status": "paid" | "cancelled" | "unpaid", "paidAt"?: "YYYY-MM-DD"}' });
+/** An address, an id or a number as a query names it: short, and no control character (which PostgreSQL refuses, NUL first). */
+const name = z.string().trim().min(1).max(320).regex(/^[^\p{Cc}]+$/u, 'holds control characters');
 const deliveriesQuery = z.strictObject({
-  customer: z.string().trim().min(1).optional(),
+  customer: name.optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
-  invoice: z.string().trim().min(1).optional(),
+  invoice: name.optional(),
   // Compared with the records' own times, which are UTC: whatever offset is given is turned to that.
   since: z.iso.datetime({ offset: true }).transform((time) => new Date(time).toISOString()).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LISTED).default(100),
@@ -59,6 +62,7 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     const parsed = statusBody.safeParse(request.body);
     if (!parsed.success) return refuse(reply, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
     const { number } = request.params;
+    if (!isInvoiceNumber(number)) return refuse(reply, 404, `no invoice ${JSON.stringify(number)}`);
     let refused: string | null = null;
     const updated = await store.updateInvoice(number, (invoice) => {
       const result = withStatus(invoice, parsed.data, services.today());
@@ -75,8 +79,8 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
   });
 
   app.get<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
-    const invoice = await store.invoice(request.params.number);
-    if (!invoice) return refuse(reply, 404, `no invoice ${request.params.number}`);
+    const invoice = isInvoiceNumber(request.params.number) ? await store.invoice(request.params.number) : undefined;
+    if (!invoice) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}`);
     const customer = await store.customerById(invoice.customerId);
     const deliveries = await store.deliveries({ invoice: invoice.number });
     return { invoice, total: totals(invoice).total, customer: customer ? { email: customer.email, name: customer.name } : null, deliveries };

@@ -1,15 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { HttpSettings } from '../config.js';
+import { ConfigError, type HttpSettings } from '../config.js';
 import { ImportError, importBytes } from '../import/import.js';
 import type { Logger } from '../log.js';
-import type { Store } from '../store/store.js';
+import { StoreError, type Store } from '../store/store.js';
 import { bearerOf, Keys, Signatures } from './auth.js';
 import { healthRoutes, type Probe } from './health.js';
 import { intakeRoutes, refuse } from './intake.js';
 import { metrics, metricsRoute } from './metrics.js';
-import { removeServiceFile, writeServiceFile } from './service-file.js';
+import { removeServiceFile, serviceFilePath, writeServiceFile } from './service-file.js';
+
+/** How long a request may take to arrive whole. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** A signed body at most: a webhook carries an invoice or a few, and its signature is checked before it is parsed. */
+const SIGNED_BODY_LIMIT = 1024 * 1024;
+
+/** The store's server cannot be reached (PostgreSQL down): the caller should try again, not give up. */
+function isUnreachable(error: { code?: string }): boolean {
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03'].includes(error.code ?? '');
+}
 
 export interface HttpServices {
   store: Store;
@@ -33,6 +43,8 @@ declare module 'fastify' {
     rawBody?: Buffer;
     /** How the caller proved itself: a key, or a signature checked once the body is read. */
     credential: 'key' | 'signature' | null;
+    /** Why a signed body's signature did not hold, found before the body was parsed. */
+    signatureProblem: string | null;
   }
 }
 
@@ -46,7 +58,24 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
   const localKey = randomBytes(24).toString('hex');
   const { registry, stop } = metrics();
   // Fastify's own request logs give way to one line a request (below), at debug for probes.
-  const app = Fastify({ bodyLimit: settings.bodyLimitBytes, logController: new LogController({ disableRequestLogging: true }), loggerInstance: services.log.child({ part: 'http' }) as FastifyBaseLogger });
+  // A request has 30 s to arrive whole, and stopping closes what is still open: a client
+  // trickling a body holds neither memory nor the service's shutdown.
+  const app = Fastify({
+    bodyLimit: settings.bodyLimitBytes,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    forceCloseConnections: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    loggerInstance: services.log.child({ part: 'http' }) as FastifyBaseLogger,
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status < 500) return refuse(reply, status, error.message);
+    // What went wrong inside is the operator's to read in the log, not the caller's.
+    services.log.error({ err: error, event: 'http.failed', method: request.method, route: request.routeOptions.url }, 'HTTP: a request failed');
+    const storeDown = isUnreachable(error);
+    if (storeDown) reply.header('retry-after', '30');
+    return reply.code(storeDown ? 503 : 500).send({ statusCode: storeDown ? 503 : 500, error: storeDown ? 'Service Unavailable' : 'Internal Server Error', message: storeDown ? 'the store cannot be reached now; try again later' : 'the request could not be handled; the service log says why' });
+  });
   app.addHook('onResponse', async (request, reply) => {
     const level = request.url.startsWith('/api/') ? 'info' : 'debug';
     services.log[level]({ event: 'http', method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
@@ -58,11 +87,18 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
     stop();
-    throw Object.assign(new Error(`HTTP could not listen on ${settings.host}:${settings.port} (${(error as Error).message}): set HTTP_PORT to a free port, or HTTP_ENABLED=false`), { cause: error });
+    throw Object.assign(new ConfigError(`HTTP could not listen on ${settings.host}:${settings.port} (${(error as Error).message}): set HTTP_PORT to a free port, or HTTP_ENABLED=false`), { cause: error });
   }
   const address = app.server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  await writeServiceFile(services.dataDir, { url, key: localKey, pid: process.pid });
+  try {
+    await writeServiceFile(services.dataDir, { url, key: localKey, pid: process.pid });
+  } catch (error) {
+    // A server left listening with no service file would take writes beside an import that opens the store itself.
+    await app.close();
+    stop();
+    throw Object.assign(new StoreError(serviceFilePath(services.dataDir), `the service file could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'Remove or fix it, then start again.'), { cause: error });
+  }
   services.log.info({ event: 'http.listening', url }, `HTTP: listening on ${url}`);
   return {
     url,
@@ -87,9 +123,15 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
     return refuse(reply.header('www-authenticate', 'Bearer'), 401, refusal.message);
   };
   api.decorateRequest('credential', null);
+  api.decorateRequest('signatureProblem', null);
   api.removeAllContentTypeParsers();
   api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     request.rawBody = body;
+    // A signed body is checked before it is parsed: a forged one costs no JSON.parse.
+    if (request.credential === 'signature') {
+      request.signatureProblem = signatures!.check(String(request.headers['facteur-signature']), body);
+      if (request.signatureProblem) return done(null, undefined);
+    }
     try {
       done(null, body.length === 0 ? undefined : JSON.parse(body.toString('utf8')));
     } catch (error) {
@@ -100,10 +142,17 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
     const credential = credentialOf(request, keys, signatures, settings.apiKeys.length === 0);
     if ('message' in credential) return refused(request, reply, credential);
     request.credential = credential.kind;
+    if (credential.kind !== 'signature') return;
+    // The signature covers the body, not the method or path: it stands only for what webhooks do, hand over invoices.
+    if (request.method !== 'POST' || request.routeOptions.url !== '/api/v1/invoices') return refused(request, reply, { message: 'a signature stands only for POST /api/v1/invoices; other calls need Authorization: Bearer <key>', log: 'signature on another route' });
+    const problem = signatures!.precheck(String(request.headers['facteur-signature']));
+    if (problem) return refused(request, reply, { message: `Facteur-Signature refused: ${problem}`, log: problem });
+    const length = Number(request.headers['content-length']);
+    if (!(length <= SIGNED_BODY_LIMIT)) return refuse(reply, 413, `a signed body must say its length (Content-Length) and be at most ${SIGNED_BODY_LIMIT / 1024} KB; send more with a key`);
   });
   api.addHook('preHandler', async (request, reply) => {
     if (request.credential !== 'signature') return;
-    const problem = signatures!.check(String(request.headers['facteur-signature']), request.rawBody ?? Buffer.alloc(0));
+    const problem = request.signatureProblem ?? (request.rawBody ? null : 'the signed request has no body');
     if (problem) return refused(request, reply, { message: `Facteur-Signature refused: ${problem}`, log: problem });
   });
   intakeRoutes(api, services);

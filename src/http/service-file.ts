@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -16,15 +16,30 @@ export function serviceFilePath(dataDir: string): string {
   return path.join(dataDir, 'service.json');
 }
 
+/**
+ * Written to a new temp file (never through one someone else made, nor a link) and renamed
+ * over the old one, so that the key is never in a file another user can read.
+ */
 export async function writeServiceFile(dataDir: string, service: ServiceFile): Promise<void> {
-  await writeFile(serviceFilePath(dataDir), `${JSON.stringify(service)}\n`, { mode: 0o600 });
+  const temp = path.join(dataDir, `.service.json.${process.pid}.tmp`);
+  await rm(temp, { force: true });
+  await writeFile(temp, `${JSON.stringify(service)}\n`, { mode: 0o600, flag: 'wx' });
+  await rename(temp, serviceFilePath(dataDir));
 }
 
-/** The running service's file, or null: none, unreadable, or left by a process that is gone. */
+/**
+ * The running service's file, or null: none, unreadable, left by a process that is gone, or
+ * not one this user's service wrote (another owner, readable by others, an address off this
+ * machine): a file planted in a shared folder must not send an export elsewhere.
+ */
 export async function readServiceFile(dataDir: string): Promise<ServiceFile | null> {
   try {
-    const service = JSON.parse(await readFile(serviceFilePath(dataDir), 'utf8')) as Partial<ServiceFile>;
+    const file = serviceFilePath(dataDir);
+    const stats = await lstat(file);
+    if (!stats.isFile() || stats.uid !== process.getuid?.() || (stats.mode & 0o077) !== 0) return null;
+    const service = JSON.parse(await readFile(file, 'utf8')) as Partial<ServiceFile>;
     if (typeof service.url !== 'string' || typeof service.key !== 'string' || typeof service.pid !== 'number') return null;
+    if (!isLoopback(service.url)) return null;
     return isAlive(service.pid) ? (service as ServiceFile) : null;
   } catch {
     return null;
@@ -35,6 +50,11 @@ export async function readServiceFile(dataDir: string): Promise<ServiceFile | nu
 export async function removeServiceFile(dataDir: string): Promise<void> {
   const current = await readFile(serviceFilePath(dataDir), 'utf8').catch(() => '');
   if (current.includes(`"pid":${process.pid}}`)) await rm(serviceFilePath(dataDir), { force: true });
+}
+
+function isLoopback(url: string): boolean {
+  const host = URL.canParse(url) ? new URL(url).hostname : '';
+  return host === '127.0.0.1' || host === '[::1]' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 function isAlive(pid: number): boolean {

@@ -27,8 +27,8 @@ export const LIMITS = {
   lastDate: '2099-12-31',
 } as const;
 
-/** Control, format (invisible, bidirectional) and unassigned characters: nothing a person reads. */
-const UNREADABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/u;
+/** Control, format (invisible, bidirectional), private, unassigned characters and lone surrogates (no UTF-8 can hold one): nothing a person reads. */
+const UNREADABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}]/u;
 
 const text = z
   .string()
@@ -145,6 +145,12 @@ function field(path: PropertyKey[], candidate: Candidate): string {
   return z.core.toDotPath(path) || 'invoice';
 }
 
+/** A value as a reason quotes it: a short text or number as written, anything else by its kind, never a whole deep value. */
 function show(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > SHOWN ? `${value.slice(0, SHOWN)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : typeof value;
 }
+
+/** Characters of a bad value a reason repeats at most. */
+const SHOWN = 60;
