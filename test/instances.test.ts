@@ -115,7 +115,7 @@ describe('a push whose database connection is lost midway', () => {
       await first.store.save({ customers, invoices });
       let cut: Promise<unknown> | undefined;
       // What a server restart does to the session holding the push's lock, done to that session alone.
-      const summary = await first.push.run((done) => void (done >= 40 && (cut ??= admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted"))));
+      const summary = await first.push.run((done) => void (done >= 40 && (cut ??= admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())"))));
       await cut;
       expect(summary!.attempted).toBeLessThan(customers.length);
       expect(logged.lines.some((line) => line.event === 'push.lost')).toBe(true);

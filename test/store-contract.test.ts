@@ -10,6 +10,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
+import { importCandidates } from '../src/import/import.js';
+import { candidatesOf } from '../src/import/json.js';
 import { createLogger } from '../src/log.js';
 import type { Delivery } from '../src/store/delivery.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
@@ -307,6 +309,38 @@ for (const [kind, open] of kinds) {
       expect(await other.exclusive('push', async () => 'again')).toEqual({ ran: true, result: 'again' });
     });
 
+    it('runs serial work one at a time across every process, each waiting its turn', async () => {
+      const opened = await open();
+      const stores = [opened.store, ...(opened.another ? [await opened.another(), await opened.another()] : [])];
+      let inside = 0;
+      let most = 0;
+      const order: number[] = [];
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          stores[i % stores.length]!.serially('import', async () => {
+            most = Math.max(most, ++inside);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            order.push(i);
+            inside--;
+          }),
+        ),
+      );
+      expect(most).toBe(1);
+      expect(order).toHaveLength(12);
+      // A failed turn does not block the next.
+      await expect(opened.store.serially('import', async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+      expect(await opened.store.serially('import', async () => 'next')).toBe('next');
+    });
+
+    it('gives a new invoice number to one customer only when two imports send it at once, from every process', async () => {
+      const opened = await withDemo();
+      const stores = [opened.store, ...(opened.another ? [await opened.another()] : [])];
+      const row = (customer: string) => ({ number: 'RACE-1', customer, issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }], status: 'unpaid' });
+      const reports = await Promise.all(['awa@example.cm', 'nouveau@example.cm'].map((customer, i) => importCandidates(stores[i % stores.length]!, candidatesOf([row(customer)]))));
+      expect(reports.map((r) => r.created).sort()).toEqual([0, 1]);
+      expect(reports.flatMap((r) => r.rejected.map((x) => x.reason))).toEqual([expect.stringMatching(/already belongs to another customer/)]);
+    });
+
     it('writes nothing when an update says so, and hands back what the change returned', async () => {
       const { store } = await withDemo();
       expect(await store.updateLinkAttempt('discord:5', () => ({ attempt: null, result: 'nothing' }))).toBe('nothing');
@@ -376,7 +410,8 @@ describe('postgres: a job whose connection is lost', () => {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     cleanup.push(() => admin.end());
-    const { rows } = await admin.query<{ ended: boolean }>("select pg_terminate_backend(pid) as ended from pg_locks where locktype = 'advisory' and granted");
+    // Session locks of this database only: the server is shared by every test of this file.
+    const { rows } = await admin.query<{ ended: boolean }>("select pg_terminate_backend(pid) as ended from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())");
     expect(rows).toEqual([{ ended: true }]);
     expect(await holding).toEqual({ ran: true, result: 'let go' });
     expect(await other.exclusive('discord-gateway', async () => 'taken over')).toEqual({ ran: true, result: 'taken over' });

@@ -92,7 +92,13 @@ function readerOf(file: string): (file: string, text: string, notes: string[]) =
  * Imports invoices already read (a file's, or those the intake API received), as
  * `importInvoices` describes; `each` hears what became of every one, in order.
  */
-export async function importCandidates(store: Store, candidates: Candidate[], notes: string[] = [], each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport> {
+export function importCandidates(store: Store, candidates: Candidate[], notes: string[] = [], each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport> {
+  // What the store holds is read, then written on what was read: two imports at once (two API
+  // calls, on two instances) would each give a new number to their own customer.
+  return store.serially('import', () => importAlone(store, candidates, notes, each));
+}
+
+async function importAlone(store: Store, candidates: Candidate[], notes: string[], each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [], notes };
   const checked = candidates.map((candidate) => ({ candidate, checked: validate(candidate) }));
   const valid = checked.flatMap(({ checked }) => ('reason' in checked ? [] : [checked.invoice]));

@@ -25,6 +25,8 @@ export class LowdbStore implements Store {
   readonly shared = false;
   private readonly serial = new Serial();
   private readonly running = new Set<string>();
+  /** The last turn queued of each serial job. */
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   private constructor(
     private readonly billing: BillingFile,
@@ -266,6 +268,13 @@ export class LowdbStore implements Store {
     } finally {
       this.running.delete(job);
     }
+  }
+
+  /** One process writes the folder: a queue in its memory is every turn there is. */
+  serially<T>(job: string, work: () => Promise<T>): Promise<T> {
+    const turn = (this.turns.get(job) ?? Promise.resolve()).then(work);
+    this.turns.set(job, turn.catch(() => undefined));
+    return turn;
   }
 
   async close(): Promise<void> {

@@ -231,6 +231,12 @@ export interface Store {
    * connection that held it was lost): long work, such as holding the Discord gateway, then lets go.
    */
   exclusive<T>(job: string, work: (lost: AbortSignal) => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }>;
+  /**
+   * Runs `work` once no other `work` of this name runs, in this process or another sharing the
+   * store: they wait their turn. What reads, decides and writes across awaits (an import,
+   * which must not give one invoice to two customers who send it at once) runs so.
+   */
+  serially<T>(job: string, work: () => Promise<T>): Promise<T>;
   /** Lets go of what the store holds open (a connection pool, the data folder's lock). */
   close(): Promise<void>;
   /**

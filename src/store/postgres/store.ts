@@ -27,6 +27,8 @@ const FINISHED = ['replied', 'ignored', 'failed'];
  */
 export class PostgresStore implements Store {
   readonly shared = true;
+  /** The last turn queued of each serial job, in this process. */
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   private constructor(
     private readonly db: Kysely<Tables>,
@@ -335,6 +337,34 @@ export class PostgresStore implements Store {
       client.off('error', onLost);
       client.off('end', onLost);
       client.release(lost.signal.aborted);
+    }
+  }
+
+  /**
+   * This process's turns queue in its memory first, so that one connection at most waits on
+   * the advisory lock: waiters holding every connection of the pool would starve the holder.
+   */
+  serially<T>(job: string, work: () => Promise<T>): Promise<T> {
+    const turn = (this.turns.get(job) ?? Promise.resolve()).then(() => this.locked(job, work));
+    this.turns.set(job, turn.catch(() => undefined));
+    return turn;
+  }
+
+  private async locked<T>(job: string, work: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    const onError = () => (broken = true);
+    client.on('error', onError);
+    try {
+      await client.query('select pg_advisory_lock(hashtextextended($1, 0))', [`serial:${job}`]);
+      try {
+        return await work();
+      } finally {
+        await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [`serial:${job}`]).catch(onError);
+      }
+    } finally {
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
