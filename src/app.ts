@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Assistant } from './assistant/assistant.js';
 import { StaffDesk } from './assistant/staff.js';
 import { DiscordConnection } from './channels/discord/index.js';
-import { dayIn } from './billing/dates.js';
+import { dayIn, timeIn } from './billing/dates.js';
 import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
@@ -14,6 +14,7 @@ import { CodeMail } from './notifications/code-mail.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
+import { Reminders } from './notifications/reminders.js';
 import { dataPaths } from './data-folder.js';
 import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
@@ -83,7 +84,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
-  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today: () => dayIn(new Date(), config.push.timezone), ...(discord ? { chat: discord } : {}) }), retry, log);
+  const today = () => dayIn(new Date(), config.push.timezone);
+  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today, ...(discord ? { chat: discord } : {}) }), retry, log);
   const settle = async () => {
     const interrupted = await deliveries.settleInterrupted(store.shared ? SENDING_LEASE_MS : 0);
     if (interrupted > 0) log.warn({ event: 'deliveries.interrupted', count: interrupted }, 'answers cut off by a stopped process are marked failed');
@@ -93,7 +95,20 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await forgetOld(store, new Date());
     await settle();
   };
-  const push = new Push(store, deliveries, log, { concurrency: config.smtp?.maxConnections ?? 1, chat: discord !== null });
+  const reminders = config.reminders;
+  const push = new Push(store, deliveries, log, {
+    concurrency: config.smtp?.maxConnections ?? 1,
+    chat: discord !== null,
+    ...(reminders
+      ? {
+          reminders: {
+            planner: new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, today }),
+            // A day's reminders go out from REMINDERS_AT on, with the first push run after it.
+            due: () => timeIn(new Date(), config.push.timezone) >= reminders.at,
+          },
+        }
+      : {}),
+  });
   const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date() });
   const close = async () => {
     await discord?.close();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { readOffsets } from './billing/reminders.js';
 
 /** The folder Facteur is installed in, so that `npx facteur` finds its templates from anywhere. */
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,6 +58,10 @@ const schema = z.object({
   DISCORD_STAFF_ROLE_IDS: snowflakes.default(''),
   DISCORD_STAFF_USER_IDS: snowflakes.default(''),
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+  REMINDERS_ENABLED: flag.default(true),
+  REMINDER_DAYS: z.string().refine((text) => readOffsets(text) !== null, 'expected whole days from the due date, separated by commas (e.g. -3,1,7,15)').default('-3,1,7,15'),
+  REMINDERS_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 09:00').default('09:00'),
+  REMINDERS_OPT_OUT: flag.default(true),
   HTTP_ENABLED: flag.default(true),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** 0 takes a free port, which the service file in the data folder then names. */
@@ -102,6 +107,16 @@ export interface SmtpSettings {
   /** Connections kept open in the pool, and an optional cap on messages a second (the provider's limit). */
   maxConnections: number;
   ratePerSecond: number | null;
+}
+
+/** Payment reminders, sent with the push on the days of REMINDER_DAYS around each unpaid invoice's due date. */
+export interface ReminderSettings {
+  /** Days from the due date (negative: before), in order. */
+  offsets: number[];
+  /** The local time of day (PUSH_TIMEZONE, HH:MM) from which a day's reminders go out. */
+  at: string;
+  /** Whether a customer may turn reminders off. */
+  optOut: boolean;
 }
 
 /** New invoices pushed on a schedule, and how failed sends are retried. */
@@ -178,6 +193,8 @@ export type Config = {
   smtp: SmtpSettings | null;
   mail: MailSettings;
   push: PushSettings;
+  /** Null when REMINDERS_ENABLED=false. */
+  reminders: ReminderSettings | null;
   /** Support staff's addresses: they may ask for resends by mail (`renvoyer 1210`). */
   staffEmails: string[];
   discord: DiscordSettings | null;
@@ -235,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       staffMaxResends: c.MAIL_STAFF_MAX_RESENDS,
     },
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
+    reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT } : null,
     staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
     discord: c.DISCORD_TOKEN
       ? {

@@ -205,7 +205,7 @@ interface FacteurProcess {
 
 /** `facteur start` as an operator runs it, in its own process, logging JSON lines on stderr. */
 function facteurProcess(env: Record<string, string>): FacteurProcess {
-  const child = spawn(process.execPath, [BIN, 'start'], { env: { PATH: process.env.PATH, LOG_LEVEL: 'info', FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL, HTTP_PORT: '0', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'start'], { env: { PATH: process.env.PATH, LOG_LEVEL: 'info', FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL, HTTP_PORT: '0', REMINDERS_ENABLED: 'false', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
   const logs: Record<string, unknown>[] = [];
   let pending = '';
   child.stderr!.on('data', (chunk: Buffer) => {

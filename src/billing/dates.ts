@@ -26,6 +26,11 @@ export function dayIn(instant: Date, timeZone: string): IsoDate {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/** The time of day `instant` is at in `timeZone`, as `HH:MM`. */
+export function timeIn(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);
+}
+
 /** The day `days` after `day` (before, when negative), in the calendar: no time zone involved. */
 export function addDays(day: IsoDate, days: number): IsoDate {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];

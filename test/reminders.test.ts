@@ -1,0 +1,127 @@
+/**
+ * Payment reminders end to end: a Facteur on a store of invoices due around today, its push
+ * runs sending reminders to the SMTP peer, read back as a customer reads them.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { newCustomer } from '../src/billing/customer.js';
+import { addDays, dayIn } from '../src/billing/dates.js';
+import type { Customer, Invoice } from '../src/billing/types.js';
+import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
+import { capturedLog, demoApp } from './support/app.js';
+
+let smtp: SmtpPeer;
+let app: Awaited<ReturnType<typeof demoApp>>;
+let logged: ReturnType<typeof capturedLog>;
+const today = dayIn(new Date(), 'Africa/Douala');
+
+beforeAll(async () => {
+  smtp = await startSmtpPeer();
+});
+
+afterAll(async () => {
+  await smtp?.close();
+});
+
+afterEach(async () => {
+  await app?.dispose();
+});
+
+async function facteur(env: Record<string, string> = {}) {
+  logged = capturedLog();
+  app = await demoApp({ FACTEUR_DEMO: 'false', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: '1', REMINDERS_ENABLED: 'true', REMINDERS_AT: '00:00', REMINDER_DAYS: '-3,1,7,15', ...env }, logged.log);
+  return app;
+}
+
+let serial = 0;
+function customer(name: string, changes: Partial<Customer['notifications']> = {}): Customer {
+  const c = newCustomer(`${name}.${++serial}@rappel.example.cm`, name, 'fr');
+  return { ...c, notifications: { ...c.notifications, attachPdf: false, ...changes } };
+}
+
+function invoice(owner: Customer, number: string, dueInDays: number, changes: Partial<Invoice> = {}): Invoice {
+  const dueAt = addDays(today, dueInDays);
+  return { number, customerId: owner.id, issuedAt: addDays(dueAt, -30), dueAt, currency: 'XAF', lines: [{ label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 }], taxes: [], status: 'unpaid', paidAt: null, ...changes };
+}
+
+const mailsTo = (c: Customer) => smtp.messages.filter((m) => m.envelope.to.includes(c.email));
+
+describe('payment reminders', () => {
+  it('send each customer one mail for every invoice owed a reminder, overdue first, with days overdue and the total', async () => {
+    const { store, push } = await facteur();
+    const awa = customer('Awa');
+    const paul = customer('Paul');
+    await store.save({
+      customers: [awa, paul],
+      invoices: [invoice(awa, 'R-100', 3), invoice(awa, 'R-101', -8), invoice(awa, 'R-102', -1), invoice(awa, 'R-103', -8, { status: 'paid', paidAt: today }), invoice(awa, 'R-104', 10), invoice(paul, 'R-200', -1)],
+      // Already there: not announced again, only reminded.
+      announced: ['R-100', 'R-101', 'R-102', 'R-103', 'R-104', 'R-200'],
+      announcingSince: new Date().toISOString(),
+    });
+    await push.run();
+    const [mail, ...more] = mailsTo(awa);
+    expect(more).toEqual([]);
+    expect(mail!.parsed.subject).toMatch(/^Rappel : 3 factures à régler \(45\s000\sFCFA\)$/u);
+    const text = mail!.parsed.text!;
+    // The longest overdue first, then one day late, then the one due in three days.
+    expect(text.indexOf('R-101')).toBeLessThan(text.indexOf('R-102'));
+    expect(text.indexOf('R-102')).toBeLessThan(text.indexOf('R-100'));
+    expect(text).toMatch(/R-101 .*en retard de 8 jours/);
+    expect(text).toMatch(/R-102 .*en retard d'un jour/);
+    expect(text).toMatch(/R-100 .*à régler avant le/);
+    expect(text).not.toMatch(/R-103|R-104/);
+    expect(text).toMatch(/Total à régler : 45\s000\sFCFA/u);
+    expect(mailsTo(paul)).toHaveLength(1);
+    // The delivery log says which offset each invoice was reminded of.
+    const [reminder] = await store.deliveries({ customerId: awa.id, reason: 'reminder' });
+    expect(reminder).toMatchObject({ status: 'sent', reminded: { 'R-100': -3, 'R-101': 7, 'R-102': 1 } });
+
+    // A second run the same day finds nothing more to remind.
+    await push.run();
+    expect(mailsTo(awa)).toHaveLength(1);
+  });
+
+  it('do not flood on the first run: an invoice long overdue is reminded once, of its latest offset, and the skipped ones are logged', async () => {
+    const { store, push } = await facteur();
+    const grace = customer('Grace');
+    await store.save({ customers: [grace], invoices: [invoice(grace, 'R-300', -400)], announced: ['R-300'], announcingSince: new Date().toISOString() });
+    await push.run();
+    await push.run();
+    expect(mailsTo(grace)).toHaveLength(1);
+    expect((await store.deliveries({ customerId: grace.id }))[0]!.reminded).toEqual({ 'R-300': 15 });
+    expect(logged.lines.find((line) => line.event === 'reminders.skipped')).toMatchObject({ offsets: 3 });
+  });
+
+  it('leave out an invoice paid between the plan and the send, and cancel a reminder left with nothing to say', async () => {
+    const { store, push } = await facteur();
+    const first = customer('Premier');
+    const second = customer('Second');
+    await store.save({ customers: [first, second], invoices: [invoice(first, 'R-400', -1), invoice(second, 'R-500', -1), invoice(second, 'R-501', -7)], announced: ['R-400', 'R-500', 'R-501'], announcingSince: new Date().toISOString() });
+    const held = smtp.holdNext();
+    const running = push.run();
+    await held.arrived;
+    // While the first reminder is with the mail server, the billing system reports every invoice paid.
+    for (const number of ['R-400', 'R-500', 'R-501']) await store.updateInvoice(number, (i) => ({ ...i, status: 'paid', paidAt: today }));
+    held.release();
+    await running;
+    const records = await store.deliveries({ reason: 'reminder' });
+    // The one already with the mail server went; the other, composed after the payments, did not.
+    expect(records.map((d) => d.status).sort()).toEqual(['cancelled', 'sent']);
+    const cancelled = records.find((d) => d.status === 'cancelled')!;
+    expect(cancelled.lastError).toMatch(/paid or cancelled meanwhile/);
+    expect(smtp.messages.filter((m) => m.envelope.to.includes(cancelled.recipient))).toEqual([]);
+    expect(smtp.messages.filter((m) => m.envelope.to.includes(records.find((d) => d.status === 'sent')!.recipient))).toHaveLength(1);
+  });
+
+  it('are not sent to a customer who turned them off, unless the operator forbids it', async () => {
+    const quiet = customer('Quiet', { reminders: false });
+    let { store, push } = await facteur();
+    await store.save({ customers: [quiet], invoices: [invoice(quiet, 'R-600', -1)], announced: ['R-600'], announcingSince: new Date().toISOString() });
+    await push.run();
+    expect(mailsTo(quiet)).toEqual([]);
+    await app.dispose();
+    ({ store, push } = await facteur({ REMINDERS_OPT_OUT: 'false' }));
+    await store.save({ customers: [quiet], invoices: [invoice(quiet, 'R-600', -1)], announced: ['R-600'], announcingSince: new Date().toISOString() });
+    await push.run();
+    expect(mailsTo(quiet)).toHaveLength(1);
+  });
+});
