@@ -25,3 +25,8 @@ export function dayIn(instant: Date, timeZone: string): IsoDate {
   const get = (type: string) => parts.find((part) => part.type === type)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
+
+/** Days from `from` to `to` (`YYYY-MM-DD` both), negative when `to` comes first. */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
