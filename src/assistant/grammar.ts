@@ -361,6 +361,8 @@ class Sentence {
     const howMuch = this.hasWord('combien', 'much');
     if (howMuch && (this.has('pay') || this.has('must') || this.has('amount') || this.has('due'))) return true;
     if (this.has('amount') && (this.has('due') || this.has('must'))) return true;
+    // "pas besoin du relevé, juste le total": the total of the account, without its statement.
+    if (this.has('amount') && this.namesStatement()) return true;
     // "the total outstanding amount on my account": one figure, not the list.
     if (this.has('amount') && this.has('unpaid') && !this.has('list') && !this.has('one')) return true;
     if (this.has('must') && this.has('pay') && !this.has('list')) return true;
