@@ -179,7 +179,9 @@ describe('a customer asking in their own words', () => {
     const [unpaid] = await app.store.invoices(jp, { status: 'unpaid' });
     await app.store.save({ invoices: [{ ...unpaid!, status: 'paid', paidAt: unpaid!.issuedAt }] });
     const reply = await ask(jp, 'est-ce que je dois encore quelque chose ?');
-    expect([reply.outcome, reply.text]).toEqual(['answered', ['Vous ne devez rien : toutes vos factures sont réglées.']]);
+    expect([reply.outcome, reply.text[0]]).toEqual(['answered', 'Vous ne devez rien : toutes vos factures sont réglées.']);
+    expect(reply.attachments.map((a) => a.filename)).toEqual([`releve-${app.assistant.today()}.pdf`]);
+    expect(await pdfText(await buffer(await reply.attachments[0]!.open()))).toContain('Aucune facture à régler : votre compte est à jour.');
   });
 
   it('sends more than five PDFs asked for by number as one ZIP, and names the numbers that are not the customer’s', async () => {
@@ -198,6 +200,63 @@ describe('a customer asking in their own words', () => {
     const offTopic = await ask(awa, 'mon site est en panne depuis ce matin');
     expect(offTopic.text[0]).toContain('support technique');
     expect(offTopic.attachments).toEqual([]);
+  });
+});
+
+describe('the account statement', () => {
+  const statementOf = async (reply: Reply) => pdfText(await buffer(await reply.attachments[0]!.open()));
+  /** The invoice numbers the statement's tables list: each row starts with one. */
+  const listed = (text: string) => [...text.matchAll(/^(\d{4}) /gm)].map((m) => m[1]);
+  const daysSince = (day: string) => Math.round((Date.parse(app.assistant.today()) - Date.parse(day)) / 86_400_000);
+
+  it('comes with what is owed: the unpaid invoices, their days overdue and the total due, and no paid one unless asked', async () => {
+    const reply = await ask(awa, 'relevé');
+    const today = app.assistant.today();
+    expect(reply.attachments.map((a) => [a.filename, a.contentType])).toEqual([[`releve-${today}.pdf`, 'application/pdf']]);
+    expect(plain(reply.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture(s) :');
+    expect(reply.text.at(-1)).toMatch(/^Votre relevé de compte au .+ est joint\.$/);
+    const text = await statementOf(reply);
+    expect(text).toContain('Relevé de compte');
+    expect(text).toContain('Awa Nkolo');
+    expect(text).toContain(`1266 17 janv. 2026 17 févr. 2026 ${plain(daysSince('2026-02-17').toLocaleString('fr-CM'))} 121 039 FCFA`);
+    expect(text).toContain('Total dû 121 039 FCFA');
+    expect(listed(text)).toEqual(['1266']);
+    // "combien je dois ?" answers the same way, statement included.
+    expect((await ask(awa, 'combien je dois ?')).attachments.map((a) => a.filename)).toEqual([`releve-${today}.pdf`]);
+  });
+
+  it('lists the invoices paid in the period the sentence names', async () => {
+    const reply = await ask(awa, 'relevé 2026');
+    expect(reply.text.at(-1)).toMatch(/avec les factures payées du 1 janv\. 2026 au 31 déc\. 2026 \(2\)\.$/);
+    const text = await statementOf(reply);
+    expect(text).toContain('Factures payées du 1 janv. 2026 au 31 déc. 2026');
+    expect(text).toContain('1270 17 mai 2026 26 mai 2026 121 039 FCFA');
+    expect(text).toContain('1273 17 sept. 2026 26 sept. 2026 121 039 FCFA');
+    expect(text).toContain('Total payé 242 078 FCFA');
+    expect(listed(text)).toEqual(['1266', '1270', '1273']);
+  });
+
+  it('holds only the customer’s own invoices, whatever period is asked', async () => {
+    const own = new Set((await app.store.invoices(paul)).map((invoice) => invoice.number));
+    const text = await statementOf(await ask(paul, 'relevé depuis 2019 avec les factures payées'));
+    expect(listed(text).length).toBeGreaterThan(5);
+    for (const number of listed(text)) expect(own.has(number!)).toBe(true);
+    expect(text).not.toMatch(/Awa|Nkolo/);
+  });
+
+  it('is in English for an English sentence, named statement-<day>.pdf', async () => {
+    const reply = await ask(grace, 'send me my statement');
+    expect(reply.locale).toBe('en');
+    expect(reply.attachments.map((a) => a.filename)).toEqual([`statement-${app.assistant.today()}.pdf`]);
+    const text = await statementOf(reply);
+    expect(text).toContain('Account statement');
+    expect(text).toContain('Total due FCFA 175,894');
+  });
+
+  it('is left out when the customer says they do not want it', async () => {
+    const reply = await ask(awa, 'pas besoin du relevé, juste le montant que je dois');
+    expect(plain(reply.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture(s) :');
+    expect(reply.attachments).toEqual([]);
   });
 });
 

@@ -61,6 +61,22 @@ describe('facteur ask', () => {
     expect(entries.every((e) => e.bytes.subarray(0, 5).toString() === '%PDF-')).toBe(true);
   });
 
+  it('writes the account statement for "relevé 2026": the unpaid invoice with the total due, and those paid in 2026', async () => {
+    const out = path.join(dataDir, 'files');
+    const run = await facteur(['ask', '--as', 'awa@example.cm', '--out', out, 'relevé 2026']);
+    expect(run.code).toBe(0);
+    const [file, ...others] = await readdir(out);
+    expect([file, others]).toEqual([expect.stringMatching(/^releve-\d{4}-\d{2}-\d{2}\.pdf$/), []]);
+    expect(run.stdout).toContain(path.join(out, file!));
+    const bytes = await readFile(path.join(out, file!));
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = await pdfText(bytes);
+    expect(text).toMatch(/^1266 17 janv\. 2026 17 févr\. 2026 \d+ 121 039 FCFA$/m);
+    expect(text).toContain('Total dû 121 039 FCFA');
+    expect(text).toContain('Factures payées du 1 janv. 2026 au 31 déc. 2026');
+    expect([...text.matchAll(/^(\d{4}) /gm)].map((m) => m[1])).toEqual(['1266', '1270', '1273']);
+  });
+
   it('exits 1 when refused or not understood, and 2 on a usage error', async () => {
     expect((await facteur(['ask', '--as', 'paul@example.cm', 'facture 1210'])).code).toBe(1);
     expect((await facteur(['ask', '--as', 'paul@example.cm', 'blabla'])).code).toBe(1);

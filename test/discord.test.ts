@@ -308,6 +308,16 @@ describe('a linked customer', () => {
     expect(answer.body.data.choices.find((c: { value: string }) => c.value === '1210').name.replace(/[\u202F\u00A0]/g, ' ')).toBe('1210 · 17 janv. 2019 · 89 438 FCFA · payée');
   });
 
+  it('gets what they owe with the account statement, and the year’s paid invoices on it when a year is given', async () => {
+    const { deferral, reply } = await run({ ...inGuild(awaUser), name: 'statement', options: [integer('year', 2026)] });
+    expect(deferral.body.data.flags).toBe(EPHEMERAL);
+    expect(read(reply)).toContain('Il vous reste 121 039 FCFA à régler');
+    expect(reply.files.map((f) => f.filename)).toEqual([`releve-${app.assistant.today()}.pdf`]);
+    const text = await pdfText(reply.files[0]!.bytes);
+    expect(text).toContain('Total dû 121 039 FCFA');
+    expect([...text.matchAll(/^(\d{4}) /gm)].map((m) => m[1])).toEqual(['1266', '1270', '1273']);
+  });
+
   it('gets a ZIP of all their invoices, privately, after a deferral', async () => {
     const { deferral, reply } = await run({ ...inGuild(awaUser), name: 'zip' });
     expect(deferral.body.data.flags).toBe(EPHEMERAL);
@@ -538,7 +548,7 @@ describe('facteur discord register', () => {
     const bin = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
     const env = { ...process.env, FACTEUR_DATA_DIR: app.dataDir, LOG_LEVEL: 'warn', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl };
     const { stdout } = await promisify(execFile)(process.execPath, [bin, 'discord', 'register'], { env });
-    expect(stdout).toContain(`Registered 9 commands for the server ${GUILD}`);
+    expect(stdout).toContain(`Registered 10 commands for the server ${GUILD}`);
     const put = discord.requests.find((r) => r.method === 'PUT' && r.path === `/applications/${discord.appId}/guilds/${GUILD}/commands`)!;
     const invoices = put.body.find((c: { name: string }) => c.name === 'invoices');
     expect(invoices.name_localizations).toEqual({ fr: 'factures' });

@@ -6,6 +6,8 @@ import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newCustomer } from '../src/billing/customer.js';
+import { accountStatement } from '../src/billing/statement.js';
+import { totals } from '../src/billing/totals.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
 import { InvoiceDocuments } from '../src/documents/index.js';
 import { invoicePage } from '../src/documents/page.js';
@@ -41,7 +43,7 @@ let renders: string[];
 let documents: InvoiceDocuments;
 
 async function open(templatesDir = TEMPLATES): Promise<InvoiceDocuments> {
-  return InvoiceDocuments.create({ dataDir, templatesDir, onRender: (rendered) => renders.push(rendered.number) });
+  return InvoiceDocuments.create({ dataDir, templatesDir, onRender: (rendered) => renders.push(rendered) });
 }
 
 /** A copy of the real templates, with provider.json changed by `edit`. */
@@ -119,6 +121,91 @@ describe('invoice PDF', () => {
   it('lets pdfmake fetch no URL and read no file but the fonts', async () => {
     await expect(renderPdf({ content: [{ image: '/etc/passwd' }] })).rejects.toThrow(/denied/);
     await expect(renderPdf({ content: [{ image: 'logo' }], images: { logo: 'http://127.0.0.1:9/logo.png' } })).rejects.toThrow(/denied/);
+  });
+});
+
+describe('account statement PDF', () => {
+  const DAY = '2026-11-25';
+  const unpaid = (number: string, dueAt: string, changes: Partial<Invoice> = {}) =>
+    invoice(number, { issuedAt: `${dueAt.slice(0, 8)}01`, dueAt, status: 'unpaid', paidAt: null, ...changes });
+  const owed = [unpaid('1250', '2026-09-15'), unpaid('1240', '2026-06-30', { lines: [{ label: 'VPS', quantity: 3, unitPrice: 42_500 }] }), unpaid('1260', '2026-12-10')];
+  const settled = [invoice('1230', { issuedAt: '2026-02-01', dueAt: '2026-03-01', paidAt: '2026-02-20' }), invoice('1220', { issuedAt: '2025-10-01', dueAt: '2025-11-01', paidAt: '2025-10-15' })];
+  const cancelled = invoice('1245', { status: 'cancelled', paidAt: null });
+  const all = [...owed, ...settled, cancelled];
+  const numbersIn = (text: string) => [...text.matchAll(/^(\d{4}) /gm)].map((m) => m[1]);
+  const read = async (attachment: { open(): Promise<NodeJS.ReadableStream> }) => pdfText(await buffer(await attachment.open()));
+
+  it('lists the unpaid invoices, the longest due first, with their dates, days overdue and amounts, and the total due', async () => {
+    const attachment = await documents.statementAttachment(accountStatement(awa.id, all, DAY, null), awa);
+    expect(attachment).toMatchObject({ filename: 'releve-2026-11-25.pdf', contentType: 'application/pdf' });
+    const text = await read(attachment);
+    for (const expected of ['Sanaga Hébergement SARL', 'Relevé de compte', 'Date du relevé 25 nov. 2026', 'Awa Nkolo', 'awa@example.cm', 'Factures à régler']) expect(text).toContain(expected);
+    expect(text).toContain('Facture Émise le Échéance Jours de retard Montant dû');
+    // 30 June to 25 November is 148 days; 15 September, 71; 10 December is not due yet.
+    expect(text).toContain('1240 1 juin 2026 30 juin 2026 148 152 044 FCFA');
+    expect(text).toContain('1250 1 sept. 2026 15 sept. 2026 71 149 063 FCFA');
+    expect(text).toContain('1260 1 déc. 2026 10 déc. 2026 — 149 063 FCFA');
+    const due = owed.reduce((sum, i) => sum + totals(i).total, 0);
+    expect(due).toBe(450_170);
+    expect(text).toContain('Total dû 450 170 FCFA');
+    // Neither the paid nor the cancelled invoices: none was asked for.
+    expect(numbersIn(text)).toEqual(['1240', '1250', '1260']);
+    expect(text).not.toContain('Factures payées');
+  });
+
+  it('adds the invoices paid in the period asked, by the day they were paid, and their total', async () => {
+    const text = await read(await documents.statementAttachment(accountStatement(awa.id, all, DAY, { from: '2026-01-01', to: '2026-12-31' }), awa));
+    expect(text).toContain('Factures payées du 1 janv. 2026 au 31 déc. 2026');
+    expect(text).toContain('Facture Émise le Payée le Montant');
+    expect(text).toContain('1230 1 févr. 2026 20 févr. 2026 149 063 FCFA');
+    expect(text).toContain('Total payé 149 063 FCFA');
+    expect(numbersIn(text)).toEqual(['1240', '1250', '1260', '1230']);
+    const since = await read(await documents.statementAttachment(accountStatement(awa.id, all, DAY, { from: '2025-10-01' }), awa));
+    expect(since).toContain('Factures payées depuis le 1 oct. 2025');
+    expect(numbersIn(since)).toEqual(['1240', '1250', '1260', '1220', '1230']);
+  });
+
+  it('says when nothing is due or was paid, and prints English for an English reader', async () => {
+    const fr = await read(await documents.statementAttachment(accountStatement(awa.id, settled, DAY, { from: '2026-06-01', to: '2026-11-25' }), awa));
+    expect(fr).toContain('Aucune facture à régler : votre compte est à jour.');
+    expect(fr).toContain('Aucune facture payée sur cette période.');
+    const attachment = await documents.statementAttachment(accountStatement(awa.id, all, DAY, null), { ...awa, locale: 'en' });
+    expect(attachment.filename).toBe('statement-2026-11-25.pdf');
+    const en = await read(attachment);
+    for (const expected of ['Account statement', 'Statement date Nov 25, 2026', 'Invoice Issued Due Days overdue Amount due', '1240 Jun 1, 2026 Jun 30, 2026 148 FCFA 152,044', 'Total due FCFA 450,170']) expect(en).toContain(expected);
+  });
+
+  it('totals each currency apart', async () => {
+    const euros = unpaid('1270', '2026-11-01', { currency: 'EUR', lines: [{ label: 'Domaine .fr', quantity: 2, unitPrice: 1_250 }], taxes: [] });
+    const text = await read(await documents.statementAttachment(accountStatement(awa.id, [...owed, euros], DAY, null), awa));
+    expect(text).toContain('1270 1 nov. 2026 1 nov. 2026 24 25,00 €');
+    expect(text).toContain('Total dû 450 170 FCFA\nTotal dû 25,00 €');
+  });
+
+  it('runs over several pages with the header row on each, every invoice listed once', async () => {
+    const many = Array.from({ length: 90 }, (_, i) => unpaid(String(3000 + i), `2026-${String(1 + (i % 10)).padStart(2, '0')}-15`));
+    const attachment = await documents.statementAttachment(accountStatement(awa.id, many, DAY, null), awa);
+    const text = await read(attachment);
+    const headers = text.split('Facture Émise le Échéance Jours de retard Montant dû').length - 1;
+    expect(headers).toBeGreaterThanOrEqual(2);
+    expect(numbersIn(text).toSorted()).toEqual(many.map((i) => i.number).toSorted());
+    expect(text).toContain(`Total dû ${(90 * 149_063).toLocaleString('fr-CM').replace(/\s/g, ' ')} FCFA`);
+  });
+
+  it('is rendered once for the same day and content, then read from the cache', async () => {
+    const statement = accountStatement(awa.id, all, DAY, null);
+    const first = await documents.statementAttachment(statement, awa);
+    const again = await documents.statementAttachment(accountStatement(awa.id, all, DAY, null), awa);
+    expect(again.size).toBe(first.size);
+    expect(renders).toEqual([`statement ${awa.id} ${DAY}`]);
+    await documents.statementAttachment(accountStatement(awa.id, all, '2026-11-26', null), awa);
+    expect(renders).toHaveLength(2);
+  });
+
+  it('never holds another customer’s invoice', async () => {
+    const paul = newCustomer('paul@example.cm', 'Paul Mbarga', 'fr');
+    expect(() => accountStatement(awa.id, [...owed, { ...invoice('1300'), customerId: paul.id }], DAY, null)).toThrow(/1300/);
+    await expect(documents.statementAttachment(accountStatement(awa.id, owed, DAY, null), paul)).rejects.toThrow(/not customer/);
   });
 });
 

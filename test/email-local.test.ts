@@ -65,4 +65,16 @@ describe('local mode: the inbox folder with nothing configured', () => {
     await eventually('the sentinel answered', async () => (await outbox(facteur.dataDir)).find((mail) => mail.inReplyTo === sentinel.messageId));
     expect(await readdir(inbox)).toEqual(['.en-cours.eml']);
   });
+
+  it('answers "what do I owe" with the balance and the account statement attached', async () => {
+    const asked = letter({ from: 'grace.eyenga@example.cm', subject: 'balance', body: 'Hello, what do I owe?' });
+    await drop('balance.eml', asked.raw);
+    const reply = await eventually('the reply in the outbox', async () => (await outbox(facteur.dataDir)).find((mail) => mail.inReplyTo === asked.messageId));
+    expect(reply.text?.replace(/\u00a0/g, ' ')).toContain('You still have FCFA 175,894 to pay');
+    expect(reply.text).toMatch(/Your account statement as of .+ is attached\./);
+    expect(reply.attachments.map((a) => [a.filename, a.contentType])).toEqual([[expect.stringMatching(/^statement-\d{4}-\d{2}-\d{2}\.pdf$/), 'application/pdf']]);
+    const text = await pdfText(reply.attachments[0]!.content);
+    expect(text).toMatch(/^1269 May 10, 2026 Jun 10, 2026 \d+ FCFA 175,894$/m);
+    expect(text).toContain('Total due FCFA 175,894');
+  });
 });

@@ -1,3 +1,4 @@
+import type { Statement } from '../billing/statement.js';
 import type { Customer, Invoice, Locale } from '../billing/types.js';
 import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
@@ -14,6 +15,7 @@ type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'pag
 export interface Documents {
   pdfAttachment(invoice: Invoice, customer: Customer): Promise<Attachment>;
   zipAttachment(invoices: Invoice[], customer: Customer): Promise<Attachment>;
+  statementAttachment(statement: Statement, customer: Customer): Promise<Attachment>;
 }
 
 export interface Services {

@@ -1,6 +1,6 @@
 import type { InvoiceFilter } from '../billing/filter.js';
 import type { IsoDate, Locale } from '../billing/types.js';
-import { isYear, readPeriod, type Range } from './periods.js';
+import { isYear, lastMonths, readPeriod, type Range } from './periods.js';
 import { tokenize, type Token } from './tokens.js';
 import { COUNT_WORDS, ORDINAL_WORDS, type Role } from './words.js';
 
@@ -16,8 +16,12 @@ export type Command =
   | { intent: 'resend'; numbers: string[] }
   | { intent: 'details'; number: string | null }
   | { intent: 'zip'; filter: InvoiceFilter }
-  /** What is owed: the unpaid invoices and their total. */
-  | { intent: 'balance' }
+  /**
+   * What is owed: the unpaid invoices and their total, with the account statement as a PDF
+   * (`statement: false` when the customer said not to send it). `paid` adds to the statement
+   * the invoices paid in that period ("relevé 2026").
+   */
+  | { intent: 'balance'; paid?: Range; statement?: false }
   | { intent: 'notifications' }
   | { intent: 'attachments'; on: boolean }
   | { intent: 'chat'; on: boolean }
@@ -52,11 +56,11 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => s.offTopic(), command: () => ({ intent: 'offTopic' }) },
   { applies: (s) => s.asksWhere(), command: () => ({ intent: 'notifications' }) },
   { applies: (s) => s.asksZip(), command: (s) => ({ intent: 'zip', filter: s.filter() }) },
-  { applies: (s) => s.has('chat') && (s.toggleCue() || s.has('send') || s.has('want')), command: (s) => (s.settles() ? { intent: 'chat', on: s.toggle('chat') } : { intent: 'notifications' }) },
+  { applies: (s) => s.has('chat') && !s.namesStatement() && (s.toggleCue() || s.has('send') || s.has('want')), command: (s) => (s.settles() ? { intent: 'chat', on: s.toggle('chat') } : { intent: 'notifications' }) },
   { applies: (s) => s.aboutAttachments(), command: (s) => (s.settles() ? { intent: 'attachments', on: s.toggle('attachments') } : { intent: 'notifications' }) },
   // "je ne reçois plus rien sur contact@…": a complaint about where mail goes, answered with where it goes.
   { applies: (s) => s.has('notifications') || (s.has('chat') && !s.hasRequest()) || (s.emails().length > 0 && !s.hasRequest()), command: () => ({ intent: 'notifications' }) },
-  { applies: (s) => s.asksBalance(), command: () => ({ intent: 'balance' }) },
+  { applies: (s) => s.asksBalance() || s.asksStatement(), command: (s) => s.balance() },
   { applies: (s) => s.asksDetails(), command: (s) => ({ intent: 'details', number: s.numbers()[0] ?? null }) },
   { applies: (s) => s.turnsPage(1), command: () => ({ intent: 'page', step: 1 }) },
   { applies: (s) => s.turnsPage(-1), command: () => ({ intent: 'page', step: -1 }) },
@@ -87,12 +91,17 @@ type Word = Extract<Token, { kind: 'word' }>;
 type NumberToken = Extract<Token, { kind: 'number' }>;
 
 /** Words of invoices: with them, a sentence is about invoices, whatever else it names. */
-const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications'];
+const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications', 'statement'];
 /** Words that turn a setting off; a negation (`ne … plus`, `pas`, `not`, `anymore`) turns it around once. */
 const OFF_ROLES: Role[] = ['off', 'stop', 'without'];
 const NEGATION_ROLES: Role[] = ['negation', 'more'];
 /** Words that make a question a request ("pouvez-vous …", "could you …"). */
 const POLITE_REQUEST = ['pouvez-vous', 'pourriez-vous', 'pouvez', 'pourriez', 'peux-tu', 'pourrais-tu', 'possible', 'svp', 'stp', 'can', 'could', 'would', 'please'];
+
+/** Words that name the account statement with `compte`: « état de compte », « situation de mon compte », « extrait de compte ». */
+const ACCOUNT_SUMMARY = ['etat', 'situation', 'extrait'];
+/** A negation before these is a complaint that the statement did not come (« je n'ai pas reçu mon relevé »), which asks for it. */
+const NOT_RECEIVED = ['recu', 'recue', 'recus', 'eu', 'obtenu', 'envoye', 'envoyee', 'arrive', 'received', 'sent', 'got', 'gotten', 'had'];
 
 class Sentence {
   private readonly period: ReturnType<typeof readPeriod>;
@@ -316,6 +325,8 @@ class Sentence {
 
   /** About the PDF that new invoices carry: attachment words, or `PDF` with no invoice, period or rank named, said as a setting. */
   aboutAttachments(): boolean {
+    // "le relevé en PDF, sans les factures payées": about the statement, not the PDF of new invoices.
+    if (this.namesStatement()) return false;
     if (this.asks() && !this.has('attachments') && !this.inMails()) return false;
     if (this.has('attachments')) return this.numbers().length === 0;
     if (!this.has('pdf') || this.numbers().length > 0 || this.period || this.rank()) return false;
@@ -330,7 +341,7 @@ class Sentence {
 
   /** A request for invoices in the sentence, beside whatever else it says. */
   hasRequest(): boolean {
-    return this.has('list') || this.has('one') || this.has('pdf') || this.numbers().length > 0 || this.hasPeriod();
+    return this.has('list') || this.has('one') || this.has('pdf') || this.numbers().length > 0 || this.hasPeriod() || this.asksStatement();
   }
 
   /** A question for the support team: a site down, DNS, prices… with no invoice in it (a number there is an error's or a price's). */
@@ -350,12 +361,74 @@ class Sentence {
     const howMuch = this.hasWord('combien', 'much');
     if (howMuch && (this.has('pay') || this.has('must') || this.has('amount') || this.has('due'))) return true;
     if (this.has('amount') && (this.has('due') || this.has('must'))) return true;
+    // "pas besoin du relevé, juste le total": the total of the account, without its statement.
+    if (this.has('amount') && this.namesStatement()) return true;
     // "the total outstanding amount on my account": one figure, not the list.
     if (this.has('amount') && this.has('unpaid') && !this.has('list') && !this.has('one')) return true;
     if (this.has('must') && this.has('pay') && !this.has('list')) return true;
     // "je dois encore quelque chose ?", "je n'ai plus rien à payer ?": owing, with no invoice named.
     const listed = this.has('list') || this.has('one') || this.hasPeriod();
     return !listed && ((this.has('must') && this.hasWord('encore', 'quelque', 'rien', 'anything', 'still')) || (this.has('pay') && this.hasWord('rien', 'anything', 'nothing')));
+  }
+
+  /** Where the sentence names the account statement: `relevé`, `statement`, or the `compte` of « état de compte »; -1 when it does not. */
+  private statementAt(): number {
+    return this.tokens.findIndex((t, i) => {
+      if (t.kind !== 'word') return false;
+      if (t.role === 'statement') return true;
+      if (t.word !== 'compte') return false;
+      for (let j = i - 1; j >= Math.max(0, i - 3); j--) {
+        const before = this.tokens[j]!;
+        if (before.kind !== 'word') return false;
+        if (ACCOUNT_SUMMARY.includes(before.word)) return true;
+        if (!['de', 'du', 'd', 'mon', 'notre', 'votre'].includes(before.word)) return false;
+      }
+      return false;
+    });
+  }
+
+  namesStatement(): boolean {
+    return this.statementAt() >= 0;
+  }
+
+  /**
+   * The account statement asked for, not refused: « relevé », "send me my statement",
+   * « état de compte ». « Le relevé de toutes les factures émises en 2025 » asks for those
+   * invoices, which is the list.
+   */
+  asksStatement(): boolean {
+    const at = this.statementAt();
+    if (at < 0 || this.refusedAt(at) || this.numbers().length > 0) return false;
+    return !(this.has('all') && this.has('list'));
+  }
+
+  /**
+   * What is owed, and the statement with it. The paid invoices it lists are asked with the
+   * statement: those paid in the period named (« relevé 2026 », « relevé des 6 derniers mois »),
+   * the last twelve months' when paid ones are asked with no period (« relevé avec les factures
+   * payées »); none when they are refused (« sans les factures payées ») or only the unpaid
+   * are named (« relevé des impayés de 2025 »).
+   */
+  balance(): Command {
+    const statement = this.statementAt();
+    if (statement >= 0 && this.refusedAt(statement)) return { intent: 'balance', statement: false };
+    if (!this.asksStatement()) return { intent: 'balance' };
+    const paidWord = this.tokens.findIndex((t) => t.kind === 'word' && t.role === 'paid');
+    if (paidWord >= 0 ? this.refusedAt(paidWord) : this.has('unpaid') || this.has('overdue')) return { intent: 'balance' };
+    const range = this.period?.range;
+    if (range && (range.from || range.to)) return { intent: 'balance', paid: range };
+    return paidWord >= 0 ? { intent: 'balance', paid: lastMonths(12, this.today) } : { intent: 'balance' };
+  }
+
+  /**
+   * Token `i` refused: `sans`, `without` or a negation in the few words before it, unless
+   * the negation says it did not come (« je n'ai pas reçu mon relevé », "you haven't sent my
+   * statement"), which asks for it.
+   */
+  private refusedAt(i: number): boolean {
+    const before = this.tokens.slice(Math.max(0, i - 4), i);
+    if (before.some((t) => t.kind === 'word' && t.role === 'without')) return true;
+    return this.negatedAt(i) && !before.some((t) => t.kind === 'word' && NOT_RECEIVED.includes(t.corrected ?? t.word));
   }
 
   /** A question about one invoice: what is on it, its amount, whether it is paid, when it is due. */

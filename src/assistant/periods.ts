@@ -281,6 +281,11 @@ export function isYear(value: string): boolean {
   return value.length === 4 && n >= YEARS.min && n <= YEARS.max;
 }
 
+/** The last `count` months up to today, as « les 12 derniers mois » reads. */
+export function lastMonths(count: number, today: IsoDate): { from: IsoDate; to: IsoDate } {
+  return lastSpan(count, 'month', today);
+}
+
 export function monthSpan(year: number, month: number): { from: IsoDate; to: IsoDate } {
   const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
   return { from: calendarDay(year, month, 1)!, to: calendarDay(year, month, last)! };

@@ -29,6 +29,8 @@ export type Role =
   | 'cancelled'
   | 'overdue'
   | 'owe'
+  /** The account statement: a PDF of what is owed (and, asked, what was paid in a period). */
+  | 'statement'
   | 'must'
   | 'pay'
   | 'file'
@@ -91,12 +93,12 @@ function vocabulary(entries: [string, Entry][]): Map<string, Entry> {
 export const WORDS = vocabulary([
   ...fr('help', 'aide aider commandes fonctionne marche fonctionnalites sers servir utiliser demander options'),
   ...en('help', 'help commands features use options ask'),
-  ...fr('list', 'factures liste lister historique releve'),
-  ...en('list', 'invoices bills list history statements'),
+  ...fr('list', 'factures liste lister historique'),
+  ...en('list', 'invoices bills list history'),
   ...fr('resend', 'renvoyer renvoie renvoyez renvoi renvoies'),
   ...en('resend', 'resend'),
   ...fr('one', 'facture fact'),
-  ...en('one', 'invoice bill statement'),
+  ...en('one', 'invoice bill'),
   ...both('pdf', 'pdf pdfs'),
   ...both('details', 'details detail'),
   ...fr('details', 'detaille detailler lignes contenu'),
@@ -138,6 +140,8 @@ export const WORDS = vocabulary([
   ...en('overdue', 'overdue late'),
   ...fr('owe', 'solde dette dettes ardoise arrieres'),
   ...en('owe', 'owe balance debt'),
+  ...fr('statement', 'releve releves'),
+  ...en('statement', 'statement statements'),
   ...fr('must', 'dois doit devons devez reste restent jdois jdoi'),
   ...en('must', 'left remaining must'),
   ...fr('pay', 'payer regler acquitter'),
@@ -230,7 +234,7 @@ export const WORDS = vocabulary([
 
 /** Common words that must never be taken for a near keyword (`mais` is not `mars`, `pour` not `jour`). */
 const PLAIN = new Set(
-  'sais mais pour sous tout tous bons bien rien mien tien sien vers plus moins sans dans avec chez entre elle elles nous vous mien mine more mars mois moi main mail mode mine nice done none gone fait fais dire dite mise lire jour tour four your hour here their there them then they when were what with will wish want went less lest best test rest'.split(
+  'sais mais pour relever sous tout tous bons bien rien mien tien sien vers plus moins sans dans avec chez entre elle elles nous vous mien mine more mars mois moi main mail mode mine nice done none gone fait fais dire dite mise lire jour tour four your hour here their there them then they when were what with will wish want went less lest best test rest'.split(
     ' ',
   ),
 );

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
+import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Attachment } from './attachment.js';
+import type { Statement } from '../billing/statement.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import { type CachedFile, FileCache } from './cache.js';
 import { invoicePage } from './page.js';
 import { RenderPool } from './pool.js';
 import { RENDERER } from './renderer.js';
+import { statementPage } from './statement-page.js';
 import { type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
 import { storedZipSize, type ZipEntry, zipFiles, zipGroups } from './zip.js';
 import { publish, secondsSince } from '../observe.js';
@@ -14,8 +17,12 @@ import { publish, secondsSince } from '../observe.js';
 export interface InvoiceDocumentsOptions {
   dataDir: string;
   templatesDir: string;
-  /** Called after each actual render (not on cache hits), e.g. to log it; the time includes waiting for a render thread. */
-  onRender?: (invoice: Invoice, milliseconds: number) => void;
+  /**
+   * Called after each actual render (not on cache hits), e.g. to log it, with what was
+   * rendered: the invoice's number, or `statement <customer id> <day>`. The time includes
+   * waiting for a render thread.
+   */
+  onRender?: (document: string, milliseconds: number) => void;
 }
 
 /**
@@ -31,10 +38,11 @@ const pool = new RenderPool();
 const LOOKUPS_AT_ONCE = 16;
 
 /**
- * Invoices as PDF and ZIP attachments. Each PDF is rendered once and kept under
- * `<dataDir>/pdf/`, keyed on the page definition (every word, amount and style it prints,
- * from the invoice, the customer and `templates/invoice/`) and the renderer: a status
- * change or a template edit renders again, a repeated download or a ZIP reads files.
+ * Invoices as PDF and ZIP attachments, and account statements as PDFs. Each PDF is
+ * rendered once and kept under `<dataDir>/pdf/`, keyed on the page definition (every word,
+ * amount and style it prints, from the invoice or statement, the customer and
+ * `templates/invoice/`) and the renderer: a status change or a template edit renders again,
+ * a repeated download or a ZIP reads files.
  */
 export class InvoiceDocuments {
   private constructor(
@@ -57,6 +65,20 @@ export class InvoiceDocuments {
   async pdfAttachment(invoice: Invoice, customer: Customer): Promise<Attachment> {
     const { file, size } = await this.cached(invoice, customer);
     return { filename: this.pdfName(invoice, customer), contentType: 'application/pdf', size, open: async () => createReadStream(file) };
+  }
+
+  /**
+   * The account statement as a PDF, named from the template with its day:
+   * `releve-2026-11-25.pdf` (fr), `statement-2026-11-25.pdf` (en). It is what the balance
+   * answer attaches, and what a reminder attaches: build the statement with billing's
+   * `accountStatement` from the customer's invoices. Kept like an invoice's PDF, so the
+   * same statement asked again that day is read, not rendered.
+   */
+  async statementAttachment(statement: Statement, customer: Customer): Promise<Attachment> {
+    if (statement.customerId !== customer.id) throw new Error(`statementAttachment: the statement of customer ${statement.customerId} is not customer ${customer.id}'s`);
+    const { file, size } = await this.rendered(statementPage(this.template, statement, customer), `statement ${customer.id} ${statement.date}`);
+    const filename = this.template.catalog.t(customer.locale, 'file.statement', { date: statement.date });
+    return { filename, contentType: 'application/pdf', size, open: async () => createReadStream(file) };
   }
 
   /**
@@ -88,13 +110,17 @@ export class InvoiceDocuments {
   }
 
   private cached(invoice: Invoice, customer: Customer): Promise<CachedFile> {
-    const page = invoicePage(this.template, invoice, customer);
+    return this.rendered(invoicePage(this.template, invoice, customer), invoice.number);
+  }
+
+  /** The PDF of `page` from the cache, rendered on the pool first when it is not there; `document` names it for `onRender`. */
+  private rendered(page: TDocumentDefinitions, document: string): Promise<CachedFile> {
     const key = createHash('sha256').update(RENDERER).update('\0').update(JSON.stringify(page)).digest('hex');
     return this.cache.get(key, async () => {
       const started = performance.now();
       const bytes = await pool.render(page);
       publish('render', { seconds: secondsSince(started) });
-      this.onRender?.(invoice, performance.now() - started);
+      this.onRender?.(document, performance.now() - started);
       return bytes;
     });
   }

@@ -1,8 +1,9 @@
-import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { formatDate, formatDecimal, formatMoney } from '../billing/money.js';
 import { lineAmount, totals } from '../billing/totals.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { Params } from '../templates/catalog.js';
+import { fact, letterheadPage, right } from './letterhead.js';
 import type { InvoiceTemplate } from './template.js';
 
 /**
@@ -11,102 +12,68 @@ import type { InvoiceTemplate } from './template.js';
  * prints and how it is laid out are then exactly what decides whether to render again.
  */
 export function invoicePage(template: InvoiceTemplate, invoice: Invoice, customer: Customer): TDocumentDefinitions {
-  const { catalog, provider, layout, logo } = template;
+  const { catalog, layout } = template;
   const locale = customer.locale;
   const t = (key: string, params?: Params) => catalog.t(locale, key, params);
   const money = (amount: number) => formatMoney(amount, invoice.currency, locale);
   const sums = totals(invoice);
-  const title = t('title', { number: invoice.number });
   const status =
     invoice.status === 'paid' && invoice.paidAt
       ? t('status.paidOn', { date: formatDate(invoice.paidAt, locale) })
       : t(`status.${invoice.status}`);
-
-  const providerBlock: Content = {
-    stack: [
-      { text: provider.name, style: 'providerName' },
-      { text: [...provider.address, ...provider.contact].join('\n'), style: 'providerDetails' },
+  const heading = {
+    title: t('title', { number: invoice.number }),
+    facts: [
+      fact(t('issuedAt'), formatDate(invoice.issuedAt, locale)),
+      fact(t('dueAt'), formatDate(invoice.dueAt, locale)),
+      fact(t('status'), status, [`status-${invoice.status}`]),
     ],
+    customerLabel: t('billedTo'),
+    customer,
   };
-  const right = (text: string, style: string | string[] = 'number'): TableCell => ({ text, style });
-  const meta = (key: string, value: string, style: string[] = []) => [right(t(key), 'metaLabel'), right(value, ['metaValue', ...style])];
 
-  return {
-    info: { title, author: provider.name },
-    language: locale,
-    pageSize: layout.pageSize,
-    pageMargins: layout.pageMargins,
-    defaultStyle: layout.defaultStyle,
-    styles: layout.styles,
-    footer: { text: provider.footer.join('\n'), style: 'footer' },
-    content: [
-      {
-        columns: [
-          logo ? { columns: [logo, providerBlock], columnGap: 12 } : providerBlock,
-          {
-            width: 'auto',
-            stack: [
-              { text: title, style: 'title' },
-              {
-                layout: 'noBorders',
-                table: {
-                  widths: ['*', 'auto'],
-                  body: [
-                    meta('issuedAt', formatDate(invoice.issuedAt, locale)),
-                    meta('dueAt', formatDate(invoice.dueAt, locale)),
-                    meta('status', status, [`status-${invoice.status}`]),
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      },
-      { text: t('billedTo'), style: 'sectionLabel' },
-      { text: customer.name, style: 'customerName' },
-      { text: customer.email },
-      {
-        style: 'lines',
-        layout: layout.linesTableLayout,
-        table: {
-          headerRows: 1,
-          dontBreakRows: true,
-          widths: layout.lineColumnWidths,
-          body: [
-            [
-              { text: t('column.label'), style: 'tableHeader' },
-              ...['column.quantity', 'column.unitPrice', 'column.amount'].map((key) => right(t(key), ['tableHeader', 'number'])),
-            ],
-            ...invoice.lines.map((line) => [
-              line.label,
-              right(formatDecimal(line.quantity, locale)),
-              right(money(line.unitPrice)),
-              right(money(lineAmount(line))),
-            ]),
+  return letterheadPage(template, locale, heading, [
+    {
+      style: 'lines',
+      layout: layout.linesTableLayout,
+      table: {
+        headerRows: 1,
+        dontBreakRows: true,
+        widths: layout.lineColumnWidths,
+        body: [
+          [
+            { text: t('column.label'), style: 'tableHeader' },
+            ...['column.quantity', 'column.unitPrice', 'column.amount'].map((key) => right(t(key), ['tableHeader', 'number'])),
           ],
-        },
-      },
-      {
-        columns: [
-          { text: '', width: '*' },
-          {
-            width: layout.totalsWidth,
-            layout: 'noBorders',
-            table: {
-              widths: ['*', 'auto'],
-              body: [
-                [right(t('subtotal'), 'totalsLabel'), right(money(sums.subtotal))],
-                ...sums.taxes.map((tax) => [
-                  right(t('tax', { label: tax.label, rate: formatDecimal(tax.rate, locale) }), 'totalsLabel'),
-                  right(money(tax.amount)),
-                ]),
-                [right(t('total'), ['totalsLabel', 'grandTotal']), right(money(sums.total), ['number', 'grandTotal'])],
-              ],
-            },
-          },
+          ...invoice.lines.map((line) => [
+            line.label,
+            right(formatDecimal(line.quantity, locale)),
+            right(money(line.unitPrice)),
+            right(money(lineAmount(line))),
+          ]),
         ],
       },
-      { text: t('thanks'), style: 'thanks' },
-    ],
-  };
+    },
+    {
+      columns: [
+        { text: '', width: '*' },
+        {
+          width: layout.totalsWidth,
+          layout: 'noBorders',
+          table: {
+            widths: ['*', 'auto'],
+            body: [
+              [right(t('subtotal'), 'totalsLabel'), right(money(sums.subtotal))],
+              ...sums.taxes.map((tax) => [
+                right(t('tax', { label: tax.label, rate: formatDecimal(tax.rate, locale) }), 'totalsLabel'),
+                right(money(tax.amount)),
+              ]),
+              [right(t('total'), ['totalsLabel', 'grandTotal']), right(money(sums.total), ['number', 'grandTotal'])],
+            ],
+          },
+        },
+      ],
+    },
+    { text: t('thanks'), style: 'thanks' },
+  ]);
 }

@@ -14,7 +14,7 @@ export interface Provider {
   footer: string[];
 }
 
-/** Margins, widths and named styles of `templates/invoice/layout.json`, in pdfmake's terms. */
+/** Margins, widths and named styles of `templates/invoice/layout.json`, in pdfmake's terms: the invoice's, and the account statement's section. */
 export interface InvoiceLayout {
   pageSize: PageSize;
   pageMargins: Margins;
@@ -26,14 +26,24 @@ export interface InvoiceLayout {
   totalsWidth: number;
   defaultStyle: Style;
   styles: StyleDictionary;
+  statement: StatementLayout;
+}
+
+/** What the account statement adds to the invoice's layout: its tables' widths, and styles over the invoice's. */
+export interface StatementLayout {
+  /** Widths of the columns number, issue date, due date, days overdue, amount due. */
+  unpaidColumnWidths: Size[];
+  /** Widths of the columns number, issue date, paid on, amount. */
+  paidColumnWidths: Size[];
+  styles: StyleDictionary;
 }
 
 /**
- * Everything the invoice page takes from `templates/invoice/`, so that rebranding or
- * rewording the page never touches `src/`. Loaded once: edits apply at the next start.
+ * Everything the invoice page and the account statement take from `templates/invoice/`, so
+ * that rebranding or rewording them never touches `src/`. Loaded once: edits apply at the next start.
  */
 export interface InvoiceTemplate {
-  /** Every word on the page and the file names, from `templates/invoice/messages/<locale>.json`. */
+  /** Every word on the pages and the file names, from `templates/invoice/messages/<locale>.json`. */
   catalog: Catalog;
   provider: Provider;
   layout: InvoiceLayout;
@@ -52,6 +62,8 @@ const providerSchema = z.object({
 
 const size = z.union([z.number().positive(), z.string().regex(/^(auto|\*|\d+(\.\d+)?%)$/)]);
 
+const styles = z.record(z.string(), z.record(z.string(), z.unknown()));
+
 const layoutSchema = z.object({
   pageSize: z.string().min(1),
   pageMargins: z.union([z.number(), z.tuple([z.number(), z.number()]), z.tuple([z.number(), z.number(), z.number(), z.number()])]),
@@ -61,7 +73,12 @@ const layoutSchema = z.object({
   totalsWidth: z.number().positive(),
   // pdfmake ignores style properties it does not know, so only their shape is checked here.
   defaultStyle: z.record(z.string(), z.unknown()),
-  styles: z.record(z.string(), z.record(z.string(), z.unknown())),
+  styles,
+  statement: z.object({
+    unpaidColumnWidths: z.tuple([size, size, size, size, size]),
+    paidColumnWidths: z.tuple([size, size, size, size]),
+    styles,
+  }),
 });
 
 const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };

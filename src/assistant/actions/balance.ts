@@ -1,19 +1,46 @@
-import { formatMoney } from '../../billing/money.js';
-import { totals } from '../../billing/totals.js';
+import { formatDate, formatMoney } from '../../billing/money.js';
+import { accountStatement, type Period } from '../../billing/statement.js';
 import type { Context } from '../context.js';
+import type { Command } from '../grammar.js';
 import type { Reply } from '../reply.js';
 import { invoiceTable } from './list.js';
 
-/** What the customer owes: the unpaid invoices, the overdue ones counted, and the total due in each currency. */
-export async function balance(ctx: Context): Promise<Reply> {
-  const unpaid = await ctx.services.store.invoices(ctx.customer.id, { status: 'unpaid' });
-  if (unpaid.length === 0) return ctx.reply([ctx.t('balance.none')]);
-  const byCurrency = new Map<string, number>();
-  for (const invoice of unpaid) byCurrency.set(invoice.currency, (byCurrency.get(invoice.currency) ?? 0) + totals(invoice).total);
-  const total = [...byCurrency].map(([currency, amount]) => formatMoney(amount, currency, ctx.locale)).join(' + ');
-  const today = ctx.services.today();
-  const overdue = unpaid.filter((invoice) => invoice.dueAt < today).length;
-  const text = [ctx.t('balance.due', { total, count: unpaid.length })];
-  if (overdue > 0) text.push(ctx.t('balance.overdue', { count: overdue }));
-  return ctx.reply(text, { table: invoiceTable(ctx, unpaid) });
+/**
+ * What the customer owes: the unpaid invoices, the overdue ones counted, and the total due
+ * in each currency, with the account statement attached unless the customer said not to;
+ * it lists besides the invoices paid in the period asked, when one was.
+ */
+export async function balance(ctx: Context, command: Extract<Command, { intent: 'balance' }>): Promise<Reply> {
+  const { store, today } = ctx.services;
+  const unpaid = await store.invoices(ctx.customer.id, { status: 'unpaid' });
+  const paidIn = command.paid ?? null;
+  // An invoice is paid on or after its issue: those paid by the period's end were issued by then.
+  const paid = paidIn ? await store.invoices(ctx.customer.id, { status: 'paid', ...(paidIn.to ? { to: paidIn.to } : {}) }) : [];
+  const statement = accountStatement(ctx.customer.id, [...unpaid, ...paid], today(), paidIn);
+  const text: string[] = [];
+  if (unpaid.length === 0) text.push(ctx.t('balance.none'));
+  else {
+    const total = statement.due.map(({ amount, currency }) => formatMoney(amount, currency, ctx.locale)).join(' + ');
+    text.push(ctx.t('balance.due', { total, count: unpaid.length }));
+    const overdue = statement.unpaid.filter((line) => line.daysOverdue > 0).length;
+    if (overdue > 0) text.push(ctx.t('balance.overdue', { count: overdue }));
+  }
+  const table = unpaid.length > 0 ? { table: invoiceTable(ctx, unpaid) } : {};
+  if (command.statement === false) return ctx.reply(text, table);
+  const attachment = await ctx.services.documents.statementAttachment(statement, ctx.reader);
+  const date = formatDate(statement.date, ctx.locale);
+  text.push(
+    statement.paid
+      ? ctx.t('balance.statementPaid', { date, period: describePeriod(ctx, statement.paid.period), count: statement.paid.lines.length })
+      : ctx.t('balance.statement', { date }),
+  );
+  return ctx.reply(text, { ...table, attachments: [attachment] });
+}
+
+function describePeriod(ctx: Context, { from, to }: Period): string {
+  const date = (day: string) => formatDate(day, ctx.locale);
+  if (from && to) return ctx.t('balance.period.between', { from: date(from), to: date(to) });
+  if (from) return ctx.t('balance.period.since', { from: date(from) });
+  if (to) return ctx.t('balance.period.until', { to: date(to) });
+  return ctx.t('balance.period.any');
 }

@@ -49,6 +49,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   { key: 'invoice', options: [invoiceNumber] },
   { key: 'details', options: [invoiceNumber] },
+  { key: 'statement', options: [{ key: 'year', type: 'integer', min: 2000, max: 2099 }, date('from'), date('to')] },
   { key: 'zip', options: [{ key: 'numbers', type: 'string' }, { key: 'year', type: 'integer', min: 2000, max: 2099 }, date('from'), date('to')] },
   {
     key: 'notifications',

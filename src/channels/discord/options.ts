@@ -44,6 +44,14 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
       return { command: { intent: 'pdf', numbers: numbers(options.getString(opt('number'), true)) }, text };
     case 'details':
       return { command: { intent: 'details', number: numbers(options.getString(opt('number'), true))[0] ?? null }, text };
+    case 'statement': {
+      // The period names the paid invoices the statement lists besides the unpaid ones, as « relevé 2026 » does.
+      const filter = period(false);
+      if ('badDate' in filter) return filter;
+      const { year, from, to } = filter;
+      const paid = year !== undefined ? { from: from ?? `${year}-01-01`, to: to ?? `${year}-12-31` } : { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+      return { command: { intent: 'balance', ...(paid.from || paid.to ? { paid } : {}) }, text };
+    }
     case 'zip': {
       const filter = period(false);
       if ('badDate' in filter) return filter;
