@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addDays, dayIn } from '../src/billing/dates.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { BIN, runFacteur, type Run } from './support/cli.js';
@@ -77,6 +78,37 @@ describe('a push killed in the middle', PROCESSES, () => {
     }
     const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
     expect(await store.deliveries({ status: 'failed' })).toEqual([]);
+  });
+});
+
+describe('a reminder run killed in the middle', PROCESSES, () => {
+  it('reminds every customer once after a restart, none twice, none missed', async () => {
+    const customers = await importCustomers(40);
+    expect((await facteur('push')).code).toBe(0);
+    await peer.waitFor(40, 10_000);
+    // The invoices fall due: seven days later they are owed the reminder of offset 7.
+    const store = await LowdbStore.open(path.join(dataDir, 'db.json'));
+    const overdue = addDays(dayIn(new Date(), 'Africa/Douala'), -7);
+    for (const invoice of await store.unpaidDueBy('2099-12-31')) await store.updateInvoice(invoice.number, (i) => ({ ...i, issuedAt: addDays(overdue, -30), dueAt: overdue }));
+    await store.close();
+    const reminding = { ...env(), REMINDERS_ENABLED: 'true', REMINDERS_AT: '00:00' };
+    const reminders = () => peer.messages.filter((m) => m.parsed.subject?.startsWith('Rappel'));
+    const first = spawn(process.execPath, [BIN, 'push'], { env: { ...process.env, ...reminding }, stdio: 'ignore' });
+    await peer.waitForMessage(() => reminders().length >= 12, 20_000);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    expect(reminders().length).toBeLessThan(40);
+
+    expect((await runFacteur(['push'], reminding)).code).toBe(0);
+    for (const customer of customers) {
+      const received = reminders().filter((m) => m.envelope.to.includes(customer));
+      expect(new Set(received.map((m) => m.parsed.messageId)).size, customer).toBe(1);
+      expect(received[0]!.parsed.text).toMatch(/en retard de 7 jours/);
+    }
+    // A third run reminds no one again.
+    const sent = reminders().length;
+    expect((await runFacteur(['push'], reminding)).code).toBe(0);
+    expect(reminders()).toHaveLength(sent);
   });
 });
 
