@@ -81,7 +81,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
   const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);
   const codeMail = new CodeMail(mailer, catalog, log);
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
   const today = () => dayIn(new Date(), config.push.timezone);

@@ -128,6 +128,34 @@ describe('a customer asking the assistant', () => {
     expect((await app.store.customerById(paul))!.notifications.attachPdf).toBe(true);
   });
 
+  it('turns payment reminders off and on, and shows where they stand; by mail only once the owner approves', async () => {
+    const off = await ask(grace, 'arrêtez de me relancer svp');
+    expect(off.text[0]).toContain('plus de rappel de paiement');
+    // Grace reads English: what she is shown next is in her language.
+    expect((await app.store.customerById(grace))!.notifications.reminders).toBe(false);
+    expect((await ask(grace, 'notifications')).text.join('\n')).toContain('Payment reminders: off');
+    await ask(grace, 'rappels oui');
+    expect((await app.store.customerById(grace))!.notifications.reminders).toBe(true);
+    // A From alone proves nothing: by mail, the change waits for the owner's approval.
+    const byMail = await app.assistant.handle({ customerId: grace, text: 'rappels non', conversation: 'mail:grace', trust: 'address' });
+    expect(byMail.outcome).toBe('answered');
+    expect((await app.store.customerById(grace))!.notifications.reminders).toBe(true);
+    expect((await app.store.customerById(grace))!.pending.map((p) => p.change)).toEqual([{ kind: 'reminders', on: false }]);
+  });
+
+  it('refuses to turn reminders off where the provider sends them to every customer', async () => {
+    const strict = await demoApp({ REMINDERS_OPT_OUT: 'false' });
+    try {
+      const id = (await strict.store.customerByAddress('paul@example.cm'))!.id;
+      const reply = await strict.assistant.handle({ customerId: id, text: 'rappels non', conversation: 'test', trust: 'owner' });
+      expect(reply.outcome).toBe('refused');
+      expect(reply.text[0]).toContain('ne peuvent pas être désactivés');
+      expect((await strict.store.customerById(id))!.notifications.reminders).toBeUndefined();
+    } finally {
+      await strict.dispose();
+    }
+  });
+
   it('sends an address a few codes an hour at most, so that no one can flood it', async () => {
     const jp = (await app.store.customerByAddress('jp.fotso@example.cm'))!.id;
     const before = (await outbox(app.dataDir)).filter((mail) => mail.subject?.includes('code')).length;

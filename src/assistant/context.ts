@@ -25,6 +25,8 @@ export interface Services {
   codeMail: CodeMail;
   log: Logger;
   pageSize: number;
+  /** Whether a customer may turn payment reminders off (REMINDERS_OPT_OUT). */
+  remindersOptOut: boolean;
   now: () => Date;
   /** Today in PUSH_TIMEZONE, from which periods such as "le mois dernier" count. */
   today: () => string;

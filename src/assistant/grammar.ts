@@ -25,6 +25,8 @@ export type Command =
   | { intent: 'notifications' }
   | { intent: 'attachments'; on: boolean }
   | { intent: 'chat'; on: boolean }
+  /** Payment reminders off or on: « rappels non », "stop the reminders". */
+  | { intent: 'reminders'; on: boolean }
   | { intent: 'address'; address: string }
   | { intent: 'confirm'; code: string | null }
   | { intent: 'smalltalk'; kind: 'hello' | 'thanks' | 'bye' | 'ok' }
@@ -57,6 +59,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => s.asksWhere(), command: () => ({ intent: 'notifications' }) },
   { applies: (s) => s.asksZip(), command: (s) => ({ intent: 'zip', filter: s.filter() }) },
   { applies: (s) => s.has('chat') && !s.namesStatement() && (s.toggleCue() || s.has('send') || s.has('want')), command: (s) => (s.settles() ? { intent: 'chat', on: s.toggle('chat') } : { intent: 'notifications' }) },
+  { applies: (s) => s.has('reminders') && !s.namesStatement() && (s.toggleCue() || s.has('want') || s.has('send') || s.asksPolitely()), command: (s) => (s.settles() ? { intent: 'reminders', on: s.toggle('reminders') } : { intent: 'notifications' }) },
   { applies: (s) => s.aboutAttachments(), command: (s) => (s.settles() ? { intent: 'attachments', on: s.toggle('attachments') } : { intent: 'notifications' }) },
   // "je ne reçois plus rien sur contact@…": a complaint about where mail goes, answered with where it goes.
   { applies: (s) => s.has('notifications') || (s.has('chat') && !s.hasRequest()) || (s.emails().length > 0 && !s.hasRequest()), command: () => ({ intent: 'notifications' }) },
@@ -91,7 +94,7 @@ type Word = Extract<Token, { kind: 'word' }>;
 type NumberToken = Extract<Token, { kind: 'number' }>;
 
 /** Words of invoices: with them, a sentence is about invoices, whatever else it names. */
-const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications', 'statement'];
+const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications', 'statement', 'reminders'];
 /** Words that turn a setting off; a negation (`ne … plus`, `pas`, `not`, `anymore`) turns it around once. */
 const OFF_ROLES: Role[] = ['off', 'stop', 'without'];
 const NEGATION_ROLES: Role[] = ['negation', 'more'];
@@ -284,7 +287,7 @@ class Sentence {
    * "ne désactivez pas le PDF" is on, "je ne veux plus les PDF" off, and "pas seulement un
    * lien" after the setting says nothing about it.
    */
-  toggle(about: 'attachments' | 'chat'): boolean {
+  toggle(about: 'attachments' | 'chat' | 'reminders'): boolean {
     const isNegation = (t: Token | undefined) => t?.kind === 'word' && (NEGATION_ROLES.includes(t.role ?? 'filler') || t.word === 'n');
     // An off word decides, unless a negation stands just before it ("ne désactivez pas", "don't stop", "je ne veux pas que vous retiriez").
     const offs = this.tokens.flatMap((t, i) => (t.kind === 'word' && OFF_ROLES.includes(t.role ?? 'filler') ? [!this.negatedAt(i)] : []));
@@ -308,6 +311,11 @@ class Sentence {
       if (t.role !== 'filler') return false;
     }
     return false;
+  }
+
+  /** « pouvez-vous … », « svp », "please": a request, even with no verb the grammar knows. */
+  asksPolitely(): boolean {
+    return this.hasWord(...POLITE_REQUEST);
   }
 
   /** Words that say which way a setting goes. */

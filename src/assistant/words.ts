@@ -15,6 +15,8 @@ export type Role =
   | 'attachments'
   | 'pdf'
   | 'chat'
+  /** Payment reminders, as a setting customers turn off and on. */
+  | 'reminders'
   | 'resend'
   | 'address'
   | 'confirm'
@@ -113,6 +115,8 @@ export const WORDS = vocabulary([
   ...en('attachments', 'attachments attachment attach attached attaching'),
   ...both('chat', 'discord dm dms'),
   ...fr('chat', 'mp prive prives privee'),
+  ...fr('reminders', 'rappels rappel relances relance'),
+  ...en('reminders', 'reminders reminder'),
   ...fr('address', 'adresse courriel'),
   ...en('address', 'address'),
   ...both('address', 'email e-mail mail emails mails'),

@@ -47,6 +47,7 @@ export function applyChange(customer: Customer, change: AccountChange): Customer
   const { pending } = withoutPending(customer, change.kind);
   if (change.kind === 'address') return { ...customer, pending, notifications: { ...customer.notifications, address: change.address } };
   if (change.kind === 'attachments') return { ...customer, pending, notifications: { ...customer.notifications, attachPdf: change.on } };
+  if (change.kind === 'reminders') return { ...customer, pending, notifications: { ...customer.notifications, reminders: change.on } };
   return { ...customer, pending, notifications: { ...customer.notifications, chat: change.on } };
 }
 

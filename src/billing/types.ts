@@ -42,7 +42,8 @@ export interface Invoice {
 export type AccountChange =
   | { kind: 'address'; address: string }
   | { kind: 'attachments'; on: boolean }
-  | { kind: 'chat'; on: boolean };
+  | { kind: 'chat'; on: boolean }
+  | { kind: 'reminders'; on: boolean };
 
 /** A one-time code on its way to someone: only its hash is kept, with its lifetime and the wrong tries against it. */
 export interface CodeOnItsWay {

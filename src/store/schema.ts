@@ -11,6 +11,7 @@ const accountChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('address'), address: z.string().min(3) }),
   z.object({ kind: z.literal('attachments'), on: z.boolean() }),
   z.object({ kind: z.literal('chat'), on: z.boolean() }),
+  z.object({ kind: z.literal('reminders'), on: z.boolean() }),
 ]);
 
 /**

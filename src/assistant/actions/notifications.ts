@@ -10,6 +10,7 @@ export function showNotifications(ctx: Context): Reply {
     ctx.t(attachPdf ? 'notifications.attachOn' : 'notifications.attachOff'),
   ];
   if ((ctx.customer.links.discord ?? []).length > 0) text.push(ctx.t(chat ? 'notifications.chatOn' : 'notifications.chatOff'));
+  text.push(ctx.t(ctx.customer.notifications.reminders === false ? 'notifications.remindersOff' : 'notifications.remindersOn'));
   const now = ctx.services.now().toISOString();
   for (const pending of ctx.customer.pending) {
     if (pending.approval && pending.approval.expiresAt > now) text.push(ctx.t('notifications.pendingApproval', { change: describeChange(ctx, pending.change) }));

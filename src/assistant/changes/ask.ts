@@ -41,6 +41,7 @@ export async function askChange(ctx: Context, asked: AccountChange, request: Req
 /** The address normalised and valid, a chat opt-in only for a linked account; or the refusal. */
 function checked(ctx: Context, change: AccountChange): AccountChange | Reply {
   if (change.kind === 'chat' && (ctx.customer.links.discord ?? []).length === 0) return ctx.refuse('chat.notLinked');
+  if (change.kind === 'reminders' && !change.on && !ctx.services.remindersOptOut) return ctx.refuse('reminders.required');
   if (change.kind !== 'address') return change;
   const address = change.address.trim().toLowerCase();
   if (!z.email().safeParse(address).success) return ctx.refuse('address.invalid', { address: change.address });
@@ -51,6 +52,7 @@ function checked(ctx: Context, change: AccountChange): AccountChange | Reply {
 function unchanged(customer: Customer, change: AccountChange): boolean {
   if (change.kind === 'attachments') return customer.notifications.attachPdf === change.on;
   if (change.kind === 'chat') return customer.notifications.chat === change.on;
+  if (change.kind === 'reminders') return (customer.notifications.reminders !== false) === change.on;
   return false;
 }
 
