@@ -5,7 +5,9 @@ import type { HttpSettings } from '../config.js';
 import { ImportError, importBytes } from '../import/import.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import { MAX_TOKEN_LENGTH } from '../links/token.js';
 import { bearerOf, Keys, Signatures } from './auth.js';
+import { downloadRoutes, type DownloadServices } from './downloads.js';
 import { healthRoutes, type Probe } from './health.js';
 import { intakeRoutes, refuse } from './intake.js';
 import { metrics, metricsRoute } from './metrics.js';
@@ -20,6 +22,8 @@ export interface HttpServices {
   today: () => string;
   /** The parts `/readyz` asks, by name. */
   probes: Record<string, Probe>;
+  /** Download links (with PUBLIC_URL): what their pages under /d use besides the store and the log; null: no /d. */
+  downloads: Omit<DownloadServices, 'store' | 'log'> | null;
 }
 
 export interface RunningHttp {
@@ -36,7 +40,7 @@ declare module 'fastify' {
 
 /**
  * The HTTP server of `facteur start`: the intake API for the billing system, the import
- * `facteur import` sends while the service runs, health and metrics. It listens on
+ * `facteur import` sends while the service runs, health, metrics and download links. It listens on
  * HTTP_HOST:HTTP_PORT (loopback by default: put a TLS proxy in front to open it), then
  * writes the service file with its address and a local key.
  */
@@ -44,14 +48,22 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
   const localKey = randomBytes(24).toString('hex');
   const { registry, stop } = metrics();
   // Fastify's own request logs give way to one line a request (below), at debug for probes.
-  const app = Fastify({ bodyLimit: settings.bodyLimitBytes, logController: new LogController({ disableRequestLogging: true }), loggerInstance: services.log.child({ part: 'http' }) as FastifyBaseLogger });
+  const app = Fastify({
+    bodyLimit: settings.bodyLimitBytes,
+    // A download link's token is one path parameter: room for the longest one made.
+    routerOptions: { maxParamLength: MAX_TOKEN_LENGTH },
+    logController: new LogController({ disableRequestLogging: true }),
+    loggerInstance: services.log.child({ part: 'http' }) as FastifyBaseLogger,
+  });
   app.addHook('onResponse', async (request, reply) => {
     const level = request.url.startsWith('/api/') ? 'info' : 'debug';
-    services.log[level]({ event: 'http', method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
+    services.log[level]({ event: 'http', method: request.method, route: routeOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
   });
   healthRoutes(app, services.probes);
   metricsRoute(app, registry, settings.metricsKey);
   await app.register(async (api) => apiRoutes(api, settings, services, localKey), { prefix: '/api/v1' });
+  const downloads = services.downloads;
+  if (downloads) await app.register(async (d) => downloadRoutes(d, { ...downloads, store: services.store, log: services.log }), { prefix: '/d' });
   try {
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
@@ -108,6 +120,16 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
       throw error;
     }
   });
+}
+
+/**
+ * A request as the log names it: its route's pattern (`/d/:token`, never the token), or for
+ * a path no route matched, the path, less anything under /d, which may be a token.
+ */
+function routeOf(request: FastifyRequest): string {
+  if (request.routeOptions.url) return request.routeOptions.url;
+  const pathname = request.url.split('?')[0]!;
+  return pathname === '/d' || pathname.startsWith('/d/') ? '/d/…' : pathname;
 }
 
 /** Null when the request may go on; else what to answer, and what to log (never the key). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Shorter secrets are refused, as FACTEUR_LINK_SECRET is. */
@@ -16,6 +16,7 @@ export async function linkSecret(configured: string | null, dataDir: string): Pr
   if (configured) return configured;
   const file = path.join(dataDir, 'link-secret');
   const made = randomBytes(32).toString('base64url');
+  await mkdir(dataDir, { recursive: true });
   try {
     await writeFile(file, `${made}\n`, { mode: 0o600, flag: 'wx' });
     return made;

@@ -3,7 +3,7 @@ import { isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
-import type { Delivery, DeliveryChannel, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
+import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
 export interface RetryPolicy {
   /** Attempts before a delivery is left failed for staff. */
@@ -20,6 +20,7 @@ export interface NewDelivery {
   reason: DeliveryReason;
   attachPdf: boolean;
   requestedBy?: string | null;
+  links?: DeliveryLink[];
 }
 
 /** Told after each attempt: the record as it now stands, and how far the batch is. */

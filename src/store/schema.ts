@@ -86,6 +86,7 @@ export const deliverySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   nextAttemptAt: z.string().nullable(),
+  links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
 });
 
 export const linkAttemptSchema = z.object({
