@@ -98,6 +98,14 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
   });
 }
 
+/**
+ * A path under /d the router turned away before any route (a parameter past the longest
+ * token we make, a broken %-escape): no link of ours, so the same page as any invalid one.
+ */
+export function refuseUnroutable(request: FastifyRequest, reply: FastifyReply, services: DownloadServices, why: string): FastifyReply {
+  return refuse(request, reply, services, '', { status: 404, key: 'invalid', why });
+}
+
 /** The claims of a good token whose customer and invoices are as it says; else why not. */
 async function resolve(services: DownloadServices, token: string): Promise<Resolved> {
   const verdict = services.links.read(token);

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { HttpSettings } from '../config.js';
 import { ImportError, importBytes } from '../import/import.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import { MAX_TOKEN_LENGTH } from '../links/token.js';
 import { bearerOf, Keys, Signatures } from './auth.js';
-import { downloadRoutes, type DownloadServices } from './downloads.js';
+import { downloadRoutes, refuseUnroutable, type DownloadServices } from './downloads.js';
 import { healthRoutes, type Probe } from './health.js';
 import { intakeRoutes, refuse } from './intake.js';
 import { metrics, metricsRoute } from './metrics.js';
@@ -54,6 +54,12 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
     routerOptions: { maxParamLength: MAX_TOKEN_LENGTH },
     logController: new LogController({ disableRequestLogging: true }),
     loggerInstance: services.log.child({ part: 'http' }) as FastifyBaseLogger,
+    // What the router refuses before any route: under /d a page like any refused link's; elsewhere Fastify's own answer.
+    frameworkErrors: (error, request, reply) => {
+      if (services.downloads && isDownloadPath(request.url)) return refuseUnroutable(request, reply, { ...services.downloads, store: services.store, log: services.log }, error.code);
+      const status = error.statusCode ?? 400;
+      return (reply as unknown as FastifyReply).code(status).send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', code: error.code, message: error.message });
+    },
   });
   app.addHook('onResponse', async (request, reply) => {
     const level = request.url.startsWith('/api/') ? 'info' : 'debug';
@@ -129,7 +135,11 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
 function routeOf(request: FastifyRequest): string {
   if (request.routeOptions.url) return request.routeOptions.url;
   const pathname = request.url.split('?')[0]!;
-  return pathname === '/d' || pathname.startsWith('/d/') ? '/d/…' : pathname;
+  return isDownloadPath(pathname) ? '/d/…' : pathname;
+}
+
+function isDownloadPath(url: string): boolean {
+  return url === '/d' || url.startsWith('/d/') || url.startsWith('/d?');
 }
 
 /** Null when the request may go on; else what to answer, and what to log (never the key). */
