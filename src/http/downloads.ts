@@ -134,7 +134,7 @@ function refuse(request: FastifyRequest, reply: FastifyReply, services: Download
 }
 
 /** French or English, whichever Accept-Language ranks higher; null when it names neither (or nothing). */
-export function preferredLocale(request: FastifyRequest): Locale | null {
+function preferredLocale(request: FastifyRequest): Locale | null {
   const header = request.headers['accept-language'];
   if (typeof header !== 'string') return null;
   let best: { locale: Locale; q: number } | null = null;
