@@ -59,9 +59,11 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     const [from, to] = [years[0]!, years.at(-1)!];
     const count = found.invoices.length;
     const files = count === 1 ? t('download.page.files.one') : t('download.page.files.many', { count });
+    const title = from === to ? t('download.page.title.year', { year: from }) : t('download.page.title.years', { from, to });
+    const expires = t('download.page.expires', { date: formatDate(services.links.dayOf(found.claims.expiresAt), locale) });
     const page = brandedPage(
       services.documents.brand,
-      [{ locale, title: from === to ? t('download.page.title.year', { year: from }) : t('download.page.title.years', { from, to }), paragraphs: [t('download.page.expires', { date: formatDate(services.links.dayOf(found.claims.expiresAt), locale) })] }],
+      [{ locale, title, paragraphs: [expires] }],
       {
         summary: t('download.page.summary', { files, size: formatMegabytes(zip.size, locale) }),
         label: t('download.page.button'),
@@ -83,7 +85,7 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     const stream = await zip.open();
     const id = linkId(token);
     // Past the headers an error can only cut the download short: it is logged here, by the link's id.
-    stream.once('error', (error) => log.error({ event: 'download.failed', link: id, err: error }, 'download cut short'));
+    stream.on('error', (error) => log.error({ event: 'download.failed', link: id, err: error }, 'download cut short'));
     log.info({ event: 'download', link: id, customer: found.customer.id, invoices: found.invoices.length }, 'download link used');
     return reply.headers({ ...PRIVATE_HEADERS, 'content-type': zip.contentType, 'content-disposition': attachment(zip.filename) }).send(stream);
   });
