@@ -73,6 +73,12 @@ const schema = z.object({
     .refine((keys) => secrets(keys).every((key) => key.length >= MIN_SECRET), `each key must be at least ${MIN_SECRET} characters (e.g. openssl rand -hex 24), separated by commas`),
   FACTEUR_WEBHOOK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
   FACTEUR_METRICS_KEY: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'expected the HTTP server\u2019s public address, e.g. https://factures.hebergeur.example' })
+    .refine((url) => !/[?#]/.test(url), 'links are made by adding /d/<token> to it: no ? or # in it')
+    .optional(),
+  LINK_DAYS: z.coerce.number().positive().max(365).default(7),
+  FACTEUR_LINK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
 })
   .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
   .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' })
@@ -173,6 +179,16 @@ export interface HttpSettings {
   metricsKey: string | null;
 }
 
+/** Download links for ZIPs too large to send (PUBLIC_URL); they need the HTTP server, which serves them. */
+export interface LinksSettings {
+  /** The HTTP server's address as customers reach it (behind a proxy), without a trailing slash. */
+  publicUrl: string;
+  /** How long a link works, in days. */
+  days: number;
+  /** FACTEUR_LINK_SECRET; null: one made once and kept in the data folder. */
+  secret: string | null;
+}
+
 export type Config = {
   dataDir: string;
   /** PostgreSQL instead of the lowdb files in the data folder (which still holds the outbox, the PDF cache, saved files). */
@@ -199,6 +215,7 @@ export type Config = {
   staffEmails: string[];
   discord: DiscordSettings | null;
   http: HttpSettings | null;
+  links: LinksSettings | null;
 };
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
@@ -274,6 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           metricsKey: c.FACTEUR_METRICS_KEY ?? null,
         }
       : null,
+    links: c.PUBLIC_URL ? { publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''), days: c.LINK_DAYS, secret: c.FACTEUR_LINK_SECRET ?? null } : null,
   };
 }
 

@@ -21,4 +21,13 @@ describe('the configuration', () => {
     expect(error).toBeInstanceOf(ConfigError);
     for (const name of ['FACTEUR_PAGE_SIZE', 'PUSH_CRON', 'PUSH_TIMEZONE', 'FACTEUR_DEMO_UNTIL']) expect((error as Error).message).toContain(name);
   });
+
+  it('makes download links only with a public http(s) address, for LINK_DAYS days, with a long enough secret', () => {
+    expect(loadConfig({}).links).toBeNull();
+    expect(loadConfig({ PUBLIC_URL: 'https://factures.hebergeur.example/' }).links).toEqual({ publicUrl: 'https://factures.hebergeur.example', days: 7, secret: null });
+    expect(loadConfig({ PUBLIC_URL: 'https://hebergeur.example/facteur', LINK_DAYS: '2', FACTEUR_LINK_SECRET: 's'.repeat(24) }).links).toEqual({ publicUrl: 'https://hebergeur.example/facteur', days: 2, secret: 's'.repeat(24) });
+    for (const [name, value] of [['PUBLIC_URL', 'ftp://hebergeur.example'], ['PUBLIC_URL', 'factures.hebergeur.example'], ['PUBLIC_URL', 'https://hebergeur.example/?x=1'], ['LINK_DAYS', '0'], ['LINK_DAYS', '1000'], ['FACTEUR_LINK_SECRET', 'short']] as const) {
+      expect(() => loadConfig({ PUBLIC_URL: 'https://hebergeur.example', [name]: value })).toThrow(name);
+    }
+  });
 });

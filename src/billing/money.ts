@@ -51,6 +51,12 @@ export function formatDecimal(value: number, locale: Locale): string {
   return format.format(value);
 }
 
+/** A file's size in megabytes as a sentence prints it before its unit: `12`, one decimal under ten (`0,4`), never `0`. */
+export function formatMegabytes(bytes: number, locale: Locale): string {
+  const megabytes = bytes / (1024 * 1024);
+  return formatDecimal(megabytes >= 10 ? Math.round(megabytes) : Math.max(0.1, Math.round(megabytes * 10) / 10), locale);
+}
+
 /** An invoice as sentences name it, in the reader's words: its number, dates and total. */
 export function invoiceFigures(invoice: Invoice, locale: Locale): { number: string; date: string; due: string; amount: string } {
   return {

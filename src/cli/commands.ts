@@ -15,6 +15,8 @@ import { remembered, type Probe } from '../http/health.js';
 import { importThroughService } from '../http/client.js';
 import { startHttp, type RunningHttp } from '../http/server.js';
 import { readServiceFile } from '../http/service-file.js';
+import { DownloadLinks } from '../links/links.js';
+import { linkSecret } from '../links/secret.js';
 import { createLogger } from '../log.js';
 import { schedule } from '../notifications/schedule.js';
 
@@ -38,8 +40,9 @@ export type ExitCode = 0 | 1 | 2;
  */
 export async function start(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
-  const mail = mailChannel(app);
-  const discord = discordChannel(app);
+  const links = await downloadLinks(app);
+  const mail = mailChannel({ ...app, downloadLinks: links });
+  const discord = discordChannel({ ...app, downloadLinks: links });
   let push: ReturnType<typeof schedule> | undefined;
   let housekeeping: ReturnType<typeof schedule> | undefined;
   const signalled = new Promise<void>((resolve) => {
@@ -49,7 +52,10 @@ export async function start(config: Config): Promise<ExitCode> {
   let http: RunningHttp | null = null;
   try {
     // HTTP first, then Discord: a port in use or a refused token stops start-up before anything else has begun.
-    if (config.http) http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, today: () => app.assistant.today(), probes: probes(app, mail, discord) });
+    if (config.http) {
+      const downloads = links ? { links, documents: app.documents, catalog: app.catalog } : null;
+      http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
+    }
     await discord?.start();
     mail.start();
     push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
@@ -83,6 +89,20 @@ export async function start(config: Config): Promise<ExitCode> {
     await discord?.stop();
     await app.close();
   }
+}
+
+/**
+ * Download links, with PUBLIC_URL and the HTTP server that serves them; null otherwise,
+ * and ZIPs too large for a message are split as before.
+ */
+async function downloadLinks(app: App): Promise<DownloadLinks | null> {
+  const { config, log } = app;
+  if (!config.links) return null;
+  if (!config.http) {
+    log.warn({ event: 'download.off' }, 'PUBLIC_URL is set but HTTP_ENABLED=false: no download links (the HTTP server serves them); large ZIPs are split');
+    return null;
+  }
+  return new DownloadLinks(await linkSecret(config.links.secret, config.dataDir), config.links, config.push.timezone, log);
 }
 
 /** What `/readyz` asks: the store always, and each part this instance was configured with. */

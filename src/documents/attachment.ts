@@ -15,4 +15,6 @@ export interface Attachment {
    * channel that cannot carry the whole (a mail size limit). Absent when it cannot be split.
    */
   split?(maxBytes: number): Promise<Attachment[]>;
+  /** For a ZIP of invoices: whose and which, so that a channel that cannot carry it may offer a download link instead. */
+  holds?: { customerId: string; invoices: string[] };
 }

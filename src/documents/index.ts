@@ -10,7 +10,7 @@ import { invoicePage } from './page.js';
 import { RenderPool } from './pool.js';
 import { RENDERER } from './renderer.js';
 import { statementPage } from './statement-page.js';
-import { type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
+import { type Brand, type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
 import { storedZipSize, type ZipEntry, zipFiles, zipGroups } from './zip.js';
 import { publish, secondsSince } from '../observe.js';
 
@@ -106,7 +106,13 @@ export class InvoiceDocuments {
       size: storedZipSize(entries),
       open: async () => zipFiles(entries),
       split: (maxBytes) => Promise.all(zipGroups(entries, maxBytes).map((group) => this.zipAttachment(group.map((entry) => entry.invoice), customer))),
+      holds: { customerId: customer.id, invoices: entries.map((entry) => entry.invoice.number) },
     };
+  }
+
+  /** Who issues the invoices and in which colours, for pages that wear the provider's brand (the download page). */
+  get brand(): Brand {
+    return this.template.brand;
   }
 
   private cached(invoice: Invoice, customer: Customer): Promise<CachedFile> {

@@ -49,7 +49,17 @@ export interface InvoiceTemplate {
   layout: InvoiceLayout;
   /** The logo ready to place (SVG markup or an image data URL), or null without one. */
   logo: Content | null;
+  brand: Brand;
 }
+
+/** The provider as a web page shows it: its name, its colours (`#rrggbb`, safe to write into CSS) and its logo as a data URL. */
+export interface Brand {
+  name: string;
+  colours: { primary: string; text: string; muted: string; background: string };
+  logo: string | null;
+}
+
+const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour as #rrggbb');
 
 const providerSchema = z.object({
   name: z.string().min(1),
@@ -58,6 +68,10 @@ const providerSchema = z.object({
   footer: z.array(z.string()).default([]),
   /** A file beside provider.json. */
   logo: z.string().min(1).optional(),
+  /** The download page's colours; the defaults are the invoice layout's green and greys. */
+  colours: z
+    .object({ primary: colour.default('#0b6e4f'), text: colour.default('#1f2933'), muted: colour.default('#52606d'), background: colour.default('#f3f7f5') })
+    .default({ primary: '#0b6e4f', text: '#1f2933', muted: '#52606d', background: '#f3f7f5' }),
 });
 
 const size = z.union([z.number().positive(), z.string().regex(/^(auto|\*|\d+(\.\d+)?%)$/)]);
@@ -86,13 +100,15 @@ const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'imag
 /** Reads `templates/invoice/`; a missing or malformed file stops start-up with its name and the problem. */
 export async function loadInvoiceTemplate(templatesDir: string): Promise<InvoiceTemplate> {
   const dir = path.join(templatesDir, 'invoice');
-  const { logo, ...provider } = await readJson(path.join(dir, 'provider.json'), providerSchema);
+  const { logo, colours, ...provider } = await readJson(path.join(dir, 'provider.json'), providerSchema);
   const layout = (await readJson(path.join(dir, 'layout.json'), layoutSchema)) as InvoiceLayout;
+  const placed = logo === undefined ? null : await loadLogo(dir, logo, layout.logoWidth);
   return {
     catalog: await Catalog.load(dir),
     provider,
     layout,
-    logo: logo === undefined ? null : await loadLogo(dir, logo, layout.logoWidth),
+    logo: placed?.content ?? null,
+    brand: { name: provider.name, colours, logo: placed?.dataUrl ?? null },
   };
 }
 
@@ -113,12 +129,14 @@ async function readJson<T extends z.ZodType>(file: string, schema: T): Promise<z
  * bytes are part of the page definition the render cache hashes, and pdfmake itself
  * never reads anything but the fonts.
  */
-async function loadLogo(dir: string, name: string, width: number): Promise<Content> {
+async function loadLogo(dir: string, name: string, width: number): Promise<{ content: Content; dataUrl: string }> {
   const file = path.resolve(dir, name);
   if (!isInside(dir, file)) throw new TemplateError(`${path.join(dir, 'provider.json')}: the logo must be inside ${dir}`);
   const extension = path.extname(file).toLowerCase();
-  if (extension === '.svg') return { svg: await readFile(file, 'utf8'), width };
+  const bytes = await readFile(file);
+  if (extension === '.svg') return { content: { svg: bytes.toString('utf8'), width }, dataUrl: `data:image/svg+xml;base64,${bytes.toString('base64')}` };
   const type = IMAGE_TYPES[extension];
   if (!type) throw new TemplateError(`${file}: a logo is an SVG, PNG or JPEG file`);
-  return { image: `data:${type};base64,${(await readFile(file)).toString('base64')}`, width };
+  const dataUrl = `data:${type};base64,${bytes.toString('base64')}`;
+  return { content: { image: dataUrl, width }, dataUrl };
 }

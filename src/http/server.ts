@@ -5,7 +5,9 @@ import { ConfigError, type HttpSettings } from '../config.js';
 import { ImportError, importBytes } from '../import/import.js';
 import type { Logger } from '../log.js';
 import { StoreError, type Store } from '../store/store.js';
+import { MAX_TOKEN_LENGTH } from '../links/token.js';
 import { bearerOf, Keys, Signatures } from './auth.js';
+import { downloadRoutes, refuseUnroutable, type DownloadServices } from './downloads.js';
 import { healthRoutes, type Probe } from './health.js';
 import { intakeRoutes, refuse } from './intake.js';
 import { metrics, metricsRoute } from './metrics.js';
@@ -30,6 +32,8 @@ export interface HttpServices {
   today: () => string;
   /** The parts `/readyz` asks, by name. */
   probes: Record<string, Probe>;
+  /** Download links (with PUBLIC_URL): what their pages under /d use besides the store and the log; null: no /d. */
+  downloads: Omit<DownloadServices, 'store' | 'log'> | null;
 }
 
 export interface RunningHttp {
@@ -50,7 +54,7 @@ declare module 'fastify' {
 
 /**
  * The HTTP server of `facteur start`: the intake API for the billing system, the import
- * `facteur import` sends while the service runs, health and metrics. It listens on
+ * `facteur import` sends while the service runs, health, metrics and download links. It listens on
  * HTTP_HOST:HTTP_PORT (loopback by default: put a TLS proxy in front to open it), then
  * writes the service file with its address and a local key.
  */
@@ -64,25 +68,35 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
     bodyLimit: settings.bodyLimitBytes,
     requestTimeout: REQUEST_TIMEOUT_MS,
     forceCloseConnections: true,
+    // A download link's token is one path parameter: room for the longest one made.
+    routerOptions: { maxParamLength: MAX_TOKEN_LENGTH },
     logController: new LogController({ disableRequestLogging: true }),
     loggerInstance: services.log.child({ part: 'http' }) as FastifyBaseLogger,
+    // What the router refuses before any route: under /d a page like any refused link's; elsewhere Fastify's own answer.
+    frameworkErrors: (error, request, reply) => {
+      if (services.downloads && isDownloadPath(request.url)) return refuseUnroutable(request, reply, { ...services.downloads, store: services.store, log: services.log }, error.code);
+      const status = error.statusCode ?? 400;
+      return (reply as unknown as FastifyReply).code(status).send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', code: error.code, message: error.message });
+    },
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status < 500) return refuse(reply, status, error.message);
     // What went wrong inside is the operator's to read in the log, not the caller's.
-    services.log.error({ err: error, event: 'http.failed', method: request.method, route: request.routeOptions.url }, 'HTTP: a request failed');
+    services.log.error({ err: error, event: 'http.failed', method: request.method, route: routeOf(request) }, 'HTTP: a request failed');
     const storeDown = isUnreachable(error);
     if (storeDown) reply.header('retry-after', '30');
     return reply.code(storeDown ? 503 : 500).send({ statusCode: storeDown ? 503 : 500, error: storeDown ? 'Service Unavailable' : 'Internal Server Error', message: storeDown ? 'the store cannot be reached now; try again later' : 'the request could not be handled; the service log says why' });
   });
   app.addHook('onResponse', async (request, reply) => {
     const level = request.url.startsWith('/api/') ? 'info' : 'debug';
-    services.log[level]({ event: 'http', method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
+    services.log[level]({ event: 'http', method: request.method, route: routeOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
   });
   healthRoutes(app, services.probes);
   metricsRoute(app, registry, settings.metricsKey);
   await app.register(async (api) => apiRoutes(api, settings, services, localKey), { prefix: '/api/v1' });
+  const downloads = services.downloads;
+  if (downloads) await app.register(async (d) => downloadRoutes(d, { ...downloads, store: services.store, log: services.log }), { prefix: '/d' });
   try {
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
@@ -174,6 +188,20 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
       }
     });
   });
+}
+
+/**
+ * A request as the log names it: its route's pattern (`/d/:token`, never the token), or for
+ * a path no route matched, the path, less anything under /d, which may be a token.
+ */
+function routeOf(request: FastifyRequest): string {
+  if (request.routeOptions.url) return request.routeOptions.url;
+  const pathname = request.url.split('?')[0]!;
+  return isDownloadPath(pathname) ? '/d/…' : pathname;
+}
+
+function isDownloadPath(url: string): boolean {
+  return url === '/d' || url.startsWith('/d/') || url.startsWith('/d?');
 }
 
 interface Refusal {

@@ -3,7 +3,7 @@ import { isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
-import type { Delivery, DeliveryChannel, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
+import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
 export interface RetryPolicy {
   /** Attempts before a delivery is left failed for staff. */
@@ -22,6 +22,7 @@ export interface NewDelivery {
   requestedBy?: string | null;
   /** A reminder's invoices and the offsets they are reminded of. */
   reminded?: Record<string, number>;
+  links?: DeliveryLink[];
 }
 
 /** Told after each attempt: the record as it now stands, and how far the batch is. */

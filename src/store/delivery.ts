@@ -44,6 +44,18 @@ export interface Delivery {
   nextAttemptAt: string | null;
   /** A reminder's invoices, each with the offset from its due date (in days) it reminds of. */
   reminded?: Record<string, number>;
+  /** Download links the message carried instead of files too large for it; absent when none. */
+  links?: DeliveryLink[];
+}
+
+/**
+ * A download link as the delivery log keeps it: its id (never the token, which is the
+ * credential), when it stops working, and the invoices it gives.
+ */
+export interface DeliveryLink {
+  id: string;
+  expiresAt: string;
+  invoices: string[];
 }
 
 export interface DeliveryQuery {

@@ -89,6 +89,7 @@ export const deliverySchema = z.object({
   updatedAt: z.string(),
   nextAttemptAt: z.string().nullable(),
   reminded: z.record(z.string(), z.number().int()).optional(),
+  links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
 });
 
 export const linkAttemptSchema = z.object({

@@ -17,14 +17,17 @@ import type { Logger } from '../../log.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import { AccountLinks } from '../../linking/linking.js';
 import { parseLinkText } from '../../linking/words.js';
+import type { LinkMaker } from '../../links/links.js';
 import type { CodeMail } from '../../notifications/code-mail.js';
+import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
 import { GatewayTurn } from './gateway.js';
 import { translate } from './options.js';
-import { CHOICE_BUTTON, fileGroups, PAGE_BUTTON, renderMessage, type FileToSend } from './render.js';
+import { deliveryLinks, offerLinks, type OfferedLink } from '../links.js';
+import { CHOICE_BUTTON, fileGroups, LIMITS, PAGE_BUTTON, renderMessage, type FileToSend } from './render.js';
 import { StaffCommands } from './staff.js';
 
 export interface DiscordChannelServices {
@@ -35,6 +38,10 @@ export interface DiscordChannelServices {
   codeMail: CodeMail;
   staff: StaffDesk;
   log: Logger;
+  /** Where an answer carrying a download link is recorded: the link lives on for days, and staff must see it was given. */
+  deliveries: Deliveries;
+  /** Download links for ZIPs over the message's attachment limit, when `facteur start` serves them; without, such ZIPs are split. */
+  downloadLinks?: LinkMaker | null;
   now?: () => Date;
 }
 
@@ -118,9 +125,12 @@ export class DiscordChannel {
     const reply = await this.answer(interaction);
     this.services.log.info({ event: 'discord.command', user: interaction.user.id, command: interaction.commandName, outcome: reply.outcome }, 'discord command answered');
     const limit = interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT;
-    const { first, rest } = await this.payloads(reply, limit);
-    await interaction.editReply(first);
-    for (const message of rest) await interaction.followUp({ ...message, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+    const { first, rest, links } = await this.payloads(reply, limit);
+    await this.sending(interaction.user.id, reply, links, async () => {
+      const sent = await interaction.editReply(first);
+      for (const message of rest) await interaction.followUp({ ...message, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
+      return sent.id;
+    });
   }
 
   /** What a slash command gets: linking and staff commands apart, everything else from the assistant. */
@@ -187,10 +197,12 @@ export class DiscordChannel {
       ? await this.ask({ customerId: customer.id, text: String(index), command: { intent: 'choose', index }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
       : this.links.howTo(locale);
     const ephemeral = interaction.inGuild() ? ({ flags: MessageFlags.Ephemeral } as const) : {};
-    const { first, rest } = await this.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT);
-    if (reply.outcome === 'answered') await interaction.editReply(first);
-    else await interaction.followUp({ ...first, ...ephemeral });
-    for (const message of rest) await interaction.followUp({ ...message, ...ephemeral });
+    const { first, rest, links } = await this.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT);
+    await this.sending(interaction.user.id, reply, links, async () => {
+      const sent = reply.outcome === 'answered' ? await interaction.editReply(first) : await interaction.followUp({ ...first, ...ephemeral });
+      for (const message of rest) await interaction.followUp({ ...message, ...ephemeral });
+      return sent.id;
+    });
   }
 
   /** The user's own invoice numbers that start with what they typed, newest first. */
@@ -223,9 +235,12 @@ export class DiscordChannel {
     if (!channel.isDMBased() || !('send' in channel)) return;
     try {
       const reply = await this.answerText(message);
-      const { first, rest } = await this.payloads(reply, DM_ATTACHMENT_LIMIT);
-      await channel.send(first);
-      for (const payload of rest) await channel.send(payload);
+      const { first, rest, links } = await this.payloads(reply, DM_ATTACHMENT_LIMIT);
+      await this.sending(message.author.id, reply, links, async () => {
+        const sent = await channel.send(first);
+        for (const payload of rest) await channel.send(payload);
+        return sent.id;
+      });
     } catch (error) {
       this.services.log.error({ err: error, user: message.author.id }, 'discord direct message failed');
     }
@@ -243,19 +258,45 @@ export class DiscordChannel {
     return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId) });
   }
 
-  /** The reply as Discord messages: the first one with the text and the first files, then the other files. */
-  private async payloads(reply: Reply, limit: number): Promise<{ first: Payload; rest: Payload[] }> {
+  /**
+   * The reply as Discord messages: the first one with the text, the download links offered
+   * for ZIPs over `limit` and the first files, then the other files. Links that would take
+   * the text past Discord's 2,000 characters get a message of their own after it.
+   */
+  private async payloads(reply: Reply, limit: number): Promise<{ first: Payload; rest: Payload[]; links: OfferedLink[] }> {
     const { catalog } = this.services;
     const message = renderMessage(reply, catalog);
-    const { groups, tooLarge } = await fileGroups(reply.attachments, limit);
+    const offered = offerLinks(reply.attachments, limit, this.services.downloadLinks ?? null, catalog, reply.locale);
+    const { groups, tooLarge } = await fileGroups(offered.files, limit);
     const notes = tooLarge.map((filename) => catalog.t(reply.locale, 'discord.tooLarge', { filename, size: Math.floor(limit / (1024 * 1024)) }));
-    const content = [message.content, ...notes].filter(Boolean).join('\n\n');
+    // In <>, Discord shows the link without a preview: a preview would fetch the page, which is nobody's business.
+    const links = offered.links.map(({ sentence, link }) => `${sentence}\n<${link.url}>`);
+    const together = [message.content, ...links, ...notes].filter(Boolean).join('\n\n');
+    const apart = together.length > LIMITS.content;
+    const content = apart ? [message.content, ...notes].filter(Boolean).join('\n\n') : together;
     const first: Payload = { ...message, content, files: files(groups[0] ?? []) };
-    const rest = groups.slice(1).map((group, index) => ({
-      content: catalog.t(reply.locale, 'discord.part', { part: index + 2, parts: groups.length }),
-      files: files(group),
-    }));
-    return { first, rest };
+    const rest = [
+      ...(apart ? links.map((text) => ({ content: text, files: [] })) : []),
+      ...groups.slice(1).map((group, index) => ({
+        content: catalog.t(reply.locale, 'discord.part', { part: index + 2, parts: groups.length }),
+        files: files(group),
+      })),
+    ];
+    return { first, rest, links: offered.links };
+  }
+
+  /**
+   * Sends an answer; one that carries download links is recorded in the delivery log
+   * around the send, like a mail, so that staff see which links went to whom and until when.
+   */
+  private async sending(userId: string, reply: Reply, links: OfferedLink[], send: () => Promise<string>): Promise<void> {
+    const [first] = links;
+    if (!first) {
+      await send();
+      return;
+    }
+    const spec = { customerId: first.link.customerId, invoices: reply.invoices ?? [], channel: 'discord' as const, recipient: userId, reason: 'request' as const, attachPdf: false, links: deliveryLinks(links) };
+    await this.services.deliveries.track(spec, async () => ({ messageId: await send() }));
   }
 
   private async apologise(interaction: Interaction): Promise<void> {

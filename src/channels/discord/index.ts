@@ -15,5 +15,7 @@ export function discordChannel(app: Omit<DiscordChannelServices, 'connection'> &
     codeMail: app.codeMail,
     staff: app.staff,
     log: app.log,
+    deliveries: app.deliveries,
+    downloadLinks: app.downloadLinks ?? null,
   });
 }

@@ -4,6 +4,7 @@ import type { StaffDesk } from '../../assistant/staff.js';
 import type { Config } from '../../config.js';
 import { dataPaths } from '../../data-folder.js';
 import type { Logger } from '../../log.js';
+import type { LinkMaker } from '../../links/links.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Mailer } from '../../outbound/mail.js';
 import type { Store } from '../../store/store.js';
@@ -23,6 +24,8 @@ export interface MailChannelServices {
   log: Logger;
   staff: StaffDesk;
   deliveries: Deliveries;
+  /** Download links for ZIPs over MAIL_SIZE_LIMIT_MB, when `facteur start` serves them; without, such ZIPs are split. */
+  downloadLinks?: LinkMaker | null;
 }
 
 /**
@@ -37,7 +40,7 @@ export function mailChannel(app: MailChannelServices, options: { watchdog?: Watc
   if (config.staffEmails.length > 0 && config.mail.dmarcAuthservId === null) {
     log.warn({ event: 'mail.staff.off' }, 'FACTEUR_STAFF_EMAILS is set but MAIL_DMARC_AUTHSERV_ID is not: staff requests by mail are refused, since a From alone proves nothing (use /staff or facteur resend)');
   }
-  const pipeline = new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries });
+  const pipeline = new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries, downloadLinks: app.downloadLinks ?? null });
   const { processedFolder, failedFolder } = config.mail;
   if (config.imap) return new ImapWatcher({ imap: config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log, ...options });
   const mailDir = path.dirname(dataPaths(config.dataDir).inbox);

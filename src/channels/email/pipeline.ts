@@ -17,6 +17,8 @@ import { findRequest, type MailRequest } from './request.js';
 import { parse } from '../../assistant/grammar.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
+import type { LinkMaker } from '../../links/links.js';
+import type { DeliveryLink } from '../../store/delivery.js';
 import { conversationOf } from './thread.js';
 import { publish } from '../../observe.js';
 
@@ -58,6 +60,8 @@ export interface MailPipelineOptions {
   deliveries: Deliveries;
   /** Support staff's addresses (FACTEUR_STAFF_EMAILS), whose `renvoyer 1210` goes to the staff desk. */
   staff: { emails: string[]; desk: StaffDesk };
+  /** Makes download links for ZIPs over the size limit (PUBLIC_URL); null: such ZIPs are split over several mails. */
+  downloadLinks: LinkMaker | null;
 }
 
 /**
@@ -336,11 +340,11 @@ export class MailPipeline {
   /** Sends each mail of the reply not yet accepted by the server, counting them as they are. */
   private async send(claim: Claim, reply: Reply, mail: InboundMail): Promise<void> {
     const { catalog, settings } = this.options;
-    const mails = await composeReplies(reply, mail, mail.sender, catalog, settings.sizeLimitBytes);
+    const { mails, links } = await composeReplies(reply, mail, mail.sender, catalog, settings.sizeLimitBytes, this.options.downloadLinks);
     for (let part = claim.record.sent; part < mails.length; part++) {
       await claim.update({ status: 'sending' });
       try {
-        await this.sendOne(claim, reply, mails[part]!);
+        await this.sendOne(claim, reply, mails[part]!, part === 0 ? links : []);
       } catch (error) {
         await claim.update({ status: 'claimed' });
         throw error;
@@ -351,8 +355,8 @@ export class MailPipeline {
     if (claim.record.status !== 'replied') await claim.close('replied', null);
   }
 
-  /** One mail of an answer; to a customer, it is recorded in the delivery log around the send. */
-  private async sendOne(claim: Claim, reply: Reply, outbound: OutboundMail): Promise<void> {
+  /** One mail of an answer; to a customer, it is recorded in the delivery log around the send, with the download links it carries. */
+  private async sendOne(claim: Claim, reply: Reply, outbound: OutboundMail, links: DeliveryLink[]): Promise<void> {
     const { mailer, deliveries } = this.options;
     const customerId = claim.record.customerId;
     if (customerId === null) {
@@ -360,7 +364,7 @@ export class MailPipeline {
       return;
     }
     const attachPdf = (outbound.attachments ?? []).length > 0;
-    const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf };
+    const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf, ...(links.length > 0 ? { links } : {}) };
     await deliveries.track(spec, (messageId) => mailer.send({ ...outbound, ...(messageId ? { messageId } : {}) }));
   }
 
