@@ -53,7 +53,7 @@ for (const attachPdf of [false, true]) {
 report(figures);
 
 async function push(sink: SmtpSink, dir: string, attachPdf: boolean): Promise<{ ms: number; exact: boolean }> {
-  const env = { FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: String(CONNECTIONS) };
+  const env = { FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', REMINDERS_ENABLED: 'false', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: String(CONNECTIONS) };
   const app = await createApp(loadConfig(env), createLogger('silent'));
   try {
     const customers = Array.from({ length: COUNT }, (_, i) => {

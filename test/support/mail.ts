@@ -59,7 +59,7 @@ export interface RunningFacteur {
 /** Facteur on demo data in `dataDir` (a fresh one by default), its mail channel running, logs kept in memory. */
 export async function startFacteur(env: Record<string, string>, options: { dataDir?: string; watchdog?: Watchdog } = {}): Promise<RunningFacteur> {
   const dir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'facteur-mail-')));
-  const config = loadConfig({ FACTEUR_DATA_DIR: dir, LOG_LEVEL: 'silent', FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL, ...env });
+  const config = loadConfig({ FACTEUR_DATA_DIR: dir, LOG_LEVEL: 'silent', FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL, REMINDERS_ENABLED: process.env.REMINDERS_ENABLED, ...env });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
