@@ -53,7 +53,7 @@ async function run(reminders: boolean): Promise<{ ms: number; planMs: number; ex
     await app.store.save({ customers, invoices, ...(reminders ? { announced: invoices.map((invoice) => invoice.number) } : {}) });
     let planMs = 0;
     if (reminders) {
-      const planner = new Reminders(app.store, app.log, { offsets: app.config.reminders!.offsets, optOut: true, chat: false, today: () => today });
+      const planner = new Reminders(app.store, app.log, { offsets: app.config.reminders!.offsets, optOut: true, chat: false, claimDays: 14, today: () => today });
       planMs = await time(() => planner.plan());
     }
     const ms = await time(() => app.push.run());

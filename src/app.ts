@@ -15,6 +15,7 @@ import { Deliveries } from './notifications/deliveries.js';
 import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
 import { Reminders } from './notifications/reminders.js';
+import { staffNotices } from './notifications/staff-notice.js';
 import { dataPaths } from './data-folder.js';
 import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
@@ -81,9 +82,11 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
   const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);
   const codeMail = new CodeMail(mailer, catalog, log);
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
-  const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const discord = config.discord ? new DiscordConnection(config.discord, log) : null;
+  const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, text: string) => discord.post(id, text) } : null;
+  const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
   const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today, ...(discord ? { chat: discord } : {}) }), retry, log);
   const settle = async () => {
@@ -102,7 +105,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     ...(reminders
       ? {
           reminders: {
-            planner: new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, today }),
+            planner: new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today }),
             // A day's reminders go out from REMINDERS_AT on, with the first push run after it.
             due: () => timeIn(new Date(), config.push.timezone) >= reminders.at,
           },

@@ -57,11 +57,13 @@ const schema = z.object({
   DISCORD_GUILD_ID: snowflake.optional(),
   DISCORD_STAFF_ROLE_IDS: snowflakes.default(''),
   DISCORD_STAFF_USER_IDS: snowflakes.default(''),
+  DISCORD_STAFF_CHANNEL_ID: snowflake.optional(),
   DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
   REMINDERS_ENABLED: flag.default(true),
   REMINDER_DAYS: z.string().refine((text) => readOffsets(text) !== null, 'expected whole days from the due date, separated by commas (e.g. -3,1,7,15)').default('-3,1,7,15'),
   REMINDERS_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 09:00').default('09:00'),
   REMINDERS_OPT_OUT: flag.default(true),
+  REMINDER_CLAIM_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   HTTP_ENABLED: flag.default(true),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** 0 takes a free port, which the service file in the data folder then names. */
@@ -123,6 +125,8 @@ export interface ReminderSettings {
   at: string;
   /** Whether a customer may turn reminders off. */
   optOut: boolean;
+  /** Days an invoice's reminders wait after its customer says it is paid. */
+  claimDays: number;
 }
 
 /** New invoices pushed on a schedule, and how failed sends are retried. */
@@ -161,6 +165,8 @@ export interface DiscordSettings {
   guildId: string | null;
   staffRoleIds: string[];
   staffUserIds: string[];
+  /** The channel staff read, where Facteur tells them what needs them (a payment a customer says they made); null: none. */
+  staffChannelId: string | null;
   /** The REST base (`https://discord.com/api`); the gateway's address is asked of it. */
   apiUrl: string;
 }
@@ -269,7 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       staffMaxResends: c.MAIL_STAFF_MAX_RESENDS,
     },
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
-    reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT } : null,
+    reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT, claimDays: c.REMINDER_CLAIM_DAYS } : null,
     staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
     discord: c.DISCORD_TOKEN
       ? {
@@ -278,6 +284,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           guildId: c.DISCORD_GUILD_ID ?? null,
           staffRoleIds: ids(c.DISCORD_STAFF_ROLE_IDS),
           staffUserIds: ids(c.DISCORD_STAFF_USER_IDS),
+          staffChannelId: c.DISCORD_STAFF_CHANNEL_ID ?? null,
           apiUrl: c.DISCORD_API_URL.replace(/\/+$/, ''),
         }
       : null,

@@ -144,7 +144,7 @@ describe('a customer asking the assistant', () => {
   });
 
   it('refuses to turn reminders off where the provider sends them to every customer', async () => {
-    const strict = await demoApp({ REMINDERS_OPT_OUT: 'false' });
+    const strict = await demoApp({ REMINDERS_ENABLED: 'true', REMINDERS_OPT_OUT: 'false' });
     try {
       const id = (await strict.store.customerByAddress('paul@example.cm'))!.id;
       const reply = await strict.assistant.handle({ customerId: id, text: 'rappels non', conversation: 'test', trust: 'owner' });

@@ -112,6 +112,26 @@ describe('payment reminders', () => {
     expect(smtp.messages.filter((m) => m.envelope.to.includes(records.find((d) => d.status === 'sent')!.recipient))).toHaveLength(1);
   });
 
+  it('wait for an invoice its customer says is paid, and staff are told; another customer\u2019s invoice cannot be claimed', async () => {
+    const { store, push, assistant } = await facteur({ FACTEUR_STAFF_EMAILS: 'compta@hebergeur.example' });
+    const payer = customer('Payeur');
+    const other = customer('Autre');
+    await store.save({ customers: [payer, other], invoices: [invoice(payer, '8700', -7), invoice(payer, '8701', -7), invoice(other, '8800', -7)], announced: ['8700', '8701', '8800'], announcingSince: new Date().toISOString() });
+    const said = await assistant.handle({ customerId: payer.id, text: "Bonjour, j'ai déjà payé la facture 8700 par Orange Money", conversation: 'test', trust: 'owner' });
+    expect(said.text[0]).toContain('les rappels pour cette facture sont suspendus');
+    const notice = await smtp.waitForMessage((m) => m.envelope.to.includes('compta@hebergeur.example'));
+    expect(notice.parsed.subject).toBe(`Paiement annoncé : facture n° 8700 (${payer.email})`);
+    const refused = await assistant.handle({ customerId: payer.id, text: "j'ai payé la facture 8800", conversation: 'test', trust: 'owner' });
+    expect(refused.outcome).toBe('refused');
+    expect((await store.customerById(payer.id))!.paymentClaims!.map((c) => c.number)).toEqual(['8700']);
+    await push.run();
+    const [reminder, ...more] = mailsTo(payer);
+    expect(more).toEqual([]);
+    expect(reminder!.parsed.text).toMatch(/8701/);
+    expect(reminder!.parsed.text).not.toMatch(/8700/);
+    expect(mailsTo(other)).toHaveLength(1);
+  });
+
   it('are not sent to a customer who turned them off, unless the operator forbids it', async () => {
     const quiet = customer('Quiet', { reminders: false });
     let { store, push } = await facteur();

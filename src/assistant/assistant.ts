@@ -7,6 +7,7 @@ import { showNotifications } from './actions/notifications.js';
 import { pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
 import { balance } from './actions/balance.js';
+import { claimPaid } from './actions/claims.js';
 import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
 import { one } from './actions/one.js';
 import { offTopic, smallTalk } from './actions/talk.js';
@@ -65,6 +66,7 @@ const HANDLERS: Handlers = {
   attachments: (ctx, c, request) => askChange(ctx, { kind: 'attachments', on: c.on }, request),
   chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),
   reminders: (ctx, c, request) => askChange(ctx, { kind: 'reminders', on: c.on }, request),
+  paidClaim: (ctx, c) => claimPaid(ctx, c.numbers),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   confirm: (ctx, c, request) => confirmCode(ctx, c.code, request),
   one: (ctx, c) => one(ctx, c.filter),

@@ -27,6 +27,8 @@ export interface Services {
   pageSize: number;
   /** Whether a customer may turn payment reminders off (REMINDERS_OPT_OUT). */
   remindersOptOut: boolean;
+  /** Tells support staff something they must act on (a payment a customer says they made), wherever they are reached. */
+  tellStaff: (notice: { subject: string; text: string }) => Promise<void>;
   now: () => Date;
   /** Today in PUSH_TIMEZONE, from which periods such as "le mois dernier" count. */
   today: () => string;

@@ -25,6 +25,8 @@ export type Command =
   | { intent: 'notifications' }
   | { intent: 'attachments'; on: boolean }
   | { intent: 'chat'; on: boolean }
+  /** « j'ai déjà payé la facture 1266 »: the customer says these invoices are paid. */
+  | { intent: 'paidClaim'; numbers: string[] }
   /** Payment reminders off or on: « rappels non », "stop the reminders". */
   | { intent: 'reminders'; on: boolean }
   | { intent: 'address'; address: string }
@@ -64,6 +66,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   // "je ne reçois plus rien sur contact@…": a complaint about where mail goes, answered with where it goes.
   { applies: (s) => s.has('notifications') || (s.has('chat') && !s.hasRequest()) || (s.emails().length > 0 && !s.hasRequest()), command: () => ({ intent: 'notifications' }) },
   { applies: (s) => s.asksBalance() || s.asksStatement(), command: (s) => s.balance() },
+  { applies: (s) => s.claimsPaid(), command: (s) => ({ intent: 'paidClaim', numbers: s.numbers() }) },
   { applies: (s) => s.asksDetails(), command: (s) => ({ intent: 'details', number: s.numbers()[0] ?? null }) },
   { applies: (s) => s.turnsPage(1), command: () => ({ intent: 'page', step: 1 }) },
   { applies: (s) => s.turnsPage(-1), command: () => ({ intent: 'page', step: -1 }) },
@@ -99,6 +102,9 @@ const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'o
 const OFF_ROLES: Role[] = ['off', 'stop', 'without'];
 const NEGATION_ROLES: Role[] = ['negation', 'more'];
 /** Words that make a question a request ("pouvez-vous …", "could you …"). */
+/** Words that make a payment the speaker's own, done: « j'ai (déjà) payé », "I have paid", « paiement effectué ». */
+const PAID_BY_ME = ['ai', 'deja', 'avons', 'already', 'have', 'i', 'we', 'effectue', 'fait', 'made', 'sent', 'envoye', 'done'];
+
 const POLITE_REQUEST = ['pouvez-vous', 'pourriez-vous', 'pouvez', 'pourriez', 'peux-tu', 'pourrais-tu', 'possible', 'svp', 'stp', 'can', 'could', 'would', 'please'];
 
 /** Words that name the account statement with `compte`: « état de compte », « situation de mon compte », « extrait de compte ». */
@@ -311,6 +317,20 @@ class Sentence {
       if (t.role !== 'filler') return false;
     }
     return false;
+  }
+
+  /**
+   * The customer says invoices are paid: a payment word with numbers, said of themselves and
+   * not asked (« j'ai déjà payé la 1266 », "I already paid 1266", « paiement effectué pour la
+   * facture 1266 »); « la facture 1266 est-elle payée ? » asks its details instead.
+   */
+  claimsPaid(): boolean {
+    // « je n'ai pas encore payé la 1266 », "I haven't paid 1266": the opposite.
+    const negated = this.words().some((w) => NEGATION_ROLES.includes(w.role ?? 'filler') || w.word === 'n' || w.word === 'haven' || w.word === 'didn' || w.word === 't');
+    // « j'ai payé 75 000 FCFA, envoyez-moi la facture 1238 »: the payment is the reason for a request, which wins.
+    if (this.numbers().length === 0 || this.asks() || negated || this.has('send')) return false;
+    const paid = this.has('paid') || this.hasWord('paiement', 'payment', 'virement', 'transfer');
+    return paid && this.hasWord(...PAID_BY_ME);
   }
 
   /** « pouvez-vous … », « svp », "please": a request, even with no verb the grammar knows. */

@@ -106,4 +106,14 @@ export interface Customer {
   codeFailures: string[];
   /** When codes were mailed to new addresses for this account in the last day: a few a day at most. */
   codesMailed: string[];
+  /**
+   * Invoices the customer said were paid (« j'ai déjà payé la facture 1266 »), and when: their
+   * reminders wait while staff check. Absent from records older than reminders.
+   */
+  paymentClaims?: PaymentClaim[];
+}
+
+export interface PaymentClaim {
+  number: string;
+  at: string;
 }

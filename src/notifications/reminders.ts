@@ -13,6 +13,8 @@ export interface ReminderOptions {
   optOut: boolean;
   /** Whether a chat channel is configured, for DMs to customers who opted in. */
   chat: boolean;
+  /** Days an invoice's reminders wait after its customer says it is paid (REMINDER_CLAIM_DAYS). */
+  claimDays: number;
   /** Today in the provider's time zone. */
   today: () => IsoDate;
 }
@@ -59,13 +61,18 @@ export class Reminders {
       byCustomer.set(invoice.customerId, [...list, { invoice, offset: due.offset }]);
     }
     const plan: ReminderPlan = { specs: [], invoices: 0, customers: 0, skippedOffsets, optedOut: 0, unreachable: 0 };
-    for (const [customerId, due] of byCustomer) {
+    for (const [customerId, all] of byCustomer) {
       const customer = await this.store.customerById(customerId);
       if (!customer) continue;
       if (this.options.optOut && customer.notifications.reminders === false) {
         plan.optedOut++;
         continue;
       }
+      // What the customer says is paid waits while staff check, then is reminded again if it was not.
+      const since = addDays(today, -this.options.claimDays);
+      const claimed = new Set((customer.paymentClaims ?? []).filter((claim) => claim.at.slice(0, 10) > since).map((claim) => claim.number));
+      const due = all.filter(({ invoice }) => !claimed.has(invoice.number));
+      if (due.length === 0) continue;
       const recipients = recipientsOf(customer, this.options.chat);
       if (recipients.length === 0) {
         plan.unreachable++;

@@ -43,6 +43,7 @@ export const customerSchema = z.object({
     .default([]),
   codeFailures: z.array(z.string()).default([]),
   codesMailed: z.array(z.string()).default([]),
+  paymentClaims: z.array(z.object({ number: z.string(), at: z.string() })).optional(),
 });
 
 export const invoiceSchema = z.object({

@@ -128,6 +128,11 @@ export class DiscordConnection implements DirectMessenger {
     }
   }
 
+  /** A message in a server's channel (the staff's), over REST like direct messages. */
+  async post(channelId: string, text: string): Promise<void> {
+    for (const piece of split(text, LIMITS.content)) await this.client.rest.post(Routes.channelMessages(channelId), { body: { content: piece, allowed_mentions: { parse: [] } } });
+  }
+
   async close(): Promise<void> {
     await this.disconnect();
     await this.client.destroy();
