@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -233,5 +233,36 @@ describe('the console chat', () => {
     expect(run.stdout).toContain(path.join(dataDir, 'out', 'facture-1210.pdf'));
     expect(run.stdout).toContain('Paul Mbarga (paul@example.cm)');
     expect(run.stdout).toContain('Je ne trouve pas de facture n° 1210');
+  });
+});
+
+describe('the build', () => {
+  it('is run only when dist/ holds every source file compiled since it last changed, or says what to run', async () => {
+    // bin/facteur.js in a package of its own, with one source file beside main.ts.
+    const root = path.join(dataDir, 'package');
+    await mkdir(path.join(root, 'src', 'cli'), { recursive: true });
+    await cp(BIN, path.join(root, 'bin', 'facteur.js'));
+    await writeFile(path.join(root, 'package.json'), '{ "type": "module" }');
+    await writeFile(path.join(root, 'src', 'main.ts'), '');
+    await writeFile(path.join(root, 'src', 'cli', 'usage.ts'), '');
+    const bin = (): Promise<Run> => promisify(execFile)(process.execPath, [path.join(root, 'bin', 'facteur.js'), '--help']).then((r) => ({ code: 0, ...r }), (e: Run) => e);
+
+    const none = await bin();
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`facteur: there is no build (dist/): run \`npm run build\` in ${root} first\n`);
+
+    await mkdir(path.join(root, 'dist', 'cli'), { recursive: true });
+    await writeFile(path.join(root, 'dist', 'main.js'), "console.log('built');");
+    expect((await bin()).stderr).toContain('dist/ lacks cli/usage.js: run `npm run build`');
+
+    await writeFile(path.join(root, 'dist', 'cli', 'usage.js'), '');
+    const edited = new Date(Date.now() + 60_000);
+    await utimes(path.join(root, 'src', 'cli', 'usage.ts'), edited, edited);
+    const stale = await bin();
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('src/cli/usage.ts changed since the last build: run `npm run build`');
+
+    await utimes(path.join(root, 'dist', 'cli', 'usage.js'), edited, edited);
+    expect(await bin()).toMatchObject({ code: 0, stdout: 'built\n', stderr: '' });
   });
 });
