@@ -1,22 +1,13 @@
-import { createApp, prepareStore } from '../app.js';
-import { dataPaths } from '../data-folder.js';
-import { err, out } from './terminal.js';
+import { createApp } from '../app.js';
 import { runConsole } from '../channels/console/console.js';
-import { discordChannel } from '../channels/discord/index.js';
 import { mailChannel } from '../channels/email/channel.js';
-import { saveAttachments } from '../channels/files.js';
-import { renderText } from '../channels/text.js';
 import type { Config } from '../config.js';
-import { importInvoices } from '../import/import.js';
-import { formatReport } from '../import/report.js';
-import { createLogger } from '../log.js';
+import { dataPaths } from '../data-folder.js';
 import { schedule } from '../notifications/schedule.js';
+import type { ExitCode } from './terminal.js';
 
 /** Records past their retention are forgotten at start-up, then every night. */
 const HOUSEKEEPING_CRON = '17 3 * * *';
-
-/** A command's result: what to print and the process exit code. */
-export type ExitCode = 0 | 1 | 2;
 
 /**
  * Runs every configured channel until asked to stop: the billing inbox always (the IMAP
@@ -29,7 +20,8 @@ export type ExitCode = 0 | 1 | 2;
 export async function start(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
   const mail = mailChannel(app);
-  const discord = discordChannel(app);
+  // The Discord channel, and discord.js with it, is loaded only where Discord is configured.
+  const discord = app.discord ? (await import('../channels/discord/index.js')).discordChannel(app) : null;
   let push: ReturnType<typeof schedule> | undefined;
   let housekeeping: ReturnType<typeof schedule> | undefined;
   const signalled = new Promise<void>((resolve) => {
@@ -65,41 +57,5 @@ export async function start(config: Config): Promise<ExitCode> {
     await mail.stop();
     await discord?.stop();
     await app.close();
-  }
-}
-
-export async function ask(config: Config, as: string, text: string, outDir: string | undefined): Promise<ExitCode> {
-  const app = await createApp(config);
-  try {
-    const customer = await app.store.customerByAddress(as);
-    if (!customer) {
-      err(`facteur ask: no customer has the address ${as}\n`);
-      return 1;
-    }
-    const reply = await app.assistant.handle({ customerId: customer.id, text, conversation: `cli:${customer.id}`, trust: 'owner' });
-    out(`${renderText(reply)}\n`);
-    for (const file of await saveAttachments(reply.attachments, outDir ?? dataPaths(config.dataDir).out)) {
-      out(`${app.catalog.t(reply.locale, 'console.saved', { path: file })}\n`);
-    }
-    return reply.outcome === 'answered' ? 0 : 1;
-  } finally {
-    await app.close();
-  }
-}
-
-/**
- * Import opens the store alone: no demo data is added to a store that is about to get real
- * invoices. It still meets the push first, so what it imports counts as new and is announced.
- */
-export async function importFile(config: Config, file: string): Promise<ExitCode> {
-  const log = createLogger(config.logLevel);
-  const store = await prepareStore(config, log, { seedDemo: false });
-  try {
-    const report = await importInvoices(store, file, { maxBytes: config.importMaxBytes });
-    log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
-    out(`${formatReport(report)}\n`);
-    return 0;
-  } finally {
-    await store.close();
   }
 }
