@@ -81,7 +81,7 @@ export class InvoiceDocuments {
       filename: this.template.catalog.t(customer.locale, 'file.zip', { name }),
       contentType: 'application/zip',
       size: storedZipSize(entries),
-      open: async () => zipFiles(entries),
+      open: () => zipFiles(entries),
       split: (maxBytes) => Promise.all(zipGroups(entries, maxBytes).map((group) => this.zipAttachment(group.map((entry) => entry.invoice), customer))),
     };
   }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { LowdbStore } from './lowdb-store.js';
-import { PostgresStore } from './postgres/store.js';
 import type { Store } from './store.js';
 
 /** Where the data is: PostgreSQL when a URL is given, else the lowdb files of the data folder. */
@@ -15,7 +14,8 @@ export interface StoreLocation {
  * failed folder): a data folder that a running `facteur start` holds may then be read. A
  * PostgreSQL database is shared by nature, so it needs no such care.
  */
-export function openStore(where: StoreLocation, log: Logger, options: { readOnly?: boolean } = {}): Promise<Store> {
-  if (where.databaseUrl) return PostgresStore.open(where.databaseUrl, log);
+export async function openStore(where: StoreLocation, log: Logger, options: { readOnly?: boolean } = {}): Promise<Store> {
+  // pg and Kysely are loaded only for a database (~0.1 s, Kysely alone some 250 modules).
+  if (where.databaseUrl) return (await import('./postgres/store.js')).PostgresStore.open(where.databaseUrl, log);
   return LowdbStore.open(path.join(where.dataDir, 'db.json'), options);
 }
