@@ -1,18 +1,7 @@
 import { parseArgs } from 'node:util';
-import { err, out } from './cli/terminal.js';
-import { ask, importFile, start, type ExitCode } from './cli/commands.js';
-import { copy, migrate } from './cli/db.js';
-import { discordRegister } from './cli/discord.js';
-import { explainSentence } from './cli/explain.js';
-import { inbox } from './cli/inbox.js';
-import { deliveries, push, resend, retry } from './cli/staff.js';
+import { err, out, type ExitCode } from './cli/terminal.js';
 import { USAGE } from './cli/usage.js';
-import { ConfigError, loadConfig } from './config.js';
-import { SaveError } from './channels/files.js';
 import { isMachineFault } from './faults.js';
-import { ImportError } from './import/import.js';
-import { StoreError } from './store/store.js';
-import { TemplateError } from './templates/catalog.js';
 
 /** Every option any command takes; each command's usage says which are its own. */
 const OPTIONS = {
@@ -49,31 +38,49 @@ async function main(argv: string[]): Promise<ExitCode> {
     out(`${usage}\n`);
     return command === undefined ? 2 : 0;
   }
-  if (command === 'start') return start(loadConfig());
-  if (command === 'ask' && values.as && positionals.length > 0) return ask(loadConfig(), values.as, positionals.join(' '), values.out);
-  if (command === 'explain' && positionals.length > 0) return explainSentence(loadConfig(), positionals.join(' '), values.today);
-  if (command === 'import' && positionals.length === 1) return importFile(loadConfig(), positionals[0]!);
-  if (command === 'push' && positionals.length === 0) return push(loadConfig());
-  if (command === 'resend' && positionals.length === 1) return resend(loadConfig(), positionals[0]!, values);
-  if (command === 'deliveries' && positionals.length === 0) return deliveries(loadConfig(), values);
-  if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return discordRegister(loadConfig());
-  if (command === 'db' && positionals.length === 1 && positionals[0] === 'migrate') return migrate(loadConfig());
-  if (command === 'db' && positionals.length === 1 && positionals[0] === 'copy') return copy(loadConfig(), values.to);
-  if (command === 'retry' && (positionals.length > 0) !== Boolean(values['all-failed'])) return retry(loadConfig(), positionals, Boolean(values['all-failed']));
-  if (command === 'inbox' && positionals[0] === 'failed' && positionals.length === 1) return inbox(loadConfig(), 'failed', [], false);
-  if (command === 'inbox' && positionals[0] === 'retry' && (positionals.length > 1) !== Boolean(values['all-failed'])) return inbox(loadConfig(), 'retry', positionals.slice(1), Boolean(values['all-failed']));
+  // Each command's module is loaded when that command runs, so that a command loads only the
+  // libraries it uses, and the usage above none.
+  const config = async () => (await import('./config.js')).loadConfig();
+  if (command === 'start') return (await import('./cli/start.js')).start(await config());
+  if (command === 'ask' && values.as && positionals.length > 0) return (await import('./cli/ask.js')).ask(await config(), values.as, positionals.join(' '), values.out);
+  if (command === 'explain' && positionals.length > 0) return (await import('./cli/explain.js')).explainSentence(await config(), positionals.join(' '), values.today);
+  if (command === 'import' && positionals.length === 1) return (await import('./cli/import.js')).importFile(await config(), positionals[0]!);
+  if (command === 'push' && positionals.length === 0) return (await import('./cli/staff.js')).push(await config());
+  if (command === 'resend' && positionals.length === 1) return (await import('./cli/staff.js')).resend(await config(), positionals[0]!, values);
+  if (command === 'deliveries' && positionals.length === 0) return (await import('./cli/staff.js')).deliveries(await config(), values);
+  if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return (await import('./cli/discord.js')).discordRegister(await config());
+  if (command === 'db' && positionals.length === 1 && positionals[0] === 'migrate') return (await import('./cli/db.js')).migrate(await config());
+  if (command === 'db' && positionals.length === 1 && positionals[0] === 'copy') return (await import('./cli/db.js')).copy(await config(), values.to);
+  if (command === 'retry' && (positionals.length > 0) !== Boolean(values['all-failed'])) return (await import('./cli/staff.js')).retry(await config(), positionals, Boolean(values['all-failed']));
+  if (command === 'inbox' && positionals[0] === 'failed' && positionals.length === 1) return (await import('./cli/inbox.js')).inbox(await config(), 'failed', [], false);
+  if (command === 'inbox' && positionals[0] === 'retry' && (positionals.length > 1) !== Boolean(values['all-failed'])) return (await import('./cli/inbox.js')).inbox(await config(), 'retry', positionals.slice(1), Boolean(values['all-failed']));
   err(`${usage}\n`);
   return 2;
 }
 
-const KNOWN_ERRORS = [ConfigError, StoreError, ImportError, TemplateError, SaveError];
+/**
+ * Whether `error` is one a person can fix. Their classes' modules are loaded once a command
+ * has failed (by then it has loaded most of them); if they cannot be, the error counts as
+ * unknown and its stack is printed.
+ */
+async function isKnown(error: unknown): Promise<boolean> {
+  if (isMachineFault(error)) return true;
+  const known = await Promise.all([
+    import('./config.js').then((m) => m.ConfigError),
+    import('./store/store.js').then((m) => m.StoreError),
+    import('./import/candidate.js').then((m) => m.ImportError),
+    import('./templates/catalog.js').then((m) => m.TemplateError),
+    import('./channels/files.js').then((m) => m.SaveError),
+  ]).catch(() => []);
+  return known.some((type) => error instanceof type);
+}
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
-    const known = KNOWN_ERRORS.some((type) => error instanceof type) || isMachineFault(error);
+  async (error: unknown) => {
+    const known = await isKnown(error);
     err(`facteur: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
     process.exitCode = known ? 1 : 70;
   },

@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pdfText, readZip } from './support/read.js';
@@ -252,5 +253,60 @@ describe('the console chat', () => {
     expect(run.stdout).toContain(path.join(dataDir, 'out', 'facture-1210.pdf'));
     expect(run.stdout).toContain('Paul Mbarga (paul@example.cm)');
     expect(run.stdout).toContain('Je ne trouve pas de facture n° 1210');
+  });
+});
+
+describe('what a command loads', () => {
+  /** The packages (node_modules' folders) that `facteur ARGS` loads, recorded by a module loader hook and the CommonJS cache. */
+  async function packagesLoaded(args: string[]): Promise<Set<string>> {
+    const record = path.join(dataDir, 'loaded.txt');
+    await writeFile(path.join(dataDir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+      export async function load(url, context, next) { appendFileSync(${JSON.stringify(record)}, url + '\\n'); return next(url, context); }`);
+    await writeFile(path.join(dataDir, 'record.mjs'), `import { appendFileSync } from 'node:fs'; import { createRequire, register } from 'node:module';
+      register('./hooks.mjs', import.meta.url);
+      process.on('exit', () => appendFileSync(${JSON.stringify(record)}, Object.keys(createRequire(import.meta.url).cache).join('\\n')));`);
+    await writeFile(record, '');
+    const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+    await promisify(execFile)(process.execPath, ['--import', pathToFileURL(path.join(dataDir, 'record.mjs')).href, BIN, ...args], { env });
+    const loaded = (await readFile(record, 'utf8')).split('\n');
+    return new Set(loaded.flatMap((file) => [...file.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((match) => match[1]!).slice(-1)));
+  }
+
+  it('loads no library for the usage, and none of the channels, PDF, ZIP or database libraries to answer one question', async () => {
+    expect([...(await packagesLoaded(['--help']))]).toEqual([]);
+    const ask = await packagesLoaded(['ask', '--as', 'awa@example.cm', 'factures']);
+    expect(ask).toContain('chrono-node');
+    for (const unused of ['discord.js', 'imapflow', 'mailparser', 'nodemailer', 'pdfmake', 'archiver', 'kysely', 'pg', 'csv-parse']) expect(ask).not.toContain(unused);
+  });
+});
+
+describe('the build', () => {
+  it('is run only when dist/ holds every source file compiled since it last changed, or says what to run', async () => {
+    // bin/facteur.js in a package of its own, with one source file beside main.ts.
+    const root = path.join(dataDir, 'package');
+    await mkdir(path.join(root, 'src', 'cli'), { recursive: true });
+    await cp(BIN, path.join(root, 'bin', 'facteur.js'));
+    await writeFile(path.join(root, 'package.json'), '{ "type": "module" }');
+    await writeFile(path.join(root, 'src', 'main.ts'), '');
+    await writeFile(path.join(root, 'src', 'cli', 'usage.ts'), '');
+    const bin = (): Promise<Run> => promisify(execFile)(process.execPath, [path.join(root, 'bin', 'facteur.js'), '--help']).then((r) => ({ code: 0, ...r }), (e: Run) => e);
+
+    const none = await bin();
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`facteur: there is no build (dist/): run \`npm run build\` in ${root} first\n`);
+
+    await mkdir(path.join(root, 'dist', 'cli'), { recursive: true });
+    await writeFile(path.join(root, 'dist', 'main.js'), "console.log('built');");
+    expect((await bin()).stderr).toContain('dist/ lacks cli/usage.js: run `npm run build`');
+
+    await writeFile(path.join(root, 'dist', 'cli', 'usage.js'), '');
+    const edited = new Date(Date.now() + 60_000);
+    await utimes(path.join(root, 'src', 'cli', 'usage.ts'), edited, edited);
+    const stale = await bin();
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('src/cli/usage.ts changed since the last build: run `npm run build`');
+
+    await utimes(path.join(root, 'dist', 'cli', 'usage.js'), edited, edited);
+    expect(await bin()).toMatchObject({ code: 0, stdout: 'built\n', stderr: '' });
   });
 });

@@ -1,4 +1,8 @@
-import * as chrono from 'chrono-node';
+// French and English only: the whole of chrono-node, every language's parsers, takes three
+// times as long to load, and every command that reads a sentence loads it.
+import * as en from 'chrono-node/en';
+import * as fr from 'chrono-node/fr';
+import type { ParsedComponents } from 'chrono-node';
 import { distance } from 'fastest-levenshtein';
 import { calendarDay } from '../billing/dates.js';
 import type { IsoDate, Locale } from '../billing/types.js';
@@ -180,7 +184,7 @@ const NUMERIC = /^[\d\s/.-]+$/;
  */
 function markDays(text: string, today: IsoDate): { marked: string; days: Token[] } {
   const reference = new Date(`${today}T12:00:00Z`);
-  const found = [...chrono.fr.parse(text, reference), ...chrono.en.parse(text, reference)]
+  const found = [...fr.parse(text, reference), ...en.parse(text, reference)]
     .filter((result) => result.start.isCertain('day') && result.start.isCertain('month') && !NUMERIC.test(result.text) && namesMonth(result.text))
     .sort((a, b) => a.index - b.index || b.text.length - a.text.length);
   const days: Token[] = [];
@@ -205,7 +209,7 @@ function namesMonth(text: string): boolean {
     .some((word) => word.length >= 3 && monthOf(word) !== undefined && !WORDS.has(word));
 }
 
-function dayOf(component: chrono.ParsedComponents, today: IsoDate): IsoDate | undefined {
+function dayOf(component: ParsedComponents, today: IsoDate): IsoDate | undefined {
   const month = component.get('month')!;
   const day = component.get('day')!;
   if (component.isCertain('year')) return calendarDay(component.get('year')!, month, day);

@@ -4,8 +4,7 @@ import { createLogger } from '../log.js';
 import { copyStore } from '../store/copy.js';
 import { LowdbStore } from '../store/lowdb-store.js';
 import { PostgresStore } from '../store/postgres/store.js';
-import type { ExitCode } from './commands.js';
-import { err, out, progressBar } from './terminal.js';
+import { err, out, progressBar, type ExitCode } from './terminal.js';
 
 /** `facteur db migrate`: brings DATABASE_URL's schema up to date (what every start does first), and says what it applied. */
 export async function migrate(config: Config): Promise<ExitCode> {

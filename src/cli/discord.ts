@@ -1,8 +1,7 @@
 import { registerCommands } from '../channels/discord/index.js';
-import { err, out } from './terminal.js';
+import { err, out, type ExitCode } from './terminal.js';
 import type { Config } from '../config.js';
 import { Catalog } from '../templates/catalog.js';
-import type { ExitCode } from './commands.js';
 
 /** `facteur discord register`: the slash commands, for DISCORD_GUILD_ID or globally. */
 export async function discordRegister(config: Config): Promise<ExitCode> {

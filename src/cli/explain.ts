@@ -2,8 +2,7 @@ import { explain as readSentence } from '../assistant/grammar.js';
 import type { Token } from '../assistant/tokens.js';
 import { dayIn, readDay } from '../billing/dates.js';
 import type { Config } from '../config.js';
-import type { ExitCode } from './commands.js';
-import { err, out } from './terminal.js';
+import { err, out, type ExitCode } from './terminal.js';
 
 /**
  * `facteur explain "TEXT"`: how the assistant reads a sentence, word by word, without a

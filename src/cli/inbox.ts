@@ -5,8 +5,7 @@ import { renderTable } from '../channels/text.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
-import type { ExitCode } from './commands.js';
-import { err, out } from './terminal.js';
+import { err, out, type ExitCode } from './terminal.js';
 
 /**
  * `facteur inbox failed` lists the messages in the Failed folder with why each is there;

@@ -1,12 +1,11 @@
 import { createApp } from '../app.js';
-import { err, out, progressBar } from './terminal.js';
+import { err, out, progressBar, type ExitCode } from './terminal.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { Config } from '../config.js';
 import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../store/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
 import { renderTable } from '../channels/text.js';
-import type { ExitCode } from './commands.js';
 
 /** `facteur push`: the scheduled job, once, by hand, with a progress bar on a terminal. */
 export async function push(config: Config): Promise<ExitCode> {

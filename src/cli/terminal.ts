@@ -1,5 +1,8 @@
 import { printable } from '../channels/text.js';
 
+/** A command's result: what to print and the process exit code. */
+export type ExitCode = 0 | 1 | 2;
+
 /**
  * What the `facteur` command prints: on standard output the results, on standard error
  * what went wrong. Both carry customer data and arguments, so both are made printable.

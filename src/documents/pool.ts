@@ -11,17 +11,21 @@ interface Task {
 type Reply = { bytes: Uint8Array } | { error: unknown };
 
 /**
- * Worker threads start without the tsx loader that runs Facteur's TypeScript on the main
- * thread: on Node 20 neither tsx's `register()` nor its command-line flags reach them. So
- * each starts from this two-statement module, which registers tsx and loads render-worker.ts.
+ * What a render thread runs: render-worker.js beside this file when Facteur runs compiled
+ * (dist/). Run from its TypeScript sources (the tests, tsx), this module is a .ts file, and
+ * worker threads start without the tsx loader of the main thread: on Node 20 neither tsx's
+ * `register()` nor its command-line flags reach them. So there each starts from a
+ * two-statement module, which registers tsx and loads render-worker.ts.
  */
-const BOOTSTRAP = new URL(
-  'data:text/javascript,' +
-    encodeURIComponent(
-      `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ` +
-        `await import(${JSON.stringify(new URL('./render-worker.ts', import.meta.url).href)});`,
-    ),
-);
+const WORKER = import.meta.url.endsWith('.ts')
+  ? new URL(
+      'data:text/javascript,' +
+        encodeURIComponent(
+          `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ` +
+            `await import(${JSON.stringify(new URL('./render-worker.ts', import.meta.url).href)});`,
+        ),
+    )
+  : new URL('./render-worker.js', import.meta.url);
 
 /**
  * Threads that render PDFs, as many as the machine has cores, each with pdf.ts's
@@ -65,7 +69,7 @@ export class RenderPool {
   }
 
   private start(): Worker {
-    const worker = new Worker(BOOTSTRAP, { name: 'facteur-render' });
+    const worker = new Worker(WORKER, { name: 'facteur-render' });
     this.workers.add(worker);
     worker.on('message', (reply: Reply) => {
       const task = this.busy.get(worker);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { ZipArchive } from 'archiver';
+import type { ZipArchive } from 'archiver';
 
 export interface ZipEntry {
   /** The name inside the archive. */
@@ -31,9 +31,10 @@ const QUEUED_ENTRIES = 8;
  * again costs several times the time for a few percent.
  *
  * Failures (a file gone, a read error) are emitted as `error` on the returned stream.
+ * archiver is loaded with the first ZIP, so that a command that sends none does not load it.
  */
-export function zipFiles(entries: readonly ZipEntry[]): Readable {
-  const archive = new ZipArchive({ store: true });
+export async function zipFiles(entries: readonly ZipEntry[]): Promise<Readable> {
+  const archive = new (await import('archiver')).ZipArchive({ store: true });
   // A reader that gives up destroys the stream: stop reading the files too.
   const closed = new AbortController();
   archive.once('close', () => {

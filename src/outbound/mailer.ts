@@ -1,22 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { SmtpSettings } from '../config.js';
 import type { Mailer, OutboundMail, SentMail } from './mail.js';
 
 /**
  * Mail through nodemailer. Facteur sets the Message-ID itself, on the domain of
  * MAIL_FROM, because nodemailer would otherwise fall back to `@localhost` and the
- * threads it starts would not be recognised when customers reply.
+ * threads it starts would not be recognised when customers reply. nodemailer is loaded and
+ * the transport made with the first message, so that a command that sends none loads neither.
  */
 class NodemailerMailer implements Mailer {
   private readonly domain: string;
+  private transport: Promise<Transporter> | undefined;
 
   constructor(
-    private readonly transport: Transporter,
+    private readonly createTransport: (mail: typeof nodemailer) => Transporter,
     private readonly from: string,
-    private readonly check: () => Promise<unknown>,
+    /** What `verify` asks: the SMTP server's greeting and login, or that the outbox folder can be made. */
+    private readonly check: (transport: Transporter) => Promise<unknown>,
     private readonly afterSend: (raw: Buffer | undefined, messageId: string) => Promise<void> = async () => {},
   ) {
     this.domain = /@([^>\s]+)/.exec(from)?.[1] ?? 'facteur.invalid';
@@ -31,7 +35,7 @@ class NodemailerMailer implements Mailer {
     const attachments = await Promise.all(
       (mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() })),
     );
-    const info = await this.transport.sendMail({
+    const info = await (await this.transportOf()).sendMail({
       from: this.from,
       to: mail.to,
       subject: mail.subject,
@@ -48,11 +52,16 @@ class NodemailerMailer implements Mailer {
   }
 
   async verify(): Promise<void> {
-    await this.check();
+    await this.check(await this.transportOf());
+  }
+
+  private transportOf(): Promise<Transporter> {
+    this.transport ??= import('nodemailer').then((loaded) => this.createTransport(loaded.default));
+    return this.transport;
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    (await this.transport)?.close();
   }
 }
 
@@ -61,9 +70,8 @@ class NodemailerMailer implements Mailer {
  * the wire) in `dir`, through a temp file and a rename so a reader never sees half a message.
  */
 export function outboxMailer(from: string, dir: string): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const folder = () => mkdir(dir, { recursive: true });
-  return new NodemailerMailer(transport, from, folder, async (raw, messageId) => {
+  return new NodemailerMailer((mail) => mail.createTransport({ streamTransport: true, buffer: true, newline: 'windows' }), from, folder, async (raw, messageId) => {
     await mkdir(dir, { recursive: true });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${messageId.slice(1, 9)}.eml`;
     const temp = path.join(dir, `.${name}.tmp`);
@@ -79,7 +87,7 @@ export function outboxMailer(from: string, dir: string): Mailer {
  * refuses it (4xx: try again later, 5xx: give up).
  */
 export function smtpMailer(from: string, smtp: SmtpSettings): Mailer {
-  const transport = nodemailer.createTransport({
+  const transport = (mail: typeof nodemailer) => mail.createTransport({
     pool: true,
     maxConnections: smtp.maxConnections,
     ...(smtp.ratePerSecond ? { rateDelta: 1000, rateLimit: smtp.ratePerSecond } : {}),
@@ -88,5 +96,5 @@ export function smtpMailer(from: string, smtp: SmtpSettings): Mailer {
     secure: smtp.tls,
     ...(smtp.auth ? { auth: { user: smtp.auth.user, pass: smtp.auth.password } } : {}),
   });
-  return new NodemailerMailer(transport, from, () => transport.verify());
+  return new NodemailerMailer(transport, from, (made) => made.verify());
 }

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { LowdbStore } from './lowdb-store.js';
-import { PostgresStore } from './postgres/store.js';
 import type { Store } from './store.js';
 import { timedStore } from './timed.js';
 
@@ -17,5 +16,7 @@ export interface StoreLocation {
  * PostgreSQL database is shared by nature, so it needs no such care.
  */
 export async function openStore(where: StoreLocation, log: Logger, options: { readOnly?: boolean } = {}): Promise<Store> {
-  return timedStore(where.databaseUrl ? await PostgresStore.open(where.databaseUrl, log) : await LowdbStore.open(path.join(where.dataDir, 'db.json'), options));
+  // pg and Kysely are loaded only for a database (~0.1 s, Kysely alone some 250 modules).
+  const store = where.databaseUrl ? await (await import('./postgres/store.js')).PostgresStore.open(where.databaseUrl, log) : await LowdbStore.open(path.join(where.dataDir, 'db.json'), options);
+  return timedStore(store);
 }

@@ -1,24 +1,16 @@
-import { createApp, prepareStore, type App } from '../app.js';
-import { dataPaths } from '../data-folder.js';
-import { err, out } from './terminal.js';
+import { createApp, type App } from '../app.js';
 import { runConsole } from '../channels/console/console.js';
-import { discordChannel } from '../channels/discord/index.js';
 import type { DiscordChannel } from '../channels/discord/channel.js';
 import { mailChannel } from '../channels/email/channel.js';
 import type { MailWatcher } from '../channels/email/watcher.js';
-import { saveAttachments } from '../channels/files.js';
-import { renderText } from '../channels/text.js';
 import type { Config } from '../config.js';
-import { importInvoices } from '../import/import.js';
-import { formatReport } from '../import/report.js';
+import { dataPaths } from '../data-folder.js';
 import { remembered, type Probe } from '../http/health.js';
-import { importThroughService } from '../http/client.js';
 import { startHttp, type RunningHttp } from '../http/server.js';
-import { readServiceFile } from '../http/service-file.js';
 import { DownloadLinks } from '../links/links.js';
 import { linkSecret } from '../links/secret.js';
-import { createLogger } from '../log.js';
 import { schedule } from '../notifications/schedule.js';
+import type { ExitCode } from './terminal.js';
 
 /** How long an SMTP check stands for `/readyz`: each opens a connection to the server. */
 const SMTP_CHECK_MS = 30_000;
@@ -27,14 +19,11 @@ const STORE_CHECK_MS = 1_000;
 /** Records past their retention are forgotten at start-up, then every night. */
 const HOUSEKEEPING_CRON = '17 3 * * *';
 
-/** A command's result: what to print and the process exit code. */
-export type ExitCode = 0 | 1 | 2;
-
 /**
  * Runs every configured channel until asked to stop: the billing inbox always (the IMAP
- * mailbox, or the local inbox folder), the push of new invoices on its schedule, and the console chat when a person is at the
- * terminal or when neither a mailbox nor Discord is configured (the demo, where piped input drives it too);
- * Discord when DISCORD_TOKEN is set.
+ * mailbox, or the local inbox folder), the push of new invoices on its schedule, the HTTP
+ * server, and the console chat when a person is at the terminal or when neither a mailbox nor
+ * Discord is configured (the demo, where piped input drives it too); Discord when DISCORD_TOKEN is set.
  * The console's `:quit` or end of input stops everything; so do SIGINT and SIGTERM, after
  * the message under way is finished.
  */
@@ -42,7 +31,8 @@ export async function start(config: Config): Promise<ExitCode> {
   const app = await createApp(config);
   const links = await downloadLinks(app);
   const mail = mailChannel({ ...app, downloadLinks: links });
-  const discord = discordChannel({ ...app, downloadLinks: links });
+  // The Discord channel, and discord.js with it, is loaded only where Discord is configured.
+  const discord = app.discord ? (await import('../channels/discord/index.js')).discordChannel({ ...app, downloadLinks: links }) : null;
   let push: ReturnType<typeof schedule> | undefined;
   let housekeeping: ReturnType<typeof schedule> | undefined;
   const signalled = new Promise<void>((resolve) => {
@@ -123,50 +113,4 @@ function probes(app: App, mail: MailWatcher, discord: DiscordChannel | null): Re
   }
   if (discord) probes.discord = async () => discord.state();
   return probes;
-}
-
-export async function ask(config: Config, as: string, text: string, outDir: string | undefined): Promise<ExitCode> {
-  const app = await createApp(config);
-  try {
-    const customer = await app.store.customerByAddress(as);
-    if (!customer) {
-      err(`facteur ask: no customer has the address ${as}\n`);
-      return 1;
-    }
-    const reply = await app.assistant.handle({ customerId: customer.id, text, conversation: `cli:${customer.id}`, trust: 'owner' });
-    out(`${renderText(reply)}\n`);
-    for (const file of await saveAttachments(reply.attachments, outDir ?? dataPaths(config.dataDir).out)) {
-      out(`${app.catalog.t(reply.locale, 'console.saved', { path: file })}\n`);
-    }
-    return reply.outcome === 'answered' ? 0 : 1;
-  } finally {
-    await app.close();
-  }
-}
-
-/**
- * While `facteur start` runs, the file is sent to it (the service file in the data folder says
- * where). Otherwise import opens the store alone: no demo data is added to a store that is
- * about to get real invoices. It still meets the push first, so what it imports counts as new
- * and is announced.
- */
-export async function importFile(config: Config, file: string): Promise<ExitCode> {
-  const log = createLogger(config.logLevel);
-  // A running service holds the data folder: the file goes to it, and the report comes back.
-  const service = await readServiceFile(config.dataDir);
-  const viaService = service ? await importThroughService(service, file, config.importMaxBytes) : null;
-  if (viaService) {
-    log.info({ file, service: service!.url, created: viaService.created, updated: viaService.updated, rejected: viaService.rejected.length }, 'import sent to the running Facteur');
-    out(`${formatReport(viaService)}\n`);
-    return 0;
-  }
-  const store = await prepareStore(config, log, { seedDemo: false });
-  try {
-    const report = await importInvoices(store, file, { maxBytes: config.importMaxBytes });
-    log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
-    out(`${formatReport(report)}\n`);
-    return 0;
-  } finally {
-    await store.close();
-  }
 }
