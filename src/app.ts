@@ -40,6 +40,8 @@ export interface App {
   codeMail: CodeMail;
   deliveries: Deliveries;
   push: Push;
+  /** What payment reminders would send now; null when REMINDERS_ENABLED=false. */
+  reminders: Reminders | null;
   staff: StaffDesk;
   /** The Discord bot's connection (direct messages at once, the gateway once a channel starts); null without DISCORD_TOKEN. */
   discord: DiscordConnection | null;
@@ -100,13 +102,14 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await settle();
   };
   const reminders = config.reminders;
+  const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today }) : null;
   const push = new Push(store, deliveries, log, {
     concurrency: config.smtp?.maxConnections ?? 1,
     chat: discord !== null,
-    ...(reminders
+    ...(reminders && planner
       ? {
           reminders: {
-            planner: new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today }),
+            planner,
             // A day's reminders go out from REMINDERS_AT on, with the first push run after it.
             due: () => timeIn(new Date(), config.push.timezone) >= reminders.at,
           },
@@ -119,5 +122,5 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, mailer, codeMail, deliveries, push, staff, discord, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, mailer, codeMail, deliveries, push, reminders: planner, staff, discord, housekeep, close };
 }

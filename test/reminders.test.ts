@@ -2,12 +2,16 @@
  * Payment reminders end to end: a Facteur on a store of invoices due around today, its push
  * runs sending reminders to the SMTP peer, read back as a customer reads them.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer } from '../src/billing/customer.js';
 import { addDays, dayIn } from '../src/billing/dates.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
+import { runFacteur } from './support/cli.js';
 
 let smtp: SmtpPeer;
 let app: Awaited<ReturnType<typeof demoApp>>;
@@ -143,5 +147,27 @@ describe('payment reminders', () => {
     await store.save({ customers: [quiet], invoices: [invoice(quiet, 'R-600', -1)], announced: ['R-600'], announcingSince: new Date().toISOString() });
     await push.run();
     expect(mailsTo(quiet)).toHaveLength(1);
+  });
+});
+
+describe('facteur reminders', () => {
+  it('lists what is due with --dry-run and sends nothing, then sends it, then finds nothing left', { timeout: 60_000 }, async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-reminders-cli-'));
+    const env = { FACTEUR_DATA_DIR: dataDir, REMINDERS_ENABLED: 'true', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' };
+    // The demo's first start meets the store (its invoices are not new), reminders off for now.
+    expect((await runFacteur(['push'], { ...env, REMINDERS_ENABLED: 'false' })).code).toBe(0);
+    const before = smtp.messages.length;
+    const dry = await runFacteur(['reminders', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    const planned = Number(/^(\d+) invoice\(s\) of (\d+) customer\(s\) would be reminded/m.exec(dry.stdout)?.[2]);
+    expect(planned).toBeGreaterThan(0);
+    expect(dry.stdout).toMatch(/^invoices \(days from due date\) +to$/m);
+    expect(dry.stdout).toMatch(/email awa@example\.cm/);
+    expect(smtp.messages.length).toBe(before);
+    const sent = await runFacteur(['reminders'], env);
+    expect(sent.code).toBe(0);
+    expect(smtp.messages.slice(before).filter((m) => m.parsed.subject?.startsWith('Rappel') || m.parsed.subject?.startsWith('Reminder'))).toHaveLength(planned);
+    expect((await runFacteur(['reminders', '--dry-run'], env)).stdout).toMatch(/^0 invoice\(s\) of 0 customer\(s\) would be reminded/m);
+    await rm(dataDir, { recursive: true, force: true });
   });
 });

@@ -134,3 +134,40 @@ function deliveryTable(list: Delivery[], customerName: (id: string) => string = 
   });
 }
 
+
+/**
+ * `facteur reminders [--dry-run]`: the payment reminders due now, sent with the push's run
+ * whatever REMINDERS_AT says; with --dry-run, only listed (customer, invoices with their
+ * offsets, channels), nothing recorded or sent.
+ */
+export async function reminders(config: Config, dryRun: boolean): Promise<ExitCode> {
+  if (!config.reminders) {
+    err('facteur reminders: reminders are off (REMINDERS_ENABLED=false)\n');
+    return 1;
+  }
+  const app = await createApp(config);
+  try {
+    if (dryRun) {
+      const plan = await app.reminders!.plan();
+      const byCustomer = new Map<string, { invoices: string; channels: string[] }>();
+      for (const spec of plan.specs) {
+        const row = byCustomer.get(spec.customerId) ?? { invoices: Object.entries(spec.reminded ?? {}).map(([number, offset]) => `${number} (${offset > 0 ? '+' : ''}${offset})`).join(', '), channels: [] };
+        row.channels.push(`${spec.channel} ${spec.recipient}`);
+        byCustomer.set(spec.customerId, row);
+      }
+      if (byCustomer.size > 0) out(`${renderTable({ columns: ['invoices (days from due date)', 'to'], rows: [...byCustomer.values()].map((row) => [row.invoices, row.channels.join(', ')]) })}\n`);
+      out(`${plan.invoices} invoice(s) of ${plan.customers} customer(s) would be reminded; ${plan.skippedOffsets} missed offset(s) not sent late, ${plan.optedOut} customer(s) turned reminders off, ${plan.unreachable} have no address. Nothing was sent.\n`);
+      return 0;
+    }
+    const bar = progressBar();
+    const summary = await app.push.run(bar && ((done, total, failed) => bar(done, total, `${failed} failed`)), { remindNow: true });
+    if (!summary) {
+      err('facteur reminders: a push is under way in another Facteur process; nothing was done\n');
+      return 1;
+    }
+    out(`${summary.sent} message(s) sent, ${summary.failed} not sent (new invoices announced on the way: ${summary.invoices}).\n`);
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    await app.close();
+  }
+}
