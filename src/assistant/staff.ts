@@ -5,6 +5,7 @@ import type { Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Deliveries } from '../notifications/deliveries.js';
 import type { Delivery, DeliveryChannel } from '../store/delivery.js';
+import { planRows, type ReminderPlan } from '../notifications/reminders.js';
 import { resend } from '../notifications/resend.js';
 import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
@@ -16,6 +17,8 @@ export interface StaffServices {
   catalog: Catalog;
   log: Logger;
   now: () => Date;
+  /** What payment reminders would send now, and a run that sends them; null when they are off. */
+  reminders: { plan(): Promise<ReminderPlan>; run(): Promise<unknown> } | null;
 }
 
 /** How an answer to a held request went: its code, and what it held. */
@@ -129,6 +132,25 @@ export class StaffDesk {
     await this.record(staff, 'failed', null, `${all.length} failed`);
     if (all.length === 0) return this.reply(locale, [this.t(locale, 'staff.failedNone')]);
     return this.table(locale, [this.t(locale, 'staff.failed', { count: all.length, shown: Math.min(SHOWN, all.length) })], all.slice(-SHOWN));
+  }
+
+  /** The reminders due now: listed, or (`send`) sent with the push's run. */
+  async reminders(staff: string, locale: Locale, send: boolean): Promise<Reply> {
+    const { reminders, store } = this.services;
+    if (!reminders) return this.reply(locale, [this.t(locale, 'staff.reminders.off')], 'refused');
+    const plan = await reminders.plan();
+    await this.record(staff, send ? 'reminders' : 'reminders-plan', null, `${plan.invoices} invoices, ${plan.customers} customers`);
+    if (send) {
+      await reminders.run();
+      return this.reply(locale, [this.t(locale, 'staff.reminders.sent', { invoices: plan.invoices, customers: plan.customers })]);
+    }
+    const rows = planRows(plan).slice(0, SHOWN);
+    const emails = new Map<string, string>();
+    for (const row of rows) emails.set(row.customerId, (await store.customerById(row.customerId))?.email ?? row.customerId);
+    const text = [this.t(locale, 'staff.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut })];
+    if (rows.length === 0) return this.reply(locale, text);
+    const columns = ['customer', 'invoices', 'recipient'].map((c) => this.t(locale, `staff.columns.${c}`));
+    return { ...this.reply(locale, text), table: { columns, rows: rows.map((row) => [emails.get(row.customerId)!, row.invoices, row.recipients.join(', ')]) } };
   }
 
   /** Deliveries as the staff read them, newest first: when, what, how, to whom, how it went. */

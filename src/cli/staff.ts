@@ -6,6 +6,7 @@ import type { Config } from '../config.js';
 import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../store/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
 import { renderTable } from '../channels/text.js';
+import { planRows } from '../notifications/reminders.js';
 
 /** `facteur push`: the scheduled job, once, by hand, with a progress bar on a terminal. */
 export async function push(config: Config): Promise<ExitCode> {
@@ -149,13 +150,8 @@ export async function reminders(config: Config, dryRun: boolean): Promise<ExitCo
   try {
     if (dryRun) {
       const plan = await app.reminders!.plan();
-      const byCustomer = new Map<string, { invoices: string; channels: string[] }>();
-      for (const spec of plan.specs) {
-        const row = byCustomer.get(spec.customerId) ?? { invoices: Object.entries(spec.reminded ?? {}).map(([number, offset]) => `${number} (${offset > 0 ? '+' : ''}${offset})`).join(', '), channels: [] };
-        row.channels.push(`${spec.channel} ${spec.recipient}`);
-        byCustomer.set(spec.customerId, row);
-      }
-      if (byCustomer.size > 0) out(`${renderTable({ columns: ['invoices (days from due date)', 'to'], rows: [...byCustomer.values()].map((row) => [row.invoices, row.channels.join(', ')]) })}\n`);
+      const rows = planRows(plan);
+      if (rows.length > 0) out(`${renderTable({ columns: ['invoices (days from due date)', 'to'], rows: rows.map((row) => [row.invoices, row.recipients.join(', ')]) })}\n`);
       out(`${plan.invoices} invoice(s) of ${plan.customers} customer(s) would be reminded; ${plan.skippedOffsets} missed offset(s) not sent late, ${plan.optedOut} customer(s) turned reminders off, ${plan.unreachable} have no address. Nothing was sent.\n`);
       return 0;
     }

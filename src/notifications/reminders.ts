@@ -90,3 +90,15 @@ export class Reminders {
     return plan;
   }
 }
+
+/** A plan as staff read it: per customer, the invoices with their days from the due date (`1266 (+7)`), and where it goes. */
+export function planRows(plan: ReminderPlan): { customerId: string; invoices: string; recipients: string[] }[] {
+  const rows = new Map<string, { customerId: string; invoices: string; recipients: string[] }>();
+  for (const spec of plan.specs) {
+    const offsets = Object.entries(spec.reminded ?? {}).map(([number, offset]) => `${number} (${offset > 0 ? '+' : ''}${offset})`);
+    const row = rows.get(spec.customerId) ?? { customerId: spec.customerId, invoices: offsets.join(', '), recipients: [] };
+    row.recipients.push(`${spec.channel} ${spec.recipient}`);
+    rows.set(spec.customerId, row);
+  }
+  return [...rows.values()];
+}

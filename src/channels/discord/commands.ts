@@ -76,6 +76,7 @@ export const COMMANDS: CommandSpec[] = [
       { key: 'resend', options: [{ key: 'invoice', type: 'string', required: true }, { key: 'via', type: 'string', choices: ['email', 'dm', 'both'] }] },
       { key: 'log', options: [{ key: 'customer', type: 'string', required: true }] },
       { key: 'failed' },
+      { key: 'reminders', options: [{ key: 'send', type: 'boolean' }] },
     ],
   },
 ];

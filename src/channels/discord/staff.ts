@@ -10,7 +10,7 @@ import type { CommandNames } from './commands.js';
 const VIA: Record<string, DeliveryChannel[]> = { email: ['email'], dm: ['discord'], both: ['email', 'discord'] };
 
 /**
- * `/staff resend|log|failed`, for the support team named in the configuration by role or
+ * `/staff resend|log|failed|reminders`, for the support team named in the configuration by role or
  * user id; anyone else is refused and the attempt logged. The work itself is the staff
  * desk's, shared with the other channels.
  */
@@ -41,6 +41,7 @@ export class StaffCommands {
     const staff = `discord:${interaction.user.id}`;
     if (sub === 'resend') return this.desk.resend(staff, option('invoice')!.trim().replace(/^#/, ''), VIA[option('via') ?? 'email'] ?? ['email'], locale);
     if (sub === 'log') return this.desk.customerLog(staff, option('customer')!.trim(), locale);
+    if (sub === 'reminders') return this.desk.reminders(staff, locale, interaction.options.getBoolean(this.names.name('staff.reminders.send')) ?? false);
     return this.desk.failed(staff, locale);
   }
 }
