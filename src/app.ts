@@ -91,7 +91,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
-  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today, ...(discord ? { chat: discord } : {}) }), retry, log);
+  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today, reminderStatement: config.reminders?.statement ?? false, ...(discord ? { chat: discord } : {}) }), retry, log);
   const settle = async () => {
     const interrupted = await deliveries.settleInterrupted(store.shared ? SENDING_LEASE_MS : 0);
     if (interrupted > 0) log.warn({ event: 'deliveries.interrupted', count: interrupted }, 'answers cut off by a stopped process are marked failed');

@@ -64,6 +64,7 @@ const schema = z.object({
   REMINDERS_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 09:00').default('09:00'),
   REMINDERS_OPT_OUT: flag.default(true),
   REMINDER_CLAIM_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  REMINDERS_STATEMENT: flag.default(false),
   HTTP_ENABLED: flag.default(true),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   /** 0 takes a free port, which the service file in the data folder then names. */
@@ -127,6 +128,8 @@ export interface ReminderSettings {
   optOut: boolean;
   /** Days an invoice's reminders wait after its customer says it is paid. */
   claimDays: number;
+  /** Whether each reminder carries the account statement (REMINDERS_STATEMENT). */
+  statement: boolean;
 }
 
 /** New invoices pushed on a schedule, and how failed sends are retried. */
@@ -275,7 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       staffMaxResends: c.MAIL_STAFF_MAX_RESENDS,
     },
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
-    reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT, claimDays: c.REMINDER_CLAIM_DAYS } : null,
+    reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT, claimDays: c.REMINDER_CLAIM_DAYS, statement: c.REMINDERS_STATEMENT } : null,
     staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
     discord: c.DISCORD_TOKEN
       ? {

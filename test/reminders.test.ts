@@ -12,6 +12,7 @@ import type { Customer, Invoice } from '../src/billing/types.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
 import { runFacteur } from './support/cli.js';
+import { pdfText } from './support/read.js';
 
 let smtp: SmtpPeer;
 let app: Awaited<ReturnType<typeof demoApp>>;
@@ -134,6 +135,21 @@ describe('payment reminders', () => {
     expect(reminder!.parsed.text).toMatch(/8701/);
     expect(reminder!.parsed.text).not.toMatch(/8700/);
     expect(mailsTo(other)).toHaveLength(1);
+  });
+
+  it('carry the account statement when the operator asks for it, listing everything owed', async () => {
+    const { store, push } = await facteur({ REMINDERS_STATEMENT: 'true' });
+    const client = customer('Client');
+    await store.save({ customers: [client], invoices: [invoice(client, '8900', -7), invoice(client, '8901', 20)], announced: ['8900', '8901'], announcingSince: new Date().toISOString() });
+    await push.run();
+    const [mail] = mailsTo(client);
+    expect(mail!.parsed.text).toContain('Votre relevé de compte');
+    const statement = mail!.parsed.attachments.find((a) => a.filename === `releve-${today}.pdf`)!;
+    const text = await pdfText(statement.content);
+    // The reminder names the overdue invoice; the statement lists all that is owed.
+    expect(mail!.parsed.text).not.toContain('8901');
+    expect(text).toContain('8900');
+    expect(text).toContain('8901');
   });
 
   it('are not sent to a customer who turned them off, unless the operator forbids it', async () => {

@@ -32,7 +32,7 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
  * stands today (days overdue, due today, due by a day), the total to pay in each currency,
  * and the PDFs attached or how to ask for them.
  */
-export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attachPdf: boolean): InvoiceMessage {
+export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attached: { pdfs: boolean; statement: boolean }): InvoiceMessage {
   const t = (key: string, params?: Record<string, string | number>) => catalog.t(customer.locale, key, params);
   const figures = invoices.map((invoice) => invoiceFigures(invoice, customer.locale));
   const byCurrency = new Map<string, number>();
@@ -48,7 +48,7 @@ export function reminderMessage(catalog: Catalog, customer: Customer, invoices: 
     return t(late === 0 ? 'reminder.line.today' : 'reminder.line.soon', line);
   });
   const intro = t(one ? 'reminder.intro.one' : 'reminder.intro.many', { name: customer.name, count: figures.length });
-  const closing = attachPdf ? t('push.attached') : t('push.ask', first);
+  const closing = [attached.pdfs ? t('push.attached') : t('push.ask', first), ...(attached.statement ? [t('reminder.statement')] : [])].join('\n');
   const text = [intro, lines.join('\n'), t('reminder.total', { total }), closing, t('reminder.already'), t('mail.signature')].join('\n\n');
   return { subject, text };
 }

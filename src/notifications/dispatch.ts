@@ -5,6 +5,7 @@ import type { Mailer } from '../outbound/mail.js';
 import type { Store } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import { invoiceMessage, reminderMessage } from './compose.js';
+import { accountStatement } from '../billing/statement.js';
 import type { Delivery } from '../store/delivery.js';
 import type { Dispatch } from './deliveries.js';
 
@@ -17,6 +18,8 @@ export interface DispatchPorts {
   chat?: DirectMessenger;
   /** Today in the provider's time zone: how late a reminded invoice is. */
   today: () => IsoDate;
+  /** Whether reminders carry the account statement (REMINDERS_STATEMENT). */
+  reminderStatement?: boolean;
 }
 
 /**
@@ -36,8 +39,13 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       // A reminder is of what is unpaid when it leaves, not when it was planned.
       const invoices = delivery.reason === 'reminder' ? owned.filter((invoice) => invoice.status === 'unpaid') : owned;
       if (invoices.length === 0) throw Object.assign(new Error(`nothing left to remind of: ${owned.map((i) => i.number).join(', ')} paid or cancelled meanwhile`), { moot: true });
-      const { subject, text } = delivery.reason === 'reminder' ? reminderMessage(ports.catalog, customer, invoices, ports.today(), delivery.attachPdf) : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
+      const { subject, text } = delivery.reason === 'reminder' ? reminderMessage(ports.catalog, customer, invoices, ports.today(), { pdfs: delivery.attachPdf, statement: ports.reminderStatement ?? false }) : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
       const attachments = delivery.attachPdf ? await Promise.all(invoices.map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
+      // The statement of everything owed, not only what this reminder names: the document a customer pays from.
+      if (delivery.reason === 'reminder' && ports.reminderStatement) {
+        const unpaid = await ports.store.invoices(customer.id, { status: 'unpaid' });
+        attachments.push(await ports.documents.statementAttachment(accountStatement(customer.id, unpaid, ports.today(), null), customer));
+      }
       if (delivery.channel === 'email') {
         return ports.mailer.send({
           to: delivery.recipient,
