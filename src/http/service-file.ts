@@ -1,5 +1,6 @@
 import { lstat, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isAlive } from '../processes.js';
 
 /**
  * Where a running `facteur start` says how to reach it: its address and a key of its own,
@@ -55,14 +56,4 @@ export async function removeServiceFile(dataDir: string): Promise<void> {
 function isLoopback(url: string): boolean {
   const host = URL.canParse(url) ? new URL(url).hostname : '';
   return host === '127.0.0.1' || host === '[::1]' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, under another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

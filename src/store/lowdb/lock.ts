@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { StoreError } from '../store.js';
+import { isAlive } from '../../processes.js';
 
 /** Who holds a lock: the process, and when it started, so that a pid the system gave to another program since is not mistaken for it. */
 interface Holder {
@@ -134,15 +135,6 @@ function isFacteur(holder: Holder): boolean {
   if (start === null) return true;
   if (holder.start !== null) return holder.start === start;
   return commandOf(holder.pid).includes('facteur');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Field 22 of `/proc/<pid>/stat`, the start time in clock ticks since boot; null without /proc. */
