@@ -126,6 +126,10 @@ describe('payment reminders', () => {
     expect(said.text[0]).toContain('les rappels pour cette facture sont suspendus');
     const notice = await smtp.waitForMessage((m) => m.envelope.to.includes('compta@hebergeur.example'));
     expect(notice.parsed.subject).toBe(`Paiement annoncé : facture n° 8700 (${payer.email})`);
+    // A mail that could be forged tells staff, but pauses nothing.
+    const byMail = await assistant.handle({ customerId: payer.id, text: "j'ai payé la facture 8701", conversation: 'mail', trust: 'address' });
+    expect(byMail.text[0]).toContain('vous pourriez recevoir un rappel');
+    await smtp.waitForMessage((m) => m.envelope.to.includes('compta@hebergeur.example') && m.parsed.subject!.includes('8701'));
     const refused = await assistant.handle({ customerId: payer.id, text: "j'ai payé la facture 8800", conversation: 'test', trust: 'owner' });
     expect(refused.outcome).toBe('refused');
     expect((await store.customerById(payer.id))!.paymentClaims!.map((c) => c.number)).toEqual(['8700']);

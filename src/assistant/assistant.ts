@@ -66,7 +66,7 @@ const HANDLERS: Handlers = {
   attachments: (ctx, c, request) => askChange(ctx, { kind: 'attachments', on: c.on }, request),
   chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),
   reminders: (ctx, c, request) => askChange(ctx, { kind: 'reminders', on: c.on }, request),
-  paidClaim: (ctx, c) => claimPaid(ctx, c.numbers),
+  paidClaim: (ctx, c, request) => claimPaid(ctx, c.numbers, request.trust === 'owner'),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   confirm: (ctx, c, request) => confirmCode(ctx, c.code, request),
   one: (ctx, c) => one(ctx, c.filter),

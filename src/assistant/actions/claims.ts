@@ -3,29 +3,31 @@ import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 
 /**
- * « j'ai déjà payé la facture 1266 »: the claim is recorded on the customer (their reminders
- * of those invoices wait while staff check), and staff are told. Only the customer's own
- * unpaid invoices can be claimed; the others are named in the answer. Whoever writes it, a
- * claim changes nothing but when reminders go: the payment is the billing system's to record.
+ * « j'ai déjà payé la facture 1266 »: staff are told, and, when the owner says it (a linked
+ * chat account, authenticated mail), the claim is recorded on the customer so that those
+ * invoices' reminders wait while staff check. A From alone proves nothing: a claim in a mail
+ * that could be forged reaches staff but pauses no reminder. Only the customer's own unpaid
+ * invoices can be claimed; the others are named in the answer. A claim changes nothing but
+ * when reminders go: the payment is the billing system's to record.
  */
-export async function claimPaid(ctx: Context, numbers: string[]): Promise<Reply> {
+export async function claimPaid(ctx: Context, numbers: string[], byOwner: boolean): Promise<Reply> {
   const invoices = await ctx.ownInvoices(numbers);
   const unpaid = invoices.filter((invoice) => invoice.status === 'unpaid');
   const others = numbers.filter((number) => !unpaid.some((invoice) => invoice.number === number));
   if (unpaid.length === 0) return ctx.refuse('claim.nothing', { numbers: others.join(', ') });
   const at = ctx.services.now().toISOString();
-  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => ({
+  if (byOwner) await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => ({
     ...customer,
     paymentClaims: [...(customer.paymentClaims ?? []).filter((claim) => !unpaid.some((invoice) => invoice.number === claim.number)), ...unpaid.map((invoice) => ({ number: invoice.number, at }))],
   }));
   const claimed = unpaid.map((invoice) => invoice.number).join(', ');
-  ctx.services.log.info({ event: 'claim.paid', customer: ctx.customer.id, invoices: claimed }, 'a customer says invoices are paid');
+  ctx.services.log.info({ event: 'claim.paid', customer: ctx.customer.id, invoices: claimed, paused: byOwner }, 'a customer says invoices are paid');
   const staff = ctx.services.catalog;
   await ctx.services.tellStaff({
     subject: staff.t('fr', 'staff.claim.subject', { numbers: claimed, customer: ctx.customer.email }),
     text: staff.t('fr', 'staff.claim.text', { numbers: claimed, customer: ctx.customer.email, name: ctx.customer.name, date: formatDate(at.slice(0, 10), 'fr') }),
   });
-  const text = [ctx.t(unpaid.length === 1 ? 'claim.recorded.one' : 'claim.recorded.many', { numbers: claimed })];
+  const text = [ctx.t(byOwner ? (unpaid.length === 1 ? 'claim.recorded.one' : 'claim.recorded.many') : 'claim.told', { numbers: claimed })];
   if (others.length > 0) text.push(ctx.t('claim.others', { numbers: others.join(', ') }));
   return ctx.reply(text);
 }
