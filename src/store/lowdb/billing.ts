@@ -1,3 +1,4 @@
+import { confirmingOf, newAddressOf } from '../../billing/changes.js';
 import { z } from 'zod';
 import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billing/filter.js';
 import type { Customer, Invoice } from '../../billing/types.js';
@@ -124,9 +125,9 @@ export class BillingFile {
       const address = customer.notifications.address;
       // A login email wins over someone else's notification address.
       if (address && !this.customersByAddress.has(address.toLowerCase())) this.customersByAddress.set(address.toLowerCase(), customer);
-      for (const { change, confirmation } of customer.pending) {
-        if (change.kind === 'address' && confirmation !== null) this.customersByPendingAddress.set(change.address.toLowerCase(), customer);
-      }
+      const confirming = confirmingOf(customer);
+      const pendingAddress = confirming && newAddressOf(customer, confirming.change);
+      if (pendingAddress) this.customersByPendingAddress.set(pendingAddress.toLowerCase(), customer);
       for (const [network, ids] of Object.entries(customer.links)) for (const id of ids) this.customersByLink.set(`${network}:${id}`, customer);
     }
   }
