@@ -83,6 +83,7 @@ export const deliverySchema = z.object({
   invoices: z.array(z.string()),
   channel: z.enum(DELIVERY_CHANNELS),
   recipient: z.string().min(1),
+  cc: z.array(z.string().min(3)).optional(),
   reason: z.enum(DELIVERY_REASONS),
   status: z.enum(DELIVERY_STATUSES),
   attempts: z.number().int().nonnegative(),
