@@ -81,6 +81,11 @@ export function applyChange(customer: Customer, change: AccountChange, at: strin
   return { ...customer, pending, notifications: { ...customer.notifications, chat: change.on } };
 }
 
+/** The addresses of the contacts that may ask (lower case): what the stores find a customer by. */
+export function askingContacts(customer: Customer): string[] {
+  return (customer.contacts ?? []).flatMap((contact) => (contact.mayAsk ? [contact.address.toLowerCase()] : []));
+}
+
 /** Why this address cannot be added as a contact, or null when it can. */
 export function contactRefusal(customer: Customer, address: string): 'contact.onRecord' | 'contact.already' | 'contact.tooMany' | null {
   if (addressesOnRecord(customer).includes(address)) return 'contact.onRecord';

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import { confirmingOf, newAddressOf } from '../../billing/changes.js';
+import { askingContacts, confirmingOf, newAddressOf } from '../../billing/changes.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Delivery } from '../delivery.js';
 import type { InboundMessage, LinkAttempt, StaffAction } from '../store.js';
@@ -15,6 +15,7 @@ export function customerRow(customer: Customer): Insertable<Tables['customers']>
     email: customer.email.toLowerCase(),
     address: customer.notifications.address?.toLowerCase() ?? null,
     pending_address: (confirming && newAddressOf(customer, confirming.change)?.toLowerCase()) ?? null,
+    asking_contacts: askingContacts(customer),
     name: customer.name,
     doc: customer,
   };
