@@ -77,6 +77,16 @@ describe('an invoice contact', () => {
     expect((await customer(grace)).contacts?.map((c) => c.address)).toEqual(['boss@eyenga.example']);
   });
 
+  it('waits while a new notification address has its code on the way: one new address confirms at a time', async () => {
+    const awa = 'awa@example.cm';
+    const [code] = await mailedTo('factures@nkolo.example', () => ask(awa, 'notifications adresse factures@nkolo.example'));
+    let refused: Reply | undefined;
+    expect(await mailedTo('compta@nkolo.example', async () => (refused = await ask(awa, 'notifications ajouter compta@nkolo.example')))).toEqual([]);
+    expect(refused!.text[0]).toContain('Un code est déjà en route vers factures@nkolo.example');
+    await ask(awa, `confirmer ${codeIn(code)}`);
+    expect(await mailedTo('compta@nkolo.example', () => ask(awa, 'notifications ajouter compta@nkolo.example'))).toHaveLength(1);
+  });
+
   it('is never an address on record, nor twice the same, nor a sixth', async () => {
     const jp = 'jp.fotso@example.cm';
     expect((await ask(jp, `notifications ajouter ${jp.toUpperCase()}`)).text[0]).toContain("c'est votre adresse de connexion ou de notification");

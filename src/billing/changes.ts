@@ -69,13 +69,16 @@ export function applyChange(customer: Customer, change: AccountChange, at: strin
   const { pending } = withoutPending(customer, change.kind);
   const contacts = customer.contacts ?? [];
   if (change.kind === 'contact') {
-    if (!mayAddContact(customer, change.address)) return { ...customer, pending };
+    if (contactRefusal(customer, change.address) !== null) return { ...customer, pending };
     return { ...customer, pending, contacts: [...contacts, { address: change.address, mayAsk: false, addedAt: at }] };
   }
   if (change.kind === 'contactRemoved') return { ...customer, pending, contacts: contacts.filter((c) => c.address !== change.address) };
   if (change.kind === 'contactMayAsk') return { ...customer, pending, contacts: contacts.map((c) => (c.address === change.address ? { ...c, mayAsk: change.on } : c)) };
-  // A contact that becomes the notification address is no longer a copy of it.
-  if (change.kind === 'address') return { ...customer, pending, contacts: contacts.filter((c) => c.address !== change.address), notifications: { ...customer.notifications, address: change.address } };
+  if (change.kind === 'address') {
+    // A contact that becomes the notification address is no longer a copy of it (a record without contacts stays without).
+    const copies = customer.contacts ? { contacts: contacts.filter((c) => c.address !== change.address) } : {};
+    return { ...customer, pending, ...copies, notifications: { ...customer.notifications, address: change.address } };
+  }
   if (change.kind === 'attachments') return { ...customer, pending, notifications: { ...customer.notifications, attachPdf: change.on } };
   if (change.kind === 'reminders') return { ...customer, pending, notifications: { ...customer.notifications, reminders: change.on } };
   return { ...customer, pending, notifications: { ...customer.notifications, chat: change.on } };
@@ -92,10 +95,6 @@ export function contactRefusal(customer: Customer, address: string): 'contact.on
   const contacts = customer.contacts ?? [];
   if (contacts.some((c) => c.address === address)) return 'contact.already';
   return contacts.length >= MAX_CONTACTS ? 'contact.tooMany' : null;
-}
-
-function mayAddContact(customer: Customer, address: string): boolean {
-  return contactRefusal(customer, address) === null;
 }
 
 /** Whether the pending change is still the one a step began with: another request may have replaced it meanwhile. */

@@ -113,7 +113,7 @@ export async function askNewAddress(ctx: Context, change: AccountChange, approve
   if (!mayMailCode(ctx.customer, now)) return ctx.refuse('address.tooManyToday');
   // One new address confirms at a time (see `confirmingOf`): another of the other kind waits until it is done or expired.
   const other = confirmingOf(ctx.customer);
-  if (other && other.change.kind !== change.kind && live(other.confirmation, now)) return ctx.refuse('contact.otherWaiting', { address: newAddressOf(ctx.customer, other.change)! });
+  if (other && other.change.kind !== change.kind && live(other.confirmation, now)) return ctx.refuse('contact.otherWaiting', { address: newAddressOf(ctx.customer, other.change)!, minutes: CONFIRMATION_TTL_MINUTES });
   const { code, codeHash, expiresAt } = issueCode(codeSubject(ctx.customer, change), now, CONFIRMATION_TTL_MINUTES);
   const params = { name: ctx.customer.name, code, minutes: CONFIRMATION_TTL_MINUTES, address };
   if (!(await ctx.services.codeMail.send(address, ctx.locale, 'mail.code', params))) return ctx.refuse('address.tooMany', { address });
