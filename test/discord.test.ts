@@ -392,6 +392,23 @@ describe('a linked customer', () => {
     expect((await app.store.customerById(await customerId('paul@example.cm')))!.notifications.address).toBe('compta@mbarga.cm');
   });
 
+  it('manages invoice contacts: add one (a code goes to it), list them, let it ask, remove it', async () => {
+    const paul = inGuild(paulUser);
+    const asked = Date.now();
+    const added = await run({ ...paul, name: 'notifications', options: [sub('contact-add', string('address', 'dg@mbarga.cm'))] });
+    expect(read(added.reply)).toContain('dg@mbarga.cm');
+    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('dg@mbarga.cm') && m.receivedAt >= asked);
+    const code = /(\d{6})/.exec(mail.parsed.subject ?? '')![1]!;
+    await run({ ...paul, name: 'notifications', options: [sub('confirm', string('code', code))] });
+    const listed = await run({ ...paul, name: 'notifications', options: [sub('contacts')] });
+    expect(read(listed.reply)).toContain('Contact de facturation (en copie) : dg@mbarga.cm.');
+    const allowed = await run({ ...paul, name: 'notifications', options: [sub('contact-ask', string('address', 'dg@mbarga.cm'), { name: 'allowed', type: OPTION.boolean, value: true })] });
+    expect(read(allowed.reply)).toContain('dg@mbarga.cm peut désormais demander vos factures par e-mail');
+    const removed = await run({ ...paul, name: 'notifications', options: [sub('contact-remove', string('address', 'dg@mbarga.cm'))] });
+    expect(read(removed.reply)).toContain('dg@mbarga.cm ne reçoit plus vos factures');
+    expect((await app.store.customerById(await customerId('paul@example.cm')))!.contacts).toEqual([]);
+  });
+
   it('opts in to new invoices by DM, and the push then sends them there as well as by mail', async () => {
     const on = await run({ ...inGuild(awaUser), name: 'notifications', options: [sub('dm', { name: 'on', type: OPTION.boolean, value: true })] });
     expect(read(on.reply)).toContain('les nouvelles factures vous seront aussi envoyées en message privé sur Discord');

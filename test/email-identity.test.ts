@@ -201,3 +201,52 @@ describe('staff by mail without DMARC', () => {
     expect(repliesTo(peers.smtp, again)).toEqual([]);
   });
 });
+
+describe('an invoice contact writing to the billing inbox', () => {
+  const facteur = facteurFor();
+  const awa = async () => (await facteur().app.store.customerByAddress('awa@example.cm'))!;
+
+  it('is added by mail only through the owner’s reply to the approval mail and the code coming back from the contact', async () => {
+    const asked = await ask({ from: 'awa@example.cm', subject: 'Comptable', body: 'notifications ajouter compta@nkolo.cm' });
+    expect(asked.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    const approval = await approvalTo(peers.smtp, 'awa@example.cm', /compta@nkolo\.cm/);
+    expect(mailTo('compta@nkolo.cm')).toEqual([]);
+    await ask({ from: 'awa@example.cm', body: 'oui', ...replyingTo(approval) });
+    const codeMail = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@nkolo.cm'));
+    const done = await ask({ from: 'compta@nkolo.cm', subject: `Re: ${codeMail.parsed.subject}`, body: `confirmer ${codeIn(codeMail)}` });
+    expect(done.envelope.to).toEqual(['compta@nkolo.cm']);
+    expect((await awa()).contacts?.map((c) => [c.address, c.mayAsk])).toEqual([['compta@nkolo.cm', false]]);
+  });
+
+  it('without the customer’s leave, asks nothing: no invoice, no list, no change, the stranger’s answer at most', async () => {
+    const before = mailTo('compta@nkolo.cm').length;
+    const pdf = await ask({ from: 'compta@nkolo.cm', body: 'la facture 1210 svp' });
+    expect(pdf.envelope.to).toEqual(['compta@nkolo.cm']);
+    expect(pdf.parsed.text).toContain('ne correspond à aucun compte client');
+    expect(pdf.parsed.attachments).toEqual([]);
+    const change = await deliver(peers, { from: 'compta@nkolo.cm', body: 'notifications pièces-jointes non' });
+    await filedIn(peers.dovecot, 'Processed', change);
+    expect(repliesTo(peers.smtp, change).flatMap((mail) => mail.parsed.attachments)).toEqual([]);
+    expect(mailTo('compta@nkolo.cm').length - before).toBeLessThanOrEqual(2);
+    expect((await awa()).pending).toEqual([]);
+    expect((await awa()).notifications.attachPdf).toBe(true);
+  });
+
+  it('with leave, gets invoices for itself alone, and a change it asks waits for the owner’s approval', async () => {
+    await facteur().app.assistant.handle({ customerId: (await awa()).id, text: 'notifications contact compta@nkolo.cm peut demander', conversation: 'discord:awa', trust: 'owner' });
+    expect((await awa()).contacts?.[0]?.mayAsk).toBe(true);
+    const pdf = await ask({ from: 'Compta <compta@nkolo.cm>', body: 'la facture 1210 svp' });
+    expect(pdf.envelope.to).toEqual(['compta@nkolo.cm']);
+    expect(pdf.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+
+    const asked = await ask({ from: 'compta@nkolo.cm', body: 'notifications pièces-jointes non' });
+    expect(asked.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    const approval = await approvalTo(peers.smtp, 'awa@example.cm', /sans PDF|sans pièce/);
+    expect(approval.envelope.to).toEqual(['awa@example.cm']);
+    // Even naming the approval mail, the contact's own "oui" approves nothing: only an address on record does.
+    await ask({ from: 'compta@nkolo.cm', body: 'oui', ...replyingTo(approval) });
+    expect((await awa()).notifications.attachPdf).toBe(true);
+    await ask({ from: 'awa@example.cm', body: 'oui', ...replyingTo(approval) });
+    expect((await awa()).notifications.attachPdf).toBe(false);
+  });
+});

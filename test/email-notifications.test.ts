@@ -103,3 +103,16 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(genuine.parsed.text).toContain('ne correspond à aucun compte client');
   });
 });
+
+describe('an invoice contact allowed to ask, where DMARC is checked', () => {
+  it('is never the owner: with a DMARC pass, a change it asks still waits for the owner’s approval', async () => {
+    const grace = (await facteur.app.store.customerByAddress('grace.eyenga@example.cm'))!;
+    // Set on the record directly: how a contact is added and allowed is tested in contacts.test.ts.
+    await facteur.app.store.updateCustomer(grace.id, (c) => ({ ...c, contacts: [{ address: 'boss@eyenga.example', mayAsk: true, addedAt: new Date().toISOString() }] }));
+    const reply = await ask({ from: 'boss@eyenga.example', subject: 'notifications attachments off', headers: authenticated('eyenga.example') });
+    expect(reply.envelope.to).toEqual(['boss@eyenga.example']);
+    expect(reply.parsed.text).toContain('must be approved from your address');
+    expect((await notifications('grace.eyenga@example.cm')).attachPdf).toBe(true);
+    expect((await facteur.app.store.customerById(grace.id))!.pending.map((p) => p.change)).toEqual([{ kind: 'attachments', on: false }]);
+  });
+});

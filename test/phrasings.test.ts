@@ -40,7 +40,7 @@ describe('what customers write', () => {
       'help.balance': ['balance', 'list'],
       'help.details': ['details'],
       'help.zip': ['zip'],
-      'help.notifications': ['notifications', 'attachments', 'address'],
+      'help.notifications': ['notifications', 'attachments', 'address', 'contactAdd'],
     };
     for (const locale of ['fr', 'en'] as const) {
       const messages = JSON.parse(await readFile(path.resolve(import.meta.dirname, '..', 'templates', 'messages', `${locale}.json`), 'utf8')) as Record<string, string>;

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoApp, capturedLog } from './support/app.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { importInvoices } from '../src/import/import.js';
+import { resend } from '../src/notifications/resend.js';
 import { schedule } from '../src/notifications/schedule.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { demoData } from '../src/billing/demo.js';
@@ -92,6 +93,30 @@ describe('the push of new invoices', () => {
     const [delivery] = await app.deliveries.list({ customerId: (await app.store.customerByAddress('awa@example.cm'))!.id });
     expect(delivery).toMatchObject({ invoices: ['9001', '9002'], channel: 'email', recipient: 'awa@example.cm', reason: 'push', status: 'sent', attempts: 1 });
     expect(delivery!.messageId).toBe(mail!.parsed.messageId);
+  });
+
+  it('sends one mail To the notification address with every invoice contact in Cc, and so does a staff resend, but not one to an address staff name', async () => {
+    const awa = (await app.store.customerByAddress('awa@example.cm'))!;
+    const contacts = ['compta@nkolo.cm', 'dg@nkolo.cm'].map((address) => ({ address, mayAsk: false, addedAt: '2026-11-01T00:00:00.000Z' }));
+    await app.store.updateCustomer(awa.id, (customer) => ({ ...customer, contacts }));
+    await importNew([{ number: '9020', customer: 'awa@example.cm' }]);
+    await app.push.run();
+    const [mail] = await peer.waitFor(1);
+    expect(peer.messages).toHaveLength(1);
+    expect(mail!.envelope.to.sort()).toEqual(['awa@example.cm', 'compta@nkolo.cm', 'dg@nkolo.cm']);
+    expect(mail!.parsed.headers.get('to')).toMatchObject({ text: 'awa@example.cm' });
+    expect(mail!.parsed.headers.get('cc')).toMatchObject({ text: 'compta@nkolo.cm, dg@nkolo.cm' });
+    const [delivery] = await app.deliveries.list({ customerId: awa.id, reason: 'push' });
+    expect(delivery).toMatchObject({ recipient: 'awa@example.cm', cc: ['compta@nkolo.cm', 'dg@nkolo.cm'], status: 'sent' });
+
+    expect(await resend(app.store, app.deliveries, logged.log, { number: '9020', channels: ['email'], requestedBy: 'staff' })).toMatchObject({ ok: true });
+    const [again] = (await peer.waitFor(2)).slice(1);
+    expect(again!.envelope.to.sort()).toEqual(['awa@example.cm', 'compta@nkolo.cm', 'dg@nkolo.cm']);
+    expect(again!.parsed.headers.get('cc')).toMatchObject({ text: 'compta@nkolo.cm, dg@nkolo.cm' });
+    expect(await resend(app.store, app.deliveries, logged.log, { number: '9020', to: 'awa@example.cm', channels: ['email'], requestedBy: 'staff' })).toMatchObject({ ok: true });
+    const [named] = (await peer.waitFor(3)).slice(2);
+    expect(named!.envelope.to).toEqual(['awa@example.cm']);
+    expect(named!.parsed.headers.get('cc')).toBeUndefined();
   });
 
   it('attaches nothing when the customer turned the attachments off, and says how to ask', async () => {

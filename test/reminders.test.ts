@@ -85,6 +85,19 @@ describe('payment reminders', () => {
     expect(mailsTo(awa)).toHaveLength(1);
   });
 
+  it('go as one mail To the notification address with the invoice contacts in Cc', async () => {
+    const { store, push } = await facteur();
+    const awa = { ...customer('Awa'), contacts: [{ address: 'compta@rappel.example.cm', mayAsk: false, addedAt: new Date().toISOString() }] };
+    await store.save({ customers: [awa], invoices: [invoice(awa, 'R-300', -1)], announced: ['R-300'], announcingSince: new Date().toISOString() });
+    await push.run();
+    const mails = smtp.messages.filter((m) => m.envelope.to.includes('compta@rappel.example.cm'));
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.envelope.to.sort()).toEqual([awa.email, 'compta@rappel.example.cm'].sort());
+    expect(mails[0]!.parsed.headers.get('to')).toMatchObject({ text: awa.email });
+    expect(mails[0]!.parsed.headers.get('cc')).toMatchObject({ text: 'compta@rappel.example.cm' });
+    expect(mails[0]!.parsed.subject).toMatch(/^Rappel/);
+  });
+
   it('do not flood on the first run: an invoice long overdue is reminded once, of its latest offset, and the skipped ones are logged', async () => {
     const { store, push } = await facteur();
     const grace = customer('Grace');

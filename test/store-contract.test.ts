@@ -163,6 +163,24 @@ for (const [kind, open] of kinds) {
       expect((await store.customerByPendingAddress('COMPTA@nkolo.cm'))?.id).toBe(awa.id);
     });
 
+    it('never finds a customer by an invoice contact, unless that contact may ask, and kept across a reopening; an address two customers allowed names neither', async () => {
+      const { reopen, store, awa, paul } = await withDemo();
+      const contact = (address: string, mayAsk: boolean) => ({ address, mayAsk, addedAt: '2026-11-25T10:00:00.000Z' });
+      await store.updateCustomer(awa.id, (c) => ({ ...c, contacts: [contact('compta@nkolo.cm', false), contact('dg@nkolo.cm', true)] }));
+      // A contact is no identity.
+      expect(await store.customerByAddress('compta@nkolo.cm')).toBeUndefined();
+      expect(await store.customerByAddress('dg@nkolo.cm')).toBeUndefined();
+      expect(await store.customerByAskingContact('compta@nkolo.cm')).toBeUndefined();
+      expect((await store.customerByAskingContact(' DG@Nkolo.cm '))?.id).toBe(awa.id);
+      expect((await (await reopen()).customerByAskingContact('dg@nkolo.cm'))?.contacts).toEqual([contact('compta@nkolo.cm', false), contact('dg@nkolo.cm', true)]);
+      await store.updateCustomer(paul.id, (c) => ({ ...c, contacts: [contact('dg@nkolo.cm', true)] }));
+      expect(await store.customerByAskingContact('dg@nkolo.cm')).toBeUndefined();
+      await store.updateCustomer(paul.id, (c) => ({ ...c, contacts: [contact('dg@nkolo.cm', false)] }));
+      expect((await store.customerByAskingContact('dg@nkolo.cm'))?.id).toBe(awa.id);
+      await store.updateCustomer(awa.id, (c) => ({ ...c, contacts: [] }));
+      expect(await store.customerByAskingContact('dg@nkolo.cm')).toBeUndefined();
+    });
+
     it('queries the delivery log, oldest first', async () => {
       const { store, awa, paul } = await withDemo();
       await store.save({

@@ -30,6 +30,10 @@ export type Command =
   /** Payment reminders off or on: « rappels non », "stop the reminders". */
   | { intent: 'reminders'; on: boolean }
   | { intent: 'address'; address: string }
+  /** Invoice contacts: « notifications ajouter compta@… », « retirer … », « … peut demander » (or « ne peut plus »). */
+  | { intent: 'contactAdd'; address: string }
+  | { intent: 'contactRemove'; address: string }
+  | { intent: 'contactMayAsk'; address: string; on: boolean }
   | { intent: 'confirm'; code: string | null }
   | { intent: 'smalltalk'; kind: 'hello' | 'thanks' | 'bye' | 'ok' }
   /** A question about hosting, DNS, prices…: who can answer it. */
@@ -56,6 +60,7 @@ const MAX_RANGE = 50;
  */
 const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] = [
   { applies: (s) => s.has('confirm') || (s.has('code') && s.code() !== null), command: (s) => ({ intent: 'confirm', code: s.code() }) },
+  { applies: (s) => s.aboutContact() !== null, command: (s) => s.aboutContact()! },
   { applies: (s) => s.changesAddress(), command: (s) => ({ intent: 'address', address: s.emails().at(-1)! }) },
   { applies: (s) => s.offTopic(), command: () => ({ intent: 'offTopic' }) },
   { applies: (s) => s.asksWhere(), command: () => ({ intent: 'notifications' }) },
@@ -178,6 +183,29 @@ class Sentence {
     // "je ne veux plus recevoir sur gmail, mettez plutôt …": the address named instead is the change.
     if (this.hasWord('plutot', 'instead', 'desormais', 'dorenavant', 'maintenant', 'now')) return true;
     return !(this.has('negation') && this.has('send') && !this.has('new') && !this.aboutInvoices());
+  }
+
+  /**
+   * A sentence about one invoice contact: allowing it to ask (« compta@… peut demander »,
+   * "let x@… ask for invoices", « ne peut plus demander »), removing it (« retirer … », « ne
+   * mettez plus … en copie »), or adding it (« ajoutez … », « mettez … en copie »). The modal
+   * ("can", « peut ») counts only after the address, so that "can I ask for my invoices at
+   * x@…?" stays a change of address.
+   */
+  aboutContact(): Command | null {
+    const emails = this.emails();
+    if (emails.length !== 1) return null;
+    const address = emails[0]!;
+    const at = this.tokens.findIndex((t) => t.kind === 'email');
+    // "x@… may ask": after an address, "may" is the modal, not the month the tokens took it for.
+    const modal = this.tokens.slice(at + 1).some((t) => (t.kind === 'word' && ['peut', 'peuvent', 'puisse', 'pourra', 'can', 'ca', 'cannot'].includes(t.word)) || (t.kind === 'month' && t.month === 5 && t.locale === 'en'));
+    const asking = this.hasWord('demander', 'demande', 'demandent', 'ask', 'request');
+    const allowed = this.has('allow') || this.hasWord('let') || modal;
+    const negated = this.has('negation') || this.has('more') || this.hasWord('cannot', 'interdire', 'interdisez', 'forbid');
+    if (asking && allowed) return { intent: 'contactMayAsk', address, on: !negated };
+    if (this.hasWord('retirer', 'retirez', 'retire', 'enlever', 'enlevez', 'enleve', 'supprimer', 'supprimez', 'supprime', 'remove', 'delete')) return { intent: 'contactRemove', address };
+    if (this.has('contact') && negated) return { intent: 'contactRemove', address };
+    return this.has('add') || this.has('contact') ? { intent: 'contactAdd', address } : null;
   }
 
   /** Where do new invoices go, by mail or on Discord: a question about the notification settings. */

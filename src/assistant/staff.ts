@@ -4,7 +4,7 @@ import { formatDate } from '../billing/money.js';
 import type { Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Deliveries } from '../notifications/deliveries.js';
-import type { Delivery, DeliveryChannel } from '../store/delivery.js';
+import { shownRecipients, type Delivery, type DeliveryChannel } from '../store/delivery.js';
 import { planRows, type ReminderPlan } from '../notifications/reminders.js';
 import { resend } from '../notifications/resend.js';
 import type { Store } from '../store/store.js';
@@ -166,7 +166,7 @@ export class StaffDesk {
         d.invoices.join(' '),
         emails.get(d.customerId)!,
         d.channel,
-        d.recipient,
+        shownRecipients(d),
         this.t(locale, `staff.status.${d.status}`),
         short(d.lastError ?? '', 60),
       ]);

@@ -19,6 +19,11 @@ export type Role =
   | 'reminders'
   | 'resend'
   | 'address'
+  /** Invoice contacts, who get a copy of each invoice mail: « en copie », "cc". */
+  | 'contact'
+  | 'add'
+  /** Giving a contact leave to ask: « autorisez … à demander », "allow … to ask". */
+  | 'allow'
   | 'confirm'
   | 'code'
   | 'next'
@@ -117,6 +122,12 @@ export const WORDS = vocabulary([
   ...fr('chat', 'mp prive prives privee'),
   ...fr('reminders', 'rappels rappel relances relance'),
   ...en('reminders', 'reminders reminder'),
+  ...both('contact', 'contact contacts cc'),
+  ...fr('contact', 'copie'),
+  ...fr('add', 'ajouter ajoutez ajoute ajoutes rajouter rajoutez'),
+  ...en('add', 'add'),
+  ...fr('allow', 'autoriser autorisez autorise permettre permettez'),
+  ...en('allow', 'allow allowed permit'),
   ...fr('address', 'adresse courriel'),
   ...en('address', 'address'),
   ...both('address', 'email e-mail mail emails mails'),

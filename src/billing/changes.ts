@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CODE_MAX_ATTEMPTS } from './codes.js';
-import type { AccountChange, CodeOnItsWay, Customer, PendingChange } from './types.js';
+import { addressesOnRecord } from './customer.js';
+import { MAX_CONTACTS, type AccountChange, type CodeOnItsWay, type Customer, type PendingChange } from './types.js';
 
 /**
  * The rules of account changes waiting for proofs, as functions of a customer record: the
@@ -42,13 +43,58 @@ export function withoutPending(customer: Customer, kind: AccountChange['kind']):
   return { ...customer, pending: customer.pending.filter((p) => p.change.kind !== kind) };
 }
 
-/** The customer with the change made and its pending record gone. */
-export function applyChange(customer: Customer, change: AccountChange): Customer {
+/**
+ * The address a change would start sending invoices to, which must confirm itself; null
+ * for changes that add no one (the login email is on record already).
+ */
+export function newAddressOf(customer: Customer, change: AccountChange): string | null {
+  if (change.kind === 'contact') return change.address;
+  return change.kind === 'address' && change.address !== customer.email ? change.address : null;
+}
+
+/**
+ * The pending change owed a code from its new address. One at a time per account, so that
+ * a code that comes back names one change, and the stores index one pending address.
+ */
+export function confirmingOf(customer: Customer): PendingChange | undefined {
+  return customer.pending.find((p) => p.approval === null && p.confirmation !== null && newAddressOf(customer, p.change) !== null);
+}
+
+/**
+ * The customer with the change made and its pending record gone (`at`: when). The rules on
+ * contacts are checked again here, on the record as it is when written: another message may
+ * have added one meanwhile; a change they no longer allow changes nothing.
+ */
+export function applyChange(customer: Customer, change: AccountChange, at: string): Customer {
   const { pending } = withoutPending(customer, change.kind);
-  if (change.kind === 'address') return { ...customer, pending, notifications: { ...customer.notifications, address: change.address } };
+  const contacts = customer.contacts ?? [];
+  if (change.kind === 'contact') {
+    if (contactRefusal(customer, change.address) !== null) return { ...customer, pending };
+    return { ...customer, pending, contacts: [...contacts, { address: change.address, mayAsk: false, addedAt: at }] };
+  }
+  if (change.kind === 'contactRemoved') return { ...customer, pending, contacts: contacts.filter((c) => c.address !== change.address) };
+  if (change.kind === 'contactMayAsk') return { ...customer, pending, contacts: contacts.map((c) => (c.address === change.address ? { ...c, mayAsk: change.on } : c)) };
+  if (change.kind === 'address') {
+    // A contact that becomes the notification address is no longer a copy of it (a record without contacts stays without).
+    const copies = customer.contacts ? { contacts: contacts.filter((c) => c.address !== change.address) } : {};
+    return { ...customer, pending, ...copies, notifications: { ...customer.notifications, address: change.address } };
+  }
   if (change.kind === 'attachments') return { ...customer, pending, notifications: { ...customer.notifications, attachPdf: change.on } };
   if (change.kind === 'reminders') return { ...customer, pending, notifications: { ...customer.notifications, reminders: change.on } };
   return { ...customer, pending, notifications: { ...customer.notifications, chat: change.on } };
+}
+
+/** The addresses of the contacts that may ask (lower case): what the stores find a customer by. */
+export function askingContacts(customer: Customer): string[] {
+  return (customer.contacts ?? []).flatMap((contact) => (contact.mayAsk ? [contact.address.toLowerCase()] : []));
+}
+
+/** Why this address cannot be added as a contact, or null when it can. */
+export function contactRefusal(customer: Customer, address: string): 'contact.onRecord' | 'contact.already' | 'contact.tooMany' | null {
+  if (addressesOnRecord(customer).includes(address)) return 'contact.onRecord';
+  const contacts = customer.contacts ?? [];
+  if (contacts.some((c) => c.address === address)) return 'contact.already';
+  return contacts.length >= MAX_CONTACTS ? 'contact.tooMany' : null;
 }
 
 /** Whether the pending change is still the one a step began with: another request may have replaced it meanwhile. */
@@ -67,10 +113,10 @@ export function waiting(pending: PendingChange, now: Date): boolean {
   return live(pending.confirmation, now);
 }
 
-/** The pending address change whose code this address may give back, while that code is good. */
+/** The pending change (a new address or contact) whose code this address may give back, while that code is good. */
 export function awaitsConfirmationFrom(customer: Customer, address: string, now: Date): PendingChange | undefined {
-  const pending = pendingOf(customer, 'address');
-  return pending?.change.kind === 'address' && pending.change.address === address.toLowerCase() && pending.approval === null && live(pending.confirmation, now) ? pending : undefined;
+  const pending = confirmingOf(customer);
+  return pending && newAddressOf(customer, pending.change) === address.toLowerCase() && live(pending.confirmation, now) ? pending : undefined;
 }
 
 /**

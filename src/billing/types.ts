@@ -43,7 +43,25 @@ export type AccountChange =
   | { kind: 'address'; address: string }
   | { kind: 'attachments'; on: boolean }
   | { kind: 'chat'; on: boolean }
-  | { kind: 'reminders'; on: boolean };
+  | { kind: 'reminders'; on: boolean }
+  /** Invoice contacts (the accountant, the boss): added like a new address, so the owner approves and the contact confirms. */
+  | { kind: 'contact'; address: string }
+  | { kind: 'contactRemoved'; address: string }
+  | { kind: 'contactMayAsk'; address: string; on: boolean };
+
+/** At most this many invoice contacts beside the notification address. */
+export const MAX_CONTACTS = 5;
+
+/**
+ * Someone who gets a copy (Cc) of each invoice mail. A contact is no identity: mail from it
+ * is a stranger's unless the owner allowed it to ask (`mayAsk`), and even then it is never
+ * the owner (its account changes wait for the owner's approval).
+ */
+export interface InvoiceContact {
+  address: string;
+  mayAsk: boolean;
+  addedAt: string;
+}
 
 /** A one-time code on its way to someone: only its hash is kept, with its lifetime and the wrong tries against it. */
 export interface CodeOnItsWay {
@@ -111,6 +129,8 @@ export interface Customer {
    * reminders wait while staff check. Absent from records older than reminders.
    */
   paymentClaims?: PaymentClaim[];
+  /** Invoice contacts, at most `MAX_CONTACTS`; absent from records older than contacts. */
+  contacts?: InvoiceContact[];
 }
 
 export interface PaymentClaim {

@@ -3,7 +3,7 @@ import { err, out, progressBar, type ExitCode } from './terminal.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { Config } from '../config.js';
-import { DELIVERY_CHANNELS, type Delivery, type DeliveryChannel } from '../store/delivery.js';
+import { DELIVERY_CHANNELS, shownRecipients, type Delivery, type DeliveryChannel } from '../store/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
 import { renderTable } from '../channels/text.js';
 import { planRows } from '../notifications/reminders.js';
@@ -125,7 +125,7 @@ function deliveryTable(list: Delivery[], customerName: (id: string) => string = 
       customerName(d.customerId),
       d.invoices.join(' '),
       d.channel,
-      d.recipient,
+      shownRecipients(d),
       d.reason + (d.requestedBy ? ` (${d.requestedBy})` : ''),
       d.status,
       String(d.attempts),

@@ -17,6 +17,8 @@ export interface NewDelivery {
   invoices: string[];
   channel: DeliveryChannel;
   recipient: string;
+  /** A mail's copies (the invoice contacts). */
+  cc?: string[];
   reason: DeliveryReason;
   attachPdf: boolean;
   requestedBy?: string | null;

@@ -49,6 +49,7 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       if (delivery.channel === 'email') {
         return ports.mailer.send({
           to: delivery.recipient,
+          ...(delivery.cc ? { cc: delivery.cc } : {}),
           subject,
           text,
           attachments,

@@ -4,6 +4,7 @@ import type { Invoice, IsoDate } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { NewDelivery } from './deliveries.js';
+import { shownRecipients } from '../store/delivery.js';
 import { recipientsOf } from './recipients.js';
 
 export interface ReminderOptions {
@@ -97,7 +98,7 @@ export function planRows(plan: ReminderPlan): { customerId: string; invoices: st
   for (const spec of plan.specs) {
     const offsets = Object.entries(spec.reminded ?? {}).map(([number, offset]) => `${number} (${offset > 0 ? '+' : ''}${offset})`);
     const row = rows.get(spec.customerId) ?? { customerId: spec.customerId, invoices: offsets.join(', '), recipients: [] };
-    row.recipients.push(`${spec.channel} ${spec.recipient}`);
+    row.recipients.push(`${spec.channel} ${shownRecipients(spec)}`);
     rows.set(spec.customerId, row);
   }
   return [...rows.values()];

@@ -2,6 +2,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { Delivery, DeliveryChannel } from '../store/delivery.js';
 import type { Deliveries, NewDelivery } from './deliveries.js';
+import { copiesOf } from './recipients.js';
 
 export interface ResendRequest {
   number: string;
@@ -38,7 +39,9 @@ export async function resend(store: Store, deliveries: Deliveries, log: Logger, 
       }
       log.warn({ event: 'resend.forced', invoice: invoice.number, customer: customer.id, to, by: request.requestedBy }, 'resend to an address not on record, forced');
     }
-    specs.push({ ...base, channel: 'email', recipient: to });
+    // The customer's usual mail copies the invoice contacts; a mail to an address staff named (`--to`) goes there alone.
+    const usual = request.to === undefined && to === customer.notifications.address;
+    specs.push({ ...base, channel: 'email', recipient: to, ...(usual ? copiesOf(customer) : {}) });
   }
   if (request.channels.includes('discord')) {
     const linked = customer.links.discord ?? [];

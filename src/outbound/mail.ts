@@ -3,6 +3,8 @@ import type { Attachment } from '../documents/attachment.js';
 /** A message leaving Facteur by email, described without any mail library. */
 export interface OutboundMail {
   to: string;
+  /** Copies, in the Cc header and the envelope: the invoice contacts of an announcement, a reminder or a resend. */
+  cc?: string[];
   subject: string;
   text: string;
   html?: string;

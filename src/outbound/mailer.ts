@@ -38,6 +38,7 @@ class NodemailerMailer implements Mailer {
     const info = await (await this.transportOf()).sendMail({
       from: this.from,
       to: mail.to,
+      ...(mail.cc ? { cc: mail.cc } : {}),
       subject: mail.subject,
       text: mail.text,
       ...(mail.html ? { html: mail.html } : {}),

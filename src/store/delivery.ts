@@ -29,6 +29,11 @@ export interface Delivery {
   channel: DeliveryChannel;
   /** An email address, or a Discord user id. */
   recipient: string;
+  /**
+   * A mail's copies: the customer's invoice contacts when it was recorded, so that a retry
+   * sends the same mail and support sees who got it. Absent when none (and in older records).
+   */
+  cc?: string[];
   reason: DeliveryReason;
   status: DeliveryStatus;
   attempts: number;
@@ -46,6 +51,11 @@ export interface Delivery {
   reminded?: Record<string, number>;
   /** Download links the message carried instead of files too large for it; absent when none. */
   links?: DeliveryLink[];
+}
+
+/** Who a delivery went to, as the delivery log shows it: the recipient, and the copies. */
+export function shownRecipients(delivery: Pick<Delivery, 'recipient' | 'cc'>): string {
+  return delivery.cc?.length ? `${delivery.recipient} (cc ${delivery.cc.join(', ')})` : delivery.recipient;
 }
 
 /**

@@ -70,6 +70,10 @@ export class LowdbStore implements Store {
     return this.billing.customerByPendingAddress(address);
   }
 
+  async customerByAskingContact(address: string): Promise<Customer | undefined> {
+    return this.billing.customerByAskingContact(address);
+  }
+
   async customers(page: { offset?: number; limit?: number } = {}): Promise<Customer[]> {
     const offset = page.offset ?? 0;
     return this.billing

@@ -12,6 +12,9 @@ const accountChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('attachments'), on: z.boolean() }),
   z.object({ kind: z.literal('chat'), on: z.boolean() }),
   z.object({ kind: z.literal('reminders'), on: z.boolean() }),
+  z.object({ kind: z.literal('contact'), address: z.string().min(3) }),
+  z.object({ kind: z.literal('contactRemoved'), address: z.string().min(3) }),
+  z.object({ kind: z.literal('contactMayAsk'), address: z.string().min(3), on: z.boolean() }),
 ]);
 
 /**
@@ -44,6 +47,7 @@ export const customerSchema = z.object({
   codeFailures: z.array(z.string()).default([]),
   codesMailed: z.array(z.string()).default([]),
   paymentClaims: z.array(z.object({ number: z.string(), at: z.string() })).optional(),
+  contacts: z.array(z.object({ address: z.string().min(3), mayAsk: z.boolean(), addedAt: z.string() })).optional(),
 });
 
 export const invoiceSchema = z.object({
@@ -79,6 +83,7 @@ export const deliverySchema = z.object({
   invoices: z.array(z.string()),
   channel: z.enum(DELIVERY_CHANNELS),
   recipient: z.string().min(1),
+  cc: z.array(z.string().min(3)).optional(),
   reason: z.enum(DELIVERY_REASONS),
   status: z.enum(DELIVERY_STATUSES),
   attempts: z.number().int().nonnegative(),

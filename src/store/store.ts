@@ -144,6 +144,13 @@ export interface Store {
    * owner approved the change, since only then was a code mailed there.
    */
   customerByPendingAddress(address: string): Promise<Customer | undefined>;
+  /**
+   * The customer one of whose invoice contacts is this address and may ask (`mayAsk`),
+   * case-insensitively. A contact is no identity otherwise, so `customerByAddress` never
+   * finds it. An address several customers allowed names none of them: which account it
+   * asks about cannot be told, and a guess would answer about someone else's.
+   */
+  customerByAskingContact(address: string): Promise<Customer | undefined>;
   /** Customers by name, `limit` at most from `offset`: for the console's list and the import's lookups. */
   customers(page?: { offset?: number; limit?: number }): Promise<Customer[]>;
   /** Customers whose login email is one of these (lower case): what an import needs of them. */

@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { describeChange } from '../changes/describe.js';
 
-/** The client area's "Notifications" tab: where new invoices go, whether the PDF comes along, what waits for a code. */
+/** The client area's "Notifications" tab: where new invoices go, whether the PDF comes along, the contacts in copy, what waits for a code. */
 export function showNotifications(ctx: Context): Reply {
   const { address, attachPdf, chat } = ctx.customer.notifications;
   const text = [
@@ -11,13 +11,14 @@ export function showNotifications(ctx: Context): Reply {
   ];
   if ((ctx.customer.links.discord ?? []).length > 0) text.push(ctx.t(chat ? 'notifications.chatOn' : 'notifications.chatOff'));
   text.push(ctx.t(ctx.customer.notifications.reminders === false ? 'notifications.remindersOff' : 'notifications.remindersOn'));
+  for (const contact of ctx.customer.contacts ?? []) text.push(ctx.t(contact.mayAsk ? 'notifications.contactMayAsk' : 'notifications.contact', { address: contact.address }));
   const now = ctx.services.now().toISOString();
   for (const pending of ctx.customer.pending) {
     if (pending.approval && pending.approval.expiresAt > now) text.push(ctx.t('notifications.pendingApproval', { change: describeChange(ctx, pending.change) }));
-    else if (pending.confirmation && pending.confirmation.expiresAt > now && pending.change.kind === 'address') {
+    else if (pending.confirmation && pending.confirmation.expiresAt > now && 'address' in pending.change) {
       text.push(ctx.t('notifications.pending', { address: pending.change.address }));
     }
   }
-  text.push(ctx.t('notifications.howTo'));
+  text.push(ctx.t('notifications.howTo'), ctx.t('notifications.contactsHowTo'));
   return ctx.reply(text);
 }

@@ -5,8 +5,12 @@ import {
   APPROVAL_TTL_MINUTES,
   CONFIRMATION_TTL_MINUTES,
   codeSubject,
+  confirmingOf,
+  contactRefusal,
   countCodeMailed,
+  live,
   mayMailCode,
+  newAddressOf,
   pendingOf,
   replyHash,
   samePending,
@@ -14,7 +18,7 @@ import {
   withPending,
 } from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
-import type { AccountChange, Customer, PendingChange } from '../../billing/types.js';
+import { MAX_CONTACTS, type AccountChange, type Customer, type PendingChange } from '../../billing/types.js';
 import type { Request } from '../assistant.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
@@ -34,25 +38,31 @@ export async function askChange(ctx: Context, asked: AccountChange, request: Req
   if (unchanged(ctx.customer, change)) return ctx.reply([changeDone(ctx, change)]);
   ctx.services.log.info({ event: 'change.requested', customer: ctx.customer.id, change: change.kind, trust: request.trust }, 'account change requested');
   if (request.trust === 'address') return askOwner(ctx, change);
-  if (change.kind === 'address' && change.address !== ctx.customer.email) return askNewAddress(ctx, change, null);
+  if (newAddressOf(ctx.customer, change) !== null) return askNewAddress(ctx, change, null);
   return makeChange(ctx, change, null);
 }
 
-/** The address normalised and valid, a chat opt-in only for a linked account; or the refusal. */
+/** The address normalised and valid, a contact that may be added or is there, a chat opt-in only for a linked account; or the refusal. */
 function checked(ctx: Context, change: AccountChange): AccountChange | Reply {
   if (change.kind === 'chat' && (ctx.customer.links.discord ?? []).length === 0) return ctx.refuse('chat.notLinked');
   if (change.kind === 'reminders' && !change.on && !ctx.services.remindersOptOut) return ctx.refuse('reminders.required');
-  if (change.kind !== 'address') return change;
+  if (!('address' in change)) return change;
   const address = change.address.trim().toLowerCase();
   if (!z.email().safeParse(address).success) return ctx.refuse('address.invalid', { address: change.address });
-  if (address === ctx.customer.notifications.address) return ctx.refuse('address.same', { address });
-  return { kind: 'address', address };
+  if (change.kind === 'address') return address === ctx.customer.notifications.address ? ctx.refuse('address.same', { address }) : { ...change, address };
+  if (change.kind === 'contact') {
+    const refusal = contactRefusal(ctx.customer, address);
+    return refusal ? ctx.refuse(refusal, { address, max: MAX_CONTACTS }) : { ...change, address };
+  }
+  if (!(ctx.customer.contacts ?? []).some((contact) => contact.address === address)) return ctx.refuse('contact.unknown', { address });
+  return { ...change, address };
 }
 
 function unchanged(customer: Customer, change: AccountChange): boolean {
   if (change.kind === 'attachments') return customer.notifications.attachPdf === change.on;
   if (change.kind === 'chat') return customer.notifications.chat === change.on;
   if (change.kind === 'reminders') return (customer.notifications.reminders !== false) === change.on;
+  if (change.kind === 'contactMayAsk') return (customer.contacts ?? []).some((contact) => contact.address === change.address && contact.mayAsk === change.on);
   return false;
 }
 
@@ -97,16 +107,20 @@ function waitingOf(customer: Customer, kind: AccountChange['kind'], now: Date): 
  * A code to the new address, which proves its reader wants the invoices there. `approved`
  * is the pending change the owner approved, which it replaces if it still stands.
  */
-export async function askNewAddress(ctx: Context, change: AccountChange & { kind: 'address' }, approved: PendingChange | null): Promise<Reply> {
+export async function askNewAddress(ctx: Context, change: AccountChange, approved: PendingChange | null): Promise<Reply> {
   const now = ctx.services.now();
+  const address = newAddressOf(ctx.customer, change)!;
   if (!mayMailCode(ctx.customer, now)) return ctx.refuse('address.tooManyToday');
+  // One new address confirms at a time (see `confirmingOf`): another of the other kind waits until it is done or expired.
+  const other = confirmingOf(ctx.customer);
+  if (other && other.change.kind !== change.kind && live(other.confirmation, now)) return ctx.refuse('contact.otherWaiting', { address: newAddressOf(ctx.customer, other.change)!, minutes: CONFIRMATION_TTL_MINUTES });
   const { code, codeHash, expiresAt } = issueCode(codeSubject(ctx.customer, change), now, CONFIRMATION_TTL_MINUTES);
-  const params = { name: ctx.customer.name, code, minutes: CONFIRMATION_TTL_MINUTES, address: change.address };
-  if (!(await ctx.services.codeMail.send(change.address, ctx.locale, 'mail.code', params))) return ctx.refuse('address.tooMany', { address: change.address });
+  const params = { name: ctx.customer.name, code, minutes: CONFIRMATION_TTL_MINUTES, address };
+  if (!(await ctx.services.codeMail.send(address, ctx.locale, 'mail.code', params))) return ctx.refuse('address.tooMany', { address });
   const pending: PendingChange = { change, approval: null, confirmation: { codeHash, expiresAt, attempts: 0 }, requestedAt: approved?.requestedAt ?? now.toISOString() };
   let placed = false;
   await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => {
-    if (approved && !samePending(pendingOf(customer, 'address'), approved)) return customer;
+    if (approved && !samePending(pendingOf(customer, change.kind), approved)) return customer;
     placed = true;
     return countCodeMailed(withPending(customer, pending), now.toISOString());
   });
@@ -124,7 +138,7 @@ export async function makeChange(ctx: Context, change: AccountChange, after: Pen
   await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => {
     if (after && !samePending(pendingOf(customer, change.kind), after)) return customer;
     previous = addressesOnRecord(customer);
-    return applyChange(customer, change);
+    return applyChange(customer, change, ctx.services.now().toISOString());
   });
   if (previous === null) return ctx.refuse('confirm.nothing');
   ctx.services.log.info({ event: 'change.made', customer: ctx.customer.id, change: change.kind }, 'account changed');

@@ -1,5 +1,5 @@
 import { checkCode, CODE_MAX_ATTEMPTS } from '../../billing/codes.js';
-import { codeSubject, codesLocked, countWrongCode, live, pendingOf, replyHash, samePending, waiting, withoutPending } from '../../billing/changes.js';
+import { codeSubject, codesLocked, confirmingOf, newAddressOf, countWrongCode, live, pendingOf, replyHash, samePending, waiting, withoutPending } from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
 import type { PendingChange } from '../../billing/types.js';
 import { readAnswer } from './answer.js';
@@ -17,8 +17,8 @@ import { askNewAddress, makeChange } from './ask.js';
 export async function asCode(ctx: Context, command: Command, text: string): Promise<Command> {
   const code = /^\W*(\d{6})\W*$/.exec(text)?.[1];
   if (!code || command.intent !== 'pdf' || (await ctx.ownInvoice(code))) return command;
-  const confirming = pendingOf(ctx.customer, 'address');
-  return confirming?.approval === null && live(confirming.confirmation, ctx.services.now()) ? { intent: 'confirm', code } : command;
+  const confirming = confirmingOf(ctx.customer);
+  return confirming && live(confirming.confirmation, ctx.services.now()) ? { intent: 'confirm', code } : command;
 }
 
 /**
@@ -28,12 +28,12 @@ export async function asCode(ctx: Context, command: Command, text: string): Prom
  */
 export async function confirmCode(ctx: Context, code: string | null, request: Request): Promise<Reply> {
   const now = ctx.services.now();
-  const confirming = pendingOf(ctx.customer, 'address');
-  if (!confirming || confirming.change.kind !== 'address' || confirming.approval !== null || !live(confirming.confirmation, now)) {
+  const confirming = confirmingOf(ctx.customer);
+  if (!confirming || !live(confirming.confirmation, now)) {
     const unapproved = ctx.customer.pending.some((pending) => pending.approval && waiting(pending, now));
     return ctx.refuse(unapproved ? 'approval.replyNeeded' : 'confirm.nothing');
   }
-  const { address } = confirming.change;
+  const address = newAddressOf(ctx.customer, confirming.change)!;
   if (code === null) return ctx.refuse('confirm.missingCode');
   const fromThere = request.sender === undefined ? request.trust === 'owner' : request.sender.toLowerCase() === address;
   if (!fromThere) return ctx.refuse('confirm.wrongSender', { address });
@@ -42,12 +42,12 @@ export async function confirmCode(ctx: Context, code: string | null, request: Re
     return ctx.refuse('confirm.locked');
   }
   if (checkCode(confirming.confirmation, codeSubject(ctx.customer, confirming.change), code, now) === 'ok') {
-    ctx.services.log.info({ event: 'change.confirmed', customer: ctx.customer.id, change: 'address' }, 'new address confirmed');
+    ctx.services.log.info({ event: 'change.confirmed', customer: ctx.customer.id, change: confirming.change.kind }, 'new address confirmed');
     return makeChange(ctx, confirming.change, confirming);
   }
-  const updated = await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => countWrongCode(customer, 'address', now.toISOString()));
+  const updated = await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => countWrongCode(customer, confirming.change.kind, now.toISOString()));
   ctx.services.log.warn({ event: 'code.wrong', customer: ctx.customer.id, trust: request.trust }, 'wrong code given');
-  const left = updated && pendingOf(updated, 'address')?.confirmation;
+  const left = updated && pendingOf(updated, confirming.change.kind)?.confirmation;
   return left ? ctx.refuse('confirm.wrong', { left: CODE_MAX_ATTEMPTS - left.attempts }) : ctx.refuse('confirm.expired');
 }
 
@@ -81,6 +81,6 @@ function repliedApproval(ctx: Context, request: Request): PendingChange | undefi
 function approve(ctx: Context, pending: PendingChange): Promise<Reply> {
   ctx.services.log.info({ event: 'change.approved', customer: ctx.customer.id, change: pending.change.kind }, 'account change approved by its owner');
   const { change } = pending;
-  if (change.kind === 'address' && change.address !== ctx.customer.email) return askNewAddress(ctx, change, pending);
+  if (newAddressOf(ctx.customer, change) !== null) return askNewAddress(ctx, change, pending);
   return makeChange(ctx, change, pending);
 }

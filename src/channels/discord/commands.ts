@@ -59,6 +59,11 @@ export const COMMANDS: CommandSpec[] = [
       { key: 'confirm', options: [{ key: 'code', type: 'string', required: true, min: 6, max: 6 }] },
       { key: 'attachments', options: [{ key: 'on', type: 'boolean', required: true }] },
       { key: 'dm', options: [{ key: 'on', type: 'boolean', required: true }] },
+      // Invoice contacts: one subcommand each, so that no command carries two asks at once.
+      { key: 'contacts' },
+      { key: 'contactAdd', options: [{ key: 'address', type: 'string', required: true }] },
+      { key: 'contactRemove', options: [{ key: 'address', type: 'string', required: true }] },
+      { key: 'contactAsk', options: [{ key: 'address', type: 'string', required: true }, { key: 'on', type: 'boolean', required: true }] },
     ],
   },
   {

@@ -66,6 +66,10 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
       if (sub === 'confirm') return { command: { intent: 'confirm', code: options.getString(subOpt('code'), true).trim() }, text };
       if (sub === 'attachments') return { command: { intent: 'attachments', on: options.getBoolean(subOpt('on'), true) }, text };
       if (sub === 'dm') return { command: { intent: 'chat', on: options.getBoolean(subOpt('on'), true) }, text };
+      if (sub === 'contactAdd') return { command: { intent: 'contactAdd', address: options.getString(subOpt('address'), true) }, text };
+      if (sub === 'contactRemove') return { command: { intent: 'contactRemove', address: options.getString(subOpt('address'), true) }, text };
+      if (sub === 'contactAsk') return { command: { intent: 'contactMayAsk', address: options.getString(subOpt('address'), true), on: options.getBoolean(subOpt('on'), true) }, text };
+      // `show` and `contacts`: the tab, which lists the contacts.
       return { command: { intent: 'notifications' }, text };
     }
     default:

@@ -238,8 +238,11 @@ export class MailPipeline {
     const dmarc = settings.dmarcAuthservId === null ? null : dmarcVerdict(mail, settings.dmarcAuthservId);
     if (await this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc, key);
     const onRecord = await store.customerByAddress(mail.sender);
+    // An invoice contact is no identity: its mail is a stranger's unless the customer let it
+    // ask, and even then it is never the owner's (trust stays 'address', below).
+    const contactOf = onRecord ? undefined : await store.customerByAskingContact(mail.sender);
     const confirming = request.intent === 'confirm' ? await store.customerByPendingAddress(mail.sender) : undefined;
-    const customer = onRecord ?? (confirming && awaitsConfirmationFrom(confirming, mail.sender, this.now()) ? confirming : undefined);
+    const customer = onRecord ?? contactOf ?? (confirming && awaitsConfirmationFrom(confirming, mail.sender, this.now()) ? confirming : undefined);
     if (!customer) return this.answerStranger(claim, mail, request, dmarc);
     claim.note({ customerId: customer.id });
     if (dmarc === 'fail' && claim.record.sent === 0) {

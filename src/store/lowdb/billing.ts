@@ -1,3 +1,4 @@
+import { askingContacts, confirmingOf, newAddressOf } from '../../billing/changes.js';
 import { z } from 'zod';
 import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billing/filter.js';
 import type { Customer, Invoice } from '../../billing/types.js';
@@ -42,6 +43,8 @@ export class BillingFile {
   private readonly customersById = new Map<string, Customer>();
   private readonly customersByAddress = new Map<string, Customer>();
   private readonly customersByPendingAddress = new Map<string, Customer>();
+  /** By the address of a contact that may ask; null when several customers allowed it (see Store). */
+  private readonly customersByAskingContact = new Map<string, Customer | null>();
   /** By `<network>:<user id>` of each linked chat account. */
   private readonly customersByLink = new Map<string, Customer>();
   private readonly invoicePosition = new Map<string, number>();
@@ -67,6 +70,10 @@ export class BillingFile {
 
   customerByPendingAddress(address: string): Customer | undefined {
     return this.customersByPendingAddress.get(address.trim().toLowerCase());
+  }
+
+  customerByAskingContact(address: string): Customer | undefined {
+    return this.customersByAskingContact.get(address.trim().toLowerCase()) ?? undefined;
   }
 
   customerByLink(network: string, userId: string): Customer | undefined {
@@ -117,6 +124,7 @@ export class BillingFile {
     this.customersById.clear();
     this.customersByAddress.clear();
     this.customersByPendingAddress.clear();
+    this.customersByAskingContact.clear();
     this.customersByLink.clear();
     for (const customer of this.file.data.customers) {
       this.customersById.set(customer.id, customer);
@@ -124,9 +132,10 @@ export class BillingFile {
       const address = customer.notifications.address;
       // A login email wins over someone else's notification address.
       if (address && !this.customersByAddress.has(address.toLowerCase())) this.customersByAddress.set(address.toLowerCase(), customer);
-      for (const { change, confirmation } of customer.pending) {
-        if (change.kind === 'address' && confirmation !== null) this.customersByPendingAddress.set(change.address.toLowerCase(), customer);
-      }
+      const confirming = confirmingOf(customer);
+      const pendingAddress = confirming && newAddressOf(customer, confirming.change);
+      if (pendingAddress) this.customersByPendingAddress.set(pendingAddress.toLowerCase(), customer);
+      for (const contact of askingContacts(customer)) this.customersByAskingContact.set(contact, this.customersByAskingContact.has(contact) ? null : customer);
       for (const [network, ids] of Object.entries(customer.links)) for (const id of ids) this.customersByLink.set(`${network}:${id}`, customer);
     }
   }

@@ -105,4 +105,13 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('invoices_unpaid_due').on('invoices').column('due_at').where(sql.ref('status'), '=', 'unpaid').execute();
     },
   },
+  // Mail from an invoice contact the customer allowed to ask finds the customer by that
+  // address: a column of those addresses (rows.ts), searched with @> through a GIN index.
+  // Rows written before have no contacts, so the column's null says the truth about them.
+  '0003_asking_contacts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('customers').addColumn('asking_contacts', sql`text[]`).execute();
+      await db.schema.createIndex('customers_asking_contacts').on('customers').using('gin').column('asking_contacts').execute();
+    },
+  },
 };

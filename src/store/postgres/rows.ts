@@ -1,4 +1,5 @@
 import type { Insertable } from 'kysely';
+import { askingContacts, confirmingOf, newAddressOf } from '../../billing/changes.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Delivery } from '../delivery.js';
 import type { InboundMessage, LinkAttempt, StaffAction } from '../store.js';
@@ -7,13 +8,14 @@ import type { Tables } from './tables.js';
 /** Each record as its row: the record whole, and the columns it is found by, taken from it. */
 
 export function customerRow(customer: Customer): Insertable<Tables['customers']> {
-  // The one address change that waits for its code to come back from the new address.
-  const confirming = customer.pending.find((p) => p.change.kind === 'address' && p.confirmation !== null);
+  // The one change (a new address or contact) that waits for its code to come back from that address.
+  const confirming = confirmingOf(customer);
   return {
     id: customer.id,
     email: customer.email.toLowerCase(),
     address: customer.notifications.address?.toLowerCase() ?? null,
-    pending_address: confirming?.change.kind === 'address' ? confirming.change.address.toLowerCase() : null,
+    pending_address: (confirming && newAddressOf(customer, confirming.change)?.toLowerCase()) ?? null,
+    asking_contacts: askingContacts(customer),
     name: customer.name,
     doc: customer,
   };

@@ -86,6 +86,13 @@ export class PostgresStore implements Store {
     return (await this.db.selectFrom('customers').select('doc').where('pending_address', '=', address.trim().toLowerCase()).orderBy('id').limit(1).executeTakeFirst())?.doc;
   }
 
+  async customerByAskingContact(address: string): Promise<Customer | undefined> {
+    const lower = address.trim().toLowerCase();
+    // Two rows found mean two customers allowed this address: it names neither (see Store).
+    const rows = await this.db.selectFrom('customers').select('doc').where('asking_contacts', '@>', sql<string[]>`array[${lower}]::text[]`).limit(2).execute();
+    return rows.length === 1 ? rows[0]!.doc : undefined;
+  }
+
   async customers(page: { offset?: number; limit?: number } = {}): Promise<Customer[]> {
     let query = this.db.selectFrom('customers').select('doc').orderBy('name').orderBy('id').offset(page.offset ?? 0);
     if (page.limit !== undefined) query = query.limit(page.limit);
@@ -417,7 +424,7 @@ async function writeCustomers(tx: Transaction<Tables>, customers: Customer[]): P
     await tx
       .insertInto('customers')
       .values(chunk.map(customerRow))
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ email: eb.ref('excluded.email'), address: eb.ref('excluded.address'), pending_address: eb.ref('excluded.pending_address'), name: eb.ref('excluded.name'), doc: eb.ref('excluded.doc') })))
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ email: eb.ref('excluded.email'), address: eb.ref('excluded.address'), pending_address: eb.ref('excluded.pending_address'), asking_contacts: eb.ref('excluded.asking_contacts'), name: eb.ref('excluded.name'), doc: eb.ref('excluded.doc') })))
       .execute();
     await tx.deleteFrom('customer_links').where('customer_id', '=', sql<string>`any(${chunk.map((c) => c.id)}::text[])`).execute();
     // A chat account is one customer's: linked here, it is no longer anyone else's (the last here, if two claim it).

@@ -7,7 +7,7 @@ import type { HeldRequest, InboundMessage, LinkAttempt, StaffAction } from '../s
  * columns it is looked up by. The columns are derived from `doc` by `rows.ts`, never set apart.
  */
 export interface Tables {
-  customers: { id: string; email: string; address: string | null; pending_address: string | null; name: string; doc: Customer };
+  customers: { id: string; email: string; address: string | null; pending_address: string | null; asking_contacts: string[] | null; name: string; doc: Customer };
   /** One row per linked chat account (`<network>:<user id>`). */
   customer_links: { account: string; customer_id: string };
   invoices: { number: string; customer_id: string; issued_at: string; due_at: string; status: string; doc: Invoice };
