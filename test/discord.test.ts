@@ -19,6 +19,7 @@ import { pdfText, readZip } from './support/read.js';
 
 const GUILD = '1200000000000000001';
 const STAFF_ROLE = '1400000000000000001';
+const STAFF_CHANNEL = '1600000000000000001';
 const EPHEMERAL = 64;
 const OPTION = { subcommand: 1, string: 3, integer: 4, boolean: 5 } as const;
 
@@ -46,6 +47,7 @@ beforeAll(async () => {
       DISCORD_GUILD_ID: GUILD,
       DISCORD_API_URL: discord.apiUrl,
       DISCORD_STAFF_ROLE_IDS: STAFF_ROLE,
+      DISCORD_STAFF_CHANNEL_ID: STAFF_CHANNEL,
       SMTP_HOST: smtp.host,
       SMTP_PORT: String(smtp.port),
       SMTP_TLS: 'false',
@@ -435,6 +437,23 @@ describe('a linked customer', () => {
     const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.files.some((f) => f.filename.includes('1214')));
     expect(answer.files.map((f) => f.filename)).toEqual(['facture-1214.pdf']);
     expect(await pdfText(answer.files[0]!.bytes)).toContain('1214');
+  });
+});
+
+describe('a payment the customer reports in a DM', () => {
+  it('is noted, and staff are told in their channel', async () => {
+    const awa = await customerId('awa@example.cm');
+    const [unpaid] = await app.store.invoices(awa, { status: 'unpaid' });
+    const dmChannel = discord.dmChannelOf(awaUser.id);
+    const asked = Date.now();
+    discord.dm(awaUser, `j'ai déjà payé la facture ${unpaid!.number} par Orange Money`);
+    const notice = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at >= asked);
+    expect(read(notice)).toContain(`facture n° ${unpaid!.number} (awa@example.cm)`);
+    // Nobody is pinged by a customer's words.
+    expect(notice.body.allowed_mentions).toEqual({ parse: [] });
+    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
+    expect(read(answer)).toContain('les rappels pour cette facture sont suspendus');
+    expect((await app.store.customerById(awa))!.paymentClaims!.map((c) => c.number)).toContain(unpaid!.number);
   });
 });
 

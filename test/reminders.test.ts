@@ -169,6 +169,20 @@ describe('payment reminders', () => {
     expect(text).toContain('8901');
   });
 
+  it('are listed for staff (/staff reminders) and sent when staff say so, recorded as a staff action', async () => {
+    const { store, staff } = await facteur();
+    const late = customer('Tardif');
+    await store.save({ customers: [late], invoices: [invoice(late, '8950', -15)], announced: ['8950'], announcingSince: new Date().toISOString() });
+    const listed = await staff.reminders('discord:1500000000000000005', 'fr', false);
+    expect(listed.text[0]).toMatch(/^Rappels dus maintenant : 1 facture\(s\) de 1 client\(s\)/);
+    expect(listed.table!.rows).toEqual([[late.email, '8950 (+15)', `email ${late.email}`]]);
+    expect(mailsTo(late)).toEqual([]);
+    const sent = await staff.reminders('discord:1500000000000000005', 'fr', true);
+    expect(sent.text[0]).toContain('Rappels envoyés : 1 facture(s)');
+    expect(mailsTo(late)).toHaveLength(1);
+    expect((await store.staffActions()).map((a) => a.action)).toEqual(['reminders-plan', 'reminders']);
+  });
+
   it('are not sent to a customer who turned them off, unless the operator forbids it', async () => {
     const quiet = customer('Quiet', { reminders: false });
     let { store, push } = await facteur();

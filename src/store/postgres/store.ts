@@ -43,6 +43,10 @@ export class PostgresStore implements Store {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
     // An idle connection the server dropped (a restart) must not take the process with it.
     pool.on('error', (error) => log.warn({ err: error }, 'postgres: an idle connection was lost; the next query opens another'));
+    // Nor one lost while checked out between two queries of a transaction: the pool listens to
+    // idle connections only, and an 'error' nobody hears ends the process. The transaction's
+    // next query fails, and the caller deals with that.
+    pool.on('connect', (client) => client.on('error', (error) => log.warn({ err: error }, 'postgres: a connection in use was lost')));
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     const store = new PostgresStore(db, pool);
     try {
