@@ -1,8 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Request } from '../src/assistant/assistant.js';
 import type { Reply } from '../src/assistant/reply.js';
-import { demoApp, outbox } from './support/app.js';
+import { asking, demoApp, outbox } from './support/app.js';
 
 /**
  * Account changes as the assistant makes them, whoever the channel says is asking. Mail
@@ -17,18 +16,7 @@ beforeAll(async () => {
 
 afterAll(() => app.dispose());
 
-async function customer(email: string) {
-  return (await app.store.customerByAddress(email))!;
-}
-
-async function ask(email: string, text: string, extra: Partial<Request> = {}): Promise<Reply> {
-  return app.assistant.handle({ customerId: (await customer(email)).id, text, conversation: 'test', trust: 'owner', ...extra });
-}
-
-/** A mail from an address on record, a direct reply to `replying` when given (its In-Reply-To). */
-function byMail(email: string, text: string, options: { sender?: string; replying?: ParsedMail } = {}): Promise<Reply> {
-  return ask(email, text, { trust: 'address', sender: options.sender ?? email, ...(options.replying ? { inReplyTo: options.replying.messageId! } : {}) });
-}
+const { customer, ask, byMail } = asking(() => app);
 
 /** The mails `action` sends to `address`. */
 async function mailedTo(address: string, action: () => Promise<unknown>): Promise<ParsedMail[]> {

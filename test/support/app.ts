@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import pino from 'pino';
+import type { Request } from '../../src/assistant/assistant.js';
+import type { Reply } from '../../src/assistant/reply.js';
 import { createApp, type App } from '../../src/app.js';
 import { dataPaths } from '../../src/data-folder.js';
 import { loadConfig } from '../../src/config.js';
@@ -38,4 +40,18 @@ export function capturedLog(): { log: Logger; lines: Record<string, unknown>[] }
   const lines: Record<string, unknown>[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
   return { log, lines };
+}
+
+/**
+ * A customer's requests to the assistant of `app()`, by login email: as the owner (a linked
+ * chat), or by mail from an address on record (`byMail`: it proves nothing by itself), a direct
+ * reply to `replying` when given (its In-Reply-To).
+ */
+export function asking(app: () => App) {
+  const customer = async (email: string) => (await app().store.customerByAddress(email))!;
+  const ask = async (email: string, text: string, extra: Partial<Request> = {}): Promise<Reply> =>
+    app().assistant.handle({ customerId: (await customer(email)).id, text, conversation: `test:${email}`, trust: 'owner', ...extra });
+  const byMail = (email: string, text: string, options: { sender?: string; replying?: ParsedMail } = {}): Promise<Reply> =>
+    ask(email, text, { trust: 'address', sender: options.sender ?? email, ...(options.replying ? { inReplyTo: options.replying.messageId! } : {}) });
+  return { customer, ask, byMail };
 }
