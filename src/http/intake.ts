@@ -15,6 +15,8 @@ import type { Store } from '../store/store.js';
 export const MAX_BATCH = 10_000;
 /** Deliveries one listing returns at most (the latest). */
 const MAX_LISTED = 1_000;
+/** Days a listing that names no customer nor invoice goes back, unless it says `since`. */
+const UNFILTERED_DAYS = 30;
 
 export interface IntakeServices {
   store: Store;
@@ -92,7 +94,9 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     const { customer: who, limit, ...query } = parsed.data;
     const customer = who === undefined ? undefined : ((await store.customerByAddress(who)) ?? (await store.customerById(who)));
     if (who !== undefined && !customer) return refuse(reply, 404, `no customer ${who}`);
-    const found = await store.deliveries({ ...query, ...(customer ? { customerId: customer.id } : {}) });
+    // Unnamed by customer or invoice, a listing is of the last days only: the whole log of a big provider is no one answer.
+    const since = query.since ?? (who === undefined && query.invoice === undefined ? new Date(Date.now() - UNFILTERED_DAYS * 86_400_000).toISOString() : undefined);
+    const found = await store.deliveries({ ...query, ...(since ? { since } : {}), ...(customer ? { customerId: customer.id } : {}) });
     return { total: found.length, deliveries: found.slice(-limit) };
   });
 }

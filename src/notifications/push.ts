@@ -38,6 +38,9 @@ export class Push {
     private readonly options: { concurrency: number; chat: boolean; reminders?: { planner: Reminders; due: () => boolean } },
   ) {}
 
+  /** The day this process last planned reminders. */
+  private remindedOn: string | null = null;
+
   /**
    * One run, unless a push is under way already (in this process or another sharing the
    * store): then null, and nothing is done twice.
@@ -62,7 +65,10 @@ export class Push {
     // Reminders ride on the push's run: recorded, they are sent below with the rest, and a
     // reminder recorded is one its invoice's offset never gets again (see Reminders).
     const reminders = this.options.reminders;
-    if (reminders && (remindNow || reminders.due())) {
+    // Offsets are days: once a day's plan is recorded, later runs that day find nothing new to
+    // remind of, so this process does not read every overdue invoice again every five minutes.
+    if (reminders && (remindNow || (reminders.due() && this.remindedOn !== reminders.planner.today()))) {
+      this.remindedOn = reminders.planner.today();
       const plan = await reminders.planner.plan();
       await this.deliveries.record(plan.specs);
       if (plan.specs.length > 0) this.log.info({ event: 'reminders.started', invoices: plan.invoices, customers: plan.customers, deliveries: plan.specs.length }, 'payment reminders under way');

@@ -47,6 +47,11 @@ export class Reminders {
     private readonly options: ReminderOptions,
   ) {}
 
+  /** The day reminders are planned for. */
+  today(): IsoDate {
+    return this.options.today();
+  }
+
   async plan(): Promise<ReminderPlan> {
     const today = this.options.today();
     const earliest = Math.min(...this.options.offsets);
