@@ -9,7 +9,7 @@ import type { Outcome, Reply, Table } from './reply.js';
 
 import type { Conversations } from './memory.js';
 
-type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'choices' | 'invoices'>>;
+type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'choices' | 'invoices' | 'listed' | 'details'>>;
 
 /** What the assistant needs from the documents part, without knowing PDF or ZIP libraries. */
 export interface Documents {
@@ -74,6 +74,8 @@ export class Context {
       ...(extra.page ? { page: extra.page } : {}),
       ...(extra.choices ? { choices: extra.choices } : {}),
       ...(extra.invoices ? { invoices: extra.invoices } : {}),
+      ...(extra.listed ? { listed: extra.listed } : {}),
+      ...(extra.details ? { details: extra.details } : {}),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { Locale } from '../billing/types.js';
+import type { InvoiceStatus, Locale } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
 
 export interface Table {
@@ -6,6 +6,32 @@ export interface Table {
   rows: string[][];
   /** Right-aligned columns (amounts), by index. */
   alignRight?: number[];
+}
+
+/** An invoice as a list shows it, already worded, for channels that let the customer pick invoices (a select menu, "reply « facture 1266 »"). */
+export interface ListedInvoice {
+  number: string;
+  date: string;
+  amount: string;
+  /** Worded, as the table's status column has it. */
+  status: string;
+  state: InvoiceStatus;
+}
+
+/** One invoice's details, already worded, for channels that show them as a card rather than as the reply's text. */
+export interface InvoiceDetails {
+  number: string;
+  state: InvoiceStatus;
+  /** The status sentence (« à payer avant le 17 janv. 2019 », « payée le … »). */
+  status: string;
+  issued: string;
+  due: string;
+  /** The lines as the reply's table has them. */
+  lines: Table;
+  subtotal: string;
+  /** One per tax, its label with the rate (« TVA (19,25 %) »). */
+  taxes: { label: string; amount: string }[];
+  total: string;
 }
 
 /** How the request went: channels use it for exit codes, logs and rate limits. */
@@ -25,6 +51,10 @@ export interface Reply {
    * (from 1), as the text words them: a channel with buttons shows one for each.
    */
   choices?: string[];
+  /** The invoices of the list's page, in the table's order. */
+  listed?: ListedInvoice[];
+  /** The invoice a details answer is about. */
+  details?: InvoiceDetails;
   attachments: Attachment[];
   /** The invoices the attachments carry, for the delivery log. */
   invoices?: string[];

@@ -3,7 +3,7 @@ import { accountStatement, type Period } from '../../billing/statement.js';
 import type { Context } from '../context.js';
 import type { Command } from '../grammar.js';
 import type { Reply } from '../reply.js';
-import { invoiceTable } from './list.js';
+import { invoiceList } from './list.js';
 
 /**
  * What the customer owes: the unpaid invoices, the overdue ones counted, and the total due
@@ -25,7 +25,7 @@ export async function balance(ctx: Context, command: Extract<Command, { intent: 
     const overdue = statement.unpaid.filter((line) => line.daysOverdue > 0).length;
     if (overdue > 0) text.push(ctx.t('balance.overdue', { count: overdue }));
   }
-  const table = unpaid.length > 0 ? { table: invoiceTable(ctx, unpaid) } : {};
+  const table = unpaid.length > 0 ? invoiceList(ctx, unpaid) : {};
   if (command.statement === false) return ctx.reply(text, table);
   const attachment = await ctx.services.documents.statementAttachment(statement, ctx.reader);
   const date = formatDate(statement.date, ctx.locale);

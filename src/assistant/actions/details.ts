@@ -13,17 +13,33 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
   const sums = totals(invoice);
   const columns = ['label', 'quantity', 'unitPrice', 'amount'].map((c) => ctx.t(`details.columns.${c}`));
   const rows = invoice.lines.map((line) => [line.label, formatDecimal(line.quantity, ctx.locale), money(line.unitPrice), money(lineAmount(line))]);
+  const status = ctx.t(`details.status.${invoice.status}`, { due: date(invoice.dueAt), paid: date(invoice.paidAt) });
+  const lines = { columns, rows, alignRight: [1, 2, 3] };
+  const taxes = sums.taxes.map((tax) => ({ label: ctx.t('details.taxLabel', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale) }), amount: money(tax.amount) }));
   return ctx.reply(
     [
       ctx.t('details.title', { number }),
       ctx.t('details.issued', { date: date(invoice.issuedAt), due: date(invoice.dueAt) }),
-      ctx.t(`details.status.${invoice.status}`, { due: date(invoice.dueAt), paid: date(invoice.paidAt) }),
+      status,
       [
         ctx.t('details.subtotal', { amount: money(sums.subtotal) }),
-        ...sums.taxes.map((tax) => ctx.t('details.tax', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale), amount: money(tax.amount) })),
+        ...taxes.map((tax) => ctx.t('details.tax', tax)),
         ctx.t('details.total', { amount: money(sums.total) }),
       ].join('\n'),
     ],
-    { table: { columns, rows, alignRight: [1, 2, 3] } },
+    {
+      table: lines,
+      details: {
+        number,
+        state: invoice.status,
+        status,
+        issued: date(invoice.issuedAt),
+        due: date(invoice.dueAt),
+        lines,
+        subtotal: money(sums.subtotal),
+        taxes,
+        total: money(sums.total),
+      },
+    },
   );
 }

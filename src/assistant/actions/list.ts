@@ -24,13 +24,14 @@ export async function matching(ctx: Context, filter: InvoiceFilter): Promise<Inv
   return picked(await ctx.services.store.invoices(ctx.customer.id, filter), filter);
 }
 
-/** The table of these invoices, for a list and for what else answers with one (the balance). */
-export function invoiceTable(ctx: Context, invoices: Invoice[]): NonNullable<Reply['table']> {
-  const rows = invoices.map((invoice) => {
-    const s = summary(ctx, invoice);
-    return [s.date, s.number, s.amount, s.status];
-  });
-  return { columns: ['date', 'number', 'amount', 'status'].map((c) => ctx.t(`list.columns.${c}`)), rows, alignRight: [2] };
+/** The table of these invoices and the same invoices to pick from, for a list and for what else answers with one (the balance). */
+export function invoiceList(ctx: Context, invoices: Invoice[]): Required<Pick<Reply, 'table' | 'listed'>> {
+  const listed = invoices.map((invoice) => ({ ...summary(ctx, invoice), state: invoice.status }));
+  const rows = listed.map((s) => [s.date, s.number, s.amount, s.status]);
+  return {
+    table: { columns: ['date', 'number', 'amount', 'status'].map((c) => ctx.t(`list.columns.${c}`)), rows, alignRight: [2] },
+    listed: listed.map(({ number, date, amount, status, state }) => ({ number, date, amount, status, state })),
+  };
 }
 
 async function showPage(ctx: Context, filter: InvoiceFilter, page: number): Promise<Reply> {
@@ -44,7 +45,7 @@ async function showPage(ctx: Context, filter: InvoiceFilter, page: number): Prom
   if (page + 1 < pages) footer.push(ctx.t('list.more'));
   if (page > 0) footer.push(ctx.t('list.back'));
   return ctx.reply([...text, ...(footer.length ? [footer.join(' ')] : [])], {
-    table: invoiceTable(ctx, invoices.slice(page * size, (page + 1) * size)),
+    ...invoiceList(ctx, invoices.slice(page * size, (page + 1) * size)),
     ...(pages > 1 ? { page: { number: page + 1, count: pages } } : {}),
   });
 }
