@@ -1,7 +1,7 @@
 import type { Content, Size, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { formatDate, formatDecimal, formatMoney } from '../billing/money.js';
-import type { Amount, Period, Statement } from '../billing/statement.js';
-import type { Customer } from '../billing/types.js';
+import type { Period, Statement } from '../billing/statement.js';
+import type { Amount, Customer } from '../billing/types.js';
 import type { Params } from '../templates/catalog.js';
 import { fact, letterheadPage, right } from './letterhead.js';
 import type { InvoiceTemplate } from './template.js';
