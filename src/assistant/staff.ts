@@ -167,7 +167,7 @@ export class StaffDesk {
         emails.get(d.customerId)!,
         d.channel,
         shownRecipients(d),
-        this.t(locale, `staff.status.${d.status}`),
+        this.t(locale, 'staff.status', { status: d.status }),
         short(d.lastError ?? '', 60),
       ]);
     return { locale, outcome, text, table: { columns, rows }, attachments: [] };
