@@ -45,7 +45,7 @@ export interface App {
   staff: StaffDesk;
   /** The Discord bot's connection (direct messages at once, the gateway once a channel starts); null without DISCORD_TOKEN. */
   discord: DiscordConnection | null;
-  /** What the nightly housekeeping does: forget records past their retention, settle answers a dead process left `sending`. */
+  /** What the nightly housekeeping does: forget records past their retention, settle answers a dead process left `sending`, remove past days' statements from the PDF cache. */
   housekeep(): Promise<void>;
   close(): Promise<void>;
 }
@@ -100,6 +100,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const housekeep = async () => {
     await forgetOld(store, new Date());
     await settle();
+    const statements = await documents.forgetOldStatements(new Date());
+    if (statements > 0) log.info({ event: 'housekeeping.statements', removed: statements }, 'housekeeping: statements of past days removed from the PDF cache');
   };
   const reminders = config.reminders;
   const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today }) : null;

@@ -70,10 +70,15 @@ const schema = z.object({
   /** 0 takes a free port, which the service file in the data folder then names. */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HTTP_BODY_LIMIT_MB: z.coerce.number().positive().default(10),
+  // Addresses, CIDR ranges or proxy-addr's names (`loopback`); never "trust every hop", which lets any caller choose its address.
+  HTTP_TRUST_PROXY: z
+    .string()
+    .default('')
+    .refine((list) => !/^\s*(true|\*|all)\s*$/i.test(list), 'name the proxy (an address, a CIDR range, or loopback): trusting every hop lets any caller write its own address'),
   FACTEUR_API_KEYS: z
     .string()
     .default('')
-    .refine((keys) => secrets(keys).every((key) => key.length >= MIN_SECRET), `each key must be at least ${MIN_SECRET} characters (e.g. openssl rand -hex 24), separated by commas`),
+    .refine((keys) => commaList(keys).every((key) => key.length >= MIN_SECRET), `each key must be at least ${MIN_SECRET} characters (e.g. openssl rand -hex 24), separated by commas`),
   FACTEUR_WEBHOOK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
   FACTEUR_METRICS_KEY: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
   PUBLIC_URL: z
@@ -186,6 +191,8 @@ export interface HttpSettings {
   webhookSecret: string | null;
   /** When set, `/metrics` asks for it as a bearer key. */
   metricsKey: string | null;
+  /** The reverse proxies whose `X-Forwarded-For` says who the caller is (logged, refused); none: the peer address is the caller. */
+  trustProxy: string[];
 }
 
 /** Download links for ZIPs too large to send (PUBLIC_URL); they need the HTTP server, which serves them. */
@@ -296,16 +303,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           host: c.HTTP_HOST,
           port: c.HTTP_PORT,
           bodyLimitBytes: Math.round(c.HTTP_BODY_LIMIT_MB * 1024 * 1024),
-          apiKeys: secrets(c.FACTEUR_API_KEYS),
+          apiKeys: commaList(c.FACTEUR_API_KEYS),
           webhookSecret: c.FACTEUR_WEBHOOK_SECRET ?? null,
           metricsKey: c.FACTEUR_METRICS_KEY ?? null,
+          trustProxy: commaList(c.HTTP_TRUST_PROXY),
         }
       : null,
     links: c.PUBLIC_URL ? { publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''), days: c.LINK_DAYS, secret: c.FACTEUR_LINK_SECRET ?? null } : null,
   };
 }
 
-function secrets(list: string): string[] {
+/** A comma-separated setting as its items, blanks dropped. */
+function commaList(list: string): string[] {
   return list.split(',').map((key) => key.trim()).filter(Boolean);
 }
 

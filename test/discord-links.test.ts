@@ -43,7 +43,7 @@ beforeAll(async () => {
   const links = new DownloadLinks('a-link-secret-for-the-discord-test-000', { publicUrl, days: 7 }, 'Africa/Douala', app.log);
   channel = discordChannel({ ...app, downloadLinks: links })!;
   http = await startHttp(
-    { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [], webhookSecret: null, metricsKey: null },
+    { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [], webhookSecret: null, metricsKey: null, trustProxy: [] },
     { store: app.store, log: app.log, dataDir: app.dataDir, importMaxBytes: 1024 * 1024, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog } },
   );
   await channel.start();

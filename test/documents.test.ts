@@ -1,5 +1,5 @@
-import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { createWriteStream, type ReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -200,6 +200,29 @@ describe('account statement PDF', () => {
     expect(renders).toEqual([`statement ${awa.id} ${DAY}`]);
     await documents.statementAttachment(accountStatement(awa.id, all, '2026-11-26', null), awa);
     expect(renders).toHaveLength(2);
+  });
+
+  /** Where an attachment's bytes are read from: the cached file its stream opens. */
+  const fileOf = async (attachment: { open(): Promise<NodeJS.ReadableStream> }) => {
+    const stream = (await attachment.open()) as ReadStream;
+    stream.destroy();
+    return String(stream.path);
+  };
+
+  it('is forgotten by the housekeeping once its day is past, while invoices’ PDFs stay', async () => {
+    const pdf = await documents.pdf(invoice('1210'), awa);
+    const old = await documents.statementAttachment(accountStatement(awa.id, all, '2026-11-20', null), awa);
+    const today = await documents.statementAttachment(accountStatement(awa.id, all, DAY, null), awa);
+    const oldFile = await fileOf(old);
+    const todayFile = await fileOf(today);
+    const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    await Promise.all([oldFile, pdf].map((file) => utimes(file, threeDaysAgo, threeDaysAgo)));
+    expect(await documents.forgetOldStatements(new Date())).toBe(1);
+    await expect(stat(oldFile)).rejects.toThrow(/ENOENT/);
+    expect((await stat(todayFile)).size).toBe(today.size);
+    expect((await stat(pdf)).size).toBeGreaterThan(0);
+    // Asked again, the old day's statement is rendered anew rather than failing on a missing file.
+    expect((await read(await documents.statementAttachment(accountStatement(awa.id, all, '2026-11-20', null), awa))).length).toBeGreaterThan(0);
   });
 
   it('never holds another customer’s invoice', async () => {

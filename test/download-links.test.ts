@@ -15,7 +15,7 @@ import { dataPaths } from '../src/data-folder.js';
 import { LinkSigner } from '../src/links/token.js';
 import { freePort } from './peers/dovecot.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
-import { spawnFacteur, type Spawned } from './support/cli.js';
+import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
 import { letter, replyTo } from './support/mail.js';
 import { pdfText, readZip } from './support/read.js';
 
@@ -127,6 +127,14 @@ describe('a ZIP over the mail limit, with PUBLIC_URL', { timeout: 60_000 }, () =
     expect(days).toBeGreaterThan(6.9);
     expect(days).toBeLessThanOrEqual(7);
     expect(JSON.stringify(listed)).not.toContain(token.split('.')[1]);
+  });
+
+  it('shows in `facteur deliveries` by its id and last day, never its token', async () => {
+    const run = await runFacteur(['deliveries', '--customer', 'awa@example.cm'], { FACTEUR_DATA_DIR: dataDir });
+    expect(run.code).toBe(0);
+    const [link] = delivery.links;
+    expect(run.stdout).toContain(`${link!.id} until ${link!.expiresAt.slice(0, 10)}`);
+    expect(run.stdout).not.toContain(token.split('.')[1]);
   });
 
   it('opens a page in the provider’s colours that says what it gives, and its button downloads the ZIP of the right PDFs', async () => {

@@ -279,6 +279,30 @@ describe('facteur import while the service runs', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  const refusedFrom = async (spawned: Spawned, base: string, forwarded: string) => {
+    const before = spawned.logs.length;
+    const response = await fetch(`${base}/api/v1/deliveries`, { headers: { authorization: 'Bearer wrong-key-of-the-same-sort-0123456789', 'x-forwarded-for': forwarded } });
+    expect(response.status).toBe(401);
+    return (await spawned.logged((line) => line.event === 'http.refused' && spawned.logs.indexOf(line) >= before)).ip;
+  };
+
+  it('logs the caller the named proxy forwards for, and ignores the header from anyone else', async () => {
+    // Without HTTP_TRUST_PROXY a caller cannot choose the address its refusals are logged under.
+    expect(await refusedFrom(service, url, '203.0.113.7')).toBe('127.0.0.1');
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-proxy-'));
+    const proxied = await serve({ FACTEUR_DATA_DIR: dataDir, FACTEUR_API_KEYS: KEY, HTTP_TRUST_PROXY: 'loopback' });
+    others.push(proxied.spawned);
+    expect(await refusedFrom(proxied.spawned, proxied.url, '203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('refuses to trust every hop, saying what to write instead', async () => {
+    const run = await runFacteur(['start'], { ...env, HTTP_TRUST_PROXY: 'true' });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/HTTP_TRUST_PROXY.*name the proxy/s);
+  });
+});
+
 describe('a new install, before any invoice', () => {
   it('runs for the billing system to feed it: no console to speak as, the API open, a clean stop', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-empty-'));

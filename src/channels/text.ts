@@ -3,11 +3,12 @@ import type { Reply, Table } from '../assistant/reply.js';
 /**
  * A reply as plain text, for terminals and the text part of mails: paragraphs, then
  * the table in aligned columns. Widths count characters, not bytes, so accents and
- * the narrow spaces of French amounts keep the columns straight.
+ * the narrow spaces of French amounts keep the columns straight. A terminal passes `wrap`
+ * for the paragraphs; the table is not wrapped, as a broken row scrambles its columns.
  */
-export function renderText(reply: Reply): string {
-  const [first, ...rest] = reply.text;
-  const parts = reply.table ? [first ?? '', renderTable(reply.table), ...rest] : reply.text;
+export function renderText(reply: Reply, wrap: (paragraph: string) => string = (paragraph) => paragraph): string {
+  const [first, ...rest] = reply.text.map(wrap);
+  const parts = reply.table ? [first ?? '', renderTable(reply.table), ...rest] : [first ?? '', ...rest];
   return parts.filter((part) => part !== '').join('\n\n');
 }
 

@@ -118,7 +118,7 @@ function channelsOf(option: string | undefined): DeliveryChannel[] | null {
 
 function deliveryTable(list: Delivery[], customerName: (id: string) => string = (id) => id): string {
   return renderTable({
-    columns: ['id', 'created', 'customer', 'invoices', 'channel', 'to', 'reason', 'status', 'attempts', 'last error'],
+    columns: ['id', 'created', 'customer', 'invoices', 'channel', 'to', 'reason', 'status', 'attempts', 'links', 'last error'],
     rows: list.map((d) => [
       d.id.slice(0, 8),
       d.createdAt.slice(0, 16).replace('T', ' '),
@@ -129,6 +129,8 @@ function deliveryTable(list: Delivery[], customerName: (id: string) => string = 
       d.reason + (d.requestedBy ? ` (${d.requestedBy})` : ''),
       d.status,
       String(d.attempts),
+      // By id and end, as the API gives them: the token is the credential and is never kept.
+      (d.links ?? []).map((link) => `${link.id} until ${link.expiresAt.slice(0, 10)}`).join(', '),
       d.lastError ?? '',
     ]),
     alignRight: [8],

@@ -5,6 +5,7 @@ import { mailChannel } from '../channels/email/channel.js';
 import type { MailWatcher } from '../channels/email/watcher.js';
 import type { Config } from '../config.js';
 import { dataPaths } from '../data-folder.js';
+import { createLogger } from '../log.js';
 import { remembered, type Probe } from '../http/health.js';
 import { startHttp, type RunningHttp } from '../http/server.js';
 import { DownloadLinks } from '../links/links.js';
@@ -28,7 +29,9 @@ const HOUSEKEEPING_CRON = '17 3 * * *';
  * the message under way is finished.
  */
 export async function start(config: Config): Promise<ExitCode> {
-  const app = await createApp(config);
+  // A person at the terminal chats there: the log goes to a file rather than between their lines.
+  const logFile = process.stdin.isTTY && process.stdout.isTTY ? dataPaths(config.dataDir).log : undefined;
+  const app = await createApp(config, createLogger(config.logLevel, logFile));
   const links = await downloadLinks(app);
   const mail = mailChannel({ ...app, downloadLinks: links });
   // The Discord channel, and discord.js with it, is loaded only where Discord is configured.
@@ -54,7 +57,12 @@ export async function start(config: Config): Promise<ExitCode> {
     const wantsConsole = process.stdin.isTTY || (!config.imap && !config.discord);
     // A new store has no customer for the console to speak as: the other channels run all the same.
     const canConsole = wantsConsole && (await app.store.countCustomers()) > 0;
-    if (wantsConsole && !canConsole) app.log.warn({ event: 'console.off' }, 'no console chat: the store has no customer to speak as yet (facteur import FILE, or the intake API); stop with SIGTERM or SIGINT');
+    if (wantsConsole && !canConsole) {
+      const why = 'no console chat: the store has no customer to speak as yet (facteur import FILE, or the intake API); stop with SIGTERM or SIGINT';
+      app.log.warn({ event: 'console.off' }, why);
+      // The person at the terminal would otherwise see nothing at all.
+      if (logFile) process.stderr.write(`${why}\n`);
+    }
     if (canConsole) {
       const chat = runConsole({
         assistant: app.assistant,
@@ -62,6 +70,7 @@ export async function start(config: Config): Promise<ExitCode> {
         catalog: app.catalog,
         speakAs: config.consoleAs,
         outDir: dataPaths(config.dataDir).out,
+        ...(logFile ? { logFile } : {}),
         input: process.stdin,
         output: process.stdout,
       });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface CachedFile {
@@ -31,6 +31,27 @@ export class FileCache {
     return entry;
   }
 
+  /**
+   * Removes the files written before `cutoff`, and temp files a killed process left, for
+   * caches whose files stop being asked for (a statement is of one day). Returns how many
+   * went. A file being read meanwhile stays readable: removal only unlinks its name.
+   */
+  async forgetOlderThan(cutoff: Date): Promise<number> {
+    let removed = 0;
+    for (const shard of await readdir(this.dir).catch(ifMissing([]))) {
+      const folder = path.join(this.dir, shard);
+      for (const name of await readdir(folder).catch(ifMissing([]))) {
+        const file = path.join(folder, name);
+        const written = await stat(file).then((info) => info.mtime, ifMissing(null));
+        if (written && written < cutoff) {
+          await rm(file, { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
   private async lookUpOrBuild(key: string, build: () => Promise<Uint8Array>): Promise<CachedFile> {
     // Two levels, so that a hundred thousand invoices do not all share one directory.
     const file = path.join(this.dir, key.slice(0, 2), `${key}${this.extension}`);
@@ -43,6 +64,14 @@ export class FileCache {
     await writeAtomically(file, bytes);
     return { file, size: bytes.byteLength };
   }
+}
+
+/** For a folder or file another process may remove first: gone is `value`, any other failure stands. */
+function ifMissing<T>(value: T): (error: NodeJS.ErrnoException) => T {
+  return (error) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return value;
+    throw error;
+  };
 }
 
 /**

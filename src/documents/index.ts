@@ -38,6 +38,9 @@ const pool = new RenderPool();
  */
 const LOOKUPS_AT_ONCE = 16;
 
+/** How long a statement's PDF is kept: it is of the day it was asked, a day and a margin for time zones. */
+const STATEMENT_KEPT_MS = 2 * 24 * 60 * 60 * 1000;
+
 /**
  * Invoices as PDF and ZIP attachments, and account statements as PDFs. Each PDF is
  * rendered once and kept under `<dataDir>/pdf/`, keyed on the page definition (every word,
@@ -49,12 +52,20 @@ export class InvoiceDocuments {
   private constructor(
     private readonly template: InvoiceTemplate,
     private readonly cache: FileCache,
+    private readonly statements: FileCache,
     private readonly onRender: InvoiceDocumentsOptions['onRender'],
   ) {}
 
   static async create(options: InvoiceDocumentsOptions): Promise<InvoiceDocuments> {
     const template = await loadInvoiceTemplate(options.templatesDir);
-    return new InvoiceDocuments(template, new FileCache(path.join(options.dataDir, 'pdf'), '.pdf'), options.onRender);
+    const folder = path.join(options.dataDir, 'pdf');
+    // Statements apart: they are of one day, so they are forgotten, where an invoice's PDF is valid for good.
+    return new InvoiceDocuments(template, new FileCache(folder, '.pdf'), new FileCache(path.join(folder, 'statements'), '.pdf'), options.onRender);
+  }
+
+  /** Forgets the statements made before yesterday (none is asked for again: each is of its day); returns how many. */
+  forgetOldStatements(now: Date): Promise<number> {
+    return this.statements.forgetOlderThan(new Date(now.getTime() - STATEMENT_KEPT_MS));
   }
 
   /** Path of the cached PDF, rendering it first when needed. */
@@ -77,7 +88,7 @@ export class InvoiceDocuments {
    */
   async statementAttachment(statement: Statement, customer: Customer): Promise<Attachment> {
     if (statement.customerId !== customer.id) throw new Error(`statementAttachment: the statement of customer ${statement.customerId} is not customer ${customer.id}'s`);
-    const { file, size } = await this.rendered(statementPage(this.template, statement, customer), `statement ${customer.id} ${statement.date}`);
+    const { file, size } = await this.rendered(statementPage(this.template, statement, customer), `statement ${customer.id} ${statement.date}`, this.statements);
     const filename = this.template.catalog.t(customer.locale, 'file.statement', { date: statement.date });
     return { filename, contentType: 'application/pdf', size, open: async () => createReadStream(file) };
   }
@@ -117,13 +128,13 @@ export class InvoiceDocuments {
   }
 
   private cached(invoice: Invoice, customer: Customer): Promise<CachedFile> {
-    return this.rendered(invoicePage(this.template, invoice, customer), invoice.number);
+    return this.rendered(invoicePage(this.template, invoice, customer), invoice.number, this.cache);
   }
 
   /** The PDF of `page` from the cache, rendered on the pool first when it is not there; `document` names it for `onRender`. */
-  private rendered(page: TDocumentDefinitions, document: string): Promise<CachedFile> {
+  private rendered(page: TDocumentDefinitions, document: string, cache: FileCache): Promise<CachedFile> {
     const key = createHash('sha256').update(RENDERER).update('\0').update(JSON.stringify(page)).digest('hex');
-    return this.cache.get(key, async () => {
+    return cache.get(key, async () => {
       const started = performance.now();
       const bytes = await pool.render(page);
       publish('render', { seconds: secondsSince(started) });

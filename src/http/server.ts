@@ -68,6 +68,8 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
     bodyLimit: settings.bodyLimitBytes,
     requestTimeout: REQUEST_TIMEOUT_MS,
     forceCloseConnections: true,
+    // Behind the README's TLS proxy every request comes from the proxy: only a named one may say who is behind it.
+    ...(settings.trustProxy.length > 0 ? { trustProxy: settings.trustProxy } : {}),
     // A download link's token is one path parameter: room for the longest one made.
     routerOptions: { maxParamLength: MAX_TOKEN_LENGTH },
     logController: new LogController({ disableRequestLogging: true }),

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Assistant } from '../../assistant/assistant.js';
@@ -6,6 +7,7 @@ import type { Catalog } from '../../templates/catalog.js';
 import { SaveError, saveAttachments } from '../files.js';
 import { isMachineFault } from '../../faults.js';
 import { printable, renderText } from '../text.js';
+import { wrap } from './wrap.js';
 
 export interface ConsoleOptions {
   assistant: Assistant;
@@ -17,6 +19,8 @@ export interface ConsoleOptions {
   outDir: string;
   input: Readable;
   output: Writable;
+  /** Where the log goes meanwhile, when not to the terminal: the person is told once. */
+  logFile?: string;
 }
 
 /** Customers `:customers` lists at most. */
@@ -25,45 +29,53 @@ const LISTED = 50;
 /**
  * The embedded chat: the terminal plays one customer at a time. Lines starting with
  * `:` talk to the console itself (switch customer, list them, quit); everything else
- * goes to the assistant exactly as a Discord message or an email would.
+ * goes to the assistant exactly as a Discord message or an email would. On a terminal,
+ * readline keeps the prompt (redrawn after every answer, Ctrl-C leaves) and what is
+ * said wraps at the terminal's width, read again at each answer as the window may have
+ * been resized; piped, lines are written as they are.
  */
 export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { assistant, store, catalog, output } = options;
   let customer = (await store.customerByAddress(options.speakAs)) ?? (await store.customers({ limit: 1 }))[0];
   if (!customer) throw new Error('The store has no customer to speak as: import invoices first (facteur import FILE)');
   const say = (text: string) => output.write(`${printable(text)}\n`);
+  const width = () => ('isTTY' in output && output.isTTY && 'columns' in output && typeof output.columns === 'number' ? output.columns : Infinity);
+  const tell = (text: string) => say(wrap(text, width()));
   const t = (key: string, params?: Record<string, string>) => catalog.t(customer!.locale, key, params);
 
-  say(t('console.welcome', { name: customer.name, email: customer.email }));
-  say(t('console.howTo'));
-  const lines = createInterface({ input: options.input, output, terminal: false });
-  output.write('> ');
+  tell(t('console.welcome', { name: customer.name, email: customer.email }));
+  tell(t('console.howTo'));
+  if (options.logFile) tell(t('console.logFile', { path: path.relative(process.cwd(), options.logFile) || options.logFile }));
+  const terminal = 'isTTY' in options.input && options.input.isTTY === true && width() !== Infinity;
+  const lines = createInterface({ input: options.input, output, terminal, prompt: '> ' });
+  lines.on('SIGINT', () => lines.close());
+  lines.prompt();
   for await (const raw of lines) {
     const line = raw.trim();
     if (line === ':quit' || line === ':q') break;
     if (line.startsWith(':as ')) {
       const next = await store.customerByAddress(line.slice(4).trim());
       if (next) customer = next;
-      say(next ? t('console.switched', { name: customer.name, email: customer.email }) : t('console.unknownCustomer', { email: line.slice(4).trim() }));
+      tell(next ? t('console.switched', { name: customer.name, email: customer.email }) : t('console.unknownCustomer', { email: line.slice(4).trim() }));
     } else if (line === ':clients' || line === ':customers') {
       // The first ones by name: a provider's whole base is no list to print at a prompt.
-      say(t('console.customers', { list: (await store.customers({ limit: LISTED })).map((c) => `${c.name} <${c.email}>`).join(', ') }));
+      tell(t('console.customers', { list: (await store.customers({ limit: LISTED })).map((c) => `${c.name} <${c.email}>`).join(', ') }));
     } else if (line !== '') {
       const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}`, trust: 'owner' }).catch((error: unknown) => {
         // What the machine could not do (a full disk) stops this answer, not the console.
         if (!isMachineFault(error)) throw error;
         return { locale: customer!.locale, outcome: 'refused' as const, text: [t('error.internal')], attachments: [] };
       });
-      say(renderText(reply));
+      say(renderText(reply, (paragraph) => wrap(paragraph, width())));
       try {
-        for (const file of await saveAttachments(reply.attachments, options.outDir)) say(catalog.t(reply.locale, 'console.saved', { path: file }));
+        for (const file of await saveAttachments(reply.attachments, options.outDir)) tell(catalog.t(reply.locale, 'console.saved', { path: file }));
       } catch (error) {
         if (!(error instanceof SaveError)) throw error;
-        say(t('console.notSaved', { reason: error.message }));
+        tell(t('console.notSaved', { reason: error.message }));
       }
     }
-    output.write('> ');
+    lines.prompt();
   }
-  say(t('console.bye'));
+  tell(t('console.bye'));
   lines.close();
 }
