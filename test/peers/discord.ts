@@ -40,8 +40,9 @@ export interface RecordedRequest {
   /** The JSON body, or a multipart body's `payload_json`. */
   body: any;
   files: SentFile[];
-  /** What the peer answered. */
+  /** What the peer answered: its status, and its JSON body (a posted message, with its id), or null. */
   status: number;
+  response: any;
   at: number;
 }
 
@@ -262,7 +263,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
         } else {
           [status, answer] = route(method, path, body, files);
         }
-        requests.push({ method, path, query: url.searchParams, body, files, status, at: Date.now() });
+        requests.push({ method, path, query: url.searchParams, body, files, status, response: answer, at: Date.now() });
         for (const check of waiters) if (check()) waiters.delete(check);
         if (answer === null) {
           res.writeHead(status);
