@@ -68,7 +68,8 @@ export class Presses {
       case 'next':
         return this.onPage(interaction, pressed.action === 'next' ? 1 : -1);
       case 'file':
-        return this.answer(interaction, { intent: 'pdf', numbers: [pressed.number ?? ''] }, `pdf ${pressed.number ?? ''}`);
+        if (pressed.number === undefined) return this.unknown(interaction);
+        return this.answer(interaction, { intent: 'pdf', numbers: [pressed.number] }, `pdf ${pressed.number}`);
       default:
         return this.onChosen(interaction, pressed.action, chosenIn(interaction.message.components.map((component) => component.toJSON()), pressed.owner));
     }
