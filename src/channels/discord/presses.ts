@@ -76,7 +76,7 @@ export class Presses {
   }
 
   /** A component that is not one of ours, or made before these (a list of an older Facteur): said to be out of date. */
-  async unknown(interaction: MessageComponentInteraction): Promise<void> {
+  private async unknown(interaction: MessageComponentInteraction): Promise<void> {
     this.services.log.info({ event: 'discord.component.unknown', user: interaction.user.id, customId: interaction.customId.slice(0, 100) }, 'discord: a component of no known list pressed');
     await this.tell(interaction, 'discord.expired');
   }
