@@ -13,7 +13,8 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
   const sums = totals(invoice);
   const columns = ['label', 'quantity', 'unitPrice', 'amount'].map((c) => ctx.t(`details.columns.${c}`));
   const rows = invoice.lines.map((line) => [line.label, formatDecimal(line.quantity, ctx.locale), money(line.unitPrice), money(lineAmount(line))]);
-  const status = ctx.t(`details.status.${invoice.status}`, { due: date(invoice.dueAt), paid: date(invoice.paidAt) });
+  const dates = { due: date(invoice.dueAt), paid: date(invoice.paidAt) };
+  const status = ctx.t(`details.status.${invoice.status}`, dates);
   const lines = { columns, rows, alignRight: [1, 2, 3] };
   const taxes = sums.taxes.map((tax) => ({ label: ctx.t('details.taxLabel', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale) }), amount: money(tax.amount) }));
   return ctx.reply(
@@ -32,7 +33,7 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
       details: {
         number,
         state: invoice.status,
-        status,
+        status: ctx.t(`details.state.${invoice.status}`, dates),
         issued: date(invoice.issuedAt),
         due: date(invoice.dueAt),
         lines,
