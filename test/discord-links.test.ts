@@ -16,6 +16,7 @@ import { freePort } from './peers/dovecot.js';
 import { startDiscordPeer, type CommandOption, type DiscordPeer, type DiscordUser, type RecordedRequest } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
+import { isProgress } from './support/discord.js';
 import { eventually } from './support/mail.js';
 import { readZip } from './support/read.js';
 
@@ -62,7 +63,7 @@ const sub = (name: string, ...options: CommandOption[]): CommandOption => ({ nam
 
 async function run(name: string, options: CommandOption[] = [], attachmentSizeLimit?: number): Promise<{ token: string; reply: RecordedRequest }> {
   const sent = discord.command({ user: awaUser, guild: { id: GUILD }, name, options, ...(attachmentSizeLimit ? { attachmentSizeLimit } : {}) });
-  const reply = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`) && r.status === 200, 20_000, `the answer to /${name}`);
+  const reply = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`) && r.status === 200 && !isProgress(r), 20_000, `the answer to /${name}`);
   return { token: sent.token, reply };
 }
 

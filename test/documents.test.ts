@@ -320,6 +320,12 @@ describe('ZIP', () => {
     expect(renders).toHaveLength(numbers.length);
   });
 
+  it('tells how far it is as each PDF is ready, up to every invoice once', async () => {
+    const told: [number, number][] = [];
+    await documents.zipAttachment(invoices, awa, (done, total) => told.push([done, total]));
+    expect(told).toEqual(numbers.map((_, i) => [i + 1, numbers.length]));
+  });
+
   it('knows before it is written a size it will not exceed, and splits into ZIPs each within a limit', async () => {
     const attachment = await documents.zipAttachment(invoices, awa);
     const written = (await buffer(await attachment.open())).length;

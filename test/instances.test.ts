@@ -17,6 +17,7 @@ import { startDiscordPeer } from './peers/discord.js';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
 import { capturedLog, demoApp } from './support/app.js';
+import { pdfText } from './support/read.js';
 import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
 import { eventually, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
 
@@ -184,6 +185,51 @@ describe('two Facteurs with Discord configured', () => {
       await discord.ready();
       expect(discord.gateway).toMatchObject({ identifies: 3, open: 1 });
       expect((await answered('facture 1210')).body.content).toMatch(/facteur|lier|link/i);
+    } finally {
+      for (const instance of instances) instance.child.kill('SIGKILL');
+      await Promise.all(instances.map((instance) => instance.exited));
+      await discord.close();
+    }
+  });
+});
+
+describe('two Facteurs with Discord configured, a list’s choice', () => {
+  it('made on the holder of the gateway is read by the one that takes over: it lives on the message, not in a process', { timeout: 90_000 }, async () => {
+    const discord = await startDiscordPeer();
+    const url = await postgres.createDatabase();
+    const env = async () => ({ DATABASE_URL: url, FACTEUR_DEMO: 'true', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_API_URL: discord.apiUrl, FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
+    const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
+    spawned.push(...instances);
+    try {
+      const holder = await Promise.race(instances.map((instance) => instance.logged((line) => line.event === 'discord.gateway.held').then(() => instance)));
+      const other = instances.find((instance) => instance !== holder)!;
+      await other.logged((line) => line.event === 'discord.gateway.elsewhere');
+      const awaUser = { id: '1500000000000000002', username: 'awa.nkolo' };
+      const store = await PostgresStore.open(url, pino({ level: 'silent' }));
+      try {
+        const awa = (await store.customerByAddress('awa@example.cm'))!;
+        await store.updateCustomer(awa.id, (c) => ({ ...c, links: { ...c.links, discord: [awaUser.id] } }));
+      } finally {
+        await store.close();
+      }
+
+      const before = discord.requests.length;
+      const { channelId } = discord.dm(awaUser, 'mes factures de 2019');
+      const posted = await discord.waitFor((r) => discord.requests.indexOf(r) >= before && r.method === 'POST' && r.path === `/channels/${channelId}/messages`, 15_000, 'the list');
+      const list = discord.message(posted.response.id);
+      const picked = discord.select({ user: awaUser, customId: list.components[0].components[0].custom_id, values: ['1214'], message: list });
+      expect((await discord.callback(picked, 15_000)).body.type).toBe(7); // the holder marked it chosen on the message
+
+      holder.child.kill('SIGKILL');
+      await holder.exited;
+      await other.logged((line) => line.event === 'discord.gateway.held', 15_000);
+      await discord.ready();
+
+      const message = discord.message(list.id);
+      const press = discord.click({ user: awaUser, customId: message.components[1].components[0].custom_id, message });
+      const answer = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${press.token}/messages/@original`) && r.status === 200, 20_000, 'the PDF of the invoice chosen');
+      expect(answer.files.map((f) => f.filename)).toEqual(['facture-1214.pdf']);
+      expect(await pdfText(answer.files[0]!.bytes)).toContain('Facture n° 1214');
     } finally {
       for (const instance of instances) instance.child.kill('SIGKILL');
       await Promise.all(instances.map((instance) => instance.exited));

@@ -1,4 +1,5 @@
 import type { Locale } from '../billing/types.js';
+import type { ZipProgress } from '../documents/attachment.js';
 import { isMachineFault } from '../faults.js';
 import { details } from './actions/details.js';
 import { help, notUnderstood } from './actions/help.js';
@@ -48,6 +49,11 @@ export interface Request {
    * it is not parsed from `text` again, which then only says what was asked, for the logs.
    */
   command?: Command;
+  /**
+   * How far a ZIP this request makes is prepared, for a channel that shows it (Discord edits
+   * its acknowledgement). A plain callback: the assistant knows no chat network.
+   */
+  progress?: ZipProgress;
 }
 
 type Handler<C extends Command> = (ctx: Context, command: C, request: Request, run: Run) => Reply | Promise<Reply>;
@@ -112,7 +118,7 @@ export class Assistant {
     const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.today());
     const locale = parsed.locale ?? request.locale ?? customer.locale;
     // A list is paged for the customer who asked for it, whatever conversation another one writes in.
-    const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.memory);
+    const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.memory, request.progress);
     const command = parsed.command;
     this.services.log.debug({ customer: customer.id, intent: command?.intent ?? null }, 'request');
     try {

@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 import type { CodeMail } from '../notifications/code-mail.js';
 import type { Logger } from '../log.js';
-import type { Attachment } from '../documents/attachment.js';
+import type { Attachment, ZipProgress } from '../documents/attachment.js';
 import type { Outcome, Reply, Table } from './reply.js';
 
 import type { Conversations } from './memory.js';
@@ -14,7 +14,8 @@ type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'pag
 /** What the assistant needs from the documents part, without knowing PDF or ZIP libraries. */
 export interface Documents {
   pdfAttachment(invoice: Invoice, customer: Customer): Promise<Attachment>;
-  zipAttachment(invoices: Invoice[], customer: Customer): Promise<Attachment>;
+  /** `progress`, when given, is told as each PDF of the ZIP is ready. */
+  zipAttachment(invoices: Invoice[], customer: Customer, progress?: ZipProgress): Promise<Attachment>;
   statementAttachment(statement: Statement, customer: Customer): Promise<Attachment>;
 }
 
@@ -42,6 +43,8 @@ export class Context {
     readonly locale: Locale,
     readonly conversation: string,
     readonly memory: Conversations,
+    /** The channel's way to show a long ZIP under way (the request's `progress`), if it has one. */
+    readonly progress?: ZipProgress,
   ) {}
 
   t(key: string, params?: Params): string {

@@ -18,3 +18,10 @@ export interface Attachment {
   /** For a ZIP of invoices: whose and which, so that a channel that cannot carry it may offer a download link instead. */
   holds?: { customerId: string; invoices: string[] };
 }
+
+/**
+ * Told how far a ZIP's preparation is, as each of its PDFs is found or rendered: `done` of
+ * `total`. Rendering is what takes time in a large ZIP, so a channel can show the customer
+ * it is under way; it must return at once (the work does not wait for it).
+ */
+export type ZipProgress = (done: number, total: number) => void;

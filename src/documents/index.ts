@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import type { Attachment } from './attachment.js';
+import type { Attachment, ZipProgress } from './attachment.js';
 import type { Statement } from '../billing/statement.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import { type CachedFile, FileCache } from './cache.js';
@@ -96,19 +96,21 @@ export class InvoiceDocuments {
   /**
    * One ZIP of these invoices' PDFs, in the order given, named after the oldest and newest
    * (`factures-1210-1234.zip`). Missing PDFs are rendered here, side by side on the render
-   * pool's threads (one per core), so that `open` only streams.
+   * pool's threads (one per core), so that `open` only streams; `progress` is told as each
+   * PDF is ready.
    */
-  async zipAttachment(invoices: Invoice[], customer: Customer): Promise<Attachment> {
+  async zipAttachment(invoices: Invoice[], customer: Customer, progress?: ZipProgress): Promise<Attachment> {
     const unique = [...new Map(invoices.map((invoice) => [invoice.number, invoice])).values()];
     const byIssue = unique.toSorted((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.number.localeCompare(b.number, 'en', { numeric: true }));
     const [oldest, newest] = [byIssue[0], byIssue.at(-1)];
     if (!oldest || !newest) throw new Error('zipAttachment: no invoices to put in a ZIP');
     const names = new UniqueNames();
-    const entries: (ZipEntry & { invoice: Invoice; size: number })[] = await mapAtMost(LOOKUPS_AT_ONCE, unique, async (invoice) => ({
-      invoice,
-      ...(await this.cached(invoice, customer)),
-      name: '',
-    }));
+    let ready = 0;
+    const entries: (ZipEntry & { invoice: Invoice; size: number })[] = await mapAtMost(LOOKUPS_AT_ONCE, unique, async (invoice) => {
+      const entry = { invoice, ...(await this.cached(invoice, customer)), name: '' };
+      progress?.(++ready, unique.length);
+      return entry;
+    });
     // Named in the archive's order, so that which of two numbers with one safe name gets the suffix does not depend on render times.
     for (const entry of entries) entry.name = names.take(this.pdfName(entry.invoice, customer));
     const name = oldest === newest ? safeName(oldest.number) : `${safeName(oldest.number)}-${safeName(newest.number)}`;

@@ -3,8 +3,14 @@
  * interaction callbacks and webhooks, DMs, command registration) and a WebSocket gateway
  * (HELLO, heartbeats, IDENTIFY → READY, RESUME → RESUMED), on one port of 127.0.0.1.
  * A real discord.js client logs in to it; a test then plays users — dispatches slash
- * commands, button clicks and DMs — and reads what the bot sent: every REST request is
- * recorded with its JSON body and the bytes of its files.
+ * commands, button clicks, select menu choices and DMs — and reads what the bot sent: every
+ * REST request is recorded with its JSON body and the bytes of its files.
+ *
+ * It keeps the messages the bot posted as Discord would, by id: an interaction's deferral or
+ * reply makes its original message, `PATCH …/@original` edits it, an update (callback type 7)
+ * edits the message a component was pressed on. A test presses components on those messages
+ * (`message`, `original`), as a user would on what they see. Ids are snowflakes of the time
+ * they are made, as Discord's are, so that a message's age can be read from its id (`aged`).
  *
  * It can also misbehave on purpose: answer the next matching request with an error (a 429
  * with `retry_after`, a 403 with code 50007), refuse DMs to a user, or close the socket.
@@ -34,8 +40,9 @@ export interface RecordedRequest {
   /** The JSON body, or a multipart body's `payload_json`. */
   body: any;
   files: SentFile[];
-  /** What the peer answered. */
+  /** What the peer answered: its status, and its JSON body (a posted message, with its id), or null. */
   status: number;
+  response: any;
   at: number;
 }
 
@@ -82,8 +89,22 @@ export interface DiscordPeer {
   ready(timeoutMs?: number): Promise<void>;
   command(input: InteractionInput & { name: string; options?: CommandOption[] }): SentInteraction;
   autocomplete(input: InteractionInput & { name: string; options: CommandOption[] }): SentInteraction;
-  /** A click on a button of `message` (a message object the bot sent, as recorded). */
-  click(input: InteractionInput & { customId: string; message: any; channelId: string }): SentInteraction;
+  /** A click on a button of `message` (a message object the bot sent, as `message()` or `original()` give it). */
+  click(input: InteractionInput & { customId: string; message: any; channelId?: string }): SentInteraction;
+  /** Options chosen in a string select menu of `message`: `values` as Discord sends them (a test may forge them). */
+  select(input: InteractionInput & { customId: string; values: string[]; message: any; channelId?: string }): SentInteraction;
+  /** A message the bot posted, as it stands now (edits applied), as Discord puts it in a component interaction. */
+  message(id: string): any;
+  /** The original message of an interaction (its deferral or reply, or the message its component was on), as it stands now. */
+  original(sent: SentInteraction): any;
+  /** The same message as if it had been posted `ms` ago: its id is a snowflake of that time. */
+  aged(message: any, ms: number): any;
+  /** How the bot acknowledged an interaction (its callback), once it has. */
+  callback(sent: SentInteraction, timeoutMs?: number): Promise<RecordedRequest>;
+  /** The edits of an interaction's original message (`PATCH …/@original`) so far, in order. */
+  edits(sent: SentInteraction): RecordedRequest[];
+  /** The follow-up messages of an interaction (`POST /webhooks/{app}/{token}`) so far, in order. */
+  followUps(sent: SentInteraction): RecordedRequest[];
   /** A user writes to the bot in a DM. */
   dm(user: DiscordUser, content: string): { channelId: string };
   dmChannelOf(userId: string): string;
@@ -99,6 +120,16 @@ export interface DiscordPeer {
 
 const API_PREFIX = '/api/v10';
 
+/** Discord's epoch (2015-01-01), from which a snowflake counts milliseconds in its upper bits. */
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+/** What an interaction's token refers to: its original message, once there is one, and the message its component was on. */
+interface Conversation {
+  channelId: string;
+  original?: string;
+  pressedOn?: string;
+}
+
 export async function startDiscordPeer(): Promise<DiscordPeer> {
   const appId = '1300000000000000001';
   const bot: DiscordUser = { id: appId, username: 'Facteur' };
@@ -106,15 +137,50 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
   const failures: InjectedFailure[] = [];
   const refused = new Set<string>();
   const dmChannels = new Map<string, string>();
-  const channelsByToken = new Map<string, string>();
   const waiters = new Set<() => boolean>();
   const gateway = { connections: 0, open: 0, identifies: 0, resumes: 0, closes: 0 };
-  let nextId = 1_310_000_000_000_000_000n;
-  const id = () => String(nextId++);
+  let sequence = 0n;
+  /** A snowflake of time `at` (now by default), unique: the low bits count. */
+  const snowflake = (at = Date.now()) => String(((BigInt(at) - DISCORD_EPOCH) << 22n) | (sequence++ & 0x3fffffn));
+  const id = () => snowflake();
+  const messages = new Map<string, any>();
+  const conversations = new Map<string, Conversation>();
   let session: { id: string; seq: number; socket: WebSocket | null; live: boolean } = { id: '', seq: 0, socket: null, live: false };
   let port = 0;
 
   const user = (u: DiscordUser) => ({ id: u.id, username: u.username, global_name: u.username, discriminator: '0', avatar: null, bot: u.id === bot.id });
+
+  const attachments = (files: SentFile[]) =>
+    files.map((f, i) => ({ id: id(), filename: f.filename, size: f.bytes.length, url: `http://127.0.0.1:${port}/attachments/${i}`, proxy_url: '', content_type: f.contentType }));
+
+  /** A new message the bot posted, kept by id. */
+  const post = (channelId: string, body: any, files: SentFile[]) => {
+    const posted = message(channelId, body, files);
+    messages.set(posted.id, posted);
+    return posted;
+  };
+
+  /** An edit of a kept message: what the body names is replaced, the rest stays, as Discord edits. */
+  const edit = (messageId: string | undefined, body: any, files: SentFile[]) => {
+    const kept = messageId ? messages.get(messageId) : undefined;
+    if (!kept) return undefined;
+    for (const field of ['content', 'embeds', 'components', 'flags'] as const) if (body && field in body) kept[field] = body[field];
+    if (files.length > 0) kept.attachments = attachments(files);
+    kept.edited_timestamp = new Date().toISOString();
+    return kept;
+  };
+
+  /** An interaction's callback: a reply or a deferral makes its original message; an update edits the message pressed on. */
+  const answer = (token: string, body: any, files: SentFile[]) => {
+    const conversation = conversations.get(token);
+    if (!conversation) return;
+    const type = Number(body?.type);
+    if (type === 4 || type === 5) conversation.original = post(conversation.channelId, { ...(body.data ?? {}), ...(type === 5 ? { content: '' } : {}) }, files).id;
+    else if (type === 6 || type === 7) {
+      conversation.original = conversation.pressedOn;
+      if (type === 7) edit(conversation.pressedOn, body.data ?? {}, files);
+    }
+  };
 
   const message = (channelId: string, body: any, files: SentFile[]) => ({
     id: id(),
@@ -127,7 +193,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     mention_everyone: false,
     mentions: [],
     mention_roles: [],
-    attachments: files.map((f, i) => ({ id: id(), filename: f.filename, size: f.bytes.length, url: `http://127.0.0.1:${port}/attachments/${i}`, proxy_url: '', content_type: f.contentType })),
+    attachments: attachments(files),
     embeds: body?.embeds ?? [],
     components: body?.components ?? [],
     pinned: false,
@@ -150,11 +216,18 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       return [200, (body as any[]).map((command) => ({ ...command, id: id(), application_id: appId, version: id() }))];
     }
-    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return [204, null];
-    let match = /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/.exec(path);
-    if (match && method === 'PATCH') return [200, message(channelsByToken.get(match[1]!) ?? '0', body, files)];
+    let match = /^\/interactions\/\d+\/([^/]+)\/callback$/.exec(path);
+    if (match && method === 'POST') {
+      answer(match[1]!, body, files);
+      return [204, null];
+    }
+    match = /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/.exec(path);
+    if (match && method === 'PATCH') {
+      const conversation = conversations.get(match[1]!);
+      return [200, edit(conversation?.original, body, files) ?? message(conversation?.channelId ?? '0', body, files)];
+    }
     match = /^\/webhooks\/\d+\/([^/]+)$/.exec(path);
-    if (match && method === 'POST') return [200, message(channelsByToken.get(match[1]!) ?? '0', body, files)];
+    if (match && method === 'POST') return [200, post(conversations.get(match[1]!)?.channelId ?? '0', body, files)];
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = String(body.recipient_id);
       return [200, { id: dmChannelOf(recipient), type: 1, recipients: [user({ id: recipient, username: `user${recipient.slice(-4)}` })], last_message_id: null }];
@@ -163,7 +236,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     if (match && method === 'POST') {
       const owner = [...dmChannels].find(([, channel]) => channel === match![1])?.[0];
       if (owner && refused.has(owner)) return [403, { message: 'Cannot send messages to this user', code: 50007 }];
-      return [200, message(match[1]!, body, files)];
+      return [200, post(match[1]!, body, files)];
     }
     return [404, { message: `Unknown route ${method} ${path} in the test peer`, code: 0 }];
   }
@@ -190,7 +263,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
         } else {
           [status, answer] = route(method, path, body, files);
         }
-        requests.push({ method, path, query: url.searchParams, body, files, status, at: Date.now() });
+        requests.push({ method, path, query: url.searchParams, body, files, status, response: answer, at: Date.now() });
         for (const check of waiters) if (check()) waiters.delete(check);
         if (answer === null) {
           res.writeHead(status);
@@ -277,7 +350,8 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
 
   function interaction(input: InteractionInput, type: number, data: unknown, extra: Record<string, unknown> = {}): SentInteraction {
     const sent = { id: id(), token: `tok${randomBytes(12).toString('hex')}`, channelId: input.guild ? '1320000000000000001' : dmChannelOf(input.user.id) };
-    channelsByToken.set(sent.token, sent.channelId);
+    const pressedOn = (extra.message as { id?: string } | undefined)?.id;
+    conversations.set(sent.token, { channelId: sent.channelId, ...(pressedOn ? { pressedOn } : {}) });
     const where = input.guild
       ? {
           guild_id: input.guild.id,
@@ -315,7 +389,22 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     ready: (timeoutMs = 10_000) => waitUntil(() => (session.live ? true : undefined), timeoutMs, 'a live gateway session').then(() => {}),
     command: (input) => interaction(input, 2, { id: id(), name: input.name, type: 1, options: input.options ?? [] }),
     autocomplete: (input) => interaction(input, 4, { id: id(), name: input.name, type: 1, options: input.options }),
-    click: (input) => interaction(input, 3, { custom_id: input.customId, component_type: 2 }, { message: input.message, channel_id: input.channelId }),
+    click: (input) => interaction(input, 3, { custom_id: input.customId, component_type: 2 }, { message: input.message, channel_id: input.channelId ?? input.message.channel_id }),
+    select: (input) => interaction(input, 3, { custom_id: input.customId, component_type: 3, values: input.values }, { message: input.message, channel_id: input.channelId ?? input.message.channel_id }),
+    message(messageId) {
+      const kept = messages.get(messageId);
+      if (!kept) throw new Error(`Discord peer: the bot posted no message ${messageId}`);
+      return structuredClone(kept);
+    },
+    original(sent) {
+      const original = conversations.get(sent.token)?.original;
+      if (!original) throw new Error(`Discord peer: interaction ${sent.id} has no original message yet`);
+      return structuredClone(messages.get(original));
+    },
+    aged: (posted, ms) => ({ ...structuredClone(posted), id: snowflake(Date.now() - ms), timestamp: new Date(Date.now() - ms).toISOString() }),
+    callback: (sent, timeoutMs = 10_000) => waitUntil(() => requests.find((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`), timeoutMs, `the callback of interaction ${sent.id}`),
+    edits: (sent) => requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`)),
+    followUps: (sent) => requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}`)),
     dm(author, content) {
       const channelId = dmChannelOf(author.id);
       dispatch('MESSAGE_CREATE', {

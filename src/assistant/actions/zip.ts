@@ -9,6 +9,6 @@ export async function zip(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
   const missing = await missingNumbers(ctx, filter.numbers);
   const notes = missing.length > 0 ? [ctx.t('invoices.missing', { numbers: missing.join(', ') })] : [];
   if (invoices.length === 0) return ctx.reply([ctx.t('zip.empty'), ...notes], { outcome: 'refused' });
-  const archive = await ctx.services.documents.zipAttachment(invoices, ctx.reader);
+  const archive = await ctx.services.documents.zipAttachment(invoices, ctx.reader, ctx.progress);
   return ctx.reply([ctx.t('zip.ready', { count: invoices.length, filename: archive.filename }), ...notes], { attachments: [archive], invoices: invoices.map((invoice) => invoice.number) });
 }

@@ -1,18 +1,9 @@
-import {
-  Events,
-  MessageFlags,
-  type AutocompleteInteraction,
-  type Client,
-  type ButtonInteraction,
-  type ChatInputCommandInteraction,
-  type Interaction,
-  type Message,
-} from 'discord.js';
+import { Events, type AutocompleteInteraction, type Client, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type Message } from 'discord.js';
 import type { Assistant, Request } from '../../assistant/assistant.js';
 import { parse } from '../../assistant/grammar.js';
 import type { Reply } from '../../assistant/reply.js';
 import { invoiceFigures } from '../../billing/money.js';
-import type { Locale } from '../../billing/types.js';
+import type { ZipProgress } from '../../documents/attachment.js';
 import type { Logger } from '../../log.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import { AccountLinks } from '../../linking/linking.js';
@@ -22,12 +13,15 @@ import type { CodeMail } from '../../notifications/code-mail.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
+import { Answers } from './answers.js';
 import { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
 import { GatewayTurn } from './gateway.js';
 import { translate } from './options.js';
-import { deliveryLinks, offerLinks, type OfferedLink } from '../links.js';
-import { CHOICE_BUTTON, fileGroups, LIMITS, PAGE_BUTTON, renderMessage, type FileToSend } from './render.js';
+import { Presses } from './presses.js';
+import { PROGRESS_TIMING, type ProgressTiming } from './progress.js';
+import { CHOICE_BUTTON } from './render.js';
+import { conversation, localeOf, privately } from './requests.js';
 import { StaffCommands } from './staff.js';
 
 export interface DiscordChannelServices {
@@ -42,6 +36,8 @@ export interface DiscordChannelServices {
   deliveries: Deliveries;
   /** Download links for ZIPs over the message's attachment limit, when `facteur start` serves them; without, such ZIPs are split. */
   downloadLinks?: LinkMaker | null;
+  /** When a long ZIP's progress is shown, and how often (PROGRESS_TIMING unless a test wants it at once). */
+  progressTiming?: ProgressTiming;
   now?: () => Date;
 }
 
@@ -65,12 +61,17 @@ export class DiscordChannel {
   private readonly now: () => Date;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly gateway: GatewayTurn;
+  private readonly answers: Answers;
+  private readonly presses: Presses;
   private accepting = true;
 
   constructor(private readonly services: DiscordChannelServices) {
     this.now = services.now ?? (() => new Date());
     this.names = new CommandNames(services.catalog);
     this.links = new AccountLinks('discord', { store: services.store, codeMail: services.codeMail, catalog: services.catalog, log: services.log, now: this.now });
+    const { catalog, log, deliveries } = services;
+    this.answers = new Answers({ catalog, log, deliveries, downloadLinks: services.downloadLinks ?? null, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
+    this.presses = new Presses({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });
     this.staff = new StaffCommands(services.connection.settings, services.staff, services.log, this.names);
     this.gateway = new GatewayTurn({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
   }
@@ -113,6 +114,7 @@ export class DiscordChannel {
       if (interaction.isChatInputCommand()) await this.onCommand(interaction);
       else if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
       else if (interaction.isButton()) await this.onButton(interaction);
+      else if (interaction.isStringSelectMenu()) await this.presses.onSelect(interaction);
     } catch (error) {
       this.services.log.error({ err: error, interaction: interaction.id, user: interaction.user.id }, 'discord interaction failed');
       await this.apologise(interaction).catch(() => {});
@@ -120,21 +122,12 @@ export class DiscordChannel {
   }
 
   private async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
-    const ephemeral = interaction.inGuild();
-    await interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    const reply = await this.answer(interaction);
+    const reply = await this.answers.deferred(interaction, (progress) => this.answer(interaction, progress));
     this.services.log.info({ event: 'discord.command', user: interaction.user.id, command: interaction.commandName, outcome: reply.outcome }, 'discord command answered');
-    const limit = interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT;
-    const { first, rest, links } = await this.payloads(reply, limit);
-    await this.sending(interaction.user.id, reply, links, async () => {
-      const sent = await interaction.editReply(first);
-      for (const message of rest) await interaction.followUp({ ...message, ...(ephemeral ? { flags: MessageFlags.Ephemeral } : {}) });
-      return sent.id;
-    });
   }
 
   /** What a slash command gets: linking and staff commands apart, everything else from the assistant. */
-  private async answer(interaction: ChatInputCommandInteraction): Promise<Reply> {
+  private async answer(interaction: ChatInputCommandInteraction, progress: ZipProgress): Promise<Reply> {
     const locale = localeOf(interaction.locale);
     const key = this.names.command(interaction.commandName);
     const userId = interaction.user.id;
@@ -153,7 +146,7 @@ export class DiscordChannel {
     if ('badDate' in translated) {
       return { locale, outcome: 'refused', text: [this.services.catalog.t(locale, 'discord.date.invalid', { value: translated.badDate })], attachments: [] };
     }
-    return this.ask({ customerId: customer.id, text: translated.text, command: translated.command, locale, conversation: conversation(interaction.channelId, userId) });
+    return this.ask({ customerId: customer.id, text: translated.text, command: translated.command, locale, conversation: conversation(interaction.channelId, userId), progress });
   }
 
   /** A linked Discord account is the owner's: Discord proved it with a code mailed to the address on record. */
@@ -161,26 +154,11 @@ export class DiscordChannel {
     return this.services.assistant.handle({ ...request, trust: 'owner' });
   }
 
+  /** A reading's button is the assistant's choice; the others are a list's or a card's (see Presses). */
   private async onButton(interaction: ButtonInteraction): Promise<void> {
     const choice = CHOICE_BUTTON.exec(interaction.customId);
     if (choice) return this.onChoice(interaction, Number(choice[1]));
-    const step = interaction.customId === PAGE_BUTTON.next ? 1 : interaction.customId === PAGE_BUTTON.previous ? -1 : null;
-    if (step !== null) return this.onPage(interaction, step);
-  }
-
-  /** Previous/next under a list: the same message shows the other page. */
-  private async onPage(interaction: ButtonInteraction, step: 1 | -1): Promise<void> {
-    const locale = localeOf(interaction.locale);
-    const customer = await this.links.customer(interaction.user.id);
-    const reply = customer
-      ? await this.ask({ customerId: customer.id, text: step > 0 ? 'next' : 'previous', command: { intent: 'page', step }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
-      : this.links.howTo(locale);
-    if (reply.outcome === 'answered') {
-      await interaction.update(renderMessage(reply, this.services.catalog));
-      return;
-    }
-    // The list behind the buttons is gone (a restart) or at its end: say so beside it, to the presser only.
-    await interaction.reply({ ...renderMessage(reply, this.services.catalog), ...(interaction.inGuild() ? { flags: MessageFlags.Ephemeral } : {}) });
+    return this.presses.onButton(interaction);
   }
 
   /**
@@ -196,9 +174,9 @@ export class DiscordChannel {
     const reply = customer
       ? await this.ask({ customerId: customer.id, text: String(index), command: { intent: 'choose', index }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
       : this.links.howTo(locale);
-    const ephemeral = interaction.inGuild() ? ({ flags: MessageFlags.Ephemeral } as const) : {};
-    const { first, rest, links } = await this.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT);
-    await this.sending(interaction.user.id, reply, links, async () => {
+    const ephemeral = privately(interaction);
+    const { first, rest, links } = await this.answers.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
+    await this.answers.sending(interaction.user.id, reply, links, async () => {
       const sent = reply.outcome === 'answered' ? await interaction.editReply(first) : await interaction.followUp({ ...first, ...ephemeral });
       for (const message of rest) await interaction.followUp({ ...message, ...ephemeral });
       return sent.id;
@@ -235,8 +213,8 @@ export class DiscordChannel {
     if (!channel.isDMBased() || !('send' in channel)) return;
     try {
       const reply = await this.answerText(message);
-      const { first, rest, links } = await this.payloads(reply, DM_ATTACHMENT_LIMIT);
-      await this.sending(message.author.id, reply, links, async () => {
+      const { first, rest, links } = await this.answers.payloads(reply, DM_ATTACHMENT_LIMIT, message.author.id);
+      await this.answers.sending(message.author.id, reply, links, async () => {
         const sent = await channel.send(first);
         for (const payload of rest) await channel.send(payload);
         return sent.id;
@@ -258,67 +236,10 @@ export class DiscordChannel {
     return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId) });
   }
 
-  /**
-   * The reply as Discord messages: the first one with the text, the download links offered
-   * for ZIPs over `limit` and the first files, then the other files. Links that would take
-   * the text past Discord's 2,000 characters get a message of their own after it.
-   */
-  private async payloads(reply: Reply, limit: number): Promise<{ first: Payload; rest: Payload[]; links: OfferedLink[] }> {
-    const { catalog } = this.services;
-    const message = renderMessage(reply, catalog);
-    const offered = offerLinks(reply.attachments, limit, this.services.downloadLinks ?? null, catalog, reply.locale);
-    const { groups, tooLarge } = await fileGroups(offered.files, limit);
-    const notes = tooLarge.map((filename) => catalog.t(reply.locale, 'discord.tooLarge', { filename, size: Math.floor(limit / (1024 * 1024)) }));
-    // In <>, Discord shows the link without a preview: a preview would fetch the page, which is nobody's business.
-    const links = offered.links.map(({ sentence, link }) => `${sentence}\n<${link.url}>`);
-    const together = [message.content, ...links, ...notes].filter(Boolean).join('\n\n');
-    const apart = together.length > LIMITS.content;
-    const content = apart ? [message.content, ...notes].filter(Boolean).join('\n\n') : together;
-    const first: Payload = { ...message, content, files: files(groups[0] ?? []) };
-    const rest = [
-      ...(apart ? links.map((text) => ({ content: text, files: [] })) : []),
-      ...groups.slice(1).map((group, index) => ({
-        content: catalog.t(reply.locale, 'discord.part', { part: index + 2, parts: groups.length }),
-        files: files(group),
-      })),
-    ];
-    return { first, rest, links: offered.links };
-  }
-
-  /**
-   * Sends an answer; one that carries download links is recorded in the delivery log
-   * around the send, like a mail, so that staff see which links went to whom and until when.
-   */
-  private async sending(userId: string, reply: Reply, links: OfferedLink[], send: () => Promise<string>): Promise<void> {
-    const [first] = links;
-    if (!first) {
-      await send();
-      return;
-    }
-    const spec = { customerId: first.link.customerId, invoices: reply.invoices ?? [], channel: 'discord' as const, recipient: userId, reason: 'request' as const, attachPdf: false, links: deliveryLinks(links) };
-    await this.services.deliveries.track(spec, async () => ({ messageId: await send() }));
-  }
-
   private async apologise(interaction: Interaction): Promise<void> {
     if (!interaction.isRepliable()) return;
     const content = this.services.catalog.t(localeOf(interaction.locale), 'error.internal');
     if (interaction.deferred || interaction.replied) await interaction.editReply({ content, embeds: [], components: [], files: [] });
-    else await interaction.reply({ content, ...(interaction.inGuild() ? { flags: MessageFlags.Ephemeral } : {}) });
+    else await interaction.reply({ content, ...privately(interaction) });
   }
-}
-
-type Payload = ReturnType<typeof renderMessage> & { files: { attachment: Buffer; name: string }[] } | { content: string; files: { attachment: Buffer; name: string }[] };
-
-function files(group: FileToSend[]): { attachment: Buffer; name: string }[] {
-  return group.map((file) => ({ attachment: file.bytes, name: file.name }));
-}
-
-/** Which conversation "next" continues: one per user and channel. */
-function conversation(channelId: string | null, userId: string): string {
-  return `discord:${channelId ?? 'dm'}:${userId}`;
-}
-
-/** Discord's locales (`fr`, `en-US`, `en-GB`…) as Facteur's two languages. */
-function localeOf(discordLocale: string | undefined): Locale {
-  return discordLocale?.startsWith('fr') ? 'fr' : 'en';
 }

@@ -17,5 +17,6 @@ export function discordChannel(app: Omit<DiscordChannelServices, 'connection'> &
     log: app.log,
     deliveries: app.deliveries,
     downloadLinks: app.downloadLinks ?? null,
+    ...(app.progressTiming ? { progressTiming: app.progressTiming } : {}),
   });
 }

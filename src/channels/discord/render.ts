@@ -1,16 +1,15 @@
 import { buffer } from 'node:stream/consumers';
-import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { Attachment } from '../../documents/attachment.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { groupBySize, splitToFit } from '../files.js';
-import { renderTable } from '../text.js';
+import { detailsCard } from './card.js';
+import { cardRows, listRows, type Row } from './components.js';
+import { codeBlock, COLOUR, cut } from './embeds.js';
 
 /** Discord's own limits on a message. */
 export const LIMITS = { content: 2000, description: 4096, filesPerMessage: 10 };
-
-/** What the paging buttons carry: the step they take. */
-export const PAGE_BUTTON = { next: 'facteur:page:1', previous: 'facteur:page:-1' } as const;
 
 /** What a choice's button carries: the number of the reading, as the customer would type it. */
 export const CHOICE_BUTTON = /^facteur:choose:([1-5])$/;
@@ -18,23 +17,22 @@ export const CHOICE_BUTTON = /^facteur:choose:([1-5])$/;
 /** Discord's limits on buttons: five in a row, eighty characters a label. */
 const BUTTONS = { perRow: 5, label: 80 };
 
-/** A Facteur blue, so that its embeds are recognisable in a busy channel. */
-const COLOUR = 0x1f6feb;
-
 export interface DiscordMessage {
   content: string;
   embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponent>[];
+  components: Row[];
 }
 
 /**
- * A reply as a Discord message: a table (a list of invoices, an invoice's details) becomes
- * an embed with the table in a code block, with previous/next buttons when the list has
- * more than one page; readings offered to choose from get a button each; plain text stays
- * plain text. Files are sent apart (see `fileGroups`).
+ * A reply as a Discord message for `owner`, the user it answers: a list of invoices becomes
+ * an embed with the table in a code block, and under it the list's menu and buttons (see
+ * `listRows`), which only `owner` may use; an invoice's details become a card with its PDF
+ * button; readings offered to choose from get a button each; plain text stays plain text.
+ * Files are sent apart (see `fileGroups`).
  */
-export function renderMessage(reply: Reply, catalog: Catalog): DiscordMessage {
-  const components = [...(reply.page ? [pageButtons(reply, catalog)] : []), ...(reply.choices ? [choiceButtons(reply.choices)] : [])];
+export function renderMessage(reply: Reply, catalog: Catalog, owner: string): DiscordMessage {
+  const components = [...listRows(reply, catalog, owner), ...cardRows(reply, catalog, owner), ...(reply.choices ? [choiceButtons(reply.choices)] : [])];
+  if (reply.details) return { content: '', embeds: [detailsCard(reply.details, reply.locale, catalog)], components };
   if (!reply.table) {
     const text = reply.text.join('\n\n');
     if (text.length <= LIMITS.content) return { content: text, embeds: [], components };
@@ -49,26 +47,8 @@ export function renderMessage(reply: Reply, catalog: Catalog): DiscordMessage {
   return { content: '', embeds: [{ color: COLOUR, description: cut(description, LIMITS.description) }], components };
 }
 
-function pageButtons(reply: Reply, catalog: Catalog): APIActionRowComponent<APIButtonComponent> {
-  const { number, count } = reply.page!;
-  const button = (customId: string, label: string, disabled: boolean): APIButtonComponent => ({
-    type: ComponentType.Button,
-    style: ButtonStyle.Secondary,
-    custom_id: customId,
-    label,
-    disabled,
-  });
-  return {
-    type: ComponentType.ActionRow,
-    components: [
-      button(PAGE_BUTTON.previous, catalog.t(reply.locale, 'discord.page.previous'), number <= 1),
-      button(PAGE_BUTTON.next, catalog.t(reply.locale, 'discord.page.next'), number >= count),
-    ],
-  };
-}
-
 /** One button a reading, labelled as the text numbers it, so that pressing it is typing its number. */
-function choiceButtons(choices: string[]): APIActionRowComponent<APIButtonComponent> {
+function choiceButtons(choices: string[]): Row {
   return {
     type: ComponentType.ActionRow,
     components: choices.slice(0, BUTTONS.perRow).map((what, i) => ({
@@ -78,26 +58,6 @@ function choiceButtons(choices: string[]): APIActionRowComponent<APIButtonCompon
       label: cut(`${i + 1}. ${what}`, BUTTONS.label),
     })),
   };
-}
-
-/**
- * The table in a code block, so that its columns line up. The narrow no-break space of
- * French amounts is not as wide as the other characters in every monospace font: a
- * full no-break space keeps the columns straight.
- */
-function codeBlock(table: NonNullable<Reply['table']>, room: number): string {
-  const wide = (cells: string[]) => cells.map((cell) => cell.replace(/\u202F/g, '\u00A0'));
-  let rows = table.rows.map(wide);
-  let text = renderTable({ ...table, columns: wide(table.columns), rows });
-  while (text.length + 8 > room && rows.length > 1) {
-    rows = rows.slice(0, -1);
-    text = `${renderTable({ ...table, columns: wide(table.columns), rows })}\n…`;
-  }
-  return `\`\`\`\n${text}\n\`\`\``;
-}
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 export interface FileToSend {

@@ -1,0 +1,129 @@
+import {
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIMessageTopLevelComponent,
+  type APIStringSelectComponent,
+} from 'discord.js';
+import type { ListedInvoice, Reply } from '../../assistant/reply.js';
+import type { Catalog } from '../../templates/catalog.js';
+import { cut } from './embeds.js';
+
+export type Row = APIActionRowComponent<APIComponentInMessageActionRow>;
+
+/** What a component of a list or of a details card does. */
+export type Action = 'pick' | 'pdf' | 'zip' | 'details' | 'previous' | 'next' | 'file';
+
+/**
+ * A component's `custom_id` read back: what it does, the Discord user it was made for, and
+ * for a card's PDF button the invoice. Who may press travels with the component, so that any
+ * Facteur instance receiving the press can tell, without memory of the list.
+ */
+export interface Pressed {
+  action: Action;
+  owner: string;
+  number?: string;
+}
+
+/** `facteur:<action>:<owner user id>[:<invoice number>]`, within Discord's 100 characters (a number has 40 at most). */
+const CUSTOM_ID = /^facteur:(pick|pdf|zip|details|previous|next|file):(\d{1,20})(?::([^:]{1,40}))?$/u;
+
+/** Discord's limits: 25 options a select menu, 100 characters a label, 150 a placeholder. */
+const MENU = { options: 25, label: 100, placeholder: 150 };
+
+export function customId(action: Action, owner: string, number?: string): string {
+  return ['facteur', action, owner, ...(number === undefined ? [] : [number])].join(':');
+}
+
+export function readCustomId(id: string): Pressed | null {
+  const match = CUSTOM_ID.exec(id);
+  if (!match) return null;
+  return { action: match[1] as Action, owner: match[2]!, ...(match[3] === undefined ? {} : { number: match[3] }) };
+}
+
+/**
+ * Under a list (and the balance, which lists the unpaid invoices), as in the client area: a
+ * menu of the page's invoices to choose from, the PDF, ZIP and details buttons that act on
+ * what is chosen, and previous/next when there are several pages. What is chosen is kept on
+ * the message itself (see `withChoice`), so that nothing needs remembering between presses.
+ */
+export function listRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
+  const t = (key: string) => catalog.t(reply.locale, key);
+  const listed = (reply.listed ?? []).slice(0, MENU.options);
+  const rows: Row[] = [];
+  if (listed.length > 0) {
+    const menu: APIStringSelectComponent = {
+      type: ComponentType.StringSelect,
+      custom_id: customId('pick', owner),
+      placeholder: cut(t('discord.menu.placeholder'), MENU.placeholder),
+      min_values: 0,
+      max_values: listed.length,
+      options: listed.map((invoice) => ({ label: cut(optionLabel(invoice, reply, catalog), MENU.label), value: invoice.number })),
+    };
+    rows.push(row([menu]));
+    rows.push(row([button(customId('pdf', owner), t('discord.button.pdf'), ButtonStyle.Primary), button(customId('zip', owner), t('discord.button.zip')), button(customId('details', owner), t('discord.button.details'))]));
+  }
+  if (reply.page) {
+    const { number, count } = reply.page;
+    rows.push(row([button(customId('previous', owner), t('discord.page.previous'), ButtonStyle.Secondary, number <= 1), button(customId('next', owner), t('discord.page.next'), ButtonStyle.Secondary, number >= count)]));
+  }
+  return rows;
+}
+
+/** Under a details card: its invoice's PDF, named in the button itself. */
+export function cardRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
+  if (!reply.details) return [];
+  return [row([button(customId('file', owner, reply.details.number), catalog.t(reply.locale, 'discord.button.pdf'), ButtonStyle.Primary)])];
+}
+
+function optionLabel(invoice: ListedInvoice, reply: Reply, catalog: Catalog): string {
+  return catalog.t(reply.locale, 'discord.menu.option', { date: invoice.date, number: invoice.number, amount: invoice.amount, status: invoice.status });
+}
+
+function row(components: APIComponentInMessageActionRow[]): Row {
+  return { type: ComponentType.ActionRow, components };
+}
+
+function button(id: string, label: string, style: ButtonStyle.Primary | ButtonStyle.Secondary = ButtonStyle.Secondary, disabled = false): APIButtonComponent {
+  return { type: ComponentType.Button, style, custom_id: id, label, disabled };
+}
+
+/** The list's menu among a message's components, if it has one made for `owner`. */
+function menuOf(components: readonly APIMessageTopLevelComponent[], owner: string): APIStringSelectComponent | undefined {
+  const id = customId('pick', owner);
+  for (const top of components) {
+    if (top.type !== ComponentType.ActionRow) continue;
+    for (const component of top.components) if (component.type === ComponentType.StringSelect && component.custom_id === id) return component;
+  }
+  return undefined;
+}
+
+/** The invoice numbers chosen in the message's menu: its options marked as chosen, as the message the press came on holds them. */
+export function chosenIn(components: readonly APIMessageTopLevelComponent[], owner: string): string[] {
+  return (menuOf(components, owner)?.options ?? []).filter((option) => option.default).map((option) => option.value);
+}
+
+/**
+ * The message's components with `values` as the menu's choice, each option marked chosen
+ * or not; or null when the values are not a choice the menu allows (an option it does not
+ * offer, one twice, more than its maximum), which only a forged interaction sends.
+ */
+export function withChoice(components: readonly APIMessageTopLevelComponent[], owner: string, values: readonly string[]): APIMessageTopLevelComponent[] | null {
+  const menu = menuOf(components, owner);
+  if (!menu) return null;
+  const offered = new Set(menu.options.map((option) => option.value));
+  const unique = new Set(values);
+  if (unique.size !== values.length || values.length > (menu.max_values ?? 1) || values.some((value) => !offered.has(value))) return null;
+  return components.map((top) =>
+    top.type !== ComponentType.ActionRow
+      ? top
+      : {
+          ...top,
+          components: top.components.map((component) =>
+            component === menu ? { ...menu, options: menu.options.map((option) => ({ ...option, default: unique.has(option.value) })) } : component,
+          ),
+        },
+  );
+}
