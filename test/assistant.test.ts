@@ -193,12 +193,12 @@ describe('a customer asking in their own words', () => {
 
   it('says what is owed, with the total and how many are past due, in the language asked', async () => {
     const owed = await ask(awa, 'combien je dois ?');
-    expect(plain(owed.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture(s) :');
+    expect(plain(owed.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture :');
     expect(numbersIn(owed)).toEqual(['1266']);
-    expect(owed.text[1]).toBe('Échéance dépassée : 1 facture(s).');
+    expect(owed.text[1]).toBe('Échéance dépassée : 1 facture.');
     const balance = await ask(grace, 'what is my balance');
     expect(balance.locale).toBe('en');
-    expect(plain(balance.text[0]!)).toMatch(/^You still have FCFA 175,894 to pay, on 1 invoice\(s\):$/);
+    expect(plain(balance.text[0]!)).toMatch(/^You still have FCFA 175,894 to pay, on 1 invoice:$/);
     expect(numbersIn(await ask(awa, 'mes factures en retard'))).toEqual(['1266']);
   });
 
@@ -241,7 +241,7 @@ describe('the account statement', () => {
     const reply = await ask(awa, 'relevé');
     const today = app.assistant.today();
     expect(reply.attachments.map((a) => [a.filename, a.contentType])).toEqual([[`releve-${today}.pdf`, 'application/pdf']]);
-    expect(plain(reply.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture(s) :');
+    expect(plain(reply.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture :');
     expect(reply.text.at(-1)).toMatch(/^Votre relevé de compte au .+ est joint\.$/);
     const text = await statementOf(reply);
     expect(text).toContain('Relevé de compte');
@@ -283,7 +283,7 @@ describe('the account statement', () => {
 
   it('is left out when the customer says they do not want it', async () => {
     const reply = await ask(awa, 'pas besoin du relevé, juste le montant que je dois');
-    expect(plain(reply.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture(s) :');
+    expect(plain(reply.text[0]!)).toBe('Il vous reste 121 039 FCFA à régler, sur 1 facture :');
     expect(reply.attachments).toEqual([]);
   });
 });

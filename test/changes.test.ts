@@ -88,7 +88,7 @@ describe('a change asked by mail', () => {
     const replies: Reply[] = [];
     for (let i = 0; i < 5; i++) replies.push(await ask(jp, `confirmer ${wrong}`));
     expect(replies.map((reply) => reply.text[0])).toEqual([
-      ...[4, 3, 2, 1].map((left) => `Ce code ne correspond pas. Il vous reste ${left} essai(s).`),
+      ...['4 essais', '3 essais', '2 essais', '1 essai'].map((left) => `Ce code ne correspond pas. Il vous reste ${left}.`),
       expect.stringContaining('a expiré ou a été essayé trop de fois'),
     ]);
     const late = await ask(jp, `confirmer ${code}`);

@@ -166,14 +166,22 @@ describe('start-up', () => {
   it('names a template file an operator broke, and what is wrong with it', async () => {
     const templates = path.join(dataDir, 'templates');
     await cp(path.resolve(import.meta.dirname, '..', 'templates'), templates, { recursive: true });
-    for (const file of ['messages/fr.json', 'invoice/provider.json']) {
+    const breaks: [string, (good: string) => string, string][] = [
+      ['messages/fr.json', (good) => good.replace(/}\s*$/, ',}'), 'JSON'],
+      ['invoice/provider.json', (good) => good.replace(/}\s*$/, ',}'), 'JSON'],
+      // A message whose plural lost its closing brace.
+      ['messages/en.json', (good) => good.replace('{# invoices found}}.', '{# invoices found}.'), '"list.count"'],
+    ];
+    for (const [file, breakIt, what] of breaks) {
       const broken = path.join(templates, file);
       const good = await readFile(broken, 'utf8');
-      await writeFile(broken, good.replace(/}\s*$/, ',}'));
+      expect(breakIt(good)).not.toBe(good);
+      await writeFile(broken, breakIt(good));
       const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_TEMPLATES_DIR: templates, LOG_LEVEL: 'silent' };
       const run = await promisify(execFile)(process.execPath, [BIN, 'ask', '--as', 'awa@example.cm', 'factures'], { env }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(broken);
+      expect(run.stderr).toContain(what);
       expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
       await writeFile(broken, good);
     }

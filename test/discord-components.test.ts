@@ -303,7 +303,7 @@ describe('a list on Discord', () => {
     const message = await awasLastPage(['1210', '1214', '1217']);
     const zip = await press(awaUser, message, 'ZIP de la sélection');
     expect(zip.callback.body.data.flags).toBe(EPHEMERAL);
-    expect(readMessage(zip.body)).toContain('Voici 3 facture(s)');
+    expect(readMessage(zip.body)).toContain('Voici 3 factures');
     const entries = await readZip(await saved(zip.files[0]!, 1));
     expect(entries.map((e) => e.name).toSorted()).toEqual(['facture-1210.pdf', 'facture-1214.pdf', 'facture-1217.pdf']);
     expect(await pdfText(entries.find((e) => e.name === 'facture-1210.pdf')!.bytes)).toContain('89 438 FCFA');

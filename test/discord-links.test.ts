@@ -81,7 +81,7 @@ describe('a ZIP over the interaction’s attachment limit, with a link maker', (
     const { token, reply } = await run('zip', [], LIMIT);
     const content = String(reply.body.content);
     expect(reply.files).toEqual([]);
-    expect(content).toMatch(/^Voici 24 facture\(s\) dans le fichier factures-\d+-\d+\.zip\.\n\nfactures-\d+-\d+\.zip \([\d,]+ Mo\) est trop lourd pour être envoyé ici/);
+    expect(content).toMatch(/^Voici 24 factures dans le fichier factures-\d+-\d+\.zip\.\n\nfactures-\d+-\d+\.zip \([\d,]+ Mo\) est trop lourd pour être envoyé ici/);
     const url = new RegExp(`<(${publicUrl}/d/[A-Za-z0-9_.-]+)>`).exec(content)![1]!;
     expect(discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${token}`))).toEqual([]);
 

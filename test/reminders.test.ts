@@ -174,11 +174,11 @@ describe('payment reminders', () => {
     const late = customer('Tardif');
     await store.save({ customers: [late], invoices: [invoice(late, '8950', -15)], announced: ['8950'], announcingSince: new Date().toISOString() });
     const listed = await staff.reminders('discord:1500000000000000005', 'fr', false);
-    expect(listed.text[0]).toMatch(/^Rappels dus maintenant : 1 facture\(s\) de 1 client\(s\)/);
+    expect(listed.text[0]).toMatch(/^Rappels dus maintenant : 1 facture de 1 client\./);
     expect(listed.table!.rows).toEqual([[late.email, '8950 (+15)', `email ${late.email}`]]);
     expect(mailsTo(late)).toEqual([]);
     const sent = await staff.reminders('discord:1500000000000000005', 'fr', true);
-    expect(sent.text[0]).toContain('Rappels envoyés : 1 facture(s)');
+    expect(sent.text[0]).toContain('Rappels envoyés : 1 facture de ');
     expect(mailsTo(late)).toHaveLength(1);
     expect((await store.staffActions()).map((a) => a.action)).toEqual(['reminders-plan', 'reminders']);
   });

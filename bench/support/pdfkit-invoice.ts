@@ -69,7 +69,7 @@ export async function pdfkitInvoice(template: InvoiceTemplate, invoice: Invoice,
 
   // Title and dates, right-aligned.
   y = write(t('title', { number: invoice.number }), LEFT, TOP, 18, 'bold', GREEN, { width, align: 'right' });
-  const status = invoice.status === 'paid' && invoice.paidAt ? t('status.paidOn', { date: formatDate(invoice.paidAt, locale) }) : t(`status.${invoice.status}`);
+  const status = invoice.status === 'paid' && invoice.paidAt ? t('status.paidOn', { date: invoice.paidAt }) : t(`status.${invoice.status}`);
   const meta: [string, string, Font, string][] = [
     [t('issuedAt'), formatDate(invoice.issuedAt, locale), 'normal', INK],
     [t('dueAt'), formatDate(invoice.dueAt, locale), 'normal', INK],

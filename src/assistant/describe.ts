@@ -4,7 +4,7 @@ import type { Context } from './context.js';
 
 /** How an invoice is named in a sentence: its date, amount and status, in the reader's words. */
 export function summary(ctx: Context, invoice: Invoice): ReturnType<typeof invoiceFigures> & { status: string } {
-  return { ...invoiceFigures(invoice, ctx.locale), status: ctx.t(`status.${invoice.status}`) };
+  return { ...invoiceFigures(invoice, ctx.locale), status: ctx.t('status', { status: invoice.status }) };
 }
 
 /** The numbers asked for that are not the customer's (whether they exist or not: no difference is shown). */

@@ -167,7 +167,7 @@ export class StaffDesk {
         emails.get(d.customerId)!,
         d.channel,
         shownRecipients(d),
-        this.t(locale, `staff.status.${d.status}`),
+        this.t(locale, 'staff.status', { status: d.status }),
         short(d.lastError ?? (d.links ?? []).map((link) => this.t(locale, 'staff.linkDetail', { id: link.id, date: formatDate(link.expiresAt.slice(0, 10), locale) })).join(', '), 60),
       ]);
     return { locale, outcome, text, table: { columns, rows }, attachments: [] };

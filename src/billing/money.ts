@@ -1,5 +1,5 @@
 import { totals } from './totals.js';
-import type { Invoice, Locale } from './types.js';
+import type { Amount, Invoice, IsoDate, Locale } from './types.js';
 
 const INTL_LOCALE: Record<Locale, string> = { fr: 'fr-CM', en: 'en-US' };
 
@@ -57,12 +57,13 @@ export function formatMegabytes(bytes: number, locale: Locale): string {
   return formatDecimal(megabytes >= 10 ? Math.round(megabytes) : Math.max(0.1, Math.round(megabytes * 10) / 10), locale);
 }
 
-/** An invoice as sentences name it, in the reader's words: its number, dates and total. */
+/** An invoice as a sentence of the catalog names it, `{date, date}` and `{amount, money}` formatting them there: its number, dates and total. */
+export function invoiceFacts(invoice: Invoice): { number: string; date: IsoDate; due: IsoDate; amount: Amount } {
+  return { number: invoice.number, date: invoice.issuedAt, due: invoice.dueAt, amount: { amount: totals(invoice).total, currency: invoice.currency } };
+}
+
+/** The same, written out in the reader's words, for what prints them as they are (a table's cells, a menu's choices). */
 export function invoiceFigures(invoice: Invoice, locale: Locale): { number: string; date: string; due: string; amount: string } {
-  return {
-    number: invoice.number,
-    date: formatDate(invoice.issuedAt, locale),
-    due: formatDate(invoice.dueAt, locale),
-    amount: formatMoney(totals(invoice).total, invoice.currency, locale),
-  };
+  const { date, due, amount } = invoiceFacts(invoice);
+  return { number: invoice.number, date: formatDate(date, locale), due: formatDate(due, locale), amount: formatMoney(amount.amount, amount.currency, locale) };
 }

@@ -1,17 +1,11 @@
 import { daysBetween } from './dates.js';
 import { totals } from './totals.js';
-import type { Invoice, IsoDate } from './types.js';
+import type { Amount, Invoice, IsoDate } from './types.js';
 
 /** Days from `from` to `to`, both included; either end may be open. */
 export interface Period {
   from?: IsoDate;
   to?: IsoDate;
-}
-
-/** An amount of one currency, in its smallest unit. */
-export interface Amount {
-  currency: string;
-  amount: number;
 }
 
 /** An invoice as the statement lists it, with what it comes to. */

@@ -13,6 +13,12 @@ export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['unpaid', 'paid', 'ca
 /** A calendar date as the billing system writes it: `YYYY-MM-DD`, no time zone. */
 export type IsoDate = string;
 
+/** An amount of one currency, in its smallest unit. */
+export interface Amount {
+  currency: string;
+  amount: number;
+}
+
 export interface InvoiceLine {
   label: string;
   quantity: number;

@@ -1,4 +1,4 @@
-import { formatDate, formatMegabytes } from '../billing/money.js';
+import { formatMegabytes } from '../billing/money.js';
 import type { Locale } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
 import type { IssuedLink, LinkMaker } from '../links/links.js';
@@ -28,7 +28,7 @@ export function offerLinks(attachments: Attachment[], limit: number, maker: Link
       files.push(attachment);
       continue;
     }
-    const sentence = catalog.t(locale, 'download.offer', { filename: attachment.filename, size: formatMegabytes(attachment.size, locale), date: formatDate(link.expiresOn, locale) });
+    const sentence = catalog.t(locale, 'download.offer', { filename: attachment.filename, size: formatMegabytes(attachment.size, locale), date: link.expiresOn });
     links.push({ link, sentence });
   }
   return { files, links };

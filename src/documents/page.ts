@@ -19,7 +19,7 @@ export function invoicePage(template: InvoiceTemplate, invoice: Invoice, custome
   const sums = totals(invoice);
   const status =
     invoice.status === 'paid' && invoice.paidAt
-      ? t('status.paidOn', { date: formatDate(invoice.paidAt, locale) })
+      ? t('status.paidOn', { date: invoice.paidAt })
       : t(`status.${invoice.status}`);
   const heading = {
     title: t('title', { number: invoice.number }),

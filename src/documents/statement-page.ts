@@ -1,7 +1,7 @@
 import type { Content, Size, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { formatDate, formatDecimal, formatMoney } from '../billing/money.js';
-import type { Amount, Period, Statement } from '../billing/statement.js';
-import type { Customer } from '../billing/types.js';
+import type { Period, Statement } from '../billing/statement.js';
+import type { Amount, Customer } from '../billing/types.js';
 import type { Params } from '../templates/catalog.js';
 import { fact, letterheadPage, right } from './letterhead.js';
 import type { InvoiceTemplate } from './template.js';
@@ -62,7 +62,7 @@ export function statementPage(template: InvoiceTemplate, statement: Statement, c
   const paid: Content[] = [];
   if (statement.paid) {
     const { period, lines, total } = statement.paid;
-    paid.push({ text: paidTitle(period, t, date), style: 'statementSection' });
+    paid.push({ text: paidTitle(period, t), style: 'statementSection' });
     if (lines.length === 0) paid.push({ text: t('statement.nonePaid'), style: 'nothing' });
     else {
       paid.push(
@@ -86,9 +86,9 @@ export function statementPage(template: InvoiceTemplate, statement: Statement, c
   );
 }
 
-function paidTitle(period: Period, t: (key: string, params?: Params) => string, date: (day: string) => string): string {
-  if (period.from && period.to) return t('statement.paid', { from: date(period.from), to: date(period.to) });
-  if (period.from) return t('statement.paidSince', { from: date(period.from) });
-  if (period.to) return t('statement.paidUntil', { to: date(period.to) });
+function paidTitle({ from, to }: Period, t: (key: string, params?: Params) => string): string {
+  if (from && to) return t('statement.paid', { from, to });
+  if (from) return t('statement.paidSince', { from });
+  if (to) return t('statement.paidUntil', { to });
   return t('statement.paidAll');
 }

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Documents } from '../assistant/context.js';
-import { formatDate, formatMegabytes } from '../billing/money.js';
+import { formatMegabytes } from '../billing/money.js';
 import { LOCALES, type Customer, type Invoice, type Locale } from '../billing/types.js';
 import type { Brand } from '../documents/template.js';
 import type { LinkReader } from '../links/links.js';
 import { linkId, type LinkClaims } from '../links/token.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { Catalog } from '../templates/catalog.js';
+import type { Catalog, Params } from '../templates/catalog.js';
 import { brandedPage, type PageText } from './page.js';
 
 /** What the download pages use of the app: reading tokens, the customer and invoices a token names, their ZIP and the provider's brand. */
@@ -53,14 +53,14 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     const found = await resolve(services, token);
     if (!found.ok) return refuse(request, reply, services, token, found);
     const locale = preferredLocale(request) ?? found.customer.locale;
-    const t = (key: string, params?: Record<string, string | number>) => catalog.t(locale, key, params);
+    const t = (key: string, params?: Params) => catalog.t(locale, key, params);
     const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
     const years = found.invoices.map((invoice) => invoice.issuedAt.slice(0, 4)).sort();
     const [from, to] = [years[0]!, years.at(-1)!];
     const count = found.invoices.length;
-    const files = count === 1 ? t('download.page.files.one') : t('download.page.files.many', { count });
+    const files = t('download.page.files', { count });
     const title = from === to ? t('download.page.title.year', { year: from }) : t('download.page.title.years', { from, to });
-    const expires = t('download.page.expires', { date: formatDate(services.links.dayOf(found.claims.expiresAt), locale) });
+    const expires = t('download.page.expires', { date: services.links.dayOf(found.claims.expiresAt) });
     const page = brandedPage(
       services.documents.brand,
       [{ locale, title, paragraphs: [expires] }],

@@ -1,8 +1,8 @@
 import { daysBetween } from '../billing/dates.js';
-import { formatMoney, invoiceFigures } from '../billing/money.js';
+import { invoiceFacts } from '../billing/money.js';
 import { totals } from '../billing/totals.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
-import type { Catalog } from '../templates/catalog.js';
+import type { Catalog, Params } from '../templates/catalog.js';
 import type { DeliveryReason } from '../store/delivery.js';
 
 export interface InvoiceMessage {
@@ -16,12 +16,11 @@ export interface InvoiceMessage {
  * to ask for them. The same text serves a mail and a direct message.
  */
 export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, attachPdf: boolean): InvoiceMessage {
-  const t = (key: string, params?: Record<string, string | number>) => catalog.t(customer.locale, key, params);
-  const lines = invoices.map((invoice) => invoiceFigures(invoice, customer.locale));
+  const t = (key: string, params?: Params) => catalog.t(customer.locale, key, params);
+  const lines = invoices.map(invoiceFacts);
   const first = lines[0]!;
-  const one = lines.length === 1;
-  const subject = reason === 'push' ? t(one ? 'push.subject.one' : 'push.subject.many', { ...first, count: lines.length }) : t('resend.subject', first);
-  const intro = reason === 'push' ? t(one ? 'push.intro.one' : 'push.intro.many', { name: customer.name, count: lines.length }) : t('resend.intro', { name: customer.name });
+  const subject = reason === 'push' ? t(lines.length === 1 ? 'push.subject.one' : 'push.subject.many', { ...first, count: lines.length }) : t('resend.subject', first);
+  const intro = reason === 'push' ? t('push.intro', { name: customer.name, count: lines.length }) : t('resend.intro', { name: customer.name });
   const closing = attachPdf ? t('push.attached') : t('push.ask', first);
   const text = [intro, lines.map((line) => t('push.line', line)).join('\n'), closing, t('mail.signature')].join('\n\n');
   return { subject, text };
@@ -33,21 +32,17 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
  * and the PDFs attached or how to ask for them.
  */
 export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attached: { pdfs: boolean; statement: boolean }): InvoiceMessage {
-  const t = (key: string, params?: Record<string, string | number>) => catalog.t(customer.locale, key, params);
-  const figures = invoices.map((invoice) => invoiceFigures(invoice, customer.locale));
+  const t = (key: string, params?: Params) => catalog.t(customer.locale, key, params);
   const byCurrency = new Map<string, number>();
   for (const invoice of invoices) byCurrency.set(invoice.currency, (byCurrency.get(invoice.currency) ?? 0) + totals(invoice).total);
-  const total = [...byCurrency].map(([currency, amount]) => formatMoney(amount, currency, customer.locale)).join(' + ');
-  const first = figures[0]!;
-  const one = figures.length === 1;
-  const subject = one ? t('reminder.subject.one', first) : t('reminder.subject.many', { count: figures.length, total });
-  const lines = invoices.map((invoice, i) => {
-    const line = figures[i]!;
-    const late = daysBetween(invoice.dueAt, today);
-    if (late > 0) return t(late === 1 ? 'reminder.line.overdue.one' : 'reminder.line.overdue.many', { ...line, days: late });
-    return t(late === 0 ? 'reminder.line.today' : 'reminder.line.soon', line);
+  const total = [...byCurrency].map(([currency, amount]) => ({ currency, amount }));
+  const first = invoiceFacts(invoices[0]!);
+  const subject = invoices.length === 1 ? t('reminder.subject.one', first) : t('reminder.subject.many', { count: invoices.length, total });
+  const lines = invoices.map((invoice) => {
+    const days = daysBetween(invoice.dueAt, today);
+    return t(days > 0 ? 'reminder.line.overdue' : days === 0 ? 'reminder.line.today' : 'reminder.line.soon', { ...invoiceFacts(invoice), days });
   });
-  const intro = t(one ? 'reminder.intro.one' : 'reminder.intro.many', { name: customer.name, count: figures.length });
+  const intro = t('reminder.intro', { name: customer.name, count: invoices.length });
   const closing = [attached.pdfs ? t('push.attached') : t('push.ask', first), ...(attached.statement ? [t('reminder.statement')] : [])].join('\n');
   const text = [intro, lines.join('\n'), t('reminder.total', { total }), closing, t('reminder.already'), t('mail.signature')].join('\n\n');
   return { subject, text };

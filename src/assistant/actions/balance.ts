@@ -1,4 +1,3 @@
-import { formatDate, formatMoney } from '../../billing/money.js';
 import { accountStatement, type Period } from '../../billing/statement.js';
 import type { Context } from '../context.js';
 import type { Command } from '../grammar.js';
@@ -20,15 +19,14 @@ export async function balance(ctx: Context, command: Extract<Command, { intent: 
   const text: string[] = [];
   if (unpaid.length === 0) text.push(ctx.t('balance.none'));
   else {
-    const total = statement.due.map(({ amount, currency }) => formatMoney(amount, currency, ctx.locale)).join(' + ');
-    text.push(ctx.t('balance.due', { total, count: unpaid.length }));
+    text.push(ctx.t('balance.due', { total: statement.due, count: unpaid.length }));
     const overdue = statement.unpaid.filter((line) => line.daysOverdue > 0).length;
     if (overdue > 0) text.push(ctx.t('balance.overdue', { count: overdue }));
   }
   const table = unpaid.length > 0 ? invoiceList(ctx, unpaid) : {};
   if (command.statement === false) return ctx.reply(text, table);
   const attachment = await ctx.services.documents.statementAttachment(statement, ctx.reader);
-  const date = formatDate(statement.date, ctx.locale);
+  const { date } = statement;
   text.push(
     statement.paid
       ? ctx.t('balance.statementPaid', { date, period: describePeriod(ctx, statement.paid.period), count: statement.paid.lines.length })
@@ -38,9 +36,8 @@ export async function balance(ctx: Context, command: Extract<Command, { intent: 
 }
 
 function describePeriod(ctx: Context, { from, to }: Period): string {
-  const date = (day: string) => formatDate(day, ctx.locale);
-  if (from && to) return ctx.t('balance.period.between', { from: date(from), to: date(to) });
-  if (from) return ctx.t('balance.period.since', { from: date(from) });
-  if (to) return ctx.t('balance.period.until', { to: date(to) });
+  if (from && to) return ctx.t('balance.period.between', { from, to });
+  if (from) return ctx.t('balance.period.since', { from });
+  if (to) return ctx.t('balance.period.until', { to });
   return ctx.t('balance.period.any');
 }

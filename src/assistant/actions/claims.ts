@@ -1,4 +1,3 @@
-import { formatDate } from '../../billing/money.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 
@@ -14,8 +13,9 @@ export async function claimPaid(ctx: Context, numbers: string[], byOwner: boolea
   const invoices = await ctx.ownInvoices(numbers);
   const unpaid = invoices.filter((invoice) => invoice.status === 'unpaid');
   const others = numbers.filter((number) => !unpaid.some((invoice) => invoice.number === number));
-  if (unpaid.length === 0) return ctx.refuse('claim.nothing', { numbers: others.join(', ') });
-  const at = ctx.services.now().toISOString();
+  if (unpaid.length === 0) return ctx.refuse('claim.nothing', { numbers: others.join(', '), count: others.length });
+  const now = ctx.services.now();
+  const at = now.toISOString();
   if (byOwner) await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => ({
     ...customer,
     paymentClaims: [...(customer.paymentClaims ?? []).filter((claim) => !unpaid.some((invoice) => invoice.number === claim.number)), ...unpaid.map((invoice) => ({ number: invoice.number, at }))],
@@ -24,10 +24,10 @@ export async function claimPaid(ctx: Context, numbers: string[], byOwner: boolea
   ctx.services.log.info({ event: 'claim.paid', customer: ctx.customer.id, invoices: claimed, paused: byOwner }, 'a customer says invoices are paid');
   const staff = ctx.services.catalog;
   await ctx.services.tellStaff({
-    subject: staff.t('fr', 'staff.claim.subject', { numbers: claimed, customer: ctx.customer.email }),
-    text: staff.t('fr', 'staff.claim.text', { numbers: claimed, customer: ctx.customer.email, name: ctx.customer.name, date: formatDate(at.slice(0, 10), 'fr') }),
+    subject: staff.t('fr', 'staff.claim.subject', { numbers: claimed, count: unpaid.length, customer: ctx.customer.email }),
+    text: staff.t('fr', 'staff.claim.text', { numbers: claimed, count: unpaid.length, customer: ctx.customer.email, name: ctx.customer.name, date: now }),
   });
-  const text = [ctx.t(byOwner ? (unpaid.length === 1 ? 'claim.recorded.one' : 'claim.recorded.many') : 'claim.told', { numbers: claimed })];
-  if (others.length > 0) text.push(ctx.t('claim.others', { numbers: others.join(', ') }));
+  const text = [ctx.t(byOwner ? 'claim.recorded' : 'claim.told', { numbers: claimed, count: unpaid.length })];
+  if (others.length > 0) text.push(ctx.t('claim.others', { numbers: others.join(', '), count: others.length }));
   return ctx.reply(text);
 }

@@ -1,4 +1,3 @@
-import { formatDate } from '../../billing/money.js';
 import type { Command } from '../grammar.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
@@ -60,7 +59,7 @@ async function finds(ctx: Context, option: Command): Promise<boolean> {
 function describe(ctx: Context, option: Command): string {
   if (option.intent === 'pdf') return ctx.t('clarify.number', { number: option.numbers.join(', ') });
   if ((option.intent === 'one' || option.intent === 'list') && option.filter.from && option.filter.to) {
-    return ctx.t('clarify.period', { from: formatDate(option.filter.from, ctx.locale), to: formatDate(option.filter.to, ctx.locale) });
+    return ctx.t('clarify.period', { from: option.filter.from, to: option.filter.to });
   }
   return option.intent;
 }

@@ -9,23 +9,24 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
   const invoice = await ctx.ownInvoice(number);
   if (!invoice) return ctx.refuse('invoice.unknown', { number });
   const money = (amount: number) => formatMoney(amount, invoice.currency, ctx.locale);
-  const date = (iso: string | null) => (iso ? formatDate(iso, ctx.locale) : '');
+  const date = (iso: string) => formatDate(iso, ctx.locale);
   const sums = totals(invoice);
   const columns = ['label', 'quantity', 'unitPrice', 'amount'].map((c) => ctx.t(`details.columns.${c}`));
   const rows = invoice.lines.map((line) => [line.label, formatDecimal(line.quantity, ctx.locale), money(line.unitPrice), money(lineAmount(line))]);
-  const dates = { due: date(invoice.dueAt), paid: date(invoice.paidAt) };
-  const status = ctx.t(`details.status.${invoice.status}`, dates);
+  const state = { status: invoice.status, due: invoice.dueAt, paid: invoice.paidAt };
+  const status = ctx.t('details.status', state);
   const lines = { columns, rows, alignRight: [1, 2, 3] };
-  const taxes = sums.taxes.map((tax) => ({ label: ctx.t('details.taxLabel', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale) }), amount: money(tax.amount) }));
+  const taxes = sums.taxes.map((tax) => ({ label: ctx.t('details.taxLabel', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale) }), amount: tax.amount }));
+  const sum = (amount: number) => ({ amount, currency: invoice.currency });
   return ctx.reply(
     [
       ctx.t('details.title', { number }),
-      ctx.t('details.issued', { date: date(invoice.issuedAt), due: date(invoice.dueAt) }),
+      ctx.t('details.issued', { date: invoice.issuedAt, due: invoice.dueAt }),
       status,
       [
-        ctx.t('details.subtotal', { amount: money(sums.subtotal) }),
-        ...taxes.map((tax) => ctx.t('details.tax', tax)),
-        ctx.t('details.total', { amount: money(sums.total) }),
+        ctx.t('details.subtotal', { amount: sum(sums.subtotal) }),
+        ...taxes.map((tax) => ctx.t('details.tax', { label: tax.label, amount: sum(tax.amount) })),
+        ctx.t('details.total', { amount: sum(sums.total) }),
       ].join('\n'),
     ],
     {
@@ -33,12 +34,12 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
       details: {
         number,
         state: invoice.status,
-        status: ctx.t(`details.state.${invoice.status}`, dates),
+        status: ctx.t('details.state', state),
         issued: date(invoice.issuedAt),
         due: date(invoice.dueAt),
         lines,
         subtotal: money(sums.subtotal),
-        taxes,
+        taxes: taxes.map((tax) => ({ label: tax.label, amount: money(tax.amount) })),
         total: money(sums.total),
       },
     },

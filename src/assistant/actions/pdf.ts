@@ -1,6 +1,6 @@
-import type { Invoice } from '../../billing/types.js';
+import { invoiceFacts } from '../../billing/money.js';
 import type { Context } from '../context.js';
-import { missingNumbers, summary } from '../describe.js';
+import { missingNumbers } from '../describe.js';
 import type { Reply } from '../reply.js';
 import { zip } from './zip.js';
 
@@ -15,7 +15,7 @@ export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {
   if (invoices.length === 0) return ctx.refuse('invoice.unknown', { number: missing.join(', ') });
   if (invoices.length > MAX_PDFS) return zip(ctx, { numbers: unique });
   const attachments = await Promise.all(invoices.map((invoice) => ctx.services.documents.pdfAttachment(invoice, ctx.reader)));
-  const text = invoices.length === 1 ? [ctx.t('pdf.one', summary(ctx, invoices[0]!))] : [ctx.t('pdf.many', { count: invoices.length })];
+  const text = invoices.length === 1 ? [ctx.t('pdf.one', { ...invoiceFacts(invoices[0]!), status: ctx.t('status', { status: invoices[0]!.status }) })] : [ctx.t('pdf.many', { count: invoices.length })];
   if (missing.length > 0) text.push(ctx.t('invoices.missing', { numbers: missing.join(', ') }));
   return ctx.reply(text, { attachments, invoices: invoices.map((invoice) => invoice.number) });
 }

@@ -197,7 +197,7 @@ export class DiscordChannel {
       .filter((invoice) => invoice.number.startsWith(typed))
       .slice(0, MAX_CHOICES)
       .map((invoice) => ({
-        name: catalog.t(locale, 'discord.choice.invoice', { ...invoiceFigures(invoice, locale), status: catalog.t(locale, `status.${invoice.status}`) }).slice(0, 100),
+        name: catalog.t(locale, 'discord.choice.invoice', { ...invoiceFigures(invoice, locale), status: catalog.t(locale, 'status', { status: invoice.status }) }).slice(0, 100),
         value: invoice.number,
       }));
     await interaction.respond(choices);
