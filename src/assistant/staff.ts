@@ -168,7 +168,7 @@ export class StaffDesk {
         d.channel,
         shownRecipients(d),
         this.t(locale, 'staff.status', { status: d.status }),
-        short(d.lastError ?? (d.links ?? []).map((link) => this.t(locale, 'staff.linkDetail', { id: link.id, date: formatDate(link.expiresAt.slice(0, 10), locale) })).join(', '), 60),
+        short(d.lastError ?? (d.links ?? []).map((link) => this.t(locale, 'staff.linkDetail', { id: link.id, date: link.expiresAt.slice(0, 10) })).join(', '), 60),
       ]);
     return { locale, outcome, text, table: { columns, rows }, attachments: [] };
   }
