@@ -76,7 +76,8 @@ export class MailLayout {
     if (real.length > 0) throw new TemplateError(`${file}:\n${real.map((error) => error.formattedMessage).join('\n')}`);
     const image = this.brand.logo ? await mailLogo(this.brand.logo, LOGO_WIDTH) : null;
     const logo = image ? { cid: LOGO_CID, filename: `logo.${image.contentType.split('/')[1]}`, ...image } : null;
-    return { fill: Handlebars.create().compile(html, { strict: false }), logo };
+    // MJML indents its output deeply; without the indents every mail is a fifth lighter, and renders the same (no <pre> in it).
+    return { fill: Handlebars.create().compile(html.replace(/^[ \t]+/gm, ''), { strict: false }), logo };
   }
 }
 
