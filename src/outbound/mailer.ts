@@ -35,10 +35,11 @@ class NodemailerMailer implements Mailer {
 
   async send(mail: OutboundMail): Promise<SentMail> {
     const messageId = mail.messageId ?? this.newMessageId();
+    // Laid out before any file is opened: a layout that fails (a template being edited) leaves no stream open.
+    const body = 'letter' in mail ? await this.layout.render(mail.letter) : { text: mail.text, images: [] };
     const files = await Promise.all(
       (mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() })),
     );
-    const body = 'letter' in mail ? await this.layout.render(mail.letter) : { text: mail.text, images: [] };
     // An image with a cid goes inline, in a multipart/related beside the HTML part (nodemailer's mail-composer).
     const attachments = [...body.images.map(({ cid, filename, contentType, content }) => ({ cid, filename, contentType, content })), ...files];
     const info = await (await this.transportOf()).sendMail({
