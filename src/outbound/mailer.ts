@@ -48,7 +48,8 @@ class NodemailerMailer implements Mailer {
       ...(mail.cc ? { cc: mail.cc } : {}),
       subject: mail.subject,
       text: body.text,
-      ...('html' in body ? { html: body.html } : {}),
+      // base64 rather than nodemailer's quoted-printable for a letter's parts: its HTML, full of `=`, is where a push spent most of each mail (measured: ~2.5 ms quoted-printable, ~1.3 ms base64, for a fifth more bytes).
+      ...('html' in body ? { html: body.html, textEncoding: 'base64' as const } : {}),
       messageId,
       ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
       ...(mail.references ? { references: mail.references } : {}),
