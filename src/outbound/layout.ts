@@ -77,7 +77,7 @@ export class MailLayout {
     const image = this.brand.logo ? await mailLogo(this.brand.logo, LOGO_WIDTH) : null;
     const logo = image ? { cid: LOGO_CID, filename: `logo.${image.contentType.split('/')[1]}`, ...image } : null;
     // MJML indents its output deeply; without the indents every mail is a fifth lighter, and renders the same (no <pre> in it).
-    return { fill: Handlebars.create().compile(html.replace(/^[ \t]+/gm, ''), { strict: false }), logo };
+    return { fill: Handlebars.create().compile(html.replace(/^[ \t]+/gm, '')), logo };
   }
 }
 
