@@ -7,6 +7,7 @@ import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { createLogger, type Logger } from './log.js';
+import { MailLayout } from './outbound/layout.js';
 import type { Mailer } from './outbound/mail.js';
 import { outboxMailer, smtpMailer } from './outbound/mailer.js';
 import { meetStore } from './notifications/announcements.js';
@@ -82,7 +83,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const store = await prepareStore(config, log, { seedDemo: true });
   const catalog = await Catalog.load(config.templatesDir);
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
-  const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp) : outboxMailer(config.mailFrom, paths.outbox);
+  const layout = new MailLayout(config.templatesDir, documents.brand);
+  const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp, layout) : outboxMailer(config.mailFrom, paths.outbox, layout);
   const codeMail = new CodeMail(mailer, catalog, log);
   // discord.js is loaded only where Discord is configured: it takes longer to load (~0.3 s) than all the rest a command needs.
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;

@@ -483,8 +483,8 @@ describe('staff commands', () => {
     expect(read(reply)).toContain('envoyé');
 
     const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('awa@example.cm') && m.parsed.subject === 'Votre facture n° 1210');
-    expect(mail.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
-    expect(await pdfText(mail.parsed.attachments[0]!.content)).toContain('89 438 FCFA');
+    expect(mail.files.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(await pdfText(mail.files[0]!.content)).toContain('89 438 FCFA');
 
     const [delivery] = await app.store.deliveries({ customerId: await customerId('awa@example.cm'), since: asked });
     expect(delivery).toMatchObject({ invoices: ['1210'], channel: 'email', recipient: 'awa@example.cm', reason: 'resend', status: 'sent', requestedBy: `discord:${staffUser.id}` });

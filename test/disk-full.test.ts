@@ -7,6 +7,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
 import { inboundRecords } from './support/read.js';
+import { attachedFiles } from './peers/smtp.js';
 
 /**
  * A data folder on a disk of its own that fills up: a small tmpfs, mounted for the test
@@ -69,7 +70,7 @@ describe('a full disk', () => {
     const processed = path.join(dataDir, 'mail', 'Processed');
     await eventually('the request answered and filed', async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined), 30_000);
     const [reply] = await Promise.all((await readdir(path.join(dataDir, 'mail', 'outbox'))).map(async (name) => simpleParser(await readFile(path.join(dataDir, 'mail', 'outbox', name)))));
-    expect(reply!.attachments.map((file) => file.filename)).toEqual(['facture-1214.pdf']);
+    expect(attachedFiles(reply!).map((file) => file.filename)).toEqual(['facture-1214.pdf']);
     expect(reply!.text).not.toContain('Un problème nous empêche de répondre');
   });
 

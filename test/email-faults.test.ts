@@ -41,7 +41,7 @@ describe('a refusal that is not the customer’s fault', () => {
 
     peers.smtp.refuseLogins = false;
     const reply = await replyTo(peers.smtp, asked, 30_000);
-    expect(reply.parsed.attachments.map((file) => file.filename)).toEqual(['facture-1210.pdf']);
+    expect(reply.files.map((file) => file.filename)).toEqual(['facture-1210.pdf']);
     await filedIn(peers.dovecot, 'Processed', asked);
   });
 });

@@ -70,7 +70,7 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     await filedIn(peers.dovecot, 'Processed', zip);
     expect(repliesTo(peers.smtp, zip)).toEqual([]);
     expect(await notifications()).toMatchObject({ address: 'awa@example.cm' });
-    expect(mailTo('evil@x.test').every((mail) => mail.parsed.attachments.length === 0)).toBe(true);
+    expect(mailTo('evil@x.test').every((mail) => mail.files.length === 0)).toBe(true);
     expect(mailTo('evil@x.test').map((mail) => mail.parsed.text).join('\n')).not.toMatch(/\d{6}|Awa|1210/);
 
     // Awa says no, in words that also hold "confirme": the request is dropped, never approved.
@@ -150,7 +150,7 @@ describe('one sender, one reading', () => {
     const written = letter({ from: 'awa@example.cm', body: 'facture 1210', messageId: squatted });
     await appendMessage(peers.dovecot, written.raw);
     const answer = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === squatted);
-    expect(answer.parsed.attachments.map((file) => file.filename)).toEqual(['facture-1210.pdf']);
+    expect(answer.files.map((file) => file.filename)).toEqual(['facture-1210.pdf']);
   });
 
   it('pages a list for its own sender only, never for another customer in the thread', async () => {
@@ -223,10 +223,10 @@ describe('an invoice contact writing to the billing inbox', () => {
     const pdf = await ask({ from: 'compta@nkolo.cm', body: 'la facture 1210 svp' });
     expect(pdf.envelope.to).toEqual(['compta@nkolo.cm']);
     expect(pdf.parsed.text).toContain('ne correspond à aucun compte client');
-    expect(pdf.parsed.attachments).toEqual([]);
+    expect(pdf.files).toEqual([]);
     const change = await deliver(peers, { from: 'compta@nkolo.cm', body: 'notifications pièces-jointes non' });
     await filedIn(peers.dovecot, 'Processed', change);
-    expect(repliesTo(peers.smtp, change).flatMap((mail) => mail.parsed.attachments)).toEqual([]);
+    expect(repliesTo(peers.smtp, change).flatMap((mail) => mail.files)).toEqual([]);
     expect(mailTo('compta@nkolo.cm').length - before).toBeLessThanOrEqual(2);
     expect((await awa()).pending).toEqual([]);
     expect((await awa()).notifications.attachPdf).toBe(true);
@@ -237,7 +237,7 @@ describe('an invoice contact writing to the billing inbox', () => {
     expect((await awa()).contacts?.[0]?.mayAsk).toBe(true);
     const pdf = await ask({ from: 'Compta <compta@nkolo.cm>', body: 'la facture 1210 svp' });
     expect(pdf.envelope.to).toEqual(['compta@nkolo.cm']);
-    expect(pdf.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(pdf.files.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
 
     const asked = await ask({ from: 'compta@nkolo.cm', body: 'notifications pièces-jointes non' });
     expect(asked.parsed.text).toContain('doit être approuvée depuis votre adresse');

@@ -37,8 +37,8 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     expect(reply.parsed.messageId).toMatch(/^<[^@]+@facteur\.example>$/);
     expect(reply.parsed.text).toContain('Voici la facture n° 1210');
     expect(reply.parsed.html).toContain('Voici la facture n° 1210');
-    expect(reply.parsed.attachments.map((a) => [a.filename, a.contentType])).toEqual([['facture-1210.pdf', 'application/pdf']]);
-    const text = await pdfText(reply.parsed.attachments[0]!.content);
+    expect(reply.files.map((a) => [a.filename, a.contentType])).toEqual([['facture-1210.pdf', 'application/pdf']]);
+    const text = await pdfText(reply.files[0]!.content);
     expect(text).toContain('1210');
     expect(text).toContain('Awa Nkolo');
     const awa = (await facteur.app.store.customerByAddress('awa@example.cm'))!;
@@ -60,7 +60,7 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     const reply = await replyTo(peers.smtp, asked);
 
     expect(reply.parsed.text).toContain('Here are 3 invoices');
-    const [zip, ...others] = reply.parsed.attachments;
+    const [zip, ...others] = reply.files;
     expect(others).toEqual([]);
     expect(zip).toMatchObject({ contentType: 'application/zip', filename: 'invoices-1210-1217.zip' });
     const entries = await zipEntries(zip!);
@@ -84,8 +84,8 @@ describe('the billing inbox, over IMAP and SMTP', () => {
 
     expect(reply.parsed.subject).toBe('Re: facture 1210');
     expect(reply.parsed.references).toEqual([first, earlier.parsed.messageId, again]);
-    expect(reply.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1214.pdf']);
-    expect(await pdfText(reply.parsed.attachments[0]!.content)).toContain('1214');
+    expect(reply.files.map((a) => a.filename)).toEqual(['facture-1214.pdf']);
+    expect(await pdfText(reply.files[0]!.content)).toContain('1214');
   });
 
   it('continues a list further down the thread: "suivant" turns the page asked for at its start', async () => {
@@ -104,7 +104,7 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     expect(reply.envelope.to).toEqual(['inconnu@example.org']);
     expect(reply.parsed.text).toContain("L'adresse inconnu@example.org ne correspond à aucun compte client");
     expect(reply.parsed.text).not.toMatch(/1210|FCFA/);
-    expect(reply.parsed.attachments).toEqual([]);
+    expect(reply.files).toEqual([]);
 
     const twice = await deliver(letter({ from: 'inconnu@example.org', subject: 'facture 1214' }));
     const robot = await deliver(letter({ from: 'robot@example.org', subject: 'facture 1210', headers: { 'Auto-Submitted': 'auto-generated' } }));
@@ -199,7 +199,7 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     await appendMessage(peers.dovecot, raw);
     const reply = await replyTo(peers.smtp, messageId);
     expect(reply.envelope.to).toEqual(['awa@example.cm']);
-    expect(reply.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1214.pdf']);
+    expect(reply.files.map((a) => a.filename)).toEqual(['facture-1214.pdf']);
     await filedIn(peers.dovecot, 'Processed', messageId);
   });
 
@@ -216,7 +216,7 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     await appendMessage(peers.dovecot, malformed);
     const next = await deliver(letter({ from: 'awa@example.cm', subject: 'facture 1217' }));
 
-    expect((await replyTo(peers.smtp, next)).parsed.attachments.map((a) => a.filename)).toEqual(['facture-1217.pdf']);
+    expect((await replyTo(peers.smtp, next)).files.map((a) => a.filename)).toEqual(['facture-1217.pdf']);
     const failed = await filedIn(peers.dovecot, 'Failed', '<malformed-1@example.cm>');
     expect(failed.flags).not.toContain('\\Seen');
     expect(await listMailbox(peers.dovecot)).toEqual([]);

@@ -51,8 +51,8 @@ describe('the billing inbox’s limits', { timeout: 60_000 }, () => {
     const names: string[] = [];
     for (const reply of replies) {
       expect(reply.envelope.to).toEqual(['awa@example.cm']);
-      expect(reply.parsed.attachments).toHaveLength(1);
-      const zip = reply.parsed.attachments[0]!;
+      expect(reply.files).toHaveLength(1);
+      const zip = reply.files[0]!;
       expect(zip.contentType).toBe('application/zip');
       expect(zip.content.length).toBeLessThanOrEqual(SIZE_LIMIT_MB * 1024 * 1024);
       for (const entry of await zipEntries(zip)) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/data-folder.js';
 import { outbox } from './support/app.js';
+import { attachedFiles } from './peers/smtp.js';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
 import { pdfText } from './support/read.js';
 
@@ -40,8 +41,8 @@ describe('local mode: the inbox folder with nothing configured', () => {
     expect(reply.to).toMatchObject({ value: [{ address: 'awa@example.cm' }] });
     expect(reply.subject).toBe('Re: facture 1210');
     expect(reply.headers.get('auto-submitted')).toBe('auto-replied');
-    expect(reply.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
-    expect(await pdfText(reply.attachments[0]!.content)).toContain('1210');
+    expect(attachedFiles(reply).map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(await pdfText(attachedFiles(reply)[0]!.content)).toContain('1210');
     await eventually('the message filed in Processed', async () => ((await filesIn('Processed')).includes('demande.eml') ? true : undefined));
     expect(await readdir(dataPaths(facteur.dataDir).inbox)).toEqual([]);
   });
@@ -72,8 +73,8 @@ describe('local mode: the inbox folder with nothing configured', () => {
     const reply = await eventually('the reply in the outbox', async () => (await outbox(facteur.dataDir)).find((mail) => mail.inReplyTo === asked.messageId));
     expect(reply.text?.replace(/\u00a0/g, ' ')).toContain('You still have FCFA 175,894 to pay');
     expect(reply.text).toMatch(/Your account statement as of .+ is attached\./);
-    expect(reply.attachments.map((a) => [a.filename, a.contentType])).toEqual([[expect.stringMatching(/^statement-\d{4}-\d{2}-\d{2}\.pdf$/), 'application/pdf']]);
-    const text = await pdfText(reply.attachments[0]!.content);
+    expect(attachedFiles(reply).map((a) => [a.filename, a.contentType])).toEqual([[expect.stringMatching(/^statement-\d{4}-\d{2}-\d{2}\.pdf$/), 'application/pdf']]);
+    const text = await pdfText(attachedFiles(reply)[0]!.content);
     expect(text).toMatch(/^1269 May 10, 2026 Jun 10, 2026 \d+ FCFA 175,894$/m);
     expect(text).toContain('Total due FCFA 175,894');
   });

@@ -48,7 +48,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     await appendMessage(peers.dovecot, after.raw);
 
     const reply = await replyTo(peers.smtp, after.messageId, 30_000);
-    expect(reply.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1214.pdf']);
+    expect(reply.files.map((a) => a.filename)).toEqual(['facture-1214.pdf']);
     await filedIn(peers.dovecot, 'Processed', after.messageId);
     expect(repliesTo(peers.smtp, before.messageId)).toHaveLength(1);
   });
@@ -90,7 +90,7 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     const second = facteurProcess(env);
     try {
       const reply = await smtp.waitForMessage((mail) => mail.parsed.inReplyTo === asked.messageId, 30_000);
-      expect(reply.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+      expect(reply.files.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
       await filedIn(peers.dovecot, 'Processed', asked.messageId);
       // One more request through the same process: once it is answered, nothing else is on its way.
       const next = letter({ from: 'paul@example.cm', subject: 'factures' });

@@ -42,13 +42,13 @@ describe('a staff resend by mail', () => {
 
     const toCustomer = await peers.smtp.waitForMessage((m) => m.envelope.to.includes('awa@example.cm'), 20_000);
     expect(toCustomer.parsed.subject).toBe('Votre facture n° 1210');
-    expect(toCustomer.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
-    expect(await pdfText(toCustomer.parsed.attachments[0]!.content)).toContain('1210');
+    expect(toCustomer.files.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(await pdfText(toCustomer.files[0]!.content)).toContain('1210');
 
     const toStaff = await replyTo(peers.smtp, asked.messageId);
     expect(toStaff.envelope.to).toEqual(['support@hebergeur.example']);
     expect(toStaff.parsed.text).toContain('La facture n° 1210 a été renvoyée à awa@example.cm');
-    expect(toStaff.parsed.attachments).toEqual([]);
+    expect(toStaff.files).toEqual([]);
 
     const awa = (await facteur.app.store.customerByAddress('awa@example.cm'))!;
     expect(await facteur.app.deliveries.list({ customerId: awa.id })).toMatchObject([
@@ -95,7 +95,7 @@ describe('a staff resend by mail', () => {
     const reply = await replyTo(peers.smtp, asked.messageId);
     expect(reply.envelope.to).toEqual(['paul@example.cm']);
     expect(reply.parsed.text).toContain('Je ne trouve pas de facture n° 1210');
-    expect(reply.parsed.attachments).toEqual([]);
+    expect(reply.files).toEqual([]);
     expect((await resends()).filter((delivery) => delivery.invoices.includes('1210'))).toHaveLength(1);
     await filedIn(peers.dovecot, 'Processed', asked.messageId);
   });

@@ -146,7 +146,7 @@ describe('staff resends', PROCESSES, () => {
     const [mail] = await peer.waitFor(1);
     expect(mail!.envelope.to).toEqual(['awa@example.cm']);
     expect(mail!.parsed.subject).toBe('Votre facture n° 1210');
-    expect(mail!.parsed.attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(mail!.files.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
 
     const forced = await facteur('resend', '1210', '--to', 'stranger@example.org', '--force');
     expect(forced.code).toBe(0);

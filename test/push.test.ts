@@ -82,10 +82,11 @@ describe('the push of new invoices', () => {
     expect(mail!.envelope.to).toEqual(['awa@example.cm']);
     expect(mail!.parsed.subject).toBe('2 nouvelles factures');
     expect(mail!.parsed.text).toContain('9001');
-    expect(mail!.parsed.text).toMatch(/9002 du 21 nov\. 2026 : 15.000.FCFA/u);
+    // The text part's table: number, date, due date, amount.
+    expect(mail!.parsed.text).toMatch(/9002 +21 nov\. 2026 +20 déc\. 2026 +15.000.FCFA/u);
     expect(mail!.parsed.headers.get('auto-submitted')).toBe('auto-generated');
-    expect(mail!.parsed.attachments.map((a) => a.filename)).toEqual(['facture-9001.pdf', 'facture-9002.pdf']);
-    expect(await pdfText(mail!.parsed.attachments[1]!.content)).toContain('9002');
+    expect(mail!.files.map((a) => a.filename)).toEqual(['facture-9001.pdf', 'facture-9002.pdf']);
+    expect(await pdfText(mail!.files[1]!.content)).toContain('9002');
 
     expect((await app.push.run())!.invoices).toBe(0);
     await settle();
@@ -124,7 +125,7 @@ describe('the push of new invoices', () => {
     await importNew([{ number: '9010', customer: 'paul@example.cm' }]);
     await app.push.run();
     const [mail] = await peer.waitFor(1);
-    expect(mail!.parsed.attachments).toEqual([]);
+    expect(mail!.files).toEqual([]);
     expect(mail!.parsed.subject).toMatch(/^Nouvelle facture n° 9010/);
     expect(mail!.parsed.text).toContain('« facture 9010 »');
   });

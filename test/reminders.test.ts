@@ -72,7 +72,7 @@ describe('payment reminders', () => {
     expect(text.indexOf('R-102')).toBeLessThan(text.indexOf('R-100'));
     expect(text).toMatch(/R-101 .*en retard de 8 jours/);
     expect(text).toMatch(/R-102 .*en retard d'un jour/);
-    expect(text).toMatch(/R-100 .*à régler avant le/);
+    expect(text).toMatch(/R-100 .*à venir/);
     expect(text).not.toMatch(/R-103|R-104/);
     expect(text).toMatch(/Total à régler : 45\s000\sFCFA/u);
     expect(mailsTo(paul)).toHaveLength(1);
@@ -161,7 +161,7 @@ describe('payment reminders', () => {
     await push.run();
     const [mail] = mailsTo(client);
     expect(mail!.parsed.text).toContain('Votre relevé de compte');
-    const statement = mail!.parsed.attachments.find((a) => a.filename === `releve-${today}.pdf`)!;
+    const statement = mail!.files.find((a) => a.filename === `releve-${today}.pdf`)!;
     const text = await pdfText(statement.content);
     // The reminder names the overdue invoice; the statement lists all that is owed.
     expect(mail!.parsed.text).not.toContain('8901');

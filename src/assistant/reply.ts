@@ -1,12 +1,8 @@
 import type { InvoiceStatus, Locale } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
+import type { Table } from '../outbound/table.js';
 
-export interface Table {
-  columns: string[];
-  rows: string[][];
-  /** Right-aligned columns (amounts), by index. */
-  alignRight?: number[];
-}
+export type { Table };
 
 /** An invoice as a list shows it, already worded, for channels that let the customer pick invoices (a select menu, "reply « facture 1266 »"). */
 export interface ListedInvoice {

@@ -1,26 +1,17 @@
-import type { Reply, Table } from '../assistant/reply.js';
+import type { Reply } from '../assistant/reply.js';
+import { renderTable } from '../outbound/table.js';
+
+export { renderTable };
 
 /**
- * A reply as plain text, for terminals and the text part of mails: paragraphs, then
- * the table in aligned columns. Widths count characters, not bytes, so accents and
- * the narrow spaces of French amounts keep the columns straight. A terminal passes `wrap`
+ * A reply as plain text, for terminals: paragraphs, then the table in aligned columns
+ * (a mail's text part is its letter's, see outbound/letter.ts). A terminal passes `wrap`
  * for the paragraphs; the table is not wrapped, as a broken row scrambles its columns.
  */
 export function renderText(reply: Reply, wrap: (paragraph: string) => string = (paragraph) => paragraph): string {
   const [first, ...rest] = reply.text.map(wrap);
   const parts = reply.table ? [first ?? '', renderTable(reply.table), ...rest] : [first ?? '', ...rest];
   return parts.filter((part) => part !== '').join('\n\n');
-}
-
-export function renderTable(table: Table): string {
-  const rows = [table.columns, ...table.rows];
-  const widths = table.columns.map((_, i) => Math.max(...rows.map((row) => [...(row[i] ?? '')].length)));
-  const line = (row: string[]) =>
-    row
-      .map((cell, i) => (table.alignRight?.includes(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  return [line(table.columns), widths.map((w) => '-'.repeat(w)).join('  '), ...table.rows.map(line)].join('\n');
 }
 
 /** Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts colour, title and clipboard sequences) and bidirectional overrides. */

@@ -52,11 +52,12 @@ export interface InvoiceTemplate {
   brand: Brand;
 }
 
-/** The provider as a web page shows it: its name, its colours (`#rrggbb`, safe to write into CSS) and its logo as a data URL. */
+/** The provider as a web page or a mail shows it: its name, its colours (`#rrggbb`, safe to write into CSS), its logo as a data URL and its contact lines. */
 export interface Brand {
   name: string;
   colours: { primary: string; text: string; muted: string; background: string };
   logo: string | null;
+  contact: string[];
 }
 
 const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour as #rrggbb');
@@ -108,7 +109,7 @@ export async function loadInvoiceTemplate(templatesDir: string): Promise<Invoice
     provider,
     layout,
     logo: placed?.content ?? null,
-    brand: { name: provider.name, colours, logo: placed?.dataUrl ?? null },
+    brand: { name: provider.name, colours, logo: placed?.dataUrl ?? null, contact: provider.contact },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
+import { paragraphs } from '../outbound/letter.js';
 import type { Mailer } from '../outbound/mail.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 
@@ -60,7 +61,8 @@ export class CodeMail {
   private async write(to: string, locale: Locale, template: string, params: Params): Promise<string> {
     const t = (key: string) => this.catalog.t(locale, key, params);
     const messageId = this.mailer.newMessageId();
-    await this.mailer.send({ to, subject: t(`${template}.subject`), text: `${t(`${template}.body`)}\n\n${t('mail.signature')}`, headers: { 'Auto-Submitted': 'auto-generated' }, messageId });
+    const letter = { locale, blocks: paragraphs(t(`${template}.body`)), signature: t('mail.signature') };
+    await this.mailer.send({ to, subject: t(`${template}.subject`), letter, headers: { 'Auto-Submitted': 'auto-generated' }, messageId });
     return messageId;
   }
 }

@@ -1,29 +1,52 @@
 import { daysBetween } from '../billing/dates.js';
-import { invoiceFacts } from '../billing/money.js';
+import { invoiceFacts, invoiceFigures } from '../billing/money.js';
 import { totals } from '../billing/totals.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
+import { paragraphs, type Letter } from '../outbound/letter.js';
+import type { Table } from '../outbound/table.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 import type { DeliveryReason } from '../store/delivery.js';
 
+/**
+ * A message about invoices, twice: as a mail's letter, with the invoices in a table, and as
+ * a direct message's text, with a sentence per invoice (a chat has no aligned columns).
+ * Both say the same around them.
+ */
 export interface InvoiceMessage {
   subject: string;
+  letter: Letter;
   text: string;
+}
+
+type Words = (key: string, params?: Params) => string;
+
+/** The same words around the invoices, as a letter and as a chat's text. */
+function message(t: Words, customer: Customer, subject: string, parts: { before: string[]; table: Table; lines: string[]; after: string[] }): InvoiceMessage {
+  const signature = t('mail.signature');
+  const letter: Letter = { locale: customer.locale, blocks: [...paragraphs(...parts.before), { table: parts.table }, ...paragraphs(...parts.after)], signature };
+  const text = [...parts.before, parts.lines.join('\n'), ...parts.after, signature].join('\n\n');
+  return { subject, letter, text };
 }
 
 /**
  * The words of a message about invoices (new ones pushed, or one resent), in the
- * customer's language: a line per invoice, then either "the PDFs are attached" or how
- * to ask for them. The same text serves a mail and a direct message.
+ * customer's language: the invoices, then either "the PDFs are attached" or how to ask for them.
  */
 export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, attachPdf: boolean): InvoiceMessage {
-  const t = (key: string, params?: Params) => catalog.t(customer.locale, key, params);
+  const t: Words = (key, params) => catalog.t(customer.locale, key, params);
   const lines = invoices.map(invoiceFacts);
   const first = lines[0]!;
   const subject = reason === 'push' ? t(lines.length === 1 ? 'push.subject.one' : 'push.subject.many', { ...first, count: lines.length }) : t('resend.subject', first);
   const intro = reason === 'push' ? t('push.intro', { name: customer.name, count: lines.length }) : t('resend.intro', { name: customer.name });
   const closing = attachPdf ? t('push.attached') : t('push.ask', first);
-  const text = [intro, lines.map((line) => t('push.line', line)).join('\n'), closing, t('mail.signature')].join('\n\n');
-  return { subject, text };
+  // A table's cells are printed as they are: written out in the reader's words here.
+  const cells = invoices.map((invoice) => invoiceFigures(invoice, customer.locale));
+  const table: Table = {
+    columns: ['number', 'date', 'due', 'amount'].map((column) => t(`push.columns.${column}`)),
+    rows: cells.map((cell) => [cell.number, cell.date, cell.due, cell.amount]),
+    alignRight: [3],
+  };
+  return message(t, customer, subject, { before: [intro], table, lines: lines.map((line) => t('push.line', line)), after: [closing] });
 }
 
 /**
@@ -32,18 +55,25 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
  * and the PDFs attached or how to ask for them.
  */
 export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attached: { pdfs: boolean; statement: boolean }): InvoiceMessage {
-  const t = (key: string, params?: Params) => catalog.t(customer.locale, key, params);
+  const t: Words = (key, params) => catalog.t(customer.locale, key, params);
   const byCurrency = new Map<string, number>();
   for (const invoice of invoices) byCurrency.set(invoice.currency, (byCurrency.get(invoice.currency) ?? 0) + totals(invoice).total);
   const total = [...byCurrency].map(([currency, amount]) => ({ currency, amount }));
   const first = invoiceFacts(invoices[0]!);
   const subject = invoices.length === 1 ? t('reminder.subject.one', first) : t('reminder.subject.many', { count: invoices.length, total });
-  const lines = invoices.map((invoice) => {
+  /** Where each invoice stands today, as the key of its sentence and of its table cell. */
+  const standing = invoices.map((invoice) => {
     const days = daysBetween(invoice.dueAt, today);
-    return t(days > 0 ? 'reminder.line.overdue' : days === 0 ? 'reminder.line.today' : 'reminder.line.soon', { ...invoiceFacts(invoice), days });
+    return { key: days > 0 ? 'overdue' : days === 0 ? 'today' : 'soon', days };
   });
+  const lines = invoices.map((invoice, i) => t(`reminder.line.${standing[i]!.key}`, { ...invoiceFacts(invoice), days: standing[i]!.days }));
+  const cells = invoices.map((invoice) => invoiceFigures(invoice, customer.locale));
+  const table: Table = {
+    columns: ['number', 'due', 'amount', 'state'].map((column) => t(`reminder.columns.${column}`)),
+    rows: cells.map((cell, i) => [cell.number, cell.due, cell.amount, t(`reminder.state.${standing[i]!.key}`, { days: standing[i]!.days })]),
+    alignRight: [2],
+  };
   const intro = t('reminder.intro', { name: customer.name, count: invoices.length });
   const closing = [attached.pdfs ? t('push.attached') : t('push.ask', first), ...(attached.statement ? [t('reminder.statement')] : [])].join('\n');
-  const text = [intro, lines.join('\n'), t('reminder.total', { total }), closing, t('reminder.already'), t('mail.signature')].join('\n\n');
-  return { subject, text };
+  return message(t, customer, subject, { before: [intro], table, lines, after: [t('reminder.total', { total }), closing, t('reminder.already')] });
 }

@@ -39,7 +39,7 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       // A reminder is of what is unpaid when it leaves, not when it was planned.
       const invoices = delivery.reason === 'reminder' ? owned.filter((invoice) => invoice.status === 'unpaid') : owned;
       if (invoices.length === 0) throw Object.assign(new Error(`nothing left to remind of: ${owned.map((i) => i.number).join(', ')} paid or cancelled meanwhile`), { moot: true });
-      const { subject, text } = delivery.reason === 'reminder' ? reminderMessage(ports.catalog, customer, invoices, ports.today(), { pdfs: delivery.attachPdf, statement: ports.reminderStatement ?? false }) : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
+      const { subject, letter, text } = delivery.reason === 'reminder' ? reminderMessage(ports.catalog, customer, invoices, ports.today(), { pdfs: delivery.attachPdf, statement: ports.reminderStatement ?? false }) : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
       const attachments = delivery.attachPdf ? await Promise.all(invoices.map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
       // The statement of everything owed, not only what this reminder names: the document a customer pays from.
       if (delivery.reason === 'reminder' && ports.reminderStatement) {
@@ -51,7 +51,7 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
           to: delivery.recipient,
           ...(delivery.cc ? { cc: delivery.cc } : {}),
           subject,
-          text,
+          letter,
           attachments,
           ...(delivery.messageId ? { messageId: delivery.messageId } : {}),
           headers: { 'Auto-Submitted': 'auto-generated' },

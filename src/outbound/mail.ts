@@ -1,13 +1,19 @@
 import type { Attachment } from '../documents/attachment.js';
+import type { Letter } from './letter.js';
 
-/** A message leaving Facteur by email, described without any mail library. */
-export interface OutboundMail {
+/**
+ * A message leaving Facteur by email, described without any mail library. A mail to a
+ * customer is a `letter`, which the mailer lays out in the provider's colours with a
+ * text part that says the same; a notice to staff is plain `text`.
+ */
+export type OutboundMail = MailEnvelope & ({ letter: Letter } | { text: string });
+
+/** Everything of a mail but its body. */
+export interface MailEnvelope {
   to: string;
   /** Copies, in the Cc header and the envelope: the invoice contacts of an announcement, a reminder or a resend. */
   cc?: string[];
   subject: string;
-  text: string;
-  html?: string;
   attachments?: Attachment[];
   /** Threading: the Message-ID this answers, and the thread's earlier ids. */
   inReplyTo?: string;

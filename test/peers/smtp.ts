@@ -5,7 +5,7 @@
  * Each accepted message is parsed with mailparser and kept in `messages`.
  */
 import net from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMail {
@@ -13,6 +13,8 @@ export interface ReceivedMail {
   envelope: { from: string; to: string[] };
   raw: Buffer;
   parsed: ParsedMail;
+  /** The files a mail client lists as attached: `parsed.attachments` without the images the HTML part shows inline (the logo). */
+  files: Attachment[];
   receivedAt: number;
   /** Credentials the client authenticated with, if it did. */
   auth?: { username: string; password: string };
@@ -103,6 +105,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
             envelope: { from: mailFrom ? mailFrom.address : '', to: rcptTo.map((r) => r.address) },
             raw,
             parsed,
+            files: attachedFiles(parsed),
             receivedAt: Date.now(),
             ...(auth ? { auth } : {}),
           });
@@ -178,6 +181,11 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     },
   };
   return peer;
+}
+
+/** What a mail client lists as attachments: every part but the images of a multipart/related that the HTML shows by cid. */
+export function attachedFiles(parsed: ParsedMail): Attachment[] {
+  return parsed.attachments.filter((attachment) => !attachment.related);
 }
 
 function withCode(err: Error, responseCode: number): Error & { responseCode: number } {
