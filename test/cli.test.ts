@@ -208,9 +208,19 @@ describe('start-up', () => {
       expect(run.stderr).toContain(what);
       expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
     }
-    await rm(layout);
     const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_TEMPLATES_DIR: templates, LOG_LEVEL: 'silent' };
-    const missing = await promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
+    const started = () => promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
+    // The logo the mails show, an SVG cut short.
+    await writeFile(layout, good);
+    const logo = path.join(templates, 'invoice', 'logo.svg');
+    await writeFile(logo, (await readFile(logo, 'utf8')).slice(0, 120));
+    const badLogo = await started();
+    expect(badLogo.code).toBe(1);
+    expect(badLogo.stderr).toContain(path.join(templates, 'invoice', 'provider.json'));
+    expect(badLogo.stderr).toContain('logo');
+    expect(badLogo.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
+    await rm(layout);
+    const missing = await started();
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(layout);
     expect(missing.stderr).not.toMatch(/at .*\.[jt]s:\d+/);

@@ -99,7 +99,12 @@ export class MailLayout {
     } catch (error) {
       throw new TemplateError(`${file}: ${(error as Error).message} (line and column of the HTML that MJML made of it)`, { cause: error });
     }
-    const image = this.brand.logo ? await mailLogo(this.brand.logo, LOGO_WIDTH) : null;
+    const image = this.brand.logo
+      ? await mailLogo(this.brand.logo, LOGO_WIDTH).catch((error: unknown) => {
+          // An SVG that resvg cannot read (pdfmake may print it all the same): the operator's to fix, in the file provider.json names.
+          throw new TemplateError(`${path.join(this.templatesDir, 'invoice', 'provider.json')}: its logo cannot be drawn for mails: ${(error as Error).message}`, { cause: error });
+        })
+      : null;
     const logo = image ? { cid: LOGO_CID, filename: `logo.${image.contentType.split('/')[1]}`, ...image } : null;
     return { fill: handlebars.compile(parsed), logo };
   }
