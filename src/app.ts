@@ -38,6 +38,8 @@ export interface App {
   assistant: Assistant;
   documents: InvoiceDocuments;
   mailer: Mailer;
+  /** The mail layout the mailer fills, for `facteur start` to check before it begins. */
+  layout: MailLayout;
   codeMail: CodeMail;
   deliveries: Deliveries;
   push: Push;
@@ -126,5 +128,5 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, mailer, codeMail, deliveries, push, reminders: planner, staff, discord, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, mailer, layout, codeMail, deliveries, push, reminders: planner, staff, discord, housekeep, close };
 }

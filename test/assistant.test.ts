@@ -81,6 +81,25 @@ describe('a customer asking the assistant', () => {
     expect(text).toContain('payée le 26 janv. 2019');
   });
 
+  it('says a paid invoice is paid, without a day, when the billing system gave none (it may: paidAt is optional)', async () => {
+    // An app of its own: another invoice for Awa would change what the other tests count.
+    const own = await demoApp();
+    try {
+      const hers = (await own.store.customerByAddress('awa@example.cm'))!.id;
+      const [model] = await own.store.invoices(hers, { numbers: ['1210'] });
+      await own.store.save({ invoices: [{ ...model!, number: '7001', paidAt: null }], announced: ['7001'] });
+      const asked = (text: string) => own.assistant.handle({ customerId: hers, text, conversation: 'test:undated', trust: 'owner' });
+      const fr = await asked('détails 7001');
+      expect(fr.text).toContain('État : payée.');
+      expect(fr.details?.status).toBe('payée');
+      const en = await asked('details of invoice 7001 please');
+      expect(en.text).toContain('Status: paid.');
+      expect(en.details?.status).toBe('paid');
+    } finally {
+      await own.dispose();
+    }
+  });
+
   it('answers in English to English words, and in the customer’s language when it cannot tell', async () => {
     expect((await ask(awa, 'invoice 1210')).attachments[0]?.filename).toBe('invoice-1210.pdf');
     const unclear = await ask(grace, 'blabla');

@@ -187,6 +187,45 @@ describe('start-up', () => {
     }
   });
 
+  it('facteur start stops at once on a mail layout an operator broke, naming the file and what is wrong, before any mail is due', async () => {
+    const templates = path.join(dataDir, 'templates');
+    await cp(path.resolve(import.meta.dirname, '..', 'templates'), templates, { recursive: true });
+    const layout = path.join(templates, 'mail', 'layout.mjml');
+    const good = await readFile(layout, 'utf8');
+    const breaks: [string, string][] = [
+      // An MJML tag misspelt.
+      [good.replace('<mj-text color="{{@root.brand.muted}}" padding="14px 20px 6px">{{signature}}</mj-text>', '<mj-txt>{{signature}}</mj-txt>'), 'mj-txt'],
+      // A Handlebars block closed by the wrong name, which Handlebars itself reports only when a mail is filled.
+      [good.replace('{{#each paragraph.lines}}{{this}}{{#unless @last}}<br>{{/unless}}{{/each}}', '{{#each paragraph.lines}}{{this}}{{#unless @last}}<br>{{/each}}{{/unless}}'), "unless doesn't match each"],
+    ];
+    for (const [broken, what] of breaks) {
+      expect(broken).not.toBe(good);
+      await writeFile(layout, broken);
+      const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_TEMPLATES_DIR: templates, LOG_LEVEL: 'silent' };
+      const run = await promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(layout);
+      expect(run.stderr).toContain(what);
+      expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
+    }
+    const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_TEMPLATES_DIR: templates, LOG_LEVEL: 'silent' };
+    const started = () => promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
+    // The logo the mails show, an SVG cut short.
+    await writeFile(layout, good);
+    const logo = path.join(templates, 'invoice', 'logo.svg');
+    await writeFile(logo, (await readFile(logo, 'utf8')).slice(0, 120));
+    const badLogo = await started();
+    expect(badLogo.code).toBe(1);
+    expect(badLogo.stderr).toContain(path.join(templates, 'invoice', 'provider.json'));
+    expect(badLogo.stderr).toContain('logo');
+    expect(badLogo.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
+    await rm(layout);
+    const missing = await started();
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(layout);
+    expect(missing.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
+  });
+
   it('names every bad setting', async () => {
     const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_PAGE_SIZE: 'many', LOG_LEVEL: 'loud' };
     const run = await promisify(execFile)(process.execPath, [BIN, 'ask', '--as', 'awa@example.cm', 'factures'], { env }).catch((e: Run) => e);

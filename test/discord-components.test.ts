@@ -341,6 +341,21 @@ describe('a list on Discord', () => {
     expect(componentsOf(unpaid.reply.body).map((c) => c.label)).toEqual(['PDF']);
   });
 
+  it('keeps an invoice line that holds backticks inside the card’s code block: the billing system’s words are never markup', async () => {
+    const grace: DiscordUser = { id: '1500000000000000009', username: 'grace.eyenga' };
+    expect(await customers.link(grace, 'grace.eyenga@example.cm')).toContain('est relié au compte client');
+    const hers = (await app.store.customerByAddress('grace.eyenga@example.cm'))!.id;
+    const [model] = await app.store.invoices(hers);
+    const label = 'Hébergement ```\n**[Payez ici](https://pay.example.net)**\n```';
+    await app.store.save({ invoices: [{ ...model!, number: '7002', lines: [{ label, quantity: 1, unitPrice: 1000 }] }], announced: ['7002'] });
+    const { reply } = await customers.run({ ...inGuild(grace), name: 'details', options: [string('number', '7002')] });
+    const lines = reply.body.embeds[0].fields.find((f: { name: string }) => f.name === 'Lignes').value as string;
+    // One fence opens the table and one closes it, so that the link stays text in the block.
+    expect(lines.match(/```/g)).toHaveLength(2);
+    expect(lines.startsWith('```\n') && lines.endsWith('\n```')).toBe(true);
+    expect(lines).toContain('[Payez ici](https://pay.example.net)');
+  });
+
   it('answers what is owed with the unpaid invoices in the menu as well', async () => {
     const { reply, message } = await list(awaUser, 'statement');
     expect(reply.files.map((f) => f.filename)).toEqual([`releve-${app.assistant.today()}.pdf`]);

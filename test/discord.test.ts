@@ -459,6 +459,34 @@ describe('a sentence that could mean two things, in a DM', () => {
     expect(read(told)).toContain("Je n'attends pas de réponse");
     expect(told.files).toEqual([]);
   });
+
+  it('answers a reading chosen long after the question with a list whose menu and buttons work: their 15 minutes start with the list', async () => {
+    const paul = await customerId('paul@example.cm');
+    const [model] = await app.store.invoices(paul, { year: 2021 });
+    await app.store.save({ invoices: [{ ...model!, number: '2021', issuedAt: '2023-05-05', dueAt: '2023-06-05' }], announced: ['2021'] });
+    const dmChannel = discord.dmChannelOf(paulUser.id);
+    const asked = Date.now();
+    discord.dm(paulUser, 'la facture 2021 svp');
+    const question = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes('Voulez-vous dire'));
+    // The question was asked twenty minutes ago; Paul chooses « vos factures … 2021 » now.
+    const message = discord.aged(discord.message(question.response.id), 20 * 60_000);
+    const reading = question.body.components[0].components[1];
+    const press = discord.click({ user: paulUser, customId: reading.custom_id, message, channelId: dmChannel });
+    const answer = await discord.waitFor(
+      (r) => r.status === 200 && r.path.includes(press.token) && r.body?.components?.some((row: any) => row.components.some((c: any) => c.type === 3)),
+      20_000,
+      'the list of the chosen reading',
+    );
+    // The list as Paul's client shows it: the question edited in place, or a message of its own.
+    const list = answer.method === 'PATCH' ? { ...message, ...answer.body } : discord.message(answer.response.id);
+    const menu = list.components.flatMap((row: any) => row.components).find((c: any) => c.type === 3);
+    const picked = discord.select({ user: paulUser, customId: menu.custom_id, values: [menu.options[0].value], message: list, channelId: dmChannel });
+    const callback = await discord.callback(picked);
+    expect(JSON.stringify(callback.body)).not.toContain('ont expiré');
+    expect(callback.body.type).toBe(7); // the list updated with the choice
+    // The question's buttons are gone: the other reading cannot be pressed after this one.
+    expect(discord.edits(press).some((edit) => Array.isArray(edit.body.components) && edit.body.components.length === 0)).toBe(true);
+  });
 });
 
 // ---------------------------------------------------------------- staff

@@ -37,7 +37,7 @@ const LOGO_CID = 'logo@facteur';
 
 /**
  * The provider's mail layout, `templates/mail/layout.mjml`: MJML compiled once per process,
- * at the first mail (loading MJML takes ~0.6 s, compiling ~25 ms), into a Handlebars
+ * at the first mail or when `facteur start` checks it (loading MJML takes ~0.6 s, compiling ~25 ms), into a Handlebars
  * template that each mail fills in a fraction of a millisecond. A command that sends no
  * mail never loads MJML, Handlebars or the logo renderer.
  */
@@ -49,13 +49,18 @@ export class MailLayout {
     private readonly brand: MailBrand,
   ) {}
 
+  /**
+   * Compiles the layout now rather than at the first mail, for `facteur start`: a layout an
+   * operator broke then stops start-up with the file named, instead of failing every mail
+   * of the next push. Rejects with a {@link TemplateError}.
+   */
+  async check(): Promise<void> {
+    await this.prepared();
+  }
+
   /** The letter as a mail's text and HTML parts, with the logo attached inline. */
   async render(letter: Letter): Promise<RenderedLetter> {
-    const { fill, logo } = await (this.ready ??= this.prepare().catch((error: unknown) => {
-      // Tried again by the next mail: a template being fixed, a file briefly unreadable.
-      this.ready = undefined;
-      throw error;
-    }));
+    const { fill, logo } = await this.prepared();
     const { name, colours, contact } = this.brand;
     const html = fill({
       lang: letter.locale,
@@ -67,17 +72,41 @@ export class MailLayout {
     return { text: letterText(letter, [name, ...contact].join(' · ')), html, images: logo ? [logo] : [] };
   }
 
+  private prepared(): Promise<{ fill: TemplateDelegate; logo: InlineImage | null }> {
+    return (this.ready ??= this.prepare().catch((error: unknown) => {
+      // Tried again by the next mail: a template being fixed, a file briefly unreadable.
+      this.ready = undefined;
+      throw error;
+    }));
+  }
+
   private async prepare(): Promise<{ fill: TemplateDelegate; logo: InlineImage | null }> {
     const file = path.join(this.templatesDir, 'mail', 'layout.mjml');
-    const [{ default: mjml2html }, { default: Handlebars }, source] = await Promise.all([import('mjml'), import('handlebars'), readFile(file, 'utf8')]);
+    const [{ default: mjml2html }, { default: Handlebars }] = await Promise.all([import('mjml'), import('handlebars')]);
+    const source = await readFile(file, 'utf8').catch((error: unknown) => {
+      throw new TemplateError(`${file}: ${(error as Error).message}`, { cause: error });
+    });
     const { html, errors } = await mjml2html(source, { validationLevel: 'soft', filePath: file, keepComments: false, fonts: {} });
     // A colour written as {{brand.primary}} is filled per mail: only MJML's other complaints are the operator's to fix.
     const real = errors.filter((error) => !error.message.includes('{{'));
     if (real.length > 0) throw new TemplateError(`${file}:\n${real.map((error) => error.formattedMessage).join('\n')}`);
-    const image = this.brand.logo ? await mailLogo(this.brand.logo, LOGO_WIDTH) : null;
+    const handlebars = Handlebars.create();
+    // Parsed here, since Handlebars' compile defers parsing to the first fill: a block closed by the wrong name would otherwise fail each mail, without the file's name.
+    let parsed: ReturnType<typeof handlebars.parse>;
+    try {
+      // MJML indents its output deeply; without the indents every mail is a fifth lighter, and renders the same (no <pre> in it).
+      parsed = handlebars.parse(html.replace(/^[ \t]+/gm, ''));
+    } catch (error) {
+      throw new TemplateError(`${file}: ${(error as Error).message} (line and column of the HTML that MJML made of it)`, { cause: error });
+    }
+    const image = this.brand.logo
+      ? await mailLogo(this.brand.logo, LOGO_WIDTH).catch((error: unknown) => {
+          // An SVG that resvg cannot read (pdfmake may print it all the same): the operator's to fix, in the file provider.json names.
+          throw new TemplateError(`${path.join(this.templatesDir, 'invoice', 'provider.json')}: its logo cannot be drawn for mails: ${(error as Error).message}`, { cause: error });
+        })
+      : null;
     const logo = image ? { cid: LOGO_CID, filename: `logo.${image.contentType.split('/')[1]}`, ...image } : null;
-    // MJML indents its output deeply; without the indents every mail is a fifth lighter, and renders the same (no <pre> in it).
-    return { fill: Handlebars.create().compile(html.replace(/^[ \t]+/gm, '')), logo };
+    return { fill: handlebars.compile(parsed), logo };
   }
 }
 

@@ -163,7 +163,8 @@ export class DiscordChannel {
 
   /**
    * A reading chosen with its button, as if its number had been typed: the answer takes the
-   * question's place, so that the other button cannot be pressed after it. The choices are
+   * question's place, so that the other button cannot be pressed after it (an answer with a
+   * list's or a card's components comes beside it, the question left without buttons). The choices are
    * the presser's own conversation's, so another user's press finds none; choices that are
    * gone (a restart, already chosen) are said beside the question, to the presser only.
    */
@@ -176,8 +177,12 @@ export class DiscordChannel {
       : this.links.howTo(locale);
     const ephemeral = privately(interaction);
     const { first, rest, links } = await this.answers.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
+    // A list's or a card's components work for 15 minutes from their message's time (see Presses): in the place of a question
+    // asked long before, they would have expired from the start. Such an answer is a message of its own; the question loses its buttons.
+    const inPlace = reply.outcome === 'answered' && !('components' in first && first.components.length > 0);
     await this.answers.sending(interaction.user.id, reply, links, async () => {
-      const sent = reply.outcome === 'answered' ? await interaction.editReply(first) : await interaction.followUp({ ...first, ...ephemeral });
+      if (reply.outcome === 'answered' && !inPlace) await interaction.editReply({ components: [] });
+      const sent = inPlace ? await interaction.editReply(first) : await interaction.followUp({ ...first, ...ephemeral });
       for (const message of rest) await interaction.followUp({ ...message, ...ephemeral });
       return sent.id;
     });
