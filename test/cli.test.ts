@@ -323,7 +323,7 @@ describe('what a command loads', () => {
     expect([...(await packagesLoaded(['--help']))]).toEqual([]);
     const ask = await packagesLoaded(['ask', '--as', 'awa@example.cm', 'factures']);
     expect(ask).toContain('chrono-node');
-    for (const unused of ['discord.js', 'imapflow', 'mailparser', 'nodemailer', 'pdfmake', 'archiver', 'kysely', 'pg', 'csv-parse']) expect(ask).not.toContain(unused);
+    for (const unused of ['discord.js', 'imapflow', 'mailparser', 'nodemailer', 'mjml', 'handlebars', '@resvg/resvg-js', 'pdfmake', 'archiver', 'kysely', 'pg', 'csv-parse']) expect(ask).not.toContain(unused);
   });
 });
 
