@@ -266,6 +266,23 @@ describe('a list on Discord', () => {
     expect(option.label.replace(/[\u202F\u00A0]/g, ' ')).toBe('17 janv. 2019 · n° 1210 · 89 438 FCFA · payée');
   });
 
+  it('turns the page of the list pressed on, not of the list asked for last in the channel', async () => {
+    const mine = await numbersOf('awa@example.cm');
+    const { sent } = await list(awaUser);
+    // Another list asked for afterwards in the same channel: the conversation's last one is now 2019's three.
+    await list(awaUser, 'invoices', [{ name: 'year', type: 4, value: 2019 }]);
+    const next = await answerTo(discord.click({ ...inGuild(awaUser), customId: buttonOf(discord.original(sent), 'Suivant').custom_id, message: discord.original(sent) }));
+    expect(next.callback.body.type).toBe(CALLBACK.update);
+    expect(next.body.embeds[0].description).toContain('Page 2 sur 3');
+    expect(menuOf(discord.original(sent)).options!.map((o) => o.value)).toEqual(mine.slice(10, 20));
+    // A paging button forged to list someone else's invoices by number can only narrow Awa's own.
+    const [pauls] = await numbersOf('paul@example.cm');
+    const forgedId = buttonOf(discord.original(sent), 'Précédent').custom_id.replace(/:[^:]+$/, `:${Buffer.from(JSON.stringify([1, { numbers: [pauls] }])).toString('base64url')}`);
+    const narrowed = await answerTo(discord.click({ ...inGuild(awaUser), customId: forgedId, message: discord.original(sent) }));
+    expect(JSON.stringify(narrowed.body)).not.toContain(pauls);
+    expect(menuOf(discord.original(sent)).options!.map((o) => o.value)).toEqual(mine.slice(10, 20));
+  });
+
   it('keeps what is chosen on the message itself, and PDF sends the one invoice chosen, privately', async () => {
     const message = await awasLastPage();
     const picked = await choose(awaUser, message, ['1214']);

@@ -245,7 +245,9 @@ describe('a linked customer', () => {
     for (const number of mine.slice(10, 20)) expect(page2).toContain(number);
     expect(second.body.data.components.at(-1).components.map((b: { disabled: boolean }) => b.disabled)).toEqual([false, false]);
 
-    const back = discord.click({ ...inGuild(awaUser), customId: previous.custom_id, message: discord.message(message.id) });
+    // « Précédent » as the updated message now shows it: the button of page 2.
+    const shown = discord.message(message.id);
+    const back = discord.click({ ...inGuild(awaUser), customId: shown.components.at(-1).components[0].custom_id, message: shown });
     const third = await discord.callback(back);
     expect(read({ ...third, body: third.body.data })).toContain('Page 1 sur 3');
   });

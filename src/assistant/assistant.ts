@@ -62,7 +62,7 @@ type Handlers = { [I in Command['intent']]: Handler<Extract<Command, { intent: I
 const HANDLERS: Handlers = {
   help: (ctx) => help(ctx),
   list: (ctx, c) => list(ctx, c.filter),
-  page: (ctx, c) => turnPage(ctx, c.step),
+  page: (ctx, c) => turnPage(ctx, c.step, c.from),
   pdf: (ctx, c) => pdf(ctx, c.numbers),
   // Staff resends are the staff desk's; a customer who asks to have an invoice sent again wants its PDF.
   resend: (ctx, c) => pdf(ctx, c.numbers),

@@ -1,4 +1,4 @@
-import type { InvoiceFilter } from '../billing/filter.js';
+import type { InvoiceFilter, ListPosition } from '../billing/filter.js';
 import type { IsoDate, Locale } from '../billing/types.js';
 import { isYear, lastMonths, readPeriod, type Range } from './periods.js';
 import { tokenize, type Token } from './tokens.js';
@@ -10,7 +10,8 @@ export type Command =
   | { intent: 'list'; filter: InvoiceFilter }
   /** One invoice by its period or rank ("la facture d'octobre", "my latest bill"): its PDF when one matches, the list otherwise. */
   | { intent: 'one'; filter: InvoiceFilter }
-  | { intent: 'page'; step: 1 | -1 }
+  /** `from`: the list and page shown where the customer pressed, when the channel kept them (a button); else the conversation's last list. */
+  | { intent: 'page'; step: 1 | -1; from?: ListPosition }
   | { intent: 'pdf'; numbers: string[] }
   /** Staff asking for an invoice to go to its customer again; from a customer, it means the PDF. */
   | { intent: 'resend'; numbers: string[] }

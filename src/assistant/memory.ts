@@ -1,10 +1,10 @@
-import type { InvoiceFilter } from '../billing/filter.js';
+import type { ListPosition } from '../billing/filter.js';
 import type { Command } from './grammar.js';
 
 /** What a conversation remembers between two messages. */
 export interface Remembered {
   /** Its last invoice list and the page shown, so that "suivant" means something. */
-  list?: { filter: InvoiceFilter; page: number };
+  list?: ListPosition;
   /** The readings offered when a sentence could mean two things, so that "2" means something. */
   choices?: Command[];
 }

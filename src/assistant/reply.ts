@@ -1,3 +1,4 @@
+import type { ListPosition } from '../billing/filter.js';
 import type { InvoiceStatus, Locale } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
 import type { Table } from '../outbound/table.js';
@@ -40,8 +41,12 @@ export interface Reply {
   /** Paragraphs of text, already worded from the templates. */
   text: string[];
   table?: Table;
-  /** For one page of a longer list: which page this is (from 1) and how many there are, for paging buttons. */
-  page?: { number: number; count: number };
+  /**
+   * For one page of a longer list: which page this is (from 1) and how many there are, for
+   * paging buttons, and the list's position, for a channel that keeps it beside the page
+   * (a button's data) so that turning it does not depend on what the conversation asked last.
+   */
+  page?: { number: number; count: number; position: ListPosition };
   /**
    * Readings offered when a sentence could mean two things, in the order of their numbers
    * (from 1), as the text words them: a channel with buttons shows one for each.

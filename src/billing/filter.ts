@@ -21,6 +21,12 @@ export interface InvoiceFilter {
   pick?: { from: 'newest' | 'oldest'; skip: number; take: number };
 }
 
+/** Where one is in a list: what it lists and which page (from 0) is shown. */
+export interface ListPosition {
+  filter: InvoiceFilter;
+  page: number;
+}
+
 export function matchesFilter(invoice: Invoice, filter: InvoiceFilter): boolean {
   const { issuedAt } = invoice;
   if (filter.year !== undefined && Number(issuedAt.slice(0, 4)) !== filter.year) return false;

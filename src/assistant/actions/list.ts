@@ -1,4 +1,4 @@
-import { picked, type InvoiceFilter } from '../../billing/filter.js';
+import { picked, type InvoiceFilter, type ListPosition } from '../../billing/filter.js';
 import type { Invoice } from '../../billing/types.js';
 import type { Context } from '../context.js';
 import { summary } from '../describe.js';
@@ -9,8 +9,9 @@ export function list(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
   return showPage(ctx, filter, 0);
 }
 
-export async function turnPage(ctx: Context, step: 1 | -1): Promise<Reply> {
-  const position = ctx.memory.get(ctx.conversation).list;
+/** The next or previous page of the list `from` names, or else of the conversation's last list. */
+export async function turnPage(ctx: Context, step: 1 | -1, from?: ListPosition): Promise<Reply> {
+  const position = from ?? ctx.memory.get(ctx.conversation).list;
   if (!position) return ctx.refuse('page.none');
   const pages = Math.ceil((await matching(ctx, position.filter)).length / ctx.services.pageSize);
   const page = position.page + step;
@@ -46,6 +47,6 @@ async function showPage(ctx: Context, filter: InvoiceFilter, page: number): Prom
   if (page > 0) footer.push(ctx.t('list.back'));
   return ctx.reply([...text, ...(footer.length ? [footer.join(' ')] : [])], {
     ...invoiceList(ctx, invoices.slice(page * size, (page + 1) * size)),
-    ...(pages > 1 ? { page: { number: page + 1, count: pages } } : {}),
+    ...(pages > 1 ? { page: { number: page + 1, count: pages, position: { filter, page } } } : {}),
   });
 }

@@ -7,7 +7,11 @@ import {
   type APIMessageTopLevelComponent,
   type APIStringSelectComponent,
 } from 'discord.js';
+import { z } from 'zod';
 import type { ListedInvoice, Reply } from '../../assistant/reply.js';
+import type { ListPosition } from '../../billing/filter.js';
+import { isInvoiceNumber } from '../../billing/numbers.js';
+import { INVOICE_STATUSES } from '../../billing/types.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { cut } from './embeds.js';
 
@@ -25,10 +29,52 @@ export interface Pressed {
   action: Action;
   owner: string;
   number?: string;
+  /** For previous/next: the list and page of the message pressed on, when they fitted in the button. */
+  position?: ListPosition;
 }
 
-/** `facteur:<action>:<owner user id>[:<invoice number>]`, within Discord's 100 characters (a number has 40 at most). */
-const CUSTOM_ID = /^facteur:(pick|pdf|zip|details|previous|next|file):(\d{1,20})(?::([^:]{1,40}))?$/u;
+/**
+ * `facteur:<action>:<owner user id>[:<data>]`, within Discord's 100 characters: the data is a
+ * card's invoice number (40 characters at most) or a paging button's list position.
+ */
+const CUSTOM_ID = /^facteur:(pick|pdf|zip|details|previous|next|file):(\d{1,20})(?::([^:]{1,62}))?$/u;
+
+/** Discord's limit on a custom_id. */
+const CUSTOM_ID_MAX = 100;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/**
+ * A list position as a paging button carries it, `[page, filter]` in JSON, checked field by field:
+ * Discord hands back what the bot wrote, but a forged interaction could send anything. A filter
+ * only ever narrows the presser's own invoices, so no position can show someone else's.
+ */
+const POSITION = z.tuple([
+  z.number().int().min(0).max(100_000),
+  z.strictObject({
+    year: z.number().int().min(1900).max(9999).optional(),
+    month: z.number().int().min(1).max(12).optional(),
+    from: day.optional(),
+    to: day.optional(),
+    status: z.enum(INVOICE_STATUSES).optional(),
+    dueBefore: day.optional(),
+    numbers: z.array(z.string().refine(isInvoiceNumber)).max(25).optional(),
+    pick: z.strictObject({ from: z.enum(['newest', 'oldest']), skip: z.number().int().min(0).max(100_000), take: z.number().int().min(1).max(100_000) }).optional(),
+  }),
+]);
+
+function writePosition(position: ListPosition): string {
+  return Buffer.from(JSON.stringify([position.page, position.filter])).toString('base64url');
+}
+
+function readPosition(data: string): ListPosition | undefined {
+  try {
+    const parsed = POSITION.safeParse(JSON.parse(Buffer.from(data, 'base64url').toString('utf8')));
+    return parsed.success ? { page: parsed.data[0], filter: parsed.data[1] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Discord's limits: 25 options a select menu, 100 characters a label, 150 a placeholder. */
 const MENU = { options: 25, label: 100, placeholder: 150 };
@@ -40,7 +86,22 @@ export function customId(action: Action, owner: string, number?: string): string
 export function readCustomId(id: string): Pressed | null {
   const match = CUSTOM_ID.exec(id);
   if (!match) return null;
-  return { action: match[1] as Action, owner: match[2]!, ...(match[3] === undefined ? {} : { number: match[3] }) };
+  const action = match[1] as Action;
+  const data = match[3];
+  if (data === undefined) return { action, owner: match[2]! };
+  if (action !== 'previous' && action !== 'next') return { action, owner: match[2]!, number: data };
+  const position = readPosition(data);
+  return { action, owner: match[2]!, ...(position ? { position } : {}) };
+}
+
+/**
+ * A paging button's custom_id, with the list's position in it when it fits (a long list of
+ * numbers does not): pressed later, or on another instance, it turns that list's page, not
+ * whichever list the conversation asked for last.
+ */
+function pageId(action: 'previous' | 'next', owner: string, position: ListPosition): string {
+  const withPosition = customId(action, owner, writePosition(position));
+  return withPosition.length <= CUSTOM_ID_MAX && CUSTOM_ID.test(withPosition) ? withPosition : customId(action, owner);
 }
 
 /**
@@ -66,8 +127,8 @@ export function listRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
     rows.push(row([button(customId('pdf', owner), t('discord.button.pdf'), ButtonStyle.Primary), button(customId('zip', owner), t('discord.button.zip')), button(customId('details', owner), t('discord.button.details'))]));
   }
   if (reply.page) {
-    const { number, count } = reply.page;
-    rows.push(row([button(customId('previous', owner), t('discord.page.previous'), ButtonStyle.Secondary, number <= 1), button(customId('next', owner), t('discord.page.next'), ButtonStyle.Secondary, number >= count)]));
+    const { number, count, position } = reply.page;
+    rows.push(row([button(pageId('previous', owner, position), t('discord.page.previous'), ButtonStyle.Secondary, number <= 1), button(pageId('next', owner, position), t('discord.page.next'), ButtonStyle.Secondary, number >= count)]));
   }
   return rows;
 }

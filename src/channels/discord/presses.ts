@@ -2,6 +2,7 @@ import type { ButtonInteraction, MessageComponentInteraction, StringSelectMenuIn
 import type { Request } from '../../assistant/assistant.js';
 import type { Command } from '../../assistant/grammar.js';
 import type { Reply } from '../../assistant/reply.js';
+import type { ListPosition } from '../../billing/filter.js';
 import type { Logger } from '../../log.js';
 import type { AccountLinks } from '../../linking/linking.js';
 import type { Catalog } from '../../templates/catalog.js';
@@ -66,7 +67,7 @@ export class Presses {
     switch (pressed.action) {
       case 'previous':
       case 'next':
-        return this.onPage(interaction, pressed.action === 'next' ? 1 : -1);
+        return this.onPage(interaction, pressed.action === 'next' ? 1 : -1, pressed.position);
       case 'file':
         if (pressed.number === undefined) return this.unknown(interaction);
         return this.answer(interaction, { intent: 'pdf', numbers: [pressed.number] }, `pdf ${pressed.number}`);
@@ -91,13 +92,13 @@ export class Presses {
   }
 
   /** Previous/next under a list: the same message shows the other page (and a menu of its invoices, none chosen). */
-  private async onPage(interaction: ButtonInteraction, step: 1 | -1): Promise<void> {
+  private async onPage(interaction: ButtonInteraction, step: 1 | -1, from: ListPosition | undefined): Promise<void> {
     const customer = await this.services.links.customer(interaction.user.id);
     if (!customer) return this.notLinked(interaction);
     const reply = await this.services.ask({
       customerId: customer.id,
       text: step > 0 ? 'next' : 'previous',
-      command: { intent: 'page', step },
+      command: { intent: 'page', step, ...(from ? { from } : {}) },
       locale: localeOf(interaction.locale),
       conversation: conversation(interaction.channelId, interaction.user.id),
     });
