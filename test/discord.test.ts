@@ -437,7 +437,8 @@ describe('a payment the customer reports in a DM', () => {
 });
 
 describe('a sentence that could mean two things, in a DM', () => {
-  it('offers the readings as buttons; the one pressed is answered in the question’s place, a stale press is told so', async () => {
+  /** Paul, who has an invoice numbered 2021 and invoices of 2021, writes « la facture 2021 svp » in a DM: the question asking which he means. */
+  async function askTwoReadings(): Promise<{ dmChannel: string; question: RecordedRequest }> {
     const paul = await customerId('paul@example.cm');
     const [model] = await app.store.invoices(paul, { year: 2021 });
     await app.store.save({ invoices: [{ ...model!, number: '2021', issuedAt: '2023-05-05', dueAt: '2023-06-05' }], announced: ['2021'] });
@@ -445,6 +446,11 @@ describe('a sentence that could mean two things, in a DM', () => {
     const asked = Date.now();
     discord.dm(paulUser, 'la facture 2021 svp');
     const question = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes('Voulez-vous dire'));
+    return { dmChannel, question };
+  }
+
+  it('offers the readings as buttons; the one pressed is answered in the question’s place, a stale press is told so', async () => {
+    const { dmChannel, question } = await askTwoReadings();
     const buttons = question.body.components[0].components;
     expect(buttons.map((b: { label: string }) => b.label.replace(/[\u202F\u00A0]/g, ' '))).toEqual(['1. la facture n° 2021', '2. vos factures du 1 janv. 2021 au 31 déc. 2021']);
 
@@ -463,13 +469,7 @@ describe('a sentence that could mean two things, in a DM', () => {
   });
 
   it('answers a reading chosen long after the question with a list whose menu and buttons work: their 15 minutes start with the list', async () => {
-    const paul = await customerId('paul@example.cm');
-    const [model] = await app.store.invoices(paul, { year: 2021 });
-    await app.store.save({ invoices: [{ ...model!, number: '2021', issuedAt: '2023-05-05', dueAt: '2023-06-05' }], announced: ['2021'] });
-    const dmChannel = discord.dmChannelOf(paulUser.id);
-    const asked = Date.now();
-    discord.dm(paulUser, 'la facture 2021 svp');
-    const question = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes('Voulez-vous dire'));
+    const { dmChannel, question } = await askTwoReadings();
     // The question was asked twenty minutes ago; Paul chooses « vos factures … 2021 » now.
     const message = discord.aged(discord.message(question.response.id), 20 * 60_000);
     const reading = question.body.components[0].components[1];

@@ -133,17 +133,26 @@ describe('a push whose database connection is lost midway', () => {
   });
 });
 
+/**
+ * Two `facteur start` on one database with Discord configured, once one holds the gateway and
+ * the other knows it is held elsewhere; `env` makes the settings of a third (a CLI command).
+ */
+async function twoWithDiscord() {
+  const discord = await startDiscordPeer();
+  const url = await postgres.createDatabase();
+  const env = async () => ({ DATABASE_URL: url, FACTEUR_DEMO: 'true', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_API_URL: discord.apiUrl, FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
+  const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
+  spawned.push(...instances);
+  const holder = await Promise.race(instances.map((instance) => instance.logged((line) => line.event === 'discord.gateway.held').then(() => instance)));
+  const other = instances.find((instance) => instance !== holder)!;
+  await other.logged((line) => line.event === 'discord.gateway.elsewhere');
+  return { discord, url, env, instances, holder, other };
+}
+
 describe('two Facteurs with Discord configured', () => {
   it('hold one gateway session between them; the other takes over within seconds of a kill -9; DMs go out without it', { timeout: 90_000 }, async () => {
-    const discord = await startDiscordPeer();
-    const url = await postgres.createDatabase();
-    const env = async () => ({ DATABASE_URL: url, FACTEUR_DEMO: 'true', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_API_URL: discord.apiUrl, FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
-    const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
-    spawned.push(...instances);
+    const { discord, url, env, instances, holder, other } = await twoWithDiscord();
     try {
-      const holder = await Promise.race(instances.map((instance) => instance.logged((line) => line.event === 'discord.gateway.held').then(() => instance)));
-      const other = instances.find((instance) => instance !== holder)!;
-      await other.logged((line) => line.event === 'discord.gateway.elsewhere');
       // Discord would send every message to each session: one session, so one answer.
       expect(discord.gateway).toMatchObject({ identifies: 1, open: 1 });
       const passant = { id: '1500000000000000009', username: 'passant' };
@@ -195,15 +204,8 @@ describe('two Facteurs with Discord configured', () => {
 
 describe('two Facteurs with Discord configured, a list’s choice', () => {
   it('made on the holder of the gateway is read by the one that takes over: it lives on the message, not in a process', { timeout: 90_000 }, async () => {
-    const discord = await startDiscordPeer();
-    const url = await postgres.createDatabase();
-    const env = async () => ({ DATABASE_URL: url, FACTEUR_DEMO: 'true', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_API_URL: discord.apiUrl, FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
-    const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
-    spawned.push(...instances);
+    const { discord, url, instances, holder, other } = await twoWithDiscord();
     try {
-      const holder = await Promise.race(instances.map((instance) => instance.logged((line) => line.event === 'discord.gateway.held').then(() => instance)));
-      const other = instances.find((instance) => instance !== holder)!;
-      await other.logged((line) => line.event === 'discord.gateway.elsewhere');
       const awaUser = { id: '1500000000000000002', username: 'awa.nkolo' };
       const store = await PostgresStore.open(url, pino({ level: 'silent' }));
       try {
