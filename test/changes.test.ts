@@ -1,7 +1,6 @@
-import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
-import { asking, demoApp, outbox } from './support/app.js';
+import { asking, demoApp, mailedTo as mailedToIn, outbox } from './support/app.js';
 
 /**
  * Account changes as the assistant makes them, whoever the channel says is asking. Mail
@@ -19,12 +18,7 @@ afterAll(() => app.dispose());
 const { customer, ask, byMail } = asking(() => app);
 
 /** The mails `action` sends to `address`. */
-async function mailedTo(address: string, action: () => Promise<unknown>): Promise<ParsedMail[]> {
-  const to = async () => (await outbox(app.dataDir)).filter((mail) => JSON.stringify(mail.to).includes(address));
-  const before = new Set((await to()).map((mail) => mail.messageId));
-  await action();
-  return (await to()).filter((mail) => !before.has(mail.messageId));
-}
+const mailedTo = (address: string, action: () => Promise<unknown>) => mailedToIn(app.dataDir, address, action);
 
 describe('a change asked by mail', () => {
   it('asks every address on record to approve it, whatever address it came from, and a reply to either approves', async () => {

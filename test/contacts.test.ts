@@ -1,7 +1,7 @@
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
-import { asking, demoApp, outbox } from './support/app.js';
+import { asking, demoApp, mailedTo as mailedToIn } from './support/app.js';
 
 /**
  * Invoice contacts as the assistant adds, lists and removes them. A contact is a new
@@ -19,12 +19,8 @@ afterAll(() => app.dispose());
 
 const { customer, ask, byMail } = asking(() => app);
 
-async function mailedTo(address: string, action: () => Promise<unknown>): Promise<ParsedMail[]> {
-  const to = async () => (await outbox(app.dataDir)).filter((mail) => JSON.stringify(mail.to).includes(address));
-  const before = new Set((await to()).map((mail) => mail.messageId));
-  await action();
-  return (await to()).filter((mail) => !before.has(mail.messageId));
-}
+/** The mails `action` sends to `address`. */
+const mailedTo = (address: string, action: () => Promise<unknown>) => mailedToIn(app.dataDir, address, action);
 
 const codeIn = (mail: ParsedMail | undefined) => /\d{6}/.exec(mail!.subject ?? '')![0];
 

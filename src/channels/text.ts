@@ -1,8 +1,6 @@
 import type { Reply } from '../assistant/reply.js';
 import { renderTable } from '../outbound/table.js';
 
-export { renderTable };
-
 /**
  * A reply as plain text, for terminals: paragraphs, then the table in aligned columns
  * (a mail's text part is its letter's, see outbound/letter.ts). A terminal passes `wrap`

@@ -5,7 +5,7 @@ import { openStore } from '../store/open.js';
 import type { Config } from '../config.js';
 import { DELIVERY_CHANNELS, shownRecipients, type Delivery, type DeliveryChannel } from '../store/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
-import { renderTable } from '../channels/text.js';
+import { renderTable } from '../outbound/table.js';
 import { planRows } from '../notifications/reminders.js';
 
 /** `facteur push`: the scheduled job, once, by hand, with a progress bar on a terminal. */

@@ -41,7 +41,7 @@ class NodemailerMailer implements Mailer {
       (mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() })),
     );
     // An image with a cid goes inline, in a multipart/related beside the HTML part (nodemailer's mail-composer).
-    const attachments = [...body.images.map(({ cid, filename, contentType, content }) => ({ cid, filename, contentType, content })), ...files];
+    const attachments = [...body.images, ...files];
     const info = await (await this.transportOf()).sendMail({
       from: this.from,
       to: mail.to,

@@ -35,6 +35,14 @@ export async function outbox(dataDir: string): Promise<ParsedMail[]> {
   return Promise.all(names.map(async (name) => simpleParser(await readFile(path.join(dir, name)))));
 }
 
+/** The mails `action` leaves in the local outbox of `dataDir` for `address`. */
+export async function mailedTo(dataDir: string, address: string, action: () => Promise<unknown>): Promise<ParsedMail[]> {
+  const to = async () => (await outbox(dataDir)).filter((mail) => JSON.stringify(mail.to).includes(address));
+  const before = new Set((await to()).map((mail) => mail.messageId));
+  await action();
+  return (await to()).filter((mail) => !before.has(mail.messageId));
+}
+
 /** A logger whose JSON lines are kept, for tests that check what was logged. */
 export function capturedLog(): { log: Logger; lines: Record<string, unknown>[] } {
   const lines: Record<string, unknown>[] = [];

@@ -51,11 +51,7 @@ export class Presses {
     const pressed = readCustomId(interaction.customId);
     if (pressed?.action !== 'pick') return this.unknown(interaction);
     if (!(await this.allowed(interaction, pressed))) return;
-    const components = withChoice(
-      interaction.message.components.map((component) => component.toJSON()),
-      pressed.owner,
-      interaction.values,
-    );
+    const components = withChoice(componentsOf(interaction), pressed.owner, interaction.values);
     if (!components) return this.refuse(interaction, 'not-in-menu', 'discord.components.notInMenu');
     await interaction.update({ components });
   }
@@ -72,7 +68,7 @@ export class Presses {
         if (pressed.number === undefined) return this.unknown(interaction);
         return this.answer(interaction, { intent: 'pdf', numbers: [pressed.number] }, `pdf ${pressed.number}`);
       default:
-        return this.onChosen(interaction, pressed.action, chosenIn(interaction.message.components.map((component) => component.toJSON()), pressed.owner));
+        return this.onChosen(interaction, pressed.action, chosenIn(componentsOf(interaction), pressed.owner));
     }
   }
 
@@ -146,4 +142,9 @@ export class Presses {
   private async tell(interaction: MessageComponentInteraction, key: string): Promise<void> {
     await interaction.reply({ content: this.services.catalog.t(localeOf(interaction.locale), key), ...privately(interaction) });
   }
+}
+
+/** The components of the message pressed on, as Discord's API gives them (the choice marked on the menu's options). */
+function componentsOf(interaction: MessageComponentInteraction) {
+  return interaction.message.components.map((component) => component.toJSON());
 }
