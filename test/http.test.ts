@@ -190,6 +190,21 @@ describe('the intake API takes invoices', () => {
     expect((await (await api('/api/v1/invoices/1210')).json()).customer.email).toBe('awa@example.cm');
   });
 
+  it('keeps numbers in one form: a look-alike of another customer’s number is that number, and a path finds it however written', async () => {
+    const report = await (await api('/api/v1/invoices', { body: [invoice('１２１０'), invoice('١٢١٠'), invoice('𝟏𝟐𝟏𝟎'), invoice('inv-7060'), invoice('٧٠٦١')] })).json();
+    expect(report.invoices.slice(0, 3).map((i: { reason: string }) => i.reason)).toEqual(Array(3).fill(expect.stringMatching(/1210 already belongs to another customer/)));
+    expect(report.invoices.slice(3)).toEqual([
+      { index: 3, number: 'INV-7060', outcome: 'created' },
+      { index: 4, number: '7061', outcome: 'created' },
+    ]);
+    expect((await (await api('/api/v1/invoices/1210')).json()).customer.email).toBe('awa@example.cm');
+    expect((await (await api(`/api/v1/invoices/${encodeURIComponent('ＩＮＶ－７０６０')}`)).json()).invoice.number).toBe('INV-7060');
+    const paid = await api('/api/v1/invoices/inv-7060', { method: 'PATCH', body: { status: 'paid', paidAt: '2026-11-21' } });
+    expect(await paid.json()).toMatchObject({ invoice: { number: 'INV-7060', status: 'paid' } });
+    await api('/api/v1/invoices', { body: invoice('inv/2026/7062') });
+    expect((await (await api(`/api/v1/invoices/${encodeURIComponent('inv/2026/7062')}`)).json()).invoice.number).toBe('INV/2026/7062');
+  });
+
   it('announces what arrived by the next push, by mail to the new customer, and support sees the delivery', async () => {
     await api('/api/v1/invoices', { body: invoice('7020', { customer: 'annonce@example.cm' }) });
     const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('annonce@example.cm'), 15_000);

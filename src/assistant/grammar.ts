@@ -247,7 +247,8 @@ class Sentence {
     for (let i = 0; i < this.tokens.length; i++) {
       const t = this.tokens[i]!;
       if (t.kind !== 'number' || used.has(i) || this.isCount(i)) continue;
-      if (!t.marked && (t.value.length < 3 || t.value.length > 12)) continue;
+      // Past 12 digits a bare number is a phone's or an account's; one with letters is an invoice's up to 40 characters.
+      if (!t.marked && (t.value.length < 3 || (t.value.length > 12 && /^\d+$/.test(t.value)))) continue;
       const range = this.rangeFrom(i);
       if (range) {
         numbers.push(...range.numbers);
