@@ -122,7 +122,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
         }
       : {}),
   });
-  const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date(), reminders: planner ? { plan: () => planner.plan(), run: () => push.run(undefined, { remindNow: true }) } : null });
+  const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date(), timeZone: config.push.timezone, reminders: planner ? { plan: () => planner.plan(), run: () => push.run(undefined, { remindNow: true }) } : null });
   const close = async () => {
     await discord?.close();
     await mailer.close();

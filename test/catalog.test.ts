@@ -163,7 +163,7 @@ describe('a catalog an operator broke', () => {
   it('stops at load on a message whose arguments differ between the languages, naming the key and both', async () => {
     const error = await refusal('fr', 'push.line', '• Facture du {date, date} : {amount, money}, échéance le {due, date}');
     expect(error.message).toBe(
-      `${path.join(dir, 'messages')}: "push.line" takes {amount} (money), {date} (date), {due} (date) in fr.json but {amount} (money), {date} (date), {due} (date), {number} in en.json: both languages must take the same`,
+      `${path.join(dir, 'messages')}: "push.line" takes {amount} (money), {date} (date), {due} (date) in fr.json but {amount} (money), {date} (date), {due} (date), {number}, {paid} (date), {status} in en.json: both languages must take the same`,
     );
     const unformatted = await refusal('en', 'reminder.total', 'Total to pay: {total}');
     expect(unformatted.message).toContain('"reminder.total" takes {total} (money) in fr.json but {total} in en.json');

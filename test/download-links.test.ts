@@ -33,6 +33,8 @@ let browser: Browser;
 /** The link Awa's answer carried, and what the delivery log says of it. */
 let link: string;
 let token: string;
+/** The last day the mail said the link works. */
+let offeredUntil: string;
 let delivery: { customerId: string; invoices: string[]; links: { id: string; expiresAt: string; invoices: string[] }[] };
 
 beforeAll(async () => {
@@ -124,9 +126,12 @@ describe('a ZIP over the mail limit, with PUBLIC_URL', { timeout: 60_000 }, () =
     delivery = record!;
     expect(delivery.invoices).toHaveLength(24);
     expect(delivery.links).toEqual([{ id: expect.stringMatching(/^[0-9a-f]{12}$/), expiresAt: expect.any(String), invoices: delivery.invoices }]);
+    // LINK_DAYS, then to the end of that day in the provider's time zone (Douala, UTC+1): the day the mail names.
     const days = (Date.parse(delivery.links[0]!.expiresAt) - Date.now()) / 86_400_000;
-    expect(days).toBeGreaterThan(6.9);
-    expect(days).toBeLessThanOrEqual(7);
+    expect(days).toBeGreaterThan(7);
+    expect(days).toBeLessThanOrEqual(8);
+    expect(new Date(delivery.links[0]!.expiresAt).toISOString()).toMatch(/T23:00:00\.000Z$/);
+    offeredUntil = /valable jusqu'au (\d+ \S+ \d{4})/.exec(text)![1]!;
     expect(JSON.stringify(listed)).not.toContain(token.split('.')[1]);
   });
 
@@ -145,7 +150,7 @@ describe('a ZIP over the mail limit, with PUBLIC_URL', { timeout: 60_000 }, () =
     expect(await page.title()).toBe('Vos factures 2019–2026 · Sanaga Hébergement SARL');
     expect(await page.locator('h1').innerText()).toBe('Vos factures 2019–2026');
     expect(await page.locator('.summary').innerText()).toMatch(/^24 fichiers, [\d,]+ Mo$/);
-    expect(await page.locator('body').innerText()).toMatch(/Ce lien est valable jusqu'au \d+ \S+ \d{4}\./);
+    expect(await page.locator('body').innerText()).toContain(`Ce lien est valable jusqu'au ${offeredUntil}.`);
     const button = page.getByRole('link', { name: 'Télécharger' });
     expect(await button.evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(11, 110, 79)');
     expect(await page.locator('header').evaluate((element) => getComputedStyle(element).backgroundColor)).toBe('rgb(11, 110, 79)');
@@ -173,6 +178,24 @@ describe('a ZIP over the mail limit, with PUBLIC_URL', { timeout: 60_000 }, () =
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="factures-\d+-\d+\.zip"; filename\*=UTF-8''factures-\d+-\d+\.zip$/);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(SIZE_LIMIT_MB * 1024 * 1024);
+  });
+
+  it('answers HEAD as it answers GET, without the body: the ZIP’s headers (no ZIP written), the page’s, and a refusal’s status', async () => {
+    const zip = await fetch(`${link}/zip`, { method: 'HEAD' });
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect(zip.headers.get('content-disposition')).toMatch(/^attachment; filename="factures-\d+-\d+\.zip"/);
+    expect(zip.headers.get('cache-control')).toBe('no-store');
+    expect(await zip.text()).toBe('');
+    const page = await fetch(link, { method: 'HEAD' });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toBe('');
+    const expired = new LinkSigner(SECRET).sign({ customerId: delivery.customerId, invoices: delivery.invoices, expiresAt: new Date(Date.now() - 60_000) })!;
+    expect((await fetch(`${publicUrl}/d/${expired}/zip`, { method: 'HEAD' })).status).toBe(410);
+    expect((await fetch(`${publicUrl}/d/x${token}/zip`, { method: 'HEAD' })).status).toBe(404);
+    // Only the GETs were downloads.
+    expect(service.logs.filter((line) => line.event === 'download')).toHaveLength(2);
   });
 
   it('speaks English to an English browser, and the customer’s own words otherwise', async () => {

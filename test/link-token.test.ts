@@ -11,6 +11,9 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { linkId, LinkSigner, MAX_TOKEN_LENGTH } from '../src/links/token.js';
 import { linkSecret } from '../src/links/secret.js';
+import { DownloadLinks } from '../src/links/links.js';
+import { dayStartIn } from '../src/billing/dates.js';
+import { createLogger } from '../src/log.js';
 
 const SECRET = 'a-link-secret-of-enough-length-0123456789';
 const NOW = new Date('2026-11-25T10:00:00Z');
@@ -96,6 +99,57 @@ describe('a download link token', () => {
     expect(id).toMatch(/^[0-9a-f]{12}$/);
     expect(token).not.toContain(id);
     expect(linkId(token)).toBe(id);
+  });
+});
+
+describe('the day a link works to', () => {
+  /** A link made at `made` in `timeZone`, and the reader that serves it then. */
+  const madeAt = (made: string, timeZone: string, days = 7) => {
+    let now = new Date(made);
+    const links = new DownloadLinks(SECRET, { publicUrl: 'https://factures.example', days }, timeZone, createLogger('silent'), () => now);
+    const link = links.make('awa-id', ['1210'])!;
+    const token = link.url.split('/d/')[1]!;
+    return { link, reads: (at: string) => ((now = new Date(at)), links.read(token)), shown: () => links.lastDay(new Date(link.expiresAt)) };
+  };
+
+  it('is the day the message and the page name, and the link answers to its last minute in the provider’s time zone, 410 from the next', () => {
+    // Made at 10:00 in Douala (UTC+1): « valable jusqu'au 6 déc. », and it still works that evening.
+    const { link, reads, shown } = madeAt('2026-11-29T09:00:00Z', 'Africa/Douala');
+    expect(link.expiresOn).toBe('2026-12-06');
+    expect(shown()).toBe('2026-12-06');
+    expect(reads('2026-12-06T13:00:00Z').ok).toBe(true);
+    expect(reads('2026-12-06T22:59:59Z').ok).toBe(true);
+    expect(reads('2026-12-06T23:00:00Z')).toEqual({ ok: false, why: 'expired' });
+  });
+
+  it('counts days where the provider is: made at 00:30 in Douala (still the day before in UTC)', () => {
+    const { link, reads, shown } = madeAt('2026-11-29T23:30:00Z', 'Africa/Douala');
+    expect(link.expiresOn).toBe('2026-12-07');
+    expect(shown()).toBe('2026-12-07');
+    expect(reads('2026-12-07T22:59:00Z').ok).toBe(true);
+    expect(reads('2026-12-07T23:00:00Z').ok).toBe(false);
+  });
+
+  it('agrees west of UTC and across clock changes', () => {
+    const haiti = madeAt('2026-11-29T03:00:00Z', 'America/Port-au-Prince'); // 22:00 on the 28th there
+    expect(haiti.link.expiresOn).toBe('2026-12-05');
+    expect(haiti.shown()).toBe('2026-12-05');
+    expect(haiti.reads('2026-12-06T04:59:00Z').ok).toBe(true);
+    expect(haiti.reads('2026-12-06T05:00:00Z').ok).toBe(false);
+    // Paris goes to summer time on 29 March: the 29th has 23 hours, and the link still ends at midnight.
+    const paris = madeAt('2026-03-22T12:00:00Z', 'Europe/Paris');
+    expect(paris.link.expiresOn).toBe('2026-03-29');
+    expect(paris.link.expiresAt).toBe('2026-03-29T22:00:00.000Z');
+    expect(paris.shown()).toBe('2026-03-29');
+  });
+
+  it('begins each day at its first instant, even where a clock change skips midnight', () => {
+    expect(dayStartIn('2026-12-07', 'Africa/Douala').toISOString()).toBe('2026-12-06T23:00:00.000Z');
+    expect(dayStartIn('2026-12-07', 'UTC').toISOString()).toBe('2026-12-07T00:00:00.000Z');
+    // Santiago: 5 September 23:59 is followed by 6 September 01:00; in April 23:59 by 23:00 again, the 5th beginning an hour later.
+    expect(dayStartIn('2026-09-06', 'America/Santiago').toISOString()).toBe('2026-09-06T04:00:00.000Z');
+    expect(dayStartIn('2026-04-05', 'America/Santiago').toISOString()).toBe('2026-04-05T04:00:00.000Z');
+    expect(dayStartIn('2026-12-07', 'Pacific/Kiritimati').toISOString()).toBe('2026-12-06T10:00:00.000Z');
   });
 });
 

@@ -18,8 +18,8 @@ function smtpEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { SMTP_HOST: peer.host, SMTP_PORT: String(peer.port), SMTP_TLS: 'false', DELIVERY_RETRY_SECONDS: '0.05', ...extra };
 }
 
-/** New invoices arrive as they do in production: imported from the billing system's export. */
-async function importNew(invoices: { number: string; customer: string; issuedAt?: string; amount?: number }[]): Promise<void> {
+/** New invoices arrive as they do in production: imported from the billing system's export (which also changes their status). */
+async function importNew(invoices: { number: string; customer: string; issuedAt?: string; amount?: number; status?: 'unpaid' | 'paid' | 'cancelled'; paidAt?: string }[]): Promise<void> {
   const file = path.join(app.dataDir, `export-${invoices[0]!.number}.json`);
   const rows = invoices.map((i) => ({
     number: i.number,
@@ -28,7 +28,8 @@ async function importNew(invoices: { number: string; customer: string; issuedAt?
     dueAt: '2026-12-20',
     currency: 'XAF',
     lines: [{ label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: i.amount ?? 120_000 }],
-    status: 'unpaid',
+    status: i.status ?? 'unpaid',
+    ...(i.paidAt ? { paidAt: i.paidAt } : {}),
   }));
   await writeFile(file, JSON.stringify(rows));
   const report = await importInvoices(app.store, file);
@@ -143,6 +144,64 @@ describe('the push of new invoices', () => {
     await settle();
     expect(to('paul@example.cm')).toHaveLength(0);
     expect(logged.lines.find((line) => line.event === 'push.skipped')).toMatchObject({ customer: paul.id, invoices: ['9020'] });
+  });
+
+  it('announces nothing of an invoice cancelled before its announcement, and says so in the log once; reinstated, it is announced', async () => {
+    await importNew([
+      { number: '9060', customer: 'awa@example.cm', amount: 120_000 },
+      { number: '9061', customer: 'awa@example.cm', amount: 99_000 },
+    ]);
+    await importNew([{ number: '9061', customer: 'awa@example.cm', amount: 99_000, status: 'cancelled' }]);
+    expect(await app.push.run()).toMatchObject({ invoices: 1, sent: 1 });
+    const [mail] = await peer.waitFor(1);
+    expect(mail!.parsed.subject).toMatch(/^Nouvelle facture n° 9060 /);
+    expect(mail!.parsed.text).not.toContain('9061');
+    expect(mail!.parsed.text).not.toMatch(/99.000/u);
+    expect(mail!.files.map((file) => file.filename)).toEqual(['facture-9060.pdf']);
+    const [delivery] = await app.deliveries.list({ reason: 'push' });
+    expect(delivery!.invoices).toEqual(['9060']);
+    expect(logged.lines.filter((line) => line.event === 'push.cancelled')).toEqual([expect.objectContaining({ customer: delivery!.customerId, invoices: ['9061'] })]);
+
+    // Later runs find nothing new, and do not say it again.
+    expect(await app.push.run()).toMatchObject({ invoices: 0, attempted: 0 });
+    expect(logged.lines.filter((line) => line.event === 'push.cancelled')).toHaveLength(1);
+    expect(peer.messages).toHaveLength(1);
+
+    // The billing system takes the cancellation back: now it is a new invoice to the customer.
+    await importNew([{ number: '9061', customer: 'awa@example.cm', amount: 99_000, status: 'unpaid' }]);
+    expect(await app.push.run()).toMatchObject({ invoices: 1, sent: 1 });
+    const [, again] = await peer.waitFor(2);
+    expect(again!.parsed.subject).toMatch(/^Nouvelle facture n° 9061 /);
+  });
+
+  it('announces an invoice paid before its announcement, as paid: the customer gets it, and is not asked to pay it', async () => {
+    await importNew([
+      { number: '9070', customer: 'awa@example.cm', amount: 120_000, status: 'paid', paidAt: '2026-11-21' },
+      { number: '9071', customer: 'awa@example.cm', amount: 15_000 },
+    ]);
+    expect(await app.push.run()).toMatchObject({ invoices: 2, sent: 1 });
+    const [mail] = await peer.waitFor(1);
+    expect(mail!.parsed.subject).toBe('2 nouvelles factures');
+    const text = mail!.parsed.text!;
+    expect(text).toMatch(/9070 +20 nov\. 2026 +payée le 21 nov\. 2026 +120.000.FCFA/u);
+    expect(text).toMatch(/9071 +20 nov\. 2026 +20 déc\. 2026 +15.000.FCFA/u);
+    expect(mail!.parsed.html).toContain('payée le 21 nov. 2026');
+    expect(mail!.files.map((file) => file.filename)).toEqual(['facture-9070.pdf', 'facture-9071.pdf']);
+    expect(await pdfText(mail!.files[0]!.content)).toMatch(/Payée/i);
+  });
+
+  it('leaves out of an announcement an invoice cancelled between the run’s plan and its send, and sends nothing when none is left', async () => {
+    await importNew([{ number: '9080', customer: 'awa@example.cm' }]);
+    // The first attempt is refused: the invoice is cancelled before the retry.
+    peer.refuseNext(1, 451);
+    expect(await app.push.run()).toMatchObject({ invoices: 1, failed: 1 });
+    await importNew([{ number: '9080', customer: 'awa@example.cm', status: 'cancelled' }]);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await app.push.run()).toMatchObject({ attempted: 1, sent: 0 });
+    await settle();
+    expect(peer.messages).toHaveLength(0);
+    const [delivery] = await app.deliveries.list({ reason: 'push' });
+    expect(delivery).toMatchObject({ status: 'cancelled', lastError: expect.stringContaining('9080') });
   });
 
   it('runs one push at a time: a second one started meanwhile does nothing, and no invoice is announced twice', async () => {

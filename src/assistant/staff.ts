@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkCode, CODE_MAX_ATTEMPTS, issueCode } from '../billing/codes.js';
+import { lastDayBefore } from '../billing/dates.js';
 import { formatDate } from '../billing/money.js';
 import type { Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
@@ -17,6 +18,8 @@ export interface StaffServices {
   catalog: Catalog;
   log: Logger;
   now: () => Date;
+  /** The provider's time zone (PUSH_TIMEZONE): the day a download link works to is said in it. */
+  timeZone: string;
   /** What payment reminders would send now, and a run that sends them; null when they are off. */
   reminders: { plan(): Promise<ReminderPlan>; run(): Promise<unknown> } | null;
 }
@@ -168,7 +171,7 @@ export class StaffDesk {
         d.channel,
         shownRecipients(d),
         this.t(locale, 'staff.status', { status: d.status }),
-        short(d.lastError ?? (d.links ?? []).map((link) => this.t(locale, 'staff.linkDetail', { id: link.id, date: link.expiresAt.slice(0, 10) })).join(', '), 60),
+        short(d.lastError ?? (d.links ?? []).map((link) => this.t(locale, 'staff.linkDetail', { id: link.id, date: lastDayBefore(link.expiresAt, this.services.timeZone) })).join(', '), 60),
       ]);
     return { locale, outcome, text, table: { columns, rows }, attachments: [] };
   }

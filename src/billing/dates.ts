@@ -26,6 +26,30 @@ export function dayIn(instant: Date, timeZone: string): IsoDate {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/**
+ * The first instant of `day` in `timeZone`: its midnight there, or the first minute after a
+ * clock change that skips midnight (Santiago in September goes from 23:59 to 01:00). Searched
+ * for rather than computed from an offset, since the offset may change within those hours.
+ */
+export function dayStartIn(day: IsoDate, timeZone: string): Date {
+  // Every zone's day begins within fourteen hours of that day's midnight UTC (and the search allows a margin).
+  const midnight = Date.parse(`${day}T00:00:00Z`);
+  let [before, after] = [midnight - 15 * HOUR_MS, midnight + 15 * HOUR_MS];
+  while (after - before > 1000) {
+    const middle = before + Math.floor((after - before) / 2000) * 1000;
+    if (dayIn(new Date(middle), timeZone) >= day) after = middle;
+    else before = middle;
+  }
+  return new Date(after);
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The last day, in `timeZone`, of what stops at `end` (a download link's expiry): the day of its last instant. */
+export function lastDayBefore(end: Date | string, timeZone: string): IsoDate {
+  return dayIn(new Date(new Date(end).getTime() - 1), timeZone);
+}
+
 /** The time of day `instant` is at in `timeZone`, as `HH:MM`. */
 export function timeIn(instant: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant);

@@ -22,3 +22,12 @@ export function withStatus(invoice: Invoice, change: StatusChange, today: IsoDat
   if (paidAt > today) return { reason: `paidAt ${paidAt} is after today (${today})` };
   return { invoice: { ...invoice, status: 'paid', paidAt } };
 }
+
+/**
+ * An invoice's state as the catalogs' selects choose their words (`details.state`,
+ * `push.line`): paid on a day, `paidUndated` when the billing system marked it paid without
+ * its day (said « payée », not « payée le  »), cancelled, or unpaid with its due day.
+ */
+export function stateWords(invoice: Invoice): { status: string; due: IsoDate; paid: IsoDate | null } {
+  return { status: invoice.status === 'paid' && invoice.paidAt === null ? 'paidUndated' : invoice.status, due: invoice.dueAt, paid: invoice.paidAt };
+}

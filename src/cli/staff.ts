@@ -1,4 +1,5 @@
 import { createApp } from '../app.js';
+import { lastDayBefore } from '../billing/dates.js';
 import { err, out, progressBar, type ExitCode } from './terminal.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
@@ -51,7 +52,7 @@ export async function resend(config: Config, number: string, options: ResendOpti
       err(`facteur resend: ${result.message}\n`);
       return 1;
     }
-    out(`${deliveryTable(result.deliveries)}\n`);
+    out(`${deliveryTable(result.deliveries, config.push.timezone)}\n`);
     return result.deliveries.every((d) => d.status === 'sent') ? 0 : 1;
   } finally {
     await app.close();
@@ -81,7 +82,7 @@ export async function deliveries(config: Config, options: { customer?: string; f
     });
     const emails = new Map<string, string>();
     for (const id of new Set(list.map((d) => d.customerId))) emails.set(id, (await store.customerById(id))?.email ?? id);
-    out(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, (id) => emails.get(id) ?? id)}\n`);
+    out(list.length === 0 ? 'No delivery matches.\n' : `${deliveryTable(list, config.push.timezone, (id) => emails.get(id) ?? id)}\n`);
     return 0;
   } finally {
     await store.close();
@@ -102,7 +103,7 @@ export async function retry(config: Config, ids: string[], allFailed: boolean): 
     const unknown = chosen.filter((id) => !reset.some((d) => d.id === id));
     if (unknown.length > 0) err(`facteur retry: not failed or unknown, left alone: ${unknown.join(', ')}\n`);
     const results = await app.deliveries.attemptAll(reset, app.config.smtp?.maxConnections ?? 1);
-    if (results.length > 0) out(`${deliveryTable(results)}\n`);
+    if (results.length > 0) out(`${deliveryTable(results, config.push.timezone)}\n`);
     return results.every((d) => d.status === 'sent') && unknown.length === 0 ? 0 : 1;
   } finally {
     await app.close();
@@ -116,7 +117,7 @@ function channelsOf(option: string | undefined): DeliveryChannel[] | null {
   return null;
 }
 
-function deliveryTable(list: Delivery[], customerName: (id: string) => string = (id) => id): string {
+function deliveryTable(list: Delivery[], timeZone: string, customerName: (id: string) => string = (id) => id): string {
   return renderTable({
     columns: ['id', 'created', 'customer', 'invoices', 'channel', 'to', 'reason', 'status', 'attempts', 'links', 'last error'],
     rows: list.map((d) => [
@@ -129,8 +130,8 @@ function deliveryTable(list: Delivery[], customerName: (id: string) => string = 
       d.reason + (d.requestedBy ? ` (${d.requestedBy})` : ''),
       d.status,
       String(d.attempts),
-      // By id and end, as the API gives them: the token is the credential and is never kept.
-      (d.links ?? []).map((link) => `${link.id} until ${link.expiresAt.slice(0, 10)}`).join(', '),
+      // By id and last day, as the customer was told it: the token is the credential and is never kept.
+      (d.links ?? []).map((link) => `${link.id} until ${lastDayBefore(link.expiresAt, timeZone)}`).join(', '),
       d.lastError ?? '',
     ]),
     alignRight: [8],

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Documents } from '../assistant/context.js';
 import { formatMegabytes } from '../billing/money.js';
 import { LOCALES, type Customer, type Invoice, type Locale } from '../billing/types.js';
+import type { Attachment } from '../documents/attachment.js';
 import type { Brand } from '../documents/template.js';
 import type { LinkReader } from '../links/links.js';
 import { linkId, type LinkClaims } from '../links/token.js';
@@ -60,7 +61,7 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     const count = found.invoices.length;
     const files = t('download.page.files', { count });
     const title = from === to ? t('download.page.title.year', { year: from }) : t('download.page.title.years', { from, to });
-    const expires = t('download.page.expires', { date: services.links.dayOf(found.claims.expiresAt) });
+    const expires = t('download.page.expires', { date: services.links.lastDay(found.claims.expiresAt) });
     const page = brandedPage(
       services.documents.brand,
       [{ locale, title, paragraphs: [expires] }],
@@ -87,7 +88,16 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     // Past the headers an error can only cut the download short: it is logged here, by the link's id.
     stream.on('error', (error) => log.error({ event: 'download.failed', link: id, err: error }, 'download cut short'));
     log.info({ event: 'download', link: id, customer: found.customer.id, invoices: found.invoices.length }, 'download link used');
-    return reply.headers({ ...PRIVATE_HEADERS, 'content-type': zip.contentType, 'content-disposition': attachment(zip.filename) }).send(stream);
+    return reply.headers(zipHeaders(zip)).send(stream);
+  });
+
+  // What a download manager or a link checker asks first: the GET's status and headers, and no ZIP written for nobody.
+  app.head<{ Params: { token: string } }>('/:token/zip', async (request, reply) => {
+    const { token } = request.params;
+    const found = await resolve(services, token);
+    if (!found.ok) return refuse(request, reply, services, token, found);
+    const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale: preferredLocale(request) ?? found.customer.locale });
+    return reply.headers(zipHeaders(zip)).send();
   });
 
   // A path under /d that is no link's (a token cut or padded past any we make) and our own failures get a page too.
@@ -147,6 +157,10 @@ function preferredLocale(request: FastifyRequest): Locale | null {
     if (locale && Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { locale, q };
   }
   return best?.locale ?? null;
+}
+
+function zipHeaders(zip: Attachment): Record<string, string> {
+  return { ...PRIVATE_HEADERS, 'content-type': zip.contentType, 'content-disposition': attachment(zip.filename) };
 }
 
 /** `attachment` with the name twice: plain ASCII for old clients, and RFC 5987's UTF-8 for the rest (safeName keeps letters of any script). */

@@ -1,4 +1,4 @@
-import { dayIn } from '../billing/dates.js';
+import { addDays, dayIn, dayStartIn, lastDayBefore } from '../billing/dates.js';
 import type { IsoDate } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { DeliveryLink } from '../store/delivery.js';
@@ -8,7 +8,7 @@ import { linkId, LinkSigner, type LinkVerdict } from './token.js';
 export interface IssuedLink extends DeliveryLink {
   customerId: string;
   url: string;
-  /** The day it expires on in the provider's time zone, as the message says it. */
+  /** The last day it works, in the provider's time zone, as the message says it: it works to that day's end. */
   expiresOn: IsoDate;
 }
 
@@ -21,10 +21,10 @@ export interface LinkMaker {
   make(customerId: string, invoices: string[]): IssuedLink | null;
 }
 
-/** What the HTTP server is handed to serve links: reading a token, and how its day is said. */
+/** What the HTTP server is handed to serve links: reading a token, and the last day it works, as its page says it. */
 export interface LinkReader {
   read(token: string): LinkVerdict;
-  dayOf(instant: Date): IsoDate;
+  lastDay(expiresAt: Date): IsoDate;
 }
 
 export interface LinkSettings {
@@ -38,7 +38,10 @@ const DAY_MS = 86_400_000;
 
 /**
  * Download links `PUBLIC_URL/d/<token>`, made for the channels and read by the HTTP server,
- * both with one secret (see token.ts).
+ * both with one secret (see token.ts). A link works for LINK_DAYS days and then to the end of
+ * that day in the provider's time zone (PUSH_TIMEZONE): « valable jusqu'au 6 déc. » in the
+ * message and on the page, and the link answers until midnight that night in Douala, not
+ * 410 at the hour of the day it happened to be made.
  */
 export class DownloadLinks implements LinkMaker, LinkReader {
   private readonly signer: LinkSigner;
@@ -54,13 +57,14 @@ export class DownloadLinks implements LinkMaker, LinkReader {
   }
 
   make(customerId: string, invoices: string[]): IssuedLink | null {
-    const expiresAt = new Date(this.now().getTime() + this.settings.days * DAY_MS);
+    const expiresOn = dayIn(new Date(this.now().getTime() + this.settings.days * DAY_MS), this.timeZone);
+    const expiresAt = dayStartIn(addDays(expiresOn, 1), this.timeZone);
     const token = this.signer.sign({ customerId, invoices, expiresAt });
     if (!token) {
       this.log.warn({ event: 'download.link.tooLong', customer: customerId, invoices: invoices.length }, 'too many invoices for a download link: the files are sent split instead');
       return null;
     }
-    const link = { id: linkId(token), customerId, url: `${this.settings.publicUrl}/d/${token}`, expiresAt: expiresAt.toISOString(), expiresOn: this.dayOf(expiresAt), invoices };
+    const link = { id: linkId(token), customerId, url: `${this.settings.publicUrl}/d/${token}`, expiresAt: expiresAt.toISOString(), expiresOn, invoices };
     this.log.info({ event: 'download.link', link: link.id, customer: customerId, invoices: invoices.length, expiresAt: link.expiresAt }, 'download link made');
     return link;
   }
@@ -69,7 +73,7 @@ export class DownloadLinks implements LinkMaker, LinkReader {
     return this.signer.verify(token, this.now());
   }
 
-  dayOf(instant: Date): IsoDate {
-    return dayIn(instant, this.timeZone);
+  lastDay(expiresAt: Date): IsoDate {
+    return lastDayBefore(expiresAt, this.timeZone);
   }
 }

@@ -1,5 +1,6 @@
 import { daysBetween } from '../billing/dates.js';
 import { invoiceFacts, invoiceFigures } from '../billing/money.js';
+import { stateWords } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
 import { paragraphs, type Letter } from '../outbound/letter.js';
@@ -39,14 +40,15 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
   const subject = reason === 'push' ? t(lines.length === 1 ? 'push.subject.one' : 'push.subject.many', { ...first, count: lines.length }) : t('resend.subject', first);
   const intro = reason === 'push' ? t('push.intro', { name: customer.name, count: lines.length }) : t('resend.intro', { name: customer.name });
   const closing = attachPdf ? t('push.attached') : t('push.ask', first);
-  // A table's cells are printed as they are: written out in the reader's words here.
+  // A table's cells are printed as they are: written out in the reader's words here. An invoice
+  // already paid (before it was announced, or resent) says so where the others say when they are due.
   const cells = invoices.map((invoice) => invoiceFigures(invoice, customer.locale));
   const table: Table = {
     columns: ['number', 'date', 'due', 'amount'].map((column) => t(`push.columns.${column}`)),
-    rows: cells.map((cell) => [cell.number, cell.date, cell.due, cell.amount]),
+    rows: cells.map((cell, i) => [cell.number, cell.date, invoices[i]!.status === 'paid' ? t('details.state', stateWords(invoices[i]!)) : cell.due, cell.amount]),
     alignRight: [3],
   };
-  return message(t, customer, subject, { before: [intro], table, lines: lines.map((line) => t('push.line', line)), after: [closing] });
+  return message(t, customer, subject, { before: [intro], table, lines: invoices.map((invoice, i) => t('push.line', { ...lines[i]!, ...stateWords(invoice) })), after: [closing] });
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Store } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import { invoiceMessage, reminderMessage } from './compose.js';
 import { accountStatement } from '../billing/statement.js';
-import type { Delivery } from '../store/delivery.js';
+import type { Delivery, DeliveryReason } from '../store/delivery.js';
 import type { Dispatch } from './deliveries.js';
 
 export interface DispatchPorts {
@@ -36,9 +36,8 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       const found = new Map((await ports.store.invoicesByNumber(delivery.invoices)).map((invoice) => [invoice.number, invoice]));
       const owned = delivery.invoices.flatMap((number) => found.get(number) ?? []).filter((invoice) => invoice.customerId === customer.id);
       if (owned.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
-      // A reminder is of what is unpaid when it leaves, not when it was planned.
-      const invoices = delivery.reason === 'reminder' ? owned.filter((invoice) => invoice.status === 'unpaid') : owned;
-      if (invoices.length === 0) throw Object.assign(new Error(`nothing left to remind of: ${owned.map((i) => i.number).join(', ')} paid or cancelled meanwhile`), { moot: true });
+      const invoices = owned.filter((invoice) => stillToSay(delivery.reason, invoice));
+      if (invoices.length === 0) throw Object.assign(new Error(`nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`), { moot: true });
       const { subject, letter, text } = delivery.reason === 'reminder' ? reminderMessage(ports.catalog, customer, invoices, ports.today(), { pdfs: delivery.attachPdf, statement: ports.reminderStatement ?? false }) : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
       const attachments = delivery.attachPdf ? await Promise.all(invoices.map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
       // The statement of everything owed, not only what this reminder names: the document a customer pays from.
@@ -61,4 +60,16 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       return ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id });
     },
   };
+}
+
+/**
+ * Whether the message still says something of this invoice when it leaves, not when it was
+ * recorded: a reminder only of what is unpaid; an announcement not of an invoice cancelled
+ * before the customer heard of it (one paid meanwhile is announced, as paid: it is still theirs
+ * to receive). A resend or an answer sends what was asked.
+ */
+function stillToSay(reason: DeliveryReason, invoice: Invoice): boolean {
+  if (reason === 'reminder') return invoice.status === 'unpaid';
+  if (reason === 'push') return invoice.status !== 'cancelled';
+  return true;
 }

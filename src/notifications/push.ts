@@ -41,6 +41,9 @@ export class Push {
   /** The day this process last planned reminders. */
   private remindedOn: string | null = null;
 
+  /** Invoices this process has logged as cancelled before their announcement: each is said once, not at every run. */
+  private readonly toldCancelled = new Set<string>();
+
   /**
    * One run, unless a push is under way already (in this process or another sharing the
    * store): then null, and nothing is done twice.
@@ -55,7 +58,7 @@ export class Push {
 
   /** The run, sending until it ends or `lost` says the push is no longer this process's: then another may be pushing, and what is left waits for it. */
   private async runAlone(lost: AbortSignal, progress: Progress | undefined, remindNow: boolean): Promise<PushSummary> {
-    const fresh = await this.store.unannouncedInvoices();
+    const fresh = this.withoutCancelled(await this.store.unannouncedInvoices());
     const { specs, skipped, unreachable } = await this.plan(fresh);
     // A push delivery is what makes its invoices announced: after a crash, each customer's
     // new invoices are either still new (nothing recorded) or in pending records to send.
@@ -89,6 +92,22 @@ export class Push {
     const summary = { invoices: fresh.length, attempted: results.length, sent: results.filter((d) => d.status === 'sent').length, failed, skipped };
     if (fresh.length > 0 || results.length > 0) this.log.info({ event: 'push', ...summary }, 'push run finished');
     return summary;
+  }
+
+  /**
+   * The invoices to announce, less those cancelled before they were: the customer never heard
+   * of them and has nothing to pay, so they hear nothing (the log says it, once). They are not
+   * marked announced: one the billing system reinstates is new to the customer, and is announced then.
+   */
+  private withoutCancelled(fresh: Invoice[]): Invoice[] {
+    const cancelled = new Map<string, string[]>();
+    for (const invoice of fresh) {
+      if (invoice.status !== 'cancelled' || this.toldCancelled.has(invoice.number)) continue;
+      this.toldCancelled.add(invoice.number);
+      cancelled.set(invoice.customerId, [...(cancelled.get(invoice.customerId) ?? []), invoice.number]);
+    }
+    for (const [customer, invoices] of cancelled) this.log.info({ event: 'push.cancelled', customer, invoices }, 'invoices cancelled before they were announced: nothing is sent of them');
+    return fresh.filter((invoice) => invoice.status !== 'cancelled');
   }
 
   /** One delivery per customer and channel, each carrying all of that customer's new invoices. */

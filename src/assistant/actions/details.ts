@@ -1,4 +1,5 @@
 import { formatDate, formatDecimal, formatMoney } from '../../billing/money.js';
+import { stateWords } from '../../billing/status.js';
 import { lineAmount, totals } from '../../billing/totals.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
@@ -13,8 +14,7 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
   const sums = totals(invoice);
   const columns = ['label', 'quantity', 'unitPrice', 'amount'].map((c) => ctx.t(`details.columns.${c}`));
   const rows = invoice.lines.map((line) => [line.label, formatDecimal(line.quantity, ctx.locale), money(line.unitPrice), money(lineAmount(line))]);
-  // The billing system may mark an invoice paid without its day: said « payée », not « payée le  ».
-  const state = { status: invoice.status === 'paid' && invoice.paidAt === null ? 'paidUndated' : invoice.status, due: invoice.dueAt, paid: invoice.paidAt };
+  const state = stateWords(invoice);
   const status = ctx.t('details.status', state);
   const lines = { columns, rows, alignRight: [1, 2, 3] };
   const taxes = sums.taxes.map((tax) => ({ label: ctx.t('details.taxLabel', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale) }), amount: tax.amount }));
