@@ -16,7 +16,7 @@ import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest, type SentInteraction } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
-import { discordCustomers, EPHEMERAL, integer, OPTION, read, string, sub } from './support/discord.js';
+import { discordCustomers, EPHEMERAL, integer, OPTION, read, registerEverywhere, string, sub } from './support/discord.js';
 import { pdfText, readZip } from './support/read.js';
 
 const GUILD = '1200000000000000001';
@@ -60,7 +60,7 @@ beforeAll(async () => {
     logged.log,
   );
   channel = discordChannel(app)!;
-  await channel.start();
+  await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   customers = discordCustomers(discord, smtp, GUILD);
   ({ run, inGuild, codeMailedTo } = customers);
   await link(awaUser, 'awa@example.cm');
@@ -148,6 +148,28 @@ describe('linking a Discord account', () => {
     expect(read(unlinked.reply)).toContain("n'est plus relié au compte client de Grâce Eyenga");
     const after = await run({ ...inGuild(newcomer), name: 'invoices' });
     expect(read(after.reply)).toContain("n'est pas encore relié");
+  });
+
+  it('takes the mailed code in /link code as Discord lets it be typed, and names the commands as the user’s Discord shows them', async () => {
+    const users: [string, DiscordUser][] = [
+      ['fr', { id: '1500000000000000011', username: 'grace.fr' }],
+      ['en-US', { id: '1500000000000000012', username: 'grace.en' }],
+    ];
+    for (const [locale, user] of users) {
+      const howTo = await run({ ...inGuild(user), locale, name: 'invoices' });
+      expect(read(howTo.reply)).toContain(`${discord.shown(locale, 'link', 'email')} `);
+      const asked = Date.now();
+      const sent = await run({ ...inGuild(user), locale, name: 'link', options: [sub('email', string('address', 'grace.eyenga@example.cm'))] });
+      expect(read(sent.reply)).toContain(`${discord.shown(locale, 'link', 'code')} `);
+      const code = await codeMailedTo('grace.eyenga@example.cm', asked);
+      // Discord lets a user type exactly the code the mail gave, nothing shorter or longer.
+      expect(() => discord.command({ ...inGuild(user), locale, name: 'link', options: [sub('code', string('code', code.slice(1)))] })).toThrow(/min_length/);
+      expect(() => discord.command({ ...inGuild(user), locale, name: 'link', options: [sub('code', string('code', `${code}0`))] })).toThrow(/max_length/);
+      const done = await run({ ...inGuild(user), locale, name: 'link', options: [sub('code', string('code', code))] });
+      expect(read(done.reply)).toMatch(/relié au compte client de Grâce Eyenga|linked to the customer account of Grâce Eyenga/);
+    }
+    expect(discord.shown('fr', 'link', 'code')).toBe('/lier code');
+    expect(discord.shown('en-US', 'link', 'email')).toBe('/link email');
   });
 
   it('locks linking for an hour after five wrong codes, even for the right one then', async () => {
@@ -598,6 +620,30 @@ describe('when Discord misbehaves', () => {
     expect(reply.files.map((f) => f.filename)).toEqual(['facture-1210.pdf']);
   });
 
+  it('apologises, in a DM as after a slash command, when Discord refuses an answer: what went wrong and what to do', async () => {
+    // What Discord answers a body over its limits.
+    const refusal = { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } };
+    const dmChannel = discord.dmChannelOf(awaUser.id);
+    const asked = Date.now();
+    discord.failNext({ method: 'POST', path: new RegExp(`^/channels/${dmChannel}/messages$`), status: 400, body: refusal });
+    discord.dm(awaUser, 'mes factures de 2019');
+    const apology = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 200, 10_000, 'the apology');
+    const refused = discord.requests.find((r) => r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 400)!;
+    expect(read(refused)).toContain('1210');
+    expect(read(apology)).toContain('Discord a refusé la réponse que je vous avais préparée');
+    expect(read(apology)).toContain('demander moins à la fois');
+    expect(apology.files).toEqual([]);
+    expect(logged.lines.some((line) => line.event === 'discord.refused' && line.user === awaUser.id)).toBe(true);
+
+    discord.failNext({ method: 'PATCH', path: /\/messages\/@original$/, status: 400, body: refusal });
+    const sent = discord.command({ ...inGuild(awaUser), locale: 'en-US', name: 'invoices', options: [integer('year', 2019)] });
+    const edits = () => discord.edits(sent);
+    await discord.waitFor(() => edits().length >= 2, 10_000, 'the apology after the refused edit');
+    expect(edits().map((r) => r.status)).toEqual([400, 200]);
+    expect(read(edits()[1]!)).toContain('Discord refused the answer I had prepared for you');
+    expect(edits()[1]!.body).toMatchObject({ embeds: [], components: [] });
+  });
+
   it('reconnects after the gateway drops and answers the next command', async () => {
     const { identifies, resumes } = discord.gateway;
     discord.dropGateway(4000);
@@ -648,7 +694,7 @@ describe('facteur start', () => {
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
       const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-      await own.ready(20_000);
+      await Promise.all([own.ready(20_000), registerEverywhere({ ...app.config.discord!, apiUrl: own.apiUrl, guildId: null }, app.catalog)]);
       const sent = own.command({ user: stranger, guild: { id: GUILD }, name: 'invoices' });
       const reply = await own.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`), 20_000);
       expect(read(reply)).toContain("n'est pas encore relié");

@@ -63,24 +63,28 @@ export interface ZipEntryRead {
 }
 
 export function readZip(file: string): Promise<ZipEntryRead[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
+  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true }, (error, zip) => (error ? reject(error) : readEntries(zip, resolve, reject))));
+}
+
+/** The same, from the ZIP's bytes as a reply carries them. */
+export function readZipBytes(bytes: Buffer): Promise<ZipEntryRead[]> {
+  return new Promise((resolve, reject) => yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => (error ? reject(error) : readEntries(zip, resolve, reject))));
+}
+
+function readEntries(zip: yauzl.ZipFile, resolve: (entries: ZipEntryRead[]) => void, reject: (error: unknown) => void): void {
+  const entries: ZipEntryRead[] = [];
+  zip.on('error', reject);
+  zip.on('end', () => resolve(entries));
+  zip.on('entry', (entry: yauzl.Entry) => {
+    zip.openReadStream(entry, (error, stream) => {
       if (error) return reject(error);
-      const entries: ZipEntryRead[] = [];
-      zip.on('error', reject);
-      zip.on('end', () => resolve(entries));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (error, stream) => {
-          if (error) return reject(error);
-          buffer(stream).then((bytes) => {
-            entries.push({ name: entry.fileName, compressionMethod: entry.compressionMethod, bytes });
-            zip.readEntry();
-          }, reject);
-        });
-      });
-      zip.readEntry();
+      buffer(stream).then((bytes) => {
+        entries.push({ name: entry.fileName, compressionMethod: entry.compressionMethod, bytes });
+        zip.readEntry();
+      }, reject);
     });
   });
+  zip.readEntry();
 }
 
 /** Every record of the billing inbox in a data folder, as the files on disk hold them (`inbound/<day>/<shard>.json`). */
