@@ -14,7 +14,7 @@ import { awaitsConfirmationFrom } from '../../billing/changes.js';
 import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
 import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
-import { parse } from '../../assistant/grammar.js';
+import { parse } from '../../assistant/reading/read.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../links/links.js';

@@ -1,4 +1,5 @@
-import { parse, type Command } from '../../assistant/grammar.js';
+import type { Command } from '../../assistant/command.js';
+import { parse } from '../../assistant/reading/read.js';
 import type { Locale } from '../../billing/types.js';
 
 /** Lines of the message's own text read at most: a request is a sentence or two, not a newsletter. */
