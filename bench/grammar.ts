@@ -3,13 +3,14 @@ import path from 'node:path';
 import * as chrono from 'chrono-node';
 import { parse } from '../src/assistant/grammar.js';
 import { findRequest } from '../src/channels/email/request.js';
+import { readZones } from '../src/channels/email/zones.js';
 import { heading, median, ms, percentile, report, sized } from './support/measure.js';
 
 /**
  * Benchmark 7, Grammar: the time to read one customer's sentence into a command, over the
  * corpus the tests assert (test/fixtures/phrasings/), against chrono-node alone reading the
  * same sentences in French and English, which the grammar calls on every sentence; then a
- * long mail, as the inbox hands it over, with its quoted history and signature.
+ * long mail, as the inbox hands it over, with its quoted history and signature, read into zones.
  */
 
 const TODAY = '2026-11-25';
@@ -53,11 +54,12 @@ const mail = [
   'Le mer. 25 nov. 2026 à 10:02, Facteur <facturation@facteur.example> a écrit :',
   ...Array.from({ length: 200 }, (_, i) => `> Facture n° ${1200 + i} du ${(i % 28) + 1} mars 2024 : 89 438 FCFA`),
 ].join('\n');
-const asked = findRequest('Re: Vos factures', mail, TODAY);
+const reply = { subject: 'Re: Vos factures', text: mail, inReplyTo: '<r1@facteur.example>', references: [] };
+const asked = findRequest(readZones(reply), TODAY);
 if (asked.intent !== 'zip' || !asked.text.includes('trimestre')) throw new Error(`grammar bench: the mail was read as ${asked.intent}, not as the ZIP it asks for`);
 const mails = Array.from({ length: sized(200, 2000) }, () => {
   const started = performance.now();
-  findRequest('Re: Vos factures', mail, TODAY);
+  findRequest(readZones(reply), TODAY);
   return performance.now() - started;
 });
 

@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { importInvoices } from '../src/import/import.js';
 import { formatReport } from '../src/import/report.js';
+import { operatorWords } from '../src/cli/words.js';
+import { Catalog } from '../src/templates/catalog.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { heading, mb, ms, peakRssMb, report, sized, times } from './support/measure.js';
 
@@ -63,12 +65,13 @@ function run(what: 'parse' | 'import', file: string, dir = ''): Promise<Measured
 }
 
 async function child(what: string, file: string): Promise<void> {
+  const say = operatorWords(await Catalog.load(path.resolve(import.meta.dirname, '..', 'templates')));
   const started = performance.now();
   let summary = '';
   if (what === 'parse') JSON.parse(await readFile(file, 'utf8'));
   else {
     const store = await LowdbStore.open(path.join(path.dirname(file), `store-${path.basename(file, '.json')}`, 'db.json'));
-    summary = formatReport(await importInvoices(store, file)).split('\n')[0]!;
+    summary = formatReport(await importInvoices(store, file), say).split('\n')[0]!;
   }
   process.stdout.write(JSON.stringify({ ms: performance.now() - started, peakMb: peakRssMb(), summary }));
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { err, out, type ExitCode } from './cli/terminal.js';
+import { err, out, quietWhenReaderLeaves, type ExitCode } from './cli/terminal.js';
 import { USAGE } from './cli/usage.js';
 import { isMachineFault } from './faults.js';
 
@@ -77,6 +77,7 @@ async function isKnown(error: unknown): Promise<boolean> {
   return known.some((type) => error instanceof type);
 }
 
+quietWhenReaderLeaves();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

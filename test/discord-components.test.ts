@@ -15,7 +15,7 @@ import { discordChannel } from '../src/channels/discord/index.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type InteractionInput, type RecordedRequest, type SentInteraction } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
-import { discordCustomers, EPHEMERAL, isProgress, read, readMessage, string } from './support/discord.js';
+import { discordCustomers, EPHEMERAL, isProgress, read, readMessage, registerEverywhere, string } from './support/discord.js';
 import { pdfText, readZip } from './support/read.js';
 
 const GUILD = '1200000000000000001';
@@ -45,7 +45,7 @@ beforeAll(async () => {
   );
   // Progress from the first PDF on, so that a ZIP shows it however fast this machine renders.
   channel = discordChannel({ ...app, progressTiming: { afterMs: 0, everyMs: 100 } })!;
-  await channel.start();
+  await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   customers = discordCustomers(discord, smtp, GUILD);
   expect(await customers.link(awaUser, 'awa@example.cm')).toContain('est relié au compte client');
   expect(await customers.link(paulUser, 'paul@example.cm')).toContain('est relié au compte client');

@@ -16,7 +16,7 @@ import { freePort } from './peers/dovecot.js';
 import { startDiscordPeer, type CommandOption, type DiscordPeer, type DiscordUser, type RecordedRequest } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
-import { isProgress } from './support/discord.js';
+import { isProgress, registerEverywhere } from './support/discord.js';
 import { eventually } from './support/mail.js';
 import { readZip } from './support/read.js';
 
@@ -47,7 +47,7 @@ beforeAll(async () => {
     { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [], webhookSecret: null, metricsKey: null, trustProxy: [] },
     { store: app.store, log: app.log, dataDir: app.dataDir, importMaxBytes: 1024 * 1024, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },
   );
-  await channel.start();
+  await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   await link(awaUser, 'awa@example.cm');
 });
 

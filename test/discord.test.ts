@@ -15,7 +15,7 @@ import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest, type SentInteraction } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
-import { discordCustomers, EPHEMERAL, integer, OPTION, read, string, sub } from './support/discord.js';
+import { discordCustomers, EPHEMERAL, integer, OPTION, read, registerEverywhere, string, sub } from './support/discord.js';
 import { pdfText, readZip } from './support/read.js';
 
 const GUILD = '1200000000000000001';
@@ -59,7 +59,7 @@ beforeAll(async () => {
     logged.log,
   );
   channel = discordChannel(app)!;
-  await channel.start();
+  await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   customers = discordCustomers(discord, smtp, GUILD);
   ({ run, inGuild, codeMailedTo } = customers);
   await link(awaUser, 'awa@example.cm');
@@ -147,6 +147,28 @@ describe('linking a Discord account', () => {
     expect(read(unlinked.reply)).toContain("n'est plus relié au compte client de Grâce Eyenga");
     const after = await run({ ...inGuild(newcomer), name: 'invoices' });
     expect(read(after.reply)).toContain("n'est pas encore relié");
+  });
+
+  it('takes the mailed code in /link code as Discord lets it be typed, and names the commands as the user’s Discord shows them', async () => {
+    const users: [string, DiscordUser][] = [
+      ['fr', { id: '1500000000000000011', username: 'grace.fr' }],
+      ['en-US', { id: '1500000000000000012', username: 'grace.en' }],
+    ];
+    for (const [locale, user] of users) {
+      const howTo = await run({ ...inGuild(user), locale, name: 'invoices' });
+      expect(read(howTo.reply)).toContain(`${discord.shown(locale, 'link', 'email')} `);
+      const asked = Date.now();
+      const sent = await run({ ...inGuild(user), locale, name: 'link', options: [sub('email', string('address', 'grace.eyenga@example.cm'))] });
+      expect(read(sent.reply)).toContain(`${discord.shown(locale, 'link', 'code')} `);
+      const code = await codeMailedTo('grace.eyenga@example.cm', asked);
+      // Discord lets a user type exactly the code the mail gave, nothing shorter or longer.
+      expect(() => discord.command({ ...inGuild(user), locale, name: 'link', options: [sub('code', string('code', code.slice(1)))] })).toThrow(/min_length/);
+      expect(() => discord.command({ ...inGuild(user), locale, name: 'link', options: [sub('code', string('code', `${code}0`))] })).toThrow(/max_length/);
+      const done = await run({ ...inGuild(user), locale, name: 'link', options: [sub('code', string('code', code))] });
+      expect(read(done.reply)).toMatch(/relié au compte client de Grâce Eyenga|linked to the customer account of Grâce Eyenga/);
+    }
+    expect(discord.shown('fr', 'link', 'code')).toBe('/lier code');
+    expect(discord.shown('en-US', 'link', 'email')).toBe('/link email');
   });
 
   it('locks linking for an hour after five wrong codes, even for the right one then', async () => {
@@ -624,7 +646,7 @@ describe('facteur start', () => {
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
       const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-      await own.ready(20_000);
+      await Promise.all([own.ready(20_000), registerEverywhere({ ...app.config.discord!, apiUrl: own.apiUrl, guildId: null }, app.catalog)]);
       const sent = own.command({ user: stranger, guild: { id: GUILD }, name: 'invoices' });
       const reply = await own.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`), 20_000);
       expect(read(reply)).toContain("n'est pas encore relié");

@@ -1,38 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';
-import { deliver, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
+import { deliver, dmarcPass, filedIn, letter, mailFacteurForFile, replyTo, repliesTo, type Letter } from './support/mail.js';
 
 /** The receiving server's name in Authentication-Results, as the operator configures it. */
 const AUTHSERV_ID = 'mx.facteur.example';
 
-let peers: MailPeers;
-let facteur: RunningFacteur;
-
-beforeAll(async () => {
-  peers = await startMailPeers();
-  facteur = await startFacteur({ ...mailEnv(peers), MAIL_DMARC_AUTHSERV_ID: AUTHSERV_ID });
-});
-
-afterAll(async () => {
-  await facteur?.stop();
-  await peers?.close();
-});
+const { peers, facteur } = mailFacteurForFile({ MAIL_DMARC_AUTHSERV_ID: AUTHSERV_ID });
 
 /** Results the billing domain's receiving server writes on a message that passed DMARC. */
-function authenticated(domain: string): Record<string, string> {
-  return { 'Authentication-Results': `${AUTHSERV_ID}; spf=pass smtp.mailfrom=${domain}; dkim=pass header.d=${domain}; dmarc=pass (p=quarantine) header.from=${domain}` };
-}
+const authenticated = (domain: string) => dmarcPass(AUTHSERV_ID, domain);
 
 /** Delivers the letter and waits for Facteur's answer to it. */
 async function ask(message: Letter): Promise<ReceivedMail> {
   const written = letter(message);
-  await appendMessage(peers.dovecot, written.raw);
-  return replyTo(peers.smtp, written.messageId);
+  await appendMessage(peers().dovecot, written.raw);
+  return replyTo(peers().smtp, written.messageId);
 }
 
 async function notifications(email: string) {
-  return (await facteur.app.store.customerByAddress(email))!.notifications;
+  return (await facteur().app.store.customerByAddress(email))!.notifications;
 }
 
 describe('notification settings by mail, where DMARC is checked', () => {
@@ -40,7 +27,7 @@ describe('notification settings by mail, where DMARC is checked', () => {
     const reply = await ask({ from: 'awa@example.cm', subject: 'notifications adresse compta@exemple.cm', headers: authenticated('example.cm') });
     expect(reply.envelope.to).toEqual(['awa@example.cm']);
     expect(reply.parsed.text).toContain("Un code de confirmation vient d'être envoyé à compta@exemple.cm");
-    const codeMail = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm'));
+    const codeMail = await peers().smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm'));
     const code = /(\d{6})/.exec(codeMail.parsed.subject ?? '')![1]!;
 
     const fromOld = await ask({ from: 'awa@example.cm', subject: 'Re: confirmation', body: `confirmer ${code}`, headers: authenticated('example.cm') });
@@ -56,8 +43,8 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(fromNew.envelope.to).toEqual(['compta@exemple.cm']);
     expect(fromNew.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
     expect(await notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm' });
-    expect((await facteur.app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
-    const notice = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === undefined);
+    expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
+    const notice = await peers().smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === undefined);
     expect(notice.parsed.subject).toBe('Vos factures sont désormais envoyées à compta@exemple.cm');
   });
 
@@ -76,10 +63,10 @@ describe('notification settings by mail, where DMARC is checked', () => {
 
     // Our server says the From failed DMARC (the quoted "dmarc=pass" is the envelope sender's): nothing is answered.
     const smuggled = `${AUTHSERV_ID}; spf=pass smtp.mailfrom="x;dmarc=pass"@evil.test; dmarc=fail header.from=example.cm`;
-    const failed = await deliver(peers, { ...asked, headers: { 'Authentication-Results': smuggled } });
-    await filedIn(peers.dovecot, 'Processed', failed);
-    expect(repliesTo(peers.smtp, failed)).toEqual([]);
-    expect(facteur.logs.some((line) => line.msg === 'mail: DMARC failed for an address on record, not answered')).toBe(true);
+    const failed = await deliver(peers(), { ...asked, headers: { 'Authentication-Results': smuggled } });
+    await filedIn(peers().dovecot, 'Processed', failed);
+    expect(repliesTo(peers().smtp, failed)).toEqual([]);
+    expect(facteur().logs.some((line) => line.msg === 'mail: DMARC failed for an address on record, not answered')).toBe(true);
     expect((await notifications('paul@example.cm')).attachPdf).toBe(true);
 
     const verified = await ask({ ...asked, headers: authenticated('example.cm') });
@@ -89,16 +76,16 @@ describe('notification settings by mail, where DMARC is checked', () => {
 
   it('still answers questions that change nothing without DMARC', async () => {
     const written = letter({ from: 'paul@example.cm', subject: 'notifications' });
-    await appendMessage(peers.dovecot, written.raw);
-    await filedIn(peers.dovecot, 'Processed', written.messageId);
-    const [reply] = repliesTo(peers.smtp, written.messageId);
+    await appendMessage(peers().dovecot, written.raw);
+    await filedIn(peers().dovecot, 'Processed', written.messageId);
+    const [reply] = repliesTo(peers().smtp, written.messageId);
     expect(reply?.parsed.text).toContain("Le PDF n'est pas joint");
   });
 
   it('answers no stranger whose mail did not pass DMARC: the From may be a victim’s', async () => {
-    const forged = await deliver(peers, { from: 'victim@innocent.example', body: 'factures', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=innocent.example` } });
-    await filedIn(peers.dovecot, 'Processed', forged);
-    expect(repliesTo(peers.smtp, forged)).toEqual([]);
+    const forged = await deliver(peers(), { from: 'victim@innocent.example', body: 'factures', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=innocent.example` } });
+    await filedIn(peers().dovecot, 'Processed', forged);
+    expect(repliesTo(peers().smtp, forged)).toEqual([]);
     const genuine = await ask({ from: 'prospect@innocent.example', body: 'factures', headers: authenticated('innocent.example') });
     expect(genuine.parsed.text).toContain('ne correspond à aucun compte client');
   });
@@ -106,13 +93,13 @@ describe('notification settings by mail, where DMARC is checked', () => {
 
 describe('an invoice contact allowed to ask, where DMARC is checked', () => {
   it('is never the owner: with a DMARC pass, a change it asks still waits for the owner’s approval', async () => {
-    const grace = (await facteur.app.store.customerByAddress('grace.eyenga@example.cm'))!;
+    const grace = (await facteur().app.store.customerByAddress('grace.eyenga@example.cm'))!;
     // Set on the record directly: how a contact is added and allowed is tested in contacts.test.ts.
-    await facteur.app.store.updateCustomer(grace.id, (c) => ({ ...c, contacts: [{ address: 'boss@eyenga.example', mayAsk: true, addedAt: new Date().toISOString() }] }));
+    await facteur().app.store.updateCustomer(grace.id, (c) => ({ ...c, contacts: [{ address: 'boss@eyenga.example', mayAsk: true, addedAt: new Date().toISOString() }] }));
     const reply = await ask({ from: 'boss@eyenga.example', subject: 'notifications attachments off', headers: authenticated('eyenga.example') });
     expect(reply.envelope.to).toEqual(['boss@eyenga.example']);
     expect(reply.parsed.text).toContain('must be approved from your address');
     expect((await notifications('grace.eyenga@example.cm')).attachPdf).toBe(true);
-    expect((await facteur.app.store.customerById(grace.id))!.pending.map((p) => p.change)).toEqual([{ kind: 'attachments', on: false }]);
+    expect((await facteur().app.store.customerById(grace.id))!.pending.map((p) => p.change)).toEqual([{ kind: 'attachments', on: false }]);
   });
 });

@@ -4,6 +4,7 @@ import { automaticReason } from '../src/channels/email/automatic.js';
 import { dmarcVerdict } from '../src/channels/email/dmarc.js';
 import { readMail, UnreadableMail, type InboundMail } from '../src/channels/email/read.js';
 import { findRequest, MAX_LINES, ownLines } from '../src/channels/email/request.js';
+import { readZones } from '../src/channels/email/zones.js';
 import { conversationOf, replySubject, threadHeaders } from '../src/channels/email/thread.js';
 
 const TODAY = '2026-11-25';
@@ -14,6 +15,16 @@ function raw(headers: Record<string, string>, body = 'facture 1210'): Buffer {
   const all = { From: 'Awa Nkolo <awa@example.cm>', To: 'facturation@facteur.example', Subject: 'Question', 'Message-ID': '<m1@example.cm>', ...headers };
   const lines = Object.entries(all).map(([name, value]) => `${name}: ${value}`);
   return Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body.replace(/\n/g, '\r\n')}\r\n`);
+}
+
+/** The request of a fresh mail (no thread) with this subject and body. */
+function request(subject: string, text: string) {
+  return findRequest(readZones({ subject, text, inReplyTo: null, references: [] }), TODAY);
+}
+
+/** The lines of this body the customer wrote. */
+function own(text: string): string[] {
+  return ownLines(readZones({ subject: '', text, inReplyTo: null, references: [] }));
 }
 
 async function mail(headers: Record<string, string> = {}, body?: string): Promise<InboundMail> {
@@ -29,7 +40,7 @@ describe('reading a message', () => {
 
   it('turns an HTML-only message into text', async () => {
     const read = await mail({ 'Content-Type': 'text/html; charset=utf-8' }, '<p>Bonjour,</p><p>la facture n&deg;&nbsp;1210 svp</p>');
-    expect(findRequest(read.subject, read.text, TODAY)).toMatchObject({ intent: 'pdf' });
+    expect(request(read.subject, read.text)).toMatchObject({ intent: 'pdf' });
   });
 
   it('refuses a message without exactly one valid sender', async () => {
@@ -44,16 +55,16 @@ describe('finding the request in a message', () => {
     // Quadratic matching of a million characters would take minutes: past the test's timeout.
     const subject = `re${' '.repeat(1_000_000)}`;
     const body = `le ${'a '.repeat(500_000)}\n${'> x\n'.repeat(100_000)}`;
-    expect(findRequest(subject, body, TODAY).intent).toBeNull();
-    expect(findRequest(`${'Re: '.repeat(300_000)}facture 1210`, '', TODAY).intent).toBeNull();
+    expect(request(subject, body).intent).toBeNull();
+    expect(request(`${'Re: '.repeat(300_000)}facture 1210`, '').intent).toBeNull();
   });
 
   it('stops at the header block and the rule Outlook puts above the quoted message', () => {
     const header = ['Oui', '', '________________________________', 'De : Facteur <facturation@facteur.example>', 'Envoyé : mercredi 2 décembre 2026 10:02', 'À : awa@example.cm', 'Objet : Vos factures 2019', '', 'Voici vos factures de 2019'];
-    expect(ownLines(header.join('\n'))).toEqual(['Oui']);
+    expect(own(header.join('\n'))).toEqual(['Oui']);
     const bare = ['zip 2019', 'From: Facteur <facturation@facteur.example>', 'Sent: Wednesday, December 2, 2026 10:02 AM', 'Subject: Your invoices', 'facture 1210'];
-    expect(ownLines(bare.join('\n'))).toEqual(['zip 2019']);
-    expect(ownLines('De : Awa\nMerci pour la facture 1210')).toEqual(['De : Awa', 'Merci pour la facture 1210']);
+    expect(own(bare.join('\n'))).toEqual(['zip 2019']);
+    expect(own('De : Awa\nMerci pour la facture 1210')).toEqual(['De : Awa', 'Merci pour la facture 1210']);
   });
 
   it('reads the first lines the customer wrote, not the quoted history nor the signature', () => {
@@ -68,47 +79,47 @@ describe('finding the request in a message', () => {
       'Le mer. 25 nov. 2026 à 10:02, Facteur <facturation@facteur.example> a écrit :',
       '> Voici la facture n° 1210',
     ].join('\n');
-    expect(ownLines(text)).toEqual(['Bonjour,', 'Pouvez-vous m’envoyer la facture n° 1214 ?']);
-    expect(findRequest('Re: facture 1210', text, TODAY)).toMatchObject({ intent: 'pdf', text: expect.not.stringContaining('1210') });
+    expect(own(text)).toEqual(['Bonjour,', 'Pouvez-vous m’envoyer la facture n° 1214 ?']);
+    expect(request('Re: facture 1210', text)).toMatchObject({ intent: 'pdf', text: expect.not.stringContaining('1210') });
   });
 
   it('stops at a signature written without its rule: a contact line, and the name just above it', () => {
-    expect(ownLines('Bonjour\nfacture 1210 svp\nAwa Nkolo\nTél : 6 99 12 34 56\nBP 4512 Douala')).toEqual(['Bonjour', 'facture 1210 svp']);
-    expect(ownLines('Merci\nJean-Paul Fotso, Directeur Financier\n+237 699 12 34 56')).toEqual(['Merci']);
-    expect(ownLines('zip 2019\nwww.hotel-du-wouri.cm')).toEqual(['zip 2019']);
-    expect(ownLines('Bonjour\nmes factures 2024\nMarie Dupont\n12 rue de la Paix\n75008 Paris')).toEqual(['Bonjour', 'mes factures 2024']);
-    expect(ownLines('zip 2019\nSARL Ndjock\n75008 Paris')).toEqual(['zip 2019']);
-    expect(findRequest('', 'Bonjour\nmes factures 2024\nMarie Dupont\n12 rue de la Paix\n75008 Paris', TODAY)).toMatchObject({ intent: 'list' });
+    expect(own('Bonjour\nfacture 1210 svp\nAwa Nkolo\nTél : 6 99 12 34 56\nBP 4512 Douala')).toEqual(['Bonjour', 'facture 1210 svp']);
+    expect(own('Merci\nJean-Paul Fotso, Directeur Financier\n+237 699 12 34 56')).toEqual(['Merci']);
+    expect(own('zip 2019\nwww.hotel-du-wouri.cm')).toEqual(['zip 2019']);
+    expect(own('Bonjour\nmes factures 2024\nMarie Dupont\n12 rue de la Paix\n75008 Paris')).toEqual(['Bonjour', 'mes factures 2024']);
+    expect(own('zip 2019\nSARL Ndjock\n75008 Paris')).toEqual(['zip 2019']);
+    expect(request('', 'Bonjour\nmes factures 2024\nMarie Dupont\n12 rue de la Paix\n75008 Paris')).toMatchObject({ intent: 'list' });
     // The line above is the request itself, not a name: it stays.
-    expect(ownLines('Bonjour\nfacture 1210\n699 12 34 56')).toEqual(['Bonjour', 'facture 1210']);
-    expect(ownLines('Renvoyez la facture\nBP 12')).toEqual(['Renvoyez la facture']);
-    expect(findRequest('', 'Bonjour,\nmerci beaucoup\nAwa\nTél. 699 12 34 56', TODAY)).toMatchObject({ intent: 'smalltalk' });
-    expect(findRequest('', 'Envoyez la facture 1210 svp\nAwa\n699 12 34 56', TODAY)).toMatchObject({ intent: 'pdf', text: expect.not.stringContaining('699') });
+    expect(own('Bonjour\nfacture 1210\n699 12 34 56')).toEqual(['Bonjour', 'facture 1210']);
+    expect(own('Renvoyez la facture\nBP 12')).toEqual(['Renvoyez la facture']);
+    expect(request('', 'Bonjour,\nmerci beaucoup\nAwa\nTél. 699 12 34 56')).toMatchObject({ intent: 'smalltalk' });
+    expect(request('', 'Envoyez la facture 1210 svp\nAwa\n699 12 34 56')).toMatchObject({ intent: 'pdf', text: expect.not.stringContaining('699') });
   });
 
   it('reads a phone number or a postal box in the sentence as no invoice number', () => {
     expect(parse('Rappelez-moi au 699 12 34 56 pour la facture 1210', TODAY).command).toEqual({ intent: 'pdf', numbers: ['1210'] });
     expect(parse('facture 1210 tel 699123456', TODAY).command).toEqual({ intent: 'pdf', numbers: ['1210'] });
-    expect(findRequest('', 'Mon adresse est BP 4512 Douala, envoyez mes factures', TODAY).intent).toBe('list');
+    expect(request('', 'Mon adresse est BP 4512 Douala, envoyez mes factures').intent).toBe('list');
   });
 
   it('stops at attributions in both languages, wrapped over two lines or not, and at Outlook separators', () => {
-    expect(ownLines('zip 2019\nOn Wed, 25 Nov 2026 at 10:02, Facteur <facturation@facteur.example> wrote:\n> factures')).toEqual(['zip 2019']);
-    expect(ownLines('zip 2019\nLe mer. 25 nov. 2026 à 10:02, Facteur <facturation@\nfacteur.example> a écrit :\nfacture 1210')).toEqual(['zip 2019']);
-    expect(ownLines('zip 2019\n-----Original Message-----\nFrom: Facteur')).toEqual(['zip 2019']);
-    expect(ownLines('zip 2019\n> facture 1210\nmerci')).toEqual(['zip 2019', 'merci']);
+    expect(own('zip 2019\nOn Wed, 25 Nov 2026 at 10:02, Facteur <facturation@facteur.example> wrote:\n> factures')).toEqual(['zip 2019']);
+    expect(own('zip 2019\nLe mer. 25 nov. 2026 à 10:02, Facteur <facturation@\nfacteur.example> a écrit :\nfacture 1210')).toEqual(['zip 2019']);
+    expect(own('zip 2019\n-----Original Message-----\nFrom: Facteur')).toEqual(['zip 2019']);
+    expect(own('zip 2019\n> facture 1210\nmerci')).toEqual(['zip 2019', 'merci']);
   });
 
   it('reads at most a bounded number of lines', () => {
     const text = Array.from({ length: 100 }, (_, i) => `ligne ${i}`).join('\n');
-    expect(ownLines(text)).toHaveLength(MAX_LINES);
+    expect(own(text)).toHaveLength(MAX_LINES);
   });
 
   it('falls back on the subject when the body asks nothing, and says which language it is in', () => {
-    expect(findRequest('Re: facture 1210', 'Bonjour, merci', TODAY)).toMatchObject({ text: 'facture 1210', intent: 'pdf' });
-    expect(findRequest('invoices', '', TODAY)).toMatchObject({ intent: 'list', locale: 'en' });
-    expect(findRequest('Bonjour', 'Merci pour tout', TODAY)).toMatchObject({ intent: 'smalltalk' });
-    expect(findRequest('Question', 'azerty qsdf', TODAY)).toMatchObject({ intent: null });
+    expect(request('Re: facture 1210', 'Bonjour, merci')).toMatchObject({ text: 'facture 1210', intent: 'pdf' });
+    expect(request('invoices', '')).toMatchObject({ intent: 'list', locale: 'en' });
+    expect(request('Bonjour', 'Merci pour tout')).toMatchObject({ intent: 'smalltalk' });
+    expect(request('Question', 'azerty qsdf')).toMatchObject({ intent: null });
   });
 });
 

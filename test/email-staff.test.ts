@@ -67,6 +67,13 @@ describe('a staff resend by mail', () => {
     expect(facteur.logs.some((line) => line.event === 'staff.refused' && line.reason === 'DMARC did not pass')).toBe(true);
   });
 
+  it('resends nothing a reply’s subject asks: someone else wrote it, whoever replied', async () => {
+    const before = (await resends()).length;
+    const reply = await ask({ from: 'support@hebergeur.example', subject: 'RE: renvoyer 1211 1212', headers: { ...passed, 'In-Reply-To': '<bait-3@evil.example>' } });
+    expect(reply.parsed.text).toContain("Rien n'a été renvoyé : l'objet d'une réponse ou d'un transfert");
+    expect(await resends()).toHaveLength(before);
+  });
+
   it('holds more invoices than one mail may resend until the staff member confirms with the code', async () => {
     const before = (await resends()).length;
     const held = await ask({ from: 'marie@hebergeur.example', body: 'renvoyer 1211 1212 1213 1214 1215', headers: passed });

@@ -4,10 +4,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportError, importInvoices } from '../src/import/import.js';
 import { formatReport } from '../src/import/report.js';
+import { operatorWords } from '../src/cli/words.js';
+import { Catalog } from '../src/templates/catalog.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 
 /** Files as billing systems, spreadsheets and careless hands write them. */
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures', 'import');
+
+/** The operator's words, from the catalogs as the CLI reads them. */
+const say = operatorWords(await Catalog.load(path.resolve(import.meta.dirname, '..', 'templates')));
 
 let dir: string;
 let store: LowdbStore;
@@ -95,7 +100,7 @@ describe('files that cost more than they carry', () => {
     const report = await importJson(Array.from({ length: 20_000 }, () => row('1210')));
     expect(report.created).toBe(0);
     expect(report.rejected).toHaveLength(20_000);
-    const text = formatReport(report);
+    const text = formatReport(report, say);
     expect(text.length).toBeLessThan(5_000);
     expect(text).toContain('20000 rejected');
     expect(text).toMatch(/and 19[ ,.\u202F]?99\d more like this/);
@@ -105,7 +110,7 @@ describe('files that cost more than they carry', () => {
     const rows = Array.from({ length: 650_000 }, () => ({ a: 1 }));
     const report = await importJson(rows);
     expect(report.rejected).toHaveLength(rows.length);
-    const text = formatReport(report);
+    const text = formatReport(report, say);
     expect(text.length).toBeLessThan(5_000);
     expect(text).toMatch(/more like this/);
   });

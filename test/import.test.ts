@@ -6,7 +6,12 @@ import { newCustomer } from '../src/billing/customer.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
 import { ImportError, importInvoices } from '../src/import/import.js';
 import { formatReport } from '../src/import/report.js';
+import { operatorWords } from '../src/cli/words.js';
+import { Catalog } from '../src/templates/catalog.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
+
+/** The operator's words, from the catalogs as the CLI reads them. */
+const say = operatorWords(await Catalog.load(path.resolve(import.meta.dirname, '..', 'templates')));
 
 let dir: string;
 let dbFile: string;
@@ -286,7 +291,7 @@ describe('formatReport', () => {
         { where: 'line 8', number: '2004', reason: 'line 8 has 10 cells where the header has 9' },
         { where: 'index 17', reason: 'invoice: expected an invoice object' },
       ],
-    });
+    }, say);
     expect(text).toBe(
       [
         '2 created, 1 updated, 0 unchanged, 2 rejected',

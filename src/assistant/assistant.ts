@@ -19,6 +19,7 @@ import { parse, type Command } from './grammar.js';
 import { Conversations } from './memory.js';
 import type { Reply } from './reply.js';
 import { publish, secondsSince } from '../observe.js';
+import { mayAsk, type Words } from './provenance.js';
 
 /** A customer's message, as every channel hands it over. */
 export interface Request {
@@ -39,6 +40,12 @@ export interface Request {
    * and every change waits for the owner's approval by a code mailed to the addresses on record.
    */
   trust: 'owner' | 'address';
+  /**
+   * Whose words `text` is (`own` when absent). `quoted`: words the asker only passed along,
+   * which someone else wrote (a reply's Subject): they may ask only what `mayAsk` allows, and
+   * are no answer to an approval.
+   */
+  words?: Words;
   /**
    * For mail: the Message-ID this message is a direct reply to (In-Reply-To), which may be
    * an approval mail's. Only the direct reply counts, not every later mail of the thread.
@@ -126,7 +133,12 @@ export class Assistant {
       const answer = await answerToApproval(ctx, request);
       if (answer) return answer;
       if (!command) return notUnderstood(ctx);
-      return await dispatch(ctx, await asCode(ctx, await asChoice(ctx, command), request.text), request);
+      const meant = await asCode(ctx, await asChoice(ctx, command), request.text);
+      if (!mayAsk(request.words ?? 'own', meant)) {
+        this.services.log.warn({ event: 'request.notOwnWords', customer: customer.id, intent: meant.intent }, 'a change asked in words the customer did not write (a reply\'s subject): refused');
+        return ctx.refuse('words.notOwn');
+      }
+      return await dispatch(ctx, meant, request);
     } catch (error) {
       // A full disk is the machine's, not the request's: the channel leaves the request for later rather than answer it with an apology.
       if (isMachineFault(error)) throw error;

@@ -14,8 +14,11 @@ export interface IssuedCode {
   expiresAt: string;
 }
 
-/** A code of `digits` digits (6 by default; more where a guess would win more), good for `ttlMinutes`. */
-export function issueCode(subject: string, now: Date, ttlMinutes = CODE_TTL_MINUTES, digits = 6): IssuedCode {
+/** Digits of a code, unless its use asks for more (see LINK_CODE_DIGITS): what a customer is told to type, and a chat option's length. */
+export const CODE_DIGITS = 6;
+
+/** A code of `digits` digits (CODE_DIGITS by default; more where a guess would win more), good for `ttlMinutes`. */
+export function issueCode(subject: string, now: Date, ttlMinutes = CODE_TTL_MINUTES, digits = CODE_DIGITS): IssuedCode {
   const code = String(randomInt(0, 10 ** digits)).padStart(digits, '0');
   return { code, codeHash: hashCode(subject, code), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000).toISOString() };
 }

@@ -1,5 +1,6 @@
 import { registerCommands } from '../channels/discord/index.js';
 import { err, out, type ExitCode } from './terminal.js';
+import { operatorWords } from './words.js';
 import type { Config } from '../config.js';
 import { Catalog } from '../templates/catalog.js';
 
@@ -11,7 +12,7 @@ export async function discordRegister(config: Config): Promise<ExitCode> {
   }
   const catalog = await Catalog.load(config.templatesDir);
   const registered = await registerCommands(config.discord, catalog);
-  const where = registered.scope === 'guild' ? `for the server ${config.discord.guildId}` : 'globally (they may take up to an hour to appear everywhere)';
-  out(`Registered ${registered.names.length} commands ${where}: ${registered.names.map((name) => `/${name}`).join(' ')}\n`);
+  const guild = registered.scope === 'guild' ? config.discord.guildId : 'global';
+  out(`${operatorWords(catalog)('cli.discord.registered', { count: registered.names.length, guild, names: registered.names.map((name) => `/${name}`).join(' ') })}\n`);
   return 0;
 }

@@ -5,7 +5,9 @@ import { formatReport } from '../import/report.js';
 import { importThroughService } from '../http/client.js';
 import { readServiceFile } from '../http/service-file.js';
 import { createLogger } from '../log.js';
+import { Catalog } from '../templates/catalog.js';
 import { out, type ExitCode } from './terminal.js';
+import { operatorWords } from './words.js';
 
 /**
  * While `facteur start` runs, the file is sent to it (the service file in the data folder says
@@ -15,19 +17,20 @@ import { out, type ExitCode } from './terminal.js';
  */
 export async function importFile(config: Config, file: string): Promise<ExitCode> {
   const log = createLogger(config.logLevel);
+  const say = operatorWords(await Catalog.load(config.templatesDir));
   // A running service holds the data folder: the file goes to it, and the report comes back.
   const service = await readServiceFile(config.dataDir);
   const viaService = service ? await importThroughService(service, file, config.importMaxBytes) : null;
   if (viaService) {
     log.info({ file, service: service!.url, created: viaService.created, updated: viaService.updated, rejected: viaService.rejected.length }, 'import sent to the running Facteur');
-    out(`${formatReport(viaService)}\n`);
+    out(`${formatReport(viaService, say)}\n`);
     return 0;
   }
   const store = await prepareStore(config, log, { seedDemo: false });
   try {
     const report = await importInvoices(store, file, { maxBytes: config.importMaxBytes });
     log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
-    out(`${formatReport(report)}\n`);
+    out(`${formatReport(report, say)}\n`);
     return 0;
   } finally {
     await store.close();

@@ -8,6 +8,7 @@ import { DELIVERY_CHANNELS, shownRecipients, type Delivery, type DeliveryChannel
 import { resend as resendInvoice } from '../notifications/resend.js';
 import { renderTable } from '../outbound/table.js';
 import { planRows } from '../notifications/reminders.js';
+import { operatorWords } from './words.js';
 
 /** `facteur push`: the scheduled job, once, by hand, with a progress bar on a terminal. */
 export async function push(config: Config): Promise<ExitCode> {
@@ -19,7 +20,7 @@ export async function push(config: Config): Promise<ExitCode> {
       err('facteur push: a push is under way in another Facteur process; nothing was done\n');
       return 1;
     }
-    out(`${summary.invoices} new invoice(s); ${summary.sent} message(s) sent, ${summary.failed} not sent, ${summary.skipped} customer(s) skipped (no address).\n`);
+    out(`${operatorWords(app.catalog)('cli.push.done', { invoices: summary.invoices, sent: summary.sent, failed: summary.failed, skipped: summary.skipped })}\n`);
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await app.close();
@@ -150,12 +151,13 @@ export async function reminders(config: Config, dryRun: boolean): Promise<ExitCo
     return 1;
   }
   const app = await createApp(config);
+  const say = operatorWords(app.catalog);
   try {
     if (dryRun) {
       const plan = await app.reminders!.plan();
       const rows = planRows(plan);
       if (rows.length > 0) out(`${renderTable({ columns: ['invoices (days from due date)', 'to'], rows: rows.map((row) => [row.invoices, row.recipients.join(', ')]) })}\n`);
-      out(`${plan.invoices} invoice(s) of ${plan.customers} customer(s) would be reminded; ${plan.skippedOffsets} missed offset(s) not sent late, ${plan.optedOut} customer(s) turned reminders off, ${plan.unreachable} have no address. Nothing was sent.\n`);
+      out(`${say('cli.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut, unreachable: plan.unreachable })}\n`);
       return 0;
     }
     const bar = progressBar();
@@ -164,7 +166,7 @@ export async function reminders(config: Config, dryRun: boolean): Promise<ExitCo
       err('facteur reminders: a push is under way in another Facteur process; nothing was done\n');
       return 1;
     }
-    out(`${summary.sent} message(s) sent, ${summary.failed} not sent (new invoices announced on the way: ${summary.invoices}).\n`);
+    out(`${say('cli.reminders.sent', { sent: summary.sent, failed: summary.failed, invoices: summary.invoices })}\n`);
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await app.close();

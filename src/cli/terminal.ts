@@ -8,11 +8,25 @@ export type ExitCode = 0 | 1 | 2;
  * what went wrong. Both carry customer data and arguments, so both are made printable.
  */
 export function out(text: string): void {
-  process.stdout.write(printable(text));
+  if (process.stdout.writable) process.stdout.write(printable(text));
 }
 
 export function err(text: string): void {
-  process.stderr.write(printable(text));
+  if (process.stderr.writable) process.stderr.write(printable(text));
+}
+
+/**
+ * A reader that goes away (`facteur deliveries | head`) ends what is printed, not the command:
+ * the rest of the output is dropped, the command finishes its work (files saved, the store
+ * closed) and exits as it would have, quietly, as `git log | head` does — not with the stack
+ * trace of the `EPIPE` that Node throws where no one listens.
+ */
+export function quietWhenReaderLeaves(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
 }
 
 /** A progress bar on standard error when a person watches it (a terminal), else nothing: logs and pipes get the summary only. */

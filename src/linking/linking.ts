@@ -26,12 +26,20 @@ export const LINK_MAX_FAILURES = 5;
 /** …for this long. */
 export const LINK_LOCK_MINUTES = 60;
 
+/** How a user of the chat network asks for a code and gives it, in their language, as their client shows it (`/lier adresse`, `/link code`). */
+export interface LinkCommands {
+  request: string;
+  confirm: string;
+}
+
 export interface LinkingServices {
   store: Store;
   codeMail: CodeMail;
   catalog: Catalog;
   log: Logger;
   now: () => Date;
+  /** The linking commands named in the answers, so that they are the ones the user's client offers. */
+  commands: (locale: Locale) => LinkCommands;
 }
 
 /**
@@ -103,7 +111,7 @@ export class AccountLinks {
         this.services.log.error({ err: error, account: this.account(userId), customer: customer.id }, 'link code mail failed'),
       );
     }
-    return this.reply(locale, 'link.codeSent', { address, minutes: LINK_CODE_MINUTES });
+    return this.reply(locale, 'link.codeSent', { address, minutes: LINK_CODE_MINUTES, digits: LINK_CODE_DIGITS });
   }
 
   /**
@@ -206,7 +214,7 @@ export class AccountLinks {
   }
 
   private reply(locale: Locale, key: string, params: Params = {}, outcome: Reply['outcome'] = 'answered'): Reply {
-    return { locale, outcome, text: [this.services.catalog.t(locale, key, params)], attachments: [] };
+    return { locale, outcome, text: [this.services.catalog.t(locale, key, { ...this.services.commands(locale), ...params })], attachments: [] };
   }
 }
 

@@ -12,6 +12,15 @@
  * (`message`, `original`), as a user would on what they see. Ids are snowflakes of the time
  * they are made, as Discord's are, so that a message's age can be read from its id (`aged`).
  *
+ * It refuses what Discord refuses (the rules are in discord-rules.ts): a body over any of
+ * Discord's limits gets 400 / 50035 "Invalid Form Body" with its `errors`, an empty message
+ * 50006, a file over the upload limit 413 / 40005, a second callback of one interaction 40060,
+ * a callback after 3 s 10062, an edit or follow-up after the token's 15 minutes 50027. A slash
+ * command exists only once the bot registered it, where it registered it (a server's commands
+ * are not in DMs), and a test cannot send options the Discord client would not let a user
+ * submit (outside `min_length`/`max_length`, `min_value`/`max_value`, the choices, a required
+ * option left out): `command()` throws saying why.
+ *
  * It can also misbehave on purpose: answer the next matching request with an error (a 429
  * with `retry_after`, a 403 with code 50007), refuse DMs to a user, or close the socket.
  */
@@ -19,6 +28,22 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  CALLBACK,
+  checkCallback,
+  checkCommands,
+  checkMessage,
+  clientRefusal,
+  CODES,
+  Form,
+  INTERACTION,
+  isEmpty,
+  LIMITS,
+  pings,
+  type MessageContext,
+  type RegisteredCommand,
+  type RegisteredOption,
+} from './discord-rules.js';
 
 export interface DiscordUser {
   id: string;
@@ -105,6 +130,8 @@ export interface DiscordPeer {
   edits(sent: SentInteraction): RecordedRequest[];
   /** The follow-up messages of an interaction (`POST /webhooks/{app}/{token}`) so far, in order. */
   followUps(sent: SentInteraction): RecordedRequest[];
+  /** A registered command and its subcommand as a Discord client in `locale` shows them: `shown('fr', 'link', 'code')` is `/lier code`. */
+  shown(locale: string, command: string, ...subcommands: string[]): string;
   /** A user writes to the bot in a DM. */
   dm(user: DiscordUser, content: string): { channelId: string };
   dmChannelOf(userId: string): string;
@@ -123,12 +150,23 @@ const API_PREFIX = '/api/v10';
 /** Discord's epoch (2015-01-01), from which a snowflake counts milliseconds in its upper bits. */
 const DISCORD_EPOCH = 1_420_070_400_000n;
 
-/** What an interaction's token refers to: its original message, once there is one, and the message its component was on. */
+/**
+ * What an interaction's token refers to: its type and when it was sent (it must be answered
+ * within 3 s, once), its upload limit, its original message once there is one, and the message
+ * its component was on.
+ */
 interface Conversation {
+  type: number;
+  createdAt: number;
+  attachmentLimit: number;
+  acknowledged: boolean;
   channelId: string;
   original?: string;
   pressedOn?: string;
 }
+
+/** Interaction context types: where a command may be used. */
+const CONTEXT = { guild: 0, botDm: 1 } as const;
 
 export async function startDiscordPeer(): Promise<DiscordPeer> {
   const appId = '1300000000000000001';
@@ -145,6 +183,8 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
   const id = () => snowflake();
   const messages = new Map<string, any>();
   const conversations = new Map<string, Conversation>();
+  /** The commands the bot registered: globally, and per server. */
+  const registered = { global: [] as RegisteredCommand[], guilds: new Map<string, RegisteredCommand[]>() };
   let session: { id: string; seq: number; socket: WebSocket | null; live: boolean } = { id: '', seq: 0, socket: null, live: false };
   let port = 0;
 
@@ -165,21 +205,28 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     const kept = messageId ? messages.get(messageId) : undefined;
     if (!kept) return undefined;
     for (const field of ['content', 'embeds', 'components', 'flags'] as const) if (body && field in body) kept[field] = body[field];
+    // The attachments the body lists are those the message keeps; new files come with it.
     if (files.length > 0) kept.attachments = attachments(files);
+    else if (Array.isArray(body?.attachments)) kept.attachments = kept.attachments.filter((a: { id: string }) => body.attachments.some((b: { id?: string }) => String(b.id) === a.id));
+    Object.assign(kept, mentionsOf(kept.content, body?.allowed_mentions));
     kept.edited_timestamp = new Date().toISOString();
     return kept;
   };
 
   /** An interaction's callback: a reply or a deferral makes its original message; an update edits the message pressed on. */
-  const answer = (token: string, body: any, files: SentFile[]) => {
-    const conversation = conversations.get(token);
-    if (!conversation) return;
+  const answer = (conversation: Conversation, body: any, files: SentFile[]) => {
     const type = Number(body?.type);
     if (type === 4 || type === 5) conversation.original = post(conversation.channelId, { ...(body.data ?? {}), ...(type === 5 ? { content: '' } : {}) }, files).id;
     else if (type === 6 || type === 7) {
       conversation.original = conversation.pressedOn;
       if (type === 7) edit(conversation.pressedOn, body.data ?? {}, files);
     }
+  };
+
+  /** Whom the message's content pings, as its message object says it: what `allowed_mentions` let through. */
+  const mentionsOf = (content: string, allowed: any) => {
+    const pinged = pings(content, allowed);
+    return { mention_everyone: pinged.everyone, mentions: pinged.users.map((userId) => user({ id: userId, username: `user${userId.slice(-4)}` })), mention_roles: pinged.roles };
   };
 
   const message = (channelId: string, body: any, files: SentFile[]) => ({
@@ -190,9 +237,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     timestamp: new Date().toISOString(),
     edited_timestamp: null,
     tts: false,
-    mention_everyone: false,
-    mentions: [],
-    mention_roles: [],
+    ...mentionsOf(body?.content ?? '', body?.allowed_mentions),
     attachments: attachments(files),
     embeds: body?.embeds ?? [],
     components: body?.components ?? [],
@@ -213,21 +258,23 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     if (method === 'GET' && path === '/gateway/bot') {
       return [200, { url: `ws://127.0.0.1:${port}`, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } }];
     }
-    if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
-      return [200, (body as any[]).map((command) => ({ ...command, id: id(), application_id: appId, version: id() }))];
-    }
-    let match = /^\/interactions\/\d+\/([^/]+)\/callback$/.exec(path);
-    if (match && method === 'POST') {
-      answer(match[1]!, body, files);
-      return [204, null];
-    }
+    let match = /^\/applications\/\d+(?:\/guilds\/(\d+))?\/commands$/.exec(path);
+    if (match && method === 'PUT') return register(match[1], body);
+    match = /^\/interactions\/\d+\/([^/]+)\/callback$/.exec(path);
+    if (match && method === 'POST') return callback(match[1]!, body, files);
     match = /^\/webhooks\/\d+\/([^/]+)\/messages\/@original$/.exec(path);
     if (match && method === 'PATCH') {
-      const conversation = conversations.get(match[1]!);
-      return [200, edit(conversation?.original, body, files) ?? message(conversation?.channelId ?? '0', body, files)];
+      const [conversation, refused] = followable(match[1]!);
+      if (refused) return refused;
+      const kept = messages.get(conversation!.original!);
+      return refusal(body, files, conversation!.attachmentLimit, { files: files.length, editing: kept }) ?? [200, edit(conversation!.original, body, files)];
     }
     match = /^\/webhooks\/\d+\/([^/]+)$/.exec(path);
-    if (match && method === 'POST') return [200, post(conversations.get(match[1]!)?.channelId ?? '0', body, files)];
+    if (match && method === 'POST') {
+      const [conversation, refused] = followable(match[1]!);
+      if (refused) return refused;
+      return refusal(body, files, conversation!.attachmentLimit, { files: files.length }) ?? [200, post(conversation!.channelId, body, files)];
+    }
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = String(body.recipient_id);
       return [200, { id: dmChannelOf(recipient), type: 1, recipients: [user({ id: recipient, username: `user${recipient.slice(-4)}` })], last_message_id: null }];
@@ -236,9 +283,58 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     if (match && method === 'POST') {
       const owner = [...dmChannels].find(([, channel]) => channel === match![1])?.[0];
       if (owner && refused.has(owner)) return [403, { message: 'Cannot send messages to this user', code: 50007 }];
-      return [200, post(match[1]!, body, files)];
+      return refusal(body, files, LIMITS.fileBytes, { files: files.length }) ?? [200, post(match[1]!, body, files)];
     }
     return [404, { message: `Unknown route ${method} ${path} in the test peer`, code: 0 }];
+  }
+
+  /** A server's commands (or the global ones), replaced by the body once Discord's rules accept it. */
+  function register(guildId: string | undefined, body: unknown): [number, unknown] {
+    const form = new Form();
+    checkCommands(form, body);
+    if (form.refused) return [400, form.answer()];
+    const saved = (body as RegisteredCommand[]).map((command) => ({ ...command, id: id(), application_id: appId, version: id(), ...(guildId ? { guild_id: guildId } : {}) }));
+    if (guildId) registered.guilds.set(guildId, saved);
+    else registered.global = saved;
+    return [200, saved];
+  }
+
+  /** An interaction's answer: once, within 3 s, of a type its interaction takes, its message within the limits. */
+  function callback(token: string, body: any, files: SentFile[]): [number, unknown] {
+    const conversation = conversations.get(token);
+    if (!conversation || Date.now() - conversation.createdAt > LIMITS.answerMs) return [404, { message: 'Unknown interaction', code: CODES.unknownInteraction }];
+    if (conversation.acknowledged) return [400, { message: 'Interaction has already been acknowledged.', code: CODES.alreadyAcknowledged }];
+    const type = Number(body?.type);
+    const context: MessageContext = { files: files.length, ...(type === CALLBACK.update ? { editing: messages.get(conversation.pressedOn ?? '') } : {}) };
+    const shows = type === CALLBACK.message || type === CALLBACK.update;
+    const refused = refusal(body?.data, files, conversation.attachmentLimit, context, (form) => checkCallback(form, conversation.type, body, context), shows);
+    if (refused) return refused;
+    conversation.acknowledged = true;
+    answer(conversation, body, files);
+    return [204, null];
+  }
+
+  /** The conversation of a token that takes edits and follow-ups: known, acknowledged, within its 15 minutes. */
+  function followable(token: string): [Conversation | undefined, [number, unknown] | null] {
+    const conversation = conversations.get(token);
+    if (!conversation) return [undefined, [404, { message: 'Unknown Webhook', code: CODES.unknownWebhook }]];
+    if (Date.now() - conversation.createdAt > LIMITS.tokenMs) return [undefined, [401, { message: 'Invalid Webhook Token', code: CODES.invalidWebhookToken }]];
+    if (!conversation.acknowledged || !conversation.original) return [undefined, [404, { message: 'Unknown Message', code: CODES.unknownMessage }]];
+    return [conversation, null];
+  }
+
+  /**
+   * Discord's refusal of a message body, or null when it takes it: 413 for a file over `limit`,
+   * 400 with the faults `check` finds (a message's, by default), 50006 for a message that
+   * would show nothing (when `shows`: a deferral shows nothing, and may).
+   */
+  function refusal(body: any, files: SentFile[], limit: number, context: MessageContext, check = (form: Form) => checkMessage(form, [], body, context), shows = true): [number, unknown] | null {
+    if (files.some((file) => file.bytes.length > limit)) return [413, { message: 'Request entity too large', code: CODES.requestTooLarge }];
+    const form = new Form();
+    check(form);
+    if (form.refused) return [400, form.answer()];
+    if (shows && isEmpty(body, context)) return [400, { message: 'Cannot send an empty message', code: CODES.emptyMessage }];
+    return null;
   }
 
   const server = http.createServer((req, res) => {
@@ -348,10 +444,32 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     session.socket.send(JSON.stringify({ op: 0, s: ++session.seq, t, d }));
   }
 
+  /**
+   * The registered command a user can run where `input` puts them (a server's own commands and
+   * the global ones allowed in servers; in DMs, the global ones allowed there), with these
+   * options as the Discord client would send them; or an error saying why Discord would not.
+   */
+  function offered(input: InteractionInput, name: string, options: CommandOption[], autocomplete: boolean): RegisteredCommand & { id: string } {
+    const context = input.guild ? CONTEXT.guild : CONTEXT.botDm;
+    const global = registered.global.filter((command) => !command.contexts || command.contexts.includes(context));
+    const here = input.guild ? [...(registered.guilds.get(input.guild.id) ?? []), ...global] : global;
+    const command = here.find((c) => c.name === name) as (RegisteredCommand & { id: string }) | undefined;
+    const where = input.guild ? `in the server ${input.guild.id}` : 'in DMs';
+    if (!command) throw new Error(`Discord peer: no command /${name} is registered ${where}, so Discord would not offer it (a server's commands are not in DMs)`);
+    if (autocomplete && !options.some((option) => option.focused || option.options?.some((sub) => sub.focused))) throw new Error('Discord peer: an autocomplete interaction has one focused option');
+    const why = clientRefusal(command, options, autocomplete);
+    if (why) throw new Error(`Discord peer: the Discord client would not send this: ${why}`);
+    return command;
+  }
+
   function interaction(input: InteractionInput, type: number, data: unknown, extra: Record<string, unknown> = {}): SentInteraction {
     const sent = { id: id(), token: `tok${randomBytes(12).toString('hex')}`, channelId: input.guild ? '1320000000000000001' : dmChannelOf(input.user.id) };
-    const pressedOn = (extra.message as { id?: string } | undefined)?.id;
-    conversations.set(sent.token, { channelId: sent.channelId, ...(pressedOn ? { pressedOn } : {}) });
+    const pressed = extra.message as { id?: string } | undefined;
+    const pressedOn = pressed?.id;
+    // The message a component is on is one Discord holds: one the test made (aged, forged) is taken as it is given.
+    if (pressedOn && !messages.has(pressedOn)) messages.set(pressedOn, structuredClone(pressed));
+    const attachmentLimit = input.attachmentSizeLimit ?? LIMITS.fileBytes;
+    conversations.set(sent.token, { type, createdAt: Date.now(), attachmentLimit, acknowledged: false, channelId: sent.channelId, ...(pressedOn ? { pressedOn } : {}) });
     const where = input.guild
       ? {
           guild_id: input.guild.id,
@@ -374,7 +492,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
       app_permissions: '0',
       entitlements: [],
       authorizing_integration_owners: { 0: input.guild?.id ?? '0' },
-      attachment_size_limit: input.attachmentSizeLimit ?? 10 * 1024 * 1024,
+      attachment_size_limit: attachmentLimit,
       ...extra,
     });
     return sent;
@@ -387,8 +505,14 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     requests,
     gateway,
     ready: (timeoutMs = 10_000) => waitUntil(() => (session.live ? true : undefined), timeoutMs, 'a live gateway session').then(() => {}),
-    command: (input) => interaction(input, 2, { id: id(), name: input.name, type: 1, options: input.options ?? [] }),
-    autocomplete: (input) => interaction(input, 4, { id: id(), name: input.name, type: 1, options: input.options }),
+    command(input) {
+      const options = input.options ?? [];
+      return interaction(input, INTERACTION.command, { id: offered(input, input.name, options, false).id, name: input.name, type: 1, options });
+    },
+    autocomplete(input) {
+      const command = offered(input, input.name, input.options, true);
+      return interaction(input, INTERACTION.autocomplete, { id: command.id, name: input.name, type: 1, options: input.options });
+    },
     click: (input) => interaction(input, 3, { custom_id: input.customId, component_type: 2 }, { message: input.message, channel_id: input.channelId ?? input.message.channel_id }),
     select: (input) => interaction(input, 3, { custom_id: input.customId, component_type: 3, values: input.values }, { message: input.message, channel_id: input.channelId ?? input.message.channel_id }),
     message(messageId) {
@@ -427,6 +551,17 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
       });
       return { channelId };
     },
+    shown(locale, name, ...subcommands) {
+      let level = [...registered.global, ...[...registered.guilds.values()].flat()] as RegisteredOption[];
+      const words: string[] = [];
+      for (const key of [name, ...subcommands]) {
+        const found = level.find((option) => option.name === key);
+        if (!found) throw new Error(`Discord peer: no registered command or subcommand ${key} in /${[name, ...subcommands].join(' ')}`);
+        words.push(localized(found, locale));
+        level = found.options ?? [];
+      }
+      return `/${words.join(' ')}`;
+    },
     dmChannelOf,
     waitFor: (predicate, timeoutMs = 10_000, what = 'a matching request') => waitUntil(() => requests.find(predicate), timeoutMs, what),
     failNext: (failure) => failures.push(failure),
@@ -442,6 +577,13 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A name as a client in `locale` shows it: its localization, or English's other variant, or the default. */
+function localized(option: RegisteredOption & { name_localizations?: Record<string, string> | null }, locale: string): string {
+  const names = option.name_localizations ?? {};
+  const fallback: Record<string, string> = { 'en-US': 'en-GB', 'en-GB': 'en-US', 'es-419': 'es-ES' };
+  return names[locale] ?? (fallback[locale] ? names[fallback[locale]] : undefined) ?? option.name;
 }
 
 /** A JSON body, or a multipart one (`payload_json` and `files[n]`) as discord.js sends files. */

@@ -1,3 +1,6 @@
+import { registerCommands } from '../../src/channels/discord/register.js';
+import type { DiscordSettings } from '../../src/config.js';
+import type { Catalog } from '../../src/templates/catalog.js';
 import type { CommandOption, DiscordPeer, DiscordUser, InteractionInput, RecordedRequest, SentInteraction } from '../peers/discord.js';
 import type { SmtpPeer } from '../peers/smtp.js';
 
@@ -28,6 +31,16 @@ export function read(request: RecordedRequest): string {
 /** An edit that only tells how far a ZIP is ("Préparation : 40 / 120 factures…"), which comes before the answer. */
 export function isProgress(request: RecordedRequest): boolean {
   return request.files.length === 0 && /^(Préparation :|Preparing:) \d+ \/ \d+ /.test(String(request.body?.content ?? ''));
+}
+
+/**
+ * Registers Facteur's commands as `facteur discord register` does, for the server of
+ * `settings` and globally: Discord offers a server's commands in that server only, so the
+ * global ones are those a user finds in a DM with the bot.
+ */
+export async function registerEverywhere(settings: DiscordSettings, catalog: Catalog): Promise<void> {
+  if (settings.guildId) await registerCommands(settings, catalog);
+  await registerCommands({ ...settings, guildId: null }, catalog);
 }
 
 /** Customers on a local Discord: slash commands run and answered, accounts linked with the code the SMTP peer received. */

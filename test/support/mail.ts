@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Attachment as ParsedAttachment } from 'mailparser';
 import pino from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { mailChannel } from '../../src/channels/email/channel.js';
 import type { Watchdog } from '../../src/channels/email/imap.js';
@@ -30,6 +31,24 @@ export async function startMailPeers(): Promise<MailPeers> {
       await Promise.all([dovecot.destroy(), smtp.close()]);
     },
   };
+}
+
+/**
+ * Mail peers and a Facteur on them for the whole test file, `env` added to the peers'
+ * settings; both stopped after the file. Read them through the getters once the file runs.
+ */
+export function mailFacteurForFile(env: Record<string, string> = {}): { peers: () => MailPeers; facteur: () => RunningFacteur } {
+  let peers: MailPeers;
+  let facteur: RunningFacteur;
+  beforeAll(async () => {
+    peers = await startMailPeers();
+    facteur = await startFacteur({ ...mailEnv(peers), ...env });
+  });
+  afterAll(async () => {
+    await facteur?.stop();
+    await peers?.close();
+  });
+  return { peers: () => peers, facteur: () => facteur };
 }
 
 /** The settings that point Facteur at the peers, as an operator would write them in `.env`. */
@@ -165,6 +184,11 @@ export async function deliver(peers: MailPeers, message: Letter): Promise<string
   const written = letter(message);
   await appendMessage(peers.dovecot, written.raw);
   return written.messageId;
+}
+
+/** Results a receiving server named `authservId` writes on a message whose From's `domain` passed DMARC. */
+export function dmarcPass(authservId: string, domain: string): Record<string, string> {
+  return { 'Authentication-Results': `${authservId}; spf=pass smtp.mailfrom=${domain}; dkim=pass header.d=${domain}; dmarc=pass (p=quarantine) header.from=${domain}` };
 }
 
 /** The 6-digit code a code mail carries in its subject, or null. */

@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
+import { promisify } from 'node:util';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import yauzl from 'yauzl';
 
@@ -8,18 +10,50 @@ import yauzl from 'yauzl';
 
 /**
  * The page's text as pdfjs extracts it from the bytes. French amounts and dates hold
- * no-break spaces (U+202F from Intl, printed as U+00A0 because Roboto lacks U+202F):
- * they are made plain spaces here only so that expectations can be typed readably.
+ * no-break spaces (U+202F from Intl), which pdfjs reads as plain spaces, as it does U+00A0:
+ * they are made plain spaces here in any case, so that expectations can be typed readably.
  */
 export async function pdfText(bytes: Uint8Array): Promise<string> {
+  return (await pdfExactText(bytes)).replace(/[\u202F\u00A0]/g, ' ');
+}
+
+/** The page's text as pdfjs extracts it, every character as the PDF's text layer says it. */
+export async function pdfExactText(bytes: Uint8Array): Promise<string> {
+  const pages = await pdfTextItems(bytes);
+  return pages.map((items) => items.map((item) => item.text + (item.endOfLine ? '\n' : '')).join('')).join('\n');
+}
+
+export interface PdfTextItem {
+  text: string;
+  endOfLine: boolean;
+  /** Where the text starts and ends on its page, in points from the left edge. */
+  left: number;
+  right: number;
+  pageWidth: number;
+}
+
+/** Every piece of text of each page, with where it sits, as pdfjs reads them. */
+export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[][]> {
   const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
-  const pages: string[] = [];
+  const pages: PdfTextItem[][] = [];
   for (let n = 1; n <= pdf.numPages; n++) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
+    const page = await pdf.getPage(n);
+    const pageWidth = page.view[2]! - page.view[0]!;
+    const content = await page.getTextContent();
+    pages.push(
+      content.items.flatMap((item) =>
+        'str' in item ? [{ text: item.str, endOfLine: item.hasEOL, left: item.transform[4] as number, right: (item.transform[4] as number) + item.width, pageWidth }] : [],
+      ),
+    );
   }
   await pdf.destroy();
-  return pages.join('\n').replace(/[\u202F\u00A0]/g, ' ');
+  return pages;
+}
+
+/** The text of a PDF file as poppler's `pdftotext -raw` reads it (Debian's poppler-utils): in the order it was drawn, no hyphen dropped at a line's end. */
+export async function pdftotext(file: string): Promise<string> {
+  const { stdout } = await promisify(execFile)('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  return stdout;
 }
 
 export interface ZipEntryRead {
@@ -29,24 +63,28 @@ export interface ZipEntryRead {
 }
 
 export function readZip(file: string): Promise<ZipEntryRead[]> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
+  return new Promise((resolve, reject) => yauzl.open(file, { lazyEntries: true }, (error, zip) => (error ? reject(error) : readEntries(zip, resolve, reject))));
+}
+
+/** The same, from the ZIP's bytes as a reply carries them. */
+export function readZipBytes(bytes: Buffer): Promise<ZipEntryRead[]> {
+  return new Promise((resolve, reject) => yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => (error ? reject(error) : readEntries(zip, resolve, reject))));
+}
+
+function readEntries(zip: yauzl.ZipFile, resolve: (entries: ZipEntryRead[]) => void, reject: (error: unknown) => void): void {
+  const entries: ZipEntryRead[] = [];
+  zip.on('error', reject);
+  zip.on('end', () => resolve(entries));
+  zip.on('entry', (entry: yauzl.Entry) => {
+    zip.openReadStream(entry, (error, stream) => {
       if (error) return reject(error);
-      const entries: ZipEntryRead[] = [];
-      zip.on('error', reject);
-      zip.on('end', () => resolve(entries));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (error, stream) => {
-          if (error) return reject(error);
-          buffer(stream).then((bytes) => {
-            entries.push({ name: entry.fileName, compressionMethod: entry.compressionMethod, bytes });
-            zip.readEntry();
-          }, reject);
-        });
-      });
-      zip.readEntry();
+      buffer(stream).then((bytes) => {
+        entries.push({ name: entry.fileName, compressionMethod: entry.compressionMethod, bytes });
+        zip.readEntry();
+      }, reject);
     });
   });
+  zip.readEntry();
 }
 
 /** Every record of the billing inbox in a data folder, as the files on disk hold them (`inbound/<day>/<shard>.json`). */

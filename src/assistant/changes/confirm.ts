@@ -62,7 +62,8 @@ export async function answerToApproval(ctx: Context, request: Request): Promise<
   if (!pending) return null;
   const { change } = pending;
   if (pending.approval!.expiresAt <= ctx.services.now().toISOString()) return ctx.refuse('approval.expired');
-  const yes = readAnswer(request.text);
+  // Words the owner did not write (an empty reply's subject, which names the approval) answer nothing.
+  const yes = (request.words ?? 'own') === 'own' ? readAnswer(request.text) : null;
   if (yes === null) return ctx.refuse('approval.unclear', { change: describeChange(ctx, change) });
   if (yes) return approve(ctx, pending);
   await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => (samePending(pendingOf(customer, change.kind), pending) ? withoutPending(customer, change.kind) : customer));

@@ -3,6 +3,7 @@ import type { Assistant, Request } from '../../assistant/assistant.js';
 import { parse } from '../../assistant/grammar.js';
 import type { Reply } from '../../assistant/reply.js';
 import { invoiceFigures } from '../../billing/money.js';
+import type { Locale } from '../../billing/types.js';
 import type { ZipProgress } from '../../documents/attachment.js';
 import type { Logger } from '../../log.js';
 import type { StaffDesk } from '../../assistant/staff.js';
@@ -68,7 +69,8 @@ export class DiscordChannel {
   constructor(private readonly services: DiscordChannelServices) {
     this.now = services.now ?? (() => new Date());
     this.names = new CommandNames(services.catalog);
-    this.links = new AccountLinks('discord', { store: services.store, codeMail: services.codeMail, catalog: services.catalog, log: services.log, now: this.now });
+    const commands = (locale: Locale) => ({ request: this.names.shown(locale, 'link.email'), confirm: this.names.shown(locale, 'link.code') });
+    this.links = new AccountLinks('discord', { store: services.store, codeMail: services.codeMail, catalog: services.catalog, log: services.log, now: this.now, commands });
     const { catalog, log, deliveries } = services;
     this.answers = new Answers({ catalog, log, deliveries, downloadLinks: services.downloadLinks ?? null, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
     this.presses = new Presses({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });

@@ -7,7 +7,10 @@ import {
   type APIApplicationCommandOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Catalog } from '../../templates/catalog.js';
+import { CODE_DIGITS } from '../../billing/codes.js';
+import { LINK_CODE_DIGITS } from '../../linking/linking.js';
+import type { Locale } from '../../billing/types.js';
+import type { Catalog, Params } from '../../templates/catalog.js';
 
 /**
  * Facteur's slash commands. Their names and descriptions are not here but in
@@ -21,10 +24,16 @@ export interface OptionSpec {
   type: 'string' | 'integer' | 'boolean';
   required?: boolean;
   autocomplete?: boolean;
+  /** An integer's bounds. */
   min?: number;
   max?: number;
   /** Fixed values; each one's label is `discord.<path>.<value>` in the catalogs. */
   choices?: string[];
+  /**
+   * A code of exactly this many digits, as the code mails send it: the option's length, so
+   * that Discord lets exactly such a code be typed, and `{digits}` in its description.
+   */
+  digits?: number;
 }
 
 export interface CommandSpec {
@@ -56,7 +65,7 @@ export const COMMANDS: CommandSpec[] = [
     subcommands: [
       { key: 'show' },
       { key: 'address', options: [{ key: 'address', type: 'string', required: true }] },
-      { key: 'confirm', options: [{ key: 'code', type: 'string', required: true, min: 6, max: 6 }] },
+      { key: 'confirm', options: [{ key: 'code', type: 'string', required: true, digits: CODE_DIGITS }] },
       { key: 'attachments', options: [{ key: 'on', type: 'boolean', required: true }] },
       { key: 'dm', options: [{ key: 'on', type: 'boolean', required: true }] },
       // Invoice contacts: one subcommand each, so that no command carries two asks at once.
@@ -70,7 +79,7 @@ export const COMMANDS: CommandSpec[] = [
     key: 'link',
     subcommands: [
       { key: 'email', options: [{ key: 'address', type: 'string', required: true }] },
-      { key: 'code', options: [{ key: 'code', type: 'string', required: true, min: 6, max: 6 }] },
+      { key: 'code', options: [{ key: 'code', type: 'string', required: true, digits: LINK_CODE_DIGITS }] },
     ],
   },
   { key: 'unlink' },
@@ -88,14 +97,14 @@ export const COMMANDS: CommandSpec[] = [
 
 /** The commands as Discord's API takes them (`PUT /applications/{id}/commands`). */
 export function commandDefinitions(catalog: Catalog): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
-  const words = (path: string) => ({
+  const words = (path: string, params: Params = {}) => ({
     name: catalog.t('en', `discord.${path}.name`),
     name_localizations: { fr: catalog.t('fr', `discord.${path}.name`) },
-    description: catalog.t('en', `discord.${path}.description`),
-    description_localizations: { fr: catalog.t('fr', `discord.${path}.description`) },
+    description: catalog.t('en', `discord.${path}.description`, params),
+    description_localizations: { fr: catalog.t('fr', `discord.${path}.description`, params) },
   });
   const option = (path: string, spec: OptionSpec): APIApplicationCommandBasicOption => {
-    const base = { ...words(`${path}.${spec.key}`), required: spec.required ?? false };
+    const base = { ...words(`${path}.${spec.key}`, spec.digits ? { digits: spec.digits } : {}), required: spec.required ?? false };
     if (spec.type === 'boolean') return { ...base, type: ApplicationCommandOptionType.Boolean };
     if (spec.type === 'integer') {
       return { ...base, type: ApplicationCommandOptionType.Integer, ...(spec.min !== undefined ? { min_value: spec.min } : {}), ...(spec.max !== undefined ? { max_value: spec.max } : {}) };
@@ -108,8 +117,7 @@ export function commandDefinitions(catalog: Catalog): RESTPostAPIChatInputApplic
     return {
       ...base,
       type: ApplicationCommandOptionType.String,
-      ...(spec.min !== undefined ? { min_length: spec.min } : {}),
-      ...(spec.max !== undefined ? { max_length: spec.max } : {}),
+      ...(spec.digits !== undefined ? { min_length: spec.digits, max_length: spec.digits } : {}),
       ...(choices ? { choices } : spec.autocomplete ? { autocomplete: true } : {}),
     } as APIApplicationCommandBasicOption;
   };
@@ -147,6 +155,12 @@ export class CommandNames {
   /** The key of the command Discord calls `name`, if it is one of ours. */
   command(name: string): string | undefined {
     return COMMANDS.find((command) => this.name(command.key) === name)?.key;
+  }
+
+  /** A command (and subcommand) as a Discord user of `locale` sees it: `shown('fr', 'link.code')` is `/lier code`. */
+  shown(locale: Locale, path: string): string {
+    const keys = path.split('.');
+    return `/${keys.map((_, i) => this.catalog.t(locale, `discord.${keys.slice(0, i + 1).join('.')}.name`)).join(' ')}`;
   }
 
   subcommand(command: string, name: string | null): string | undefined {

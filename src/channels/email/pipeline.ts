@@ -14,6 +14,7 @@ import { awaitsConfirmationFrom } from '../../billing/changes.js';
 import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
 import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
+import { readZones } from './zones.js';
 import { parse } from '../../assistant/grammar.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
@@ -234,7 +235,7 @@ export class MailPipeline {
       log.info({ key: claim.record.key, sender: mail.sender, reason: automatic }, 'mail: automatic message, not answered');
       return claim.close('ignored', `automatic: ${automatic}`);
     }
-    const request = findRequest(mail.subject, mail.text, this.options.assistant.today());
+    const request = findRequest(readZones(mail), this.options.assistant.today());
     const dmarc = settings.dmarcAuthservId === null ? null : dmarcVerdict(mail, settings.dmarcAuthservId);
     if (await this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc, key);
     const onRecord = await store.customerByAddress(mail.sender);
@@ -267,6 +268,7 @@ export class MailPipeline {
         conversation: conversationOf(mail),
         sender: mail.sender,
         trust,
+        words: request.words,
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
       }));
     this.pendingReplies.set(key, reply);
@@ -298,6 +300,8 @@ export class MailPipeline {
       if (claim.record.sent === 0 && quiet) return claim.close('ignored', `staff request refused: ${why}`);
       return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, dmarc === null ? 'staff.mailOff' : 'staff.unverified')], attachments: [] }, mail);
     }
+    // A resend is an action on other customers' mail: a reply's subject (someone else's words) never asks one.
+    if (request.words !== 'own') return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'staff.notOwnWords')], attachments: [] }, mail);
     const command = parse(request.text, this.options.assistant.today()).command;
     // Named after this message, so that handling it again after a failed answer or a crash resends nothing twice.
     const requestedBy = `${staffId(mail)} ${claim.record.key}`;

@@ -1,15 +1,13 @@
 import { simpleParser } from 'mailparser';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
+import { MAX_SUBJECT } from './subject.js';
 
 /**
  * Bytes of a message read at most. The request is in its first lines; a customer's
  * 20 MB scan attached below them need not be downloaded, nor held in memory.
  */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
-
-/** Characters of a subject read at most. */
-const MAX_SUBJECT = 1000;
 
 /** An inbound message as the mail channel needs it, whatever library read it. */
 export interface InboundMail {

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { ReceivedMail } from './peers/smtp.js';
+import { approvalTo, codeIn, deliver, dmarcPass, mailFacteurForFile, replyingTo, replyTo, type Letter } from './support/mail.js';
+
+/**
+ * Words the customer did not write, as an attacker uses them: a Subject they wrote that the
+ * customer's reply repeats. DMARC is checked, and the customer's mail passes: it is really
+ * theirs, but not every word in it is.
+ */
+const AUTHSERV_ID = 'mx.facteur.example';
+const passed = dmarcPass(AUTHSERV_ID, 'example.cm');
+
+const { peers, facteur } = mailFacteurForFile({ MAIL_DMARC_AUTHSERV_ID: AUTHSERV_ID });
+
+/** Delivers the letter and waits for Facteur's answer to it. */
+async function ask(message: Letter): Promise<ReceivedMail> {
+  return replyTo(peers().smtp, await deliver(peers(), message));
+}
+
+/** Mails that reached `address` (in the envelope, whatever the headers say). */
+function mailTo(address: string): ReceivedMail[] {
+  return peers().smtp.messages.filter((mail) => mail.envelope.to.includes(address));
+}
+
+const customer = async (email: string) => (await facteur().app.store.customerByAddress(email))!;
+
+/** A reply as a mail client writes it below the customer's words: the attribution, then the quoted message. */
+function quoting(author: string, lines: string[]): string {
+  return [`Le lun. 23 nov. 2026 à 09:14, ${author} a écrit :`, ...lines.map((line) => `> ${line}`)].join('\n');
+}
+
+describe('a Subject the customer did not write', () => {
+  it('cannot move the invoices: « Oui, parfait, merci. » under « Re: notifications adresse mallory@… » changes nothing', async () => {
+    const body = ['Oui, parfait, merci.', '', quoting('Service clients <support@hebergeur-secure.example>', ['Pouvez-vous simplement répondre pour confirmer ?'])].join('\n');
+    const reply = await ask({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Re: notifications adresse mallory@evil.example', body, headers: { ...passed, 'In-Reply-To': '<bait-1@evil.example>' } });
+    expect(reply.envelope.to).toEqual(['awa@example.cm']);
+    expect(reply.parsed.text).not.toContain('mallory');
+    expect(mailTo('mallory@evil.example')).toEqual([]);
+    const awa = await customer('awa@example.cm');
+    expect(awa.notifications.address).toBe('awa@example.cm');
+    expect(awa.pending).toEqual([]);
+  });
+
+  it.each([
+    ['RE: ', {}],
+    ['TR : ', {}],
+    ['Fwd: ', {}],
+    ['AW: ', {}],
+    ['SV: ', {}],
+    ['Antw: ', {}],
+    ['Re[2]: ', {}],
+    ['[Clients] Re: ', {}],
+    ['', { 'In-Reply-To': '<bait-2@evil.example>' }],
+  ])('asks no change from the subject %j of a reply or forward, even one DMARC vouches for', async (prefix, thread) => {
+    const reply = await ask({ from: 'paul@example.cm', subject: `${prefix}notifications pièces-jointes non`, headers: { ...passed, ...thread } });
+    expect(reply.parsed.text).toContain("Rien n'a été modifié : l'objet d'une réponse ou d'un transfert");
+    expect((await customer('paul@example.cm')).notifications.attachPdf).toBe(true);
+  });
+
+  it('still takes a fresh subject the customer wrote, and a reply’s subject naming the invoice the thread is about', async () => {
+    const fresh = await ask({ from: 'paul@example.cm', subject: 'notifications pièces-jointes non', headers: passed });
+    expect(fresh.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
+    expect((await customer('paul@example.cm')).notifications.attachPdf).toBe(false);
+
+    const pointed = await ask({ from: 'awa@example.cm', subject: 'Re: Votre facture n° 1210', body: 'Bonjour, merci.', headers: passed });
+    expect(pointed.files.map((file) => file.filename)).toEqual(['facture-1210.pdf']);
+  });
+
+  it('cannot confirm a new address for its reader: replying to the code mail without writing the code confirms nothing', async () => {
+    await ask({ from: 'awa@example.cm', body: 'notifications adresse compta@exemple.cm' });
+    const approval = await approvalTo(peers().smtp, 'awa@example.cm', /compta@exemple\.cm/);
+    await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'oui' });
+    const codeMail = await peers().smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm') && codeIn(mail) !== null);
+
+    // The reader only acknowledges it: the code in the subject is the code mail's words, not theirs.
+    const theirs = dmarcPass(AUTHSERV_ID, 'exemple.cm');
+    const thread = replyingTo(codeMail);
+    const puzzled = await ask({ from: 'compta@exemple.cm', subject: thread.subject, body: 'Bien reçu, merci.', headers: { ...thread.headers, ...theirs } });
+    expect(puzzled.parsed.text).not.toContain("C'est fait");
+    expect((await customer('awa@example.cm')).notifications.address).toBe('awa@example.cm');
+
+    const written = await ask({ from: 'compta@exemple.cm', subject: thread.subject, body: `confirmer ${codeIn(codeMail)}`, headers: { ...thread.headers, ...theirs } });
+    expect(written.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
+  });
+
+  it('cannot answer an approval: an empty reply to it approves nothing, though its subject says "approval"', async () => {
+    await ask({ from: 'grace.eyenga@example.cm', body: 'Please send my invoices to accounts@eyenga.example' });
+    const approval = await approvalTo(peers().smtp, 'grace.eyenga@example.cm', /accounts@eyenga\.example/);
+    expect(approval.parsed.subject).toContain('approval');
+
+    const empty = await ask({ from: 'grace.eyenga@example.cm', ...replyingTo(approval), body: `\n${['On Mon, 23 Nov 2026 at 09:14, Facteur wrote:', '> Hello'].join('\n')}` });
+    expect(empty.parsed.text).toContain('I did not understand your answer');
+    expect(mailTo('accounts@eyenga.example')).toEqual([]);
+
+    const yes = await ask({ from: 'grace.eyenga@example.cm', ...replyingTo(approval), body: 'Yes' });
+    expect(yes.parsed.text).toContain('A code was just sent to accounts@eyenga.example');
+  });
+});
