@@ -596,6 +596,30 @@ describe('when Discord misbehaves', () => {
     expect(reply.files.map((f) => f.filename)).toEqual(['facture-1210.pdf']);
   });
 
+  it('apologises, in a DM as after a slash command, when Discord refuses an answer: what went wrong and what to do', async () => {
+    // What Discord answers a body over its limits.
+    const refusal = { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } };
+    const dmChannel = discord.dmChannelOf(awaUser.id);
+    const asked = Date.now();
+    discord.failNext({ method: 'POST', path: new RegExp(`^/channels/${dmChannel}/messages$`), status: 400, body: refusal });
+    discord.dm(awaUser, 'mes factures de 2019');
+    const apology = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 200, 10_000, 'the apology');
+    const refused = discord.requests.find((r) => r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 400)!;
+    expect(read(refused)).toContain('1210');
+    expect(read(apology)).toContain('Discord a refusé la réponse que je vous avais préparée');
+    expect(read(apology)).toContain('demander moins à la fois');
+    expect(apology.files).toEqual([]);
+    expect(logged.lines.some((line) => line.event === 'discord.refused' && line.user === awaUser.id)).toBe(true);
+
+    discord.failNext({ method: 'PATCH', path: /\/messages\/@original$/, status: 400, body: refusal });
+    const sent = discord.command({ ...inGuild(awaUser), locale: 'en-US', name: 'invoices', options: [integer('year', 2019)] });
+    const edits = () => discord.edits(sent);
+    await discord.waitFor(() => edits().length >= 2, 10_000, 'the apology after the refused edit');
+    expect(edits().map((r) => r.status)).toEqual([400, 200]);
+    expect(read(edits()[1]!)).toContain('Discord refused the answer I had prepared for you');
+    expect(edits()[1]!.body).toMatchObject({ embeds: [], components: [] });
+  });
+
   it('reconnects after the gateway drops and answers the next command', async () => {
     const { identifies, resumes } = discord.gateway;
     discord.dropGateway(4000);
