@@ -158,8 +158,8 @@ export interface MailSettings {
   repliesPerHour: number;
   /**
    * The receiving server's authserv-id in Authentication-Results. When set, mail that passed
-   * DMARC counts as the owner's (its changes are made without a code) and staff may ask by
-   * mail; without it, staff requests by mail are off.
+   * DMARC makes without the owner's approval the changes that send invoices nowhere new, and
+   * staff may ask by mail; without it, staff requests by mail are off.
    */
   dmarcAuthservId: string | null;
   /** Answers to unknown senders an hour, all of them together: a From may be forged, and each answer would go to its victim. */
