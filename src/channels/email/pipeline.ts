@@ -15,7 +15,7 @@ import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
 import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
 import { readZones } from './zones.js';
-import { parse } from '../../assistant/grammar.js';
+import { parse } from '../../assistant/reading/read.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../links/links.js';
@@ -251,7 +251,8 @@ export class MailPipeline {
    * Decides whether and how to answer, then sends the answer to the sender, who is on a
    * customer's record (or, for a code coming back, the new address the owner approved).
    * What the sender may ask depends on what vouches for them: an address on record alone
-   * may ask for what goes back to it; DMARC, when checked and passing, makes the mail the owner's.
+   * may ask for what goes back to it; DMARC, when checked and passing, vouches for the customer's
+   * domain (see `Request.trust`), never for words they did not write (see `Request.words`).
    */
   private async answer(claim: Claim, mail: InboundMail, key: string): Promise<void> {
     const { store, log, settings, assistant } = this.options;
@@ -283,8 +284,8 @@ export class MailPipeline {
         return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
       }
     }
-    // A DMARC pass proves who sent the mail, which makes it the owner's only from an address on record.
-    const trust = onRecord && dmarc === 'pass' ? 'owner' : 'address';
+    // A DMARC pass proves the From's domain, which vouches for the customer only from an address on record.
+    const trust = onRecord && dmarc === 'pass' ? 'domain' : 'address';
     const reply =
       this.pendingReplies.get(key) ??
       (await assistant.handle({
