@@ -1,5 +1,5 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
-import type { Command } from '../../assistant/grammar.js';
+import type { Command } from '../../assistant/command.js';
 import { latestYearOf, readDay } from '../../billing/dates.js';
 import type { InvoiceFilter } from '../../billing/filter.js';
 import type { CommandNames } from './commands.js';

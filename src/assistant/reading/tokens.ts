@@ -4,8 +4,8 @@ import * as en from 'chrono-node/en';
 import * as fr from 'chrono-node/fr';
 import type { ParsedComponents } from 'chrono-node';
 import { distance } from 'fastest-levenshtein';
-import { calendarDay } from '../billing/dates.js';
-import type { IsoDate, Locale } from '../billing/types.js';
+import { calendarDay } from '../../billing/dates.js';
+import type { IsoDate, Locale } from '../../billing/types.js';
 import { isPlainWord, knownWords, monthNames, monthOf, WORDS, type Role } from './words.js';
 
 export type Token =
