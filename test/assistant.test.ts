@@ -3,6 +3,8 @@ import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
+import { addDays } from '../src/billing/dates.js';
+import { formatDate } from '../src/billing/money.js';
 import { importInvoices } from '../src/import/import.js';
 import { demoApp, outbox } from './support/app.js';
 import { pdfText } from './support/read.js';
@@ -98,6 +100,31 @@ describe('a customer asking the assistant', () => {
       const en = await asked('details of invoice 7001 please');
       expect(en.text).toContain('Status: paid.');
       expect(en.details?.status).toBe('paid');
+    } finally {
+      await own.dispose();
+    }
+  });
+
+  it('says an unpaid invoice past its due day is overdue and since how many days, in every channel’s words, French and English', async () => {
+    const own = await demoApp();
+    try {
+      const hers = (await own.store.customerByAddress('awa@example.cm'))!.id;
+      const [model] = await own.store.invoices(hers, { numbers: ['1210'] });
+      const today = own.assistant.today();
+      const due = (number: string, days: number) => ({ ...model!, number, issuedAt: addDays(today, days - 30), dueAt: addDays(today, days), status: 'unpaid' as const, paidAt: null });
+      const invoices = [due('7101', -12), due('7102', -1), due('7103', 0), due('7104', 1)];
+      await own.store.save({ invoices, announced: invoices.map((i) => i.number) });
+      const asked = async (text: string) => {
+        const reply = await own.assistant.handle({ customerId: hers, text, conversation: `test:${text}`, trust: 'owner' });
+        return { text: plain(reply.text.join('\n')), card: plain(reply.details!.status) };
+      };
+      const day = (offset: number, locale: 'fr' | 'en') => plain(formatDate(addDays(today, offset), locale));
+      expect(await asked('détails 7101')).toEqual({ text: expect.stringContaining(`État : en retard de 12 jours, échue le ${day(-12, 'fr')}.`), card: `en retard de 12 jours (échue le ${day(-12, 'fr')})` });
+      expect(await asked('détails 7102')).toEqual({ text: expect.stringContaining(`État : en retard d'un jour, échue le ${day(-1, 'fr')}.`), card: `en retard d'un jour (échue le ${day(-1, 'fr')})` });
+      expect(await asked('détails 7103')).toEqual({ text: expect.stringContaining(`État : à payer aujourd'hui, ${day(0, 'fr')}.`), card: "à payer aujourd'hui" });
+      expect(await asked('détails 7104')).toEqual({ text: expect.stringContaining(`État : à payer avant le ${day(1, 'fr')}.`), card: `à payer avant le ${day(1, 'fr')}` });
+      expect(await asked('details of invoice 7101 please')).toEqual({ text: expect.stringContaining(`Status: 12 days overdue, due on ${day(-12, 'en')}.`), card: `12 days overdue (due ${day(-12, 'en')})` });
+      expect((await asked('details of invoice 7102 please')).card).toBe(`one day overdue (due ${day(-1, 'en')})`);
     } finally {
       await own.dispose();
     }
