@@ -11,9 +11,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { startPostgres } from '../test/peers/postgres.js';
 import { heading, report, sized, time, type Figure } from './support/measure.js';
+import { listening } from './support/service.js';
 
 const KEY = 'bench-intake-key-0123456789abcdef';
 const SINGLES = sized(1_000, 5_000);
@@ -78,16 +78,4 @@ async function inFlight(count: number, request: () => Promise<void>): Promise<vo
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
     while (started++ < count) await request();
   }));
-}
-
-/** The service's address, from its `http.listening` log line. */
-function listening(child: ReturnType<typeof spawn>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`facteur start exited (${code}) before listening`)));
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      // Node's own warnings are not JSON: only the log's lines are read.
-      const parsed = (line.startsWith('{') ? JSON.parse(line) : {}) as { event?: string; url?: string };
-      if (parsed.event === 'http.listening') resolve(parsed.url!);
-    });
-  });
 }

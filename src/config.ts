@@ -86,6 +86,9 @@ const schema = z.object({
     .refine((url) => !/[?#]/.test(url), 'links are made by adding /d/<token> to it: no ? or # in it')
     .optional(),
   LINK_DAYS: z.coerce.number().positive().max(365).default(7),
+  LINK_DOWNLOADS_PER_LINK: z.coerce.number().int().min(1).max(100).default(3),
+  LINK_DOWNLOADS_AT_ONCE: z.coerce.number().int().min(1).max(10_000).default(30),
+  LINK_IDLE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   FACTEUR_LINK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
 })
   .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
@@ -155,8 +158,8 @@ export interface MailSettings {
   repliesPerHour: number;
   /**
    * The receiving server's authserv-id in Authentication-Results. When set, mail that passed
-   * DMARC counts as the owner's (its changes are made without a code) and staff may ask by
-   * mail; without it, staff requests by mail are off.
+   * DMARC makes without the owner's approval the changes that send invoices nowhere new, and
+   * staff may ask by mail; without it, staff requests by mail are off.
    */
   dmarcAuthservId: string | null;
   /** Answers to unknown senders an hour, all of them together: a From may be forged, and each answer would go to its victim. */
@@ -203,6 +206,15 @@ export interface LinksSettings {
   days: number;
   /** FACTEUR_LINK_SECRET; null: one made once and kept in the data folder. */
   secret: string | null;
+  /** How many ZIPs one link may be downloading at once, how many all links together, and how long a download may take nothing before it is cut off. */
+  downloads: DownloadLimits;
+}
+
+/** What keeps download links from exhausting the service: ZIPs being written at once, per link and in all, and how long one may stall. */
+export interface DownloadLimits {
+  perLink: number;
+  atOnce: number;
+  idleMs: number;
 }
 
 export type Config = {
@@ -309,7 +321,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           trustProxy: commaList(c.HTTP_TRUST_PROXY),
         }
       : null,
-    links: c.PUBLIC_URL ? { publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''), days: c.LINK_DAYS, secret: c.FACTEUR_LINK_SECRET ?? null } : null,
+    links: c.PUBLIC_URL
+      ? {
+          publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
+          days: c.LINK_DAYS,
+          secret: c.FACTEUR_LINK_SECRET ?? null,
+          downloads: { perLink: c.LINK_DOWNLOADS_PER_LINK, atOnce: c.LINK_DOWNLOADS_AT_ONCE, idleMs: c.LINK_IDLE_SECONDS * 1000 },
+        }
+      : null,
   };
 }
 

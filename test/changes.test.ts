@@ -20,6 +20,34 @@ const { customer, ask, byMail } = asking(() => app);
 /** The mails `action` sends to `address`. */
 const mailedTo = (address: string, action: () => Promise<unknown>) => mailedToIn(app.dataDir, address, action);
 
+describe('a change asked by mail that passed DMARC (trust: domain)', () => {
+  const jp = 'jp.fotso@example.cm';
+  const contact = 'ancien@fotso.example';
+
+  // The contact on record before each request may ask or not, so that each request changes something.
+  it.each([
+    ['a new notification address', 'notifications adresse factures@fotso.example', false, 'waits'],
+    ['a new invoice contact', 'notifications ajouter compta@fotso.example', false, 'waits'],
+    ['a contact let ask', `notifications contact ${contact} peut demander`, false, 'waits'],
+    ['a contact no longer let ask', `notifications contact ${contact} ne peut plus demander`, true, 'made'],
+    ['a contact removed', `notifications retirer ${contact}`, false, 'made'],
+    ['the PDF toggle', 'notifications pièces-jointes non', false, 'made'],
+  ])('%s (%s)', async (_what, text, mayAsk, expected) => {
+    const { id } = await customer(jp);
+    await app.store.updateCustomer(id, (c) => ({ ...c, pending: [], contacts: [{ address: contact, mayAsk, addedAt: new Date().toISOString() }], notifications: { ...c.notifications, attachPdf: true } }));
+    const before = await customer(jp);
+    const reply = await ask(jp, text, { trust: 'domain', sender: jp });
+    const after = await customer(jp);
+    if (expected === 'waits') {
+      expect(reply.text[0]).toContain('doit être approuvée depuis votre adresse');
+      expect({ ...after, pending: [] }).toEqual({ ...before, pending: [] });
+    } else {
+      expect(reply.text[0]).not.toContain('approuvée');
+      expect(after).not.toEqual(before);
+    }
+  });
+});
+
 describe('a change asked by mail', () => {
   it('asks every address on record to approve it, whatever address it came from, and a reply to either approves', async () => {
     const grace = 'grace.eyenga@example.cm';

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordChannel } from '../src/channels/discord/index.js';
+import { importInvoices } from '../src/import/import.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest, type SentInteraction } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
@@ -311,6 +312,29 @@ describe('a linked customer', () => {
     expect(answer.body.data.choices.find((c: { value: string }) => c.value === '1210').name.replace(/[\u202F\u00A0]/g, ' ')).toBe('1210 · 17 janv. 2019 · 89 438 FCFA · payée');
   });
 
+  it('gets an invoice numbered with letters by the option as typed, and is offered it as they type its start', async () => {
+    const lettered = { id: '1500000000000000006', username: 'lettres.sarl' };
+    const invoice = (number: string) => ({ number, customer: 'lettres@example.cm', issuedAt: '2024-03-01', dueAt: '2024-03-31', currency: 'XAF', lines: [{ label: `Ligne de ${number}`, quantity: 1, unitPrice: 10_000 }], status: 'unpaid' });
+    const file = path.join(files, 'lettered.json');
+    await writeFile(file, JSON.stringify(['00001', 'INV/2024/00001', 'F2024-001', 'INJ-1', '7001'].map(invoice)));
+    await importInvoices(app.store, file);
+    await link(lettered, 'lettres@example.cm');
+    for (const [typed, number] of [['inv/2024/00001', 'INV/2024/00001'], ['#f2024-001', 'F2024-001'], ['ＩＮＪ－１', 'INJ-1'], ['00001', '00001']] as const) {
+      const { reply } = await run({ ...inGuild(lettered), name: 'invoice', options: [string('number', typed)] });
+      expect(await pdfText(reply.files[0]!.bytes), typed).toContain(`Ligne de ${number}`);
+    }
+    const offered = async (value: string) => {
+      const sent = discord.autocomplete({ ...inGuild(lettered), name: 'invoice', options: [{ name: 'number', type: OPTION.string, value, focused: true }] });
+      const answer = await discord.waitFor((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`);
+      return answer.body.data.choices.map((c: { value: string }) => c.value);
+    };
+    expect(await offered('inv')).toEqual(['INV/2024/00001']);
+    expect(await offered('f2024-')).toEqual(['F2024-001']);
+    expect(await offered('７０')).toEqual(['7001']);
+    // Announced now, so that the push of a later test counts only its own new invoices.
+    await app.push.run();
+  });
+
   it('gets what they owe with the account statement, and the year’s paid invoices on it when a year is given', async () => {
     const { deferral, reply } = await run({ ...inGuild(awaUser), name: 'statement', options: [integer('year', 2026)] });
     expect(deferral.body.data.flags).toBe(EPHEMERAL);
@@ -594,6 +618,30 @@ describe('when Discord misbehaves', () => {
     expect(edits.map((r) => r.status)).toEqual([429, 200]);
     expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(450);
     expect(reply.files.map((f) => f.filename)).toEqual(['facture-1210.pdf']);
+  });
+
+  it('apologises, in a DM as after a slash command, when Discord refuses an answer: what went wrong and what to do', async () => {
+    // What Discord answers a body over its limits.
+    const refusal = { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } };
+    const dmChannel = discord.dmChannelOf(awaUser.id);
+    const asked = Date.now();
+    discord.failNext({ method: 'POST', path: new RegExp(`^/channels/${dmChannel}/messages$`), status: 400, body: refusal });
+    discord.dm(awaUser, 'mes factures de 2019');
+    const apology = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 200, 10_000, 'the apology');
+    const refused = discord.requests.find((r) => r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 400)!;
+    expect(read(refused)).toContain('1210');
+    expect(read(apology)).toContain('Discord a refusé la réponse que je vous avais préparée');
+    expect(read(apology)).toContain('demander moins à la fois');
+    expect(apology.files).toEqual([]);
+    expect(logged.lines.some((line) => line.event === 'discord.refused' && line.user === awaUser.id)).toBe(true);
+
+    discord.failNext({ method: 'PATCH', path: /\/messages\/@original$/, status: 400, body: refusal });
+    const sent = discord.command({ ...inGuild(awaUser), locale: 'en-US', name: 'invoices', options: [integer('year', 2019)] });
+    const edits = () => discord.edits(sent);
+    await discord.waitFor(() => edits().length >= 2, 10_000, 'the apology after the refused edit');
+    expect(edits().map((r) => r.status)).toEqual([400, 200]);
+    expect(read(edits()[1]!)).toContain('Discord refused the answer I had prepared for you');
+    expect(edits()[1]!.body).toMatchObject({ embeds: [], components: [] });
   });
 
   it('reconnects after the gateway drops and answers the next command', async () => {

@@ -1,10 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoData } from '../src/billing/demo.js';
+import type { Delivery } from '../src/store/delivery.js';
+import { LowdbStore } from '../src/store/lowdb-store.js';
+import type { InboundMessage, Store } from '../src/store/store.js';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
 import { inboundRecords } from './support/read.js';
 import { attachedFiles } from './peers/smtp.js';
@@ -74,6 +78,40 @@ describe('a full disk', () => {
     expect(reply!.text).not.toContain('Un problème nous empêche de répondre');
   });
 
+  it('counts no attempt against a message while no record can be written, and answers it once there is room', async () => {
+    const dataDir = path.join(disk, 'full');
+    const second = await startFacteur({}, { dataDir });
+    try {
+      const inbox = path.join(dataDir, 'mail', 'inbox');
+      await eventually('the local inbox watched', () => second.logs.find((line) => line.msg === 'mail: watching the local inbox folder'));
+      const asked = letter({ from: 'awa@example.cm', subject: 'facture 1214' });
+      // Written aside (a dot file is not read), then moved in once the disk is full: a rename needs no room.
+      await writeFile(path.join(inbox, '.request.eml'), asked.raw);
+      const empty = await fillLeaving(0);
+      const waited = (line: Record<string, unknown>) => typeof line.key === 'string' && line.key.startsWith('file:request.eml:') && line.level === 50;
+      try {
+        await rename(path.join(inbox, '.request.eml'), path.join(inbox, 'request.eml'));
+        // Rounds that could write nothing: none of them may count, nor be taken for done.
+        await eventually('two rounds without room', () => (second.logs.filter(waited).length >= 2 ? true : undefined));
+        expect(await readdir(inbox)).toContain('request.eml');
+        const key = String(second.logs.find(waited)!.key);
+        expect(await second.app.store.inboundMessage(key, null)).toBeUndefined();
+        expect(second.logs.filter((line) => String(line.msg).includes('failed folder'))).toEqual([]);
+        expect(second.logs.filter(waited).map((line) => line.msg)).toContain('mail: the machine cannot answer now (no space left?); the message waits');
+      } finally {
+        await empty();
+      }
+      const processed = path.join(dataDir, 'mail', 'Processed');
+      await eventually('the request answered and filed', async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined), 30_000);
+      const record = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId);
+      expect(record).toMatchObject({ status: 'replied', sent: 1, attempts: 1 });
+      const [reply] = await Promise.all((await readdir(path.join(dataDir, 'mail', 'outbox'))).map(async (name) => simpleParser(await readFile(path.join(dataDir, 'mail', 'outbox', name)))));
+      expect(attachedFiles(reply!).map((file) => file.filename)).toEqual(['facture-1214.pdf']);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('stops an import with one clear line, leaving the store as it was and no temp file behind', async () => {
     const dataDir = path.join(disk, 'import');
     await mkdir(dataDir, { recursive: true });
@@ -110,5 +148,84 @@ describe('a full disk', () => {
     } finally {
       await empty();
     }
+  });
+});
+
+describe('a store write the disk refuses', () => {
+  const at = '2026-11-25T10:00:00.000Z';
+  const delivery = (id: string, changes: Partial<Delivery> = {}): Delivery => ({
+    id, customerId: 'c-awa', invoices: ['1214'], channel: 'email', recipient: 'awa@example.cm', reason: 'request', status: 'sent', attempts: 1, lastError: null,
+    messageId: `<${id}@facteur>`, attachPdf: true, requestedBy: null, createdAt: at, updatedAt: at, nextAttemptAt: null, ...changes,
+  });
+  const inbound = (key: string, changes: Partial<InboundMessage> = {}): InboundMessage => ({
+    key, messageId: `<${key}@example.cm>`, sender: 'awa@example.cm', customerId: null, status: 'claimed', attempts: 1, sent: 0, inDoubt: [], reason: null, claimedBy: null, receivedAt: at, updatedAt: at, ...changes,
+  });
+
+  /** Everything a reader of the store can see of the records below. */
+  async function seen(store: Store, customerId: string) {
+    return {
+      customer: await store.customerById(customerId),
+      invoices: await store.invoices(customerId),
+      unannounced: (await store.unannouncedInvoices()).map((invoice) => invoice.number),
+      announcingSince: await store.announcingSince(),
+      deliveries: await store.deliveries(),
+      inbound: [await store.inboundMessage('k1', null), await store.inboundMessage('k2', null)],
+      answered: await store.answeredInbound({ since: '2026-11-01T00:00:00.000Z' }),
+      link: await store.linkAttempt('discord:1'),
+      held: await store.heldRequest('email:staff@example.cm'),
+      staffActions: await store.staffActions(),
+    };
+  }
+
+  it('changes nothing anyone reads, for every kind of record, and what is read once there is room is what the files hold', async () => {
+    const file = path.join(disk, 'store', 'db.json');
+    let store = await LowdbStore.open(file);
+    const demo = demoData(new Date('2026-11-25'));
+    const awa = demo.customers.find((customer) => customer.email === 'awa@example.cm')!;
+    const one = demo.invoices.find((invoice) => invoice.customerId === awa.id && invoice.status === 'unpaid')!;
+    await store.save({
+      ...demo,
+      deliveries: [delivery('d1', { customerId: awa.id })],
+      announced: demo.invoices.slice(1).map((invoice) => invoice.number),
+      announcingSince: at,
+      inbound: [inbound('k1', { sent: 1, status: 'replied' })],
+      linkAttempts: [{ account: 'discord:1', customerId: awa.id, codeHash: 'h', expiresAt: at, failures: 1, lockedUntil: null, requestedAt: [], failedFor: [], updatedAt: at }],
+      heldRequests: [{ staff: 'email:staff@example.cm', numbers: ['1214'], codeHash: 'h', expiresAt: at, attempts: 0 }],
+      staffActions: [{ id: 's1', staff: 'discord:9', action: 'log', target: null, detail: null, at }],
+    });
+    const before = await seen(store, awa.id);
+
+    const empty = await fillLeaving(0);
+    try {
+      // All at once, as a busy service would ask them: several share a file, and so a write.
+      const refused = await Promise.allSettled([
+        store.save({ customers: [{ ...awa, name: 'Awa (renamed)' }] }),
+        store.save({ invoices: [{ ...one, number: '9999' }] }),
+        store.updateCustomer(awa.id, (customer) => ({ ...customer, notifications: { ...customer.notifications, attachPdf: !customer.notifications.attachPdf } })),
+        store.updateInvoice(one.number, (invoice) => ({ ...invoice, status: 'paid', paidAt: '2026-11-25' })),
+        store.updateLinkAttempt('discord:1', (attempt) => ({ attempt: { ...attempt!, failures: attempt!.failures + 1 }, result: 'counted' })),
+        store.updateHeldRequest('email:staff@example.cm', (held) => ({ held: { ...held!, codeHash: null }, result: 'used' })),
+        store.save({ staffActions: [{ id: 's2', staff: 'discord:9', action: 'resend', target: '1214', detail: null, at }] }),
+        store.updateDelivery('d1', (found) => ({ ...found, status: 'failed', lastError: 'bounced' })),
+        store.save({ deliveries: [delivery('d2', { customerId: awa.id, reason: 'push', invoices: [demo.invoices[0]!.number], createdAt: '2026-12-01T08:00:00.000Z' })] }),
+        store.save({ announced: [demo.invoices[0]!.number] }),
+        store.updateInbound('k1', null, (found) => ({ ...found!, status: 'failed', reason: 'no room' })),
+        store.updateInbound('k2', null, () => inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' })),
+        // Dropping the old inbound files frees room, rather than taking it: only the chat file's part is refused.
+        store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-12-31T00:00:00.000Z', linkAttempts: '2026-12-31T00:00:00.000Z' }),
+      ]);
+      expect(refused.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'written'))).toEqual(refused.map(() => expect.stringMatching(/ENOSPC/)));
+      expect(await seen(store, awa.id)).toEqual(before);
+    } finally {
+      await empty();
+    }
+    await store.updateInvoice(one.number, (invoice) => ({ ...invoice, status: 'paid', paidAt: '2026-11-25' }));
+    await store.updateInbound('k2', null, () => inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' }));
+    const after = await seen(store, awa.id);
+    expect(after.invoices.find((invoice) => invoice.number === one.number)?.status).toBe('paid');
+    await store.close();
+    store = await LowdbStore.open(file);
+    expect(await seen(store, awa.id)).toEqual(after);
+    await store.close();
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/data-folder.js';
 import { outbox } from './support/app.js';
+import { runFacteur } from './support/cli.js';
 import { attachedFiles } from './peers/smtp.js';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
 import { pdfText } from './support/read.js';
@@ -56,6 +57,19 @@ describe('local mode: the inbox folder with nothing configured', () => {
     await eventually('the unreadable message in Failed', async () => ((await filesIn('Failed')).includes('cassé.eml') ? true : undefined));
     await eventually('both requests in Processed', async () => ((await filesIn('Processed')).length === 2 ? true : undefined));
     expect((await filesIn('Processed')).sort()).toEqual(['demande-2.eml', 'demande.eml']);
+  });
+
+  it('says why each message in Failed is there, with or without a record of it: "facteur inbox failed" leaves no reason blank', async () => {
+    await drop('cassé-2.eml', 'still not a mail\r\n');
+    await eventually('the unreadable message in Failed', async () => ((await filesIn('Failed')).includes('cassé-2.eml') ? true : undefined));
+    // One an operator filed there by hand, never handled: no record of it.
+    const byHand = letter({ from: 'grace.eyenga@example.cm', subject: 'facture 1207' });
+    await writeFile(path.join(mailDir, 'Failed', 'à-la-main.eml'), byHand.raw);
+    const listed = await runFacteur(['inbox', 'failed'], { FACTEUR_DATA_DIR: facteur.dataDir });
+    expect(listed.code).toBe(0);
+    const row = (name: string) => listed.stdout.split('\n').find((line) => line.includes(name)) ?? '';
+    expect(row('cassé-2.eml')).toContain('unreadable mail');
+    expect(row('à-la-main.eml')).toContain('no record of it: moved here by hand');
   });
 
   it('ignores files that are not whole messages yet', async () => {

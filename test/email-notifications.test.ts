@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';
-import { deliver, dmarcPass, filedIn, letter, mailFacteurForFile, replyTo, repliesTo, type Letter } from './support/mail.js';
+import { approvalTo, deliver, dmarcPass, filedIn, letter, mailFacteurForFile, replyingTo, replyTo, repliesTo, type Letter } from './support/mail.js';
 
 /** The receiving server's name in Authentication-Results, as the operator configures it. */
 const AUTHSERV_ID = 'mx.facteur.example';
@@ -23,10 +23,15 @@ async function notifications(email: string) {
 }
 
 describe('notification settings by mail, where DMARC is checked', () => {
-  it('with a DMARC pass, changes the address once the code comes back from the new address; a "confirmer" from elsewhere is refused', async () => {
+  it('with a DMARC pass, changes the address once the owner approved and the code came back from the new address; a "confirmer" from elsewhere is refused', async () => {
     const reply = await ask({ from: 'awa@example.cm', subject: 'notifications adresse compta@exemple.cm', headers: authenticated('example.cm') });
     expect(reply.envelope.to).toEqual(['awa@example.cm']);
-    expect(reply.parsed.text).toContain("Un code de confirmation vient d'être envoyé à compta@exemple.cm");
+    // The pass proves the domain, not who wrote the command: a new address waits for the owner's yes.
+    expect(reply.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    const approval = await approvalTo(peers().smtp, 'awa@example.cm', /compta@exemple\.cm/);
+    const thread = replyingTo(approval);
+    const approved = await ask({ from: 'awa@example.cm', subject: thread.subject, body: 'oui', headers: { ...thread.headers, ...authenticated('example.cm') } });
+    expect(approved.parsed.text).toContain("Un code vient d'être envoyé à compta@exemple.cm");
     const codeMail = await peers().smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm'));
     const code = /(\d{6})/.exec(codeMail.parsed.subject ?? '')![1]!;
 
@@ -44,7 +49,7 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(fromNew.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
     expect(await notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm' });
     expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
-    const notice = await peers().smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && mail.parsed.inReplyTo === undefined);
+    const notice = await peers().smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /désormais envoyées/.test(mail.parsed.subject ?? ''));
     expect(notice.parsed.subject).toBe('Vos factures sont désormais envoyées à compta@exemple.cm');
   });
 

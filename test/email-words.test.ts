@@ -96,3 +96,40 @@ describe('a Subject the customer did not write', () => {
     expect(yes.parsed.text).toContain('A code was just sent to accounts@eyenga.example');
   });
 });
+
+describe('a DMARC pass proves the domain, not the command', () => {
+  it('sends a new notification address through the owner’s approval, and no code there before it', async () => {
+    const asked = await ask({ from: 'awa@example.cm', subject: 'notifications adresse factures@nkolo.example', headers: passed });
+    expect(asked.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    expect(mailTo('factures@nkolo.example')).toEqual([]);
+    const approval = await approvalTo(peers().smtp, 'awa@example.cm', /factures@nkolo\.example/);
+    const thread = replyingTo(approval);
+    const approved = await ask({ from: 'awa@example.cm', subject: thread.subject, body: 'Oui', headers: { ...thread.headers, ...passed } });
+    expect(approved.parsed.text).toContain("Un code vient d'être envoyé à factures@nkolo.example");
+    expect((await customer('awa@example.cm')).notifications.address).not.toBe('factures@nkolo.example');
+  });
+
+  it('sends an invoice contact, and a contact’s leave to ask, through the owner’s approval', async () => {
+    const ndjock = 'contact@ndjock-sarl.cm';
+    const theirs = dmarcPass(AUTHSERV_ID, 'ndjock-sarl.cm');
+    const contact = await ask({ from: ndjock, body: 'notifications ajouter compta@ndjock.example', headers: theirs });
+    expect(contact.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    expect(mailTo('compta@ndjock.example')).toEqual([]);
+
+    // Set on the record directly: how a contact is added is tested in contacts.test.ts.
+    await facteur().app.store.updateCustomer((await customer(ndjock)).id, (c) => ({ ...c, contacts: [{ address: 'patron@ndjock.example', mayAsk: false, addedAt: new Date().toISOString() }] }));
+    const mayAsk = await ask({ from: ndjock, body: 'notifications contact patron@ndjock.example peut demander', headers: theirs });
+    expect(mayAsk.parsed.text).toContain('doit être approuvée depuis votre adresse');
+    expect((await customer(ndjock)).contacts).toEqual([expect.objectContaining({ address: 'patron@ndjock.example', mayAsk: false })]);
+  });
+
+  it('still makes at once what sends nothing elsewhere: the PDF toggle, a contact’s removal', async () => {
+    const jp = await customer('jp.fotso@example.cm');
+    await facteur().app.store.updateCustomer(jp.id, (c) => ({ ...c, contacts: [{ address: 'ancien@fotso.example', mayAsk: true, addedAt: new Date().toISOString() }] }));
+    const toggled = await ask({ from: 'jp.fotso@example.cm', body: 'notifications pièces-jointes non', headers: passed });
+    expect(toggled.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
+    const removed = await ask({ from: 'jp.fotso@example.cm', body: 'notifications retirer ancien@fotso.example', headers: passed });
+    expect(removed.parsed.text).not.toContain('doit être approuvée');
+    expect(await customer('jp.fotso@example.cm')).toMatchObject({ notifications: { attachPdf: false }, contacts: [], pending: [] });
+  });
+});

@@ -257,6 +257,32 @@ describe('PostgreSQL restarted under a running Facteur', () => {
   });
 });
 
+describe('PostgreSQL down under a running Facteur', () => {
+  it('leaves a message that came meanwhile waiting, counts no attempt against it, and answers it once the server is back', { timeout: 60_000 }, async () => {
+    const url = await postgres.createDatabase();
+    const facteur = await startFacteur({ ...mailEnv(peers), DATABASE_URL: url, FACTEUR_DEMO: 'true' });
+    running.push(facteur);
+    await eventually('the mailbox watched', () => facteur.logs.find((line) => line.msg === 'IMAP: watching'));
+    await postgres.stop('fast');
+    const asked = letter({ from: 'paul@example.cm', subject: 'Pendant la panne', body: 'combien je dois ?' });
+    try {
+      await appendMessage(peers.dovecot, asked.raw);
+      const waits = () => facteur.logs.filter((line) => String(line.msg).startsWith('mail: the machine cannot answer now'));
+      await eventually('two rounds without the database', () => (waits().length >= 2 ? true : undefined));
+    } finally {
+      await postgres.start();
+    }
+    const reply = await replyTo(peers.smtp, asked.messageId, 20_000);
+    expect(reply.envelope.to).toEqual(['paul@example.cm']);
+    const store = await PostgresStore.open(url, pino({ level: 'silent' }));
+    try {
+      expect(await store.inboundMessage('', { messageId: asked.messageId, sender: 'paul@example.cm' })).toMatchObject({ status: 'replied', attempts: 1, sent: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 /** The mails the SMTP peer took for these customers. */
 function mailsTo(customers: string[]) {
   const wanted = new Set(customers);

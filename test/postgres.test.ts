@@ -2,11 +2,13 @@
  * Facteur on PostgreSQL, as an operator moves to it: a data folder copied in with `facteur db
  * copy`, then the same commands run with DATABASE_URL, against a private server the test starts.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFacteur } from './support/cli.js';
+import { eventually } from './support/mail.js';
+import { runFacteur, spawnFacteur } from './support/cli.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
 
 /** Each `facteur` run starts a process (about 1.5 s on two cores): the budget counts the runs a test makes, eight at most. */
@@ -53,7 +55,7 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     expect(log.stdout).toContain('1214');
     // Nothing was added as demo data on top of the copy, and nothing announced again.
     const push = await runFacteur(['push'], database);
-    expect(push.stdout).toMatch(/^0 new invoice\(s\)/);
+    expect(push.stdout).toMatch(/^0 new invoices;/);
     await rm(database.FACTEUR_DATA_DIR, { recursive: true, force: true });
   });
 
@@ -70,5 +72,60 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     expect((await runFacteur(['db', 'copy'], { FACTEUR_DATA_DIR: dataDir })).code).toBe(2);
     expect((await runFacteur(['db', 'copy', '--to', 'mysql://x'], { FACTEUR_DATA_DIR: dataDir })).stderr).toContain('postgres://');
     expect((await runFacteur(['db', 'migrate'], { FACTEUR_DATA_DIR: dataDir, DATABASE_URL: '' })).code).toBe(2);
+  });
+});
+
+describe('a copy killed in the middle (kill -9)', () => {
+  it('leaves a database nothing runs on until the copy is run again, after which the push announces what the folder had not, and no reminder goes twice', { timeout: 120_000 }, async () => {
+    const folder = { FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-pg-killed-')), REMINDERS_ENABLED: 'true' };
+    // A folder with history: the push met it, today's reminders went, and 30 invoices came since, not yet announced.
+    expect((await runFacteur(['push'], { ...folder, REMINDERS_ENABLED: 'false' })).code).toBe(0);
+    const reminded = await runFacteur(['reminders'], folder);
+    expect(reminded.code).toBe(0);
+    expect(reminded.stdout).not.toMatch(/^0 messages sent/);
+    const file = path.join(folder.FACTEUR_DATA_DIR, 'new.json');
+    const dueAt = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await writeFile(file, JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ number: `N-${i + 1}`, customer: 'awa@example.cm', issuedAt: '2026-11-25', dueAt, currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }], status: 'unpaid' }))));
+    expect((await runFacteur(['import', file], folder)).stdout).toMatch(/^30 created/);
+
+    const url = await postgres.createDatabase();
+    expect((await runFacteur(['db', 'migrate'], { ...folder, DATABASE_URL: url })).code).toBe(0);
+    // The copy is held where it writes what was announced, then killed there: every invoice is in, none marked announced.
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table announced in access exclusive mode');
+      const copy = spawnFacteur(['db', 'copy', '--to', url], folder);
+      await eventually('the copy waiting on the lock', async () => (Number((await holder.query('select count(*) from pg_locks where not granted')).rows[0].count) > 0 ? true : undefined), 30_000);
+      copy.child.kill('SIGKILL');
+      await copy.exited;
+      await holder.query('rollback');
+      expect(Number((await holder.query('select count(*) from invoices')).rows[0].count)).toBeGreaterThan(30);
+    } finally {
+      await holder.end();
+    }
+
+    const database = { FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-pg-killed-files-')), DATABASE_URL: url, REMINDERS_ENABLED: 'false' };
+    const refused = await runFacteur(['push'], database);
+    expect(refused.stdout).toBe('');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`holds a copy of ${folder.FACTEUR_DATA_DIR} that did not finish`);
+    expect(refused.stderr).toContain('facteur db copy --to');
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    const start = spawnFacteur(['start'], database);
+    await start.exited;
+    expect(start.child.exitCode).toBe(1);
+
+    const finished = await runFacteur(['db', 'copy', '--to', url], folder);
+    expect(finished.code).toBe(0);
+    expect(finished.stdout).toContain('Every record is there');
+    const pushed = await runFacteur(['push'], database);
+    expect(pushed.code).toBe(0);
+    expect(pushed.stdout).toMatch(/^30 new invoices;/);
+    const reminders = await runFacteur(['reminders', '--dry-run'], { ...database, REMINDERS_ENABLED: 'true' });
+    expect(reminders.stdout).toMatch(/^0 invoices of 0 customers would be reminded/m);
+    await rm(folder.FACTEUR_DATA_DIR, { recursive: true, force: true });
+    await rm(database.FACTEUR_DATA_DIR, { recursive: true, force: true });
   });
 });

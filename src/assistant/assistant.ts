@@ -15,7 +15,8 @@ import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
 import { answerToApproval, asCode, confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
-import { parse, type Command } from './grammar.js';
+import type { Command } from './command.js';
+import { parse } from './reading/read.js';
 import { Conversations } from './memory.js';
 import type { Reply } from './reply.js';
 import { publish, secondsSince } from '../observe.js';
@@ -34,12 +35,15 @@ export interface Request {
   sender?: string;
   /**
    * Who the channel vouches is asking. `owner`: the account's owner, proven by the channel
-   * (a linked chat account, the console and the CLI, mail that passed DMARC). `address`:
-   * mail from an address on the customer's record and nothing more, which a forger writes in
-   * seconds: it may ask for what goes back to that address (lists, PDFs, ZIPs, details),
-   * and every change waits for the owner's approval by a code mailed to the addresses on record.
+   * (a linked chat account, the console and the CLI). `domain`: mail from an address on
+   * record that passed DMARC: the customer's domain vouches that it comes from them, not that
+   * they wrote every word of it, nor which of their people sent it; it may make at once what
+   * sends invoices nowhere new, and what would (`redirectsInvoices`) waits for the owner's
+   * approval. `address`: mail from an address on the customer's record and nothing more,
+   * which a forger writes in seconds: it may ask for what goes back to that address (lists,
+   * PDFs, ZIPs, details), and every change waits for the owner's approval.
    */
-  trust: 'owner' | 'address';
+  trust: 'owner' | 'domain' | 'address';
   /**
    * Whose words `text` is (`own` when absent). `quoted`: words the asker only passed along,
    * which someone else wrote (a reply's Subject): they may ask only what `mayAsk` allows, and
@@ -79,7 +83,7 @@ const HANDLERS: Handlers = {
   attachments: (ctx, c, request) => askChange(ctx, { kind: 'attachments', on: c.on }, request),
   chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),
   reminders: (ctx, c, request) => askChange(ctx, { kind: 'reminders', on: c.on }, request),
-  paidClaim: (ctx, c, request) => claimPaid(ctx, c.numbers, request.trust === 'owner'),
+  paidClaim: (ctx, c, request) => claimPaid(ctx, c.numbers, request.trust !== 'address'),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   contactAdd: (ctx, c, request) => askChange(ctx, { kind: 'contact', address: c.address }, request),
   contactRemove: (ctx, c, request) => askChange(ctx, { kind: 'contactRemoved', address: c.address }, request),

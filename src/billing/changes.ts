@@ -53,6 +53,16 @@ export function newAddressOf(customer: Customer, change: AccountChange): string 
 }
 
 /**
+ * Whether the change could make invoices reach someone who does not get them now: a new
+ * notification address, a new invoice contact, a contact let ask for them. Turning things
+ * off, removing a contact, the PDF toggle, reminders and the Discord opt-in send nothing
+ * elsewhere.
+ */
+export function redirectsInvoices(change: AccountChange): boolean {
+  return change.kind === 'address' || change.kind === 'contact' || (change.kind === 'contactMayAsk' && change.on);
+}
+
+/**
  * The pending change owed a code from its new address. One at a time per account, so that
  * a code that comes back names one change, and the stores index one pending address.
  */

@@ -94,7 +94,7 @@ export interface ApprovalOnItsWay {
  */
 export interface PendingChange {
   change: AccountChange;
-  /** Asked of the owner; null when the owner asked (a linked chat account, authenticated mail) or has approved. */
+  /** Asked of the owner; null when the owner asked (a linked chat account; authenticated mail, for what sends invoices nowhere new) or has approved. */
   approval: ApprovalOnItsWay | null;
   /** The code mailed to the new address once approved; null before that, and for changes with no new address. */
   confirmation: CodeOnItsWay | null;

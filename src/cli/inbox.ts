@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { dataPaths } from '../data-folder.js';
-import { imapFailedFolder, localFailedFolder, type FailedFolder } from '../channels/email/failed.js';
+import { imapFailedFolder, localFailedFolder, type FailedFolder, type FailedMessage } from '../channels/email/failed.js';
 import { renderTable } from '../outbound/table.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
+import { RETENTION_DAYS } from '../store/retention.js';
+import type { Store } from '../store/store.js';
 import { err, out, type ExitCode } from './terminal.js';
 
 /**
@@ -32,14 +34,22 @@ async function listFailed(config: Config, folder: FailedFolder): Promise<ExitCod
   }
   const store = await openStore(config, createLogger(config.logLevel), { readOnly: true });
   try {
-    const reasonOf = async (messageId: string | null, from: string) => (messageId && from ? (await store.inboundMessage('', { messageId, sender: from.toLowerCase() }))?.reason : undefined) ?? '';
     const rows: string[][] = [];
-    for (const m of messages) rows.push([m.id, m.date.slice(0, 16).replace('T', ' '), m.from, short(m.subject, 40), short(await reasonOf(m.messageId, m.from), 80)]);
+    for (const m of messages) rows.push([m.id, m.date.slice(0, 16).replace('T', ' '), m.from, short(m.subject, 40), short(await whyFailed(store, m), 80)]);
     out(`${renderTable({ columns: ['id', 'date', 'from', 'subject', 'why'], rows })}\n`);
     return 0;
   } finally {
     await store.close();
   }
+}
+
+/** Why a message is in the Failed folder, as its record says; never blank: where no record says, what that means. */
+async function whyFailed(store: Store, message: FailedMessage): Promise<string> {
+  if (!message.messageId || !message.from) return 'no From or Message-ID to find its record by: unreadable mail (the service log says why), or moved here by hand';
+  const record = await store.inboundMessage('', { messageId: message.messageId, sender: message.from.toLowerCase() });
+  if (!record) return `no record of it: moved here by hand, or failed more than ${RETENTION_DAYS.inbound} days ago`;
+  if (record.status === 'failed') return record.reason || 'failed, no reason recorded: the service log says why';
+  return `its record says ${record.status}${record.reason ? ` (${record.reason})` : ''}, not failed: moved here by hand?`;
 }
 
 function failedFolderOf(config: Config): FailedFolder {

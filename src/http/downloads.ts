@@ -2,28 +2,49 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Documents } from '../assistant/context.js';
 import { formatMegabytes } from '../billing/money.js';
 import { LOCALES, type Customer, type Invoice, type Locale } from '../billing/types.js';
-import type { Attachment } from '../documents/attachment.js';
 import type { Brand } from '../documents/template.js';
 import type { LinkReader } from '../links/links.js';
 import { linkId, type LinkClaims } from '../links/token.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
+import type { DownloadLimits } from '../config.js';
 import type { Catalog, Params } from '../templates/catalog.js';
+import { Kept } from './kept.js';
+import { type NoSlot, Slots } from './slots.js';
 import { brandedPage, type PageText } from './page.js';
 
-/** What the download pages use of the app: reading tokens, the customer and invoices a token names, their ZIP and the provider's brand. */
+/** What the download pages use of the app: reading tokens, the customer and invoices a token names, their ZIP, the provider's brand, and how many ZIPs may be written at once. */
 export interface DownloadServices {
   links: LinkReader;
   store: Pick<Store, 'customerById' | 'invoicesByNumber'>;
   documents: Pick<Documents, 'zipAttachment'> & { brand: Brand };
   catalog: Catalog;
   log: Logger;
+  limits: DownloadLimits;
 }
 
-/** What a page says why it cannot give the file: a link that is not ours or names what is no longer the customer's (404), one past its time (410), our fault (500). */
-type Refusal = { status: 404 | 410 | 500; key: 'invalid' | 'expired' | 'failed'; why: string };
+/**
+ * What a page says why it cannot give the file: a link that is not ours or names what is no
+ * longer the customer's (404), one past its time (410), a link being downloaded as often as it
+ * may at once, or every place taken (429, come back after `retryAfter` seconds), our fault (500).
+ */
+type Refusal = { status: 404 | 410 | 429 | 500; key: 'invalid' | 'expired' | 'busy' | 'full' | 'failed'; why: string; retryAfter?: number };
 
-type Resolved = { ok: true; claims: LinkClaims; customer: Customer; invoices: Invoice[] } | ({ ok: false } & Refusal);
+type Resolved = { ok: true; customer: Customer; invoices: Invoice[] } | ({ ok: false } & Refusal);
+
+/** What a link's page shows, worked out once in a while for every view of it. */
+type PageFacts = { ok: true; customerId: string; locale: Locale; count: number; from: string; to: string; size: number; filename: string } | ({ ok: false } & Refusal);
+
+/**
+ * How long a page's facts are kept: a flood of views of one link works them out once (each
+ * costs a look-up of every invoice's PDF, ~0.3 ms apiece), while a page seen a minute after
+ * a payment shows the ZIP's size again. The ZIP itself is always made of the invoices as they are.
+ */
+const FACTS_KEPT_MS = 60_000;
+/** Links whose facts are kept at most: what the memory holds, whatever the number of links asked. */
+const FACTS_KEPT = 1_000;
+/** When a refused download is told to come back: a stalled one has given its place back by then. */
+const RETRY_AFTER_SECONDS = 60;
 
 /** Headers of every answer under /d: nothing kept, nothing framed or sniffed, and the token never sent on as a Referer. */
 const PRIVATE_HEADERS = {
@@ -45,59 +66,79 @@ const PAGE_HEADERS = {
  * there and every invoice it names is still theirs; anything else gets a clear page in the
  * browser's language (or both of ours), never a stack, and a refusal in the log that names
  * the link by its id, never by its token.
+ *
+ * What one link, or many, can cost is bounded: a page's facts are kept a minute per link
+ * (a thousand views cost one look-up), at most `perLink` ZIPs of one link and `atOnce` in all
+ * are written at once (the next is told 429 with Retry-After, at once, and queues nothing),
+ * and a reader that takes nothing for `idleMs` is cut off, giving its place back.
  */
 export function downloadRoutes(app: FastifyInstance, services: DownloadServices): void {
-  const { catalog, log } = services;
+  const { catalog, log, limits } = services;
+  const kept = new Kept<PageFacts>(FACTS_KEPT_MS, FACTS_KEPT);
+  const slots = new Slots(limits.perLink, limits.atOnce);
+  /** The page's facts of a link that reads, for a browser asking `asked` (or neither of our languages). */
+  const factsOf = (token: string, claims: LinkClaims, asked: Locale | null) => kept.get(`${linkId(token)} ${asked ?? ''}`, () => pageFacts(services, claims, asked));
 
   app.get<{ Params: { token: string } }>('/:token', async (request, reply) => {
     const { token } = request.params;
-    const found = await resolve(services, token);
-    if (!found.ok) return refuse(request, reply, services, token, found);
-    const locale = preferredLocale(request) ?? found.customer.locale;
-    const t = (key: string, params?: Params) => catalog.t(locale, key, params);
-    const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
-    const years = found.invoices.map((invoice) => invoice.issuedAt.slice(0, 4)).sort();
-    const [from, to] = [years[0]!, years.at(-1)!];
-    const count = found.invoices.length;
-    const files = t('download.page.files', { count });
-    const title = from === to ? t('download.page.title.year', { year: from }) : t('download.page.title.years', { from, to });
-    const expires = t('download.page.expires', { date: services.links.lastDay(found.claims.expiresAt) });
+    const read = readToken(services, token);
+    if (!read.ok) return refuse(request, reply, services, token, read);
+    const facts = await factsOf(token, read.claims, preferredLocale(request));
+    if (!facts.ok) return refuse(request, reply, services, token, facts);
+    const t = (key: string, params?: Params) => catalog.t(facts.locale, key, params);
+    const files = t('download.page.files', { count: facts.count });
+    const title = facts.from === facts.to ? t('download.page.title.year', { year: facts.from }) : t('download.page.title.years', { from: facts.from, to: facts.to });
+    const expires = t('download.page.expires', { date: services.links.lastDay(read.claims.expiresAt) });
     const page = brandedPage(
       services.documents.brand,
-      [{ locale, title, paragraphs: [expires] }],
+      [{ locale: facts.locale, title, paragraphs: [expires] }],
       {
-        summary: t('download.page.summary', { files, size: formatMegabytes(zip.size, locale) }),
+        summary: t('download.page.summary', { files, size: formatMegabytes(facts.size, facts.locale) }),
         label: t('download.page.button'),
         // Relative, so that it leads to the ZIP under whatever prefix a proxy serves the page.
         href: `${token}/zip`,
-        note: t('download.page.contents', { filename: zip.filename }),
+        note: t('download.page.contents', { filename: facts.filename }),
       },
     );
-    log.info({ event: 'download.page', link: linkId(token), customer: found.customer.id, invoices: count }, 'download page shown');
+    log.info({ event: 'download.page', link: linkId(token), customer: facts.customerId, invoices: facts.count }, 'download page shown');
     return reply.headers(PAGE_HEADERS).send(page);
   });
 
   app.get<{ Params: { token: string } }>('/:token/zip', { exposeHeadRoute: false }, async (request, reply) => {
     const { token } = request.params;
-    const found = await resolve(services, token);
+    const read = readToken(services, token);
+    if (!read.ok) return refuse(request, reply, services, token, read);
+    const id = linkId(token);
+    const slot = slots.take(id);
+    if ('refused' in slot) return refuse(request, reply, services, token, busy(slot.refused, limits));
+    // The place is given back however the answer ends: written whole, refused below, failed, or cut off.
+    reply.raw.once('close', slot.release);
+    const found = await resolve(services, read.claims);
     if (!found.ok) return refuse(request, reply, services, token, found);
     const locale = preferredLocale(request) ?? found.customer.locale;
     const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
     const stream = await zip.open();
-    const id = linkId(token);
     // Past the headers an error can only cut the download short: it is logged here, by the link's id.
     stream.on('error', (error) => log.error({ event: 'download.failed', link: id, err: error }, 'download cut short'));
+    // A reader that takes nothing for that long is cut off, and what its ZIP holds in memory goes with it.
+    reply.raw.setTimeout(limits.idleMs, () => {
+      log.warn({ event: 'download.idle', link: id, ip: request.ip, seconds: limits.idleMs / 1000 }, 'download cut off: its reader took nothing');
+      reply.raw.destroy();
+    });
     log.info({ event: 'download', link: id, customer: found.customer.id, invoices: found.invoices.length }, 'download link used');
-    return reply.headers(zipHeaders(zip)).send(stream);
+    return reply.headers(zipHeaders(zip.filename)).send(stream);
   });
 
   // What a download manager or a link checker asks first: the GET's status and headers, and no ZIP written for nobody.
   app.head<{ Params: { token: string } }>('/:token/zip', async (request, reply) => {
     const { token } = request.params;
-    const found = await resolve(services, token);
-    if (!found.ok) return refuse(request, reply, services, token, found);
-    const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale: preferredLocale(request) ?? found.customer.locale });
-    return reply.headers(zipHeaders(zip)).send();
+    const read = readToken(services, token);
+    if (!read.ok) return refuse(request, reply, services, token, read);
+    const facts = await factsOf(token, read.claims, preferredLocale(request));
+    if (!facts.ok) return refuse(request, reply, services, token, facts);
+    const refused = slots.wouldRefuse(linkId(token));
+    if (refused) return refuse(request, reply, services, token, busy(refused, limits));
+    return reply.headers(zipHeaders(facts.filename)).send();
   });
 
   // A path under /d that is no link's (a token cut or padded past any we make) and our own failures get a page too.
@@ -118,18 +159,38 @@ export function refuseUnroutable(request: FastifyRequest, reply: FastifyReply, s
   return refuse(request, reply, services, '', { status: 404, key: 'invalid', why });
 }
 
-/** The claims of a good token whose customer and invoices are as it says; else why not. */
-async function resolve(services: DownloadServices, token: string): Promise<Resolved> {
+/** A download refused for want of a place: this link's are all taken, or every one is. */
+function busy(refused: NoSlot, limits: DownloadLimits): Refusal {
+  const why = refused === 'key' ? `already ${limits.perLink} downloads of this link at once` : `already ${limits.atOnce} downloads at once`;
+  return { status: 429, key: refused === 'key' ? 'busy' : 'full', why, retryAfter: RETRY_AFTER_SECONDS };
+}
+
+/** The claims of a token we signed and that has not expired (a check of its own, never kept: it is cheap, and a link must stop at its time). */
+function readToken(services: DownloadServices, token: string): { ok: true; claims: LinkClaims } | ({ ok: false } & Refusal) {
   const verdict = services.links.read(token);
-  if (!verdict.ok) return verdict.why === 'expired' ? { ok: false, status: 410, key: 'expired', why: 'expired' } : { ok: false, status: 404, key: 'invalid', why: verdict.why };
-  const { claims } = verdict;
+  if (verdict.ok) return verdict;
+  return verdict.why === 'expired' ? { ok: false, status: 410, key: 'expired', why: 'expired' } : { ok: false, status: 404, key: 'invalid', why: verdict.why };
+}
+
+/** The customer and invoices of a link's claims, if the customer is still there and every invoice still theirs; else why not. */
+async function resolve(services: DownloadServices, claims: LinkClaims): Promise<Resolved> {
   const customer = await services.store.customerById(claims.customerId);
   if (!customer) return { ok: false, status: 404, key: 'invalid', why: 'the customer is no longer in the store' };
   // Signed by us, and still checked: an invoice that is not (or no longer) this customer's is never served through their link.
   const theirs = new Map((await services.store.invoicesByNumber(claims.invoices)).filter((invoice) => invoice.customerId === customer.id).map((invoice) => [invoice.number, invoice]));
   const invoices = claims.invoices.flatMap((number) => theirs.get(number) ?? []);
   if (invoices.length === 0 || invoices.length !== new Set(claims.invoices).size) return { ok: false, status: 404, key: 'invalid', why: 'an invoice it names is not the customer\u2019s' };
-  return { ok: true, claims, customer, invoices };
+  return { ok: true, customer, invoices };
+}
+
+/** What the page of a link shows: its years, how many files, the ZIP's size and name in the reader's language. */
+async function pageFacts(services: DownloadServices, claims: LinkClaims, asked: Locale | null): Promise<PageFacts> {
+  const found = await resolve(services, claims);
+  if (!found.ok) return found;
+  const locale = asked ?? found.customer.locale;
+  const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
+  const years = found.invoices.map((invoice) => invoice.issuedAt.slice(0, 4)).sort();
+  return { ok: true, customerId: found.customer.id, locale, count: found.invoices.length, from: years[0]!, to: years.at(-1)!, size: zip.size, filename: zip.filename };
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, services: DownloadServices, token: string, refusal: Refusal): FastifyReply {
@@ -142,6 +203,7 @@ function refuse(request: FastifyRequest, reply: FastifyReply, services: Download
     title: catalog.t(locale, `download.${refusal.key}.title`),
     paragraphs: [catalog.t(locale, `download.${refusal.key}`)],
   }));
+  if (refusal.retryAfter) reply.header('retry-after', String(refusal.retryAfter));
   return reply.code(refusal.status).headers(PAGE_HEADERS).send(brandedPage(services.documents.brand, texts));
 }
 
@@ -159,8 +221,8 @@ function preferredLocale(request: FastifyRequest): Locale | null {
   return best?.locale ?? null;
 }
 
-function zipHeaders(zip: Attachment): Record<string, string> {
-  return { ...PRIVATE_HEADERS, 'content-type': zip.contentType, 'content-disposition': attachment(zip.filename) };
+function zipHeaders(filename: string): Record<string, string> {
+  return { ...PRIVATE_HEADERS, 'content-type': 'application/zip', 'content-disposition': attachment(filename) };
 }
 
 /** `attachment` with the name twice: plain ASCII for old clients, and RFC 5987's UTF-8 for the rest (safeName keeps letters of any script). */

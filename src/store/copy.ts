@@ -13,13 +13,15 @@ export interface CopyReport {
 }
 
 /**
- * Moves what a data folder holds into PostgreSQL: customers first (invoices name them),
- * then invoices, the delivery log, the inbound records, chat links and staff records, and
- * what counts as announced. Every record is written as it is, replacing the same one if
+ * Moves what a data folder (`source`) holds into PostgreSQL: customers first (invoices name
+ * them), then invoices, the delivery log, the inbound records, chat links and staff records,
+ * and what counts as announced. Every record is written as it is, replacing the same one if
  * already there, so a copy stopped midway is completed by running it again. Ends by
- * counting each kind on both sides.
+ * counting each kind on both sides. The database is marked as taking a copy before anything
+ * is written, and opens for nothing else until a copy ends with every kind counted whole.
  */
-export async function copyStore(from: LowdbStore, to: PostgresStore, progress?: (done: number, total: number, what: string) => void): Promise<CopyReport> {
+export async function copyStore(from: LowdbStore, source: string, to: PostgresStore, progress?: (done: number, total: number, what: string) => void): Promise<CopyReport> {
+  await to.copyStarted(source, new Date().toISOString());
   const all = from.contents();
   const steps: [string, Changes[]][] = [
     ['customers', batches(all.customers, (customers) => ({ customers }))],
@@ -40,7 +42,7 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, progress?: 
   }
   // Push deliveries announce their invoices too: the folder's announced are those and the marked ones.
   const announced = new Set([...all.announced, ...all.deliveries.filter((d) => d.reason === 'push').flatMap((d) => d.invoices)]);
-  const source: Record<RecordKind, number> = {
+  const counted: Record<RecordKind, number> = {
     customers: all.customers.length,
     invoices: all.invoices.length,
     deliveries: all.deliveries.length,
@@ -51,11 +53,10 @@ export async function copyStore(from: LowdbStore, to: PostgresStore, progress?: 
     heldRequests: all.heldRequests.length,
   };
   const destination = await to.counts();
-  const kinds = Object.keys(source) as RecordKind[];
-  return {
-    counts: Object.fromEntries(kinds.map((kind) => [kind, { source: source[kind], destination: destination[kind] }])) as CopyReport['counts'],
-    short: kinds.filter((kind) => destination[kind] < source[kind]),
-  };
+  const kinds = Object.keys(counted) as RecordKind[];
+  const short = kinds.filter((kind) => destination[kind] < counted[kind]);
+  if (short.length === 0) await to.copyFinished();
+  return { counts: Object.fromEntries(kinds.map((kind) => [kind, { source: counted[kind], destination: destination[kind] }])) as CopyReport['counts'], short };
 }
 
 function batches<T>(items: T[], changes: (batch: T[]) => Changes): Changes[] {

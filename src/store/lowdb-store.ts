@@ -163,16 +163,10 @@ export class LowdbStore implements Store {
 
   async save(changes: Changes): Promise<void> {
     const writes: Promise<void>[] = [];
-    if (changes.customers?.length || changes.invoices?.length) {
-      this.billing.apply(changes.customers ?? [], changes.invoices ?? []);
-      writes.push(this.billing.file.write());
-    }
-    if (changes.inbound?.length) {
-      writes.push(this.inbound.save(changes.inbound));
-    }
+    if (changes.customers?.length || changes.invoices?.length) writes.push(this.billing.save(changes.customers ?? [], changes.invoices ?? []));
+    if (changes.inbound?.length) writes.push(this.inbound.save(changes.inbound));
     if (changes.linkAttempts?.length || changes.staffActions?.length || changes.heldRequests?.length) {
-      this.chat.apply(changes.linkAttempts ?? [], changes.staffActions ?? [], changes.heldRequests ?? []);
-      writes.push(this.chat.file.write());
+      writes.push(this.chat.save(changes.linkAttempts ?? [], changes.staffActions ?? [], changes.heldRequests ?? []));
     }
     if (changes.deliveries?.length || changes.announced?.length || changes.announcingSince) {
       writes.push(this.sent.save(changes.deliveries ?? [], changes.announced ?? [], changes.announcingSince));
@@ -181,45 +175,25 @@ export class LowdbStore implements Store {
   }
 
   /**
-   * The changes below run on the record in memory and are applied before anything else
-   * can run (one process writes the folder); the inbound and delivery files may have to be
-   * opened first, so changes of one of their records wait for each other.
+   * A change runs on the record as the changes asked before it left it, and what it writes
+   * is read only once it is on disk (see StoreFile): a write that fails leaves every record
+   * as the files hold it. The inbound and delivery files may have to be opened first, so
+   * changes of one of their records wait for each other.
    */
-  async updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined> {
-    const current = this.billing.customerById(id);
-    if (!current) return undefined;
-    const next = change(current);
-    this.billing.apply([next], []);
-    await this.billing.file.write();
-    return next;
+  updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined> {
+    return this.billing.updateCustomer(id, change);
   }
 
-  async updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined> {
-    const current = this.billing.invoice(number);
-    if (!current) return undefined;
-    // A change never renumbers an invoice: the number is how everyone finds it.
-    const next = { ...change(current), number };
-    this.billing.apply([], [next]);
-    await this.billing.file.write();
-    return next;
+  updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined> {
+    return this.billing.updateInvoice(number, change);
   }
 
-  async updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T> {
-    const { attempt, result } = change(this.chat.linkAttempt(account));
-    if (attempt) {
-      this.chat.apply([attempt], [], []);
-      await this.chat.file.write();
-    }
-    return result;
+  updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T> {
+    return this.chat.updateLinkAttempt(account, change);
   }
 
-  async updateHeldRequest<T>(staff: string, change: (held: HeldRequest | undefined) => { held: HeldRequest | null; result: T }): Promise<T> {
-    const { held, result } = change(this.chat.heldRequest(staff));
-    if (held) {
-      this.chat.apply([], [], [held]);
-      await this.chat.file.write();
-    }
-    return result;
+  updateHeldRequest<T>(staff: string, change: (held: HeldRequest | undefined) => { held: HeldRequest | null; result: T }): Promise<T> {
+    return this.chat.updateHeldRequest(staff, change);
   }
 
   updateDelivery(id: string, change: (delivery: Delivery) => Delivery): Promise<Delivery | undefined> {
@@ -242,7 +216,7 @@ export class LowdbStore implements Store {
 
   async forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void> {
     await this.inbound.forget(before.inbound);
-    if (this.chat.forget(before.staffActions, before.linkAttempts)) await this.chat.file.write();
+    await this.chat.forget(before.staffActions, before.linkAttempts);
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   mayMailCode,
   newAddressOf,
   pendingOf,
+  redirectsInvoices,
   replyHash,
   samePending,
   waiting,
@@ -26,18 +27,20 @@ import { changeDone, describeChange } from './describe.js';
 
 /**
  * A change of the account asked for: made at once when the owner asks (a linked chat
- * account, the console, authenticated mail) and nothing new would receive invoices;
- * otherwise it waits for the proofs it needs. Mail from an address on record proves
- * nothing by itself, so a change asked by mail first waits for the owner's approval: a
- * reply to a mail sent to every address on record, whatever the From said. A new address
- * then gets a code of its own, and nothing but that code is sent to it until it comes back.
+ * account, the console) and nothing new would receive invoices; otherwise it waits for the
+ * proofs it needs. Mail from an address on record proves nothing by itself, so a change
+ * asked by mail first waits for the owner's approval: a reply to a mail sent to every
+ * address on record, whatever the From said. Mail that passed DMARC skips it only for what
+ * sends invoices nowhere new. A new address then gets a code of its own, and nothing but
+ * that code is sent to it until it comes back.
  */
 export async function askChange(ctx: Context, asked: AccountChange, request: Request): Promise<Reply> {
   const change = checked(ctx, asked);
   if ('outcome' in change) return change;
   if (unchanged(ctx.customer, change)) return ctx.reply([changeDone(ctx, change)]);
   ctx.services.log.info({ event: 'change.requested', customer: ctx.customer.id, change: change.kind, trust: request.trust }, 'account change requested');
-  if (request.trust === 'address') return askOwner(ctx, change);
+  // A DMARC pass proves the domain, not the command: what would send invoices somewhere new still needs the owner's yes.
+  if (request.trust === 'address' || (request.trust === 'domain' && redirectsInvoices(change))) return askOwner(ctx, change);
   if (newAddressOf(ctx.customer, change) !== null) return askNewAddress(ctx, change, null);
   return makeChange(ctx, change, null);
 }

@@ -1,5 +1,6 @@
-import type { ChatInputCommandInteraction, MessageComponentInteraction } from 'discord.js';
+import { DiscordAPIError, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import type { Reply } from '../../assistant/reply.js';
+import type { Locale } from '../../billing/types.js';
 import type { ZipProgress } from '../../documents/attachment.js';
 import type { LinkMaker } from '../../links/links.js';
 import type { Logger } from '../../log.js';
@@ -82,6 +83,18 @@ export class Answers {
       })),
     ];
     return { first, rest, links: offered.links };
+  }
+
+  /**
+   * What the user is told, and the operator logged, when an answer could not be sent: that
+   * Discord refused it (a body it does not take: asking for less at a time or by mail gets a
+   * smaller one), or else that something failed for now (trying again later may do).
+   */
+  apology(locale: Locale, error: unknown, context: Record<string, unknown>): string {
+    const refused = error instanceof DiscordAPIError && (error.status === 400 || error.status === 413);
+    if (refused) this.services.log.error({ event: 'discord.refused', err: error, code: error.code, ...context }, 'discord refused an answer: the user is told to ask for less');
+    else this.services.log.error({ err: error, ...context }, 'discord: a request failed');
+    return this.services.catalog.t(locale, refused ? 'discord.refused' : 'error.internal');
   }
 
   /**

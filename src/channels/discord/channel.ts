@@ -1,8 +1,9 @@
 import { Events, type AutocompleteInteraction, type Client, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type Message } from 'discord.js';
 import type { Assistant, Request } from '../../assistant/assistant.js';
-import { parse } from '../../assistant/grammar.js';
+import { parse } from '../../assistant/reading/read.js';
 import type { Reply } from '../../assistant/reply.js';
 import { invoiceFigures } from '../../billing/money.js';
+import { asNumbersAreKept } from '../../billing/numbers.js';
 import type { Locale } from '../../billing/types.js';
 import type { ZipProgress } from '../../documents/attachment.js';
 import type { Logger } from '../../log.js';
@@ -118,8 +119,7 @@ export class DiscordChannel {
       else if (interaction.isButton()) await this.onButton(interaction);
       else if (interaction.isStringSelectMenu()) await this.presses.onSelect(interaction);
     } catch (error) {
-      this.services.log.error({ err: error, interaction: interaction.id, user: interaction.user.id }, 'discord interaction failed');
-      await this.apologise(interaction).catch(() => {});
+      await this.apologise(interaction, error).catch((failed: unknown) => this.services.log.error({ err: failed, user: interaction.user.id }, 'discord: the apology could not be sent either'));
     }
   }
 
@@ -198,7 +198,7 @@ export class DiscordChannel {
       return;
     }
     const locale = localeOf(interaction.locale);
-    const typed = String(interaction.options.getFocused()).trim().replace(/^#/, '');
+    const typed = asNumbersAreKept(String(interaction.options.getFocused()).trim().replace(/^#/, ''));
     const { catalog, store } = this.services;
     const choices = (await store.invoices(customer.id))
       .filter((invoice) => invoice.number.startsWith(typed))
@@ -218,8 +218,10 @@ export class DiscordChannel {
     if (message.author.bot || message.inGuild() || message.content.trim() === '') return;
     const channel = message.channel;
     if (!channel.isDMBased() || !('send' in channel)) return;
+    let locale: Locale | undefined;
     try {
       const reply = await this.answerText(message);
+      locale = reply.locale;
       const { first, rest, links } = await this.answers.payloads(reply, DM_ATTACHMENT_LIMIT, message.author.id);
       await this.answers.sending(message.author.id, reply, links, async () => {
         const sent = await channel.send(first);
@@ -227,7 +229,9 @@ export class DiscordChannel {
         return sent.id;
       });
     } catch (error) {
-      this.services.log.error({ err: error, user: message.author.id }, 'discord direct message failed');
+      // As after a slash command: the customer is told what went wrong and what to do, never left with nothing.
+      const content = this.answers.apology(locale ?? parse(message.content, this.services.assistant.today()).locale ?? 'fr', error, { user: message.author.id, dm: true });
+      await channel.send({ content }).catch((failed: unknown) => this.services.log.error({ err: failed, user: message.author.id }, 'discord: the apology could not be sent either'));
     }
   }
 
@@ -243,9 +247,9 @@ export class DiscordChannel {
     return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId) });
   }
 
-  private async apologise(interaction: Interaction): Promise<void> {
+  private async apologise(interaction: Interaction, error: unknown): Promise<void> {
+    const content = this.answers.apology(localeOf(interaction.locale), error, { interaction: interaction.id, user: interaction.user.id });
     if (!interaction.isRepliable()) return;
-    const content = this.services.catalog.t(localeOf(interaction.locale), 'error.internal');
     if (interaction.deferred || interaction.replied) await interaction.editReply({ content, embeds: [], components: [], files: [] });
     else await interaction.reply({ content, ...privately(interaction) });
   }

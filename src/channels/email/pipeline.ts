@@ -15,7 +15,7 @@ import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
 import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
 import { readZones } from './zones.js';
-import { parse } from '../../assistant/grammar.js';
+import { parse } from '../../assistant/reading/read.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../links/links.js';
@@ -86,6 +86,11 @@ export class MailPipeline {
   /** Replies kept for a retry after a failed send, so the assistant acts only once per message in this process. */
   private readonly pendingReplies = new Map<string, Reply>();
   private readonly retryAt = new Map<string, number>();
+  /**
+   * Records this process knows better than the store, by key: what a write that failed could
+   * not tell it (an attempt taken back as the machine's fault, a reply that did not go after all).
+   */
+  private readonly unwritten = new Map<string, InboundMessage>();
 
   constructor(private readonly options: MailPipelineOptions) {
     this.ownAddresses = new Set(options.ownAddresses.map((address) => address.toLowerCase()));
@@ -117,7 +122,13 @@ export class MailPipeline {
       if (!(error instanceof UnreadableMail)) throw error;
       return this.unreadable(key, error.message);
     }
-    const claim = await this.claim(key, mail);
+    let claim: Claim | Disposition;
+    try {
+      claim = await this.claim(key, mail);
+    } catch (error) {
+      // Nothing was written, so nothing is counted: the store could not take the claim, which is no fault of the message.
+      return this.machineWait(key, error as Error);
+    }
     if (typeof claim === 'string') return claim;
     try {
       await this.answer(claim, mail, key);
@@ -155,7 +166,7 @@ export class MailPipeline {
       updatedAt: at,
     };
     const lease = this.options.store.shared ? CLAIM_LEASE_MS : 0;
-    const seen: { outcome: ClaimOutcome; original: string } = { outcome: 'claimed', original: '' };
+    const seen: { outcome: ClaimOutcome; original: string; found?: InboundMessage } = { outcome: 'claimed', original: '' };
     // Decided on the record as it is when written: of two processes taking the message at once, the second sees the first's claim.
     const record = await this.options.store.updateInbound(key, mail.messageId === null ? null : { messageId: mail.messageId, sender: mail.sender }, (found) => {
       const copy = found !== undefined && found.key !== key;
@@ -167,7 +178,9 @@ export class MailPipeline {
       // by an operator, or by `facteur inbox retry`): it is handled anew. Found under another key
       // and unfinished, it is the same message seen again after the mailbox was rebuilt (a new
       // UIDVALIDITY): it is carried on with, not dropped as a duplicate.
-      const current = found && !(copy && found.status === 'failed') ? found : fresh;
+      const known = found && found.claimedBy === this.instance ? (this.unwritten.get(found.key) ?? found) : found;
+      const current = known && !(copy && known.status === 'failed') ? known : fresh;
+      seen.found = current;
       const claimed = { ...current, claimedBy: this.instance, updatedAt: at };
       // Another live process's, finished or not: it files the message itself, and two moves would file it twice.
       if (this.othersFresh(current, now, lease)) seen.outcome = 'busy';
@@ -184,25 +197,30 @@ export class MailPipeline {
       } else return { ...claimed, status: 'claimed', attempts: current.attempts + 1 };
       return null;
     });
+    // Written, the record carries what this process knew better than the store.
+    if (record) this.unwritten.delete(record.key);
     switch (seen.outcome) {
       case 'duplicate':
         this.options.log.info({ key, messageId: mail.messageId, original: seen.original }, 'mail: duplicate, not answered again');
         return 'processed';
       case 'processed':
-      case 'failed':
         return seen.outcome;
+      case 'failed':
+        // Closed as failed before, by a process that stopped before moving it.
+        this.filedAsFailed(seen.found!);
+        return 'failed';
       case 'busy':
         this.options.log.debug({ key }, 'mail: another Facteur is handling it');
         return 'later';
       case 'exhausted':
         this.forget(key);
-        this.options.log.error({ key: record!.key, messageId: record!.messageId, reason: record!.reason }, 'mail: moved to the failed folder');
+        this.filedAsFailed(record!);
         return 'failed';
       case 'inDoubt':
         this.options.log.warn({ key, part: record!.sent }, 'mail: a reply was with the mail server when Facteur stopped; it is not sent again, the ones after it are');
-        return new Claim(this.options.store, record!, this.now);
+        return new Claim(this.options.store, record!, this.now, this.unwritten);
       case 'claimed':
-        return new Claim(this.options.store, record!, this.now);
+        return new Claim(this.options.store, record!, this.now, this.unwritten);
     }
   }
 
@@ -214,7 +232,14 @@ export class MailPipeline {
     const record = await this.options.store.inboundMessage(key, null);
     if (!record || this.othersFresh(record, this.now(), this.options.store.shared ? CLAIM_LEASE_MS : 0)) return undefined;
     if (record.status === 'replied' || record.status === 'ignored') return 'processed';
-    return record.status === 'failed' ? 'failed' : undefined;
+    if (record.status !== 'failed') return undefined;
+    this.filedAsFailed(record);
+    return 'failed';
+  }
+
+  /** Every message that goes to the Failed folder is logged, with why: staff find it there, the operator in the log. */
+  private filedAsFailed(record: InboundMessage): void {
+    this.options.log.error({ key: record.key, messageId: record.messageId, reason: record.reason }, 'mail: moved to the failed folder');
   }
 
   /** A record another process wrote within its claim's lease: that process is alive, and the message is its own. */
@@ -226,7 +251,8 @@ export class MailPipeline {
    * Decides whether and how to answer, then sends the answer to the sender, who is on a
    * customer's record (or, for a code coming back, the new address the owner approved).
    * What the sender may ask depends on what vouches for them: an address on record alone
-   * may ask for what goes back to it; DMARC, when checked and passing, makes the mail the owner's.
+   * may ask for what goes back to it; DMARC, when checked and passing, vouches for the customer's
+   * domain (see `Request.trust`), never for words they did not write (see `Request.words`).
    */
   private async answer(claim: Claim, mail: InboundMail, key: string): Promise<void> {
     const { store, log, settings, assistant } = this.options;
@@ -258,8 +284,8 @@ export class MailPipeline {
         return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
       }
     }
-    // A DMARC pass proves who sent the mail, which makes it the owner's only from an address on record.
-    const trust = onRecord && dmarc === 'pass' ? 'owner' : 'address';
+    // A DMARC pass proves the From's domain, which vouches for the customer only from an address on record.
+    const trust = onRecord && dmarc === 'pass' ? 'domain' : 'address';
     const reply =
       this.pendingReplies.get(key) ??
       (await assistant.handle({
@@ -353,7 +379,7 @@ export class MailPipeline {
       try {
         await this.sendOne(claim, reply, mails[part]!, part === 0 ? links : []);
       } catch (error) {
-        await claim.update({ status: 'claimed' });
+        await claim.amend({ status: 'claimed' });
         throw error;
       }
       const last = part === mails.length - 1;
@@ -378,11 +404,9 @@ export class MailPipeline {
   private async attemptFailed(claim: Claim, key: string, error: Error & { responseCode?: number }): Promise<Disposition> {
     const reason = error.message;
     if (isMachineFault(error) || isOwnMailFault(error)) {
-      this.retryAt.set(key, this.now().getTime() + MACHINE_RETRY_MS);
-      const what = isOwnMailFault(error) ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD' : 'the machine cannot answer now (no space left?)';
-      await claim.update({ attempts: claim.record.attempts - 1, reason });
-      this.options.log.error({ key, err: error }, `mail: ${what}; the message waits`);
-      return 'later';
+      // Not the message's fault: the attempt its claim counted is taken back.
+      await claim.amend({ attempts: claim.record.attempts - 1, reason });
+      return this.machineWait(key, error);
     }
     if (isPermanent(error)) return this.giveUp(claim, key, `the mail server refused the reply: ${reason}`);
     const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (claim.record.attempts - 1));
@@ -392,10 +416,18 @@ export class MailPipeline {
     return 'later';
   }
 
+  /** The message waits for the machine (a full disk, the store unreachable, Facteur's own mail login refused), tried again soon. */
+  private machineWait(key: string, error: Error): Disposition {
+    this.retryAt.set(key, this.now().getTime() + MACHINE_RETRY_MS);
+    const what = isOwnMailFault(error) ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD' : 'the machine cannot answer now (no space left?)';
+    this.options.log.error({ key, err: error }, `mail: ${what}; the message waits`);
+    return 'later';
+  }
+
   private async giveUp(claim: Claim, key: string, reason: string): Promise<Disposition> {
     await claim.close('failed', reason);
     this.forget(key);
-    this.options.log.error({ key: claim.record.key, messageId: claim.record.messageId, reason }, 'mail: moved to the failed folder');
+    this.filedAsFailed(claim.record);
     return 'failed';
   }
 
@@ -440,6 +472,8 @@ class Claim {
     private readonly store: Store,
     public record: InboundMessage,
     private readonly now: () => Date,
+    /** The pipeline's records that the store could not be told (see MailPipeline.unwritten). */
+    private readonly unwritten: Map<string, InboundMessage>,
   ) {}
 
   /** Changes kept until the next write: not every fact is worth a write of the whole store. */
@@ -447,9 +481,26 @@ class Claim {
     this.record = { ...this.record, ...changes };
   }
 
+  /** Written first, then kept: a write that fails leaves the record as the store holds it. */
   async update(changes: Partial<InboundMessage>): Promise<void> {
-    this.record = { ...this.record, ...changes, updatedAt: this.now().toISOString() };
-    await this.store.save({ inbound: [this.record] });
+    const next = { ...this.record, ...changes, updatedAt: this.now().toISOString() };
+    await this.store.save({ inbound: [next] });
+    this.record = next;
+    this.unwritten.delete(next.key);
+  }
+
+  /**
+   * A fact this process knows whether or not the store can be told (an attempt that was the
+   * machine's fault, a reply that did not go): kept in any case, and carried by the record's
+   * next write, here or at the message's next claim.
+   */
+  async amend(changes: Partial<InboundMessage>): Promise<void> {
+    const next = { ...this.record, ...changes, updatedAt: this.now().toISOString() };
+    this.record = next;
+    await this.store.save({ inbound: [next] }).then(
+      () => this.unwritten.delete(next.key),
+      () => this.unwritten.set(next.key, next),
+    );
   }
 
   close(status: 'replied' | 'ignored' | 'failed', reason: string | null): Promise<void> {

@@ -34,6 +34,21 @@ const billingSchema = z
   });
 type Billing = z.infer<typeof billingSchema>;
 
+/** What a draft holds beyond the written data: the customers put in it by id, and the positions of the invoices added to it by number. */
+interface Staged {
+  customers: Map<string, Customer>;
+  invoices: Map<string, number>;
+}
+
+/** What one change put in a draft, for the indexes once it is written. */
+interface Put {
+  customers: boolean;
+  /** Customers whose invoice lists changed. */
+  touched: Set<string>;
+  /** Invoices added, and where. */
+  added: Map<string, number>;
+}
+
 /**
  * `db.json`: the customers and their invoices, what the billing system knows. Written by
  * imports and by customers' own settings, both rare; read through indexes, so that a
@@ -50,8 +65,9 @@ export class BillingFile {
   private readonly invoicePosition = new Map<string, number>();
   /** Each customer's invoices, newest first. */
   private readonly byCustomer = new Map<string, Invoice[]>();
+  private readonly drafts = new WeakMap<Billing, Staged>();
 
-  private constructor(readonly file: StoreFile<Billing>) {
+  private constructor(private readonly file: StoreFile<Billing>) {
     this.indexCustomers();
     this.indexInvoices();
   }
@@ -97,26 +113,80 @@ export class BillingFile {
     return this.file.data.invoices;
   }
 
-  /** Applies the changes in memory; the caller writes the file. */
-  apply(customers: Customer[], invoices: Invoice[]): void {
-    const data = this.file.data;
-    if (customers.length > 0) {
-      upsert(data.customers, customers, (customer) => customer.id);
-      this.indexCustomers();
-    }
+  /** Writes these customers and invoices, replacing those of the same id or number; resolves once they are on disk, and only then read. */
+  async save(customers: Customer[], invoices: Invoice[]): Promise<void> {
+    await this.file.change(
+      (draft) => this.put(draft, customers, invoices),
+      (put) => this.adopt(put),
+    );
+  }
+
+  /** Changes one customer as `change` says, on the customer as the changes asked before this one left it; undefined for an unknown id. */
+  async updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined> {
+    const { next, put } = await this.file.change(
+      (draft) => {
+        const current = this.staged(draft).customers.get(id) ?? this.customersById.get(id);
+        if (!current) return { next: undefined, put: null };
+        const next = change(current);
+        return { next, put: this.put(draft, [next], []) };
+      },
+      ({ put }) => {
+        if (put) this.adopt(put);
+      },
+    );
+    return next;
+  }
+
+  /** The same for an invoice; a change never renumbers it, the number being how everyone finds it. */
+  async updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined> {
+    const { next, put } = await this.file.change(
+      (draft) => {
+        const position = this.invoicePosition.get(number) ?? this.staged(draft).invoices.get(number);
+        if (position === undefined) return { next: undefined, put: null };
+        const next = { ...change(draft.invoices[position]!), number };
+        return { next, put: this.put(draft, [], [next]) };
+      },
+      ({ put }) => {
+        if (put) this.adopt(put);
+      },
+    );
+    return next;
+  }
+
+  /** What a draft holds that the indexes do not know yet: the customers put in it, and where invoices were added to it. */
+  private staged(draft: Billing): Staged {
+    let staged = this.drafts.get(draft);
+    if (!staged) this.drafts.set(draft, (staged = { customers: new Map(), invoices: new Map() }));
+    return staged;
+  }
+
+  private put(draft: Billing, customers: Customer[], invoices: Invoice[]): Put {
+    const staged = this.staged(draft);
+    upsert(draft.customers, customers, (customer) => customer.id);
+    for (const customer of customers) staged.customers.set(customer.id, customer);
     const touched = new Set<string>();
+    const added = new Map<string, number>();
     for (const invoice of invoices) {
-      const index = this.invoicePosition.get(invoice.number);
-      if (index === undefined) this.invoicePosition.set(invoice.number, data.invoices.push(invoice) - 1);
-      else {
-        touched.add(data.invoices[index]!.customerId);
-        data.invoices[index] = invoice;
+      const position = this.invoicePosition.get(invoice.number) ?? staged.invoices.get(invoice.number);
+      if (position === undefined) {
+        const at = draft.invoices.push(invoice) - 1;
+        staged.invoices.set(invoice.number, at);
+        added.set(invoice.number, at);
+      } else {
+        touched.add(draft.invoices[position]!.customerId);
+        draft.invoices[position] = invoice;
       }
       touched.add(invoice.customerId);
     }
-    // Only the customers whose invoices changed get their list rebuilt.
+    return { customers: customers.length > 0, touched, added };
+  }
+
+  /** The indexes brought up to what was written: only the customers whose invoices changed get their list rebuilt. */
+  private adopt({ customers, touched, added }: Put): void {
+    if (customers) this.indexCustomers();
+    for (const [number, position] of added) this.invoicePosition.set(number, position);
     for (const customerId of touched) this.byCustomer.delete(customerId);
-    for (const invoice of data.invoices) if (touched.has(invoice.customerId)) listOf(this.byCustomer, invoice.customerId).push(invoice);
+    for (const invoice of this.file.data.invoices) if (touched.has(invoice.customerId)) listOf(this.byCustomer, invoice.customerId).push(invoice);
     for (const customerId of touched) this.byCustomer.get(customerId)?.sort(byIssueDateDesc);
   }
 

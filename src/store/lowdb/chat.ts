@@ -17,7 +17,7 @@ export class ChatFile {
   /** Times of wrong link codes, by the customer they were given for. */
   private readonly failures = new Map<string, string[]>();
 
-  private constructor(readonly file: StoreFile<Chat>) {
+  private constructor(private readonly file: StoreFile<Chat>) {
     this.index();
   }
 
@@ -46,22 +46,58 @@ export class ChatFile {
     return this.file.data.heldRequests.find((held) => held.staff === staff);
   }
 
-  apply(attempts: LinkAttempt[], actions: StaffAction[], held: HeldRequest[]): void {
-    upsert(this.file.data.linkAttempts, attempts, (attempt) => attempt.account);
-    if (attempts.length > 0) this.index();
-    this.file.data.staffActions.push(...actions);
-    upsert(this.file.data.heldRequests, held, (request) => request.staff);
+  /** Writes these records (replacing a link record or held request of the same account or staff member); resolves once they are on disk, and only then read. */
+  save(attempts: LinkAttempt[], actions: StaffAction[], held: HeldRequest[]): Promise<void> {
+    return this.file.change(
+      (draft) => {
+        upsert(draft.linkAttempts, attempts, (attempt) => attempt.account);
+        draft.staffActions.push(...actions);
+        upsert(draft.heldRequests, held, (request) => request.staff);
+      },
+      () => {
+        if (attempts.length > 0) this.index();
+      },
+    );
   }
 
-  /** Drops staff actions before `actions`, link records untouched since `attempts`, and held requests done with; true when some were. */
-  forget(actions: string, attempts: string): boolean {
+  /** Changes a chat account's link record as `change` says, on the record as the changes asked before this one left it. */
+  updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T> {
+    return this.file.change(
+      (draft) => {
+        const { attempt, result } = change(draft.linkAttempts.find((found) => found.account === account));
+        if (attempt) upsert(draft.linkAttempts, [attempt], (found) => found.account);
+        return result;
+      },
+      () => this.index(),
+    );
+  }
+
+  /** The same for a staff member's held request. */
+  updateHeldRequest<T>(staff: string, change: (held: HeldRequest | undefined) => { held: HeldRequest | null; result: T }): Promise<T> {
+    return this.file.change((draft) => {
+      const { held, result } = change(draft.heldRequests.find((found) => found.staff === staff));
+      if (held) upsert(draft.heldRequests, [held], (found) => found.staff);
+      return result;
+    });
+  }
+
+  /** Drops staff actions before `actions`, link records untouched since `attempts`, and held requests done with. */
+  async forget(actions: string, attempts: string): Promise<void> {
+    const dropped = {
+      staffActions: (action: StaffAction) => action.at < actions,
+      linkAttempts: (attempt: LinkAttempt) => attempt.updatedAt < attempts,
+      heldRequests: (held: HeldRequest) => held.codeHash === null || held.expiresAt < attempts,
+    };
     const data = this.file.data;
-    const before = data.staffActions.length + data.linkAttempts.length + data.heldRequests.length;
-    data.staffActions = data.staffActions.filter((action) => action.at >= actions);
-    data.linkAttempts = data.linkAttempts.filter((attempt) => attempt.updatedAt >= attempts);
-    data.heldRequests = data.heldRequests.filter((held) => held.codeHash !== null && held.expiresAt >= attempts);
-    this.index();
-    return data.staffActions.length + data.linkAttempts.length + data.heldRequests.length < before;
+    if (!data.staffActions.some(dropped.staffActions) && !data.linkAttempts.some(dropped.linkAttempts) && !data.heldRequests.some(dropped.heldRequests)) return;
+    await this.file.change(
+      (draft) => {
+        draft.staffActions = draft.staffActions.filter((action) => !dropped.staffActions(action));
+        draft.linkAttempts = draft.linkAttempts.filter((attempt) => !dropped.linkAttempts(attempt));
+        draft.heldRequests = draft.heldRequests.filter((held) => !dropped.heldRequests(held));
+      },
+      () => this.index(),
+    );
   }
 
   private index(): void {

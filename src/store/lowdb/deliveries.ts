@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Delivery, DeliveryQuery } from '../delivery.js';
 import { deliverySchema } from '../schema.js';
 import { StoreError } from '../store.js';
-import { StoreFile } from './store-file.js';
+import { listOf, upsert } from './lists.js';
+import { openOnce, StoreFile } from './store-file.js';
 
 const shardSchema = z.strictObject({ deliveries: z.array(deliverySchema) });
 type Shard = z.infer<typeof shardSchema>;
@@ -105,40 +106,40 @@ export class DeliveryFiles {
   /**
    * Writes the deliveries, then the announcements: after a crash between the two, what
    * was recorded is found and sent, and what was not is still new. Never the other way.
+   * A customer's records of a month are one file's: they are written in one change of it.
    */
   async save(deliveries: Delivery[], announced: string[], since: string | undefined): Promise<void> {
-    const touched = new Set<StoreFile<Shard>>();
-    for (const delivery of deliveries) touched.add(await this.place(delivery));
-    await Promise.all([...touched].map((file) => file.write()));
-    const fresh = announced.filter((number) => !this.announced.has(number));
-    if (fresh.length === 0 && (since === undefined || this.announcements.data.since !== null)) return;
-    // One by one, not spread: the first meeting of a big store marks a million numbers, past any call's argument limit.
-    for (const number of fresh) {
-      if (this.announced.has(number)) continue;
-      this.announced.add(number);
-      this.announcements.data.numbers.push(number);
-    }
-    this.announcements.data.since ??= since ?? null;
-    await this.announcements.write();
+    const byShard = new Map<string, Delivery[]>();
+    // A record stays in the file it was first written to, wherever a new one would go.
+    for (const delivery of deliveries) listOf(byShard, this.byId.get(delivery.id)?.shard ?? shardOf(delivery)).push(delivery);
+    await Promise.all([...byShard].map(([name, records]) => this.put(name, records)));
+    const fresh = new Set(announced.filter((number) => !this.announced.has(number)));
+    if (fresh.size === 0 && (since === undefined || this.announcements.data.since !== null)) return;
+    await this.announcements.change(
+      (draft) => {
+        // Numbers past those written were added by changes of this same write.
+        const earlier = new Set(draft.numbers.slice(this.announcements.data.numbers.length));
+        // One by one, not spread: the first meeting of a big store marks a million numbers, past any call's argument limit.
+        for (const number of fresh) if (!earlier.has(number)) draft.numbers.push(number);
+        draft.since ??= since ?? null;
+      },
+      () => {
+        for (const number of fresh) this.announced.add(number);
+      },
+    );
   }
 
-  private async place(delivery: Delivery): Promise<StoreFile<Shard>> {
-    // A record stays in the file it was first written to, wherever a new one would go.
-    const name = this.byId.get(delivery.id)?.shard ?? shardOf(delivery);
-    let opening = this.shards.get(name);
-    if (!opening) {
-      opening = StoreFile.open(path.join(this.dir, `${name}.json`), shardSchema, { deliveries: [] });
-      this.shards.set(name, opening);
-    }
-    const file = await opening;
-    const known = this.byId.get(delivery.id);
-    const list = file.data.deliveries;
-    const index = known ? list.indexOf(known.delivery) : -1;
-    if (index === -1) list.push(delivery);
-    else list[index] = delivery;
-    this.byId.set(delivery.id, { delivery, shard: name });
-    if (delivery.reason === 'push') for (const number of delivery.invoices) this.announced.add(number);
-    return file;
+  private async put(name: string, records: Delivery[]): Promise<void> {
+    const file = await openOnce(this.shards, name, () => StoreFile.open(path.join(this.dir, `${name}.json`), shardSchema, { deliveries: [] }));
+    await file.change(
+      (draft) => upsert(draft.deliveries, records, (delivery) => delivery.id),
+      () => {
+        for (const delivery of records) {
+          this.byId.set(delivery.id, { delivery, shard: name });
+          if (delivery.reason === 'push') for (const number of delivery.invoices) this.announced.add(number);
+        }
+      },
+    );
   }
 
   private async index(): Promise<void> {

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { inboundMessageSchema } from '../schema.js';
 import { StoreError, type InboundMessage } from '../store.js';
-import { StoreFile } from './store-file.js';
+import { listOf, upsert } from './lists.js';
+import { openOnce, StoreFile } from './store-file.js';
 
 const shardSchema = z.strictObject({ inbound: z.array(inboundMessageSchema) });
 type Shard = z.infer<typeof shardSchema>;
@@ -72,11 +73,11 @@ export class InboundFiles {
     return count;
   }
 
-  /** Writes the records, each in the file it was first written to; resolves once they are all on disk. */
+  /** Writes the records, each in the file it was first written to; resolves once they are all on disk, and only then read. */
   async save(records: InboundMessage[]): Promise<void> {
-    const touched = new Set<StoreFile<Shard>>();
-    for (const record of records) touched.add(await this.place(record));
-    await Promise.all([...touched].map((file) => file.write()));
+    const byShard = new Map<string, InboundMessage[]>();
+    for (const record of records) listOf(byShard, this.byKey.get(record.key)?.shard ?? shardOf(record)).push(record);
+    await Promise.all([...byShard].map(([shard, placed]) => this.put(shard, placed)));
   }
 
   /** Drops the finished records received before `before`: whole files where nothing is still under way. */
@@ -85,37 +86,35 @@ export class InboundFiles {
     for (const [shard, opening] of this.shards) {
       if (shard.slice(0, 10) >= day) continue;
       const file = await opening;
-      const kept = file.data.inbound.filter((record) => !FINISHED.has(record.status));
-      for (const record of file.data.inbound) if (FINISHED.has(record.status)) this.unindex(record);
-      if (kept.length === file.data.inbound.length) continue;
-      if (kept.length > 0) {
-        file.data.inbound = kept;
-        await file.write();
+      const done = new Set(file.data.inbound.filter((record) => FINISHED.has(record.status)));
+      if (done.size === 0) continue;
+      if (done.size < file.data.inbound.length) {
+        await file.change(
+          (draft) => (draft.inbound = draft.inbound.filter((record) => !done.has(record))),
+          () => done.forEach((record) => this.unindex(record)),
+        );
       } else {
-        this.shards.delete(shard);
         await rm(file.file, { force: true });
+        this.shards.delete(shard);
+        for (const record of done) this.unindex(record);
       }
     }
     // A day's folder goes once its files have: rmdir refuses one that is not empty.
     for (const folder of await readdir(this.dir).catch(() => [] as string[])) if (folder < day) await rmdir(path.join(this.dir, folder)).catch(() => {});
   }
 
-  private async place(record: InboundMessage): Promise<StoreFile<Shard>> {
-    const known = this.byKey.get(record.key);
-    const shard = known?.shard ?? shardOf(record);
-    let opening = this.shards.get(shard);
-    if (!opening) {
-      opening = StoreFile.open(path.join(this.dir, `${shard}.json`), shardSchema, { inbound: [] });
-      this.shards.set(shard, opening);
-    }
-    const file = await opening;
-    const list = file.data.inbound;
-    const index = known ? list.indexOf(known.record) : -1;
-    if (known) this.unindex(known.record);
-    if (index === -1) list.push(record);
-    else list[index] = record;
-    this.index(record, shard);
-    return file;
+  private async put(shard: string, records: InboundMessage[]): Promise<void> {
+    const file = await openOnce(this.shards, shard, () => StoreFile.open(path.join(this.dir, `${shard}.json`), shardSchema, { inbound: [] }));
+    await file.change(
+      (draft) => upsert(draft.inbound, records, (record) => record.key),
+      () => {
+        for (const record of records) {
+          const known = this.byKey.get(record.key);
+          if (known) this.unindex(known.record);
+          this.index(record, shard);
+        }
+      },
+    );
   }
 
   private index(record: InboundMessage, shard: string): void {

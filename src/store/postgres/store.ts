@@ -5,7 +5,7 @@ import { byIssueDateDesc, type InvoiceFilter } from '../../billing/filter.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
 import type { Delivery, DeliveryQuery } from '../delivery.js';
-import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, Store } from '../store.js';
+import { StoreError, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type StaffAction, type Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
 import type { Tables } from './tables.js';
@@ -14,6 +14,9 @@ type Db = Kysely<Tables> | Transaction<Tables>;
 
 /** The kinds of records a store holds, as `facteur db copy` counts them. */
 export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests';
+
+/** The setting that says a copy into this database is under way, or was stopped before it finished (see `copyStarted`). */
+const UNFINISHED_COPY = 'copy.unfinished';
 
 /** Inbound records whose handling is over: the only ones retention drops. */
 const FINISHED = ['replied', 'ignored', 'failed'];
@@ -39,7 +42,7 @@ export class PostgresStore implements Store {
    * Connects and brings the schema up to date (unless `migrate` is false: `facteur db migrate` does it itself). The pool reconnects by itself: a query made
    * while the server is away fails, and the next one after it is back succeeds.
    */
-  static async open(url: string, log: Logger, options: { migrate?: boolean } = {}): Promise<PostgresStore> {
+  static async open(url: string, log: Logger, options: { migrate?: boolean; copying?: boolean } = {}): Promise<PostgresStore> {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
     // An idle connection the server dropped (a restart) must not take the process with it.
     pool.on('error', (error) => log.warn({ err: error }, 'postgres: an idle connection was lost; the next query opens another'));
@@ -51,6 +54,7 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(db, pool);
     try {
       if (options.migrate ?? true) await store.migrate(log);
+      if ((options.migrate ?? true) && !options.copying) await store.refuseUnfinishedCopy(url);
     } catch (error) {
       await db.destroy();
       throw error;
@@ -379,6 +383,34 @@ export class PostgresStore implements Store {
     }
   }
 
+  /**
+   * Marks the database as taking a copy of the data folder `source`, before the copy writes
+   * anything: until `copyFinished`, it opens for nothing but the copy. A copy stopped halfway
+   * holds the invoices without what says which were announced and reminded (or the other way
+   * round), and a push or a reminder run on it would take them all for announced, or remind
+   * again; so nothing runs on it until the copy is run again to its end.
+   */
+  async copyStarted(source: string, at: string): Promise<void> {
+    const value = JSON.stringify({ source, at });
+    await this.db.insertInto('settings').values({ key: UNFINISHED_COPY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  }
+
+  /** The copy is whole (every kind counted as many in the database as in the folder): the database may be used. */
+  async copyFinished(): Promise<void> {
+    await this.db.deleteFrom('settings').where('key', '=', UNFINISHED_COPY).execute();
+  }
+
+  private async refuseUnfinishedCopy(url: string): Promise<void> {
+    const row = await this.db.selectFrom('settings').select('value').where('key', '=', UNFINISHED_COPY).executeTakeFirst();
+    if (!row) return;
+    const { source, at } = JSON.parse(row.value) as { source: string; at: string };
+    throw new StoreError(
+      `the database ${databaseName(url)}`,
+      `holds a copy of ${source} that did not finish (started ${at}): what it says was announced and reminded may be missing, so nothing runs on it`,
+      `Finish it: FACTEUR_DATA_DIR=${source} facteur db copy --to <this database> (records already there are replaced, not doubled).`,
+    );
+  }
+
   /** How many records of each kind the database holds: the check that ends `facteur db copy`. */
   async counts(): Promise<Record<RecordKind, number>> {
     const count = async (table: keyof Tables) => Number((await this.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow()).count);
@@ -397,6 +429,13 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+/** A database as a person names it, `host:port/name`: never its password. */
+function databaseName(url: string): string {
+  if (!URL.canParse(url)) return 'of DATABASE_URL';
+  const { host, pathname } = new URL(url);
+  return `${host}${pathname}`;
 }
 
 /** Waits for, then holds until the transaction ends, a lock on `key`: the turn to change a record that may not exist yet. */
