@@ -108,7 +108,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     if (statements > 0) log.info({ event: 'housekeeping.statements', removed: statements }, 'housekeeping: statements of past days removed from the PDF cache');
   };
   const reminders = config.reminders;
-  const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today }) : null;
+  const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today, timeZone: config.push.timezone }) : null;
   const push = new Push(store, deliveries, log, {
     concurrency: config.smtp?.maxConnections ?? 1,
     chat: discord !== null,
