@@ -234,6 +234,9 @@ describe('the intake API takes invoices', () => {
     expect((await (await api(`/api/v1/invoices/${encodeURIComponent('ＩＮＶ－７０６０')}`)).json()).invoice.number).toBe('INV-7060');
     const paid = await api('/api/v1/invoices/inv-7060', { method: 'PATCH', body: { status: 'paid', paidAt: '2026-11-21' } });
     expect(await paid.json()).toMatchObject({ invoice: { number: 'INV-7060', status: 'paid' } });
+    // The push announces it within a second or so; support asks for its deliveries as they write its number.
+    const announced = async () => ((await (await api('/api/v1/deliveries?invoice=inv-7060')).json()).deliveries as { invoices: string[] }[]).map((d) => d.invoices);
+    await expect.poll(announced, { timeout: 10_000 }).toContainEqual(expect.arrayContaining(['INV-7060']));
     await api('/api/v1/invoices', { body: invoice('inv/2026/7062') });
     expect((await (await api(`/api/v1/invoices/${encodeURIComponent('inv/2026/7062')}`)).json()).invoice.number).toBe('INV/2026/7062');
   });

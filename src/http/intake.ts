@@ -31,7 +31,8 @@ const name = z.string().trim().min(1).max(320).regex(/^[^\p{Cc}]+$/u, 'holds con
 const deliveriesQuery = z.strictObject({
   customer: name.optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
-  invoice: name.optional(),
+  // A number as the import keeps it: `inv-1` names INV-1.
+  invoice: name.transform((number) => invoiceNumber(number) ?? number).optional(),
   // Compared with the records' own times, which are UTC: whatever offset is given is turned to that.
   since: z.iso.datetime({ offset: true }).transform((time) => new Date(time).toISOString()).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LISTED).default(100),
