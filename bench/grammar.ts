@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as chrono from 'chrono-node';
-import { parse } from '../src/assistant/grammar.js';
+import { parse } from '../src/assistant/reading/read.js';
 import { findRequest } from '../src/channels/email/request.js';
 import { readZones } from '../src/channels/email/zones.js';
 import { heading, median, ms, percentile, report, sized } from './support/measure.js';

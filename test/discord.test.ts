@@ -11,6 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordChannel } from '../src/channels/discord/index.js';
+import { importInvoices } from '../src/import/import.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest, type SentInteraction } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
@@ -309,6 +310,29 @@ describe('a linked customer', () => {
     const mine = (await app.store.invoices(await customerId('awa@example.cm'))).map((i) => i.number);
     expect(offered).toEqual(mine);
     expect(answer.body.data.choices.find((c: { value: string }) => c.value === '1210').name.replace(/[\u202F\u00A0]/g, ' ')).toBe('1210 · 17 janv. 2019 · 89 438 FCFA · payée');
+  });
+
+  it('gets an invoice numbered with letters by the option as typed, and is offered it as they type its start', async () => {
+    const lettered = { id: '1500000000000000006', username: 'lettres.sarl' };
+    const invoice = (number: string) => ({ number, customer: 'lettres@example.cm', issuedAt: '2024-03-01', dueAt: '2024-03-31', currency: 'XAF', lines: [{ label: `Ligne de ${number}`, quantity: 1, unitPrice: 10_000 }], status: 'unpaid' });
+    const file = path.join(files, 'lettered.json');
+    await writeFile(file, JSON.stringify(['00001', 'INV/2024/00001', 'F2024-001', 'INJ-1', '7001'].map(invoice)));
+    await importInvoices(app.store, file);
+    await link(lettered, 'lettres@example.cm');
+    for (const [typed, number] of [['inv/2024/00001', 'INV/2024/00001'], ['#f2024-001', 'F2024-001'], ['ＩＮＪ－１', 'INJ-1'], ['00001', '00001']] as const) {
+      const { reply } = await run({ ...inGuild(lettered), name: 'invoice', options: [string('number', typed)] });
+      expect(await pdfText(reply.files[0]!.bytes), typed).toContain(`Ligne de ${number}`);
+    }
+    const offered = async (value: string) => {
+      const sent = discord.autocomplete({ ...inGuild(lettered), name: 'invoice', options: [{ name: 'number', type: OPTION.string, value, focused: true }] });
+      const answer = await discord.waitFor((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`);
+      return answer.body.data.choices.map((c: { value: string }) => c.value);
+    };
+    expect(await offered('inv')).toEqual(['INV/2024/00001']);
+    expect(await offered('f2024-')).toEqual(['F2024-001']);
+    expect(await offered('７０')).toEqual(['7001']);
+    // Announced now, so that the push of a later test counts only its own new invoices.
+    await app.push.run();
   });
 
   it('gets what they owe with the account statement, and the year’s paid invoices on it when a year is given', async () => {

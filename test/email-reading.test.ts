@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from '../src/assistant/grammar.js';
+import { parse } from '../src/assistant/reading/read.js';
 import { automaticReason } from '../src/channels/email/automatic.js';
 import { dmarcVerdict } from '../src/channels/email/dmarc.js';
 import { readMail, UnreadableMail, type InboundMail } from '../src/channels/email/read.js';

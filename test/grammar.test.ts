@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parse, type Command } from '../src/assistant/grammar.js';
+import type { Command } from '../src/assistant/command.js';
+import { parse } from '../src/assistant/reading/read.js';
 import { canonical } from './support/commands.js';
 
 const TODAY = '2026-11-25';

@@ -233,8 +233,11 @@ describe('the intake API takes invoices', () => {
     await api('/api/v1/invoices', { body: invoice('7020', { customer: 'annonce@example.cm' }) });
     const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('annonce@example.cm'), 15_000);
     expect(mail.parsed.text).toMatch(/7020/);
-    const listed = await (await api('/api/v1/deliveries?customer=annonce@example.cm&status=sent')).json();
-    expect(listed.deliveries).toEqual([expect.objectContaining({ reason: 'push', invoices: ['7020'], channel: 'email', recipient: 'annonce@example.cm', status: 'sent' })]);
+    // The SMTP server has the mail a moment before the push records it sent.
+    const sent = async () => (await (await api('/api/v1/deliveries?customer=annonce@example.cm&status=sent')).json()).deliveries;
+    await expect
+      .poll(sent, { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ reason: 'push', invoices: ['7020'], channel: 'email', recipient: 'annonce@example.cm', status: 'sent' })]);
     const shown = await (await api('/api/v1/invoices/7020')).json();
     expect(shown).toMatchObject({ invoice: { number: '7020', status: 'unpaid' }, customer: { email: 'annonce@example.cm' } });
     expect(shown.total).toBe(17_888);
@@ -257,6 +260,21 @@ describe('the intake API takes invoices', () => {
     expect((await patch('9999999', { status: 'paid' })).status).toBe(404);
     const cancelled = await patch('7030', { status: 'cancelled' });
     expect((await cancelled.json()).invoice).toMatchObject({ status: 'cancelled', paidAt: null });
+  });
+
+  it('keeps numbers in one form: a look-alike of another customer’s number is that number, and a path finds it however written', async () => {
+    const report = await (await api('/api/v1/invoices', { body: [invoice('１２１０'), invoice('١٢١٠'), invoice('𝟏𝟐𝟏𝟎'), invoice('inv-7060'), invoice('٧٠٦١')] })).json();
+    expect(report.invoices.slice(0, 3).map((i: { reason: string }) => i.reason)).toEqual(Array(3).fill(expect.stringMatching(/1210 already belongs to another customer/)));
+    expect(report.invoices.slice(3)).toEqual([
+      { index: 3, number: 'INV-7060', outcome: 'created' },
+      { index: 4, number: '7061', outcome: 'created' },
+    ]);
+    expect((await (await api('/api/v1/invoices/1210')).json()).customer.email).toBe('awa@example.cm');
+    expect((await (await api(`/api/v1/invoices/${encodeURIComponent('ＩＮＶ－７０６０')}`)).json()).invoice.number).toBe('INV-7060');
+    const paid = await api('/api/v1/invoices/inv-7060', { method: 'PATCH', body: { status: 'paid', paidAt: '2026-11-21' } });
+    expect(await paid.json()).toMatchObject({ invoice: { number: 'INV-7060', status: 'paid' } });
+    await api('/api/v1/invoices', { body: invoice('inv/2026/7062') });
+    expect((await (await api(`/api/v1/invoices/${encodeURIComponent('inv/2026/7062')}`)).json()).invoice.number).toBe('INV/2026/7062');
   });
 });
 

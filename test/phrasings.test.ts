@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from '../src/assistant/grammar.js';
+import { parse } from '../src/assistant/reading/read.js';
 import { canonical } from './support/commands.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { ListPosition } from '../billing/filter.js';
-import type { Command } from './grammar.js';
+import type { Command } from './command.js';
 
 /** What a conversation remembers between two messages. */
 export interface Remembered {

@@ -1,4 +1,4 @@
-import type { Command } from './grammar.js';
+import type { Command } from './command.js';
 
 /**
  * Whose words a request's text is. `own`: the asker's. `quoted`: words the asker only

@@ -1,4 +1,4 @@
-import { daysBetween } from './dates.js';
+import { daysOverdue } from './status.js';
 import { totals } from './totals.js';
 import type { Amount, Invoice, IsoDate } from './types.js';
 
@@ -44,7 +44,7 @@ export function accountStatement(customerId: string, invoices: Invoice[], date: 
   const unpaid = invoices
     .filter((invoice) => invoice.status === 'unpaid')
     .toSorted((a, b) => a.dueAt.localeCompare(b.dueAt) || byNumber(a, b))
-    .map((invoice) => ({ invoice, amount: totals(invoice).total, daysOverdue: Math.max(0, daysBetween(invoice.dueAt, date)) }));
+    .map((invoice) => ({ invoice, amount: totals(invoice).total, daysOverdue: daysOverdue(invoice, date) }));
   return { customerId, date, unpaid, due: sumByCurrency(unpaid), paid: paidIn ? paidSection(invoices, paidIn) : null };
 }
 

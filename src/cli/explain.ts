@@ -1,5 +1,5 @@
-import { explain as readSentence } from '../assistant/grammar.js';
-import type { Token } from '../assistant/tokens.js';
+import { explain as readSentence } from '../assistant/reading/read.js';
+import type { Token } from '../assistant/reading/tokens.js';
 import { dayIn, readDay } from '../billing/dates.js';
 import type { Config } from '../config.js';
 import { err, out, type ExitCode } from './terminal.js';
@@ -17,11 +17,14 @@ export function explainSentence(config: Config, text: string, today: string | un
     err(`facteur explain: --today takes a day, YYYY-MM-DD, not "${today}"\n`);
     return 2;
   }
-  const { tokens, period, parsed } = readSentence(text, day);
+  const { tokens, period, sentence, parsed } = readSentence(text, day);
   const lines = [
     `Today:    ${day} (${config.push.timezone})`,
     `Words:    ${tokens.length === 0 ? '(none)' : tokens.map(describe).join('  ')}`,
     `Period:   ${period ? `${period.from ?? '…'} to ${period.to ?? '…'}` : '(none)'}`,
+    `Numbers:  ${sentence.numbers.join(' ') || '(none)'}`,
+    `Status:   ${sentence.status.status ? `${sentence.status.status}${sentence.status.dueBefore ? ', overdue' : ''}` : '(any)'}`,
+    `Rank:     ${sentence.rank ? `${sentence.rank.from === 'newest' ? 'newest' : 'oldest'} first, ${sentence.rank.skip} skipped, ${sentence.rank.take} taken` : '(none)'}`,
     `Language: ${parsed.locale ?? '(not said: the customer’s own)'}`,
     `Command:  ${parsed.command ? JSON.stringify(parsed.command) : '(not understood: the customer is told what can be asked)'}`,
   ];

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isInvoiceNumber } from '../billing/numbers.js';
+import { invoiceNumber } from '../billing/numbers.js';
 import { withStatus } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
@@ -66,8 +66,8 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
   app.patch<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
     const parsed = statusBody.safeParse(request.body);
     if (!parsed.success) return refuse(reply, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
-    const { number } = request.params;
-    if (!isInvoiceNumber(number)) return refuse(reply, 404, `no invoice ${JSON.stringify(number)}`);
+    const number = invoiceNumber(request.params.number);
+    if (number === null) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}`);
     let refused: string | null = null;
     const updated = await store.updateInvoice(number, (invoice) => {
       const result = withStatus(invoice, parsed.data, services.today());
@@ -84,7 +84,8 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
   });
 
   app.get<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
-    const invoice = isInvoiceNumber(request.params.number) ? await store.invoice(request.params.number) : undefined;
+    const number = invoiceNumber(request.params.number);
+    const invoice = number === null ? undefined : await store.invoice(number);
     if (!invoice) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}`);
     const customer = await store.customerById(invoice.customerId);
     const deliveries = await store.deliveries({ invoice: invoice.number });

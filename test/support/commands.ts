@@ -1,5 +1,5 @@
-import type { Command } from '../../src/assistant/grammar.js';
-import { monthSpan } from '../../src/assistant/periods.js';
+import type { Command } from '../../src/assistant/command.js';
+import { monthSpan } from '../../src/assistant/reading/recognise/periods.js';
 
 /** A command as tests write it: periods as days (`from`, `to`, whether asked as a year, a month or days), overdue as a flag. */
 export function canonical(command: Command | null): Record<string, unknown> | null {

@@ -1,6 +1,6 @@
 import { accountStatement, type Period } from '../../billing/statement.js';
 import type { Context } from '../context.js';
-import type { Command } from '../grammar.js';
+import type { Command } from '../command.js';
 import type { Reply } from '../reply.js';
 import { invoiceList } from './list.js';
 

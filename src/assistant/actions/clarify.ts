@@ -1,4 +1,4 @@
-import type { Command } from '../grammar.js';
+import type { Command } from '../command.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { matching } from './list.js';

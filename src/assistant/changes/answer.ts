@@ -1,4 +1,4 @@
-import { normalise } from '../tokens.js';
+import { normalise } from '../reading/tokens.js';
 
 /**
  * How the owner answers an approval mail, read strictly: only its first line, yes only

@@ -5,7 +5,7 @@ import type { PendingChange } from '../../billing/types.js';
 import { readAnswer } from './answer.js';
 import { describeChange } from './describe.js';
 import type { Request } from '../assistant.js';
-import type { Command } from '../grammar.js';
+import type { Command } from '../command.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { askNewAddress, makeChange } from './ask.js';

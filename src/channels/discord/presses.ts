@@ -1,6 +1,6 @@
 import type { ButtonInteraction, MessageComponentInteraction, StringSelectMenuInteraction } from 'discord.js';
 import type { Request } from '../../assistant/assistant.js';
-import type { Command } from '../../assistant/grammar.js';
+import type { Command } from '../../assistant/command.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { ListPosition } from '../../billing/filter.js';
 import type { Logger } from '../../log.js';

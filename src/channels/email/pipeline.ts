@@ -15,7 +15,7 @@ import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
 import { readMail, UnreadableMail, type InboundMail } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
 import { readZones } from './zones.js';
-import { parse } from '../../assistant/grammar.js';
+import { parse } from '../../assistant/reading/read.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../links/links.js';

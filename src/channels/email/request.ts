@@ -1,5 +1,6 @@
-import { parse, type Command } from '../../assistant/grammar.js';
+import type { Command } from '../../assistant/command.js';
 import { mayAsk, type Words } from '../../assistant/provenance.js';
+import { parse } from '../../assistant/reading/read.js';
 import type { Locale } from '../../billing/types.js';
 import { linesIn, type Zone } from './zones.js';
 

@@ -1,7 +1,7 @@
-import { calendarDay, latestYearOf } from '../billing/dates.js';
-import type { IsoDate } from '../billing/types.js';
-import type { Token } from './tokens.js';
-import { COUNT_WORDS, ORDINAL_WORDS } from './words.js';
+import { calendarDay, latestYearOf } from '../../../billing/dates.js';
+import type { IsoDate } from '../../../billing/types.js';
+import type { Token } from '../tokens.js';
+import { COUNT_WORDS, ORDINAL_WORDS } from '../words.js';
 
 /** Days from `from` to `to`, both included; either may be open. */
 export interface Range {

@@ -1,4 +1,4 @@
-import { LOCALES, type Locale } from '../billing/types.js';
+import { LOCALES, type Locale } from '../../billing/types.js';
 
 /**
  * The vocabulary of the command language, in both languages, after normalisation

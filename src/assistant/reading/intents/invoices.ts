@@ -1,0 +1,117 @@
+import type { Command } from '../../command.js';
+import { NEGATION_ROLES, type NumberToken } from '../clause.js';
+import { isYear } from '../recognise/periods.js';
+import { filterOf, type Sentence } from '../sentence.js';
+import type { Role } from '../words.js';
+import { asksStatement } from './balance.js';
+
+/** Words of invoices: with them, a sentence is about invoices, whatever else it names. */
+export const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications', 'statement', 'reminders'];
+/** Words that make a payment the speaker's own, done: « j'ai (déjà) payé », "I have paid", « paiement effectué ». */
+const PAID_BY_ME = ['ai', 'deja', 'avons', 'already', 'have', 'i', 'we', 'effectue', 'fait', 'made', 'sent', 'envoye', 'done'];
+
+export function aboutInvoices(s: Sentence): boolean {
+  return INVOICE_ROLES.some((role) => s.clause.has(role)) || s.numbers.length > 0;
+}
+
+/** A request for invoices in the sentence, beside whatever else it says. */
+export function hasRequest(s: Sentence): boolean {
+  const c = s.clause;
+  return c.has('list') || c.has('one') || c.has('pdf') || s.numbers.length > 0 || s.period !== null || asksStatement(s);
+}
+
+/** A ZIP asked, not refused ("je ne veux pas de zip, juste la liste"). */
+export function asksZip(s: Sentence): boolean {
+  const { tokens } = s.clause;
+  const zip = tokens.findIndex((t) => t.kind === 'word' && t.role === 'zip');
+  if (zip >= 0) return !s.clause.negatedAt(zip);
+  // "en un seul fichier", "in one file": a ZIP.
+  return tokens.some((t, i) => t.kind === 'word' && t.role === 'file' && [tokens[i - 1], tokens[i - 2]].some((b) => b?.kind === 'word' && ['un', 'one', 'seul', 'single', 'meme', 'same'].includes(b.word)));
+}
+
+/** A question about one invoice: what is on it, its amount, whether it is paid, when it is due. */
+export function asksDetails(s: Sentence): boolean {
+  const c = s.clause;
+  if (c.has('details')) return true;
+  if (s.numbers.length !== 1) return false;
+  if (c.has('amount') || c.has('due') || c.hasWord('combien', 'much')) return true;
+  const status = c.has('paid') || c.has('unpaid') || c.has('cancelled') || c.has('overdue');
+  // "j'ai envoyé l'argent, la facture 1218 est-elle réglée ?": a question about its status, whatever was sent.
+  if (c.asks() && status && !c.has('resend') && !c.has('pdf') && !c.has('want')) return true;
+  if (c.has('send') && !c.has('negation')) return false;
+  // "est ce que la 1245 a été réglée", "la 1279 n'a pas été annulée ?": its status.
+  if (!c.has('resend') && !c.has('pdf') && status) return true;
+  return c.asks() && !c.has('resend') && !c.has('pdf');
+}
+
+/**
+ * The customer says invoices are paid: a payment word with numbers, said of themselves and
+ * not asked (« j'ai déjà payé la 1266 », "I already paid 1266", « paiement effectué pour la
+ * facture 1266 »); « la facture 1266 est-elle payée ? » asks its details instead.
+ */
+export function claimsPaid(s: Sentence): boolean {
+  const c = s.clause;
+  // « je n'ai pas encore payé la 1266 », "I haven't paid 1266": the opposite.
+  const negated = c.words().some((w) => NEGATION_ROLES.includes(w.role ?? 'filler') || w.word === 'n' || w.word === 'haven' || w.word === 'didn' || w.word === 't');
+  // « j'ai payé 75 000 FCFA, envoyez-moi la facture 1238 »: the payment is the reason for a request, which wins.
+  if (s.numbers.length === 0 || c.asks() || negated || c.has('send')) return false;
+  const paid = c.has('paid') || c.hasWord('paiement', 'payment', 'virement', 'transfer');
+  return paid && c.hasWord(...PAID_BY_ME);
+}
+
+/** "suivant", "la suite", "more", "revenir en arrière": the next or previous page of the last list. */
+export function turnsPage(s: Sentence, step: 1 | -1): boolean {
+  const c = s.clause;
+  if (s.numbers.length > 0 || s.period !== null || s.status.status) return false;
+  if (step === -1) return c.has('previous') || (c.hasWord('page') && c.hasWord('avant'));
+  if (c.has('next')) return true;
+  // "show me more"
+  const content = c.words().filter((w) => w.role !== 'filler' && w.role !== 'send');
+  return content.length > 0 && content.every((w) => w.word === 'more');
+}
+
+/** One invoice, by its period or rank, asked with a singular word. */
+export function asksOne(s: Sentence): boolean {
+  const c = s.clause;
+  const rank = s.rank;
+  if (rank && rank.take > 1) return false;
+  if (rank && rank.take === 1) return true;
+  const pronoun = singularPronoun(s);
+  if (!c.has('one') && !c.has('pdf') && !pronoun) return false;
+  // "pas besoin de toutes les factures, juste celle de juillet": the one, whatever was said of the others.
+  const narrowed = pronoun && c.hasWord('juste', 'seulement', 'uniquement', 'only', 'just');
+  if ((c.has('list') || plural(s)) && !narrowed) return false;
+  return s.period !== null || rank !== null;
+}
+
+/** "celle de juillet", "the September one", "the one from August": one invoice, named by a pronoun. */
+function singularPronoun(s: Sentence): boolean {
+  const { tokens } = s.clause;
+  if (s.clause.hasWord('celle', 'celui')) return true;
+  return tokens.some((t, i) => {
+    const before = tokens[i - 1];
+    return t.kind === 'word' && t.word === 'one' && (before?.kind === 'month' || (before?.kind === 'word' && ['the', 'that', 'this'].includes(before.word)));
+  });
+}
+
+/** "les", "mes", "des", "all", "every" before a singular word still asks for several. */
+function plural(s: Sentence): boolean {
+  return s.clause.has('all') || s.clause.hasWord('les', 'mes', 'des', 'vos', 'nos', 'ces');
+}
+
+/**
+ * A lone year after "facture" (`la facture 2019`): invoice n° 2019, or the invoice of
+ * 2019? Both are plausible; the choice is left to what the customer's invoices say.
+ */
+export function yearOrNumber(s: Sentence): Command | null {
+  const c = s.clause;
+  if (!c.has('one') || c.has('list') || s.numbers.length > 0 || !s.period || s.rank || plural(s)) return null;
+  const used = s.period.used;
+  const years = c.tokens.flatMap((t, i) => (t.kind === 'number' && !t.marked && isYear(t.value) && used.has(i) ? [i] : []));
+  if (years.length !== 1 || c.tokens.some((t) => t.kind === 'month' || t.kind === 'date')) return null;
+  // Right after the word ("facture 2019"); "la facture de 2019" says a year.
+  const before = c.tokens[years[0]! - 1];
+  if (before?.kind !== 'word' || before.role !== 'one') return null;
+  const number = (c.tokens[years[0]!] as NumberToken).value;
+  return { intent: 'clarify', options: [{ intent: 'pdf', numbers: [number] }, { intent: 'one', filter: filterOf(s) }] };
+}

@@ -1,0 +1,57 @@
+import type { Command } from '../command.js';
+import { codeIn } from './recognise/numbers.js';
+import { filterOf, hasFilter, type Sentence } from './sentence.js';
+import { asksBalance, asksStatement, balanceOf, namesStatement } from './intents/balance.js';
+import { asksDetails, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
+import { aboutAttachments, aboutContact, asksWhere, changesAddress, settles, toggle, toggleCue } from './intents/settings.js';
+import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
+
+/**
+ * What a sentence asks, from what the recognisers found in it: rules tried in order, the
+ * first that applies wins. Order matters where a sentence carries several keywords: a code
+ * is a code, a sentence about where invoices go is a setting, "all my 2019 invoices as a
+ * zip" is a ZIP, "la facture 1210 est-elle payée ?" is its details, "la facture 1210" its PDF.
+ */
+const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] = [
+  { applies: (s) => s.clause.has('confirm') || (s.clause.has('code') && codeIn(s.clause) !== null), command: (s) => ({ intent: 'confirm', code: codeIn(s.clause) }) },
+  { applies: (s) => aboutContact(s.clause) !== null, command: (s) => aboutContact(s.clause)! },
+  { applies: (s) => changesAddress(s), command: (s) => ({ intent: 'address', address: s.clause.emails().at(-1)! }) },
+  { applies: (s) => offTopic(s), command: () => ({ intent: 'offTopic' }) },
+  { applies: (s) => asksWhere(s), command: () => ({ intent: 'notifications' }) },
+  { applies: (s) => asksZip(s), command: (s) => ({ intent: 'zip', filter: filterOf(s) }) },
+  { applies: (s) => setting(s, 'chat', s.clause.has('send') || s.clause.has('want')), command: (s) => (settles(s.clause) ? { intent: 'chat', on: toggle(s.clause, 'chat') } : { intent: 'notifications' }) },
+  {
+    applies: (s) => setting(s, 'reminders', s.clause.has('want') || s.clause.has('send') || s.clause.asksPolitely()),
+    command: (s) => (settles(s.clause) ? { intent: 'reminders', on: toggle(s.clause, 'reminders') } : { intent: 'notifications' }),
+  },
+  { applies: (s) => aboutAttachments(s, namesStatement(s)), command: (s) => (settles(s.clause) ? { intent: 'attachments', on: toggle(s.clause, 'attachments') } : { intent: 'notifications' }) },
+  // "je ne reçois plus rien sur contact@…": a complaint about where mail goes, answered with where it goes.
+  {
+    applies: (s) => s.clause.has('notifications') || (s.clause.has('chat') && !hasRequest(s)) || (s.clause.emails().length > 0 && !hasRequest(s)),
+    command: () => ({ intent: 'notifications' }),
+  },
+  { applies: (s) => asksBalance(s) || asksStatement(s), command: (s) => balanceOf(s) },
+  { applies: (s) => claimsPaid(s), command: (s) => ({ intent: 'paidClaim', numbers: s.numbers }) },
+  { applies: (s) => asksDetails(s), command: (s) => ({ intent: 'details', number: s.numbers[0] ?? null }) },
+  { applies: (s) => turnsPage(s, 1), command: () => ({ intent: 'page', step: 1 }) },
+  { applies: (s) => turnsPage(s, -1), command: () => ({ intent: 'page', step: -1 }) },
+  { applies: (s) => s.clause.has('resend') && s.numbers.length > 0, command: (s) => ({ intent: 'resend', numbers: s.numbers }) },
+  { applies: (s) => s.numbers.length > 0, command: (s) => ({ intent: 'pdf', numbers: s.numbers }) },
+  { applies: (s) => yearOrNumber(s) !== null, command: (s) => yearOrNumber(s)! },
+  { applies: (s) => asksOne(s), command: (s) => ({ intent: 'one', filter: filterOf(s) }) },
+  { applies: (s) => s.clause.has('list') || s.clause.has('one') || s.clause.has('pdf') || hasFilter(s), command: (s) => ({ intent: 'list', filter: filterOf(s) }) },
+  { applies: (s) => asksHelp(s.clause), command: () => ({ intent: 'help' }) },
+  { applies: (s) => choice(s.clause) !== null, command: (s) => ({ intent: 'choose', index: choice(s.clause)! }) },
+  { applies: (s) => smallTalk(s.clause) !== null, command: (s) => ({ intent: 'smalltalk', kind: smallTalk(s.clause)! }) },
+];
+
+/** A setting (Discord messages, reminders) named with words that say it is to change, and no statement in the way. */
+function setting(s: Sentence, role: 'chat' | 'reminders', wanted: boolean): boolean {
+  return s.clause.has(role) && !namesStatement(s) && (toggleCue(s.clause) || wanted);
+}
+
+/** The command the sentence asks for, or null when no rule applies. */
+export function commandOf(s: Sentence): Command | null {
+  if (s.clause.hasImpossibleDate()) return null;
+  return RULES.find((rule) => rule.applies(s))?.command(s) ?? null;
+}
