@@ -1,6 +1,11 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
+import { addDays } from '../src/billing/dates.js';
+import { formatDate } from '../src/billing/money.js';
+import { importInvoices } from '../src/import/import.js';
 import { demoApp, outbox } from './support/app.js';
 import { pdfText } from './support/read.js';
 
@@ -95,6 +100,31 @@ describe('a customer asking the assistant', () => {
       const en = await asked('details of invoice 7001 please');
       expect(en.text).toContain('Status: paid.');
       expect(en.details?.status).toBe('paid');
+    } finally {
+      await own.dispose();
+    }
+  });
+
+  it('says an unpaid invoice past its due day is overdue and since how many days, in every channel’s words, French and English', async () => {
+    const own = await demoApp();
+    try {
+      const hers = (await own.store.customerByAddress('awa@example.cm'))!.id;
+      const [model] = await own.store.invoices(hers, { numbers: ['1210'] });
+      const today = own.assistant.today();
+      const due = (number: string, days: number) => ({ ...model!, number, issuedAt: addDays(today, days - 30), dueAt: addDays(today, days), status: 'unpaid' as const, paidAt: null });
+      const invoices = [due('7101', -12), due('7102', -1), due('7103', 0), due('7104', 1)];
+      await own.store.save({ invoices, announced: invoices.map((i) => i.number) });
+      const asked = async (text: string) => {
+        const reply = await own.assistant.handle({ customerId: hers, text, conversation: `test:${text}`, trust: 'owner' });
+        return { text: plain(reply.text.join('\n')), card: plain(reply.details!.status) };
+      };
+      const day = (offset: number, locale: 'fr' | 'en') => plain(formatDate(addDays(today, offset), locale));
+      expect(await asked('détails 7101')).toEqual({ text: expect.stringContaining(`État : en retard de 12 jours, échue le ${day(-12, 'fr')}.`), card: `en retard de 12 jours (échue le ${day(-12, 'fr')})` });
+      expect(await asked('détails 7102')).toEqual({ text: expect.stringContaining(`État : en retard d'un jour, échue le ${day(-1, 'fr')}.`), card: `en retard d'un jour (échue le ${day(-1, 'fr')})` });
+      expect(await asked('détails 7103')).toEqual({ text: expect.stringContaining(`État : à payer aujourd'hui, ${day(0, 'fr')}.`), card: "à payer aujourd'hui" });
+      expect(await asked('détails 7104')).toEqual({ text: expect.stringContaining(`État : à payer avant le ${day(1, 'fr')}.`), card: `à payer avant le ${day(1, 'fr')}` });
+      expect(await asked('details of invoice 7101 please')).toEqual({ text: expect.stringContaining(`Status: 12 days overdue, due on ${day(-12, 'en')}.`), card: `12 days overdue (due ${day(-12, 'en')})` });
+      expect((await asked('details of invoice 7102 please')).card).toBe(`one day overdue (due ${day(-1, 'en')})`);
     } finally {
       await own.dispose();
     }
@@ -355,3 +385,45 @@ describe('a sentence that could mean two things', () => {
   });
 });
 
+
+describe('invoice numbers as billing systems write them', () => {
+  const numbered = (number: string, label: string) => ({
+    number,
+    customer: 'awa@example.cm',
+    issuedAt: '2024-03-01',
+    dueAt: '2024-03-31',
+    currency: 'XAF',
+    lines: [{ label, quantity: 1, unitPrice: 10_000 }],
+    status: 'unpaid',
+  });
+
+  beforeAll(async () => {
+    const file = path.join(app.dataDir, 'lettered.json');
+    await writeFile(file, JSON.stringify([numbered('00001', 'Ligne de 00001'), numbered('INV/2024/00001', 'Ligne de INV/2024/00001'), numbered('F2024-001', 'Ligne de F2024-001'), numbered('INJ-1', 'Ligne de INJ-1')]));
+    expect((await importInvoices(app.store, file)).created).toBe(4);
+  });
+
+  const asked = async (text: string) => {
+    const reply = await ask(awa, text, `lettered:${text}`);
+    return Promise.all(reply.attachments.map(async (attachment) => /Ligne de (\S+)/.exec(await pdfText(await buffer(await attachment.open())))?.[1]));
+  };
+
+  it('sends exactly the invoice named, with letters, slashes and dashes, however it is cased', async () => {
+    expect(await asked('facture INV/2024/00001')).toEqual(['INV/2024/00001']);
+    expect(await asked('facture 00001')).toEqual(['00001']);
+    expect(await asked('send me F2024-001')).toEqual(['F2024-001']);
+    expect(await asked('la inj-1 svp')).toEqual(['INJ-1']);
+    expect(await asked('#inv/2024/00001')).toEqual(['INV/2024/00001']);
+  });
+
+  it('finds the invoice a customer types in full-width or Arabic-Indic digits', async () => {
+    for (const text of ['facture １２１０', 'facture ١٢١٠', 'la facture 𝟏𝟐𝟏𝟎']) expect((await ask(awa, text, 'lookalike')).attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(await asked('ｆａｃｔｕｒｅ ＩＮＶ／２０２４／００００１')).toEqual(['INV/2024/00001']);
+  });
+
+  it('gives another customer nothing for them, as for a number that does not exist', async () => {
+    const theirs = await ask(paul, 'facture INV/2024/00001');
+    expect(theirs.outcome).toBe('refused');
+    expect(theirs.attachments).toEqual([]);
+  });
+});

@@ -10,6 +10,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { daysBetween } from '../src/billing/dates.js';
+import { formatDate } from '../src/billing/money.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { discordChannel } from '../src/channels/discord/index.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type InteractionInput, type RecordedRequest, type SentInteraction } from './peers/discord.js';
@@ -352,7 +354,11 @@ describe('a list on Discord', () => {
     const toPay = card.fields.find((f: { name: string }) => f.name === 'Reste à payer');
     const total = card.fields.find((f: { name: string }) => f.name === 'Total');
     expect(toPay.value).toBe(`**${total.value}**`);
-    expect(card.fields[0].value).toMatch(/^à payer avant le /);
+    // 1266 is the demo's oldest unpaid invoice of the year, long past its due day: the card says since when.
+    const [owed] = await app.store.invoices((await app.store.customerByAddress('awa@example.cm'))!.id, { numbers: ['1266'] });
+    const late = daysBetween(owed!.dueAt, app.assistant.today());
+    expect(late).toBeGreaterThan(1);
+    expect(card.fields[0].value.replace(/[\u202F\u00A0]/g, ' ')).toBe(`en retard de ${late} jours (échue le ${formatDate(owed!.dueAt, 'fr').replace(/[\u202F\u00A0]/g, ' ')})`);
     expect(card.color).not.toBe(paid.reply.body.embeds[0].color);
     expect(paid.reply.body.embeds[0].fields.map((f: { name: string }) => f.name)).not.toContain('Reste à payer');
     expect(componentsOf(unpaid.reply.body).map((c) => c.label)).toEqual(['PDF']);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { calendarDay } from '../billing/dates.js';
-import { INVOICE_NUMBER_RULE, isInvoiceNumber } from '../billing/numbers.js';
+import { foldLookAlikes, INVOICE_NUMBER_RULE, invoiceNumber } from '../billing/numbers.js';
 import { totals } from '../billing/totals.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
 import type { Candidate } from './candidate.js';
@@ -30,12 +30,14 @@ export const LIMITS = {
 /** Control, format (invisible, bidirectional), private, unassigned characters and lone surrogates (no UTF-8 can hold one): nothing a person reads. */
 const UNREADABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}]/u;
 
+/** Look-alikes of ASCII letters and digits (`１２１０`, `𝐏𝐚𝐜𝐤`) are made those letters and digits: they print, and read, as what they look like. */
 const text = z
   .string()
   .trim()
   .min(1, 'missing')
   .max(LIMITS.text, `is longer than ${LIMITS.text} characters`)
-  .refine((value) => !UNREADABLE.test(value), 'holds control or invisible characters');
+  .refine((value) => !UNREADABLE.test(value), 'holds control or invisible characters')
+  .transform(foldLookAlikes);
 
 /**
  * `YYYY-MM-DD` naming a day that exists, `2019-02-30` refused rather than rolled over to
@@ -56,11 +58,19 @@ function isRealDate(value: string): boolean {
   return calendarDay(year, month, day) !== undefined;
 }
 
-/** A number as text; a whole JSON number is taken as its digits, since some exports write `"number": 1210`. */
-const invoiceNumber = z
+/**
+ * A number as text, in the one form numbers are kept in (look-alikes folded, upper case: see
+ * billing/numbers.ts), so that `１２１０` can never sit beside `1210` for another customer;
+ * a whole JSON number is taken as its digits, since some exports write `"number": 1210`.
+ */
+const number = z
   .union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)])
   .pipe(z.string().trim().min(1, 'missing'))
-  .refine(isInvoiceNumber, { error: (issue) => `${show(issue.input)} is not an invoice number (${INVOICE_NUMBER_RULE})` });
+  .transform((written, context) => {
+    const kept = invoiceNumber(written);
+    if (kept === null) context.addIssue({ code: 'custom', message: `${show(written)} is not an invoice number (${INVOICE_NUMBER_RULE})` });
+    return kept ?? written;
+  });
 
 const lineSchema = z.object({
   label: text,
@@ -90,8 +100,8 @@ const taxSchema = z.object({ label: text, rate: z.number().min(0, 'must not be n
  */
 const invoiceSchema = z
   .object({
-    number: invoiceNumber,
-    customer: z.string().trim().toLowerCase().pipe(z.email({ error: (issue) => `${show(issue.input)} is not a valid email address` })),
+    number,
+    customer: z.string().trim().transform((email) => foldLookAlikes(email).toLowerCase()).pipe(z.email({ error: (issue) => `${show(issue.input)} is not a valid email address` })),
     customerName: text.optional(),
     issuedAt: isoDate,
     dueAt: isoDate,

@@ -14,7 +14,7 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
   const sums = totals(invoice);
   const columns = ['label', 'quantity', 'unitPrice', 'amount'].map((c) => ctx.t(`details.columns.${c}`));
   const rows = invoice.lines.map((line) => [line.label, formatDecimal(line.quantity, ctx.locale), money(line.unitPrice), money(lineAmount(line))]);
-  const state = stateWords(invoice);
+  const state = stateWords(invoice, ctx.services.today());
   const status = ctx.t('details.status', state);
   const lines = { columns, rows, alignRight: [1, 2, 3] };
   const taxes = sums.taxes.map((tax) => ({ label: ctx.t('details.taxLabel', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale) }), amount: tax.amount }));

@@ -5,6 +5,7 @@ import * as fr from 'chrono-node/fr';
 import type { ParsedComponents } from 'chrono-node';
 import { distance } from 'fastest-levenshtein';
 import { calendarDay } from '../../billing/dates.js';
+import { foldLookAlikes, invoiceNumber } from '../../billing/numbers.js';
 import type { IsoDate, Locale } from '../../billing/types.js';
 import { isPlainWord, knownWords, monthNames, monthOf, WORDS, type Role } from './words.js';
 
@@ -30,11 +31,11 @@ export type Token =
  * mark before the pass), anything with an `@` (checked as an address later, so that a typo
  * gets "not a valid address" rather than a guess), a numeric date (ISO or the French
  * day/month/year), a phone number (skipped: no digit of it is an invoice number), a
- * `#1210`, a quarter or half (`T3`), an ordinal (`3e`), a number, a word, a `-` or a
- * question mark. Everything else (punctuation, quotes, emoji) separates tokens and is dropped.
+ * `#1210`, a quarter or half (`T3`), an ordinal (`3e`), a number, a word or a number with
+ * letters (`inv/2024/00001`, `f2024-001`), a `-` or a question mark. Everything else (punctuation, quotes, emoji) separates tokens and is dropped.
  */
 const TOKEN =
-  /\uE000\d+\uE001|[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\+\d[\d .-]{6,}\d|\b\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+\b|#\s?\d+|\b[tqsh][1-4]\b|\d+(?:ere|er|eme|e|nd|rd|th|st)\b|\d+|[a-z]+(?:-[a-z]+)*|-|\?/g;
+  /\uE000\d+\uE001|[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\+\d[\d .-]{6,}\d|\b\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+\b|#\s?[a-z\d]+(?:[-_./][a-z\d]+)*|\b[tqsh][1-4]\b|\d+(?:ere|er|eme|e|nd|rd|th|st)\b|\d+|[a-z][a-z\d]*(?:[-_./][a-z\d]+)*|-|\?/g;
 
 /** Lower case, no accents, `n°` → `n `, `don't` → `do not`; every character keeps its place, so that marks put in before stay where they were. */
 export function normalise(text: string): string {
@@ -47,7 +48,8 @@ export function normalise(text: string): string {
 }
 
 export function tokenize(text: string, today: IsoDate): Token[] {
-  const { marked, days } = markDays(text, today);
+  // `１２１０`, `١٢١٠` and `𝟏𝟐𝟏𝟎` are 1210, as an invoice number is kept.
+  const { marked, days } = markDays(foldLookAlikes(text), today);
   const tokens: Token[] = [];
   const normalised = normalise(marked);
   let afterAmount = false;
@@ -62,16 +64,16 @@ export function tokenize(text: string, today: IsoDate): Token[] {
     else if (raw.includes('@')) tokens.push({ kind: 'email', value: raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '') });
     // A phone number, or an amount with its thousands grouped (`75 000`, `25,000`): no invoice's number.
     else if (raw.startsWith('+') || /^\d{1,3}[ ,.\u00a0\u202f]\d{3}/.test(raw)) afterAmount = true;
-    else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: raw.slice(1).trim(), marked: true });
+    else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: numberOf(raw.slice(1)), marked: true });
     else if (/^[tqsh][1-4]$/.test(raw)) tokens.push({ kind: 'part', of: raw[0] === 't' || raw[0] === 'q' ? 'quarter' : 'half', index: Number(raw[1]) });
     else if (/^\d+[a-z]+$/.test(raw)) tokens.push({ kind: 'ordinal', value: Number(/^\d+/.exec(raw)![0]) });
-    else if (/^\d+$/.test(raw)) {
-      const marked = previous?.kind === 'word' && (previous.role === 'numberMark' || previous.word === 'n' || previous.word === 'no');
-      // `No. 1210`, `n° 1210`: a number's mark, not a no.
-      if (marked && previous.role !== 'numberMark') tokens[tokens.length - 1] = { ...previous, role: 'numberMark' };
-      tokens.push({ kind: 'number', value: raw, marked });
-    }
+    else if (/^\d+$/.test(raw)) pushNumber(tokens, raw);
+    else if (/^[a-z]/.test(raw) && /\d/.test(raw)) pushLettered(tokens, raw);
     else if (/\d/.test(raw)) pushDate(tokens, raw);
+    else if (/[_./]/.test(raw)) {
+      // `www.exemple.cm`, `oui/non`: words between the dots and slashes.
+      for (const part of raw.split(/[-_./]/)) if (part) tokens.push(wordToken(part));
+    }
     else if (raw === '-') {
       if (previous?.kind === 'number' && /^\s*\d/.test(normalised.slice(match.index + 1))) tokens.push({ kind: 'dash' });
     } else if (raw.includes('-') && !WORDS.has(raw)) {
@@ -80,6 +82,37 @@ export function tokenize(text: string, today: IsoDate): Token[] {
     } else tokens.push(wordToken(raw));
   }
   return withoutContactNumbers(tokens);
+}
+
+/** A number as written, in the form invoices keep theirs (`inv/2024/00001` → `INV/2024/00001`), or as it is when it is none. */
+function numberOf(raw: string): string {
+  return invoiceNumber(raw) ?? raw;
+}
+
+function pushNumber(tokens: Token[], raw: string): void {
+  const previous = tokens.at(-1);
+  const marked = previous?.kind === 'word' && (previous.role === 'numberMark' || previous.word === 'n' || previous.word === 'no');
+  // `No. 1210`, `n° 1210`: a number's mark, not a no.
+  if (marked && previous.role !== 'numberMark') tokens[tokens.length - 1] = { ...previous, role: 'numberMark' };
+  tokens.push({ kind: 'number', value: numberOf(raw), marked });
+}
+
+/**
+ * A number with letters (`inv/2024/00001`, `f2024-001`, `inj-1`), the way billing systems
+ * number invoices; but a word joined to a number (`no.1210`, `facture-1210`, `mars-2024`) is
+ * that word, then that number.
+ */
+function pushLettered(tokens: Token[], raw: string): void {
+  const head = /^[a-z]+(?=[-_./])/.exec(raw)?.[0];
+  if (head && (WORDS.has(head) || monthOf(head) || isPlainWord(head) || head === 'n' || head === 'no')) {
+    tokens.push(wordToken(head));
+    const rest = raw.slice(head.length + 1);
+    if (/^\d+$/.test(rest)) pushNumber(tokens, rest);
+    else if (/^[a-z]/.test(rest) && /\d/.test(rest)) pushLettered(tokens, rest);
+    else for (const part of rest.split(/[-_./]/)) if (part) tokens.push(/^\d+$/.test(part) ? { kind: 'number', value: part, marked: false } : wordToken(part));
+    return;
+  }
+  pushNumber(tokens, raw);
 }
 
 /** Words around an amount: `45000 F`, `45000F`, `XAF 45000`, `12 euros`. */

@@ -15,7 +15,8 @@ export function invoiceNumbers(clause: Clause, used: Set<number>): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'number' || used.has(i) || isCount(clause, i)) continue;
-    if (!t.marked && (t.value.length < 3 || t.value.length > 12)) continue;
+    // Past 12 digits a bare number is a phone's or an account's; one with letters is an invoice's up to 40 characters.
+    if (!t.marked && (t.value.length < 3 || (t.value.length > 12 && /^\d+$/.test(t.value)))) continue;
     const range = rangeFrom(clause, i);
     if (range) {
       numbers.push(...range.numbers);
