@@ -68,6 +68,8 @@ export type Role =
   | 'unit'
   | 'quarter'
   | 'half'
+  /** A fiscal year (« exercice », "FY"): the calendar year unless FISCAL_YEAR_START says otherwise. */
+  | 'fiscal'
   | 'count'
   | 'ordinal'
   | 'hello'
@@ -215,6 +217,8 @@ export const WORDS = vocabulary([
   ...en('quarter', 'quarter quarters'),
   ...fr('half', 'semestre semestres moitie'),
   ...en('half', 'half'),
+  ...fr('fiscal', 'exercice exercices'),
+  ...en('fiscal', 'fiscal financial fy'),
   ...fr('count', 'deux trois quatre cinq six huit neuf dix douze'),
   ...en('count', 'one two three four five six seven eight nine ten twelve'),
   ...fr('ordinal', 'deuxieme seconde troisieme quatrieme'),
