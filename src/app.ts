@@ -90,7 +90,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const codeMail = new CodeMail(mailer, catalog, log);
   // discord.js is loaded only where Discord is configured: it takes longer to load (~0.3 s) than all the rest a command needs.
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
-  const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, text: string) => discord.post(id, text) } : null;
+  const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
   const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
@@ -108,7 +108,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     if (statements > 0) log.info({ event: 'housekeeping.statements', removed: statements }, 'housekeeping: statements of past days removed from the PDF cache');
   };
   const reminders = config.reminders;
-  const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today }) : null;
+  const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today, timeZone: config.push.timezone }) : null;
   const push = new Push(store, deliveries, log, {
     concurrency: config.smtp?.maxConnections ?? 1,
     chat: discord !== null,

@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'explain' && positionals.length > 0) return (await import('./cli/explain.js')).explainSentence(await config(), positionals.join(' '), values.today);
   if (command === 'import' && positionals.length === 1) return (await import('./cli/import.js')).importFile(await config(), positionals[0]!);
   if (command === 'push' && positionals.length === 0) return (await import('./cli/staff.js')).push(await config());
-  if (command === 'reminders' && positionals.length === 0) return (await import('./cli/staff.js')).reminders(await config(), Boolean(values['dry-run']));
+  if (command === 'reminders') return (await import('./cli/staff.js')).reminders(await config(), Boolean(values['dry-run']), positionals);
   if (command === 'resend' && positionals.length === 1) return (await import('./cli/staff.js')).resend(await config(), positionals[0]!, values);
   if (command === 'deliveries' && positionals.length === 0) return (await import('./cli/staff.js')).deliveries(await config(), values);
   if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return (await import('./cli/discord.js')).discordRegister(await config());
