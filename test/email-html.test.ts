@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMail } from '../src/channels/email/read.js';
 import { findRequest } from '../src/channels/email/request.js';
 import { whatIsSeen } from '../src/channels/email/seen.js';
-import { readZones, type Zone } from '../src/channels/email/zones.js';
+import type { Zone } from '../src/assistant/reading/zones.js';
+import { readZones } from '../src/channels/email/zones.js';
 import { CHROMIUM } from './support/look.js';
 
 /**
