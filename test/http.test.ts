@@ -165,6 +165,45 @@ describe('the intake API refuses', () => {
   });
 });
 
+describe('signed webhooks, kept in the store', () => {
+  /** POSTs `body` to `base` signed at `t` (unix seconds), or with the header given. */
+  const post = (base: string, body: string, header: string) => fetch(`${base}/api/v1/invoices`, { method: 'POST', headers: { 'content-type': 'application/json', 'facteur-signature': header }, body });
+
+  it('are each taken once, a restart of the service included', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-signed-'));
+    const settings = { FACTEUR_DATA_DIR: dataDir, FACTEUR_WEBHOOK_SECRET: SECRET, FACTEUR_API_KEYS: KEY };
+    const first = await serve(settings);
+    const body = JSON.stringify(invoice('7080'));
+    const header = sign(SECRET, body, Math.floor(Date.now() / 1000));
+    expect((await post(first.url, body, header)).status).toBe(200);
+    first.spawned.child.kill('SIGTERM');
+    await first.spawned.exited;
+    const again = await serve(settings);
+    others.push(again.spawned);
+    const replay = await post(again.url, body, header);
+    expect(replay.status).toBe(401);
+    expect((await replay.json()).message).toMatch(/already received \(a replay\)/);
+  });
+
+  it('never let an older event undo a newer one: « unpaid » signed before « paid » but arriving after it leaves the invoice paid', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const unpaid = JSON.stringify(invoice('7081'));
+    const paid = JSON.stringify(invoice('7081', { status: 'paid', paidAt: '2026-11-25' }));
+    expect((await (await post(url, unpaid, sign(SECRET, unpaid, now - 60))).json()).invoices).toEqual([{ index: 0, number: '7081', outcome: 'created' }]);
+    expect((await (await post(url, paid, sign(SECRET, paid, now - 20))).json()).invoices).toEqual([{ index: 0, number: '7081', outcome: 'updated' }]);
+    // The billing system's late retry of an event signed between the two: never seen, yet older than « paid ».
+    const late = await post(url, unpaid, sign(SECRET, unpaid, now - 40));
+    expect(late.status).toBe(200);
+    const answer = await late.json();
+    expect(answer).toMatchObject({ created: 0, updated: 0, unchanged: 0, outdated: 1, rejected: 0 });
+    expect(answer.invoices).toEqual([{ index: 0, number: '7081', outcome: 'outdated', reason: expect.stringMatching(/signed later/) }]);
+    expect((await (await api('/api/v1/invoices/7081')).json()).invoice).toMatchObject({ status: 'paid', paidAt: '2026-11-25' });
+    // A newer one still applies.
+    expect((await (await post(url, unpaid, sign(SECRET, unpaid, now))).json()).invoices).toEqual([{ index: 0, number: '7081', outcome: 'updated' }]);
+    expect((await (await api('/api/v1/invoices/7081')).json()).invoice).toMatchObject({ status: 'unpaid' });
+  });
+});
+
 describe('the intake API takes invoices', () => {
   it('as the import does: created, unchanged, updated, and rejected with the reason, one outcome per invoice', async () => {
     const first = await api('/api/v1/invoices', { body: invoice('7010') });
@@ -234,6 +273,9 @@ describe('the intake API takes invoices', () => {
     expect((await (await api(`/api/v1/invoices/${encodeURIComponent('ＩＮＶ－７０６０')}`)).json()).invoice.number).toBe('INV-7060');
     const paid = await api('/api/v1/invoices/inv-7060', { method: 'PATCH', body: { status: 'paid', paidAt: '2026-11-21' } });
     expect(await paid.json()).toMatchObject({ invoice: { number: 'INV-7060', status: 'paid' } });
+    // The push announces it within a second or so; support asks for its deliveries as they write its number.
+    const announced = async () => ((await (await api('/api/v1/deliveries?invoice=inv-7060')).json()).deliveries as { invoices: string[] }[]).map((d) => d.invoices);
+    await expect.poll(announced, { timeout: 10_000 }).toContainEqual(expect.arrayContaining(['INV-7060']));
     await api('/api/v1/invoices', { body: invoice('inv/2026/7062') });
     expect((await (await api(`/api/v1/invoices/${encodeURIComponent('inv/2026/7062')}`)).json()).invoice.number).toBe('INV/2026/7062');
   });

@@ -369,6 +369,22 @@ for (const [kind, open] of kinds) {
       expect(await store.inboundMessage('k5', null)).toBeUndefined();
     });
 
+    it('keeps signed requests’ receipts across a restart: found by signature, the latest signing time per invoice, the expired forgotten', async () => {
+      const opened = await withDemo();
+      const receipt = (signature: string, signedAt: string, invoices: string[], expiresAt = '2099-01-01T00:00:00.000Z') => ({ signature, signedAt, invoices, expiresAt });
+      // Saving drops the receipts already expired: these expire in an hour, and in 2099.
+      const soon = new Date(Date.now() + 3_600_000);
+      await opened.store.save({ receipts: [receipt('t1.aa', '2026-11-25T10:00:00.000Z', ['1210', '1214'], soon.toISOString())] });
+      await opened.store.save({ receipts: [receipt('t2.bb', '2026-11-25T10:01:00.000Z', ['1214'])] });
+      const store = await opened.reopen();
+      expect(await store.signedReceipt('t1.aa')).toMatchObject({ invoices: ['1210', '1214'] });
+      expect(await store.signedReceipt('t3.cc')).toBeUndefined();
+      expect(Object.fromEntries(await store.lastSigned(['1210', '1214', '1266']))).toEqual({ '1210': '2026-11-25T10:00:00.000Z', '1214': '2026-11-25T10:01:00.000Z' });
+      await store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-01-01T00:00:00.000Z', linkAttempts: '2026-01-01T00:00:00.000Z', receipts: new Date(soon.getTime() + 1).toISOString() });
+      expect(await store.signedReceipt('t1.aa')).toBeUndefined();
+      expect(await store.signedReceipt('t2.bb')).toBeDefined();
+    });
+
     it('sums a customer’s wrong link codes over every chat account', async () => {
       const { store, awa, paul } = await withDemo();
       const failure = (customerId: string, at: string) => ({ customerId, at });
@@ -397,7 +413,7 @@ for (const [kind, open] of kinds) {
           { staff: 'email:live@x', numbers: ['1'], codeHash: 'h', expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 },
         ],
       });
-      await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z' });
+      await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z', receipts: '2026-10-26T00:00:00.000Z' });
       expect(await store.inboundMessage('old-done', null)).toBeUndefined();
       expect(await store.inboundMessage('old-open', null)).toBeDefined();
       expect(await store.inboundMessage('new-done', null)).toBeDefined();

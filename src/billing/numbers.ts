@@ -49,8 +49,3 @@ export function invoiceNumber(text: string): string | null {
 export function asNumbersAreKept(typed: string): string {
   return foldLookAlikes(typed.trim()).toUpperCase();
 }
-
-/** Whether a number is one in the form Facteur keeps (see `invoiceNumber`). */
-export function isInvoiceNumber(text: string): boolean {
-  return invoiceNumber(text) === text;
-}

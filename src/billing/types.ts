@@ -13,10 +13,14 @@ export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['unpaid', 'paid', 'ca
 /** A calendar date as the billing system writes it: `YYYY-MM-DD`, no time zone. */
 export type IsoDate = string;
 
-/** An amount of one currency, in its smallest unit. */
+/**
+ * An amount of one currency, in its smallest unit. One invoice's is a number (the import keeps
+ * it at most 10¹⁵, a safe integer); a sum over invoices is a bigint, since ten invoices of 10¹⁵
+ * already pass Number.MAX_SAFE_INTEGER (2^53), past which adding numbers rounds.
+ */
 export interface Amount {
   currency: string;
-  amount: number;
+  amount: number | bigint;
 }
 
 export interface InvoiceLine {

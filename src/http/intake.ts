@@ -4,7 +4,7 @@ import { invoiceNumber } from '../billing/numbers.js';
 import { withStatus } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
-import { importCandidates, type InvoiceOutcome } from '../import/import.js';
+import { importCandidates, importSigned, type InvoiceOutcome } from '../import/import.js';
 import { candidatesOf } from '../import/json.js';
 import { isoDate } from '../import/validate.js';
 import type { Logger } from '../log.js';
@@ -31,7 +31,8 @@ const name = z.string().trim().min(1).max(320).regex(/^[^\p{Cc}]+$/u, 'holds con
 const deliveriesQuery = z.strictObject({
   customer: name.optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
-  invoice: name.optional(),
+  // A number as the import keeps it: `inv-1` names INV-1.
+  invoice: name.transform((number) => invoiceNumber(number) ?? number).optional(),
   // Compared with the records' own times, which are UTC: whatever offset is given is turned to that.
   since: z.iso.datetime({ offset: true }).transform((time) => new Date(time).toISOString()).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LISTED).default(100),
@@ -55,9 +56,12 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     if (items.length === 0) return refuse(reply, 400, 'the array holds no invoice');
     if (items.length > MAX_BATCH) return refuse(reply, 413, `at most ${MAX_BATCH} invoices per request; send the rest in another`);
     const invoices: (InvoiceOutcome & { index: number })[] = [];
-    const report = await importCandidates(store, candidatesOf(items), [], (outcome) => invoices.push({ index: invoices.length, ...outcome }));
-    log.info({ event: 'intake', created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'invoices received by the API');
-    return { created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length, invoices: invoices.map(({ where: _where, ...rest }) => rest) };
+    const each = (outcome: InvoiceOutcome) => invoices.push({ index: invoices.length, ...outcome });
+    const report = request.signed ? await importSigned(store, candidatesOf(items), request.signed, each) : await importCandidates(store, candidatesOf(items), [], each);
+    if (report === 'replayed') return refuseCredentials(request, reply, log, { message: 'Facteur-Signature refused: this signed request was already received (a replay)', log: 'replay' });
+    const outdated = invoices.filter((invoice) => invoice.outcome === 'outdated').length;
+    log.info({ event: 'intake', created: report.created, updated: report.updated, unchanged: report.unchanged, outdated, rejected: report.rejected.length }, 'invoices received by the API');
+    return { created: report.created, updated: report.updated, unchanged: report.unchanged, outdated, rejected: report.rejected.length, invoices: invoices.map(({ where: _where, ...rest }) => rest) };
   });
 
   app.patch<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
@@ -100,6 +104,18 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     const found = await store.deliveries({ ...query, ...(since ? { since } : {}), ...(customer ? { customerId: customer.id } : {}) });
     return { total: found.length, deliveries: found.slice(-limit) };
   });
+}
+
+/** Why a caller's credentials were refused: the words for the caller, and what the log says (never the key). */
+export interface Refusal {
+  message: string;
+  log: string;
+}
+
+/** A request refused for its credentials: 401 saying how to get in, and a warning naming the route, the caller and why. */
+export function refuseCredentials(request: FastifyRequest, reply: FastifyReply, log: Logger, refusal: Refusal): FastifyReply {
+  log.warn({ event: 'http.refused', route: request.routeOptions.url, ip: request.ip, why: refusal.log }, 'HTTP: request refused');
+  return refuse(reply.header('www-authenticate', 'Bearer'), 401, refusal.message);
 }
 
 /** An answer saying what was wrong, in the shape Fastify gives its own errors. */

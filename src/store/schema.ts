@@ -126,3 +126,10 @@ export const staffActionSchema = z.object({
   detail: z.string().nullable(),
   at: z.string(),
 });
+
+export const signedReceiptSchema = z.object({
+  signature: z.string().min(1),
+  signedAt: z.string(),
+  invoices: z.array(z.string()),
+  expiresAt: z.string(),
+});

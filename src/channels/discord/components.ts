@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import type { ListedInvoice, Reply } from '../../assistant/reply.js';
 import type { ListPosition } from '../../billing/filter.js';
-import { isInvoiceNumber } from '../../billing/numbers.js';
+import { invoiceNumber } from '../../billing/numbers.js';
 import { INVOICE_STATUSES } from '../../billing/types.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { cut } from './embeds.js';
@@ -58,7 +58,7 @@ const POSITION = z.tuple([
     to: day.optional(),
     status: z.enum(INVOICE_STATUSES).optional(),
     dueBefore: day.optional(),
-    numbers: z.array(z.string().refine(isInvoiceNumber)).max(25).optional(),
+    numbers: z.array(z.string().refine((number) => invoiceNumber(number) !== null)).max(25).optional(),
     pick: z.strictObject({ from: z.enum(['newest', 'oldest']), skip: z.number().int().min(0).max(100_000), take: z.number().int().min(1).max(100_000) }).optional(),
   }),
 ]);

@@ -5,7 +5,7 @@ import { byIssueDateDesc, type InvoiceFilter } from '../../billing/filter.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
 import type { Delivery, DeliveryQuery } from '../delivery.js';
-import { StoreError, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type StaffAction, type Store } from '../store.js';
+import { StoreError, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type SignedReceipt, type StaffAction, type Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
 import type { Tables } from './tables.js';
@@ -209,6 +209,20 @@ export class PostgresStore implements Store {
     return (await select.orderBy('created_at').orderBy('id').execute()).map((row) => row.doc);
   }
 
+  async signedReceipt(signature: string): Promise<SignedReceipt | undefined> {
+    return (await this.db.selectFrom('signed_receipts').select('doc').where('signature', '=', signature).executeTakeFirst())?.doc;
+  }
+
+  async lastSigned(numbers: string[]): Promise<Map<string, string>> {
+    if (numbers.length === 0) return new Map();
+    const { rows } = await sql<{ number: string; at: string }>`
+      select carried.number, max(signed_at) as at
+      from signed_receipts, unnest(invoices) as carried(number)
+      where invoices && ${numbers}::text[] and carried.number = any(${numbers}::text[])
+      group by carried.number`.execute(this.db);
+    return new Map(rows.map((row) => [row.number, row.at]));
+  }
+
   async unpaidDueBy(day: string): Promise<Invoice[]> {
     const rows = await this.db.selectFrom('invoices').select('doc').where('status', '=', 'unpaid').where('due_at', '<=', day).orderBy('due_at').orderBy('number').execute();
     return rows.map((row) => row.doc);
@@ -256,6 +270,12 @@ export class PostgresStore implements Store {
       for (const attempt of changes.linkAttempts ?? []) await writeLinkAttempt(tx, attempt);
       for (const action of changes.staffActions ?? []) await tx.insertInto('staff_actions').values(staffActionRow(action)).onConflict((oc) => oc.column('id').doNothing()).execute();
       for (const held of changes.heldRequests ?? []) await writeHeld(tx, held);
+      // In the same transaction as what the requests changed: a request that failed has not used its signature.
+      if (changes.receipts?.length) {
+        await tx.deleteFrom('signed_receipts').where('expires_at', '<', new Date().toISOString()).execute();
+        const rows = changes.receipts.map((receipt) => ({ signature: receipt.signature, signed_at: receipt.signedAt, invoices: receipt.invoices, expires_at: receipt.expiresAt, doc: receipt }));
+        await tx.insertInto('signed_receipts').values(rows).onConflict((oc) => oc.column('signature').doNothing()).execute();
+      }
     });
   }
 
@@ -318,7 +338,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void> {
+  async forget(before: { inbound: string; staffActions: string; linkAttempts: string; receipts: string }): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('inbound').where('received_at', '<', before.inbound).where('status', 'in', FINISHED).execute();
       await tx.deleteFrom('staff_actions').where('at', '<', before.staffActions).execute();
@@ -327,6 +347,7 @@ export class PostgresStore implements Store {
         .deleteFrom('held_requests')
         .where((eb) => eb.or([eb(sql`doc->>'codeHash'`, 'is', null), eb(sql`doc->>'expiresAt'`, '<', before.linkAttempts)]))
         .execute();
+      await tx.deleteFrom('signed_receipts').where('expires_at', '<', before.receipts).execute();
     });
   }
 
