@@ -1,4 +1,4 @@
-import type { IsoDate, Locale } from '../../billing/types.js';
+import type { IsoDate } from '../../billing/types.js';
 import type { Token } from './tokens.js';
 import type { Role } from './words.js';
 
@@ -88,12 +88,12 @@ export class Clause {
     return this.negatedAt(i) && !before.some((t) => t.kind === 'word' && NOT_RECEIVED.includes(t.corrected ?? t.word));
   }
 
-  /** The language its words vote for, accents counting for French; null when they do not say. */
-  locale(): Locale | null {
+  /** How its words vote for a language, accents counting for French: above zero French, below English. */
+  localeScore(): number {
     let score = this.accented ? 1 : 0;
     for (const t of this.tokens) {
       if ((t.kind === 'word' || t.kind === 'month') && t.locale) score += t.locale === 'fr' ? 1 : -1;
     }
-    return score > 0 ? 'fr' : score < 0 ? 'en' : null;
+    return score;
   }
 }

@@ -103,6 +103,12 @@ function pushNumber(tokens: Token[], raw: string): void {
  * that word, then that number.
  */
 function pushLettered(tokens: Token[], raw: string): void {
+  // `FY2024`, `FY-2024`: a fiscal year, not an invoice numbered so.
+  const fiscal = /^fy[-/]?(\d{4})$/.exec(raw);
+  if (fiscal) {
+    tokens.push(wordToken('fiscal'), { kind: 'number', value: fiscal[1]!, marked: false });
+    return;
+  }
   const head = /^[a-z]+(?=[-_./])/.exec(raw)?.[0];
   if (head && (WORDS.has(head) || monthOf(head) || isPlainWord(head) || head === 'n' || head === 'no')) {
     tokens.push(wordToken(head));
