@@ -2,7 +2,7 @@ import type { Command } from '../command.js';
 import { codeIn } from './recognise/numbers.js';
 import { filterOf, hasFilter, type Sentence } from './sentence.js';
 import { asksBalance, asksStatement, balanceOf, namesStatement } from './intents/balance.js';
-import { asksDetails, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
+import { asksDetails, asksFiles, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
 import { aboutAttachments, aboutContact, asksWhere, changesAddress, settles, toggle, toggleCue } from './intents/settings.js';
 import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
 
@@ -39,6 +39,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => s.numbers.length > 0, command: (s) => ({ intent: 'pdf', numbers: s.numbers }) },
   { applies: (s) => yearOrNumber(s) !== null, command: (s) => yearOrNumber(s)! },
   { applies: (s) => asksOne(s), command: (s) => ({ intent: 'one', filter: filterOf(s) }) },
+  { applies: (s) => asksFiles(s), command: (s) => ({ intent: 'files', filter: filterOf(s) }) },
   { applies: (s) => s.clause.has('list') || s.clause.has('one') || s.clause.has('pdf') || hasFilter(s), command: (s) => ({ intent: 'list', filter: filterOf(s) }) },
   { applies: (s) => asksHelp(s.clause), command: () => ({ intent: 'help' }) },
   { applies: (s) => choice(s.clause) !== null, command: (s) => ({ intent: 'choose', index: choice(s.clause)! }) },

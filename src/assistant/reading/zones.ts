@@ -116,7 +116,9 @@ function history(line: string, next: string, forward: boolean): 'quoted' | 'forw
 
 /** A line of contact details: no question, and short, for « BP 1275 Yaoundé — pouvez-vous me renvoyer la facture ? » is a request that names a postal box. */
 function isContactLine(line: string): boolean {
-  return line.length <= 80 && !line.includes('?') && (CONTACT_LINE.test(line) || POSTCODE_LINE.test(line));
+  // « 1210 1214 1217 »: invoice numbers, not a phone's groups of two or three digits.
+  const numbers = /^\d{4,}(?:[\s,;]+\d{4,})+$/.test(line);
+  return line.length <= 80 && !line.includes('?') && !numbers && (CONTACT_LINE.test(line) || POSTCODE_LINE.test(line));
 }
 
 function ownLineCount(zones: Zone[]): number {
