@@ -20,7 +20,7 @@ import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
 import { Reminders } from './notifications/reminders.js';
 import { staffNotices } from './notifications/staff-notice.js';
-import { dataPaths } from './data-folder.js';
+import { dataPaths, prepareDataFolder } from './data-folder.js';
 import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
 import type { Store } from './store/store.js';
@@ -65,6 +65,7 @@ export interface App {
  * empty, then the push meets the store, so that what is already there is never pushed.
  */
 export async function prepareStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
+  await prepareDataFolder(config.dataDir);
   const store = await openStore(config, log);
   const demo = options.seedDemo ? config.demo : null;
   // Under one lock, waited for: of several processes starting together on one database, the

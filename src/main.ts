@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { err, out, quietWhenReaderLeaves, type ExitCode } from './cli/terminal.js';
 import { USAGE } from './cli/usage.js';
-import { isMachineFault } from './faults.js';
+import { ActionableError, isMachineFault } from './faults.js';
 
 /** Every option any command takes; each command's usage says which are its own. */
 const OPTIONS = {
@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<ExitCode> {
  * unknown and its stack is printed.
  */
 async function isKnown(error: unknown): Promise<boolean> {
-  if (isMachineFault(error)) return true;
+  if (error instanceof ActionableError || isMachineFault(error)) return true;
   const known = await Promise.all([
     import('./config.js').then((m) => m.ConfigError),
     import('./store/store.js').then((m) => m.StoreError),

@@ -4,7 +4,7 @@ import type { DiscordChannel } from '../channels/discord/channel.js';
 import { mailChannel } from '../channels/email/channel.js';
 import type { MailWatcher } from '../channels/email/watcher.js';
 import type { Config } from '../config.js';
-import { dataPaths } from '../data-folder.js';
+import { dataPaths, prepareDataFolder } from '../data-folder.js';
 import { createLogger } from '../log.js';
 import { remembered, type Probe } from '../http/health.js';
 import { startHttp, type RunningHttp } from '../http/server.js';
@@ -30,6 +30,8 @@ const HOUSEKEEPING_CRON = '17 3 * * *';
  * the message under way is finished.
  */
 export async function start(config: Config): Promise<ExitCode> {
+  // First, as the log may go there: a folder that cannot be written is said as such.
+  await prepareDataFolder(config.dataDir);
   // A person at the terminal chats there: the log goes to a file rather than between their lines.
   const logFile = process.stdin.isTTY && process.stdout.isTTY ? dataPaths(config.dataDir).log : undefined;
   const app = await createApp(config, createLogger(config.logLevel, logFile));
