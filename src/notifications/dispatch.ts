@@ -53,6 +53,7 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
           letter,
           attachments,
           ...(delivery.messageId ? { messageId: delivery.messageId } : {}),
+          deliveryId: delivery.id,
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
       }

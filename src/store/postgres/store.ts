@@ -9,6 +9,7 @@ import { StoreError, type Changes, type HeldRequest, type InboundMessage, type L
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
 import type { Tables } from './tables.js';
+import { unreachable } from './reach.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
 
@@ -53,11 +54,13 @@ export class PostgresStore implements Store {
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     const store = new PostgresStore(db, pool);
     try {
+      // Reached first, whatever comes next (a migration, a copy): a database that cannot be used is said as such.
+      await sql`select 1`.execute(db);
       if (options.migrate ?? true) await store.migrate(log);
       if ((options.migrate ?? true) && !options.copying) await store.refuseUnfinishedCopy(url);
     } catch (error) {
       await db.destroy();
-      throw error;
+      throw unreachable(url, error, options.copying ? '--to' : 'DATABASE_URL') ?? error;
     }
     return store;
   }
