@@ -11,6 +11,9 @@ import { createLogger, type Logger } from './log.js';
 import { MailLayout } from './outbound/layout.js';
 import type { Mailer } from './outbound/mail.js';
 import { outboxMailer, smtpMailer } from './outbound/mailer.js';
+import { loadDkim, type DkimKey } from './outbound/dkim.js';
+import { Verp } from './outbound/verp.js';
+import { linkSecret } from './links/secret.js';
 import { meetStore } from './notifications/announcements.js';
 import { CodeMail } from './notifications/code-mail.js';
 import { Deliveries } from './notifications/deliveries.js';
@@ -18,7 +21,7 @@ import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
 import { Reminders } from './notifications/reminders.js';
 import { staffNotices } from './notifications/staff-notice.js';
-import { dataPaths } from './data-folder.js';
+import { dataPaths, prepareDataFolder } from './data-folder.js';
 import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
 import type { Store } from './store/store.js';
@@ -43,6 +46,10 @@ export interface App {
   mailer: Mailer;
   /** The mail layout the mailer fills, for `facteur start` to check before it begins. */
   layout: MailLayout;
+  /** The key every mail is signed with (DKIM_DOMAIN), checked when the app was made; null: mail leaves unsigned. */
+  dkim: DkimKey | null;
+  /** Return paths' signer (MAIL_RETURN_PATH), which reads reports' tokens back; null without it. */
+  verp: Verp | null;
   codeMail: CodeMail;
   deliveries: Deliveries;
   push: Push;
@@ -61,6 +68,7 @@ export interface App {
  * empty, then the push meets the store, so that what is already there is never pushed.
  */
 export async function prepareStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
+  await prepareDataFolder(config.dataDir);
   const store = await openStore(config, log);
   const demo = options.seedDemo ? config.demo : null;
   // Under one lock, waited for: of several processes starting together on one database, the
@@ -90,7 +98,10 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir, issued: store, source: config.pdfs.source });
   const pdfReader = new PdfReader({ ...READER_LIMITS, timeoutMs: config.pdfs.readTimeoutMs });
   const layout = new MailLayout(config.templatesDir, documents.brand);
-  const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp, layout) : outboxMailer(config.mailFrom, paths.outbox, layout);
+  const dkim = config.dkim ? await loadDkim(config.dkim) : null;
+  const returnPath = config.mail.returnPath;
+  const verp = returnPath ? new Verp(await linkSecret(config.secret, config.dataDir), returnPath) : null;
+  const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp, layout, { dkim, returnPath, verp }) : outboxMailer(config.mailFrom, paths.outbox, layout, dkim);
   const codeMail = new CodeMail(mailer, catalog, log);
   // discord.js is loaded only where Discord is configured: it takes longer to load (~0.3 s) than all the rest a command needs.
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
@@ -133,5 +144,5 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, codeMail, deliveries, push, reminders: planner, staff, discord, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, push, reminders: planner, staff, discord, housekeep, close };
 }

@@ -83,6 +83,21 @@ describe('invoice numbers, which become file and archive names', () => {
     expect(await store.invoice('1210')).toMatchObject({ customerId: customer!.id, lines: [{ label: 'Pack Pro 12 mois' }], taxes: [{ label: 'TVA' }] });
   });
 
+  it('refuses a label, name or tax whose characters the invoice cannot print, naming them, and takes symbols, other scripts and emoji', async () => {
+    const report = await importJson([
+      row('1210', { lines: [{ ...line, label: 'Hébergement 中文' }] }),
+      row('1211', { customerName: 'Société 中非' }),
+      row('1212', { taxes: [{ label: 'Taxe 𓀀', rate: 1 }] }),
+      row('1213', { customerName: 'مؤسسة النور', lines: [{ ...line, label: 'Pack Fusée 🚀 et café ☕ ✔️ — A → B ✓ ★' }] }),
+    ]);
+    expect(report.rejected.map((rejection) => rejection.reason)).toEqual([
+      'lines[0].label: holds "中" (U+4E2D), "文" (U+6587), which the invoice cannot print',
+      'customerName: holds "中" (U+4E2D), "非" (U+975E), which the invoice cannot print',
+      'taxes[0].label: holds "𓀀" (U+13000), which the invoice cannot print',
+    ]);
+    expect((await store.invoice('1213'))?.lines[0]!.label).toBe('Pack Fusée 🚀 et café ☕ ✔️ — A → B ✓ ★');
+  });
+
   it('refuses letters of other scripts that look Latin, and accented ones', async () => {
     // A Cyrillic І and Е, a Greek Ν: each reads as INV-1 and is not.
     const report = await importJson([row('\u0406NV-1'), row('INV-\u0415'), row('I\u039DV-1'), row('ÉTÉ-2024')]);

@@ -122,6 +122,13 @@ for (const [kind, open] of kinds) {
       expect((await store.invoices(awa.id, { status: 'unpaid', dueBefore: '2026-02-17' })).map((i) => i.number)).toEqual([]);
       expect((await store.invoices(awa.id, { status: 'unpaid', dueBefore: '2026-02-18' })).map((i) => i.number)).toEqual(['1266']);
       expect((await store.invoices(awa.id, { numbers: ['1210', '1214', '1211'] })).map((i) => i.number)).toEqual(['1214', '1210']);
+      // Unions, the day paid and what is left out, as the reading of « 2019 sauf 1214 », « janvier et septembre 2019 » asks them.
+      expect((await store.invoices(awa.id, { year: 2019, except: { numbers: ['1214'] } })).map((i) => i.number)).toEqual(['1217', '1210']);
+      expect((await store.invoices(awa.id, { year: 2019, except: { spans: [{ from: '2019-02-01', to: '2019-09-30' }] } })).map((i) => i.number)).toEqual(['1210']);
+      expect((await store.invoices(awa.id, { union: [{ from: '2019-01-01', to: '2019-01-31' }, { from: '2019-09-01', to: '2019-12-31' }] })).map((i) => i.number)).toEqual(['1217', '1210']);
+      const paid = (await store.invoices(awa.id, { status: 'paid' })).find((i) => i.paidAt !== null)!;
+      expect((await store.invoices(awa.id, { paid: { from: paid.paidAt!, to: paid.paidAt! } })).map((i) => i.number)).toContain(paid.number);
+      expect((await store.invoices(awa.id, { status: 'unpaid', paid: { from: '2000-01-01' } })).map((i) => i.number)).toEqual([]);
       const awas = new Set((await store.invoices(awa.id)).map((i) => i.number));
       expect((await store.invoices(paul.id)).some((i) => awas.has(i.number))).toBe(false);
       expect((await store.invoice('1210'))?.customerId).toBe(awa.id);

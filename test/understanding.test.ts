@@ -75,7 +75,7 @@ beforeAll(async () => {
 afterAll(async () => {
   report(verdicts);
   if (process.env.UNDERSTANDING_MISSES) {
-    const found = Object.fromEntries(entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, misses[entry.id] ?? reasonOf(verdicts.get(entry.id)!)]] : [])));
+    const found = Object.fromEntries(entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, reasonOf(verdicts.get(entry.id)!)]] : [])));
     await writeFile(process.env.UNDERSTANDING_MISSES, `${JSON.stringify(found, null, 2)}\n`);
   }
   await corpus?.dispose();

@@ -15,6 +15,7 @@ Commands:
   inbox failed               the messages of the billing inbox's Failed folder, and why each is there
   inbox retry ID… | --all-failed   hand failed messages back to the mailbox, to be handled again
   discord register           register the Discord slash commands (for DISCORD_GUILD_ID, or globally)
+  dkim record                the DNS TXT record of the DKIM key mail is signed with (DKIM_*)
   db migrate                 bring DATABASE_URL's schema up to date (every start does it too)
   db copy --to URL           copy the data folder's records into PostgreSQL
 
@@ -101,4 +102,10 @@ its previous set: for the server DISCORD_GUILD_ID when it is set (they appear at
 else globally (all servers and direct messages; Discord may take a while to show them).
 Command names and descriptions come from templates/messages (English, with French
 localizations): run it again after editing them. Exit code 1 when Discord is not configured.`,
+  dkim: `Usage: facteur dkim record
+
+Prints the DNS TXT record to publish for the key mail is signed with (DKIM_DOMAIN,
+DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE or DKIM_PRIVATE_KEY): the zone file line, then its name
+and value. The key is checked as start-up checks it. Exit code 1 when DKIM is not configured
+or the key cannot be used (the message names the file and why).`,
 } as const;

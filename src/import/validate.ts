@@ -3,6 +3,7 @@ import { calendarDay } from '../billing/dates.js';
 import { foldLookAlikes, INVOICE_NUMBER_RULE, invoiceNumber } from '../billing/numbers.js';
 import { totals } from '../billing/totals.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
+import { unprintable } from '../documents/fonts.js';
 import type { Candidate } from './candidate.js';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -30,14 +31,27 @@ export const LIMITS = {
 /** Control, format (invisible, bidirectional), private, unassigned characters and lone surrogates (no UTF-8 can hold one): nothing a person reads. */
 const UNREADABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}]/u;
 
-/** Look-alikes of ASCII letters and digits (`１２１０`, `𝐏𝐚𝐜𝐤`) are made those letters and digits: they print, and read, as what they look like. */
+/**
+ * Look-alikes of ASCII letters and digits (`１２１０`, `𝐏𝐚𝐜𝐤`) are made those letters and
+ * digits: they print, and read, as what they look like. What then no invoice font can print
+ * (`✓`, Chinese) is refused: it would be an empty box on the invoice, and unreadable in its text.
+ */
 const text = z
   .string()
   .trim()
   .min(1, 'missing')
   .max(LIMITS.text, `is longer than ${LIMITS.text} characters`)
-  .refine((value) => !UNREADABLE.test(value), 'holds control or invisible characters')
-  .transform(foldLookAlikes);
+  .refine((value) => !UNREADABLE.test(value), { abort: true, error: 'holds control or invisible characters' })
+  .transform(foldLookAlikes)
+  .check((context) => {
+    const missing = unprintable(context.value);
+    if (missing.length > 0) context.issues.push({ code: 'custom', input: context.value, message: `holds ${missing.slice(0, 3).map(described).join(', ')}${missing.length > 3 ? '…' : ''}, which the invoice cannot print` });
+  });
+
+/** A character as a reason names it: itself and its code point, `"✓" (U+2713)`. */
+function described(character: string): string {
+  return `${JSON.stringify(character)} (U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
+}
 
 /**
  * `YYYY-MM-DD` naming a day that exists, `2019-02-30` refused rather than rolled over to

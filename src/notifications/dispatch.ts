@@ -66,6 +66,7 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
           letter,
           attachments,
           ...(delivery.messageId ? { messageId: delivery.messageId } : {}),
+          deliveryId: delivery.id,
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
         return { ...sent, files };

@@ -1,7 +1,9 @@
+import type { InvoiceFilter } from '../../billing/filter.js';
 import { invoiceFacts } from '../../billing/money.js';
 import type { Context } from '../context.js';
 import { missingNumbers } from '../describe.js';
 import type { Reply } from '../reply.js';
+import { list, matching } from './list.js';
 import { withPdfs } from './with-pdfs.js';
 import { zip } from './zip.js';
 
@@ -21,4 +23,10 @@ export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {
   const attachments = await Promise.all(sendable.map((invoice) => ctx.services.documents.pdfAttachment(invoice, ctx.reader)));
   const text = sendable.length === 1 ? [ctx.t('pdf.one', { ...invoiceFacts(sendable[0]!), status: ctx.t('status', { status: sendable[0]!.status }) })] : [ctx.t('pdf.many', { count: sendable.length })];
   return ctx.reply([...text, ...notes], { attachments, invoices: sendable.map((invoice) => invoice.number) });
+}
+
+/** The files of the invoices a filter names: their PDFs, or one ZIP past MAX_PDFS; when none matches, the empty list says so. */
+export async function files(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
+  const found = await matching(ctx, filter);
+  return found.length === 0 ? list(ctx, filter) : pdf(ctx, found.map((invoice) => invoice.number));
 }

@@ -399,7 +399,7 @@ export class MailPipeline {
     const attachPdf = (outbound.attachments ?? []).length > 0;
     const files = (outbound.attachments ?? []).flatMap((attachment) => attachment.files);
     const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf, ...(links.length > 0 ? { links } : {}), ...(files.length > 0 ? { files } : {}) };
-    await deliveries.track(spec, (messageId) => mailer.send({ ...outbound, ...(messageId ? { messageId } : {}) }));
+    await deliveries.track(spec, (delivery) => mailer.send({ ...outbound, ...(delivery.messageId ? { messageId: delivery.messageId } : {}), deliveryId: delivery.id }));
   }
 
   private async attemptFailed(claim: Claim, key: string, error: Error & { responseCode?: number }): Promise<Disposition> {

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
-import { byIssueDateDesc, type InvoiceFilter } from '../../billing/filter.js';
+import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billing/filter.js';
 import type { IssuedPdf, IssuedPdfBytes } from '../../billing/files.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
@@ -10,6 +10,7 @@ import { StoreError, type Changes, type HeldRequest, type InboundMessage, type L
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
 import type { Tables } from './tables.js';
+import { unreachable } from './reach.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
 
@@ -54,11 +55,13 @@ export class PostgresStore implements Store {
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     const store = new PostgresStore(db, pool);
     try {
+      // Reached first, whatever comes next (a migration, a copy): a database that cannot be used is said as such.
+      await sql`select 1`.execute(db);
       if (options.migrate ?? true) await store.migrate(log);
       if ((options.migrate ?? true) && !options.copying) await store.refuseUnfinishedCopy(url);
     } catch (error) {
       await db.destroy();
-      throw error;
+      throw unreachable(url, error, options.copying ? '--to' : 'DATABASE_URL') ?? error;
     }
     return store;
   }
@@ -172,7 +175,8 @@ export class PostgresStore implements Store {
     if (filter.dueBefore !== undefined) query = query.where('due_at', '<', filter.dueBefore);
     if (filter.numbers !== undefined) query = query.where('number', '=', sql<string>`any(${filter.numbers}::text[])`);
     // Sorted here as the lowdb store sorts: by date, then by number read as a number.
-    return (await query.execute()).map((row) => row.doc).sort(byIssueDateDesc);
+    // What SQL does not narrow (unions, the day paid, what is left out) is the filter's own test, as the lowdb store applies it.
+    return (await query.execute()).map((row) => row.doc).filter((invoice) => matchesFilter(invoice, filter)).sort(byIssueDateDesc);
   }
 
   async inboundMessage(key: string, copy: { messageId: string; sender: string } | null): Promise<InboundMessage | undefined> {
