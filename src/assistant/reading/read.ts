@@ -2,6 +2,7 @@ import type { IsoDate, Locale } from '../../billing/types.js';
 import type { Command, Parsed } from '../command.js';
 import { Clause } from './clause.js';
 import { chatMessage, ownWords, type Message } from './message.js';
+import { declinedIn } from './recognise/declined.js';
 import { commandOf } from './rules.js';
 import { recognise, type Sentence } from './sentence.js';
 import { sentencesOf } from './sentences.js';
@@ -50,11 +51,14 @@ const WEIGHT: Record<Command['intent'], number> = {
 
 export function read(message: Message, today: IsoDate): Explained {
   const sentences = ownWords(message).flatMap(sentencesOf).map((text) => {
-    const sentence = recognise(new Clause(tokenize(text, today), today, /[àâçéèêëîïôûùœ]/i.test(text)));
+    const { tokens, declined } = declinedIn(tokenize(text, today));
+    const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined);
     return { text, sentence, command: commandOf(sentence) };
   });
   let chosen: Command | null = null;
   for (const { command } of sentences) if (command && (!chosen || WEIGHT[command.intent] >= WEIGHT[chosen.intent])) chosen = command;
+  // "What do I owe? No need for the PDF statement.": a statement declined in any sentence is not sent.
+  if (chosen?.intent === 'balance' && sentences.some(({ sentence }) => sentence.declined.includes('statement'))) chosen = { intent: 'balance', statement: false };
   return { zones: message.zones, sentences, parsed: { command: chosen, locale: localeOf(sentences.map((s) => s.sentence)) } };
 }
 

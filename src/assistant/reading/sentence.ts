@@ -1,6 +1,7 @@
 import type { Exclusion, InvoiceFilter } from '../../billing/filter.js';
 import type { Clause } from './clause.js';
 import { invoiceNumbers } from './recognise/numbers.js';
+import type { Declinable } from './recognise/declined.js';
 import { exclusionsIn } from './recognise/exclusions.js';
 import { readPeriod, type Period } from './recognise/periods.js';
 import { rankIn, type Rank } from './recognise/rank.js';
@@ -19,14 +20,16 @@ export interface Sentence {
   except: Exclusion;
   status: Pick<InvoiceFilter, 'status' | 'dueBefore'>;
   rank: Rank | null;
+  /** Answers the sentence declines (« pas la liste », « inutile de m'envoyer le détail »). */
+  declined: Declinable[];
 }
 
-export function recognise(clause: Clause): Sentence {
+export function recognise(clause: Clause, declined: Declinable[] = []): Sentence {
   const period = readPeriod(clause.tokens, clause.today);
   const excluded = exclusionsIn(clause);
   const used = new Set([...(period?.used ?? []), ...excluded.used]);
   const except = { ...excluded.exclusion, ...(period && period.excluded.length > 0 ? { spans: period.excluded } : {}) };
-  return { clause, period, numbers: invoiceNumbers(clause, used), except, status: statusIn(clause, excluded.used), rank: rankIn(clause, used) };
+  return { clause, period, numbers: invoiceNumbers(clause, used), except, status: statusIn(clause, excluded.used), rank: rankIn(clause, used), declined };
 }
 
 /** The invoices the sentence narrows to: its numbers, status, period and rank. */
