@@ -44,6 +44,7 @@ function describe(token: Token): string {
   switch (token.kind) {
     case 'word': {
       const written = token.corrected ? `${token.corrected}(typo of ${token.word})` : token.word;
+      if (token.declined) return `${written}(declined)`;
       return token.role ? `${written}→${token.role}` : written;
     }
     case 'month':

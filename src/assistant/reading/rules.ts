@@ -51,7 +51,9 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
 
 /** A setting (Discord messages, reminders) named with words that say it is to change, and no statement in the way. */
 function setting(s: Sentence, role: 'chat' | 'reminders', wanted: boolean): boolean {
-  return s.clause.has(role) && !namesStatement(s) && !(role === 'reminders' && chasesUs(s.clause)) && (toggleCue(s.clause) || wanted);
+  // « ma sœur m'a dit que vous envoyez des rappels »: what someone said is no wish.
+  const reported = s.clause.hasWord('dit', 'said', 'says', 'told');
+  return s.clause.has(role) && !namesStatement(s) && !reported && !(role === 'reminders' && chasesUs(s.clause)) && (toggleCue(s.clause) || wanted);
 }
 
 /**

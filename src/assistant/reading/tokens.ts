@@ -10,8 +10,8 @@ import type { IsoDate, Locale } from '../../billing/types.js';
 import { isPlainWord, knownWords, monthNames, monthOf, WORDS, type Role } from './words.js';
 
 export type Token =
-  /** `corrected` is the word as written, when a typo was read as the word it is near. */
-  | { kind: 'word'; word: string; role: Role | null; locale: Locale | null; corrected?: string }
+  /** `corrected` is the word as written, when a typo was read as the word it is near; `declined`, an answer the sentence declines or the words declining it (see `recognise/declined.ts`). */
+  | { kind: 'word'; word: string; role: Role | null; locale: Locale | null; corrected?: string; declined?: true }
   | { kind: 'month'; month: number; locale: Locale | null }
   | { kind: 'number'; value: string; marked: boolean }
   /** A number written as an ordinal (`3e`, `2nd`, `1er`). */

@@ -137,7 +137,7 @@ const LIST_WORDS = new Set('liste lister historique releve releves statement que
 export function asksFiles(s: Sentence): boolean {
   const { tokens } = s.clause;
   const wants = tokens.some((t, i) => t.kind === 'word' && FILE_WORDS.has(t.word) && !s.clause.refusedAt(i));
-  const listed = tokens.some((t, i) => t.kind === 'word' && LIST_WORDS.has(t.word) && !s.clause.refusedAt(i));
+  const listed = tokens.some((t, i) => t.kind === 'word' && !t.declined && LIST_WORDS.has(t.word) && !s.clause.refusedAt(i));
   const named = s.period !== null || s.status.status !== undefined || s.rank !== null || s.numbers.length > 0 || s.clause.has('all');
   return wants && !listed && named;
 }

@@ -10,7 +10,7 @@ const NOUNS: Record<string, Declinable> = {
 const REFUSING = new Set(['pas', 'ne', 'n', 'non', 'not', 'no', 'never', 'inutile', 'sans', 'without', 'jamais']);
 const NOT_RECEIVED = new Set(['envoye', 'envoyee', 'recu', 'recue', 'eu', 'sent', 'received', 'got', 'gotten']);
 /** What may stand between the refusal and the noun. */
-const BETWEEN = new Set(['de', 'd', 'du', 'des', 'la', 'le', 'l', 'les', 'un', 'une', 'en', 'me', 'm', 'moi', 'the', 'a', 'an', 'any', 'for', 'need', 'besoin', 'veux', 'voulais', 'want', 'envoyer', 'envoyez', 'send', 'do', 'plus', 'more', 'them', 'les', 'it']);
+const BETWEEN = new Set(['de', 'd', 'du', 'des', 'la', 'le', 'l', 'les', 'un', 'une', 'en', 'me', 'm', 'moi', 'the', 'a', 'an', 'any', 'for', 'need', 'besoin', 'veux', 'voulais', 'want', 'envoyer', 'envoyez', 'send', 'do', 'plus', 'more', 'them', 'it', 'pdf']);
 /** Words of the settings, with which a refused PDF is the setting's (« ne désactivez pas le PDF », « sans PDF »), not an answer declined. */
 const SETTING_ROLES = new Set(['attachments', 'off', 'on', 'new', 'stop', 'notifications', 'reminders', 'chat', 'address', 'more']);
 
@@ -46,7 +46,7 @@ export function declinedIn(tokens: Token[]): Declined {
     if (kind === 'statement') return;
     for (let k = first; k <= i; k++) {
       const w = out[k]!;
-      if (w.kind === 'word') out[k] = { ...w, role: 'filler' };
+      if (w.kind === 'word') out[k] = { ...w, role: 'filler', declined: true };
     }
   });
   return { tokens: out, declined };
