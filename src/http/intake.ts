@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { invoiceNumber } from '../billing/numbers.js';
+import { payHost } from '../billing/pay-link.js';
 import { withStatus } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
-import { INVOICE_STATUSES } from '../billing/types.js';
+import { INVOICE_STATUSES, type Invoice } from '../billing/types.js';
 import { importCandidates, importSigned, type InvoiceOutcome } from '../import/import.js';
 import { candidatesOf } from '../import/json.js';
-import { isoDate } from '../import/validate.js';
+import { isoDate, payUrl } from '../import/validate.js';
 import type { Logger } from '../log.js';
 import { DELIVERY_STATUSES } from '../store/delivery.js';
 import type { Store } from '../store/store.js';
@@ -25,7 +26,12 @@ export interface IntakeServices {
   today: () => string;
 }
 
-const statusBody = z.strictObject({ status: z.enum(INVOICE_STATUSES), paidAt: isoDate.nullish() }, { error: 'expected {"status": "paid" | "cancelled" | "unpaid", "paidAt"?: "YYYY-MM-DD"}' });
+const CHANGE_SHAPE = '{"status"?: "paid" | "cancelled" | "unpaid", "paidAt"?: "YYYY-MM-DD", "payUrl"?: "https://…" | null}';
+/** What a PATCH may change: the status (with the day paid), the pay link (null takes it away), or both; at least one. */
+const changeBody = z
+  .strictObject({ status: z.enum(INVOICE_STATUSES).optional(), paidAt: isoDate.nullish(), payUrl }, { error: `expected ${CHANGE_SHAPE}` })
+  .refine((body) => body.status !== undefined || body.payUrl !== undefined, { error: `nothing to change: expected ${CHANGE_SHAPE}` })
+  .refine((body) => body.status !== undefined || body.paidAt === undefined, { path: ['paidAt'], error: 'is only taken with "status": "paid"' });
 /** An address, an id or a number as a query names it: short, and no control character (which PostgreSQL refuses, NUL first). */
 const name = z.string().trim().min(1).max(320).regex(/^[^\p{Cc}]+$/u, 'holds control characters');
 const deliveriesQuery = z.strictObject({
@@ -65,22 +71,24 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
   });
 
   app.patch<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
-    const parsed = statusBody.safeParse(request.body);
+    const parsed = changeBody.safeParse(request.body);
     if (!parsed.success) return refuse(reply, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
     const number = invoiceNumber(request.params.number);
     if (number === null) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}`);
+    const { status, paidAt, payUrl: link } = parsed.data;
     let refused: string | null = null;
     const updated = await store.updateInvoice(number, (invoice) => {
-      const result = withStatus(invoice, parsed.data, services.today());
+      const result = status === undefined ? { invoice } : withStatus(invoice, { status, paidAt }, services.today());
       if ('reason' in result) {
         refused = result.reason;
         return invoice;
       }
-      return result.invoice;
+      return withPayUrl(result.invoice, link);
     });
     if (!updated) return refuse(reply, 404, `no invoice ${number}`);
     if (refused) return refuse(reply, 422, refused);
-    log.info({ event: 'intake.status', invoice: number, status: updated.status }, 'invoice status changed by the API');
+    // The link's host only: the rest of a payment page's address may hold the session's token.
+    log.info({ event: 'intake.change', invoice: number, status: updated.status, payLink: updated.payUrl === undefined ? null : payHost(updated.payUrl) }, 'invoice changed by the API');
     return { invoice: updated };
   });
 
@@ -104,6 +112,13 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     const found = await store.deliveries({ ...query, ...(since ? { since } : {}), ...(customer ? { customerId: customer.id } : {}) });
     return { total: found.length, deliveries: found.slice(-limit) };
   });
+}
+
+/** The invoice with the pay link a change names: `undefined` leaves it, null takes it away. */
+function withPayUrl(invoice: Invoice, link: string | null | undefined): Invoice {
+  if (link === undefined) return invoice;
+  const { payUrl: _old, ...rest } = invoice;
+  return link === null ? rest : { ...rest, payUrl: link };
 }
 
 /** Why a caller's credentials were refused: the words for the caller, and what the log says (never the key). */

@@ -154,7 +154,7 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
       reject(result.reason);
       continue;
     }
-    const { customer: email, customerName, number, ...fields } = result.invoice;
+    const { customer: email, customerName, number, payUrl, ...fields } = result.invoice;
     const newer = lastSigned.get(number);
     if (signed && newer !== undefined && newer > signed.signedAt) {
       each?.({ where, number, outcome: 'outdated', reason: `a request signed later (${newer}) already set invoice ${number}; this one, signed ${signed.signedAt}, is older` });
@@ -172,7 +172,9 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
       customersByEmail.set(email, customer);
       newCustomers.push(customer);
     }
-    const invoice: Invoice = { number, customerId: customer.id, ...fields };
+    // A pay link the file does not mention stays as it was (the API may have set it); null takes it away.
+    const link = payUrl === undefined ? stored?.payUrl : (payUrl ?? undefined);
+    const invoice: Invoice = { number, customerId: customer.id, ...fields, ...(link === undefined ? {} : { payUrl: link }) };
     const outcome = !stored ? 'created' : isDeepStrictEqual(stored, invoice) ? 'unchanged' : 'updated';
     report[outcome]++;
     each?.({ where, number, outcome });
