@@ -26,6 +26,9 @@ const schema = z.object({
   FACTEUR_CONSOLE_AS: z.email().default('awa@example.cm'),
   FACTEUR_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   FACTEUR_IMPORT_MAX_MB: z.coerce.number().positive().default(100),
+  FACTEUR_PDF_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  FACTEUR_PDF_READ_SECONDS: z.coerce.number().positive().max(300).default(10),
+  PDF_SOURCE: z.enum(['any', 'billing']).default('any'),
   MAIL_FROM: z.string().min(3).default('Facteur <facturation@facteur.example>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAP_HOST: z.string().min(1).optional(),
@@ -258,6 +261,8 @@ export type Config = {
   pageSize: number;
   /** Import files larger than this are refused before being read. */
   importMaxBytes: number;
+  /** The billing system's PDFs (and PDFs customers send to be checked): see PdfSettings. */
+  pdfs: PdfSettings;
   mailFrom: string;
   logLevel: string;
   imap: ImapSettings | null;
@@ -275,6 +280,16 @@ export type Config = {
   /** FACTEUR_LINK_SECRET, which signs download links and return paths; null: one made once and kept in the data folder. */
   secret: string | null;
 };
+
+/** The invoice PDFs that count: the billing system's, how big and how long to read, and whether Facteur may send its own rendering. */
+export interface PdfSettings {
+  /** A PDF larger than this is refused (FACTEUR_PDF_MAX_MB): the billing system's, or one a customer sends to be checked. */
+  maxBytes: number;
+  /** How long reading one PDF's text may take before it is refused (FACTEUR_PDF_READ_SECONDS). */
+  readTimeoutMs: number;
+  /** `billing`: only the billing system's PDFs are sent, never a rendering (PDF_SOURCE); `any`: Facteur renders those it lacks. */
+  source: 'any' | 'billing';
+}
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
 export class ConfigError extends Error {
@@ -302,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     consoleAs: c.FACTEUR_CONSOLE_AS.toLowerCase(),
     pageSize: c.FACTEUR_PAGE_SIZE,
     importMaxBytes: Math.round(c.FACTEUR_IMPORT_MAX_MB * 1024 * 1024),
+    pdfs: { maxBytes: Math.round(c.FACTEUR_PDF_MAX_MB * 1024 * 1024), readTimeoutMs: c.FACTEUR_PDF_READ_SECONDS * 1000, source: c.PDF_SOURCE },
     mailFrom: c.MAIL_FROM,
     logLevel: c.LOG_LEVEL,
     imap: c.IMAP_HOST

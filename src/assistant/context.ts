@@ -17,6 +17,8 @@ export interface Documents {
   /** `progress`, when given, is told as each PDF of the ZIP is ready. */
   zipAttachment(invoices: Invoice[], customer: Customer, progress?: ZipProgress): Promise<Attachment>;
   statementAttachment(statement: Statement, customer: Customer): Promise<Attachment>;
+  /** The numbers of these invoices whose PDF cannot be sent (PDF_SOURCE=billing and the billing system has not sent it). */
+  missingPdfs(invoices: Invoice[]): Promise<string[]>;
 }
 
 export interface Services {
@@ -70,6 +72,7 @@ export class Context {
   reply(text: string[], extra: ReplyExtra = {}): Reply {
     return {
       locale: this.locale,
+      customerId: this.customer.id,
       outcome: extra.outcome ?? 'answered',
       text,
       attachments: extra.attachments ?? [],
