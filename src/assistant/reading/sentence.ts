@@ -3,6 +3,7 @@ import type { Clause } from './clause.js';
 import { invoiceNumbers } from './recognise/numbers.js';
 import type { Declinable } from './recognise/declined.js';
 import { exclusionsIn } from './recognise/exclusions.js';
+import { referencesIn } from './recognise/references.js';
 import { readPeriod, type Period } from './recognise/periods.js';
 import { rankIn, type Rank } from './recognise/rank.js';
 import { statusIn } from './recognise/status.js';
@@ -29,7 +30,8 @@ export interface Sentence {
 export function recognise(clause: Clause, declined: Declinable[] = []): Sentence {
   const period = readPeriod(clause.tokens, clause.today);
   const excluded = exclusionsIn(clause);
-  const used = new Set([...(period?.used ?? []), ...excluded.used]);
+  const references = referencesIn(clause);
+  const used = new Set([...(period?.used ?? []), ...excluded.used, ...references]);
   const except = { ...excluded.exclusion, ...(period && period.excluded.length > 0 ? { spans: period.excluded } : {}) };
   const status = statusIn(clause, excluded.used);
   return { clause, period, paidIn: paidIn(clause, period), numbers: invoiceNumbers(clause, used), except, status, rank: rankIn(clause, used), declined };
