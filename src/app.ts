@@ -7,6 +7,7 @@ import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { PdfReader, READER_LIMITS } from './documents/reading/reader.js';
+import { Verifier } from './verification/verify.js';
 import { createLogger, type Logger } from './log.js';
 import { MailLayout } from './outbound/layout.js';
 import type { Mailer } from './outbound/mail.js';
@@ -107,7 +108,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
   const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const verifier = new Verifier({ store, documents, reader: pdfReader, maxBytes: config.pdfs.maxBytes, providerName: documents.brand.name });
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, verifier: { verify: (bytes) => verifier.verify(bytes), maxBytes: config.pdfs.maxBytes }, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
   const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today, log, tellStaff, reminderStatement: config.reminders?.statement ?? false, ...(discord ? { chat: discord } : {}) }), retry, log);

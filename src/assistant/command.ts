@@ -26,6 +26,8 @@ export type Command =
   | { intent: 'notifications' }
   | { intent: 'attachments'; on: boolean }
   | { intent: 'chat'; on: boolean }
+  /** « est-ce bien une facture de chez vous ? »: whether the PDF the message carries is genuine. */
+  | { intent: 'verify' }
   /** « j'ai déjà payé la facture 1266 »: the customer says these invoices are paid. */
   | { intent: 'paidClaim'; numbers: string[] }
   /** Payment reminders off or on: « rappels non », "stop the reminders". */
