@@ -75,3 +75,15 @@ describe('recognisers', () => {
     expect(filterOf(recognise(clause('les factures payées de 2025')))).toEqual({ status: 'paid', from: '2025-01-01', to: '2025-12-31' });
   });
 });
+
+describe('numbers said in words', () => {
+  it('writes an invoice number said in French or English in digits, and leaves counts as words', async () => {
+    const { spokenNumbers } = await import('../src/assistant/reading/recognise/spoken.js');
+    expect(spokenNumbers('la facture mille deux cent quatre-vingt-trois')).toBe('la facture 1283');
+    expect(spokenNumbers('facture douze cent soixante-dix-sept')).toBe('facture 1277');
+    expect(spokenNumbers('facture mil deux cent soixante huit')).toBe('facture 1268');
+    expect(spokenNumbers('invoice twelve eighty-eight')).toBe('invoice 1288');
+    expect(spokenNumbers('invoice one two six six')).toBe('invoice 1266');
+    expect(spokenNumbers('les trois dernières factures, the October one')).toBe('les trois dernières factures, the October one');
+  });
+});

@@ -3,6 +3,7 @@ import type { Command, Parsed } from '../command.js';
 import { Clause } from './clause.js';
 import { chatMessage, ownWords, type Message } from './message.js';
 import { declinedIn } from './recognise/declined.js';
+import { spokenNumbers } from './recognise/spoken.js';
 import { commandOf } from './rules.js';
 import { recognise, type Sentence } from './sentence.js';
 import { sentencesOf } from './sentences.js';
@@ -51,7 +52,7 @@ const WEIGHT: Record<Command['intent'], number> = {
 
 export function read(message: Message, today: IsoDate): Explained {
   const sentences = ownWords(message).flatMap(sentencesOf).map((text) => {
-    const { tokens, declined } = declinedIn(tokenize(text, today));
+    const { tokens, declined } = declinedIn(tokenize(spokenNumbers(text), today));
     const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined);
     return { text, sentence, command: commandOf(sentence) };
   });
