@@ -49,6 +49,12 @@ describe('recognisers', () => {
     expect(readPeriod(tokenize('2023 sauf celle de mai', TODAY), TODAY)?.excluded).toEqual([{ from: '2023-05-01', to: '2023-05-31' }]);
   });
 
+  it('fiscal years: the calendar year, or the one FISCAL_YEAR_START says, named by the year it ends in', () => {
+    expect(readPeriod(tokenize("l'exercice comptable 2021", TODAY), TODAY)?.range).toEqual({ from: '2021-01-01', to: '2021-12-31' });
+    expect(readPeriod(tokenize('FY2022', TODAY), TODAY, '07-01')?.range).toEqual({ from: '2021-07-01', to: '2022-06-30' });
+    expect(readPeriod(tokenize('invoices of 2022', TODAY), TODAY, '07-01')?.range).toEqual({ from: '2022-01-01', to: '2022-12-31' });
+  });
+
   it('exclusions: a status, numbers, the words of a line', () => {
     expect(exclusionsIn(clause('factures 2025 hors impayées')).exclusion).toEqual({ status: 'unpaid' });
     expect(exclusionsIn(clause('factures 2019 excepté la 1203')).exclusion).toEqual({ numbers: ['1203'] });
