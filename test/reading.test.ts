@@ -49,6 +49,12 @@ describe('recognisers', () => {
     expect(readPeriod(tokenize('2023 sauf celle de mai', TODAY), TODAY)?.excluded).toEqual([{ from: '2023-05-01', to: '2023-05-31' }]);
   });
 
+  it('fiscal years: the calendar year, or the one FISCAL_YEAR_START says, named by the year it ends in', () => {
+    expect(readPeriod(tokenize("l'exercice comptable 2021", TODAY), TODAY)?.range).toEqual({ from: '2021-01-01', to: '2021-12-31' });
+    expect(readPeriod(tokenize('FY2022', TODAY), TODAY, '07-01')?.range).toEqual({ from: '2021-07-01', to: '2022-06-30' });
+    expect(readPeriod(tokenize('invoices of 2022', TODAY), TODAY, '07-01')?.range).toEqual({ from: '2022-01-01', to: '2022-12-31' });
+  });
+
   it('exclusions: a status, numbers, the words of a line', () => {
     expect(exclusionsIn(clause('factures 2025 hors impayées')).exclusion).toEqual({ status: 'unpaid' });
     expect(exclusionsIn(clause('factures 2019 excepté la 1203')).exclusion).toEqual({ numbers: ['1203'] });
@@ -73,5 +79,17 @@ describe('recognisers', () => {
   it('the day paid: a payment word and « en », "in", "last" before the period', () => {
     expect(filterOf(recognise(clause('factures réglées en juillet 2021')))).toEqual({ status: 'paid', paid: { from: '2021-07-01', to: '2021-07-31' } });
     expect(filterOf(recognise(clause('les factures payées de 2025')))).toEqual({ status: 'paid', from: '2025-01-01', to: '2025-12-31' });
+  });
+});
+
+describe('numbers said in words', () => {
+  it('writes an invoice number said in French or English in digits, and leaves counts as words', async () => {
+    const { spokenNumbers } = await import('../src/assistant/reading/recognise/spoken.js');
+    expect(spokenNumbers('la facture mille deux cent quatre-vingt-trois')).toBe('la facture 1283');
+    expect(spokenNumbers('facture douze cent soixante-dix-sept')).toBe('facture 1277');
+    expect(spokenNumbers('facture mil deux cent soixante huit')).toBe('facture 1268');
+    expect(spokenNumbers('invoice twelve eighty-eight')).toBe('invoice 1288');
+    expect(spokenNumbers('invoice one two six six')).toBe('invoice 1266');
+    expect(spokenNumbers('les trois dernières factures, the October one')).toBe('les trois dernières factures, the October one');
   });
 });

@@ -29,6 +29,8 @@ export interface Services {
   codeMail: CodeMail;
   log: Logger;
   pageSize: number;
+  /** The day (MM-DD) fiscal years start (FISCAL_YEAR_START), for « l'exercice 2021 », "FY2022". */
+  fiscalYearStart?: string;
   /** Whether a customer may turn payment reminders off (REMINDERS_OPT_OUT). */
   remindersOptOut: boolean;
   /** Tells support staff something they must act on (a payment a customer says they made), wherever they are reached. */

@@ -27,8 +27,8 @@ export interface Sentence {
   declined: Declinable[];
 }
 
-export function recognise(clause: Clause, declined: Declinable[] = []): Sentence {
-  const period = readPeriod(clause.tokens, clause.today);
+export function recognise(clause: Clause, declined: Declinable[] = [], fiscalYearStart?: string): Sentence {
+  const period = readPeriod(clause.tokens, clause.today, fiscalYearStart);
   const excluded = exclusionsIn(clause);
   const references = referencesIn(clause);
   const used = new Set([...(period?.used ?? []), ...excluded.used, ...references]);

@@ -41,8 +41,8 @@ export interface Period {
   excluded: Range[];
 }
 
-export function readPeriod(tokens: Token[], today: IsoDate): Period | null {
-  const found = findItems(tokens, today);
+export function readPeriod(tokens: Token[], today: IsoDate, fiscalYearStart = '01-01'): Period | null {
+  const found = findItems(tokens, today, fiscalYearStart);
   if (found.length === 0) return null;
   const used = new Set(found.flatMap((item) => item.used));
   // "octobre, pas septembre", "2024, not 2023", "sauf celles de 2019": the period refused is
@@ -97,7 +97,7 @@ function refused(tokens: Token[], at: number): boolean {
   return false;
 }
 
-function findItems(tokens: Token[], today: IsoDate): Item[] {
+function findItems(tokens: Token[], today: IsoDate, fiscalYearStart: string): Item[] {
   const items: Item[] = [];
   const taken = new Set<number>();
   const word = (i: number) => (tokens[i]?.kind === 'word' ? (tokens[i] as Extract<Token, { kind: 'word' }>) : undefined);
@@ -153,7 +153,9 @@ function findItems(tokens: Token[], today: IsoDate): Item[] {
       add({ ...part.span, at: i, used: [i, i + 1, ...part.used, ...(year?.more ?? [])] });
     } else if (yearAt(i) !== undefined && !isMarkedBefore(tokens, i)) {
       const year = yearAt(i)!;
-      add({ from: `${year}-01-01`, to: `${year}-12-31`, at: i, used: [i] });
+      // « l'exercice 2021 », "FY2022", "the 2021 financial year": the fiscal year, named by the year it ends in.
+      const fiscal = [i - 1, i - 2, i - 3, i + 1, i + 2].some((j) => word(j)?.role === 'fiscal');
+      add({ ...(fiscal ? fiscalYear(year, fiscalYearStart) : { from: `${year}-01-01`, to: `${year}-12-31` }), at: i, used: [i] });
     } else {
       const relative = readRelative(tokens, i, today);
       if (relative) add(relative);
@@ -374,4 +376,10 @@ function addMonths(day: IsoDate, months: number): IsoDate {
 
 function dayBefore(day: IsoDate): IsoDate {
   return addDays(day, -1);
+}
+
+/** The fiscal year that ends in `year`: from `start` (MM-DD) of the year before, or the calendar year when it starts on 01-01. */
+export function fiscalYear(year: number, start: string): { from: IsoDate; to: IsoDate } {
+  if (start === '01-01') return { from: `${year}-01-01`, to: `${year}-12-31` };
+  return { from: `${year - 1}-${start}`, to: addDays(`${year}-${start}`, -1) };
 }
