@@ -23,17 +23,20 @@ const DOCUMENT = [
   'attached', 'attachment', 'joint', 'jointe', 'recu', 'recue', 'received', 'courrier', 'mail',
 ];
 /** Who sent it: « de chez vous », « de votre part », "from you", "did you send". */
-const FROM_YOU = ['chez vous', 'de votre part', 'de vous', 'par vous', 'vous qui', 'vous avez envoye', 'vous m avez envoye', 'votre societe', 'from you', 'you sent', 'you send', 'by you', 'your company'];
+const FROM_YOU = ['chez vous', 'de votre part', 'vient de vous', 'vient bien de vous', 'vient-elle de vous', 'venant de vous', 'par vous', 'vous qui', 'vous avez envoye', 'vous m avez envoye', 'votre societe', 'from you', 'you sent', 'did you send', 'by you', 'your company'];
+/** What points at the file at hand: a check of it is no check of an account (« can you check? » about an address is not). */
+const THIS = ['ce', 'cette', 'ceci', 'cela', 'ca', 'this', 'it', 'ci-joint', 'ci-jointe', 'attached', 'attachment', 'joint', 'jointe', 'document', 'recu', 'recue', 'received'];
 /** A check of a payment or a status is no question of authenticity: « vérifiez si la 1266 est payée ». */
 const ABOUT_PAYMENT = ['paye', 'payee', 'payees', 'paid', 'regle', 'reglee', 'solde', 'paiement', 'payment', 'virement', 'transfer', 'impayee', 'impayees', 'impayes', 'unpaid', 'dois', 'owe'];
 
 export function asksGenuine(s: Sentence): boolean {
   const c = s.clause;
-  if (c.hasWord(...ABOUT_PAYMENT)) return false;
   const document = c.hasWord(...DOCUMENT);
   if (c.hasWord(...STRONG) && (document || c.asks())) return true;
+  // « vérifiez si la 1266 est payée », « c'est normal que je doive encore payer ? »: a payment's, not a document's.
+  if (c.hasWord(...ABOUT_PAYMENT) || c.has('paid') || c.has('unpaid') || c.has('owe')) return false;
   if (c.hasWord(...WEAK) && document && c.asks()) return true;
-  if (c.hasWord(...CHECK) && document && !s.numbers.length) return true;
+  if (c.hasWord(...CHECK) && c.hasWord(...THIS) && !s.numbers.length) return true;
   return fromYou(c) && document && c.asks();
 }
 
