@@ -8,8 +8,6 @@ import { dataPaths } from '../data-folder.js';
 import { createLogger } from '../log.js';
 import { remembered, type Probe } from '../http/health.js';
 import { startHttp, type RunningHttp } from '../http/server.js';
-import { DownloadLinks } from '../links/links.js';
-import { linkSecret } from '../links/secret.js';
 import { schedule } from '../notifications/schedule.js';
 import type { ExitCode } from './terminal.js';
 
@@ -32,7 +30,7 @@ export async function start(config: Config): Promise<ExitCode> {
   // A person at the terminal chats there: the log goes to a file rather than between their lines.
   const logFile = process.stdin.isTTY && process.stdout.isTTY ? dataPaths(config.dataDir).log : undefined;
   const app = await createApp(config, createLogger(config.logLevel, logFile));
-  const links = await downloadLinks(app);
+  const links = app.links;
   const mail = mailChannel({ ...app, downloadLinks: links });
   // The Discord channel, and discord.js with it, is loaded only where Discord is configured.
   const discord = app.discord ? (await import('../channels/discord/index.js')).discordChannel({ ...app, downloadLinks: links }) : null;
@@ -89,20 +87,6 @@ export async function start(config: Config): Promise<ExitCode> {
     await discord?.stop();
     await app.close();
   }
-}
-
-/**
- * Download links, with PUBLIC_URL and the HTTP server that serves them; null otherwise,
- * and ZIPs too large for a message are split as before.
- */
-async function downloadLinks(app: App): Promise<DownloadLinks | null> {
-  const { config, log } = app;
-  if (!config.links) return null;
-  if (!config.http) {
-    log.warn({ event: 'download.off' }, 'PUBLIC_URL is set but HTTP_ENABLED=false: no download links (the HTTP server serves them); large ZIPs are split');
-    return null;
-  }
-  return new DownloadLinks(await linkSecret(config.links.secret, config.dataDir), config.links, config.push.timezone, log);
 }
 
 /** What `/readyz` asks: the store always, and each part this instance was configured with. */

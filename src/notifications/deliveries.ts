@@ -3,7 +3,7 @@ import { isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
-import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
+import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryParts, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
 export interface RetryPolicy {
   /** Attempts before a delivery is left failed for staff. */
@@ -30,10 +30,20 @@ export interface NewDelivery {
 /** Told after each attempt: the record as it now stands, and how far the batch is. */
 export type AttemptDone = (delivery: Delivery, done: number, total: number) => void;
 
-/** Sends what a delivery record describes; `newMessageId` names it before the first attempt. */
+/**
+ * Sends what a delivery record describes; `newMessageId` names it before the first attempt.
+ * `progress` records how far a message sent as several mails is, as each mail is taken.
+ */
 export interface Dispatch {
   newMessageId(delivery: NewDelivery): string | null;
-  send(delivery: Delivery): Promise<{ messageId: string }>;
+  send(delivery: Delivery, progress: (parts: DeliveryParts) => Promise<void>): Promise<Sent>;
+}
+
+/** A message out: its Message-ID, the download links it carried, and what the delivery log should say of it (a mail sent again without its files). */
+export interface Sent {
+  messageId: string;
+  links?: DeliveryLink[];
+  note?: string | null;
 }
 
 /**
@@ -69,11 +79,14 @@ export class Deliveries {
    */
   async attempt(delivery: Delivery): Promise<Delivery> {
     const attempts = delivery.attempts + 1;
-    let sent: { messageId: string };
+    let sent: Sent;
+    const progress = async (parts: DeliveryParts) => {
+      await this.store.updateDelivery(delivery.id, (current) => ({ ...current, parts, updatedAt: this.now().toISOString() }));
+    };
     try {
-      sent = await this.dispatch.send({ ...delivery, attempts });
+      sent = await this.dispatch.send({ ...delivery, attempts }, progress);
     } catch (error) {
-      const reason = describe(error);
+      const reason = describeFailure(error);
       if (isMoot(error)) return this.update(delivery, { status: 'cancelled', attempts, lastError: reason, nextAttemptAt: null });
       const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
       if (isOwnMailFault(error)) this.log.error({ delivery: delivery.id, reason }, 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD');
@@ -82,7 +95,7 @@ export class Deliveries {
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
     // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
-    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: null, nextAttemptAt: null });
+    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}) });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -128,7 +141,7 @@ export class Deliveries {
       const { messageId } = await send(delivery.messageId);
       return await this.update(delivery, { status: 'sent', messageId });
     } catch (error) {
-      await this.update(delivery, { status: 'failed', lastError: describe(error) });
+      await this.update(delivery, { status: 'failed', lastError: describeFailure(error) });
       throw error;
     }
   }
@@ -189,7 +202,8 @@ export class Deliveries {
   }
 }
 
-function describe(error: unknown): string {
+/** A failure as the delivery log says it: the server's reply code first, when there is one. */
+export function describeFailure(error: unknown): string {
   const e = error as { responseCode?: number; message?: string };
   return e.responseCode ? `${e.responseCode} ${e.message ?? ''}`.trim() : (e.message ?? String(error));
 }

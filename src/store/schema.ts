@@ -96,6 +96,7 @@ export const deliverySchema = z.object({
   nextAttemptAt: z.string().nullable(),
   reminded: z.record(z.string(), z.number().int()).optional(),
   links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
+  parts: z.object({ invoices: z.array(z.array(z.string())).min(2), sent: z.number().int().nonnegative() }).optional(),
 });
 
 export const linkAttemptSchema = z.object({
