@@ -12,6 +12,8 @@ import { createLogger, type Logger } from './log.js';
 import { MailLayout } from './outbound/layout.js';
 import type { Mailer } from './outbound/mail.js';
 import { outboxMailer, smtpMailer } from './outbound/mailer.js';
+import { loadDkim, type DkimKey } from './outbound/dkim.js';
+import { Verp } from './outbound/verp.js';
 import { meetStore } from './notifications/announcements.js';
 import { CodeMail } from './notifications/code-mail.js';
 import { Deliveries } from './notifications/deliveries.js';
@@ -19,7 +21,7 @@ import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
 import { Reminders } from './notifications/reminders.js';
 import { staffNotices } from './notifications/staff-notice.js';
-import { dataPaths } from './data-folder.js';
+import { dataPaths, prepareDataFolder } from './data-folder.js';
 import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
 import type { Store } from './store/store.js';
@@ -42,6 +44,10 @@ export interface App {
   mailer: Mailer;
   /** The mail layout the mailer fills, for `facteur start` to check before it begins. */
   layout: MailLayout;
+  /** The key every mail is signed with (DKIM_DOMAIN), checked when the app was made; null: mail leaves unsigned. */
+  dkim: DkimKey | null;
+  /** Return paths' signer (MAIL_RETURN_PATH), which reads reports' tokens back; null without it. */
+  verp: Verp | null;
   codeMail: CodeMail;
   deliveries: Deliveries;
   push: Push;
@@ -62,6 +68,7 @@ export interface App {
  * empty, then the push meets the store, so that what is already there is never pushed.
  */
 export async function prepareStore(config: Config, log: Logger, options: { seedDemo: boolean }): Promise<Store> {
+  await prepareDataFolder(config.dataDir);
   const store = await openStore(config, log);
   const demo = options.seedDemo ? config.demo : null;
   // Under one lock, waited for: of several processes starting together on one database, the
@@ -90,11 +97,14 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const catalog = await Catalog.load(config.templatesDir);
   const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
   const layout = new MailLayout(config.templatesDir, documents.brand);
-  const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp, layout) : outboxMailer(config.mailFrom, paths.outbox, layout);
+  const dkim = config.dkim ? await loadDkim(config.dkim) : null;
+  const returnPath = config.mail.returnPath;
+  const verp = returnPath ? new Verp(await linkSecret(config.secret, config.dataDir), returnPath) : null;
+  const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp, layout, { dkim, returnPath, verp }) : outboxMailer(config.mailFrom, paths.outbox, layout, dkim);
   const codeMail = new CodeMail(mailer, catalog, log);
   // discord.js is loaded only where Discord is configured: it takes longer to load (~0.3 s) than all the rest a command needs.
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
-  const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, text: string) => discord.post(id, text) } : null;
+  const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
   const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
@@ -114,7 +124,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     if (statements > 0) log.info({ event: 'housekeeping.statements', removed: statements }, 'housekeeping: statements of past days removed from the PDF cache');
   };
   const reminders = config.reminders;
-  const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today }) : null;
+  const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today, timeZone: config.push.timezone }) : null;
   const push = new Push(store, deliveries, log, {
     concurrency: config.smtp?.maxConnections ?? 1,
     chat: discord !== null,
@@ -134,7 +144,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, mailer, layout, codeMail, deliveries, push, reminders: planner, staff, discord, links, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, mailer, layout, dkim, verp, codeMail, deliveries, push, reminders: planner, staff, discord, links, housekeep, close };
 }
 
 /**

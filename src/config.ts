@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { readOffsets } from './billing/reminders.js';
+import { VERP_TOKEN_LENGTH } from './outbound/verp.js';
 
 /** The folder Facteur is installed in, so that `npx facteur` finds its templates from anywhere. */
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,6 +46,11 @@ const schema = z.object({
   MAIL_DMARC_AUTHSERV_ID: z.string().min(1).optional(),
   MAIL_STRANGER_REPLIES_PER_HOUR: z.coerce.number().int().min(0).default(10),
   MAIL_STAFF_MAX_RESENDS: z.coerce.number().int().min(1).default(10),
+  MAIL_RETURN_PATH: z.email('expected the bounce address, e.g. bounces@hebergeur.example').optional(),
+  DKIM_DOMAIN: z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected the signing domain, e.g. hebergeur.example').optional(),
+  DKIM_SELECTOR: z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, 'expected a selector such as facteur2026 (letters, digits, . _ -)').optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
   PUSH_CRON: z.string().refine((expression) => cron.validate(expression), 'not a cron expression').default('*/5 * * * *'),
   PUSH_TIMEZONE: z.string().refine(isTimeZone, 'not a time zone such as Africa/Douala').default('Africa/Douala'),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
@@ -93,7 +99,13 @@ const schema = z.object({
 })
   .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
   .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' })
-  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APP_ID, { path: ['DISCORD_APP_ID'], message: 'DISCORD_APP_ID (the application id) is required with DISCORD_TOKEN' });
+  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APP_ID, { path: ['DISCORD_APP_ID'], message: 'DISCORD_APP_ID (the application id) is required with DISCORD_TOKEN' })
+  .refine((c) => !c.DKIM_DOMAIN === !c.DKIM_SELECTOR, { path: ['DKIM_SELECTOR'], message: 'DKIM_DOMAIN and DKIM_SELECTOR go together' })
+  .refine((c) => !c.DKIM_DOMAIN || Boolean(c.DKIM_PRIVATE_KEY_FILE) !== Boolean(c.DKIM_PRIVATE_KEY), { path: ['DKIM_PRIVATE_KEY_FILE'], message: 'DKIM_DOMAIN needs its key: DKIM_PRIVATE_KEY_FILE (a PEM file) or DKIM_PRIVATE_KEY, one of them' })
+  .refine((c) => c.DKIM_DOMAIN || !(c.DKIM_PRIVATE_KEY_FILE || c.DKIM_PRIVATE_KEY), { path: ['DKIM_DOMAIN'], message: 'a DKIM key is set but DKIM_DOMAIN and DKIM_SELECTOR are not: mail would go unsigned' })
+  // The VERP address bounces+<token>@ must stay within SMTP's 64 characters of local part.
+  .refine((c) => !c.MAIL_RETURN_PATH || c.MAIL_RETURN_PATH.split('@')[0]!.length <= 64 - 1 - VERP_TOKEN_LENGTH, { path: ['MAIL_RETURN_PATH'], message: `its local part may have ${64 - 1 - VERP_TOKEN_LENGTH} characters at most, so that bounces+<token>@ fits SMTP's 64` })
+  .refine((c) => !c.MAIL_RETURN_PATH || !c.MAIL_RETURN_PATH.split('@')[0]!.includes('+'), { path: ['MAIL_RETURN_PATH'], message: 'the bounce address itself may not hold a +: Facteur adds +<token> to it' });
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -166,6 +178,21 @@ export interface MailSettings {
   strangerRepliesPerHour: number;
   /** Invoices one staff mail may resend; more wait for the staff member to confirm. */
   staffMaxResends: number;
+  /**
+   * The bounce address (MAIL_RETURN_PATH): each mail's envelope sender becomes
+   * `local+<token>@domain`, so that a report coming back names the delivery it is about; null:
+   * the envelope sender is MAIL_FROM, and reports are matched by the Message-ID they return.
+   */
+  returnPath: string | null;
+}
+
+/** DKIM signing of every mail; the key is read and checked at start-up (outbound/dkim.ts). */
+export interface DkimSettings {
+  domain: string;
+  selector: string;
+  /** DKIM_PRIVATE_KEY_FILE, a PEM file; or the key itself, DKIM_PRIVATE_KEY. */
+  keyFile: string | null;
+  key: string | null;
 }
 
 /** The Discord bot; without a token, Discord is off. */
@@ -236,6 +263,7 @@ export type Config = {
   imap: ImapSettings | null;
   smtp: SmtpSettings | null;
   mail: MailSettings;
+  dkim: DkimSettings | null;
   push: PushSettings;
   /** Null when REMINDERS_ENABLED=false. */
   reminders: ReminderSettings | null;
@@ -244,6 +272,8 @@ export type Config = {
   discord: DiscordSettings | null;
   http: HttpSettings | null;
   links: LinksSettings | null;
+  /** FACTEUR_LINK_SECRET, which signs download links and return paths; null: one made once and kept in the data folder. */
+  secret: string | null;
 };
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
@@ -295,7 +325,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       dmarcAuthservId: c.MAIL_DMARC_AUTHSERV_ID ?? null,
       strangerRepliesPerHour: c.MAIL_STRANGER_REPLIES_PER_HOUR,
       staffMaxResends: c.MAIL_STAFF_MAX_RESENDS,
+      returnPath: c.MAIL_RETURN_PATH?.toLowerCase() ?? null,
     },
+    dkim: c.DKIM_DOMAIN ? { domain: c.DKIM_DOMAIN.toLowerCase(), selector: c.DKIM_SELECTOR!, keyFile: c.DKIM_PRIVATE_KEY_FILE ? path.resolve(c.DKIM_PRIVATE_KEY_FILE) : null, key: c.DKIM_PRIVATE_KEY ?? null } : null,
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
     reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT, claimDays: c.REMINDER_CLAIM_DAYS, statement: c.REMINDERS_STATEMENT } : null,
     staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
@@ -329,6 +361,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           downloads: { perLink: c.LINK_DOWNLOADS_PER_LINK, atOnce: c.LINK_DOWNLOADS_AT_ONCE, idleMs: c.LINK_IDLE_SECONDS * 1000 },
         }
       : null,
+    secret: c.FACTEUR_LINK_SECRET ?? null,
   };
 }
 

@@ -1,3 +1,11 @@
+/**
+ * An error a person acts on: its message names what is wrong (the setting, the file, the
+ * folder), why, and what to do, and is all the `facteur` command prints of it (no stack trace).
+ */
+export class ActionableError extends Error {
+  override name = 'ActionableError';
+}
+
 /** System error codes that say the machine cannot do the work now, whatever was asked. */
 const MACHINE = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EMFILE', 'ENFILE']);
 

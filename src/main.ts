@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { err, out, quietWhenReaderLeaves, type ExitCode } from './cli/terminal.js';
 import { USAGE } from './cli/usage.js';
-import { isMachineFault } from './faults.js';
+import { ActionableError, isMachineFault } from './faults.js';
 
 /** Every option any command takes; each command's usage says which are its own. */
 const OPTIONS = {
@@ -47,9 +47,10 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'explain' && positionals.length > 0) return (await import('./cli/explain.js')).explainSentence(await config(), positionals.join(' '), values.today);
   if (command === 'import' && positionals.length === 1) return (await import('./cli/import.js')).importFile(await config(), positionals[0]!);
   if (command === 'push' && positionals.length === 0) return (await import('./cli/staff.js')).push(await config());
-  if (command === 'reminders' && positionals.length === 0) return (await import('./cli/staff.js')).reminders(await config(), Boolean(values['dry-run']));
+  if (command === 'reminders') return (await import('./cli/staff.js')).reminders(await config(), Boolean(values['dry-run']), positionals);
   if (command === 'resend' && positionals.length === 1) return (await import('./cli/staff.js')).resend(await config(), positionals[0]!, values);
   if (command === 'deliveries' && positionals.length === 0) return (await import('./cli/staff.js')).deliveries(await config(), values);
+  if (command === 'dkim' && positionals.length === 1 && positionals[0] === 'record') return (await import('./cli/dkim.js')).dkimRecordCommand(await config());
   if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return (await import('./cli/discord.js')).discordRegister(await config());
   if (command === 'db' && positionals.length === 1 && positionals[0] === 'migrate') return (await import('./cli/db.js')).migrate(await config());
   if (command === 'db' && positionals.length === 1 && positionals[0] === 'copy') return (await import('./cli/db.js')).copy(await config(), values.to);
@@ -66,7 +67,7 @@ async function main(argv: string[]): Promise<ExitCode> {
  * unknown and its stack is printed.
  */
 async function isKnown(error: unknown): Promise<boolean> {
-  if (isMachineFault(error)) return true;
+  if (error instanceof ActionableError || isMachineFault(error)) return true;
   const known = await Promise.all([
     import('./config.js').then((m) => m.ConfigError),
     import('./store/store.js').then((m) => m.StoreError),

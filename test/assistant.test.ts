@@ -1,8 +1,11 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
 import { addDays } from '../src/billing/dates.js';
 import { formatDate } from '../src/billing/money.js';
+import { importInvoices } from '../src/import/import.js';
 import { demoApp, outbox } from './support/app.js';
 import { pdfText } from './support/read.js';
 
@@ -382,3 +385,46 @@ describe('a sentence that could mean two things', () => {
   });
 });
 
+
+describe('invoice numbers as billing systems write them', () => {
+  const numbered = (number: string, label: string) => ({
+    number,
+    customer: 'awa@example.cm',
+    issuedAt: '2024-03-01',
+    dueAt: '2024-03-31',
+    currency: 'XAF',
+    lines: [{ label, quantity: 1, unitPrice: 10_000 }],
+    status: 'unpaid',
+  });
+
+  beforeAll(async () => {
+    const file = path.join(app.dataDir, 'lettered.json');
+    await writeFile(file, JSON.stringify([numbered('00001', 'Ligne de 00001'), numbered('INV/2024/00001', 'Ligne de INV/2024/00001'), numbered('F2024-001', 'Ligne de F2024-001'), numbered('INJ-1', 'Ligne de INJ-1'), numbered('2024/00001', 'Ligne de 2024/00001')]));
+    expect((await importInvoices(app.store, file)).created).toBe(5);
+  });
+
+  const asked = async (text: string) => {
+    const reply = await ask(awa, text, `lettered:${text}`);
+    return Promise.all(reply.attachments.map(async (attachment) => /Ligne de (\S+)/.exec(await pdfText(await buffer(await attachment.open())))?.[1]));
+  };
+
+  it('sends exactly the invoice named, with letters, slashes and dashes, however it is cased', async () => {
+    expect(await asked('facture INV/2024/00001')).toEqual(['INV/2024/00001']);
+    expect(await asked('facture 00001')).toEqual(['00001']);
+    expect(await asked('send me F2024-001')).toEqual(['F2024-001']);
+    expect(await asked('la inj-1 svp')).toEqual(['INJ-1']);
+    expect(await asked('#inv/2024/00001')).toEqual(['INV/2024/00001']);
+    expect(await asked('la facture 2024/00001 svp')).toEqual(['2024/00001']);
+  });
+
+  it('finds the invoice a customer types in full-width or Arabic-Indic digits', async () => {
+    for (const text of ['facture １２１０', 'facture ١٢١٠', 'la facture 𝟏𝟐𝟏𝟎']) expect((await ask(awa, text, 'lookalike')).attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    expect(await asked('ｆａｃｔｕｒｅ ＩＮＶ／２０２４／００００１')).toEqual(['INV/2024/00001']);
+  });
+
+  it('gives another customer nothing for them, as for a number that does not exist', async () => {
+    const theirs = await ask(paul, 'facture INV/2024/00001');
+    expect(theirs.outcome).toBe('refused');
+    expect(theirs.attachments).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, dayIn } from '../src/billing/dates.js';
+import { metDaysAgo } from './support/app.js';
 import { BIN, runFacteur } from './support/cli.js';
 
 let dataDir: string;
@@ -39,6 +40,7 @@ describe("the operator's counts", () => {
 
   it('facteur reminders --dry-run and facteur reminders, for one invoice of one customer', async () => {
     const env = { FACTEUR_DATA_DIR: dataDir, FACTEUR_DEMO: 'false', REMINDERS_ENABLED: 'true', REMINDERS_AT: '00:00', REMINDER_DAYS: '-3' };
+    await metDaysAgo(dataDir, 30);
     await runFacteur(['import', await invoiceFile('7002', 3)], env);
     const dry = await runFacteur(['reminders', '--dry-run'], env);
     expect(dry.stdout.split('\n').at(-2)).toBe('1 invoice of 1 customer would be reminded; 0 missed offsets not sent late, 0 customers turned reminders off, 0 have no address. Nothing was sent.');

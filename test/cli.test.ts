@@ -127,6 +127,7 @@ describe('facteur explain', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('factur(typo of facture)');
     expect(run.stdout).toMatch(/Period: +2026-02-01 to 2026-02-28/);
+    expect(run.stdout).toMatch(/Zones: +own\(1 line\)/);
     expect(run.stdout).toContain('"intent":"zip"');
     expect(run.stdout).toMatch(/Language: +fr/);
   });

@@ -11,11 +11,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordChannel } from '../src/channels/discord/index.js';
+import { importInvoices } from '../src/import/import.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest, type SentInteraction } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
-import { discordCustomers, EPHEMERAL, integer, OPTION, read, registerEverywhere, string, sub } from './support/discord.js';
+import { discordCustomers, EPHEMERAL, integer, OPTION, read, readMessage, registerEverywhere, string, sub } from './support/discord.js';
+import { newCustomer } from '../src/billing/customer.js';
 import { pdfText, readZip } from './support/read.js';
 
 const GUILD = '1200000000000000001';
@@ -311,6 +313,29 @@ describe('a linked customer', () => {
     expect(answer.body.data.choices.find((c: { value: string }) => c.value === '1210').name.replace(/[\u202F\u00A0]/g, ' ')).toBe('1210 · 17 janv. 2019 · 89 438 FCFA · payée');
   });
 
+  it('gets an invoice numbered with letters by the option as typed, and is offered it as they type its start', async () => {
+    const lettered = { id: '1500000000000000006', username: 'lettres.sarl' };
+    const invoice = (number: string) => ({ number, customer: 'lettres@example.cm', issuedAt: '2024-03-01', dueAt: '2024-03-31', currency: 'XAF', lines: [{ label: `Ligne de ${number}`, quantity: 1, unitPrice: 10_000 }], status: 'unpaid' });
+    const file = path.join(files, 'lettered.json');
+    await writeFile(file, JSON.stringify(['00001', 'INV/2024/00001', 'F2024-001', 'INJ-1', '7001'].map(invoice)));
+    await importInvoices(app.store, file);
+    await link(lettered, 'lettres@example.cm');
+    for (const [typed, number] of [['inv/2024/00001', 'INV/2024/00001'], ['#f2024-001', 'F2024-001'], ['ＩＮＪ－１', 'INJ-1'], ['00001', '00001']] as const) {
+      const { reply } = await run({ ...inGuild(lettered), name: 'invoice', options: [string('number', typed)] });
+      expect(await pdfText(reply.files[0]!.bytes), typed).toContain(`Ligne de ${number}`);
+    }
+    const offered = async (value: string) => {
+      const sent = discord.autocomplete({ ...inGuild(lettered), name: 'invoice', options: [{ name: 'number', type: OPTION.string, value, focused: true }] });
+      const answer = await discord.waitFor((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`);
+      return answer.body.data.choices.map((c: { value: string }) => c.value);
+    };
+    expect(await offered('inv')).toEqual(['INV/2024/00001']);
+    expect(await offered('f2024-')).toEqual(['F2024-001']);
+    expect(await offered('７０')).toEqual(['7001']);
+    // Announced now, so that the push of a later test counts only its own new invoices.
+    await app.push.run();
+  });
+
   it('gets what they owe with the account statement, and the year’s paid invoices on it when a year is given', async () => {
     const { deferral, reply } = await run({ ...inGuild(awaUser), name: 'statement', options: [integer('year', 2026)] });
     expect(deferral.body.data.flags).toBe(EPHEMERAL);
@@ -455,6 +480,119 @@ describe('a payment the customer reports in a DM', () => {
     const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
     expect(read(answer)).toContain('les rappels pour cette facture sont suspendus');
     expect((await app.store.customerById(awa))!.paymentClaims!.map((c) => c.number)).toContain(unpaid!.number);
+  });
+});
+
+describe('billing data and customers’ words on Discord', () => {
+  /** What an attacker writes where data goes: a masked link that would read as the bot's own, and a ping of the whole server. */
+  const HOSTILE = '[Payez ici](https://evil.example) @everyone';
+  /** The same, escaped as Discord must show it: the link's text with its brackets, the address in full. */
+  const SHOWN = '\\[Payez ici](https://evil.example) @everyone';
+  const victimUser: DiscordUser = { id: '1500000000000000021', username: 'cible' };
+  const NUMBER = 'INV_2024_7';
+
+  /** A message Discord shows as written and that pings nobody, whatever its data says. */
+  function inert(request: RecordedRequest, body = request.body): void {
+    expect(request.status).toBeLessThan(300);
+    expect(body.allowed_mentions).toEqual({ parse: [] });
+    if (request.response?.id) expect(request.response).toMatchObject({ mention_everyone: false, mentions: [], mention_roles: [] });
+    // No masked link, heading or bold of the data's own: each of its Markdown signs is escaped.
+    expect(readMessage(body)).not.toMatch(/(?<!\\)\[Payez ici\]\(/);
+  }
+
+  beforeAll(async () => {
+    const victim = { ...newCustomer('cible@example.cm', HOSTILE), id: 'cust-hostile' };
+    const [model] = await app.store.invoices(await customerId('awa@example.cm'), { numbers: ['1210'] });
+    const invoice = { ...model!, number: NUMBER, customerId: victim.id, status: 'unpaid' as const, paidAt: null, dueAt: app.assistant.today(), taxes: [{ label: `TVA ${HOSTILE}`, rate: 19.25 }] };
+    // A number with underscores (Markdown's italics), as billing systems write some, and a plain one the grammar reads in a DM.
+    await app.store.save({ customers: [victim], invoices: [invoice, { ...invoice, number: '7021' }], announced: [NUMBER, '7021'] });
+    const asked = Date.now();
+    await run({ ...inGuild(victimUser), name: 'link', options: [sub('email', string('address', 'cible@example.cm'))] });
+    const code = await codeMailedTo('cible@example.cm', asked);
+    const { reply } = await run({ ...inGuild(victimUser), name: 'link', options: [sub('code', string('code', code))] });
+    // The customer's name, in an interaction's answer.
+    inert(reply);
+    expect(read(reply)).toContain(`relié au compte client de ${SHOWN}`);
+  });
+
+  it('escapes Markdown in interaction answers, embeds and DMs, and leaves select options and autocomplete as written', async () => {
+    const details = await run({ ...inGuild(victimUser), name: 'details', options: [string('number', NUMBER)] });
+    inert(details.reply);
+    const [card] = details.reply.body.embeds;
+    expect(card.title).toBe('Facture n° INV\\_2024\\_7');
+    expect(card.fields.map((f: { name: string }) => f.name)).toContain(`TVA ${SHOWN} (19,25 %)`);
+
+    const list = await run({ ...inGuild(victimUser), name: 'invoices' });
+    inert(list.reply);
+    const menu = list.reply.body.components[0].components[0];
+    // A select option's label shows text as it is: escaped, it would show the backslashes.
+    expect(menu.options[0].label).toContain(`n° ${NUMBER} ·`);
+    expect(menu.options[0].value).toBe(NUMBER);
+    // A choice updates the list in place (callback 7), another user's press is answered apart (callback 4): neither pings.
+    const listed = discord.original(list.sent);
+    const chosen = await discord.callback(discord.select({ ...inGuild(victimUser), customId: menu.custom_id, values: [NUMBER], message: listed }));
+    inert(chosen, chosen.body.data);
+    const pdf = listed.components[1].components[0];
+    const refused = await discord.callback(discord.click({ ...inGuild(awaUser), customId: pdf.custom_id, message: listed }));
+    inert(refused, refused.body.data);
+
+    const typed = discord.autocomplete({ ...inGuild(victimUser), name: 'invoice', options: [{ name: 'number', type: OPTION.string, value: 'INV', focused: true }] });
+    const choices = (await discord.callback(typed)).body.data.choices;
+    expect(choices.map((c: { name: string }) => c.name)).toContainEqual(expect.stringMatching(new RegExp(`^${NUMBER} · `)));
+
+    const dmChannel = discord.dmChannelOf(victimUser.id);
+    const asked = Date.now();
+    discord.dm(victimUser, 'détails 7021');
+    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
+    inert(dm);
+    expect(dm.body.embeds[0].fields.map((f: { name: string }) => f.name)).toContain(`TVA ${SHOWN} (19,25 %)`);
+  });
+
+  it('keeps the largest invoice the import takes within what Discord takes, once escaped', async () => {
+    // Ten taxes and a thousand lines, each label 200 characters of Markdown signs, which escaping doubles.
+    const label = (i: number) => `${i} ${'*_`|~>#['.repeat(25)}`.slice(0, 200);
+    const [model] = await app.store.invoices('cust-hostile', { numbers: ['7021'] });
+    const number = `X${'_'.repeat(38)}9`;
+    const huge = { ...model!, number, taxes: Array.from({ length: 10 }, (_, i) => ({ label: label(i), rate: 1 })), lines: Array.from({ length: 1000 }, (_, i) => ({ label: label(i), quantity: 1, unitPrice: 1000 })) };
+    await app.store.save({ invoices: [huge], announced: [number] });
+    const details = await run({ ...inGuild(victimUser), name: 'details', options: [string('number', number)] });
+    inert(details.reply);
+    expect(details.reply.body.embeds[0].fields.map((f: { name: string }) => f.name)).toContain('Total');
+    expect(read(details.reply)).toContain('Reste à payer');
+    const list = await run({ ...inGuild(victimUser), name: 'invoices' });
+    inert(list.reply);
+  });
+
+  it('escapes the customer’s own words echoed back, in a command’s answer and in a DM', async () => {
+    const dated = await run({ ...inGuild(victimUser), name: 'invoices', options: [string('from', HOSTILE)] });
+    inert(dated.reply);
+    expect(read(dated.reply)).toContain(`« ${SHOWN} » n'est pas une date`);
+
+    const dmChannel = discord.dmChannelOf(victimUser.id);
+    const asked = Date.now();
+    discord.dm(victimUser, 'lier **[Payez-ici](https://evil.example)**@evil.example');
+    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
+    inert(dm);
+    expect(read(dm)).toContain('\\*\\*\\[Payez-ici](https://evil.example)\\*\\*@evil.example');
+  });
+
+  it('escapes data in the staff channel and in the DMs a resend sends, and pings nobody', async () => {
+    const dmChannel = discord.dmChannelOf(victimUser.id);
+    const asked = Date.now();
+    discord.dm(victimUser, "j'ai déjà payé la facture 7021");
+    const notice = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at >= asked);
+    inert(notice);
+    expect(read(notice)).toContain(SHOWN);
+    // The notice's own title stays bold: only what data says is escaped.
+    expect(String(notice.body.content)).toMatch(/^\*\*[^*]/);
+
+    const staff = { user: staffUser, guild: { id: GUILD, roles: [STAFF_ROLE] } };
+    await app.store.updateCustomer('cust-hostile', (customer) => ({ ...customer, notifications: { ...customer.notifications, chat: true } }));
+    const resent = Date.now();
+    await run({ ...staff, name: 'staff', options: [sub('resend', string('invoice', NUMBER), string('via', 'dm'))] });
+    const pushed = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= resent && r.files.length > 0);
+    inert(pushed);
+    expect(read(pushed)).toContain(SHOWN);
   });
 });
 

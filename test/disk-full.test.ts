@@ -212,7 +212,7 @@ describe('a store write the disk refuses', () => {
         store.updateInbound('k1', null, (found) => ({ ...found!, status: 'failed', reason: 'no room' })),
         store.updateInbound('k2', null, () => inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' })),
         // Dropping the old inbound files frees room, rather than taking it: only the chat file's part is refused.
-        store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-12-31T00:00:00.000Z', linkAttempts: '2026-12-31T00:00:00.000Z' }),
+        store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-12-31T00:00:00.000Z', linkAttempts: '2026-12-31T00:00:00.000Z', receipts: '2026-12-31T00:00:00.000Z' }),
       ]);
       expect(refused.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'written'))).toEqual(refused.map(() => expect.stringMatching(/ENOSPC/)));
       expect(await seen(store, awa.id)).toEqual(before);

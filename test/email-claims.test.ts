@@ -66,7 +66,7 @@ describe('inbound message records in the store', () => {
     await store.save({
       inbound: [record('done', { status: 'replied', receivedAt: old }), record('stuck', { status: 'sending', receivedAt: old }), record('new')],
     });
-    await store.forget({ inbound: '2026-11-01T00:00:00.000Z', staffActions: '2026-01-01T00:00:00.000Z', linkAttempts: '2026-11-01T00:00:00.000Z' });
+    await store.forget({ inbound: '2026-11-01T00:00:00.000Z', staffActions: '2026-01-01T00:00:00.000Z', linkAttempts: '2026-11-01T00:00:00.000Z', receipts: '2026-11-01T00:00:00.000Z' });
     const reopened = await LowdbStore.open(file);
     expect(await reopened.inboundMessage('done', null)).toBeUndefined();
     expect((await reopened.inboundMessage('stuck', null))?.status).toBe('sending');

@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';
 import { approvalTo, codeIn, deliver, dmarcPass, mailFacteurForFile, replyingTo, replyTo, type Letter } from './support/mail.js';
 
@@ -131,5 +135,33 @@ describe('a DMARC pass proves the domain, not the command', () => {
     const removed = await ask({ from: 'jp.fotso@example.cm', body: 'notifications retirer ancien@fotso.example', headers: passed });
     expect(removed.parsed.text).not.toContain('doit être approuvée');
     expect(await customer('jp.fotso@example.cm')).toMatchObject({ notifications: { attachPdf: false }, contacts: [], pending: [] });
+  });
+});
+
+describe('text a reader cannot see', () => {
+  /** A mail of the corpus as Jean-Pierre Fotso sends it, delivered; resolves with Facteur's answer. */
+  async function send(file: string): Promise<ReceivedMail> {
+    const messageId = `<${randomUUID()}@fotso.example>`;
+    const written = (await readFile(path.join(import.meta.dirname, 'fixtures', 'html-mails', file), 'utf8'))
+      .replace(/^Message-ID: .*$/m, `Message-ID: ${messageId}`)
+      .replace(/^From: .*$/m, 'From: Jean-Pierre Fotso <jp.fotso@example.cm>');
+    await appendMessage(peers().dovecot, written);
+    return replyTo(peers().smtp, messageId);
+  }
+
+  it('sends no ZIP for « zip 2019 » at font-size 0 under a visible thank-you', async () => {
+    const reply = await send('font-size-zero.eml');
+    expect(reply.files).toEqual([]);
+    expect(reply.parsed.text).not.toMatch(/2019/);
+  });
+
+  it('asks no approval for an address change written in display:none, in a class a stylesheet hides, or only in the text part', async () => {
+    for (const file of ['display-none-address.eml', 'stylesheet-class.eml', 'alternative-differs.eml']) {
+      const reply = await send(file);
+      expect(reply.parsed.text, file).not.toContain('mallory');
+    }
+    expect(mailTo('mallory@evil.example')).toEqual([]);
+    expect(peers().smtp.messages.filter((mail) => /mallory/.test(mail.parsed.text ?? ''))).toEqual([]);
+    expect((await customer('jp.fotso@example.cm')).pending).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRequest } from '../src/channels/email/request.js';
 import { readSubject } from '../src/channels/email/subject.js';
-import { readZones, type Zone } from '../src/channels/email/zones.js';
+import { readZones } from '../src/channels/email/zones.js';
+import type { Zone } from '../src/assistant/reading/zones.js';
 
 const TODAY = '2026-11-25';
 const fixtures = path.resolve(import.meta.dirname, 'fixtures');

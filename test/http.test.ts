@@ -165,6 +165,45 @@ describe('the intake API refuses', () => {
   });
 });
 
+describe('signed webhooks, kept in the store', () => {
+  /** POSTs `body` to `base` signed at `t` (unix seconds), or with the header given. */
+  const post = (base: string, body: string, header: string) => fetch(`${base}/api/v1/invoices`, { method: 'POST', headers: { 'content-type': 'application/json', 'facteur-signature': header }, body });
+
+  it('are each taken once, a restart of the service included', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-signed-'));
+    const settings = { FACTEUR_DATA_DIR: dataDir, FACTEUR_WEBHOOK_SECRET: SECRET, FACTEUR_API_KEYS: KEY };
+    const first = await serve(settings);
+    const body = JSON.stringify(invoice('7080'));
+    const header = sign(SECRET, body, Math.floor(Date.now() / 1000));
+    expect((await post(first.url, body, header)).status).toBe(200);
+    first.spawned.child.kill('SIGTERM');
+    await first.spawned.exited;
+    const again = await serve(settings);
+    others.push(again.spawned);
+    const replay = await post(again.url, body, header);
+    expect(replay.status).toBe(401);
+    expect((await replay.json()).message).toMatch(/already received \(a replay\)/);
+  });
+
+  it('never let an older event undo a newer one: « unpaid » signed before « paid » but arriving after it leaves the invoice paid', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const unpaid = JSON.stringify(invoice('7081'));
+    const paid = JSON.stringify(invoice('7081', { status: 'paid', paidAt: '2026-11-25' }));
+    expect((await (await post(url, unpaid, sign(SECRET, unpaid, now - 60))).json()).invoices).toEqual([{ index: 0, number: '7081', outcome: 'created' }]);
+    expect((await (await post(url, paid, sign(SECRET, paid, now - 20))).json()).invoices).toEqual([{ index: 0, number: '7081', outcome: 'updated' }]);
+    // The billing system's late retry of an event signed between the two: never seen, yet older than « paid ».
+    const late = await post(url, unpaid, sign(SECRET, unpaid, now - 40));
+    expect(late.status).toBe(200);
+    const answer = await late.json();
+    expect(answer).toMatchObject({ created: 0, updated: 0, unchanged: 0, outdated: 1, rejected: 0 });
+    expect(answer.invoices).toEqual([{ index: 0, number: '7081', outcome: 'outdated', reason: expect.stringMatching(/signed later/) }]);
+    expect((await (await api('/api/v1/invoices/7081')).json()).invoice).toMatchObject({ status: 'paid', paidAt: '2026-11-25' });
+    // A newer one still applies.
+    expect((await (await post(url, unpaid, sign(SECRET, unpaid, now))).json()).invoices).toEqual([{ index: 0, number: '7081', outcome: 'updated' }]);
+    expect((await (await api('/api/v1/invoices/7081')).json()).invoice).toMatchObject({ status: 'unpaid' });
+  });
+});
+
 describe('the intake API takes invoices', () => {
   it('as the import does: created, unchanged, updated, and rejected with the reason, one outcome per invoice', async () => {
     const first = await api('/api/v1/invoices', { body: invoice('7010') });
@@ -194,8 +233,11 @@ describe('the intake API takes invoices', () => {
     await api('/api/v1/invoices', { body: invoice('7020', { customer: 'annonce@example.cm' }) });
     const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('annonce@example.cm'), 15_000);
     expect(mail.parsed.text).toMatch(/7020/);
-    const listed = await (await api('/api/v1/deliveries?customer=annonce@example.cm&status=sent')).json();
-    expect(listed.deliveries).toEqual([expect.objectContaining({ reason: 'push', invoices: ['7020'], channel: 'email', recipient: 'annonce@example.cm', status: 'sent' })]);
+    // The SMTP server has the mail a moment before the push records it sent.
+    const sent = async () => (await (await api('/api/v1/deliveries?customer=annonce@example.cm&status=sent')).json()).deliveries;
+    await expect
+      .poll(sent, { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ reason: 'push', invoices: ['7020'], channel: 'email', recipient: 'annonce@example.cm', status: 'sent' })]);
     const shown = await (await api('/api/v1/invoices/7020')).json();
     expect(shown).toMatchObject({ invoice: { number: '7020', status: 'unpaid' }, customer: { email: 'annonce@example.cm' } });
     expect(shown.total).toBe(17_888);
@@ -218,6 +260,63 @@ describe('the intake API takes invoices', () => {
     expect((await patch('9999999', { status: 'paid' })).status).toBe(404);
     const cancelled = await patch('7030', { status: 'cancelled' });
     expect((await cancelled.json()).invoice).toMatchObject({ status: 'cancelled', paidAt: null });
+  });
+
+  it('a pay link by POST and by PATCH, which sets it, changes it or takes it away; what the import refuses is refused with the reason', async () => {
+    const PAY = 'https://paiement.hebergeur.example/p/7090';
+    const posted = await (await api('/api/v1/invoices', { body: [invoice('7090', { payUrl: PAY }), invoice('7091', { payUrl: 'javascript:alert(1)' })] })).json();
+    expect(posted.invoices).toEqual([
+      { index: 0, number: '7090', outcome: 'created' },
+      { index: 1, number: '7091', outcome: 'rejected', reason: 'payUrl: is a javascript: address; a pay link must be https://' },
+    ]);
+    expect((await (await api('/api/v1/invoices/7090')).json()).invoice.payUrl).toBe(PAY);
+    const patch = (body: unknown) => api('/api/v1/invoices/7090', { method: 'PATCH', body });
+    for (const [payUrl, reason] of [
+      ['http://paiement.hebergeur.example/p', 'payUrl: is a http: address'],
+      ['https://hebergeur.example@evil.example/', 'payUrl: names a user before "@"'],
+      ['https://xn--hbergeur-b1a.cm/p', 'payUrl: names an internationalised domain name'],
+      [`https://paiement.hebergeur.example/${'x'.repeat(2000)}`, 'payUrl: is 2035 characters long, more than 2000'],
+      [['https://a.example/'], 'payUrl: Invalid input: expected string'],
+    ] as const) {
+      const refused = await patch({ payUrl });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).message).toContain(reason);
+    }
+    expect(await (await patch({})).json()).toMatchObject({ statusCode: 400, message: expect.stringContaining('nothing to change') });
+    expect((await patch({ paidAt: '2026-11-28' })).status).toBe(400);
+    expect((await patch({ payUrl: PAY, note: 'x' })).status).toBe(400);
+    expect((await (await api('/api/v1/invoices/7090')).json()).invoice.payUrl).toBe(PAY);
+
+    const changed = await patch({ payUrl: 'HTTPS://Paiement.Hebergeur.Example/p/7090?v=2' });
+    expect((await changed.json()).invoice).toMatchObject({ status: 'unpaid', payUrl: 'https://paiement.hebergeur.example/p/7090?v=2' });
+    const paid = await patch({ status: 'paid', paidAt: '2026-11-28', payUrl: null });
+    expect((await paid.json()).invoice).toMatchObject({ status: 'paid', paidAt: '2026-11-28' });
+    const stored = (await (await api('/api/v1/invoices/7090')).json()).invoice;
+    expect(stored).not.toHaveProperty('payUrl');
+    expect((await patch({ payUrl: PAY })).status).toBe(200);
+    expect((await (await api('/api/v1/invoices/7090')).json()).invoice).toMatchObject({ status: 'paid', payUrl: PAY });
+    expect((await api('/api/v1/invoices/9999999', { method: 'PATCH', body: { payUrl: PAY } })).status).toBe(404);
+    // The log names the link's host, never the rest of it (a checkout's token).
+    await service.logged((line) => line.event === 'intake.change' && line.payLink === 'paiement.hebergeur.example');
+    expect(JSON.stringify(service.logs)).not.toContain('/p/7090');
+  });
+
+  it('keeps numbers in one form: a look-alike of another customer’s number is that number, and a path finds it however written', async () => {
+    const report = await (await api('/api/v1/invoices', { body: [invoice('１２１０'), invoice('١٢١٠'), invoice('𝟏𝟐𝟏𝟎'), invoice('inv-7060'), invoice('٧٠٦١')] })).json();
+    expect(report.invoices.slice(0, 3).map((i: { reason: string }) => i.reason)).toEqual(Array(3).fill(expect.stringMatching(/1210 already belongs to another customer/)));
+    expect(report.invoices.slice(3)).toEqual([
+      { index: 3, number: 'INV-7060', outcome: 'created' },
+      { index: 4, number: '7061', outcome: 'created' },
+    ]);
+    expect((await (await api('/api/v1/invoices/1210')).json()).customer.email).toBe('awa@example.cm');
+    expect((await (await api(`/api/v1/invoices/${encodeURIComponent('ＩＮＶ－７０６０')}`)).json()).invoice.number).toBe('INV-7060');
+    const paid = await api('/api/v1/invoices/inv-7060', { method: 'PATCH', body: { status: 'paid', paidAt: '2026-11-21' } });
+    expect(await paid.json()).toMatchObject({ invoice: { number: 'INV-7060', status: 'paid' } });
+    // The push announces it within a second or so; support asks for its deliveries as they write its number.
+    const announced = async () => ((await (await api('/api/v1/deliveries?invoice=inv-7060')).json()).deliveries as { invoices: string[] }[]).map((d) => d.invoices);
+    await expect.poll(announced, { timeout: 10_000 }).toContainEqual(expect.arrayContaining(['INV-7060']));
+    await api('/api/v1/invoices', { body: invoice('inv/2026/7062') });
+    expect((await (await api(`/api/v1/invoices/${encodeURIComponent('inv/2026/7062')}`)).json()).invoice.number).toBe('INV/2026/7062');
   });
 });
 

@@ -43,12 +43,66 @@ function reasonFor(report: Awaited<ReturnType<typeof importInvoices>>, where: st
 }
 
 describe('invoice numbers, which become file and archive names', () => {
-  it('accepts what billing systems write', async () => {
-    const numbers = ['1210', 'INV/2024/00001', 'F-2024_12.3', 'Facture2024', 'A'.repeat(40), 'ÉTÉ-2024'];
+  it('accepts what billing systems write, letters kept upper case', async () => {
+    const numbers = ['1210', 'INV/2024/00001', 'F-2024_12.3', 'Facture2024', 'A'.repeat(40)];
     const report = await importJson([...numbers.map((number) => row(number)), row(1211)]);
     expect(report.rejected).toEqual([]);
     expect(report.created).toBe(numbers.length + 1);
-    expect(await store.invoice('1211')).toBeDefined();
+    for (const number of ['1210', 'INV/2024/00001', 'F-2024_12.3', 'FACTURE2024', 'A'.repeat(40), '1211']) expect(await store.invoice(number)).toBeDefined();
+  });
+
+  it('keeps a look-alike of a number as that number: full-width, Arabic-Indic, mathematical digits, lower case', async () => {
+    const report = await importJson([row('１２１０'), row('١٢١١'), row('𝟏𝟐𝟏𝟐'), row('۱۲۱۳'), row('inv/2024/00001'), row('Ｆ２０２４－００１')]);
+    expect(report.rejected).toEqual([]);
+    for (const number of ['1210', '1211', '1212', '1213', 'INV/2024/00001', 'F2024-001']) expect((await store.invoice(number))?.number).toBe(number);
+  });
+
+  it('never lets a look-alike of a number sit beside it for another customer, from JSON or CSV', async () => {
+    await importJson([row('1210'), row('INV/2024/00001')]);
+    const report = await importJson([
+      row('１２１０', { customer: 'mallory@example.cm' }),
+      row('١٢١٠', { customer: 'mallory@example.cm' }),
+      row('𝟏𝟐𝟏𝟎', { customer: 'mallory@example.cm' }),
+      row('inv/2024/00001', { customer: 'mallory@example.cm' }),
+    ]);
+    expect(report.created).toBe(0);
+    for (const rejection of report.rejected) expect(rejection.reason).toMatch(/already belongs to another customer \(awa@example.cm\)/);
+    const csv = path.join(dir, 'export.csv');
+    await writeFile(csv, 'number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status\n１２１０,mallory@example.cm,2024-01-17,2024-02-17,XAF,Pro,1,1000,unpaid\n');
+    expect((await importInvoices(store, csv)).rejected[0]!.reason).toMatch(/already belongs to another customer/);
+    expect(await store.customerByAddress('mallory@example.cm')).toBeUndefined();
+  });
+
+  it('makes look-alike letters and digits plain in labels, names and addresses', async () => {
+    const report = await importJson([
+      row('1210', { customer: 'ａｗａ@example.cm', customerName: '𝐀𝐰𝐚 Nkolo', lines: [{ ...line, label: 'Ｐａｃｋ Pro ١٢ mois' }], taxes: [{ label: '𝐓𝐕𝐀', rate: 19.25 }] }),
+    ]);
+    expect(report.rejected).toEqual([]);
+    const customer = await store.customerByAddress('awa@example.cm');
+    expect(customer?.name).toBe('Awa Nkolo');
+    expect(await store.invoice('1210')).toMatchObject({ customerId: customer!.id, lines: [{ label: 'Pack Pro 12 mois' }], taxes: [{ label: 'TVA' }] });
+  });
+
+  it('refuses a label, name or tax whose characters the invoice cannot print, naming them, and takes symbols, other scripts and emoji', async () => {
+    const report = await importJson([
+      row('1210', { lines: [{ ...line, label: 'Hébergement 中文' }] }),
+      row('1211', { customerName: 'Société 中非' }),
+      row('1212', { taxes: [{ label: 'Taxe 𓀀', rate: 1 }] }),
+      row('1213', { customerName: 'مؤسسة النور', lines: [{ ...line, label: 'Pack Fusée 🚀 et café ☕ ✔️ — A → B ✓ ★' }] }),
+    ]);
+    expect(report.rejected.map((rejection) => rejection.reason)).toEqual([
+      'lines[0].label: holds "中" (U+4E2D), "文" (U+6587), which the invoice cannot print',
+      'customerName: holds "中" (U+4E2D), "非" (U+975E), which the invoice cannot print',
+      'taxes[0].label: holds "𓀀" (U+13000), which the invoice cannot print',
+    ]);
+    expect((await store.invoice('1213'))?.lines[0]!.label).toBe('Pack Fusée 🚀 et café ☕ ✔️ — A → B ✓ ★');
+  });
+
+  it('refuses letters of other scripts that look Latin, and accented ones', async () => {
+    // A Cyrillic І and Е, a Greek Ν: each reads as INV-1 and is not.
+    const report = await importJson([row('\u0406NV-1'), row('INV-\u0415'), row('I\u039DV-1'), row('ÉTÉ-2024')]);
+    expect(report.created).toBe(0);
+    for (const rejection of report.rejected) expect(rejection.reason).toMatch(/^number: .* is not an invoice number/);
   });
 
   it.each([

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer } from '../src/billing/customer.js';
 import type { Invoice } from '../src/billing/types.js';
 import { GATEWAY_RETRY_MS } from '../src/channels/discord/gateway.js';
+import { sign } from '../src/http/auth.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { startDiscordPeer } from './peers/discord.js';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
@@ -280,6 +281,51 @@ describe('PostgreSQL down under a running Facteur', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('two Facteurs on one database, signed webhooks', () => {
+  it('take a signature once whichever receives it, order events by their signed time, and take a request the database was down for when it is sent again', { timeout: 90_000 }, async () => {
+    const secret = 'whsec-shared-by-both-instances-0123456789';
+    const key = 'k3y-for-support-on-both-instances-0123456789';
+    const url = await postgres.createDatabase();
+    const env = async () => ({ DATABASE_URL: url, FACTEUR_DEMO: 'true', FACTEUR_WEBHOOK_SECRET: secret, FACTEUR_API_KEYS: key, FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
+    const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
+    spawned.push(...instances);
+    const [a, b] = (await Promise.all(instances.map(async (instance) => String((await instance.logged((line) => line.event === 'http.listening', 30_000)).url)))) as [string, string];
+    const post = (base: string, body: string, header: string) => fetch(`${base}/api/v1/invoices`, { method: 'POST', headers: { 'content-type': 'application/json', 'facteur-signature': header }, body });
+    const invoice = (number: string, changes: Record<string, unknown> = {}) =>
+      JSON.stringify({ number, customer: 'webhook.client@example.cm', issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15_000 }], status: 'unpaid', ...changes });
+    const statusOf = async (base: string, number: string) => (await (await fetch(`${base}/api/v1/invoices/${number}`, { headers: { authorization: `Bearer ${key}` } })).json()).invoice?.status;
+    const now = Math.floor(Date.now() / 1000);
+
+    const unpaid = invoice('RP-1');
+    const first = sign(secret, unpaid, now - 60);
+    expect((await post(a, unpaid, first)).status).toBe(200);
+    expect((await post(b, unpaid, first)).status).toBe(401);
+    const paid = invoice('RP-1', { status: 'paid', paidAt: '2026-11-25' });
+    expect((await (await post(b, paid, sign(secret, paid, now - 20))).json()).updated).toBe(1);
+    expect((await (await post(a, unpaid, sign(secret, unpaid, now - 40))).json()).outdated).toBe(1);
+    expect(await statusOf(a, 'RP-1')).toBe('paid');
+    expect(await statusOf(b, 'RP-1')).toBe('paid');
+
+    // The store down: the request is answered 503, and its signature is still good for the billing system's retry, once.
+    const fresh = invoice('RP-2');
+    const retried = sign(secret, fresh, now);
+    await postgres.stop('fast');
+    try {
+      const down = await post(a, fresh, retried);
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('30');
+    } finally {
+      await postgres.start();
+    }
+    const again = await eventually('the retry taken once the database is back', async () => {
+      const response = await post(a, fresh, retried);
+      return response.status === 503 ? undefined : response;
+    });
+    expect((await again.json()).invoices).toEqual([{ index: 0, number: 'RP-2', outcome: 'created' }]);
+    expect((await post(b, fresh, retried)).status).toBe(401);
   });
 });
 

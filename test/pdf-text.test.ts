@@ -64,7 +64,8 @@ const unwrapped = (text: string) => text.replace(/\s/gu, '');
 async function readers(file: string): Promise<{ reader: string; text: string; expect: (text: string) => string }[]> {
   return [
     { reader: 'pdfjs', text: unwrapped((await pdfExactText(await readFile(file))).normalize('NFKC')), expect: (text) => unwrapped(text.normalize('NFKC')) },
-    { reader: 'pdftotext', text: unwrapped(await pdftotext(file)), expect: unwrapped },
+    // pdftotext marks right-to-left words with embedding characters (U+202B … U+202C), which no page prints.
+    { reader: 'pdftotext', text: unwrapped((await pdftotext(file)).replace(/[\u202A-\u202E]/g, '')), expect: unwrapped },
   ];
 }
 
@@ -104,8 +105,8 @@ describe('the PDF text layer', () => {
 });
 
 describe('the invoice page', () => {
-  it('keeps Qté, Prix unitaire and Montant on the page beside a 200-character label without a break, and prints it whole', async () => {
-    const customer = newCustomer('long@example.cm', 'W'.repeat(200), 'fr');
+  it('keeps Qté, Prix unitaire and Montant on the page beside a 200-character label without a break, and prints it, a long name, address, tax and number whole', async () => {
+    const customer = newCustomer(`${'w'.repeat(64)}@${'d'.repeat(60)}.example.cm`, 'W'.repeat(200), 'fr');
     const labels = ['A'.repeat(200), 'W'.repeat(200), 'Hébergement Pro'];
     const bill = invoice(customer, 'A1B2C3D4E5F6G7H8I9J0-K1L2M3N4O5P6Q7R8S9T', labels, { taxes: [{ label: 'T'.repeat(200), rate: 19.25 }] });
     const file = await documents.pdf(bill, customer);
@@ -115,6 +116,6 @@ describe('the invoice page', () => {
     // The page is A4 with margins of 48 points: nothing is printed past the right margin.
     for (const item of items) expect(item.right, `« ${item.text.slice(0, 20)}… » ends past the margin`).toBeLessThanOrEqual(item.pageWidth - 48 + 0.5);
     const text = unwrapped(await pdfExactText(await readFile(file)));
-    for (const whole of [...labels, customer.name, 'T'.repeat(200), formatMoney(totals(bill).total, 'XAF', 'fr')]) expect(text).toContain(unwrapped(whole));
+    for (const whole of [...labels, customer.name, customer.email, 'T'.repeat(200), formatMoney(totals(bill).total, 'XAF', 'fr')]) expect(text).toContain(unwrapped(whole));
   });
 });

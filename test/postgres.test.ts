@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metDaysAgo } from './support/app.js';
 import { eventually } from './support/mail.js';
 import { runFacteur, spawnFacteur } from './support/cli.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
@@ -78,7 +79,8 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
 describe('a copy killed in the middle (kill -9)', () => {
   it('leaves a database nothing runs on until the copy is run again, after which the push announces what the folder had not, and no reminder goes twice', { timeout: 120_000 }, async () => {
     const folder = { FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-pg-killed-')), REMINDERS_ENABLED: 'true' };
-    // A folder with history: the push met it, today's reminders went, and 30 invoices came since, not yet announced.
+    // A folder with history: the push met it long ago, today's reminders went, and 30 invoices came since, not yet announced.
+    await metDaysAgo(folder.FACTEUR_DATA_DIR, 500);
     expect((await runFacteur(['push'], { ...folder, REMINDERS_ENABLED: 'false' })).code).toBe(0);
     const reminded = await runFacteur(['reminders'], folder);
     expect(reminded.code).toBe(0);

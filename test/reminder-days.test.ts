@@ -10,12 +10,12 @@ import { readOffsets, reminderDue } from '../src/billing/reminders.js';
 const OFFSETS = [-3, 1, 7, 15];
 const invoice = { status: 'unpaid' as const, dueAt: '2026-11-30' };
 
-/** Runs every `every` days from `from` to `to`, remembering what was sent, as the delivery log does. */
-function run(from: string, to: string, every = 1, status: 'unpaid' | 'paid' = 'unpaid') {
+/** Runs every `every` days from `from` to `to`, remembering what was sent, as the delivery log does; Facteur met the store on `metOn`. */
+function run(from: string, to: string, every = 1, status: 'unpaid' | 'paid' = 'unpaid', metOn?: string) {
   const sent: { day: string; offset: number; skipped: number }[] = [];
   let last: number | undefined;
   for (let day = from; day <= to; day = addDays(day, every)) {
-    const due = reminderDue({ ...invoice, status }, OFFSETS, day, last);
+    const due = reminderDue({ ...invoice, status }, OFFSETS, day, last, metOn);
     if (!due) continue;
     sent.push({ day, ...due });
     last = due.offset;
@@ -44,6 +44,18 @@ describe('reminders across a month', () => {
   it('do not flood on a first run: an invoice long overdue gets its latest offset only', () => {
     expect(reminderDue(invoice, OFFSETS, '2027-06-01', undefined)).toEqual({ offset: 15, skipped: 3 });
     expect(reminderDue(invoice, OFFSETS, '2027-06-01', 15)).toBeNull();
+  });
+
+  it('are not owed for an offset that came before Facteur met the store: only those from that day on are sent', () => {
+    // Met on 5 December: -3 and +1 came before, +7 and +15 are Facteur's.
+    expect(run('2026-12-05', '2027-01-31', 1, 'unpaid', '2026-12-05')).toEqual([
+      { day: '2026-12-07', offset: 7, skipped: 0 },
+      { day: '2026-12-15', offset: 15, skipped: 0 },
+    ]);
+    // An offset on the very day Facteur met the store came before it (its day had begun): the first start reminds no one.
+    expect(reminderDue(invoice, OFFSETS, '2026-12-15', undefined, '2026-12-15')).toBeNull();
+    expect(reminderDue(invoice, OFFSETS, '2026-12-15', undefined, '2026-12-14')).toEqual({ offset: 15, skipped: 0 });
+    expect(reminderDue(invoice, OFFSETS, '2027-06-01', undefined, '2027-06-01')).toBeNull();
   });
 
   it('are never owed by a paid or cancelled invoice, nor before the first offset', () => {

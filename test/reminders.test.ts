@@ -10,7 +10,7 @@ import { newCustomer } from '../src/billing/customer.js';
 import { addDays, dayIn } from '../src/billing/dates.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
-import { capturedLog, demoApp } from './support/app.js';
+import { capturedLog, demoApp, metDaysAgo } from './support/app.js';
 import { runFacteur } from './support/cli.js';
 import { pdfText } from './support/read.js';
 
@@ -31,9 +31,12 @@ afterEach(async () => {
   await app?.dispose();
 });
 
+/** A Facteur on a store it met long before these invoices fell due (the first start is test/first-start.test.ts's). */
 async function facteur(env: Record<string, string> = {}) {
   logged = capturedLog();
-  app = await demoApp({ FACTEUR_DEMO: 'false', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: '1', REMINDERS_ENABLED: 'true', REMINDERS_AT: '00:00', REMINDER_DAYS: '-3,1,7,15', ...env }, logged.log);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-reminders-'));
+  await metDaysAgo(dataDir, 500);
+  app = await demoApp({ FACTEUR_DATA_DIR: dataDir, FACTEUR_DEMO: 'false', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: '1', REMINDERS_ENABLED: 'true', REMINDERS_AT: '00:00', REMINDER_DAYS: '-3,1,7,15', ...env }, logged.log);
   return app;
 }
 
@@ -98,7 +101,7 @@ describe('payment reminders', () => {
     expect(mails[0]!.parsed.subject).toMatch(/^Rappel/);
   });
 
-  it('do not flood on the first run: an invoice long overdue is reminded once, of its latest offset, and the skipped ones are logged', async () => {
+  it('do not flood after a long stop: an invoice overdue for over a year is reminded once, of its latest offset, and the skipped ones are logged', async () => {
     const { store, push } = await facteur();
     const grace = customer('Grace');
     await store.save({ customers: [grace], invoices: [invoice(grace, 'R-300', -400)], announced: ['R-300'], announcingSince: new Date().toISOString() });
@@ -201,7 +204,8 @@ describe('facteur reminders', () => {
   it('lists what is due with --dry-run and sends nothing, then sends it, then finds nothing left', { timeout: 60_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-reminders-cli-'));
     const env = { FACTEUR_DATA_DIR: dataDir, REMINDERS_ENABLED: 'true', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' };
-    // The demo's first start meets the store (its invoices are not new), reminders off for now.
+    // A data folder Facteur met long ago: the demo's invoices fell due since. Its first push finds them not new, reminders off for now.
+    await metDaysAgo(dataDir, 500);
     expect((await runFacteur(['push'], { ...env, REMINDERS_ENABLED: 'false' })).code).toBe(0);
     const before = smtp.messages.length;
     const dry = await runFacteur(['reminders', '--dry-run'], env);

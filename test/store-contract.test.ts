@@ -122,6 +122,13 @@ for (const [kind, open] of kinds) {
       expect((await store.invoices(awa.id, { status: 'unpaid', dueBefore: '2026-02-17' })).map((i) => i.number)).toEqual([]);
       expect((await store.invoices(awa.id, { status: 'unpaid', dueBefore: '2026-02-18' })).map((i) => i.number)).toEqual(['1266']);
       expect((await store.invoices(awa.id, { numbers: ['1210', '1214', '1211'] })).map((i) => i.number)).toEqual(['1214', '1210']);
+      // Unions, the day paid and what is left out, as the reading of « 2019 sauf 1214 », « janvier et septembre 2019 » asks them.
+      expect((await store.invoices(awa.id, { year: 2019, except: { numbers: ['1214'] } })).map((i) => i.number)).toEqual(['1217', '1210']);
+      expect((await store.invoices(awa.id, { year: 2019, except: { spans: [{ from: '2019-02-01', to: '2019-09-30' }] } })).map((i) => i.number)).toEqual(['1210']);
+      expect((await store.invoices(awa.id, { union: [{ from: '2019-01-01', to: '2019-01-31' }, { from: '2019-09-01', to: '2019-12-31' }] })).map((i) => i.number)).toEqual(['1217', '1210']);
+      const paid = (await store.invoices(awa.id, { status: 'paid' })).find((i) => i.paidAt !== null)!;
+      expect((await store.invoices(awa.id, { paid: { from: paid.paidAt!, to: paid.paidAt! } })).map((i) => i.number)).toContain(paid.number);
+      expect((await store.invoices(awa.id, { status: 'unpaid', paid: { from: '2000-01-01' } })).map((i) => i.number)).toEqual([]);
       const awas = new Set((await store.invoices(awa.id)).map((i) => i.number));
       expect((await store.invoices(paul.id)).some((i) => awas.has(i.number))).toBe(false);
       expect((await store.invoice('1210'))?.customerId).toBe(awa.id);
@@ -369,6 +376,22 @@ for (const [kind, open] of kinds) {
       expect(await store.inboundMessage('k5', null)).toBeUndefined();
     });
 
+    it('keeps signed requests’ receipts across a restart: found by signature, the latest signing time per invoice, the expired forgotten', async () => {
+      const opened = await withDemo();
+      const receipt = (signature: string, signedAt: string, invoices: string[], expiresAt = '2099-01-01T00:00:00.000Z') => ({ signature, signedAt, invoices, expiresAt });
+      // Saving drops the receipts already expired: these expire in an hour, and in 2099.
+      const soon = new Date(Date.now() + 3_600_000);
+      await opened.store.save({ receipts: [receipt('t1.aa', '2026-11-25T10:00:00.000Z', ['1210', '1214'], soon.toISOString())] });
+      await opened.store.save({ receipts: [receipt('t2.bb', '2026-11-25T10:01:00.000Z', ['1214'])] });
+      const store = await opened.reopen();
+      expect(await store.signedReceipt('t1.aa')).toMatchObject({ invoices: ['1210', '1214'] });
+      expect(await store.signedReceipt('t3.cc')).toBeUndefined();
+      expect(Object.fromEntries(await store.lastSigned(['1210', '1214', '1266']))).toEqual({ '1210': '2026-11-25T10:00:00.000Z', '1214': '2026-11-25T10:01:00.000Z' });
+      await store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-01-01T00:00:00.000Z', linkAttempts: '2026-01-01T00:00:00.000Z', receipts: new Date(soon.getTime() + 1).toISOString() });
+      expect(await store.signedReceipt('t1.aa')).toBeUndefined();
+      expect(await store.signedReceipt('t2.bb')).toBeDefined();
+    });
+
     it('sums a customer’s wrong link codes over every chat account', async () => {
       const { store, awa, paul } = await withDemo();
       const failure = (customerId: string, at: string) => ({ customerId, at });
@@ -397,7 +420,7 @@ for (const [kind, open] of kinds) {
           { staff: 'email:live@x', numbers: ['1'], codeHash: 'h', expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 },
         ],
       });
-      await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z' });
+      await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z', receipts: '2026-10-26T00:00:00.000Z' });
       expect(await store.inboundMessage('old-done', null)).toBeUndefined();
       expect(await store.inboundMessage('old-open', null)).toBeDefined();
       expect(await store.inboundMessage('new-done', null)).toBeDefined();

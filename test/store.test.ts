@@ -57,7 +57,7 @@ describe('the lowdb store', () => {
       linkAttempts: [attempt('discord:1', '2026-09-01T00:00:00.000Z'), attempt('discord:2', '2026-11-24T00:00:00.000Z')],
       heldRequests: [{ staff: 'email:a@x', numbers: ['1'], codeHash: null, expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 }],
     });
-    await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z' });
+    await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z', receipts: '2026-10-26T00:00:00.000Z' });
     const reopened = await LowdbStore.open(file);
     expect((await reopened.staffActions()).map((action) => action.id)).toEqual(['new']);
     expect(await reopened.linkAttempt('discord:1')).toBeUndefined();

@@ -5,7 +5,7 @@ import { details } from './actions/details.js';
 import { help, notUnderstood } from './actions/help.js';
 import { list, turnPage } from './actions/list.js';
 import { showNotifications } from './actions/notifications.js';
-import { pdf } from './actions/pdf.js';
+import { files, pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
 import { balance } from './actions/balance.js';
 import { claimPaid } from './actions/claims.js';
@@ -79,6 +79,7 @@ const HANDLERS: Handlers = {
   resend: (ctx, c) => pdf(ctx, c.numbers),
   details: (ctx, c) => details(ctx, c.number),
   zip: (ctx, c) => zip(ctx, c.filter),
+  files: (ctx, c) => files(ctx, c.filter),
   notifications: (ctx) => showNotifications(ctx),
   attachments: (ctx, c, request) => askChange(ctx, { kind: 'attachments', on: c.on }, request),
   chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),

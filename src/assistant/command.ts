@@ -15,6 +15,8 @@ export type Command =
   | { intent: 'resend'; numbers: string[] }
   | { intent: 'details'; number: string | null }
   | { intent: 'zip'; filter: InvoiceFilter }
+  /** The files of the invoices the filter names (« envoyez-moi les factures de 2023 »): their PDFs, or one ZIP past a few, as for numbers. */
+  | { intent: 'files'; filter: InvoiceFilter }
   /**
    * What is owed: the unpaid invoices and their total, with the account statement as a PDF
    * (`statement: false` when the customer said not to send it). `paid` adds to the statement

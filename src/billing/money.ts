@@ -19,15 +19,34 @@ export function minorDigits(currency: string): number {
   return count;
 }
 
-/** Formats an amount held in the currency's smallest unit, e.g. 125000 XAF → `125 000 FCFA` in French. */
-export function formatMoney(amount: number, currency: string, locale: Locale): string {
+/**
+ * Formats an amount held in the currency's smallest unit, e.g. 125000 XAF → `125 000 FCFA` in
+ * French. Intl formats a bigint, and a decimal written as a string, exactly: the amount is
+ * never divided as a float (10¹⁶ − 9 cents would print rounded).
+ */
+export function formatMoney(amount: number | bigint, currency: string, locale: Locale): string {
   const key = `${locale}:${currency}`;
   let format = moneyFormats.get(key);
   if (!format) {
     format = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency });
     moneyFormats.set(key, format);
   }
-  return format.format(amount / 10 ** minorDigits(currency));
+  const minor = minorDigits(currency);
+  if (minor === 0) return format.format(amount);
+  const units = BigInt(amount);
+  const digits = (units < 0n ? -units : units).toString().padStart(minor + 1, '0');
+  // A decimal string is formatted as written (Intl.NumberFormat v3): `-1234.56`.
+  return format.format(`${units < 0n ? '-' : ''}${digits.slice(0, -minor)}.${digits.slice(-minor)}` as unknown as number);
+}
+
+/**
+ * What amounts come to in each currency, in the order the currencies first appear, added
+ * exactly as bigints: a customer's balance, a statement's total, a reminder's.
+ */
+export function sumByCurrency(amounts: Iterable<Amount>): Amount[] {
+  const sums = new Map<string, bigint>();
+  for (const { currency, amount } of amounts) sums.set(currency, (sums.get(currency) ?? 0n) + BigInt(amount));
+  return [...sums].map(([currency, amount]) => ({ currency, amount }));
 }
 
 /** Formats a `YYYY-MM-DD` date the way the customer reads dates, e.g. `17 janv. 2019`. */

@@ -1,3 +1,4 @@
+import { sumByCurrency } from './money.js';
 import { daysOverdue } from './status.js';
 import { totals } from './totals.js';
 import type { Amount, Invoice, IsoDate } from './types.js';
@@ -45,7 +46,7 @@ export function accountStatement(customerId: string, invoices: Invoice[], date: 
     .filter((invoice) => invoice.status === 'unpaid')
     .toSorted((a, b) => a.dueAt.localeCompare(b.dueAt) || byNumber(a, b))
     .map((invoice) => ({ invoice, amount: totals(invoice).total, daysOverdue: daysOverdue(invoice, date) }));
-  return { customerId, date, unpaid, due: sumByCurrency(unpaid), paid: paidIn ? paidSection(invoices, paidIn) : null };
+  return { customerId, date, unpaid, due: totalOf(unpaid), paid: paidIn ? paidSection(invoices, paidIn) : null };
 }
 
 function paidSection(invoices: Invoice[], period: Period): NonNullable<Statement['paid']> {
@@ -53,7 +54,7 @@ function paidSection(invoices: Invoice[], period: Period): NonNullable<Statement
     .filter((invoice) => invoice.status === 'paid' && invoice.paidAt !== null && within(invoice.paidAt, period))
     .toSorted((a, b) => a.paidAt!.localeCompare(b.paidAt!) || byNumber(a, b))
     .map((invoice) => ({ invoice, amount: totals(invoice).total }));
-  return { period, lines, total: sumByCurrency(lines) };
+  return { period, lines, total: totalOf(lines) };
 }
 
 function within(day: IsoDate, period: Period): boolean {
@@ -64,8 +65,6 @@ function byNumber(a: Invoice, b: Invoice): number {
   return a.number.localeCompare(b.number, 'en', { numeric: true });
 }
 
-function sumByCurrency(lines: StatementLine[]): Amount[] {
-  const sums = new Map<string, number>();
-  for (const { invoice, amount } of lines) sums.set(invoice.currency, (sums.get(invoice.currency) ?? 0) + amount);
-  return [...sums].map(([currency, amount]) => ({ currency, amount }));
+function totalOf(lines: StatementLine[]): Amount[] {
+  return sumByCurrency(lines.map(({ invoice, amount }) => ({ currency: invoice.currency, amount })));
 }

@@ -13,10 +13,14 @@ export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['unpaid', 'paid', 'ca
 /** A calendar date as the billing system writes it: `YYYY-MM-DD`, no time zone. */
 export type IsoDate = string;
 
-/** An amount of one currency, in its smallest unit. */
+/**
+ * An amount of one currency, in its smallest unit. One invoice's is a number (the import keeps
+ * it at most 10¹⁵, a safe integer); a sum over invoices is a bigint, since ten invoices of 10¹⁵
+ * already pass Number.MAX_SAFE_INTEGER (2^53), past which adding numbers rounds.
+ */
 export interface Amount {
   currency: string;
-  amount: number;
+  amount: number | bigint;
 }
 
 export interface InvoiceLine {
@@ -42,6 +46,11 @@ export interface Invoice {
   taxes: Tax[];
   status: InvoiceStatus;
   paidAt: IsoDate | null;
+  /**
+   * The billing system's payment page for this invoice, as `checkPayUrl` keeps it (https, an
+   * ASCII domain); absent when it gave none. Shown only while the invoice is unpaid (`payLinkOf`).
+   */
+  payUrl?: string;
 }
 
 /** A change of the account a customer can ask for: what the client area's "Notifications" tab changes. */

@@ -17,17 +17,24 @@ export function explainSentence(config: Config, text: string, today: string | un
     err(`facteur explain: --today takes a day, YYYY-MM-DD, not "${today}"\n`);
     return 2;
   }
-  const { tokens, period, sentence, parsed } = readSentence(text, day);
-  const lines = [
-    `Today:    ${day} (${config.push.timezone})`,
-    `Words:    ${tokens.length === 0 ? '(none)' : tokens.map(describe).join('  ')}`,
-    `Period:   ${period ? `${period.from ?? '…'} to ${period.to ?? '…'}` : '(none)'}`,
-    `Numbers:  ${sentence.numbers.join(' ') || '(none)'}`,
-    `Status:   ${sentence.status.status ? `${sentence.status.status}${sentence.status.dueBefore ? ', overdue' : ''}` : '(any)'}`,
-    `Rank:     ${sentence.rank ? `${sentence.rank.from === 'newest' ? 'newest' : 'oldest'} first, ${sentence.rank.skip} skipped, ${sentence.rank.take} taken` : '(none)'}`,
+  const { zones, sentences, parsed } = readSentence(text, day);
+  const lines = [`Today:    ${day} (${config.push.timezone})`, `Zones:    ${zones.map((zone) => `${zone.kind}(${zone.lines.length} line${zone.lines.length === 1 ? '' : 's'})`).join('  ') || '(none)'}`];
+  for (const [i, { text: said, sentence, command }] of sentences.entries()) {
+    const { period, numbers, status, rank } = sentence;
+    lines.push(
+      `Sentence ${i + 1}: ${said}`,
+      `  Words:    ${sentence.clause.tokens.length === 0 ? '(none)' : sentence.clause.tokens.map(describe).join('  ')}`,
+      `  Period:   ${period ? `${period.range.from ?? '…'} to ${period.range.to ?? '…'}` : '(none)'}`,
+      `  Numbers:  ${numbers.join(' ') || '(none)'}`,
+      `  Status:   ${status.status ? `${status.status}${status.dueBefore ? ', overdue' : ''}` : '(any)'}`,
+      `  Rank:     ${rank ? `${rank.from} first, ${rank.skip} skipped, ${rank.take} taken` : '(none)'}`,
+      `  Reads as: ${command ? JSON.stringify(command) : '(nothing)'}`,
+    );
+  }
+  lines.push(
     `Language: ${parsed.locale ?? '(not said: the customer’s own)'}`,
     `Command:  ${parsed.command ? JSON.stringify(parsed.command) : '(not understood: the customer is told what can be asked)'}`,
-  ];
+  );
   out(`${lines.join('\n')}\n`);
   return parsed.command ? 0 : 1;
 }
@@ -37,6 +44,7 @@ function describe(token: Token): string {
   switch (token.kind) {
     case 'word': {
       const written = token.corrected ? `${token.corrected}(typo of ${token.word})` : token.word;
+      if (token.declined) return `${written}(declined)`;
       return token.role ? `${written}→${token.role}` : written;
     }
     case 'month':

@@ -3,6 +3,7 @@ import { lastDayBefore } from '../billing/dates.js';
 import { err, out, progressBar, type ExitCode } from './terminal.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
+import type { Store } from '../store/store.js';
 import type { Config } from '../config.js';
 import { DELIVERY_CHANNELS, shownRecipients, type Delivery, type DeliveryChannel } from '../store/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
@@ -141,11 +142,11 @@ function deliveryTable(list: Delivery[], timeZone: string, customerName: (id: st
 
 
 /**
- * `facteur reminders [--dry-run]`: the payment reminders due now, sent with the push's run
- * whatever REMINDERS_AT says; with --dry-run, only listed (customer, invoices with their
- * offsets, channels), nothing recorded or sent.
+ * `facteur reminders [--dry-run] [NUMBER…]`: the payment reminders due now, or those of the
+ * invoices staff name, sent with the push's run whatever REMINDERS_AT says; with --dry-run,
+ * only listed (customer, invoices with their offsets, channels), nothing recorded or sent.
  */
-export async function reminders(config: Config, dryRun: boolean): Promise<ExitCode> {
+export async function reminders(config: Config, dryRun: boolean, numbers: string[]): Promise<ExitCode> {
   if (!config.reminders) {
     err('facteur reminders: reminders are off (REMINDERS_ENABLED=false)\n');
     return 1;
@@ -153,22 +154,36 @@ export async function reminders(config: Config, dryRun: boolean): Promise<ExitCo
   const app = await createApp(config);
   const say = operatorWords(app.catalog);
   try {
+    const refused = await notRemindable(app.store, numbers);
+    if (refused.length > 0) err(`facteur reminders: not reminded: ${refused.map(({ number, why }) => `${number} (${why})`).join(', ')}\n`);
+    const chosen = numbers.length > 0 ? numbers.filter((number) => !refused.some((r) => r.number === number)) : undefined;
+    if (chosen?.length === 0) return 1;
     if (dryRun) {
-      const plan = await app.reminders!.plan();
+      const plan = await app.reminders!.plan(chosen);
       const rows = planRows(plan);
       if (rows.length > 0) out(`${renderTable({ columns: ['invoices (days from due date)', 'to'], rows: rows.map((row) => [row.invoices, row.recipients.join(', ')]) })}\n`);
-      out(`${say('cli.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut, unreachable: plan.unreachable })}\n`);
-      return 0;
+      out(`${say('cli.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut, unreachable: plan.unreachable, before: plan.beforeMeeting })}\n`);
+      return refused.length > 0 ? 1 : 0;
     }
     const bar = progressBar();
-    const summary = await app.push.run(bar && ((done, total, failed) => bar(done, total, `${failed} failed`)), { remindNow: true });
+    const summary = await app.push.run(bar && ((done, total, failed) => bar(done, total, `${failed} failed`)), { remindNow: true, ...(chosen ? { chosen } : {}) });
     if (!summary) {
       err('facteur reminders: a push is under way in another Facteur process; nothing was done\n');
       return 1;
     }
     out(`${say('cli.reminders.sent', { sent: summary.sent, failed: summary.failed, invoices: summary.invoices })}\n`);
-    return summary.failed > 0 ? 1 : 0;
+    return summary.failed > 0 || refused.length > 0 ? 1 : 0;
   } finally {
     await app.close();
   }
+}
+
+/** The numbers staff named that no reminder can be about: unknown, paid or cancelled invoices, each once, in the order given. */
+async function notRemindable(store: Store, numbers: string[]): Promise<{ number: string; why: string }[]> {
+  const found = new Map((await store.invoicesByNumber(numbers)).map((invoice) => [invoice.number, invoice]));
+  return [...new Set(numbers)].flatMap((number) => {
+    const invoice = found.get(number);
+    if (!invoice) return [{ number, why: 'no such invoice' }];
+    return invoice.status === 'unpaid' ? [] : [{ number, why: invoice.status }];
+  });
 }

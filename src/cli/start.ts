@@ -4,10 +4,11 @@ import type { DiscordChannel } from '../channels/discord/channel.js';
 import { mailChannel } from '../channels/email/channel.js';
 import type { MailWatcher } from '../channels/email/watcher.js';
 import type { Config } from '../config.js';
-import { dataPaths } from '../data-folder.js';
+import { dataPaths, prepareDataFolder } from '../data-folder.js';
 import { createLogger } from '../log.js';
 import { remembered, type Probe } from '../http/health.js';
 import { startHttp, type RunningHttp } from '../http/server.js';
+import { dkimRecord } from '../outbound/dkim.js';
 import { schedule } from '../notifications/schedule.js';
 import type { ExitCode } from './terminal.js';
 
@@ -27,9 +28,12 @@ const HOUSEKEEPING_CRON = '17 3 * * *';
  * the message under way is finished.
  */
 export async function start(config: Config): Promise<ExitCode> {
+  // First, as the log may go there: a folder that cannot be written is said as such.
+  await prepareDataFolder(config.dataDir);
   // A person at the terminal chats there: the log goes to a file rather than between their lines.
   const logFile = process.stdin.isTTY && process.stdout.isTTY ? dataPaths(config.dataDir).log : undefined;
   const app = await createApp(config, createLogger(config.logLevel, logFile));
+  tellSigning(app);
   const links = app.links;
   const mail = mailChannel({ ...app, downloadLinks: links });
   // The Discord channel, and discord.js with it, is loaded only where Discord is configured.
@@ -87,6 +91,20 @@ export async function start(config: Config): Promise<ExitCode> {
     await discord?.stop();
     await app.close();
   }
+}
+
+/** Says at start-up how mail is signed, and what receivers will make of it. */
+function tellSigning(app: App): void {
+  const { dkim, config, log } = app;
+  if (!dkim) {
+    if (config.smtp) log.info({ event: 'dkim.off' }, 'mail leaves unsigned by Facteur (no DKIM_DOMAIN): the SMTP relay must sign it, or big receivers may refuse it');
+    return;
+  }
+  const record = dkimRecord(dkim).name;
+  log.info({ event: 'dkim', domain: dkim.domain, selector: dkim.selector, bits: dkim.bits, record }, `mail is signed with DKIM, selector ${dkim.selector} of ${dkim.domain} (its key published at ${record}: facteur dkim record prints it)`);
+  const from = /@([^>\s]+)/.exec(config.mailFrom)?.[1]?.toLowerCase() ?? '';
+  // DMARC passes on DKIM only when the signing domain is MAIL_FROM's or one it belongs to (relaxed alignment).
+  if (from !== dkim.domain && !from.endsWith(`.${dkim.domain}`)) log.warn({ event: 'dkim.unaligned', domain: dkim.domain, from }, `DKIM_DOMAIN ${dkim.domain} is not MAIL_FROM's domain (${from}): signatures verify, but DMARC will not count them for ${from}`);
 }
 
 /** What `/readyz` asks: the store always, and each part this instance was configured with. */

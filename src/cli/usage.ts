@@ -8,13 +8,14 @@ Commands:
   explain "TEXT"             how the assistant reads a sentence: its words, its period, the command understood
   import FILE                import invoices from the billing system (.json or .csv)
   push                       announce new invoices now (what the schedule does), with a progress bar
-  reminders [--dry-run]      send the payment reminders due now (--dry-run: only list them)
+  reminders [--dry-run] [NUMBER…]  send the payment reminders due now, or of these invoices (--dry-run: only list them)
   resend NUMBER              send an invoice again to its customer, with its PDF
   deliveries                 the delivery log: every message sent about invoices
   retry ID… | --all-failed   try failed deliveries again
   inbox failed               the messages of the billing inbox's Failed folder, and why each is there
   inbox retry ID… | --all-failed   hand failed messages back to the mailbox, to be handled again
   discord register           register the Discord slash commands (for DISCORD_GUILD_ID, or globally)
+  dkim record                the DNS TXT record of the DKIM key mail is signed with (DKIM_*)
   db migrate                 bring DATABASE_URL's schema up to date (every start does it too)
   db copy --to URL           copy the data folder's records into PostgreSQL
 
@@ -47,12 +48,15 @@ Imports invoices from a .json file (an array of invoices) or a .csv file (column
 number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status; one row per line).
 Idempotent by invoice number. Prints how many invoices were created, updated, unchanged and
 rejected, with the reason for each rejection. Exit code 1 when the file cannot be read.`,
-  reminders: `Usage: facteur reminders [--dry-run]
+  reminders: `Usage: facteur reminders [--dry-run] [NUMBER…]
 
 Sends the payment reminders due today now, with the push's run (which the schedule does each day
 from REMINDERS_AT): one message per customer, each invoice at the latest of REMINDER_DAYS that has
-come and was not yet reminded. --dry-run lists them (invoices with their days from the due date,
-recipients) and sends nothing.`,
+come since Facteur met the store and was not yet reminded. With invoice numbers, reminds those
+unpaid invoices instead, whenever they fell due: how staff remind debts older than Facteur (the
+schedule never does). --dry-run lists them (invoices with their days from the due date,
+recipients) and sends nothing. Exit code 1 when a number cannot be reminded (unknown, paid,
+cancelled) or a reminder was not sent.`,
   push: `Usage: facteur push
 
 Finds the invoices not yet announced and sends each customer one message for all of theirs:
@@ -94,4 +98,10 @@ its previous set: for the server DISCORD_GUILD_ID when it is set (they appear at
 else globally (all servers and direct messages; Discord may take a while to show them).
 Command names and descriptions come from templates/messages (English, with French
 localizations): run it again after editing them. Exit code 1 when Discord is not configured.`,
+  dkim: `Usage: facteur dkim record
+
+Prints the DNS TXT record to publish for the key mail is signed with (DKIM_DOMAIN,
+DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE or DKIM_PRIVATE_KEY): the zone file line, then its name
+and value. The key is checked as start-up checks it. Exit code 1 when DKIM is not configured
+or the key cannot be used (the message names the file and why).`,
 } as const;

@@ -1,18 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { EMOJI_FONT_FILE, PDFKIT_DIR, PDFMAKE_DIR } from './renderer.js';
+import { EMOJI_FONT_FILE, PDFKIT_DIR, PDFMAKE_DIR, SYMBOLS_FONT_DIR } from './renderer.js';
 
 /**
- * The fonts invoices print with: Roboto (pdfmake's), and Noto Emoji for the emoji and
- * symbols Roboto lacks, which billing systems do put in labels (« Pack Fusée 🚀 »).
- * A text is split into runs of one font each (see runs.ts).
+ * The fonts invoices print with, each for what the ones before it lack: Roboto (pdfmake's,
+ * the invoice's look), Noto Emoji for emoji (« Pack Fusée 🚀 »), DejaVu Sans for the symbols
+ * and scripts billing systems put in labels and names (✓, →, ★, ①, Greek, Cyrillic). A text
+ * is split into runs of one font each (see runs.ts).
  */
 export const FONT_FILES = {
   Roboto: { normal: 'Roboto-Regular.ttf', bold: 'Roboto-Medium.ttf', italics: 'Roboto-Italic.ttf', bolditalics: 'Roboto-MediumItalic.ttf' },
   // One weight: an emoji in a bold cell prints as it does elsewhere.
   NotoEmoji: { normal: 'NotoEmoji-Regular.ttf', bold: 'NotoEmoji-Regular.ttf', italics: 'NotoEmoji-Regular.ttf', bolditalics: 'NotoEmoji-Regular.ttf' },
+  DejaVuSans: { normal: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', italics: 'DejaVuSans-Oblique.ttf', bolditalics: 'DejaVuSans-BoldOblique.ttf' },
 };
+
+/** Which font prints what, in this order. */
+const FALLBACKS: FontName[] = ['Roboto', 'NotoEmoji', 'DejaVuSans'];
 
 export type FontName = keyof typeof FONT_FILES;
 
@@ -22,6 +27,7 @@ const FILES_ON_DISK: Record<string, string> = {
   'Roboto-Italic.ttf': path.join(PDFMAKE_DIR, 'fonts', 'Roboto', 'Roboto-Italic.ttf'),
   'Roboto-MediumItalic.ttf': path.join(PDFMAKE_DIR, 'fonts', 'Roboto', 'Roboto-MediumItalic.ttf'),
   'NotoEmoji-Regular.ttf': EMOJI_FONT_FILE,
+  ...Object.fromEntries(['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((file) => [file, path.join(SYMBOLS_FONT_DIR, file)])),
 };
 
 /** The parts of a fontkit font used here. */
@@ -37,7 +43,16 @@ interface Fontkit {
   registerFormat(format: { probe(bytes: Uint8Array): boolean; new (stream: { buffer: Uint8Array }): object }): void;
 }
 
-const fontkit = createRequire(path.join(PDFKIT_DIR, 'package.json'))('fontkit') as Fontkit;
+/** fontkit, loaded on first use: half a second, which only what prints or checks a text for printing pays. */
+let loaded: Fontkit | undefined;
+
+function fontkit(): Fontkit {
+  if (!loaded) {
+    loaded = createRequire(path.join(PDFKIT_DIR, 'package.json'))('fontkit') as Fontkit;
+    loaded.registerFormat(TaggedFont);
+  }
+  return loaded;
+}
 
 /** Each font file parsed once per thread, on first use. */
 const parsedFiles = new Map<string, ParsedFont>();
@@ -45,7 +60,7 @@ const parsedFiles = new Map<string, ParsedFont>();
 function parsedFile(file: string): ParsedFont {
   let font = parsedFiles.get(file);
   if (!font) {
-    font = fontkit.create(readFileSync(FILES_ON_DISK[file]!));
+    font = fontkit().create(readFileSync(FILES_ON_DISK[file]!));
     parsedFiles.set(file, font);
   }
   return font;
@@ -106,7 +121,10 @@ class TaggedFont {
   }
 }
 
-fontkit.registerFormat(TaggedFont);
+/** Makes fontkit (PDFKit's) take the tags that stand for the fonts: pdf.ts calls it before pdfmake reads any font. */
+export function registerTaggedFonts(): void {
+  fontkit();
+}
 
 /** The tag that stands for a font file, for pdfmake's virtual file system or PDFKit's `registerFont`. */
 export function fontTag(file: string): Buffer {
@@ -118,16 +136,32 @@ export function taggedFiles(): [string, Buffer][] {
   return Object.keys(FILES_ON_DISK).map((file) => [file, fontTag(file)]);
 }
 
-/** Which font prints a character: Roboto when it has it, else Noto Emoji when it has it, else none. */
+const fonts = new Map<number, FontName | null>();
+
+/** Which font prints a character: the first of the fonts that has it, or none. Kept per character: an import asks for every character of every label. */
 export function fontFor(codePoint: number): FontName | null {
-  const code = ALIASES.get(codePoint) ?? codePoint;
-  if (parsedFile(FONT_FILES.Roboto.normal).hasGlyphForCodePoint(code)) return 'Roboto';
-  if (parsedFile(FONT_FILES.NotoEmoji.normal).hasGlyphForCodePoint(code)) return 'NotoEmoji';
-  return null;
+  let font = fonts.get(codePoint);
+  if (font === undefined) {
+    const code = ALIASES.get(codePoint) ?? codePoint;
+    font = FALLBACKS.find((name) => parsedFile(FONT_FILES[name].normal).hasGlyphForCodePoint(code)) ?? null;
+    fonts.set(codePoint, font);
+  }
+  return font;
 }
 
 /** Variation selectors and combining marks go with the character before them (an emoji's U+FE0F): they never split a run. */
 const ATTACHED = /^[\p{M}\u{FE00}-\u{FE0F}]$/u;
+
+/**
+ * The characters of `text` no invoice font can print, each once (`✓`, a Chinese character):
+ * printed, each would be the same empty box, and the PDF's text layer could not say which it
+ * is. The import refuses them, so that every text that reaches a page prints, and reads back.
+ */
+export function unprintable(text: string): string[] {
+  const missing = new Set<string>();
+  for (const character of text) if (!ATTACHED.test(character) && fontFor(character.codePointAt(0)!) === null) missing.add(character);
+  return [...missing];
+}
 
 /** Whether a character goes with the one before it, in its run. */
 export function isAttached(character: string): boolean {

@@ -1,6 +1,6 @@
 import pdfmake from 'pdfmake';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { FONT_FILES, fontTag, taggedFiles } from './fonts.js';
+import { FONT_FILES, fontTag, registerTaggedFonts, taggedFiles } from './fonts.js';
 import { printablePage } from './runs.js';
 
 /** pdfmake's in-memory file system, where it looks for fonts before the disk (untyped in @types/pdfmake). */
@@ -11,6 +11,7 @@ interface VirtualFileSystem {
 const virtualfs = (pdfmake as unknown as { virtualfs: VirtualFileSystem }).virtualfs;
 // The fonts' files hold tags that stand for the fonts parsed once per thread (see fonts.ts).
 for (const [file, tag] of taggedFiles()) virtualfs.writeFileSync(file, tag);
+registerTaggedFonts();
 
 /** Roboto's styles as the tags PDFKit takes as font bytes (the render benchmark draws its like-for-like PDFKit baseline with them). */
 export const ROBOTO = Object.fromEntries(Object.entries(FONT_FILES.Roboto).map(([style, file]) => [style, fontTag(file)])) as Record<

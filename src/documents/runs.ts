@@ -18,20 +18,14 @@ interface Run {
 
 type Inline = string | { text: string; font?: FontName; wordBreak?: 'break-all' };
 
-const fonts = new Map<string, FontName>();
-
+/** What no font has is printed in Roboto (the import refuses it: see fonts.ts `unprintable`). */
 function fontOf(character: string): FontName {
-  let font = fonts.get(character);
-  if (!font) {
-    font = fontFor(character.codePointAt(0)!) ?? 'Roboto';
-    fonts.set(character, font);
-  }
-  return font;
+  return fontFor(character.codePointAt(0)!) ?? 'Roboto';
 }
 
 /**
- * A text as pdfmake inlines: runs of one font each (Roboto, or Noto Emoji for what Roboto
- * lacks), long words allowed to break anywhere. Null when the text prints as it is.
+ * A text as pdfmake inlines: runs of one font each (Roboto, or the first font that has what
+ * Roboto lacks: see fonts.ts), long words allowed to break anywhere. Null when the text prints as it is.
  */
 function inlines(text: string): Inline[] | null {
   const runs: Run[] = [];
@@ -45,7 +39,7 @@ function inlines(text: string): Inline[] | null {
       else runs.push({ text: character, font, long });
     }
   }
-  if (runs.length <= 1 && !runs[0]?.long && runs[0]?.font !== 'NotoEmoji') return null;
+  if (runs.length <= 1 && !runs[0]?.long && (runs[0]?.font ?? 'Roboto') === 'Roboto') return null;
   return runs.map(({ text, font, long }) =>
     font === 'Roboto' && !long ? text : { text, ...(font === 'Roboto' ? {} : { font }), ...(long ? { wordBreak: 'break-all' as const } : {}) },
   );

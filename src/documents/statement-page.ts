@@ -18,7 +18,7 @@ export function statementPage(template: InvoiceTemplate, statement: Statement, c
   const locale = customer.locale;
   const t = (key: string, params?: Params) => catalog.t(locale, key, params);
   const date = (day: string) => formatDate(day, locale);
-  const money = (amount: number, currency: string) => formatMoney(amount, currency, locale);
+  const money = (amount: number | bigint, currency: string) => formatMoney(amount, currency, locale);
   const table = (widths: Size[], columns: string[], rows: TableCell[][]): Content => ({
     style: 'statementTable',
     layout: layout.linesTableLayout,

@@ -36,19 +36,22 @@ function digest(text: string): Buffer {
 
 /** How old a signed request may be, either way: Stripe's tolerance. */
 export const SIGNATURE_TOLERANCE_S = 300;
-/** Signatures remembered against replay at most: past it the oldest go (they expire within the tolerance anyway). */
-const REMEMBERED = 100_000;
+
+/** A signature that holds: which it is (`<t>.<v1>`), when it was signed, and until when it is good, as ISO times. */
+export interface GoodSignature {
+  signature: string;
+  signedAt: string;
+  expiresAt: string;
+}
 
 /**
  * Webhooks signed Stripe-style: `Facteur-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
  * "<t>.<body>">`, with several `v1` allowed while a secret is being changed. A signature is
- * good once, within five minutes of its time: replayed, or stale, it is refused. What is
- * remembered is this process's; several instances each remember their own, and what a replay
- * to another could do is what the intake does twice (it is idempotent by number).
+ * good within five minutes of its time; stale, garbled or not matching the body, it is
+ * refused here. That it is good only once is the store's to say (see importSigned): what
+ * one process remembered, another instance or a restart did not.
  */
 export class Signatures {
-  private readonly seen = new Map<string, number>();
-
   constructor(
     private readonly secret: string,
     private readonly now: () => number = () => Date.now(),
@@ -72,29 +75,16 @@ export class Signatures {
     return { t, given };
   }
 
-  /** Null when the signature is good (and it is then used up), else why not, in words for the caller. */
-  check(header: string | undefined, body: Buffer): string | null {
+  /** The signature when it is good for this body, else why not, in words for the caller. */
+  check(header: string | undefined, body: Buffer): GoodSignature | string {
     const read = this.read(header);
     if (typeof read === 'string') return read;
     const { t, given } = read;
-    const nowS = Math.floor(this.now() / 1000);
     const expected = createHmac('sha256', this.secret).update(`${t}.`).update(body).digest();
     const good = given.find((hex) => /^[0-9a-f]{64}$/i.test(hex) && timingSafeEqual(Buffer.from(hex, 'hex'), expected));
     if (!good) return 'the signature does not match the body';
-    this.forgetExpired(nowS);
-    const key = `${t}.${good.toLowerCase()}`;
-    if (this.seen.has(key)) return 'this signed request was already received (a replay)';
-    if (this.seen.size >= REMEMBERED) this.seen.delete(this.seen.keys().next().value!);
-    this.seen.set(key, Number(t) + SIGNATURE_TOLERANCE_S);
-    return null;
-  }
-
-  private forgetExpired(nowS: number): void {
-    // In insertion order, which is nearly time order: stop at the first still in force.
-    for (const [key, until] of this.seen) {
-      if (until >= nowS) break;
-      this.seen.delete(key);
-    }
+    const at = Number(t) * 1000;
+    return { signature: `${t}.${good.toLowerCase()}`, signedAt: new Date(at).toISOString(), expiresAt: new Date(at + SIGNATURE_TOLERANCE_S * 1000).toISOString() };
   }
 }
 

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { isInvoiceNumber } from '../billing/numbers.js';
+import { invoiceNumber } from '../billing/numbers.js';
+import { payHost } from '../billing/pay-link.js';
 import { withStatus } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
-import { INVOICE_STATUSES } from '../billing/types.js';
-import { importCandidates, type InvoiceOutcome } from '../import/import.js';
+import { INVOICE_STATUSES, type Invoice } from '../billing/types.js';
+import { importCandidates, importSigned, type InvoiceOutcome } from '../import/import.js';
 import { candidatesOf } from '../import/json.js';
-import { isoDate } from '../import/validate.js';
+import { isoDate, payUrl } from '../import/validate.js';
 import type { Logger } from '../log.js';
 import { DELIVERY_STATUSES } from '../store/delivery.js';
 import type { Store } from '../store/store.js';
@@ -25,13 +26,19 @@ export interface IntakeServices {
   today: () => string;
 }
 
-const statusBody = z.strictObject({ status: z.enum(INVOICE_STATUSES), paidAt: isoDate.nullish() }, { error: 'expected {"status": "paid" | "cancelled" | "unpaid", "paidAt"?: "YYYY-MM-DD"}' });
+const CHANGE_SHAPE = '{"status"?: "paid" | "cancelled" | "unpaid", "paidAt"?: "YYYY-MM-DD", "payUrl"?: "https://…" | null}';
+/** What a PATCH may change: the status (with the day paid), the pay link (null takes it away), or both; at least one. */
+const changeBody = z
+  .strictObject({ status: z.enum(INVOICE_STATUSES).optional(), paidAt: isoDate.nullish(), payUrl }, { error: `expected ${CHANGE_SHAPE}` })
+  .refine((body) => body.status !== undefined || body.payUrl !== undefined, { error: `nothing to change: expected ${CHANGE_SHAPE}` })
+  .refine((body) => body.status !== undefined || body.paidAt === undefined, { path: ['paidAt'], error: 'is only taken with "status": "paid"' });
 /** An address, an id or a number as a query names it: short, and no control character (which PostgreSQL refuses, NUL first). */
 const name = z.string().trim().min(1).max(320).regex(/^[^\p{Cc}]+$/u, 'holds control characters');
 const deliveriesQuery = z.strictObject({
   customer: name.optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
-  invoice: name.optional(),
+  // A number as the import keeps it: `inv-1` names INV-1.
+  invoice: name.transform((number) => invoiceNumber(number) ?? number).optional(),
   // Compared with the records' own times, which are UTC: whatever offset is given is turned to that.
   since: z.iso.datetime({ offset: true }).transform((time) => new Date(time).toISOString()).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LISTED).default(100),
@@ -55,33 +62,39 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     if (items.length === 0) return refuse(reply, 400, 'the array holds no invoice');
     if (items.length > MAX_BATCH) return refuse(reply, 413, `at most ${MAX_BATCH} invoices per request; send the rest in another`);
     const invoices: (InvoiceOutcome & { index: number })[] = [];
-    const report = await importCandidates(store, candidatesOf(items), [], (outcome) => invoices.push({ index: invoices.length, ...outcome }));
-    log.info({ event: 'intake', created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length }, 'invoices received by the API');
-    return { created: report.created, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length, invoices: invoices.map(({ where: _where, ...rest }) => rest) };
+    const each = (outcome: InvoiceOutcome) => invoices.push({ index: invoices.length, ...outcome });
+    const report = request.signed ? await importSigned(store, candidatesOf(items), request.signed, each) : await importCandidates(store, candidatesOf(items), [], each);
+    if (report === 'replayed') return refuseCredentials(request, reply, log, { message: 'Facteur-Signature refused: this signed request was already received (a replay)', log: 'replay' });
+    const outdated = invoices.filter((invoice) => invoice.outcome === 'outdated').length;
+    log.info({ event: 'intake', created: report.created, updated: report.updated, unchanged: report.unchanged, outdated, rejected: report.rejected.length }, 'invoices received by the API');
+    return { created: report.created, updated: report.updated, unchanged: report.unchanged, outdated, rejected: report.rejected.length, invoices: invoices.map(({ where: _where, ...rest }) => rest) };
   });
 
   app.patch<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
-    const parsed = statusBody.safeParse(request.body);
+    const parsed = changeBody.safeParse(request.body);
     if (!parsed.success) return refuse(reply, 400, parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
-    const { number } = request.params;
-    if (!isInvoiceNumber(number)) return refuse(reply, 404, `no invoice ${JSON.stringify(number)}`);
+    const number = invoiceNumber(request.params.number);
+    if (number === null) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}`);
+    const { status, paidAt, payUrl: link } = parsed.data;
     let refused: string | null = null;
     const updated = await store.updateInvoice(number, (invoice) => {
-      const result = withStatus(invoice, parsed.data, services.today());
+      const result = status === undefined ? { invoice } : withStatus(invoice, { status, paidAt }, services.today());
       if ('reason' in result) {
         refused = result.reason;
         return invoice;
       }
-      return result.invoice;
+      return withPayUrl(result.invoice, link);
     });
     if (!updated) return refuse(reply, 404, `no invoice ${number}`);
     if (refused) return refuse(reply, 422, refused);
-    log.info({ event: 'intake.status', invoice: number, status: updated.status }, 'invoice status changed by the API');
+    // The link's host only: the rest of a payment page's address may hold the session's token.
+    log.info({ event: 'intake.change', invoice: number, status: updated.status, payLink: updated.payUrl === undefined ? null : payHost(updated.payUrl) }, 'invoice changed by the API');
     return { invoice: updated };
   });
 
   app.get<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
-    const invoice = isInvoiceNumber(request.params.number) ? await store.invoice(request.params.number) : undefined;
+    const number = invoiceNumber(request.params.number);
+    const invoice = number === null ? undefined : await store.invoice(number);
     if (!invoice) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}`);
     const customer = await store.customerById(invoice.customerId);
     const deliveries = await store.deliveries({ invoice: invoice.number });
@@ -99,6 +112,25 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     const found = await store.deliveries({ ...query, ...(since ? { since } : {}), ...(customer ? { customerId: customer.id } : {}) });
     return { total: found.length, deliveries: found.slice(-limit) };
   });
+}
+
+/** The invoice with the pay link a change names: `undefined` leaves it, null takes it away. */
+function withPayUrl(invoice: Invoice, link: string | null | undefined): Invoice {
+  if (link === undefined) return invoice;
+  const { payUrl: _old, ...rest } = invoice;
+  return link === null ? rest : { ...rest, payUrl: link };
+}
+
+/** Why a caller's credentials were refused: the words for the caller, and what the log says (never the key). */
+export interface Refusal {
+  message: string;
+  log: string;
+}
+
+/** A request refused for its credentials: 401 saying how to get in, and a warning naming the route, the caller and why. */
+export function refuseCredentials(request: FastifyRequest, reply: FastifyReply, log: Logger, refusal: Refusal): FastifyReply {
+  log.warn({ event: 'http.refused', route: request.routeOptions.url, ip: request.ip, why: refusal.log }, 'HTTP: request refused');
+  return refuse(reply.header('www-authenticate', 'Bearer'), 401, refusal.message);
 }
 
 /** An answer saying what was wrong, in the shape Fastify gives its own errors. */

@@ -6,10 +6,10 @@ import { ImportError, importBytes } from '../import/import.js';
 import type { Logger } from '../log.js';
 import { StoreError, type Store } from '../store/store.js';
 import { MAX_TOKEN_LENGTH } from '../links/token.js';
-import { bearerOf, Keys, Signatures } from './auth.js';
+import { bearerOf, Keys, Signatures, type GoodSignature } from './auth.js';
 import { downloadRoutes, refuseUnroutable, type DownloadServices } from './downloads.js';
 import { healthRoutes, type Probe } from './health.js';
-import { intakeRoutes, refuse } from './intake.js';
+import { intakeRoutes, refuse, refuseCredentials, type Refusal } from './intake.js';
 import { metrics, metricsRoute } from './metrics.js';
 import { removeServiceFile, serviceFilePath, writeServiceFile } from './service-file.js';
 
@@ -49,6 +49,8 @@ declare module 'fastify' {
     credential: 'key' | 'signature' | null;
     /** Why a signed body's signature did not hold, found before the body was parsed. */
     signatureProblem: string | null;
+    /** The signature that held: what the intake uses up once the request succeeds. */
+    signed: GoodSignature | null;
   }
 }
 
@@ -134,19 +136,21 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
 async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services: HttpServices, localKey: string): Promise<void> {
   const keys = new Keys([...settings.apiKeys, localKey]);
   const signatures = settings.webhookSecret ? new Signatures(settings.webhookSecret) : null;
-  const refused = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => {
-    services.log.warn({ event: 'http.refused', route: request.routeOptions.url, ip: request.ip, why: refusal.log }, 'HTTP: request refused');
-    return refuse(reply.header('www-authenticate', 'Bearer'), 401, refusal.message);
-  };
+  const refused = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => refuseCredentials(request, reply, services.log, refusal);
   api.decorateRequest('credential', null);
   api.decorateRequest('signatureProblem', null);
+  api.decorateRequest('signed', null);
   api.removeAllContentTypeParsers();
   api.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
     request.rawBody = body;
     // A signed body is checked before it is parsed: a forged one costs no JSON.parse.
     if (request.credential === 'signature') {
-      request.signatureProblem = signatures!.check(String(request.headers['facteur-signature']), body);
-      if (request.signatureProblem) return done(null, undefined);
+      const checked = signatures!.check(String(request.headers['facteur-signature']), body);
+      if (typeof checked === 'string') {
+        request.signatureProblem = checked;
+        return done(null, undefined);
+      }
+      request.signed = checked;
     }
     try {
       done(null, body.length === 0 ? undefined : JSON.parse(body.toString('utf8')));
@@ -204,12 +208,6 @@ function routeOf(request: FastifyRequest): string {
 
 function isDownloadPath(url: string): boolean {
   return url === '/d' || url.startsWith('/d/') || url.startsWith('/d?');
-}
-
-interface Refusal {
-  message: string;
-  /** What the log says of it: never the key. */
-  log: string;
 }
 
 /** How the request says who it is, from its headers alone: a known key, a signature to check over the body, or a refusal. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { newCustomer } from '../billing/customer.js';
 import type { Customer, Invoice } from '../billing/types.js';
-import type { Store } from '../store/store.js';
+import type { SignedReceipt, Store } from '../store/store.js';
 import { ImportError, type Candidate } from './candidate.js';
 import { readCsv } from './csv.js';
 import { readJson } from './json.js';
@@ -34,13 +34,26 @@ export interface ImportReport {
   notes: string[];
 }
 
-/** What became of one invoice of an import: the intake API answers with one per invoice. */
+/**
+ * What became of one invoice of an import: the intake API answers with one per invoice.
+ * `outdated`: a signed request older than one already taken for that invoice, left out.
+ */
 export interface InvoiceOutcome {
   where: string;
   number?: string;
-  outcome: 'created' | 'updated' | 'unchanged' | 'rejected';
-  /** Why it was rejected. */
+  outcome: 'created' | 'updated' | 'unchanged' | 'rejected' | 'outdated';
+  /** Why it was rejected or left out. */
   reason?: string;
+}
+
+/** A signed request of the billing system (a webhook), as its signature says: which, and when it was signed. */
+export interface SignedEvent {
+  /** `<t>.<v1 hex>`: good once. */
+  signature: string;
+  /** Its `t`, as an ISO time: the time of the event it tells. */
+  signedAt: string;
+  /** When the signature stops being good. */
+  expiresAt: string;
 }
 
 export interface ImportOptions {
@@ -95,10 +108,23 @@ function readerOf(file: string): (file: string, text: string, notes: string[]) =
 export function importCandidates(store: Store, candidates: Candidate[], notes: string[] = [], each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport> {
   // What the store holds is read, then written on what was read: two imports at once (two API
   // calls, on two instances) would each give a new number to their own customer.
-  return store.serially('import', () => importAlone(store, candidates, notes, each));
+  return store.serially('import', () => importAlone(store, candidates, notes, each, null));
 }
 
-async function importAlone(store: Store, candidates: Candidate[], notes: string[], each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport> {
+/**
+ * Imports the invoices of a signed request, once: its signature is used up by the write that
+ * imports them (or, where the store cannot write both at once, right after it), so that a
+ * request that failed (the store down) is taken when the billing system sends it again, and
+ * one taken is refused ever after, by every instance ('replayed'). Events are ordered by
+ * their signed time, per invoice: an invoice that a request signed later already carried is
+ * left as that one left it (`outdated`), so that an old « unpaid » arriving after « paid »
+ * changes nothing. Requests signed in the same second are taken in the order they come.
+ */
+export function importSigned(store: Store, candidates: Candidate[], signed: SignedEvent, each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport | 'replayed'> {
+  return store.serially('import', async () => ((await store.signedReceipt(signed.signature)) ? 'replayed' : importAlone(store, candidates, [], each, signed)));
+}
+
+async function importAlone(store: Store, candidates: Candidate[], notes: string[], each: ((outcome: InvoiceOutcome) => void) | undefined, signed: SignedEvent | null): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [], notes };
   const checked = candidates.map((candidate) => ({ candidate, checked: validate(candidate) }));
   const valid = checked.flatMap(({ checked }) => ('reason' in checked ? [] : [checked.invoice]));
@@ -112,8 +138,11 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
     if (!stored || stored.customerId === customersByEmail.get(invoice.customer)?.id || owners.has(stored.customerId)) continue;
     owners.set(stored.customerId, (await store.customerById(stored.customerId))?.email ?? stored.customerId);
   }
+  // The latest signed request that carried each of them, if this one is signed.
+  const lastSigned = signed ? await store.lastSigned([...storedByNumber.keys()]) : new Map<string, string>();
   const newCustomers: Customer[] = [];
   const changed: Invoice[] = [];
+  const carried: string[] = [];
 
   for (const { candidate, checked: result } of checked) {
     const { where, number: written } = candidate;
@@ -125,7 +154,12 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
       reject(result.reason);
       continue;
     }
-    const { customer: email, customerName, number, ...fields } = result.invoice;
+    const { customer: email, customerName, number, payUrl, ...fields } = result.invoice;
+    const newer = lastSigned.get(number);
+    if (signed && newer !== undefined && newer > signed.signedAt) {
+      each?.({ where, number, outcome: 'outdated', reason: `a request signed later (${newer}) already set invoice ${number}; this one, signed ${signed.signedAt}, is older` });
+      continue;
+    }
     const known = customersByEmail.get(email);
     const stored = storedByNumber.get(number);
     if (stored && stored.customerId !== known?.id) {
@@ -138,14 +172,18 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
       customersByEmail.set(email, customer);
       newCustomers.push(customer);
     }
-    const invoice: Invoice = { number, customerId: customer.id, ...fields };
+    // A pay link the file does not mention stays as it was (the API may have set it); null takes it away.
+    const link = payUrl === undefined ? stored?.payUrl : (payUrl ?? undefined);
+    const invoice: Invoice = { number, customerId: customer.id, ...fields, ...(link === undefined ? {} : { payUrl: link }) };
     const outcome = !stored ? 'created' : isDeepStrictEqual(stored, invoice) ? 'unchanged' : 'updated';
     report[outcome]++;
     each?.({ where, number, outcome });
+    carried.push(number);
     if (outcome !== 'unchanged') changed.push(invoice);
   }
 
-  if (changed.length > 0) await store.save({ customers: newCustomers, invoices: changed });
+  const receipts: SignedReceipt[] = signed ? [{ signature: signed.signature, signedAt: signed.signedAt, invoices: carried, expiresAt: signed.expiresAt }] : [];
+  if (changed.length > 0 || receipts.length > 0) await store.save({ customers: newCustomers, invoices: changed, receipts });
   return report;
 }
 

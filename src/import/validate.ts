@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { calendarDay } from '../billing/dates.js';
-import { INVOICE_NUMBER_RULE, isInvoiceNumber } from '../billing/numbers.js';
+import { foldLookAlikes, INVOICE_NUMBER_RULE, invoiceNumber } from '../billing/numbers.js';
+import { checkPayUrl } from '../billing/pay-link.js';
 import { totals } from '../billing/totals.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
+import { unprintable } from '../documents/fonts.js';
 import type { Candidate } from './candidate.js';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
@@ -30,12 +32,27 @@ export const LIMITS = {
 /** Control, format (invisible, bidirectional), private, unassigned characters and lone surrogates (no UTF-8 can hold one): nothing a person reads. */
 const UNREADABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}]/u;
 
+/**
+ * Look-alikes of ASCII letters and digits (`１２１０`, `𝐏𝐚𝐜𝐤`) are made those letters and
+ * digits: they print, and read, as what they look like. What then no invoice font can print
+ * (`✓`, Chinese) is refused: it would be an empty box on the invoice, and unreadable in its text.
+ */
 const text = z
   .string()
   .trim()
   .min(1, 'missing')
   .max(LIMITS.text, `is longer than ${LIMITS.text} characters`)
-  .refine((value) => !UNREADABLE.test(value), 'holds control or invisible characters');
+  .refine((value) => !UNREADABLE.test(value), { abort: true, error: 'holds control or invisible characters' })
+  .transform(foldLookAlikes)
+  .check((context) => {
+    const missing = unprintable(context.value);
+    if (missing.length > 0) context.issues.push({ code: 'custom', input: context.value, message: `holds ${missing.slice(0, 3).map(described).join(', ')}${missing.length > 3 ? '…' : ''}, which the invoice cannot print` });
+  });
+
+/** A character as a reason names it: itself and its code point, `"✓" (U+2713)`. */
+function described(character: string): string {
+  return `${JSON.stringify(character)} (U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`;
+}
 
 /**
  * `YYYY-MM-DD` naming a day that exists, `2019-02-30` refused rather than rolled over to
@@ -56,11 +73,19 @@ function isRealDate(value: string): boolean {
   return calendarDay(year, month, day) !== undefined;
 }
 
-/** A number as text; a whole JSON number is taken as its digits, since some exports write `"number": 1210`. */
-const invoiceNumber = z
+/**
+ * A number as text, in the one form numbers are kept in (look-alikes folded, upper case: see
+ * billing/numbers.ts), so that `１２１０` can never sit beside `1210` for another customer;
+ * a whole JSON number is taken as its digits, since some exports write `"number": 1210`.
+ */
+const number = z
   .union([z.string(), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).transform(String)])
   .pipe(z.string().trim().min(1, 'missing'))
-  .refine(isInvoiceNumber, { error: (issue) => `${show(issue.input)} is not an invoice number (${INVOICE_NUMBER_RULE})` });
+  .transform((written, context) => {
+    const kept = invoiceNumber(written);
+    if (kept === null) context.addIssue({ code: 'custom', message: `${show(written)} is not an invoice number (${INVOICE_NUMBER_RULE})` });
+    return kept ?? written;
+  });
 
 const lineSchema = z.object({
   label: text,
@@ -77,6 +102,23 @@ const lineSchema = z.object({
     .max(LIMITS.unitPrice, `must be at most ${LIMITS.unitPrice}`),
 });
 
+/**
+ * The billing system's pay link (see billing/pay-link.ts for what is refused and why), kept as
+ * browsers write it. Absent leaves the invoice's link as it is, so that an export without the
+ * column keeps what the API set; `null` or an empty text takes it away.
+ */
+export const payUrl = z
+  .string()
+  .nullable()
+  .transform((written, context) => {
+    if (written === null || written.trim() === '') return null;
+    const checked = checkPayUrl(written);
+    if ('url' in checked) return checked.url;
+    context.addIssue({ code: 'custom', message: checked.reason });
+    return z.NEVER;
+  })
+  .optional();
+
 const taxSchema = z.object({ label: text, rate: z.number().min(0, 'must not be negative').max(100, 'is a percentage, at most 100') });
 
 /**
@@ -90,8 +132,8 @@ const taxSchema = z.object({ label: text, rate: z.number().min(0, 'must not be n
  */
 const invoiceSchema = z
   .object({
-    number: invoiceNumber,
-    customer: z.string().trim().toLowerCase().pipe(z.email({ error: (issue) => `${show(issue.input)} is not a valid email address` })),
+    number,
+    customer: z.string().trim().transform((email) => foldLookAlikes(email).toLowerCase()).pipe(z.email({ error: (issue) => `${show(issue.input)} is not a valid email address` })),
     customerName: text.optional(),
     issuedAt: isoDate,
     dueAt: isoDate,
@@ -104,6 +146,7 @@ const invoiceSchema = z
     taxes: z.array(taxSchema).max(10, 'an invoice has at most 10 taxes').default([]),
     status: z.enum(INVOICE_STATUSES),
     paidAt: isoDate.nullish().transform((date) => date ?? null),
+    payUrl,
   }, { error: 'expected an invoice object' })
   .refine((invoice) => invoice.dueAt >= invoice.issuedAt, { path: ['dueAt'], error: 'is before issuedAt' })
   .refine((invoice) => invoice.status !== 'unpaid' || invoice.paidAt === null, { path: ['paidAt'], error: 'is set on an unpaid invoice' })

@@ -1,5 +1,5 @@
 import { daysBetween } from '../billing/dates.js';
-import { invoiceFacts, invoiceFigures } from '../billing/money.js';
+import { invoiceFacts, invoiceFigures, sumByCurrency } from '../billing/money.js';
 import { stateWords } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
 import type { Customer, Invoice, IsoDate, Locale } from '../billing/types.js';
@@ -102,9 +102,7 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
  */
 export function reminderWords(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate): InvoiceWords {
   const t: Words = (key, params) => catalog.t(customer.locale, key, params);
-  const byCurrency = new Map<string, number>();
-  for (const invoice of invoices) byCurrency.set(invoice.currency, (byCurrency.get(invoice.currency) ?? 0) + totals(invoice).total);
-  const total = [...byCurrency].map(([currency, amount]) => ({ currency, amount }));
+  const total = sumByCurrency(invoices.map((invoice) => ({ currency: invoice.currency, amount: totals(invoice).total })));
   const first = invoiceFacts(invoices[0]!);
   const subject = invoices.length === 1 ? t('reminder.subject.one', first) : t('reminder.subject.many', { count: invoices.length, total });
   const rows = invoices.map((invoice) => {

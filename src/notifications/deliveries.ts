@@ -134,11 +134,11 @@ export class Deliveries {
    * like every other: `sending` with its Message-ID before, `sent` or `failed` after. The
    * channel keeps its own retry policy, so a failure is recorded and thrown back to it.
    */
-  async track(spec: NewDelivery, send: (messageId: string | null) => Promise<{ messageId: string }>): Promise<Delivery> {
+  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<{ messageId: string }>): Promise<Delivery> {
     const delivery = { ...this.draft(spec, 'sending'), attempts: 1, nextAttemptAt: null };
     await this.store.save({ deliveries: [delivery] });
     try {
-      const { messageId } = await send(delivery.messageId);
+      const { messageId } = await send(delivery);
       return await this.update(delivery, { status: 'sent', messageId });
     } catch (error) {
       await this.update(delivery, { status: 'failed', lastError: describeFailure(error) });

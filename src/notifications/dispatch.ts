@@ -89,6 +89,7 @@ async function sendMails(ports: DispatchPorts, delivery: Delivery, message: { wo
       attachments: shown.files,
       messageId: index === 0 ? first : partMessageId(first, index),
       ...(index > 0 ? { inReplyTo: first, references: [first] } : {}),
+      deliveryId: delivery.id,
       headers: { 'Auto-Submitted': 'auto-generated' },
     });
     try {

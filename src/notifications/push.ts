@@ -46,10 +46,11 @@ export class Push {
 
   /**
    * One run, unless a push is under way already (in this process or another sharing the
-   * store): then null, and nothing is done twice.
+   * store): then null, and nothing is done twice. `remindNow` plans reminders whatever the hour;
+   * `chosen` plans those of the invoices staff named instead of the day's (see Reminders.plan).
    */
-  async run(progress?: Progress, options: { remindNow?: boolean } = {}): Promise<PushSummary | null> {
-    const outcome = await this.store.exclusive('push', (lost) => this.runAlone(lost, progress, options.remindNow ?? false));
+  async run(progress?: Progress, options: { remindNow?: boolean; chosen?: string[] } = {}): Promise<PushSummary | null> {
+    const outcome = await this.store.exclusive('push', (lost) => this.runAlone(lost, progress, options));
     if (!outcome.ran) this.log.info({ event: 'push.busy' }, 'a push is under way in another Facteur process: this one is skipped');
     const summary = outcome.ran ? outcome.result : null;
     publish('push', { result: summary ? 'ran' : 'busy', invoices: summary?.invoices ?? 0, sent: summary?.sent ?? 0, failed: summary?.failed ?? 0 });
@@ -57,7 +58,7 @@ export class Push {
   }
 
   /** The run, sending until it ends or `lost` says the push is no longer this process's: then another may be pushing, and what is left waits for it. */
-  private async runAlone(lost: AbortSignal, progress: Progress | undefined, remindNow: boolean): Promise<PushSummary> {
+  private async runAlone(lost: AbortSignal, progress: Progress | undefined, { remindNow = false, chosen }: { remindNow?: boolean; chosen?: string[] }): Promise<PushSummary> {
     const fresh = this.withoutCancelled(await this.store.unannouncedInvoices());
     const { specs, skipped, unreachable } = await this.plan(fresh);
     // A push delivery is what makes its invoices announced: after a crash, each customer's
@@ -71,8 +72,8 @@ export class Push {
     // Offsets are days: once a day's plan is recorded, later runs that day find nothing new to
     // remind of, so this process does not read every overdue invoice again every five minutes.
     if (reminders && (remindNow || (reminders.due() && this.remindedOn !== reminders.planner.today()))) {
-      this.remindedOn = reminders.planner.today();
-      const plan = await reminders.planner.plan();
+      if (!chosen) this.remindedOn = reminders.planner.today();
+      const plan = await reminders.planner.plan(chosen);
       await this.deliveries.record(plan.specs);
       if (plan.specs.length > 0) this.log.info({ event: 'reminders.started', invoices: plan.invoices, customers: plan.customers, deliveries: plan.specs.length }, 'payment reminders under way');
     }

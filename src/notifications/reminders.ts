@@ -1,4 +1,4 @@
-import { addDays } from '../billing/dates.js';
+import { addDays, dayIn, daysBetween } from '../billing/dates.js';
 import { reminderDue } from '../billing/reminders.js';
 import type { Invoice, IsoDate } from '../billing/types.js';
 import type { Logger } from '../log.js';
@@ -16,8 +16,9 @@ export interface ReminderOptions {
   chat: boolean;
   /** Days an invoice's reminders wait after its customer says it is paid (REMINDER_CLAIM_DAYS). */
   claimDays: number;
-  /** Today in the provider's time zone. */
+  /** Today in the provider's time zone, and that zone (PUSH_TIMEZONE), in which the day Facteur met the store is told. */
   today: () => IsoDate;
+  timeZone: string;
 }
 
 /** What a reminder run plans: one delivery per customer and channel, and what it left out and why. */
@@ -26,8 +27,10 @@ export interface ReminderPlan {
   /** Invoices reminded of, and their customers. */
   invoices: number;
   customers: number;
-  /** Offsets that came due unsent (before reminders met the store, or while it was stopped): only the latest is sent. */
+  /** Offsets that came due unsent (while the service was stopped, or before an invoice was imported): only the latest is sent. */
   skippedOffsets: number;
+  /** Unpaid invoices whose offsets all came before Facteur met the store: reminded only when staff choose them. */
+  beforeMeeting: number;
   /** Customers who turned reminders off, or who have no address nor chat to reach. */
   optedOut: number;
   unreachable: number;
@@ -35,8 +38,9 @@ export interface ReminderPlan {
 
 /**
  * Which unpaid invoices are owed a reminder today, grouped into one message per customer (and
- * channel): each invoice at the latest of its offsets that has come and is past the last one
- * reminded of (see `reminderDue`), so a run is idempotent and the first one does not flood.
+ * channel): each invoice at the latest of its offsets that has come since Facteur met the store
+ * and is past the last one reminded of (see `reminderDue`), so a run is idempotent and the first
+ * one does not flood; or the invoices staff choose.
  * The push job records and sends them with its own deliveries, under its lock: one run at a
  * time across every instance, and none of them sends a pending record another is sending.
  */
@@ -52,21 +56,33 @@ export class Reminders {
     return this.options.today();
   }
 
-  async plan(): Promise<ReminderPlan> {
+  /**
+   * The reminders due today; or, when staff name invoices (`chosen`), those of them that are
+   * unpaid, whatever their offsets and when Facteur met them, each at its days from its due date
+   * today (which later offsets do not pass: the schedule does not remind it again), and without
+   * waiting on a payment the customer announced (staff checked it).
+   */
+  async plan(chosen?: string[]): Promise<ReminderPlan> {
     const today = this.options.today();
-    const earliest = Math.min(...this.options.offsets);
-    const unpaid = await this.store.unpaidDueBy(addDays(today, -earliest));
+    const { offsets } = this.options;
+    const unpaid = chosen ? await this.unpaidOf(chosen) : await this.store.unpaidDueBy(addDays(today, -Math.min(...offsets)));
+    const since = await this.store.announcingSince();
+    const metOn = since ? dayIn(new Date(since), this.options.timeZone) : today;
     const last = await this.store.remindedOffsets(unpaid.map((invoice) => invoice.number));
     const byCustomer = new Map<string, { invoice: Invoice; offset: number }[]>();
     let skippedOffsets = 0;
+    let beforeMeeting = 0;
     for (const invoice of unpaid) {
-      const due = reminderDue(invoice, this.options.offsets, today, last.get(invoice.number));
-      if (!due) continue;
+      const due = chosen ? { offset: daysBetween(invoice.dueAt, today), skipped: 0 } : reminderDue(invoice, offsets, today, last.get(invoice.number), metOn);
+      if (!due) {
+        if (reminderDue(invoice, offsets, today, last.get(invoice.number))) beforeMeeting++;
+        continue;
+      }
       skippedOffsets += due.skipped;
       const list = byCustomer.get(invoice.customerId) ?? [];
       byCustomer.set(invoice.customerId, [...list, { invoice, offset: due.offset }]);
     }
-    const plan: ReminderPlan = { specs: [], invoices: 0, customers: 0, skippedOffsets, optedOut: 0, unreachable: 0 };
+    const plan: ReminderPlan = { specs: [], invoices: 0, customers: 0, skippedOffsets, beforeMeeting, optedOut: 0, unreachable: 0 };
     for (const [customerId, all] of byCustomer) {
       const customer = await this.store.customerById(customerId);
       if (!customer) continue;
@@ -75,8 +91,8 @@ export class Reminders {
         continue;
       }
       // What the customer says is paid waits while staff check, then is reminded again if it was not.
-      const since = addDays(today, -this.options.claimDays);
-      const claimed = new Set((customer.paymentClaims ?? []).filter((claim) => claim.at.slice(0, 10) > since).map((claim) => claim.number));
+      const waitSince = addDays(today, -this.options.claimDays);
+      const claimed = new Set(chosen ? [] : (customer.paymentClaims ?? []).filter((claim) => claim.at.slice(0, 10) > waitSince).map((claim) => claim.number));
       const due = all.filter(({ invoice }) => !claimed.has(invoice.number));
       if (due.length === 0) continue;
       const recipients = recipientsOf(customer, this.options.chat);
@@ -91,9 +107,16 @@ export class Reminders {
       plan.invoices += due.length;
       plan.customers++;
     }
+    if (beforeMeeting > 0) this.log.info({ event: 'reminders.beforeMeeting', invoices: beforeMeeting, metOn }, 'overdue invoices that fell due before Facteur met them are not reminded unless staff choose to (facteur reminders NUMBER…)');
     if (plan.skippedOffsets > 0) this.log.info({ event: 'reminders.skipped', offsets: plan.skippedOffsets }, 'reminders that came due unsent are not sent late: only the latest of each invoice goes');
     if (plan.unreachable > 0) this.log.warn({ event: 'reminders.unreachable', customers: plan.unreachable }, 'customers with invoices to remind have no notification address');
     return plan;
+  }
+
+  /** The unpaid invoices among these numbers, the longest overdue first, as `unpaidDueBy` gives them. */
+  private async unpaidOf(numbers: string[]): Promise<Invoice[]> {
+    const found = await this.store.invoicesByNumber(numbers);
+    return found.filter((invoice) => invoice.status === 'unpaid').sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.number.localeCompare(b.number));
   }
 }
 

@@ -1,3 +1,4 @@
+import { invoiceNumber } from '../billing/numbers.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { Delivery, DeliveryChannel } from '../store/delivery.js';
@@ -25,7 +26,8 @@ export type ResendResult =
  * social-engineering call cannot send an invoice to a stranger without a logged `force`.
  */
 export async function resend(store: Store, deliveries: Deliveries, log: Logger, request: ResendRequest): Promise<ResendResult> {
-  const invoice = await store.invoice(request.number);
+  const number = invoiceNumber(request.number);
+  const invoice = number === null ? undefined : await store.invoice(number);
   const customer = invoice && (await store.customerById(invoice.customerId));
   if (!invoice || !customer) return { ok: false, problem: 'unknown-invoice', message: `No invoice numbered ${request.number}.` };
   const base = { customerId: customer.id, invoices: [invoice.number], reason: 'resend' as const, attachPdf: true, requestedBy: request.requestedBy };

@@ -6,7 +6,7 @@ export interface StaffNoticePorts {
   /** FACTEUR_STAFF_EMAILS: one mail to all of them. */
   staffEmails: string[];
   /** The Discord channel staff read (DISCORD_STAFF_CHANNEL_ID), and how to post there. */
-  channel: { id: string; post(channelId: string, text: string): Promise<unknown> } | null;
+  channel: { id: string; post(channelId: string, notice: { subject: string; text: string }): Promise<unknown> } | null;
   log: Logger;
 }
 
@@ -21,7 +21,7 @@ export function staffNotices(ports: StaffNoticePorts): (notice: { subject: strin
     const { mailer, staffEmails, channel, log } = ports;
     const sends: Promise<unknown>[] = [];
     if (staffEmails.length > 0) sends.push(mailer.send({ to: staffEmails.join(', '), subject: notice.subject, text: notice.text, headers: { 'Auto-Submitted': 'auto-generated' } }));
-    if (channel) sends.push(channel.post(channel.id, `**${notice.subject}**\n${notice.text}`));
+    if (channel) sends.push(channel.post(channel.id, notice));
     if (sends.length === 0) log.warn({ event: 'staff.notice.nobody', subject: notice.subject }, 'no staff address nor Discord staff channel is configured: this notice reached no one (FACTEUR_STAFF_EMAILS, DISCORD_STAFF_CHANNEL_ID)');
     const results = await Promise.allSettled(sends);
     for (const result of results) if (result.status === 'rejected') log.error({ err: result.reason, event: 'staff.notice.failed', subject: notice.subject }, 'a notice to staff could not be sent');

@@ -8,8 +8,9 @@ import { ChatFile } from './lowdb/chat.js';
 import { DeliveryFiles } from './lowdb/deliveries.js';
 import { InboundFiles } from './lowdb/inbound.js';
 import { lockDataFolder, unlockDataFolder } from './lowdb/lock.js';
+import { ReceiptsFile } from './lowdb/receipts.js';
 import { Serial } from './lowdb/serial.js';
-import type { Changes, HeldRequest, InboundMessage, LinkAttempt, StaffAction, Store } from './store.js';
+import type { Changes, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Store } from './store.js';
 
 /**
  * The embedded store: lowdb JSON files in the data folder, each written atomically.
@@ -33,6 +34,7 @@ export class LowdbStore implements Store {
     private readonly inbound: InboundFiles,
     private readonly chat: ChatFile,
     private readonly sent: DeliveryFiles,
+    private readonly receipts: ReceiptsFile,
     /** The data folder's lock, released on close; null for a store opened read-only. */
     private readonly lockFile: string | null,
   ) {}
@@ -54,6 +56,7 @@ export class LowdbStore implements Store {
       await InboundFiles.open(dir),
       await ChatFile.open(path.join(dir, 'chat.json')),
       await DeliveryFiles.open(dir),
+      await ReceiptsFile.open(path.join(dir, 'webhooks.json')),
       lockFile,
     );
   }
@@ -139,6 +142,14 @@ export class LowdbStore implements Store {
     return this.sent.deliveries(query);
   }
 
+  async signedReceipt(signature: string): Promise<SignedReceipt | undefined> {
+    return this.receipts.receipt(signature);
+  }
+
+  async lastSigned(numbers: string[]): Promise<Map<string, string>> {
+    return this.receipts.lastSigned(numbers);
+  }
+
   async unpaidDueBy(day: string): Promise<Invoice[]> {
     return this.billing
       .allInvoices()
@@ -172,6 +183,8 @@ export class LowdbStore implements Store {
       writes.push(this.sent.save(changes.deliveries ?? [], changes.announced ?? [], changes.announcingSince));
     }
     await Promise.all(writes);
+    // Another file: written once what the requests changed is, so that a failed change never uses up a signature.
+    if (changes.receipts?.length) await this.receipts.save(changes.receipts, new Date().toISOString());
   }
 
   /**
@@ -214,9 +227,10 @@ export class LowdbStore implements Store {
     });
   }
 
-  async forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void> {
+  async forget(before: { inbound: string; staffActions: string; linkAttempts: string; receipts: string }): Promise<void> {
     await this.inbound.forget(before.inbound);
     await this.chat.forget(before.staffActions, before.linkAttempts);
+    await this.receipts.forget(before.receipts);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from './delivery.js';
+import { keptPayUrlProblem, PAY_URL_RULE } from '../billing/pay-link.js';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
 import { INBOUND_STATUSES } from './store.js';
 
@@ -60,6 +61,11 @@ export const invoiceSchema = z.object({
   taxes: z.array(z.object({ label: z.string(), rate: z.number().nonnegative() })),
   status: z.enum(INVOICE_STATUSES),
   paidAt: isoDate.nullable(),
+  // As the import keeps it: a link edited by hand into something else stops start-up, naming the file.
+  payUrl: z
+    .string()
+    .refine((url) => keptPayUrlProblem(url) === null, { error: (issue) => `is not a pay link as Facteur keeps them (${PAY_URL_RULE}): it ${keptPayUrlProblem(String(issue.input))}` })
+    .optional(),
 });
 
 export const inboundMessageSchema = z.object({
@@ -126,4 +132,11 @@ export const staffActionSchema = z.object({
   target: z.string().nullable(),
   detail: z.string().nullable(),
   at: z.string(),
+});
+
+export const signedReceiptSchema = z.object({
+  signature: z.string().min(1),
+  signedAt: z.string(),
+  invoices: z.array(z.string()),
+  expiresAt: z.string(),
 });

@@ -102,6 +102,23 @@ export interface HeldRequest {
 }
 
 /**
+ * A signed request of the billing system (a webhook) that was answered: kept while its
+ * signature is good (five minutes either side of its time), so that it is taken once by
+ * every instance and across restarts, and so that an older event for one of its invoices,
+ * arriving after it, is told from a newer one.
+ */
+export interface SignedReceipt {
+  /** The signature that was used: `<t>.<v1 hex>`. */
+  signature: string;
+  /** When the billing system signed it (its `t`), as an ISO time. */
+  signedAt: string;
+  /** The invoices it carried, by number. */
+  invoices: string[];
+  /** When its signature stops being good: it may be forgotten then. */
+  expiresAt: string;
+}
+
+/**
  * Changes saved in one call. The store keeps together what must land together (a
  * customer's delivery records of a push; an import's customers and invoices): each such
  * group reaches the disk whole or not at all.
@@ -125,6 +142,12 @@ export interface Changes {
   staffActions?: StaffAction[];
   /** Replaces the record of the same staff member. */
   heldRequests?: HeldRequest[];
+  /**
+   * Signed requests answered, with what they changed: written with it, or after it where
+   * the store cannot write both at once, never before (a request that failed has not used
+   * its signature). Those past their expiry are dropped meanwhile.
+   */
+  receipts?: SignedReceipt[];
 }
 
 /**
@@ -185,6 +208,10 @@ export interface Store {
   delivery(id: string): Promise<Delivery | undefined>;
   /** Delivery records matching the query, oldest first. */
   deliveries(query?: DeliveryQuery): Promise<Delivery[]>;
+  /** The signed request answered with this signature, if one was (and was not forgotten since it expired). */
+  signedReceipt(signature: string): Promise<SignedReceipt | undefined>;
+  /** For each of these invoices that a kept signed request carried, the latest time such a request was signed. */
+  lastSigned(numbers: string[]): Promise<Map<string, string>>;
   /** Unpaid invoices due on or before `day` (a YYYY-MM-DD), every customer's: what reminders look through. */
   unpaidDueBy(day: string): Promise<Invoice[]>;
   /** For each of these invoices that a reminder carried, the highest offset (days from its due date) reminded of. */
@@ -224,11 +251,12 @@ export interface Store {
   updateInbound(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => InboundMessage | null): Promise<InboundMessage | null>;
   /**
    * Drops what is only kept for a while (ISO times): finished inbound records received
-   * before `inbound`, staff actions before `staffActions`, and chat accounts' link records
-   * untouched since `linkAttempts` (long after their codes and lockouts ended), so that no
-   * file grows forever, whoever writes to the inbox or the bot.
+   * before `inbound`, staff actions before `staffActions`, chat accounts' link records
+   * untouched since `linkAttempts` (long after their codes and lockouts ended), and signed
+   * requests' receipts expired before `receipts`, so that no file grows forever, whoever
+   * writes to the inbox, the bot or the API.
    */
-  forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void>;
+  forget(before: { inbound: string; staffActions: string; linkAttempts: string; receipts: string }): Promise<void>;
   /**
    * Runs `work` unless the job of this name is already running, in this process or another
    * sharing the store: then it does nothing and says so. This is how a scheduled job (the

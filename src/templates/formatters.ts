@@ -26,8 +26,8 @@ export const FORMATTERS = {
   },
 };
 
-function amountOf(value: unknown): [number, string] {
+function amountOf(value: unknown): [number | bigint, string] {
   const amount = value as Partial<Amount> | null;
-  if (typeof amount?.amount === 'number' && typeof amount.currency === 'string') return [amount.amount, amount.currency];
+  if ((typeof amount?.amount === 'number' || typeof amount?.amount === 'bigint') && typeof amount.currency === 'string') return [amount.amount, amount.currency];
   throw new TypeError(`{…, money} takes an amount and its currency, not ${JSON.stringify(value)}`);
 }

@@ -26,7 +26,7 @@ export interface Dovecot {
   /** The first user (default `billing@example.test` / `secret`). */
   user: string;
   password: string;
-  /** The temp dir holding dovecot.conf, users, mail/ (maildirs), run/, state/, dovecot.log. */
+  /** The temp dir holding dovecot.conf, users, mail/ (maildirs, unless startDovecot was given another), run/, state/, dovecot.log. */
   dir: string;
   /**
    * Kills the master and its children (open sessions get a BYE and are closed, like a server
@@ -62,7 +62,7 @@ const DOVECOT_BIN = existsSync('/usr/sbin/dovecot') ? '/usr/sbin/dovecot' : 'dov
  * - base_dir/state_dir/log_path in the temp dir: parallel runs never share sockets or state.
  * - Every block opens on its own line: Dovecot rejects `service anvil { chroot = }` on one line.
  */
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, mailDir: string): string {
   return `protocols = imap
 listen = ${HOST}
 base_dir = ${dir}/run
@@ -73,14 +73,14 @@ disable_plaintext_auth = no
 auth_mechanisms = plain login
 default_login_user = dovenull
 first_valid_uid = 1
-mail_location = maildir:${dir}/mail/%u
+mail_location = maildir:${mailDir}/%u
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${dir}/users
 }
 userdb {
   driver = static
-  args = uid=dovecot gid=dovecot home=${dir}/mail/%u
+  args = uid=dovecot gid=dovecot home=${mailDir}/%u
 }
 service imap-login {
   chroot =
@@ -153,7 +153,7 @@ const greets = (port: number) =>
   readGreeting(port).then((line) => line.startsWith('* OK'), () => false);
 
 /** Starts a private Dovecot. Throws if Dovecot is missing, not 2.3, or not run as root. */
-export async function startDovecot(options: { users?: DovecotUser[] } = {}): Promise<Dovecot> {
+export async function startDovecot(options: { users?: DovecotUser[]; mailDir?: string } = {}): Promise<Dovecot> {
   const users = options.users ?? DEFAULT_USERS;
   const first = users[0];
   if (!first) throw new Error('startDovecot: at least one user is needed');
@@ -170,8 +170,10 @@ export async function startDovecot(options: { users?: DovecotUser[] } = {}): Pro
   const dir = await mkdtemp(join(tmpdir(), 'facteur-dovecot-'));
   // mkdtemp makes the dir 0700 (root only); the dovecot and dovenull users must traverse it.
   await chmod(dir, 0o755);
-  await mkdir(join(dir, 'mail'));
-  await run('chown', ['-R', 'dovecot:dovecot', join(dir, 'mail')]);
+  // Another program's Maildirs when given (a test's Postfix delivers there), its own otherwise.
+  const mailDir = options.mailDir ?? join(dir, 'mail');
+  if (!options.mailDir) await mkdir(mailDir);
+  await run('chown', ['-R', 'dovecot:dovecot', mailDir]);
   const lines = users.map((u) => {
     if (/[:\n]/.test(u.user + u.password)) throw new Error(`startDovecot: ':' or newline in ${u.user}`);
     return `${u.user}:{PLAIN}${u.password}\n`;
@@ -236,7 +238,7 @@ export async function startDovecot(options: { users?: DovecotUser[] } = {}): Pro
 
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
-    await writeFile(confPath, config(dir, port));
+    await writeFile(confPath, config(dir, port, mailDir));
     if (await launch()) break;
     if (attempt === 5) throw new Error('startDovecot: no free port after 5 attempts');
   }

@@ -9,6 +9,7 @@ import { createApp, type App } from '../../src/app.js';
 import { dataPaths } from '../../src/data-folder.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
+import { LowdbStore } from '../../src/store/lowdb-store.js';
 
 /** A Facteur on demo data in a fresh data folder, as `npm start` builds it, with logs off. */
 export async function demoApp(
@@ -26,6 +27,16 @@ export async function demoApp(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Makes `dataDir` a data folder Facteur first met `days` days ago, as a provider's is long after
+ * installing it: reminders are then owed for what fell due since (never for what fell due before).
+ */
+export async function metDaysAgo(dataDir: string, days: number): Promise<void> {
+  const store = await LowdbStore.open(dataPaths(dataDir).db);
+  await store.save({ announcingSince: new Date(Date.now() - days * 86_400_000).toISOString() });
+  await store.close();
 }
 
 /** The mails the local outbox holds, oldest first, parsed as a mail client would. */

@@ -12,9 +12,14 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs `facteur ARGS` in a process of its own, with these settings over the test's environment, and waits for it to exit. */
-export async function runFacteur(args: string[], env: Record<string, string>): Promise<Run> {
-  const result = await promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env } }).catch((e: Run) => e);
+/**
+ * Runs `facteur ARGS` in a process of its own, with these settings over the test's environment, and waits for it to exit.
+ * `input`, when given, is all its standard input gets (`''`: it ends at once, as `facteur start`'s console then does).
+ */
+export async function runFacteur(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
+  const running = promisify(execFile)(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env } });
+  if (input !== undefined) running.child.stdin?.end(input);
+  const result = await running.catch((e: Run) => e);
   return { code: 'code' in result && typeof result.code === 'number' ? result.code : 0, stdout: result.stdout, stderr: result.stderr };
 }
 

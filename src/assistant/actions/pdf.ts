@@ -1,8 +1,10 @@
+import type { InvoiceFilter } from '../../billing/filter.js';
 import { invoiceFacts } from '../../billing/money.js';
 import { MAX_PDFS } from '../../documents/attachment.js';
 import type { Context } from '../context.js';
 import { missingNumbers } from '../describe.js';
 import type { Reply } from '../reply.js';
+import { list, matching } from './list.js';
 import { zip } from './zip.js';
 
 /** One PDF per invoice asked for, or one ZIP past MAX_PDFS; numbers that are not the customer's are named, never shown. */
@@ -16,4 +18,10 @@ export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {
   const text = invoices.length === 1 ? [ctx.t('pdf.one', { ...invoiceFacts(invoices[0]!), status: ctx.t('status', { status: invoices[0]!.status }) })] : [ctx.t('pdf.many', { count: invoices.length })];
   if (missing.length > 0) text.push(ctx.t('invoices.missing', { numbers: missing.join(', ') }));
   return ctx.reply(text, { attachments, invoices: invoices.map((invoice) => invoice.number) });
+}
+
+/** The files of the invoices a filter names: their PDFs, or one ZIP past MAX_PDFS; when none matches, the empty list says so. */
+export async function files(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
+  const found = await matching(ctx, filter);
+  return found.length === 0 ? list(ctx, filter) : pdf(ctx, found.map((invoice) => invoice.number));
 }

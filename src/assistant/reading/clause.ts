@@ -1,4 +1,4 @@
-import type { IsoDate, Locale } from '../../billing/types.js';
+import type { IsoDate } from '../../billing/types.js';
 import type { Token } from './tokens.js';
 import type { Role } from './words.js';
 
@@ -49,7 +49,8 @@ export class Clause {
 
   /** Whether the sentence asks something: a question word or mark. */
   asks(): boolean {
-    if (this.hasWord('?')) return true;
+    // « merci de me confirmer… », "please confirm whether…", "kindly advise…": a question put as a request.
+    if (this.hasWord('?', 'confirmer', 'confirmez', 'confirm', 'valider', 'verifier', 'whether', 'indiquer', 'advise')) return true;
     // Without a question mark, a question word asks only at the start: "quand", "when" further on join two clauses ("prévenez-moi quand une facture sort").
     // "je voudrais savoir où…", "tell me when…" ask all the same.
     const first = this.words().find((w) => w.role !== 'filler' && w.role !== 'hello');
@@ -88,12 +89,12 @@ export class Clause {
     return this.negatedAt(i) && !before.some((t) => t.kind === 'word' && NOT_RECEIVED.includes(t.corrected ?? t.word));
   }
 
-  /** The language its words vote for, accents counting for French; null when they do not say. */
-  locale(): Locale | null {
+  /** How its words vote for a language, accents counting for French: above zero French, below English. */
+  localeScore(): number {
     let score = this.accented ? 1 : 0;
     for (const t of this.tokens) {
       if ((t.kind === 'word' || t.kind === 'month') && t.locale) score += t.locale === 'fr' ? 1 : -1;
     }
-    return score > 0 ? 'fr' : score < 0 ? 'en' : null;
+    return score;
   }
 }

@@ -1,38 +1,68 @@
-import type { IsoDate } from '../../billing/types.js';
+import type { IsoDate, Locale } from '../../billing/types.js';
 import type { Command, Parsed } from '../command.js';
 import { Clause } from './clause.js';
-import type { Range } from './recognise/periods.js';
+import { chatMessage, ownWords, type Message } from './message.js';
+import { declinedIn } from './recognise/declined.js';
 import { commandOf } from './rules.js';
 import { recognise, type Sentence } from './sentence.js';
-import { tokenize, type Token } from './tokens.js';
+import { sentencesOf } from './sentences.js';
+import { tokenize } from './tokens.js';
+import type { Zone } from './zones.js';
 
 /**
- * How a customer's words become a command, in stages a reader can follow (`facteur explain`
- * prints each): the tokens (`tokens.ts`: words, numbers, days, addresses, typos read as the
- * word they are near), what the recognisers find in them (`recognise/`: invoice numbers,
- * periods, statuses, ranks), what is asked (`intents/`), and the command (`rules.ts`).
+ * How a customer's message becomes a command, in stages a reader can follow (`facteur
+ * explain` prints each): the message's zones (`zones.ts`: only the customer's own words
+ * ask), its sentences (`sentences.ts`: a negation or a question stays in its own), the
+ * tokens of each (`tokens.ts`: words, numbers, days, addresses, typos read as the word they
+ * are near), what the recognisers find in them (`recognise/`: invoice numbers, periods,
+ * statuses, ranks), what is asked (`intents/`), and the command (`rules.ts`). Of several
+ * sentences, the one that asks the most wins (see `WEIGHT`), the later of two that weigh
+ * the same (« On dit quoi avec mes impayés ? Je dois combien ? »).
  */
 
-/** Parses a customer's sentence; `today` (YYYY-MM-DD, in PUSH_TIMEZONE) places the periods counted from it. */
+/** Parses a customer's chat message; `today` (YYYY-MM-DD, in PUSH_TIMEZONE) places the periods counted from it. */
 export function parse(text: string, today: IsoDate): Parsed {
-  return readSentence(text, today).parsed;
+  return read(chatMessage(text), today).parsed;
 }
 
 export interface Explained {
-  tokens: Token[];
-  sentence: Sentence;
-  period: Range | null;
+  zones: Zone[];
+  /** Each own sentence, what was recognised in it and what it asks. */
+  sentences: { text: string; sentence: Sentence; command: Command | null }[];
   parsed: Parsed;
 }
 
-/** Every stage of the reading of a sentence, for `facteur explain` and bug reports. */
+/** Every stage of the reading of a chat message, for `facteur explain` and bug reports. */
 export function explain(text: string, today: IsoDate): Explained {
-  return readSentence(text, today);
+  return read(chatMessage(text), today);
 }
 
-function readSentence(text: string, today: IsoDate): Explained {
-  const clause = new Clause(tokenize(text, today), today, /[àâçéèêëîïôûùœ]/i.test(text));
-  const sentence = recognise(clause);
-  const command: Command | null = commandOf(sentence);
-  return { tokens: clause.tokens, sentence, period: sentence.period?.range ?? null, parsed: { command, locale: clause.locale() } };
+/**
+ * How much a sentence's command weighs against another's in the same message: what changes
+ * the account or says a payment was made is said on purpose; then invoices asked for; then
+ * questions about settings; small talk weighs least (« Merci ! Et la facture de décembre »).
+ */
+const WEIGHT: Record<Command['intent'], number> = {
+  confirm: 9, address: 9, contactAdd: 9, contactRemove: 9, contactMayAsk: 9, attachments: 9, chat: 9, reminders: 9,
+  paidClaim: 8,
+  pdf: 7, resend: 7, zip: 7, files: 7, details: 7, one: 7, list: 7, balance: 7, clarify: 7,
+  notifications: 5, page: 4, offTopic: 3, help: 2, choose: 2, smalltalk: 1,
+};
+
+export function read(message: Message, today: IsoDate): Explained {
+  const sentences = ownWords(message).flatMap(sentencesOf).map((text) => {
+    const { tokens, declined } = declinedIn(tokenize(text, today));
+    const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined);
+    return { text, sentence, command: commandOf(sentence) };
+  });
+  let chosen: Command | null = null;
+  for (const { command } of sentences) if (command && (!chosen || WEIGHT[command.intent] >= WEIGHT[chosen.intent])) chosen = command;
+  // "What do I owe? No need for the PDF statement.": a statement declined in any sentence is not sent.
+  if (chosen?.intent === 'balance' && sentences.some(({ sentence }) => sentence.declined.includes('statement'))) chosen = { intent: 'balance', statement: false };
+  return { zones: message.zones, sentences, parsed: { command: chosen, locale: localeOf(sentences.map((s) => s.sentence)) } };
+}
+
+function localeOf(sentences: Sentence[]): Locale | null {
+  const score = sentences.reduce((sum, s) => sum + s.clause.localeScore(), 0);
+  return score > 0 ? 'fr' : score < 0 ? 'en' : null;
 }

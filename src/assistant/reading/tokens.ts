@@ -5,12 +5,13 @@ import * as fr from 'chrono-node/fr';
 import type { ParsedComponents } from 'chrono-node';
 import { distance } from 'fastest-levenshtein';
 import { calendarDay } from '../../billing/dates.js';
+import { foldLookAlikes, invoiceNumber } from '../../billing/numbers.js';
 import type { IsoDate, Locale } from '../../billing/types.js';
 import { isPlainWord, knownWords, monthNames, monthOf, WORDS, type Role } from './words.js';
 
 export type Token =
-  /** `corrected` is the word as written, when a typo was read as the word it is near. */
-  | { kind: 'word'; word: string; role: Role | null; locale: Locale | null; corrected?: string }
+  /** `corrected` is the word as written, when a typo was read as the word it is near; `declined`, an answer the sentence declines or the words declining it (see `recognise/declined.ts`). */
+  | { kind: 'word'; word: string; role: Role | null; locale: Locale | null; corrected?: string; declined?: true }
   | { kind: 'month'; month: number; locale: Locale | null }
   | { kind: 'number'; value: string; marked: boolean }
   /** A number written as an ordinal (`3e`, `2nd`, `1er`). */
@@ -30,11 +31,11 @@ export type Token =
  * mark before the pass), anything with an `@` (checked as an address later, so that a typo
  * gets "not a valid address" rather than a guess), a numeric date (ISO or the French
  * day/month/year), a phone number (skipped: no digit of it is an invoice number), a
- * `#1210`, a quarter or half (`T3`), an ordinal (`3e`), a number, a word, a `-` or a
- * question mark. Everything else (punctuation, quotes, emoji) separates tokens and is dropped.
+ * `#1210`, a quarter or half (`T3`), an ordinal (`3e`), a number, a word or a number with
+ * letters (`inv/2024/00001`, `f2024-001`), a `-` or a question mark. Everything else (punctuation, quotes, emoji) separates tokens and is dropped.
  */
 const TOKEN =
-  /\uE000\d+\uE001|[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\+\d[\d .-]{6,}\d|\b\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+\b|#\s?\d+|\b[tqsh][1-4]\b|\d+(?:ere|er|eme|e|nd|rd|th|st)\b|\d+|[a-z]+(?:-[a-z]+)*|-|\?/g;
+  /\uE000\d+\uE001|[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\+\d[\d .-]{6,}\d|\b\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+\b|#\s?[a-z\d]+(?:[-_./][a-z\d]+)*|\b[tqsh][1-4]\b|(?<digitLed>\d+(?:[a-z]+\d|[-_./][a-z\d])[a-z\d]*(?:[-_./][a-z\d]+)*)|\d+(?:ere|er|eme|e|nd|rd|th|st)\b|\d+|[a-z][a-z\d]*(?:[-_./][a-z\d]+)*|-|\?/g;
 
 /** Lower case, no accents, `n°` → `n `, `don't` → `do not`; every character keeps its place, so that marks put in before stay where they were. */
 export function normalise(text: string): string {
@@ -47,7 +48,8 @@ export function normalise(text: string): string {
 }
 
 export function tokenize(text: string, today: IsoDate): Token[] {
-  const { marked, days } = markDays(text, today);
+  // `１２１０`, `١٢١٠` and `𝟏𝟐𝟏𝟎` are 1210, as an invoice number is kept.
+  const { marked, days } = markDays(foldLookAlikes(text), today);
   const tokens: Token[] = [];
   const normalised = normalise(marked);
   let afterAmount = false;
@@ -62,16 +64,17 @@ export function tokenize(text: string, today: IsoDate): Token[] {
     else if (raw.includes('@')) tokens.push({ kind: 'email', value: raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '') });
     // A phone number, or an amount with its thousands grouped (`75 000`, `25,000`): no invoice's number.
     else if (raw.startsWith('+') || /^\d{1,3}[ ,.\u00a0\u202f]\d{3}/.test(raw)) afterAmount = true;
-    else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: raw.slice(1).trim(), marked: true });
+    else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: numberOf(raw.slice(1)), marked: true });
     else if (/^[tqsh][1-4]$/.test(raw)) tokens.push({ kind: 'part', of: raw[0] === 't' || raw[0] === 'q' ? 'quarter' : 'half', index: Number(raw[1]) });
     else if (/^\d+[a-z]+$/.test(raw)) tokens.push({ kind: 'ordinal', value: Number(/^\d+/.exec(raw)![0]) });
-    else if (/^\d+$/.test(raw)) {
-      const marked = previous?.kind === 'word' && (previous.role === 'numberMark' || previous.word === 'n' || previous.word === 'no');
-      // `No. 1210`, `n° 1210`: a number's mark, not a no.
-      if (marked && previous.role !== 'numberMark') tokens[tokens.length - 1] = { ...previous, role: 'numberMark' };
-      tokens.push({ kind: 'number', value: raw, marked });
-    }
+    else if (match.groups?.digitLed) pushDigitLed(tokens, raw);
+    else if (/^\d+$/.test(raw)) pushNumber(tokens, raw);
+    else if (/^[a-z]/.test(raw) && /\d/.test(raw)) pushLettered(tokens, raw);
     else if (/\d/.test(raw)) pushDate(tokens, raw);
+    else if (/[_./]/.test(raw)) {
+      // `www.exemple.cm`, `oui/non`: words between the dots and slashes.
+      for (const part of raw.split(/[-_./]/)) if (part) tokens.push(wordToken(part));
+    }
     else if (raw === '-') {
       if (previous?.kind === 'number' && /^\s*\d/.test(normalised.slice(match.index + 1))) tokens.push({ kind: 'dash' });
     } else if (raw.includes('-') && !WORDS.has(raw)) {
@@ -80,6 +83,72 @@ export function tokenize(text: string, today: IsoDate): Token[] {
     } else tokens.push(wordToken(raw));
   }
   return withoutContactNumbers(tokens);
+}
+
+/** A number as written, in the form invoices keep theirs (`inv/2024/00001` → `INV/2024/00001`), or as it is when it is none. */
+function numberOf(raw: string): string {
+  return invoiceNumber(raw) ?? raw;
+}
+
+function pushNumber(tokens: Token[], raw: string): void {
+  const previous = tokens.at(-1);
+  const marked = previous?.kind === 'word' && (previous.role === 'numberMark' || previous.word === 'n' || previous.word === 'no');
+  // `No. 1210`, `n° 1210`: a number's mark, not a no.
+  if (marked && previous.role !== 'numberMark') tokens[tokens.length - 1] = { ...previous, role: 'numberMark' };
+  tokens.push({ kind: 'number', value: numberOf(raw), marked });
+}
+
+/**
+ * A number with letters (`inv/2024/00001`, `f2024-001`, `inj-1`), the way billing systems
+ * number invoices; but a word joined to a number (`no.1210`, `facture-1210`, `mars-2024`) is
+ * that word, then that number.
+ */
+function pushLettered(tokens: Token[], raw: string): void {
+  // `FY2024`, `FY-2024`: a fiscal year, not an invoice numbered so.
+  const fiscal = /^fy[-/]?(\d{4})$/.exec(raw);
+  if (fiscal) {
+    tokens.push(wordToken('fiscal'), { kind: 'number', value: fiscal[1]!, marked: false });
+    return;
+  }
+  const head = /^[a-z]+(?=[-_./])/.exec(raw)?.[0];
+  if (head && (WORDS.has(head) || monthOf(head) || isPlainWord(head) || head === 'n' || head === 'no')) {
+    tokens.push(wordToken(head));
+    const rest = raw.slice(head.length + 1);
+    if (/^\d+$/.test(rest)) pushNumber(tokens, rest);
+    else if (/^[a-z]/.test(rest) && /\d/.test(rest)) pushLettered(tokens, rest);
+    else for (const part of rest.split(/[-_./]/)) if (part) tokens.push(/^\d+$/.test(part) ? { kind: 'number', value: part, marked: false } : wordToken(part));
+    return;
+  }
+  pushNumber(tokens, raw);
+}
+
+/** Invoice numbers a range (`1210 à 1220`, `1210-1220`) may stand for at most: past that it is no range of one customer's invoices. */
+export const MAX_RANGE = 50;
+
+/**
+ * A number that starts with digits and holds letters or separators (`2024-001`, `2024/00001`,
+ * `2024F001`, `1210_A`): one invoice number, unless digits and separators alone read as
+ * something else, read part by part as before: a range (`1210-1214`, `2023-2024`), a month
+ * (`03/2024`), a decimal (`12.5`), an address (`192.168.1.1`), small numbers (`24/7`), or
+ * numbers of one length side by side (`1210/1214`, `1214-1210`): a number written so is
+ * more often two than one.
+ */
+function pushDigitLed(tokens: Token[], raw: string): void {
+  const groups = raw.split(/[-_./]/);
+  const range = /^(\d+)-(\d+)$/.exec(raw);
+  const year = /^(?:19|20)\d\d$/;
+  const partwise =
+    /^[\d\-_./]+$/.test(raw) &&
+    ((range !== null && ((Number(range[2]) > Number(range[1]) && Number(range[2]) - Number(range[1]) <= MAX_RANGE) || (year.test(range[1]!) && year.test(range[2]!)))) ||
+      /^(?:\d{1,2}[./]\d{4}|\d{4}[./]\d{1,2})$/.test(raw) ||
+      /^\d+\.\d{1,2}$/.test(raw) ||
+      /^\d+(?:\.\d+){2,}$/.test(raw) ||
+      groups.every((group) => group.length <= 2 || group.length === groups[0]!.length));
+  if (!partwise) return pushNumber(tokens, raw);
+  for (const part of raw.match(/\d+|-/g)!) {
+    if (part === '-') tokens.push({ kind: 'dash' });
+    else pushNumber(tokens, part);
+  }
 }
 
 /** Words around an amount: `45000 F`, `45000F`, `XAF 45000`, `12 euros`. */

@@ -68,6 +68,8 @@ export type Role =
   | 'unit'
   | 'quarter'
   | 'half'
+  /** A fiscal year (« exercice », "FY"): the calendar year unless FISCAL_YEAR_START says otherwise. */
+  | 'fiscal'
   | 'count'
   | 'ordinal'
   | 'hello'
@@ -215,6 +217,8 @@ export const WORDS = vocabulary([
   ...en('quarter', 'quarter quarters'),
   ...fr('half', 'semestre semestres moitie'),
   ...en('half', 'half'),
+  ...fr('fiscal', 'exercice exercices'),
+  ...en('fiscal', 'fiscal financial fy'),
   ...fr('count', 'deux trois quatre cinq six huit neuf dix douze'),
   ...en('count', 'one two three four five six seven eight nine ten twelve'),
   ...fr('ordinal', 'deuxieme seconde troisieme quatrieme'),
@@ -249,7 +253,7 @@ export const WORDS = vocabulary([
 
 /** Common words that must never be taken for a near keyword (`mais` is not `mars`, `pour` not `jour`). */
 const PLAIN = new Set(
-  'sais mais pour relever sous tout tous bons bien rien mien tien sien vers plus moins sans dans avec chez entre elle elles nous vous mien mine more mars mois moi main mail mode mine nice done none gone fait fais dire dite mise lire jour tour four your hour here their there them then they when were what with will wish want went less lest best test rest'.split(
+  'sais mais pour part other than relever sous tout tous bons bien rien mien tien sien vers plus moins sans dans avec chez entre elle elles nous vous mien mine more mars mois moi main mail mode mine nice done none gone fait fais dire dite mise lire jour tour four your hour here their there them then they when were what with will wish want went less lest best test rest'.split(
     ' ',
   ),
 );

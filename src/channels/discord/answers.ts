@@ -10,6 +10,7 @@ import { deliveryLinks, offerLinks, type OfferedLink } from '../../links/offer.j
 import { DM_ATTACHMENT_LIMIT } from './connection.js';
 import { ProgressNotice, type ProgressTiming } from './progress.js';
 import { fileGroups, LIMITS, renderMessage, type DiscordMessage, type FileToSend } from './render.js';
+import { plain } from './markdown.js';
 import { localeOf, privately } from './requests.js';
 
 export interface AnswersServices {
@@ -68,9 +69,9 @@ export class Answers {
     const message = renderMessage(reply, catalog, owner);
     const offered = offerLinks(reply.attachments, limit, this.services.downloadLinks, catalog, reply.locale);
     const { groups, tooLarge } = await fileGroups(offered.files, limit);
-    const notes = tooLarge.map((filename) => catalog.t(reply.locale, 'discord.tooLarge', { filename, size: Math.floor(limit / (1024 * 1024)) }));
-    // In <>, Discord shows the link without a preview: a preview would fetch the page, which is nobody's business.
-    const links = offered.links.map(({ sentence, link }) => `${sentence}\n<${link.url}>`);
+    const notes = tooLarge.map((filename) => plain(catalog.t(reply.locale, 'discord.tooLarge', { filename, size: Math.floor(limit / (1024 * 1024)) })));
+    // In <>, Discord shows the link without a preview: a preview would fetch the page, which is nobody's business. The address is not escaped: it is ours, and a backslash would break it.
+    const links = offered.links.map(({ sentence, link }) => `${plain(sentence)}\n<${link.url}>`);
     const together = [message.content, ...links, ...notes].filter(Boolean).join('\n\n');
     const apart = together.length > LIMITS.content;
     const content = apart ? [message.content, ...notes].filter(Boolean).join('\n\n') : together;

@@ -3,6 +3,7 @@ import type { Assistant, Request } from '../../assistant/assistant.js';
 import { parse } from '../../assistant/reading/read.js';
 import type { Reply } from '../../assistant/reply.js';
 import { invoiceFigures } from '../../billing/money.js';
+import { asNumbersAreKept } from '../../billing/numbers.js';
 import type { Locale } from '../../billing/types.js';
 import type { ZipProgress } from '../../documents/attachment.js';
 import type { Logger } from '../../log.js';
@@ -197,7 +198,7 @@ export class DiscordChannel {
       return;
     }
     const locale = localeOf(interaction.locale);
-    const typed = String(interaction.options.getFocused()).trim().replace(/^#/, '');
+    const typed = asNumbersAreKept(String(interaction.options.getFocused()).trim().replace(/^#/, ''));
     const { catalog, store } = this.services;
     const choices = (await store.invoices(customer.id))
       .filter((invoice) => invoice.number.startsWith(typed))

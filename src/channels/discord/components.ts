@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import type { ListedInvoice, Reply } from '../../assistant/reply.js';
 import type { ListPosition } from '../../billing/filter.js';
-import { isInvoiceNumber } from '../../billing/numbers.js';
+import { invoiceNumber } from '../../billing/numbers.js';
 import { INVOICE_STATUSES } from '../../billing/types.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { cut } from './embeds.js';
@@ -43,6 +43,8 @@ const CUSTOM_ID = /^facteur:(pick|pdf|zip|details|previous|next|file):(\d{1,20})
 const CUSTOM_ID_MAX = 100;
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const span = z.strictObject({ from: day.optional(), to: day.optional() });
+const numbers = z.array(z.string().refine((number) => invoiceNumber(number) !== null)).max(25);
 
 /**
  * A list position as a paging button carries it, `[page, filter]` in JSON, checked field by field:
@@ -58,8 +60,18 @@ const POSITION = z.tuple([
     to: day.optional(),
     status: z.enum(INVOICE_STATUSES).optional(),
     dueBefore: day.optional(),
-    numbers: z.array(z.string().refine(isInvoiceNumber)).max(25).optional(),
+    numbers: numbers.optional(),
     pick: z.strictObject({ from: z.enum(['newest', 'oldest']), skip: z.number().int().min(0).max(100_000), take: z.number().int().min(1).max(100_000) }).optional(),
+    union: z.array(span).max(12).optional(),
+    paid: span.optional(),
+    except: z
+      .strictObject({
+        numbers: numbers.optional(),
+        spans: z.array(span).max(12).optional(),
+        status: z.enum(INVOICE_STATUSES).optional(),
+        label: z.array(z.string().regex(/^[a-z0-9]{1,40}$/)).max(8).optional(),
+      })
+      .optional(),
   }),
 ]);
 

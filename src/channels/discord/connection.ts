@@ -3,6 +3,7 @@ import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, RESTJSONE
 import { ConfigError, type DiscordSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { DirectMessage, DirectMessenger } from '../../outbound/chat.js';
+import { NO_MENTIONS, plain } from './markdown.js';
 import { fileGroups, LIMITS, type FileToSend } from './render.js';
 
 /**
@@ -41,6 +42,8 @@ export class DiscordConnection implements DirectMessenger {
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.DirectMessages],
       // A DM channel is not in the cache before its first message: without this, DMs would be dropped.
       partials: [Partials.Channel],
+      // Every message and interaction answer sent through the client: data and customers' words never ping anyone.
+      allowedMentions: NO_MENTIONS,
       rest: { api: this.settings.apiUrl },
     });
     client.rest.setToken(this.settings.token);
@@ -107,13 +110,13 @@ export class DiscordConnection implements DirectMessenger {
       const channel = (await this.client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIDMChannel;
       const { groups, tooLarge } = await fileGroups(message.attachments, DM_ATTACHMENT_LIMIT);
       if (tooLarge.length > 0) throw Object.assign(new Error(`too large for a Discord direct message: ${tooLarge.join(', ')}`), { permanent: true });
-      const pieces = split(message.text, LIMITS.content);
+      const pieces = split(plain(message.text), LIMITS.content);
       // With a key, each message carries a nonce Discord enforces: sent again after a crash,
       // it is not posted twice.
       let sent = 0;
       const once = () => (message.key ? { nonce: `${message.key.replaceAll('-', '').slice(0, 22)}${sent++}`, enforce_nonce: true } : {});
       const post = async (content: string | undefined, files: FileToSend[]) => {
-        const body = { ...(content === undefined ? {} : { content }), ...once() };
+        const body = { ...(content === undefined ? {} : { content }), allowed_mentions: NO_MENTIONS, ...once() };
         return ((await this.client.rest.post(Routes.channelMessages(channel.id), { body, files: files.map((f) => ({ name: f.name, data: f.bytes })) })) as APIMessage).id;
       };
       let last = '';
@@ -128,9 +131,10 @@ export class DiscordConnection implements DirectMessenger {
     }
   }
 
-  /** A message in a server's channel (the staff's), over REST like direct messages. */
-  async post(channelId: string, text: string): Promise<void> {
-    for (const piece of split(text, LIMITS.content)) await this.client.rest.post(Routes.channelMessages(channelId), { body: { content: piece, allowed_mentions: { parse: [] } } });
+  /** A notice in a server's channel (the staff's), over REST like direct messages: its subject in bold, what it carries as written. */
+  async post(channelId: string, notice: { subject: string; text: string }): Promise<void> {
+    const text = `**${plain(notice.subject)}**\n${plain(notice.text)}`;
+    for (const piece of split(text, LIMITS.content)) await this.client.rest.post(Routes.channelMessages(channelId), { body: { content: piece, allowed_mentions: NO_MENTIONS } });
   }
 
   async close(): Promise<void> {
@@ -145,10 +149,16 @@ export function split(text: string, max: number): string[] {
   let rest = text;
   while (rest.length > max) {
     const cut = rest.lastIndexOf('\n', max);
-    const at = cut > max / 2 ? cut : max;
+    let at = cut > max / 2 ? cut : max;
+    // A Markdown escape (a backslash and the sign after it) stays in one piece, or the sign would be read as Markdown in the next.
+    if (trailingBackslashes(rest.slice(0, at)) % 2 === 1) at--;
     pieces.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\n/, '');
   }
   pieces.push(rest);
   return pieces;
+}
+
+function trailingBackslashes(text: string): number {
+  return text.length - text.replace(/\\+$/, '').length;
 }

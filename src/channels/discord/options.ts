@@ -2,6 +2,7 @@ import type { ChatInputCommandInteraction } from 'discord.js';
 import type { Command } from '../../assistant/command.js';
 import { latestYearOf, readDay } from '../../billing/dates.js';
 import type { InvoiceFilter } from '../../billing/filter.js';
+import { invoiceNumber } from '../../billing/numbers.js';
 import type { CommandNames } from './commands.js';
 
 /** The command a slash command means, or the option value that is not a date. */
@@ -77,10 +78,11 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
   }
 }
 
-/** `1210 1214`, `1210, 1214`, `#1210`: the invoice numbers in an option's text. */
+/** `1210 1214`, `1210, 1214`, `#1210`, `inv/2024/00001`: the invoice numbers in an option's text, as numbers are kept. */
 function numbers(text: string): string[] {
   return text
     .split(/[\s,;]+/)
     .map((n) => n.replace(/^#/, '').trim())
-    .filter(Boolean);
+    .filter(Boolean)
+    .map((n) => invoiceNumber(n) ?? n);
 }

@@ -7,6 +7,7 @@ import { groupBySize, splitToFit } from '../../outbound/fit.js';
 import { detailsCard } from './card.js';
 import { cardRows, listRows, type Row } from './components.js';
 import { codeBlock, COLOUR, cut } from './embeds.js';
+import { plain } from './markdown.js';
 
 /** Discord's own limits on a message. */
 export const LIMITS = { content: 2000, description: 4096, filesPerMessage: 10 };
@@ -27,18 +28,18 @@ export interface DiscordMessage {
  * A reply as a Discord message for `owner`, the user it answers: a list of invoices becomes
  * an embed with the table in a code block, and under it the list's menu and buttons (see
  * `listRows`), which only `owner` may use; an invoice's details become a card with its PDF
- * button; readings offered to choose from get a button each; plain text stays plain text.
- * Files are sent apart (see `fileGroups`).
+ * button; readings offered to choose from get a button each; plain text stays plain text,
+ * its Markdown escaped (see `plain`). Files are sent apart (see `fileGroups`).
  */
 export function renderMessage(reply: Reply, catalog: Catalog, owner: string): DiscordMessage {
   const components = [...listRows(reply, catalog, owner), ...cardRows(reply, catalog, owner), ...(reply.choices ? [choiceButtons(reply.choices)] : [])];
   if (reply.details) return { content: '', embeds: [detailsCard(reply.details, reply.locale, catalog)], components };
   if (!reply.table) {
-    const text = reply.text.join('\n\n');
+    const text = plain(reply.text.join('\n\n'));
     if (text.length <= LIMITS.content) return { content: text, embeds: [], components };
     return { content: '', embeds: [{ color: COLOUR, description: cut(text, LIMITS.description) }], components };
   }
-  const [first, ...rest] = reply.text;
+  const [first, ...rest] = reply.text.map(plain);
   const after = rest.join('\n\n');
   // Room for the table once the sentences around it are in: rows that do not fit are left out, never half of one.
   const room = LIMITS.description - (first?.length ?? 0) - after.length - 20;

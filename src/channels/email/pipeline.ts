@@ -398,7 +398,7 @@ export class MailPipeline {
     }
     const attachPdf = (outbound.attachments ?? []).length > 0;
     const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf, ...(links.length > 0 ? { links } : {}) };
-    await deliveries.track(spec, (messageId) => mailer.send({ ...outbound, ...(messageId ? { messageId } : {}) }));
+    await deliveries.track(spec, (delivery) => mailer.send({ ...outbound, ...(delivery.messageId ? { messageId: delivery.messageId } : {}), deliveryId: delivery.id }));
   }
 
   private async attemptFailed(claim: Claim, key: string, error: Error & { responseCode?: number }): Promise<Disposition> {

@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
+import { asSeen, whatIsSeen } from './seen.js';
 import { MAX_SUBJECT } from './subject.js';
 
 /**
@@ -15,8 +16,14 @@ export interface InboundMail {
   /** The one From address, lower case. */
   sender: string;
   subject: string;
-  /** The text part, or the HTML part turned to text when there is no text part. */
+  /**
+   * What a reader sees of the body: the HTML part's visible text when there is one (mail
+   * clients show it, not the text alternative beside it, which may say something else), or
+   * else the text part, in both cases without the characters that show nothing.
+   */
   text: string;
+  /** What the body holds that a reader cannot see (see `whatIsSeen`), never read as a request. */
+  hidden: string;
   inReplyTo: string | null;
   /** The thread's earlier Message-IDs, oldest first. */
   references: string[];
@@ -37,7 +44,7 @@ export class UnreadableMail extends Error {
  * nobody to recognise and nobody to answer.
  */
 export async function readMail(raw: Buffer): Promise<InboundMail> {
-  const options = { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
+  const options = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
   const parsed = await simpleParser(raw.subarray(0, MAX_MESSAGE_BYTES), options).catch((error: Error) => {
     throw new UnreadableMail(`not a readable MIME message (${error.message})`);
   });
@@ -51,12 +58,18 @@ export async function readMail(raw: Buffer): Promise<InboundMail> {
     sender: senderOf(headers.get('from') ?? []),
     // Nobody writes a subject longer than this; what is read of a message stays bounded, whatever it holds.
     subject: (parsed.subject ?? '').slice(0, MAX_SUBJECT),
-    text: parsed.text ?? '',
+    ...body(parsed.html, parsed.text),
     inReplyTo: messageIds(parsed.inReplyTo)[0] ?? null,
     references: messageIds(parsed.references),
     contentType: headers.get('content-type')?.[0]?.split(';')[0]?.trim().toLowerCase() || 'text/plain',
     headers,
   };
+}
+
+/** The body as a reader sees it: the HTML part's visible text, or else the text part. */
+function body(html: string | false | undefined, text: string | undefined): { text: string; hidden: string } {
+  const seen = typeof html === 'string' ? whatIsSeen(html) : asSeen(text ?? '');
+  return { text: seen.visible, hidden: seen.hidden };
 }
 
 /** A From header longer than this is no person's name and address, and is not read (nor repeated in a reason). */

@@ -2,7 +2,7 @@ import type { Command } from '../../assistant/command.js';
 import { mayAsk, type Words } from '../../assistant/provenance.js';
 import { parse } from '../../assistant/reading/read.js';
 import type { Locale } from '../../billing/types.js';
-import { linesIn, type Zone } from './zones.js';
+import { linesIn, type Zone } from '../../assistant/reading/zones.js';
 
 /** Lines of the message's own text read at most: a request is a sentence or two, not a newsletter. */
 export const MAX_LINES = 20;

@@ -114,4 +114,20 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('customers_asking_contacts').on('customers').using('gin').column('asking_contacts').execute();
     },
   },
+  // Signed requests answered, shared by every instance: a signature is taken once, and an
+  // older event for an invoice is told from a newer one by the invoices each carried.
+  '0004_signed_receipts': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('signed_receipts')
+        .addColumn('signature', 'text', (c) => c.primaryKey())
+        .addColumn('signed_at', 'text', (c) => c.notNull())
+        .addColumn('invoices', sql`text[]`, (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('signed_receipts_invoices').on('signed_receipts').using('gin').column('invoices').execute();
+      await db.schema.createIndex('signed_receipts_expires').on('signed_receipts').column('expires_at').execute();
+    },
+  },
 };

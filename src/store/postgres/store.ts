@@ -1,14 +1,15 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
-import { byIssueDateDesc, type InvoiceFilter } from '../../billing/filter.js';
+import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billing/filter.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
 import type { Delivery, DeliveryQuery } from '../delivery.js';
-import { StoreError, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type StaffAction, type Store } from '../store.js';
+import { StoreError, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type SignedReceipt, type StaffAction, type Store } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
 import type { Tables } from './tables.js';
+import { unreachable } from './reach.js';
 
 type Db = Kysely<Tables> | Transaction<Tables>;
 
@@ -53,11 +54,13 @@ export class PostgresStore implements Store {
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
     const store = new PostgresStore(db, pool);
     try {
+      // Reached first, whatever comes next (a migration, a copy): a database that cannot be used is said as such.
+      await sql`select 1`.execute(db);
       if (options.migrate ?? true) await store.migrate(log);
       if ((options.migrate ?? true) && !options.copying) await store.refuseUnfinishedCopy(url);
     } catch (error) {
       await db.destroy();
-      throw error;
+      throw unreachable(url, error, options.copying ? '--to' : 'DATABASE_URL') ?? error;
     }
     return store;
   }
@@ -171,7 +174,8 @@ export class PostgresStore implements Store {
     if (filter.dueBefore !== undefined) query = query.where('due_at', '<', filter.dueBefore);
     if (filter.numbers !== undefined) query = query.where('number', '=', sql<string>`any(${filter.numbers}::text[])`);
     // Sorted here as the lowdb store sorts: by date, then by number read as a number.
-    return (await query.execute()).map((row) => row.doc).sort(byIssueDateDesc);
+    // What SQL does not narrow (unions, the day paid, what is left out) is the filter's own test, as the lowdb store applies it.
+    return (await query.execute()).map((row) => row.doc).filter((invoice) => matchesFilter(invoice, filter)).sort(byIssueDateDesc);
   }
 
   async inboundMessage(key: string, copy: { messageId: string; sender: string } | null): Promise<InboundMessage | undefined> {
@@ -204,6 +208,20 @@ export class PostgresStore implements Store {
     if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
     if (query.dueAt !== undefined) select = select.where('next_attempt_at', 'is not', null).where('next_attempt_at', '<=', query.dueAt);
     return (await select.orderBy('created_at').orderBy('id').execute()).map((row) => row.doc);
+  }
+
+  async signedReceipt(signature: string): Promise<SignedReceipt | undefined> {
+    return (await this.db.selectFrom('signed_receipts').select('doc').where('signature', '=', signature).executeTakeFirst())?.doc;
+  }
+
+  async lastSigned(numbers: string[]): Promise<Map<string, string>> {
+    if (numbers.length === 0) return new Map();
+    const { rows } = await sql<{ number: string; at: string }>`
+      select carried.number, max(signed_at) as at
+      from signed_receipts, unnest(invoices) as carried(number)
+      where invoices && ${numbers}::text[] and carried.number = any(${numbers}::text[])
+      group by carried.number`.execute(this.db);
+    return new Map(rows.map((row) => [row.number, row.at]));
   }
 
   async unpaidDueBy(day: string): Promise<Invoice[]> {
@@ -253,6 +271,12 @@ export class PostgresStore implements Store {
       for (const attempt of changes.linkAttempts ?? []) await writeLinkAttempt(tx, attempt);
       for (const action of changes.staffActions ?? []) await tx.insertInto('staff_actions').values(staffActionRow(action)).onConflict((oc) => oc.column('id').doNothing()).execute();
       for (const held of changes.heldRequests ?? []) await writeHeld(tx, held);
+      // In the same transaction as what the requests changed: a request that failed has not used its signature.
+      if (changes.receipts?.length) {
+        await tx.deleteFrom('signed_receipts').where('expires_at', '<', new Date().toISOString()).execute();
+        const rows = changes.receipts.map((receipt) => ({ signature: receipt.signature, signed_at: receipt.signedAt, invoices: receipt.invoices, expires_at: receipt.expiresAt, doc: receipt }));
+        await tx.insertInto('signed_receipts').values(rows).onConflict((oc) => oc.column('signature').doNothing()).execute();
+      }
     });
   }
 
@@ -315,7 +339,7 @@ export class PostgresStore implements Store {
     });
   }
 
-  async forget(before: { inbound: string; staffActions: string; linkAttempts: string }): Promise<void> {
+  async forget(before: { inbound: string; staffActions: string; linkAttempts: string; receipts: string }): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('inbound').where('received_at', '<', before.inbound).where('status', 'in', FINISHED).execute();
       await tx.deleteFrom('staff_actions').where('at', '<', before.staffActions).execute();
@@ -324,6 +348,7 @@ export class PostgresStore implements Store {
         .deleteFrom('held_requests')
         .where((eb) => eb.or([eb(sql`doc->>'codeHash'`, 'is', null), eb(sql`doc->>'expiresAt'`, '<', before.linkAttempts)]))
         .execute();
+      await tx.deleteFrom('signed_receipts').where('expires_at', '<', before.receipts).execute();
     });
   }
 

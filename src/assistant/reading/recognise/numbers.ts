@@ -1,7 +1,5 @@
 import type { Clause, NumberToken } from '../clause.js';
-
-/** Invoice numbers a range (`1210 à 1220`) may stand for at most: past that it is no range of one customer's invoices. */
-const MAX_RANGE = 50;
+import { MAX_RANGE } from '../tokens.js';
 
 /**
  * Invoice numbers: marked ones (`#1210`, `n° 1210`) always, bare ones unless they are part
@@ -15,7 +13,8 @@ export function invoiceNumbers(clause: Clause, used: Set<number>): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'number' || used.has(i) || isCount(clause, i)) continue;
-    if (!t.marked && (t.value.length < 3 || t.value.length > 12)) continue;
+    // Past 12 digits a bare number is a phone's or an account's; one with letters is an invoice's up to 40 characters.
+    if (!t.marked && (t.value.length < 3 || (t.value.length > 12 && /^\d+$/.test(t.value)))) continue;
     const range = rangeFrom(clause, i);
     if (range) {
       numbers.push(...range.numbers);

@@ -1,13 +1,11 @@
 import { calendarDay, latestYearOf } from '../../../billing/dates.js';
+import type { Span } from '../../../billing/filter.js';
 import type { IsoDate } from '../../../billing/types.js';
 import type { Token } from '../tokens.js';
 import { COUNT_WORDS, ORDINAL_WORDS } from '../words.js';
 
 /** Days from `from` to `to`, both included; either may be open. */
-export interface Range {
-  from?: IsoDate;
-  to?: IsoDate;
-}
+export type Range = Span;
 
 /** A span of days named in the sentence, and the tokens it was read from. */
 interface Item {
@@ -17,7 +15,7 @@ interface Item {
   /** Tokens read for it, so that a year is not also taken for an invoice number. */
   used: number[];
   /** A month named without its year, placed once the whole sentence is read. */
-  loose?: { month: number };
+  loose?: { month: number; span: (year: number) => { from: IsoDate; to: IsoDate } };
 }
 
 const YEARS = { min: 2000, max: 2099 };
@@ -33,31 +31,60 @@ const YEARS = { min: 2000, max: 2099 };
  *
  * Returns the range and the tokens used, or null when the sentence names no period.
  */
-export function readPeriod(tokens: Token[], today: IsoDate): { range: Range; used: Set<number> } | null {
+export interface Period {
+  range: Range;
+  /** Tokens read for it, so that a year is not also taken for an invoice number. */
+  used: Set<number>;
+  /** Spans joined by `et`/`and` that do not touch (« T2 et T4 2024 », "March and May"): an invoice is in one of them; `range` spans them all. */
+  union?: Range[];
+  /** Spans said not to be the ones (« sauf celle de mai », "but not the ones from Q4"). */
+  excluded: Range[];
+}
+
+export function readPeriod(tokens: Token[], today: IsoDate): Period | null {
   const found = findItems(tokens, today);
   if (found.length === 0) return null;
   const used = new Set(found.flatMap((item) => item.used));
-  // "octobre, pas septembre", "2024, not 2023": the period refused is no end of a range; "sauf
-  // celles de 2019" refuses the only one, and all invoices are a superset, never the opposite.
-  const items = found.filter((item) => !refused(tokens, item.at));
-  if (items.length === 0) return { range: {}, used };
-  placeLooseMonths(items, today);
+  // "octobre, pas septembre", "2024, not 2023", "sauf celles de 2019": the period refused is
+  // no end of a range but one to leave out.
+  const refusedItems = new Set(found.filter((item) => refused(tokens, item.at)));
+  placeLooseMonths(found, refusedItems, today);
+  const excluded = [...refusedItems].map(({ from, to }) => ({ from, to }));
+  const items = found.filter((item) => !refusedItems.has(item));
+  if (items.length === 0) return { range: {}, used, excluded };
   const before = (item: Item, ...words: string[]) => connectorBefore(tokens, item.at, words);
   const [first, second] = items;
   let range: Range;
-  if (items.length >= 2 && (before(first!, 'between') || before(second!, 'to', 'and') || isTo(tokens, second!.at))) {
+  let union: Range[] | undefined;
+  if (items.length >= 2 && !before(first!, 'between') && before(second!, 'and')) {
+    union = joined(items);
+    range = { from: union[0]!.from, to: union.at(-1)!.to };
+  } else if (items.length >= 2 && (before(first!, 'between') || before(second!, 'to') || isTo(tokens, second!.at))) {
     range = { from: first!.from, to: items.at(-1)!.to };
   } else if (before(first!, 'from')) range = { from: first!.from };
   else if (before(first!, 'before')) range = { to: dayBefore(first!.from) };
   else if (before(first!, 'to')) range = { to: first!.to };
   else range = { from: items.map((item) => item.from).sort()[0]!, to: items.map((item) => item.to).sort().at(-1)! };
   for (const item of items) for (const index of connectorIndexes(tokens, item.at)) used.add(index);
-  return { range, used };
+  // "octobre, pas septembre": what is left out outside the period asked leaves nothing out.
+  const within = excluded.filter((span) => (range.from === undefined || span.to >= range.from) && (range.to === undefined || span.from <= range.to));
+  return { range, used, excluded: within, ...(union && union.length > 1 ? { union } : {}) };
 }
 
-const REFUSALS = new Set(['pas', 'not', 'non', 'sauf', 'hors', 'except', 'excepte', 'excluding']);
+/** Spans in order, those that touch or overlap made one (« mai et juin » is May to June). */
+function joined(items: Item[]): { from: IsoDate; to: IsoDate }[] {
+  const spans: { from: IsoDate; to: IsoDate }[] = [];
+  for (const { from, to } of items.toSorted((a, b) => a.from.localeCompare(b.from))) {
+    const last = spans.at(-1);
+    if (last && from <= addDays(last.to, 1)) last.to = to > last.to ? to : last.to;
+    else spans.push({ from, to });
+  }
+  return spans;
+}
+
+export const REFUSALS = new Set(['pas', 'not', 'non', 'sauf', 'hors', 'except', 'excepte', 'excepted', 'excluding', 'exclu', 'exclues', 'hormis', 'minus', 'than', 'part']);
 /** What may stand between a refusal and its period: "pas celle de septembre", "not the April one", "sauf avant 2020". */
-const BETWEEN = new Set(['celle', 'celles', 'celui', 'ceux', 'la', 'le', 'les', 'l', 'de', 'd', 'du', 'des', 'en', 'pour', 'the', 'one', 'ones', 'of', 'from', 'in', 'for', 'those', 'that', 'avant', 'apres', 'depuis', 'before', 'after', 'since']);
+export const BETWEEN = new Set(['qui', 'a', 'ete', 'est', 'sont', 'invoice', 'invoices', 'facture', 'factures', 'celle', 'celles', 'celui', 'ceux', 'la', 'le', 'les', 'l', 'de', 'd', 'du', 'des', 'en', 'pour', 'the', 'one', 'ones', 'of', 'from', 'in', 'for', 'those', 'that', 'avant', 'apres', 'depuis', 'before', 'after', 'since']);
 
 /** A period said not to be the one: right after `pas`, `not`, `sauf`, `except`, with nothing but articles and connectors between. */
 function refused(tokens: Token[], at: number): boolean {
@@ -113,11 +140,12 @@ function findItems(tokens: Token[], today: IsoDate): Item[] {
       const current = Number(today.slice(5, 7)) === t.month;
       if (year) add({ ...monthSpan(year.year, t.month), at: i, used: [i, year.at, ...(year.more ?? [])] });
       else if (last !== undefined) add({ ...monthSpan(latestYearOf(t.month, today) - (current ? 1 : 0), t.month), at: i, used: [i, last] });
-      else add({ ...monthSpan(latestYearOf(t.month, today), t.month), at: i, used: [i], loose: { month: t.month } });
+      else add({ ...monthSpan(latestYearOf(t.month, today), t.month), at: i, used: [i], loose: { month: t.month, span: (year) => monthSpan(year, t.month) } });
     } else if (t.kind === 'part') {
       const year = yearAfter(i);
       const part = partSpan(t.of, t.index, year, today);
-      add({ ...part.span, at: i, used: [i, ...part.used, ...(year?.more ?? [])] });
+      const loose = year ? {} : { loose: { month: Number(part.span.from.slice(5, 7)), span: (y: number) => partSpan(t.of, t.index, { year: y, at: -1 }, today).span } };
+      add({ ...part.span, at: i, used: [i, ...part.used, ...(year?.more ?? [])], ...loose });
     } else if ((t.kind === 'ordinal' || (word(i) && ORDINAL_WORDS[word(i)!.word] !== undefined)) && (word(i + 1)?.role === 'quarter' || word(i + 1)?.role === 'half')) {
       const index = t.kind === 'ordinal' ? t.value : ORDINAL_WORDS[word(i)!.word]!;
       const year = yearAfter(i + 1);
@@ -220,17 +248,26 @@ function partSpan(of: 'quarter' | 'half', index: number, year: { year: number; a
 }
 
 /**
- * Months named without a year: alone, the latest such month begun by today; in a range or
- * beside a month that has one (`entre mars et juin 2024`), the year that makes the range run
- * forward to the other end.
+ * Months and parts of a year named without a year: alone, the latest begun by today; in a
+ * range, a union or beside one that has a year (`entre mars et juin 2024`, « T2 et T4 2024 »,
+ * « 2023 sauf mai »), the year that makes them run forward to the next one, or follow the one before.
  */
-function placeLooseMonths(items: Item[], today: IsoDate): void {
-  for (let k = items.length - 1; k >= 0; k--) {
-    const item = items[k]!;
+function placeLooseMonths(all: Item[], refused: Set<Item>, today: IsoDate): void {
+  for (let k = all.length - 1; k >= 0; k--) {
+    const item = all[k]!;
     if (!item.loose) continue;
-    const next = items[k + 1];
-    const year = next ? Number(next.from.slice(0, 4)) - (item.loose.month > Number(next.from.slice(5, 7)) ? 1 : 0) : latestYearOf(item.loose.month, today);
-    Object.assign(item, monthSpan(year, item.loose.month));
+    // A period asked is placed by the others asked, one left out by any ("2023 sauf mai").
+    const items = refused.has(item) ? all : all.filter((other) => other === item || !refused.has(other));
+    const at = items.indexOf(item);
+    const [next, previous] = [items[at + 1], items[at - 1]];
+    const month = item.loose.month;
+    const yearOf = (day: IsoDate) => Number(day.slice(0, 4));
+    const year = next
+      ? yearOf(next.from) - (month > Number(next.from.slice(5, 7)) ? 1 : 0)
+      : previous && !previous.loose
+        ? yearOf(previous.from) + (month < Number(previous.from.slice(5, 7)) ? 1 : 0)
+        : latestYearOf(month, today);
+    Object.assign(item, item.loose.span(year));
   }
 }
 

@@ -5,9 +5,9 @@ import type { Clause } from '../clause.js';
  * The status asked, negation read in its scope: "payées" after `pas`, `non`, `not`,
  * `never`, `ne … pas` (within the three words before) is unpaid, and so is what is
  * left "à payer" / "to pay"; "en retard", "overdue" is unpaid and past its due date.
- * "payées et impayées" names no status.
+ * "payées et impayées" names no status; one left out (`leftOut`: « hors impayées ») is none.
  */
-export function statusIn(clause: Clause): Pick<InvoiceFilter, 'status' | 'dueBefore'> {
+export function statusIn(clause: Clause, leftOut: Set<number>): Pick<InvoiceFilter, 'status' | 'dueBefore'> {
   const { tokens } = clause;
   const negatedAt = (i: number) => tokens.slice(Math.max(0, i - 4), i).some((t) => t.kind === 'word' && (t.role === 'negation' || t.word === 'n' || t.word === 'yet'));
   let overdue = false;
@@ -15,7 +15,7 @@ export function statusIn(clause: Clause): Pick<InvoiceFilter, 'status' | 'dueBef
   let paid = false;
   let cancelled = false;
   tokens.forEach((t, i) => {
-    if (t.kind !== 'word') return;
+    if (t.kind !== 'word' || leftOut.has(i)) return;
     const next = tokens[i + 1];
     if (t.role === 'overdue' || (t.word === 'past' && next?.kind === 'word' && next.word === 'due')) {
       // "impayées qui ne sont pas encore échues", "not overdue yet": unpaid, and no more.
