@@ -108,6 +108,8 @@ describe('a ZIP over the mail limit, with PUBLIC_URL', { timeout: 60_000 }, () =
     const asked = letter({ from: 'Awa Nkolo <awa@example.cm>', subject: 'zip tout', body: 'Bonjour, toutes mes factures en zip svp.' });
     await drop(asked.raw);
     const reply = await replyTo(smtp, asked.messageId);
+    // The server has the mail before the service records it sent: the log says when it has.
+    await service.logged((line) => line.msg === 'mail: answered');
     expect(smtp.messages.filter((mail) => mail.parsed.inReplyTo === asked.messageId)).toHaveLength(1);
     expect(reply.parsed.subject).toBe('Re: zip tout');
     expect(reply.files).toEqual([]);
