@@ -37,6 +37,8 @@ export interface InvoiceWords {
   files: { attached: string; ask: string };
   /** Said beside that when the account statement is attached (a reminder's). */
   statement: string | null;
+  /** Said after that, in the first mail: which PDFs have not come from the billing system yet (PDF_SOURCE=billing). */
+  notYet: string[];
   /** Last (a reminder's « if you have paid meanwhile… »). */
   tail: string[];
   signature: string;
@@ -53,27 +55,28 @@ type Words = (key: string, params?: Params) => string;
 /**
  * One mail's letter of the message: the intro, `notes` (which mail of several this is), the
  * rows given in a table, the summary, `extra` (a download link, a file left out), what is said
- * of the files (none: nothing), and the tail.
+ * of the files (none: nothing) and `later` (the PDFs not there yet), and the tail.
  */
-export function letterOf(words: InvoiceWords, piece: { rows: InvoiceRow[]; notes: string[]; extra: Block[]; files: string | null }): Letter {
+export function letterOf(words: InvoiceWords, piece: { rows: InvoiceRow[]; notes: string[]; extra: Block[]; files: string | null; later: string[] }): Letter {
   const table: Block[] = piece.rows.length > 0 ? [{ table: { columns: words.columns, rows: piece.rows.map((row) => row.cells), alignRight: words.alignRight } }] : [];
-  const after = paragraphs(...(piece.files === null ? [] : [piece.files]), ...words.tail);
+  const after = paragraphs(...(piece.files === null ? [] : [piece.files]), ...piece.later, ...words.tail);
   return { locale: words.locale, blocks: [...paragraphs(words.intro, ...piece.notes), ...table, ...paragraphs(...words.summary), ...piece.extra, ...after], signature: words.signature };
 }
 
 /** The whole message, every invoice in it, its PDFs (and the statement, when `withStatement`) attached or not. */
 export function wholeMessage(words: InvoiceWords, attached: boolean, withStatement: boolean): InvoiceMessage {
   const files = [attached ? words.files.attached : words.files.ask, ...(withStatement && words.statement ? [words.statement] : [])].join('\n');
-  const letter = letterOf(words, { rows: words.rows, notes: [], extra: [], files });
-  const text = [words.intro, words.rows.map((row) => row.line).join('\n'), ...words.summary, files, ...words.tail, words.signature].join('\n\n');
+  const letter = letterOf(words, { rows: words.rows, notes: [], extra: [], files, later: words.notYet });
+  const text = [words.intro, words.rows.map((row) => row.line).join('\n'), ...words.summary, files, ...words.notYet, ...words.tail, words.signature].join('\n\n');
   return { subject: words.subject, letter, text };
 }
 
 /**
  * The words of a message about invoices (new ones pushed, or one resent), in the
- * customer's language: the invoices, then either "the PDFs are attached" or how to ask for them.
+ * customer's language: the invoices, then either "the PDFs are attached" or how to ask for them,
+ * and which PDFs are not there yet (`notYet`, with PDF_SOURCE=billing).
  */
-export function invoiceWords(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason): InvoiceWords {
+export function invoiceWords(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, notYet: string[] = []): InvoiceWords {
   const t: Words = (key, params) => catalog.t(customer.locale, key, params);
   const facts = invoices.map(invoiceFacts);
   const first = facts[0]!;
@@ -87,12 +90,17 @@ export function invoiceWords(catalog: Catalog, customer: Customer, invoices: Inv
     return { number: invoice.number, cells: [cell.number, cell.date, due, cell.amount], line: t('push.line', { ...facts[i]!, ...stateWords(invoice) }) };
   });
   const columns = ['number', 'date', 'due', 'amount'].map((column) => t(`push.columns.${column}`));
-  return { locale: customer.locale, subject, intro, columns, alignRight: [3], rows, summary: [], files: { attached: t('push.attached'), ask: t('push.ask', first) }, statement: null, tail: [], signature: t('mail.signature') };
+  return { locale: customer.locale, subject, intro, columns, alignRight: [3], rows, summary: [], files: { attached: t('push.attached'), ask: t('push.ask', first) }, statement: null, notYet: notYetSentence(t, notYet), tail: [], signature: t('mail.signature') };
 }
 
 /** The message of `invoiceWords`, whole. */
-export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, attachPdf: boolean): InvoiceMessage {
-  return wholeMessage(invoiceWords(catalog, customer, invoices, reason), attachPdf, false);
+export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, attachPdf: boolean, notYet: string[] = []): InvoiceMessage {
+  return wholeMessage(invoiceWords(catalog, customer, invoices, reason, notYet), attachPdf, false);
+}
+
+/** The sentence saying which PDFs are not attached because the billing system has not sent them yet, if any are. */
+function notYetSentence(t: Words, numbers: string[]): string[] {
+  return numbers.length === 0 ? [] : [t('pdf.notYet', { numbers: numbers.join(', '), count: numbers.length })];
 }
 
 /**
@@ -100,7 +108,7 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
  * stands today (days overdue, due today, due by a day), the total to pay in each currency,
  * and the PDFs attached or how to ask for them.
  */
-export function reminderWords(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate): InvoiceWords {
+export function reminderWords(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, notYet: string[] = []): InvoiceWords {
   const t: Words = (key, params) => catalog.t(customer.locale, key, params);
   const total = sumByCurrency(invoices.map((invoice) => ({ currency: invoice.currency, amount: totals(invoice).total })));
   const first = invoiceFacts(invoices[0]!);
@@ -124,12 +132,13 @@ export function reminderWords(catalog: Catalog, customer: Customer, invoices: In
     summary: [t('reminder.total', { total })],
     files: { attached: t('push.attached'), ask: t('push.ask', first) },
     statement: t('reminder.statement'),
+    notYet: notYetSentence(t, notYet),
     tail: [t('reminder.already')],
     signature: t('mail.signature'),
   };
 }
 
 /** The message of `reminderWords`, whole. */
-export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attached: { pdfs: boolean; statement: boolean }): InvoiceMessage {
-  return wholeMessage(reminderWords(catalog, customer, invoices, today), attached.pdfs, attached.statement);
+export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attached: { pdfs: boolean; statement: boolean }, notYet: string[] = []): InvoiceMessage {
+  return wholeMessage(reminderWords(catalog, customer, invoices, today, notYet), attached.pdfs, attached.statement);
 }

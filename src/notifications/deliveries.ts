@@ -3,6 +3,7 @@ import { isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
+import type { CarriedFile } from '../billing/files.js';
 import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryParts, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
 export interface RetryPolicy {
@@ -25,6 +26,8 @@ export interface NewDelivery {
   /** A reminder's invoices and the offsets they are reminded of. */
   reminded?: Record<string, number>;
   links?: DeliveryLink[];
+  /** The files an answer carries (a channel's own send, see `track`), known before it leaves. */
+  files?: CarriedFile[];
 }
 
 /** Told after each attempt: the record as it now stands, and how far the batch is. */
@@ -32,16 +35,28 @@ export type AttemptDone = (delivery: Delivery, done: number, total: number) => v
 
 /**
  * Sends what a delivery record describes; `newMessageId` names it before the first attempt.
- * `progress` records how far a message sent as several mails is, as each mail is taken.
+ * `progress` records how far a message sent as several mails is, as each mail is taken;
+ * what it returns says with what Message-ID, and which files the message carried.
  */
 export interface Dispatch {
   newMessageId(delivery: NewDelivery): string | null;
-  send(delivery: Delivery, progress: (parts: DeliveryParts) => Promise<void>): Promise<Sent>;
+  send(delivery: Delivery, progress: (sent: Progress) => Promise<void>): Promise<Sent>;
 }
 
-/** A message out: its Message-ID, the download links it carried, and what the delivery log should say of it (a mail sent again without its files). */
+/** How far a message sent as several mails is: its cut and the mails taken, and the files they carried. */
+export interface Progress {
+  parts: DeliveryParts;
+  files: CarriedFile[];
+}
+
+/**
+ * A message the server took: its Message-ID, the files it carried (by their SHA-256) and the
+ * download links, for the delivery log, and what the log should say of it (a mail sent again
+ * without its files).
+ */
 export interface Sent {
   messageId: string;
+  files?: CarriedFile[];
   links?: DeliveryLink[];
   note?: string | null;
 }
@@ -80,8 +95,8 @@ export class Deliveries {
   async attempt(delivery: Delivery): Promise<Delivery> {
     const attempts = delivery.attempts + 1;
     let sent: Sent;
-    const progress = async (parts: DeliveryParts) => {
-      await this.store.updateDelivery(delivery.id, (current) => ({ ...current, parts, updatedAt: this.now().toISOString() }));
+    const progress = async ({ parts, files }: Progress) => {
+      await this.store.updateDelivery(delivery.id, (current) => ({ ...current, parts, ...filesOf({ files }), updatedAt: this.now().toISOString() }));
     };
     try {
       sent = await this.dispatch.send({ ...delivery, attempts }, progress);
@@ -95,7 +110,7 @@ export class Deliveries {
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
     // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
-    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}) });
+    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}), ...filesOf(sent) });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -200,6 +215,11 @@ export class Deliveries {
     if (change.status) publish('delivery', { channel: delivery.channel, reason: delivery.reason, status: change.status });
     return updated ?? { ...delivery, ...change, updatedAt };
   }
+}
+
+/** The files a send carried, as the record keeps them: none, no field. */
+function filesOf(sent: Pick<Sent, 'files'>): Pick<Delivery, 'files'> {
+  return sent.files?.length ? { files: sent.files } : {};
 }
 
 /** A failure as the delivery log says it: the server's reply code first, when there is one. */

@@ -1,17 +1,20 @@
 import type { Documents } from '../assistant/context.js';
+import type { CarriedFile } from '../billing/files.js';
 import { accountStatement } from '../billing/statement.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
 import { isSizeRefusal } from '../faults.js';
 import type { LinkMaker } from '../links/links.js';
+import type { Logger } from '../log.js';
 import { deliveryLinks } from '../links/offer.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer, OutboundMail } from '../outbound/mail.js';
-import type { Delivery, DeliveryParts, DeliveryReason } from '../store/delivery.js';
+import type { Delivery, DeliveryReason } from '../store/delivery.js';
 import type { Store } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import { invoiceWords, reminderWords, wholeMessage, type InvoiceWords } from './compose.js';
-import { describeFailure, type Dispatch, type Sent } from './deliveries.js';
+import { describeFailure, type Dispatch, type Progress, type Sent } from './deliveries.js';
+import { tellPdfsMissing } from './staff-notice.js';
 import { cutIntoMails, invoiceFiles, partLetter, recordedMails, type MailPart } from './mails.js';
 
 export interface DispatchPorts {
@@ -25,6 +28,9 @@ export interface DispatchPorts {
   today: () => IsoDate;
   /** Whether reminders carry the account statement (REMINDERS_STATEMENT). */
   reminderStatement?: boolean;
+  /** Where a PDF left out (PDF_SOURCE=billing, none from the billing system yet) is logged, and staff told. */
+  log: Logger;
+  tellStaff: (notice: { subject: string; text: string }) => Promise<void>;
   /** MAIL_SIZE_LIMIT_MB: the files one mail carries at most, before encoding. */
   mailLimitBytes: number;
   /** Download links for a ZIP over that limit (PUBLIC_URL); null: it is split over several mails. */
@@ -41,7 +47,7 @@ export interface DispatchPorts {
 export function createDispatch(ports: DispatchPorts): Dispatch {
   return {
     newMessageId: (delivery) => (delivery.channel === 'email' ? ports.mailer.newMessageId() : null),
-    async send(delivery: Delivery, progress: (parts: DeliveryParts) => Promise<void>): Promise<Sent> {
+    async send(delivery: Delivery, progress: (sent: Progress) => Promise<void>): Promise<Sent> {
       const customer = await ports.store.customerById(delivery.customerId);
       if (!customer) throw Object.assign(new Error(`customer ${delivery.customerId} is no longer in the store`), { permanent: true });
       const found = new Map((await ports.store.invoicesByNumber(delivery.invoices)).map((invoice) => [invoice.number, invoice]));
@@ -49,15 +55,19 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       if (owned.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
       const invoices = owned.filter((invoice) => stillToSay(delivery.reason, invoice));
       if (invoices.length === 0) throw Object.assign(new Error(`nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`), { moot: true });
-      const words = delivery.reason === 'reminder' ? reminderWords(ports.catalog, customer, invoices, ports.today()) : invoiceWords(ports.catalog, customer, invoices, delivery.reason);
+      // The message still goes: the customer hears of the invoice, and is told its PDF comes later.
+      const notYet = delivery.attachPdf ? await ports.documents.missingPdfs(invoices) : [];
+      if (notYet.length > 0) await tellPdfsMissing(ports, customer, notYet, `delivery ${delivery.id} (${delivery.reason})`);
+      const words = delivery.reason === 'reminder' ? reminderWords(ports.catalog, customer, invoices, ports.today(), notYet) : invoiceWords(ports.catalog, customer, invoices, delivery.reason, notYet);
+      const filed = invoices.filter((invoice) => !notYet.includes(invoice.number));
       // The statement of everything owed, not only what this reminder names: the document a customer pays from.
       const statement =
         delivery.reason === 'reminder' && ports.reminderStatement ? await ports.documents.statementAttachment(accountStatement(customer.id, await ports.store.invoices(customer.id, { status: 'unpaid' }), ports.today(), null), customer) : null;
-      if (delivery.channel === 'email') return sendMails(ports, delivery, { words, invoices, customer, statement }, progress);
+      if (delivery.channel === 'email') return sendMails(ports, delivery, { words, invoices, filed, customer, statement }, progress);
       if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
-      const files = delivery.attachPdf ? (await invoiceFiles(ports.documents, invoices, customer)).files : [];
+      const attachments = [...(statement ? [statement] : []), ...(delivery.attachPdf && filed.length > 0 ? (await invoiceFiles(ports.documents, filed, customer)).files : [])];
       const { subject, text } = wholeMessage(words, delivery.attachPdf, statement !== null);
-      return ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments: [...(statement ? [statement] : []), ...files], key: delivery.id });
+      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
     },
   };
 }
@@ -69,14 +79,21 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
  * to ask for them: the customer still learns of every invoice, and the delivery says what
  * happened (its last error, the delivery still sent).
  */
-async function sendMails(ports: DispatchPorts, delivery: Delivery, message: { words: InvoiceWords; invoices: Invoice[]; customer: Customer; statement: Attachment | null }, progress: (parts: DeliveryParts) => Promise<void>): Promise<Sent> {
-  const { words, invoices, customer, statement } = message;
+async function sendMails(
+  ports: DispatchPorts,
+  delivery: Delivery,
+  message: { words: InvoiceWords; invoices: Invoice[]; filed: Invoice[]; customer: Customer; statement: Attachment | null },
+  progress: (sent: Progress) => Promise<void>,
+): Promise<Sent> {
+  const { words, invoices, filed, customer, statement } = message;
   const recorded = delivery.parts && delivery.parts.sent > 0 ? delivery.parts : null;
   const { parts, links } = recorded
-    ? { parts: await recordedMails(recorded.invoices, recorded.sent, invoices, customer, ports.documents), links: [] }
-    : await cutIntoMails({ invoices, customer, attachPdf: delivery.attachPdf, statement, documents: ports.documents, catalog: ports.catalog, limitBytes: ports.mailLimitBytes, links: ports.links });
+    ? { parts: await recordedMails(recorded.invoices, recorded.sent, invoices, filed, customer, ports.documents), links: [] }
+    : await cutIntoMails({ invoices, filed, customer, attachPdf: delivery.attachPdf, statement, documents: ports.documents, catalog: ports.catalog, limitBytes: ports.mailLimitBytes, links: ports.links });
   const cut = parts.map((part) => part.invoices.map((invoice) => invoice.number));
   const first = delivery.messageId ?? ports.mailer.newMessageId();
+  // What the mails the server took carried, those of an earlier attempt included.
+  const files: CarriedFile[] = recorded ? [...(delivery.files ?? [])] : [];
   const refused: string[] = [];
   let reason = '';
   for (let index = recorded?.sent ?? 0; index < parts.length; index++) {
@@ -94,16 +111,17 @@ async function sendMails(ports: DispatchPorts, delivery: Delivery, message: { wo
     });
     try {
       await ports.mailer.send(mail(part));
+      files.push(...part.files.flatMap((file) => file.files));
     } catch (error) {
       if (!isSizeRefusal(error) || part.files.length === 0) throw error;
       reason = describeFailure(error);
       refused.push(`${index + 1}/${parts.length}`);
       await ports.mailer.send(mail({ ...part, files: [], says: 'refused', statement: false }));
     }
-    if (parts.length > 1) await progress({ invoices: cut, sent: index + 1 });
+    if (parts.length > 1) await progress({ parts: { invoices: cut, sent: index + 1 }, files });
   }
   const note = refused.length > 0 ? `${reason}: ${parts.length > 1 ? `mail ${refused.join(', ')}` : 'the mail'} sent again without its files` : null;
-  return { messageId: first, ...(links.length > 0 ? { links: deliveryLinks(links) } : {}), note };
+  return { messageId: first, files, ...(links.length > 0 ? { links: deliveryLinks(links) } : {}), note };
 }
 
 /** The Message-ID of a message's later mail: the first's with the mail's number, so that an attempt after a crash sends it with the same one. */

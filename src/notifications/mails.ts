@@ -36,9 +36,10 @@ export interface MailCut {
   links: OfferedLink[];
 }
 
-/** What cutting a message into mails needs: its invoices, whose, their PDFs, the statement to add, the limit, and links when they can be made. */
+/** What cutting a message into mails needs: its invoices (those whose PDFs go: `filed`), whose, the statement to add, the limit, and links when they can be made. */
 export interface CutInput {
   invoices: Invoice[];
+  filed: Invoice[];
   customer: Customer;
   attachPdf: boolean;
   statement: Attachment | null;
@@ -62,8 +63,8 @@ export async function cutIntoMails(input: CutInput): Promise<MailCut> {
   const { invoices, statement, limitBytes } = input;
   const extraFiles = statement ? [statement] : [];
   const whole = (says: MailPart['says']): MailCut => ({ parts: [{ invoices, files: extraFiles, says, statement: statement !== null, extra: [] }], links: [] });
-  if (!input.attachPdf) return whole('ask');
-  const { files, holdsOf } = await invoiceFiles(input.documents, invoices, input.customer);
+  if (!input.attachPdf || input.filed.length === 0) return whole('ask');
+  const { files, holdsOf } = await invoiceFiles(input.documents, input.filed, input.customer);
   // The first mail keeps room for the statement, so that it travels with invoices, not alone.
   const room = limitBytes - (statement?.size ?? 0);
   const offered = offerLinks(files, room, input.links, input.catalog, input.customer.locale);
@@ -89,15 +90,18 @@ export async function cutIntoMails(input: CutInput): Promise<MailCut> {
  * files of the invoices it was given then, as that attempt made them: sent again, a mail is
  * the one the customer may already have, never another cut of the invoices.
  */
-export async function recordedMails(cut: string[][], from: number, invoices: Invoice[], customer: Customer, documents: Documents): Promise<MailPart[]> {
+export async function recordedMails(cut: string[][], from: number, invoices: Invoice[], filed: Invoice[], customer: Customer, documents: Documents): Promise<MailPart[]> {
   const byNumber = new Map(invoices.map((invoice) => [invoice.number, invoice]));
+  const withPdf = new Set(filed.map((invoice) => invoice.number));
   // As the first attempt chose, by how many invoices the message had then: one by one, or zipped.
   const zipped = cut.flat().length > MAX_PDFS;
   return Promise.all(
     cut.map(async (numbers, index): Promise<MailPart> => {
       const listed = numbers.flatMap((number) => byNumber.get(number) ?? []);
       if (index < from || listed.length === 0) return { invoices: listed, files: [], says: 'attached', statement: false, extra: [] };
-      const files = zipped ? [await documents.zipAttachment(listed, customer)] : await Promise.all(listed.map((invoice) => documents.pdfAttachment(invoice, customer)));
+      const pdfs = listed.filter((invoice) => withPdf.has(invoice.number));
+      if (pdfs.length === 0) return { invoices: listed, files: [], says: 'ask', statement: false, extra: [] };
+      const files = zipped ? [await documents.zipAttachment(pdfs, customer)] : await Promise.all(pdfs.map((invoice) => documents.pdfAttachment(invoice, customer)));
       return { invoices: listed, files, says: 'attached', statement: false, extra: [] };
     }),
   );
@@ -129,5 +133,5 @@ export function partLetter(words: InvoiceWords, part: MailPart, index: number, c
   const files = [said[part.says], ...(part.statement && words.statement ? [words.statement] : [])].filter((sentence) => sentence !== null).join('\n') || null;
   const listed = new Set(part.invoices.map((invoice) => invoice.number));
   const rows = words.rows.filter((row) => listed.has(row.number));
-  return { subject: count > 1 ? `${words.subject} (${index + 1}/${count})` : words.subject, letter: letterOf(words, { rows, notes, extra: part.extra, files }) };
+  return { subject: count > 1 ? `${words.subject} (${index + 1}/${count})` : words.subject, letter: letterOf(words, { rows, notes, extra: part.extra, files, later: index === 0 ? words.notYet : [] }) };
 }
