@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { readOffsets } from './billing/reminders.js';
+import { VERP_TOKEN_LENGTH } from './outbound/verp.js';
 
 /** The folder Facteur is installed in, so that `npx facteur` finds its templates from anywhere. */
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +26,9 @@ const schema = z.object({
   FACTEUR_CONSOLE_AS: z.email().default('awa@example.cm'),
   FACTEUR_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   FACTEUR_IMPORT_MAX_MB: z.coerce.number().positive().default(100),
+  FACTEUR_PDF_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  FACTEUR_PDF_READ_SECONDS: z.coerce.number().positive().max(300).default(10),
+  PDF_SOURCE: z.enum(['any', 'billing']).default('any'),
   MAIL_FROM: z.string().min(3).default('Facteur <facturation@facteur.example>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAP_HOST: z.string().min(1).optional(),
@@ -45,8 +49,14 @@ const schema = z.object({
   MAIL_DMARC_AUTHSERV_ID: z.string().min(1).optional(),
   MAIL_STRANGER_REPLIES_PER_HOUR: z.coerce.number().int().min(0).default(10),
   MAIL_STAFF_MAX_RESENDS: z.coerce.number().int().min(1).default(10),
+  MAIL_RETURN_PATH: z.email('expected the bounce address, e.g. bounces@hebergeur.example').optional(),
+  DKIM_DOMAIN: z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected the signing domain, e.g. hebergeur.example').optional(),
+  DKIM_SELECTOR: z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, 'expected a selector such as facteur2026 (letters, digits, . _ -)').optional(),
+  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
   PUSH_CRON: z.string().refine((expression) => cron.validate(expression), 'not a cron expression').default('*/5 * * * *'),
   PUSH_TIMEZONE: z.string().refine(isTimeZone, 'not a time zone such as Africa/Douala').default('Africa/Douala'),
+  FISCAL_YEAR_START: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a month and day, MM-DD, such as 07-01').default('01-01'),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   DELIVERY_RETRY_SECONDS: z.coerce.number().positive().default(60),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
@@ -93,7 +103,13 @@ const schema = z.object({
 })
   .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
   .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' })
-  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APP_ID, { path: ['DISCORD_APP_ID'], message: 'DISCORD_APP_ID (the application id) is required with DISCORD_TOKEN' });
+  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APP_ID, { path: ['DISCORD_APP_ID'], message: 'DISCORD_APP_ID (the application id) is required with DISCORD_TOKEN' })
+  .refine((c) => !c.DKIM_DOMAIN === !c.DKIM_SELECTOR, { path: ['DKIM_SELECTOR'], message: 'DKIM_DOMAIN and DKIM_SELECTOR go together' })
+  .refine((c) => !c.DKIM_DOMAIN || Boolean(c.DKIM_PRIVATE_KEY_FILE) !== Boolean(c.DKIM_PRIVATE_KEY), { path: ['DKIM_PRIVATE_KEY_FILE'], message: 'DKIM_DOMAIN needs its key: DKIM_PRIVATE_KEY_FILE (a PEM file) or DKIM_PRIVATE_KEY, one of them' })
+  .refine((c) => c.DKIM_DOMAIN || !(c.DKIM_PRIVATE_KEY_FILE || c.DKIM_PRIVATE_KEY), { path: ['DKIM_DOMAIN'], message: 'a DKIM key is set but DKIM_DOMAIN and DKIM_SELECTOR are not: mail would go unsigned' })
+  // The VERP address bounces+<token>@ must stay within SMTP's 64 characters of local part.
+  .refine((c) => !c.MAIL_RETURN_PATH || c.MAIL_RETURN_PATH.split('@')[0]!.length <= 64 - 1 - VERP_TOKEN_LENGTH, { path: ['MAIL_RETURN_PATH'], message: `its local part may have ${64 - 1 - VERP_TOKEN_LENGTH} characters at most, so that bounces+<token>@ fits SMTP's 64` })
+  .refine((c) => !c.MAIL_RETURN_PATH || !c.MAIL_RETURN_PATH.split('@')[0]!.includes('+'), { path: ['MAIL_RETURN_PATH'], message: 'the bounce address itself may not hold a +: Facteur adds +<token> to it' });
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -166,6 +182,21 @@ export interface MailSettings {
   strangerRepliesPerHour: number;
   /** Invoices one staff mail may resend; more wait for the staff member to confirm. */
   staffMaxResends: number;
+  /**
+   * The bounce address (MAIL_RETURN_PATH): each mail's envelope sender becomes
+   * `local+<token>@domain`, so that a report coming back names the delivery it is about; null:
+   * the envelope sender is MAIL_FROM, and reports are matched by the Message-ID they return.
+   */
+  returnPath: string | null;
+}
+
+/** DKIM signing of every mail; the key is read and checked at start-up (outbound/dkim.ts). */
+export interface DkimSettings {
+  domain: string;
+  selector: string;
+  /** DKIM_PRIVATE_KEY_FILE, a PEM file; or the key itself, DKIM_PRIVATE_KEY. */
+  keyFile: string | null;
+  key: string | null;
 }
 
 /** The Discord bot; without a token, Discord is off. */
@@ -229,13 +260,18 @@ export type Config = {
   demo: { until: Date } | null;
   consoleAs: string;
   pageSize: number;
+  /** The day (MM-DD) fiscal years start, for « l'exercice 2021 », "FY2022": 01-01, the calendar year, unless set. */
+  fiscalYearStart: string;
   /** Import files larger than this are refused before being read. */
   importMaxBytes: number;
+  /** The billing system's PDFs (and PDFs customers send to be checked): see PdfSettings. */
+  pdfs: PdfSettings;
   mailFrom: string;
   logLevel: string;
   imap: ImapSettings | null;
   smtp: SmtpSettings | null;
   mail: MailSettings;
+  dkim: DkimSettings | null;
   push: PushSettings;
   /** Null when REMINDERS_ENABLED=false. */
   reminders: ReminderSettings | null;
@@ -244,7 +280,19 @@ export type Config = {
   discord: DiscordSettings | null;
   http: HttpSettings | null;
   links: LinksSettings | null;
+  /** FACTEUR_LINK_SECRET, which signs download links and return paths; null: one made once and kept in the data folder. */
+  secret: string | null;
 };
+
+/** The invoice PDFs that count: the billing system's, how big and how long to read, and whether Facteur may send its own rendering. */
+export interface PdfSettings {
+  /** A PDF larger than this is refused (FACTEUR_PDF_MAX_MB): the billing system's, or one a customer sends to be checked. */
+  maxBytes: number;
+  /** How long reading one PDF's text may take before it is refused (FACTEUR_PDF_READ_SECONDS). */
+  readTimeoutMs: number;
+  /** `billing`: only the billing system's PDFs are sent, never a rendering (PDF_SOURCE); `any`: Facteur renders those it lacks. */
+  source: 'any' | 'billing';
+}
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
 export class ConfigError extends Error {
@@ -271,7 +319,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     demo: (c.FACTEUR_DEMO ?? !(c.IMAP_HOST || c.DISCORD_TOKEN || c.DATABASE_URL)) ? { until: c.FACTEUR_DEMO_UNTIL ? new Date(c.FACTEUR_DEMO_UNTIL) : new Date() } : null,
     consoleAs: c.FACTEUR_CONSOLE_AS.toLowerCase(),
     pageSize: c.FACTEUR_PAGE_SIZE,
+    fiscalYearStart: c.FISCAL_YEAR_START,
     importMaxBytes: Math.round(c.FACTEUR_IMPORT_MAX_MB * 1024 * 1024),
+    pdfs: { maxBytes: Math.round(c.FACTEUR_PDF_MAX_MB * 1024 * 1024), readTimeoutMs: c.FACTEUR_PDF_READ_SECONDS * 1000, source: c.PDF_SOURCE },
     mailFrom: c.MAIL_FROM,
     logLevel: c.LOG_LEVEL,
     imap: c.IMAP_HOST
@@ -295,7 +345,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       dmarcAuthservId: c.MAIL_DMARC_AUTHSERV_ID ?? null,
       strangerRepliesPerHour: c.MAIL_STRANGER_REPLIES_PER_HOUR,
       staffMaxResends: c.MAIL_STAFF_MAX_RESENDS,
+      returnPath: c.MAIL_RETURN_PATH?.toLowerCase() ?? null,
     },
+    dkim: c.DKIM_DOMAIN ? { domain: c.DKIM_DOMAIN.toLowerCase(), selector: c.DKIM_SELECTOR!, keyFile: c.DKIM_PRIVATE_KEY_FILE ? path.resolve(c.DKIM_PRIVATE_KEY_FILE) : null, key: c.DKIM_PRIVATE_KEY ?? null } : null,
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
     reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT, claimDays: c.REMINDER_CLAIM_DAYS, statement: c.REMINDERS_STATEMENT } : null,
     staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
@@ -329,6 +381,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           downloads: { perLink: c.LINK_DOWNLOADS_PER_LINK, atOnce: c.LINK_DOWNLOADS_AT_ONCE, idleMs: c.LINK_IDLE_SECONDS * 1000 },
         }
       : null,
+    secret: c.FACTEUR_LINK_SECRET ?? null,
   };
 }
 

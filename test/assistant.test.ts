@@ -399,8 +399,8 @@ describe('invoice numbers as billing systems write them', () => {
 
   beforeAll(async () => {
     const file = path.join(app.dataDir, 'lettered.json');
-    await writeFile(file, JSON.stringify([numbered('00001', 'Ligne de 00001'), numbered('INV/2024/00001', 'Ligne de INV/2024/00001'), numbered('F2024-001', 'Ligne de F2024-001'), numbered('INJ-1', 'Ligne de INJ-1')]));
-    expect((await importInvoices(app.store, file)).created).toBe(4);
+    await writeFile(file, JSON.stringify([numbered('00001', 'Ligne de 00001'), numbered('INV/2024/00001', 'Ligne de INV/2024/00001'), numbered('F2024-001', 'Ligne de F2024-001'), numbered('INJ-1', 'Ligne de INJ-1'), numbered('2024/00001', 'Ligne de 2024/00001')]));
+    expect((await importInvoices(app.store, file)).created).toBe(5);
   });
 
   const asked = async (text: string) => {
@@ -414,6 +414,7 @@ describe('invoice numbers as billing systems write them', () => {
     expect(await asked('send me F2024-001')).toEqual(['F2024-001']);
     expect(await asked('la inj-1 svp')).toEqual(['INJ-1']);
     expect(await asked('#inv/2024/00001')).toEqual(['INV/2024/00001']);
+    expect(await asked('la facture 2024/00001 svp')).toEqual(['2024/00001']);
   });
 
   it('finds the invoice a customer types in full-width or Arabic-Indic digits', async () => {

@@ -9,6 +9,7 @@ import { createLogger } from '../log.js';
 import { remembered, type Probe } from '../http/health.js';
 import { startHttp, type RunningHttp } from '../http/server.js';
 import { DownloadLinks } from '../links/links.js';
+import { dkimRecord } from '../outbound/dkim.js';
 import { linkSecret } from '../links/secret.js';
 import { schedule } from '../notifications/schedule.js';
 import type { ExitCode } from './terminal.js';
@@ -34,6 +35,7 @@ export async function start(config: Config): Promise<ExitCode> {
   // A person at the terminal chats there: the log goes to a file rather than between their lines.
   const logFile = process.stdin.isTTY && process.stdout.isTTY ? dataPaths(config.dataDir).log : undefined;
   const app = await createApp(config, createLogger(config.logLevel, logFile));
+  tellSigning(app);
   const links = await downloadLinks(app);
   const mail = mailChannel({ ...app, downloadLinks: links });
   // The Discord channel, and discord.js with it, is loaded only where Discord is configured.
@@ -50,7 +52,7 @@ export async function start(config: Config): Promise<ExitCode> {
     await app.layout.check();
     if (config.http) {
       const downloads = links && config.links ? { links, documents: app.documents, catalog: app.catalog, limits: config.links.downloads } : null;
-      http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
+      http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, pdfs: { maxBytes: config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
     }
     await discord?.start();
     mail.start();
@@ -91,6 +93,20 @@ export async function start(config: Config): Promise<ExitCode> {
     await discord?.stop();
     await app.close();
   }
+}
+
+/** Says at start-up how mail is signed, and what receivers will make of it. */
+function tellSigning(app: App): void {
+  const { dkim, config, log } = app;
+  if (!dkim) {
+    if (config.smtp) log.info({ event: 'dkim.off' }, 'mail leaves unsigned by Facteur (no DKIM_DOMAIN): the SMTP relay must sign it, or big receivers may refuse it');
+    return;
+  }
+  const record = dkimRecord(dkim).name;
+  log.info({ event: 'dkim', domain: dkim.domain, selector: dkim.selector, bits: dkim.bits, record }, `mail is signed with DKIM, selector ${dkim.selector} of ${dkim.domain} (its key published at ${record}: facteur dkim record prints it)`);
+  const from = /@([^>\s]+)/.exec(config.mailFrom)?.[1]?.toLowerCase() ?? '';
+  // DMARC passes on DKIM only when the signing domain is MAIL_FROM's or one it belongs to (relaxed alignment).
+  if (from !== dkim.domain && !from.endsWith(`.${dkim.domain}`)) log.warn({ event: 'dkim.unaligned', domain: dkim.domain, from }, `DKIM_DOMAIN ${dkim.domain} is not MAIL_FROM's domain (${from}): signatures verify, but DMARC will not count them for ${from}`);
 }
 
 /**

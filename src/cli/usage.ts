@@ -6,7 +6,7 @@ Commands:
   start                      run Facteur: every configured channel (the console chat when nothing is configured)
   ask --as EMAIL "TEXT"      send one message through the assistant as that customer and print the reply
   explain "TEXT"             how the assistant reads a sentence: its words, its period, the command understood
-  import FILE                import invoices from the billing system (.json or .csv)
+  import FILE [--pdfs DIR]   import invoices from the billing system (.json or .csv), with its PDFs
   push                       announce new invoices now (what the schedule does), with a progress bar
   reminders [--dry-run] [NUMBER…]  send the payment reminders due now, or of these invoices (--dry-run: only list them)
   resend NUMBER              send an invoice again to its customer, with its PDF
@@ -15,6 +15,7 @@ Commands:
   inbox failed               the messages of the billing inbox's Failed folder, and why each is there
   inbox retry ID… | --all-failed   hand failed messages back to the mailbox, to be handled again
   discord register           register the Discord slash commands (for DISCORD_GUILD_ID, or globally)
+  dkim record                the DNS TXT record of the DKIM key mail is signed with (DKIM_*)
   db migrate                 bring DATABASE_URL's schema up to date (every start does it too)
   db copy --to URL           copy the data folder's records into PostgreSQL
 
@@ -41,12 +42,16 @@ for (a typo shows the word it was read as), the period understood, the language,
 command. Needs no store: paste a customer's sentence from a complaint to see what went wrong.
 --today reads it as on that day (periods such as "le mois dernier" count from it; default:
 today in PUSH_TIMEZONE). Exit code 1 when the sentence is not understood.`,
-  import: `Usage: facteur import FILE
+  import: `Usage: facteur import FILE [--pdfs DIR]
 
 Imports invoices from a .json file (an array of invoices) or a .csv file (columns
 number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status; one row per line).
 Idempotent by invoice number. Prints how many invoices were created, updated, unchanged and
-rejected, with the reason for each rejection. Exit code 1 when the file cannot be read.`,
+rejected, with the reason for each rejection. Exit code 1 when the file cannot be read.
+The billing system's own PDF of an invoice comes as its "pdf" (base64, in JSON), or with
+--pdfs DIR as DIR/<number>.pdf (a / of the number written _): it is then what every channel
+sends for that invoice. An invoice whose PDF is no PDF (no %PDF-, unreadable, over
+FACTEUR_PDF_MAX_MB, or not naming that invoice) is rejected whole, saying why.`,
   reminders: `Usage: facteur reminders [--dry-run] [NUMBER…]
 
 Sends the payment reminders due today now, with the push's run (which the schedule does each day
@@ -97,4 +102,10 @@ its previous set: for the server DISCORD_GUILD_ID when it is set (they appear at
 else globally (all servers and direct messages; Discord may take a while to show them).
 Command names and descriptions come from templates/messages (English, with French
 localizations): run it again after editing them. Exit code 1 when Discord is not configured.`,
+  dkim: `Usage: facteur dkim record
+
+Prints the DNS TXT record to publish for the key mail is signed with (DKIM_DOMAIN,
+DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE or DKIM_PRIVATE_KEY): the zone file line, then its name
+and value. The key is checked as start-up checks it. Exit code 1 when DKIM is not configured
+or the key cannot be used (the message names the file and why).`,
 } as const;

@@ -24,10 +24,22 @@ export interface MailEnvelope {
    * so that a retry after a crash carries the same id and mail clients show it once.
    */
   messageId?: string;
+  /**
+   * The delivery the mail is, when it is one: with MAIL_RETURN_PATH, each recipient's copy
+   * leaves with an envelope sender naming that delivery and recipient (VERP), so that a report
+   * coming back says which. Mail that is no delivery (codes, notices) leaves from the bare return path.
+   */
+  deliveryId?: string;
+  /** The addresses it is delivered to when not all of To and Cc (those whose mail bounces left out); the headers stay as written. */
+  deliverTo?: string[];
 }
 
 export interface SentMail {
   messageId: string;
+  /** Whether each recipient's copy carried its own signed return path (VERP): a report about it without one is forged. */
+  verp?: boolean;
+  /** Recipients past the first that the server refused, the others having taken it. */
+  refused?: string[];
 }
 
 /** The one outbound port for mail: SMTP in production, `.eml` files in local mode. */

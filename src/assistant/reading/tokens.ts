@@ -10,8 +10,8 @@ import type { IsoDate, Locale } from '../../billing/types.js';
 import { isPlainWord, knownWords, monthNames, monthOf, WORDS, type Role } from './words.js';
 
 export type Token =
-  /** `corrected` is the word as written, when a typo was read as the word it is near. */
-  | { kind: 'word'; word: string; role: Role | null; locale: Locale | null; corrected?: string }
+  /** `corrected` is the word as written, when a typo was read as the word it is near; `declined`, an answer the sentence declines or the words declining it (see `recognise/declined.ts`). */
+  | { kind: 'word'; word: string; role: Role | null; locale: Locale | null; corrected?: string; declined?: true }
   | { kind: 'month'; month: number; locale: Locale | null }
   | { kind: 'number'; value: string; marked: boolean }
   /** A number written as an ordinal (`3e`, `2nd`, `1er`). */
@@ -35,7 +35,7 @@ export type Token =
  * letters (`inv/2024/00001`, `f2024-001`), a `-` or a question mark. Everything else (punctuation, quotes, emoji) separates tokens and is dropped.
  */
 const TOKEN =
-  /\uE000\d+\uE001|[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\+\d[\d .-]{6,}\d|\b\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+\b|#\s?[a-z\d]+(?:[-_./][a-z\d]+)*|\b[tqsh][1-4]\b|\d+(?:ere|er|eme|e|nd|rd|th|st)\b|\d+|[a-z][a-z\d]*(?:[-_./][a-z\d]+)*|-|\?/g;
+  /\uE000\d+\uE001|[^\s@]*@\S*|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\/\d{1,2}\/\d{4}|\+\d[\d .-]{6,}\d|\b\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+\b|#\s?[a-z\d]+(?:[-_./][a-z\d]+)*|\b[tqsh][1-4]\b|(?<digitLed>\d+(?:[a-z]+\d|[-_./][a-z\d])[a-z\d]*(?:[-_./][a-z\d]+)*)|\d+(?:ere|er|eme|e|nd|rd|th|st)\b|\d+|[a-z][a-z\d]*(?:[-_./][a-z\d]+)*|-|\?/g;
 
 /** Lower case, no accents, `n°` → `n `, `don't` → `do not`; every character keeps its place, so that marks put in before stay where they were. */
 export function normalise(text: string): string {
@@ -67,6 +67,7 @@ export function tokenize(text: string, today: IsoDate): Token[] {
     else if (raw.startsWith('#')) tokens.push({ kind: 'number', value: numberOf(raw.slice(1)), marked: true });
     else if (/^[tqsh][1-4]$/.test(raw)) tokens.push({ kind: 'part', of: raw[0] === 't' || raw[0] === 'q' ? 'quarter' : 'half', index: Number(raw[1]) });
     else if (/^\d+[a-z]+$/.test(raw)) tokens.push({ kind: 'ordinal', value: Number(/^\d+/.exec(raw)![0]) });
+    else if (match.groups?.digitLed) pushDigitLed(tokens, raw);
     else if (/^\d+$/.test(raw)) pushNumber(tokens, raw);
     else if (/^[a-z]/.test(raw) && /\d/.test(raw)) pushLettered(tokens, raw);
     else if (/\d/.test(raw)) pushDate(tokens, raw);
@@ -119,6 +120,35 @@ function pushLettered(tokens: Token[], raw: string): void {
     return;
   }
   pushNumber(tokens, raw);
+}
+
+/** Invoice numbers a range (`1210 à 1220`, `1210-1220`) may stand for at most: past that it is no range of one customer's invoices. */
+export const MAX_RANGE = 50;
+
+/**
+ * A number that starts with digits and holds letters or separators (`2024-001`, `2024/00001`,
+ * `2024F001`, `1210_A`): one invoice number, unless digits and separators alone read as
+ * something else, read part by part as before: a range (`1210-1214`, `2023-2024`), a month
+ * (`03/2024`), a decimal (`12.5`), an address (`192.168.1.1`), small numbers (`24/7`), or
+ * numbers of one length side by side (`1210/1214`, `1214-1210`): a number written so is
+ * more often two than one.
+ */
+function pushDigitLed(tokens: Token[], raw: string): void {
+  const groups = raw.split(/[-_./]/);
+  const range = /^(\d+)-(\d+)$/.exec(raw);
+  const year = /^(?:19|20)\d\d$/;
+  const partwise =
+    /^[\d\-_./]+$/.test(raw) &&
+    ((range !== null && ((Number(range[2]) > Number(range[1]) && Number(range[2]) - Number(range[1]) <= MAX_RANGE) || (year.test(range[1]!) && year.test(range[2]!)))) ||
+      /^(?:\d{1,2}[./]\d{4}|\d{4}[./]\d{1,2})$/.test(raw) ||
+      /^\d+\.\d{1,2}$/.test(raw) ||
+      /^\d+(?:\.\d+){2,}$/.test(raw) ||
+      groups.every((group) => group.length <= 2 || group.length === groups[0]!.length));
+  if (!partwise) return pushNumber(tokens, raw);
+  for (const part of raw.match(/\d+|-/g)!) {
+    if (part === '-') tokens.push({ kind: 'dash' });
+    else pushNumber(tokens, part);
+  }
 }
 
 /** Words around an amount: `45000 F`, `45000F`, `XAF 45000`, `12 euros`. */
@@ -231,9 +261,10 @@ function markDays(text: string, today: IsoDate): { marked: string; days: Token[]
   let at = 0;
   for (const result of found) {
     if (result.index < at) continue;
-    const start = dayOf(result.start, today);
-    if (!start) continue;
     const end = result.end?.isCertain('day') ? dayOf(result.end, today) : undefined;
+    // « du 15 avril au 14 octobre 2023 »: a first day without its year is in the last day's year, or the year before.
+    const start = end && !result.start.isCertain('year') && result.end!.isCertain('year') ? dayBeforeEnd(result.start, end) : dayOf(result.start, today);
+    if (!start) continue;
     marked += `${text.slice(at, result.index)} \uE000${days.length}\uE001 `;
     days.push(end && end > start ? { kind: 'date', value: start, end } : { kind: 'date', value: start });
     at = result.index + result.text.length;
@@ -255,4 +286,11 @@ function dayOf(component: ParsedComponents, today: IsoDate): IsoDate | undefined
   const year = Number(today.slice(0, 4));
   const date = calendarDay(year, month, day);
   return date && date > today ? calendarDay(year - 1, month, day) : date;
+}
+
+/** The day `component` names (no year of its own) on or before `end`, in its year or the one before. */
+function dayBeforeEnd(component: ParsedComponents, end: IsoDate): IsoDate | undefined {
+  const year = Number(end.slice(0, 4));
+  const date = calendarDay(year, component.get('month')!, component.get('day')!);
+  return date && date > end ? calendarDay(year - 1, component.get('month')!, component.get('day')!) : date;
 }

@@ -1,7 +1,5 @@
 import type { Clause, NumberToken } from '../clause.js';
-
-/** Invoice numbers a range (`1210 à 1220`) may stand for at most: past that it is no range of one customer's invoices. */
-const MAX_RANGE = 50;
+import { MAX_RANGE } from '../tokens.js';
 
 /**
  * Invoice numbers: marked ones (`#1210`, `n° 1210`) always, bare ones unless they are part
