@@ -11,6 +11,7 @@ import { metDaysAgo } from './support/app.js';
 import { eventually } from './support/mail.js';
 import { runFacteur, spawnFacteur } from './support/cli.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
+import { LowdbStore } from '../src/store/lowdb-store.js';
 
 /** Each `facteur` run starts a process (about 1.5 s on two cores): the budget counts the runs a test makes, eight at most. */
 const PROCESSES = { timeout: 60_000 };
@@ -34,12 +35,17 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     // A folder with history: demo data met by the push, and a resend in the delivery log.
     const resent = await runFacteur(['resend', '1210'], folder);
     expect(resent.code).toBe(0);
+    // And an address whose mail bounced.
+    const kept = await LowdbStore.open(path.join(dataDir, 'db.json'));
+    await kept.updateSuppression('paul@example.cm', () => ({ suppression: { address: 'paul@example.cm', customerId: null, kind: 'bounce', status: '5.1.1', diagnostic: 'unknown user', deliveryId: 'd-1', since: '2026-11-25T10:00:00.000Z' }, result: null }));
+    await kept.close();
     const url = await postgres.createDatabase();
     const first = await runFacteur(['db', 'copy', '--to', url], folder);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/customers +5 → +5/);
     expect(first.stdout).toMatch(/deliveries +1 → +1/);
+    expect(first.stdout).toMatch(/suppressions +1 → +1/);
     const invoices = /invoices +(\d+) → +(\d+)/.exec(first.stdout)!;
     expect(invoices[1]).toBe(invoices[2]);
     const again = await runFacteur(['db', 'copy', '--to', url], folder);
@@ -54,6 +60,7 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     const log = await runFacteur(['deliveries', '--customer', 'awa@example.cm'], database);
     expect(log.stdout).toContain('1210');
     expect(log.stdout).toContain('1214');
+    expect((await runFacteur(['suppressions'], database)).stdout).toMatch(/paul@example\.cm .* bounce +5\.1\.1 +unknown user/);
     // Nothing was added as demo data on top of the copy, and nothing announced again.
     const push = await runFacteur(['push'], database);
     expect(push.stdout).toMatch(/^0 new invoices;/);

@@ -30,10 +30,19 @@ export interface NewDelivery {
 /** Told after each attempt: the record as it now stands, and how far the batch is. */
 export type AttemptDone = (delivery: Delivery, done: number, total: number) => void;
 
+/** What a send says of itself for the record: the Message-ID, whether each copy had its own return path, the addresses left out because they bounce. */
+export interface Dispatched {
+  messageId: string;
+  verp?: boolean;
+  withheld?: string[];
+  /** Copies the server refused, the recipient's having gone. */
+  refused?: string[];
+}
+
 /** Sends what a delivery record describes; `newMessageId` names it before the first attempt. */
 export interface Dispatch {
   newMessageId(delivery: NewDelivery): string | null;
-  send(delivery: Delivery): Promise<{ messageId: string }>;
+  send(delivery: Delivery): Promise<Dispatched>;
 }
 
 /**
@@ -69,7 +78,7 @@ export class Deliveries {
    */
   async attempt(delivery: Delivery): Promise<Delivery> {
     const attempts = delivery.attempts + 1;
-    let sent: { messageId: string };
+    let sent: Dispatched;
     try {
       sent = await this.dispatch.send({ ...delivery, attempts });
     } catch (error) {
@@ -81,8 +90,9 @@ export class Deliveries {
       const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
+    if (sent.refused) this.log.warn({ delivery: delivery.id, customer: delivery.customerId, refused: sent.refused }, 'delivery sent, but the mail server refused some of its copies');
     // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
-    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: null, nextAttemptAt: null });
+    return this.update(delivery, { status: 'sent', attempts, lastError: null, nextAttemptAt: null, ...sentFacts(sent) });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -121,12 +131,12 @@ export class Deliveries {
    * like every other: `sending` with its Message-ID before, `sent` or `failed` after. The
    * channel keeps its own retry policy, so a failure is recorded and thrown back to it.
    */
-  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<{ messageId: string }>): Promise<Delivery> {
+  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<Dispatched>): Promise<Delivery> {
     const delivery = { ...this.draft(spec, 'sending'), attempts: 1, nextAttemptAt: null };
     await this.store.save({ deliveries: [delivery] });
     try {
-      const { messageId } = await send(delivery);
-      return await this.update(delivery, { status: 'sent', messageId });
+      const sent = await send(delivery);
+      return await this.update(delivery, { status: 'sent', ...sentFacts(sent) });
     } catch (error) {
       await this.update(delivery, { status: 'failed', lastError: describe(error) });
       throw error;
@@ -187,6 +197,11 @@ export class Deliveries {
     if (change.status) publish('delivery', { channel: delivery.channel, reason: delivery.reason, status: change.status });
     return updated ?? { ...delivery, ...change, updatedAt };
   }
+}
+
+/** What a send adds to the record: its Message-ID, and the facts a report read back later is checked against. */
+function sentFacts(sent: Dispatched): Partial<Delivery> {
+  return { messageId: sent.messageId, ...(sent.verp ? { verp: true } : {}), ...(sent.withheld ? { withheld: sent.withheld } : {}) };
 }
 
 function describe(error: unknown): string {

@@ -2,7 +2,7 @@ import type { Documents } from '../assistant/context.js';
 import type { Invoice, IsoDate } from '../billing/types.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer } from '../outbound/mail.js';
-import type { Store } from '../store/store.js';
+import type { Store, Suppression } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import { invoiceMessage, reminderMessage } from './compose.js';
 import { accountStatement } from '../billing/statement.js';
@@ -36,8 +36,11 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       const found = new Map((await ports.store.invoicesByNumber(delivery.invoices)).map((invoice) => [invoice.number, invoice]));
       const owned = delivery.invoices.flatMap((number) => found.get(number) ?? []).filter((invoice) => invoice.customerId === customer.id);
       if (owned.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
+      // Checked before anything is laid out: a mail nobody may receive is failed at once, for staff to see why.
+      const withheld = delivery.channel === 'email' ? await suppressedAmong(ports.store, [delivery.recipient, ...(delivery.cc ?? [])]) : [];
       const invoices = owned.filter((invoice) => stillToSay(delivery.reason, invoice));
       if (invoices.length === 0) throw Object.assign(new Error(`nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`), { moot: true });
+      if (withheld.length > 0 && withheld.length === 1 + (delivery.cc ?? []).length) throw Object.assign(new Error(heldBack(withheld)), { permanent: true });
       const { subject, letter, text } = delivery.reason === 'reminder' ? reminderMessage(ports.catalog, customer, invoices, ports.today(), { pdfs: delivery.attachPdf, statement: ports.reminderStatement ?? false }) : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
       const attachments = delivery.attachPdf ? await Promise.all(invoices.map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
       // The statement of everything owed, not only what this reminder names: the document a customer pays from.
@@ -46,7 +49,9 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
         attachments.push(await ports.documents.statementAttachment(accountStatement(customer.id, unpaid, ports.today(), null), customer));
       }
       if (delivery.channel === 'email') {
-        return ports.mailer.send({
+        const held = new Set(withheld.map((suppression) => suppression.address));
+        const deliverTo = [delivery.recipient, ...(delivery.cc ?? [])].filter((address) => !held.has(address.toLowerCase()));
+        const sent = await ports.mailer.send({
           to: delivery.recipient,
           ...(delivery.cc ? { cc: delivery.cc } : {}),
           subject,
@@ -54,13 +59,26 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
           attachments,
           ...(delivery.messageId ? { messageId: delivery.messageId } : {}),
           deliveryId: delivery.id,
+          ...(held.size > 0 ? { deliverTo } : {}),
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
+        return { ...sent, ...(held.size > 0 ? { withheld: [...held] } : {}) };
       }
       if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
       return ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id });
     },
   };
+}
+
+/** The suppressions of those of `addresses` whose mail bounces. */
+async function suppressedAmong(store: Store, addresses: string[]): Promise<Suppression[]> {
+  return (await Promise.all(addresses.map((address) => store.suppression(address)))).filter((found): found is Suppression => found !== undefined);
+}
+
+/** Why a mail was not sent: every address it was for bounces. */
+function heldBack(suppressions: Suppression[]): string {
+  const each = suppressions.map((s) => `${s.address} (${s.kind === 'complaint' ? 'reported as spam' : `bounced ${s.status} ${s.diagnostic}`.trim()}, since ${s.since.slice(0, 10)})`);
+  return `not sent: mail to ${each.join(', ')} is held back; when it works again, facteur suppressions --lift ADDRESS`;
 }
 
 /**

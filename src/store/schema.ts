@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from './delivery.js';
+import { BOUNCE_KINDS, DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from './delivery.js';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
 import { INBOUND_STATUSES } from './store.js';
 
@@ -96,6 +96,19 @@ export const deliverySchema = z.object({
   nextAttemptAt: z.string().nullable(),
   reminded: z.record(z.string(), z.number().int()).optional(),
   links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
+  verp: z.boolean().optional(),
+  withheld: z.array(z.string()).optional(),
+  bounces: z.array(z.object({ address: z.string(), kind: z.enum(BOUNCE_KINDS), status: z.string(), diagnostic: z.string(), at: z.string() })).optional(),
+});
+
+export const suppressionSchema = z.object({
+  address: z.string().min(3),
+  customerId: z.string().nullable(),
+  kind: z.enum(['bounce', 'softBounces', 'complaint']),
+  status: z.string(),
+  diagnostic: z.string(),
+  deliveryId: z.string(),
+  since: z.string(),
 });
 
 export const linkAttemptSchema = z.object({

@@ -1,6 +1,6 @@
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Delivery } from '../delivery.js';
-import type { HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction } from '../store.js';
+import type { HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Suppression } from '../store.js';
 
 /**
  * The tables as Kysely sees them (see migrations.ts): each record whole in `doc`, and the
@@ -29,4 +29,5 @@ export interface Tables {
   staff_actions: { id: string; at: string; doc: StaffAction };
   held_requests: { staff: string; doc: HeldRequest };
   signed_receipts: { signature: string; signed_at: string; invoices: string[]; expires_at: string; doc: SignedReceipt };
+  suppressions: { address: string; customer_id: string | null; since: string; doc: Suppression };
 }
