@@ -64,7 +64,7 @@ beforeAll(async () => {
     DELIVERY_MAX_ATTEMPTS: '1',
   });
   const { store, log, config } = app();
-  http = await startHttp(config.http!, { store, log, dataDir: facteur.dataDir, importMaxBytes: config.importMaxBytes, today: () => app().assistant.today(), probes: { store: async () => ({ up: true, detail: 'open' }) }, downloads: null });
+  http = await startHttp(config.http!, { store, log, dataDir: facteur.dataDir, importMaxBytes: config.importMaxBytes, pdfs: { maxBytes: config.pdfs.maxBytes, reader: app().pdfReader }, today: () => app().assistant.today(), probes: { store: async () => ({ up: true, detail: 'open' }) }, downloads: null });
   // Awa's notification address is one Postfix bounces; her Discord account is linked.
   await app().store.updateCustomer(await idOf('awa@example.cm'), (c) => ({ ...c, notifications: { ...c.notifications, address: DEAD }, links: { discord: [awaUser.id] } }));
   await app().store.updateCustomer(await idOf('jp.fotso@example.cm'), (c) => ({ ...c, notifications: { ...c.notifications, address: FULL } }));

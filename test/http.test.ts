@@ -262,6 +262,45 @@ describe('the intake API takes invoices', () => {
     expect((await cancelled.json()).invoice).toMatchObject({ status: 'cancelled', paidAt: null });
   });
 
+  it('a pay link by POST and by PATCH, which sets it, changes it or takes it away; what the import refuses is refused with the reason', async () => {
+    const PAY = 'https://paiement.hebergeur.example/p/7090';
+    const posted = await (await api('/api/v1/invoices', { body: [invoice('7090', { payUrl: PAY }), invoice('7091', { payUrl: 'javascript:alert(1)' })] })).json();
+    expect(posted.invoices).toEqual([
+      { index: 0, number: '7090', outcome: 'created' },
+      { index: 1, number: '7091', outcome: 'rejected', reason: 'payUrl: is a javascript: address; a pay link must be https://' },
+    ]);
+    expect((await (await api('/api/v1/invoices/7090')).json()).invoice.payUrl).toBe(PAY);
+    const patch = (body: unknown) => api('/api/v1/invoices/7090', { method: 'PATCH', body });
+    for (const [payUrl, reason] of [
+      ['http://paiement.hebergeur.example/p', 'payUrl: is a http: address'],
+      ['https://hebergeur.example@evil.example/', 'payUrl: names a user before "@"'],
+      ['https://xn--hbergeur-b1a.cm/p', 'payUrl: names an internationalised domain name'],
+      [`https://paiement.hebergeur.example/${'x'.repeat(2000)}`, 'payUrl: is 2035 characters long, more than 2000'],
+      [['https://a.example/'], 'payUrl: Invalid input: expected string'],
+    ] as const) {
+      const refused = await patch({ payUrl });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).message).toContain(reason);
+    }
+    expect(await (await patch({})).json()).toMatchObject({ statusCode: 400, message: expect.stringContaining('nothing to change') });
+    expect((await patch({ paidAt: '2026-11-28' })).status).toBe(400);
+    expect((await patch({ payUrl: PAY, note: 'x' })).status).toBe(400);
+    expect((await (await api('/api/v1/invoices/7090')).json()).invoice.payUrl).toBe(PAY);
+
+    const changed = await patch({ payUrl: 'HTTPS://Paiement.Hebergeur.Example/p/7090?v=2' });
+    expect((await changed.json()).invoice).toMatchObject({ status: 'unpaid', payUrl: 'https://paiement.hebergeur.example/p/7090?v=2' });
+    const paid = await patch({ status: 'paid', paidAt: '2026-11-28', payUrl: null });
+    expect((await paid.json()).invoice).toMatchObject({ status: 'paid', paidAt: '2026-11-28' });
+    const stored = (await (await api('/api/v1/invoices/7090')).json()).invoice;
+    expect(stored).not.toHaveProperty('payUrl');
+    expect((await patch({ payUrl: PAY })).status).toBe(200);
+    expect((await (await api('/api/v1/invoices/7090')).json()).invoice).toMatchObject({ status: 'paid', payUrl: PAY });
+    expect((await api('/api/v1/invoices/9999999', { method: 'PATCH', body: { payUrl: PAY } })).status).toBe(404);
+    // The log names the link's host, never the rest of it (a checkout's token).
+    await service.logged((line) => line.event === 'intake.change' && line.payLink === 'paiement.hebergeur.example');
+    expect(JSON.stringify(service.logs)).not.toContain('/p/7090');
+  });
+
   it('keeps numbers in one form: a look-alike of another customer’s number is that number, and a path finds it however written', async () => {
     const report = await (await api('/api/v1/invoices', { body: [invoice('１２１０'), invoice('١٢١٠'), invoice('𝟏𝟐𝟏𝟎'), invoice('inv-7060'), invoice('٧٠٦١')] })).json();
     expect(report.invoices.slice(0, 3).map((i: { reason: string }) => i.reason)).toEqual(Array(3).fill(expect.stringMatching(/1210 already belongs to another customer/)));

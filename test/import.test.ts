@@ -258,6 +258,72 @@ describe('an invoice number owned by another customer', () => {
   });
 });
 
+describe('pay links', () => {
+  const PAY = 'https://paiement.hebergeur.example/p/1210';
+
+  it('are refused with the reason, the invoice with them, and nothing of it is written: script, clear text, a user before @, a look-alike domain', async () => {
+    const bad = ['javascript:alert(1)', 'http://paiement.hebergeur.example/p', 'https://hebergeur.example@evil.example/p', 'https://раураl.com/p', 'https://paiement.hebergeur.example/p\u0000', 42];
+    const file = await fixture('bad-links.json', JSON.stringify(bad.map((payUrl, i) => row(`13${i}0`, { payUrl }))));
+    const report = await importInvoices(store, file);
+
+    expect(report.created).toBe(0);
+    expect(report.rejected.map((rejection) => rejection.reason)).toEqual([
+      'payUrl: is a javascript: address; a pay link must be https://',
+      'payUrl: is a http: address; a pay link must be https://',
+      expect.stringMatching(/^payUrl: names a user before "@" \(evil\.example is where it would lead\)/),
+      expect.stringMatching(/^payUrl: names its host with letters beyond ASCII/),
+      expect.stringMatching(/^payUrl: holds an invisible or control character \(U\+0000\)/),
+      'payUrl: expected string, got 42',
+    ]);
+    expect(await (await LowdbStore.open(dbFile)).invoice('1300')).toBeUndefined();
+  });
+
+  it('are kept as browsers write them; a file without one leaves it, null or "" takes it away', async () => {
+    const set = await importInvoices(store, await fixture('set.json', JSON.stringify([row('1210', { payUrl: ` ${PAY.toUpperCase().replace('/P/', '/p/')} ` }), row('1201', { payUrl: `${PAY}?nom=Émile` })])));
+    expect(set).toMatchObject({ created: 1, updated: 1, rejected: [] });
+    expect((await store.invoice('1210'))?.payUrl).toBe(PAY);
+    expect((await store.invoice('1201'))?.payUrl).toBe(`${PAY}?nom=%C3%89mile`);
+
+    const without = await importInvoices(store, await fixture('without.json', JSON.stringify([row('1210', { status: 'paid', paidAt: '2019-01-20' })])));
+    expect(without).toMatchObject({ updated: 1 });
+    expect(await store.invoice('1210')).toMatchObject({ status: 'paid', payUrl: PAY });
+    const again = await importInvoices(store, await fixture('again.json', JSON.stringify([row('1210', { status: 'paid', paidAt: '2019-01-20', payUrl: PAY })])));
+    expect(again).toMatchObject({ unchanged: 1, updated: 0 });
+
+    await importInvoices(store, await fixture('clear.json', JSON.stringify([row('1210', { payUrl: null }), row('1201', { payUrl: '' })])));
+    const reopened = await LowdbStore.open(dbFile);
+    expect(await reopened.invoice('1210')).toEqual(invoice('1210', awa));
+    expect(await reopened.invoice('1201')).toEqual(invoice('1201', awa));
+  });
+
+  it('come in a payUrl column of a CSV: rows of one invoice agree on it, and an empty cell takes the link away', async () => {
+    const header = 'number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status,payUrl';
+    const csv = [header, `1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,${PAY}`, `1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Domaine,1,500,unpaid,${PAY}`,
+      '1211,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,https://paiement.hebergeur.example/a', '1211,awa@example.cm,2019-01-17,2019-02-17,XAF,Domaine,1,500,unpaid,https://evil.example/b',
+      '1212,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,"data:text/html;base64,PHNjcmlwdD4="'].join('\n');
+    const report = await importInvoices(store, await fixture('links.csv', csv));
+    expect(report.created).toBe(1);
+    expect(report.rejected).toEqual([
+      { where: 'lines 4, 5', number: '1211', reason: expect.stringContaining('rows disagree on payUrl') },
+      { where: 'line 6', number: '1212', reason: 'payUrl: is a data: address; a pay link must be https://' },
+    ]);
+    expect((await store.invoice('1210'))?.payUrl).toBe(PAY);
+
+    await importInvoices(store, await fixture('cleared.csv', `${header}\n1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,`));
+    expect((await store.invoice('1210'))?.payUrl).toBeUndefined();
+    await importInvoices(store, await fixture('set-again.json', JSON.stringify([row('1210', { payUrl: PAY })])));
+    await importInvoices(store, await fixture('no-column.csv', `${header.replace(',payUrl', '')}\n1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid`));
+    expect((await store.invoice('1210'))?.payUrl).toBe(PAY);
+  });
+
+  it('hand-edited in the store into one the import refuses, stop the store from opening, naming the file and the reason', async () => {
+    const data = JSON.parse(await readFile(dbFile, 'utf8'));
+    data.invoices[0].payUrl = 'javascript:alert(1)';
+    await writeFile(dbFile, JSON.stringify(data));
+    await expect(LowdbStore.open(dbFile)).rejects.toThrow(/db\.json[\s\S]*payUrl[\s\S]*javascript: address/);
+  });
+});
+
 describe('a file that cannot be imported at all', () => {
   it.each([
     ['missing.json', null, /missing\.json: cannot be read \(ENOENT/],

@@ -46,6 +46,11 @@ export interface Invoice {
   taxes: Tax[];
   status: InvoiceStatus;
   paidAt: IsoDate | null;
+  /**
+   * The billing system's payment page for this invoice, as `checkPayUrl` keeps it (https, an
+   * ASCII domain); absent when it gave none. Shown only while the invoice is unpaid (`payLinkOf`).
+   */
+  payUrl?: string;
 }
 
 /** A change of the account a customer can ask for: what the client area's "Notifications" tab changes. */

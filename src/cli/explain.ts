@@ -17,7 +17,7 @@ export function explainSentence(config: Config, text: string, today: string | un
     err(`facteur explain: --today takes a day, YYYY-MM-DD, not "${today}"\n`);
     return 2;
   }
-  const { zones, sentences, parsed } = readSentence(text, day);
+  const { zones, sentences, parsed } = readSentence(text, day, { fiscalYearStart: config.fiscalYearStart });
   const lines = [`Today:    ${day} (${config.push.timezone})`, `Zones:    ${zones.map((zone) => `${zone.kind}(${zone.lines.length} line${zone.lines.length === 1 ? '' : 's'})`).join('  ') || '(none)'}`];
   for (const [i, { text: said, sentence, command }] of sentences.entries()) {
     const { period, numbers, status, rank } = sentence;
@@ -44,6 +44,7 @@ function describe(token: Token): string {
   switch (token.kind) {
     case 'word': {
       const written = token.corrected ? `${token.corrected}(typo of ${token.word})` : token.word;
+      if (token.declined) return `${written}(declined)`;
       return token.role ? `${written}→${token.role}` : written;
     }
     case 'month':

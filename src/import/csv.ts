@@ -5,10 +5,10 @@ const REQUIRED_COLUMNS = ['number', 'customer', 'issuedAt', 'dueAt', 'currency',
 
 /**
  * Columns about the invoice rather than the line: every row of one invoice must agree on
- * them. `customerName` and `paidAt` are optional columns, read when the header has them,
- * so that a CSV export can say as much as a JSON one except taxes (it has no column for them).
+ * them. `customerName`, `paidAt` and `payUrl` are optional columns, read when the header has
+ * them, so that a CSV export can say as much as a JSON one except taxes (it has no column for them).
  */
-const INVOICE_COLUMNS = ['customer', 'customerName', 'issuedAt', 'dueAt', 'currency', 'status', 'paidAt'];
+const INVOICE_COLUMNS = ['customer', 'customerName', 'issuedAt', 'dueAt', 'currency', 'status', 'paidAt', 'payUrl'];
 
 interface Row {
   line: number;
@@ -50,7 +50,9 @@ export function readCsv(file: string, text: string, notes: string[]): Candidate[
     width: record.length,
     cells: Object.fromEntries(columns.map((column, index) => [column, record[index] || undefined])),
   }));
-  return groupByNumber(rows).map((group) => toCandidate(group, columns.length, delimiter === ';' ? frenchNumber : plainNumber));
+  // A payUrl column's empty cell says the invoice has no pay link (JSON's null); without the column, links stay as they are.
+  const noLink = columns.includes('payUrl') ? null : undefined;
+  return groupByNumber(rows).map((group) => toCandidate(group, columns.length, delimiter === ';' ? frenchNumber : plainNumber, noLink));
 }
 
 /** `;` when the header line holds more semicolons than commas outside quotes, else `,`. */
@@ -77,7 +79,7 @@ function groupByNumber(rows: Row[]): Row[][] {
   return groups;
 }
 
-function toCandidate(rows: Row[], width: number, toNumber: (cell: string | undefined) => number | string | undefined): Candidate {
+function toCandidate(rows: Row[], width: number, toNumber: (cell: string | undefined) => number | string | undefined, noLink: null | undefined): Candidate {
   const first = rows[0]!;
   const candidate: Candidate = {
     where: rows.length === 1 ? `line ${first.line}` : `lines ${rows.map((row) => row.line).join(', ')}`,
@@ -86,6 +88,7 @@ function toCandidate(rows: Row[], width: number, toNumber: (cell: string | undef
     fields: {
       number: first.cells.number,
       ...Object.fromEntries(INVOICE_COLUMNS.map((column) => [column, first.cells[column]])),
+      payUrl: first.cells.payUrl ?? noLink,
       lines: rows.map(({ cells }) => ({ label: cells.label, quantity: toNumber(cells.quantity), unitPrice: toNumber(cells.unitPrice) })),
     },
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarDay } from '../billing/dates.js';
 import { foldLookAlikes, INVOICE_NUMBER_RULE, invoiceNumber } from '../billing/numbers.js';
+import { checkPayUrl } from '../billing/pay-link.js';
 import { totals } from '../billing/totals.js';
 import { INVOICE_STATUSES } from '../billing/types.js';
 import { unprintable } from '../documents/fonts.js';
@@ -101,6 +102,23 @@ const lineSchema = z.object({
     .max(LIMITS.unitPrice, `must be at most ${LIMITS.unitPrice}`),
 });
 
+/**
+ * The billing system's pay link (see billing/pay-link.ts for what is refused and why), kept as
+ * browsers write it. Absent leaves the invoice's link as it is, so that an export without the
+ * column keeps what the API set; `null` or an empty text takes it away.
+ */
+export const payUrl = z
+  .string()
+  .nullable()
+  .transform((written, context) => {
+    if (written === null || written.trim() === '') return null;
+    const checked = checkPayUrl(written);
+    if ('url' in checked) return checked.url;
+    context.addIssue({ code: 'custom', message: checked.reason });
+    return z.NEVER;
+  })
+  .optional();
+
 const taxSchema = z.object({ label: text, rate: z.number().min(0, 'must not be negative').max(100, 'is a percentage, at most 100') });
 
 /**
@@ -128,6 +146,7 @@ const invoiceSchema = z
     taxes: z.array(taxSchema).max(10, 'an invoice has at most 10 taxes').default([]),
     status: z.enum(INVOICE_STATUSES),
     paidAt: isoDate.nullish().transform((date) => date ?? null),
+    payUrl,
   }, { error: 'expected an invoice object' })
   .refine((invoice) => invoice.dueAt >= invoice.issuedAt, { path: ['dueAt'], error: 'is before issuedAt' })
   .refine((invoice) => invoice.status !== 'unpaid' || invoice.paidAt === null, { path: ['paidAt'], error: 'is set on an unpaid invoice' })

@@ -3,6 +3,7 @@ import { isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
+import type { CarriedFile } from '../billing/files.js';
 import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
 export interface RetryPolicy {
@@ -25,24 +26,31 @@ export interface NewDelivery {
   /** A reminder's invoices and the offsets they are reminded of. */
   reminded?: Record<string, number>;
   links?: DeliveryLink[];
+  /** The files an answer carries (a channel's own send, see `track`), known before it leaves. */
+  files?: CarriedFile[];
 }
 
 /** Told after each attempt: the record as it now stands, and how far the batch is. */
 export type AttemptDone = (delivery: Delivery, done: number, total: number) => void;
 
-/** What a send says of itself for the record: the Message-ID, whether each copy had its own return path, the addresses left out because they bounce. */
-export interface Dispatched {
-  messageId: string;
-  verp?: boolean;
-  withheld?: string[];
-  /** Copies the server refused, the recipient's having gone. */
-  refused?: string[];
-}
-
 /** Sends what a delivery record describes; `newMessageId` names it before the first attempt. */
 export interface Dispatch {
   newMessageId(delivery: NewDelivery): string | null;
-  send(delivery: Delivery): Promise<Dispatched>;
+  /** Sends it; says with what Message-ID, and which files the message carried (by their SHA-256). */
+  send(delivery: Delivery): Promise<Sent>;
+}
+
+/**
+ * A message the server took: its Message-ID, the files it carried (by their SHA-256), whether each
+ * copy had its own return path (VERP), the addresses left out because they bounce, and copies the
+ * server refused, the recipient's having gone.
+ */
+export interface Sent {
+  messageId: string;
+  files?: CarriedFile[];
+  verp?: boolean;
+  withheld?: string[];
+  refused?: string[];
 }
 
 /**
@@ -78,7 +86,7 @@ export class Deliveries {
    */
   async attempt(delivery: Delivery): Promise<Delivery> {
     const attempts = delivery.attempts + 1;
-    let sent: Dispatched;
+    let sent: Sent;
     try {
       sent = await this.dispatch.send({ ...delivery, attempts });
     } catch (error) {
@@ -131,7 +139,7 @@ export class Deliveries {
    * like every other: `sending` with its Message-ID before, `sent` or `failed` after. The
    * channel keeps its own retry policy, so a failure is recorded and thrown back to it.
    */
-  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<Dispatched>): Promise<Delivery> {
+  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<Sent>): Promise<Delivery> {
     const delivery = { ...this.draft(spec, 'sending'), attempts: 1, nextAttemptAt: null };
     await this.store.save({ deliveries: [delivery] });
     try {
@@ -199,9 +207,9 @@ export class Deliveries {
   }
 }
 
-/** What a send adds to the record: its Message-ID, and the facts a report read back later is checked against. */
-function sentFacts(sent: Dispatched): Partial<Delivery> {
-  return { messageId: sent.messageId, ...(sent.verp ? { verp: true } : {}), ...(sent.withheld ? { withheld: sent.withheld } : {}) };
+/** What a send adds to the record: its Message-ID, the files it carried, and the facts a report read back later is checked against. */
+function sentFacts(sent: Sent): Partial<Delivery> {
+  return { messageId: sent.messageId, ...(sent.files?.length ? { files: sent.files } : {}), ...(sent.verp ? { verp: true } : {}), ...(sent.withheld ? { withheld: sent.withheld } : {}) };
 }
 
 function describe(error: unknown): string {

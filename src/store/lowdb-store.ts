@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { InvoiceFilter } from '../billing/filter.js';
+import type { IssuedPdf } from '../billing/files.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { Delivery, DeliveryQuery } from './delivery.js';
 import { BillingFile } from './lowdb/billing.js';
@@ -8,6 +9,7 @@ import { ChatFile } from './lowdb/chat.js';
 import { DeliveryFiles } from './lowdb/deliveries.js';
 import { InboundFiles } from './lowdb/inbound.js';
 import { lockDataFolder, unlockDataFolder } from './lowdb/lock.js';
+import { PdfFiles } from './lowdb/pdfs.js';
 import { ReceiptsFile } from './lowdb/receipts.js';
 import { SuppressionsFile } from './lowdb/suppressions.js';
 import { Serial } from './lowdb/serial.js';
@@ -36,6 +38,7 @@ export class LowdbStore implements Store {
     private readonly chat: ChatFile,
     private readonly sent: DeliveryFiles,
     private readonly receipts: ReceiptsFile,
+    private readonly pdfs: PdfFiles,
     private readonly suppressed: SuppressionsFile,
     /** The data folder's lock, released on close; null for a store opened read-only. */
     private readonly lockFile: string | null,
@@ -59,6 +62,7 @@ export class LowdbStore implements Store {
       await ChatFile.open(path.join(dir, 'chat.json')),
       await DeliveryFiles.open(dir),
       await ReceiptsFile.open(path.join(dir, 'webhooks.json')),
+      await PdfFiles.open(dir),
       await SuppressionsFile.open(path.join(dir, 'suppressions.json')),
       lockFile,
     );
@@ -161,6 +165,18 @@ export class LowdbStore implements Store {
     return this.receipts.lastSigned(numbers);
   }
 
+  async issuedPdfs(numbers: string[]): Promise<Map<string, IssuedPdf>> {
+    return this.pdfs.latest(numbers);
+  }
+
+  async issuedPdfHistory(query: { invoice: string } | { sha256: string }): Promise<IssuedPdf[]> {
+    return this.pdfs.history(query);
+  }
+
+  pdfBytes(sha256: string): Promise<Buffer | undefined> {
+    return this.pdfs.bytes(sha256);
+  }
+
   async unpaidDueBy(day: string): Promise<Invoice[]> {
     return this.billing
       .allInvoices()
@@ -184,6 +200,8 @@ export class LowdbStore implements Store {
   }
 
   async save(changes: Changes): Promise<void> {
+    // Before the invoices: an invoice never names a PDF its data folder lacks, whatever stops the process between.
+    if (changes.pdfs?.length) await this.pdfs.save(changes.pdfs);
     const writes: Promise<void>[] = [];
     if (changes.customers?.length || changes.invoices?.length) writes.push(this.billing.save(changes.customers ?? [], changes.invoices ?? []));
     if (changes.inbound?.length) writes.push(this.inbound.save(changes.inbound));
@@ -261,7 +279,7 @@ export class LowdbStore implements Store {
    * Everything the folder holds, as changes another store can save: what `facteur db copy`
    * moves to PostgreSQL. Customers come before their invoices, which name them.
    */
-  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'suppressions'>> & { announcingSince: string | null } {
+  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'suppressions'>> & { announcingSince: string | null; issuedPdfs: IssuedPdf[] } {
     const { deliveries, announced } = this.sent.all();
     return {
       customers: this.billing.customers(),
@@ -270,6 +288,7 @@ export class LowdbStore implements Store {
       deliveries,
       announced,
       announcingSince: this.sent.announcingSince(),
+      issuedPdfs: this.pdfs.all(),
       suppressions: this.suppressed.all(),
       ...this.chat.all(),
     };

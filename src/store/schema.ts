@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { BOUNCE_KINDS, DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from './delivery.js';
+import { keptPayUrlProblem, PAY_URL_RULE } from '../billing/pay-link.js';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
 import { INBOUND_STATUSES } from './store.js';
 
+const SHA256 = /^[0-9a-f]{64}$/;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
 
 const codeOnItsWaySchema = z.object({ codeHash: z.string(), expiresAt: z.string(), attempts: z.number().int().nonnegative() });
@@ -60,6 +62,11 @@ export const invoiceSchema = z.object({
   taxes: z.array(z.object({ label: z.string(), rate: z.number().nonnegative() })),
   status: z.enum(INVOICE_STATUSES),
   paidAt: isoDate.nullable(),
+  // As the import keeps it: a link edited by hand into something else stops start-up, naming the file.
+  payUrl: z
+    .string()
+    .refine((url) => keptPayUrlProblem(url) === null, { error: (issue) => `is not a pay link as Facteur keeps them (${PAY_URL_RULE}): it ${keptPayUrlProblem(String(issue.input))}` })
+    .optional(),
 });
 
 export const inboundMessageSchema = z.object({
@@ -96,6 +103,7 @@ export const deliverySchema = z.object({
   nextAttemptAt: z.string().nullable(),
   reminded: z.record(z.string(), z.number().int()).optional(),
   links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
+  files: z.array(z.object({ name: z.string(), sha256: z.string().regex(SHA256), invoice: z.string().optional(), source: z.enum(['billing', 'rendered']), zip: z.string().optional() })).optional(),
   verp: z.boolean().optional(),
   withheld: z.array(z.string()).optional(),
   bounces: z.array(z.object({ address: z.string(), kind: z.enum(BOUNCE_KINDS), status: z.string(), diagnostic: z.string(), at: z.string() })).optional(),
@@ -110,6 +118,9 @@ export const suppressionSchema = z.object({
   deliveryId: z.string(),
   since: z.string(),
 });
+
+/** A billing system's PDF as `issued.json` lists it (its bytes are in `issued/`). */
+export const issuedPdfSchema = z.object({ invoice: z.string().min(1), sha256: z.string().regex(SHA256), size: z.number().int().positive(), receivedAt: z.string() });
 
 export const linkAttemptSchema = z.object({
   account: z.string().regex(/^[a-z]+:.+$/, 'expected <network>:<user id>'),

@@ -49,7 +49,8 @@ export class Clause {
 
   /** Whether the sentence asks something: a question word or mark. */
   asks(): boolean {
-    if (this.hasWord('?')) return true;
+    // « merci de me confirmer… », "please confirm whether…", "kindly advise…": a question put as a request.
+    if (this.hasWord('?', 'confirmer', 'confirmez', 'confirm', 'valider', 'verifier', 'whether', 'indiquer', 'advise')) return true;
     // Without a question mark, a question word asks only at the start: "quand", "when" further on join two clauses ("prévenez-moi quand une facture sort").
     // "je voudrais savoir où…", "tell me when…" ask all the same.
     const first = this.words().find((w) => w.role !== 'filler' && w.role !== 'hello');

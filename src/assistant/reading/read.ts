@@ -2,6 +2,8 @@ import type { IsoDate, Locale } from '../../billing/types.js';
 import type { Command, Parsed } from '../command.js';
 import { Clause } from './clause.js';
 import { chatMessage, ownWords, type Message } from './message.js';
+import { declinedIn } from './recognise/declined.js';
+import { spokenNumbers } from './recognise/spoken.js';
 import { commandOf } from './rules.js';
 import { recognise, type Sentence } from './sentence.js';
 import { sentencesOf } from './sentences.js';
@@ -20,8 +22,13 @@ import type { Zone } from './zones.js';
  */
 
 /** Parses a customer's chat message; `today` (YYYY-MM-DD, in PUSH_TIMEZONE) places the periods counted from it. */
-export function parse(text: string, today: IsoDate): Parsed {
-  return read(chatMessage(text), today).parsed;
+export function parse(text: string, today: IsoDate, options: ReadingOptions = {}): Parsed {
+  return read(chatMessage(text), today, options).parsed;
+}
+
+export interface ReadingOptions {
+  /** The day (MM-DD) fiscal years start; the calendar year's unless given. */
+  fiscalYearStart?: string;
 }
 
 export interface Explained {
@@ -32,8 +39,8 @@ export interface Explained {
 }
 
 /** Every stage of the reading of a chat message, for `facteur explain` and bug reports. */
-export function explain(text: string, today: IsoDate): Explained {
-  return read(chatMessage(text), today);
+export function explain(text: string, today: IsoDate, options: ReadingOptions = {}): Explained {
+  return read(chatMessage(text), today, options);
 }
 
 /**
@@ -48,13 +55,16 @@ const WEIGHT: Record<Command['intent'], number> = {
   notifications: 5, page: 4, offTopic: 3, help: 2, choose: 2, smalltalk: 1,
 };
 
-export function read(message: Message, today: IsoDate): Explained {
+export function read(message: Message, today: IsoDate, options: ReadingOptions = {}): Explained {
   const sentences = ownWords(message).flatMap(sentencesOf).map((text) => {
-    const sentence = recognise(new Clause(tokenize(text, today), today, /[àâçéèêëîïôûùœ]/i.test(text)));
+    const { tokens, declined } = declinedIn(tokenize(spokenNumbers(text), today));
+    const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
     return { text, sentence, command: commandOf(sentence) };
   });
   let chosen: Command | null = null;
   for (const { command } of sentences) if (command && (!chosen || WEIGHT[command.intent] >= WEIGHT[chosen.intent])) chosen = command;
+  // "What do I owe? No need for the PDF statement.": a statement declined in any sentence is not sent.
+  if (chosen?.intent === 'balance' && sentences.some(({ sentence }) => sentence.declined.includes('statement'))) chosen = { intent: 'balance', statement: false };
   return { zones: message.zones, sentences, parsed: { command: chosen, locale: localeOf(sentences.map((s) => s.sentence)) } };
 }
 

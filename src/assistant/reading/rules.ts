@@ -1,9 +1,10 @@
 import type { Command } from '../command.js';
+import type { Clause } from './clause.js';
 import { codeIn } from './recognise/numbers.js';
 import { filterOf, hasFilter, type Sentence } from './sentence.js';
 import { asksBalance, asksStatement, balanceOf, namesStatement } from './intents/balance.js';
-import { asksDetails, asksFiles, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
-import { aboutAttachments, aboutContact, asksWhere, changesAddress, settles, toggle, toggleCue } from './intents/settings.js';
+import { aboutInvoices, asksDetails, asksFiles, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
+import { aboutAttachments, aboutContact, asksWhere, changesAddress, chasesUs, settles, stopsWriting, toggle, toggleCue } from './intents/settings.js';
 import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
 
 /**
@@ -13,7 +14,8 @@ import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
  * zip" is a ZIP, "la facture 1210 est-elle payée ?" is its details, "la facture 1210" its PDF.
  */
 const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] = [
-  { applies: (s) => s.clause.has('confirm') || (s.clause.has('code') && codeIn(s.clause) !== null), command: (s) => ({ intent: 'confirm', code: codeIn(s.clause) }) },
+  { applies: (s) => givesCode(s), command: (s) => ({ intent: 'confirm', code: codeIn(s.clause) }) },
+  { applies: (s) => acknowledges(s.clause), command: () => ({ intent: 'smalltalk', kind: 'thanks' }) },
   { applies: (s) => aboutContact(s.clause) !== null, command: (s) => aboutContact(s.clause)! },
   { applies: (s) => changesAddress(s), command: (s) => ({ intent: 'address', address: s.clause.emails().at(-1)! }) },
   { applies: (s) => offTopic(s), command: () => ({ intent: 'offTopic' }) },
@@ -25,6 +27,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
     command: (s) => (settles(s.clause) ? { intent: 'reminders', on: toggle(s.clause, 'reminders') } : { intent: 'notifications' }),
   },
   { applies: (s) => aboutAttachments(s, namesStatement(s)), command: (s) => (settles(s.clause) ? { intent: 'attachments', on: toggle(s.clause, 'attachments') } : { intent: 'notifications' }) },
+  { applies: (s) => stopsWriting(s), command: () => ({ intent: 'notifications' }) },
   // "je ne reçois plus rien sur contact@…": a complaint about where mail goes, answered with where it goes.
   {
     applies: (s) => s.clause.has('notifications') || (s.clause.has('chat') && !hasRequest(s)) || (s.clause.emails().length > 0 && !hasRequest(s)),
@@ -48,7 +51,26 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
 
 /** A setting (Discord messages, reminders) named with words that say it is to change, and no statement in the way. */
 function setting(s: Sentence, role: 'chat' | 'reminders', wanted: boolean): boolean {
-  return s.clause.has(role) && !namesStatement(s) && (toggleCue(s.clause) || wanted);
+  // « ma sœur m'a dit que vous envoyez des rappels »: what someone said is no wish.
+  const reported = s.clause.hasWord('dit', 'said', 'says', 'told');
+  return s.clause.has(role) && !namesStatement(s) && !reported && !(role === 'reminders' && chasesUs(s.clause)) && (toggleCue(s.clause) || wanted);
+}
+
+/**
+ * A code given: six digits with « confirmer » or « code », or « confirmer » alone. « Merci de
+ * me confirmer à quelle adresse… », "please confirm what remains unpaid" are questions, which
+ * confirming a code is not.
+ */
+function givesCode(s: Sentence): boolean {
+  const c = s.clause;
+  if (codeIn(c) !== null) return c.has('confirm') || c.has('code');
+  return c.has('confirm') && !c.hasWord('?', 'que', 'quelle', 'quel', 'what', 'whether', 'which', 'if', 'si') && !aboutInvoices(s) && !asksBalance(s) && s.period === null;
+}
+
+/** « je vous confirme la bonne réception de la facture 1288 », "I acknowledge receipt of invoice 1291": nothing to send. */
+function acknowledges(c: Clause): boolean {
+  const words = c.words().map((w) => w.word);
+  return words.some((w, i) => (w === 'reception' && ['bonne', 'accuse', 'accusons'].includes(words[i - 1] ?? '')) || (w === 'receipt' && ['acknowledge', 'confirm', 'confirming', 'acknowledging'].includes(words[i - 1] ?? '')));
 }
 
 /** The command the sentence asks for, or null when no rule applies. */

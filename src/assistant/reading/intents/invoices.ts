@@ -123,8 +123,8 @@ export function yearOrNumber(s: Sentence): Command | null {
  */
 const FILE_WORDS = new Set(
   ('envoyer envoyez envoie envoies envoi envoye envoyes envoyee envoyees transmettre transmettez transmets transmission fournir fournissez fournis ' +
-    'telecharger telechargez telecharge telechargement besoin faut exporter exportez parvenir tenir adresser adressez fichiers documents copie copies duplicata ' +
-    'renvoyer renvoyez renvoie send resend provide download downloading need needs export attach bundle shoot forward files documents copies pdf pdfs').split(' '),
+    'telecharger telechargez telecharge telechargement besoin faut exporter exportez parvenir tenir adresser adressez fichier fichiers documents copie copies duplicata ' +
+    'renvoyer renvoyez renvoie send resend provide download downloading need needs export attach bundle shoot forward file files pdf pdfs').split(' '),
 );
 /** Words that ask to see which invoices there are: the list (« la liste », "which", « montrez-moi », "what did you bill me"). */
 const LIST_WORDS = new Set('liste lister historique releve releves statement quel quelle quels quelles lesquelles lesquels combien montrer montrez montre affiche afficher affichez voir list history which what show see view'.split(' '));
@@ -137,7 +137,7 @@ const LIST_WORDS = new Set('liste lister historique releve releves statement que
 export function asksFiles(s: Sentence): boolean {
   const { tokens } = s.clause;
   const wants = tokens.some((t, i) => t.kind === 'word' && FILE_WORDS.has(t.word) && !s.clause.refusedAt(i));
-  const listed = tokens.some((t, i) => t.kind === 'word' && LIST_WORDS.has(t.word) && !s.clause.refusedAt(i));
+  const listed = tokens.some((t, i) => t.kind === 'word' && !t.declined && LIST_WORDS.has(t.word) && !s.clause.refusedAt(i));
   const named = s.period !== null || s.status.status !== undefined || s.rank !== null || s.numbers.length > 0 || s.clause.has('all');
   return wants && !listed && named;
 }

@@ -4,6 +4,23 @@ import type { Sentence } from '../sentence.js';
 import type { Token } from '../tokens.js';
 import { aboutInvoices } from './invoices.js';
 
+/** Words that ask to change where invoices go: « changez », « remplacez », « utilisez », « désormais », "use", "switch", "update", « nouvelle adresse ». */
+const CHANGE_WORDS = new Set('changer changez change modifier modifiez modifie remplacer remplacez utiliser utilisez mettre mettez mets desormais dorenavant plutot maintenant use switch update set instead now'.split(' '));
+/** Words that send somewhere, which ask a change only with the address after « à », "to" (« envoyez mes factures à compta@… », not « mon comptable (x@…) me demande les factures, envoyez-les moi »). */
+const TOWARDS = new Set(['a', 'au', 'to', 'sur', 'vers', 'at', 'on', 'chez', 'onto']);
+
+/**
+ * Whether the sentence asks that invoices go to an address it names: a word of change, a new
+ * address, the command's own words (« notifications adresse … »), or sending « à » the
+ * address. An address only mentioned (« j'ai reçu un mail de facturation@… », « mon comptable
+ * (x@…) me demande… », a pasted SQL line) asks nothing, and no code goes to it.
+ */
+function asksChange(c: Clause): boolean {
+  if (c.words().some((w) => CHANGE_WORDS.has(w.word)) || c.has('new') || (c.has('notifications') && c.has('address'))) return true;
+  if (!c.has('send') && !c.has('address') && !c.hasWord('aller', 'vont', 'aillent', 'doivent', 'devraient', 'go', 'goes', 'should', 'sent')) return false;
+  return c.tokens.some((t, i) => t.kind === 'email' && [c.tokens[i - 1], c.tokens[i - 2]].some((b) => b?.kind === 'word' && TOWARDS.has(b.word)));
+}
+
 /**
  * An address for new invoices: the last one named ("pas à ancien@…, mais à nouveau@…").
  * One address in a sentence that says it does not arrive ("je ne reçois plus rien sur
@@ -12,7 +29,7 @@ import { aboutInvoices } from './invoices.js';
 export function changesAddress(s: Sentence): boolean {
   const c = s.clause;
   const emails = c.emails();
-  if (emails.length === 0) return false;
+  if (emails.length === 0 || !asksChange(c)) return false;
   if (emails.length > 1) return true;
   // "je ne veux plus recevoir sur gmail, mettez plutôt …": the address named instead is the change.
   if (c.hasWord('plutot', 'instead', 'desormais', 'dorenavant', 'maintenant', 'now')) return true;
@@ -80,7 +97,11 @@ export function toggleCue(c: Clause): boolean {
 }
 
 /** A sentence that sets something rather than only naming it ("notifications pièces-jointes" shows the tab). */
+/** Words that ask where a setting stands, not to change it: « merci de valider que… », "attachments status", "confirm whether…". */
+const STANDING = ['valider', 'validez', 'verifier', 'verifiez', 'confirmer', 'confirmez', 'confirm', 'check', 'whether', 'status', 'statut', 'etat', 'actifs', 'actives', 'active', 'enabled', 'activees'];
+
 export function settles(c: Clause): boolean {
+  if (c.hasWord(...STANDING)) return false;
   // A question changes something only when it asks for it ("pouvez-vous remettre le PDF ?");
   // "pourquoi le PDF n'est plus joint ?", "les pièces jointes sont-elles activées ?" ask where things stand.
   if (c.asks() && !c.hasWord(...POLITE_REQUEST) && !c.words().some((w) => [...OFF_ROLES, 'resend', 'want'].includes(w.role ?? 'filler'))) return false;
@@ -93,7 +114,8 @@ export function aboutAttachments(s: Sentence, namesStatement: boolean): boolean 
   // "le relevé en PDF, sans les factures payées": about the statement, not the PDF of new invoices.
   if (namesStatement) return false;
   if (c.asks() && !c.has('attachments') && !inMails(c)) return false;
-  if (c.has('attachments')) return s.numbers.length === 0;
+  // "Attach the invoices from the past six months": the files of a period, not the setting.
+  if (c.has('attachments')) return s.numbers.length === 0 && !(c.has('list') && (s.period !== null || s.status.status !== undefined));
   if (!c.has('pdf') || s.numbers.length > 0 || s.period || s.rank) return false;
   return c.words().some((w) => [...OFF_ROLES, ...NEGATION_ROLES, 'with', 'new', 'on'].includes(w.role ?? 'filler')) || inMails(c);
 }
@@ -102,4 +124,17 @@ export function aboutAttachments(s: Sentence, namesStatement: boolean): boolean 
 function inMails(c: Clause): boolean {
   const words = c.words().filter((w) => !['les', 'mes', 'vos', 'the', 'my', 'your'].includes(w.word));
   return words.some((w, i) => w.role === 'address' && ['dans', 'avec', 'in', 'with', 'inside'].includes(words[i - 1]?.word ?? '')) && c.emails().length === 0;
+}
+
+/** « je me permets de vous relancer » is the customer chasing us, not the reminders we send (« arrêtez de me relancer »). */
+export function chasesUs(c: Clause): boolean {
+  return c.tokens.some((t, i) => t.kind === 'word' && t.role === 'reminders' && c.tokens[i - 1]?.kind === 'word' && (c.tokens[i - 1] as { word: string }).word === 'vous');
+}
+
+/** Words of mail we send, with which « arrêtez » is about the notifications, not any invoice: « arrêtez de m'écrire pour chaque facture », "stop emailing me". */
+const WRITING = ['ecrire', 'ecrivez', 'ecrit', 'emailing', 'mailing', 'writing', 'write', 'messages', 'spam', 'spammer'];
+
+export function stopsWriting(s: Sentence): boolean {
+  const c = s.clause;
+  return c.has('stop') && !c.has('chat') && !c.has('attachments') && !c.has('pdf') && s.numbers.length === 0 && s.period === null && c.words().some((w) => WRITING.includes(w.corrected ?? w.word) || w.role === 'address');
 }

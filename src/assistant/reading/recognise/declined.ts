@@ -1,0 +1,53 @@
+import type { Token } from '../tokens.js';
+
+/** Answers a customer may decline by name: « pas la liste », « inutile de m'envoyer le détail », "don't zip them", « pas besoin du relevé ». */
+export type Declinable = 'list' | 'details' | 'pdf' | 'zip' | 'statement';
+
+const NOUNS: Record<string, Declinable> = {
+  liste: 'list', list: 'list', details: 'details', detail: 'details', breakdown: 'details', pdf: 'pdf', pdfs: 'pdf', zip: 'zip', zipped: 'zip', archive: 'zip', releve: 'statement', statement: 'statement',
+};
+/** What refuses a noun a few words after it: a negation, « sans », « inutile », "no need". */
+const REFUSING = new Set(['pas', 'ne', 'n', 'non', 'not', 'no', 'never', 'inutile', 'sans', 'without', 'jamais']);
+const NOT_RECEIVED = new Set(['envoye', 'envoyee', 'recu', 'recue', 'eu', 'sent', 'received', 'got', 'gotten']);
+/** What may stand between the refusal and the noun. */
+const BETWEEN = new Set(['de', 'd', 'du', 'des', 'la', 'le', 'l', 'les', 'un', 'une', 'en', 'me', 'm', 'moi', 'the', 'a', 'an', 'any', 'for', 'need', 'besoin', 'veux', 'voulais', 'want', 'envoyer', 'envoyez', 'send', 'do', 'plus', 'more', 'them', 'it', 'pdf']);
+/** Words of the settings, with which a refused PDF is the setting's (« ne désactivez pas le PDF », « sans PDF »), not an answer declined. */
+const SETTING_ROLES = new Set(['attachments', 'off', 'on', 'new', 'stop', 'notifications', 'reminders', 'chat', 'address', 'more']);
+
+export interface Declined {
+  /** The tokens, the nouns declined and the words that refused them made fillers, so that no rule takes them for a request or a negation of the rest. */
+  tokens: Token[];
+  declined: Declinable[];
+}
+
+/**
+ * Answers the sentence declines: « je ne veux pas la liste, envoyez les fichiers » asks the
+ * files, « inutile de m'envoyer le détail, le PDF de la 1280 suffira » the PDF. The statement
+ * is only noted (the balance reads its refusal itself).
+ */
+export function declinedIn(tokens: Token[]): Declined {
+  const out = [...tokens];
+  const declined: Declinable[] = [];
+  const setting = tokens.some((t) => t.kind === 'word' && t.role !== null && SETTING_ROLES.has(t.role));
+  tokens.forEach((t, i) => {
+    if (t.kind !== 'word') return;
+    const kind = NOUNS[t.word];
+    if (!kind || (kind === 'pdf' && setting)) return;
+    // The farthest refusing word of the run before the noun: « ne veux pas la liste » is all declined.
+    let first = -1;
+    for (let j = i - 1; j >= Math.max(0, i - 6); j--) {
+      const u = tokens[j]!;
+      // « vous ne m'avez pas envoyé le relevé » says it did not come, which asks for it.
+      if (u.kind !== 'word' || NOT_RECEIVED.has(u.corrected ?? u.word) || !(REFUSING.has(u.word) || BETWEEN.has(u.word))) break;
+      if (REFUSING.has(u.word)) first = j;
+    }
+    if (first < 0) return;
+    declined.push(kind);
+    if (kind === 'statement') return;
+    for (let k = first; k <= i; k++) {
+      const w = out[k]!;
+      if (w.kind === 'word') out[k] = { ...w, role: 'filler', declined: true };
+    }
+  });
+  return { tokens: out, declined };
+}
