@@ -121,11 +121,11 @@ export class Bounces {
       }
       const [first] = found;
       if (found.some((one) => one.delivery.id !== first!.delivery.id || one.address !== first!.address)) return { refused: 'tokens naming different mails' };
-      if (report.returnedMessageId && report.returnedMessageId !== first!.delivery.messageId) return { refused: 'its token and the Message-ID it returns name different mails' };
+      if (report.returnedMessageId && firstMailOf(report.returnedMessageId) !== first!.delivery.messageId) return { refused: 'its token and the Message-ID it returns name different mails' };
       return first!;
     }
     if (!report.returnedMessageId) return { refused: 'no token and no returned Message-ID' };
-    const [delivery] = await store.deliveries({ messageId: report.returnedMessageId });
+    const [delivery] = await store.deliveries({ messageId: firstMailOf(report.returnedMessageId) });
     if (!delivery || delivery.channel !== 'email') return { refused: 'its Message-ID names no mail Facteur sent' };
     if (delivery.verp) return { refused: 'no token, for a mail that left with one' };
     if (Date.parse(delivery.createdAt) + VERP_DAYS * 86_400_000 < this.now().getTime()) return { refused: `about a mail sent over ${VERP_DAYS} days ago` };
@@ -200,6 +200,14 @@ export class Bounces {
     }
     log.info({ event: 'bounce.told', customer: customer.id, address: suppression.address, told }, told.length > 0 ? 'the customer was told their address bounces' : 'the customer could be told nowhere that their address bounces: their notifications tab says it');
   }
+}
+
+/**
+ * The Message-ID a delivery keeps for one of its mails: a message cut into several mails sends
+ * the later ones as `<id.2@domain>`, `<id.3@domain>` (notifications/dispatch.ts), under the first's `<id@domain>`.
+ */
+function firstMailOf(messageId: string): string {
+  return messageId.replace(/\.\d{1,3}@/, '@');
 }
 
 /** A mail delivery's addresses, lower case: its recipient, then its copies. */

@@ -60,12 +60,24 @@ export interface Delivery {
    * what was really sent. Absent when it carried none (and in older records).
    */
   files?: CarriedFile[];
+  /** A mail whose files went as several (over MAIL_SIZE_LIMIT_MB): what each mail carries, and how many the server has taken. */
+  parts?: DeliveryParts;
   /** Whether each recipient's copy left with its own signed return path (VERP): then a report about it without one is forged. */
   verp?: boolean;
   /** Addresses of the customer's left out of it because mail to them bounces (see Suppression); absent when none. */
   withheld?: string[];
   /** Delivery reports read back about it, oldest first; absent when none came. */
   bounces?: DeliveryBounce[];
+}
+
+/**
+ * A message about invoices sent as several mails, (1/3), (2/3)…: each mail's invoices, in
+ * order, and how many mails the server has accepted so far, so that an attempt after a crash
+ * or a refusal sends the rest, cut as they were, and none twice.
+ */
+export interface DeliveryParts {
+  invoices: string[][];
+  sent: number;
 }
 
 /**

@@ -104,6 +104,7 @@ export const deliverySchema = z.object({
   reminded: z.record(z.string(), z.number().int()).optional(),
   links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
   files: z.array(z.object({ name: z.string(), sha256: z.string().regex(SHA256), invoice: z.string().optional(), source: z.enum(['billing', 'rendered']), zip: z.string().optional() })).optional(),
+  parts: z.object({ invoices: z.array(z.array(z.string())).min(2), sent: z.number().int().nonnegative() }).optional(),
   verp: z.boolean().optional(),
   withheld: z.array(z.string()).optional(),
   bounces: z.array(z.object({ address: z.string(), kind: z.enum(BOUNCE_KINDS), status: z.string(), diagnostic: z.string(), at: z.string() })).optional(),
