@@ -7,6 +7,7 @@ import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { PdfReader, READER_LIMITS } from './documents/reading/reader.js';
+import { Verifier } from './verification/verify.js';
 import { DownloadLinks } from './links/links.js';
 import { linkSecret } from './links/secret.js';
 import { createLogger, type Logger } from './log.js';
@@ -113,7 +114,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
   const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const verifier = new Verifier({ store, documents, reader: pdfReader, maxBytes: config.pdfs.maxBytes, providerName: documents.brand.name });
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, verifier: { verify: (bytes) => verifier.verify(bytes), maxBytes: config.pdfs.maxBytes }, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
   const links = await downloadLinks(config, log);
