@@ -132,8 +132,11 @@ export interface DiscordPeer {
   followUps(sent: SentInteraction): RecordedRequest[];
   /** A registered command and its subcommand as a Discord client in `locale` shows them: `shown('fr', 'link', 'code')` is `/lier code`. */
   shown(locale: string, command: string, ...subcommands: string[]): string;
-  /** A user writes to the bot in a DM. */
-  dm(user: DiscordUser, content: string): { channelId: string };
+  /**
+   * A user writes to the bot in a DM: `replyTo` makes it a reply to that message (one the bot
+   * posted, or any id, as a client could forge), which Discord sends with its reference.
+   */
+  dm(user: DiscordUser, content: string, options?: { replyTo?: string }): { channelId: string; id: string };
   dmChannelOf(userId: string): string;
   waitFor(predicate: (request: RecordedRequest) => boolean, timeoutMs?: number, what?: string): Promise<RecordedRequest>;
   /** The next request matching `method` and `path` gets this answer instead, once. */
@@ -529,10 +532,14 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     callback: (sent, timeoutMs = 10_000) => waitUntil(() => requests.find((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`), timeoutMs, `the callback of interaction ${sent.id}`),
     edits: (sent) => requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`)),
     followUps: (sent) => requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}`)),
-    dm(author, content) {
+    dm(author, content, options = {}) {
       const channelId = dmChannelOf(author.id);
+      const messageId = id();
+      const replied = options.replyTo === undefined ? undefined : messages.get(options.replyTo);
+      // A reply (type 19) names the message it answers, and carries it when Discord still has it.
+      const reply = options.replyTo === undefined ? {} : { type: 19, message_reference: { type: 0, message_id: options.replyTo, channel_id: channelId }, referenced_message: replied ? structuredClone(replied) : null };
       dispatch('MESSAGE_CREATE', {
-        id: id(),
+        id: messageId,
         channel_id: channelId,
         // As Discord sends it: without it, discord.js cannot tell a DM from an unknown channel it has not cached.
         channel_type: 1,
@@ -548,8 +555,9 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
         embeds: [],
         pinned: false,
         type: 0,
+        ...reply,
       });
-      return { channelId };
+      return { channelId, id: messageId };
     },
     shown(locale, name, ...subcommands) {
       let level = [...registered.global, ...[...registered.guilds.values()].flat()] as RegisteredOption[];
