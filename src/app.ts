@@ -7,6 +7,7 @@ import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { PdfReader, READER_LIMITS } from './documents/reading/reader.js';
+import { Verifier } from './verification/verify.js';
 import { DownloadLinks } from './links/links.js';
 import { linkSecret } from './links/secret.js';
 import { createLogger, type Logger } from './log.js';
@@ -17,6 +18,7 @@ import { loadDkim, type DkimKey } from './outbound/dkim.js';
 import { Verp } from './outbound/verp.js';
 import { meetStore } from './notifications/announcements.js';
 import { CodeMail } from './notifications/code-mail.js';
+import { Bounces } from './notifications/bounces.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
@@ -53,6 +55,8 @@ export interface App {
   verp: Verp | null;
   codeMail: CodeMail;
   deliveries: Deliveries;
+  /** Delivery reports read back: bounces and complaints, and the addresses they suppress. */
+  bounces: Bounces;
   push: Push;
   /** What payment reminders would send now; null when REMINDERS_ENABLED=false. */
   reminders: Reminders | null;
@@ -110,7 +114,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
   const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const verifier = new Verifier({ store, documents, reader: pdfReader, maxBytes: config.pdfs.maxBytes, providerName: documents.brand.name });
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, verifier: { verify: (bytes) => verifier.verify(bytes), maxBytes: config.pdfs.maxBytes }, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
   const links = await downloadLinks(config, log);
@@ -127,6 +132,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const statements = await documents.forgetOldStatements(new Date());
     if (statements > 0) log.info({ event: 'housekeeping.statements', removed: statements }, 'housekeeping: statements of past days removed from the PDF cache');
   };
+  const bounces = new Bounces({ store, verp, catalog, log, tellStaff, codeMail, softBounces: config.mail.softBounces, ...(discord ? { chat: discord } : {}) });
   const reminders = config.reminders;
   const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today, timeZone: config.push.timezone }) : null;
   const push = new Push(store, deliveries, log, {
@@ -149,7 +155,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, push, reminders: planner, staff, discord, links, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, bounces, push, reminders: planner, staff, discord, links, housekeep, close };
 }
 
 /**

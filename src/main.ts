@@ -13,6 +13,8 @@ const OPTIONS = {
   force: { type: 'boolean' },
   customer: { type: 'string' },
   failed: { type: 'boolean' },
+  bounced: { type: 'boolean' },
+  lift: { type: 'string' },
   since: { type: 'string' },
   'all-failed': { type: 'boolean' },
   today: { type: 'string' },
@@ -47,10 +49,12 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'ask' && values.as && positionals.length > 0) return (await import('./cli/ask.js')).ask(await config(), values.as, positionals.join(' '), values.out);
   if (command === 'explain' && positionals.length > 0) return (await import('./cli/explain.js')).explainSentence(await config(), positionals.join(' '), values.today);
   if (command === 'import' && positionals.length === 1) return (await import('./cli/import.js')).importFile(await config(), positionals[0]!, values.pdfs);
+  if (command === 'verify' && positionals.length === 1) return (await import('./cli/verify.js')).verifyFile(await config(), positionals[0]!);
   if (command === 'push' && positionals.length === 0) return (await import('./cli/staff.js')).push(await config());
   if (command === 'reminders') return (await import('./cli/staff.js')).reminders(await config(), Boolean(values['dry-run']), positionals);
   if (command === 'resend' && positionals.length === 1) return (await import('./cli/staff.js')).resend(await config(), positionals[0]!, values);
   if (command === 'deliveries' && positionals.length === 0) return (await import('./cli/staff.js')).deliveries(await config(), values);
+  if (command === 'suppressions' && positionals.length === 0) return (await import('./cli/suppressions.js')).suppressions(await config(), values.lift);
   if (command === 'dkim' && positionals.length === 1 && positionals[0] === 'record') return (await import('./cli/dkim.js')).dkimRecordCommand(await config());
   if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return (await import('./cli/discord.js')).discordRegister(await config());
   if (command === 'db' && positionals.length === 1 && positionals[0] === 'migrate') return (await import('./cli/db.js')).migrate(await config());

@@ -72,7 +72,7 @@ afterAll(async () => {
 /** Awa writes a DM (a reply to `replyTo` when given) and waits for the bot's first message back. */
 async function write(text: string, replyTo?: string): Promise<RecordedRequest> {
   const seen = discord.requests.length;
-  const { channelId } = discord.dm(awaUser, text, replyTo === undefined ? {} : { replyTo });
+  const { channelId } = discord.dm(awaUser, text, [], replyTo === undefined ? {} : { replyTo });
   return discord.waitFor((r) => discord.requests.indexOf(r) >= seen && r.method === 'POST' && r.path === `/channels/${channelId}/messages` && r.status === 200, 20_000, `the bot's answer to « ${text} »`);
 }
 

@@ -27,6 +27,8 @@ export type Command =
   | { intent: 'notifications' }
   | { intent: 'attachments'; on: boolean }
   | { intent: 'chat'; on: boolean }
+  /** « est-ce bien une facture de chez vous ? »: whether the PDF the message carries is genuine. */
+  | { intent: 'verify' }
   /** « j'ai déjà payé la facture 1266 »: the customer says these invoices are paid. */
   /** `filter`: the unpaid invoice named by its period (« j'ai payé la facture de décembre »), when no number is. */
   | { intent: 'paidClaim'; numbers: string[]; filter?: InvoiceFilter }

@@ -52,13 +52,17 @@ export interface Progress {
 /**
  * A message the server took: its Message-ID, the files it carried (by their SHA-256) and the
  * download links, for the delivery log, and what the log should say of it (a mail sent again
- * without its files).
+ * without its files); whether each copy had its own return path (VERP), the addresses left out
+ * because they bounce, and copies the server refused, the recipient's having gone.
  */
 export interface Sent {
   messageId: string;
   files?: CarriedFile[];
   links?: DeliveryLink[];
   note?: string | null;
+  verp?: boolean;
+  withheld?: string[];
+  refused?: string[];
 }
 
 /**
@@ -109,8 +113,9 @@ export class Deliveries {
       const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
+    if (sent.refused) this.log.warn({ delivery: delivery.id, customer: delivery.customerId, refused: sent.refused }, 'delivery sent, but the mail server refused some of its copies');
     // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
-    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}), ...filesOf(sent) });
+    return this.update(delivery, { status: 'sent', attempts, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}), ...sentFacts(sent) });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -149,12 +154,12 @@ export class Deliveries {
    * like every other: `sending` with its Message-ID before, `sent` or `failed` after. The
    * channel keeps its own retry policy, so a failure is recorded and thrown back to it.
    */
-  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<{ messageId: string }>): Promise<Delivery> {
+  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<Sent>): Promise<Delivery> {
     const delivery = { ...this.draft(spec, 'sending'), attempts: 1, nextAttemptAt: null };
     await this.store.save({ deliveries: [delivery] });
     try {
-      const { messageId } = await send(delivery);
-      return await this.update(delivery, { status: 'sent', messageId });
+      const sent = await send(delivery);
+      return await this.update(delivery, { status: 'sent', ...sentFacts(sent) });
     } catch (error) {
       await this.update(delivery, { status: 'failed', lastError: describeFailure(error) });
       throw error;
@@ -215,6 +220,11 @@ export class Deliveries {
     if (change.status) publish('delivery', { channel: delivery.channel, reason: delivery.reason, status: change.status });
     return updated ?? { ...delivery, ...change, updatedAt };
   }
+}
+
+/** What a send adds to the record: its Message-ID, the files it carried, and the facts a report read back later is checked against. */
+function sentFacts(sent: Sent): Partial<Delivery> {
+  return { messageId: sent.messageId, ...filesOf(sent), ...(sent.verp ? { verp: true } : {}), ...(sent.withheld ? { withheld: sent.withheld } : {}) };
 }
 
 /** The files a send carried, as the record keeps them: none, no field. */

@@ -50,7 +50,7 @@ export function explain(text: string, today: IsoDate, options: ReadingOptions = 
  */
 const WEIGHT: Record<Command['intent'], number> = {
   confirm: 9, address: 9, contactAdd: 9, contactRemove: 9, contactMayAsk: 9, attachments: 9, chat: 9, reminders: 9,
-  paidClaim: 8,
+  paidClaim: 8, verify: 8,
   pdf: 7, resend: 7, zip: 7, files: 7, details: 7, one: 7, list: 7, balance: 7, clarify: 7,
   notifications: 5, page: 4, offTopic: 3, help: 2, choose: 2, smalltalk: 1,
 };
@@ -59,7 +59,7 @@ export function read(message: Message, today: IsoDate, options: ReadingOptions =
   const sentences = ownWords(message).flatMap(sentencesOf).map((text) => {
     const { tokens, declined } = declinedIn(tokenize(spokenNumbers(text), today));
     const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
-    return { text, sentence, command: commandOf(sentence) };
+    return { text, sentence, command: isJunk(text, sentence) ? null : commandOf(sentence) };
   });
   let chosen: Command | null = null;
   for (const { command } of sentences) if (command && (!chosen || WEIGHT[command.intent] >= WEIGHT[chosen.intent])) chosen = command;
@@ -71,4 +71,18 @@ export function read(message: Message, today: IsoDate, options: ReadingOptions =
 function localeOf(sentences: Sentence[]): Locale | null {
   const score = sentences.reduce((sum, s) => sum + s.clause.localeScore(), 0);
   return score > 0 ? 'fr' : score < 0 ? 'en' : null;
+}
+
+/** Code, not words: SQL, a script, a template or a path (« '; DROP TABLE factures; -- », "SELECT * FROM invoices WHERE …", "<script>"). */
+const CODE = /\bselect\s+\*|\bselect\b[^?!]*\bfrom\b[^?!]*\bwhere\b|\bdrop\s+table\b|\binsert\s+into\b|\bdelete\s+from\b|\bunion\s+select\b|<\/?\s*script|\$\{|\{\{|\.\.\/|\b\d+\s*=\s*\d+\b|;\s*--/i;
+
+/**
+ * A sentence that is no request whatever keywords it holds: code, or a number too long to be
+ * an invoice's and nothing else to go by (« facture 987654321098765432109876543210 »): it is
+ * not understood, never read as every invoice.
+ */
+function isJunk(text: string, sentence: Sentence): boolean {
+  if (CODE.test(text)) return true;
+  const overlong = sentence.clause.tokens.some((t) => t.kind === 'number' && /^\d{13,}$/.test(t.value));
+  return overlong && sentence.numbers.length === 0 && sentence.period === null;
 }

@@ -5,6 +5,7 @@ import { filterOf, hasFilter, type Sentence } from './sentence.js';
 import { asksBalance, asksStatement, balanceOf, namesStatement } from './intents/balance.js';
 import { aboutInvoices, asksAboutOne, asksDetails, asksFiles, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
 import { aboutAttachments, aboutContact, asksWhere, changesAddress, chasesUs, settles, stopsWriting, toggle, toggleCue } from './intents/settings.js';
+import { asksGenuine } from './intents/genuine.js';
 import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
 
 /**
@@ -16,6 +17,8 @@ import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
 const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] = [
   { applies: (s) => givesCode(s), command: (s) => ({ intent: 'confirm', code: codeIn(s.clause) }) },
   { applies: (s) => acknowledges(s.clause), command: () => ({ intent: 'smalltalk', kind: 'thanks' }) },
+  // Before the invoices: « la facture 1266 que j'ai reçue est-elle authentique ? » asks about the attached copy, not for ours.
+  { applies: (s) => asksGenuine(s), command: () => ({ intent: 'verify' }) },
   { applies: (s) => aboutContact(s.clause) !== null, command: (s) => aboutContact(s.clause)! },
   { applies: (s) => changesAddress(s), command: (s) => ({ intent: 'address', address: s.clause.emails().at(-1)! }) },
   { applies: (s) => offTopic(s), command: () => ({ intent: 'offTopic' }) },

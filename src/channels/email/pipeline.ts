@@ -21,6 +21,8 @@ import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../links/links.js';
 import type { DeliveryLink } from '../../store/delivery.js';
 import { conversationOf } from './thread.js';
+import { readReport } from './report.js';
+import type { Bounces } from '../../notifications/bounces.js';
 import { publish } from '../../observe.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
@@ -63,6 +65,10 @@ export interface MailPipelineOptions {
   staff: { emails: string[]; desk: StaffDesk };
   /** Makes download links for ZIPs over the size limit (PUBLIC_URL); null: such ZIPs are split over several mails. */
   downloadLinks: LinkMaker | null;
+  /** Where delivery reports (bounces, complaints) are read back. */
+  bounces: Bounces;
+  /** The bounce folder's pipeline (MAIL_BOUNCE_FOLDER): reports are read, anything else is filed unanswered. */
+  reportsOnly?: boolean;
 }
 
 /**
@@ -131,7 +137,7 @@ export class MailPipeline {
     }
     if (typeof claim === 'string') return claim;
     try {
-      await this.answer(claim, mail, key);
+      await this.answer(claim, mail, key, raw);
       const { inDoubt, sent } = claim.record;
       if (inDoubt.length > 0) {
         const others = sent > inDoubt.length ? `; the other ${sent - inDoubt.length} were sent` : '';
@@ -254,9 +260,22 @@ export class MailPipeline {
    * may ask for what goes back to it; DMARC, when checked and passing, vouches for the customer's
    * domain (see `Request.trust`), never for words they did not write (see `Request.words`).
    */
-  private async answer(claim: Claim, mail: InboundMail, key: string): Promise<void> {
+  private async answer(claim: Claim, mail: InboundMail, key: string, raw: Buffer): Promise<void> {
     const { store, log, settings, assistant } = this.options;
     const automatic = automaticReason(mail, this.ownAddresses);
+    if (automatic || this.options.reportsOnly) {
+      // A report is machine mail: read for what it says of Facteur's deliveries, never answered.
+      const report = await readReport(raw).catch(() => null);
+      if (report) {
+        const done = await this.options.bounces.read(report);
+        log.info({ key: claim.record.key, sender: mail.sender, outcome: done }, 'mail: delivery report read');
+        return claim.close('ignored', `delivery report: ${done}`);
+      }
+    }
+    if (!automatic && this.options.reportsOnly) {
+      log.info({ key: claim.record.key, sender: mail.sender }, 'mail: not a delivery report, in the bounce folder: not answered');
+      return claim.close('ignored', 'not a delivery report (the bounce folder is never answered)');
+    }
     if (automatic) {
       log.info({ key: claim.record.key, sender: mail.sender, reason: automatic }, 'mail: automatic message, not answered');
       return claim.close('ignored', `automatic: ${automatic}`);
@@ -284,6 +303,7 @@ export class MailPipeline {
         return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
       }
     }
+    if (onRecord) await this.provenWorking(mail);
     // A DMARC pass proves the From's domain, which vouches for the customer only from an address on record.
     const trust = onRecord && dmarc === 'pass' ? 'domain' : 'address';
     const reply =
@@ -296,10 +316,30 @@ export class MailPipeline {
         trust,
         words: request.words,
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+        ...(mail.pdfs.length > 0 ? { documents: mail.pdfs } : {}),
       }));
     this.pendingReplies.set(key, reply);
     await this.send(claim, reply, mail);
     log.info({ key: claim.record.key, customer: customer.id, trust, outcome: reply.outcome, mails: claim.record.sent }, 'mail: answered');
+  }
+
+  /**
+   * A suppressed address that replies to a mail Facteur sent it since it bounced has received
+   * that mail (its Message-ID is in no one else's hands): mail to it goes again. Writing from an
+   * address proves nothing of its inbox; answering what arrived there does.
+   */
+  private async provenWorking(mail: InboundMail): Promise<void> {
+    const { store, log } = this.options;
+    const suppression = await store.suppression(mail.sender);
+    if (!suppression) return;
+    for (const id of [mail.inReplyTo, ...mail.references].filter((one): one is string => one !== null).slice(-10)) {
+      const [delivery] = await store.deliveries({ messageId: id });
+      const sentThere = delivery?.channel === 'email' && [delivery.recipient, ...(delivery.cc ?? [])].some((address) => address.toLowerCase() === mail.sender);
+      if (!delivery || !sentThere || delivery.createdAt <= suppression.since || delivery.status !== 'sent') continue;
+      const lifted = await store.updateSuppression(mail.sender, (found) => (found?.since === suppression.since ? { suppression: null, result: true } : { suppression: found ?? null, result: false }));
+      if (lifted) log.info({ event: 'suppression.lifted', address: mail.sender, by: 'proof', delivery: delivery.id }, 'a bouncing address answered a mail sent to it: mail goes to it again');
+      return;
+    }
   }
 
   /** A resend from a staff address, or a code for one held (unless that address is also a customer's, with changes of their own). */
