@@ -92,6 +92,9 @@ describe('facteur verify vouches for', () => {
     expect((await runFacteur(['import', cancelled], env)).stdout).toMatch(/1 updated/);
     const run = await verify(copy);
     expect([run.code, run.stdout]).toEqual([0, expect.stringMatching(/^GENUINE: invoice 1273 of Awa Nkolo .*— Facteur’s rendering, sent \d{4}-\d\d-\d\d\./)]);
+    // The delivery log shows the hash staff can look a copy up by.
+    const sha = /sha256 ([0-9a-f]{64})/.exec(run.stdout)![1]!;
+    expect((await runFacteur(['deliveries', '--customer', 'awa@example.cm'], env)).stdout).toContain(`facture-1273.pdf ${sha.slice(0, 16)} (rendered)`);
   });
 
   it('the rendering Facteur sends now for an invoice, as the customer got it from `facteur ask`', async () => {

@@ -402,6 +402,9 @@ export class MailPipeline {
       return claim.close('ignored', `unknown sender: ${silence}`);
     }
     log.info({ key: claim.record.key, sender: mail.sender }, 'mail: unknown sender, told so');
+    // Within the strangers' budget, a PDF they ask about (or send with nothing else) is checked for staff: a forgery in our name often reaches no customer.
+    const asksCheck = request.intent === null || request.intent === 'verify' || request.intent === 'smalltalk' || request.words === 'quoted';
+    if (claim.record.sent === 0 && mail.pdfs.length > 0 && asksCheck) await this.options.assistant.checkStrangersCopies(mail.pdfs, { sender: mail.sender, channel: 'email' });
     const locale = request.locale ?? STRANGER_LOCALE;
     await this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unknownSender', { address: mail.sender })], attachments: [] }, mail);
   }
