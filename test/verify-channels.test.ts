@@ -85,6 +85,13 @@ describe('a customer asks by mail whether a PDF is ours', () => {
     expect(text(await replyTo(peers.smtp, asked))).toMatch(/facture\.pdf est authentique : c’est la facture n° 1266 du 17 janv\. 2026, de 121 039 FCFA, telle que notre service de facturation l’a émise/);
   });
 
+  it('a PDF that makes the mail longer than its first MiB, which alone is read of a mail: fetched whole for the check', async () => {
+    const big = Buffer.concat([await fixture('1273.pdf'), Buffer.from(`%${'x'.repeat(99)}\n`.repeat(15_000))]);
+    await facteur.app.store.save({ pdfs: [{ pdf: issuedPdf('1273', big, new Date().toISOString()), bytes: big }] });
+    const asked = await mailWith('awa@example.cm', 'Est-ce bien une facture de chez vous ?', [{ name: 'grosse.pdf', bytes: big }]);
+    expect(text(await replyTo(peers.smtp, asked))).toMatch(/grosse\.pdf est authentique : c’est la facture n° 1273/);
+  });
+
   it('in English, a stranger’s invoice: not ours, and staff are not bothered', async () => {
     const before = staffMails().length;
     const asked = await mailWith('grace.eyenga@example.cm', 'Hello, is this invoice real?', [{ name: 'invoice.pdf', bytes: await fixture('stranger.pdf') }]);
