@@ -193,8 +193,11 @@ export class MailPipeline {
       const claimed = { ...current, claimedBy: this.instance, updatedAt: at };
       // Another live process's, finished or not: it files the message itself, and two moves would file it twice.
       if (this.othersFresh(current, now, lease)) seen.outcome = 'busy';
-      else if (current.status === 'replied' || current.status === 'ignored') seen.outcome = 'processed';
-      else if (current.status === 'failed') seen.outcome = 'failed';
+      else if (current.status === 'replied' || current.status === 'ignored' || current.status === 'failed') {
+        seen.outcome = current.status === 'failed' ? 'failed' : 'processed';
+        // Closed by this process while the store could not be told: written now, before the message is moved.
+        if (current !== found) return claimed;
+      }
       else if (current.attempts >= MAX_ATTEMPTS) {
         seen.outcome = 'exhausted';
         return { ...claimed, status: 'failed', reason: `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${current.reason ?? 'unknown error'}` };
@@ -439,7 +442,8 @@ export class MailPipeline {
         throw error;
       }
       const last = part === mails.length - 1;
-      await claim.update({ status: last ? 'replied' : 'claimed', sent: part + 1, reason: null });
+      // The server took it: that is so whatever the store can be told, and no retry sends it again.
+      await claim.keep({ status: last ? 'replied' : 'claimed', sent: part + 1, reason: null });
     }
     if (claim.record.status !== 'replied') await claim.close('replied', null);
   }
@@ -557,12 +561,20 @@ class Claim {
    * next write, here or at the message's next claim.
    */
   async amend(changes: Partial<InboundMessage>): Promise<void> {
+    await this.keep(changes).catch(() => undefined);
+  }
+
+  /** As `amend`, but a write that fails is thrown once the fact is kept: the caller must not go on as if the store knew it. */
+  async keep(changes: Partial<InboundMessage>): Promise<void> {
     const next = { ...this.record, ...changes, updatedAt: this.now().toISOString() };
     this.record = next;
-    await this.store.save({ inbound: [next] }).then(
-      () => this.unwritten.delete(next.key),
-      () => this.unwritten.set(next.key, next),
-    );
+    try {
+      await this.store.save({ inbound: [next] });
+      this.unwritten.delete(next.key);
+    } catch (error) {
+      this.unwritten.set(next.key, next);
+      throw error;
+    }
   }
 
   close(status: 'replied' | 'ignored' | 'failed', reason: string | null): Promise<void> {
