@@ -10,6 +10,7 @@ import type { Delivery } from '../src/store/delivery.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import type { InboundMessage, Store } from '../src/store/store.js';
 import { importInvoices } from '../src/import/import.js';
+import { linkSecret, MIN_LINK_SECRET } from '../src/links/secret.js';
 import { demoApp } from './support/app.js';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
 import { startSmtpPeer } from './peers/smtp.js';
@@ -223,6 +224,23 @@ describe('a push while the disk fills', () => {
       await app.dispose();
       await peer.close();
     }
+  });
+});
+
+describe('the link secret made on a full disk', () => {
+  it('is made at the next start once there is room, rather than left empty for good', async () => {
+    const dataDir = path.join(disk, 'secret');
+    await mkdir(dataDir);
+    const empty = await fillLeaving(0);
+    try {
+      await expect(linkSecret(null, dataDir)).rejects.toThrow(/ENOSPC/);
+    } finally {
+      await empty();
+    }
+    const secret = await linkSecret(null, dataDir);
+    expect(secret.length).toBeGreaterThanOrEqual(MIN_LINK_SECRET);
+    expect(await linkSecret(null, dataDir)).toBe(secret);
+    expect(await readdir(dataDir)).toEqual(['link-secret']);
   });
 });
 
