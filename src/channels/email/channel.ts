@@ -17,7 +17,7 @@ import type { MailWatcher } from './watcher.js';
 
 /** What the billing inbox uses of the app. */
 export interface MailChannelServices {
-  config: Pick<Config, 'mailFrom' | 'imap' | 'smtp' | 'staffEmails' | 'mail' | 'dataDir'>;
+  config: Pick<Config, 'mailFrom' | 'imap' | 'smtp' | 'staffEmails' | 'mail' | 'dataDir' | 'pdfs'>;
   store: Store;
   assistant: Assistant;
   catalog: Catalog;
@@ -42,7 +42,7 @@ export function mailChannel(app: MailChannelServices, options: { watchdog?: Watc
   if (config.staffEmails.length > 0 && config.mail.dmarcAuthservId === null) {
     log.warn({ event: 'mail.staff.off' }, 'FACTEUR_STAFF_EMAILS is set but MAIL_DMARC_AUTHSERV_ID is not: staff requests by mail are refused, since a From alone proves nothing (use /staff or facteur resend)');
   }
-  const pipelineOf = (reportsOnly: boolean) => new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries, downloadLinks: app.downloadLinks ?? null, bounces: app.bounces, reportsOnly });
+  const pipelineOf = (reportsOnly: boolean) => new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks: app.downloadLinks ?? null, bounces: app.bounces, reportsOnly });
   const { processedFolder, failedFolder, bounceFolder } = config.mail;
   const mailDir = path.dirname(dataPaths(config.dataDir).inbox);
   const watcherOf = (folder: string | null, reportsOnly: boolean): MailWatcher => {
