@@ -34,7 +34,6 @@ let discord: DiscordPeer;
 let facteur: RunningFacteur;
 let http: RunningHttp;
 const API_KEY = 'bounces-test-key-0123456789abcdef';
-let stopped = false;
 
 const app = () => facteur.app;
 const idOf = async (email: string) => (await app().store.customerByAddress(email))!.id;
@@ -72,7 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await http?.close();
-  if (!stopped) await facteur?.stop();
+  await facteur?.stop();
   await dovecot?.destroy();
   await postfix?.destroy();
   await Promise.all([sink?.close(), discord?.close()]);
@@ -352,18 +351,20 @@ describe('an address that bounced, receiving again', { timeout: 120_000 }, () =>
 });
 
 describe('staff', () => {
-  it('list the suppressed addresses and lift one with facteur suppressions', async () => {
-    // The data folder has one writer: the running Facteur is stopped first, as the CLI would ask.
-    await facteur.stop();
-    stopped = true;
+  it('list the suppressed addresses and lift one with facteur suppressions, while Facteur runs', async () => {
     const env = { FACTEUR_DATA_DIR: facteur.dataDir, FACTEUR_DEMO: 'true' };
     const listed = await runFacteur(['suppressions'], env);
     expect(listed).toMatchObject({ code: 0, stderr: '' });
     expect(listed.stdout).toMatch(new RegExp(`${DEAD.replace('.', '\\.')} +awa@example\\.cm .* bounce +5\\.1\\.1 +unknown user`));
     expect(listed.stdout).toMatch(/jp@full\.test +jp\.fotso@example\.cm .* softBounces +4\.2\.2/);
+    const api = await fetch(`${http.url}/api/v1/suppressions`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect((await api.json()).suppressions).toContainEqual(expect.objectContaining({ address: FULL, kind: 'softBounces' }));
+    // The running Facteur holds the data folder: the lift goes through it.
     const lifted = await runFacteur(['suppressions', '--lift', 'JP@full.test'], env);
     expect(lifted).toMatchObject({ code: 0 });
     expect(lifted.stdout).toContain('Lifted: mail goes to jp@full.test again');
+    expect(await app().store.suppression(FULL)).toBeUndefined();
+    expect(facteur.logs).toContainEqual(expect.objectContaining({ event: 'suppression.lifted', address: FULL, by: 'api' }));
     expect((await runFacteur(['suppressions', '--lift', 'jp@full.test'], env)).code).toBe(1);
     expect((await runFacteur(['suppressions'], env)).stdout).not.toContain('jp@full.test');
   });
