@@ -6,6 +6,7 @@ import { dayIn, timeIn } from './billing/dates.js';
 import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
+import { PdfReader, READER_LIMITS } from './documents/reading/reader.js';
 import { createLogger, type Logger } from './log.js';
 import { MailLayout } from './outbound/layout.js';
 import type { Mailer } from './outbound/mail.js';
@@ -40,6 +41,8 @@ export interface App {
   catalog: Catalog;
   assistant: Assistant;
   documents: InvoiceDocuments;
+  /** Reads PDFs' text off the main thread, within a time and memory limit: the billing system's, and copies customers send to be checked. */
+  pdfReader: PdfReader;
   mailer: Mailer;
   /** The mail layout the mailer fills, for `facteur start` to check before it begins. */
   layout: MailLayout;
@@ -92,7 +95,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const paths = dataPaths(config.dataDir);
   const store = await prepareStore(config, log, { seedDemo: true });
   const catalog = await Catalog.load(config.templatesDir);
-  const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir });
+  const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir, issued: store, source: config.pdfs.source });
+  const pdfReader = new PdfReader({ ...READER_LIMITS, timeoutMs: config.pdfs.readTimeoutMs });
   const layout = new MailLayout(config.templatesDir, documents.brand);
   const dkim = config.dkim ? await loadDkim(config.dkim) : null;
   const returnPath = config.mail.returnPath;
@@ -103,10 +107,10 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
   const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
-  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today, reminderStatement: config.reminders?.statement ?? false, ...(discord ? { chat: discord } : {}) }), retry, log);
+  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today, log, tellStaff, reminderStatement: config.reminders?.statement ?? false, ...(discord ? { chat: discord } : {}) }), retry, log);
   const settle = async () => {
     const interrupted = await deliveries.settleInterrupted(store.shared ? SENDING_LEASE_MS : 0);
     if (interrupted > 0) log.warn({ event: 'deliveries.interrupted', count: interrupted }, 'answers cut off by a stopped process are marked failed');
@@ -136,8 +140,9 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date(), timeZone: config.push.timezone, reminders: planner ? { plan: () => planner.plan(), run: () => push.run(undefined, { remindNow: true }) } : null });
   const close = async () => {
     await discord?.close();
+    await pdfReader.close();
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, mailer, layout, dkim, verp, codeMail, deliveries, push, reminders: planner, staff, discord, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, push, reminders: planner, staff, discord, housekeep, close };
 }

@@ -26,6 +26,9 @@ const schema = z.object({
   FACTEUR_CONSOLE_AS: z.email().default('awa@example.cm'),
   FACTEUR_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   FACTEUR_IMPORT_MAX_MB: z.coerce.number().positive().default(100),
+  FACTEUR_PDF_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  FACTEUR_PDF_READ_SECONDS: z.coerce.number().positive().max(300).default(10),
+  PDF_SOURCE: z.enum(['any', 'billing']).default('any'),
   MAIL_FROM: z.string().min(3).default('Facteur <facturation@facteur.example>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   IMAP_HOST: z.string().min(1).optional(),
@@ -53,6 +56,7 @@ const schema = z.object({
   DKIM_PRIVATE_KEY: z.string().min(1).optional(),
   PUSH_CRON: z.string().refine((expression) => cron.validate(expression), 'not a cron expression').default('*/5 * * * *'),
   PUSH_TIMEZONE: z.string().refine(isTimeZone, 'not a time zone such as Africa/Douala').default('Africa/Douala'),
+  FISCAL_YEAR_START: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a month and day, MM-DD, such as 07-01').default('01-01'),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   DELIVERY_RETRY_SECONDS: z.coerce.number().positive().default(60),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
@@ -256,8 +260,12 @@ export type Config = {
   demo: { until: Date } | null;
   consoleAs: string;
   pageSize: number;
+  /** The day (MM-DD) fiscal years start, for « l'exercice 2021 », "FY2022": 01-01, the calendar year, unless set. */
+  fiscalYearStart: string;
   /** Import files larger than this are refused before being read. */
   importMaxBytes: number;
+  /** The billing system's PDFs (and PDFs customers send to be checked): see PdfSettings. */
+  pdfs: PdfSettings;
   mailFrom: string;
   logLevel: string;
   imap: ImapSettings | null;
@@ -275,6 +283,16 @@ export type Config = {
   /** FACTEUR_LINK_SECRET, which signs download links and return paths; null: one made once and kept in the data folder. */
   secret: string | null;
 };
+
+/** The invoice PDFs that count: the billing system's, how big and how long to read, and whether Facteur may send its own rendering. */
+export interface PdfSettings {
+  /** A PDF larger than this is refused (FACTEUR_PDF_MAX_MB): the billing system's, or one a customer sends to be checked. */
+  maxBytes: number;
+  /** How long reading one PDF's text may take before it is refused (FACTEUR_PDF_READ_SECONDS). */
+  readTimeoutMs: number;
+  /** `billing`: only the billing system's PDFs are sent, never a rendering (PDF_SOURCE); `any`: Facteur renders those it lacks. */
+  source: 'any' | 'billing';
+}
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
 export class ConfigError extends Error {
@@ -301,7 +319,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     demo: (c.FACTEUR_DEMO ?? !(c.IMAP_HOST || c.DISCORD_TOKEN || c.DATABASE_URL)) ? { until: c.FACTEUR_DEMO_UNTIL ? new Date(c.FACTEUR_DEMO_UNTIL) : new Date() } : null,
     consoleAs: c.FACTEUR_CONSOLE_AS.toLowerCase(),
     pageSize: c.FACTEUR_PAGE_SIZE,
+    fiscalYearStart: c.FISCAL_YEAR_START,
     importMaxBytes: Math.round(c.FACTEUR_IMPORT_MAX_MB * 1024 * 1024),
+    pdfs: { maxBytes: Math.round(c.FACTEUR_PDF_MAX_MB * 1024 * 1024), readTimeoutMs: c.FACTEUR_PDF_READ_SECONDS * 1000, source: c.PDF_SOURCE },
     mailFrom: c.MAIL_FROM,
     logLevel: c.LOG_LEVEL,
     imap: c.IMAP_HOST

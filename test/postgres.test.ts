@@ -2,7 +2,7 @@
  * Facteur on PostgreSQL, as an operator moves to it: a data folder copied in with `facteur db
  * copy`, then the same commands run with DATABASE_URL, against a private server the test starts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -31,15 +31,22 @@ afterAll(async () => {
 describe('moving a data folder to PostgreSQL', PROCESSES, () => {
   it('copies every record, twice without doubling any, and then answers from the database as it did from the folder', async () => {
     const folder = { FACTEUR_DATA_DIR: dataDir };
-    // A folder with history: demo data met by the push, and a resend in the delivery log.
+    // A folder with history: demo data met by the push, a resend in the delivery log, and the billing system's PDF of 1266.
     const resent = await runFacteur(['resend', '1210'], folder);
     expect(resent.code).toBe(0);
+    const pdfs = path.join(dataDir, 'from-billing');
+    await mkdir(pdfs);
+    await copyFile(path.join(import.meta.dirname, 'fixtures', 'billing-pdfs', '1266.pdf'), path.join(pdfs, '1266.pdf'));
+    const invoice = { number: '1266', customer: 'awa@example.cm', issuedAt: '2026-01-17', dueAt: '2026-02-17', currency: 'XAF', lines: [{ label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: 81000 }, { label: 'Nom de domaine .cm', quantity: 1, unitPrice: 20500 }], taxes: [{ label: 'TVA', rate: 19.25 }], status: 'unpaid' };
+    await writeFile(path.join(pdfs, 'export.json'), JSON.stringify([invoice]));
+    expect((await runFacteur(['import', path.join(pdfs, 'export.json'), '--pdfs', pdfs], folder)).stdout).toMatch(/0 rejected/);
     const url = await postgres.createDatabase();
     const first = await runFacteur(['db', 'copy', '--to', url], folder);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/customers +5 → +5/);
     expect(first.stdout).toMatch(/deliveries +1 → +1/);
+    expect(first.stdout).toMatch(/issuedPdfs +1 → +1/);
     const invoices = /invoices +(\d+) → +(\d+)/.exec(first.stdout)!;
     expect(invoices[1]).toBe(invoices[2]);
     const again = await runFacteur(['db', 'copy', '--to', url], folder);
@@ -50,6 +57,9 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     const answered = await runFacteur(['ask', '--as', 'awa@example.cm', 'facture 1214'], database);
     expect(answered.code).toBe(0);
     expect(answered.stdout).toContain('facture-1214.pdf');
+    // The billing system's PDF, byte for byte from the database, by an instance that never saw the folder.
+    expect((await runFacteur(['ask', '--as', 'awa@example.cm', '--out', database.FACTEUR_DATA_DIR, 'facture 1266'], database)).code).toBe(0);
+    expect((await readFile(path.join(database.FACTEUR_DATA_DIR, 'facture-1266.pdf'))).equals(await readFile(path.join(pdfs, '1266.pdf')))).toBe(true);
     expect((await runFacteur(['resend', '1214'], database)).code).toBe(0);
     const log = await runFacteur(['deliveries', '--customer', 'awa@example.cm'], database);
     expect(log.stdout).toContain('1210');

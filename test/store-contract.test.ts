@@ -10,7 +10,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
+import { createHash } from 'node:crypto';
 import { importCandidates } from '../src/import/import.js';
+import { issuedPdf } from '../src/import/pdfs.js';
 import { candidatesOf } from '../src/import/json.js';
 import { createLogger } from '../src/log.js';
 import type { Delivery } from '../src/store/delivery.js';
@@ -20,6 +22,7 @@ import type { InboundMessage, LinkAttempt, Store } from '../src/store/store.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
 
 const log = createLogger('silent');
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const DEMO = () => demoData(new Date('2026-11-25'));
 
 /** A store to test, and how to open the same data again (a restart). */
@@ -390,6 +393,26 @@ for (const [kind, open] of kinds) {
       await store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-01-01T00:00:00.000Z', linkAttempts: '2026-01-01T00:00:00.000Z', receipts: new Date(soon.getTime() + 1).toISOString() });
       expect(await store.signedReceipt('t1.aa')).toBeUndefined();
       expect(await store.signedReceipt('t2.bb')).toBeDefined();
+    });
+
+    it('keeps the billing system’s PDFs once by hash across a restart: the latest received of each invoice, every older one, the bytes, and the deliveries that carried one', async () => {
+      const opened = await withDemo();
+      const bytes = (text: string) => Buffer.from(`%PDF-1.4 ${text}`);
+      const [first, second] = [bytes('1266 v1'), bytes('1266 v2')];
+      await opened.store.save({ pdfs: [{ pdf: issuedPdf('1266', first, '2026-11-25T10:00:00.000Z'), bytes: first }] });
+      await opened.store.save({ pdfs: [{ pdf: issuedPdf('1266', second, '2026-11-25T11:00:00.000Z'), bytes: second }, { pdf: issuedPdf('1268', first, '2026-11-25T11:00:00.000Z'), bytes: first }] });
+      await opened.store.save({ deliveries: [delivery('d-pdf', opened.awa.id, { invoices: ['1266'], files: [{ name: 'facture-1266.pdf', sha256: sha256(second), invoice: '1266', source: 'billing' }] }), delivery('d-none', opened.awa.id)] });
+      const store = await opened.reopen();
+      expect([...(await store.issuedPdfs(['1266', '1268', '1210']))].map(([number, pdf]) => [number, pdf.sha256])).toEqual([['1266', sha256(second)], ['1268', sha256(first)]]);
+      expect((await store.issuedPdfHistory({ invoice: '1266' })).map((pdf) => pdf.sha256)).toEqual([sha256(first), sha256(second)]);
+      expect((await store.issuedPdfHistory({ sha256: sha256(first) })).map((pdf) => pdf.invoice)).toEqual(['1266', '1268']);
+      expect(await store.pdfBytes(sha256(second))).toEqual(second);
+      expect(await store.pdfBytes(sha256(bytes('never sent')))).toBeUndefined();
+      expect((await store.deliveries({ file: sha256(second) })).map((d) => d.id)).toEqual(['d-pdf']);
+      // The first bytes received again: they are the ones sent from now on.
+      await store.save({ pdfs: [{ pdf: issuedPdf('1266', first, '2026-11-25T12:00:00.000Z'), bytes: first }] });
+      expect((await store.issuedPdfs(['1266'])).get('1266')).toMatchObject({ sha256: sha256(first), receivedAt: '2026-11-25T12:00:00.000Z' });
+      expect(await store.issuedPdfHistory({ invoice: '1266' })).toHaveLength(2);
     });
 
     it('sums a customer’s wrong link codes over every chat account', async () => {

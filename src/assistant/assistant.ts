@@ -127,7 +127,7 @@ export class Assistant {
   private async answer(request: Request): Promise<Reply> {
     const customer = await this.services.store.customerById(request.customerId);
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
-    const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.today());
+    const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.today(), { fiscalYearStart: this.services.fiscalYearStart });
     const locale = parsed.locale ?? request.locale ?? customer.locale;
     // A list is paged for the customer who asked for it, whatever conversation another one writes in.
     const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.memory, request.progress);

@@ -17,6 +17,8 @@ export interface Documents {
   /** `progress`, when given, is told as each PDF of the ZIP is ready. */
   zipAttachment(invoices: Invoice[], customer: Customer, progress?: ZipProgress): Promise<Attachment>;
   statementAttachment(statement: Statement, customer: Customer): Promise<Attachment>;
+  /** The numbers of these invoices whose PDF cannot be sent (PDF_SOURCE=billing and the billing system has not sent it). */
+  missingPdfs(invoices: Invoice[]): Promise<string[]>;
 }
 
 export interface Services {
@@ -26,6 +28,8 @@ export interface Services {
   codeMail: CodeMail;
   log: Logger;
   pageSize: number;
+  /** The day (MM-DD) fiscal years start (FISCAL_YEAR_START), for « l'exercice 2021 », "FY2022". */
+  fiscalYearStart?: string;
   /** Whether a customer may turn payment reminders off (REMINDERS_OPT_OUT). */
   remindersOptOut: boolean;
   /** Tells support staff something they must act on (a payment a customer says they made), wherever they are reached. */
@@ -70,6 +74,7 @@ export class Context {
   reply(text: string[], extra: ReplyExtra = {}): Reply {
     return {
       locale: this.locale,
+      customerId: this.customer.id,
       outcome: extra.outcome ?? 'answered',
       text,
       attachments: extra.attachments ?? [],

@@ -59,4 +59,6 @@ export interface Reply {
   attachments: Attachment[];
   /** The invoices the attachments carry, for the delivery log. */
   invoices?: string[];
+  /** Whose invoices they are, for the delivery log; absent from answers about no customer's (linking). */
+  customerId?: string;
 }

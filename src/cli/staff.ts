@@ -121,7 +121,7 @@ function channelsOf(option: string | undefined): DeliveryChannel[] | null {
 
 function deliveryTable(list: Delivery[], timeZone: string, customerName: (id: string) => string = (id) => id): string {
   return renderTable({
-    columns: ['id', 'created', 'customer', 'invoices', 'channel', 'to', 'reason', 'status', 'attempts', 'links', 'last error'],
+    columns: ['id', 'created', 'customer', 'invoices', 'channel', 'to', 'reason', 'status', 'attempts', 'links', 'files (sha256)', 'last error'],
     rows: list.map((d) => [
       d.id.slice(0, 8),
       d.createdAt.slice(0, 16).replace('T', ' '),
@@ -134,6 +134,8 @@ function deliveryTable(list: Delivery[], timeZone: string, customerName: (id: st
       String(d.attempts),
       // By id and last day, as the customer was told it: the token is the credential and is never kept.
       (d.links ?? []).map((link) => `${link.id} until ${lastDayBefore(link.expiresAt, timeZone)}`).join(', '),
+      // Enough of each hash to tell files apart and find one (facteur verify looks a copy up whole).
+      (d.files ?? []).map((file) => `${file.name} ${file.sha256.slice(0, 16)}${file.source === 'billing' ? '' : ' (rendered)'}`).join(', '),
       d.lastError ?? '',
     ]),
     alignRight: [8],

@@ -52,7 +52,7 @@ export async function start(config: Config): Promise<ExitCode> {
     await app.layout.check();
     if (config.http) {
       const downloads = links && config.links ? { links, documents: app.documents, catalog: app.catalog, limits: config.links.downloads } : null;
-      http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
+      http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, pdfs: { maxBytes: config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
     }
     await discord?.start();
     mail.start();

@@ -6,7 +6,7 @@ Commands:
   start                      run Facteur: every configured channel (the console chat when nothing is configured)
   ask --as EMAIL "TEXT"      send one message through the assistant as that customer and print the reply
   explain "TEXT"             how the assistant reads a sentence: its words, its period, the command understood
-  import FILE                import invoices from the billing system (.json or .csv)
+  import FILE [--pdfs DIR]   import invoices from the billing system (.json or .csv), with its PDFs
   push                       announce new invoices now (what the schedule does), with a progress bar
   reminders [--dry-run] [NUMBER…]  send the payment reminders due now, or of these invoices (--dry-run: only list them)
   resend NUMBER              send an invoice again to its customer, with its PDF
@@ -42,12 +42,16 @@ for (a typo shows the word it was read as), the period understood, the language,
 command. Needs no store: paste a customer's sentence from a complaint to see what went wrong.
 --today reads it as on that day (periods such as "le mois dernier" count from it; default:
 today in PUSH_TIMEZONE). Exit code 1 when the sentence is not understood.`,
-  import: `Usage: facteur import FILE
+  import: `Usage: facteur import FILE [--pdfs DIR]
 
 Imports invoices from a .json file (an array of invoices) or a .csv file (columns
 number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status; one row per line).
 Idempotent by invoice number. Prints how many invoices were created, updated, unchanged and
-rejected, with the reason for each rejection. Exit code 1 when the file cannot be read.`,
+rejected, with the reason for each rejection. Exit code 1 when the file cannot be read.
+The billing system's own PDF of an invoice comes as its "pdf" (base64, in JSON), or with
+--pdfs DIR as DIR/<number>.pdf (a / of the number written _): it is then what every channel
+sends for that invoice. An invoice whose PDF is no PDF (no %PDF-, unreadable, over
+FACTEUR_PDF_MAX_MB, or not naming that invoice) is rejected whole, saying why.`,
   reminders: `Usage: facteur reminders [--dry-run] [NUMBER…]
 
 Sends the payment reminders due today now, with the push's run (which the schedule does each day

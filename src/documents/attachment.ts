@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { CarriedFile } from '../billing/files.js';
 
 /**
  * A file the reply carries. `open` is called by the channel when it sends the file,
@@ -17,6 +18,19 @@ export interface Attachment {
   split?(maxBytes: number): Promise<Attachment[]>;
   /** For a ZIP of invoices: whose and which, so that a channel that cannot carry it may offer a download link instead. */
   holds?: { customerId: string; invoices: string[] };
+  /** What it carries by the SHA-256 of their bytes (a PDF: itself; a ZIP: its PDFs), for the delivery log. */
+  files: CarriedFile[];
+}
+
+/**
+ * An invoice whose PDF is not sent: with PDF_SOURCE=billing, only the billing system's PDF of an
+ * invoice is ever sent, and this one has none yet. Its numbers, for the channel to say which.
+ */
+export class PdfMissing extends Error {
+  override name = 'PdfMissing';
+  constructor(readonly numbers: string[]) {
+    super(`the billing system has not sent the PDF of invoice${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')} (PDF_SOURCE=billing: Facteur sends no rendering)`);
+  }
 }
 
 /**

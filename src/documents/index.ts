@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import type { Attachment, ZipProgress } from './attachment.js';
+import { PdfMissing, type Attachment, type ZipProgress } from './attachment.js';
+import type { FileSource, IssuedPdf } from '../billing/files.js';
 import type { Statement } from '../billing/statement.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import { type CachedFile, FileCache } from './cache.js';
@@ -23,7 +25,26 @@ export interface InvoiceDocumentsOptions {
    * waiting for a render thread.
    */
   onRender?: (document: string, milliseconds: number) => void;
+  /** The billing system's PDFs, sent byte for byte where an invoice has one; without, every invoice is rendered. */
+  issued?: IssuedPdfs;
+  /** `billing` (PDF_SOURCE): never send a rendering of an invoice; one without the billing system's PDF is missing (PdfMissing). */
+  source?: 'any' | 'billing';
 }
+
+/** Where the billing system's PDFs are kept (the store): the one to send of each invoice, and the bytes by their SHA-256. */
+export interface IssuedPdfs {
+  issuedPdfs(numbers: string[]): Promise<Map<string, IssuedPdf>>;
+  pdfBytes(sha256: string): Promise<Buffer | undefined>;
+}
+
+/** An invoice's PDF on disk, ready to send: which bytes (their SHA-256) and whose they are. */
+interface InvoiceFile extends CachedFile {
+  sha256: string;
+  source: FileSource;
+}
+
+/** SHA-256s of rendered files remembered, by path: a file of the cache never changes, so each is read for it once. */
+const HASHES_KEPT = 50_000;
 
 /**
  * The render threads, one pool per process whatever the number of InvoiceDocuments: each
@@ -53,14 +74,19 @@ export class InvoiceDocuments {
     private readonly template: InvoiceTemplate,
     private readonly cache: FileCache,
     private readonly statements: FileCache,
-    private readonly onRender: InvoiceDocumentsOptions['onRender'],
+    /** The billing system's PDFs copied from the store into this instance's data folder, under their hash. */
+    private readonly billing: FileCache,
+    private readonly options: Pick<InvoiceDocumentsOptions, 'onRender' | 'issued' | 'source'>,
   ) {}
+
+  /** SHA-256s of cached files, by path. */
+  private readonly hashes = new Map<string, string>();
 
   static async create(options: InvoiceDocumentsOptions): Promise<InvoiceDocuments> {
     const template = await loadInvoiceTemplate(options.templatesDir);
     const folder = path.join(options.dataDir, 'pdf');
     // Statements apart: they are of one day, so they are forgotten, where an invoice's PDF is valid for good.
-    return new InvoiceDocuments(template, new FileCache(folder, '.pdf'), new FileCache(path.join(folder, 'statements'), '.pdf'), options.onRender);
+    return new InvoiceDocuments(template, new FileCache(folder, '.pdf'), new FileCache(path.join(folder, 'statements'), '.pdf'), new FileCache(path.join(folder, 'issued'), '.pdf'), options);
   }
 
   /** Forgets the statements made before yesterday (none is asked for again: each is of its day); returns how many. */
@@ -68,15 +94,27 @@ export class InvoiceDocuments {
     return this.statements.forgetOlderThan(new Date(now.getTime() - STATEMENT_KEPT_MS));
   }
 
-  /** Path of the cached PDF, rendering it first when needed. */
+  /** Path of the PDF sent for the invoice: the billing system's, or the cached rendering, rendered first when needed. */
   async pdf(invoice: Invoice, customer: Customer): Promise<string> {
-    return (await this.cached(invoice, customer)).file;
+    return (await this.invoiceFile(invoice, customer, await this.issuedOf([invoice]))).file;
   }
 
-  /** Attachment for one invoice, named from the template: `facture-1210.pdf` (fr), `invoice-1210.pdf` (en). */
+  /**
+   * Attachment for one invoice, named from the template: `facture-1210.pdf` (fr), `invoice-1210.pdf`
+   * (en). Its bytes are the billing system's PDF when it sent one (the latest), else Facteur's
+   * rendering; with PDF_SOURCE=billing, an invoice without one is a PdfMissing.
+   */
   async pdfAttachment(invoice: Invoice, customer: Customer): Promise<Attachment> {
-    const { file, size } = await this.cached(invoice, customer);
-    return { filename: this.pdfName(invoice, customer), contentType: 'application/pdf', size, open: async () => createReadStream(file) };
+    const { file, size, sha256, source } = await this.invoiceFile(invoice, customer, await this.issuedOf([invoice]));
+    const filename = this.pdfName(invoice, customer);
+    return { filename, contentType: 'application/pdf', size, open: async () => createReadStream(file), files: [{ name: filename, sha256, invoice: invoice.number, source }] };
+  }
+
+  /** The numbers of these invoices whose PDF would not be sent: with PDF_SOURCE=billing, those the billing system has not sent; otherwise none. */
+  async missingPdfs(invoices: Invoice[]): Promise<string[]> {
+    if (this.options.source !== 'billing') return [];
+    const issued = await this.issuedOf(invoices);
+    return invoices.filter((invoice) => !issued.has(invoice.number)).map((invoice) => invoice.number);
   }
 
   /**
@@ -90,7 +128,7 @@ export class InvoiceDocuments {
     if (statement.customerId !== customer.id) throw new Error(`statementAttachment: the statement of customer ${statement.customerId} is not customer ${customer.id}'s`);
     const { file, size } = await this.rendered(statementPage(this.template, statement, customer), `statement ${customer.id} ${statement.date}`, this.statements);
     const filename = this.template.catalog.t(customer.locale, 'file.statement', { date: statement.date });
-    return { filename, contentType: 'application/pdf', size, open: async () => createReadStream(file) };
+    return { filename, contentType: 'application/pdf', size, open: async () => createReadStream(file), files: [{ name: filename, sha256: await this.hashOf(file), source: 'rendered' }] };
   }
 
   /**
@@ -104,23 +142,29 @@ export class InvoiceDocuments {
     const byIssue = unique.toSorted((a, b) => a.issuedAt.localeCompare(b.issuedAt) || a.number.localeCompare(b.number, 'en', { numeric: true }));
     const [oldest, newest] = [byIssue[0], byIssue.at(-1)];
     if (!oldest || !newest) throw new Error('zipAttachment: no invoices to put in a ZIP');
+    const issued = await this.issuedOf(unique);
+    // Said before anything is rendered: a ZIP never carries a rendering in the place of a billing system's PDF.
+    const missing = this.options.source === 'billing' ? unique.filter((invoice) => !issued.has(invoice.number)) : [];
+    if (missing.length > 0) throw new PdfMissing(missing.map((invoice) => invoice.number));
     const names = new UniqueNames();
     let ready = 0;
-    const entries: (ZipEntry & { invoice: Invoice; size: number })[] = await mapAtMost(LOOKUPS_AT_ONCE, unique, async (invoice) => {
-      const entry = { invoice, ...(await this.cached(invoice, customer)), name: '' };
+    const entries: (ZipEntry & InvoiceFile & { invoice: Invoice })[] = await mapAtMost(LOOKUPS_AT_ONCE, unique, async (invoice) => {
+      const entry = { invoice, ...(await this.invoiceFile(invoice, customer, issued)), name: '' };
       progress?.(++ready, unique.length);
       return entry;
     });
     // Named in the archive's order, so that which of two numbers with one safe name gets the suffix does not depend on render times.
     for (const entry of entries) entry.name = names.take(this.pdfName(entry.invoice, customer));
     const name = oldest === newest ? safeName(oldest.number) : `${safeName(oldest.number)}-${safeName(newest.number)}`;
+    const filename = this.template.catalog.t(customer.locale, 'file.zip', { name });
     return {
-      filename: this.template.catalog.t(customer.locale, 'file.zip', { name }),
+      filename,
       contentType: 'application/zip',
       size: storedZipSize(entries),
       open: () => zipFiles(entries),
       split: (maxBytes) => Promise.all(zipGroups(entries, maxBytes).map((group) => this.zipAttachment(group.map((entry) => entry.invoice), customer))),
       holds: { customerId: customer.id, invoices: entries.map((entry) => entry.invoice.number) },
+      files: entries.map((entry) => ({ name: entry.name, sha256: entry.sha256, invoice: entry.invoice.number, source: entry.source, zip: filename })),
     };
   }
 
@@ -129,8 +173,44 @@ export class InvoiceDocuments {
     return this.template.brand;
   }
 
-  private cached(invoice: Invoice, customer: Customer): Promise<CachedFile> {
-    return this.rendered(invoicePage(this.template, invoice, customer), invoice.number, this.cache);
+  /** The billing system's latest PDF of each of these invoices that has one. */
+  private async issuedOf(invoices: Invoice[]): Promise<Map<string, IssuedPdf>> {
+    return (await this.options.issued?.issuedPdfs(invoices.map((invoice) => invoice.number))) ?? new Map();
+  }
+
+  /** The file sent for an invoice: the billing system's PDF of `issued` when it has one, else the rendering (never with PDF_SOURCE=billing). */
+  private async invoiceFile(invoice: Invoice, customer: Customer, issued: Map<string, IssuedPdf>): Promise<InvoiceFile> {
+    const pdf = issued.get(invoice.number);
+    if (pdf) return this.billingFile(pdf);
+    if (this.options.source === 'billing') throw new PdfMissing([invoice.number]);
+    const cached = await this.rendered(invoicePage(this.template, invoice, customer), invoice.number, this.cache);
+    return { ...cached, sha256: await this.hashOf(cached.file), source: 'rendered' };
+  }
+
+  /**
+   * The billing system's PDF, from this instance's data folder: copied there from the store
+   * once, its bytes checked against their SHA-256, so that a ZIP of a thousand reads files as
+   * it does renderings, and every instance sends the store's very bytes.
+   */
+  private async billingFile(pdf: IssuedPdf): Promise<InvoiceFile> {
+    const cached = await this.billing.get(pdf.sha256, async () => {
+      const bytes = await this.options.issued!.pdfBytes(pdf.sha256);
+      if (!bytes) throw new Error(`the store holds no bytes for the PDF ${pdf.sha256} of invoice ${pdf.invoice}`);
+      if (sha256Of(bytes) !== pdf.sha256) throw new Error(`the store's bytes for the PDF of invoice ${pdf.invoice} do not hash to ${pdf.sha256}: not sent`);
+      return bytes;
+    });
+    return { ...cached, sha256: pdf.sha256, source: 'billing' };
+  }
+
+  /** The SHA-256 of a cached file, read once per file: the cache's files never change. */
+  private async hashOf(file: string): Promise<string> {
+    let hash = this.hashes.get(file);
+    if (hash === undefined) {
+      hash = sha256Of(await readFile(file));
+      if (this.hashes.size >= HASHES_KEPT) this.hashes.clear();
+      this.hashes.set(file, hash);
+    }
+    return hash;
   }
 
   /** The PDF of `page` from the cache, rendered on the pool first when it is not there; `document` names it for `onRender`. */
@@ -140,7 +220,7 @@ export class InvoiceDocuments {
       const started = performance.now();
       const bytes = await pool.render(page);
       publish('render', { seconds: secondsSince(started) });
-      this.onRender?.(document, performance.now() - started);
+      this.options.onRender?.(document, performance.now() - started);
       return bytes;
     });
   }
@@ -148,6 +228,10 @@ export class InvoiceDocuments {
   private pdfName(invoice: Invoice, customer: Customer): string {
     return this.template.catalog.t(customer.locale, 'file.pdf', { number: safeName(invoice.number) });
   }
+}
+
+function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** `map` applied to every item, at most `limit` at a time, the results in the items' order. */

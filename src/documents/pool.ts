@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
+import { workerModule } from './thread.js';
 
 interface Task {
   page: TDocumentDefinitions;
@@ -10,22 +11,8 @@ interface Task {
 
 type Reply = { bytes: Uint8Array } | { error: unknown };
 
-/**
- * What a render thread runs: render-worker.js beside this file when Facteur runs compiled
- * (dist/). Run from its TypeScript sources (the tests, tsx), this module is a .ts file, and
- * worker threads start without the tsx loader of the main thread: on Node 20 neither tsx's
- * `register()` nor its command-line flags reach them. So there each starts from a
- * two-statement module, which registers tsx and loads render-worker.ts.
- */
-const WORKER = import.meta.url.endsWith('.ts')
-  ? new URL(
-      'data:text/javascript,' +
-        encodeURIComponent(
-          `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); ` +
-            `await import(${JSON.stringify(new URL('./render-worker.ts', import.meta.url).href)});`,
-        ),
-    )
-  : new URL('./render-worker.js', import.meta.url);
+/** What a render thread runs: render-worker.ts, compiled or not (see thread.ts). */
+const WORKER = workerModule('render-worker', import.meta.url);
 
 /**
  * A render thread's heap. Left to V8, each thread's grew to ~150 MB with the garbage of

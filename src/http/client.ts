@@ -1,4 +1,5 @@
-import { ImportError, readBytes, type ImportReport } from '../import/import.js';
+import { ImportError, folderPdfsFor, readBytes, type ImportReport } from '../import/import.js';
+import { ImportEnvelope } from './envelope.js';
 import type { ServiceFile } from './service-file.js';
 
 /**
@@ -13,14 +14,17 @@ function isReport(body: Partial<ImportReport>): body is ImportReport {
   return [body.created, body.updated, body.unchanged].every((n) => typeof n === 'number') && Array.isArray(body.rejected) && Array.isArray(body.notes);
 }
 
-export async function importThroughService(service: ServiceFile, file: string, maxBytes: number): Promise<ImportReport | null> {
+export async function importThroughService(service: ServiceFile, file: string, maxBytes: number, pdfs?: { dir: string; maxBytes: number }): Promise<ImportReport | null> {
   const bytes = await readBytes(file, maxBytes);
+  // With --pdfs, the PDFs of the file's invoices go with it, for the service to check and keep with them.
+  const sent = pdfs ? ImportEnvelope.write(bytes, await folderPdfsFor(file, bytes, pdfs.dir, pdfs.maxBytes)) : bytes;
+  if (sent.length > maxBytes) throw new ImportError(file, `and its PDFs are more than the ${Math.round(maxBytes / 1048576)} MB the running Facteur takes at once (FACTEUR_IMPORT_MAX_MB): import them in several files`);
   let response: Response;
   try {
-    response = await fetch(`${service.url}/api/v1/imports?name=${encodeURIComponent(file)}`, {
+    response = await fetch(`${service.url}/api/v1/imports?name=${encodeURIComponent(file)}${pdfs ? '&pdfs=1' : ''}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${service.key}`, 'content-type': 'application/octet-stream' },
-      body: new Uint8Array(bytes),
+      body: typeof sent === 'string' ? sent : new Uint8Array(sent),
       signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS),
     });
   } catch (error) {

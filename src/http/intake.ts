@@ -11,6 +11,8 @@ import { isoDate, payUrl } from '../import/validate.js';
 import type { Logger } from '../log.js';
 import { DELIVERY_STATUSES } from '../store/delivery.js';
 import type { Store } from '../store/store.js';
+import { checkPdf } from '../documents/reading/check.js';
+import { issuedPdf, namesInvoice, type PdfChecks } from '../import/pdfs.js';
 
 /** Invoices one request may carry: a month's run of a big provider is sent in several. */
 export const MAX_BATCH = 10_000;
@@ -22,6 +24,8 @@ const UNFILTERED_DAYS = 30;
 export interface IntakeServices {
   store: Store;
   log: Logger;
+  /** How the billing system's PDFs are checked before anything is kept. */
+  pdfs: PdfChecks;
   /** Today in the provider's time zone: the day of a payment that does not say. */
   today: () => string;
 }
@@ -63,7 +67,7 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     if (items.length > MAX_BATCH) return refuse(reply, 413, `at most ${MAX_BATCH} invoices per request; send the rest in another`);
     const invoices: (InvoiceOutcome & { index: number })[] = [];
     const each = (outcome: InvoiceOutcome) => invoices.push({ index: invoices.length, ...outcome });
-    const report = request.signed ? await importSigned(store, candidatesOf(items), request.signed, each) : await importCandidates(store, candidatesOf(items), [], each);
+    const report = request.signed ? await importSigned(store, candidatesOf(items), request.signed, each, services.pdfs) : await importCandidates(store, candidatesOf(items), [], each, services.pdfs);
     if (report === 'replayed') return refuseCredentials(request, reply, log, { message: 'Facteur-Signature refused: this signed request was already received (a replay)', log: 'replay' });
     const outdated = invoices.filter((invoice) => invoice.outcome === 'outdated').length;
     log.info({ event: 'intake', created: report.created, updated: report.updated, unchanged: report.unchanged, outdated, rejected: report.rejected.length }, 'invoices received by the API');
@@ -98,7 +102,9 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     if (!invoice) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}`);
     const customer = await store.customerById(invoice.customerId);
     const deliveries = await store.deliveries({ invoice: invoice.number });
-    return { invoice, total: totals(invoice).total, customer: customer ? { email: customer.email, name: customer.name } : null, deliveries };
+    // The billing system's PDFs of it, oldest first: the last is the one sent.
+    const pdfs = await store.issuedPdfHistory({ invoice: invoice.number });
+    return { invoice, total: totals(invoice).total, customer: customer ? { email: customer.email, name: customer.name } : null, pdfs, deliveries };
   });
 
   app.get('/deliveries', async (request: FastifyRequest, reply) => {
@@ -119,6 +125,38 @@ function withPayUrl(invoice: Invoice, link: string | null | undefined): Invoice 
   if (link === undefined) return invoice;
   const { payUrl: _old, ...rest } = invoice;
   return link === null ? rest : { ...rest, payUrl: link };
+}
+
+/**
+ * `PUT /invoices/{number}/pdf`: the billing system's PDF of an invoice, as its bytes
+ * (`Content-Type: application/pdf`, by key). Refused, and nothing kept, when it is no PDF (no
+ * `%PDF-`, does not read, over FACTEUR_PDF_MAX_MB) or does not name that invoice in its text.
+ * From then on it is what every channel sends for the invoice; the same bytes again change nothing.
+ */
+export function pdfRoute(app: FastifyInstance, services: IntakeServices): void {
+  const { store, log } = services;
+  app.put<{ Params: { number: string } }>('/invoices/:number/pdf', async (request, reply) => {
+    if (request.credential !== 'key') return refuseCredentials(request, reply, log, { message: 'a PDF needs Authorization: Bearer <key>', log: 'pdf without a key' });
+    const number = invoiceNumber(request.params.number);
+    const invoice = number === null ? undefined : await store.invoice(number);
+    if (!invoice) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}: send the invoice first (POST /api/v1/invoices)`);
+    if (!Buffer.isBuffer(request.body)) return refuse(reply, 400, 'send the PDF\u2019s bytes with Content-Type: application/pdf');
+    const checked = await checkPdf(request.body, services.pdfs.maxBytes, services.pdfs.reader);
+    if ('reason' in checked) return refusePdf(request, reply, log, invoice.number, `the body ${checked.reason}`);
+    if (!namesInvoice(checked.text.text, invoice.number)) return refusePdf(request, reply, log, invoice.number, `the PDF does not name invoice ${invoice.number} in its text: it is not that invoice's PDF`);
+    const pdf = issuedPdf(invoice.number, request.body, new Date().toISOString());
+    const current = (await store.issuedPdfs([invoice.number])).get(invoice.number);
+    const outcome = current?.sha256 === pdf.sha256 ? 'unchanged' : 'stored';
+    if (outcome === 'stored') await store.save({ pdfs: [{ pdf, bytes: request.body }] });
+    log.info({ event: 'intake.pdf', invoice: invoice.number, sha256: pdf.sha256, size: pdf.size, outcome }, 'the billing system\u2019s PDF of an invoice received');
+    return { number: invoice.number, outcome, pdf: outcome === 'stored' ? pdf : current };
+  });
+}
+
+/** A PDF refused: 422 with why, and a line in the log. */
+function refusePdf(request: FastifyRequest, reply: FastifyReply, log: Logger, number: string, reason: string): FastifyReply {
+  log.warn({ event: 'intake.pdf.refused', invoice: number, ip: request.ip, reason }, 'HTTP: a PDF refused, nothing kept');
+  return refuse(reply, 422, reason);
 }
 
 /** Why a caller's credentials were refused: the words for the caller, and what the log says (never the key). */

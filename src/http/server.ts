@@ -3,13 +3,16 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ConfigError, type HttpSettings } from '../config.js';
 import { ImportError, importBytes } from '../import/import.js';
+import type { PdfChecks } from '../import/pdfs.js';
+import { megabytes } from '../documents/reading/check.js';
+import { ImportEnvelope } from './envelope.js';
 import type { Logger } from '../log.js';
 import { StoreError, type Store } from '../store/store.js';
 import { MAX_TOKEN_LENGTH } from '../links/token.js';
 import { bearerOf, Keys, Signatures, type GoodSignature } from './auth.js';
 import { downloadRoutes, refuseUnroutable, type DownloadServices } from './downloads.js';
 import { healthRoutes, type Probe } from './health.js';
-import { intakeRoutes, refuse, refuseCredentials, type Refusal } from './intake.js';
+import { intakeRoutes, pdfRoute, refuse, refuseCredentials, type Refusal } from './intake.js';
 import { metrics, metricsRoute } from './metrics.js';
 import { removeServiceFile, serviceFilePath, writeServiceFile } from './service-file.js';
 
@@ -29,6 +32,8 @@ export interface HttpServices {
   dataDir: string;
   /** The import's size limit: a file `facteur import` sends may be that big. */
   importMaxBytes: number;
+  /** How the billing system's PDFs are checked (FACTEUR_PDF_MAX_MB, the reader), whichever way they come. */
+  pdfs: PdfChecks;
   today: () => string;
   /** The parts `/readyz` asks, by name. */
   probes: Record<string, Probe>;
@@ -176,17 +181,32 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
     if (problem) return refused(request, reply, { message: `Facteur-Signature refused: ${problem}`, log: problem });
   });
   intakeRoutes(api, services);
+  // A billing system's PDF, as its bytes (application/pdf), up to FACTEUR_PDF_MAX_MB; by key only.
+  await api.register(async (pdfs) => {
+    pdfs.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: services.pdfs.maxBytes }, (_request, body: Buffer, done) => done(null, body));
+    pdfs.setErrorHandler((error: Error & { code?: string }, _request, reply) => {
+      if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+      return refuse(reply, 413, `the PDF is more than the ${megabytes(services.pdfs.maxBytes)} MB allowed (FACTEUR_PDF_MAX_MB): nothing was kept`);
+    });
+    pdfRoute(pdfs, services);
+  });
   // What `facteur import` sends: the file's bytes as they are, read as the file would be, up to the import's limit; by key only.
   await api.register(async (imports) => {
     imports.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: services.importMaxBytes }, (_request, body: Buffer, done) => done(null, body));
     imports.addHook('onRequest', async (request, reply) => {
       if (request.credential !== 'key') return refused(request, reply, { message: 'an import needs Authorization: Bearer <key>', log: 'import without a key' });
     });
-    imports.post<{ Querystring: { name?: string } }>('/imports', { bodyLimit: services.importMaxBytes }, async (request, reply) => {
+    imports.post<{ Querystring: { name?: string; pdfs?: string } }>('/imports', { bodyLimit: services.importMaxBytes }, async (request, reply) => {
       const name = request.query.name;
       if (!name || !Buffer.isBuffer(request.body)) return refuse(reply, 400, 'send the file\u2019s bytes (Content-Type: application/octet-stream) with ?name=<its file name>');
       try {
-        return await importBytes(services.store, name, request.body);
+        // With `--pdfs DIR`, the file and the folder's PDFs come together (see envelope.ts).
+        if (request.query.pdfs === '1') {
+          const envelope = ImportEnvelope.read(request.body, services.pdfs.maxBytes);
+          if (typeof envelope === 'string') return refuse(reply, 400, envelope);
+          return await importBytes(services.store, name, envelope.file, { ...services.pdfs, find: envelope.find, offered: envelope.names });
+        }
+        return await importBytes(services.store, name, request.body, services.pdfs);
       } catch (error) {
         // The file and the problem apart, so that `facteur import` says it in the words it would have used itself.
         if (error instanceof ImportError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, file: error.file, problem: error.problem });

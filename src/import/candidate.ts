@@ -13,6 +13,8 @@ export interface Candidate {
   lineWhere?: string[];
   /** Set when the reader already knows the invoice cannot be imported (a duplicate number, CSV rows that disagree). */
   problem?: string;
+  /** The billing system's PDF of the invoice, once checked (see pdfs.ts). */
+  pdf?: Uint8Array;
 }
 
 /** A file that cannot be imported at all; nothing was written. The message names the file and the problem. */

@@ -2,12 +2,15 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { newCustomer } from '../billing/customer.js';
+import type { IssuedPdfBytes } from '../billing/files.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { SignedReceipt, Store } from '../store/store.js';
 import { ImportError, type Candidate } from './candidate.js';
 import { readCsv } from './csv.js';
 import { readJson } from './json.js';
+import { checkCandidatePdfs, issuedPdf, pdfFileName, pdfsInFolder, type PdfChecks, type PdfFinder } from './pdfs.js';
 import { decodeText } from './text.js';
+import { invoiceNumber } from '../billing/numbers.js';
 import { validate } from './validate.js';
 
 export { ImportError } from './candidate.js';
@@ -59,6 +62,11 @@ export interface SignedEvent {
 export interface ImportOptions {
   /** Files larger than this are refused before being read (FACTEUR_IMPORT_MAX_MB). */
   maxBytes?: number;
+  /**
+   * How the billing system's PDFs are checked, and the folder of `--pdfs DIR` if one is given
+   * (`<number>.pdf`). Without it, an invoice carrying a `pdf` is refused.
+   */
+  pdfs?: PdfChecks & { dir?: string };
 }
 
 /** The default size limit, 100 MB: an export of a million invoices is smaller. */
@@ -85,14 +93,27 @@ const READERS: Record<string, (file: string, text: string, notes: string[]) => C
  */
 export async function importInvoices(store: Store, file: string, options: ImportOptions = {}): Promise<ImportReport> {
   readerOf(file);
-  return importBytes(store, file, await readBytes(file, options.maxBytes ?? IMPORT_MAX_BYTES));
+  const { pdfs } = options;
+  const folder = pdfs?.dir ? await pdfsInFolder(pdfs.dir, pdfs.maxBytes) : undefined;
+  const bytes = await readBytes(file, options.maxBytes ?? IMPORT_MAX_BYTES);
+  return importBytes(store, file, bytes, pdfs && { ...pdfs, ...(folder ? { find: folder.find, offered: folder.names } : {}) });
 }
 
-/** The same for a file's bytes, named as the file was (its extension says how to read it): what `facteur import` sends a running service. */
-export async function importBytes(store: Store, name: string, bytes: Buffer): Promise<ImportReport> {
+/**
+ * The same for a file's bytes, named as the file was (its extension says how to read it): what
+ * `facteur import` sends a running service. `pdfs.find` finds the invoices' PDF files of
+ * `--pdfs DIR`; files of `offered` that name no invoice of the file are noted.
+ */
+export async function importBytes(store: Store, name: string, bytes: Buffer, pdfs?: PdfChecks & { find?: PdfFinder; offered?: string[] }): Promise<ImportReport> {
   const read = readerOf(name);
   const { text, notes } = decodeText(name, bytes);
-  return importCandidates(store, read(name, text, notes), notes);
+  const candidates = read(name, text, notes);
+  if (pdfs?.offered) {
+    const named = new Set(candidates.flatMap((c) => (c.number === undefined ? [] : [pdfFileName(c.number), pdfFileName(invoiceNumber(c.number) ?? c.number)])));
+    const strays = pdfs.offered.filter((file) => file.toLowerCase().endsWith('.pdf') && !named.has(file));
+    if (strays.length > 0) notes.push(`${strays.length} PDF file(s) of the folder name no invoice of the file, and were left alone: ${strays.slice(0, 5).join(', ')}${strays.length > 5 ? ', …' : ''}`);
+  }
+  return importCandidates(store, candidates, notes, undefined, pdfs);
 }
 
 function readerOf(file: string): (file: string, text: string, notes: string[]) => Candidate[] {
@@ -105,10 +126,21 @@ function readerOf(file: string): (file: string, text: string, notes: string[]) =
  * Imports invoices already read (a file's, or those the intake API received), as
  * `importInvoices` describes; `each` hears what became of every one, in order.
  */
-export function importCandidates(store: Store, candidates: Candidate[], notes: string[] = [], each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport> {
+export async function importCandidates(store: Store, candidates: Candidate[], notes: string[] = [], each?: (outcome: InvoiceOutcome) => void, pdfs?: PdfChecks & { find?: PdfFinder }): Promise<ImportReport> {
+  // Read before the turn is taken: a slow PDF holds up no other import.
+  await checkPdfs(candidates, pdfs);
   // What the store holds is read, then written on what was read: two imports at once (two API
   // calls, on two instances) would each give a new number to their own customer.
   return store.serially('import', () => importAlone(store, candidates, notes, each, null));
+}
+
+/** The PDFs the candidates carry, checked (see pdfs.ts); without checks, a candidate carrying one is refused. */
+async function checkPdfs(candidates: Candidate[], pdfs: (PdfChecks & { find?: PdfFinder }) | undefined): Promise<void> {
+  if (pdfs) return checkCandidatePdfs(candidates, pdfs, pdfs.find);
+  for (const candidate of candidates) {
+    const fields = candidate.fields as { pdf?: unknown } | null;
+    if (typeof fields === 'object' && fields?.pdf != null) candidate.problem ??= 'pdf: this way of importing takes no PDF';
+  }
 }
 
 /**
@@ -120,7 +152,10 @@ export function importCandidates(store: Store, candidates: Candidate[], notes: s
  * left as that one left it (`outdated`), so that an old « unpaid » arriving after « paid »
  * changes nothing. Requests signed in the same second are taken in the order they come.
  */
-export function importSigned(store: Store, candidates: Candidate[], signed: SignedEvent, each?: (outcome: InvoiceOutcome) => void): Promise<ImportReport | 'replayed'> {
+export async function importSigned(store: Store, candidates: Candidate[], signed: SignedEvent, each?: (outcome: InvoiceOutcome) => void, pdfs?: PdfChecks): Promise<ImportReport | 'replayed'> {
+  // A replay is refused before its PDFs cost anything.
+  if (await store.signedReceipt(signed.signature)) return 'replayed';
+  await checkPdfs(candidates, pdfs);
   return store.serially('import', async () => ((await store.signedReceipt(signed.signature)) ? 'replayed' : importAlone(store, candidates, [], each, signed)));
 }
 
@@ -140,8 +175,12 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
   }
   // The latest signed request that carried each of them, if this one is signed.
   const lastSigned = signed ? await store.lastSigned([...storedByNumber.keys()]) : new Map<string, string>();
+  // The PDF each of those that bring one has now: the same bytes again change nothing.
+  const currentPdfs = await store.issuedPdfs(checked.flatMap(({ candidate, checked }) => (candidate.pdf && 'invoice' in checked ? [checked.invoice.number] : [])));
+  const receivedAt = new Date().toISOString();
   const newCustomers: Customer[] = [];
   const changed: Invoice[] = [];
+  const pdfs: IssuedPdfBytes[] = [];
   const carried: string[] = [];
 
   for (const { candidate, checked: result } of checked) {
@@ -175,7 +214,10 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
     // A pay link the file does not mention stays as it was (the API may have set it); null takes it away.
     const link = payUrl === undefined ? stored?.payUrl : (payUrl ?? undefined);
     const invoice: Invoice = { number, customerId: customer.id, ...fields, ...(link === undefined ? {} : { payUrl: link }) };
-    const outcome = !stored ? 'created' : isDeepStrictEqual(stored, invoice) ? 'unchanged' : 'updated';
+    const pdf = candidate.pdf && issuedPdf(number, candidate.pdf, receivedAt);
+    const newPdf = pdf !== undefined && currentPdfs.get(number)?.sha256 !== pdf.sha256;
+    if (newPdf) pdfs.push({ pdf, bytes: candidate.pdf! });
+    const outcome = !stored ? 'created' : isDeepStrictEqual(stored, invoice) && !newPdf ? 'unchanged' : 'updated';
     report[outcome]++;
     each?.({ where, number, outcome });
     carried.push(number);
@@ -183,8 +225,27 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
   }
 
   const receipts: SignedReceipt[] = signed ? [{ signature: signed.signature, signedAt: signed.signedAt, invoices: carried, expiresAt: signed.expiresAt }] : [];
-  if (changed.length > 0 || receipts.length > 0) await store.save({ customers: newCustomers, invoices: changed, receipts });
+  if (changed.length > 0 || receipts.length > 0) await store.save({ customers: newCustomers, invoices: changed, receipts, pdfs });
   return report;
+}
+
+/**
+ * The PDFs of `dir` for the invoices of an export (`<number>.pdf`), by file name, for a
+ * running service to check and keep with them: those of other invoices are left out, and one
+ * over `maxBytes` is named with its size (`tooLarge`), unread, for the service to refuse with its invoice.
+ */
+export async function folderPdfsFor(name: string, bytes: Buffer, dir: string, maxBytes: number): Promise<{ pdfs: Map<string, Buffer>; tooLarge: Map<string, number>; others: string[] }> {
+  const { text, notes } = decodeText(name, bytes);
+  const { find, sizeOf, names } = await pdfsInFolder(dir, maxBytes);
+  const pdfs = new Map<string, Buffer>();
+  const tooLarge = new Map<string, number>();
+  for (const candidate of readerOf(name)(name, text, notes)) {
+    if (candidate.number === undefined) continue;
+    const size = await sizeOf(candidate.number);
+    if (size !== null && size > maxBytes) tooLarge.set(pdfFileName(candidate.number), size);
+    else if (size !== null) pdfs.set(pdfFileName(candidate.number), (await find(candidate.number))!);
+  }
+  return { pdfs, tooLarge, others: names.filter((file) => !pdfs.has(file) && !tooLarge.has(file)) };
 }
 
 /** The file's bytes, once its size is known to be within `maxBytes`. */

@@ -31,9 +31,10 @@ function message(t: Words, customer: Customer, subject: string, parts: { before:
 
 /**
  * The words of a message about invoices (new ones pushed, or one resent), in the
- * customer's language: the invoices, then either "the PDFs are attached" or how to ask for them.
+ * customer's language: the invoices, then either "the PDFs are attached" or how to ask for them,
+ * and which PDFs are not there yet (`notYet`, with PDF_SOURCE=billing).
  */
-export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, attachPdf: boolean): InvoiceMessage {
+export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, attachPdf: boolean, notYet: string[] = []): InvoiceMessage {
   const t: Words = (key, params) => catalog.t(customer.locale, key, params);
   const lines = invoices.map(invoiceFacts);
   const first = lines[0]!;
@@ -48,7 +49,12 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
     rows: cells.map((cell, i) => [cell.number, cell.date, invoices[i]!.status === 'paid' ? t('details.state', stateWords(invoices[i]!)) : cell.due, cell.amount]),
     alignRight: [3],
   };
-  return message(t, customer, subject, { before: [intro], table, lines: invoices.map((invoice, i) => t('push.line', { ...lines[i]!, ...stateWords(invoice) })), after: [closing] });
+  return message(t, customer, subject, { before: [intro], table, lines: invoices.map((invoice, i) => t('push.line', { ...lines[i]!, ...stateWords(invoice) })), after: [closing, ...notYetSentence(t, notYet)] });
+}
+
+/** The sentence saying which PDFs are not attached because the billing system has not sent them yet, if any are. */
+function notYetSentence(t: Words, numbers: string[]): string[] {
+  return numbers.length === 0 ? [] : [t('pdf.notYet', { numbers: numbers.join(', '), count: numbers.length })];
 }
 
 /**
@@ -56,7 +62,7 @@ export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: I
  * stands today (days overdue, due today, due by a day), the total to pay in each currency,
  * and the PDFs attached or how to ask for them.
  */
-export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attached: { pdfs: boolean; statement: boolean }): InvoiceMessage {
+export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attached: { pdfs: boolean; statement: boolean }, notYet: string[] = []): InvoiceMessage {
   const t: Words = (key, params) => catalog.t(customer.locale, key, params);
   const total = sumByCurrency(invoices.map((invoice) => ({ currency: invoice.currency, amount: totals(invoice).total })));
   const first = invoiceFacts(invoices[0]!);
@@ -75,5 +81,5 @@ export function reminderMessage(catalog: Catalog, customer: Customer, invoices: 
   };
   const intro = t('reminder.intro', { name: customer.name, count: invoices.length });
   const closing = [attached.pdfs ? t('push.attached') : t('push.ask', first), ...(attached.statement ? [t('reminder.statement')] : [])].join('\n');
-  return message(t, customer, subject, { before: [intro], table, lines, after: [t('reminder.total', { total }), closing, t('reminder.already')] });
+  return message(t, customer, subject, { before: [intro], table, lines, after: [t('reminder.total', { total }), closing, ...notYetSentence(t, notYet), t('reminder.already')] });
 }

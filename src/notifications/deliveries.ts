@@ -3,6 +3,7 @@ import { isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
+import type { CarriedFile } from '../billing/files.js';
 import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
 export interface RetryPolicy {
@@ -25,6 +26,8 @@ export interface NewDelivery {
   /** A reminder's invoices and the offsets they are reminded of. */
   reminded?: Record<string, number>;
   links?: DeliveryLink[];
+  /** The files an answer carries (a channel's own send, see `track`), known before it leaves. */
+  files?: CarriedFile[];
 }
 
 /** Told after each attempt: the record as it now stands, and how far the batch is. */
@@ -33,7 +36,14 @@ export type AttemptDone = (delivery: Delivery, done: number, total: number) => v
 /** Sends what a delivery record describes; `newMessageId` names it before the first attempt. */
 export interface Dispatch {
   newMessageId(delivery: NewDelivery): string | null;
-  send(delivery: Delivery): Promise<{ messageId: string }>;
+  /** Sends it; says with what Message-ID, and which files the message carried (by their SHA-256). */
+  send(delivery: Delivery): Promise<Sent>;
+}
+
+/** A message the server took: its Message-ID, and the files it carried, for the delivery log. */
+export interface Sent {
+  messageId: string;
+  files?: CarriedFile[];
 }
 
 /**
@@ -69,7 +79,7 @@ export class Deliveries {
    */
   async attempt(delivery: Delivery): Promise<Delivery> {
     const attempts = delivery.attempts + 1;
-    let sent: { messageId: string };
+    let sent: Sent;
     try {
       sent = await this.dispatch.send({ ...delivery, attempts });
     } catch (error) {
@@ -82,7 +92,7 @@ export class Deliveries {
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
     // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
-    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: null, nextAttemptAt: null });
+    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: null, nextAttemptAt: null, ...filesOf(sent) });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -187,6 +197,11 @@ export class Deliveries {
     if (change.status) publish('delivery', { channel: delivery.channel, reason: delivery.reason, status: change.status });
     return updated ?? { ...delivery, ...change, updatedAt };
   }
+}
+
+/** The files a send carried, as the record keeps them: none, no field. */
+function filesOf(sent: Sent): Pick<Delivery, 'files'> {
+  return sent.files?.length ? { files: sent.files } : {};
 }
 
 function describe(error: unknown): string {

@@ -1,4 +1,6 @@
 import type { Documents } from '../assistant/context.js';
+import type { CarriedFile } from '../billing/files.js';
+import type { Logger } from '../log.js';
 import type { Invoice, IsoDate } from '../billing/types.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer } from '../outbound/mail.js';
@@ -8,6 +10,7 @@ import { invoiceMessage, reminderMessage } from './compose.js';
 import { accountStatement } from '../billing/statement.js';
 import type { Delivery, DeliveryReason } from '../store/delivery.js';
 import type { Dispatch } from './deliveries.js';
+import { tellPdfsMissing } from './staff-notice.js';
 
 export interface DispatchPorts {
   store: Store;
@@ -20,6 +23,9 @@ export interface DispatchPorts {
   today: () => IsoDate;
   /** Whether reminders carry the account statement (REMINDERS_STATEMENT). */
   reminderStatement?: boolean;
+  /** Where a PDF left out (PDF_SOURCE=billing, none from the billing system yet) is logged, and staff told. */
+  log: Logger;
+  tellStaff: (notice: { subject: string; text: string }) => Promise<void>;
 }
 
 /**
@@ -38,15 +44,22 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       if (owned.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
       const invoices = owned.filter((invoice) => stillToSay(delivery.reason, invoice));
       if (invoices.length === 0) throw Object.assign(new Error(`nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`), { moot: true });
-      const { subject, letter, text } = delivery.reason === 'reminder' ? reminderMessage(ports.catalog, customer, invoices, ports.today(), { pdfs: delivery.attachPdf, statement: ports.reminderStatement ?? false }) : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf);
-      const attachments = delivery.attachPdf ? await Promise.all(invoices.map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
+      // The message still goes: the customer hears of the invoice, and is told its PDF comes later.
+      const notYet = delivery.attachPdf ? await ports.documents.missingPdfs(invoices) : [];
+      if (notYet.length > 0) await tellPdfsMissing(ports, customer, notYet, `delivery ${delivery.id} (${delivery.reason})`);
+      const { subject, letter, text } =
+        delivery.reason === 'reminder'
+          ? reminderMessage(ports.catalog, customer, invoices, ports.today(), { pdfs: delivery.attachPdf, statement: ports.reminderStatement ?? false }, notYet)
+          : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf, notYet);
+      const attachments = delivery.attachPdf ? await Promise.all(invoices.filter((invoice) => !notYet.includes(invoice.number)).map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
       // The statement of everything owed, not only what this reminder names: the document a customer pays from.
       if (delivery.reason === 'reminder' && ports.reminderStatement) {
         const unpaid = await ports.store.invoices(customer.id, { status: 'unpaid' });
         attachments.push(await ports.documents.statementAttachment(accountStatement(customer.id, unpaid, ports.today(), null), customer));
       }
+      const files: CarriedFile[] = attachments.flatMap((attachment) => attachment.files);
       if (delivery.channel === 'email') {
-        return ports.mailer.send({
+        const sent = await ports.mailer.send({
           to: delivery.recipient,
           ...(delivery.cc ? { cc: delivery.cc } : {}),
           subject,
@@ -56,9 +69,10 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
           deliveryId: delivery.id,
           headers: { 'Auto-Submitted': 'auto-generated' },
         });
+        return { ...sent, files };
       }
       if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
-      return ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id });
+      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id })), files };
     },
   };
 }

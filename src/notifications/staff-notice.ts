@@ -1,4 +1,6 @@
+import type { Customer } from '../billing/types.js';
 import type { Logger } from '../log.js';
+import type { Catalog } from '../templates/catalog.js';
 import type { Mailer } from '../outbound/mail.js';
 
 export interface StaffNoticePorts {
@@ -26,4 +28,20 @@ export function staffNotices(ports: StaffNoticePorts): (notice: { subject: strin
     const results = await Promise.allSettled(sends);
     for (const result of results) if (result.status === 'rejected') log.error({ err: result.reason, event: 'staff.notice.failed', subject: notice.subject }, 'a notice to staff could not be sent');
   };
+}
+
+/**
+ * Invoices whose PDF was not sent (PDF_SOURCE=billing, and the billing system has not sent
+ * it): the log names them with the customer and what was being sent, and staff are told, to
+ * have the billing system send them. The customer is told in their own words by whoever answers them.
+ */
+export async function tellPdfsMissing(
+  ports: { catalog: Catalog; log: Logger; tellStaff: (notice: { subject: string; text: string }) => Promise<void> },
+  customer: Pick<Customer, 'id' | 'email'>,
+  numbers: string[],
+  what: string,
+): Promise<void> {
+  ports.log.warn({ event: 'pdf.missing', customer: customer.id, invoices: numbers, what }, 'PDF_SOURCE=billing: the billing system has not sent these invoices\u2019 PDFs, so they were not sent');
+  const params = { numbers: numbers.join(', '), count: numbers.length, customer: customer.email };
+  await ports.tellStaff({ subject: ports.catalog.t('fr', 'staff.pdfMissing.subject', params), text: ports.catalog.t('fr', 'staff.pdfMissing.text', params) });
 }

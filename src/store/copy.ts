@@ -4,6 +4,8 @@ import type { Changes } from './store.js';
 
 /** Records saved in one transaction: big enough to be quick, small enough to show progress and keep memory flat. */
 const BATCH = 2_000;
+/** The billing system's PDFs saved in one transaction: their bytes are read for it, a few MB at most. */
+const PDF_BATCH = 50;
 
 export interface CopyReport {
   /** Per kind of record: how many the data folder holds, and how many the database holds after the copy. */
@@ -14,7 +16,7 @@ export interface CopyReport {
 
 /**
  * Moves what a data folder (`source`) holds into PostgreSQL: customers first (invoices name
- * them), then invoices, the delivery log, the inbound records, chat links and staff records,
+ * them), then invoices and the billing system's PDFs (their bytes read a few at a time), the delivery log, the inbound records, chat links and staff records,
  * and what counts as announced. Every record is written as it is, replacing the same one if
  * already there, so a copy stopped midway is completed by running it again. Ends by
  * counting each kind on both sides. The database is marked as taking a copy before anything
@@ -32,12 +34,18 @@ export async function copyStore(from: LowdbStore, source: string, to: PostgresSt
     ['chat', batches(all.linkAttempts, (linkAttempts) => ({ linkAttempts }))],
     ['staff', [...batches(all.staffActions, (staffActions) => ({ staffActions })), ...batches(all.heldRequests, (heldRequests) => ({ heldRequests }))]],
   ];
-  const total = steps.reduce((sum, [, changes]) => sum + changes.length, 0);
+  const pdfBatches = Array.from({ length: Math.ceil(all.issuedPdfs.length / PDF_BATCH) }, (_, i) => all.issuedPdfs.slice(i * PDF_BATCH, (i + 1) * PDF_BATCH));
+  const total = steps.reduce((sum, [, changes]) => sum + changes.length, 0) + pdfBatches.length;
   let done = 0;
   for (const [what, changes] of steps) {
     for (const change of changes) {
       await to.save(change);
       progress?.(++done, total, what);
+    }
+    if (what !== 'invoices') continue;
+    for (const batch of pdfBatches) {
+      await to.save({ pdfs: await Promise.all(batch.map(async (pdf) => ({ pdf, bytes: (await from.pdfBytes(pdf.sha256))! }))) });
+      progress?.(++done, total, 'pdfs');
     }
   }
   // Push deliveries announce their invoices too: the folder's announced are those and the marked ones.
@@ -51,6 +59,7 @@ export async function copyStore(from: LowdbStore, source: string, to: PostgresSt
     linkAttempts: all.linkAttempts.length,
     staffActions: all.staffActions.length,
     heldRequests: all.heldRequests.length,
+    issuedPdfs: all.issuedPdfs.length,
   };
   const destination = await to.counts();
   const kinds = Object.keys(counted) as RecordKind[];

@@ -1,3 +1,5 @@
+import type { CarriedFile } from '../billing/files.js';
+
 /**
  * Every message Facteur sends about invoices — an answer to a request, a push of new
  * invoices, a resend by staff — is a delivery record, written before the message leaves
@@ -51,6 +53,12 @@ export interface Delivery {
   reminded?: Record<string, number>;
   /** Download links the message carried instead of files too large for it; absent when none. */
   links?: DeliveryLink[];
+  /**
+   * The files the message carried (each PDF, those inside a ZIP too), by the SHA-256 of their
+   * bytes, as they were when it was last sent: how a copy a customer holds is checked against
+   * what was really sent. Absent when it carried none (and in older records).
+   */
+  files?: CarriedFile[];
 }
 
 /** Who a delivery went to, as the delivery log shows it: the recipient, and the copies. */
@@ -81,4 +89,6 @@ export interface DeliveryQuery {
   since?: string;
   /** Only those whose next attempt is due at this ISO time. */
   dueAt?: string;
+  /** Only those that carried a file with this SHA-256. */
+  file?: string;
 }

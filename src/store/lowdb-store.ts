@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { InvoiceFilter } from '../billing/filter.js';
+import type { IssuedPdf } from '../billing/files.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { Delivery, DeliveryQuery } from './delivery.js';
 import { BillingFile } from './lowdb/billing.js';
@@ -8,6 +9,7 @@ import { ChatFile } from './lowdb/chat.js';
 import { DeliveryFiles } from './lowdb/deliveries.js';
 import { InboundFiles } from './lowdb/inbound.js';
 import { lockDataFolder, unlockDataFolder } from './lowdb/lock.js';
+import { PdfFiles } from './lowdb/pdfs.js';
 import { ReceiptsFile } from './lowdb/receipts.js';
 import { Serial } from './lowdb/serial.js';
 import type { Changes, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Store } from './store.js';
@@ -35,6 +37,7 @@ export class LowdbStore implements Store {
     private readonly chat: ChatFile,
     private readonly sent: DeliveryFiles,
     private readonly receipts: ReceiptsFile,
+    private readonly pdfs: PdfFiles,
     /** The data folder's lock, released on close; null for a store opened read-only. */
     private readonly lockFile: string | null,
   ) {}
@@ -57,6 +60,7 @@ export class LowdbStore implements Store {
       await ChatFile.open(path.join(dir, 'chat.json')),
       await DeliveryFiles.open(dir),
       await ReceiptsFile.open(path.join(dir, 'webhooks.json')),
+      await PdfFiles.open(dir),
       lockFile,
     );
   }
@@ -150,6 +154,18 @@ export class LowdbStore implements Store {
     return this.receipts.lastSigned(numbers);
   }
 
+  async issuedPdfs(numbers: string[]): Promise<Map<string, IssuedPdf>> {
+    return this.pdfs.latest(numbers);
+  }
+
+  async issuedPdfHistory(query: { invoice: string } | { sha256: string }): Promise<IssuedPdf[]> {
+    return this.pdfs.history(query);
+  }
+
+  pdfBytes(sha256: string): Promise<Buffer | undefined> {
+    return this.pdfs.bytes(sha256);
+  }
+
   async unpaidDueBy(day: string): Promise<Invoice[]> {
     return this.billing
       .allInvoices()
@@ -173,6 +189,8 @@ export class LowdbStore implements Store {
   }
 
   async save(changes: Changes): Promise<void> {
+    // Before the invoices: an invoice never names a PDF its data folder lacks, whatever stops the process between.
+    if (changes.pdfs?.length) await this.pdfs.save(changes.pdfs);
     const writes: Promise<void>[] = [];
     if (changes.customers?.length || changes.invoices?.length) writes.push(this.billing.save(changes.customers ?? [], changes.invoices ?? []));
     if (changes.inbound?.length) writes.push(this.inbound.save(changes.inbound));
@@ -237,7 +255,7 @@ export class LowdbStore implements Store {
    * Everything the folder holds, as changes another store can save: what `facteur db copy`
    * moves to PostgreSQL. Customers come before their invoices, which name them.
    */
-  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests'>> & { announcingSince: string | null } {
+  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests'>> & { announcingSince: string | null; issuedPdfs: IssuedPdf[] } {
     const { deliveries, announced } = this.sent.all();
     return {
       customers: this.billing.customers(),
@@ -246,6 +264,7 @@ export class LowdbStore implements Store {
       deliveries,
       announced,
       announcingSince: this.sent.announcingSince(),
+      issuedPdfs: this.pdfs.all(),
       ...this.chat.all(),
     };
   }

@@ -4,6 +4,7 @@ import { keptPayUrlProblem, PAY_URL_RULE } from '../billing/pay-link.js';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
 import { INBOUND_STATUSES } from './store.js';
 
+const SHA256 = /^[0-9a-f]{64}$/;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');
 
 const codeOnItsWaySchema = z.object({ codeHash: z.string(), expiresAt: z.string(), attempts: z.number().int().nonnegative() });
@@ -102,7 +103,11 @@ export const deliverySchema = z.object({
   nextAttemptAt: z.string().nullable(),
   reminded: z.record(z.string(), z.number().int()).optional(),
   links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
+  files: z.array(z.object({ name: z.string(), sha256: z.string().regex(SHA256), invoice: z.string().optional(), source: z.enum(['billing', 'rendered']), zip: z.string().optional() })).optional(),
 });
+
+/** A billing system's PDF as `issued.json` lists it (its bytes are in `issued/`). */
+export const issuedPdfSchema = z.object({ invoice: z.string().min(1), sha256: z.string().regex(SHA256), size: z.number().int().positive(), receivedAt: z.string() });
 
 export const linkAttemptSchema = z.object({
   account: z.string().regex(/^[a-z]+:.+$/, 'expected <network>:<user id>'),

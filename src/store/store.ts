@@ -1,3 +1,4 @@
+import type { IssuedPdf, IssuedPdfBytes } from '../billing/files.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { InvoiceFilter } from '../billing/filter.js';
 import type { Delivery, DeliveryQuery } from './delivery.js';
@@ -148,6 +149,12 @@ export interface Changes {
    * its signature). Those past their expiry are dropped meanwhile.
    */
   receipts?: SignedReceipt[];
+  /**
+   * The billing system's PDFs of invoices: the bytes kept once by their SHA-256, and each
+   * (invoice, bytes) pair with when it was received (a pair met again is received again, and
+   * is the one sent from then on). Written with the invoices they go with.
+   */
+  pdfs?: IssuedPdfBytes[];
 }
 
 /**
@@ -212,6 +219,12 @@ export interface Store {
   signedReceipt(signature: string): Promise<SignedReceipt | undefined>;
   /** For each of these invoices that a kept signed request carried, the latest time such a request was signed. */
   lastSigned(numbers: string[]): Promise<Map<string, string>>;
+  /** The billing system's PDF of each of these invoices that has one: the latest received, the one every channel sends. */
+  issuedPdfs(numbers: string[]): Promise<Map<string, IssuedPdf>>;
+  /** Every PDF the billing system sent for this invoice, or with these bytes (whatever invoice), oldest first. */
+  issuedPdfHistory(query: { invoice: string } | { sha256: string }): Promise<IssuedPdf[]>;
+  /** The bytes kept under this SHA-256, if any. */
+  pdfBytes(sha256: string): Promise<Buffer | undefined>;
   /** Unpaid invoices due on or before `day` (a YYYY-MM-DD), every customer's: what reminders look through. */
   unpaidDueBy(day: string): Promise<Invoice[]>;
   /** For each of these invoices that a reminder carried, the highest offset (days from its due date) reminded of. */

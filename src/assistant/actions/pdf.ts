@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { missingNumbers } from '../describe.js';
 import type { Reply } from '../reply.js';
 import { list, matching } from './list.js';
+import { withPdfs } from './with-pdfs.js';
 import { zip } from './zip.js';
 
 /** PDFs sent one by one at most; more go as one ZIP, which is easier to keep than a mail of twenty files. */
@@ -16,10 +17,12 @@ export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {
   const missing = await missingNumbers(ctx, unique);
   if (invoices.length === 0) return ctx.refuse('invoice.unknown', { number: missing.join(', ') });
   if (invoices.length > MAX_PDFS) return zip(ctx, { numbers: unique });
-  const attachments = await Promise.all(invoices.map((invoice) => ctx.services.documents.pdfAttachment(invoice, ctx.reader)));
-  const text = invoices.length === 1 ? [ctx.t('pdf.one', { ...invoiceFacts(invoices[0]!), status: ctx.t('status', { status: invoices[0]!.status }) })] : [ctx.t('pdf.many', { count: invoices.length })];
-  if (missing.length > 0) text.push(ctx.t('invoices.missing', { numbers: missing.join(', ') }));
-  return ctx.reply(text, { attachments, invoices: invoices.map((invoice) => invoice.number) });
+  const { sendable, notYet } = await withPdfs(ctx, invoices);
+  const notes = [...notYet, ...(missing.length > 0 ? [ctx.t('invoices.missing', { numbers: missing.join(', ') })] : [])];
+  if (sendable.length === 0) return ctx.reply(notes, { outcome: 'refused' });
+  const attachments = await Promise.all(sendable.map((invoice) => ctx.services.documents.pdfAttachment(invoice, ctx.reader)));
+  const text = sendable.length === 1 ? [ctx.t('pdf.one', { ...invoiceFacts(sendable[0]!), status: ctx.t('status', { status: sendable[0]!.status }) })] : [ctx.t('pdf.many', { count: sendable.length })];
+  return ctx.reply([...text, ...notes], { attachments, invoices: sendable.map((invoice) => invoice.number) });
 }
 
 /** The files of the invoices a filter names: their PDFs, or one ZIP past MAX_PDFS; when none matches, the empty list says so. */

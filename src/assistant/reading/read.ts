@@ -3,6 +3,7 @@ import type { Command, Parsed } from '../command.js';
 import { Clause } from './clause.js';
 import { chatMessage, ownWords, type Message } from './message.js';
 import { declinedIn } from './recognise/declined.js';
+import { spokenNumbers } from './recognise/spoken.js';
 import { commandOf } from './rules.js';
 import { recognise, type Sentence } from './sentence.js';
 import { sentencesOf } from './sentences.js';
@@ -21,8 +22,13 @@ import type { Zone } from './zones.js';
  */
 
 /** Parses a customer's chat message; `today` (YYYY-MM-DD, in PUSH_TIMEZONE) places the periods counted from it. */
-export function parse(text: string, today: IsoDate): Parsed {
-  return read(chatMessage(text), today).parsed;
+export function parse(text: string, today: IsoDate, options: ReadingOptions = {}): Parsed {
+  return read(chatMessage(text), today, options).parsed;
+}
+
+export interface ReadingOptions {
+  /** The day (MM-DD) fiscal years start; the calendar year's unless given. */
+  fiscalYearStart?: string;
 }
 
 export interface Explained {
@@ -33,8 +39,8 @@ export interface Explained {
 }
 
 /** Every stage of the reading of a chat message, for `facteur explain` and bug reports. */
-export function explain(text: string, today: IsoDate): Explained {
-  return read(chatMessage(text), today);
+export function explain(text: string, today: IsoDate, options: ReadingOptions = {}): Explained {
+  return read(chatMessage(text), today, options);
 }
 
 /**
@@ -49,10 +55,10 @@ const WEIGHT: Record<Command['intent'], number> = {
   notifications: 5, page: 4, offTopic: 3, help: 2, choose: 2, smalltalk: 1,
 };
 
-export function read(message: Message, today: IsoDate): Explained {
+export function read(message: Message, today: IsoDate, options: ReadingOptions = {}): Explained {
   const sentences = ownWords(message).flatMap(sentencesOf).map((text) => {
-    const { tokens, declined } = declinedIn(tokenize(text, today));
-    const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined);
+    const { tokens, declined } = declinedIn(tokenize(spokenNumbers(text), today));
+    const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
     return { text, sentence, command: commandOf(sentence) };
   });
   let chosen: Command | null = null;

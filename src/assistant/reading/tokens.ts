@@ -261,9 +261,10 @@ function markDays(text: string, today: IsoDate): { marked: string; days: Token[]
   let at = 0;
   for (const result of found) {
     if (result.index < at) continue;
-    const start = dayOf(result.start, today);
-    if (!start) continue;
     const end = result.end?.isCertain('day') ? dayOf(result.end, today) : undefined;
+    // « du 15 avril au 14 octobre 2023 »: a first day without its year is in the last day's year, or the year before.
+    const start = end && !result.start.isCertain('year') && result.end!.isCertain('year') ? dayBeforeEnd(result.start, end) : dayOf(result.start, today);
+    if (!start) continue;
     marked += `${text.slice(at, result.index)} \uE000${days.length}\uE001 `;
     days.push(end && end > start ? { kind: 'date', value: start, end } : { kind: 'date', value: start });
     at = result.index + result.text.length;
@@ -285,4 +286,11 @@ function dayOf(component: ParsedComponents, today: IsoDate): IsoDate | undefined
   const year = Number(today.slice(0, 4));
   const date = calendarDay(year, month, day);
   return date && date > today ? calendarDay(year - 1, month, day) : date;
+}
+
+/** The day `component` names (no year of its own) on or before `end`, in its year or the one before. */
+function dayBeforeEnd(component: ParsedComponents, end: IsoDate): IsoDate | undefined {
+  const year = Number(end.slice(0, 4));
+  const date = calendarDay(year, component.get('month')!, component.get('day')!);
+  return date && date > end ? calendarDay(year - 1, component.get('month')!, component.get('day')!) : date;
 }

@@ -1,5 +1,6 @@
 import { DiscordAPIError, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
 import type { Reply } from '../../assistant/reply.js';
+import type { CarriedFile } from '../../billing/files.js';
 import type { Locale } from '../../billing/types.js';
 import type { ZipProgress } from '../../documents/attachment.js';
 import type { LinkMaker } from '../../links/links.js';
@@ -49,8 +50,8 @@ export class Answers {
     } finally {
       await notice.settle();
     }
-    const { first, rest, links } = await this.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
-    await this.sending(interaction.user.id, reply, links, async () => {
+    const { first, rest, links, carried } = await this.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
+    await this.sending(interaction.user.id, reply, { links, carried }, async () => {
       const sent = await interaction.editReply(first);
       for (const message of rest) await interaction.followUp({ ...message, ...privately(interaction) });
       return sent.id;
@@ -64,11 +65,11 @@ export class Answers {
    * files, then the other files. Links that would take the text past Discord's 2,000
    * characters get a message of their own after it.
    */
-  async payloads(reply: Reply, limit: number, owner: string): Promise<{ first: Payload; rest: Payload[]; links: OfferedLink[] }> {
+  async payloads(reply: Reply, limit: number, owner: string): Promise<{ first: Payload; rest: Payload[]; links: OfferedLink[]; carried: CarriedFile[] }> {
     const { catalog } = this.services;
     const message = renderMessage(reply, catalog, owner);
     const offered = offerLinks(reply.attachments, limit, this.services.downloadLinks, catalog, reply.locale);
-    const { groups, tooLarge } = await fileGroups(offered.files, limit);
+    const { groups, tooLarge, carried } = await fileGroups(offered.files, limit);
     const notes = tooLarge.map((filename) => plain(catalog.t(reply.locale, 'discord.tooLarge', { filename, size: Math.floor(limit / (1024 * 1024)) })));
     // In <>, Discord shows the link without a preview: a preview would fetch the page, which is nobody's business. The address is not escaped: it is ours, and a backslash would break it.
     const links = offered.links.map(({ sentence, link }) => `${plain(sentence)}\n<${link.url}>`);
@@ -83,7 +84,7 @@ export class Answers {
         files: files(group),
       })),
     ];
-    return { first, rest, links: offered.links };
+    return { first, rest, links: offered.links, carried };
   }
 
   /**
@@ -99,16 +100,27 @@ export class Answers {
   }
 
   /**
-   * Sends an answer; one that carries download links is recorded in the delivery log
-   * around the send, like a mail, so that staff see which links went to whom and until when.
+   * Sends an answer; one that carries files or download links is recorded in the delivery log
+   * around the send, like a mail, so that staff see which links went to whom and until when,
+   * and which files (by their SHA-256) a copy can be checked against.
    */
-  async sending(userId: string, reply: Reply, links: OfferedLink[], send: () => Promise<string>): Promise<void> {
-    const [first] = links;
-    if (!first) {
+  async sending(userId: string, reply: Reply, sent: { links: OfferedLink[]; carried: CarriedFile[] }, send: () => Promise<string>): Promise<void> {
+    const { links, carried } = sent;
+    const customerId = links[0]?.link.customerId ?? reply.customerId;
+    if (customerId === undefined || (links.length === 0 && carried.length === 0)) {
       await send();
       return;
     }
-    const spec = { customerId: first.link.customerId, invoices: reply.invoices ?? [], channel: 'discord' as const, recipient: userId, reason: 'request' as const, attachPdf: false, links: deliveryLinks(links) };
+    const spec = {
+      customerId,
+      invoices: reply.invoices ?? [],
+      channel: 'discord' as const,
+      recipient: userId,
+      reason: 'request' as const,
+      attachPdf: carried.length > 0,
+      ...(links.length > 0 ? { links: deliveryLinks(links) } : {}),
+      ...(carried.length > 0 ? { files: carried } : {}),
+    };
     await this.services.deliveries.track(spec, async () => ({ messageId: await send() }));
   }
 }

@@ -178,11 +178,11 @@ export class DiscordChannel {
       ? await this.ask({ customerId: customer.id, text: String(index), command: { intent: 'choose', index }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
       : this.links.howTo(locale);
     const ephemeral = privately(interaction);
-    const { first, rest, links } = await this.answers.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
+    const { first, rest, links, carried } = await this.answers.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
     // A list's or a card's components work for 15 minutes from their message's time (see Presses): in the place of a question
     // asked long before, they would have expired from the start. Such an answer is a message of its own; the question loses its buttons.
     const inPlace = reply.outcome === 'answered' && !('components' in first && first.components.length > 0);
-    await this.answers.sending(interaction.user.id, reply, links, async () => {
+    await this.answers.sending(interaction.user.id, reply, { links, carried }, async () => {
       if (reply.outcome === 'answered' && !inPlace) await interaction.editReply({ components: [] });
       const sent = inPlace ? await interaction.editReply(first) : await interaction.followUp({ ...first, ...ephemeral });
       for (const message of rest) await interaction.followUp({ ...message, ...ephemeral });
@@ -222,8 +222,8 @@ export class DiscordChannel {
     try {
       const reply = await this.answerText(message);
       locale = reply.locale;
-      const { first, rest, links } = await this.answers.payloads(reply, DM_ATTACHMENT_LIMIT, message.author.id);
-      await this.answers.sending(message.author.id, reply, links, async () => {
+      const { first, rest, links, carried } = await this.answers.payloads(reply, DM_ATTACHMENT_LIMIT, message.author.id);
+      await this.answers.sending(message.author.id, reply, { links, carried }, async () => {
         const sent = await channel.send(first);
         for (const payload of rest) await channel.send(payload);
         return sent.id;

@@ -1,6 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
 import type { Reply } from '../../assistant/reply.js';
+import type { CarriedFile } from '../../billing/files.js';
 import type { Attachment } from '../../documents/attachment.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { groupBySize, splitToFit } from '../files.js';
@@ -72,10 +73,11 @@ export interface FileToSend {
  * large is first split into several ZIPs under the limit; a file that still does not fit
  * is named in `tooLarge` rather than sent.
  */
-export async function fileGroups(attachments: Attachment[], limit: number): Promise<{ groups: FileToSend[][]; tooLarge: string[] }> {
+export async function fileGroups(attachments: Attachment[], limit: number): Promise<{ groups: FileToSend[][]; tooLarge: string[]; carried: CarriedFile[] }> {
   const parts = await splitToFit(attachments, limit);
-  const files: FileToSend[] = [];
-  for (const part of parts) if (part.size <= limit) files.push({ name: part.filename, bytes: await buffer(await part.open()) });
+  const files: (FileToSend & { part: Attachment })[] = [];
+  for (const part of parts) if (part.size <= limit) files.push({ name: part.filename, bytes: await buffer(await part.open()), part });
   const { groups, tooLarge } = groupBySize(files, (file) => file.bytes.length, limit, LIMITS.filesPerMessage);
-  return { groups, tooLarge: [...parts.filter((part) => part.size > limit).map((part) => part.filename), ...tooLarge.map((file) => file.name)] };
+  const carried = groups.flat().flatMap((file) => file.part.files);
+  return { groups: groups.map((group) => group.map(({ name, bytes }) => ({ name, bytes }))), tooLarge: [...parts.filter((part) => part.size > limit).map((part) => part.filename), ...tooLarge.map((file) => file.name)], carried };
 }

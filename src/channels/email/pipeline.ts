@@ -397,7 +397,8 @@ export class MailPipeline {
       return;
     }
     const attachPdf = (outbound.attachments ?? []).length > 0;
-    const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf, ...(links.length > 0 ? { links } : {}) };
+    const files = (outbound.attachments ?? []).flatMap((attachment) => attachment.files);
+    const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf, ...(links.length > 0 ? { links } : {}), ...(files.length > 0 ? { files } : {}) };
     await deliveries.track(spec, (delivery) => mailer.send({ ...outbound, ...(delivery.messageId ? { messageId: delivery.messageId } : {}), deliveryId: delivery.id }));
   }
 

@@ -70,7 +70,8 @@ export class DeliveryFiles {
         (query.invoice === undefined || d.invoices.includes(query.invoice)) &&
         (query.idPrefix === undefined || d.id.startsWith(query.idPrefix)) &&
         (query.since === undefined || d.createdAt >= query.since) &&
-        (query.dueAt === undefined || (d.nextAttemptAt !== null && d.nextAttemptAt <= query.dueAt))
+        (query.dueAt === undefined || (d.nextAttemptAt !== null && d.nextAttemptAt <= query.dueAt)) &&
+        (query.file === undefined || (d.files?.some((file) => file.sha256 === query.file) ?? false))
       ) {
         matches.push(d);
       }

@@ -130,4 +130,27 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('signed_receipts_expires').on('signed_receipts').column('expires_at').execute();
     },
   },
+  // The billing system's PDFs, which every instance sends byte for byte: the bytes once per
+  // SHA-256, and which invoice each was received for, when. Deliveries name the files they
+  // carried by hash (rows.ts), which a copy to check is looked up by, through a GIN index.
+  '0005_issued_pdfs': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('pdf_bytes')
+        .addColumn('sha256', 'text', (c) => c.primaryKey())
+        .addColumn('bytes', 'bytea', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('issued_pdfs')
+        .addColumn('invoice', 'text', (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull().references('pdf_bytes.sha256'))
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('issued_pdfs_pair', ['invoice', 'sha256'])
+        .execute();
+      await db.schema.createIndex('issued_pdfs_sha256').on('issued_pdfs').column('sha256').execute();
+      await db.schema.alterTable('deliveries').addColumn('files', sql`text[]`).execute();
+      await db.schema.createIndex('deliveries_files').on('deliveries').using('gin').column('files').execute();
+    },
+  },
 };

@@ -39,6 +39,7 @@ export function deliveryRow(delivery: Delivery): Insertable<Tables['deliveries']
     invoices: delivery.invoices,
     created_at: delivery.createdAt,
     next_attempt_at: delivery.nextAttemptAt,
+    files: delivery.files?.map((file) => file.sha256) ?? null,
     doc: delivery,
   };
 }

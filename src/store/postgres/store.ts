@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billing/filter.js';
+import type { IssuedPdf, IssuedPdfBytes } from '../../billing/files.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
 import type { Delivery, DeliveryQuery } from '../delivery.js';
@@ -14,7 +15,7 @@ import { unreachable } from './reach.js';
 type Db = Kysely<Tables> | Transaction<Tables>;
 
 /** The kinds of records a store holds, as `facteur db copy` counts them. */
-export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests';
+export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'issuedPdfs';
 
 /** The setting that says a copy into this database is under way, or was stopped before it finished (see `copyStarted`). */
 const UNFINISHED_COPY = 'copy.unfinished';
@@ -207,6 +208,7 @@ export class PostgresStore implements Store {
     if (query.idPrefix !== undefined) select = select.where('id', 'like', `${query.idPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (query.since !== undefined) select = select.where('created_at', '>=', query.since);
     if (query.dueAt !== undefined) select = select.where('next_attempt_at', 'is not', null).where('next_attempt_at', '<=', query.dueAt);
+    if (query.file !== undefined) select = select.where(sql<boolean>`files @> array[${query.file}]::text[]`);
     return (await select.orderBy('created_at').orderBy('id').execute()).map((row) => row.doc);
   }
 
@@ -222,6 +224,30 @@ export class PostgresStore implements Store {
       where invoices && ${numbers}::text[] and carried.number = any(${numbers}::text[])
       group by carried.number`.execute(this.db);
     return new Map(rows.map((row) => [row.number, row.at]));
+  }
+
+  async issuedPdfs(numbers: string[]): Promise<Map<string, IssuedPdf>> {
+    if (numbers.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('issued_pdfs')
+      .selectAll()
+      .distinctOn('invoice')
+      .where('invoice', '=', sql<string>`any(${numbers}::text[])`)
+      .orderBy('invoice')
+      .orderBy('received_at', 'desc')
+      .orderBy('sha256', 'desc')
+      .execute();
+    return new Map(rows.map((row) => [row.invoice, issuedOf(row)]));
+  }
+
+  async issuedPdfHistory(query: { invoice: string } | { sha256: string }): Promise<IssuedPdf[]> {
+    let select = this.db.selectFrom('issued_pdfs').selectAll();
+    select = 'invoice' in query ? select.where('invoice', '=', query.invoice) : select.where('sha256', '=', query.sha256);
+    return (await select.orderBy('received_at').orderBy('sha256').execute()).map(issuedOf);
+  }
+
+  async pdfBytes(sha256: string): Promise<Buffer | undefined> {
+    return (await this.db.selectFrom('pdf_bytes').select('bytes').where('sha256', '=', sha256).executeTakeFirst())?.bytes;
   }
 
   async unpaidDueBy(day: string): Promise<Invoice[]> {
@@ -257,6 +283,7 @@ export class PostgresStore implements Store {
   async save(changes: Changes): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       await writeCustomers(tx, changes.customers ?? []);
+      await writePdfs(tx, changes.pdfs ?? []);
       for (const chunk of chunks(changes.invoices ?? [], 1000)) {
         await tx
           .insertInto('invoices')
@@ -448,6 +475,7 @@ export class PostgresStore implements Store {
       linkAttempts: await count('link_attempts'),
       staffActions: await count('staff_actions'),
       heldRequests: await count('held_requests'),
+      issuedPdfs: await count('issued_pdfs'),
     };
   }
 
@@ -501,12 +529,28 @@ async function writeCustomers(tx: Transaction<Tables>, customers: Customer[]): P
   }
 }
 
+/** The bytes once per hash, then each (invoice, bytes) pair, received again if already there. */
+async function writePdfs(tx: Transaction<Tables>, pdfs: IssuedPdfBytes[]): Promise<void> {
+  for (const { pdf, bytes } of pdfs) {
+    await tx.insertInto('pdf_bytes').values({ sha256: pdf.sha256, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    await tx
+      .insertInto('issued_pdfs')
+      .values({ invoice: pdf.invoice, sha256: pdf.sha256, size: pdf.size, received_at: pdf.receivedAt })
+      .onConflict((oc) => oc.columns(['invoice', 'sha256']).doUpdateSet({ received_at: pdf.receivedAt }))
+      .execute();
+  }
+}
+
+function issuedOf(row: Tables['issued_pdfs']): IssuedPdf {
+  return { invoice: row.invoice, sha256: row.sha256, size: row.size, receivedAt: row.received_at };
+}
+
 async function writeDelivery(tx: Transaction<Tables>, delivery: Delivery): Promise<void> {
   const row = deliveryRow(delivery);
   await tx
     .insertInto('deliveries')
     .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet({ status: row.status, requested_by: row.requested_by, invoices: row.invoices, next_attempt_at: row.next_attempt_at, doc: row.doc }))
+    .onConflict((oc) => oc.column('id').doUpdateSet({ status: row.status, requested_by: row.requested_by, invoices: row.invoices, next_attempt_at: row.next_attempt_at, files: row.files, doc: row.doc }))
     .execute();
   // A push delivery is what announces its invoices, in the same transaction as its record.
   if (delivery.reason === 'push') await announce(tx, delivery.invoices);

@@ -22,11 +22,15 @@ export interface Tables {
     invoices: string[];
     created_at: string;
     next_attempt_at: string | null;
+    /** The SHA-256 of each file it carried; null for records written before files were. */
+    files: string[] | null;
     doc: Delivery;
   };
   inbound: { key: string; message_id: string | null; sender: string | null; customer_id: string | null; status: string; sent: number; received_at: string; doc: InboundMessage };
   link_attempts: { account: string; updated_at: string; doc: LinkAttempt };
   staff_actions: { id: string; at: string; doc: StaffAction };
   held_requests: { staff: string; doc: HeldRequest };
+  pdf_bytes: { sha256: string; bytes: Buffer };
+  issued_pdfs: { invoice: string; sha256: string; size: number; received_at: string };
   signed_receipts: { signature: string; signed_at: string; invoices: string[]; expires_at: string; doc: SignedReceipt };
 }

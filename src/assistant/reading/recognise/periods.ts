@@ -41,8 +41,8 @@ export interface Period {
   excluded: Range[];
 }
 
-export function readPeriod(tokens: Token[], today: IsoDate): Period | null {
-  const found = findItems(tokens, today);
+export function readPeriod(tokens: Token[], today: IsoDate, fiscalYearStart = '01-01'): Period | null {
+  const found = findItems(tokens, today, fiscalYearStart);
   if (found.length === 0) return null;
   const used = new Set(found.flatMap((item) => item.used));
   // "octobre, pas septembre", "2024, not 2023", "sauf celles de 2019": the period refused is
@@ -97,7 +97,7 @@ function refused(tokens: Token[], at: number): boolean {
   return false;
 }
 
-function findItems(tokens: Token[], today: IsoDate): Item[] {
+function findItems(tokens: Token[], today: IsoDate, fiscalYearStart: string): Item[] {
   const items: Item[] = [];
   const taken = new Set<number>();
   const word = (i: number) => (tokens[i]?.kind === 'word' ? (tokens[i] as Extract<Token, { kind: 'word' }>) : undefined);
@@ -153,7 +153,9 @@ function findItems(tokens: Token[], today: IsoDate): Item[] {
       add({ ...part.span, at: i, used: [i, i + 1, ...part.used, ...(year?.more ?? [])] });
     } else if (yearAt(i) !== undefined && !isMarkedBefore(tokens, i)) {
       const year = yearAt(i)!;
-      add({ from: `${year}-01-01`, to: `${year}-12-31`, at: i, used: [i] });
+      // « l'exercice 2021 », "FY2022", "the 2021 financial year": the fiscal year, named by the year it ends in.
+      const fiscal = [i - 1, i - 2, i - 3, i + 1, i + 2].some((j) => word(j)?.role === 'fiscal');
+      add({ ...(fiscal ? fiscalYear(year, fiscalYearStart) : { from: `${year}-01-01`, to: `${year}-12-31` }), at: i, used: [i] });
     } else {
       const relative = readRelative(tokens, i, today);
       if (relative) add(relative);
@@ -175,8 +177,23 @@ function readRelative(tokens: Token[], i: number, today: IsoDate): Item | undefi
     if (t?.kind === 'number' && !t.marked && t.value.length <= 2) return Number(t.value);
     return t?.kind === 'word' ? COUNT_WORDS[t.word] : undefined;
   };
-  const unitAt = (j: number) => (roleAt(j) === 'unit' ? unitOf(wordAt(j)!) : undefined);
+  const unitAt = (j: number): Unit | undefined => (roleAt(j) === 'unit' ? unitOf(wordAt(j)!) : roleAt(j) === 'quarter' ? 'quarter' : roleAt(j) === 'half' ? 'half' : undefined);
   const isLast = (j: number) => roleAt(j) === 'last' || roleAt(j) === 'previous';
+  const year = Number(today.slice(0, 4));
+  // depuis le début de l'année, since the start of the year, year to date, YTD: this year so far.
+  if (['debut', 'start', 'beginning'].includes(wordAt(i) ?? '')) {
+    for (let j = i + 1; j <= i + 4; j++) {
+      if (unitAt(j) === 'year') return { from: `${year}-01-01`, to: today, at: i, used: range(i, roleAt(j + 1) === 'this' || roleAt(j - 1) === 'this' ? j + 1 : j) };
+      if (!['de', 'd', 'l', 'of', 'the', 'this', 'cette'].includes(wordAt(j) ?? '')) break;
+    }
+  }
+  if (wordAt(i) === 'ytd' || (unitAt(i) === 'year' && wordAt(i + 1) === 'to' && wordAt(i + 2) === 'date')) return { from: `${year}-01-01`, to: today, at: i, used: range(i, wordAt(i) === 'ytd' ? i : i + 2) };
+  // l'année avant-dernière, the year before last: two years back.
+  if (unitAt(i) === 'year' && (roleAt(i + 1) === 'penultimate' || (roleAt(i + 1) === 'before' && isLast(i + 2)))) {
+    return { from: `${year - 2}-01-01`, to: `${year - 2}-12-31`, at: i, used: range(i, roleAt(i + 1) === 'penultimate' ? i + 1 : i + 2) };
+  }
+  // the previous half-year: the half, and its "year" with it.
+  const halfYear = (j: number) => (unitAt(j) === 'half' && unitAt(j + 1) === 'year' ? [j + 1] : []);
   // il y a N <unit> / N <unit> ago
   if (wordAt(i) === 'il' && wordAt(i + 1) === 'y' && wordAt(i + 2) === 'a' && countAt(i + 3) !== undefined && unitAt(i + 4)) {
     return { ...agoSpan(countAt(i + 3)!, unitAt(i + 4)!, today), at: i, used: [i, i + 1, i + 2, i + 3, i + 4] };
@@ -188,12 +205,27 @@ function readRelative(tokens: Token[], i: number, today: IsoDate): Item | undefi
   if (isLast(i) && countAt(i + 1) !== undefined && unitAt(i + 2)) return { ...lastSpan(countAt(i + 1)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };
   if (countAt(i) !== undefined && isLast(i + 1) && unitAt(i + 2)) return { ...lastSpan(countAt(i)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };
   // last month, le mois dernier, l'an passé, l'année dernière
-  if (isLast(i) && unitAt(i + 1)) return { ...previousSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1] };
+  if (isLast(i) && unitAt(i + 1)) return { ...previousSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1, ...halfYear(i + 1)] };
   if (unitAt(i) && isLast(i + 1)) return { ...previousSpan(unitAt(i)!, today), at: i, used: [i, i + 1] };
   return undefined;
 }
 
-type Unit = 'day' | 'week' | 'month' | 'year';
+type Unit = 'day' | 'week' | 'month' | 'quarter' | 'half' | 'year';
+
+const MONTHS: Record<Exclude<Unit, 'day' | 'week'>, number> = { month: 1, quarter: 3, half: 6, year: 12 };
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, k) => from + k);
+}
+
+/** The quarter or half of the year `today` is in, `back` of them before it: Q4 2026, then Q3 2026. */
+function partOf(unit: 'quarter' | 'half', today: IsoDate, back: number): { from: IsoDate; to: IsoDate } {
+  const months = unit === 'quarter' ? 3 : 6;
+  const index = Number(today.slice(0, 4)) * (12 / months) + Math.floor((Number(today.slice(5, 7)) - 1) / months) - back;
+  const year = Math.floor(index / (12 / months));
+  const first = (index % (12 / months)) * months + 1;
+  return { from: monthSpan(year, first).from, to: monthSpan(year, first + months - 1).to };
+}
 
 function unitOf(word: string): Unit {
   if (/^(jour|day)/.test(word)) return 'day';
@@ -204,6 +236,7 @@ function unitOf(word: string): Unit {
 
 function thisSpan(unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
   const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  if (unit === 'quarter' || unit === 'half') return partOf(unit, today, 0);
   if (unit === 'year') return { from: `${year}-01-01`, to: `${year}-12-31` };
   if (unit === 'month') return monthSpan(year, month);
   return { from: addDays(today, unit === 'week' ? -6 : 0), to: today };
@@ -211,6 +244,7 @@ function thisSpan(unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
 
 function previousSpan(unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
   const [year, month] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
+  if (unit === 'quarter' || unit === 'half') return partOf(unit, today, 1);
   if (unit === 'year') return { from: `${year - 1}-01-01`, to: `${year - 1}-12-31` };
   if (unit === 'month') return month === 1 ? monthSpan(year - 1, 12) : monthSpan(year, month - 1);
   if (unit === 'week') return { from: addDays(today, -13), to: addDays(today, -7) };
@@ -222,14 +256,15 @@ function previousSpan(unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate 
 function lastSpan(count: number, unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
   if (unit === 'day') return { from: addDays(today, -count), to: today };
   if (unit === 'week') return { from: addDays(today, -7 * count), to: today };
-  return { from: addMonths(today, unit === 'month' ? -count : -12 * count), to: today };
+  return { from: addMonths(today, -MONTHS[unit] * count), to: today };
 }
 
 /** The whole unit `count` units ago: `il y a deux mois` is September when today is in November. */
 function agoSpan(count: number, unit: Unit, today: IsoDate): { from: IsoDate; to: IsoDate } {
   if (unit === 'day') return { from: addDays(today, -count), to: addDays(today, -count) };
   if (unit === 'week') return { from: addDays(today, -7 * count - 6), to: addDays(today, -7 * count) };
-  const then = addMonths(today, unit === 'month' ? -count : -12 * count);
+  if (unit === 'quarter' || unit === 'half') return partOf(unit, today, count);
+  const then = addMonths(today, -MONTHS[unit] * count);
   const [year, month] = [Number(then.slice(0, 4)), Number(then.slice(5, 7))];
   return unit === 'month' ? monthSpan(year, month) : { from: `${year}-01-01`, to: `${year}-12-31` };
 }
@@ -341,4 +376,10 @@ function addMonths(day: IsoDate, months: number): IsoDate {
 
 function dayBefore(day: IsoDate): IsoDate {
   return addDays(day, -1);
+}
+
+/** The fiscal year that ends in `year`: from `start` (MM-DD) of the year before, or the calendar year when it starts on 01-01. */
+export function fiscalYear(year: number, start: string): { from: IsoDate; to: IsoDate } {
+  if (start === '01-01') return { from: `${year}-01-01`, to: `${year}-12-31` };
+  return { from: `${year - 1}-${start}`, to: addDays(`${year}-${start}`, -1) };
 }
