@@ -21,7 +21,8 @@ import { loadConfig } from '../src/config.js';
 import { dataPaths } from '../src/data-folder.js';
 import { createLogger } from '../src/log.js';
 import { invoiceMessage } from '../src/notifications/compose.js';
-import { CHROMIUM, showMail } from '../test/support/look.js';
+import { showMail } from '../test/support/look.js';
+import { CHROMIUM } from '../test/peers/programs.js';
 
 const DOCS = path.dirname(new URL(import.meta.url).pathname);
 /** The day the demo data runs to, fixed so that the pictures change only when the templates do. */

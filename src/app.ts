@@ -7,13 +7,15 @@ import { demoData } from './billing/demo.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { PdfReader, READER_LIMITS } from './documents/reading/reader.js';
+import { Verifier } from './verification/verify.js';
+import { DownloadLinks } from './links/links.js';
+import { linkSecret } from './links/secret.js';
 import { createLogger, type Logger } from './log.js';
 import { MailLayout } from './outbound/layout.js';
 import type { Mailer } from './outbound/mail.js';
 import { outboxMailer, smtpMailer } from './outbound/mailer.js';
 import { loadDkim, type DkimKey } from './outbound/dkim.js';
 import { Verp } from './outbound/verp.js';
-import { linkSecret } from './links/secret.js';
 import { meetStore } from './notifications/announcements.js';
 import { CodeMail } from './notifications/code-mail.js';
 import { Deliveries } from './notifications/deliveries.js';
@@ -58,6 +60,8 @@ export interface App {
   staff: StaffDesk;
   /** The Discord bot's connection (direct messages at once, the gateway once a channel starts); null without DISCORD_TOKEN. */
   discord: DiscordConnection | null;
+  /** Download links for ZIPs too large to send (PUBLIC_URL, and the HTTP server that serves them); null: such ZIPs are split. */
+  links: DownloadLinks | null;
   /** What the nightly housekeeping does: forget records past their retention, settle answers a dead process left `sending`, remove past days' statements from the PDF cache. */
   housekeep(): Promise<void>;
   close(): Promise<void>;
@@ -107,10 +111,13 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
   const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const verifier = new Verifier({ store, documents, reader: pdfReader, maxBytes: config.pdfs.maxBytes, providerName: documents.brand.name });
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, verifier: { verify: (bytes) => verifier.verify(bytes), maxBytes: config.pdfs.maxBytes }, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
-  const deliveries = new Deliveries(store, createDispatch({ store, documents, catalog, mailer, today, log, tellStaff, reminderStatement: config.reminders?.statement ?? false, ...(discord ? { chat: discord } : {}) }), retry, log);
+  const links = await downloadLinks(config, log);
+  const dispatch = createDispatch({ store, documents, catalog, mailer, today, log, tellStaff, reminderStatement: config.reminders?.statement ?? false, mailLimitBytes: config.mail.sizeLimitBytes, links, ...(discord ? { chat: discord } : {}) });
+  const deliveries = new Deliveries(store, dispatch, retry, log);
   const settle = async () => {
     const interrupted = await deliveries.settleInterrupted(store.shared ? SENDING_LEASE_MS : 0);
     if (interrupted > 0) log.warn({ event: 'deliveries.interrupted', count: interrupted }, 'answers cut off by a stopped process are marked failed');
@@ -144,5 +151,19 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, push, reminders: planner, staff, discord, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, push, reminders: planner, staff, discord, links, housekeep, close };
+}
+
+/**
+ * Download links, with PUBLIC_URL and the HTTP server that serves them (this process's, or
+ * the `facteur start` sharing its data folder or FACTEUR_LINK_SECRET); null otherwise, and
+ * ZIPs too large for a message are split as before.
+ */
+async function downloadLinks(config: Config, log: Logger): Promise<DownloadLinks | null> {
+  if (!config.links) return null;
+  if (!config.http) {
+    log.warn({ event: 'download.off' }, 'PUBLIC_URL is set but HTTP_ENABLED=false: no download links (the HTTP server serves them); large ZIPs are split');
+    return null;
+  }
+  return new DownloadLinks(await linkSecret(config.links.secret, config.dataDir), config.links, config.push.timezone, log);
 }

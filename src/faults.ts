@@ -52,3 +52,15 @@ export function isPermanent(error: unknown): boolean {
   if (e.permanent === true) return true;
   return typeof e.responseCode === 'number' && e.responseCode >= 500 && !isOwnMailFault(error);
 }
+
+/**
+ * A mail server's refusal of a message for its size: 552 (RFC 5321's "exceeded storage
+ * allocation", which servers answer for a message over their limit and for a full mailbox),
+ * or the enhanced status 5.3.4 ("message too big") under another code. The same message
+ * without its files may still pass.
+ */
+export function isSizeRefusal(error: unknown): boolean {
+  const e = error as { responseCode?: unknown; response?: unknown };
+  if (e.responseCode === 552) return true;
+  return typeof e.responseCode === 'number' && e.responseCode >= 500 && typeof e.response === 'string' && /\b5\.3\.4\b/.test(e.response);
+}

@@ -47,6 +47,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'ask' && values.as && positionals.length > 0) return (await import('./cli/ask.js')).ask(await config(), values.as, positionals.join(' '), values.out);
   if (command === 'explain' && positionals.length > 0) return (await import('./cli/explain.js')).explainSentence(await config(), positionals.join(' '), values.today);
   if (command === 'import' && positionals.length === 1) return (await import('./cli/import.js')).importFile(await config(), positionals[0]!, values.pdfs);
+  if (command === 'verify' && positionals.length === 1) return (await import('./cli/verify.js')).verifyFile(await config(), positionals[0]!);
   if (command === 'push' && positionals.length === 0) return (await import('./cli/staff.js')).push(await config());
   if (command === 'reminders') return (await import('./cli/staff.js')).reminders(await config(), Boolean(values['dry-run']), positionals);
   if (command === 'resend' && positionals.length === 1) return (await import('./cli/staff.js')).resend(await config(), positionals[0]!, values);

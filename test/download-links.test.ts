@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/data-folder.js';
 import { LinkSigner } from '../src/links/token.js';
 import { freePort } from './peers/dovecot.js';
+import { CHROMIUM } from './peers/programs.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
 import { letter, replyTo } from './support/mail.js';
@@ -22,8 +23,6 @@ import { pdfText, readZip } from './support/read.js';
 const SECRET = 'the-link-secret-these-tests-share-0123';
 const KEY = 'k3y-for-support-looking-at-deliveries-01';
 const SIZE_LIMIT_MB = 0.2;
-/** Debian's chromium, which .ci/run installs: no browser is downloaded. */
-const CHROMIUM = '/usr/bin/chromium';
 
 let smtp: SmtpPeer;
 let service: Spawned;
@@ -108,6 +107,8 @@ describe('a ZIP over the mail limit, with PUBLIC_URL', { timeout: 60_000 }, () =
     const asked = letter({ from: 'Awa Nkolo <awa@example.cm>', subject: 'zip tout', body: 'Bonjour, toutes mes factures en zip svp.' });
     await drop(asked.raw);
     const reply = await replyTo(smtp, asked.messageId);
+    // The server has the mail before the service records it sent: the log says when it has.
+    await service.logged((line) => line.msg === 'mail: answered');
     expect(smtp.messages.filter((mail) => mail.parsed.inReplyTo === asked.messageId)).toHaveLength(1);
     expect(reply.parsed.subject).toBe('Re: zip tout');
     expect(reply.files).toEqual([]);

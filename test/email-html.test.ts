@@ -8,7 +8,7 @@ import { findRequest } from '../src/channels/email/request.js';
 import { whatIsSeen } from '../src/channels/email/seen.js';
 import type { Zone } from '../src/assistant/reading/zones.js';
 import { readZones } from '../src/channels/email/zones.js';
-import { CHROMIUM } from './support/look.js';
+import { CHROMIUM } from './peers/programs.js';
 
 /**
  * Only what a person sees is a request: the corpus of test/fixtures/html-mails/ (hostile

@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/data-folder.js';
 import { importInvoices } from '../src/import/import.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from './peers/smtp.js';
-import { CHROMIUM, showMail } from './support/look.js';
+import { showMail } from './support/look.js';
+import { CHROMIUM } from './peers/programs.js';
 import { letter, replyTo, startFacteur, type RunningFacteur } from './support/mail.js';
 
 /** provider.json's primary colour, as a browser computes it. */

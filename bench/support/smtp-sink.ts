@@ -9,6 +9,8 @@ import { SMTPServer } from 'smtp-server';
 
 export interface SinkCounts {
   messages: number;
+  /** The largest message taken, in bytes, as it came over the wire (encoded). */
+  largest: number;
   /** Recipient → Message-IDs received for them (a repeat shows as the same id twice). */
   byRecipient: Record<string, string[]>;
 }
@@ -36,6 +38,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 if (process.argv.includes('--serve')) {
   const byRecipient: Record<string, string[]> = {};
   let messages = 0;
+  let largest = 0;
   const server = new SMTPServer({
     logger: false,
     authOptional: true,
@@ -44,17 +47,20 @@ if (process.argv.includes('--serve')) {
     size: 50 * 1024 * 1024,
     onData(stream, session, callback) {
       let head = '';
+      let bytes = 0;
       stream.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
         if (head.length < 8192) head += chunk.toString('latin1');
       });
       stream.on('end', () => {
         const id = /^message-id:\s*(\S+)/im.exec(head)?.[1] ?? '';
         messages++;
+        largest = Math.max(largest, bytes);
         for (const { address } of session.envelope.rcptTo) (byRecipient[address] ??= []).push(id);
         callback(null);
       });
     },
   });
   server.listen(0, '127.0.0.1', () => process.send!({ port: (server.server.address() as { port: number }).port }));
-  process.on('message', () => process.send!({ messages, byRecipient }));
+  process.on('message', () => process.send!({ messages, largest, byRecipient }));
 }

@@ -10,7 +10,8 @@ import { zip } from './actions/zip.js';
 import { balance } from './actions/balance.js';
 import { claimPaid } from './actions/claims.js';
 import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
-import { one } from './actions/one.js';
+import { one, theOne } from './actions/one.js';
+import { verifyAttached, type AttachedFile, type Asker } from './actions/verify.js';
 import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
 import { answerToApproval, asCode, confirmCode } from './changes/confirm.js';
@@ -65,6 +66,11 @@ export interface Request {
    * its acknowledgement). A plain callback: the assistant knows no chat network.
    */
   progress?: ZipProgress;
+  /**
+   * PDFs the message carried (mail attachments, files of a Discord DM), for « est-ce bien une
+   * facture de chez vous ? »: checked when the words ask so, or when they ask nothing else.
+   */
+  documents?: AttachedFile[];
 }
 
 type Handler<C extends Command> = (ctx: Context, command: C, request: Request, run: Run) => Reply | Promise<Reply>;
@@ -77,14 +83,16 @@ const HANDLERS: Handlers = {
   pdf: (ctx, c) => pdf(ctx, c.numbers),
   // Staff resends are the staff desk's; a customer who asks to have an invoice sent again wants its PDF.
   resend: (ctx, c) => pdf(ctx, c.numbers),
-  details: (ctx, c) => details(ctx, c.number),
+  details: (ctx, c, request, run) => (c.filter ? theOne(ctx, c.filter, (number) => ({ intent: 'details', number }), run) : details(ctx, c.number)),
   zip: (ctx, c) => zip(ctx, c.filter),
   files: (ctx, c) => files(ctx, c.filter),
   notifications: (ctx) => showNotifications(ctx),
   attachments: (ctx, c, request) => askChange(ctx, { kind: 'attachments', on: c.on }, request),
   chat: (ctx, c, request) => askChange(ctx, { kind: 'chat', on: c.on }, request),
   reminders: (ctx, c, request) => askChange(ctx, { kind: 'reminders', on: c.on }, request),
-  paidClaim: (ctx, c, request) => claimPaid(ctx, c.numbers, request.trust !== 'address'),
+  verify: (ctx, c, request) => verifyAttached(ctx, request.documents ?? [], askerOf(request)),
+  paidClaim: (ctx, c, request, run) =>
+    c.filter ? theOne(ctx, { ...c.filter, status: 'unpaid' }, (number) => ({ intent: 'paidClaim', numbers: [number] }), run) : claimPaid(ctx, c.numbers, request.trust !== 'address'),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   contactAdd: (ctx, c, request) => askChange(ctx, { kind: 'contact', address: c.address }, request),
   contactRemove: (ctx, c, request) => askChange(ctx, { kind: 'contactRemoved', address: c.address }, request),
@@ -97,6 +105,11 @@ const HANDLERS: Handlers = {
   clarify: (ctx, c, request, run) => clarify(ctx, c.options, run),
   choose: (ctx, c, request, run) => choose(ctx, c.index, run),
 };
+
+/** Who sent a message to be checked, as staff are told: the mail sender, or the channel's conversation. */
+function askerOf(request: Request): Asker {
+  return { sender: request.sender ?? request.conversation, channel: request.conversation.split(':')[0] ?? request.conversation };
+}
 
 function dispatch(ctx: Context, command: Command, request: Request): Promise<Reply> {
   const handler = HANDLERS[command.intent] as Handler<Command>;
@@ -137,6 +150,9 @@ export class Assistant {
       // A reply to an approval mail is that approval's answer, whatever else its words could mean.
       const answer = await answerToApproval(ctx, request);
       if (answer) return answer;
+      // A PDF sent with no request of its own (forwarded under its subject alone, or with words that ask nothing else) is to be checked.
+      const asksNothing = !command || request.words === 'quoted' || command.intent === 'smalltalk' || command.intent === 'help' || command.intent === 'offTopic';
+      if (request.documents?.length && asksNothing) return await verifyAttached(ctx, request.documents, askerOf(request));
       if (!command) return notUnderstood(ctx);
       const meant = await asCode(ctx, await asChoice(ctx, command), request.text);
       if (!mayAsk(request.words ?? 'own', meant)) {

@@ -13,7 +13,8 @@ export type Command =
   | { intent: 'pdf'; numbers: string[] }
   /** Staff asking for an invoice to go to its customer again; from a customer, it means the PDF. */
   | { intent: 'resend'; numbers: string[] }
-  | { intent: 'details'; number: string | null }
+  /** One invoice's details, by its number or (`filter`) by its period or rank (« c'est quoi la deuxième facture de 2021 ? »). */
+  | { intent: 'details'; number: string | null; filter?: InvoiceFilter }
   | { intent: 'zip'; filter: InvoiceFilter }
   /** The files of the invoices the filter names (« envoyez-moi les factures de 2023 »): their PDFs, or one ZIP past a few, as for numbers. */
   | { intent: 'files'; filter: InvoiceFilter }
@@ -26,8 +27,11 @@ export type Command =
   | { intent: 'notifications' }
   | { intent: 'attachments'; on: boolean }
   | { intent: 'chat'; on: boolean }
+  /** « est-ce bien une facture de chez vous ? »: whether the PDF the message carries is genuine. */
+  | { intent: 'verify' }
   /** « j'ai déjà payé la facture 1266 »: the customer says these invoices are paid. */
-  | { intent: 'paidClaim'; numbers: string[] }
+  /** `filter`: the unpaid invoice named by its period (« j'ai payé la facture de décembre »), when no number is. */
+  | { intent: 'paidClaim'; numbers: string[]; filter?: InvoiceFilter }
   /** Payment reminders off or on: « rappels non », "stop the reminders". */
   | { intent: 'reminders'; on: boolean }
   | { intent: 'address'; address: string }

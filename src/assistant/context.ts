@@ -8,6 +8,7 @@ import type { Attachment, ZipProgress } from '../documents/attachment.js';
 import type { Outcome, Reply, Table } from './reply.js';
 
 import type { Conversations } from './memory.js';
+import type { Verdict } from '../verification/verify.js';
 
 type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'choices' | 'invoices' | 'listed' | 'details'>>;
 
@@ -35,6 +36,8 @@ export interface Services {
   /** Tells support staff something they must act on (a payment a customer says they made), wherever they are reached. */
   tellStaff: (notice: { subject: string; text: string }) => Promise<void>;
   now: () => Date;
+  /** Checks copies customers send (« est-ce bien une facture de chez vous ? »), up to its size limit; null where nothing may be checked. */
+  verifier: { verify(bytes: Uint8Array): Promise<Verdict>; maxBytes: number } | null;
   /** Today in PUSH_TIMEZONE, from which periods such as "le mois dernier" count. */
   today: () => string;
 }

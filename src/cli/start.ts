@@ -8,9 +8,7 @@ import { dataPaths, prepareDataFolder } from '../data-folder.js';
 import { createLogger } from '../log.js';
 import { remembered, type Probe } from '../http/health.js';
 import { startHttp, type RunningHttp } from '../http/server.js';
-import { DownloadLinks } from '../links/links.js';
 import { dkimRecord } from '../outbound/dkim.js';
-import { linkSecret } from '../links/secret.js';
 import { schedule } from '../notifications/schedule.js';
 import type { ExitCode } from './terminal.js';
 
@@ -36,7 +34,7 @@ export async function start(config: Config): Promise<ExitCode> {
   const logFile = process.stdin.isTTY && process.stdout.isTTY ? dataPaths(config.dataDir).log : undefined;
   const app = await createApp(config, createLogger(config.logLevel, logFile));
   tellSigning(app);
-  const links = await downloadLinks(app);
+  const links = app.links;
   const mail = mailChannel({ ...app, downloadLinks: links });
   // The Discord channel, and discord.js with it, is loaded only where Discord is configured.
   const discord = app.discord ? (await import('../channels/discord/index.js')).discordChannel({ ...app, downloadLinks: links }) : null;
@@ -107,20 +105,6 @@ function tellSigning(app: App): void {
   const from = /@([^>\s]+)/.exec(config.mailFrom)?.[1]?.toLowerCase() ?? '';
   // DMARC passes on DKIM only when the signing domain is MAIL_FROM's or one it belongs to (relaxed alignment).
   if (from !== dkim.domain && !from.endsWith(`.${dkim.domain}`)) log.warn({ event: 'dkim.unaligned', domain: dkim.domain, from }, `DKIM_DOMAIN ${dkim.domain} is not MAIL_FROM's domain (${from}): signatures verify, but DMARC will not count them for ${from}`);
-}
-
-/**
- * Download links, with PUBLIC_URL and the HTTP server that serves them; null otherwise,
- * and ZIPs too large for a message are split as before.
- */
-async function downloadLinks(app: App): Promise<DownloadLinks | null> {
-  const { config, log } = app;
-  if (!config.links) return null;
-  if (!config.http) {
-    log.warn({ event: 'download.off' }, 'PUBLIC_URL is set but HTTP_ENABLED=false: no download links (the HTTP server serves them); large ZIPs are split');
-    return null;
-  }
-  return new DownloadLinks(await linkSecret(config.links.secret, config.dataDir), config.links, config.push.timezone, log);
 }
 
 /** What `/readyz` asks: the store always, and each part this instance was configured with. */

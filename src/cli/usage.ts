@@ -7,6 +7,7 @@ Commands:
   ask --as EMAIL "TEXT"      send one message through the assistant as that customer and print the reply
   explain "TEXT"             how the assistant reads a sentence: its words, its period, the command understood
   import FILE [--pdfs DIR]   import invoices from the billing system (.json or .csv), with its PDFs
+  verify FILE.pdf            whether a copy of an invoice is genuine (a PDF Facteur holds or sent), or what differs
   push                       announce new invoices now (what the schedule does), with a progress bar
   reminders [--dry-run] [NUMBER…]  send the payment reminders due now, or of these invoices (--dry-run: only list them)
   resend NUMBER              send an invoice again to its customer, with its PDF
@@ -52,6 +53,15 @@ The billing system's own PDF of an invoice comes as its "pdf" (base64, in JSON),
 --pdfs DIR as DIR/<number>.pdf (a / of the number written _): it is then what every channel
 sends for that invoice. An invoice whose PDF is no PDF (no %PDF-, unreadable, over
 FACTEUR_PDF_MAX_MB, or not naming that invoice) is rejected whole, saying why.`,
+  verify: `Usage: facteur verify FILE.pdf
+
+Says whether FILE.pdf is genuine: its bytes are a PDF the billing system sent for one of our
+invoices (the one sent now or an older one), a file a message carried (the delivery log keeps
+each file's SHA-256), or the rendering Facteur sends now; and names the invoice and its customer.
+Otherwise, when its text names one of our invoices, says what differs from ours that matters:
+amounts and totals, bank details (IBAN, RIB, account numbers), mobile-money numbers, due date,
+customer. Reads the store only: it runs while "facteur start" does.
+Exit code: 0 when genuine, 1 when not (or unreadable, over FACTEUR_PDF_MAX_MB), 2 on a usage error.`,
   reminders: `Usage: facteur reminders [--dry-run] [NUMBER…]
 
 Sends the payment reminders due today now, with the push's run (which the schedule does each day

@@ -1,6 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { CarriedFile } from '../billing/files.js';
 
+/** PDFs a message carries one by one at most; more go as one ZIP, which is easier to keep than a mail of twenty files (answers and announcements alike). */
+export const MAX_PDFS = 5;
+
 /**
  * A file the reply carries. `open` is called by the channel when it sends the file,
  * so that a ZIP is streamed straight to its destination and never held in memory.

@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
 import type { CarriedFile } from '../billing/files.js';
-import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
+import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryParts, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
 
 export interface RetryPolicy {
   /** Attempts before a delivery is left failed for staff. */
@@ -33,17 +33,32 @@ export interface NewDelivery {
 /** Told after each attempt: the record as it now stands, and how far the batch is. */
 export type AttemptDone = (delivery: Delivery, done: number, total: number) => void;
 
-/** Sends what a delivery record describes; `newMessageId` names it before the first attempt. */
+/**
+ * Sends what a delivery record describes; `newMessageId` names it before the first attempt.
+ * `progress` records how far a message sent as several mails is, as each mail is taken;
+ * what it returns says with what Message-ID, and which files the message carried.
+ */
 export interface Dispatch {
   newMessageId(delivery: NewDelivery): string | null;
-  /** Sends it; says with what Message-ID, and which files the message carried (by their SHA-256). */
-  send(delivery: Delivery): Promise<Sent>;
+  send(delivery: Delivery, progress: (sent: Progress) => Promise<void>): Promise<Sent>;
 }
 
-/** A message the server took: its Message-ID, and the files it carried, for the delivery log. */
+/** How far a message sent as several mails is: its cut and the mails taken, and the files they carried. */
+export interface Progress {
+  parts: DeliveryParts;
+  files: CarriedFile[];
+}
+
+/**
+ * A message the server took: its Message-ID, the files it carried (by their SHA-256) and the
+ * download links, for the delivery log, and what the log should say of it (a mail sent again
+ * without its files).
+ */
 export interface Sent {
   messageId: string;
   files?: CarriedFile[];
+  links?: DeliveryLink[];
+  note?: string | null;
 }
 
 /**
@@ -80,10 +95,13 @@ export class Deliveries {
   async attempt(delivery: Delivery): Promise<Delivery> {
     const attempts = delivery.attempts + 1;
     let sent: Sent;
+    const progress = async ({ parts, files }: Progress) => {
+      await this.store.updateDelivery(delivery.id, (current) => ({ ...current, parts, ...filesOf({ files }), updatedAt: this.now().toISOString() }));
+    };
     try {
-      sent = await this.dispatch.send({ ...delivery, attempts });
+      sent = await this.dispatch.send({ ...delivery, attempts }, progress);
     } catch (error) {
-      const reason = describe(error);
+      const reason = describeFailure(error);
       if (isMoot(error)) return this.update(delivery, { status: 'cancelled', attempts, lastError: reason, nextAttemptAt: null });
       const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
       if (isOwnMailFault(error)) this.log.error({ delivery: delivery.id, reason }, 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD');
@@ -92,7 +110,7 @@ export class Deliveries {
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
     // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
-    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: null, nextAttemptAt: null, ...filesOf(sent) });
+    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}), ...filesOf(sent) });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -138,7 +156,7 @@ export class Deliveries {
       const { messageId } = await send(delivery);
       return await this.update(delivery, { status: 'sent', messageId });
     } catch (error) {
-      await this.update(delivery, { status: 'failed', lastError: describe(error) });
+      await this.update(delivery, { status: 'failed', lastError: describeFailure(error) });
       throw error;
     }
   }
@@ -200,11 +218,12 @@ export class Deliveries {
 }
 
 /** The files a send carried, as the record keeps them: none, no field. */
-function filesOf(sent: Sent): Pick<Delivery, 'files'> {
+function filesOf(sent: Pick<Sent, 'files'>): Pick<Delivery, 'files'> {
   return sent.files?.length ? { files: sent.files } : {};
 }
 
-function describe(error: unknown): string {
+/** A failure as the delivery log says it: the server's reply code first, when there is one. */
+export function describeFailure(error: unknown): string {
   const e = error as { responseCode?: number; message?: string };
   return e.responseCode ? `${e.responseCode} ${e.message ?? ''}`.trim() : (e.message ?? String(error));
 }

@@ -1,16 +1,21 @@
 import type { Documents } from '../assistant/context.js';
 import type { CarriedFile } from '../billing/files.js';
+import { accountStatement } from '../billing/statement.js';
+import type { Customer, Invoice, IsoDate } from '../billing/types.js';
+import type { Attachment } from '../documents/attachment.js';
+import { isSizeRefusal } from '../faults.js';
+import type { LinkMaker } from '../links/links.js';
 import type { Logger } from '../log.js';
-import type { Invoice, IsoDate } from '../billing/types.js';
+import { deliveryLinks } from '../links/offer.js';
 import type { DirectMessenger } from '../outbound/chat.js';
-import type { Mailer } from '../outbound/mail.js';
+import type { Mailer, OutboundMail } from '../outbound/mail.js';
+import type { Delivery, DeliveryReason } from '../store/delivery.js';
 import type { Store } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
-import { invoiceMessage, reminderMessage } from './compose.js';
-import { accountStatement } from '../billing/statement.js';
-import type { Delivery, DeliveryReason } from '../store/delivery.js';
-import type { Dispatch } from './deliveries.js';
+import { invoiceWords, reminderWords, wholeMessage, type InvoiceWords } from './compose.js';
+import { describeFailure, type Dispatch, type Progress, type Sent } from './deliveries.js';
 import { tellPdfsMissing } from './staff-notice.js';
+import { cutIntoMails, invoiceFiles, partLetter, recordedMails, type MailPart } from './mails.js';
 
 export interface DispatchPorts {
   store: Store;
@@ -26,17 +31,23 @@ export interface DispatchPorts {
   /** Where a PDF left out (PDF_SOURCE=billing, none from the billing system yet) is logged, and staff told. */
   log: Logger;
   tellStaff: (notice: { subject: string; text: string }) => Promise<void>;
+  /** MAIL_SIZE_LIMIT_MB: the files one mail carries at most, before encoding. */
+  mailLimitBytes: number;
+  /** Download links for a ZIP over that limit (PUBLIC_URL); null: it is split over several mails. */
+  links: LinkMaker | null;
 }
 
 /**
  * Turns a delivery record into the message it describes and hands it to its channel.
  * The message is built from the record at each attempt (invoices, reason, toggle), so a
- * retry after a restart sends the same thing without the message having been stored.
+ * retry after a restart sends the same thing without the message having been stored; only
+ * the cut of a message into several mails is recorded (`progress`), once its first mail is
+ * out, so that a later attempt sends the rest as they were cut, and none twice.
  */
 export function createDispatch(ports: DispatchPorts): Dispatch {
   return {
     newMessageId: (delivery) => (delivery.channel === 'email' ? ports.mailer.newMessageId() : null),
-    async send(delivery: Delivery) {
+    async send(delivery: Delivery, progress: (sent: Progress) => Promise<void>): Promise<Sent> {
       const customer = await ports.store.customerById(delivery.customerId);
       if (!customer) throw Object.assign(new Error(`customer ${delivery.customerId} is no longer in the store`), { permanent: true });
       const found = new Map((await ports.store.invoicesByNumber(delivery.invoices)).map((invoice) => [invoice.number, invoice]));
@@ -47,34 +58,75 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       // The message still goes: the customer hears of the invoice, and is told its PDF comes later.
       const notYet = delivery.attachPdf ? await ports.documents.missingPdfs(invoices) : [];
       if (notYet.length > 0) await tellPdfsMissing(ports, customer, notYet, `delivery ${delivery.id} (${delivery.reason})`);
-      const { subject, letter, text } =
-        delivery.reason === 'reminder'
-          ? reminderMessage(ports.catalog, customer, invoices, ports.today(), { pdfs: delivery.attachPdf, statement: ports.reminderStatement ?? false }, notYet)
-          : invoiceMessage(ports.catalog, customer, invoices, delivery.reason, delivery.attachPdf, notYet);
-      const attachments = delivery.attachPdf ? await Promise.all(invoices.filter((invoice) => !notYet.includes(invoice.number)).map((invoice) => ports.documents.pdfAttachment(invoice, customer))) : [];
+      const words = delivery.reason === 'reminder' ? reminderWords(ports.catalog, customer, invoices, ports.today(), notYet) : invoiceWords(ports.catalog, customer, invoices, delivery.reason, notYet);
+      const filed = invoices.filter((invoice) => !notYet.includes(invoice.number));
       // The statement of everything owed, not only what this reminder names: the document a customer pays from.
-      if (delivery.reason === 'reminder' && ports.reminderStatement) {
-        const unpaid = await ports.store.invoices(customer.id, { status: 'unpaid' });
-        attachments.push(await ports.documents.statementAttachment(accountStatement(customer.id, unpaid, ports.today(), null), customer));
-      }
-      const files: CarriedFile[] = attachments.flatMap((attachment) => attachment.files);
-      if (delivery.channel === 'email') {
-        const sent = await ports.mailer.send({
-          to: delivery.recipient,
-          ...(delivery.cc ? { cc: delivery.cc } : {}),
-          subject,
-          letter,
-          attachments,
-          ...(delivery.messageId ? { messageId: delivery.messageId } : {}),
-          deliveryId: delivery.id,
-          headers: { 'Auto-Submitted': 'auto-generated' },
-        });
-        return { ...sent, files };
-      }
+      const statement =
+        delivery.reason === 'reminder' && ports.reminderStatement ? await ports.documents.statementAttachment(accountStatement(customer.id, await ports.store.invoices(customer.id, { status: 'unpaid' }), ports.today(), null), customer) : null;
+      if (delivery.channel === 'email') return sendMails(ports, delivery, { words, invoices, filed, customer, statement }, progress);
       if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
-      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id })), files };
+      const attachments = [...(statement ? [statement] : []), ...(delivery.attachPdf && filed.length > 0 ? (await invoiceFiles(ports.documents, filed, customer)).files : [])];
+      const { subject, text } = wholeMessage(words, delivery.attachPdf, statement !== null);
+      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
     },
   };
+}
+
+/**
+ * A message's mails, sent in order from the first the server has not taken yet: cut within
+ * MAIL_SIZE_LIMIT_MB (see cutIntoMails), each later one threaded under the first. A mail the
+ * server refuses for its size (552) goes again at once without its files, saying so, and how
+ * to ask for them: the customer still learns of every invoice, and the delivery says what
+ * happened (its last error, the delivery still sent).
+ */
+async function sendMails(
+  ports: DispatchPorts,
+  delivery: Delivery,
+  message: { words: InvoiceWords; invoices: Invoice[]; filed: Invoice[]; customer: Customer; statement: Attachment | null },
+  progress: (sent: Progress) => Promise<void>,
+): Promise<Sent> {
+  const { words, invoices, filed, customer, statement } = message;
+  const recorded = delivery.parts && delivery.parts.sent > 0 ? delivery.parts : null;
+  const { parts, links } = recorded
+    ? { parts: await recordedMails(recorded.invoices, recorded.sent, invoices, filed, customer, ports.documents), links: [] }
+    : await cutIntoMails({ invoices, filed, customer, attachPdf: delivery.attachPdf, statement, documents: ports.documents, catalog: ports.catalog, limitBytes: ports.mailLimitBytes, links: ports.links });
+  const cut = parts.map((part) => part.invoices.map((invoice) => invoice.number));
+  const first = delivery.messageId ?? ports.mailer.newMessageId();
+  // What the mails the server took carried, those of an earlier attempt included.
+  const files: CarriedFile[] = recorded ? [...(delivery.files ?? [])] : [];
+  const refused: string[] = [];
+  let reason = '';
+  for (let index = recorded?.sent ?? 0; index < parts.length; index++) {
+    const part = parts[index]!;
+    if (part.invoices.length === 0) continue;
+    const mail = (shown: MailPart): OutboundMail => ({
+      to: delivery.recipient,
+      ...(delivery.cc ? { cc: delivery.cc } : {}),
+      ...partLetter(words, shown, index, parts.length, ports.catalog),
+      attachments: shown.files,
+      messageId: index === 0 ? first : partMessageId(first, index),
+      ...(index > 0 ? { inReplyTo: first, references: [first] } : {}),
+      deliveryId: delivery.id,
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
+    try {
+      await ports.mailer.send(mail(part));
+      files.push(...part.files.flatMap((file) => file.files));
+    } catch (error) {
+      if (!isSizeRefusal(error) || part.files.length === 0) throw error;
+      reason = describeFailure(error);
+      refused.push(`${index + 1}/${parts.length}`);
+      await ports.mailer.send(mail({ ...part, files: [], says: 'refused', statement: false }));
+    }
+    if (parts.length > 1) await progress({ parts: { invoices: cut, sent: index + 1 }, files });
+  }
+  const note = refused.length > 0 ? `${reason}: ${parts.length > 1 ? `mail ${refused.join(', ')}` : 'the mail'} sent again without its files` : null;
+  return { messageId: first, files, ...(links.length > 0 ? { links: deliveryLinks(links) } : {}), note };
+}
+
+/** The Message-ID of a message's later mail: the first's with the mail's number, so that an attempt after a crash sends it with the same one. */
+function partMessageId(first: string, index: number): string {
+  return first.replace('@', `.${index + 1}@`);
 }
 
 /**

@@ -59,6 +59,18 @@ export interface Delivery {
    * what was really sent. Absent when it carried none (and in older records).
    */
   files?: CarriedFile[];
+  /** A mail whose files went as several (over MAIL_SIZE_LIMIT_MB): what each mail carries, and how many the server has taken. */
+  parts?: DeliveryParts;
+}
+
+/**
+ * A message about invoices sent as several mails, (1/3), (2/3)…: each mail's invoices, in
+ * order, and how many mails the server has accepted so far, so that an attempt after a crash
+ * or a refusal sends the rest, cut as they were, and none twice.
+ */
+export interface DeliveryParts {
+  invoices: string[][];
+  sent: number;
 }
 
 /** Who a delivery went to, as the delivery log shows it: the recipient, and the copies. */

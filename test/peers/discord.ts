@@ -132,8 +132,14 @@ export interface DiscordPeer {
   followUps(sent: SentInteraction): RecordedRequest[];
   /** A registered command and its subcommand as a Discord client in `locale` shows them: `shown('fr', 'link', 'code')` is `/lier code`. */
   shown(locale: string, command: string, ...subcommands: string[]): string;
-  /** A user writes to the bot in a DM. */
-  dm(user: DiscordUser, content: string): { channelId: string };
+  /**
+   * A user writes to the bot in a DM, with files attached if given: each is kept at a CDN
+   * address of this peer (as Discord keeps them at cdn.discordapp.com), the message naming
+   * its size, type and URL, and served to whoever fetches it; `fetched` counts the fetches.
+   */
+  dm(user: DiscordUser, content: string, files?: { name: string; bytes: Buffer; contentType?: string }[]): { channelId: string };
+  /** How many times each attached file was fetched, by name. */
+  fetched: Map<string, number>;
   dmChannelOf(userId: string): string;
   waitFor(predicate: (request: RecordedRequest) => boolean, timeoutMs?: number, what?: string): Promise<RecordedRequest>;
   /** The next request matching `method` and `path` gets this answer instead, once. */
@@ -337,7 +343,18 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     return null;
   }
 
+  /** Files users attached to their DMs, by their CDN path. */
+  const uploads = new Map<string, { name: string; bytes: Buffer; contentType: string }>();
+  const fetched = new Map<string, number>();
+
   const server = http.createServer((req, res) => {
+    const upload = req.method === 'GET' ? uploads.get(decodeURIComponent((req.url ?? '').split('?')[0]!)) : undefined;
+    if (upload) {
+      fetched.set(upload.name, (fetched.get(upload.name) ?? 0) + 1);
+      res.writeHead(200, { 'content-type': upload.contentType, 'content-length': upload.bytes.length });
+      res.end(upload.bytes);
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -529,8 +546,16 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     callback: (sent, timeoutMs = 10_000) => waitUntil(() => requests.find((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`), timeoutMs, `the callback of interaction ${sent.id}`),
     edits: (sent) => requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`)),
     followUps: (sent) => requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}`)),
-    dm(author, content) {
+    fetched,
+    dm(author, content, files = []) {
       const channelId = dmChannelOf(author.id);
+      const attached = files.map((file) => {
+        const fileId = id();
+        const cdnPath = `/cdn/attachments/${channelId}/${fileId}/${file.name}`;
+        const contentType = file.contentType ?? 'application/pdf';
+        uploads.set(cdnPath, { name: file.name, bytes: file.bytes, contentType });
+        return { id: fileId, filename: file.name, size: file.bytes.length, url: `http://127.0.0.1:${port}${cdnPath}`, proxy_url: `http://127.0.0.1:${port}${cdnPath}`, content_type: contentType };
+      });
       dispatch('MESSAGE_CREATE', {
         id: id(),
         channel_id: channelId,
@@ -544,7 +569,7 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
         mention_everyone: false,
         mentions: [],
         mention_roles: [],
-        attachments: [],
+        attachments: attached,
         embeds: [],
         pinned: false,
         type: 0,

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
+import { DOVECOT } from './programs.js';
 
 export interface DovecotUser {
   user: string;
@@ -49,8 +50,7 @@ export interface ImapMessageSummary {
 const HOST = '127.0.0.1';
 const DEFAULT_USERS: DovecotUser[] = [{ user: 'billing@example.test', password: 'secret' }];
 const run = promisify(execFile);
-/** /usr/sbin is not on every PATH (e.g. a non-login shell), so look there too. */
-const DOVECOT_BIN = existsSync('/usr/sbin/dovecot') ? '/usr/sbin/dovecot' : 'dovecot';
+const DOVECOT_BIN = existsSync(DOVECOT) ? DOVECOT : 'dovecot';
 
 /**
  * Dovecot 2.3 config. Not obvious:
@@ -157,11 +157,11 @@ export async function startDovecot(options: { users?: DovecotUser[]; mailDir?: s
   const users = options.users ?? DEFAULT_USERS;
   const first = users[0];
   if (!first) throw new Error('startDovecot: at least one user is needed');
-  if (process.getuid?.() !== 0) throw new Error('startDovecot: must run as root (see .ci/run)');
+  if (process.getuid?.() !== 0) throw new Error('startDovecot: must run as root (as npm test does)');
   const version = await run(DOVECOT_BIN, ['--version']).then(
     (r) => r.stdout.trim(),
     () => {
-      throw new Error('startDovecot: `dovecot` not found; apt-get install -y dovecot-imapd');
+      throw new Error('startDovecot: `dovecot` not found; npm test installs it (apt-get install -y dovecot-imapd)');
     },
   );
   // Dovecot 2.4 (Debian 13) changed the config syntax; this file speaks 2.3 (Debian 12).

@@ -8,13 +8,13 @@
  * keep, and a benchmark asks for it to time writes as a server would make them.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './dovecot.js';
+import { postgresBin } from './programs.js';
 
 const run = promisify(execFile);
 const HOST = '127.0.0.1';
@@ -31,17 +31,9 @@ export interface Postgres {
   destroy(): Promise<void>;
 }
 
-/** The server's binaries: not on the PATH in Debian, under /usr/lib/postgresql/<version>/bin. */
-function binaries(): string {
-  const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))) : [];
-  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql');
-  return path.join(root, newest, 'bin');
-}
-
 export async function startPostgres(options: { fsync?: boolean } = {}): Promise<Postgres> {
-  const bin = binaries();
+  const bin = postgresBin();
+  if (!bin) throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql');
   const dir = await mkdtemp(path.join(tmpdir(), 'facteur-pg-'));
   const data = path.join(dir, 'data');
   const asRoot = userInfo().uid === 0;

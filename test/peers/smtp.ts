@@ -34,8 +34,9 @@ export interface SmtpPeer {
   /**
    * Refuses the next `count` messages at the end of DATA with `code`: 4xx is temporary
    * (e.g. 451, the sender should retry), 5xx permanent (e.g. 550, it should give up).
+   * With `after`, that many messages are accepted first (the second mail of a message in several).
    */
-  refuseNext(count: number, code?: number, message?: string): void;
+  refuseNext(count: number, code?: number, message?: string, after?: number): void;
   /**
    * Holds the next message at the end of DATA, unanswered, until the returned function is
    * called: a slow server, for tests of what happens while a mail is on its way. Resolves
@@ -61,7 +62,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
   const messages: ReceivedMail[] = [];
   const waiters = new Set<Waiter>();
   const auths = new Map<string, { username: string; password: string }>(); // by session id
-  let refusal = { count: 0, code: 451, message: '' };
+  let refusal = { count: 0, code: 451, message: '', after: 0 };
   let hold: { arrive(): void; released: Promise<void> } | null = null;
 
   const server = new SMTPServer({
@@ -92,7 +93,8 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
           await released;
         }
         if (stream.sizeExceeded) return callback(withCode(new Error('Message too big'), 552));
-        if (refusal.count > 0) {
+        if (refusal.count > 0 && refusal.after > 0) refusal.after--;
+        else if (refusal.count > 0) {
           refusal.count--;
           peer.refused++;
           return callback(withCode(new Error(refusal.message), refusal.code));
@@ -170,9 +172,9 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
     waitForMessage(predicate, timeoutMs = 5000) {
       return waitUntil(() => messages.find(predicate), timeoutMs, 'a message matching the predicate');
     },
-    refuseNext(count, code = 451, message) {
+    refuseNext(count, code = 451, message, after = 0) {
       const text = message ?? (code < 500 ? 'Try again later' : 'Mailbox unavailable');
-      refusal = { count, code, message: text };
+      refusal = { count, code, message: text, after };
     },
     close() {
       for (const w of waiters) w.fail(new Error('SMTP peer closed while waiting'));

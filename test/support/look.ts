@@ -1,13 +1,10 @@
 /**
  * A received mail as a mail client shows it: its HTML part in headless Chromium (Debian's,
- * which .ci/run installs), with each `cid:` image taken from the mail's own parts, as a
+ * which `npm test` installs), with each `cid:` image taken from the mail's own parts, as a
  * client does, and nothing fetched from anywhere.
  */
 import type { ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-
-/** Debian's chromium: no browser is downloaded. */
-export const CHROMIUM = '/usr/bin/chromium';
 
 /** The HTML part with every `cid:` image replaced by the bytes of the part it names. */
 export function htmlWithImages(mail: ParsedMail): string {

@@ -57,7 +57,8 @@ async function finds(ctx: Context, option: Command): Promise<boolean> {
 }
 
 function describe(ctx: Context, option: Command): string {
-  if (option.intent === 'pdf') return ctx.t('clarify.number', { number: option.numbers.join(', ') });
+  if (option.intent === 'pdf' || option.intent === 'paidClaim') return ctx.t('clarify.number', { number: option.numbers.join(', ') });
+  if (option.intent === 'details' && option.number) return ctx.t('clarify.number', { number: option.number });
   if ((option.intent === 'one' || option.intent === 'list') && option.filter.from && option.filter.to) {
     return ctx.t('clarify.period', { from: option.filter.from, to: option.filter.to });
   }

@@ -1,14 +1,12 @@
 import type { InvoiceFilter } from '../../billing/filter.js';
 import { invoiceFacts } from '../../billing/money.js';
+import { MAX_PDFS } from '../../documents/attachment.js';
 import type { Context } from '../context.js';
 import { missingNumbers } from '../describe.js';
 import type { Reply } from '../reply.js';
 import { list, matching } from './list.js';
 import { withPdfs } from './with-pdfs.js';
 import { zip } from './zip.js';
-
-/** PDFs sent one by one at most; more go as one ZIP, which is easier to keep than a mail of twenty files. */
-export const MAX_PDFS = 5;
 
 /** One PDF per invoice asked for, or one ZIP past MAX_PDFS; numbers that are not the customer's are named, never shown. */
 export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {

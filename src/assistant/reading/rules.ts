@@ -3,8 +3,9 @@ import type { Clause } from './clause.js';
 import { codeIn } from './recognise/numbers.js';
 import { filterOf, hasFilter, type Sentence } from './sentence.js';
 import { asksBalance, asksStatement, balanceOf, namesStatement } from './intents/balance.js';
-import { aboutInvoices, asksDetails, asksFiles, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
+import { aboutInvoices, asksAboutOne, asksDetails, asksFiles, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
 import { aboutAttachments, aboutContact, asksWhere, changesAddress, chasesUs, settles, stopsWriting, toggle, toggleCue } from './intents/settings.js';
+import { asksGenuine } from './intents/genuine.js';
 import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
 
 /**
@@ -16,6 +17,8 @@ import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
 const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] = [
   { applies: (s) => givesCode(s), command: (s) => ({ intent: 'confirm', code: codeIn(s.clause) }) },
   { applies: (s) => acknowledges(s.clause), command: () => ({ intent: 'smalltalk', kind: 'thanks' }) },
+  // Before the invoices: « la facture 1266 que j'ai reçue est-elle authentique ? » asks about the attached copy, not for ours.
+  { applies: (s) => asksGenuine(s), command: () => ({ intent: 'verify' }) },
   { applies: (s) => aboutContact(s.clause) !== null, command: (s) => aboutContact(s.clause)! },
   { applies: (s) => changesAddress(s), command: (s) => ({ intent: 'address', address: s.clause.emails().at(-1)! }) },
   { applies: (s) => offTopic(s), command: () => ({ intent: 'offTopic' }) },
@@ -33,8 +36,10 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
     applies: (s) => s.clause.has('notifications') || (s.clause.has('chat') && !hasRequest(s)) || (s.clause.emails().length > 0 && !hasRequest(s)),
     command: () => ({ intent: 'notifications' }),
   },
-  { applies: (s) => asksBalance(s) || asksStatement(s), command: (s) => balanceOf(s) },
-  { applies: (s) => claimsPaid(s), command: (s) => ({ intent: 'paidClaim', numbers: s.numbers }) },
+  // "Amount due on the December invoice?" is that invoice's, not the account's.
+  { applies: (s) => asksStatement(s) || (asksBalance(s) && !asksOne(s)), command: (s) => balanceOf(s) },
+  { applies: (s) => claimsPaid(s), command: (s) => (s.numbers.length > 0 ? { intent: 'paidClaim', numbers: s.numbers } : { intent: 'paidClaim', numbers: [], filter: filterOf(s) }) },
+  { applies: (s) => asksAboutOne(s), command: (s) => ({ intent: 'details', number: null, filter: filterOf(s) }) },
   { applies: (s) => asksDetails(s), command: (s) => ({ intent: 'details', number: s.numbers[0] ?? null }) },
   { applies: (s) => turnsPage(s, 1), command: () => ({ intent: 'page', step: 1 }) },
   { applies: (s) => turnsPage(s, -1), command: () => ({ intent: 'page', step: -1 }) },

@@ -7,7 +7,7 @@ import type { LinkMaker } from '../../links/links.js';
 import type { Logger } from '../../log.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Catalog } from '../../templates/catalog.js';
-import { deliveryLinks, offerLinks, type OfferedLink } from '../links.js';
+import { deliveryLinks, offerLinks, type OfferedLink } from '../../links/offer.js';
 import { DM_ATTACHMENT_LIMIT } from './connection.js';
 import { ProgressNotice, type ProgressTiming } from './progress.js';
 import { fileGroups, LIMITS, renderMessage, type DiscordMessage, type FileToSend } from './render.js';

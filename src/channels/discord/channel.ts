@@ -16,6 +16,7 @@ import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { Answers } from './answers.js';
+import { attachedPdfs } from './files.js';
 import { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
 import { GatewayTurn } from './gateway.js';
@@ -38,6 +39,8 @@ export interface DiscordChannelServices {
   deliveries: Deliveries;
   /** Download links for ZIPs over the message's attachment limit, when `facteur start` serves them; without, such ZIPs are split. */
   downloadLinks?: LinkMaker | null;
+  /** PDFs a DM carries to be checked are fetched up to this size (FACTEUR_PDF_MAX_MB). */
+  pdfMaxBytes: number;
   /** When a long ZIP's progress is shown, and how often (PROGRESS_TIMING unless a test wants it at once). */
   progressTiming?: ProgressTiming;
   now?: () => Date;
@@ -215,7 +218,7 @@ export class DiscordChannel {
    * words, through the same assistant as mail. Messages in servers are not read.
    */
   private async onMessage(message: Message): Promise<void> {
-    if (message.author.bot || message.inGuild() || message.content.trim() === '') return;
+    if (message.author.bot || message.inGuild() || (message.content.trim() === '' && message.attachments.size === 0)) return;
     const channel = message.channel;
     if (!channel.isDMBased() || !('send' in channel)) return;
     let locale: Locale | undefined;
@@ -244,7 +247,9 @@ export class DiscordChannel {
     if (link?.kind === 'unlink') return this.links.unlink(userId, link.locale);
     const customer = await this.links.customer(userId);
     if (!customer) return this.links.howTo(parse(text, this.services.assistant.today()).locale ?? 'fr');
-    return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId) });
+    // Only a linked customer's files are fetched: a stranger's cost nothing.
+    const documents = message.attachments.size > 0 ? await attachedPdfs(message, this.services.pdfMaxBytes, this.services.connection.settings.apiUrl) : [];
+    return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId), ...(documents.length > 0 ? { documents } : {}) });
   }
 
   private async apologise(interaction: Interaction, error: unknown): Promise<void> {

@@ -5,7 +5,7 @@ export { DiscordConnection } from './connection.js';
 export { registerCommands } from './register.js';
 
 /** The Discord channel of this app, or null when Discord is not configured (no DISCORD_TOKEN). */
-export function discordChannel(app: Omit<DiscordChannelServices, 'connection'> & { discord: DiscordConnection | null }): DiscordChannel | null {
+export function discordChannel(app: Omit<DiscordChannelServices, 'connection' | 'pdfMaxBytes'> & { discord: DiscordConnection | null; config: { pdfs: { maxBytes: number } } }): DiscordChannel | null {
   if (!app.discord) return null;
   return new DiscordChannel({
     connection: app.discord,
@@ -17,6 +17,7 @@ export function discordChannel(app: Omit<DiscordChannelServices, 'connection'> &
     log: app.log,
     deliveries: app.deliveries,
     downloadLinks: app.downloadLinks ?? null,
+    pdfMaxBytes: app.config.pdfs.maxBytes,
     ...(app.progressTiming ? { progressTiming: app.progressTiming } : {}),
   });
 }

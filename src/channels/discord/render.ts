@@ -4,7 +4,7 @@ import type { Reply } from '../../assistant/reply.js';
 import type { CarriedFile } from '../../billing/files.js';
 import type { Attachment } from '../../documents/attachment.js';
 import type { Catalog } from '../../templates/catalog.js';
-import { groupBySize, splitToFit } from '../files.js';
+import { groupBySize, splitToFit } from '../../outbound/fit.js';
 import { detailsCard } from './card.js';
 import { cardRows, listRows, type Row } from './components.js';
 import { codeBlock, COLOUR, cut } from './embeds.js';

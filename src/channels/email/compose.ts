@@ -5,9 +5,9 @@ import type { OutboundMail } from '../../outbound/mail.js';
 import type { DeliveryLink } from '../../store/delivery.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { paragraphs, type Block } from '../../outbound/letter.js';
-import { deliveryLinks, offerLinks } from '../links.js';
+import { deliveryLinks, offerLinks } from '../../links/offer.js';
 import { listHints, replyBlocks } from './letter.js';
-import { packAttachments } from './parts.js';
+import { packAttachments } from '../../outbound/fit.js';
 import type { InboundMail } from './read.js';
 import { replySubject, threadHeaders } from './thread.js';
 

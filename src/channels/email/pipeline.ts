@@ -296,6 +296,7 @@ export class MailPipeline {
         trust,
         words: request.words,
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
+        ...(mail.pdfs.length > 0 ? { documents: mail.pdfs } : {}),
       }));
     this.pendingReplies.set(key, reply);
     await this.send(claim, reply, mail);

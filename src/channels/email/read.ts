@@ -1,5 +1,6 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
+import type { AttachedFile } from '../../assistant/actions/verify.js';
 import { MAX_SUBJECT } from './subject.js';
 
 /**
@@ -29,6 +30,11 @@ export interface InboundMail {
   contentType: string;
   /** Every header by lower-case name, values unfolded, in the order they appear. */
   headers: Map<string, string[]>;
+  /**
+   * The PDFs it carries, for a customer asking whether one is genuine: their bytes, or null for
+   * one that may be cut short (the message was longer than what is read of it).
+   */
+  pdfs: AttachedFile[];
 }
 
 /** A message that cannot be handled at all; it goes to the Failed folder with this reason. */
@@ -63,6 +69,9 @@ export async function readMail(raw: Buffer): Promise<InboundMail> {
     references: messageIds(parsed.references),
     contentType: headers.get('content-type')?.[0]?.split(';')[0]?.trim().toLowerCase() || 'text/plain',
     headers,
+    pdfs: parsed.attachments
+      .filter((attachment) => attachment.contentType === 'application/pdf' || /\.pdf$/i.test(attachment.filename ?? ''))
+      .map((attachment, i) => ({ name: attachment.filename ?? `document-${i + 1}.pdf`, size: attachment.size, bytes: raw.length >= MAX_MESSAGE_BYTES ? null : attachment.content })),
   };
 }
 

@@ -8,7 +8,9 @@ import { asksStatement } from './balance.js';
 /** Words of invoices: with them, a sentence is about invoices, whatever else it names. */
 export const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications', 'statement', 'reminders'];
 /** Words that make a payment the speaker's own, done: « j'ai (déjà) payé », "I have paid", « paiement effectué ». */
-const PAID_BY_ME = ['ai', 'deja', 'avons', 'already', 'have', 'i', 'we', 'effectue', 'fait', 'made', 'sent', 'envoye', 'done'];
+const PAID_BY_ME = ['ai', 'deja', 'avons', 'already', 'have', 'i', 'we', 'effectue', 'fait', 'made', 'sent', 'envoye', 'done', 'virement', 'transfer', 'momo', 'transaction', 'depuis', 'depot', 'depose'];
+/** Words of a payment made, beside « payée » and "paid": « virement », « dépôt », « j'ai déposé l'argent », "transfer". */
+const PAYMENT = ['paiement', 'payment', 'virement', 'transfer', 'depot', 'depose', 'deposited', 'deposit', 'versement', 'verse'];
 
 export function aboutInvoices(s: Sentence): boolean {
   return INVOICE_ROLES.some((role) => s.clause.has(role)) || s.numbers.length > 0;
@@ -53,9 +55,11 @@ export function claimsPaid(s: Sentence): boolean {
   const c = s.clause;
   // « je n'ai pas encore payé la 1266 », "I haven't paid 1266": the opposite.
   const negated = c.words().some((w) => NEGATION_ROLES.includes(w.role ?? 'filler') || w.word === 'n' || w.word === 'haven' || w.word === 'didn' || w.word === 't');
-  // « j'ai payé 75 000 FCFA, envoyez-moi la facture 1238 »: the payment is the reason for a request, which wins.
-  if (s.numbers.length === 0 || c.asks() || negated || c.has('send')) return false;
-  const paid = c.has('paid') || c.hasWord('paiement', 'payment', 'virement', 'transfer');
+  // « j'ai payé 75 000 FCFA, envoyez-moi la facture 1238 »: the payment is the reason for a request, which wins; "transfer … sent" is the payment.
+  const sending = c.has('send') && !c.hasWord('virement', 'transfer');
+  // « j'ai payé la facture d'octobre »: one invoice named by its period, which the customer's unpaid ones say.
+  if ((s.numbers.length === 0 && !asksOne(s)) || c.asks() || negated || sending) return false;
+  const paid = c.has('paid') || c.hasWord(...PAYMENT);
   return paid && c.hasWord(...PAID_BY_ME);
 }
 
@@ -140,4 +144,13 @@ export function asksFiles(s: Sentence): boolean {
   const listed = tokens.some((t, i) => t.kind === 'word' && !t.declined && LIST_WORDS.has(t.word) && !s.clause.refusedAt(i));
   const named = s.period !== null || s.status.status !== undefined || s.rank !== null || s.numbers.length > 0 || s.clause.has('all');
   return wants && !listed && named;
+}
+
+/** Words that ask what one invoice is, its amount or its state: « c'est quoi la deuxième facture de 2021 ? », « le montant de la facture de novembre », "is my invoice of November paid". */
+export function asksAboutOne(s: Sentence): boolean {
+  const c = s.clause;
+  if (s.numbers.length > 0 || !asksOne(s) || c.has('pdf') || c.has('resend')) return false;
+  if (c.has('amount') || c.has('due') || c.hasWord('combien', 'much')) return true;
+  const status = c.has('paid') || c.has('unpaid') || c.has('overdue');
+  return (c.asks() || c.hasWord('savoir', 'know')) && (status || c.hasWord('quoi', 'what', 'laquelle', 'lequel', 'which'));
 }

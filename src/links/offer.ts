@@ -1,7 +1,7 @@
 import { formatMegabytes } from '../billing/money.js';
 import type { Locale } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
-import type { IssuedLink, LinkMaker } from '../links/links.js';
+import type { IssuedLink, LinkMaker } from './links.js';
 import type { DeliveryLink } from '../store/delivery.js';
 import type { Catalog } from '../templates/catalog.js';
 
