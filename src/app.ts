@@ -18,6 +18,7 @@ import { loadDkim, type DkimKey } from './outbound/dkim.js';
 import { Verp } from './outbound/verp.js';
 import { meetStore } from './notifications/announcements.js';
 import { CodeMail } from './notifications/code-mail.js';
+import { Bounces } from './notifications/bounces.js';
 import { Deliveries } from './notifications/deliveries.js';
 import { createDispatch } from './notifications/dispatch.js';
 import { Push } from './notifications/push.js';
@@ -54,6 +55,8 @@ export interface App {
   verp: Verp | null;
   codeMail: CodeMail;
   deliveries: Deliveries;
+  /** Delivery reports read back: bounces and complaints, and the addresses they suppress. */
+  bounces: Bounces;
   push: Push;
   /** What payment reminders would send now; null when REMINDERS_ENABLED=false. */
   reminders: Reminders | null;
@@ -129,6 +132,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const statements = await documents.forgetOldStatements(new Date());
     if (statements > 0) log.info({ event: 'housekeeping.statements', removed: statements }, 'housekeeping: statements of past days removed from the PDF cache');
   };
+  const bounces = new Bounces({ store, verp, catalog, log, tellStaff, codeMail, softBounces: config.mail.softBounces, ...(discord ? { chat: discord } : {}) });
   const reminders = config.reminders;
   const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today, timeZone: config.push.timezone }) : null;
   const push = new Push(store, deliveries, log, {
@@ -151,7 +155,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, push, reminders: planner, staff, discord, links, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, bounces, push, reminders: planner, staff, discord, links, housekeep, close };
 }
 
 /**

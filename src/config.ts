@@ -50,6 +50,8 @@ const schema = z.object({
   MAIL_STRANGER_REPLIES_PER_HOUR: z.coerce.number().int().min(0).default(10),
   MAIL_STAFF_MAX_RESENDS: z.coerce.number().int().min(1).default(10),
   MAIL_RETURN_PATH: z.email('expected the bounce address, e.g. bounces@hebergeur.example').optional(),
+  MAIL_BOUNCE_FOLDER: z.string().min(1).optional(),
+  MAIL_SOFT_BOUNCES: z.coerce.number().int().min(1).max(100).default(3),
   DKIM_DOMAIN: z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected the signing domain, e.g. hebergeur.example').optional(),
   DKIM_SELECTOR: z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, 'expected a selector such as facteur2026 (letters, digits, . _ -)').optional(),
   DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
@@ -188,6 +190,10 @@ export interface MailSettings {
    * the envelope sender is MAIL_FROM, and reports are matched by the Message-ID they return.
    */
   returnPath: string | null;
+  /** Another folder of the mailbox (MAIL_BOUNCE_FOLDER) where reports are delivered, watched beside the inbox and never answered; null: they come to the inbox. */
+  bounceFolder: string | null;
+  /** Soft bounces in a row (MAIL_SOFT_BOUNCES) that suppress an address like a hard one. */
+  softBounces: number;
 }
 
 /** DKIM signing of every mail; the key is read and checked at start-up (outbound/dkim.ts). */
@@ -346,6 +352,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       strangerRepliesPerHour: c.MAIL_STRANGER_REPLIES_PER_HOUR,
       staffMaxResends: c.MAIL_STAFF_MAX_RESENDS,
       returnPath: c.MAIL_RETURN_PATH?.toLowerCase() ?? null,
+      bounceFolder: c.MAIL_BOUNCE_FOLDER ?? null,
+      softBounces: c.MAIL_SOFT_BOUNCES,
     },
     dkim: c.DKIM_DOMAIN ? { domain: c.DKIM_DOMAIN.toLowerCase(), selector: c.DKIM_SELECTOR!, keyFile: c.DKIM_PRIVATE_KEY_FILE ? path.resolve(c.DKIM_PRIVATE_KEY_FILE) : null, key: c.DKIM_PRIVATE_KEY ?? null } : null,
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },

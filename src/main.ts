@@ -13,6 +13,8 @@ const OPTIONS = {
   force: { type: 'boolean' },
   customer: { type: 'string' },
   failed: { type: 'boolean' },
+  bounced: { type: 'boolean' },
+  lift: { type: 'string' },
   since: { type: 'string' },
   'all-failed': { type: 'boolean' },
   today: { type: 'string' },
@@ -52,6 +54,7 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'reminders') return (await import('./cli/staff.js')).reminders(await config(), Boolean(values['dry-run']), positionals);
   if (command === 'resend' && positionals.length === 1) return (await import('./cli/staff.js')).resend(await config(), positionals[0]!, values);
   if (command === 'deliveries' && positionals.length === 0) return (await import('./cli/staff.js')).deliveries(await config(), values);
+  if (command === 'suppressions' && positionals.length === 0) return (await import('./cli/suppressions.js')).suppressions(await config(), values.lift);
   if (command === 'dkim' && positionals.length === 1 && positionals[0] === 'record') return (await import('./cli/dkim.js')).dkimRecordCommand(await config());
   if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return (await import('./cli/discord.js')).discordRegister(await config());
   if (command === 'db' && positionals.length === 1 && positionals[0] === 'migrate') return (await import('./cli/db.js')).migrate(await config());

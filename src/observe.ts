@@ -16,6 +16,8 @@ export interface Facts {
   render: { seconds: number };
   /** A push run ended (`ran`) or found another under way (`busy`). */
   push: { result: 'ran' | 'busy'; invoices: number; sent: number; failed: number };
+  /** A delivery report was read: the bounce it was (hard, soft, complaint), or `unmatched` when it proved nothing. */
+  bounce: { kind: 'hard' | 'soft' | 'complaint' | 'unmatched' };
   /** A write to the store ended. */
   storeWrite: { operation: string; seconds: number };
 }

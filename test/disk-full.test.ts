@@ -9,7 +9,11 @@ import { demoData } from '../src/billing/demo.js';
 import type { Delivery } from '../src/store/delivery.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import type { InboundMessage, Store } from '../src/store/store.js';
+import { importInvoices } from '../src/import/import.js';
+import { linkSecret, MIN_LINK_SECRET } from '../src/links/secret.js';
+import { demoApp } from './support/app.js';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
+import { startSmtpPeer } from './peers/smtp.js';
 import { inboundRecords } from './support/read.js';
 import { attachedFiles } from './peers/smtp.js';
 
@@ -112,6 +116,40 @@ describe('a full disk', () => {
     }
   });
 
+  it('answers a request once when the disk fills while the answer is with the mail server', async () => {
+    const peer = await startSmtpPeer();
+    const dataDir = path.join(disk, 'answer');
+    const third = await startFacteur({ SMTP_HOST: peer.host, SMTP_PORT: String(peer.port), SMTP_TLS: 'false' }, { dataDir });
+    try {
+      const inbox = path.join(dataDir, 'mail', 'inbox');
+      await eventually('the local inbox watched', () => third.logs.find((line) => line.msg === 'mail: watching the local inbox folder'));
+      const asked = letter({ from: 'awa@example.cm', subject: 'facture 1214' });
+      const held = peer.holdNext();
+      await writeFile(path.join(inbox, 'request.eml'), asked.raw);
+      await held.arrived;
+      const empty = await fillLeaving(0);
+      try {
+        held.release();
+        await eventually('the server took the answer', () => (peer.messages.length > 0 ? true : undefined));
+        await eventually('the machine waited on', () => third.logs.find((line) => String(line.msg).includes('the machine cannot')));
+      } finally {
+        await empty();
+      }
+      const processed = path.join(dataDir, 'mail', 'Processed');
+      await eventually('the request filed', async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined), 30_000);
+      expect(peer.messages.filter((mail) => mail.parsed.inReplyTo === asked.messageId)).toHaveLength(1);
+      const record = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId);
+      expect(record).toMatchObject({ status: 'replied', sent: 1 });
+      // The delivery log is told that it went at the next send or push run.
+      const query = { customerId: (await third.app.store.customerByAddress('awa@example.cm'))!.id, reason: 'request' as const };
+      await third.app.push.run();
+      expect(await third.app.store.deliveries(query)).toMatchObject([{ status: 'sent', messageId: peer.messages[0]!.parsed.messageId }]);
+    } finally {
+      await third.stop();
+      await peer.close();
+    }
+  });
+
   it('stops an import with one clear line, leaving the store as it was and no temp file behind', async () => {
     const dataDir = path.join(disk, 'import');
     await mkdir(dataDir, { recursive: true });
@@ -148,6 +186,61 @@ describe('a full disk', () => {
     } finally {
       await empty();
     }
+  });
+});
+
+describe('a push while the disk fills', () => {
+  it('sends each announcement once: a mail the server took is not sent again because its record could not say so', async () => {
+    const peer = await startSmtpPeer();
+    const dataDir = path.join(disk, 'push');
+    const app = await demoApp({ FACTEUR_DATA_DIR: dataDir, SMTP_HOST: peer.host, SMTP_PORT: String(peer.port), SMTP_TLS: 'false', DELIVERY_RETRY_SECONDS: '0.05' });
+    try {
+      const file = path.join(base, 'new-invoice.json');
+      const row = { number: '8801', customer: 'awa@example.cm', issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 12000 }], status: 'unpaid' };
+      await writeFile(file, JSON.stringify([row]));
+      expect((await importInvoices(app.store, file)).created).toBe(1);
+      const held = peer.holdNext();
+      const first = app.push.run().then(
+        (summary) => summary,
+        (error: Error) => error,
+      );
+      await held.arrived;
+      // The mail is with the server; the disk fills before the server says it took it.
+      const empty = await fillLeaving(0);
+      try {
+        held.release();
+        await first;
+      } finally {
+        await empty();
+      }
+      // Room again: the next runs find nothing left to send, and the log says the announcement went.
+      await app.push.run();
+      await app.push.run();
+      const announced = peer.messages.filter((mail) => mail.envelope.to.includes('awa@example.cm'));
+      expect(announced.map((mail) => mail.parsed.subject)).toHaveLength(1);
+      const [delivery] = await app.store.deliveries({ customerId: (await app.store.customerByAddress('awa@example.cm'))!.id, reason: 'push' });
+      expect(delivery).toMatchObject({ status: 'sent', attempts: 1, messageId: announced[0]!.parsed.messageId });
+    } finally {
+      await app.dispose();
+      await peer.close();
+    }
+  });
+});
+
+describe('the link secret made on a full disk', () => {
+  it('is made at the next start once there is room, rather than left empty for good', async () => {
+    const dataDir = path.join(disk, 'secret');
+    await mkdir(dataDir);
+    const empty = await fillLeaving(0);
+    try {
+      await expect(linkSecret(null, dataDir)).rejects.toThrow(/ENOSPC/);
+    } finally {
+      await empty();
+    }
+    const secret = await linkSecret(null, dataDir);
+    expect(secret.length).toBeGreaterThanOrEqual(MIN_LINK_SECRET);
+    expect(await linkSecret(null, dataDir)).toBe(secret);
+    expect(await readdir(dataDir)).toEqual(['link-secret']);
   });
 });
 

@@ -11,6 +11,7 @@ import { metDaysAgo } from './support/app.js';
 import { eventually } from './support/mail.js';
 import { runFacteur, spawnFacteur } from './support/cli.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
+import { LowdbStore } from '../src/store/lowdb-store.js';
 
 /** Each `facteur` run starts a process (about 1.5 s on two cores): the budget counts the runs a test makes, eight at most. */
 const PROCESSES = { timeout: 60_000 };
@@ -40,6 +41,10 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     const invoice = { number: '1266', customer: 'awa@example.cm', issuedAt: '2026-01-17', dueAt: '2026-02-17', currency: 'XAF', lines: [{ label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: 81000 }, { label: 'Nom de domaine .cm', quantity: 1, unitPrice: 20500 }], taxes: [{ label: 'TVA', rate: 19.25 }], status: 'unpaid' };
     await writeFile(path.join(pdfs, 'export.json'), JSON.stringify([invoice]));
     expect((await runFacteur(['import', path.join(pdfs, 'export.json'), '--pdfs', pdfs], folder)).stdout).toMatch(/0 rejected/);
+    // And an address whose mail bounced.
+    const kept = await LowdbStore.open(path.join(dataDir, 'db.json'));
+    await kept.updateSuppression('paul@example.cm', () => ({ suppression: { address: 'paul@example.cm', customerId: null, kind: 'bounce', status: '5.1.1', diagnostic: 'unknown user', deliveryId: 'd-1', since: '2026-11-25T10:00:00.000Z' }, result: null }));
+    await kept.close();
     const url = await postgres.createDatabase();
     const first = await runFacteur(['db', 'copy', '--to', url], folder);
     expect(first.stderr).toBe('');
@@ -47,6 +52,7 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     expect(first.stdout).toMatch(/customers +5 → +5/);
     expect(first.stdout).toMatch(/deliveries +1 → +1/);
     expect(first.stdout).toMatch(/issuedPdfs +1 → +1/);
+    expect(first.stdout).toMatch(/suppressions +1 → +1/);
     const invoices = /invoices +(\d+) → +(\d+)/.exec(first.stdout)!;
     expect(invoices[1]).toBe(invoices[2]);
     const again = await runFacteur(['db', 'copy', '--to', url], folder);
@@ -64,6 +70,7 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     const log = await runFacteur(['deliveries', '--customer', 'awa@example.cm'], database);
     expect(log.stdout).toContain('1210');
     expect(log.stdout).toContain('1214');
+    expect((await runFacteur(['suppressions'], database)).stdout).toMatch(/paul@example\.cm .* bounce +5\.1\.1 +unknown user/);
     // Nothing was added as demo data on top of the copy, and nothing announced again.
     const push = await runFacteur(['push'], database);
     expect(push.stdout).toMatch(/^0 new invoices;/);

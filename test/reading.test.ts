@@ -93,3 +93,13 @@ describe('numbers said in words', () => {
     expect(spokenNumbers('les trois dernières factures, the October one')).toBe('les trois dernières factures, the October one');
   });
 });
+
+describe('junk', () => {
+  it('reads code and overlong numbers as nothing, never as every invoice', async () => {
+    const { parse } = await import('../src/assistant/reading/read.js');
+    for (const text of ["'; DROP TABLE factures; --", "SELECT * FROM invoices WHERE customer = 'paul@mbarga.cm'", "<script>alert('invoice')</script>", 'facture 987654321098765432109876543210']) {
+      expect([text, parse(text, TODAY).command]).toEqual([text, null]);
+    }
+    expect(parse('please delete old.accountant@firm.com from the invoice contacts', TODAY).command?.intent).toBe('contactRemove');
+  });
+});

@@ -211,6 +211,28 @@ for (const [kind, open] of kinds) {
       expect(await ids({ since: '2026-11-25T11:30:00.000Z' })).toEqual(['b-2', 'c-3']);
       expect(await ids({ status: 'pending', dueAt: '2026-11-25T13:59:00.000Z' })).toEqual([]);
       expect(await ids({ status: 'pending', dueAt: '2026-11-25T14:00:00.000Z' })).toEqual(['c-3']);
+      expect(await ids({ status: ['failed', 'pending'] })).toEqual(['b-2', 'c-3']);
+      await store.updateDelivery('a-1', (d) => ({ ...d, messageId: '<a-1@billing.test>' }));
+      expect(await ids({ messageId: '<a-1@billing.test>' })).toEqual(['a-1']);
+      expect(await ids({ messageId: '<nothing@billing.test>' })).toEqual([]);
+    });
+
+    it('keeps suppressed addresses across a restart, found in any case, changed and lifted one at a time', async () => {
+      const opened = await withDemo();
+      const suppression = (address: string, since: string) => ({ address, customerId: opened.awa.id, kind: 'bounce' as const, status: '5.1.1', diagnostic: 'unknown user', deliveryId: 'd-1', since });
+      const made = await opened.store.updateSuppression('Awa@Example.cm', (found) => ({ suppression: found ?? suppression('awa@example.cm', '2026-11-25T10:00:00.000Z'), result: found === undefined }));
+      expect(made).toBe(true);
+      // Of two reports at once, one suppresses and the other finds it done.
+      const again = await Promise.all([1, 2].map(() => opened.store.updateSuppression('awa@example.cm', (found) => ({ suppression: found ?? suppression('awa@example.cm', 'x'), result: found === undefined }))));
+      expect(again).toEqual([false, false]);
+      await opened.store.save({ suppressions: [suppression('compta@nkolo.cm', '2026-11-24T10:00:00.000Z')] });
+      const store = await opened.reopen();
+      expect(await store.suppression('AWA@example.cm')).toMatchObject({ address: 'awa@example.cm', since: '2026-11-25T10:00:00.000Z' });
+      expect((await store.suppressions()).map((s) => s.address)).toEqual(['compta@nkolo.cm', 'awa@example.cm']);
+      expect(await store.updateSuppression('awa@example.cm', (found) => ({ suppression: null, result: found?.address }))).toBe('awa@example.cm');
+      expect(await store.suppression('awa@example.cm')).toBeUndefined();
+      expect(await store.updateSuppression('nobody@example.cm', (found) => ({ suppression: null, result: found }))).toBeUndefined();
+      expect((await store.suppressions()).map((s) => s.address)).toEqual(['compta@nkolo.cm']);
     });
 
     it('counts an invoice announced once a push delivery carries it or the push marks it, and meets the push once', async () => {

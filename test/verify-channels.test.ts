@@ -21,6 +21,7 @@ import { mailEnv, replyTo, startFacteur, startMailPeers, type MailPeers, type Ru
 const PDFS = path.join(import.meta.dirname, 'fixtures', 'billing-pdfs');
 const GUILD = '1200000000000000009';
 const STAFF = 'support@sanaga-hebergement.example';
+const STAFF_CHANNEL = '1330000000000000009';
 const awaUser: DiscordUser = { id: '1500000000000000099', username: 'awa.nkolo' };
 
 let peers: MailPeers;
@@ -31,7 +32,7 @@ let genuine: Buffer;
 
 beforeAll(async () => {
   [peers, discord] = await Promise.all([startMailPeers(), startDiscordPeer()]);
-  facteur = await startFacteur({ ...mailEnv(peers), FACTEUR_STAFF_EMAILS: STAFF, DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl });
+  facteur = await startFacteur({ ...mailEnv(peers), FACTEUR_STAFF_EMAILS: STAFF, DISCORD_STAFF_CHANNEL_ID: STAFF_CHANNEL, DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl });
   channel = discordChannel(facteur.app)!;
   await Promise.all([channel.start(), registerEverywhere(facteur.app.config.discord!, facteur.app.catalog)]);
   genuine = await readFile(path.join(PDFS, '1266.pdf'));
@@ -65,11 +66,30 @@ describe('a customer asks by mail whether a PDF is ours', () => {
     const staff = await peers.smtp.waitForMessage((m) => m.envelope.to.includes(STAFF) && /facture n° 1266 soumise par awa@example\.cm/.test(m.parsed.subject ?? ''));
     expect(text(staff)).toMatch(/awa@example\.cm \(email\) nous a soumis « facture-1266\.pdf »/);
     expect(text(staff)).toMatch(/les coordonnées bancaires \(CM21 1000 5000 0109/);
+    // And in the staff's Discord channel.
+    const posted = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${STAFF_CHANNEL}/messages` && /facture n° 1266 soumise par awa@example\.cm/.test(String(r.body?.content ?? '')), 20_000);
+    expect(String(posted.body.content)).toMatch(/CM21 1000 5000 0109/);
+  });
+
+  it('from a stranger: answered as any stranger, nothing of the verdict told, but staff hear of a copy in our name', async () => {
+    const asked = await mailWith('victime@autre-societe.example', 'Bonjour, nous avons reçu cette facture de votre part, est-elle authentique ?', [{ name: 'facture.pdf', bytes: await fixture('1266-iban.pdf') }]);
+    const answer = text(await replyTo(peers.smtp, asked));
+    expect(answer).toMatch(/victime@autre-societe\.example/);
+    expect(answer).not.toMatch(/1266|authentique :|coordonnées bancaires|CM21/);
+    const staff = await peers.smtp.waitForMessage((m) => m.envelope.to.includes(STAFF) && /facture n° 1266 soumise par victime@autre-societe\.example/.test(m.parsed.subject ?? ''));
+    expect(text(staff)).toMatch(/victime@autre-societe\.example \(email\) nous a soumis « facture\.pdf »/);
   });
 
   it('the genuine file, with no words at all, is named as their invoice', async () => {
     const asked = await mailWith('awa@example.cm', '', [{ name: 'facture.pdf', bytes: genuine }], 'TR: facture');
     expect(text(await replyTo(peers.smtp, asked))).toMatch(/facture\.pdf est authentique : c’est la facture n° 1266 du 17 janv\. 2026, de 121 039 FCFA, telle que notre service de facturation l’a émise/);
+  });
+
+  it('a PDF that makes the mail longer than its first MiB, which alone is read of a mail: fetched whole for the check', async () => {
+    const big = Buffer.concat([await fixture('1273.pdf'), Buffer.from(`%${'x'.repeat(99)}\n`.repeat(15_000))]);
+    await facteur.app.store.save({ pdfs: [{ pdf: issuedPdf('1273', big, new Date().toISOString()), bytes: big }] });
+    const asked = await mailWith('awa@example.cm', 'Est-ce bien une facture de chez vous ?', [{ name: 'grosse.pdf', bytes: big }]);
+    expect(text(await replyTo(peers.smtp, asked))).toMatch(/grosse\.pdf est authentique : c’est la facture n° 1273/);
   });
 
   it('in English, a stranger’s invoice: not ours, and staff are not bothered', async () => {

@@ -65,8 +65,10 @@ describe('facteur verify refuses to vouch for', () => {
     const stranger = await verify(path.join(PDFS, 'stranger.pdf'));
     expect([stranger.code, stranger.stdout]).toEqual([1, expect.stringMatching(/^NOT OURS: it names none of our invoices\./)]);
     expect((await verify(path.join(PDFS, 'not-a-pdf.pdf'))).stdout).toMatch(/^NOT CHECKED: the file is not a PDF/);
-    const bomb = await verify(path.join(PDFS, 'bomb-time.pdf'));
-    expect([bomb.code, bomb.stdout]).toEqual([1, expect.stringMatching(/^NOT CHECKED: the file took more than 2 s to read/)]);
+    const inflating = await verify(path.join(PDFS, 'bomb-time.pdf'));
+    expect([inflating.code, inflating.stdout]).toEqual([1, expect.stringMatching(/^NOT CHECKED: the file does not read as a PDF \(its compressed streams inflate to more than 64 MB/)]);
+    const spinning = await verify(path.join(PDFS, 'bomb-memory.pdf'));
+    expect([spinning.code, spinning.stdout]).toEqual([1, expect.stringMatching(/^NOT CHECKED: the file took more than 2 s to read/)]);
     expect((await verify(path.join(dataDir, 'no-such.pdf'))).code).toBe(2);
   });
 });
@@ -92,6 +94,9 @@ describe('facteur verify vouches for', () => {
     expect((await runFacteur(['import', cancelled], env)).stdout).toMatch(/1 updated/);
     const run = await verify(copy);
     expect([run.code, run.stdout]).toEqual([0, expect.stringMatching(/^GENUINE: invoice 1273 of Awa Nkolo .*— Facteur’s rendering, sent \d{4}-\d\d-\d\d\./)]);
+    // The delivery log shows the hash staff can look a copy up by.
+    const sha = /sha256 ([0-9a-f]{64})/.exec(run.stdout)![1]!;
+    expect((await runFacteur(['deliveries', '--customer', 'awa@example.cm'], env)).stdout).toContain(`facture-1273.pdf ${sha.slice(0, 16)} (rendered)`);
   });
 
   it('the rendering Facteur sends now for an invoice, as the customer got it from `facteur ask`', async () => {

@@ -11,7 +11,7 @@ import { balance } from './actions/balance.js';
 import { claimPaid } from './actions/claims.js';
 import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
 import { one, theOne } from './actions/one.js';
-import { verifyAttached, type AttachedFile, type Asker } from './actions/verify.js';
+import { reportStrangersCopies, verifyAttached, type AttachedFile, type Asker } from './actions/verify.js';
 import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
 import { answerToApproval, asCode, confirmCode } from './changes/confirm.js';
@@ -128,6 +128,11 @@ export class Assistant {
   /** Today in PUSH_TIMEZONE: what channels read sentences against, as the assistant does. */
   today(): string {
     return this.services.today();
+  }
+
+  /** A stranger's PDFs, to be checked for staff only (see reportStrangersCopies): the channel answers the stranger as it would anyway. */
+  checkStrangersCopies(files: AttachedFile[], asker: Asker): Promise<void> {
+    return reportStrangersCopies(this.services, files, asker);
   }
 
   async handle(request: Request): Promise<Reply> {

@@ -131,7 +131,8 @@ export class StaffDesk {
   }
 
   async failed(staff: string, locale: Locale): Promise<Reply> {
-    const all = await this.services.store.deliveries({ status: 'failed' });
+    // Bounced deliveries never reached their reader either.
+    const all = await this.services.store.deliveries({ status: ['failed', 'bounced'] });
     await this.record(staff, 'failed', null, `${all.length} failed`);
     if (all.length === 0) return this.reply(locale, [this.t(locale, 'staff.failedNone')]);
     return this.table(locale, [this.t(locale, 'staff.failed', { count: all.length, shown: Math.min(SHOWN, all.length) })], all.slice(-SHOWN));

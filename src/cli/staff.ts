@@ -65,7 +65,7 @@ export async function resend(config: Config, number: string, options: ResendOpti
  * `facteur deliveries`: the delivery log as a table, oldest first. It only reads, so it
  * may look at a data folder that a running `facteur start` holds.
  */
-export async function deliveries(config: Config, options: { customer?: string; failed?: boolean; since?: string }): Promise<ExitCode> {
+export async function deliveries(config: Config, options: { customer?: string; failed?: boolean; bounced?: boolean; since?: string }): Promise<ExitCode> {
   if (options.since !== undefined && !/^\d{4}-\d{2}-\d{2}/.test(options.since)) {
     err(`facteur deliveries: --since takes a date, YYYY-MM-DD\n`);
     return 2;
@@ -79,7 +79,8 @@ export async function deliveries(config: Config, options: { customer?: string; f
     }
     const list = await store.deliveries({
       ...(customer ? { customerId: customer.id } : {}),
-      ...(options.failed ? { status: 'failed' as const } : {}),
+      // What never reached its reader: refused when sent, or bounced afterwards.
+      ...(options.failed ? { status: ['failed' as const, 'bounced' as const] } : options.bounced ? { status: 'bounced' as const } : {}),
       ...(options.since ? { since: options.since } : {}),
     });
     const emails = new Map<string, string>();
@@ -119,6 +120,13 @@ function channelsOf(option: string | undefined): DeliveryChannel[] | null {
   return null;
 }
 
+/** A delivery still counted sent whose copy to someone bounced softly, was reported as spam, or went without a bouncing address. */
+function bounceNote(delivery: Delivery): string {
+  const last = delivery.bounces?.at(-1);
+  const withheld = delivery.withheld?.length ? `not sent to ${delivery.withheld.join(', ')} (bounces)` : '';
+  return [last ? `${last.kind} bounce ${last.address}: ${last.status} ${last.diagnostic}`.trim() : '', withheld].filter(Boolean).join('; ');
+}
+
 function deliveryTable(list: Delivery[], timeZone: string, customerName: (id: string) => string = (id) => id): string {
   return renderTable({
     columns: ['id', 'created', 'customer', 'invoices', 'channel', 'to', 'reason', 'status', 'attempts', 'links', 'files (sha256)', 'last error'],
@@ -136,7 +144,7 @@ function deliveryTable(list: Delivery[], timeZone: string, customerName: (id: st
       (d.links ?? []).map((link) => `${link.id} until ${lastDayBefore(link.expiresAt, timeZone)}`).join(', '),
       // Enough of each hash to tell files apart and find one (facteur verify looks a copy up whole).
       (d.files ?? []).map((file) => `${file.name} ${file.sha256.slice(0, 16)}${file.source === 'billing' ? '' : ' (rendered)'}`).join(', '),
-      d.lastError ?? '',
+      d.lastError ?? bounceNote(d),
     ]),
     alignRight: [8],
   });

@@ -12,6 +12,7 @@ Commands:
   reminders [--dry-run] [NUMBER…]  send the payment reminders due now, or of these invoices (--dry-run: only list them)
   resend NUMBER              send an invoice again to its customer, with its PDF
   deliveries                 the delivery log: every message sent about invoices
+  suppressions [--lift ADDRESS]   the addresses mail is held back from because it bounces; lift one
   retry ID… | --all-failed   try failed deliveries again
   inbox failed               the messages of the billing inbox's Failed folder, and why each is there
   inbox retry ID… | --all-failed   hand failed messages back to the mailbox, to be handled again
@@ -82,10 +83,18 @@ due. It is what the schedule (PUSH_CRON) runs. Exit code 1 when some message cou
 Sends invoice NUMBER with its PDF to its customer: by default by mail to the notification
 address. --to must be an address on the customer's record (login or notification address)
 unless --force is given; a forced resend is logged. Every resend is in the delivery log.`,
-  deliveries: `Usage: facteur deliveries [--customer EMAIL] [--failed] [--since YYYY-MM-DD]
+  deliveries: `Usage: facteur deliveries [--customer EMAIL] [--failed | --bounced] [--since YYYY-MM-DD]
 
 Prints the delivery log: what was sent about which invoices, to whom, why, its status,
-attempts and last error.`,
+attempts and last error (for a bounce, what the recipient's server said). --failed lists what
+never reached its reader: refused when sent, or bounced afterwards; --bounced the bounced alone.`,
+  suppressions: `Usage: facteur suppressions [--lift ADDRESS]
+
+Lists the addresses mail is held back from: their mail bounced for good (or several times in a
+row, MAIL_SOFT_BOUNCES), or its reader reported it as spam; whose they are, since when, and what
+the receiving server said. --lift ADDRESS lets mail go to it again, once it works. With the data
+folder, a lift waits for a running facteur start to stop (it holds the folder); with
+DATABASE_URL it works at any time. Exit code 1 when the address is not suppressed.`,
   retry: `Usage: facteur retry ID… | facteur retry --all-failed
 
 Gives failed deliveries a fresh set of attempts and tries them now. IDs are those printed by

@@ -5,7 +5,7 @@ import { bearerOf, Keys } from './auth.js';
 
 /**
  * The process's metrics in Prometheus's format, fed by the facts the core publishes
- * (src/observe.ts): deliveries, inbound mail, answers, renders, pushes and store writes, and
+ * (src/observe.ts): deliveries, bounces, inbound mail, answers, renders, pushes and store writes, and
  * Node's own (memory, event loop, CPU). One registry per server, so that two in one process
  * (tests) count apart; `stop` lets go of the subscriptions.
  */
@@ -19,7 +19,9 @@ export function metrics(): { registry: Registry; stop(): void } {
   const pushes = new Counter({ name: 'facteur_push_runs_total', help: 'Push runs, by result (ran, or busy: another instance was pushing).', labelNames: ['result'], registers: [registry] });
   const pushed = new Counter({ name: 'facteur_push_invoices_total', help: 'New invoices push runs found.', registers: [registry] });
   const writes = new Histogram({ name: 'facteur_store_write_seconds', help: 'Time a store write took, by operation.', labelNames: ['operation'], buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [registry] });
+  const bounces = new Counter({ name: 'facteur_bounces_total', help: 'Delivery reports read back, by kind: hard, soft, complaint, or unmatched (a report proving no mail Facteur sent: forged, expired, or unknown).', labelNames: ['kind'], registers: [registry] });
   const stops = [
+    subscribe('bounce', (fact) => bounces.inc(fact)),
     subscribe('delivery', (fact) => deliveries.inc(fact)),
     subscribe('inbound', (fact) => inbound.inc(fact)),
     subscribe('answer', (fact) => answers.observe({ outcome: fact.outcome }, fact.seconds)),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { writeAtomically } from '../atomic-file.js';
 
 /** Shorter secrets are refused, as FACTEUR_LINK_SECRET is. */
 export const MIN_LINK_SECRET = 24;
@@ -10,15 +11,15 @@ export const MIN_LINK_SECRET = 24;
  * instances must share, or one cannot read another's links); otherwise one made at the
  * first start and kept in the data folder, readable by its user only, so that links stay
  * good across restarts. Two processes making it at once: the first file written wins
- * (`wx`), and the other reads it.
+ * (`exclusive`), and the other reads it.
  */
 export async function linkSecret(configured: string | null, dataDir: string): Promise<string> {
   if (configured) return configured;
   const file = path.join(dataDir, 'link-secret');
   const made = randomBytes(32).toString('base64url');
-  await mkdir(dataDir, { recursive: true });
   try {
-    await writeFile(file, `${made}\n`, { mode: 0o600, flag: 'wx' });
+    // Whole or not at all: a disk full at the first start must not leave an empty secret that every later start refuses.
+    await writeAtomically(file, Buffer.from(`${made}\n`), { exclusive: true, mode: 0o600 });
     return made;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

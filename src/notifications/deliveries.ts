@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isMoot, isOwnMailFault, isPermanent } from '../faults.js';
+import { isMachineFault, isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
@@ -52,13 +52,17 @@ export interface Progress {
 /**
  * A message the server took: its Message-ID, the files it carried (by their SHA-256) and the
  * download links, for the delivery log, and what the log should say of it (a mail sent again
- * without its files).
+ * without its files); whether each copy had its own return path (VERP), the addresses left out
+ * because they bounce, and copies the server refused, the recipient's having gone.
  */
 export interface Sent {
   messageId: string;
   files?: CarriedFile[];
   links?: DeliveryLink[];
   note?: string | null;
+  verp?: boolean;
+  withheld?: string[];
+  refused?: string[];
 }
 
 /**
@@ -71,6 +75,14 @@ export interface Sent {
 export class Deliveries {
   /** Ids being attempted right now in this process. */
   private readonly inFlight = new Set<string>();
+
+  /**
+   * What became of deliveries that the store could not be told (a full disk, a read-only
+   * file system): a mail the server took is sent, whatever its record could say. Kept here,
+   * laid over what the store says, and written as soon as it can be; a delivery whose outcome
+   * is kept so is never attempted again by this process. The next send or push run writes it.
+   */
+  private readonly unwritten = new Map<string, Partial<Delivery>>();
 
   constructor(
     private readonly store: Store,
@@ -96,7 +108,7 @@ export class Deliveries {
     const attempts = delivery.attempts + 1;
     let sent: Sent;
     const progress = async ({ parts, files }: Progress) => {
-      await this.store.updateDelivery(delivery.id, (current) => ({ ...current, parts, ...filesOf({ files }), updatedAt: this.now().toISOString() }));
+      await this.write(delivery, { parts, ...filesOf({ files }), updatedAt: this.now().toISOString() });
     };
     try {
       sent = await this.dispatch.send({ ...delivery, attempts }, progress);
@@ -109,8 +121,9 @@ export class Deliveries {
       const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
+    if (sent.refused) this.log.warn({ delivery: delivery.id, customer: delivery.customerId, refused: sent.refused }, 'delivery sent, but the mail server refused some of its copies');
     // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
-    return this.update(delivery, { status: 'sent', attempts, messageId: sent.messageId, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}), ...filesOf(sent) });
+    return this.update(delivery, { status: 'sent', attempts, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}), ...sentFacts(sent) });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -124,7 +137,11 @@ export class Deliveries {
    * `stop` is aborted no further one begins: those left stay pending, for the next run.
    */
   async attemptAll(deliveries: Delivery[], concurrency: number, onDone?: AttemptDone, stop?: AbortSignal): Promise<Delivery[]> {
-    const mine = deliveries.filter((delivery) => !this.inFlight.has(delivery.id));
+    const known = new Map(this.unwritten);
+    await this.writeKept();
+    const mine = deliveries
+      .filter((delivery) => !this.inFlight.has(delivery.id) && (known.get(delivery.id)?.status ?? 'pending') === 'pending')
+      .map((delivery) => ({ ...delivery, ...known.get(delivery.id) }));
     for (const delivery of mine) this.inFlight.add(delivery.id);
     const results: Delivery[] = [];
     let next = 0;
@@ -149,12 +166,13 @@ export class Deliveries {
    * like every other: `sending` with its Message-ID before, `sent` or `failed` after. The
    * channel keeps its own retry policy, so a failure is recorded and thrown back to it.
    */
-  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<{ messageId: string }>): Promise<Delivery> {
+  async track(spec: NewDelivery, send: (delivery: Delivery) => Promise<Sent>): Promise<Delivery> {
     const delivery = { ...this.draft(spec, 'sending'), attempts: 1, nextAttemptAt: null };
+    await this.writeKept();
     await this.store.save({ deliveries: [delivery] });
     try {
-      const { messageId } = await send(delivery);
-      return await this.update(delivery, { status: 'sent', messageId });
+      const sent = await send(delivery);
+      return await this.update(delivery, { status: 'sent', ...sentFacts(sent) });
     } catch (error) {
       await this.update(delivery, { status: 'failed', lastError: describeFailure(error) });
       throw error;
@@ -209,12 +227,47 @@ export class Deliveries {
   }
 
   private async update(delivery: Delivery, change: Partial<Delivery>): Promise<Delivery> {
-    const updatedAt = this.now().toISOString();
-    const updated = await this.store.updateDelivery(delivery.id, (current) => ({ ...current, ...change, updatedAt }));
+    const updated = await this.write(delivery, { ...change, updatedAt: this.now().toISOString() });
     // Every call that sets a status ends an attempt: sent, failed, or pending again for a retry.
     if (change.status) publish('delivery', { channel: delivery.channel, reason: delivery.reason, status: change.status });
-    return updated ?? { ...delivery, ...change, updatedAt };
+    return updated;
   }
+
+  /**
+   * Writes a change of a delivery, with whatever was kept of it before. A store the machine
+   * keeps from writing (see `isMachineFault`) does not undo what happened: the change is kept
+   * (see `unwritten`) and the record returned as it now stands.
+   */
+  private async write(delivery: Delivery, change: Partial<Delivery>): Promise<Delivery> {
+    const known = { ...this.unwritten.get(delivery.id), ...change };
+    try {
+      const updated = await this.store.updateDelivery(delivery.id, (current) => ({ ...current, ...known }));
+      this.unwritten.delete(delivery.id);
+      return updated ?? { ...delivery, ...known };
+    } catch (error) {
+      if (!isMachineFault(error)) throw error;
+      this.unwritten.set(delivery.id, known);
+      this.log.error({ delivery: delivery.id, status: known.status, err: error }, 'the delivery log cannot be written now (no space left?): what became of the delivery is kept, and written once it can be');
+      return { ...delivery, ...known };
+    }
+  }
+
+  /** Writes what was kept of earlier deliveries, as far as the store now allows. */
+  private async writeKept(): Promise<void> {
+    for (const [id, change] of this.unwritten) {
+      await this.store.updateDelivery(id, (current) => ({ ...current, ...change })).then(
+        () => this.unwritten.delete(id),
+        (error: unknown) => {
+          if (!isMachineFault(error)) throw error;
+        },
+      );
+    }
+  }
+}
+
+/** What a send adds to the record: its Message-ID, the files it carried, and the facts a report read back later is checked against. */
+function sentFacts(sent: Sent): Partial<Delivery> {
+  return { messageId: sent.messageId, ...filesOf(sent), ...(sent.verp ? { verp: true } : {}), ...(sent.withheld ? { withheld: sent.withheld } : {}) };
 }
 
 /** The files a send carried, as the record keeps them: none, no field. */

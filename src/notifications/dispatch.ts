@@ -10,7 +10,7 @@ import { deliveryLinks } from '../links/offer.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer, OutboundMail } from '../outbound/mail.js';
 import type { Delivery, DeliveryReason } from '../store/delivery.js';
-import type { Store } from '../store/store.js';
+import type { Store, Suppression } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import { invoiceWords, reminderWords, wholeMessage, type InvoiceWords } from './compose.js';
 import { describeFailure, type Dispatch, type Progress, type Sent } from './deliveries.js';
@@ -53,8 +53,11 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       const found = new Map((await ports.store.invoicesByNumber(delivery.invoices)).map((invoice) => [invoice.number, invoice]));
       const owned = delivery.invoices.flatMap((number) => found.get(number) ?? []).filter((invoice) => invoice.customerId === customer.id);
       if (owned.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
+      // Checked before anything is laid out: a mail nobody may receive is failed at once, for staff to see why.
+      const withheld = delivery.channel === 'email' ? await suppressedAmong(ports.store, [delivery.recipient, ...(delivery.cc ?? [])]) : [];
       const invoices = owned.filter((invoice) => stillToSay(delivery.reason, invoice));
       if (invoices.length === 0) throw Object.assign(new Error(`nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`), { moot: true });
+      if (withheld.length > 0 && withheld.length === 1 + (delivery.cc ?? []).length) throw Object.assign(new Error(heldBack(withheld)), { permanent: true });
       // The message still goes: the customer hears of the invoice, and is told its PDF comes later.
       const notYet = delivery.attachPdf ? await ports.documents.missingPdfs(invoices) : [];
       if (notYet.length > 0) await tellPdfsMissing(ports, customer, notYet, `delivery ${delivery.id} (${delivery.reason})`);
@@ -63,13 +66,24 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       // The statement of everything owed, not only what this reminder names: the document a customer pays from.
       const statement =
         delivery.reason === 'reminder' && ports.reminderStatement ? await ports.documents.statementAttachment(accountStatement(customer.id, await ports.store.invoices(customer.id, { status: 'unpaid' }), ports.today(), null), customer) : null;
-      if (delivery.channel === 'email') return sendMails(ports, delivery, { words, invoices, filed, customer, statement }, progress);
+      if (delivery.channel === 'email') return sendMails(ports, delivery, { words, invoices, filed, customer, statement, withheld: withheld.map((suppression) => suppression.address) }, progress);
       if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
       const attachments = [...(statement ? [statement] : []), ...(delivery.attachPdf && filed.length > 0 ? (await invoiceFiles(ports.documents, filed, customer)).files : [])];
       const { subject, text } = wholeMessage(words, delivery.attachPdf, statement !== null);
       return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
     },
   };
+}
+
+/** The suppressions of those of `addresses` whose mail bounces. */
+async function suppressedAmong(store: Store, addresses: string[]): Promise<Suppression[]> {
+  return (await Promise.all(addresses.map((address) => store.suppression(address)))).filter((found): found is Suppression => found !== undefined);
+}
+
+/** Why a mail was not sent: every address it was for bounces. */
+function heldBack(suppressions: Suppression[]): string {
+  const each = suppressions.map((s) => `${s.address} (${s.kind === 'complaint' ? 'reported as spam' : `bounced ${s.status} ${s.diagnostic}`.trim()}, since ${s.since.slice(0, 10)})`);
+  return `not sent: mail to ${each.join(', ')} is held back; when it works again, facteur suppressions --lift ADDRESS`;
 }
 
 /**
@@ -82,10 +96,20 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
 async function sendMails(
   ports: DispatchPorts,
   delivery: Delivery,
-  message: { words: InvoiceWords; invoices: Invoice[]; filed: Invoice[]; customer: Customer; statement: Attachment | null },
+  message: { words: InvoiceWords; invoices: Invoice[]; filed: Invoice[]; customer: Customer; statement: Attachment | null; withheld: string[] },
   progress: (sent: Progress) => Promise<void>,
 ): Promise<Sent> {
-  const { words, invoices, filed, customer, statement } = message;
+  const { words, invoices, filed, customer, statement, withheld } = message;
+  // Addresses whose mail bounces are left out of the envelope; the headers still name everyone the mail is for.
+  const deliverTo = withheld.length > 0 ? [delivery.recipient, ...(delivery.cc ?? [])].filter((address) => !withheld.includes(address.toLowerCase())) : null;
+  // What the mailer says of each mail: whether its copies had their own return paths, and copies the server refused.
+  let verp = false;
+  const copiesRefused = new Set<string>();
+  const send = async (outbound: OutboundMail) => {
+    const took = await ports.mailer.send(outbound);
+    verp ||= took.verp === true;
+    for (const address of took.refused ?? []) copiesRefused.add(address);
+  };
   const recorded = delivery.parts && delivery.parts.sent > 0 ? delivery.parts : null;
   const { parts, links } = recorded
     ? { parts: await recordedMails(recorded.invoices, recorded.sent, invoices, filed, customer, ports.documents), links: [] }
@@ -107,21 +131,22 @@ async function sendMails(
       messageId: index === 0 ? first : partMessageId(first, index),
       ...(index > 0 ? { inReplyTo: first, references: [first] } : {}),
       deliveryId: delivery.id,
+      ...(deliverTo ? { deliverTo } : {}),
       headers: { 'Auto-Submitted': 'auto-generated' },
     });
     try {
-      await ports.mailer.send(mail(part));
+      await send(mail(part));
       files.push(...part.files.flatMap((file) => file.files));
     } catch (error) {
       if (!isSizeRefusal(error) || part.files.length === 0) throw error;
       reason = describeFailure(error);
       refused.push(`${index + 1}/${parts.length}`);
-      await ports.mailer.send(mail({ ...part, files: [], says: 'refused', statement: false }));
+      await send(mail({ ...part, files: [], says: 'refused', statement: false }));
     }
     if (parts.length > 1) await progress({ parts: { invoices: cut, sent: index + 1 }, files });
   }
   const note = refused.length > 0 ? `${reason}: ${parts.length > 1 ? `mail ${refused.join(', ')}` : 'the mail'} sent again without its files` : null;
-  return { messageId: first, files, ...(links.length > 0 ? { links: deliveryLinks(links) } : {}), note };
+  return { messageId: first, files, ...(links.length > 0 ? { links: deliveryLinks(links) } : {}), note, ...(verp ? { verp } : {}), ...(withheld.length > 0 ? { withheld } : {}), ...(copiesRefused.size > 0 ? { refused: [...copiesRefused] } : {}) };
 }
 
 /** The Message-ID of a message's later mail: the first's with the mail's number, so that an attempt after a crash sends it with the same one. */

@@ -52,12 +52,8 @@ class NodemailerMailer implements Mailer {
     const messageId = mail.messageId ?? this.newMessageId();
     // Laid out before any file is opened: a layout that fails (a template being edited) leaves no stream open.
     const body = 'letter' in mail ? await this.layout.render(mail.letter) : { text: mail.text, images: [] };
-    const files = await Promise.all(
-      (mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() })),
-    );
-    // An image with a cid goes inline, in a multipart/related beside the HTML part (nodemailer's mail-composer).
-    const attachments = [...body.images, ...files];
-    const message: SendMailOptions = {
+    // Files are streams, read once: each transaction (one per recipient, with VERP) opens its own.
+    const message = async (): Promise<SendMailOptions> => ({
       from: this.from,
       to: mail.to,
       ...(mail.cc ? { cc: mail.cc } : {}),
@@ -69,13 +65,14 @@ class NodemailerMailer implements Mailer {
       ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
       ...(mail.references ? { references: mail.references } : {}),
       headers: mail.headers ?? {},
-      attachments,
-    };
+      // An image with a cid goes inline, in a multipart/related beside the HTML part (nodemailer's mail-composer).
+      attachments: [...body.images, ...(await Promise.all((mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() }))))],
+    });
     const transport = await this.transportOf();
     const { verp, returnPath } = this.sending;
     if (verp && mail.deliveryId) return { ...(await this.sendEach(transport, message, recipientsOf(mail), (to) => verp.envelopeSender(mail.deliveryId!, to))), messageId };
     const envelope = returnPath || mail.deliverTo ? { envelope: { from: returnPath ?? addressOf(this.from), to: recipientsOf(mail) } } : {};
-    const info = await transport.sendMail({ ...message, ...envelope });
+    const info = await transport.sendMail({ ...(await message()), ...envelope });
     await this.afterSend(Buffer.isBuffer(info.message) ? info.message : undefined, messageId);
     return { messageId };
   }
@@ -85,11 +82,11 @@ class NodemailerMailer implements Mailer {
    * same. The first recipient's refusal is the mail's (retried, or failed); the others' are
    * reported, their copies lost, as one transaction's refused recipients would be.
    */
-  private async sendEach(transport: Transporter, message: SendMailOptions, recipients: string[], senderFor: (to: string) => string): Promise<Omit<SentMail, 'messageId'>> {
+  private async sendEach(transport: Transporter, message: () => Promise<SendMailOptions>, recipients: string[], senderFor: (to: string) => string): Promise<Omit<SentMail, 'messageId'>> {
     const refused: string[] = [];
     for (const [index, to] of recipients.entries()) {
       try {
-        await transport.sendMail({ ...message, envelope: { from: senderFor(to), to: [to] } });
+        await transport.sendMail({ ...(await message()), envelope: { from: senderFor(to), to: [to] } });
       } catch (error) {
         if (index === 0) throw error;
         refused.push(to);

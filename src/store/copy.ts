@@ -17,7 +17,7 @@ export interface CopyReport {
 /**
  * Moves what a data folder (`source`) holds into PostgreSQL: customers first (invoices name
  * them), then invoices and the billing system's PDFs (their bytes read a few at a time), the delivery log, the inbound records, chat links and staff records,
- * and what counts as announced. Every record is written as it is, replacing the same one if
+ * what counts as announced, and the suppressed addresses. Every record is written as it is, replacing the same one if
  * already there, so a copy stopped midway is completed by running it again. Ends by
  * counting each kind on both sides. The database is marked as taking a copy before anything
  * is written, and opens for nothing else until a copy ends with every kind counted whole.
@@ -33,6 +33,7 @@ export async function copyStore(from: LowdbStore, source: string, to: PostgresSt
     ['announced', [...batches(all.announced, (announced) => ({ announced })), ...(all.announcingSince ? [{ announcingSince: all.announcingSince }] : [])]],
     ['chat', batches(all.linkAttempts, (linkAttempts) => ({ linkAttempts }))],
     ['staff', [...batches(all.staffActions, (staffActions) => ({ staffActions })), ...batches(all.heldRequests, (heldRequests) => ({ heldRequests }))]],
+    ['suppressions', batches(all.suppressions, (suppressions) => ({ suppressions }))],
   ];
   const pdfBatches = Array.from({ length: Math.ceil(all.issuedPdfs.length / PDF_BATCH) }, (_, i) => all.issuedPdfs.slice(i * PDF_BATCH, (i + 1) * PDF_BATCH));
   const total = steps.reduce((sum, [, changes]) => sum + changes.length, 0) + pdfBatches.length;
@@ -60,6 +61,7 @@ export async function copyStore(from: LowdbStore, source: string, to: PostgresSt
     staffActions: all.staffActions.length,
     heldRequests: all.heldRequests.length,
     issuedPdfs: all.issuedPdfs.length,
+    suppressions: all.suppressions.length,
   };
   const destination = await to.counts();
   const kinds = Object.keys(counted) as RecordKind[];

@@ -18,9 +18,10 @@ export type DeliveryReason = (typeof DELIVERY_REASONS)[number];
  * has come. `sending`: an answer a channel sends itself (see Deliveries.track), handed to
  * the mail server with no outcome recorded yet; the channel decides what follows a crash.
  * `sent` and `failed` are final; `failed` waits for staff. `cancelled` is final too: nothing
- * was left to send when its time came (a reminder of invoices paid meanwhile).
+ * was left to send when its time came (a reminder of invoices paid meanwhile). `bounced`: the
+ * server took it, and a delivery report read back later says it never reached its recipient.
  */
-export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const;
+export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'bounced'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface Delivery {
@@ -61,6 +62,12 @@ export interface Delivery {
   files?: CarriedFile[];
   /** A mail whose files went as several (over MAIL_SIZE_LIMIT_MB): what each mail carries, and how many the server has taken. */
   parts?: DeliveryParts;
+  /** Whether each recipient's copy left with its own signed return path (VERP): then a report about it without one is forged. */
+  verp?: boolean;
+  /** Addresses of the customer's left out of it because mail to them bounces (see Suppression); absent when none. */
+  withheld?: string[];
+  /** Delivery reports read back about it, oldest first; absent when none came. */
+  bounces?: DeliveryBounce[];
 }
 
 /**
@@ -71,6 +78,24 @@ export interface Delivery {
 export interface DeliveryParts {
   invoices: string[][];
   sent: number;
+}
+
+/**
+ * What the mail system reported of one recipient's copy: `hard`, it will never get there
+ * (failed, 5.x.x); `soft`, not yet (delayed, 4.x.x), or not this time (failed after temporary
+ * refusals); `complaint`, its reader called it spam (a feedback report).
+ */
+export const BOUNCE_KINDS = ['hard', 'soft', 'complaint'] as const;
+export type BounceKind = (typeof BOUNCE_KINDS)[number];
+
+export interface DeliveryBounce {
+  address: string;
+  kind: BounceKind;
+  /** The enhanced status code (5.1.1), or the complaint's feedback type. */
+  status: string;
+  /** What the receiving server said, as the report quotes it. */
+  diagnostic: string;
+  at: string;
 }
 
 /** Who a delivery went to, as the delivery log shows it: the recipient, and the copies. */
@@ -90,7 +115,10 @@ export interface DeliveryLink {
 
 export interface DeliveryQuery {
   customerId?: string;
-  status?: DeliveryStatus;
+  /** One status, or any of several (`--failed` lists the bounced too). */
+  status?: DeliveryStatus | DeliveryStatus[];
+  /** The one whose mail carried this Message-ID. */
+  messageId?: string;
   reason?: DeliveryReason;
   requestedBy?: string;
   /** Only those carrying this invoice. */

@@ -11,8 +11,9 @@ import { InboundFiles } from './lowdb/inbound.js';
 import { lockDataFolder, unlockDataFolder } from './lowdb/lock.js';
 import { PdfFiles } from './lowdb/pdfs.js';
 import { ReceiptsFile } from './lowdb/receipts.js';
+import { SuppressionsFile } from './lowdb/suppressions.js';
 import { Serial } from './lowdb/serial.js';
-import type { Changes, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Store } from './store.js';
+import type { Changes, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Store, Suppression } from './store.js';
 
 /**
  * The embedded store: lowdb JSON files in the data folder, each written atomically.
@@ -38,6 +39,7 @@ export class LowdbStore implements Store {
     private readonly sent: DeliveryFiles,
     private readonly receipts: ReceiptsFile,
     private readonly pdfs: PdfFiles,
+    private readonly suppressed: SuppressionsFile,
     /** The data folder's lock, released on close; null for a store opened read-only. */
     private readonly lockFile: string | null,
   ) {}
@@ -61,6 +63,7 @@ export class LowdbStore implements Store {
       await DeliveryFiles.open(dir),
       await ReceiptsFile.open(path.join(dir, 'webhooks.json')),
       await PdfFiles.open(dir),
+      await SuppressionsFile.open(path.join(dir, 'suppressions.json')),
       lockFile,
     );
   }
@@ -146,6 +149,14 @@ export class LowdbStore implements Store {
     return this.sent.deliveries(query);
   }
 
+  async suppression(address: string): Promise<Suppression | undefined> {
+    return this.suppressed.find(address);
+  }
+
+  async suppressions(): Promise<Suppression[]> {
+    return this.suppressed.all();
+  }
+
   async signedReceipt(signature: string): Promise<SignedReceipt | undefined> {
     return this.receipts.receipt(signature);
   }
@@ -197,6 +208,7 @@ export class LowdbStore implements Store {
     if (changes.linkAttempts?.length || changes.staffActions?.length || changes.heldRequests?.length) {
       writes.push(this.chat.save(changes.linkAttempts ?? [], changes.staffActions ?? [], changes.heldRequests ?? []));
     }
+    if (changes.suppressions?.length) writes.push(this.suppressed.save(changes.suppressions));
     if (changes.deliveries?.length || changes.announced?.length || changes.announcingSince) {
       writes.push(this.sent.save(changes.deliveries ?? [], changes.announced ?? [], changes.announcingSince));
     }
@@ -237,6 +249,18 @@ export class LowdbStore implements Store {
     });
   }
 
+  updateSuppression<T>(address: string, change: (found: Suppression | undefined) => { suppression: Suppression | null; result: T }): Promise<T> {
+    const key = address.toLowerCase();
+    return this.serial.run(`suppression:${key}`, async () => {
+      const found = this.suppressed.find(key);
+      const { suppression, result } = change(found);
+      // The record found, handed back as it was, is not written again (a report repeated a thousand times).
+      if (suppression && suppression !== found) await this.suppressed.save([suppression]);
+      else if (!suppression && found) await this.suppressed.save([], [key]);
+      return result;
+    });
+  }
+
   updateInbound(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => InboundMessage | null): Promise<InboundMessage | null> {
     return this.serial.run(`inbound:${key}`, async () => {
       const next = change(this.inbound.message(key, copy));
@@ -255,7 +279,7 @@ export class LowdbStore implements Store {
    * Everything the folder holds, as changes another store can save: what `facteur db copy`
    * moves to PostgreSQL. Customers come before their invoices, which name them.
    */
-  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests'>> & { announcingSince: string | null; issuedPdfs: IssuedPdf[] } {
+  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'suppressions'>> & { announcingSince: string | null; issuedPdfs: IssuedPdf[] } {
     const { deliveries, announced } = this.sent.all();
     return {
       customers: this.billing.customers(),
@@ -265,6 +289,7 @@ export class LowdbStore implements Store {
       announced,
       announcingSince: this.sent.announcingSince(),
       issuedPdfs: this.pdfs.all(),
+      suppressions: this.suppressed.all(),
       ...this.chat.all(),
     };
   }

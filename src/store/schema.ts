@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from './delivery.js';
+import { BOUNCE_KINDS, DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from './delivery.js';
 import { keptPayUrlProblem, PAY_URL_RULE } from '../billing/pay-link.js';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
 import { INBOUND_STATUSES } from './store.js';
@@ -105,6 +105,19 @@ export const deliverySchema = z.object({
   links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
   files: z.array(z.object({ name: z.string(), sha256: z.string().regex(SHA256), invoice: z.string().optional(), source: z.enum(['billing', 'rendered']), zip: z.string().optional() })).optional(),
   parts: z.object({ invoices: z.array(z.array(z.string())).min(2), sent: z.number().int().nonnegative() }).optional(),
+  verp: z.boolean().optional(),
+  withheld: z.array(z.string()).optional(),
+  bounces: z.array(z.object({ address: z.string(), kind: z.enum(BOUNCE_KINDS), status: z.string(), diagnostic: z.string(), at: z.string() })).optional(),
+});
+
+export const suppressionSchema = z.object({
+  address: z.string().min(3),
+  customerId: z.string().nullable(),
+  kind: z.enum(['bounce', 'softBounces', 'complaint']),
+  status: z.string(),
+  diagnostic: z.string(),
+  deliveryId: z.string(),
+  since: z.string(),
 });
 
 /** A billing system's PDF as `issued.json` lists it (its bytes are in `issued/`). */

@@ -120,6 +120,26 @@ export interface SignedReceipt {
 }
 
 /**
+ * An address mail no longer goes to: it bounced for good, several soft bounces came in a row,
+ * or its reader complained. Lifted by staff, by the address proving it receives again, and
+ * left behind when the customer changes address (it is the address that is dead, not the account).
+ */
+export interface Suppression {
+  /** Lower case. */
+  address: string;
+  /** The customer whose mail it was when it bounced. */
+  customerId: string | null;
+  kind: 'bounce' | 'softBounces' | 'complaint';
+  /** The report's status (5.1.1) or feedback type (abuse). */
+  status: string;
+  /** What the receiving server said. */
+  diagnostic: string;
+  /** The delivery whose report decided it. */
+  deliveryId: string;
+  since: string;
+}
+
+/**
  * Changes saved in one call. The store keeps together what must land together (a
  * customer's delivery records of a push; an import's customers and invoices): each such
  * group reaches the disk whole or not at all.
@@ -155,6 +175,8 @@ export interface Changes {
    * is the one sent from then on). Written with the invoices they go with.
    */
   pdfs?: IssuedPdfBytes[];
+  /** Replaces the record of the same address (what `facteur db copy` moves). */
+  suppressions?: Suppression[];
 }
 
 /**
@@ -215,6 +237,10 @@ export interface Store {
   delivery(id: string): Promise<Delivery | undefined>;
   /** Delivery records matching the query, oldest first. */
   deliveries(query?: DeliveryQuery): Promise<Delivery[]>;
+  /** The suppression of this address (any case), if mail to it is held back. */
+  suppression(address: string): Promise<Suppression | undefined>;
+  /** Every suppressed address, oldest first. */
+  suppressions(): Promise<Suppression[]>;
   /** The signed request answered with this signature, if one was (and was not forgotten since it expired). */
   signedReceipt(signature: string): Promise<SignedReceipt | undefined>;
   /** For each of these invoices that a kept signed request carried, the latest time such a request was signed. */
@@ -252,6 +278,12 @@ export interface Store {
   updateLinkAttempt<T>(account: string, change: (attempt: LinkAttempt | undefined) => { attempt: LinkAttempt | null; result: T }): Promise<T>;
   /** The same for a staff member's held request. */
   updateHeldRequest<T>(staff: string, change: (held: HeldRequest | undefined) => { held: HeldRequest | null; result: T }): Promise<T>;
+  /**
+   * The same for an address's suppression: `change` returns the record the address has
+   * afterwards (null: none, lifting one there was; the one found, unchanged: nothing written)
+   * and a result handed back to the caller.
+   */
+  updateSuppression<T>(address: string, change: (found: Suppression | undefined) => { suppression: Suppression | null; result: T }): Promise<T>;
   /** The same for a delivery record; undefined for an unknown id. */
   updateDelivery(id: string, change: (delivery: Delivery) => Delivery): Promise<Delivery | undefined>;
   /**

@@ -31,7 +31,11 @@ export interface PostfixOptions {
   aliases?: string[];
   /** Where mail for every other domain goes: the test's SMTP server on this port. */
   sinkPort?: number;
-  /** Domains routed otherwise, as `transport_maps` writes them: `{ 'fail.test': 'error:5.1.1 Gone' }`. */
+  /**
+   * Domains routed otherwise, as `transport_maps` writes them: `{ 'fail.test': 'error:5.1.1 Gone' }`
+   * bounces for good. `error:` with a 4.x.x code still bounces as `5.0.0`: a temporary refusal is
+   * `retry:4.2.2 Mailbox full`, bounced at once as `failed 4.2.2` (the queue lifetime is 0).
+   */
   transports?: Record<string, string>;
 }
 

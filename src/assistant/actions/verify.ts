@@ -5,7 +5,7 @@ import type { Difference } from '../../verification/facts.js';
 import type { Verdict } from '../../verification/verify.js';
 import type { Locale } from '../../billing/types.js';
 import type { Params } from '../../templates/catalog.js';
-import type { Context } from '../context.js';
+import type { Context, Services } from '../context.js';
 import type { Reply } from '../reply.js';
 
 /** A file a customer's message carried, to be checked: its bytes, or null when it was too large to be fetched. */
@@ -44,7 +44,7 @@ export async function verifyAttached(ctx: Context, files: AttachedFile[], asker:
     const said = await say(ctx, file, verdict, max);
     text.push(...said.text);
     if (said.attach) attachments.push(said.attach);
-    if (said.suspect) await tellStaff(ctx, file, verdict, asker);
+    if (said.suspect) await tellStaff(ctx.services, ctx.customer.id, file, verdict, asker);
   }
   if (files.length > MAX_CHECKED) text.push(ctx.t('verify.more', { count: files.length - MAX_CHECKED }));
   return ctx.reply(text, { attachments, invoices: attachments.flatMap((a) => a.files.flatMap((f) => (f.invoice ? [f.invoice] : []))) });
@@ -108,13 +108,28 @@ function whyUnreadable(reason: string): 'tooLarge' | 'notPdf' | 'unreadable' {
   return /%PDF-|is empty/.test(reason) ? 'notPdf' : 'unreadable';
 }
 
+/**
+ * A stranger's copies (mail from an address on no customer's record): checked, and staff told
+ * of those that claim to be ours and are not (altered, or in our name), with who sent them; the
+ * stranger learns nothing of them. A victim of a forgery in our name is often no customer.
+ */
+export async function reportStrangersCopies(services: Services, files: AttachedFile[], asker: Asker): Promise<void> {
+  if (!services.verifier) return;
+  for (const file of files.slice(0, MAX_CHECKED)) {
+    if (file.bytes === null) continue;
+    const verdict = await services.verifier.verify(file.bytes);
+    services.log.info({ event: 'verify', customer: null, sender: asker.sender, file: file.name, verdict: verdict.kind, sha256: verdict.sha256 }, 'a stranger sent a document');
+    if (verdict.kind === 'altered' || (verdict.kind === 'foreign' && verdict.bearsProvider)) await tellStaff(services, null, file, verdict, asker);
+  }
+}
+
 /** Staff hear of a copy that is not ours but claims to be: who sent it, by which channel, the invoice it bears, and what differs. */
-async function tellStaff(ctx: Context, file: AttachedFile, verdict: Verdict, asker: Asker): Promise<void> {
-  const { catalog, log, store } = ctx.services;
+async function tellStaff(services: Services, customerId: string | null, file: AttachedFile, verdict: Verdict, asker: Asker): Promise<void> {
+  const { catalog, log, store } = services;
   const invoice = verdict.kind === 'altered' || verdict.kind === 'genuine' ? verdict.invoice : null;
   const owner = invoice ? await store.customerById(invoice.customerId) : undefined;
   const differences = verdict.kind === 'altered' ? differencesIn('fr', (key, params) => catalog.t('fr', key, params), verdict.differences, verdict.invoice.currency) : catalog.t('fr', 'verify.diff.none');
   const params = { sender: asker.sender, channel: asker.channel, name: file.name, number: invoice?.number ?? 'none', customer: owner ? `${owner.name}, ${owner.email}` : '', differences, sha256: verdict.sha256 };
-  log.warn({ event: 'verify.suspect', customer: ctx.customer.id, sender: asker.sender, invoice: invoice?.number ?? null, sha256: verdict.sha256, verdict: verdict.kind }, 'a copy that is not ours was sent to be checked: staff told');
-  await ctx.services.tellStaff({ subject: catalog.t('fr', 'staff.suspect.subject', params), text: catalog.t('fr', 'staff.suspect.text', params) });
+  log.warn({ event: 'verify.suspect', customer: customerId, sender: asker.sender, invoice: invoice?.number ?? null, sha256: verdict.sha256, verdict: verdict.kind }, 'a copy that is not ours was sent to be checked: staff told');
+  await services.tellStaff({ subject: catalog.t('fr', 'staff.suspect.subject', params), text: catalog.t('fr', 'staff.suspect.text', params) });
 }

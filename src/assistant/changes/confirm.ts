@@ -43,6 +43,9 @@ export async function confirmCode(ctx: Context, code: string | null, request: Re
   }
   if (checkCode(confirming.confirmation, codeSubject(ctx.customer, confirming.change), code, now) === 'ok') {
     ctx.services.log.info({ event: 'change.confirmed', customer: ctx.customer.id, change: confirming.change.kind }, 'new address confirmed');
+    // The code reached that mailbox: an address that bounced before receives again.
+    const lifted = await ctx.services.store.updateSuppression(address, (found) => ({ suppression: null, result: found !== undefined }));
+    if (lifted) ctx.services.log.info({ event: 'suppression.lifted', address, by: 'proof', customer: ctx.customer.id }, 'a bouncing address received its code: mail goes to it again');
     return makeChange(ctx, confirming.change, confirming);
   }
   const updated = await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => countWrongCode(customer, confirming.change.kind, now.toISOString()));

@@ -59,7 +59,7 @@ export function read(message: Message, today: IsoDate, options: ReadingOptions =
   const sentences = ownWords(message).flatMap(sentencesOf).map((text) => {
     const { tokens, declined } = declinedIn(tokenize(spokenNumbers(text), today));
     const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
-    return { text, sentence, command: commandOf(sentence) };
+    return { text, sentence, command: isJunk(text, sentence) ? null : commandOf(sentence) };
   });
   let chosen: Command | null = null;
   for (const { command } of sentences) if (command && (!chosen || WEIGHT[command.intent] >= WEIGHT[chosen.intent])) chosen = command;
@@ -71,4 +71,18 @@ export function read(message: Message, today: IsoDate, options: ReadingOptions =
 function localeOf(sentences: Sentence[]): Locale | null {
   const score = sentences.reduce((sum, s) => sum + s.clause.localeScore(), 0);
   return score > 0 ? 'fr' : score < 0 ? 'en' : null;
+}
+
+/** Code, not words: SQL, a script, a template or a path (« '; DROP TABLE factures; -- », "SELECT * FROM invoices WHERE …", "<script>"). */
+const CODE = /\bselect\s+\*|\bselect\b[^?!]*\bfrom\b[^?!]*\bwhere\b|\bdrop\s+table\b|\binsert\s+into\b|\bdelete\s+from\b|\bunion\s+select\b|<\/?\s*script|\$\{|\{\{|\.\.\/|\b\d+\s*=\s*\d+\b|;\s*--/i;
+
+/**
+ * A sentence that is no request whatever keywords it holds: code, or a number too long to be
+ * an invoice's and nothing else to go by (« facture 987654321098765432109876543210 »): it is
+ * not understood, never read as every invoice.
+ */
+function isJunk(text: string, sentence: Sentence): boolean {
+  if (CODE.test(text)) return true;
+  const overlong = sentence.clause.tokens.some((t) => t.kind === 'number' && /^\d{13,}$/.test(t.value));
+  return overlong && sentence.numbers.length === 0 && sentence.period === null;
 }

@@ -1,3 +1,4 @@
+import type { InvoiceFilter } from '../../billing/filter.js';
 import type { Command } from '../command.js';
 import type { Clause } from './clause.js';
 import { codeIn } from './recognise/numbers.js';
@@ -39,7 +40,8 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   // "Amount due on the December invoice?" is that invoice's, not the account's.
   { applies: (s) => asksStatement(s) || (asksBalance(s) && !asksOne(s)), command: (s) => balanceOf(s) },
   { applies: (s) => claimsPaid(s), command: (s) => (s.numbers.length > 0 ? { intent: 'paidClaim', numbers: s.numbers } : { intent: 'paidClaim', numbers: [], filter: filterOf(s) }) },
-  { applies: (s) => asksAboutOne(s), command: (s) => ({ intent: 'details', number: null, filter: filterOf(s) }) },
+  // "is my invoice of November paid?": the status is what is asked, not which invoice.
+  { applies: (s) => asksAboutOne(s), command: (s) => ({ intent: 'details', number: null, filter: withoutStatus(filterOf(s)) }) },
   { applies: (s) => asksDetails(s), command: (s) => ({ intent: 'details', number: s.numbers[0] ?? null }) },
   { applies: (s) => turnsPage(s, 1), command: () => ({ intent: 'page', step: 1 }) },
   { applies: (s) => turnsPage(s, -1), command: () => ({ intent: 'page', step: -1 }) },
@@ -82,4 +84,8 @@ function acknowledges(c: Clause): boolean {
 export function commandOf(s: Sentence): Command | null {
   if (s.clause.hasImpossibleDate()) return null;
   return RULES.find((rule) => rule.applies(s))?.command(s) ?? null;
+}
+
+function withoutStatus({ status: _status, dueBefore: _due, ...filter }: InvoiceFilter): InvoiceFilter {
+  return filter;
 }

@@ -253,7 +253,7 @@ export const WORDS = vocabulary([
 
 /** Common words that must never be taken for a near keyword (`mais` is not `mars`, `pour` not `jour`). */
 const PLAIN = new Set(
-  'sais mais pour part other than relever sous tout tous bons bien rien mien tien sien vers plus moins sans dans avec chez entre elle elles nous vous mien mine more mars mois moi main mail mode mine nice done none gone fait fais dire dite mise lire jour tour four your hour here their there them then they when were what with will wish want went less lest best test rest'.split(
+  'sais mais pour part other than faut relever sous tout tous bons bien rien mien tien sien vers plus moins sans dans avec chez entre elle elles nous vous mien mine more mars mois moi main mail mode mine nice done none gone fait fais dire dite mise lire jour tour four your hour here their there them then they when were what with will wish want went less lest best test rest'.split(
     ' ',
   ),
 );

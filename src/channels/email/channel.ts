@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { dataPaths } from '../../data-folder.js';
 import type { Logger } from '../../log.js';
 import type { LinkMaker } from '../../links/links.js';
+import type { Bounces } from '../../notifications/bounces.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Mailer } from '../../outbound/mail.js';
 import type { Store } from '../../store/store.js';
@@ -16,7 +17,7 @@ import type { MailWatcher } from './watcher.js';
 
 /** What the billing inbox uses of the app. */
 export interface MailChannelServices {
-  config: Pick<Config, 'mailFrom' | 'imap' | 'smtp' | 'staffEmails' | 'mail' | 'dataDir'>;
+  config: Pick<Config, 'mailFrom' | 'imap' | 'smtp' | 'staffEmails' | 'mail' | 'dataDir' | 'pdfs'>;
   store: Store;
   assistant: Assistant;
   catalog: Catalog;
@@ -26,6 +27,7 @@ export interface MailChannelServices {
   deliveries: Deliveries;
   /** Download links for ZIPs over MAIL_SIZE_LIMIT_MB, when `facteur start` serves them; without, such ZIPs are split. */
   downloadLinks?: LinkMaker | null;
+  bounces: Bounces;
 }
 
 /**
@@ -40,17 +42,28 @@ export function mailChannel(app: MailChannelServices, options: { watchdog?: Watc
   if (config.staffEmails.length > 0 && config.mail.dmarcAuthservId === null) {
     log.warn({ event: 'mail.staff.off' }, 'FACTEUR_STAFF_EMAILS is set but MAIL_DMARC_AUTHSERV_ID is not: staff requests by mail are refused, since a From alone proves nothing (use /staff or facteur resend)');
   }
-  const pipeline = new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries, downloadLinks: app.downloadLinks ?? null });
-  const { processedFolder, failedFolder } = config.mail;
-  if (config.imap) return new ImapWatcher({ imap: config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log, ...options });
+  const pipelineOf = (reportsOnly: boolean) => new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks: app.downloadLinks ?? null, bounces: app.bounces, reportsOnly });
+  const { processedFolder, failedFolder, bounceFolder } = config.mail;
   const mailDir = path.dirname(dataPaths(config.dataDir).inbox);
-  return new FolderWatcher({
-    inbox: dataPaths(config.dataDir).inbox,
-    processed: path.join(mailDir, processedFolder),
-    failed: path.join(mailDir, failedFolder),
-    pipeline,
-    log,
-  });
+  const watcherOf = (folder: string | null, reportsOnly: boolean): MailWatcher => {
+    const pipeline = pipelineOf(reportsOnly);
+    if (config.imap) return new ImapWatcher({ imap: folder ? { ...config.imap, mailbox: folder } : config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log, ...options });
+    return new FolderWatcher({ inbox: folder ? path.join(mailDir, folder) : dataPaths(config.dataDir).inbox, processed: path.join(mailDir, processedFolder), failed: path.join(mailDir, failedFolder), pipeline, log });
+  };
+  const inbox = watcherOf(null, false);
+  return bounceFolder ? bothWatchers(inbox, watcherOf(bounceFolder, true)) : inbox;
+}
+
+/** The inbox and the bounce folder watched together: both up for `/readyz`, both stopped on stop. */
+function bothWatchers(inbox: MailWatcher, bounces: MailWatcher): MailWatcher {
+  return {
+    start: () => [inbox, bounces].forEach((watcher) => watcher.start()),
+    stop: async () => void (await Promise.all([inbox.stop(), bounces.stop()])),
+    state: () => {
+      const [a, b] = [inbox.state(), bounces.state()];
+      return { up: a.up && b.up, detail: `${a.detail}; bounce folder: ${b.detail}` };
+    },
+  };
 }
 
 /** The address in `Name <address>`, or the text itself when it is a bare address; nothing for a login that is no address. */

@@ -85,19 +85,19 @@ export class FolderWatcher implements MailWatcher {
       // `facteur inbox retry`) is a message handed back, not one already handled.
       const key = `file:${name}:${createHash('sha256').update(raw).digest('hex').slice(0, 16)}:${Math.trunc(changedMs)}`;
       if (!pipeline.due(key)) continue;
-      const disposition = await handleSafely(pipeline, log, key, raw);
+      const disposition = await handleSafely(pipeline, log, key, raw, async (maxBytes) => (await readStart(file, maxBytes)).raw);
       if (disposition === 'later') continue;
       await rename(file, await freeName(disposition === 'processed' ? processed : failed, name));
     }
   }
 }
 
-/** The first MAX_MESSAGE_BYTES of a file, as IMAP fetches them, and when the file last changed place or content. */
-async function readStart(file: string): Promise<{ raw: Buffer; changedMs: number }> {
+/** The first MAX_MESSAGE_BYTES of a file (or `maxBytes`), as IMAP fetches them, and when the file last changed place or content. */
+async function readStart(file: string, maxBytes = MAX_MESSAGE_BYTES): Promise<{ raw: Buffer; changedMs: number }> {
   const handle = await open(file, 'r');
   try {
-    const buffer = Buffer.alloc(MAX_MESSAGE_BYTES);
-    const { bytesRead } = await handle.read(buffer, 0, MAX_MESSAGE_BYTES, 0);
+    const buffer = Buffer.alloc(maxBytes);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
     return { raw: buffer.subarray(0, bytesRead), changedMs: (await handle.stat()).ctimeMs };
   } finally {
     await handle.close();

@@ -160,7 +160,13 @@ export class ImapWatcher implements MailWatcher {
         if (this.stopping) return;
         // A message another session moved away meanwhile (another Facteur on the same mailbox) comes back without its UID or body.
         if (typeof message.uid !== 'number' || !Buffer.isBuffer(message.source)) continue;
-        const disposition = await handleSafely(pipeline, this.options.log, keyOf(message.uid), message.source);
+        const uid = message.uid;
+        // More of the message only when the pipeline asks (a customer's PDF to check, cut by the first MiB): a command of its own, outside the fetch.
+        const more = async (maxBytes: number) => {
+          const whole = await client.fetchOne(String(uid), { uid: true, source: { maxLength: maxBytes } }, { uid: true });
+          return whole && Buffer.isBuffer(whole.source) ? whole.source : message.source!;
+        };
+        const disposition = await handleSafely(pipeline, this.options.log, keyOf(uid), message.source, more);
         if (disposition === 'later') continue;
         // Processed mail is marked read; failed mail stays unread for staff to notice.
         if (disposition === 'processed') await client.messageFlagsAdd(String(message.uid), ['\\Seen'], { uid: true });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AttachedFile } from '../../assistant/actions/verify.js';
 import type { Assistant } from '../../assistant/assistant.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { Locale } from '../../billing/types.js';
@@ -12,7 +13,7 @@ import { composeReplies } from './compose.js';
 import { dmarcVerdict, type DmarcVerdict } from './dmarc.js';
 import { awaitsConfirmationFrom } from '../../billing/changes.js';
 import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
-import { readMail, UnreadableMail, type InboundMail } from './read.js';
+import { MAX_MESSAGE_BYTES, readMail, UnreadableMail, type InboundMail, type MoreOfMessage } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
 import { readZones } from './zones.js';
 import { parse } from '../../assistant/reading/read.js';
@@ -21,6 +22,8 @@ import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../links/links.js';
 import type { DeliveryLink } from '../../store/delivery.js';
 import { conversationOf } from './thread.js';
+import { readReport } from './report.js';
+import type { Bounces } from '../../notifications/bounces.js';
 import { publish } from '../../observe.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
@@ -61,8 +64,14 @@ export interface MailPipelineOptions {
   deliveries: Deliveries;
   /** Support staff's addresses (FACTEUR_STAFF_EMAILS), whose `renvoyer 1210` goes to the staff desk. */
   staff: { emails: string[]; desk: StaffDesk };
+  /** FACTEUR_PDF_MAX_MB: a customer's PDF to be checked is fetched whole up to this size. */
+  pdfMaxBytes: number;
   /** Makes download links for ZIPs over the size limit (PUBLIC_URL); null: such ZIPs are split over several mails. */
   downloadLinks: LinkMaker | null;
+  /** Where delivery reports (bounces, complaints) are read back. */
+  bounces: Bounces;
+  /** The bounce folder's pipeline (MAIL_BOUNCE_FOLDER): reports are read, anything else is filed unanswered. */
+  reportsOnly?: boolean;
 }
 
 /**
@@ -113,7 +122,7 @@ export class MailPipeline {
     return Number.isFinite(next) ? next - now : Infinity;
   }
 
-  async handle(key: string, raw: Buffer): Promise<Disposition> {
+  async handle(key: string, raw: Buffer, more?: MoreOfMessage): Promise<Disposition> {
     if (!this.due(key)) return 'later';
     let mail: InboundMail;
     try {
@@ -131,7 +140,7 @@ export class MailPipeline {
     }
     if (typeof claim === 'string') return claim;
     try {
-      await this.answer(claim, mail, key);
+      await this.answer(claim, mail, key, raw, more);
       const { inDoubt, sent } = claim.record;
       if (inDoubt.length > 0) {
         const others = sent > inDoubt.length ? `; the other ${sent - inDoubt.length} were sent` : '';
@@ -184,8 +193,11 @@ export class MailPipeline {
       const claimed = { ...current, claimedBy: this.instance, updatedAt: at };
       // Another live process's, finished or not: it files the message itself, and two moves would file it twice.
       if (this.othersFresh(current, now, lease)) seen.outcome = 'busy';
-      else if (current.status === 'replied' || current.status === 'ignored') seen.outcome = 'processed';
-      else if (current.status === 'failed') seen.outcome = 'failed';
+      else if (current.status === 'replied' || current.status === 'ignored' || current.status === 'failed') {
+        seen.outcome = current.status === 'failed' ? 'failed' : 'processed';
+        // Closed by this process while the store could not be told: written now, before the message is moved.
+        if (current !== found) return claimed;
+      }
       else if (current.attempts >= MAX_ATTEMPTS) {
         seen.outcome = 'exhausted';
         return { ...claimed, status: 'failed', reason: `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${current.reason ?? 'unknown error'}` };
@@ -254,9 +266,22 @@ export class MailPipeline {
    * may ask for what goes back to it; DMARC, when checked and passing, vouches for the customer's
    * domain (see `Request.trust`), never for words they did not write (see `Request.words`).
    */
-  private async answer(claim: Claim, mail: InboundMail, key: string): Promise<void> {
+  private async answer(claim: Claim, mail: InboundMail, key: string, raw: Buffer, more?: MoreOfMessage): Promise<void> {
     const { store, log, settings, assistant } = this.options;
     const automatic = automaticReason(mail, this.ownAddresses);
+    if (automatic || this.options.reportsOnly) {
+      // A report is machine mail: read for what it says of Facteur's deliveries, never answered.
+      const report = await readReport(raw).catch(() => null);
+      if (report) {
+        const done = await this.options.bounces.read(report);
+        log.info({ key: claim.record.key, sender: mail.sender, outcome: done }, 'mail: delivery report read');
+        return claim.close('ignored', `delivery report: ${done}`);
+      }
+    }
+    if (!automatic && this.options.reportsOnly) {
+      log.info({ key: claim.record.key, sender: mail.sender }, 'mail: not a delivery report, in the bounce folder: not answered');
+      return claim.close('ignored', 'not a delivery report (the bounce folder is never answered)');
+    }
     if (automatic) {
       log.info({ key: claim.record.key, sender: mail.sender, reason: automatic }, 'mail: automatic message, not answered');
       return claim.close('ignored', `automatic: ${automatic}`);
@@ -270,7 +295,7 @@ export class MailPipeline {
     const contactOf = onRecord ? undefined : await store.customerByAskingContact(mail.sender);
     const confirming = request.intent === 'confirm' ? await store.customerByPendingAddress(mail.sender) : undefined;
     const customer = onRecord ?? contactOf ?? (confirming && awaitsConfirmationFrom(confirming, mail.sender, this.now()) ? confirming : undefined);
-    if (!customer) return this.answerStranger(claim, mail, request, dmarc);
+    if (!customer) return this.answerStranger(claim, mail, request, dmarc, raw, more);
     claim.note({ customerId: customer.id });
     if (dmarc === 'fail' && claim.record.sent === 0) {
       // Our server says the From is forged: answering would only mail the customer what a forger asked for.
@@ -284,6 +309,7 @@ export class MailPipeline {
         return claim.close('ignored', `reply limit: ${answered} replies in the last hour`);
       }
     }
+    if (onRecord) await this.provenWorking(mail);
     // A DMARC pass proves the From's domain, which vouches for the customer only from an address on record.
     const trust = onRecord && dmarc === 'pass' ? 'domain' : 'address';
     const reply =
@@ -296,11 +322,30 @@ export class MailPipeline {
         trust,
         words: request.words,
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
-        ...(mail.pdfs.length > 0 ? { documents: mail.pdfs } : {}),
+        ...(mail.pdfs.length > 0 ? { documents: await this.pdfsToCheck(mail, raw, request, more) } : {}),
       }));
     this.pendingReplies.set(key, reply);
     await this.send(claim, reply, mail);
     log.info({ key: claim.record.key, customer: customer.id, trust, outcome: reply.outcome, mails: claim.record.sent }, 'mail: answered');
+  }
+
+  /**
+   * A suppressed address that replies to a mail Facteur sent it since it bounced has received
+   * that mail (its Message-ID is in no one else's hands): mail to it goes again. Writing from an
+   * address proves nothing of its inbox; answering what arrived there does.
+   */
+  private async provenWorking(mail: InboundMail): Promise<void> {
+    const { store, log } = this.options;
+    const suppression = await store.suppression(mail.sender);
+    if (!suppression) return;
+    for (const id of [mail.inReplyTo, ...mail.references].filter((one): one is string => one !== null).slice(-10)) {
+      const [delivery] = await store.deliveries({ messageId: id });
+      const sentThere = delivery?.channel === 'email' && [delivery.recipient, ...(delivery.cc ?? [])].some((address) => address.toLowerCase() === mail.sender);
+      if (!delivery || !sentThere || delivery.createdAt <= suppression.since || delivery.status !== 'sent') continue;
+      const lifted = await store.updateSuppression(mail.sender, (found) => (found?.since === suppression.since ? { suppression: null, result: true } : { suppression: found ?? null, result: false }));
+      if (lifted) log.info({ event: 'suppression.lifted', address: mail.sender, by: 'proof', delivery: delivery.id }, 'a bouncing address answered a mail sent to it: mail goes to it again');
+      return;
+    }
   }
 
   /** A resend from a staff address, or a code for one held (unless that address is also a customer's, with changes of their own). */
@@ -355,7 +400,7 @@ export class MailPipeline {
    * a victim's, whom the answer would reach. Never when DMARC is checked and did not pass,
    * once a week per address, and a few an hour in all.
    */
-  private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: DmarcVerdict | null): Promise<void> {
+  private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: DmarcVerdict | null, raw: Buffer, more?: MoreOfMessage): Promise<void> {
     const { store, settings, log, catalog } = this.options;
     const silence = claim.record.sent > 0 ? null : await this.strangerSilence(mail, dmarc, settings.strangerRepliesPerHour);
     if (silence !== null) {
@@ -363,8 +408,21 @@ export class MailPipeline {
       return claim.close('ignored', `unknown sender: ${silence}`);
     }
     log.info({ key: claim.record.key, sender: mail.sender }, 'mail: unknown sender, told so');
+    // Within the strangers' budget, a PDF they ask about (or send with nothing else) is checked for staff: a forgery in our name often reaches no customer.
+    if (claim.record.sent === 0 && mail.pdfs.length > 0 && asksCheck(request)) await this.options.assistant.checkStrangersCopies(await this.pdfsToCheck(mail, raw, request, more), { sender: mail.sender, channel: 'email' });
     const locale = request.locale ?? STRANGER_LOCALE;
     await this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unknownSender', { address: mail.sender })], attachments: [] }, mail);
+  }
+
+  /**
+   * The message's PDFs, whole: when the first MAX_MESSAGE_BYTES cut one and the words ask for
+   * a check (or ask nothing else), the message is fetched again up to what one PDF at the limit
+   * takes once encoded (FACTEUR_PDF_MAX_MB), once. Past that, a PDF has no bytes: too large.
+   */
+  private async pdfsToCheck(mail: InboundMail, raw: Buffer, request: MailRequest, more?: MoreOfMessage): Promise<AttachedFile[]> {
+    if (!more || !asksCheck(request) || mail.pdfs.every((pdf) => pdf.bytes !== null) || raw.length < MAX_MESSAGE_BYTES) return mail.pdfs;
+    const limit = MAX_MESSAGE_BYTES + Math.ceil((this.options.pdfMaxBytes * 4) / 3) + 64 * 1024;
+    return (await readMail(await more(limit), limit)).pdfs;
   }
 
   private ago(ms: number): string {
@@ -384,7 +442,8 @@ export class MailPipeline {
         throw error;
       }
       const last = part === mails.length - 1;
-      await claim.update({ status: last ? 'replied' : 'claimed', sent: part + 1, reason: null });
+      // The server took it: that is so whatever the store can be told, and no retry sends it again.
+      await claim.keep({ status: last ? 'replied' : 'claimed', sent: part + 1, reason: null });
     }
     if (claim.record.status !== 'replied') await claim.close('replied', null);
   }
@@ -451,16 +510,21 @@ export class MailPipeline {
  * `pipeline.handle` for a watcher's loop: an error it could not deal with itself (the
  * store cannot be written) is logged and the message left where it is, for the next round.
  */
-export async function handleSafely(pipeline: MailPipeline, log: Logger, key: string, raw: Buffer): Promise<Disposition> {
+export async function handleSafely(pipeline: MailPipeline, log: Logger, key: string, raw: Buffer, more?: MoreOfMessage): Promise<Disposition> {
   let disposition: Disposition;
   try {
-    disposition = await pipeline.handle(key, raw);
+    disposition = await pipeline.handle(key, raw, more);
   } catch (error) {
     log.error({ err: error, key }, 'mail: could not be handled, left for the next round');
     disposition = 'later';
   }
   publish('inbound', { outcome: disposition });
   return disposition;
+}
+
+/** Whether the words ask for the attached PDFs to be checked, or ask nothing else (a forward under its subject, a greeting). */
+function asksCheck(request: MailRequest): boolean {
+  return request.intent === null || request.intent === 'verify' || request.intent === 'smalltalk' || request.words === 'quoted';
 }
 
 /** How a staff member who writes to the inbox is named in the staff records. */
@@ -497,12 +561,20 @@ class Claim {
    * next write, here or at the message's next claim.
    */
   async amend(changes: Partial<InboundMessage>): Promise<void> {
+    await this.keep(changes).catch(() => undefined);
+  }
+
+  /** As `amend`, but a write that fails is thrown once the fact is kept: the caller must not go on as if the store knew it. */
+  async keep(changes: Partial<InboundMessage>): Promise<void> {
     const next = { ...this.record, ...changes, updatedAt: this.now().toISOString() };
     this.record = next;
-    await this.store.save({ inbound: [next] }).then(
-      () => this.unwritten.delete(next.key),
-      () => this.unwritten.set(next.key, next),
-    );
+    try {
+      await this.store.save({ inbound: [next] });
+      this.unwritten.delete(next.key);
+    } catch (error) {
+      this.unwritten.set(next.key, next);
+      throw error;
+    }
   }
 
   close(status: 'replied' | 'ignored' | 'failed', reason: string | null): Promise<void> {

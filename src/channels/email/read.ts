@@ -43,15 +43,21 @@ export class UnreadableMail extends Error {
 }
 
 /**
+ * The rest of a message whose start only was read, up to `maxBytes`: how a watcher fetches a
+ * customer's PDF to be checked, which the first MAX_MESSAGE_BYTES may have cut.
+ */
+export type MoreOfMessage = (maxBytes: number) => Promise<Buffer>;
+
+/**
  * Reads a raw message. mailparser accepts nearly anything, so what makes a message
  * unreadable is decided here: without exactly one sender, read one way only, there is
  * nobody to recognise and nobody to answer.
  */
-export async function readMail(raw: Buffer): Promise<InboundMail> {
+export async function readMail(raw: Buffer, maxBytes = MAX_MESSAGE_BYTES): Promise<InboundMail> {
   const options = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
   // mailparser and the HTML reader (parse5, css-tree…: ~20 MB) are loaded with the first message, not by a service that waits for one.
   const [{ simpleParser }, seen] = await Promise.all([import('mailparser'), import('./seen.js')]);
-  const parsed = await simpleParser(raw.subarray(0, MAX_MESSAGE_BYTES), options).catch((error: Error) => {
+  const parsed = await simpleParser(raw.subarray(0, maxBytes), options).catch((error: Error) => {
     throw new UnreadableMail(`not a readable MIME message (${error.message})`);
   });
   const headers = new Map<string, string[]>();
@@ -71,7 +77,7 @@ export async function readMail(raw: Buffer): Promise<InboundMail> {
     headers,
     pdfs: parsed.attachments
       .filter((attachment) => attachment.contentType === 'application/pdf' || /\.pdf$/i.test(attachment.filename ?? ''))
-      .map((attachment, i) => ({ name: attachment.filename ?? `document-${i + 1}.pdf`, size: attachment.size, bytes: raw.length >= MAX_MESSAGE_BYTES ? null : attachment.content })),
+      .map((attachment, i) => ({ name: attachment.filename ?? `document-${i + 1}.pdf`, size: attachment.size, bytes: raw.length >= maxBytes ? null : attachment.content })),
   };
 }
 

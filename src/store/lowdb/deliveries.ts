@@ -64,7 +64,8 @@ export class DeliveryFiles {
     for (const { delivery: d } of this.byId.values()) {
       if (
         (query.customerId === undefined || d.customerId === query.customerId) &&
-        (query.status === undefined || d.status === query.status) &&
+        (query.status === undefined || (Array.isArray(query.status) ? query.status.includes(d.status) : d.status === query.status)) &&
+        (query.messageId === undefined || d.messageId === query.messageId) &&
         (query.reason === undefined || d.reason === query.reason) &&
         (query.requestedBy === undefined || d.requestedBy === query.requestedBy) &&
         (query.invoice === undefined || d.invoices.includes(query.invoice)) &&

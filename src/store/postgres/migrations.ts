@@ -153,4 +153,18 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('deliveries_files').on('deliveries').using('gin').column('files').execute();
     },
   },
+  // Addresses mail is held back from (their mail bounced), and the delivery a report's returned
+  // Message-ID names when it carries no token.
+  '0006_suppressions': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('suppressions')
+        .addColumn('address', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text')
+        .addColumn('since', 'text', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await sql`create index deliveries_message_id on deliveries ((doc->>'messageId'))`.execute(db);
+    },
+  },
 };

@@ -6,7 +6,7 @@ import type { IssuedPdf, IssuedPdfBytes } from '../../billing/files.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
 import type { Delivery, DeliveryQuery } from '../delivery.js';
-import { StoreError, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type SignedReceipt, type StaffAction, type Store } from '../store.js';
+import { StoreError, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type SignedReceipt, type StaffAction, type Store, type Suppression } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
 import type { Tables } from './tables.js';
@@ -15,7 +15,7 @@ import { unreachable } from './reach.js';
 type Db = Kysely<Tables> | Transaction<Tables>;
 
 /** The kinds of records a store holds, as `facteur db copy` counts them. */
-export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'issuedPdfs';
+export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'issuedPdfs' | 'suppressions';
 
 /** The setting that says a copy into this database is under way, or was stopped before it finished (see `copyStarted`). */
 const UNFINISHED_COPY = 'copy.unfinished';
@@ -201,7 +201,8 @@ export class PostgresStore implements Store {
   async deliveries(query: DeliveryQuery = {}): Promise<Delivery[]> {
     let select = this.db.selectFrom('deliveries').select('doc');
     if (query.customerId !== undefined) select = select.where('customer_id', '=', query.customerId);
-    if (query.status !== undefined) select = select.where('status', '=', query.status);
+    if (query.status !== undefined) select = select.where('status', 'in', Array.isArray(query.status) ? query.status : [query.status]);
+    if (query.messageId !== undefined) select = select.where(sql<string>`doc->>'messageId'`, '=', query.messageId);
     if (query.reason !== undefined) select = select.where('reason', '=', query.reason);
     if (query.requestedBy !== undefined) select = select.where('requested_by', '=', query.requestedBy);
     if (query.invoice !== undefined) select = select.where(sql<boolean>`invoices @> array[${query.invoice}]::text[]`);
@@ -210,6 +211,14 @@ export class PostgresStore implements Store {
     if (query.dueAt !== undefined) select = select.where('next_attempt_at', 'is not', null).where('next_attempt_at', '<=', query.dueAt);
     if (query.file !== undefined) select = select.where(sql<boolean>`files @> array[${query.file}]::text[]`);
     return (await select.orderBy('created_at').orderBy('id').execute()).map((row) => row.doc);
+  }
+
+  async suppression(address: string): Promise<Suppression | undefined> {
+    return (await this.db.selectFrom('suppressions').select('doc').where('address', '=', address.toLowerCase()).executeTakeFirst())?.doc;
+  }
+
+  async suppressions(): Promise<Suppression[]> {
+    return (await this.db.selectFrom('suppressions').select('doc').orderBy('since').orderBy('address').execute()).map((row) => row.doc);
   }
 
   async signedReceipt(signature: string): Promise<SignedReceipt | undefined> {
@@ -298,6 +307,7 @@ export class PostgresStore implements Store {
       for (const attempt of changes.linkAttempts ?? []) await writeLinkAttempt(tx, attempt);
       for (const action of changes.staffActions ?? []) await tx.insertInto('staff_actions').values(staffActionRow(action)).onConflict((oc) => oc.column('id').doNothing()).execute();
       for (const held of changes.heldRequests ?? []) await writeHeld(tx, held);
+      for (const suppression of changes.suppressions ?? []) await writeSuppression(tx, suppression);
       // In the same transaction as what the requests changed: a request that failed has not used its signature.
       if (changes.receipts?.length) {
         await tx.deleteFrom('signed_receipts').where('expires_at', '<', new Date().toISOString()).execute();
@@ -342,6 +352,19 @@ export class PostgresStore implements Store {
       await lockKey(tx, `held:${staff}`);
       const { held, result } = change((await tx.selectFrom('held_requests').select('doc').where('staff', '=', staff).executeTakeFirst())?.doc);
       if (held) await writeHeld(tx, held);
+      return result;
+    });
+  }
+
+  async updateSuppression<T>(address: string, change: (found: Suppression | undefined) => { suppression: Suppression | null; result: T }): Promise<T> {
+    const key = address.toLowerCase();
+    return this.db.transaction().execute(async (tx) => {
+      await lockKey(tx, `suppression:${key}`);
+      const found = (await tx.selectFrom('suppressions').select('doc').where('address', '=', key).executeTakeFirst())?.doc;
+      const { suppression, result } = change(found);
+      // The record found, handed back as it was, is not written again (a report repeated a thousand times).
+      if (suppression && suppression !== found) await writeSuppression(tx, suppression);
+      else if (!suppression && found) await tx.deleteFrom('suppressions').where('address', '=', key).execute();
       return result;
     });
   }
@@ -476,6 +499,7 @@ export class PostgresStore implements Store {
       staffActions: await count('staff_actions'),
       heldRequests: await count('held_requests'),
       issuedPdfs: await count('issued_pdfs'),
+      suppressions: await count('suppressions'),
     };
   }
 
@@ -578,6 +602,11 @@ async function writeInbound(tx: Transaction<Tables>, record: InboundMessage): Pr
 async function writeLinkAttempt(tx: Transaction<Tables>, attempt: LinkAttempt): Promise<void> {
   const row = linkAttemptRow(attempt);
   await tx.insertInto('link_attempts').values(row).onConflict((oc) => oc.column('account').doUpdateSet({ updated_at: row.updated_at, doc: row.doc })).execute();
+}
+
+async function writeSuppression(tx: Transaction<Tables>, suppression: Suppression): Promise<void> {
+  const row = { address: suppression.address.toLowerCase(), customer_id: suppression.customerId, since: suppression.since, doc: suppression };
+  await tx.insertInto('suppressions').values(row).onConflict((oc) => oc.column('address').doUpdateSet({ customer_id: row.customer_id, since: row.since, doc: row.doc })).execute();
 }
 
 async function writeHeld(tx: Transaction<Tables>, held: HeldRequest): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Delivery } from '../delivery.js';
-import type { HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction } from '../store.js';
+import type { HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Suppression } from '../store.js';
 
 /**
  * The tables as Kysely sees them (see migrations.ts): each record whole in `doc`, and the
@@ -33,4 +33,5 @@ export interface Tables {
   pdf_bytes: { sha256: string; bytes: Buffer };
   issued_pdfs: { invoice: string; sha256: string; size: number; received_at: string };
   signed_receipts: { signature: string; signed_at: string; invoices: string[]; expires_at: string; doc: SignedReceipt };
+  suppressions: { address: string; customer_id: string | null; since: string; doc: Suppression };
 }

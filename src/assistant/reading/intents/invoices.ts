@@ -58,7 +58,9 @@ export function claimsPaid(s: Sentence): boolean {
   // « j'ai payé 75 000 FCFA, envoyez-moi la facture 1238 »: the payment is the reason for a request, which wins; "transfer … sent" is the payment.
   const sending = c.has('send') && !c.hasWord('virement', 'transfer');
   // « j'ai payé la facture d'octobre »: one invoice named by its period, which the customer's unpaid ones say.
-  if ((s.numbers.length === 0 && !asksOne(s)) || c.asks() || negated || sending) return false;
+  // « il me faut les PDF … pour les joindre à mon virement », "I want to know if … is paid": not a payment said.
+  const other = c.has('pdf') || c.hasWord('savoir', 'know', 'if', 'si', 'whether');
+  if ((s.numbers.length === 0 && !asksOne(s)) || c.asks() || negated || sending || other) return false;
   const paid = c.has('paid') || c.hasWord(...PAYMENT);
   return paid && c.hasWord(...PAID_BY_ME);
 }
@@ -149,7 +151,7 @@ export function asksFiles(s: Sentence): boolean {
 /** Words that ask what one invoice is, its amount or its state: « c'est quoi la deuxième facture de 2021 ? », « le montant de la facture de novembre », "is my invoice of November paid". */
 export function asksAboutOne(s: Sentence): boolean {
   const c = s.clause;
-  if (s.numbers.length > 0 || !asksOne(s) || c.has('pdf') || c.has('resend')) return false;
+  if (s.numbers.length > 0 || !asksOne(s) || s.period?.union || c.has('pdf') || c.has('resend')) return false;
   if (c.has('amount') || c.has('due') || c.hasWord('combien', 'much')) return true;
   const status = c.has('paid') || c.has('unpaid') || c.has('overdue');
   return (c.asks() || c.hasWord('savoir', 'know')) && (status || c.hasWord('quoi', 'what', 'laquelle', 'lequel', 'which'));
