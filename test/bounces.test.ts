@@ -338,6 +338,19 @@ describe('soft bounces, complaints and contacts', { timeout: 120_000 }, () => {
   });
 });
 
+describe('an address that bounced, receiving again', { timeout: 120_000 }, () => {
+  it('is no longer suppressed once the code mailed to it comes back', async () => {
+    const paul = await idOf('paul@example.cm');
+    // It bounced once (a full mailbox since emptied, say): staff see it suppressed.
+    await app().store.updateSuppression('paul.compta@example.cm', () => ({ suppression: { address: 'paul.compta@example.cm', customerId: paul, kind: 'bounce', status: '5.2.2', diagnostic: 'mailbox full', deliveryId: randomUUID(), since: new Date().toISOString() }, result: null }));
+    await app().assistant.handle({ customerId: paul, text: 'notifications adresse paul.compta@example.cm', conversation: 'test:paul', trust: 'owner' });
+    const code = /\b(\d{6})\b/.exec((await sink.waitForMessage((m) => m.envelope.to.includes('paul.compta@example.cm'), 15_000)).parsed.subject ?? '')![1]!;
+    await app().assistant.handle({ customerId: paul, text: `confirmer ${code}`, conversation: 'test:paul', trust: 'owner', sender: 'paul.compta@example.cm' });
+    expect(await app().store.suppression('paul.compta@example.cm')).toBeUndefined();
+    expect((await pushTo('paul@example.cm')).status).toBe('sent');
+  });
+});
+
 describe('staff', () => {
   it('list the suppressed addresses and lift one with facteur suppressions', async () => {
     // The data folder has one writer: the running Facteur is stopped first, as the CLI would ask.

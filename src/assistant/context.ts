@@ -1,5 +1,6 @@
 import { payable } from '../billing/pay-link.js';
 import type { Statement } from '../billing/statement.js';
+import type { ProviderMailboxes } from '../billing/provider.js';
 import type { Customer, Invoice, Locale } from '../billing/types.js';
 import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
@@ -32,6 +33,8 @@ export interface Services {
   pageSize: number;
   /** The day (MM-DD) fiscal years start (FISCAL_YEAR_START), for « l'exercice 2021 », "FY2022". */
   fiscalYearStart?: string;
+  /** The provider's own addresses (MAIL_FROM, the inbox, staff, the bounce address), which no change may name. */
+  providerMailboxes: ProviderMailboxes;
   /** Whether a customer may turn payment reminders off (REMINDERS_OPT_OUT). */
   remindersOptOut: boolean;
   /** Tells support staff something they must act on (a payment a customer says they made), wherever they are reached. */
