@@ -1,11 +1,11 @@
+import { fork } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { TemplateDelegate } from 'handlebars';
-import { workerModule } from '../documents/thread.js';
+import { processModule } from '../documents/thread.js';
 import { TemplateError } from '../templates/catalog.js';
 import { letterText, type Block, type Letter } from './letter.js';
-import type { LayoutMade, LayoutWork } from './layout-thread.js';
+import type { LayoutMade, LayoutWork } from './layout-process.js';
 import type { Table } from './table.js';
 
 /** Who sends, as provider.json describes them: what the header and footer of every mail show. */
@@ -41,7 +41,7 @@ const LOGO_CID = 'logo@facteur';
  * The provider's mail layout, `templates/mail/layout.mjml`: MJML compiled once per process,
  * at the first mail or when `facteur start` checks it (loading MJML takes ~0.6 s, compiling ~25 ms), into a Handlebars
  * template that each mail fills in a fraction of a millisecond. MJML, and resvg drawing the
- * logo, run on a thread that ends once they are done, so that their ~65 MB do not stay with a
+ * logo, run in a process that ends once they are done, so that their ~65 MB do not stay with a
  * service that idles. A command that sends no mail never loads MJML, Handlebars or resvg.
  */
 export class MailLayout {
@@ -88,7 +88,7 @@ export class MailLayout {
     const source = await readFile(file, 'utf8').catch((error: unknown) => {
       throw new TemplateError(`${file}: ${(error as Error).message}`, { cause: error });
     });
-    const [made, { default: Handlebars }] = await Promise.all([inThread({ source, file, logo: this.brand.logo, logoWidth: LOGO_WIDTH }), import('handlebars')]);
+    const [made, { default: Handlebars }] = await Promise.all([inProcess({ source, file, logo: this.brand.logo, logoWidth: LOGO_WIDTH }), import('handlebars')]);
     // A colour written as {{brand.primary}} is filled per mail: only MJML's other complaints are the operator's to fix.
     const real = made.errors.filter((error) => !error.message.includes('{{'));
     if (real.length > 0) throw new TemplateError(`${file}:\n${real.map((error) => error.formattedMessage).join('\n')}`);
@@ -109,17 +109,23 @@ export class MailLayout {
   }
 }
 
-/** The layout compiled and the logo drawn on a thread of their own, which ends with them (see layout-thread.ts). */
-async function inThread(work: LayoutWork): Promise<LayoutMade> {
-  const worker = new Worker(workerModule('layout-thread', import.meta.url), { name: 'facteur-mail-layout', workerData: work });
+/** The layout compiled and the logo drawn in a process of their own, which ends with them (see layout-process.ts). */
+async function inProcess(work: LayoutWork): Promise<Exclude<LayoutMade, { failed: string }>> {
+  const { file, execArgv } = processModule('layout-process', import.meta.url);
+  const child = fork(file, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let said = '';
+  child.stderr!.on('data', (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2_000)));
   try {
-    return await new Promise<LayoutMade>((resolve, reject) => {
-      worker.once('message', resolve);
-      worker.once('error', (error) => reject(new TemplateError(`${work.file}: MJML failed: ${error.message}`, { cause: error })));
-      worker.once('exit', (code) => reject(new Error(`the mail layout's thread exited (code ${code}) before compiling ${work.file}`)));
+    const made = await new Promise<LayoutMade>((resolve, reject) => {
+      child.once('message', (message) => resolve(message as LayoutMade));
+      child.once('error', reject);
+      child.once('exit', (code) => reject(new Error(`the mail layout's process exited (code ${code}) before compiling ${work.file}${said ? `: ${said.trim().split('\n')[0]}` : ''}`)));
+      child.send(work);
     });
+    if ('failed' in made) throw new TemplateError(`${work.file}: MJML failed: ${made.failed}`);
+    return made;
   } finally {
-    await worker.terminate();
+    child.kill();
   }
 }
 
