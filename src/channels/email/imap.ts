@@ -109,7 +109,8 @@ export class ImapWatcher implements MailWatcher {
     client.on('exists', () => this.wake.up());
     await client.connect();
     try {
-      for (const folder of [folders.processed, folders.failed]) await client.mailboxCreate(folder);
+      // The watched folder too, when it is not the inbox: a bounce folder may not exist before its first report.
+      for (const folder of [...(imap.mailbox.toUpperCase() === 'INBOX' ? [] : [imap.mailbox]), folders.processed, folders.failed]) await client.mailboxCreate(folder);
       await client.mailboxOpen(imap.mailbox);
       await this.fileSettled(client);
       connected();
