@@ -289,6 +289,15 @@ describe('soft bounces, complaints and contacts', { timeout: 120_000 }, () => {
     expect(await eventually('the address suppressed', () => app().store.suppression(FULL))).toMatchObject({ kind: 'softBounces', status: '4.2.2' });
   });
 
+  it('notes a delay warning on a mail still on its way, which stays sent and suppresses nothing', async () => {
+    const mail = await pushTo('paul@example.cm');
+    const token = /^bounces\+([a-z2-7]+)@/.exec((await copyOf(mail, 'paul@example.cm')).envelope.from)![1]!;
+    const warning = report({ to: `bounces+${token}@billing.test`, fields: dsnFields('paul@example.cm', 'delayed', '4.4.1'), returned: returnedMail(mail.messageId!, 'paul@example.cm') });
+    expect(await delivered(warning)).toMatch(/^delivery report: soft bounce of paul@example\.cm/);
+    expect(await deliveryNow(mail.id)).toMatchObject({ status: 'sent', bounces: [expect.objectContaining({ kind: 'soft', status: '4.4.1' })] });
+    expect(await app().store.suppression('paul@example.cm')).toBeUndefined();
+  });
+
   it('suppresses a contact in copy that bounces, and leaves it out of the next mail, the customer still served', async () => {
     await app().store.updateCustomer(await idOf('grace.eyenga@example.cm'), (c) => ({ ...c, contacts: [{ address: GONE_CONTACT, mayAsk: false, addedAt: new Date().toISOString() }] }));
     const first = await pushTo('grace.eyenga@example.cm');
