@@ -168,19 +168,18 @@ export const BUTTON_URL_MAX = 512;
  * « Payer 1266 » where several may be, at most a row of them (the assistant sends five at most).
  */
 function payButtons(reply: Reply, catalog: Catalog): APIButtonComponent[] {
-  const links = (reply.pay ?? []).filter((link) => link.url.length <= BUTTON_URL_MAX).slice(0, BUTTONS_PER_ROW);
+  const links = (reply.pay ?? []).filter((link) => link.url.length <= BUTTON_URL_MAX).slice(0, BUTTONS.perRow);
   const alone = reply.pay?.length === 1 && !reply.listed;
   return links.map((link) => ({
     type: ComponentType.Button,
     style: ButtonStyle.Link,
     url: link.url,
-    label: cut(alone ? catalog.t(reply.locale, 'discord.button.pay') : catalog.t(reply.locale, 'discord.button.payNumber', { number: link.number }), BUTTON_LABEL_MAX),
+    label: cut(alone ? catalog.t(reply.locale, 'discord.button.pay') : catalog.t(reply.locale, 'discord.button.payNumber', { number: link.number }), BUTTONS.label),
   }));
 }
 
 /** Discord's limits on buttons: five a row, eighty characters a label. */
-const BUTTONS_PER_ROW = 5;
-const BUTTON_LABEL_MAX = 80;
+export const BUTTONS = { perRow: 5, label: 80 };
 
 function optionLabel(invoice: ListedInvoice, reply: Reply, catalog: Catalog): string {
   return catalog.t(reply.locale, 'discord.menu.option', { date: invoice.date, number: invoice.number, amount: invoice.amount, status: invoice.status });

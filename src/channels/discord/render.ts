@@ -6,7 +6,7 @@ import type { Attachment } from '../../documents/attachment.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { groupBySize, splitToFit } from '../../outbound/fit.js';
 import { detailsCard } from './card.js';
-import { BUTTON_URL_MAX, cardRows, listRows, payRows, type Row } from './components.js';
+import { BUTTON_URL_MAX, BUTTONS, cardRows, listRows, payRows, type Row } from './components.js';
 import { codeBlock, COLOUR, cut, TO_PAY_COLOUR } from './embeds.js';
 import { plain } from './markdown.js';
 
@@ -16,8 +16,6 @@ export const LIMITS = { content: 2000, description: 4096, filesPerMessage: 10 };
 /** What a choice's button carries: the number of the reading, as the customer would type it. */
 export const CHOICE_BUTTON = /^facteur:choose:([1-5])$/;
 
-/** Discord's limits on buttons: five in a row, eighty characters a label. */
-const BUTTONS = { perRow: 5, label: 80 };
 
 export interface DiscordMessage {
   content: string;
@@ -30,7 +28,8 @@ export interface DiscordMessage {
  * an embed with the table in a code block, and under it the list's menu and buttons (see
  * `listRows`), which only `owner` may use; an invoice's details become a card with its PDF
  * button; readings offered to choose from get a button each; plain text stays plain text,
- * its Markdown escaped (see `plain`). Files are sent apart (see `fileGroups`).
+ * its Markdown escaped (see `plain`). The pay links of unpaid invoices are link buttons, or
+ * linked titles where a link is too long for a button. Files are sent apart (see `fileGroups`).
  */
 export function renderMessage(reply: Reply, catalog: Catalog, owner: string): DiscordMessage {
   // A list's and a card's pay buttons sit among their own; any other reply (the PDFs sent) gets its row.
