@@ -202,6 +202,23 @@ describe('staff by mail without DMARC', () => {
   });
 });
 
+describe('a change taken back by mail', () => {
+  const facteur = facteurFor();
+
+  it('is dropped at once from an address on record: its approval then approves nothing and the new address gets nothing', async () => {
+    await ask({ from: 'awa@example.cm', subject: 'Adresse', body: 'notifications adresse nouvelle.compta@nkolo.cm' });
+    const approval = await approvalTo(peers.smtp, 'awa@example.cm', /nouvelle\.compta@nkolo\.cm/);
+    const withdrawn = await ask({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Annulation', body: "Bonjour,\n\nFinalement, oubliez ma demande de changement d'adresse : nous gardons l'actuelle.\n\nAwa" });
+    expect(withdrawn.envelope.to).toEqual(['awa@example.cm']);
+    expect(withdrawn.parsed.text).toContain("C'est annulé : vous aviez demandé que vos nouvelles factures soient envoyées à nouvelle.compta@nkolo.cm");
+    expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
+    const late = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'oui' });
+    expect(late.parsed.text).not.toContain('nouvelle.compta@nkolo.cm');
+    expect(mailTo('nouvelle.compta@nkolo.cm')).toEqual([]);
+    expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.notifications.address).toBe('awa@example.cm');
+  });
+});
+
 describe('a change to the provider’s own mailboxes, by mail', () => {
   const facteur = facteurFor();
 
