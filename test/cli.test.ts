@@ -78,6 +78,18 @@ describe('facteur ask', () => {
     expect([...text.matchAll(/^(\d{4}) /gm)].map((m) => m[1])).toEqual(['1266', '1270', '1273']);
   });
 
+  it('writes an unpaid invoice’s pay link out under what it is, and none for a paid one', async () => {
+    const PAY = 'https://paiement.hebergeur.example/facture/7300?jeton=a1b2c3d4e5f6a7b8c9d0';
+    const file = path.join(dataDir, 'links.json');
+    const invoice = (number: string, changes: Record<string, unknown>) => ({ number, customer: 'awa@example.cm', issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }], ...changes });
+    await writeFile(file, JSON.stringify([invoice('7300', { status: 'unpaid', payUrl: PAY }), invoice('7301', { status: 'paid', paidAt: '2026-11-02', payUrl: PAY.replace('7300', '7301') })]));
+    expect((await facteur(['import', file])).code).toBe(0);
+    expect((await facteur(['ask', '--as', 'awa@example.cm', 'détails 7300'])).stdout).toContain(`Payer la facture 7300\n${PAY}\n`);
+    const paid = await facteur(['ask', '--as', 'awa@example.cm', 'détails 7301']);
+    expect(paid.stdout).toContain('Facture n° 7301');
+    expect(paid.stdout).not.toContain('Payer la facture');
+  });
+
   it('exits 1 when refused or not understood, and 2 on a usage error', async () => {
     expect((await facteur(['ask', '--as', 'paul@example.cm', 'facture 1210'])).code).toBe(1);
     expect((await facteur(['ask', '--as', 'paul@example.cm', 'blabla'])).code).toBe(1);

@@ -19,10 +19,11 @@ const MODULE_PT = 1.15;
  *
  * The code is made by `qr` (paulmillr/qr: maintained, no dependencies) and drawn as vector
  * rectangles of exactly the module's size, with the standard's quiet zone of 4 modules.
- * pdfmake's own `qr` node was tried and left: it rounds a module down to a whole point and
- * draws no quiet zone, so that a 300-character link at 120 pt, or a 2,000-character one at
- * 170 pt, no longer read back (test/pay-link-pdf.test.ts reads each of ours back from the
- * rendered page).
+ * pdfmake's own `qr` node (a 2011 encoder bundled with it) was compared and left: it rounds a
+ * module down to a whole point and draws no quiet zone, so that, drawn by pdftoppm at 200 dpi
+ * and decoded by jsQR, a 300-character link at 120 pt and a 2,000-character one at 170 pt did
+ * not read back, where `qr`'s codes of the same size did (test/pay-link-pdf.test.ts reads ours
+ * back from the rendered page).
  */
 export function payBlock(url: string, t: (key: string, params?: Params) => string): Content {
   const modules = encodeQR(url, 'raw', { ecc: 'medium', border: 4 });
