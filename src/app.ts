@@ -4,6 +4,7 @@ import { StaffDesk } from './assistant/staff.js';
 import type { DiscordConnection } from './channels/discord/index.js';
 import { dayIn, timeIn } from './billing/dates.js';
 import { demoData } from './billing/demo.js';
+import { ProviderMailboxes } from './billing/provider.js';
 import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { PdfReader, READER_LIMITS } from './documents/reading/reader.js';
@@ -115,7 +116,8 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
   const verifier = new Verifier({ store, documents, reader: pdfReader, maxBytes: config.pdfs.maxBytes, providerName: documents.brand.name });
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, verifier: { verify: (bytes) => verifier.verify(bytes), maxBytes: config.pdfs.maxBytes }, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const providerMailboxes = new ProviderMailboxes([config.mailFrom, config.imap?.user, config.smtp?.auth?.user, ...config.staffEmails, config.mail.returnPath].flatMap((text) => text ?? []));
+  const assistant = new Assistant({ store, documents, catalog, codeMail, log, providerMailboxes, verifier: { verify: (bytes) => verifier.verify(bytes), maxBytes: config.pdfs.maxBytes }, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
   const links = await downloadLinks(config, log);

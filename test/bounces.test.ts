@@ -34,7 +34,6 @@ let discord: DiscordPeer;
 let facteur: RunningFacteur;
 let http: RunningHttp;
 const API_KEY = 'bounces-test-key-0123456789abcdef';
-let stopped = false;
 
 const app = () => facteur.app;
 const idOf = async (email: string) => (await app().store.customerByAddress(email))!.id;
@@ -72,7 +71,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await http?.close();
-  if (!stopped) await facteur?.stop();
+  await facteur?.stop();
   await dovecot?.destroy();
   await postfix?.destroy();
   await Promise.all([sink?.close(), discord?.close()]);
@@ -290,6 +289,15 @@ describe('soft bounces, complaints and contacts', { timeout: 120_000 }, () => {
     expect(await eventually('the address suppressed', () => app().store.suppression(FULL))).toMatchObject({ kind: 'softBounces', status: '4.2.2' });
   });
 
+  it('notes a delay warning on a mail still on its way, which stays sent and suppresses nothing', async () => {
+    const mail = await pushTo('paul@example.cm');
+    const token = /^bounces\+([a-z2-7]+)@/.exec((await copyOf(mail, 'paul@example.cm')).envelope.from)![1]!;
+    const warning = report({ to: `bounces+${token}@billing.test`, fields: dsnFields('paul@example.cm', 'delayed', '4.4.1'), returned: returnedMail(mail.messageId!, 'paul@example.cm') });
+    expect(await delivered(warning)).toMatch(/^delivery report: soft bounce of paul@example\.cm/);
+    expect(await deliveryNow(mail.id)).toMatchObject({ status: 'sent', bounces: [expect.objectContaining({ kind: 'soft', status: '4.4.1' })] });
+    expect(await app().store.suppression('paul@example.cm')).toBeUndefined();
+  });
+
   it('suppresses a contact in copy that bounces, and leaves it out of the next mail, the customer still served', async () => {
     await app().store.updateCustomer(await idOf('grace.eyenga@example.cm'), (c) => ({ ...c, contacts: [{ address: GONE_CONTACT, mayAsk: false, addedAt: new Date().toISOString() }] }));
     const first = await pushTo('grace.eyenga@example.cm');
@@ -338,19 +346,34 @@ describe('soft bounces, complaints and contacts', { timeout: 120_000 }, () => {
   });
 });
 
+describe('an address that bounced, receiving again', { timeout: 120_000 }, () => {
+  it('is no longer suppressed once the code mailed to it comes back', async () => {
+    const paul = await idOf('paul@example.cm');
+    // It bounced once (a full mailbox since emptied, say): staff see it suppressed.
+    await app().store.updateSuppression('paul.compta@example.cm', () => ({ suppression: { address: 'paul.compta@example.cm', customerId: paul, kind: 'bounce', status: '5.2.2', diagnostic: 'mailbox full', deliveryId: randomUUID(), since: new Date().toISOString() }, result: null }));
+    await app().assistant.handle({ customerId: paul, text: 'notifications adresse paul.compta@example.cm', conversation: 'test:paul', trust: 'owner' });
+    const code = /\b(\d{6})\b/.exec((await sink.waitForMessage((m) => m.envelope.to.includes('paul.compta@example.cm'), 15_000)).parsed.subject ?? '')![1]!;
+    await app().assistant.handle({ customerId: paul, text: `confirmer ${code}`, conversation: 'test:paul', trust: 'owner', sender: 'paul.compta@example.cm' });
+    expect(await app().store.suppression('paul.compta@example.cm')).toBeUndefined();
+    expect((await pushTo('paul@example.cm')).status).toBe('sent');
+  });
+});
+
 describe('staff', () => {
-  it('list the suppressed addresses and lift one with facteur suppressions', async () => {
-    // The data folder has one writer: the running Facteur is stopped first, as the CLI would ask.
-    await facteur.stop();
-    stopped = true;
+  it('list the suppressed addresses and lift one with facteur suppressions, while Facteur runs', async () => {
     const env = { FACTEUR_DATA_DIR: facteur.dataDir, FACTEUR_DEMO: 'true' };
     const listed = await runFacteur(['suppressions'], env);
     expect(listed).toMatchObject({ code: 0, stderr: '' });
     expect(listed.stdout).toMatch(new RegExp(`${DEAD.replace('.', '\\.')} +awa@example\\.cm .* bounce +5\\.1\\.1 +unknown user`));
     expect(listed.stdout).toMatch(/jp@full\.test +jp\.fotso@example\.cm .* softBounces +4\.2\.2/);
+    const api = await fetch(`${http.url}/api/v1/suppressions`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect((await api.json()).suppressions).toContainEqual(expect.objectContaining({ address: FULL, kind: 'softBounces' }));
+    // The running Facteur holds the data folder: the lift goes through it.
     const lifted = await runFacteur(['suppressions', '--lift', 'JP@full.test'], env);
     expect(lifted).toMatchObject({ code: 0 });
     expect(lifted.stdout).toContain('Lifted: mail goes to jp@full.test again');
+    expect(await app().store.suppression(FULL)).toBeUndefined();
+    expect(facteur.logs).toContainEqual(expect.objectContaining({ event: 'suppression.lifted', address: FULL, by: 'api' }));
     expect((await runFacteur(['suppressions', '--lift', 'jp@full.test'], env)).code).toBe(1);
     expect((await runFacteur(['suppressions'], env)).stdout).not.toContain('jp@full.test');
   });

@@ -78,6 +78,18 @@ describe('facteur ask', () => {
     expect([...text.matchAll(/^(\d{4}) /gm)].map((m) => m[1])).toEqual(['1266', '1270', '1273']);
   });
 
+  it('writes an unpaid invoice’s pay link out under what it is, and none for a paid one', async () => {
+    const PAY = 'https://paiement.hebergeur.example/facture/7300?jeton=a1b2c3d4e5f6a7b8c9d0';
+    const file = path.join(dataDir, 'links.json');
+    const invoice = (number: string, changes: Record<string, unknown>) => ({ number, customer: 'awa@example.cm', issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }], ...changes });
+    await writeFile(file, JSON.stringify([invoice('7300', { status: 'unpaid', payUrl: PAY }), invoice('7301', { status: 'paid', paidAt: '2026-11-02', payUrl: PAY.replace('7300', '7301') })]));
+    expect((await facteur(['import', file])).code).toBe(0);
+    expect((await facteur(['ask', '--as', 'awa@example.cm', 'détails 7300'])).stdout).toContain(`Payer la facture 7300\n${PAY}\n`);
+    const paid = await facteur(['ask', '--as', 'awa@example.cm', 'détails 7301']);
+    expect(paid.stdout).toContain('Facture n° 7301');
+    expect(paid.stdout).not.toContain('Payer la facture');
+  });
+
   it('exits 1 when refused or not understood, and 2 on a usage error', async () => {
     expect((await facteur(['ask', '--as', 'paul@example.cm', 'facture 1210'])).code).toBe(1);
     expect((await facteur(['ask', '--as', 'paul@example.cm', 'blabla'])).code).toBe(1);
@@ -310,12 +322,15 @@ describe('what a command loads', () => {
     const record = path.join(dataDir, 'loaded.txt');
     await writeFile(path.join(dataDir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
       export async function load(url, context, next) { appendFileSync(${JSON.stringify(record)}, url + '\\n'); return next(url, context); }`);
-    await writeFile(path.join(dataDir, 'record.mjs'), `import { appendFileSync } from 'node:fs'; import { createRequire, register } from 'node:module';
-      register('./hooks.mjs', import.meta.url);
-      process.on('exit', () => appendFileSync(${JSON.stringify(record)}, Object.keys(createRequire(import.meta.url).cache).join('\\n')));`);
+    // The main thread's only: what a short-lived thread loads (the mail layout's MJML) goes with it.
+    await writeFile(path.join(dataDir, 'record.mjs'), `import { appendFileSync } from 'node:fs'; import { createRequire, register } from 'node:module'; import { isMainThread } from 'node:worker_threads';
+      if (isMainThread) register('./hooks.mjs', import.meta.url);
+      if (isMainThread) process.on('exit', () => appendFileSync(${JSON.stringify(record)}, Object.keys(createRequire(import.meta.url).cache).join('\\n')));`);
     await writeFile(record, '');
     const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-    await promisify(execFile)(process.execPath, ['--import', pathToFileURL(path.join(dataDir, 'record.mjs')).href, BIN, ...args], { env });
+    const running = promisify(execFile)(process.execPath, ['--import', pathToFileURL(path.join(dataDir, 'record.mjs')).href, BIN, ...args], { env: { ...env, HTTP_PORT: '0' } });
+    running.child.stdin?.end();
+    await running;
     const loaded = (await readFile(record, 'utf8')).split('\n');
     return new Set(loaded.flatMap((file) => [...file.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].map((match) => match[1]!).slice(-1)));
   }
@@ -325,6 +340,13 @@ describe('what a command loads', () => {
     const ask = await packagesLoaded(['ask', '--as', 'awa@example.cm', 'factures']);
     expect(ask).toContain('chrono-node');
     for (const unused of ['discord.js', 'imapflow', 'mailparser', 'nodemailer', 'mjml', 'handlebars', '@resvg/resvg-js', 'pdfmake', 'archiver', 'kysely', 'pg', 'csv-parse']) expect(ask).not.toContain(unused);
+  });
+
+  it('keeps out of the service at rest what it does not use yet: MJML and resvg (on a thread that ends), imapflow without IMAP, the inbox\u2019s readers until a mail comes', async () => {
+    const start = await packagesLoaded(['start']);
+    expect(start).toContain('handlebars');
+    expect(start).toContain('fastify');
+    for (const unused of ['mjml', '@resvg/resvg-js', 'imapflow', 'mailparser', 'parse5', 'css-tree', 'discord.js', 'pdfmake', 'archiver', 'pg']) expect(start).not.toContain(unused);
   });
 });
 

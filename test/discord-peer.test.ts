@@ -100,6 +100,19 @@ describe('the local Discord, as Discord', () => {
     const values = await message(channel, { content: 'x', components: [{ type: 1, components: [{ ...select, max_values: 2 }] }] });
     expect(errorAt(values.json, 'components', 0, 'components', 0, 'max_values')).toBeDefined();
 
+    const link = (url: string) => ({ type: 2, style: 5, label: 'Payer', url });
+    const pay = 'https://paiement.hebergeur.example/p?t=';
+    const longLink = await message(channel, { content: 'x', components: [{ type: 1, components: [link(pay + 'x'.repeat(LIMITS.buttonUrl - pay.length + 1))] }] });
+    expect(errorAt(longLink.json, 'components', 0, 'components', 0, 'url')).toBe('BASE_TYPE_MAX_LENGTH');
+    const script = await message(channel, { content: 'x', components: [{ type: 1, components: [link('javascript:alert(1)')] }] });
+    expect(errorAt(script.json, 'components', 0, 'components', 0, 'url')).toBe('URL_TYPE_INVALID_URL');
+    const withId = await message(channel, { content: 'x', components: [{ type: 1, components: [{ ...link(pay), custom_id: 'pay' }] }] });
+    expect(errorAt(withId.json, 'components', 0, 'components', 0, 'custom_id')).toBe('BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED');
+    const embedLink = await message(channel, { embeds: [{ title: 'Payer', url: pay + 'x'.repeat(LIMITS.embedUrl) }] });
+    expect(errorAt(embedLink.json, 'embeds', 0, 'url')).toBe('BASE_TYPE_MAX_LENGTH');
+    expect((await message(channel, { content: 'x', components: [{ type: 1, components: [link(pay + 'x'.repeat(LIMITS.buttonUrl - pay.length))] }] })).status).toBe(200);
+    expect((await message(channel, { embeds: [{ title: 'Payer', url: pay + 'x'.repeat(LIMITS.embedUrl - pay.length) }] })).status).toBe(200);
+
     expect(await message(channel, { content: '' })).toMatchObject({ status: 400, json: { code: 50006 } });
     const mentions = await message(channel, { content: 'x', allowed_mentions: { parse: ['everybody'] } });
     expect(errorAt(mentions.json, 'allowed_mentions', 'parse', 0)).toBe('BASE_TYPE_CHOICES');

@@ -437,6 +437,31 @@ describe('a linked customer', () => {
     expect((await app.store.customerById(await customerId('paul@example.cm')))!.contacts).toEqual([]);
   });
 
+  it('takes back a change of address in a DM: its code then confirms nothing', async () => {
+    const asked = Date.now();
+    await run({ ...inGuild(paulUser), name: 'notifications', options: [sub('address', string('address', 'ancienne.idee@mbarga.cm'))] });
+    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('ancienne.idee@mbarga.cm') && m.receivedAt >= asked);
+    const dmChannel = discord.dmChannelOf(paulUser.id);
+    discord.dm(paulUser, "finalement annule ma demande de nouvelle adresse, je reste sur celle-ci");
+    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && read(r).includes('ancienne.idee@mbarga.cm'));
+    expect(read(dm)).toContain("C'est annulé");
+    const late = await run({ ...inGuild(paulUser), name: 'notifications', options: [sub('confirm', string('code', /(\d{6})/.exec(mail.parsed.subject ?? '')![1]!))] });
+    expect(read(late.reply)).toContain("Aucune modification n'attend de code");
+    expect((await app.store.customerById(await customerId('paul@example.cm')))!.notifications.address).not.toBe('ancienne.idee@mbarga.cm');
+  });
+
+  it('is refused a change to the provider’s own addresses, by the command and in a DM, and nothing is mailed there', async () => {
+    const before = smtp.messages.length;
+    const command = await run({ ...inGuild(paulUser), name: 'notifications', options: [sub('address', string('address', 'Facturation@Facteur.example'))] });
+    expect(read(command.reply)).toContain('facturation@facteur.example est une adresse de notre service de facturation');
+    const dmChannel = discord.dmChannelOf(paulUser.id);
+    discord.dm(paulUser, 'mettez facturation+paul@facteur.example en copie svp');
+    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && read(r).includes('facturation+paul@facteur.example'));
+    expect(read(dm)).toContain('adresse de notre service de facturation');
+    expect(smtp.messages.slice(before)).toEqual([]);
+    expect((await app.store.customerById(await customerId('paul@example.cm')))!.pending).toEqual([]);
+  });
+
   it('opts in to new invoices by DM, and the push then sends them there as well as by mail', async () => {
     const on = await run({ ...inGuild(awaUser), name: 'notifications', options: [sub('dm', { name: 'on', type: OPTION.boolean, value: true })] });
     expect(read(on.reply)).toContain('les nouvelles factures vous seront aussi envoyées en message privé sur Discord');

@@ -30,7 +30,7 @@ beforeAll(async () => {
   await writeFile(keyFile, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
   sink = await startSmtpPeer();
   postfix = await startPostfix({ sinkPort: sink.port });
-  app = await demoApp({ ...dkimEnv(), SMTP_HOST: postfix.host, SMTP_PORT: String(postfix.port), SMTP_TLS: 'false' });
+  app = await demoApp({ ...dkimEnv(), SMTP_HOST: postfix.host, SMTP_PORT: String(postfix.port), SMTP_TLS: 'false', MAIL_RETURN_PATH: 'bounces@billing.test', FACTEUR_STAFF_EMAILS: 'support@hebergeur.example' });
   const printed = await runFacteur(['dkim', 'record'], { ...dkimEnv(), FACTEUR_DATA_DIR: dir });
   expect(printed.code).toBe(0);
   record = { name: /^name:\s+(\S+)$/m.exec(printed.stdout)![1]!, value: /^value:\s+(.+)$/m.exec(printed.stdout)![1]! };
@@ -59,18 +59,28 @@ describe('DKIM', () => {
     expect(record.value).toMatch(/^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]{300,}$/);
   });
 
-  it('signs every kind of mail, and each verifies after the relay', async () => {
+  it('signs every kind of mail, each copy of one, and each verifies after the relay', async () => {
     const { ask } = asking(() => app);
     await ask('awa@example.cm', 'notifications adresse compta@nkolo.example');
-    const resent = await resend(app.store, app.deliveries, app.log, { number: '1210', channels: ['email'], requestedBy: 'test' });
+    const paul = (await app.store.customerByAddress('paul@example.cm'))!;
+    await app.store.updateCustomer(paul.id, (c) => ({ ...c, contacts: [{ address: 'compta@mbarga.example', mayAsk: false, addedAt: new Date().toISOString() }] }));
+    const [unpaid] = await app.store.invoices(paul.id, { status: 'unpaid' });
+    const resent = await resend(app.store, app.deliveries, app.log, { number: unpaid!.number, channels: ['email'], requestedBy: 'test' });
     expect(resent.ok).toBe(true);
     if (resent.ok) await app.deliveries.attemptAll(resent.deliveries, 1);
+    await ask('paul@example.cm', `j'ai déjà payé la facture ${unpaid!.number}`);
     const code = await sink.waitForMessage((m) => m.envelope.to.includes('compta@nkolo.example'), 15_000);
-    const invoice = await sink.waitForMessage((m) => m.envelope.to.includes('awa@example.cm') && m.files.length > 0, 15_000);
-    for (const mail of [code, invoice]) {
+    const invoice = await sink.waitForMessage((m) => m.envelope.to.includes('paul@example.cm') && m.files.length > 0, 15_000);
+    // The contact's copy left in a transaction of its own (its own return path), signed as well.
+    const copy = await sink.waitForMessage((m) => m.envelope.to.includes('compta@mbarga.example'), 15_000);
+    const staff = await sink.waitForMessage((m) => m.envelope.to.includes('support@hebergeur.example'), 15_000);
+    expect(copy.parsed.messageId).toBe(invoice.parsed.messageId);
+    expect(copy.envelope.from).not.toBe(invoice.envelope.from);
+    for (const mail of [code, invoice, copy, staff]) {
       expect(mail.raw.toString()).toMatch(/^DKIM-Signature: .*d=billing\.test/m);
       expect(await verified(mail.raw)).toEqual(['billing.test pass']);
     }
+    for (const mail of sink.messages) expect(await verified(mail.raw)).toEqual(['billing.test pass']);
   });
 
   it('does not verify a mail altered on the way: its subject, its amount, an attachment', async () => {

@@ -259,6 +259,44 @@ describe('render pool', () => {
     }
     await expect(pool.render({ content: 'fermé' })).rejects.toThrow(/closed/);
   });
+
+  it('ends a thread that had no work for a while, and starts another for the next render', async () => {
+    const pool = new RenderPool(1, { idleMs: 50, resourceLimits: {} });
+    try {
+      expect(await pdfText(await pool.render({ content: 'Avant' }))).toContain('Avant');
+      expect(pool.threads).toBe(1);
+      await expect.poll(() => pool.threads).toBe(0);
+      expect(await pdfText(await pool.render({ content: 'Après' }))).toContain('Après');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('renders the largest invoice the import lets through within a thread\u2019s heap', { timeout: 120_000 }, async () => {
+    const pool = new RenderPool(1);
+    try {
+      const template = await loadInvoiceTemplate(TEMPLATES);
+      const label = (i: number) => `Ligne ${i} 🚀 ✓ ${'Hébergement mutualisé '.repeat(9)}`.slice(0, 200);
+      const lines = Array.from({ length: 1000 }, (_, i) => ({ label: label(i), quantity: 99_999.999, unitPrice: 10_000_000 }));
+      const taxes = Array.from({ length: 10 }, (_, i) => ({ label: `Taxe ${i} ${'T'.repeat(190)}`, rate: 1.5 }));
+      const text = await pdfText(await pool.render(invoicePage(template, invoice('BIG-1', { lines, taxes }), { ...awa, name: 'N'.repeat(200) })));
+      expect(text).toContain(label(999).slice(0, 30));
+      expect(text).toContain('Taxe 9');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a page past a thread\u2019s heap with why, and goes on rendering', async () => {
+    const pool = new RenderPool(1, { idleMs: 30_000, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 } });
+    try {
+      const body = Array.from({ length: 5000 }, (_, i) => [String(100_000 + i), '17 janv. 2019', '149 063 FCFA']);
+      await expect(pool.render({ content: [{ table: { body } }] })).rejects.toThrow(/memory limit/);
+      expect(await pdfText(await pool.render({ content: 'Toujours là' }))).toContain('Toujours là');
+    } finally {
+      await pool.close();
+    }
+  });
 });
 
 describe('render cache', () => {

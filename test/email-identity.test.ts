@@ -202,6 +202,39 @@ describe('staff by mail without DMARC', () => {
   });
 });
 
+describe('a change taken back by mail', () => {
+  const facteur = facteurFor();
+
+  it('is dropped at once from an address on record: its approval then approves nothing and the new address gets nothing', async () => {
+    await ask({ from: 'awa@example.cm', subject: 'Adresse', body: 'notifications adresse nouvelle.compta@nkolo.cm' });
+    const approval = await approvalTo(peers.smtp, 'awa@example.cm', /nouvelle\.compta@nkolo\.cm/);
+    const withdrawn = await ask({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Annulation', body: "Bonjour,\n\nFinalement, oubliez ma demande de changement d'adresse : nous gardons l'actuelle.\n\nAwa" });
+    expect(withdrawn.envelope.to).toEqual(['awa@example.cm']);
+    expect(withdrawn.parsed.text).toContain("C'est annulé : vous aviez demandé que vos nouvelles factures soient envoyées à nouvelle.compta@nkolo.cm");
+    expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
+    const late = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'oui' });
+    expect(late.parsed.text).not.toContain('nouvelle.compta@nkolo.cm');
+    expect(mailTo('nouvelle.compta@nkolo.cm')).toEqual([]);
+    expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.notifications.address).toBe('awa@example.cm');
+  });
+});
+
+describe('a change to the provider’s own mailboxes, by mail', () => {
+  const facteur = facteurFor();
+
+  it('is refused in a sentence: no approval to the owner, no code to the billing inbox or the sending address', async () => {
+    const before = peers.smtp.messages.length;
+    const inbox = await ask({ from: 'awa@example.cm', subject: 'Adresse', body: 'Bonjour, envoyez désormais mes factures à billing@example.test. Merci' });
+    expect(inbox.envelope.to).toEqual(['awa@example.cm']);
+    expect(inbox.parsed.text).toContain('billing@example.test est une adresse de notre service de facturation');
+    const sender = await ask({ from: 'awa@example.cm', body: 'notifications ajouter Facturation+awa@facteur.example' });
+    expect(sender.parsed.text).toContain('adresse de notre service de facturation');
+    // Only the two answers left: no approval mail, no code, nothing to the provider's own addresses.
+    expect(peers.smtp.messages.slice(before).map((mail) => mail.envelope.to)).toEqual([['awa@example.cm'], ['awa@example.cm']]);
+    expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
+  });
+});
+
 describe('an invoice contact writing to the billing inbox', () => {
   const facteur = facteurFor();
   const awa = async () => (await facteur().app.store.customerByAddress('awa@example.cm'))!;

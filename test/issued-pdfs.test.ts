@@ -7,6 +7,7 @@
  * without its PDF gets no rendering: the customer is told, staff are told the numbers.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,8 @@ describe('the billing system’s PDF, byte for byte on every channel', () => {
     const asked = await deliver(peers, { from: 'awa@example.cm', subject: 'Facture', body: 'Bonjour, pouvez-vous m’envoyer la facture 1266 ?' });
     const answer = await replyTo(peers.smtp, asked);
     expect(answer.files.map((f) => sha256(f.content))).toEqual([sha256(genuine)]);
+    // Sent from the data folder's own file: not copied into the PDF cache beside it.
+    expect(existsSync(path.join(facteur.dataDir, 'pdf', 'issued'))).toBe(false);
     const zipped = await deliver(peers, { from: 'awa@example.cm', subject: 'Zip', body: 'zip 1266 1273' });
     const archive = await replyTo(peers.smtp, zipped);
     const entries = await zipEntries(archive.files[0]!);

@@ -6,12 +6,14 @@
  * The customer and the invoice come from the billing system, so they may hold markup: here
  * they do, and must be shown as text.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/data-folder.js';
 import { importInvoices } from '../src/import/import.js';
+import { issuedPdf } from '../src/import/pdfs.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from './peers/smtp.js';
 import { showMail } from './support/look.js';
 import { CHROMIUM } from './peers/programs.js';
@@ -170,5 +172,60 @@ describe('mails as a customer sees them', { timeout: 60_000 }, () => {
     expect(text).toContain(`• “invoice ${first}” to get its PDF`);
     expect(text).toContain(`• “details ${first}” to see its lines and status`);
     expect(text).toMatch(/• “zip \d{4} \d{4} \d{4}” to get several invoices in one file/);
+  });
+});
+
+describe('pay links in mails, as a customer sees them', { timeout: 60_000 }, () => {
+  const PAY = 'https://paiement.hebergeur.example/facture/9110?jeton=a1b2c3d4';
+  let announcement: ReceivedMail;
+
+  /** The pay button as a reader finds it: a link whose words are `label`, on screen, inside its width, leading to `url`. */
+  async function expectPayButton(page: Page, label: string, url: string): Promise<void> {
+    const button = page.getByRole('link', { name: label });
+    await expect.poll(() => button.count()).toBe(1);
+    expect(await button.isVisible()).toBe(true);
+    expect(await button.getAttribute('href')).toBe(url);
+    const box = (await button.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+    expect(await page.getByText('Page de paiement : paiement.hebergeur.example').isVisible()).toBe(true);
+  }
+
+  beforeAll(async () => {
+    const file = path.join(facteur.dataDir, 'payable.json');
+    const invoice = (number: string, changes: Record<string, unknown>) => ({
+      number, customer: 'payeur@example.cm', customerName: 'Payeur SARL', issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF',
+      lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 25_000 }], status: 'unpaid', ...changes,
+    });
+    await writeFile(file, JSON.stringify([invoice('9110', { payUrl: PAY }), invoice('9111', { status: 'paid', paidAt: '2026-11-21', payUrl: 'https://paiement.hebergeur.example/facture/9111' })]));
+    expect((await importInvoices(facteur.app.store, file)).rejected).toEqual([]);
+    await facteur.app.push.run();
+    announcement = await smtp.waitForMessage((mail) => mail.envelope.to.includes('payeur@example.cm'));
+  });
+
+  it('announce an unpaid invoice with a « Payer » button to its page and the page’s host under it, on a phone and a desktop; a paid one has none', async () => {
+    for (const width of [PHONE, DESKTOP]) {
+      const page = await showMail(browser, announcement.parsed, width);
+      await expectBranded(page);
+      await expectPayButton(page, 'Payer la facture 9110', PAY);
+      expect(await page.getByRole('link', { name: /9111/ }).count()).toBe(0);
+      await page.context().close();
+    }
+    expect(announcement.parsed.text).toContain(`Payer la facture 9110\n${PAY}`);
+    expect(announcement.parsed.text).not.toContain('facture/9111');
+  });
+
+  it('answer about that invoice with the button, and send the billing system’s own PDF as it is, the link written nowhere in it', async () => {
+    const details = await ask('payeur@example.cm', 'détails 9110');
+    const page = await showMail(browser, details.parsed, PHONE);
+    await expectPayButton(page, 'Payer la facture 9110', PAY);
+    await page.context().close();
+
+    const genuine = await readFile(path.join(import.meta.dirname, 'fixtures', 'billing-pdfs', '1266.pdf'));
+    await facteur.app.store.save({ pdfs: [{ pdf: issuedPdf('9110', genuine, new Date().toISOString()), bytes: genuine }] });
+    const answer = await ask('payeur@example.cm', 'facture 9110');
+    expect(answer.files.map((file) => createHash('sha256').update(file.content).digest('hex'))).toEqual([createHash('sha256').update(genuine).digest('hex')]);
+    const shown = await showMail(browser, answer.parsed, DESKTOP);
+    await expectPayButton(shown, 'Payer la facture 9110', PAY);
+    await shown.context().close();
   });
 });

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { askAsOwner, corpusApp, fixToday, judge, loadEntries, loadMisses, OWNER, type CorpusApp, type Entry, type Refused, type Verdict } from './support/understanding.js';
+import { askAsOwner, corpusApp, fixToday, judge, loadEntries, loadMisses, reasonOf, refusedOf, reportScores, type CorpusApp, type Refused, type Verdict } from './support/understanding.js';
 
 /**
  * The chat corpus of issue 23 (test/fixtures/understanding/sentences.json): 391 lines written
@@ -73,7 +73,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  report(verdicts);
+  reportScores('chat corpus', entries, verdicts);
   if (process.env.UNDERSTANDING_MISSES) {
     const found = Object.fromEntries(entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, reasonOf(verdicts.get(entry.id)!)]] : [])));
     await writeFile(process.env.UNDERSTANDING_MISSES, `${JSON.stringify(found, null, 2)}\n`);
@@ -81,18 +81,6 @@ afterAll(async () => {
   await corpus?.dispose();
   vi.useRealTimers();
 });
-
-/** An opposite first: the entry is listed as one until it is answered right. */
-function reasonOf(verdict: Verdict): string {
-  return verdict.opposite ? `opposite: ${verdict.opposite}` : verdict.miss!;
-}
-
-function refusedBy(entry: Entry): Refused {
-  const refused = REFUSED[entry.id] ?? {};
-  if (refused.excluded !== 'others') return refused as Refused;
-  const own = [...corpus.invoices.values()].filter((invoice) => invoice.customer === OWNER).map((invoice) => invoice.number);
-  return { ...refused, excluded: own.filter((number) => !entry.expect.invoices?.includes(number)) };
-}
 
 describe('the chat corpus, as Awa the owner', () => {
   it('lists as misses only entries of the corpus, each with its reason', () => {
@@ -103,33 +91,10 @@ describe('the chat corpus, as Awa the owner', () => {
   });
 
   it.each(entries.map((entry) => [entry.id, entry] as const))('%s', async (id, entry) => {
-    const verdict = judge(corpus, entry, await askAsOwner(corpus, entry), refusedBy(entry));
+    const verdict = judge(corpus, entry, await askAsOwner(corpus, entry), refusedOf(corpus, entry, REFUSED));
     verdicts.set(id, verdict);
     expect(verdict.opposite, `${entry.text} → answered as its opposite`).toBeUndefined();
     if (misses[id]) expect(verdict.pass, `${entry.text} → passes now: remove it from misses/sentences.json`).toBe(false);
     else expect(verdict.miss, entry.text).toBeUndefined();
   });
 });
-
-/** The score by kind and by language, the misses by class and the opposites, as the issue reports them. */
-function report(verdicts: Map<string, Verdict>): void {
-  const judged = entries.filter((entry) => verdicts.has(entry.id));
-  if (judged.length === 0) return;
-  const score = (of: Entry[]) => `${of.filter((entry) => verdicts.get(entry.id)!.pass).length}/${of.length}`;
-  const kinds = [...new Set(judged.map((entry) => entry.kind))];
-  const rows = kinds.map((kind) => {
-    const of = judged.filter((entry) => entry.kind === kind);
-    return `${kind.padEnd(16)} ${score(of).padStart(7)}   fr ${score(of.filter((e) => e.lang === 'fr')).padStart(7)}   en ${score(of.filter((e) => e.lang === 'en')).padStart(7)}`;
-  });
-  const classes = new Map<string, number>();
-  for (const verdict of verdicts.values()) if (verdict.miss) classes.set(verdict.miss.split(':')[0]!, (classes.get(verdict.miss.split(':')[0]!) ?? 0) + 1);
-  const opposites = judged.filter((entry) => verdicts.get(entry.id)!.opposite).map((entry) => `  ${entry.id}: ${verdicts.get(entry.id)!.opposite} — ${entry.text}`);
-  const lines = [
-    `chat corpus: ${score(judged)} right (fr ${score(judged.filter((e) => e.lang === 'fr'))}, en ${score(judged.filter((e) => e.lang === 'en'))})`,
-    ...rows,
-    `misses by class: ${[...classes].map(([name, count]) => `${name} ${count}`).join(', ') || 'none'}`,
-    `opposites: ${opposites.length}`,
-    ...opposites,
-  ];
-  console.log(lines.join('\n'));
-}

@@ -65,8 +65,10 @@ describe('facteur verify refuses to vouch for', () => {
     const stranger = await verify(path.join(PDFS, 'stranger.pdf'));
     expect([stranger.code, stranger.stdout]).toEqual([1, expect.stringMatching(/^NOT OURS: it names none of our invoices\./)]);
     expect((await verify(path.join(PDFS, 'not-a-pdf.pdf'))).stdout).toMatch(/^NOT CHECKED: the file is not a PDF/);
-    const bomb = await verify(path.join(PDFS, 'bomb-time.pdf'));
-    expect([bomb.code, bomb.stdout]).toEqual([1, expect.stringMatching(/^NOT CHECKED: the file took more than 2 s to read/)]);
+    const inflating = await verify(path.join(PDFS, 'bomb-time.pdf'));
+    expect([inflating.code, inflating.stdout]).toEqual([1, expect.stringMatching(/^NOT CHECKED: the file does not read as a PDF \(its compressed streams inflate to more than 64 MB/)]);
+    const spinning = await verify(path.join(PDFS, 'bomb-memory.pdf'));
+    expect([spinning.code, spinning.stdout]).toEqual([1, expect.stringMatching(/^NOT CHECKED: the file took more than 2 s to read/)]);
     expect((await verify(path.join(dataDir, 'no-such.pdf'))).code).toBe(2);
   });
 });

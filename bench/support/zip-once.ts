@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { InvoiceDocuments } from '../../src/documents/index.js';
+import type { InvoiceDocuments as Documents } from '../../src/documents/index.js';
 import { customer, invoices } from './fixtures.js';
 import { peakRssMb, rssMb } from './measure.js';
 
@@ -12,6 +12,9 @@ import { peakRssMb, rssMb } from './measure.js';
  *
  * Started with `--expose-gc`, it also collects garbage every 20 ms while the ZIP streams, to
  * find the most memory the ZIP holds live (slower, so its time is not the one reported).
+ *
+ * It runs the compiled documents in dist/, as `facteur start` does: from the TypeScript
+ * sources each render thread would load tsx too, which is no part of Facteur's memory.
  */
 export interface ZipRun {
   milliseconds: number;
@@ -24,6 +27,7 @@ export interface ZipRun {
 
 const [dataDir, count, output] = process.argv.slice(2);
 if (!dataDir || !count || !output || !process.send) throw new Error('usage: forked by bench/zip.ts with DATA_DIR COUNT OUTPUT');
+const { InvoiceDocuments } = (await import(path.resolve(import.meta.dirname, '..', '..', 'dist', 'documents', 'index.js'))) as { InvoiceDocuments: typeof Documents };
 const documents = await InvoiceDocuments.create({ dataDir, templatesDir: path.resolve(import.meta.dirname, '..', '..', 'templates') });
 const list = invoices(Number(count));
 const gc = (globalThis as { gc?: () => void }).gc;

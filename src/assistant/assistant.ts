@@ -14,6 +14,7 @@ import { one, theOne } from './actions/one.js';
 import { reportStrangersCopies, verifyAttached, type AttachedFile, type Asker } from './actions/verify.js';
 import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
+import { withdrawChange } from './changes/withdraw.js';
 import { answerToApproval, asCode, confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
 import type { Command } from './command.js';
@@ -98,6 +99,7 @@ const HANDLERS: Handlers = {
   contactRemove: (ctx, c, request) => askChange(ctx, { kind: 'contactRemoved', address: c.address }, request),
   contactMayAsk: (ctx, c, request) => askChange(ctx, { kind: 'contactMayAsk', address: c.address, on: c.on }, request),
   confirm: (ctx, c, request) => confirmCode(ctx, c.code, request),
+  withdraw: (ctx, c, request) => withdrawChange(ctx, c.kind, request),
   one: (ctx, c) => one(ctx, c.filter),
   balance: (ctx, c) => balance(ctx, c),
   smalltalk: (ctx, c) => smallTalk(ctx, c.kind),

@@ -39,6 +39,12 @@ export type Command =
   | { intent: 'contactAdd'; address: string }
   | { intent: 'contactRemove'; address: string }
   | { intent: 'contactMayAsk'; address: string; on: boolean }
+  /**
+   * A change asked before taken back (« oubliez le changement d'adresse », "cancel that request"):
+   * the waiting one of that kind (`address`: a new notification address; `contact`: any change of
+   * a contact), or every one waiting when none is named.
+   */
+  | { intent: 'withdraw'; kind: 'address' | 'contact' | null }
   | { intent: 'confirm'; code: string | null }
   | { intent: 'smalltalk'; kind: 'hello' | 'thanks' | 'bye' | 'ok' }
   /** A question about hosting, DNS, prices…: who can answer it. */

@@ -1,16 +1,18 @@
+import { payable } from '../billing/pay-link.js';
 import type { Statement } from '../billing/statement.js';
+import type { ProviderMailboxes } from '../billing/provider.js';
 import type { Customer, Invoice, Locale } from '../billing/types.js';
 import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 import type { CodeMail } from '../notifications/code-mail.js';
 import type { Logger } from '../log.js';
 import type { Attachment, ZipProgress } from '../documents/attachment.js';
-import type { Outcome, Reply, Table } from './reply.js';
+import type { Outcome, PayLink, Reply, Table } from './reply.js';
 
 import type { Conversations } from './memory.js';
 import type { Verdict } from '../verification/verify.js';
 
-type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'choices' | 'invoices' | 'listed' | 'details'>>;
+type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'choices' | 'invoices' | 'listed' | 'details' | 'pay'>>;
 
 /** What the assistant needs from the documents part, without knowing PDF or ZIP libraries. */
 export interface Documents {
@@ -31,6 +33,8 @@ export interface Services {
   pageSize: number;
   /** The day (MM-DD) fiscal years start (FISCAL_YEAR_START), for « l'exercice 2021 », "FY2022". */
   fiscalYearStart?: string;
+  /** The provider's own addresses (MAIL_FROM, the inbox, staff, the bounce address), which no change may name. */
+  providerMailboxes: ProviderMailboxes;
   /** Whether a customer may turn payment reminders off (REMINDERS_OPT_OUT). */
   remindersOptOut: boolean;
   /** Tells support staff something they must act on (a payment a customer says they made), wherever they are reached. */
@@ -87,7 +91,13 @@ export class Context {
       ...(extra.invoices ? { invoices: extra.invoices } : {}),
       ...(extra.listed ? { listed: extra.listed } : {}),
       ...(extra.details ? { details: extra.details } : {}),
+      ...(extra.pay?.length ? { pay: extra.pay } : {}),
     };
+  }
+
+  /** The pay links of these invoices a customer may follow (see billing's `payable`), worded. */
+  payLinks(invoices: readonly Invoice[]): PayLink[] {
+    return payable(invoices).map(({ invoice, url }) => ({ number: invoice.number, url, label: this.t('pay.button', { number: invoice.number }) }));
   }
 
   refuse(key: string, params?: Params): Reply {

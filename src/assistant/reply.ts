@@ -31,6 +31,17 @@ export interface InvoiceDetails {
   total: string;
 }
 
+/**
+ * An unpaid invoice the customer may pay online, through the billing system's pay link (its
+ * `payUrl`, as billing/pay-link.ts keeps it): channels show it as a button (Discord, mail) or a
+ * line. `label` is worded for where the number is needed (« Payer la facture 1266 »).
+ */
+export interface PayLink {
+  number: string;
+  url: string;
+  label: string;
+}
+
 /** How the request went: channels use it for exit codes, logs and rate limits. */
 export type Outcome = 'answered' | 'refused' | 'not-understood';
 
@@ -56,6 +67,11 @@ export interface Reply {
   listed?: ListedInvoice[];
   /** The invoice a details answer is about. */
   details?: InvoiceDetails;
+  /**
+   * The pay links of the unpaid invoices the reply is about (a details card, the PDFs sent, a
+   * list's page, what is owed), the one due first first, a few at most (see `payLinks`).
+   */
+  pay?: PayLink[];
   attachments: Attachment[];
   /** The invoices the attachments carry, for the delivery log. */
   invoices?: string[];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CODE_MAX_ATTEMPTS } from './codes.js';
 import { addressesOnRecord } from './customer.js';
+import type { ProviderMailboxes } from './provider.js';
 import { MAX_CONTACTS, type AccountChange, type CodeOnItsWay, type Customer, type PendingChange } from './types.js';
 
 /**
@@ -62,6 +63,11 @@ export function redirectsInvoices(change: AccountChange): boolean {
   return change.kind === 'address' || change.kind === 'contact' || (change.kind === 'contactMayAsk' && change.on);
 }
 
+/** Whether the change would send invoices, or a code, to one of the provider's own mailboxes: no change may (see `ProviderMailboxes`). */
+export function namesProviderMailbox(change: AccountChange, provider: ProviderMailboxes): boolean {
+  return redirectsInvoices(change) && 'address' in change && provider.owns(change.address);
+}
+
 /**
  * The pending change owed a code from its new address. One at a time per account, so that
  * a code that comes back names one change, and the stores index one pending address.
@@ -73,10 +79,12 @@ export function confirmingOf(customer: Customer): PendingChange | undefined {
 /**
  * The customer with the change made and its pending record gone (`at`: when). The rules on
  * contacts are checked again here, on the record as it is when written: another message may
- * have added one meanwhile; a change they no longer allow changes nothing.
+ * have added one meanwhile; a change they no longer allow changes nothing, nor one to the
+ * provider's own mailboxes (the settings may have named one since it was asked).
  */
-export function applyChange(customer: Customer, change: AccountChange, at: string): Customer {
+export function applyChange(customer: Customer, change: AccountChange, at: string, provider: ProviderMailboxes): Customer {
   const { pending } = withoutPending(customer, change.kind);
+  if (namesProviderMailbox(change, provider)) return { ...customer, pending };
   const contacts = customer.contacts ?? [];
   if (change.kind === 'contact') {
     if (contactRefusal(customer, change.address) !== null) return { ...customer, pending };

@@ -90,6 +90,24 @@ export function keptPayUrlProblem(url: string): string | null {
   return checked.url === url ? null : `is not written as browsers write it (${JSON.stringify(checked.url.slice(0, 80))})`;
 }
 
+/** Pay links one message offers at most: as many as Discord puts in a row of buttons. A message about more unpaid invoices offers those due first. */
+export const MAX_PAY_LINKS = 5;
+
+/**
+ * The invoices of these that a customer may pay online, each with its link, the one due first
+ * first, MAX_PAY_LINKS at most: a list of ten unpaid invoices does not become ten buttons (each
+ * invoice's details have its own).
+ */
+export function payable<T extends Pick<Invoice, 'status' | 'payUrl' | 'dueAt'>>(invoices: readonly T[]): { invoice: T; url: string }[] {
+  return invoices
+    .flatMap((invoice) => {
+      const url = payLinkOf(invoice);
+      return url === null ? [] : [{ invoice, url }];
+    })
+    .sort((a, b) => a.invoice.dueAt.localeCompare(b.invoice.dueAt))
+    .slice(0, MAX_PAY_LINKS);
+}
+
 /** The host a pay link leads to, as a customer should see it beside the button: `paiement.hebergeur.example`. */
 export function payHost(url: string): string {
   return new URL(url).host;

@@ -3,13 +3,15 @@ import { renderTable } from '../outbound/table.js';
 
 /**
  * A reply as plain text, for terminals: paragraphs, then the table in aligned columns
- * (a mail's text part is its letter's, see outbound/letter.ts). A terminal passes `wrap`
- * for the paragraphs; the table is not wrapped, as a broken row scrambles its columns.
+ * (a mail's text part is its letter's, see outbound/letter.ts), then each pay link under its
+ * label. A terminal passes `wrap` for the paragraphs; the table is not wrapped, as a broken row
+ * scrambles its columns, nor is a link, which must stay whole to be opened.
  */
 export function renderText(reply: Reply, wrap: (paragraph: string) => string = (paragraph) => paragraph): string {
   const [first, ...rest] = reply.text.map(wrap);
   const parts = reply.table ? [first ?? '', renderTable(reply.table), ...rest] : [first ?? '', ...rest];
-  return parts.filter((part) => part !== '').join('\n\n');
+  const pay = (reply.pay ?? []).map((link) => `${wrap(link.label)}\n${link.url}`);
+  return [...parts, ...pay].filter((part) => part !== '').join('\n\n');
 }
 
 /** Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts colour, title and clipboard sequences) and bidirectional overrides. */

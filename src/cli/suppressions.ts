@@ -1,5 +1,8 @@
 import type { Config } from '../config.js';
-import { createLogger } from '../log.js';
+import { liftThroughService } from '../http/client.js';
+import { readServiceFile } from '../http/service-file.js';
+import { createLogger, type Logger } from '../log.js';
+import { liftSuppression } from '../notifications/suppressions.js';
 import { renderTable } from '../outbound/table.js';
 import { openStore } from '../store/open.js';
 import { err, out, type ExitCode } from './terminal.js';
@@ -11,20 +14,10 @@ import { err, out, type ExitCode } from './terminal.js';
  */
 export async function suppressions(config: Config, lift: string | undefined): Promise<ExitCode> {
   const log = createLogger(config.logLevel);
+  if (lift !== undefined) return liftOne(config, log, lift);
   // Only a lift writes: the list may be read while a running Facteur holds the data folder.
-  const store = await openStore(config, log, { readOnly: lift === undefined });
+  const store = await openStore(config, log, { readOnly: true });
   try {
-    if (lift !== undefined) {
-      const address = lift.trim().toLowerCase();
-      const lifted = await store.updateSuppression(address, (found) => ({ suppression: null, result: found }));
-      if (!lifted) {
-        err(`facteur suppressions: ${address} is not suppressed; nothing changed\n`);
-        return 1;
-      }
-      log.info({ event: 'suppression.lifted', address, by: 'staff', since: lifted.since }, 'suppression lifted by staff: mail goes to this address again');
-      out(`Lifted: mail goes to ${address} again (suppressed since ${lifted.since.slice(0, 10)}: ${lifted.kind} ${lifted.status} ${lifted.diagnostic}).\n`);
-      return 0;
-    }
     const all = await store.suppressions();
     if (all.length === 0) {
       out('No address is suppressed.\n');
@@ -41,4 +34,25 @@ export async function suppressions(config: Config, lift: string | undefined): Pr
   } finally {
     await store.close();
   }
+}
+
+/** A running Facteur holds the data folder: the lift is sent to it (as an import is); otherwise the store is opened here. */
+async function liftOne(config: Config, log: Logger, lift: string): Promise<ExitCode> {
+  const address = lift.trim().toLowerCase();
+  const service = await readServiceFile(config.dataDir);
+  let lifted = service ? await liftThroughService(service, address) : null;
+  if (lifted === null) {
+    const store = await openStore(config, log);
+    try {
+      lifted = await liftSuppression(store, log, address, 'cli');
+    } finally {
+      await store.close();
+    }
+  }
+  if (!lifted) {
+    err(`facteur suppressions: ${address} is not suppressed; nothing changed\n`);
+    return 1;
+  }
+  out(`Lifted: mail goes to ${address} again (suppressed since ${lifted.since.slice(0, 10)}: ${lifted.kind} ${lifted.status} ${lifted.diagnostic}).\n`);
+  return 0;
 }

@@ -92,9 +92,9 @@ never reached its reader: refused when sent, or bounced afterwards; --bounced th
 
 Lists the addresses mail is held back from: their mail bounced for good (or several times in a
 row, MAIL_SOFT_BOUNCES), or its reader reported it as spam; whose they are, since when, and what
-the receiving server said. --lift ADDRESS lets mail go to it again, once it works. With the data
-folder, a lift waits for a running facteur start to stop (it holds the folder); with
-DATABASE_URL it works at any time. Exit code 1 when the address is not suppressed.`,
+the receiving server said. --lift ADDRESS lets mail go to it again, once it works; while
+facteur start runs, the lift is sent to it (as an import is). Exit code 1 when the address is
+not suppressed.`,
   retry: `Usage: facteur retry ID… | facteur retry --all-failed
 
 Gives failed deliveries a fresh set of attempts and tries them now. IDs are those printed by

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { PdfMissing, type Attachment, type ZipProgress } from './attachment.js';
@@ -35,6 +35,8 @@ export interface InvoiceDocumentsOptions {
 export interface IssuedPdfs {
   issuedPdfs(numbers: string[]): Promise<Map<string, IssuedPdf>>;
   pdfBytes(sha256: string): Promise<Buffer | undefined>;
+  /** Where a store that keeps them as files (the data folder) keeps these bytes: read from there, they are not copied. */
+  pdfFile?(sha256: string): Promise<string | undefined>;
 }
 
 /** An invoice's PDF on disk, ready to send: which bytes (their SHA-256) and whose they are. */
@@ -188,13 +190,21 @@ export class InvoiceDocuments {
   }
 
   /**
-   * The billing system's PDF, from this instance's data folder: copied there from the store
-   * once, its bytes checked against their SHA-256, so that a ZIP of a thousand reads files as
-   * it does renderings, and every instance sends the store's very bytes.
+   * The billing system's PDF as a file: the data folder's own when the store is the data folder,
+   * else copied into this instance's data folder from the store (PostgreSQL) once; its bytes
+   * checked against their SHA-256 either way, so that a ZIP of a thousand reads files as it does
+   * renderings, and every instance sends the store's very bytes.
    */
   private async billingFile(pdf: IssuedPdf): Promise<InvoiceFile> {
+    const issued = this.options.issued!;
+    // The data folder's own file, its bytes checked against their hash once per process.
+    const own = await issued.pdfFile?.(pdf.sha256);
+    if (own) {
+      if ((await this.hashOf(own)) !== pdf.sha256) throw new Error(`${own} does not hash to ${pdf.sha256}: the PDF of invoice ${pdf.invoice} is not sent`);
+      return { file: own, size: (await stat(own)).size, sha256: pdf.sha256, source: 'billing' };
+    }
     const cached = await this.billing.get(pdf.sha256, async () => {
-      const bytes = await this.options.issued!.pdfBytes(pdf.sha256);
+      const bytes = await issued.pdfBytes(pdf.sha256);
       if (!bytes) throw new Error(`the store holds no bytes for the PDF ${pdf.sha256} of invoice ${pdf.invoice}`);
       if (sha256Of(bytes) !== pdf.sha256) throw new Error(`the store's bytes for the PDF of invoice ${pdf.invoice} do not hash to ${pdf.sha256}: not sent`);
       return bytes;

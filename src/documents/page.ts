@@ -1,9 +1,11 @@
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { formatDate, formatDecimal, formatMoney } from '../billing/money.js';
+import { payLinkOf } from '../billing/pay-link.js';
 import { lineAmount, totals } from '../billing/totals.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { Params } from '../templates/catalog.js';
 import { fact, letterheadPage, right } from './letterhead.js';
+import { payBlock } from './pay-block.js';
 import type { InvoiceTemplate } from './template.js';
 
 /**
@@ -17,6 +19,8 @@ export function invoicePage(template: InvoiceTemplate, invoice: Invoice, custome
   const t = (key: string, params?: Params) => catalog.t(locale, key, params);
   const money = (amount: number) => formatMoney(amount, invoice.currency, locale);
   const sums = totals(invoice);
+  // Only an unpaid invoice offers its pay link (a paid one renders again without it: its status is on the page).
+  const payUrl = payLinkOf(invoice);
   const status =
     invoice.status === 'paid' && invoice.paidAt
       ? t('status.paidOn', { date: invoice.paidAt })
@@ -74,6 +78,7 @@ export function invoicePage(template: InvoiceTemplate, invoice: Invoice, custome
         },
       ],
     },
+    ...(payUrl === null ? [] : [payBlock(payUrl, t)]),
     { text: t('thanks'), style: 'thanks' },
   ]);
 }

@@ -1,6 +1,7 @@
 import { ImportError, folderPdfsFor, readBytes, type ImportReport } from '../import/import.js';
 import { ImportEnvelope } from './envelope.js';
 import type { ServiceFile } from './service-file.js';
+import type { Suppression } from '../store/store.js';
 
 /**
  * `facteur import FILE` while `facteur start` runs: the file's bytes go to the service, which
@@ -35,4 +36,22 @@ export async function importThroughService(service: ServiceFile, file: string, m
   if (response.ok && isReport(body)) return body;
   if (body.file !== undefined && body.problem !== undefined) throw new ImportError(body.file, body.problem);
   throw new Error(`the running Facteur at ${service.url} refused the import (${response.status}): ${body.message ?? 'no reason given'}`);
+}
+
+/**
+ * `facteur suppressions --lift` while `facteur start` runs: the lift goes to the service. What was
+ * lifted, undefined when the address was not suppressed, null when the service cannot be reached
+ * (the command then opens the store itself).
+ */
+export async function liftThroughService(service: ServiceFile, address: string): Promise<Suppression | undefined | null> {
+  let response: Response;
+  try {
+    response = await fetch(`${service.url}/api/v1/suppressions/${encodeURIComponent(address)}`, { method: 'DELETE', headers: { authorization: `Bearer ${service.key}` }, signal: AbortSignal.timeout(30_000) });
+  } catch {
+    return null;
+  }
+  if (response.status === 404) return undefined;
+  const body = (await response.json().catch(() => ({}))) as { lifted?: Suppression; message?: string };
+  if (response.ok && body.lifted) return body.lifted;
+  throw new Error(`the running Facteur at ${service.url} refused the lift (${response.status}): ${body.message ?? 'no reason given'}`);
 }

@@ -13,6 +13,7 @@ import { bearerOf, Keys, Signatures, type GoodSignature } from './auth.js';
 import { downloadRoutes, refuseUnroutable, type DownloadServices } from './downloads.js';
 import { healthRoutes, type Probe } from './health.js';
 import { intakeRoutes, pdfRoute, refuse, refuseCredentials, type Refusal } from './intake.js';
+import { suppressionRoutes } from './suppressions.js';
 import { metrics, metricsRoute } from './metrics.js';
 import { removeServiceFile, serviceFilePath, writeServiceFile } from './service-file.js';
 
@@ -181,6 +182,7 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
     if (problem) return refused(request, reply, { message: `Facteur-Signature refused: ${problem}`, log: problem });
   });
   intakeRoutes(api, services);
+  suppressionRoutes(api, services);
   // A billing system's PDF, as its bytes (application/pdf), up to FACTEUR_PDF_MAX_MB; by key only.
   await api.register(async (pdfs) => {
     pdfs.addContentTypeParser('application/pdf', { parseAs: 'buffer', bodyLimit: services.pdfs.maxBytes }, (_request, body: Buffer, done) => done(null, body));

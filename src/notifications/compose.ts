@@ -1,9 +1,10 @@
 import { daysBetween } from '../billing/dates.js';
 import { invoiceFacts, invoiceFigures, sumByCurrency } from '../billing/money.js';
+import { payable } from '../billing/pay-link.js';
 import { stateWords } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
 import type { Customer, Invoice, IsoDate, Locale } from '../billing/types.js';
-import { paragraphs, type Block, type Letter } from '../outbound/letter.js';
+import { paragraphs, payBlock, type Block, type Letter } from '../outbound/letter.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 import type { DeliveryReason } from '../store/delivery.js';
 
@@ -41,6 +42,8 @@ export interface InvoiceWords {
   notYet: string[];
   /** Last (a reminder's « if you have paid meanwhile… »). */
   tail: string[];
+  /** A « Payer la facture … » button for each invoice that may be paid online (see billing's `payable`), the one due first first: a mail shows those of its own rows. */
+  pay: { number: string; block: Block }[];
   signature: string;
 }
 
@@ -59,8 +62,15 @@ type Words = (key: string, params?: Params) => string;
  */
 export function letterOf(words: InvoiceWords, piece: { rows: InvoiceRow[]; notes: string[]; extra: Block[]; files: string | null; later: string[] }): Letter {
   const table: Block[] = piece.rows.length > 0 ? [{ table: { columns: words.columns, rows: piece.rows.map((row) => row.cells), alignRight: words.alignRight } }] : [];
+  const shown = new Set(piece.rows.map((row) => row.number));
+  const pay = words.pay.filter((link) => shown.has(link.number)).map((link) => link.block);
   const after = paragraphs(...(piece.files === null ? [] : [piece.files]), ...piece.later, ...words.tail);
-  return { locale: words.locale, blocks: [...paragraphs(words.intro, ...piece.notes), ...table, ...paragraphs(...words.summary), ...piece.extra, ...after], signature: words.signature };
+  return { locale: words.locale, blocks: [...paragraphs(words.intro, ...piece.notes), ...table, ...paragraphs(...words.summary), ...pay, ...piece.extra, ...after], signature: words.signature };
+}
+
+/** The pay buttons of these invoices that may be paid online, each under its number. */
+function payWords(t: Words, invoices: readonly Invoice[]): InvoiceWords['pay'] {
+  return payable(invoices).map(({ invoice, url }) => ({ number: invoice.number, block: payBlock({ label: t('pay.button', { number: invoice.number }), url }, (host) => t('pay.where', { host })) }));
 }
 
 /** The whole message, every invoice in it, its PDFs (and the statement, when `withStatement`) attached or not. */
@@ -90,7 +100,7 @@ export function invoiceWords(catalog: Catalog, customer: Customer, invoices: Inv
     return { number: invoice.number, cells: [cell.number, cell.date, due, cell.amount], line: t('push.line', { ...facts[i]!, ...stateWords(invoice) }) };
   });
   const columns = ['number', 'date', 'due', 'amount'].map((column) => t(`push.columns.${column}`));
-  return { locale: customer.locale, subject, intro, columns, alignRight: [3], rows, summary: [], files: { attached: t('push.attached'), ask: t('push.ask', first) }, statement: null, notYet: notYetSentence(t, notYet), tail: [], signature: t('mail.signature') };
+  return { locale: customer.locale, subject, intro, columns, alignRight: [3], rows, summary: [], files: { attached: t('push.attached'), ask: t('push.ask', first) }, statement: null, notYet: notYetSentence(t, notYet), tail: [], pay: payWords(t, invoices), signature: t('mail.signature') };
 }
 
 /** The message of `invoiceWords`, whole. */
@@ -134,6 +144,7 @@ export function reminderWords(catalog: Catalog, customer: Customer, invoices: In
     statement: t('reminder.statement'),
     notYet: notYetSentence(t, notYet),
     tail: [t('reminder.already')],
+    pay: payWords(t, invoices),
     signature: t('mail.signature'),
   };
 }

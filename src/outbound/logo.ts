@@ -4,8 +4,8 @@ const DENSITY = 3;
 /**
  * The provider's logo as mail clients show it. Gmail and Outlook block SVG images, so an
  * SVG logo (the invoice's) is drawn into a PNG by resvg, a maintained Rust renderer, at
- * `displayWidth` × the screen density; a PNG or JPEG logo goes as it is. resvg is loaded
- * only here, by the first mail, so that a command that sends none never loads it.
+ * `displayWidth` × the screen density; a PNG or JPEG logo goes as it is. It runs in the mail
+ * layout's process (layout-process.ts), and resvg is loaded only there, with the first mail.
  */
 export async function mailLogo(dataUrl: string, displayWidth: number): Promise<{ contentType: string; content: Buffer }> {
   const match = /^data:(image\/[\w+.-]+);base64,(.*)$/s.exec(dataUrl);

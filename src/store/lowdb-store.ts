@@ -177,6 +177,11 @@ export class LowdbStore implements Store {
     return this.pdfs.bytes(sha256);
   }
 
+  /** The data folder keeps each PDF as a file (`issued/`): what is sent is read from there, not copied. */
+  async pdfFile(sha256: string): Promise<string | undefined> {
+    return this.pdfs.file(sha256);
+  }
+
   async unpaidDueBy(day: string): Promise<Invoice[]> {
     return this.billing
       .allInvoices()

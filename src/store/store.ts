@@ -251,6 +251,8 @@ export interface Store {
   issuedPdfHistory(query: { invoice: string } | { sha256: string }): Promise<IssuedPdf[]>;
   /** The bytes kept under this SHA-256, if any. */
   pdfBytes(sha256: string): Promise<Buffer | undefined>;
+  /** Where a store that keeps them as files (the data folder's `issued/`) keeps these bytes; PostgreSQL keeps none (see pdfBytes). */
+  pdfFile?(sha256: string): Promise<string | undefined>;
   /** Unpaid invoices due on or before `day` (a YYYY-MM-DD), every customer's: what reminders look through. */
   unpaidDueBy(day: string): Promise<Invoice[]>;
   /** For each of these invoices that a reminder carried, the highest offset (days from its due date) reminded of. */

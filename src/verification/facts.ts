@@ -1,5 +1,6 @@
-import * as chrono from 'chrono-node';
-
+// French and English only, as the reading of sentences loads them (assistant/reading/tokens.ts): the whole of chrono-node is every language's parsers, three times as long to load.
+import * as en from 'chrono-node/en';
+import * as fr from 'chrono-node/fr';
 /**
  * What an invoice's text says that a forger changes to be paid in their place, read from the
  * text a PDF reader gives (pdf.js), whatever the layout: the amounts, the bank details (IBAN,
@@ -101,7 +102,7 @@ function trimWordGroups(match: string): string {
 function datesIn(line: string): string[] {
   const numeric = [...line.matchAll(/\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b/g)].map((m) => `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`);
   const iso = [...line.matchAll(/\b(\d{4})-(\d{2})-(\d{2})\b/g)].map((m) => m[0]);
-  const words = [...chrono.fr.parse(line), ...chrono.en.parse(line)].filter((r) => r.start.isCertain('year') && r.start.isCertain('day')).map((r) => isoDay(r.start.date()));
+  const words = [...fr.parse(line), ...en.parse(line)].filter((r) => r.start.isCertain('year') && r.start.isCertain('day')).map((r) => isoDay(r.start.date()));
   return unique([...numeric, ...iso, ...words]);
 }
 

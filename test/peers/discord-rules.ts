@@ -24,6 +24,9 @@ export const LIMITS = {
   perRow: 5,
   customId: 100,
   buttonLabel: 80,
+  /** A link button's address (discord-api-spec: ButtonComponentForMessageRequest.url, maxLength 512), and an embed's (RichEmbed.url, 2,048). */
+  buttonUrl: 512,
+  embedUrl: 2048,
   select: { placeholder: 150, options: 25, values: 25, label: 100, value: 100, description: 100 },
   nonce: 25,
   command: { name: 32, description: 100, options: 25, choices: 25, choiceName: 100, choiceValue: 100, text: 8000, perScope: 100, stringLength: 6000 },
@@ -182,7 +185,7 @@ function checkEmbed(form: Form, path: Path, embed: any): void {
   const { embed: limits } = LIMITS;
   text(form, [...path, 'title'], embed?.title, { max: limits.title });
   text(form, [...path, 'description'], embed?.description, { max: limits.description });
-  if (embed?.url !== undefined && !URL.canParse(String(embed.url))) form.add([...path, 'url'], 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
+  if (embed?.url !== undefined) checkUrl(form, [...path, 'url'], embed.url, LIMITS.embedUrl);
   integer(form, [...path, 'color'], embed?.color, 0, 0xffffff);
   const fields = list(form, [...path, 'fields'], embed?.fields, { max: limits.fields });
   fields.forEach((field: any, i) => {
@@ -221,13 +224,21 @@ function checkButton(form: Form, path: Path, button: any): void {
   integer(form, [...path, 'style'], button.style, 1, 6);
   text(form, [...path, 'label'], button.label, { max: LIMITS.buttonLabel });
   if (button.style === LINK_STYLE) {
-    if (!URL.canParse(String(button.url ?? ''))) form.add([...path, 'url'], 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
+    checkUrl(form, [...path, 'url'], button.url ?? '', LIMITS.buttonUrl);
+    if ((button.label ?? '') === '' && button.emoji === undefined) form.add([...path, 'label'], 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button must have a label or an emoji');
     if (button.custom_id !== undefined) form.add([...path, 'custom_id'], 'BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED', 'A link button cannot have a custom id');
     return;
   }
   if (button.style === PREMIUM_STYLE) return;
   text(form, [...path, 'custom_id'], button.custom_id, { min: 1, max: LIMITS.customId, required: true });
   if ((button.label ?? '') === '' && button.emoji === undefined) form.add([...path, 'label'], 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button must have a label or an emoji');
+}
+
+/** An address Discord shows as a link: well formed, within `max` characters, and of a scheme it opens (http, https, or its own discord:). */
+function checkUrl(form: Form, path: Path, url: unknown, max: number): void {
+  const written = String(url);
+  if (!URL.canParse(written) || !['http:', 'https:', 'discord:'].includes(new URL(written).protocol)) form.add(path, 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
+  else text(form, path, url, { max });
 }
 
 function checkSelect(form: Form, path: Path, select: any): void {

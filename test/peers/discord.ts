@@ -136,8 +136,10 @@ export interface DiscordPeer {
    * A user writes to the bot in a DM, with files attached if given: each is kept at a CDN
    * address of this peer (as Discord keeps them at cdn.discordapp.com), the message naming
    * its size, type and URL, and served to whoever fetches it; `fetched` counts the fetches.
+   * `replyTo` makes it a reply to that message (one the bot posted, or any id, as a client
+   * could forge), which Discord sends with its reference.
    */
-  dm(user: DiscordUser, content: string, files?: { name: string; bytes: Buffer; contentType?: string }[]): { channelId: string };
+  dm(user: DiscordUser, content: string, files?: { name: string; bytes: Buffer; contentType?: string }[], options?: { replyTo?: string }): { channelId: string; id: string };
   /** How many times each attached file was fetched, by name. */
   fetched: Map<string, number>;
   dmChannelOf(userId: string): string;
@@ -547,8 +549,9 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     edits: (sent) => requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`)),
     followUps: (sent) => requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}`)),
     fetched,
-    dm(author, content, files = []) {
+    dm(author, content, files = [], options = {}) {
       const channelId = dmChannelOf(author.id);
+      const messageId = id();
       const attached = files.map((file) => {
         const fileId = id();
         const cdnPath = `/cdn/attachments/${channelId}/${fileId}/${file.name}`;
@@ -556,8 +559,11 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
         uploads.set(cdnPath, { name: file.name, bytes: file.bytes, contentType });
         return { id: fileId, filename: file.name, size: file.bytes.length, url: `http://127.0.0.1:${port}${cdnPath}`, proxy_url: `http://127.0.0.1:${port}${cdnPath}`, content_type: contentType };
       });
+      const replied = options.replyTo === undefined ? undefined : messages.get(options.replyTo);
+      // A reply (type 19) names the message it answers, and carries it when Discord still has it.
+      const reply = options.replyTo === undefined ? {} : { type: 19, message_reference: { type: 0, message_id: options.replyTo, channel_id: channelId }, referenced_message: replied ? structuredClone(replied) : null };
       dispatch('MESSAGE_CREATE', {
-        id: id(),
+        id: messageId,
         channel_id: channelId,
         // As Discord sends it: without it, discord.js cannot tell a DM from an unknown channel it has not cached.
         channel_type: 1,
@@ -573,8 +579,9 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
         embeds: [],
         pinned: false,
         type: 0,
+        ...reply,
       });
-      return { channelId };
+      return { channelId, id: messageId };
     },
     shown(locale, name, ...subcommands) {
       let level = [...registered.global, ...[...registered.guilds.values()].flat()] as RegisteredOption[];

@@ -29,6 +29,8 @@ export interface PostfixOptions {
   mailbox?: string;
   /** Addresses that are the mailbox under another name, the VERP address among them (default `bounces@<domain>`). */
   aliases?: string[];
+  /** Addresses delivered into a folder of the mailbox instead of its inbox (Maildir++ `.Folder/`, as a server-side rule files them): `{ 'bounces@billing.test': 'Bounces' }`. */
+  folders?: Record<string, string>;
   /** Where mail for every other domain goes: the test's SMTP server on this port. */
   sinkPort?: number;
   /**
@@ -60,7 +62,7 @@ export interface Postfix {
  * default, RCPT is refused and no DSN is made); `smtp_dns_support_level = disabled` keeps
  * Postfix off DNS; `recipient_delimiter = +` delivers `bounces+TOKEN@` to the bounces alias.
  */
-function mainCf(dir: string, options: Required<Pick<PostfixOptions, 'domain' | 'mailbox' | 'aliases' | 'transports'>> & { sinkPort?: number }, uid: string, gid: string): string {
+function mainCf(dir: string, options: Required<Pick<PostfixOptions, 'domain' | 'mailbox' | 'aliases' | 'transports' | 'folders'>> & { sinkPort?: number }, uid: string, gid: string): string {
   // Each entry in braces: a value with a space (`error:5.1.1 Gone`) is otherwise cut there.
   const inline = (entries: [string, string][]) => `inline:{ ${entries.map(([key, value]) => `{${key}=${value}}`).join(', ')} }`;
   const transports: [string, string][] = Object.entries(options.transports);
@@ -82,7 +84,7 @@ smtp_dns_support_level = disabled
 recipient_delimiter = +
 virtual_mailbox_domains = ${options.domain}
 virtual_mailbox_base = ${dir}/mail
-virtual_mailbox_maps = ${inline([[options.mailbox, `${options.mailbox}/`]])}
+virtual_mailbox_maps = ${inline([[options.mailbox, `${options.mailbox}/`], ...Object.entries(options.folders).map(([address, folder]): [string, string] => [address, `${options.mailbox}/.${folder}/`])])}
 virtual_alias_maps = ${options.aliases.length > 0 ? inline(options.aliases.map((alias) => [alias, options.mailbox])) : ''}
 virtual_uid_maps = static:${uid}
 virtual_gid_maps = static:${gid}
@@ -128,7 +130,9 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     throw new Error('startPostfix: `postfix` not found; echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && apt-get install -y postfix');
   }
   const domain = options.domain ?? 'billing.test';
-  const settings = { domain, mailbox: options.mailbox ?? `billing@${domain}`, aliases: options.aliases ?? [`bounces@${domain}`], transports: options.transports ?? {}, ...(options.sinkPort ? { sinkPort: options.sinkPort } : {}) };
+  const folders = options.folders ?? {};
+  const aliases = (options.aliases ?? [`bounces@${domain}`]).filter((alias) => !(alias in folders));
+  const settings = { domain, mailbox: options.mailbox ?? `billing@${domain}`, aliases, folders, transports: options.transports ?? {}, ...(options.sinkPort ? { sinkPort: options.sinkPort } : {}) };
   const [uid, gid] = await Promise.all([run('id', ['-u', 'dovecot']), run('id', ['-g', 'dovecot'])]).then(([u, g]) => [u.stdout.trim(), g.stdout.trim()]);
   const dir = await mkdtemp(join(tmpdir(), 'facteur-postfix-'));
   // mkdtemp's 0700 keeps Postfix's own users out ("open lock file …: Permission denied").

@@ -1,9 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { QRCode } from 'jsqr';
 import yauzl from 'yauzl';
 
 /** Reading back what Facteur sends, from the bytes, as a customer's PDF reader and unzip tool would. */
@@ -54,6 +57,48 @@ export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[][]> 
 export async function pdftotext(file: string): Promise<string> {
   const { stdout } = await promisify(execFile)('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
   return stdout;
+}
+
+/**
+ * The QR codes of a PDF's first page as a phone would read them: the page drawn by poppler's
+ * `pdftoppm` (Debian's poppler-utils) at `dpi`, then decoded by jsQR from its pixels. The text
+ * each code holds, or null when none reads.
+ */
+export async function pdfQrCode(bytes: Uint8Array, dpi = 150): Promise<string | null> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'facteur-qr-'));
+  try {
+    await writeFile(path.join(dir, 'page.pdf'), bytes);
+    await promisify(execFile)('pdftoppm', ['-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', path.join(dir, 'page.pdf'), path.join(dir, 'page')]);
+    const { width, height, rgba } = readPpm(await readFile(path.join(dir, 'page.ppm')));
+    return jsQR(rgba, width, height)?.data ?? null;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** jsQR, a maintained decoder in plain JavaScript, whose typings describe its default export but not the function its CommonJS module is. */
+const jsQR = createRequire(import.meta.url)('jsqr') as (data: Uint8ClampedArray, width: number, height: number) => QRCode | null;
+
+/** A binary PPM (P6, 8 bits), as pdftoppm writes it, as the RGBA pixels jsQR reads. */
+function readPpm(bytes: Buffer): { width: number; height: number; rgba: Uint8ClampedArray } {
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(bytes.subarray(0, 64).toString('latin1'));
+  if (!header) throw new Error('not an 8-bit binary PPM');
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = bytes.subarray(header[0].length);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) rgba.set([pixels[i * 3]!, pixels[i * 3 + 1]!, pixels[i * 3 + 2]!, 255], i * 4);
+  return { width, height, rgba };
+}
+
+/** The addresses a PDF's links open, page by page, as a reader's link annotations give them. */
+export async function pdfLinks(bytes: Uint8Array): Promise<string[]> {
+  const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
+  const links: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) {
+    for (const annotation of (await (await pdf.getPage(n)).getAnnotations()) as { subtype: string; url?: string }[]) if (annotation.subtype === 'Link' && annotation.url) links.push(annotation.url);
+  }
+  await pdf.destroy();
+  return links;
 }
 
 export interface ZipEntryRead {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
+import type { ParsedMail } from 'mailparser';
 import { vi, type MockInstance } from 'vitest';
 import type { Request } from '../../src/assistant/assistant.js';
 import type { Reply } from '../../src/assistant/reply.js';
@@ -67,6 +68,8 @@ export interface Entry {
   kind: string;
   lang: 'fr' | 'en';
   text: string;
+  /** A mail's sender, when not Awa: her invoice contact, who is answered as she is. */
+  from?: string;
   expect: Expect;
 }
 
@@ -100,6 +103,8 @@ export interface CorpusApp {
   awa: Customer;
   /** Every invoice of the corpus by number, whoever's. */
   invoices: Map<string, Invoice & { customer: string }>;
+  /** Every mail Facteur sent so far, where it went: the local outbox unless set (the SMTP peer's, when Facteur sends over SMTP). */
+  sentMail?: () => Promise<ParsedMail[]>;
   dispose(): Promise<void>;
 }
 
@@ -130,9 +135,13 @@ export async function corpusApp(env: Record<string, string> = {}): Promise<Corpu
   return { app, awa, invoices, dispose: () => app.dispose() };
 }
 
-/** The clock at TODAY, 10:00 in Douala, for Dates only: timers run as they do. */
-export function fixToday(): void {
-  vi.useFakeTimers({ toFake: ['Date'], now: new Date(`${TODAY}T09:00:00Z`) });
+/**
+ * The clock at TODAY, 10:00 in Douala, for Dates only: timers run as they do. `running`: the
+ * clock goes on from there as real time does (a client that counts its requests a second,
+ * as discord.js does against Discord's rate limit, waits forever on a clock that stands still).
+ */
+export function fixToday(options: { running?: boolean } = {}): void {
+  vi.useFakeTimers({ toFake: ['Date'], now: new Date(`${TODAY}T09:00:00Z`), shouldAdvanceTime: options.running ?? false });
 }
 
 /**
@@ -150,9 +159,10 @@ type Ask = (text: string, conversation: string, extra?: Partial<Request>) => Pro
 /**
  * Runs `send` against Awa's account as it was set up, and reads the reply: pages of a list
  * are turned to the end, and each reading of a clarification is chosen in turn (the message
- * sent again, then « 1 », « 2 »…).
+ * sent again, then « 1 », « 2 »…). `send` resolves with null when the message got no answer
+ * at all (an automatic mail the inbox leaves unanswered).
  */
-export async function observe(corpus: CorpusApp, entry: Entry, send: (conversation: string) => Promise<Reply>, ask: Ask): Promise<Got> {
+export async function observe(corpus: CorpusApp, entry: Entry, send: (conversation: string) => Promise<Reply | null>, ask: Ask): Promise<Got> {
   const got = await once(corpus, entry, `${entry.id}`, send, ask);
   if (got.answer !== 'clarify') return got;
   const count = got.options!.length;
@@ -164,17 +174,18 @@ export async function observe(corpus: CorpusApp, entry: Entry, send: (conversati
   return { ...got, options };
 }
 
-async function once(corpus: CorpusApp, entry: Entry, conversation: string, send: (conversation: string) => Promise<Reply>, ask: Ask): Promise<Got> {
+async function once(corpus: CorpusApp, entry: Entry, conversation: string, send: (conversation: string) => Promise<Reply | null>, ask: Ask): Promise<Got> {
   const { app, awa } = corpus;
+  const sentMail = corpus.sentMail ?? (() => outbox(app.dataDir));
   const before = entry.expect.answer === 'cancelChange' ? await withPendingAddress(corpus) : awa;
-  const sent = new Set((await outbox(app.dataDir)).map((mail) => mail.messageId));
+  const sent = new Set((await sentMail()).map((mail) => mail.messageId));
   const spy = vi.spyOn(app.catalog, 't');
-  let reply: Reply;
+  let reply: Reply | null;
   let pages: Reply[] = [];
   let keys: { key: string; params: Record<string, unknown> }[];
   try {
     reply = await send(conversation);
-    for (let page = reply; page.page && page.page.number < page.page.count; ) {
+    for (let page = reply; page?.page && page.page.number < page.page.count; ) {
       page = await ask('', conversation, { command: { intent: 'page', step: 1, from: page.page.position } });
       pages.push(page);
     }
@@ -183,7 +194,7 @@ async function once(corpus: CorpusApp, entry: Entry, conversation: string, send:
     spy.mockRestore();
   }
   const after = (await app.store.customerById(awa.id))!;
-  const mails = (await outbox(app.dataDir)).filter((mail) => !sent.has(mail.messageId));
+  const mails = (await sentMail()).filter((mail) => !sent.has(mail.messageId));
   await app.store.updateCustomer(awa.id, () => awa);
   const mailed = [...new Set(mails.flatMap((mail) => [mail.to, mail.cc].flatMap((to) => (Array.isArray(to) ? to : to ? [to] : []).flatMap((a) => a.value.map((v) => v.address!.toLowerCase())))))];
   return read(corpus, reply, pages, keys, before, after, mailed);
@@ -246,7 +257,7 @@ function changesOf(before: Customer, after: Customer, keys: { key: string; param
 
 async function read(
   corpus: CorpusApp,
-  reply: Reply,
+  reply: Reply | null,
   pages: Reply[],
   calls: { key: string; params: Record<string, unknown> }[],
   before: Customer,
@@ -258,7 +269,7 @@ async function read(
   const files: string[] = [];
   let zipped = false;
   let statement = false;
-  for (const attachment of reply.attachments) {
+  for (const attachment of reply?.attachments ?? []) {
     const bytes = await buffer(await attachment.open());
     if (attachment.contentType === 'application/zip') {
       zipped = true;
@@ -271,10 +282,11 @@ async function read(
   }
   const changes = changesOf(before, after, calls);
   const withdrawn = before.pending.some((p) => 'address' in p.change && p.change.address === WITHDRAWN) && !after.pending.some((p) => 'address' in p.change && p.change.address === WITHDRAWN);
-  const listed = [reply, ...pages].flatMap((page) => (page.listed ?? []).map((row) => row.number));
+  const listed = [reply, ...pages].flatMap((page) => (page?.listed ?? []).map((row) => row.number));
   const claimed = (after.paymentClaims ?? []).filter((claim) => !(before.paymentClaims ?? []).some((old) => old.number === claim.number)).map((claim) => claim.number);
-  const base = { invoices: [] as string[], zipped, statement, changes, locale: reply.locale, mailed, keys };
+  const base = { invoices: [] as string[], zipped, statement, changes, locale: reply?.locale ?? '', mailed, keys };
   const got = (answer: Got['answer'], invoices: string[] = []): Got => ({ ...base, answer, invoices: [...new Set(invoices)].sort() });
+  if (reply === null) return got(changes.length > 0 ? 'change' : 'nothing');
   if (reply.outcome === 'not-understood') return got('notUnderstood');
   if (reply.choices) return { ...got('clarify'), options: reply.choices.map(() => got('other')) };
   if (withdrawn) return got('cancelChange');
@@ -329,15 +341,17 @@ const FILE_ANSWERS: Answer[] = ['pdf', 'zip', 'files'];
 
 /** Judges what was got against what the entry expects (see FORMAT.md), and whether it is the opposite of what was asked. */
 export function judge(corpus: CorpusApp, entry: Entry, got: Got, refused: Refused = {}): Verdict {
-  const opposite = oppositeOf(corpus, entry.expect, got, refused);
-  const miss = missOf(entry.expect, got) ?? (got.locale !== entry.lang ? `language: ${got.locale} for ${entry.lang}` : undefined);
+  const opposite = oppositeOf(corpus, entry, got, refused);
+  // Nothing said is said in no language.
+  const miss = missOf(entry.expect, got) ?? (got.answer !== 'nothing' && got.locale !== entry.lang ? `language: ${got.locale} for ${entry.lang}` : undefined);
   return { pass: !opposite && !miss, ...(miss ? { miss } : {}), ...(opposite ? { opposite } : {}) };
 }
 
-function oppositeOf(corpus: CorpusApp, expect: Expect, got: Got, refused: Refused): string | undefined {
+function oppositeOf(corpus: CorpusApp, entry: Entry, got: Got, refused: Refused): string | undefined {
+  const { expect } = entry;
   const others = got.invoices.filter((number) => corpus.invoices.get(number)?.customer !== OWNER);
   if (others.length > 0) return `otherCustomer: ${others.join(' ')}`;
-  const allowed = new Set([OWNER, ...(expect.change && typeof expect.change.value === 'string' ? [expect.change.value.toLowerCase()] : [])]);
+  const allowed = new Set([OWNER, entry.from ?? OWNER, ...(expect.change && typeof expect.change.value === 'string' ? [expect.change.value.toLowerCase()] : [])]);
   const never = new Set((expect.neverMails ?? []).map((address) => address.toLowerCase()));
   const mailed = got.mailed.filter((address) => never.has(address) || !allowed.has(address));
   if (mailed.length > 0) return `mailed: ${mailed.join(' ')}`;
@@ -385,6 +399,42 @@ function missOf(expect: Expect, got: Got): string | undefined {
     if (unmatched.length > 0 || options.length !== (expect.options ?? []).length) return `options: ${options.map((o) => `${o.answer} ${o.invoices.join(' ')}`).join(' | ')}`;
   }
   return undefined;
+}
+
+/** What a corpus's table of refusals says of an entry (`others`: every invoice of Awa's but the expected ones, for « pas tout, seulement … »). */
+export function refusedOf(corpus: CorpusApp, entry: Entry, table: Record<string, Omit<Refused, 'excluded'> & { excluded?: string[] | 'others' }>): Refused {
+  const refused = table[entry.id] ?? {};
+  if (refused.excluded !== 'others') return refused as Refused;
+  const own = [...corpus.invoices.values()].filter((invoice) => invoice.customer === OWNER).map((invoice) => invoice.number);
+  return { ...refused, excluded: own.filter((number) => !entry.expect.invoices?.includes(number)) };
+}
+
+/** A miss as misses/*.json lists it: an opposite first, for the entry is listed as one until it is answered right. */
+export function reasonOf(verdict: Verdict): string {
+  return verdict.opposite ? `opposite: ${verdict.opposite}` : verdict.miss!;
+}
+
+/** The score by kind and by language, the misses by class and the opposites, as the issue reports them. */
+export function reportScores(title: string, entries: Entry[], verdicts: Map<string, Verdict>): void {
+  const judged = entries.filter((entry) => verdicts.has(entry.id));
+  if (judged.length === 0) return;
+  const score = (of: Entry[]) => `${of.filter((entry) => verdicts.get(entry.id)!.pass).length}/${of.length}`;
+  const kinds = [...new Set(judged.map((entry) => entry.kind))];
+  const rows = kinds.map((kind) => {
+    const of = judged.filter((entry) => entry.kind === kind);
+    return `${kind.padEnd(16)} ${score(of).padStart(7)}   fr ${score(of.filter((e) => e.lang === 'fr')).padStart(7)}   en ${score(of.filter((e) => e.lang === 'en')).padStart(7)}`;
+  });
+  const classes = new Map<string, number>();
+  for (const verdict of verdicts.values()) if (verdict.miss) classes.set(verdict.miss.split(':')[0]!, (classes.get(verdict.miss.split(':')[0]!) ?? 0) + 1);
+  const opposites = judged.filter((entry) => verdicts.get(entry.id)!.opposite).map((entry) => `  ${entry.id}: ${verdicts.get(entry.id)!.opposite} — ${entry.text}`);
+  const lines = [
+    `${title}: ${score(judged)} right (fr ${score(judged.filter((e) => e.lang === 'fr'))}, en ${score(judged.filter((e) => e.lang === 'en'))})`,
+    ...rows,
+    `misses by class: ${[...classes].map(([name, count]) => `${name} ${count}`).join(', ') || 'none'}`,
+    `opposites: ${opposites.length}`,
+    ...opposites,
+  ];
+  console.log(lines.join('\n'));
 }
 
 function answerMiss(expect: Expect, got: Got): string {

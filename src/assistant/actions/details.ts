@@ -43,6 +43,7 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
         taxes: taxes.map((tax) => ({ label: tax.label, amount: money(tax.amount) })),
         total: money(sums.total),
       },
+      pay: ctx.payLinks([invoice]),
     },
   );
 }

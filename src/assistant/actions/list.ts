@@ -25,13 +25,14 @@ export async function matching(ctx: Context, filter: InvoiceFilter): Promise<Inv
   return picked(await ctx.services.store.invoices(ctx.customer.id, filter), filter);
 }
 
-/** The table of these invoices and the same invoices to pick from, for a list and for what else answers with one (the balance). */
-export function invoiceList(ctx: Context, invoices: Invoice[]): Required<Pick<Reply, 'table' | 'listed'>> {
+/** The table of these invoices, the same invoices to pick from and the pay links of those unpaid, for a list and for what else answers with one (the balance). */
+export function invoiceList(ctx: Context, invoices: Invoice[]): Required<Pick<Reply, 'table' | 'listed' | 'pay'>> {
   const listed = invoices.map((invoice) => ({ ...summary(ctx, invoice), state: invoice.status }));
   const rows = listed.map((s) => [s.date, s.number, s.amount, s.status]);
   return {
     table: { columns: ['date', 'number', 'amount', 'status'].map((c) => ctx.t(`list.columns.${c}`)), rows, alignRight: [2] },
     listed: listed.map(({ number, date, amount, status, state }) => ({ number, date, amount, status, state })),
+    pay: ctx.payLinks(invoices),
   };
 }
 

@@ -22,7 +22,7 @@ export interface Asker {
 }
 
 /** Files of one message checked at most: each is read on a thread of its own, within a time limit. */
-const MAX_CHECKED = 3;
+export const MAX_CHECKED = 3;
 
 /**
  * « est-ce bien une facture de chez vous ? » with a PDF attached: the verdict on each file, in

@@ -10,12 +10,14 @@ import {
   countCodeMailed,
   live,
   mayMailCode,
+  namesProviderMailbox,
   newAddressOf,
   pendingOf,
   redirectsInvoices,
   replyHash,
   samePending,
   waiting,
+  withoutPending,
   withPending,
 } from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
@@ -52,6 +54,7 @@ function checked(ctx: Context, change: AccountChange): AccountChange | Reply {
   if (!('address' in change)) return change;
   const address = change.address.trim().toLowerCase();
   if (!z.email().safeParse(address).success) return ctx.refuse('address.invalid', { address: change.address });
+  if (namesProviderMailbox({ ...change, address }, ctx.services.providerMailboxes)) return providerRefusal(ctx, address);
   if (change.kind === 'address') return address === ctx.customer.notifications.address ? ctx.refuse('address.same', { address }) : { ...change, address };
   if (change.kind === 'contact') {
     const refusal = contactRefusal(ctx.customer, address);
@@ -113,6 +116,7 @@ function waitingOf(customer: Customer, kind: AccountChange['kind'], now: Date): 
 export async function askNewAddress(ctx: Context, change: AccountChange, approved: PendingChange | null): Promise<Reply> {
   const now = ctx.services.now();
   const address = newAddressOf(ctx.customer, change)!;
+  if (namesProviderMailbox(change, ctx.services.providerMailboxes)) return dropProviderMailbox(ctx, change, approved, address);
   if (!mayMailCode(ctx.customer, now)) return ctx.refuse('address.tooManyToday');
   // One new address confirms at a time (see `confirmingOf`): another of the other kind waits until it is done or expired.
   const other = confirmingOf(ctx.customer);
@@ -137,11 +141,12 @@ export async function askNewAddress(ctx: Context, change: AccountChange, approve
  * the addresses it replaces, so that an owner who did not ask learns of it at once.
  */
 export async function makeChange(ctx: Context, change: AccountChange, after: PendingChange | null): Promise<Reply> {
+  if (namesProviderMailbox(change, ctx.services.providerMailboxes)) return dropProviderMailbox(ctx, change, after, (change as { address: string }).address);
   let previous: string[] | null = null;
   await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => {
     if (after && !samePending(pendingOf(customer, change.kind), after)) return customer;
     previous = addressesOnRecord(customer);
-    return applyChange(customer, change, ctx.services.now().toISOString());
+    return applyChange(customer, change, ctx.services.now().toISOString(), ctx.services.providerMailboxes);
   });
   if (previous === null) return ctx.refuse('confirm.nothing');
   ctx.services.log.info({ event: 'change.made', customer: ctx.customer.id, change: change.kind }, 'account changed');
@@ -151,4 +156,16 @@ export async function makeChange(ctx: Context, change: AccountChange, after: Pen
     }
   }
   return ctx.reply([changeDone(ctx, change)]);
+}
+
+/** The customer told that invoices never go to the provider's own mailboxes; logged, since it may be someone trying. */
+function providerRefusal(ctx: Context, address: string): Reply {
+  ctx.services.log.warn({ event: 'change.providerMailbox', customer: ctx.customer.id }, "a change naming one of the provider's own addresses: refused");
+  return ctx.refuse('address.provider', { address });
+}
+
+/** A change waiting since before the settings named its address as the provider's: dropped, and nothing mailed. */
+async function dropProviderMailbox(ctx: Context, change: AccountChange, pending: PendingChange | null, address: string): Promise<Reply> {
+  if (pending) await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => (samePending(pendingOf(customer, change.kind), pending) ? withoutPending(customer, change.kind) : customer));
+  return providerRefusal(ctx, address);
 }

@@ -7,6 +7,7 @@ import { asksBalance, asksStatement, balanceOf, namesStatement } from './intents
 import { aboutInvoices, asksAboutOne, asksDetails, asksFiles, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
 import { aboutAttachments, aboutContact, asksWhere, changesAddress, chasesUs, settles, stopsWriting, toggle, toggleCue } from './intents/settings.js';
 import { asksGenuine } from './intents/genuine.js';
+import { withdrawal } from './intents/withdraw.js';
 import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
 
 /**
@@ -20,6 +21,8 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => acknowledges(s.clause), command: () => ({ intent: 'smalltalk', kind: 'thanks' }) },
   // Before the invoices: « la facture 1266 que j'ai reçue est-elle authentique ? » asks about the attached copy, not for ours.
   { applies: (s) => asksGenuine(s), command: () => ({ intent: 'verify' }) },
+  // Before the changes: "disregard my request to switch our address to billing@…" takes it back.
+  { applies: (s) => withdrawal(s) !== null, command: (s) => withdrawal(s)! },
   { applies: (s) => aboutContact(s.clause) !== null, command: (s) => aboutContact(s.clause)! },
   { applies: (s) => changesAddress(s), command: (s) => ({ intent: 'address', address: s.clause.emails().at(-1)! }) },
   { applies: (s) => offTopic(s), command: () => ({ intent: 'offTopic' }) },

@@ -233,8 +233,8 @@ export const WORDS = vocabulary([
   ...fr('ok', 'accord daccord dac parfait super note compris entendu'),
   ...both('ok', 'ok okay'),
   ...en('ok', 'great perfect understood alright fine got'),
-  ...fr('offTopic', 'site panne dns serveur tarif tarifs wordpress cpanel boite messagerie bug erreur lent offre offres migration migrer piratage pirate inaccessible configurer domaine hebergement hebergeur vps ftp renouvellement acheter connexion outlook arrivent marchent fonctionnent bloquee bloquees partent ssl certificat'),
-  ...en('offTopic', 'website site down server pricing prices price wordpress cpanel password outage error slow plan plans upgrade migration migrate hacked domain hosting vps ftp iphone outlook setup configure register renew renewal buy arriving working broken sending ssl certificate'),
+  ...fr('offTopic', 'site panne dns serveur tarif tarifs wordpress cpanel boite messagerie bug erreur lent offre offres migration migrer piratage pirate inaccessible configurer domaine hebergement hebergeur vps ftp renouvellement abonnement abonnements forfait acheter connexion outlook arrivent marchent fonctionnent bloquee bloquees partent ssl certificat'),
+  ...en('offTopic', 'website site down server pricing prices price wordpress cpanel password outage error slow plan plans upgrade migration migrate hacked domain hosting vps ftp iphone outlook setup configure register renew renewal subscription subscriptions buy arriving working broken sending ssl certificate'),
   ...fr('question', 'combien quand quel quelle quels quelles pourquoi comment est-ce ou quoi'),
   ...en('question', 'how when what whats which why does where'),
   ...fr(

@@ -119,7 +119,8 @@ function pageId(action: 'previous' | 'next', owner: string, position: ListPositi
 /**
  * Under a list (and the balance, which lists the unpaid invoices), as in the client area: a
  * menu of the page's invoices to choose from, the PDF, ZIP and details buttons that act on
- * what is chosen, and previous/next when there are several pages. What is chosen is kept on
+ * what is chosen, « Payer 1266 » for the page's unpaid invoices that have a pay link (the ones
+ * due first, a row at most), and previous/next when there are several pages. What is chosen is kept on
  * the message itself (see `withChoice`), so that nothing needs remembering between presses.
  */
 export function listRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
@@ -137,6 +138,7 @@ export function listRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
     };
     rows.push(row([menu]));
     rows.push(row([button(customId('pdf', owner), t('discord.button.pdf'), ButtonStyle.Primary), button(customId('zip', owner), t('discord.button.zip')), button(customId('details', owner), t('discord.button.details'))]));
+    rows.push(...payRows(reply, catalog));
   }
   if (reply.page) {
     const { number, count, position } = reply.page;
@@ -145,11 +147,39 @@ export function listRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
   return rows;
 }
 
-/** Under a details card: its invoice's PDF, named in the button itself. */
+/** Under a details card: its invoice's PDF, named in the button itself, and « Payer » beside it when the invoice may be paid online. */
 export function cardRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
   if (!reply.details) return [];
-  return [row([button(customId('file', owner, reply.details.number), catalog.t(reply.locale, 'discord.button.pdf'), ButtonStyle.Primary)])];
+  return [row([button(customId('file', owner, reply.details.number), catalog.t(reply.locale, 'discord.button.pdf'), ButtonStyle.Primary), ...payButtons(reply, catalog)])];
 }
+
+/** A row of « Payer 1266 » buttons for the reply's pay links, if it has any: under a list's buttons, or under the PDFs sent. */
+export function payRows(reply: Reply, catalog: Catalog): Row[] {
+  const buttons = payButtons(reply, catalog);
+  return buttons.length > 0 ? [row(buttons)] : [];
+}
+
+/** Discord's limit on a link button's address: a longer pay link is shown as a linked title instead (see `payEmbeds`). */
+export const BUTTON_URL_MAX = 512;
+
+/**
+ * Link buttons (style 5) to the pay pages of the reply's unpaid invoices, which Discord opens
+ * in the browser and never reports back: « Payer » alone when the reply is about one invoice,
+ * « Payer 1266 » where several may be, at most a row of them (the assistant sends five at most).
+ */
+function payButtons(reply: Reply, catalog: Catalog): APIButtonComponent[] {
+  const links = (reply.pay ?? []).filter((link) => link.url.length <= BUTTON_URL_MAX).slice(0, BUTTONS.perRow);
+  const alone = reply.pay?.length === 1 && !reply.listed;
+  return links.map((link) => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Link,
+    url: link.url,
+    label: cut(alone ? catalog.t(reply.locale, 'discord.button.pay') : catalog.t(reply.locale, 'discord.button.payNumber', { number: link.number }), BUTTONS.label),
+  }));
+}
+
+/** Discord's limits on buttons: five a row, eighty characters a label. */
+export const BUTTONS = { perRow: 5, label: 80 };
 
 function optionLabel(invoice: ListedInvoice, reply: Reply, catalog: Catalog): string {
   return catalog.t(reply.locale, 'discord.menu.option', { date: invoice.date, number: invoice.number, amount: invoice.amount, status: invoice.status });

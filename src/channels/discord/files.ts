@@ -1,5 +1,6 @@
 import type { Message } from 'discord.js';
-import type { AttachedFile } from '../../assistant/actions/verify.js';
+// Only the files the assistant checks are fetched; it counts the others.
+import { MAX_CHECKED, type AttachedFile } from '../../assistant/actions/verify.js';
 
 /** Where Discord keeps the files of messages: a DM's attachment is fetched from these hosts only. */
 const DISCORD_CDN = ['cdn.discordapp.com', 'media.discordapp.net'];
@@ -16,9 +17,9 @@ export async function attachedPdfs(message: Message, maxBytes: number, apiUrl: s
   const hosts = new Set([...DISCORD_CDN, new URL(apiUrl).host]);
   const pdfs = [...message.attachments.values()].filter((file) => file.contentType === 'application/pdf' || /\.pdf$/i.test(file.name));
   return Promise.all(
-    pdfs.map(async (file) => {
+    pdfs.map(async (file, index) => {
       const url = URL.canParse(file.url) ? new URL(file.url) : null;
-      const fetchable = url !== null && hosts.has(url.host) && (url.protocol === 'https:' || url.host === new URL(apiUrl).host) && file.size <= maxBytes;
+      const fetchable = index < MAX_CHECKED && url !== null && hosts.has(url.host) && (url.protocol === 'https:' || url.host === new URL(apiUrl).host) && file.size <= maxBytes;
       return { name: file.name, size: file.size, bytes: fetchable ? await fetchAtMost(url!, maxBytes) : null };
     }),
   );

@@ -6,8 +6,8 @@ import type { Attachment } from '../../documents/attachment.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { groupBySize, splitToFit } from '../../outbound/fit.js';
 import { detailsCard } from './card.js';
-import { cardRows, listRows, type Row } from './components.js';
-import { codeBlock, COLOUR, cut } from './embeds.js';
+import { BUTTON_URL_MAX, BUTTONS, cardRows, listRows, payRows, type Row } from './components.js';
+import { codeBlock, COLOUR, cut, TO_PAY_COLOUR } from './embeds.js';
 import { plain } from './markdown.js';
 
 /** Discord's own limits on a message. */
@@ -16,8 +16,6 @@ export const LIMITS = { content: 2000, description: 4096, filesPerMessage: 10 };
 /** What a choice's button carries: the number of the reading, as the customer would type it. */
 export const CHOICE_BUTTON = /^facteur:choose:([1-5])$/;
 
-/** Discord's limits on buttons: five in a row, eighty characters a label. */
-const BUTTONS = { perRow: 5, label: 80 };
 
 export interface DiscordMessage {
   content: string;
@@ -30,15 +28,19 @@ export interface DiscordMessage {
  * an embed with the table in a code block, and under it the list's menu and buttons (see
  * `listRows`), which only `owner` may use; an invoice's details become a card with its PDF
  * button; readings offered to choose from get a button each; plain text stays plain text,
- * its Markdown escaped (see `plain`). Files are sent apart (see `fileGroups`).
+ * its Markdown escaped (see `plain`). The pay links of unpaid invoices are link buttons, or
+ * linked titles where a link is too long for a button. Files are sent apart (see `fileGroups`).
  */
 export function renderMessage(reply: Reply, catalog: Catalog, owner: string): DiscordMessage {
-  const components = [...listRows(reply, catalog, owner), ...cardRows(reply, catalog, owner), ...(reply.choices ? [choiceButtons(reply.choices)] : [])];
-  if (reply.details) return { content: '', embeds: [detailsCard(reply.details, reply.locale, catalog)], components };
+  // A list's and a card's pay buttons sit among their own; any other reply (the PDFs sent) gets its row.
+  const pays = reply.listed?.length || reply.details ? [] : payRows(reply, catalog);
+  const components = [...listRows(reply, catalog, owner), ...cardRows(reply, catalog, owner), ...pays, ...(reply.choices ? [choiceButtons(reply.choices)] : [])];
+  const pay = payEmbeds(reply);
+  if (reply.details) return { content: '', embeds: [detailsCard(reply.details, reply.locale, catalog), ...pay], components };
   if (!reply.table) {
     const text = plain(reply.text.join('\n\n'));
-    if (text.length <= LIMITS.content) return { content: text, embeds: [], components };
-    return { content: '', embeds: [{ color: COLOUR, description: cut(text, LIMITS.description) }], components };
+    if (text.length <= LIMITS.content) return { content: text, embeds: pay, components };
+    return { content: '', embeds: [{ color: COLOUR, description: cut(text, LIMITS.description) }, ...pay], components };
   }
   const [first, ...rest] = reply.text.map(plain);
   const after = rest.join('\n\n');
@@ -46,8 +48,20 @@ export function renderMessage(reply: Reply, catalog: Catalog, owner: string): Di
   const room = LIMITS.description - (first?.length ?? 0) - after.length - 20;
   const table = codeBlock(reply.table, room);
   const description = [first ?? '', table, after].filter(Boolean).join('\n\n');
-  return { content: '', embeds: [{ color: COLOUR, description: cut(description, LIMITS.description) }], components };
+  return { content: '', embeds: [{ color: COLOUR, description: cut(description, LIMITS.description) }, ...pay], components };
 }
+
+/**
+ * A pay link too long for a button (Discord takes 512 characters there, the billing system may
+ * send 2,000) as a small embed whose title is the link, which Discord takes up to 2,048: « Payer
+ * la facture 1266 », in the colour of what is owed.
+ */
+function payEmbeds(reply: Reply): APIEmbed[] {
+  return (reply.pay ?? []).filter((link) => link.url.length > BUTTON_URL_MAX).map((link) => ({ title: cut(plain(link.label), EMBED_TITLE_MAX), url: link.url, color: TO_PAY_COLOUR }));
+}
+
+/** Discord's limit on an embed's title. */
+const EMBED_TITLE_MAX = 256;
 
 /** One button a reading, labelled as the text numbers it, so that pressing it is typing its number. */
 function choiceButtons(choices: string[]): Row {

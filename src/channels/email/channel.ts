@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Assistant } from '../../assistant/assistant.js';
 import type { StaffDesk } from '../../assistant/staff.js';
+import { addressIn } from '../../billing/provider.js';
 import type { Config } from '../../config.js';
 import { dataPaths } from '../../data-folder.js';
 import type { Logger } from '../../log.js';
@@ -37,7 +38,7 @@ export interface MailChannelServices {
  */
 export function mailChannel(app: MailChannelServices, options: { watchdog?: Watchdog } = {}): MailWatcher {
   const { config, store, assistant, catalog, mailer, log } = app;
-  const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? addressesIn(text) : []));
+  const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? (addressIn(text) ?? []) : []));
   const staff = { emails: config.staffEmails, desk: app.staff };
   if (config.staffEmails.length > 0 && config.mail.dmarcAuthservId === null) {
     log.warn({ event: 'mail.staff.off' }, 'FACTEUR_STAFF_EMAILS is set but MAIL_DMARC_AUTHSERV_ID is not: staff requests by mail are refused, since a From alone proves nothing (use /staff or facteur resend)');
@@ -64,10 +65,4 @@ function bothWatchers(inbox: MailWatcher, bounces: MailWatcher): MailWatcher {
       return { up: a.up && b.up, detail: `${a.detail}; bounce folder: ${b.detail}` };
     },
   };
-}
-
-/** The address in `Name <address>`, or the text itself when it is a bare address; nothing for a login that is no address. */
-function addressesIn(text: string): string[] {
-  const address = (/<([^<>\s]+@[^<>\s]+)>/.exec(text)?.[1] ?? text).trim().toLowerCase();
-  return /^[^@\s]+@[^@\s]+$/.test(address) ? [address] : [];
 }

@@ -4,7 +4,7 @@ import type { LinkMaker } from '../../links/links.js';
 import type { OutboundMail } from '../../outbound/mail.js';
 import type { DeliveryLink } from '../../store/delivery.js';
 import type { Catalog } from '../../templates/catalog.js';
-import { paragraphs, type Block } from '../../outbound/letter.js';
+import { paragraphs, payBlock, type Block } from '../../outbound/letter.js';
 import { deliveryLinks, offerLinks } from '../../links/offer.js';
 import { listHints, replyBlocks } from './letter.js';
 import { packAttachments } from '../../outbound/fit.js';
@@ -42,6 +42,7 @@ export async function composeReplies(
     const blocks: Block[] = [
       ...(first ? replyBlocks(reply) : []),
       ...(first ? offered.links.map(({ sentence, link }) => ({ link: { sentence, url: link.url } })) : []),
+      ...(first ? (reply.pay ?? []).map((link) => payBlock(link, (host) => catalog.t(reply.locale, 'pay.where', { host }))) : []),
       ...paragraphs(...(first ? refused : []), ...note),
       ...(first && reply.listed ? listHints(catalog, reply.locale, reply.listed) : []),
     ];

@@ -1,5 +1,5 @@
 import { setTimeout } from 'node:timers/promises';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { ImapSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { handleSafely, type MailPipeline } from './pipeline.js';
@@ -95,7 +95,8 @@ export class ImapWatcher implements MailWatcher {
   /** One connection, from login to its end: resolves on stop, throws when the connection is lost. */
   private async session(connected: () => void): Promise<void> {
     const { imap, folders, log } = this.options;
-    const client = new ImapFlow({
+    // Loaded with the first connection: a Facteur on the local inbox folder never loads imapflow (~30 MB).
+    const client = new (await import('imapflow')).ImapFlow({
       host: imap.host,
       port: imap.port,
       secure: imap.tls,
@@ -109,7 +110,8 @@ export class ImapWatcher implements MailWatcher {
     client.on('exists', () => this.wake.up());
     await client.connect();
     try {
-      for (const folder of [folders.processed, folders.failed]) await client.mailboxCreate(folder);
+      // The watched folder too, when it is not the inbox: a bounce folder may not exist before its first report.
+      for (const folder of [...(imap.mailbox.toUpperCase() === 'INBOX' ? [] : [imap.mailbox]), folders.processed, folders.failed]) await client.mailboxCreate(folder);
       await client.mailboxOpen(imap.mailbox);
       await this.fileSettled(client);
       connected();

@@ -1,7 +1,5 @@
-import { simpleParser } from 'mailparser';
 import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
-import { asSeen, whatIsSeen } from './seen.js';
 import type { AttachedFile } from '../../assistant/actions/verify.js';
 import { MAX_SUBJECT } from './subject.js';
 
@@ -57,6 +55,8 @@ export type MoreOfMessage = (maxBytes: number) => Promise<Buffer>;
  */
 export async function readMail(raw: Buffer, maxBytes = MAX_MESSAGE_BYTES): Promise<InboundMail> {
   const options = { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true };
+  // mailparser and the HTML reader (parse5, css-tree…: ~20 MB) are loaded with the first message, not by a service that waits for one.
+  const [{ simpleParser }, seen] = await Promise.all([import('mailparser'), import('./seen.js')]);
   const parsed = await simpleParser(raw.subarray(0, maxBytes), options).catch((error: Error) => {
     throw new UnreadableMail(`not a readable MIME message (${error.message})`);
   });
@@ -70,7 +70,7 @@ export async function readMail(raw: Buffer, maxBytes = MAX_MESSAGE_BYTES): Promi
     sender: senderOf(headers.get('from') ?? []),
     // Nobody writes a subject longer than this; what is read of a message stays bounded, whatever it holds.
     subject: (parsed.subject ?? '').slice(0, MAX_SUBJECT),
-    ...body(parsed.html, parsed.text),
+    ...body(seen, parsed.html, parsed.text),
     inReplyTo: messageIds(parsed.inReplyTo)[0] ?? null,
     references: messageIds(parsed.references),
     contentType: headers.get('content-type')?.[0]?.split(';')[0]?.trim().toLowerCase() || 'text/plain',
@@ -82,8 +82,8 @@ export async function readMail(raw: Buffer, maxBytes = MAX_MESSAGE_BYTES): Promi
 }
 
 /** The body as a reader sees it: the HTML part's visible text, or else the text part. */
-function body(html: string | false | undefined, text: string | undefined): { text: string; hidden: string } {
-  const seen = typeof html === 'string' ? whatIsSeen(html) : asSeen(text ?? '');
+function body(reader: typeof import('./seen.js'), html: string | false | undefined, text: string | undefined): { text: string; hidden: string } {
+  const seen = typeof html === 'string' ? reader.whatIsSeen(html) : reader.asSeen(text ?? '');
   return { text: seen.visible, hidden: seen.hidden };
 }
 

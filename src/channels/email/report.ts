@@ -1,5 +1,5 @@
 import mailsplit from '@zone-eu/mailsplit';
-import { simpleParser, type Attachment } from 'mailparser';
+import type { Attachment } from 'mailparser';
 import type { BounceReport, ReportedRecipient } from '../../notifications/bounces.js';
 import { tokensIn } from '../../outbound/verp.js';
 import { MAX_MESSAGE_BYTES } from './read.js';
@@ -23,6 +23,8 @@ const ENVELOPE_HEADERS = ['to', 'x-original-to', 'delivered-to'];
  * them (the bounce parsers there guess from the text of common servers' bounces).
  */
 export async function readReport(raw: Buffer): Promise<BounceReport | null> {
+  // Loaded with the first report, as read.ts does for the first message: a service at rest holds no mail parser.
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(raw.subarray(0, MAX_MESSAGE_BYTES), { keepDeliveryStatus: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   if (contentType?.value !== 'multipart/report') return null;

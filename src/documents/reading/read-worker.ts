@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { constants, inflateSync } from 'node:zlib';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 
@@ -31,6 +32,8 @@ port.on('message', (task: ReadTask) => {
 port.postMessage({ ready: true });
 
 async function read({ bytes, maxPages, maxChars }: ReadTask): Promise<ReadReply> {
+  const inflated = inflatesPast(bytes, MAX_INFLATED);
+  if (inflated) return { problem: inflated };
   // No code made from the file's fonts, no system font, no font face: text is all that is wanted.
   const pdf = await getDocument({ data: bytes, isEvalSupported: false, useSystemFonts: false, disableFontFace: true, verbosity: 0, stopAtErrors: false }).promise;
   try {
@@ -45,6 +48,37 @@ async function read({ bytes, maxPages, maxChars }: ReadTask): Promise<ReadReply>
   } finally {
     await pdf.destroy();
   }
+}
+
+/**
+ * What a PDF's deflated streams may grow to, all together: fonts, a logo and the text of a few
+ * pages take a few MB; a scanned page, some tens. pdf.js holds what it inflates outside the
+ * heap its thread is capped at, so a stream inflating to gigabytes is refused before it reads it.
+ */
+const MAX_INFLATED = 64 * 1024 * 1024;
+
+/**
+ * Why the file's FlateDecode streams inflate past `budget` bytes, or null. Each is inflated by
+ * zlib with its output capped at what is left of the budget, so that a decompression bomb
+ * costs at most the budget and a fraction of a second; a stream zlib cannot read is left to pdf.js.
+ */
+function inflatesPast(bytes: Uint8Array, budget: number): string | null {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buffer.toString('latin1');
+  let left = budget;
+  for (const match of text.matchAll(/(?<!end)stream\r?\n/g)) {
+    const start = match.index + match[0].length;
+    const head = text.slice(Math.max(0, match.index - 1024), match.index);
+    if (!/\/(?:FlateDecode|Fl)\b/.test(head.slice(head.lastIndexOf('<<')))) continue;
+    const end = text.indexOf('endstream', start);
+    try {
+      left -= inflateSync(buffer.subarray(start, end < 0 ? buffer.length : end), { maxOutputLength: left + 1, finishFlush: constants.Z_SYNC_FLUSH }).length;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) left = -1;
+    }
+    if (left < 0) return `its compressed streams inflate to more than ${budget / (1024 * 1024)} MB, more than any invoice holds`;
+  }
+  return null;
 }
 
 /**

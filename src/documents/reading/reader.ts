@@ -30,7 +30,7 @@ export interface PdfReaderLimits {
   queue: number;
 }
 
-export const READER_LIMITS: PdfReaderLimits = { timeoutMs: 10_000, heapMb: 192, threads: 2, queue: 64 };
+export const READER_LIMITS: PdfReaderLimits = { timeoutMs: 10_000, heapMb: 128, threads: 2, queue: 64 };
 
 /** Pages and characters read of one file: an invoice fits many times over. */
 const MAX_PAGES = 50;

@@ -60,6 +60,11 @@ export class PdfFiles {
     return bytes;
   }
 
+  /** The file of these bytes, when the list names them. */
+  file(sha256: string): string | undefined {
+    return this.index.data.pdfs.some((pdf) => pdf.sha256 === sha256) ? this.fileOf(sha256) : undefined;
+  }
+
   async save(writes: IssuedPdfBytes[]): Promise<void> {
     for (const { pdf, bytes } of writes) {
       try {
