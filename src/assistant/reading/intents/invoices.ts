@@ -1,5 +1,5 @@
 import type { Command } from '../../command.js';
-import { NEGATION_ROLES, type NumberToken } from '../clause.js';
+import { NEGATION_ROLES, type Clause, type NumberToken, type Word } from '../clause.js';
 import { isYear } from '../recognise/periods.js';
 import { filterOf, type Sentence } from '../sentence.js';
 import type { Role } from '../words.js';
@@ -142,10 +142,28 @@ const LIST_WORDS = new Set('liste lister historique releve releves statement que
  */
 export function asksFiles(s: Sentence): boolean {
   const { tokens } = s.clause;
-  const wants = tokens.some((t, i) => t.kind === 'word' && FILE_WORDS.has(t.word) && !s.clause.refusedAt(i));
+  const wants = tokens.some((t, i) => t.kind === 'word' && FILE_WORDS.has(t.word) && (!s.clause.refusedAt(i) || onlySome(s.clause, i)));
   const listed = tokens.some((t, i) => t.kind === 'word' && !t.declined && LIST_WORDS.has(t.word) && !s.clause.refusedAt(i));
   const named = s.period !== null || s.status.status !== undefined || s.rank !== null || s.numbers.length > 0 || s.clause.has('all');
   return wants && !listed && named;
+}
+
+/** Words that keep a part of what was named: « seulement », "just", « ne … que ». */
+const ONLY = new Set(['seulement', 'uniquement', 'juste', 'only', 'just', 'que']);
+/** Words that make « ne » a negation of its own, not the start of « ne … que » (« ne m'envoyez plus que … » is no request to send). */
+const NEGATING = new Set(['pas', 'plus', 'jamais', 'rien', 'aucun', 'aucune', 'ni', 'point']);
+
+/**
+ * The negation before the verb at `i` refuses the whole, not the sending: « ne m'envoyez pas
+ * tout, seulement les impayées », "don't send everything, just the 2025 ones" (a word of all
+ * refused, then a word keeping a part), or the French « ne m'envoyez que les impayées ».
+ */
+function onlySome(c: Clause, i: number): boolean {
+  const after = c.tokens.slice(i + 1);
+  const at = after.findIndex((t) => t.kind === 'word' && t.role === 'all');
+  if (at >= 0 && c.negatedAt(i + 1 + at) && after.slice(at + 1).some((t) => t.kind === 'word' && ONLY.has(t.word) && t.word !== 'que')) return true;
+  const words = c.tokens.slice(Math.max(0, i - 3), i + 4).filter((t): t is Word => t.kind === 'word');
+  return words.some((w) => w.word === 'ne') && words.some((w) => w.word === 'que') && !words.some((w) => NEGATING.has(w.word));
 }
 
 /** Words that ask what one invoice is, its amount or its state: « c'est quoi la deuxième facture de 2021 ? », « le montant de la facture de novembre », "is my invoice of November paid". */
