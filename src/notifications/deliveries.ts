@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isMachineFault, isMoot, isOwnMailFault, isPermanent } from '../faults.js';
+import { describeFailure, isMachineFault, isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
@@ -172,7 +172,8 @@ export class Deliveries {
     await this.store.save({ deliveries: [delivery] });
     try {
       const sent = await send(delivery);
-      return await this.update(delivery, { status: 'sent', ...sentFacts(sent) });
+      // What the channel says went (a mail sent again without its files) replaces what it meant to send.
+      return await this.update(delivery, { status: 'sent', lastError: sent.note ?? null, ...sentFacts(sent), ...(sent.files?.length === 0 ? { files: undefined } : {}) });
     } catch (error) {
       await this.update(delivery, { status: 'failed', lastError: describeFailure(error) });
       throw error;
@@ -273,10 +274,4 @@ function sentFacts(sent: Sent): Partial<Delivery> {
 /** The files a send carried, as the record keeps them: none, no field. */
 function filesOf(sent: Pick<Sent, 'files'>): Pick<Delivery, 'files'> {
   return sent.files?.length ? { files: sent.files } : {};
-}
-
-/** A failure as the delivery log says it: the server's reply code first, when there is one. */
-export function describeFailure(error: unknown): string {
-  const e = error as { responseCode?: number; message?: string };
-  return e.responseCode ? `${e.responseCode} ${e.message ?? ''}`.trim() : (e.message ?? String(error));
 }
