@@ -115,8 +115,13 @@ export class Deliveries {
     } catch (error) {
       const reason = describeFailure(error);
       if (isMoot(error)) return this.update(delivery, { status: 'cancelled', attempts, lastError: reason, nextAttemptAt: null });
+      if (isOwnMailFault(error) || isMachineFault(error)) {
+        // Not the message's fault (Facteur's own login refused, a full disk): it counts no attempt, however long it lasts, and waits for the next run.
+        const what = isOwnMailFault(error) ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD' : 'the machine cannot send now (no space left?)';
+        this.log.error({ delivery: delivery.id, reason }, `${what}; the delivery waits`);
+        return this.update(delivery, { status: 'pending', lastError: reason, nextAttemptAt: new Date(this.now().getTime() + this.policy.baseDelayMs).toISOString() });
+      }
       const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
-      if (isOwnMailFault(error)) this.log.error({ delivery: delivery.id, reason }, 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD');
       this.log.warn({ delivery: delivery.id, customer: delivery.customerId, channel: delivery.channel, attempts, final, reason }, 'delivery failed');
       const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });

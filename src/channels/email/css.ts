@@ -148,7 +148,7 @@ export function paintOf(word: string): Paint | 'inherit' | 'current' {
  */
 export function backgroundOf(value: string): Paint | 'inherit' | 'current' {
   if (/(?:gradient|var|image-set|element|paint|url|image|cross-fade)\s*\(/.test(value)) return 'unknown';
-  for (const token of tokensOf(value)) {
+  for (const token of partsOf(value)) {
     const paint = paintOf(token);
     if (paint !== 'unknown' && paint !== 'inherit') return paint;
   }
@@ -160,21 +160,24 @@ export function backgroundImageOf(value: string): Paint | 'inherit' {
   return ['none', 'initial', 'inherit', 'unset', 'revert', 'revert-layer'].includes(value) ? 'inherit' : 'unknown';
 }
 
-/** The space-separated parts of a value, a function's arguments kept whole (`rgb(0, 0, 0)`). */
-function tokensOf(value: string): string[] {
-  const tokens: string[] = [];
+/**
+ * The parts of a value between `separators` (by default spaces, commas and slashes), a
+ * function's arguments kept whole (`rgb(0, 0, 0)`); empty parts left out.
+ */
+export function partsOf(value: string, separators = ' ,/'): string[] {
+  const parts: string[] = [];
   let depth = 0;
   let current = '';
   for (const char of value) {
     if (char === '(') depth++;
     if (char === ')') depth = Math.max(0, depth - 1);
-    if (depth === 0 && (char === ' ' || char === ',' || char === '/')) {
-      if (current) tokens.push(current);
+    if (depth === 0 && separators.includes(char)) {
+      if (current.trim()) parts.push(current);
       current = '';
     } else current += char;
   }
-  if (current) tokens.push(current);
-  return tokens;
+  if (current.trim()) parts.push(current);
+  return parts;
 }
 
 /** What sizes are relative to: the parent's font size, the root's, and a phone's screen (the smallest a reader may have). */

@@ -1,5 +1,5 @@
 import { lexer } from 'css-tree';
-import { fractionOf, lengthPx, paintOf, type Declaration, type SizeBase } from './css.js';
+import { fractionOf, lengthPx, paintOf, partsOf, type Declaration, type SizeBase } from './css.js';
 
 /**
  * What an element's declarations do to the text a reader sees, besides its look (colour, size,
@@ -143,8 +143,8 @@ type Shadow = { inset: boolean; reach: number } | 'unknown';
  */
 function shadowsOf(value: string, base: SizeBase): Shadow[] {
   if (KEEPING.has(firstWord(value))) return [];
-  return layers(value).flatMap((layer): Shadow[] => {
-    const parts = words(layer.replace(/\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')'));
+  return partsOf(value, ',').flatMap((layer): Shadow[] => {
+    const parts = partsOf(layer, ' \t\n');
     const lengths = parts.filter((part) => /^[+-]?[\d.]/.test(part)).map((part) => lengthOf(part, base));
     const colors = parts.filter((part) => !/^[+-]?[\d.]/.test(part) && part !== 'inset').map(paintOf);
     // A colour that cannot be told (the text's own, a variable) counts as opaque.
@@ -153,22 +153,6 @@ function shadowsOf(value: string, base: SizeBase): Shadow[] {
     const reach = Math.abs(lengths[0] ?? 0) + Math.abs(lengths[1] ?? 0) + Math.abs(lengths[2] ?? 0) + Math.max(0, lengths[3] ?? 0);
     return Number.isNaN(reach) || lengths.length > 4 ? ['unknown'] : [{ inset: parts.includes('inset'), reach }];
   });
-}
-
-/** The comma-separated layers of a value, a function's arguments kept whole (`rgba(0, 0, 0, .1)`). */
-function layers(value: string): string[] {
-  const found: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const char of value) {
-    if (char === '(') depth++;
-    if (char === ')') depth = Math.max(0, depth - 1);
-    if (char === ',' && depth === 0) {
-      found.push(current);
-      current = '';
-    } else current += char;
-  }
-  return [...found, current].filter((layer) => layer.trim() !== '');
 }
 
 /** A size declared as large as FAR_PX, or that cannot be told: such an element may reach back onto the page. */
