@@ -246,7 +246,7 @@ describe('linking a Discord account', () => {
   });
 
   it('lifts the suppression of the address the code reached, and only when the code is right', async () => {
-    const mbida: DiscordUser = { id: '1500000000000000008', username: 'c.mbida' };
+    const mbida: DiscordUser = { id: '1500000000000000013', username: 'c.mbida' };
     // Her login bounced once (a full mailbox she has since emptied); her notification address bounces still.
     const customer = { ...newCustomer('c.mbida@example.cm', 'Christelle Mbida'), notifications: { address: 'compta.mbida@example.cm', attachPdf: true, chat: false } };
     await app.store.save({ customers: [customer] });
