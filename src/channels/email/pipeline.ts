@@ -25,6 +25,7 @@ import type { DeliveryLink } from '../../store/delivery.js';
 import { conversationOf } from './thread.js';
 import { readReport } from './report.js';
 import type { Bounces } from '../../notifications/bounces.js';
+import { liftProven } from '../../notifications/suppressions.js';
 import { publish } from '../../observe.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
@@ -343,8 +344,7 @@ export class MailPipeline {
       const [delivery] = await store.deliveries({ messageId: id });
       const sentThere = delivery?.channel === 'email' && [delivery.recipient, ...(delivery.cc ?? [])].some((address) => address.toLowerCase() === mail.sender);
       if (!delivery || !sentThere || delivery.createdAt <= suppression.since || delivery.status !== 'sent') continue;
-      const lifted = await store.updateSuppression(mail.sender, (found) => (found?.since === suppression.since ? { suppression: null, result: true } : { suppression: found ?? null, result: false }));
-      if (lifted) log.info({ event: 'suppression.lifted', address: mail.sender, by: 'proof', delivery: delivery.id }, 'a bouncing address answered a mail sent to it: mail goes to it again');
+      await liftProven(store, log, mail.sender, delivery.createdAt, { delivery: delivery.id });
       return;
     }
   }
