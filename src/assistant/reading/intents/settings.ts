@@ -30,6 +30,8 @@ export function changesAddress(s: Sentence): boolean {
   const c = s.clause;
   const emails = c.emails();
   if (emails.length === 0 || !asksChange(c)) return false;
+  // « envoie-moi la 1289 de Paul (paul@…) »: an invoice named is what is asked; the address beside it changes nothing.
+  if (s.numbers.length > 0) return false;
   if (emails.length > 1) return true;
   // "je ne veux plus recevoir sur gmail, mettez plutôt …": the address named instead is the change.
   if (c.hasWord('plutot', 'instead', 'desormais', 'dorenavant', 'maintenant', 'now')) return true;
