@@ -52,6 +52,8 @@ describe('a DM that replies to one of the bot’s messages', () => {
     const [pauls] = await numbersOf('paul@example.cm');
     const answer = await write(paulUser, `facture ${pauls}`);
     expect(answer.files.map((file) => file.filename)).toEqual([`facture-${pauls}.pdf`]);
+    // Once what Paul's answer showed is kept: else the forged reply would find nothing whatever the check.
+    await eventually('Paul’s answer kept', () => app.store.chatMessage(answer.response.id as string));
     // A client can send any message id as the one replied to.
     const forged = await write(awaUser, 'renvoie-la stp', answer.response.id as string);
     expect(forged.files).toEqual([]);

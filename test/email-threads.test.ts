@@ -28,6 +28,8 @@ describe('a reply to one of Facteur’s mails', () => {
     const forged = await ask({ from: 'awa@example.cm', body: 'Pourriez-vous me la renvoyer ?', ...replyingTo(answered) });
     expect(forged.envelope.to).toEqual(['awa@example.cm']);
     expect(forged.files).toEqual([]);
+    expect(forged.parsed.text).not.toContain(pauls);
+    expect(await facteur().app.store.deliveries({ customerId: (await customer('awa@example.cm')).id })).not.toContainEqual(expect.objectContaining({ invoices: [pauls] }));
   });
 
   it('naming only messages Facteur never sent, points at nothing', async () => {

@@ -38,6 +38,9 @@ describe('a reply is about what the replied-to message carried', () => {
     expect(inReplyTo(AUTUMN, 'as a zip please')).toEqual({ intent: 'zip', filter: { numbers: ['1283', '1286', '1288'] } });
     expect(inReplyTo(SPRING_2026, 'all of them as pdf pls')).toMatchObject({ numbers: ['1272', '1275', '1277', '1280'] });
     expect(inReplyTo([AUTUMN[2]!], 'elle est payée, celle-là ?')).toEqual({ intent: 'details', number: '1288' });
+    expect(inReplyTo(DECEMBER, 'renvoyez-la')).toEqual({ intent: 'resend', numbers: ['1291'] });
+    expect(inReplyTo(DECEMBER, "c'est réglé pour celle-ci ?")).toEqual({ intent: 'details', number: '1291' });
+    expect(inReplyTo(AUTUMN, 'resend those as a single zip')).toEqual({ intent: 'zip', filter: { numbers: ['1283', '1286', '1288'] } });
   });
 
   it('narrows them by what the sentence says, its months read within their days', () => {
@@ -54,6 +57,10 @@ describe('a reply is about what the replied-to message carried', () => {
     expect(inReplyTo(DECEMBER, "Il n'y avait aucune pièce jointe dans votre message. Pourriez-vous me le renvoyer ?")).toEqual({ intent: 'resend', numbers: ['1291'] });
     expect(inReplyTo([invoice('1270', '2025-10-06')], 'La pièce jointe fait 0 Ko et ne s’ouvre pas.')).toEqual({ intent: 'pdf', numbers: ['1270'] });
     expect(inReplyTo(AUTUMN.slice(1), 'la pièce jointe de celle de novembre manque')).toEqual({ intent: 'pdf', numbers: ['1288'] });
+    expect(inReplyTo(DECEMBER, "le fichier n'était pas joint")).toEqual({ intent: 'pdf', numbers: ['1291'] });
+    expect(inReplyTo(DECEMBER, 'Vous avez oublié la pièce jointe.')).toEqual({ intent: 'pdf', numbers: ['1291'] });
+    expect(inReplyTo(DECEMBER, 'je ne trouve pas le PDF dans votre mail')).toEqual({ intent: 'pdf', numbers: ['1291'] });
+    expect(inReplyTo(AUTUMN, "there's no attachment in your email")).toEqual({ intent: 'pdf', numbers: ['1283', '1286', '1288'] });
     // The reason beside a request: the request wins.
     expect(inReplyTo(AUTUMN.slice(1), 'Can you put both in a zip and send them again? My phone shows the two PDFs as unreadable attachments.')).toEqual({
       intent: 'zip',

@@ -13,8 +13,12 @@ const BROKEN = new Set(
 const RECEIVED = new Set(['recu', 'recue', 'recus', 'recues', 'eu', 'received', 'got', 'gotten', 'get']);
 /** Words of opening a file: denied, it came broken (« ne s'ouvre pas », "won't open"). */
 const OPENS = new Set(['ouvre', 'ouvrent', 'ouvrir', 'open', 'opens', 'opening']);
-/** Verbs of being there (« il n'y avait aucune pièce jointe », "there was no PDF", « n'était pas joint »). */
-const THERE = new Set(['avait', 'etait', 'etaient', 'est', 'was', 'were', 'is', 'are']);
+/** Verbs of being there (« il n'y avait aucune pièce jointe », « il n'y a pas de PDF », "there's no attachment", « n'était pas joint »). */
+const THERE = new Set(['avait', 'etait', 'etaient', 'est', 'y', 'was', 'were', 'is', 'are', 'there']);
+/** Words of finding or seeing a file: denied, it did not come (« je ne trouve pas le PDF dans votre mail », "I can't see any attachment"). */
+const FINDS = new Set(['trouve', 'trouvons', 'trouvais', 'vois', 'voyons', 'find', 'found', 'see', 'seeing']);
+/** Words of having forgotten it (« vous avez oublié la pièce jointe », "you forgot the PDF"): said of what was sent, not asked for what comes (« n'oubliez pas »). */
+const FORGOT = new Set(['oublie', 'oubliee', 'oublies', 'oubliees', 'forgot', 'forgotten']);
 /** Words that deny, beside the vocabulary's negations ("haven't", "didn't"). */
 const NOT = new Set(['not', 'no', 'never', 'didn', 'haven', 'wasn', 'isn']);
 /** Words of the files themselves. */
@@ -42,8 +46,9 @@ export function complainsOfFile(s: Sentence): boolean {
     // « j'ai rien reçu », "I never got anything": nothing came, whatever it was.
     if (RECEIVED.has(written) && denied) return invoice || nothing;
     if (OPENS.has(written) && denied) return invoice;
+    if ((FINDS.has(written) && denied) || FORGOT.has(written)) return file;
     // « il n'y avait aucune pièce jointe », "there was no PDF": a file that was not there, when a verb of being says so.
-    return FILE_ROLES.has(t.role ?? '') && denied && c.tokens.slice(Math.max(0, i - 4), i).some((b) => b.kind === 'word' && THERE.has(b.corrected ?? b.word));
+    return FILE_ROLES.has(t.role ?? '') && denied && c.tokens.slice(Math.max(0, i - 5), i).some((b) => b.kind === 'word' && THERE.has(b.corrected ?? b.word));
   });
 }
 
