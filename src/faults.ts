@@ -64,3 +64,9 @@ export function isSizeRefusal(error: unknown): boolean {
   if (e.responseCode === 552) return true;
   return typeof e.responseCode === 'number' && e.responseCode >= 500 && typeof e.response === 'string' && /\b5\.3\.4\b/.test(e.response);
 }
+
+/** A failure as the delivery log says it: the server's reply code first, when there is one. */
+export function describeFailure(error: unknown): string {
+  const e = error as { responseCode?: number; message?: string };
+  return e.responseCode ? `${e.responseCode} ${e.message ?? ''}`.trim() : (e.message ?? String(error));
+}

@@ -244,6 +244,27 @@ describe('linking a Discord account', () => {
     expect(read(sentTo()[2]!)).toContain(unpaid.length === 1 ? '1 facture trouvée' : `${unpaid.length} factures trouvées`);
     for (const invoice of unpaid) expect(read(sentTo()[2]!)).toContain(invoice.number);
   });
+
+  it('lifts the suppression of the address the code reached, and only when the code is right', async () => {
+    const mbida: DiscordUser = { id: '1500000000000000013', username: 'c.mbida' };
+    // Her login bounced once (a full mailbox she has since emptied); her notification address bounces still.
+    const customer = { ...newCustomer('c.mbida@example.cm', 'Christelle Mbida'), notifications: { address: 'compta.mbida@example.cm', attachPdf: true, chat: false } };
+    await app.store.save({ customers: [customer] });
+    const suppress = (address: string) =>
+      app.store.updateSuppression(address, () => ({ suppression: { address, customerId: customer.id, kind: 'bounce', status: '5.2.2', diagnostic: 'mailbox full', deliveryId: 'd-1', since: new Date(Date.now() - 60_000).toISOString() }, result: null }));
+    await suppress('c.mbida@example.cm');
+    await suppress('compta.mbida@example.cm');
+    const asked = Date.now();
+    await run({ ...inGuild(mbida), name: 'link', options: [sub('email', string('address', 'c.mbida@example.cm'))] });
+    const code = await codeMailedTo('c.mbida@example.cm', asked);
+    const wrong = code.replace(/^./, (digit) => String((Number(digit) + 1) % 10));
+    await run({ ...inGuild(mbida), name: 'link', options: [sub('code', string('code', wrong))] });
+    expect(await app.store.suppression('c.mbida@example.cm')).toBeDefined();
+    const { reply } = await run({ ...inGuild(mbida), name: 'link', options: [sub('code', string('code', code))] });
+    expect(read(reply)).toContain('relié au compte client de Christelle Mbida');
+    expect(await app.store.suppression('c.mbida@example.cm')).toBeUndefined();
+    expect(await app.store.suppression('compta.mbida@example.cm')).toBeDefined();
+  });
 });
 
 describe('a linked customer', () => {

@@ -30,6 +30,8 @@ interface Entry {
 }
 
 const { mails } = JSON.parse(await readFile(path.join(fixtures, 'html-mails', 'index.json'), 'utf8')) as { mails: Entry[] };
+/** HTML hiding « zip 2019 » by layout, painting, escapes, markup or a data stylesheet, which Chromium must hide too. */
+const { tricks } = JSON.parse(await readFile(path.join(fixtures, 'html-mails', 'tricks.json'), 'utf8')) as { tricks: { about: string; html: string }[] };
 const raw = (file: string) => readFile(path.join(fixtures, 'html-mails', file));
 /** The HTML-only mails of issue 23's corpus, written blind: real clients' markup, hiding nothing the customer wrote. */
 const blind = (JSON.parse(await readFile(path.join(fixtures, 'understanding', 'mails.json'), 'utf8')) as { id: string; html?: string }[]).filter((mail) => mail.html);
@@ -95,6 +97,31 @@ describe('what a browser shows', () => {
     const parsed = await simpleParser(await raw(entry.file));
     expect(typeof parsed.html).toBe('string');
     expect(await shownByChromium(parsed.html as string, whatIsSeen(parsed.html as string).visible)).toEqual([]);
+  });
+
+  /**
+   * Whether Chromium draws `words` at all: the page looks the same, to the pixel, with the same
+   * letters reversed in their place, every font monospaced in both so that nothing moves.
+   */
+  async function drawnByChromium(html: string, words: string): Promise<boolean> {
+    const context = await browser.newContext({ javaScriptEnabled: false, offline: true, viewport: { width: 375, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const shot = async (markup: string) => {
+        await page.setContent(`<style>* { font-family: monospace !important }</style>${markup}`, { waitUntil: 'load' });
+        return (await page.screenshot({ fullPage: true })).toString('base64');
+      };
+      return (await shot(html)) !== (await shot(html.replaceAll(words, [...words].reverse().join(''))));
+    } finally {
+      await context.close();
+    }
+  }
+
+  it.each(tricks)('does not read what a reader cannot see: $about', async ({ html }) => {
+    expect(await drawnByChromium(html, 'zip 2019')).toBe(false);
+    const seen = whatIsSeen(html);
+    expect(seen.visible).not.toContain('zip 2019');
+    expect(seen.hidden).toContain('zip 2019');
   });
 
   it('reads no word Chromium does not show in issue 23’s HTML mails', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer } from '../src/billing/customer.js';
 import type { Invoice } from '../src/billing/types.js';
 import { GATEWAY_RETRY_MS } from '../src/channels/discord/gateway.js';
@@ -31,10 +31,16 @@ beforeAll(async () => {
   [postgres, peers] = await Promise.all([startPostgres(), startMailPeers()]);
 });
 
+// Every test's Facteurs stop with it: they all watch the one mailbox, and one left running
+// (on another test's database) would take the next test's mail and answer it from its own records.
+afterEach(async () => {
+  for (const facteur of running.splice(0)) await facteur.stop().catch(() => {});
+  const instances = spawned.splice(0);
+  for (const instance of instances) instance.child.kill('SIGKILL');
+  await Promise.all(instances.map((instance) => instance.exited));
+});
+
 afterAll(async () => {
-  for (const facteur of running) await facteur.stop().catch(() => {});
-  for (const instance of spawned) instance.child.kill('SIGKILL');
-  await Promise.all(spawned.map((instance) => instance.exited));
   await Promise.all([peers?.close(), postgres?.destroy()]);
 });
 

@@ -273,3 +273,27 @@ describe('the push of new invoices', () => {
     expect(peer.messages).toHaveLength(1);
   });
 });
+
+describe('a push while the machine cannot send', () => {
+  it('counts no attempt while the mail server refuses Facteur’s own login, and announces once it is fixed', async () => {
+    await app.dispose();
+    app = await demoApp(smtpEnv({ SMTP_USER: 'facturation@facteur.example', SMTP_PASSWORD: 'wrong', DELIVERY_MAX_ATTEMPTS: '2' }), logged.log);
+    await importNew([{ number: '8841', customer: 'awa@example.cm' }]);
+    peer.refuseLogins = true;
+    // Runs after runs while the login is refused, as the schedule would make them: none counts against the announcement.
+    for (let run = 0; run < 3; run++) {
+      await app.push.run();
+      await settle();
+    }
+    const awa = (await app.store.customerByAddress('awa@example.cm'))!;
+    const [waiting] = await app.store.deliveries({ customerId: awa.id, reason: 'push' });
+    expect(waiting).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(String(waiting!.lastError)).toMatch(/535/);
+    expect(logged.lines.some((line) => String(line.msg).includes('check SMTP_USER and SMTP_PASSWORD'))).toBe(true);
+
+    peer.refuseLogins = false;
+    await app.push.run();
+    expect(to('awa@example.cm').map((mail) => mail.parsed.subject)).toEqual([expect.stringContaining('8841')]);
+    expect((await app.store.deliveries({ customerId: awa.id, reason: 'push' }))[0]).toMatchObject({ status: 'sent', attempts: 1 });
+  });
+});

@@ -76,19 +76,23 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
   const { catalog, log, limits } = services;
   const kept = new Kept<PageFacts>(FACTS_KEPT_MS, FACTS_KEPT);
   const slots = new Slots(limits.perLink, limits.atOnce);
-  /** The page's facts of a link that reads, for a browser asking `asked` (or neither of our languages). */
-  const factsOf = (token: string, claims: LinkClaims, asked: Locale | null) => kept.get(`${linkId(token)} ${asked ?? ''}`, () => pageFacts(services, claims, asked));
+  /** A link's claims and its page's facts for the browser asking (see `pageFacts`), or why it is refused. */
+  const opened = async (token: string, request: FastifyRequest) => {
+    const read = readToken(services, token);
+    if (!read.ok) return read;
+    const asked = preferredLocale(request);
+    const facts = await kept.get(`${linkId(token)} ${asked ?? ''}`, () => pageFacts(services, read.claims, asked));
+    return facts.ok ? { ...facts, claims: read.claims } : facts;
+  };
 
   app.get<{ Params: { token: string } }>('/:token', async (request, reply) => {
     const { token } = request.params;
-    const read = readToken(services, token);
-    if (!read.ok) return refuse(request, reply, services, token, read);
-    const facts = await factsOf(token, read.claims, preferredLocale(request));
+    const facts = await opened(token, request);
     if (!facts.ok) return refuse(request, reply, services, token, facts);
     const t = (key: string, params?: Params) => catalog.t(facts.locale, key, params);
     const files = t('download.page.files', { count: facts.count });
     const title = facts.from === facts.to ? t('download.page.title.year', { year: facts.from }) : t('download.page.title.years', { from: facts.from, to: facts.to });
-    const expires = t('download.page.expires', { date: services.links.lastDay(read.claims.expiresAt) });
+    const expires = t('download.page.expires', { date: services.links.lastDay(facts.claims.expiresAt) });
     const page = brandedPage(
       services.documents.brand,
       [{ locale: facts.locale, title, paragraphs: [expires] }],
@@ -132,9 +136,7 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
   // What a download manager or a link checker asks first: the GET's status and headers, and no ZIP written for nobody.
   app.head<{ Params: { token: string } }>('/:token/zip', async (request, reply) => {
     const { token } = request.params;
-    const read = readToken(services, token);
-    if (!read.ok) return refuse(request, reply, services, token, read);
-    const facts = await factsOf(token, read.claims, preferredLocale(request));
+    const facts = await opened(token, request);
     if (!facts.ok) return refuse(request, reply, services, token, facts);
     const refused = slots.wouldRefuse(linkId(token));
     if (refused) return refuse(request, reply, services, token, busy(refused, limits));

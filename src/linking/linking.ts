@@ -4,6 +4,7 @@ import { checkCode, issueCode } from '../billing/codes.js';
 import type { Customer, Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { CodeMail } from '../notifications/code-mail.js';
+import { liftProven } from '../notifications/suppressions.js';
 import type { LinkAttempt, Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 
@@ -94,6 +95,7 @@ export class AccountLinks {
         customerId: customer?.id ?? null,
         codeHash,
         expiresAt,
+        mailedTo: customer ? address : null,
         failures: attempt?.failures ?? 0,
         lockedUntil: null,
         requestedAt: [...requestedAt, now.toISOString()],
@@ -138,7 +140,7 @@ export class AccountLinks {
           : 'wrong';
       const base = { ...attempt, updatedAt: now.toISOString() };
       if (check === 'expired') return { attempt: { ...base, codeHash: null }, result: { kind: 'expired' } };
-      if (check === 'ok' && customer) return { attempt: { ...base, codeHash: null, failures: 0 }, result: { kind: 'ok' } };
+      if (check === 'ok' && customer) return { attempt: { ...base, codeHash: null, failures: 0 }, result: { kind: 'ok', mailedTo: attempt.mailedTo ?? null, sentAt: attempt.requestedAt.at(-1) ?? base.updatedAt } };
       // Counted in the record written either way, so that a code for a customer and one for nobody take the same time.
       const failedFor = [...recentFailures(attempt, now), ...(attempt.customerId === null ? [] : [{ customerId: attempt.customerId, at: now.toISOString() }])];
       const failures = attempt.failures + 1;
@@ -158,6 +160,8 @@ export class AccountLinks {
       case 'ok':
         await this.link(userId, customer!.id);
         this.services.log.info({ account, customer: customer!.id, event: 'link.done' }, 'chat account linked');
+        // The code reached that mailbox: an address of the customer's that bounced before receives again.
+        if (outcome.mailedTo) await liftProven(this.services.store, this.services.log, outcome.mailedTo, outcome.sentAt, { customer: customer!.id, account });
         return this.reply(locale, 'link.done', { name: customer!.name });
       case 'lockedNow':
         this.services.log.warn({ account, event: 'link.locked', until: outcome.until }, 'linking locked after wrong codes');
@@ -219,7 +223,7 @@ export class AccountLinks {
 }
 
 /** How giving a link code went. */
-type LinkOutcome = { kind: 'locked' | 'nothing' | 'expired' | 'ok' } | { kind: 'lockedNow'; until: string } | { kind: 'wrong'; left: number };
+type LinkOutcome = { kind: 'locked' | 'nothing' | 'expired' } | { kind: 'ok'; mailedTo: string | null; sentAt: string } | { kind: 'lockedNow'; until: string } | { kind: 'wrong'; left: number };
 
 /** The account's wrong codes of the last day, whichever customer they were for. */
 function recentFailures(attempt: LinkAttempt | undefined, now: Date): LinkAttempt['failedFor'] {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isMachineFault, isMoot, isOwnMailFault, isPermanent } from '../faults.js';
+import { describeFailure, isMachineFault, isMoot, isOwnMailFault, isPermanent } from '../faults.js';
 import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
@@ -115,8 +115,13 @@ export class Deliveries {
     } catch (error) {
       const reason = describeFailure(error);
       if (isMoot(error)) return this.update(delivery, { status: 'cancelled', attempts, lastError: reason, nextAttemptAt: null });
+      if (isOwnMailFault(error) || isMachineFault(error)) {
+        // Not the message's fault (Facteur's own login refused, a full disk): it counts no attempt, however long it lasts, and waits for the next run.
+        const what = isOwnMailFault(error) ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD' : 'the machine cannot send now (no space left?)';
+        this.log.error({ delivery: delivery.id, reason }, `${what}; the delivery waits`);
+        return this.update(delivery, { status: 'pending', lastError: reason, nextAttemptAt: new Date(this.now().getTime() + this.policy.baseDelayMs).toISOString() });
+      }
       const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
-      if (isOwnMailFault(error)) this.log.error({ delivery: delivery.id, reason }, 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD');
       this.log.warn({ delivery: delivery.id, customer: delivery.customerId, channel: delivery.channel, attempts, final, reason }, 'delivery failed');
       const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
@@ -172,7 +177,8 @@ export class Deliveries {
     await this.store.save({ deliveries: [delivery] });
     try {
       const sent = await send(delivery);
-      return await this.update(delivery, { status: 'sent', ...sentFacts(sent) });
+      // What the channel says went (a mail sent again without its files) replaces what it meant to send.
+      return await this.update(delivery, { status: 'sent', lastError: sent.note ?? null, ...sentFacts(sent), ...(sent.files?.length === 0 ? { files: undefined } : {}) });
     } catch (error) {
       await this.update(delivery, { status: 'failed', lastError: describeFailure(error) });
       throw error;
@@ -273,10 +279,4 @@ function sentFacts(sent: Sent): Partial<Delivery> {
 /** The files a send carried, as the record keeps them: none, no field. */
 function filesOf(sent: Pick<Sent, 'files'>): Pick<Delivery, 'files'> {
   return sent.files?.length ? { files: sent.files } : {};
-}
-
-/** A failure as the delivery log says it: the server's reply code first, when there is one. */
-export function describeFailure(error: unknown): string {
-  const e = error as { responseCode?: number; message?: string };
-  return e.responseCode ? `${e.responseCode} ${e.message ?? ''}`.trim() : (e.message ?? String(error));
 }

@@ -3,17 +3,18 @@ import type { CarriedFile } from '../billing/files.js';
 import { accountStatement } from '../billing/statement.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
-import { isSizeRefusal } from '../faults.js';
+import { describeFailure } from '../faults.js';
 import type { LinkMaker } from '../links/links.js';
 import type { Logger } from '../log.js';
 import { deliveryLinks } from '../links/offer.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer, OutboundMail } from '../outbound/mail.js';
+import { sendOrWithoutFiles } from '../outbound/size-refusal.js';
 import type { Delivery, DeliveryReason } from '../store/delivery.js';
 import type { Store, Suppression } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import { invoiceWords, reminderWords, wholeMessage, type InvoiceWords } from './compose.js';
-import { describeFailure, type Dispatch, type Progress, type Sent } from './deliveries.js';
+import type { Dispatch, Progress, Sent } from './deliveries.js';
 import { tellPdfsMissing } from './staff-notice.js';
 import { cutIntoMails, invoiceFiles, partLetter, recordedMails, type MailPart } from './mails.js';
 
@@ -89,9 +90,9 @@ function heldBack(suppressions: Suppression[]): string {
 /**
  * A message's mails, sent in order from the first the server has not taken yet: cut within
  * MAIL_SIZE_LIMIT_MB (see cutIntoMails), each later one threaded under the first. A mail the
- * server refuses for its size (552) goes again at once without its files, saying so, and how
- * to ask for them: the customer still learns of every invoice, and the delivery says what
- * happened (its last error, the delivery still sent).
+ * server refuses for its size goes again at once without its files (sendOrWithoutFiles),
+ * saying so, and how to ask for them: the customer still learns of every invoice, and the
+ * delivery says what happened (its last error, the delivery still sent).
  */
 async function sendMails(
   ports: DispatchPorts,
@@ -134,15 +135,11 @@ async function sendMails(
       ...(deliverTo ? { deliverTo } : {}),
       headers: { 'Auto-Submitted': 'auto-generated' },
     });
-    try {
-      await send(mail(part));
-      files.push(...part.files.flatMap((file) => file.files));
-    } catch (error) {
-      if (!isSizeRefusal(error) || part.files.length === 0) throw error;
-      reason = describeFailure(error);
+    const { refused: refusal } = await sendOrWithoutFiles(send, mail(part), () => mail({ ...part, files: [], says: 'refused', statement: false }));
+    if (refusal) {
+      reason = describeFailure(refusal);
       refused.push(`${index + 1}/${parts.length}`);
-      await send(mail({ ...part, files: [], says: 'refused', statement: false }));
-    }
+    } else files.push(...part.files.flatMap((file) => file.files));
     if (parts.length > 1) await progress({ parts: { invoices: cut, sent: index + 1 }, files });
   }
   const note = refused.length > 0 ? `${reason}: ${parts.length > 1 ? `mail ${refused.join(', ')}` : 'the mail'} sent again without its files` : null;

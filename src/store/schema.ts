@@ -128,6 +128,7 @@ export const linkAttemptSchema = z.object({
   customerId: z.string().nullable(),
   codeHash: z.string().nullable(),
   expiresAt: z.string(),
+  mailedTo: z.string().nullable().optional(),
   failures: z.number().int().nonnegative(),
   lockedUntil: z.string().nullable(),
   requestedAt: z.array(z.string()).default([]),

@@ -59,6 +59,11 @@ export interface LinkAttempt {
   /** Hash of the code on its way; null once used, or when none is. */
   codeHash: string | null;
   expiresAt: string;
+  /**
+   * The customer's address the code was mailed to (null: none was); the right code proves that
+   * mailbox receives, lifting its suppression. Absent from records made before it was kept.
+   */
+  mailedTo?: string | null;
   /** Wrong codes given since the last link or lockout. */
   failures: number;
   /** Linking is refused to this account until then. */

@@ -9,6 +9,7 @@ import type { Command } from '../command.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { askNewAddress, makeChange } from './ask.js';
+import { liftProven } from '../../notifications/suppressions.js';
 
 /**
  * While a new address's code is on its way, a message that is only six digits, and no
@@ -44,8 +45,7 @@ export async function confirmCode(ctx: Context, code: string | null, request: Re
   if (checkCode(confirming.confirmation, codeSubject(ctx.customer, confirming.change), code, now) === 'ok') {
     ctx.services.log.info({ event: 'change.confirmed', customer: ctx.customer.id, change: confirming.change.kind }, 'new address confirmed');
     // The code reached that mailbox: an address that bounced before receives again.
-    const lifted = await ctx.services.store.updateSuppression(address, (found) => ({ suppression: null, result: found !== undefined }));
-    if (lifted) ctx.services.log.info({ event: 'suppression.lifted', address, by: 'proof', customer: ctx.customer.id }, 'a bouncing address received its code: mail goes to it again');
+    await liftProven(ctx.services.store, ctx.services.log, address, now.toISOString(), { customer: ctx.customer.id, code: confirming.change.kind });
     return makeChange(ctx, confirming.change, confirming);
   }
   const updated = await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => countWrongCode(customer, confirming.change.kind, now.toISOString()));

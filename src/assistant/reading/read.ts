@@ -9,6 +9,7 @@ import { spokenNumbers } from './recognise/spoken.js';
 import { commandOf } from './rules.js';
 import { recognise, type Sentence } from './sentence.js';
 import { sentencesOf } from './sentences.js';
+import { shortForms } from './short-forms.js';
 import { tokenize } from './tokens.js';
 import type { Zone } from './zones.js';
 
@@ -17,10 +18,11 @@ import type { Zone } from './zones.js';
  * explain` prints each): the message's zones (`zones.ts`: only the customer's own words
  * ask), its sentences (`sentences.ts`: a negation or a question stays in its own), the
  * tokens of each (`tokens.ts`: words, numbers, days, addresses, typos read as the word they
- * are near), what the recognisers find in them (`recognise/`: invoice numbers, periods,
- * statuses, ranks), what is asked (`intents/`), and the command (`rules.ts`). Of several
- * sentences, the one that asks the most wins (see `WEIGHT`), the later of two that weigh
- * the same (« On dit quoi avec mes impayés ? Je dois combien ? »).
+ * are near, once the short forms of `short-forms.ts` are read as their words), what the
+ * recognisers find in them (`recognise/`: invoice numbers, periods, statuses, ranks), what
+ * is asked (`intents/`), and the command (`rules.ts`). Of several sentences, the one that
+ * asks the most wins (see `WEIGHT`), the later of two that weigh the same (« On dit quoi
+ * avec mes impayés ? Je dois combien ? »).
  */
 
 /** Parses a customer's chat message; `today` (YYYY-MM-DD, in PUSH_TIMEZONE) places the periods counted from it. */
@@ -61,7 +63,7 @@ export function read(message: Message, today: IsoDate, options: ReadingOptions =
   const about = aboutOf(message);
   const sentences = withEarlier(ownWords(message).flatMap(sentencesOf).map((text) => {
     const readAt = (day: IsoDate) => {
-      const { tokens, declined } = declinedIn(tokenize(spokenNumbers(text), day));
+      const { tokens, declined } = declinedIn(tokenize(spokenNumbers(shortForms(text)), day));
       return recognise(new Clause(tokens, day, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
     };
     // The message's context first: what the message it answers carried, which « renvoyez-la » points at.

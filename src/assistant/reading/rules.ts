@@ -38,9 +38,11 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   },
   { applies: (s) => aboutAttachments(s, namesStatement(s)), command: (s) => (settles(s.clause) ? { intent: 'attachments', on: toggle(s.clause, 'attachments') } : { intent: 'notifications' }) },
   { applies: (s) => stopsWriting(s), command: () => ({ intent: 'notifications' }) },
-  // "je ne reçois plus rien sur contact@…": a complaint about where mail goes, answered with where it goes.
+  // "je ne reçois plus rien sur contact@…": a complaint about where mail goes, answered with where it goes;
+  // « on dit quoi pour mes rappels, ils sont activés ? »: a question about where a setting stands.
   {
-    applies: (s) => s.clause.has('notifications') || (s.clause.has('chat') && !hasRequest(s)) || (s.clause.emails().length > 0 && !hasRequest(s)),
+    applies: (s) =>
+      s.clause.has('notifications') || ((s.clause.has('chat') || s.clause.emails().length > 0 || (s.clause.has('reminders') && s.clause.asks())) && !hasRequest(s)),
     command: () => ({ intent: 'notifications' }),
   },
   // "Amount due on the December invoice?" is that invoice's, not the account's.

@@ -57,3 +57,15 @@ export async function composeReplies(
   });
   return { mails, links: deliveryLinks(offered.links) };
 }
+
+/**
+ * The same answer without its files, for a server that refused it for their size (see
+ * sendOrWithoutFiles): its words, then why the files are not there and how to get them.
+ */
+export function withoutFiles(mail: OutboundMail, catalog: Catalog): OutboundMail {
+  if (!('letter' in mail)) return { ...mail, attachments: [] };
+  const { locale } = mail.letter;
+  const invoices = (mail.attachments ?? []).flatMap((attachment) => attachment.files).flatMap((file) => file.invoice ?? []);
+  const said = paragraphs(catalog.t(locale, 'push.refused'), catalog.t(locale, 'email.refused', { count: Math.max(1, invoices.length), number: invoices[0] ?? '' }));
+  return { ...mail, attachments: [], letter: { ...mail.letter, blocks: [...mail.letter.blocks, ...said] } };
+}

@@ -11,7 +11,7 @@ extend([namesPlugin, a11yPlugin]);
  * stylesheet's layout, margins and fonts' looks are not read.
  */
 
-/** One declaration: the property and its value in lower case, as written (without `!important`: any rule that applies may hide). */
+/** One declaration: the property and its value in lower case, escapes read (without `!important`: any rule that applies may hide). */
 export interface Declaration {
   property: string;
   value: string;
@@ -29,38 +29,66 @@ export interface StyleSheet {
   webFonts: Set<string>;
 }
 
-/** The properties that can hide a text, or make it look like something else. */
-const SEEN_PROPERTIES = new Set([
-  'display', 'visibility', 'opacity', 'mso-hide', 'position', 'clip', 'clip-path', 'transform', 'filter', 'zoom', 'content-visibility',
-  'height', 'max-height', 'width', 'max-width', 'overflow', 'overflow-x', 'overflow-y', 'text-indent', 'letter-spacing', 'unicode-bidi',
-  'color', '-webkit-text-fill-color', 'background', 'background-color', 'font', 'font-size', 'font-family',
-]);
-
 const QUIET = { onParseError: () => undefined } as const;
+/** Stylesheets a `data:` URL holds that an `@import` brings in, at most: each is read like the one importing it. */
+const MAX_IMPORTS = 20;
 
-/** The declarations of a `style` attribute that bear on what is seen, in order. */
+/** The declarations of a `style` attribute, in order. */
 export function declarationsOf(style: string): Declaration[] {
   const list = parse(style, { context: 'declarationList', parseValue: false, ...QUIET });
   const found: Declaration[] = [];
-  walk(list, { visit: 'Declaration', enter: (node: CssDeclaration) => void keep(node, found) });
+  walk(list, { visit: 'Declaration', enter: (node: CssDeclaration) => void found.push(declaration(node)) });
   return found;
 }
 
-/** The rules of a stylesheet that bear on what is seen (inside `@media` too: what some screens hide counts as hidden), and its web fonts. */
+/**
+ * The rules of a stylesheet (inside `@media` too: what some screens hide counts as hidden),
+ * those of the stylesheets its `@import`s hold in `data:` URLs (which every client loads, as
+ * it does a `<link>` to one: see `dataStyleSheet`), and its web fonts. The steps of an
+ * `@keyframes` are no rules: an animation is judged where it is used.
+ */
 export function readStyleSheet(css: string): StyleSheet {
-  const sheet = parse(css, { parseValue: false, parseRulePrelude: false, parseAtrulePrelude: false, ...QUIET });
   const rules: StyleRule[] = [];
   const webFonts = new Set<string>();
-  walk(sheet, {
-    enter(node: CssNode) {
-      if (node.type === 'Atrule' && node.name.toLowerCase() === 'font-face') fontFace(node, webFonts);
-      if (node.type !== 'Rule' || node.prelude.type !== 'Raw') return;
-      const declarations: Declaration[] = [];
-      walk((node as Rule).block, { visit: 'Declaration', enter: (declaration: CssDeclaration) => void keep(declaration, declarations) });
-      if (declarations.length > 0) rules.push({ selector: node.prelude.value, declarations });
-    },
-  });
+  const sheets = [css];
+  for (let read = 0; read < sheets.length; read++) {
+    const sheet = parse(sheets[read]!, { parseValue: false, parseRulePrelude: false, parseAtrulePrelude: false, ...QUIET });
+    walk(sheet, {
+      enter(node: CssNode) {
+        if (node.type === 'Atrule') {
+          const name = node.name.toLowerCase();
+          if (name === 'font-face') fontFace(node, webFonts);
+          if (name === 'import' && sheets.length <= MAX_IMPORTS) sheets.push(...importedData(node));
+          return name.endsWith('keyframes') ? walk.skip : undefined;
+        }
+        if (node.type !== 'Rule' || node.prelude.type !== 'Raw') return;
+        const declarations: Declaration[] = [];
+        walk((node as Rule).block, { visit: 'Declaration', enter: (found: CssDeclaration) => void declarations.push(declaration(found)) });
+        if (declarations.length > 0) rules.push({ selector: node.prelude.value, declarations });
+      },
+    });
+  }
   return { rules, webFonts };
+}
+
+/** The stylesheet an `@import` of a `data:` URL holds; nothing for one elsewhere. */
+function importedData(rule: Atrule): string[] {
+  const prelude = rule.prelude?.type === 'Raw' ? rule.prelude.value.trim() : '';
+  const url = /^(?:url\(\s*)?(["']?)(data:[^"')]*)\1/i.exec(prelude)?.[2];
+  const css = url === undefined ? null : dataStyleSheet(url);
+  return css === null ? [] : [css];
+}
+
+/** The text of a `data:` URL of type text/css (percent-encoded or base64), or null for any other. */
+export function dataStyleSheet(url: string): string | null {
+  const match = /^data:\s*text\/css\s*((?:;[^,;]*)*),(.*)$/is.exec(unescaped(url).trim());
+  if (!match) return null;
+  const [, parameters = '', body = ''] = match;
+  try {
+    return /;\s*base64\s*$/i.test(parameters) ? Buffer.from(decodeURIComponent(body), 'base64').toString('utf8') : decodeURIComponent(body);
+  } catch {
+    return null;
+  }
 }
 
 function fontFace(rule: Atrule, webFonts: Set<string>): void {
@@ -70,14 +98,21 @@ function fontFace(rule: Atrule, webFonts: Set<string>): void {
   if (family && declarations.some((d) => d.property === 'src')) webFonts.add(familyName(family.value));
 }
 
-function keep(node: CssDeclaration, into: Declaration[]): void {
-  const found = declaration(node);
-  if (SEEN_PROPERTIES.has(found.property)) into.push(found);
-}
-
 function declaration(node: CssDeclaration): Declaration {
   const value = node.value.type === 'Raw' ? node.value.value : '';
-  return { property: node.property.toLowerCase(), value: value.trim().toLowerCase() };
+  return { property: unescaped(node.property).toLowerCase(), value: unescaped(value).trim().toLowerCase() };
+}
+
+/**
+ * CSS escapes read as the characters they stand for, as a browser reads them: `n\6f ne` is
+ * `none`, `displ\61 y` is `display`, `\:` is `:`. A code point CSS forbids is U+FFFD.
+ */
+export function unescaped(text: string): string {
+  return text.replace(/\\(?:([0-9a-f]{1,6})[ \t\n\r\f]?|([^\n\r\f0-9a-f]))/gi, (_, hex: string | undefined, character: string | undefined) => {
+    if (hex === undefined) return character!;
+    const code = parseInt(hex, 16);
+    return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);
+  });
 }
 
 /** A family as `font-family` names it, unquoted, in lower case. */
@@ -99,38 +134,50 @@ const SYSTEM_COLORS: Record<string, string> = {
   graytext: '#6d6d6d', window: '#fff', canvas: '#fff', buttonface: '#f0f0f0', field: '#fff', menu: '#fff', infobackground: '#ffffe1', highlight: '#3390ff', highlighttext: '#fff',
 };
 
-/** A colour value: a paint, `inherit` (the parent's, `currentcolor` too), or `unknown`. */
-export function paintOf(word: string): Paint | 'inherit' {
-  if (['inherit', 'unset', 'revert', 'revert-layer', 'currentcolor'].includes(word)) return 'inherit';
+/** A colour value: a paint, `inherit` (the parent's), `current` (the text's: `currentcolor`), or `unknown`. */
+export function paintOf(word: string): Paint | 'inherit' | 'current' {
+  if (word === 'currentcolor') return 'current';
+  if (['inherit', 'unset', 'revert', 'revert-layer'].includes(word)) return 'inherit';
   const color = colord(SYSTEM_COLORS[word] ?? (word === 'initial' ? '#000' : word));
   return color.isValid() ? color : 'unknown';
 }
 
-/** The colour a `background` shorthand paints: its colour layer, `unknown` for a gradient, `inherit` for an image alone or none. */
-export function backgroundOf(value: string): Paint | 'inherit' {
-  if (/gradient\s*\(|var\s*\(|image-set\s*\(|element\s*\(|paint\s*\(/.test(value)) return 'unknown';
-  for (const token of tokensOf(value)) {
+/**
+ * The colour a `background` shorthand paints: its colour layer, `unknown` under an image or a
+ * gradient (whose colours behind the text cannot be told), `inherit` for none.
+ */
+export function backgroundOf(value: string): Paint | 'inherit' | 'current' {
+  if (/(?:gradient|var|image-set|element|paint|url|image|cross-fade)\s*\(/.test(value)) return 'unknown';
+  for (const token of partsOf(value)) {
     const paint = paintOf(token);
     if (paint !== 'unknown' && paint !== 'inherit') return paint;
   }
   return 'inherit';
 }
 
-/** The space-separated parts of a value, a function's arguments kept whole (`rgb(0, 0, 0)`). */
-function tokensOf(value: string): string[] {
-  const tokens: string[] = [];
+/** What a `background-image` paints behind a text: nothing for `none`, else colours that cannot be told. */
+export function backgroundImageOf(value: string): Paint | 'inherit' {
+  return ['none', 'initial', 'inherit', 'unset', 'revert', 'revert-layer'].includes(value) ? 'inherit' : 'unknown';
+}
+
+/**
+ * The parts of a value between `separators` (by default spaces, commas and slashes), a
+ * function's arguments kept whole (`rgb(0, 0, 0)`); empty parts left out.
+ */
+export function partsOf(value: string, separators = ' ,/'): string[] {
+  const parts: string[] = [];
   let depth = 0;
   let current = '';
   for (const char of value) {
     if (char === '(') depth++;
     if (char === ')') depth = Math.max(0, depth - 1);
-    if (depth === 0 && (char === ' ' || char === ',' || char === '/')) {
-      if (current) tokens.push(current);
+    if (depth === 0 && separators.includes(char)) {
+      if (current.trim()) parts.push(current);
       current = '';
     } else current += char;
   }
-  if (current) tokens.push(current);
-  return tokens;
+  if (current.trim()) parts.push(current);
+  return parts;
 }
 
 /** What sizes are relative to: the parent's font size, the root's, and a phone's screen (the smallest a reader may have). */

@@ -6,13 +6,14 @@ import type { Locale } from '../../billing/types.js';
 import type { MailSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { Mailer, OutboundMail } from '../../outbound/mail.js';
+import { sendOrWithoutFiles } from '../../outbound/size-refusal.js';
 import type { InboundMessage, Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { automaticReason, wantsNoAnswer } from './automatic.js';
-import { composeReplies } from './compose.js';
+import { composeReplies, withoutFiles } from './compose.js';
 import { dmarcVerdict, type DmarcVerdict } from './dmarc.js';
 import { awaitsConfirmationFrom } from '../../billing/changes.js';
-import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
+import { describeFailure, isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
 import { MAX_MESSAGE_BYTES, readMail, UnreadableMail, type InboundMail, type MoreOfMessage } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
 import { ownLines } from '../../assistant/reading/request.js';
@@ -25,6 +26,7 @@ import type { DeliveryLink } from '../../store/delivery.js';
 import { conversationOf, repliedTo } from './thread.js';
 import { readReport } from './report.js';
 import type { Bounces } from '../../notifications/bounces.js';
+import { liftProven } from '../../notifications/suppressions.js';
 import { publish } from '../../observe.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
@@ -351,8 +353,7 @@ export class MailPipeline {
       const [delivery] = await store.deliveries({ messageId: id });
       const sentThere = delivery?.channel === 'email' && [delivery.recipient, ...(delivery.cc ?? [])].some((address) => address.toLowerCase() === mail.sender);
       if (!delivery || !sentThere || delivery.createdAt <= suppression.since || delivery.status !== 'sent') continue;
-      const lifted = await store.updateSuppression(mail.sender, (found) => (found?.since === suppression.since ? { suppression: null, result: true } : { suppression: found ?? null, result: false }));
-      if (lifted) log.info({ event: 'suppression.lifted', address: mail.sender, by: 'proof', delivery: delivery.id }, 'a bouncing address answered a mail sent to it: mail goes to it again');
+      await liftProven(store, log, mail.sender, delivery.createdAt, { delivery: delivery.id });
       return;
     }
   }
@@ -457,18 +458,25 @@ export class MailPipeline {
     if (claim.record.status !== 'replied') await claim.close('replied', null);
   }
 
-  /** One mail of an answer; to a customer, it is recorded in the delivery log around the send, with the download links it carries. */
+  /**
+   * One mail of an answer; to a customer, it is recorded in the delivery log around the send, with the download links and files it
+   * carries. A server that refuses it for its size gets it again without its files (sendOrWithoutFiles), and the record says so.
+   */
   private async sendOne(claim: Claim, reply: Reply, outbound: OutboundMail, links: DeliveryLink[]): Promise<void> {
     const { mailer, deliveries } = this.options;
     const customerId = claim.record.customerId;
     if (customerId === null) {
-      await mailer.send(outbound);
+      await sendOrWithoutFiles((mail) => mailer.send(mail), outbound, () => withoutFiles(outbound, this.options.catalog));
       return;
     }
     const attachPdf = (outbound.attachments ?? []).length > 0;
     const files = (outbound.attachments ?? []).flatMap((attachment) => attachment.files);
     const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf, ...(links.length > 0 ? { links } : {}), ...(files.length > 0 ? { files } : {}) };
-    await deliveries.track(spec, (delivery) => mailer.send({ ...outbound, ...(delivery.messageId ? { messageId: delivery.messageId } : {}), deliveryId: delivery.id }));
+    await deliveries.track(spec, async (delivery) => {
+      const addressed = { ...outbound, ...(delivery.messageId ? { messageId: delivery.messageId } : {}), deliveryId: delivery.id };
+      const { sent, refused } = await sendOrWithoutFiles((mail) => mailer.send(mail), addressed, () => withoutFiles(addressed, this.options.catalog));
+      return refused ? { ...sent, files: [], note: `${describeFailure(refused)}: the mail sent again without its files` } : sent;
+    });
   }
 
   private async attemptFailed(claim: Claim, key: string, error: Error & { responseCode?: number }): Promise<Disposition> {

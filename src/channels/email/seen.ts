@@ -5,7 +5,8 @@ import { compile } from 'html-to-text';
 import { parse } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
 import { declaredBySheet } from './cascade.js';
-import { backgroundOf, declarationsOf, familiesOf, fontShorthandSize, fontSizePx, fractionOf, lengthPx, paintOf, readStyleSheet, type Declaration, type Paint, type SizeBase, type StyleSheet } from './css.js';
+import { backgroundImageOf, backgroundOf, dataStyleSheet, declarationsOf, familiesOf, fontShorthandSize, fontSizePx, fractionOf, paintOf, readStyleSheet, type Declaration, type Paint, type SizeBase, type StyleSheet } from './css.js';
+import { effectOf, type Effect } from './effects.js';
 
 /** What a reader sees of a mail's body, and what it holds that they cannot see. */
 export interface Seen {
@@ -28,11 +29,14 @@ const MIN_OPACITY = 0.2;
 /** Colours kept as possible for one element; more make it unknown. */
 const MAX_PAINTS = 8;
 
-/** Elements whose content no reader sees as text: the head, code, embedded documents and media, form choices, reversed text. */
+/** Elements whose content no reader sees as text: the head, code, embedded documents and media, form choices, fallbacks browsers never show, reversed text. */
 const NEVER_SHOWN = new Set([
-  'head', 'title', 'style', 'script', 'template', 'noscript', 'meta', 'link', 'base', 'iframe', 'frame', 'frameset', 'object', 'embed', 'svg', 'math',
-  'canvas', 'audio', 'video', 'select', 'datalist', 'option', 'optgroup', 'area', 'param', 'source', 'track', 'img', 'input', 'bdo',
+  'head', 'title', 'style', 'script', 'template', 'noscript', 'meta', 'link', 'base', 'basefont', 'iframe', 'frame', 'frameset', 'noframes', 'object', 'embed',
+  'noembed', 'svg', 'math', 'canvas', 'audio', 'video', 'select', 'datalist', 'option', 'optgroup', 'area', 'param', 'source', 'track', 'img', 'input', 'bdo', 'rp',
 ]);
+
+/** What stands where an element that may lie over the text after it was taken out: from there on, nothing is seen for sure. */
+const COVER = 'facteur-cover';
 
 /**
  * How an element's text looks, as far as seeing it goes, each part the worst it can be:
@@ -67,11 +71,11 @@ export function whatIsSeen(html: string): Seen {
   const elements = cutDeep(document, hidden);
   const sheet = readStyleSheet(styleText(elements));
   const ruled = declaredBySheet(sheet, document, elements.length);
-  if (ruled === null) {
+  if (ruled === null || prune(document, ruled, sheet, hidden) === 'coversAll') {
     hidden.addTree(document);
     return { visible: '', hidden: hidden.text() };
   }
-  prune(document, ruled, sheet, hidden);
+  hideAfterCover(document, hidden);
   const seen = asSeen(toText()(render(document)));
   hidden.add(seen.hidden);
   return { visible: seen.visible, hidden: hidden.text() };
@@ -137,23 +141,44 @@ function cutDeep(document: Document, hidden: HiddenText): Element[] {
   return elements;
 }
 
-/** The text of every `<style>` element, wherever it is (browsers apply them all), up to MAX_STYLE_CHARS. */
+/**
+ * The text of every `<style>` element, wherever it is (browsers apply them all), and of every
+ * stylesheet a `<link>` holds in a `data:` URL (which clients load as they do a `<style>`),
+ * up to MAX_STYLE_CHARS. A stylesheet on a server is not fetched: Gmail and Outlook drop it.
+ */
 function styleText(elements: Element[]): string {
   let css = '';
   for (const element of elements) {
-    if (element.name !== 'style') continue;
-    for (const child of element.children) if (child instanceof Text) css += `${child.data}\n`;
+    if (element.name === 'style') for (const child of element.children) if (child instanceof Text) css += `${child.data}\n`;
+    if (element.name === 'link' && /\bstylesheet\b/i.test(element.attribs.rel ?? '')) css += `${dataStyleSheet(element.attribs.href ?? '') ?? ''}\n`;
     if (css.length > MAX_STYLE_CHARS) break;
   }
   return css.slice(0, MAX_STYLE_CHARS);
 }
 
+/** Takes out the text after the first cover (see COVER), in the order the page shows it, and the covers with it. */
+function hideAfterCover(document: Document, hidden: HiddenText): void {
+  let covering = false;
+  const stack: ChildNode[] = [...document.children].reverse();
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node instanceof Element && node.name === COVER) covering = true;
+    if (covering && (node instanceof Text || (node instanceof Element && node.name === COVER))) {
+      if (node instanceof Text) hidden.add(node.data);
+      const siblings = node.parent!.children;
+      siblings.splice(siblings.indexOf(node), 1);
+    } else if (node instanceof Element) stack.push(...[...node.children].reverse());
+  }
+}
+
 /**
  * Takes out of the document every node a reader does not see, top down: an element hidden
  * with everything below it, and the text of an element whose own text cannot be seen (its
- * colour, its size, its font), while its children are judged on their own.
+ * colour, its size, its font), while its children are judged on their own. An element that
+ * may lie over the text after it leaves a cover in its place (see `hideAfterCover`);
+ * `coversAll` when one may lie over any text of the page.
  */
-function prune(document: Document, sheet: Map<Element, Declaration[]>, styles: StyleSheet, hidden: HiddenText): void {
+function prune(document: Document, sheet: Map<Element, Declaration[]>, styles: StyleSheet, hidden: HiddenText): 'coversAll' | null {
   let rootPx = PAGE.fontPx;
   const verdicts = new Map<Look, boolean>();
   const stack: [ParentNode, Look][] = [[document, PAGE]];
@@ -173,9 +198,11 @@ function prune(document: Document, sheet: Map<Element, Declaration[]>, styles: S
       if (!(child instanceof Element)) continue;
       const shown = closed ? child.name === 'summary' && !summary : true;
       summary ||= child.name === 'summary';
-      const childLook = shown ? lookOf(child, look, [...(sheet.get(child) ?? []), ...declaredByMarkup(child)], { parentPx: look.fontPx, rootPx }) : null;
-      if (childLook === null) {
+      const childLook = shown ? lookOf(child, look, [...(sheet.get(child) ?? []), ...declaredByMarkup(child)], { parentPx: look.fontPx, rootPx }) : 'hides';
+      if (childLook === 'coversAll') return childLook;
+      if (typeof childLook === 'string') {
         hidden.addTree(child);
+        if (childLook === 'coversFollowing') kept.push(coverIn(parent));
         continue;
       }
       if (child.name === 'html') rootPx = childLook.fontPx;
@@ -184,6 +211,14 @@ function prune(document: Document, sheet: Map<Element, Declaration[]>, styles: S
     }
     parent.children = kept;
   }
+  return null;
+}
+
+/** A cover (see COVER) to stand in `parent` where an element was taken out. */
+function coverIn(parent: ParentNode): Element {
+  const cover = new Element(COVER, {});
+  cover.parent = parent;
+  return cover;
 }
 
 /** What the element's attributes declare: the old presentational ones mail still uses, then its `style`. */
@@ -211,77 +246,28 @@ function fontAttributeSize(size: string): string {
   return Number.isNaN(n) ? 'medium' : `${sizes[Math.min(7, Math.max(1, Math.trunc(n))) - 1]}px`;
 }
 
-/** The element's look, or null when it and all below it are hidden. */
-function lookOf(element: Element, parent: Look, declared: Declaration[], base: SizeBase): Look | null {
+/** The element's look, or what hides it and everything below it (see `Effect`). */
+function lookOf(element: Element, parent: Look, declared: Declaration[], base: SizeBase): Look | Exclude<Effect, 'none'> {
   const { attribs, name } = element;
-  if (NEVER_SHOWN.has(name) || 'hidden' in attribs || attribs['aria-hidden']?.trim().toLowerCase() === 'true') return null;
-  if (name === 'dialog' && !('open' in attribs)) return null;
+  if (NEVER_SHOWN.has(name) || 'hidden' in attribs || 'popover' in attribs || attribs['aria-hidden']?.trim().toLowerCase() === 'true') return 'hides';
+  if (name === 'dialog' && !('open' in attribs)) return 'hides';
   // Most elements declare nothing: they look like their parent, the same object, whose verdict on its text is kept.
   if (declared.length === 0) return parent;
   const values = (...properties: string[]) => declared.flatMap((d) => (properties.includes(d.property) ? [d.value] : []));
-  if (declared.some(hides) || collapsed(values)) return null;
+  const fontPx = smallest([...values('font-size').map((value) => fontSizePx(value, base)), ...values('font').map((value) => fontShorthandSize(value, base))], parent.fontPx);
+  const effect = effectOf(declared, fontPx);
+  if (effect !== 'none') return effect;
   const opacity = parent.opacity * Math.min(1, ...values('opacity').map((value) => nanAsZero(fractionOf(value))));
-  if (opacity < MIN_OPACITY) return null;
+  if (opacity < MIN_OPACITY) return 'hides';
+  const colors = paints(values('color', '-webkit-text-fill-color').map(paintOf), parent.colors);
+  const backgroundPaints = [...values('background-color').map(paintOf), ...values('background').map(backgroundOf), ...values('background-image').map(backgroundImageOf)];
   return {
-    colors: paints(values('color', '-webkit-text-fill-color').map(paintOf), parent.colors),
-    backgrounds: backgrounds(values('background-color').map(paintOf).concat(values('background').map(backgroundOf)), parent.backgrounds),
-    fontPx: smallest([...values('font-size').map((value) => fontSizePx(value, base)), ...values('font').map((value) => fontShorthandSize(value, base))], parent.fontPx),
+    colors,
+    backgrounds: backgrounds(backgroundPaints.flatMap((paint) => (paint === 'current' ? colors : [paint])), parent.backgrounds),
+    fontPx,
     opacity,
     families: inheritedUnless([...values('font-family').flatMap(familiesOf), ...values('font').flatMap(shorthandFamilies)], parent.families),
   };
-}
-
-/** A declaration that hides its element and everything in it. */
-function hides({ property, value }: Declaration): boolean {
-  const first = value.split(/\s+/)[0]!;
-  const keyword = ['inherit', 'initial', 'unset', 'revert', 'revert-layer'].includes(first);
-  switch (property) {
-    case 'display':
-      return first === 'none';
-    case 'visibility':
-      return first === 'hidden' || first === 'collapse';
-    case 'mso-hide':
-      return first === 'all';
-    case 'position':
-      return first === 'absolute' || first === 'fixed';
-    case 'clip':
-      return !keyword && first !== 'auto';
-    case 'clip-path':
-    case 'transform':
-    case 'filter':
-      return !keyword && first !== 'none';
-    case 'zoom':
-      return first !== 'normal' && first !== 'reset' && !keyword && !(fractionOf(first) >= 0.3);
-    case 'content-visibility':
-      return first === 'hidden';
-    case 'unicode-bidi':
-      return value.includes('override');
-    case 'text-indent':
-      return away(lengthPx(first, { parentPx: 16, rootPx: 16 }), 100);
-    case 'letter-spacing':
-      return squeezed(lengthPx(first, { parentPx: 16, rootPx: 16 }));
-    default:
-      return false;
-  }
-}
-
-function away(px: number | 'inherit', limit: number): boolean {
-  return px !== 'inherit' && !(Math.abs(px) < limit);
-}
-
-function squeezed(px: number | 'inherit'): boolean {
-  return px !== 'inherit' && !(px > -2);
-}
-
-/** An element with no room for its text: overflow hidden, and a height or width of a pixel at most. */
-function collapsed(values: (...properties: string[]) => string[]): boolean {
-  const clipped = values('overflow', 'overflow-x', 'overflow-y').some((value) => /\b(hidden|clip)\b/.test(value));
-  if (!clipped) return false;
-  const base = { parentPx: 16, rootPx: 16 };
-  return values('height', 'max-height', 'width', 'max-width').some((value) => {
-    const px = lengthPx(value.split(/\s+/)[0]!, base);
-    return px !== 'inherit' && !(px > 1);
-  });
 }
 
 /** The families a `font` shorthand names, after its size (`12px/1.4 "Evil", serif`). */
@@ -304,9 +290,9 @@ function smallest(sizes: (number | 'inherit')[], inherited: number): number {
   return own.length > 0 ? Math.min(...own, ...(sizes.includes('inherit') ? [inherited] : [])) : inherited;
 }
 
-/** The colours declared, each possible; the parent's where one says to inherit, or none is declared. */
-function paints(declared: (Paint | 'inherit')[], inherited: Paint[]): Paint[] {
-  return capped(inheritedUnless(declared.flatMap((paint) => (paint === 'inherit' ? inherited : [paint])), inherited));
+/** The colours declared, each possible; the parent's where one says to inherit (`currentcolor` in `color` too), or none is declared. */
+function paints(declared: (Paint | 'inherit' | 'current')[], inherited: Paint[]): Paint[] {
+  return capped(inheritedUnless(declared.flatMap((paint) => (paint === 'inherit' || paint === 'current' ? inherited : [paint])), inherited));
 }
 
 /** The backgrounds declared, laid over the parent's where they let it show through; the parent's when none is declared. */
@@ -349,6 +335,7 @@ class HiddenText {
 
   /** The text of a subtree, without what is code rather than words (styles, scripts). */
   addTree(root: ParentNode): void {
+    if (root instanceof Element && (root.name === 'style' || root.name === 'script')) return;
     const stack: ChildNode[] = [...root.children].reverse();
     while (stack.length > 0 && this.length < MAX_HIDDEN_CHARS) {
       const node = stack.pop()!;
