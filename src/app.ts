@@ -55,6 +55,8 @@ export interface App {
   /** Return paths' signer (MAIL_RETURN_PATH), which reads reports' tokens back; null without it. */
   verp: Verp | null;
   codeMail: CodeMail;
+  /** Tells staff (their addresses, the Discord staff channel) what needs a person. */
+  tellStaff: (notice: { subject: string; text: string }) => Promise<void>;
   deliveries: Deliveries;
   /** Delivery reports read back: bounces and complaints, and the addresses they suppress. */
   bounces: Bounces;
@@ -157,7 +159,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, deliveries, bounces, push, reminders: planner, staff, discord, links, housekeep, close };
+  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, tellStaff, deliveries, bounces, push, reminders: planner, staff, discord, links, housekeep, close };
 }
 
 /**

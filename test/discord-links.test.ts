@@ -45,7 +45,7 @@ beforeAll(async () => {
   channel = discordChannel({ ...app, downloadLinks: links })!;
   http = await startHttp(
     { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [], webhookSecret: null, metricsKey: null, trustProxy: [] },
-    { store: app.store, log: app.log, dataDir: app.dataDir, importMaxBytes: 1024 * 1024, pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },
+    { store: app.store, log: app.log, dataDir: app.dataDir, importMaxBytes: 1024 * 1024, pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },
   );
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   await link(awaUser, 'awa@example.cm');

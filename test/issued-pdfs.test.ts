@@ -47,7 +47,7 @@ beforeAll(async () => {
   channel = discordChannel({ ...app, downloadLinks: links })!;
   http = await startHttp(
     { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [KEY], webhookSecret: null, metricsKey: null, trustProxy: [] },
-    { store: app.store, log: app.log, dataDir: facteur.dataDir, importMaxBytes: 1024 * 1024, pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },
+    { store: app.store, log: app.log, dataDir: facteur.dataDir, importMaxBytes: 1024 * 1024, pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },
   );
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   [genuine, paid] = await Promise.all([readFile(path.join(PDFS, '1266.pdf')), readFile(path.join(PDFS, '1266-paid.pdf'))]);

@@ -49,7 +49,7 @@ export async function start(config: Config): Promise<ExitCode> {
     // The mail layout, then HTTP, then Discord: a broken template, a port in use or a refused token stops start-up before anything else has begun.
     await app.layout.check();
     if (config.http) {
-      const downloads = links && config.links ? { links, documents: app.documents, catalog: app.catalog, limits: config.links.downloads } : null;
+      const downloads = links && config.links ? { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: config.links.downloads } : null;
       http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, pdfs: { maxBytes: config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
     }
     await discord?.start();

@@ -6,6 +6,7 @@ import type { Brand } from '../documents/template.js';
 import type { LinkReader } from '../links/links.js';
 import { linkId, type LinkClaims } from '../links/token.js';
 import type { Logger } from '../log.js';
+import { tellPdfsMissing } from '../notifications/staff-notice.js';
 import type { Store } from '../store/store.js';
 import type { DownloadLimits } from '../config.js';
 import type { Catalog, Params } from '../templates/catalog.js';
@@ -13,27 +14,35 @@ import { Kept } from './kept.js';
 import { type NoSlot, Slots } from './slots.js';
 import { brandedPage, type PageText } from './page.js';
 
-/** What the download pages use of the app: reading tokens, the customer and invoices a token names, their ZIP, the provider's brand, and how many ZIPs may be written at once. */
+/**
+ * What the download pages use of the app: reading tokens, the customer and invoices a token names, their ZIP and which
+ * PDFs are not there yet (staff told), the provider's brand, and how many ZIPs may be written at once.
+ */
 export interface DownloadServices {
   links: LinkReader;
   store: Pick<Store, 'customerById' | 'invoicesByNumber'>;
-  documents: Pick<Documents, 'zipAttachment'> & { brand: Brand };
+  documents: Pick<Documents, 'zipAttachment' | 'missingPdfs'> & { brand: Brand };
   catalog: Catalog;
   log: Logger;
+  tellStaff: (notice: { subject: string; text: string }) => Promise<void>;
   limits: DownloadLimits;
 }
 
 /**
  * What a page says why it cannot give the file: a link that is not ours or names what is no
  * longer the customer's (404), one past its time (410), a link being downloaded as often as it
- * may at once, or every place taken (429, come back after `retryAfter` seconds), our fault (500).
+ * may at once, or every place taken (429, come back after `retryAfter` seconds), none of its
+ * PDFs come from the billing system yet (503, PDF_SOURCE=billing), our fault (500).
  */
-type Refusal = { status: 404 | 410 | 429 | 500; key: 'invalid' | 'expired' | 'busy' | 'full' | 'failed'; why: string; retryAfter?: number };
+type Refusal = { status: 404 | 410 | 429 | 500 | 503; key: 'invalid' | 'expired' | 'busy' | 'full' | 'failed' | 'notYet'; why: string; retryAfter?: number; params?: Params };
 
-type Resolved = { ok: true; customer: Customer; invoices: Invoice[] } | ({ ok: false } & Refusal);
+/** A link's customer and the invoices it gives now; `notYet`, those it names whose PDF the billing system has not sent (PDF_SOURCE=billing). */
+type Resolved = { ok: true; customer: Customer; invoices: Invoice[]; notYet: string[] } | ({ ok: false } & Refusal);
 
 /** What a link's page shows, worked out once in a while for every view of it. */
-type PageFacts = { ok: true; customerId: string; locale: Locale; count: number; from: string; to: string; size: number; filename: string } | ({ ok: false } & Refusal);
+type PageFacts =
+  | { ok: true; customerId: string; locale: Locale; count: number; from: string; to: string; size: number; filename: string; notYet: string[] }
+  | ({ ok: false } & Refusal);
 
 /**
  * How long a page's facts are kept: a flood of views of one link works them out once (each
@@ -45,6 +54,8 @@ const FACTS_KEPT_MS = 60_000;
 const FACTS_KEPT = 1_000;
 /** When a refused download is told to come back: a stalled one has given its place back by then. */
 const RETRY_AFTER_SECONDS = 60;
+/** Staff are told of a link's missing PDFs once a day at most, however often it is opened. */
+const MISSING_TOLD_MS = 24 * 60 * 60_000;
 
 /** Headers of every answer under /d: nothing kept, nothing framed or sniffed, and the token never sent on as a Referer. */
 const PRIVATE_HEADERS = {
@@ -76,12 +87,19 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
   const { catalog, log, limits } = services;
   const kept = new Kept<PageFacts>(FACTS_KEPT_MS, FACTS_KEPT);
   const slots = new Slots(limits.perLink, limits.atOnce);
+  const told = new Kept<void>(MISSING_TOLD_MS, FACTS_KEPT);
+  /** What the link gives now, its missing PDFs logged and staff told (not awaited: the reader does not wait on staff's mail). */
+  const resolved = async (token: string, claims: LinkClaims): Promise<Resolved> => {
+    const found = await resolve(services, claims);
+    if (found.ok && found.notYet.length > 0) void told.get(linkId(token), () => tellPdfsMissing(services, found.customer, found.notYet, 'a download link'));
+    return found;
+  };
   /** A link's claims and its page's facts for the browser asking (see `pageFacts`), or why it is refused. */
   const opened = async (token: string, request: FastifyRequest) => {
     const read = readToken(services, token);
     if (!read.ok) return read;
     const asked = preferredLocale(request);
-    const facts = await kept.get(`${linkId(token)} ${asked ?? ''}`, () => pageFacts(services, read.claims, asked));
+    const facts = await kept.get(`${linkId(token)} ${asked ?? ''}`, async () => pageFacts(services, await resolved(token, read.claims), asked));
     return facts.ok ? { ...facts, claims: read.claims } : facts;
   };
 
@@ -93,9 +111,10 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     const files = t('download.page.files', { count: facts.count });
     const title = facts.from === facts.to ? t('download.page.title.year', { year: facts.from }) : t('download.page.title.years', { from: facts.from, to: facts.to });
     const expires = t('download.page.expires', { date: services.links.lastDay(facts.claims.expiresAt) });
+    const notYet = facts.notYet.length > 0 ? [t('download.notYet', { numbers: facts.notYet.join(', '), count: facts.notYet.length })] : [];
     const page = brandedPage(
       services.documents.brand,
-      [{ locale: facts.locale, title, paragraphs: [expires] }],
+      [{ locale: facts.locale, title, paragraphs: [expires, ...notYet] }],
       {
         summary: t('download.page.summary', { files, size: formatMegabytes(facts.size, facts.locale) }),
         label: t('download.page.button'),
@@ -117,7 +136,7 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     if ('refused' in slot) return refuse(request, reply, services, token, busy(slot.refused, limits));
     // The place is given back however the answer ends: written whole, refused below, failed, or cut off.
     reply.raw.once('close', slot.release);
-    const found = await resolve(services, read.claims);
+    const found = await resolved(token, read.claims);
     if (!found.ok) return refuse(request, reply, services, token, found);
     const locale = preferredLocale(request) ?? found.customer.locale;
     const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
@@ -174,7 +193,10 @@ function readToken(services: DownloadServices, token: string): { ok: true; claim
   return verdict.why === 'expired' ? { ok: false, status: 410, key: 'expired', why: 'expired' } : { ok: false, status: 404, key: 'invalid', why: verdict.why };
 }
 
-/** The customer and invoices of a link's claims, if the customer is still there and every invoice still theirs; else why not. */
+/**
+ * The customer and invoices of a link's claims, if the customer is still there and every invoice still theirs; else why
+ * not. Of those, the ones whose PDF may be sent (PDF_SOURCE=billing: the billing system sent it); none, and it is not yet.
+ */
 async function resolve(services: DownloadServices, claims: LinkClaims): Promise<Resolved> {
   const customer = await services.store.customerById(claims.customerId);
   if (!customer) return { ok: false, status: 404, key: 'invalid', why: 'the customer is no longer in the store' };
@@ -182,17 +204,19 @@ async function resolve(services: DownloadServices, claims: LinkClaims): Promise<
   const theirs = new Map((await services.store.invoicesByNumber(claims.invoices)).filter((invoice) => invoice.customerId === customer.id).map((invoice) => [invoice.number, invoice]));
   const invoices = claims.invoices.flatMap((number) => theirs.get(number) ?? []);
   if (invoices.length === 0 || invoices.length !== new Set(claims.invoices).size) return { ok: false, status: 404, key: 'invalid', why: 'an invoice it names is not the customer\u2019s' };
-  return { ok: true, customer, invoices };
+  const notYet = await services.documents.missingPdfs(invoices);
+  const sendable = invoices.filter((invoice) => !notYet.includes(invoice.number));
+  if (sendable.length === 0) return { ok: false, status: 503, key: 'notYet', why: `no PDF of ${notYet.join(', ')} from the billing system yet`, params: { numbers: notYet.join(', '), count: notYet.length } };
+  return { ok: true, customer, invoices: sendable, notYet };
 }
 
-/** What the page of a link shows: its years, how many files, the ZIP's size and name in the reader's language. */
-async function pageFacts(services: DownloadServices, claims: LinkClaims, asked: Locale | null): Promise<PageFacts> {
-  const found = await resolve(services, claims);
+/** What the page of a link shows: its years, how many files, the ZIP's size and name in the reader's language, and which PDFs have not come. */
+async function pageFacts(services: DownloadServices, found: Resolved, asked: Locale | null): Promise<PageFacts> {
   if (!found.ok) return found;
   const locale = asked ?? found.customer.locale;
   const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
   const years = found.invoices.map((invoice) => invoice.issuedAt.slice(0, 4)).sort();
-  return { ok: true, customerId: found.customer.id, locale, count: found.invoices.length, from: years[0]!, to: years.at(-1)!, size: zip.size, filename: zip.filename };
+  return { ok: true, customerId: found.customer.id, locale, count: found.invoices.length, from: years[0]!, to: years.at(-1)!, size: zip.size, filename: zip.filename, notYet: found.notYet };
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, services: DownloadServices, token: string, refusal: Refusal): FastifyReply {
@@ -202,8 +226,8 @@ function refuse(request: FastifyRequest, reply: FastifyReply, services: Download
   // A browser that asked for neither of our languages reads both.
   const texts: PageText[] = (asked ? [asked] : LOCALES).map((locale) => ({
     locale,
-    title: catalog.t(locale, `download.${refusal.key}.title`),
-    paragraphs: [catalog.t(locale, `download.${refusal.key}`)],
+    title: catalog.t(locale, `download.${refusal.key}.title`, refusal.params),
+    paragraphs: [catalog.t(locale, `download.${refusal.key}`, refusal.params)],
   }));
   if (refusal.retryAfter) reply.header('retry-after', String(refusal.retryAfter));
   return reply.code(refusal.status).headers(PAGE_HEADERS).send(brandedPage(services.documents.brand, texts));
