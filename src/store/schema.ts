@@ -144,6 +144,13 @@ export const heldRequestSchema = z.object({
   attempts: z.number().int().nonnegative(),
 });
 
+export const chatMessageSchema = z.object({
+  id: z.string().min(1),
+  customerId: z.string().min(1),
+  invoices: z.array(z.string()),
+  sentAt: z.string(),
+});
+
 export const staffActionSchema = z.object({
   id: z.string().min(1),
   staff: z.string().min(1),
