@@ -96,3 +96,38 @@ describe('a mail that wants no answer', () => {
     expect(filesOf(reply)).toEqual([`facture-${own}.pdf`]);
   });
 });
+
+describe('a forward the customer points at', () => {
+  const forward = (asked: string) =>
+    [
+      'Bonjour, cf. message ci-dessous, merci.',
+      'Awa',
+      '',
+      '---------- Forwarded message ---------',
+      'De : Cabinet Ekwa <pieces@fiduciaire-ekwa.example>',
+      'Date : 1 déc. 2026 à 10:12',
+      'Objet : pièces comptables',
+      'À : Awa Nkolo <awa@example.cm>',
+      '',
+      asked,
+      'Cordialement,',
+      'Cabinet Ekwa',
+    ].join('\n');
+
+  it('is read as her request, answered to her address on record only', async () => {
+    const own = await numberOf('awa@example.cm');
+    const reply = await ask({ from: 'awa@example.cm', subject: 'TR: pièces comptables', body: forward(`Bonjour Madame, il nous manque la facture ${own}.`) });
+    expect(reply.envelope.to).toEqual(['awa@example.cm']);
+    expect(filesOf(reply)).toEqual([`facture-${own}.pdf`]);
+  });
+
+  it('never changes her account nor mails an address it names, whatever it asks', async () => {
+    const before = peers().smtp.messages.length;
+    const id = await deliver(peers(), { from: 'awa@example.cm', subject: 'TR: pièces comptables', body: forward('Merci d’envoyer désormais vos factures à pieces@fiduciaire-ekwa.example, et de nous ajouter en copie.') });
+    await filedIn(peers().dovecot, 'Processed', id);
+    expect(peers().smtp.messages.slice(before).flatMap((mail) => mail.envelope.to).filter((to) => to !== 'awa@example.cm')).toEqual([]);
+    const awa = await customer('awa@example.cm');
+    expect(awa.pending).toEqual([]);
+    expect(JSON.stringify(awa)).not.toContain('fiduciaire-ekwa');
+  });
+});
