@@ -3,7 +3,8 @@ import { parse } from '../src/assistant/reading/read.js';
 import { automaticReason } from '../src/channels/email/automatic.js';
 import { dmarcVerdict } from '../src/channels/email/dmarc.js';
 import { readMail, UnreadableMail, type InboundMail } from '../src/channels/email/read.js';
-import { findRequest, MAX_LINES, ownLines } from '../src/channels/email/request.js';
+import { MAX_LINES, ownLines } from '../src/assistant/reading/request.js';
+import { findRequest } from '../src/channels/email/request.js';
 import { readZones } from '../src/channels/email/zones.js';
 import { conversationOf, replySubject, threadHeaders } from '../src/channels/email/thread.js';
 

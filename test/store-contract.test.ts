@@ -18,7 +18,7 @@ import { createLogger } from '../src/log.js';
 import type { Delivery } from '../src/store/delivery.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
-import type { InboundMessage, LinkAttempt, Store } from '../src/store/store.js';
+import { MAX_CHAT_MESSAGES, type ChatMessage, type InboundMessage, type LinkAttempt, type Store } from '../src/store/store.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
 
 const log = createLogger('silent');
@@ -451,6 +451,24 @@ for (const [kind, open] of kinds) {
       expect(await store.linkFailuresFor('nobody', '2026-11-01T00:00:00.000Z')).toBe(0);
     });
 
+    it('keeps what the bot’s chat messages carried, across a restart, a customer’s latest MAX_CHAT_MESSAGES at most', async () => {
+      const { store, awa, paul, reopen } = await withDemo();
+      const message = (id: string, customerId: string, minute: number): ChatMessage => ({ id, customerId, invoices: [`${id}-inv`], sentAt: new Date(Date.UTC(2026, 10, 25, 9, minute)).toISOString() });
+      const awas = Array.from({ length: MAX_CHAT_MESSAGES + 2 }, (_, i) => message(`a${i}`, awa.id, i));
+      await store.save({ chatMessages: [message('p0', paul.id, 0), ...awas.slice(0, 100)] });
+      await store.save({ chatMessages: awas.slice(100) });
+      // Written again, a message is not doubled, nor changed.
+      await store.save({ chatMessages: [{ ...awas.at(-1)!, invoices: ['other'] }] });
+      const again = await reopen();
+      expect(await again.chatMessage('a0')).toBeUndefined();
+      expect(await again.chatMessage('a1')).toBeUndefined();
+      expect(await again.chatMessage('a2')).toEqual(awas[2]);
+      expect(await again.chatMessage(awas.at(-1)!.id)).toEqual(awas.at(-1));
+      expect(await again.chatMessage('p0')).toEqual(message('p0', paul.id, 0));
+      expect(await again.chatMessage('nothing')).toBeUndefined();
+      await again.close();
+    });
+
     it('forgets what is kept only for a while, and keeps the rest', async () => {
       const { store } = await withDemo();
       await store.save({
@@ -464,6 +482,10 @@ for (const [kind, open] of kinds) {
           { staff: 'email:used@x', numbers: ['1'], codeHash: null, expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 },
           { staff: 'email:live@x', numbers: ['1'], codeHash: 'h', expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 },
         ],
+        chatMessages: [
+          { id: 'old', customerId: 'c', invoices: ['1'], sentAt: '2026-09-01T00:00:00.000Z' },
+          { id: 'new', customerId: 'c', invoices: ['1'], sentAt: '2026-11-24T00:00:00.000Z' },
+        ],
       });
       await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z', receipts: '2026-10-26T00:00:00.000Z' });
       expect(await store.inboundMessage('old-done', null)).toBeUndefined();
@@ -475,6 +497,8 @@ for (const [kind, open] of kinds) {
       expect(await store.linkAttempt('discord:2')).toBeDefined();
       expect(await store.heldRequest('email:used@x')).toBeUndefined();
       expect(await store.heldRequest('email:live@x')).toBeDefined();
+      expect(await store.chatMessage('old')).toBeUndefined();
+      expect(await store.chatMessage('new')).toBeDefined();
     });
   });
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { discordChannel } from '../src/channels/discord/index.js';
+import { subscribe } from '../src/observe.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest } from './peers/discord.js';
 import { outbox } from './support/app.js';
 import { eventually } from './support/mail.js';
@@ -88,7 +89,15 @@ async function link(): Promise<void> {
 /** The bot message the entry replies to, carrying its invoices: the bot's answer to her request, or an announcement or a reminder in her DMs. */
 async function firstSent(replyTo: NonNullable<DiscordEntry['replyTo']>): Promise<string> {
   const { carried, kind } = replyTo;
-  if (kind === 'answer') return (await write(`les factures ${carried.join(', ')} svp`)).response.id as string;
+  if (kind === 'answer') {
+    // The answer is recorded once Discord has it: she replies to it after that, as a person would.
+    const recorded = new Promise<void>((resolve) => {
+      const stop = subscribe('delivery', (fact) => fact.channel === 'discord' && fact.status === 'sent' && (stop(), resolve()));
+    });
+    const answered = await write(`les factures ${carried.join(', ')} svp`);
+    await recorded;
+    return answered.response.id as string;
+  }
   const [recorded] = await corpus.app.deliveries.record([{ customerId: corpus.awa.id, invoices: carried, channel: 'discord', recipient: awaUser.id, reason: kind === 'reminder' ? 'reminder' : 'push', attachPdf: true }]);
   const delivery = await corpus.app.deliveries.attempt(recorded!);
   expect(delivery.status).toBe('sent');

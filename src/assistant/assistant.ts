@@ -1,4 +1,4 @@
-import type { Locale } from '../billing/types.js';
+import type { Customer, Locale } from '../billing/types.js';
 import type { ZipProgress } from '../documents/attachment.js';
 import { isMachineFault } from '../faults.js';
 import { details } from './actions/details.js';
@@ -18,7 +18,9 @@ import { withdrawChange } from './changes/withdraw.js';
 import { answerToApproval, asCode, confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
 import type { Command } from './command.js';
-import { parse } from './reading/read.js';
+import { chatMessage, type Message } from './reading/message.js';
+import { readRequest, namedNumbers, type Request as ReadRequest } from './reading/request.js';
+import { contextOf } from './thread.js';
 import { Conversations } from './memory.js';
 import type { Reply } from './reply.js';
 import { publish, secondsSince } from '../observe.js';
@@ -52,6 +54,19 @@ export interface Request {
    * are no answer to an approval.
    */
   words?: Words;
+  /**
+   * The message as the channel read it into zones (a mail's subject, the customer's own
+   * words, quoted and forwarded text, the signature, hidden text); absent, `text` is read as a
+   * chat message. It is read in its context (see `replyingTo`).
+   */
+  message?: Message;
+  /**
+   * The messages it answers, the nearest first: a mail's In-Reply-To, then its References from
+   * the newest; the Discord message it replies to. What the nearest that Facteur sent this
+   * customer carried is what « renvoyez-la », "those" point at (see `thread.ts`); another
+   * customer's, or one Facteur never sent, points at nothing.
+   */
+  replyingTo?: string[];
   /**
    * For mail: the Message-ID this message is a direct reply to (In-Reply-To), which may be
    * an approval mail's. Only the direct reply counts, not every later mail of the thread.
@@ -144,10 +159,24 @@ export class Assistant {
     return reply;
   }
 
+  /**
+   * The request a message carries, read in its context: what the message it answers carried
+   * (the customer's own deliveries only), or else what its subject names. A text a channel
+   * says is quoted stays quoted; a message's zones say it themselves.
+   */
+  private async read(customer: Customer, request: Request): Promise<Pick<ReadRequest, 'command' | 'locale' | 'words'>> {
+    const today = this.services.today();
+    const options = { fiscalYearStart: this.services.fiscalYearStart };
+    const message = request.message ?? chatMessage(request.text);
+    const context = await contextOf(this.services.store, customer, message.context?.channel ?? 'chat', request.replyingTo ?? [], () => namedNumbers(message, today, options));
+    const read = readRequest({ ...message, context }, today, options);
+    return !request.message && request.words === 'quoted' ? { ...read, words: 'quoted' } : read;
+  }
+
   private async answer(request: Request): Promise<Reply> {
     const customer = await this.services.store.customerById(request.customerId);
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
-    const parsed = request.command ? { command: request.command, locale: null } : parse(request.text, this.services.today(), { fiscalYearStart: this.services.fiscalYearStart });
+    const parsed = request.command ? { command: request.command, locale: null, words: request.words ?? 'own' } : await this.read(customer, request);
     const locale = parsed.locale ?? request.locale ?? customer.locale;
     // A list is paged for the customer who asked for it, whatever conversation another one writes in.
     const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.memory, request.progress);
@@ -158,11 +187,11 @@ export class Assistant {
       const answer = await answerToApproval(ctx, request);
       if (answer) return answer;
       // A PDF sent with no request of its own (forwarded under its subject alone, or with words that ask nothing else) is to be checked.
-      const asksNothing = !command || request.words === 'quoted' || command.intent === 'smalltalk' || command.intent === 'help' || command.intent === 'offTopic';
+      const asksNothing = !command || parsed.words === 'quoted' || command.intent === 'smalltalk' || command.intent === 'help' || command.intent === 'offTopic';
       if (request.documents?.length && asksNothing) return await verifyAttached(ctx, request.documents, askerOf(request));
       if (!command) return notUnderstood(ctx);
       const meant = await asCode(ctx, await asChoice(ctx, command), request.text);
-      if (!mayAsk(request.words ?? 'own', meant)) {
+      if (!mayAsk(parsed.words, meant)) {
         this.services.log.warn({ event: 'request.notOwnWords', customer: customer.id, intent: meant.intent }, 'a change asked in words the customer did not write (a reply\'s subject): refused');
         return ctx.refuse('words.notOwn');
       }

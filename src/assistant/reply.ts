@@ -78,3 +78,8 @@ export interface Reply {
   /** Whose invoices they are, for the delivery log; absent from answers about no customer's (linking). */
   customerId?: string;
 }
+
+/** The invoices a reply carried or showed: its files', a list's page, a details card's. A reply to the message that carried it is about those. */
+export function shownIn(reply: Reply): string[] {
+  return [...new Set([...(reply.invoices ?? []), ...(reply.listed ?? []).map((row) => row.number), ...(reply.details ? [reply.details.number] : [])])];
+}

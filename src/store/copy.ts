@@ -31,7 +31,7 @@ export async function copyStore(from: LowdbStore, source: string, to: PostgresSt
     ['deliveries', batches(all.deliveries, (deliveries) => ({ deliveries }))],
     ['inbound', batches(all.inbound, (inbound) => ({ inbound }))],
     ['announced', [...batches(all.announced, (announced) => ({ announced })), ...(all.announcingSince ? [{ announcingSince: all.announcingSince }] : [])]],
-    ['chat', batches(all.linkAttempts, (linkAttempts) => ({ linkAttempts }))],
+    ['chat', [...batches(all.linkAttempts, (linkAttempts) => ({ linkAttempts })), ...batches(all.chatMessages, (chatMessages) => ({ chatMessages }))]],
     ['staff', [...batches(all.staffActions, (staffActions) => ({ staffActions })), ...batches(all.heldRequests, (heldRequests) => ({ heldRequests }))]],
     ['suppressions', batches(all.suppressions, (suppressions) => ({ suppressions }))],
   ];
@@ -60,6 +60,7 @@ export async function copyStore(from: LowdbStore, source: string, to: PostgresSt
     linkAttempts: all.linkAttempts.length,
     staffActions: all.staffActions.length,
     heldRequests: all.heldRequests.length,
+    chatMessages: all.chatMessages.length,
     issuedPdfs: all.issuedPdfs.length,
     suppressions: all.suppressions.length,
   };

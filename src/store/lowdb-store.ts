@@ -13,7 +13,7 @@ import { PdfFiles } from './lowdb/pdfs.js';
 import { ReceiptsFile } from './lowdb/receipts.js';
 import { SuppressionsFile } from './lowdb/suppressions.js';
 import { Serial } from './lowdb/serial.js';
-import type { Changes, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Store, Suppression } from './store.js';
+import type { ChatMessage, Changes, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Store, Suppression } from './store.js';
 
 /**
  * The embedded store: lowdb JSON files in the data folder, each written atomically.
@@ -113,6 +113,10 @@ export class LowdbStore implements Store {
     return this.chat.heldRequest(staff);
   }
 
+  async chatMessage(id: string): Promise<ChatMessage | undefined> {
+    return this.chat.chatMessage(id);
+  }
+
   async linkFailuresFor(customerId: string, since: string): Promise<number> {
     return this.chat.linkFailuresFor(customerId, since);
   }
@@ -210,8 +214,8 @@ export class LowdbStore implements Store {
     const writes: Promise<void>[] = [];
     if (changes.customers?.length || changes.invoices?.length) writes.push(this.billing.save(changes.customers ?? [], changes.invoices ?? []));
     if (changes.inbound?.length) writes.push(this.inbound.save(changes.inbound));
-    if (changes.linkAttempts?.length || changes.staffActions?.length || changes.heldRequests?.length) {
-      writes.push(this.chat.save(changes.linkAttempts ?? [], changes.staffActions ?? [], changes.heldRequests ?? []));
+    if (changes.linkAttempts?.length || changes.staffActions?.length || changes.heldRequests?.length || changes.chatMessages?.length) {
+      writes.push(this.chat.save(changes.linkAttempts ?? [], changes.staffActions ?? [], changes.heldRequests ?? [], changes.chatMessages ?? []));
     }
     if (changes.suppressions?.length) writes.push(this.suppressed.save(changes.suppressions));
     if (changes.deliveries?.length || changes.announced?.length || changes.announcingSince) {
@@ -284,7 +288,7 @@ export class LowdbStore implements Store {
    * Everything the folder holds, as changes another store can save: what `facteur db copy`
    * moves to PostgreSQL. Customers come before their invoices, which name them.
    */
-  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'suppressions'>> & { announcingSince: string | null; issuedPdfs: IssuedPdf[] } {
+  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'chatMessages' | 'suppressions'>> & { announcingSince: string | null; issuedPdfs: IssuedPdf[] } {
     const { deliveries, announced } = this.sent.all();
     return {
       customers: this.billing.customers(),

@@ -108,6 +108,23 @@ export interface HeldRequest {
 }
 
 /**
+ * A message the bot sent in a chat (a Discord answer in a DM), with the invoices it carried or
+ * showed (its files, a list's page, a details card): a reply to it, on whichever instance
+ * receives it, is about those. Kept a while (see `forget`), and the latest
+ * MAX_CHAT_MESSAGES of a customer's at most.
+ */
+export interface ChatMessage {
+  /** The chat network's id of the message (a Discord snowflake). */
+  id: string;
+  customerId: string;
+  invoices: string[];
+  sentAt: string;
+}
+
+/** A customer's chat messages kept at most: a reply is to a recent one. */
+export const MAX_CHAT_MESSAGES = 200;
+
+/**
  * A signed request of the billing system (a webhook) that was answered: kept while its
  * signature is good (five minutes either side of its time), so that it is taken once by
  * every instance and across restarts, and so that an older event for one of its invoices,
@@ -168,6 +185,8 @@ export interface Changes {
   staffActions?: StaffAction[];
   /** Replaces the record of the same staff member. */
   heldRequests?: HeldRequest[];
+  /** Added (the same id again is ignored); a customer's oldest past MAX_CHAT_MESSAGES are dropped. */
+  chatMessages?: ChatMessage[];
   /**
    * Signed requests answered, with what they changed: written with it, or after it where
    * the store cannot write both at once, never before (a request that failed has not used
@@ -221,6 +240,8 @@ export interface Store {
   linkFailuresFor(customerId: string, since: string): Promise<number>;
   /** The request this staff member was asked to confirm, if any. */
   heldRequest(staff: string): Promise<HeldRequest | undefined>;
+  /** A message the bot sent, by its id, while it is kept. */
+  chatMessage(id: string): Promise<ChatMessage | undefined>;
   /** Staff actions recorded at or after `since` (an ISO time), oldest first. */
   staffActions(since?: string): Promise<StaffAction[]>;
   invoice(number: string): Promise<Invoice | undefined>;
@@ -304,7 +325,8 @@ export interface Store {
   /**
    * Drops what is only kept for a while (ISO times): finished inbound records received
    * before `inbound`, staff actions before `staffActions`, chat accounts' link records
-   * untouched since `linkAttempts` (long after their codes and lockouts ended), and signed
+   * untouched since `linkAttempts` (long after their codes and lockouts ended) and the bot's
+   * chat messages sent before it, and signed
    * requests' receipts expired before `receipts`, so that no file grows forever, whoever
    * writes to the inbox, the bot or the API.
    */

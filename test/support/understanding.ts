@@ -283,7 +283,10 @@ async function read(
   const changes = changesOf(before, after, calls);
   const withdrawn = before.pending.some((p) => 'address' in p.change && p.change.address === WITHDRAWN) && !after.pending.some((p) => 'address' in p.change && p.change.address === WITHDRAWN);
   const listed = [reply, ...pages].flatMap((page) => (page?.listed ?? []).map((row) => row.number));
-  const claimed = (after.paymentClaims ?? []).filter((claim) => !(before.paymentClaims ?? []).some((old) => old.number === claim.number)).map((claim) => claim.number);
+  // Recorded when the owner says it; by mail from an address on record, only told to staff, and named in the answer.
+  const recorded = (after.paymentClaims ?? []).filter((claim) => !(before.paymentClaims ?? []).some((old) => old.number === claim.number)).map((claim) => claim.number);
+  const told = calls.filter((call) => call.key === 'claim.told').flatMap((call) => String(call.params.numbers).split(', '));
+  const claimed = [...recorded, ...told];
   const base = { invoices: [] as string[], zipped, statement, changes, locale: reply?.locale ?? '', mailed, keys };
   const got = (answer: Got['answer'], invoices: string[] = []): Got => ({ ...base, answer, invoices: [...new Set(invoices)].sort() });
   if (reply === null) return got(changes.length > 0 ? 'change' : 'nothing');

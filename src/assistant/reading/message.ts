@@ -1,3 +1,4 @@
+import type { Invoice } from '../../billing/types.js';
 import { textZones, type Zone } from './zones.js';
 
 /**
@@ -13,8 +14,22 @@ export interface Message {
 
 export interface MessageContext {
   channel: 'chat' | 'mail' | 'discord';
-  /** The invoices the message it replies to carried (a mail Facteur sent, a bot message): what « renvoyez-la », "those" point at. */
-  replyTo?: { invoices: string[] };
+  /**
+   * What the message it replies to carried (a mail Facteur sent this customer, a bot
+   * message), the customer's own invoices only: what « renvoyez-la », "those" point at.
+   */
+  replyTo?: { invoices: Invoice[] };
+  /**
+   * The customer's own invoices it names beside her words, when it replies to nothing Facteur
+   * sent her: its subject's (« Duplicata facture 1233 »), or the message it passes on's.
+   */
+  subject?: { invoices: Invoice[] };
+}
+
+/** The invoices the message is about before its words name any: the replied-to message's, or else those it names beside her words. */
+export function aboutOf(message: Message): Invoice[] {
+  const { replyTo, subject } = message.context ?? {};
+  return replyTo?.invoices.length ? replyTo.invoices : (subject?.invoices ?? []);
 }
 
 /** A chat message (the console, `facteur ask`, a Discord DM): one body, in which the customer may have pasted a mail or a signature. */

@@ -1,7 +1,9 @@
 import type { IsoDate, Locale } from '../../billing/types.js';
 import type { Command, Parsed } from '../command.js';
 import { Clause } from './clause.js';
-import { chatMessage, ownWords, type Message } from './message.js';
+import { inContext, withEarlier } from './context.js';
+import { complainsOfFile } from './intents/complaints.js';
+import { aboutOf, chatMessage, ownWords, type Message } from './message.js';
 import { declinedIn } from './recognise/declined.js';
 import { spokenNumbers } from './recognise/spoken.js';
 import { commandOf } from './rules.js';
@@ -58,13 +60,23 @@ const WEIGHT: Record<Command['intent'], number> = {
 };
 
 export function read(message: Message, today: IsoDate, options: ReadingOptions = {}): Explained {
-  const sentences = ownWords(message).flatMap(sentencesOf).map((text) => {
-    const { tokens, declined } = declinedIn(tokenize(spokenNumbers(shortForms(text)), today));
-    const sentence = recognise(new Clause(tokens, today, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
+  const about = aboutOf(message);
+  const sentences = withEarlier(ownWords(message).flatMap(sentencesOf).map((text) => {
+    const readAt = (day: IsoDate) => {
+      const { tokens, declined } = declinedIn(tokenize(spokenNumbers(shortForms(text)), day));
+      return recognise(new Clause(tokens, day, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
+    };
+    // The message's context first: what the message it answers carried, which « renvoyez-la » points at.
+    const sentence = inContext(readAt(today), about, readAt, commandOf);
     return { text, sentence, command: isJunk(text, sentence) ? null : commandOf(sentence) };
-  });
+  }));
   let chosen: Command | null = null;
-  for (const { command } of sentences) if (command && (!chosen || WEIGHT[command.intent] >= WEIGHT[chosen.intent])) chosen = command;
+  let weight = 0;
+  for (const { sentence, command } of sentences) {
+    // « Mettez-les dans un zip. Les PDF étaient illisibles. »: a complaint is the reason for a request, which wins.
+    const weighs = command ? WEIGHT[command.intent] - (complainsOfFile(sentence) ? 0.5 : 0) : 0;
+    if (command && (!chosen || weighs >= weight)) [chosen, weight] = [command, weighs];
+  }
   // "What do I owe? No need for the PDF statement.": a statement declined in any sentence is not sent.
   if (chosen?.intent === 'balance' && sentences.some(({ sentence }) => sentence.declined.includes('statement'))) chosen = { intent: 'balance', statement: false };
   return { zones: message.zones, sentences, parsed: { command: chosen, locale: localeOf(sentences.map((s) => s.sentence)) } };

@@ -7,6 +7,7 @@ import { asksBalance, asksStatement, balanceOf, namesStatement } from './intents
 import { aboutInvoices, asksAboutOne, asksDetails, asksFiles, asksOne, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
 import { aboutAttachments, aboutContact, asksWhere, changesAddress, chasesUs, settles, stopsWriting, toggle, toggleCue } from './intents/settings.js';
 import { asksGenuine } from './intents/genuine.js';
+import { askedAgain, asksAgain } from './intents/complaints.js';
 import { withdrawal } from './intents/withdraw.js';
 import { asksHelp, choice, offTopic, smallTalk } from './intents/talk.js';
 
@@ -25,6 +26,8 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => withdrawal(s) !== null, command: (s) => withdrawal(s)! },
   { applies: (s) => aboutContact(s.clause) !== null, command: (s) => aboutContact(s.clause)! },
   { applies: (s) => changesAddress(s), command: (s) => ({ intent: 'address', address: s.clause.emails().at(-1)! }) },
+  // « il n'y avait aucune pièce jointe », "the PDF won't open": the file asked again, never the setting that attaches it.
+  { applies: (s) => asksAgain(s), command: (s) => askedAgain(s) },
   { applies: (s) => offTopic(s), command: () => ({ intent: 'offTopic' }) },
   { applies: (s) => asksWhere(s), command: () => ({ intent: 'notifications' }) },
   { applies: (s) => asksZip(s), command: (s) => ({ intent: 'zip', filter: filterOf(s) }) },

@@ -29,6 +29,12 @@ export interface Zone {
 const MAX_SCANNED_LINES = 1000;
 const MAX_LINE = 2000;
 
+/** A closing on a line of its own, after which come a name, a title and contact details. */
+const VALEDICTION = /^(?:(?:bien\s+)?cordialement|bien\s+à\s+vous|(?:sinc[èe]res\s+|meilleures\s+)?salutations(?:\s+distinguées)?|respectueusement|amicalement|(?:best|kind|warm|warmest)\s+regards|regards|(?:yours\s+)?(?:sincerely|faithfully|truly)|yours\s+(?:sincerely|faithfully|truly))[\s,.!]*$/i;
+/** A line wholly between quotation marks: words quoted, pasted from someone else's message (« Merci de faire envoyer les factures à … »). */
+const QUOTATION = /^(?:«[^«»]*»|“[^“”]*”|"[^"]*")[.,;:!?]?$/;
+/** A header of a pasted mail that names an address (`From: Joseph Tamba <j.tamba@…>`, `À : compta@…`): whose mail it was, never the customer's words. */
+const PASTED_HEADER = /^\*?(?:de|from|à|a|to|cc|envoyé par|sent by)\s*:\s*\*?[^:]*@/i;
 /** A line that opens quoted history: `Le 3 mars 2025, Awa a écrit :`, `On Mon, ... wrote:`, Outlook's `-----Original Message-----`. */
 const ATTRIBUTION = /^(le\s.*a\s+écrit\s*:|on\s.*wrote\s*:|-{2,}\s*(original message|message d'origine)\s*-{2,})\s*$/i;
 /** Attributions that mail clients wrap over two lines start like this. */
@@ -42,7 +48,7 @@ const QUOTED_HEADER = /^\*?(de|from|envoyé|sent|date|à|to|objet|subject)\s*:/i
  * A signature written without `-- `: a line of contact details (a phone, a fax, a postal box,
  * a street, a site) ends what the customer wrote, and the line of a name just before it goes with it.
  */
-const CONTACT_LINE = /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)\b\W*|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.?|bd|boulevard|chemin|all[ée]e|impasse|place|route|quai|street|road)\s)/i;
+const CONTACT_LINE = /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)\b\W*|(?:e-?mail|courriel)(?:\s+(?:perso|personnel|pro|professionnel|personal|work|priv[ée]e?))?\s*:\s*\S+@|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.?|bd|boulevard|chemin|all[ée]e|impasse|place|route|quai|street|road)\s)/i;
 /** A postcode and its town (`75008 Paris`, `33000 Bordeaux Cedex`): an address line. */
 const POSTCODE_LINE = /^\d{5}\s+\p{Lu}[\p{L}'’ -]*$/u;
 /** A name or a title above a contact line: up to five capitalised words, no digit (a request line has a keyword in lower case or a number). */
@@ -90,8 +96,13 @@ export function textZones(text: string, forward = false): Zone[] {
       signed = true;
       add('signature', trimmed);
     }
-    else if (trimmed.startsWith('>')) add('quoted', trimmed);
-    else if (!signed && isContactLine(trimmed)) {
+    // `> …`, a line wholly between quotation marks (« … », “…”), a pasted mail's header naming an address: someone else's words.
+    else if (trimmed.startsWith('>') || QUOTATION.test(trimmed) || PASTED_HEADER.test(trimmed)) add('quoted', trimmed);
+    // « Cordialement, », "Kind regards,": what follows is the name and title of whoever wrote it.
+    else if (!signed && ownLineCount(zones) > 0 && VALEDICTION.test(trimmed)) {
+      signed = true;
+      add('signature', trimmed);
+    } else if (!signed && isContactLine(trimmed)) {
       // Above the customer's words it is a letterhead (« Nkolo SARL, BP 1226 Douala »): only that line is no request.
       signed = ownLineCount(zones) > 0;
       const last = zones.at(-1);
@@ -132,4 +143,18 @@ export function linesOf(text: string): string[] {
 /** The lines of the zones of this kind, in order. */
 export function linesIn(zones: Zone[], kind: ZoneKind): string[] {
   return zones.flatMap((zone) => (zone.kind === kind ? zone.lines : []));
+}
+
+/**
+ * What a message passed on says in its author's own words: the lines of its `kinds` zones
+ * (forwarded, or pasted and quoted) without the rule or attribution that opens them, the
+ * header block, `>` marks and quotation marks, and without that author's signature.
+ */
+export function passedOn(zones: Zone[], kinds: ZoneKind[]): string[] {
+  const lines = zones
+    .filter((zone) => kinds.includes(zone.kind))
+    .flatMap((zone) => zone.lines)
+    .map((line) => line.replace(/^(?:>\s?)+/, '').replace(/^[«“"]\s*|\s*[»”"]$/g, '').trim())
+    .filter((line) => line !== '' && !FORWARD.test(line) && !ATTRIBUTION.test(line) && !OUTLOOK_RULE.test(line) && !QUOTED_HEADER.test(line) && !/^\*?cc\s*:/i.test(line));
+  return linesIn(textZones(lines.join('\n')), 'own');
 }

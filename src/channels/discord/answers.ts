@@ -1,5 +1,6 @@
 import { DiscordAPIError, type ChatInputCommandInteraction, type MessageComponentInteraction } from 'discord.js';
-import type { Reply } from '../../assistant/reply.js';
+import { shownIn, type Reply } from '../../assistant/reply.js';
+import type { Store } from '../../store/store.js';
 import type { CarriedFile } from '../../billing/files.js';
 import type { Locale } from '../../billing/types.js';
 import type { ZipProgress } from '../../documents/attachment.js';
@@ -16,6 +17,8 @@ import { localeOf, privately } from './requests.js';
 
 export interface AnswersServices {
   catalog: Catalog;
+  /** Where what each message showed is kept (see `shownIn`). */
+  store: Pick<Store, 'save'>;
   log: Logger;
   /** Where an answer carrying a download link is recorded: the link lives on for days, and staff must see it was given. */
   deliveries: Deliveries;
@@ -107,8 +110,17 @@ export class Answers {
   async sending(userId: string, reply: Reply, sent: { links: OfferedLink[]; carried: CarriedFile[] }, send: () => Promise<string>): Promise<void> {
     const { links, carried } = sent;
     const customerId = links[0]?.link.customerId ?? reply.customerId;
+    // What the message showed is kept, so that a reply to it, on whichever instance receives it, is about those invoices.
+    const remembered = async () => {
+      const id = await send();
+      const invoices = shownIn(reply);
+      if (customerId !== undefined && invoices.length > 0) {
+        await this.services.store.save({ chatMessages: [{ id, customerId, invoices, sentAt: new Date().toISOString() }] });
+      }
+      return id;
+    };
     if (customerId === undefined || (links.length === 0 && carried.length === 0)) {
-      await send();
+      await remembered();
       return;
     }
     const spec = {
@@ -121,7 +133,7 @@ export class Answers {
       ...(links.length > 0 ? { links: deliveryLinks(links) } : {}),
       ...(carried.length > 0 ? { files: carried } : {}),
     };
-    await this.services.deliveries.track(spec, async () => ({ messageId: await send() }));
+    await this.services.deliveries.track(spec, async () => ({ messageId: await remembered() }));
   }
 }
 

@@ -76,7 +76,7 @@ export class DiscordChannel {
     const commands = (locale: Locale) => ({ request: this.names.shown(locale, 'link.email'), confirm: this.names.shown(locale, 'link.code') });
     this.links = new AccountLinks('discord', { store: services.store, codeMail: services.codeMail, catalog: services.catalog, log: services.log, now: this.now, commands });
     const { catalog, log, deliveries } = services;
-    this.answers = new Answers({ catalog, log, deliveries, downloadLinks: services.downloadLinks ?? null, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
+    this.answers = new Answers({ catalog, log, deliveries, store: services.store, downloadLinks: services.downloadLinks ?? null, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
     this.presses = new Presses({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });
     this.staff = new StaffCommands(services.connection.settings, services.staff, services.log, this.names);
     this.gateway = new GatewayTurn({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
@@ -249,7 +249,15 @@ export class DiscordChannel {
     if (!customer) return this.links.howTo(parse(text, this.services.assistant.today()).locale ?? 'fr');
     // Only a linked customer's files are fetched: a stranger's cost nothing.
     const documents = message.attachments.size > 0 ? await attachedPdfs(message, this.services.pdfMaxBytes, this.services.connection.settings.apiUrl) : [];
-    return this.ask({ customerId: customer.id, text, conversation: conversation(message.channelId, userId), ...(documents.length > 0 ? { documents } : {}) });
+    // A reply to one of the bot's messages is about what it carried (the assistant looks it up, for this customer only).
+    const replied = message.reference?.messageId;
+    return this.ask({
+      customerId: customer.id,
+      text,
+      conversation: conversation(message.channelId, userId),
+      ...(replied ? { replyingTo: [replied] } : {}),
+      ...(documents.length > 0 ? { documents } : {}),
+    });
   }
 
   private async apologise(interaction: Interaction, error: unknown): Promise<void> {

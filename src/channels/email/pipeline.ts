@@ -9,20 +9,21 @@ import type { Mailer, OutboundMail } from '../../outbound/mail.js';
 import { sendOrWithoutFiles } from '../../outbound/size-refusal.js';
 import type { InboundMessage, Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
-import { automaticReason } from './automatic.js';
+import { automaticReason, wantsNoAnswer } from './automatic.js';
 import { composeReplies, withoutFiles } from './compose.js';
 import { dmarcVerdict, type DmarcVerdict } from './dmarc.js';
 import { awaitsConfirmationFrom } from '../../billing/changes.js';
 import { describeFailure, isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
 import { MAX_MESSAGE_BYTES, readMail, UnreadableMail, type InboundMail, type MoreOfMessage } from './read.js';
 import { findRequest, type MailRequest } from './request.js';
+import { ownLines } from '../../assistant/reading/request.js';
 import { readZones } from './zones.js';
 import { parse } from '../../assistant/reading/read.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../links/links.js';
 import type { DeliveryLink } from '../../store/delivery.js';
-import { conversationOf } from './thread.js';
+import { conversationOf, repliedTo } from './thread.js';
 import { readReport } from './report.js';
 import type { Bounces } from '../../notifications/bounces.js';
 import { liftProven } from '../../notifications/suppressions.js';
@@ -288,7 +289,13 @@ export class MailPipeline {
       log.info({ key: claim.record.key, sender: mail.sender, reason: automatic }, 'mail: automatic message, not answered');
       return claim.close('ignored', `automatic: ${automatic}`);
     }
-    const request = findRequest(readZones(mail), this.options.assistant.today());
+    const zones = readZones(mail);
+    const request = findRequest(zones, this.options.assistant.today());
+    // The customer's own words alone: a subject (« Facture 1291 – accusé de réception ») asks nothing they say needs no answer.
+    if (wantsNoAnswer(ownLines(zones).join('\n'))) {
+      log.info({ key: claim.record.key, sender: mail.sender }, 'mail: asks nothing and wants no answer, not answered');
+      return claim.close('ignored', 'asks nothing: no answer wanted');
+    }
     const dmarc = settings.dmarcAuthservId === null ? null : dmarcVerdict(mail, settings.dmarcAuthservId);
     if (await this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc, key);
     const onRecord = await store.customerByAddress(mail.sender);
@@ -323,6 +330,8 @@ export class MailPipeline {
         sender: mail.sender,
         trust,
         words: request.words,
+        message: { zones, context: { channel: 'mail' } },
+        replyingTo: repliedTo(mail),
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
         ...(mail.pdfs.length > 0 ? { documents: await this.pdfsToCheck(mail, raw, request, more) } : {}),
       }));

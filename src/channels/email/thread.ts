@@ -12,6 +12,11 @@ export function conversationOf(mail: InboundMail): string {
   return `email:${mail.sender}:${mail.references[0] ?? mail.inReplyTo ?? mail.messageId ?? ''}`;
 }
 
+/** The messages a mail answers, the nearest first: the one it replies to, then the thread's from the newest. */
+export function repliedTo(mail: InboundMail): string[] {
+  return [...new Set([...(mail.inReplyTo ? [mail.inReplyTo] : []), ...mail.references.toReversed()])];
+}
+
 /** In-Reply-To and References for an answer to `mail`, so that every mail client files it in the thread. */
 export function threadHeaders(mail: InboundMail): { inReplyTo?: string; references?: string[] } {
   if (mail.messageId === null) return {};

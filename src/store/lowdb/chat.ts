@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { heldRequestSchema, linkAttemptSchema, staffActionSchema } from '../schema.js';
-import type { HeldRequest, LinkAttempt, StaffAction } from '../store.js';
+import { chatMessageSchema, heldRequestSchema, linkAttemptSchema, staffActionSchema } from '../schema.js';
+import { MAX_CHAT_MESSAGES, type ChatMessage, type HeldRequest, type LinkAttempt, type StaffAction } from '../store.js';
 import { upsert } from './lists.js';
 import { StoreFile } from './store-file.js';
 
@@ -8,10 +8,14 @@ const chatSchema = z.strictObject({
   linkAttempts: z.array(linkAttemptSchema),
   staffActions: z.array(staffActionSchema),
   heldRequests: z.array(heldRequestSchema).default([]),
+  chatMessages: z.array(chatMessageSchema).default([]),
 });
 type Chat = z.infer<typeof chatSchema>;
 
-/** `chat.json`: chat accounts being linked (codes, wrong tries, lockouts), what staff did, and staff requests waiting for confirmation. */
+/**
+ * `chat.json`: chat accounts being linked (codes, wrong tries, lockouts), what staff did, staff
+ * requests waiting for confirmation, and what the bot's recent messages carried.
+ */
 export class ChatFile {
   private readonly attempts = new Map<string, LinkAttempt>();
   /** Times of wrong link codes, by the customer they were given for. */
@@ -22,12 +26,16 @@ export class ChatFile {
   }
 
   static async open(path: string): Promise<ChatFile> {
-    return new ChatFile(await StoreFile.open(path, chatSchema, { linkAttempts: [], staffActions: [], heldRequests: [] }));
+    return new ChatFile(await StoreFile.open(path, chatSchema, { linkAttempts: [], staffActions: [], heldRequests: [], chatMessages: [] }));
   }
 
-  all(): Pick<Chat, 'linkAttempts' | 'staffActions' | 'heldRequests'> {
-    const { linkAttempts, staffActions, heldRequests } = this.file.data;
-    return { linkAttempts: [...linkAttempts], staffActions: [...staffActions], heldRequests: [...heldRequests] };
+  all(): Pick<Chat, 'linkAttempts' | 'staffActions' | 'heldRequests' | 'chatMessages'> {
+    const { linkAttempts, staffActions, heldRequests, chatMessages } = this.file.data;
+    return { linkAttempts: [...linkAttempts], staffActions: [...staffActions], heldRequests: [...heldRequests], chatMessages: [...chatMessages] };
+  }
+
+  chatMessage(id: string): ChatMessage | undefined {
+    return this.file.data.chatMessages.find((message) => message.id === id);
   }
 
   linkAttempt(account: string): LinkAttempt | undefined {
@@ -47,12 +55,13 @@ export class ChatFile {
   }
 
   /** Writes these records (replacing a link record or held request of the same account or staff member); resolves once they are on disk, and only then read. */
-  save(attempts: LinkAttempt[], actions: StaffAction[], held: HeldRequest[]): Promise<void> {
+  save(attempts: LinkAttempt[], actions: StaffAction[], held: HeldRequest[], messages: ChatMessage[] = []): Promise<void> {
     return this.file.change(
       (draft) => {
         upsert(draft.linkAttempts, attempts, (attempt) => attempt.account);
         draft.staffActions.push(...actions);
         upsert(draft.heldRequests, held, (request) => request.staff);
+        if (messages.length > 0) draft.chatMessages = keptMessages(draft.chatMessages, messages);
       },
       () => {
         if (attempts.length > 0) this.index();
@@ -81,20 +90,22 @@ export class ChatFile {
     });
   }
 
-  /** Drops staff actions before `actions`, link records untouched since `attempts`, and held requests done with. */
+  /** Drops staff actions before `actions`, link records untouched since `attempts` and chat messages sent before it, and held requests done with. */
   async forget(actions: string, attempts: string): Promise<void> {
     const dropped = {
       staffActions: (action: StaffAction) => action.at < actions,
       linkAttempts: (attempt: LinkAttempt) => attempt.updatedAt < attempts,
       heldRequests: (held: HeldRequest) => held.codeHash === null || held.expiresAt < attempts,
+      chatMessages: (message: ChatMessage) => message.sentAt < attempts,
     };
     const data = this.file.data;
-    if (!data.staffActions.some(dropped.staffActions) && !data.linkAttempts.some(dropped.linkAttempts) && !data.heldRequests.some(dropped.heldRequests)) return;
+    if (!data.staffActions.some(dropped.staffActions) && !data.linkAttempts.some(dropped.linkAttempts) && !data.heldRequests.some(dropped.heldRequests) && !data.chatMessages.some(dropped.chatMessages)) return;
     await this.file.change(
       (draft) => {
         draft.staffActions = draft.staffActions.filter((action) => !dropped.staffActions(action));
         draft.linkAttempts = draft.linkAttempts.filter((attempt) => !dropped.linkAttempts(attempt));
         draft.heldRequests = draft.heldRequests.filter((held) => !dropped.heldRequests(held));
+        draft.chatMessages = draft.chatMessages.filter((message) => !dropped.chatMessages(message));
       },
       () => this.index(),
     );
@@ -108,4 +119,17 @@ export class ChatFile {
       for (const { customerId, at } of attempt.failedFor) this.failures.set(customerId, [...(this.failures.get(customerId) ?? []), at]);
     }
   }
+}
+
+/** The messages with `added` (an id already there kept as it was), a customer's oldest past MAX_CHAT_MESSAGES dropped. */
+function keptMessages(kept: ChatMessage[], added: ChatMessage[]): ChatMessage[] {
+  const known = new Set(kept.map((message) => message.id));
+  const all = [...kept, ...added.filter((message) => !known.has(message.id))];
+  const touched = new Set(added.map((message) => message.customerId));
+  const drop = new Set<string>();
+  for (const customerId of touched) {
+    const theirs = all.filter((message) => message.customerId === customerId).sort((a, b) => b.sentAt.localeCompare(a.sentAt));
+    for (const old of theirs.slice(MAX_CHAT_MESSAGES)) drop.add(old.id);
+  }
+  return drop.size === 0 ? all : all.filter((message) => !drop.has(message.id));
 }

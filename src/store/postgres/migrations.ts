@@ -167,4 +167,18 @@ export const MIGRATIONS: Record<string, Migration> = {
       await sql`create index deliveries_message_id on deliveries ((doc->>'messageId'))`.execute(db);
     },
   },
+  // What the bot's recent chat messages carried, which a reply to one of them is about.
+  '0007_chat_messages': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('chat_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('chat_messages_customer').on('chat_messages').columns(['customer_id', 'sent_at']).execute();
+      await db.schema.createIndex('chat_messages_sent').on('chat_messages').column('sent_at').execute();
+    },
+  },
 };

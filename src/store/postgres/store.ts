@@ -6,7 +6,7 @@ import type { IssuedPdf, IssuedPdfBytes } from '../../billing/files.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
 import type { Delivery, DeliveryQuery } from '../delivery.js';
-import { StoreError, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type SignedReceipt, type StaffAction, type Store, type Suppression } from '../store.js';
+import { MAX_CHAT_MESSAGES, StoreError, type ChatMessage, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type SignedReceipt, type StaffAction, type Store, type Suppression } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
 import type { Tables } from './tables.js';
@@ -15,7 +15,7 @@ import { unreachable } from './reach.js';
 type Db = Kysely<Tables> | Transaction<Tables>;
 
 /** The kinds of records a store holds, as `facteur db copy` counts them. */
-export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'issuedPdfs' | 'suppressions';
+export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'chatMessages' | 'issuedPdfs' | 'suppressions';
 
 /** The setting that says a copy into this database is under way, or was stopped before it finished (see `copyStarted`). */
 const UNFINISHED_COPY = 'copy.unfinished';
@@ -145,6 +145,10 @@ export class PostgresStore implements Store {
 
   async heldRequest(staff: string): Promise<HeldRequest | undefined> {
     return (await this.db.selectFrom('held_requests').select('doc').where('staff', '=', staff).executeTakeFirst())?.doc;
+  }
+
+  async chatMessage(id: string): Promise<ChatMessage | undefined> {
+    return (await this.db.selectFrom('chat_messages').select('doc').where('id', '=', id).executeTakeFirst())?.doc;
   }
 
   async staffActions(since = ''): Promise<StaffAction[]> {
@@ -307,6 +311,7 @@ export class PostgresStore implements Store {
       for (const attempt of changes.linkAttempts ?? []) await writeLinkAttempt(tx, attempt);
       for (const action of changes.staffActions ?? []) await tx.insertInto('staff_actions').values(staffActionRow(action)).onConflict((oc) => oc.column('id').doNothing()).execute();
       for (const held of changes.heldRequests ?? []) await writeHeld(tx, held);
+      await writeChatMessages(tx, changes.chatMessages ?? []);
       for (const suppression of changes.suppressions ?? []) await writeSuppression(tx, suppression);
       // In the same transaction as what the requests changed: a request that failed has not used its signature.
       if (changes.receipts?.length) {
@@ -394,6 +399,7 @@ export class PostgresStore implements Store {
       await tx.deleteFrom('inbound').where('received_at', '<', before.inbound).where('status', 'in', FINISHED).execute();
       await tx.deleteFrom('staff_actions').where('at', '<', before.staffActions).execute();
       await tx.deleteFrom('link_attempts').where('updated_at', '<', before.linkAttempts).execute();
+      await tx.deleteFrom('chat_messages').where('sent_at', '<', before.linkAttempts).execute();
       await tx
         .deleteFrom('held_requests')
         .where((eb) => eb.or([eb(sql`doc->>'codeHash'`, 'is', null), eb(sql`doc->>'expiresAt'`, '<', before.linkAttempts)]))
@@ -498,6 +504,7 @@ export class PostgresStore implements Store {
       linkAttempts: await count('link_attempts'),
       staffActions: await count('staff_actions'),
       heldRequests: await count('held_requests'),
+      chatMessages: await count('chat_messages'),
       issuedPdfs: await count('issued_pdfs'),
       suppressions: await count('suppressions'),
     };
@@ -607,6 +614,19 @@ async function writeLinkAttempt(tx: Transaction<Tables>, attempt: LinkAttempt): 
 async function writeSuppression(tx: Transaction<Tables>, suppression: Suppression): Promise<void> {
   const row = { address: suppression.address.toLowerCase(), customer_id: suppression.customerId, since: suppression.since, doc: suppression };
   await tx.insertInto('suppressions').values(row).onConflict((oc) => oc.column('address').doUpdateSet({ customer_id: row.customer_id, since: row.since, doc: row.doc })).execute();
+}
+
+/** Adds the messages (an id already there is kept), then drops each customer's oldest past MAX_CHAT_MESSAGES. */
+async function writeChatMessages(tx: Transaction<Tables>, messages: ChatMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await tx
+    .insertInto('chat_messages')
+    .values(messages.map((message) => ({ id: message.id, customer_id: message.customerId, sent_at: message.sentAt, doc: message })))
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  for (const customerId of new Set(messages.map((message) => message.customerId))) {
+    await sql`delete from chat_messages where customer_id = ${customerId} and id not in (select id from chat_messages where customer_id = ${customerId} order by sent_at desc, id desc limit ${MAX_CHAT_MESSAGES})`.execute(tx);
+  }
 }
 
 async function writeHeld(tx: Transaction<Tables>, held: HeldRequest): Promise<void> {

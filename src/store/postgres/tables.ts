@@ -1,6 +1,6 @@
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Delivery } from '../delivery.js';
-import type { HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Suppression } from '../store.js';
+import type { ChatMessage, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Suppression } from '../store.js';
 
 /**
  * The tables as Kysely sees them (see migrations.ts): each record whole in `doc`, and the
@@ -30,6 +30,7 @@ export interface Tables {
   link_attempts: { account: string; updated_at: string; doc: LinkAttempt };
   staff_actions: { id: string; at: string; doc: StaffAction };
   held_requests: { staff: string; doc: HeldRequest };
+  chat_messages: { id: string; customer_id: string; sent_at: string; doc: ChatMessage };
   pdf_bytes: { sha256: string; bytes: Buffer };
   issued_pdfs: { invoice: string; sha256: string; size: number; received_at: string };
   signed_receipts: { signature: string; signed_at: string; invoices: string[]; expires_at: string; doc: SignedReceipt };

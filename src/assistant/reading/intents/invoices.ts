@@ -43,8 +43,15 @@ export function asksDetails(s: Sentence): boolean {
   if (c.has('send') && !c.has('negation')) return false;
   // "est ce que la 1245 a été réglée", "la 1279 n'a pas été annulée ?": its status.
   if (!c.has('resend') && !c.has('pdf') && status) return true;
-  return c.asks() && !c.has('resend') && !c.has('pdf');
+  // « Pourriez-vous me faire parvenir la facture 1257 ? »: a question that asks for it, not about it.
+  return c.asks() && !c.has('resend') && !c.has('pdf') && !c.words().some((w) => HAVING_SENT.includes(w.corrected ?? w.word));
 }
+
+/** Ways money is sent: "sent via MTN MoMo" is the payment, not a request to send something. */
+const MONEY_SENT = ['momo', 'mtn', 'om', 'wave', 'mobile', 'money'];
+
+/** Verbs and nouns of having a file sent, beside the vocabulary's `send`: « faire parvenir », « transmettre », "provide", « un duplicata », "a copy". */
+const HAVING_SENT = ['parvenir', 'passer', 'transmettre', 'transmettez', 'fournir', 'fournissez', 'adresser', 'adressez', 'telecharger', 'provide', 'download', 'copie', 'copy', 'duplicata', 'duplicate'];
 
 /**
  * The customer says invoices are paid: a payment word with numbers, said of themselves and
@@ -54,15 +61,20 @@ export function asksDetails(s: Sentence): boolean {
 export function claimsPaid(s: Sentence): boolean {
   const c = s.clause;
   // « je n'ai pas encore payé la 1266 », "I haven't paid 1266": the opposite.
-  const negated = c.words().some((w) => NEGATION_ROLES.includes(w.role ?? 'filler') || w.word === 'n' || w.word === 'haven' || w.word === 'didn' || w.word === 't');
+  // « j'ai payé celle d'octobre, pas encore celle de novembre »: a negation after the payment is about another invoice.
+  const paidAt = c.tokens.findIndex((t) => t.kind === 'word' && (t.role === 'paid' || t.role === 'pay' || PAYMENT.includes(t.word)));
+  const negated = c.words().some((w) => c.tokens.indexOf(w) < (paidAt < 0 ? Infinity : paidAt) && (NEGATION_ROLES.includes(w.role ?? 'filler') || w.word === 'n' || w.word === 'haven' || w.word === 'didn' || w.word === 't'));
   // « j'ai payé 75 000 FCFA, envoyez-moi la facture 1238 »: the payment is the reason for a request, which wins; "transfer … sent" is the payment.
-  const sending = c.has('send') && !c.hasWord('virement', 'transfer');
+  // "sent via MTN MoMo": the money was sent; « envoyez-moi la facture » still asks.
+  const moneySent = c.hasWord(...MONEY_SENT) && c.words().every((w) => w.role !== 'send' || ['sent', 'envoye', 'envoyes', 'envoyee'].includes(w.word));
+  const sending = c.has('send') && !c.hasWord('virement', 'transfer') && !moneySent;
   // « j'ai payé la facture d'octobre »: one invoice named by its period, which the customer's unpaid ones say.
   // « il me faut les PDF … pour les joindre à mon virement », "I want to know if … is paid": not a payment said.
   const other = c.has('pdf') || c.hasWord('savoir', 'know', 'if', 'si', 'whether');
   if ((s.numbers.length === 0 && !asksOne(s)) || c.asks() || negated || sending || other) return false;
   const paid = c.has('paid') || c.hasWord(...PAYMENT);
-  return paid && c.hasWord(...PAID_BY_ME);
+  // « payée hier par OM »: a payment told by how the money went.
+  return paid && (c.hasWord(...PAID_BY_ME) || c.hasWord(...MONEY_SENT));
 }
 
 /** "suivant", "la suite", "more", "revenir en arrière": the next or previous page of the last list. */

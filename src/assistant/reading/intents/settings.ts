@@ -30,6 +30,8 @@ export function changesAddress(s: Sentence): boolean {
   const c = s.clause;
   const emails = c.emails();
   if (emails.length === 0 || !asksChange(c)) return false;
+  // « envoie-moi la 1289 de Paul (paul@…) »: an invoice named is what is asked; the address beside it changes nothing.
+  if (s.numbers.length > 0) return false;
   if (emails.length > 1) return true;
   // "je ne veux plus recevoir sur gmail, mettez plutôt …": the address named instead is the change.
   if (c.hasWord('plutot', 'instead', 'desormais', 'dorenavant', 'maintenant', 'now')) return true;
@@ -88,8 +90,13 @@ export function toggle(c: Clause, about: 'attachments' | 'chat' | 'reminders'): 
   if (offs.length > 0) return !offs.at(-1)!;
   const key = c.tokens.findIndex((t) => t.kind === 'word' && (t.role === about || (about === 'attachments' && t.role === 'pdf')));
   const scope = c.tokens.slice(0, key < 0 ? c.tokens.length : key + 3);
-  return !scope.some(isNegation);
+  // « n'oubliez pas de joindre le PDF », "don't forget to attach": a negation of forgetting asks for it.
+  const ofForgetting = (i: number) => c.tokens.slice(Math.max(0, i - 2), i + 3).some((t) => t.kind === 'word' && FORGETTING.includes(t.word));
+  return !scope.some((t, i) => isNegation(t) && !ofForgetting(i));
 }
+
+/** Words of forgetting, which a negation turns into a wish to have the thing. */
+const FORGETTING = ['oubliez', 'oublier', 'oublie', 'oubliiez', 'forget'];
 
 /** Words that say which way a setting goes. */
 export function toggleCue(c: Clause): boolean {

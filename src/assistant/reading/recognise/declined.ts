@@ -9,8 +9,10 @@ const NOUNS: Record<string, Declinable> = {
 /** What refuses a noun a few words after it: a negation, « sans », « inutile », "no need". */
 const REFUSING = new Set(['pas', 'ne', 'n', 'non', 'not', 'no', 'never', 'inutile', 'sans', 'without', 'jamais']);
 const NOT_RECEIVED = new Set(['envoye', 'envoyee', 'recu', 'recue', 'eu', 'sent', 'received', 'got', 'gotten']);
+/** Verbs of being before a refusal, with which it says what a message lacked, not what is declined. */
+const WAS = new Set(['avait', 'etait', 'etaient', 'was', 'were']);
 /** What may stand between the refusal and the noun. */
-const BETWEEN = new Set(['de', 'd', 'du', 'des', 'la', 'le', 'l', 'les', 'un', 'une', 'en', 'me', 'm', 'moi', 'the', 'a', 'an', 'any', 'for', 'need', 'besoin', 'veux', 'voulais', 'want', 'envoyer', 'envoyez', 'send', 'do', 'plus', 'more', 'them', 'it', 'pdf']);
+const BETWEEN = new Set(['de', 'd', 'du', 'des', 'la', 'le', 'l', 'les', 'un', 'une', 'en', 'me', 'm', 'moi', 'the', 'a', 'an', 'any', 'for', 'need', 'besoin', 'veux', 'voulais', 'want', 'envoyer', 'envoyez', 'send', 'joindre', 'attach', 'include', 'inclure', 'do', 'plus', 'more', 'them', 'it', 'pdf']);
 /** Words of the settings, with which a refused PDF is the setting's (« ne désactivez pas le PDF », « sans PDF »), not an answer declined. */
 const SETTING_ROLES = new Set(['attachments', 'off', 'on', 'new', 'stop', 'notifications', 'reminders', 'chat', 'address', 'more']);
 
@@ -42,6 +44,9 @@ export function declinedIn(tokens: Token[]): Declined {
       if (REFUSING.has(u.word)) first = j;
     }
     if (first < 0) return;
+    // « il n'y avait pas de PDF », "there was no pdf inside": what was not there, which asks for it again.
+    const before = tokens[first - 1];
+    if (before?.kind === 'word' && WAS.has(before.corrected ?? before.word)) return;
     declined.push(kind);
     if (kind === 'statement') return;
     for (let k = first; k <= i; k++) {

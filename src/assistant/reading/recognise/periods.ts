@@ -84,7 +84,7 @@ function joined(items: Item[]): { from: IsoDate; to: IsoDate }[] {
 
 export const REFUSALS = new Set(['pas', 'not', 'non', 'sauf', 'hors', 'except', 'excepte', 'excepted', 'excluding', 'exclu', 'exclues', 'hormis', 'minus', 'than', 'part']);
 /** What may stand between a refusal and its period: "pas celle de septembre", "not the April one", "sauf avant 2020". */
-export const BETWEEN = new Set(['qui', 'a', 'ete', 'est', 'sont', 'invoice', 'invoices', 'facture', 'factures', 'celle', 'celles', 'celui', 'ceux', 'la', 'le', 'les', 'l', 'de', 'd', 'du', 'des', 'en', 'pour', 'the', 'one', 'ones', 'of', 'from', 'in', 'for', 'those', 'that', 'avant', 'apres', 'depuis', 'before', 'after', 'since']);
+export const BETWEEN = new Set(['qui', 'a', 'ete', 'est', 'sont', 'invoice', 'invoices', 'facture', 'factures', 'celle', 'celles', 'celui', 'ceux', 'la', 'le', 'les', 'l', 'de', 'd', 'du', 'des', 'en', 'pour', 'the', 'one', 'ones', 'of', 'from', 'in', 'for', 'those', 'that', 'avant', 'apres', 'depuis', 'before', 'after', 'since', 'encore', 'yet']);
 
 /** A period said not to be the one: right after `pas`, `not`, `sauf`, `except`, with nothing but articles and connectors between. */
 function refused(tokens: Token[], at: number): boolean {
