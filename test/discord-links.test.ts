@@ -4,6 +4,7 @@
  * over the interaction's attachment limit is answered with a link, not split; the answer
  * is in the delivery log; the link gives the ZIP.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -98,8 +99,18 @@ describe('a ZIP over the interaction’s attachment limit, with a link maker', (
     const file = path.join(dir, 'factures.zip');
     await writeFile(file, Buffer.from(await response.arrayBuffer()));
     const mine = await app.store.invoices(awa.id);
-    expect((await readZip(file)).map((entry) => entry.name).toSorted()).toEqual(mine.map((invoice) => `facture-${invoice.number}.pdf`).toSorted());
+    const entries = await readZip(file);
+    expect(entries.map((entry) => entry.name).toSorted()).toEqual(mine.map((invoice) => `facture-${invoice.number}.pdf`).toSorted());
     await rm(dir, { recursive: true, force: true });
+
+    // Each PDF the link gave is on record with the message that carried the link, by its bytes, as a file a message carries is.
+    for (const entry of entries) {
+      const sha256 = createHash('sha256').update(entry.bytes).digest('hex');
+      expect((await app.store.deliveries({ file: sha256 })).map((found) => found.id)).toEqual([delivery.id]);
+    }
+    const recorded = (await app.store.deliveries({ customerId: awa.id, reason: 'request', status: 'sent' }))[0]!;
+    expect(recorded.files).toHaveLength(entries.length);
+    expect(recorded.files).toContainEqual({ name: 'facture-1210.pdf', sha256: expect.any(String), invoice: '1210', source: 'rendered', zip: expect.stringMatching(/^factures-\d+-\d+\.zip$/), link: delivery.links![0]!.id });
   });
 
   it('leaves a ZIP within the limit attached as before', async () => {

@@ -36,6 +36,8 @@ export interface CarriedFile {
   source: FileSource;
   /** The ZIP it travelled in, by its name, when it did. */
   zip?: string;
+  /** The download link it was fetched through, by the link's id, when it was (the message carried the link). */
+  link?: string;
 }
 
 /** Whether `text` is a SHA-256 as Facteur writes them: 64 lower-case hex digits. */

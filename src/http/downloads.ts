@@ -3,6 +3,7 @@ import type { Documents } from '../assistant/context.js';
 import { formatMegabytes } from '../billing/money.js';
 import { LOCALES, type Customer, type Invoice, type Locale } from '../billing/types.js';
 import type { Brand } from '../documents/template.js';
+import { recordDownloaded } from '../links/downloaded.js';
 import type { LinkReader } from '../links/links.js';
 import { linkId, type LinkClaims } from '../links/token.js';
 import type { Logger } from '../log.js';
@@ -20,7 +21,7 @@ import { brandedPage, type PageText } from './page.js';
  */
 export interface DownloadServices {
   links: LinkReader;
-  store: Pick<Store, 'customerById' | 'invoicesByNumber'>;
+  store: Pick<Store, 'customerById' | 'invoicesByNumber' | 'deliveries' | 'updateDelivery'>;
   documents: Pick<Documents, 'zipAttachment' | 'missingPdfs'> & { brand: Brand };
   catalog: Catalog;
   log: Logger;
@@ -141,6 +142,12 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     const locale = preferredLocale(request) ?? found.customer.locale;
     const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
     const stream = await zip.open();
+    // What the link gives is on record with the message that carried it; a store that cannot say so does not stop the download.
+    const carrier = await recordDownloaded(services.store, { id, customerId: read.claims.customerId, invoices: read.claims.invoices }, zip.files).catch((error: unknown) => {
+      log.error({ event: 'download.unrecorded', link: id, err: error }, 'the files of a download could not be put on record');
+      return undefined;
+    });
+    if (carrier === null) log.warn({ event: 'download.unrecorded', link: id }, 'no delivery carries this link: the files it gives are not on record');
     // Past the headers an error can only cut the download short: it is logged here, by the link's id.
     stream.on('error', (error) => log.error({ event: 'download.failed', link: id, err: error }, 'download cut short'));
     // A reader that takes nothing for that long is cut off, and what its ZIP holds in memory goes with it.

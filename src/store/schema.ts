@@ -103,7 +103,7 @@ export const deliverySchema = z.object({
   nextAttemptAt: z.string().nullable(),
   reminded: z.record(z.string(), z.number().int()).optional(),
   links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
-  files: z.array(z.object({ name: z.string(), sha256: z.string().regex(SHA256), invoice: z.string().optional(), source: z.enum(['billing', 'rendered']), zip: z.string().optional() })).optional(),
+  files: z.array(z.object({ name: z.string(), sha256: z.string().regex(SHA256), invoice: z.string().optional(), source: z.enum(['billing', 'rendered']), zip: z.string().optional(), link: z.string().optional() })).optional(),
   parts: z.object({ invoices: z.array(z.array(z.string())).min(2), sent: z.number().int().nonnegative() }).optional(),
   verp: z.boolean().optional(),
   withheld: z.array(z.string()).optional(),
