@@ -242,12 +242,14 @@ export const WORDS = vocabulary([
     'svp stp plait vous vous-plait pouvez-vous pourriez-vous pouvez pourriez montrer montrez affiche afficher voir donner donnez moi m me mes ma mon la le les l de d des en une un sur ' +
       'a avec pour cordialement je j ai besoin s il si ces votre vos nos notre mais dans elle elles ils nous qui que y c est sont etre fait faire ' +
       'bien encore deja aussi tres merci-bien madame monsieur equipe service client frere soeur chers cher prie bonne vouloir veuillez bien-vouloir ' +
-      'recu recus eu avez avons ont mettre mettez toujours seulement juste car donc alors du aux fin debut mi par ici la-bas dont leur leurs lui t tu te ton ta tes',
+      'recu recus eu avez avons ont mettre mettez toujours seulement juste car donc alors du aux fin debut mi par ici la-bas dont leur leurs lui t tu te ton ta tes ' +
+      'suis es sommes etes peut peux faut puis sa ses desole desolee statut',
   ),
   ...en(
     'filler',
     'dear could would can you me my the a of for in as with i need your our these those please pls kindly it its be been am are was were do did has had ' +
-      'just only also still yet so then there here that them they we us team sir madam hope regards best kind any some who whom at by over about end beginning start',
+      'just only also still yet so then there here that them they we us team sir madam hope regards best kind any some who whom at by over about end beginning start ' +
+      'is much many if he she him his her being will shall should might im youre thats theres whose too very again such into sorry yeah yep status',
   ),
 ]);
 
