@@ -7,7 +7,8 @@ import type { CarriedFile } from './files.js';
  * delivery log possible.
  */
 
-export const DELIVERY_CHANNELS = ['email', 'discord'] as const;
+/** `console`: files written for the person at the terminal (the console chat, `facteur ask`), recorded once written. */
+export const DELIVERY_CHANNELS = ['email', 'discord', 'console'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 export const DELIVERY_REASONS = ['push', 'resend', 'request', 'reminder'] as const;

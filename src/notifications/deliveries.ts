@@ -186,6 +186,19 @@ export class Deliveries {
   }
 
   /**
+   * Files handed over in this process (written for the person at the console): recorded once
+   * they are written, as sent, with the SHA-256 of each, so that a copy is recognised later.
+   * Nothing was sent anywhere, so nothing is left to retry.
+   */
+  async handedOver(spec: NewDelivery): Promise<Delivery> {
+    const delivery: Delivery = { ...this.draft(spec, 'sending'), status: 'sent', attempts: 1, nextAttemptAt: null };
+    await this.writeKept();
+    await this.store.save({ deliveries: [delivery] });
+    publish('delivery', { channel: delivery.channel, reason: delivery.reason, status: delivery.status });
+    return delivery;
+  }
+
+  /**
    * At start-up: an answer a channel was sending when the last process died is `sending`
    * still. Its outcome is unknown (the channel does not send it again): it is failed, for
    * staff to see. Those changed within `leaseMs` are left alone: where several processes
