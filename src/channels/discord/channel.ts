@@ -11,7 +11,7 @@ import type { Logger } from '../../log.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import { AccountLinks } from '../../linking/linking.js';
 import { parseLinkText } from '../../linking/words.js';
-import type { LinkMaker } from '../../links/links.js';
+import type { LinkMaker } from '../../download-links/links.js';
 import type { CodeMail } from '../../notifications/code-mail.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Store } from '../../store/store.js';
