@@ -22,7 +22,7 @@ import { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
 import { GatewayTurn } from './gateway.js';
 import { translate } from './options.js';
-import { Presses } from './presses.js';
+import { Presses } from './component-interactions.js';
 import { PROGRESS_TIMING, type ProgressTiming } from './progress.js';
 import { CHOICE_BUTTON } from './render.js';
 import { conversation, localeOf, privately } from './requests.js';
