@@ -48,6 +48,13 @@ describe('a reply is about what the replied-to message carried', () => {
     expect(inReplyTo(YEAR_2023, 'all except the May one, zipped')).toEqual({ intent: 'zip', filter: { numbers: ['1241', '1244', '1245', '1248', '1250'] } });
   });
 
+  it('asks what is owed on them, unless it names the whole account', () => {
+    expect(inReplyTo(DECEMBER, 'combien je dois pour celle-ci ?')).toEqual({ intent: 'details', number: '1291' });
+    expect(inReplyTo(DECEMBER, 'how much do I owe on this one?')).toEqual({ intent: 'details', number: '1291' });
+    expect(inReplyTo(DECEMBER, "what's my balance now that I paid it?")).toMatchObject({ intent: 'balance' });
+    expect(inReplyTo(DECEMBER, 'je dois encore quelque chose ?')).toMatchObject({ intent: 'balance' });
+  });
+
   it('says a payment of them, and never a payment of the others', () => {
     expect(inReplyTo([invoice('1268', '2025-09-15')], 'Je l’ai réglée par Orange Money le 28 novembre.')).toEqual({ intent: 'paidClaim', numbers: ['1268'] });
     expect(inReplyTo(AUTUMN, 'Je les ai payées toutes les trois vendredi.')).toEqual({ intent: 'paidClaim', numbers: ['1283', '1286', '1288'] });

@@ -99,11 +99,21 @@ describe('facteur verify vouches for', () => {
     expect((await runFacteur(['deliveries', '--customer', 'awa@example.cm'], env)).stdout).toContain(`facture-1273.pdf ${sha.slice(0, 16)} (rendered)`);
   });
 
-  it('the rendering Facteur sends now for an invoice, as the customer got it from `facteur ask`', async () => {
+  it('a rendering the customer got from `facteur ask`, after the invoice changed: the console’s delivery kept its hash', async () => {
     const out = path.join(dataDir, 'asked');
     await mkdir(out);
     expect((await runFacteur(['ask', '--as', 'paul@example.cm', '--out', out, 'facture 1268'], env)).code).toBe(0);
+    // Cancelled since, as the billing system exports it: Facteur's rendering of it now says so, and is other bytes.
+    const { invoices } = JSON.parse(await readFile(path.join(dataDir, 'db.json'), 'utf8')) as { invoices: { number: string; issuedAt: string; dueAt: string; currency: string; lines: unknown[]; taxes?: unknown[] }[] };
+    const { issuedAt, dueAt, currency, lines, taxes } = invoices.find((invoice) => invoice.number === '1268')!;
+    const cancelled = path.join(dataDir, 'cancel-1268.json');
+    await writeFile(cancelled, JSON.stringify([{ number: '1268', customer: 'paul@example.cm', issuedAt, dueAt, currency, lines, taxes, status: 'cancelled' }]));
+    expect((await runFacteur(['import', cancelled], env)).stdout).toMatch(/1 updated/);
     const run = await verify(path.join(out, 'facture-1268.pdf'));
-    expect([run.code, run.stdout]).toEqual([0, expect.stringMatching(/^GENUINE: invoice 1268 of Paul Mbarga .*— Facteur’s rendering, as sent now\./)]);
+    expect([run.code, run.stdout]).toEqual([0, expect.stringMatching(/^GENUINE: invoice 1268 of Paul Mbarga .*— Facteur’s rendering, sent \d{4}-\d\d-\d\d\./)]);
+    const sha = /sha256 ([0-9a-f]{64})/.exec(run.stdout)![1]!;
+    const log = (await runFacteur(['deliveries', '--customer', 'paul@example.cm'], env)).stdout;
+    expect(log).toContain(`facture-1268.pdf ${sha.slice(0, 16)} (rendered)`);
+    expect(log).toMatch(/console/);
   });
 });

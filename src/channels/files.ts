@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Attachment } from '../documents/attachment.js';
+import type { Deliveries } from '../notifications/deliveries.js';
 
 /** Files could not be written where the operator asked (`--out` names a file, a full disk, a dangling link); the message says which and why. */
 export class SaveError extends Error {
@@ -37,4 +38,18 @@ function reason(error: NodeJS.ErrnoException): string {
     EROFS: 'the file system is read-only',
   };
   return known[error.code ?? ''] ?? error.message;
+}
+
+/**
+ * Writes a reply's files for the person at the console (the console chat, `facteur ask`) and
+ * records them as a delivery of the console's, by the SHA-256 of each file: a copy handed on
+ * from there is recognised later (`facteur verify`), as one sent by mail or Discord is.
+ */
+export async function handOver(attachments: Attachment[], dir: string, to: { customerId: string; deliveries: Pick<Deliveries, 'handedOver'> }): Promise<string[]> {
+  const paths = await saveAttachments(attachments, dir);
+  const files = attachments.flatMap((attachment) => attachment.files);
+  if (files.length === 0) return paths;
+  const invoices = [...new Set(files.flatMap((file) => file.invoice ?? []))];
+  await to.deliveries.handedOver({ customerId: to.customerId, invoices, channel: 'console', recipient: dir, reason: 'request', attachPdf: true, files });
+  return paths;
 }

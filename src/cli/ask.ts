@@ -1,5 +1,5 @@
 import { createApp } from '../app.js';
-import { saveAttachments } from '../channels/files.js';
+import { handOver } from '../channels/files.js';
 import { renderText } from '../channels/text.js';
 import type { Config } from '../config.js';
 import { dataPaths } from '../data-folder.js';
@@ -15,7 +15,7 @@ export async function ask(config: Config, as: string, text: string, outDir: stri
     }
     const reply = await app.assistant.handle({ customerId: customer.id, text, conversation: `cli:${customer.id}`, trust: 'owner' });
     out(`${renderText(reply)}\n`);
-    for (const file of await saveAttachments(reply.attachments, outDir ?? dataPaths(config.dataDir).out)) {
+    for (const file of await handOver(reply.attachments, outDir ?? dataPaths(config.dataDir).out, { customerId: customer.id, deliveries: app.deliveries })) {
       out(`${app.catalog.t(reply.locale, 'console.saved', { path: file })}\n`);
     }
     return reply.outcome === 'answered' ? 0 : 1;

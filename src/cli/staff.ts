@@ -5,9 +5,9 @@ import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import type { Config } from '../config.js';
-import { DELIVERY_CHANNELS, shownRecipients, type Delivery, type DeliveryChannel } from '../store/delivery.js';
+import { shownRecipients, type Delivery, type DeliveryChannel } from '../billing/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
-import { renderTable } from '../outbound/table.js';
+import { renderTable } from '../templates/table.js';
 import { planRows } from '../notifications/reminders.js';
 import { operatorWords } from './words.js';
 
@@ -38,7 +38,7 @@ export interface ResendOptions {
 export async function resend(config: Config, number: string, options: ResendOptions): Promise<ExitCode> {
   const channels = channelsOf(options.channel);
   if (!channels) {
-    err(`facteur resend: --channel must be ${DELIVERY_CHANNELS.join(', ')} or both\n`);
+    err('facteur resend: --channel must be email, discord or both\n');
     return 2;
   }
   const app = await createApp(config);

@@ -70,6 +70,7 @@ export async function start(config: Config): Promise<ExitCode> {
       const chat = runConsole({
         assistant: app.assistant,
         store: app.store,
+        deliveries: app.deliveries,
         catalog: app.catalog,
         speakAs: config.consoleAs,
         outDir: dataPaths(config.dataDir).out,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Documents } from '../assistant/context.js';
+import type { Documents } from '../documents/port.js';
 import { formatMegabytes } from '../billing/money.js';
 import { LOCALES, type Customer, type Invoice, type Locale } from '../billing/types.js';
 import type { Brand } from '../documents/template.js';

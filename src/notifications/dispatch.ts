@@ -1,4 +1,4 @@
-import type { Documents } from '../assistant/context.js';
+import type { Documents } from '../documents/port.js';
 import type { CarriedFile } from '../billing/files.js';
 import { accountStatement } from '../billing/statement.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
@@ -10,7 +10,7 @@ import { deliveryLinks } from '../links/offer.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer, OutboundMail } from '../outbound/mail.js';
 import { sendOrWithoutFiles } from '../outbound/size-refusal.js';
-import type { Delivery, DeliveryReason } from '../store/delivery.js';
+import type { Delivery, DeliveryReason } from '../billing/delivery.js';
 import type { Store, Suppression } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import { invoiceWords, reminderWords, wholeMessage, type InvoiceWords } from './compose.js';

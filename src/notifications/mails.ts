@@ -1,4 +1,4 @@
-import type { Documents } from '../assistant/context.js';
+import type { Documents } from '../documents/port.js';
 import { formatDecimal } from '../billing/money.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import { MAX_PDFS, type Attachment } from '../documents/attachment.js';

@@ -23,8 +23,10 @@ export function inContext(s: Sentence, about: Invoice[], readAt: (today: IsoDate
   if (about.length === 0 || s.numbers.length > 0) return s;
   const back = pointsBack(s);
   const intent = command(s)?.intent ?? null;
-  // « Merci, pouvez-vous me la renvoyer ? »: a thank-you beside what points back is no thank-you alone.
-  if (intent !== null && !ABOUT_INVOICES.has(intent) && !(intent === 'smalltalk' && back)) return s;
+  // « Merci, pouvez-vous me la renvoyer ? »: a thank-you beside what points back is no thank-you alone;
+  // « combien je dois pour celle-ci ? », "how much do I owe on this one?": its amount, not the account's.
+  const owedOnThose = intent === 'balance' && back && !s.clause.hasWord(...ACCOUNT_WORDS);
+  if (intent !== null && !ABOUT_INVOICES.has(intent) && !(intent === 'smalltalk' && back) && !owedOnThose) return s;
   const named = names(s, back);
   if (back ? !(asksOfInvoices(s) || s.clause.asksPolitely() || s.clause.asks()) : named || !asksOfInvoices(s)) return s;
   const all = about.map((invoice) => invoice.number);
@@ -37,6 +39,9 @@ export function inContext(s: Sentence, about: Invoice[], readAt: (today: IsoDate
   // In the order the message gave them.
   return { ...within, numbers: all.filter((number) => chosen.has(number)), period: null, paidIn: false, except: {}, status: {}, rank: null };
 }
+
+/** Words of the whole account, with which what is owed is the balance even beside a pointer ("what's my balance now that I paid it?"). */
+const ACCOUNT_WORDS = ['compte', 'account', 'solde', 'balance', 'total', 'overall', 'everything', 'tout', 'ardoise'];
 
 /** Commands about invoices, which the context may say which of them they are about; the others (a setting, the balance, help) it leaves alone. */
 const ABOUT_INVOICES = new Set<Command['intent']>(['list', 'one', 'pdf', 'resend', 'zip', 'files', 'details', 'paidClaim', 'clarify']);

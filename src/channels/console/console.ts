@@ -4,7 +4,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { Assistant } from '../../assistant/assistant.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
-import { SaveError, saveAttachments } from '../files.js';
+import type { Deliveries } from '../../notifications/deliveries.js';
+import { SaveError, handOver } from '../files.js';
 import { isMachineFault } from '../../faults.js';
 import { printable, renderText } from '../text.js';
 import { wrap } from './wrap.js';
@@ -12,6 +13,8 @@ import { wrap } from './wrap.js';
 export interface ConsoleOptions {
   assistant: Assistant;
   store: Store;
+  /** Where the files written are recorded, by their SHA-256. */
+  deliveries: Pick<Deliveries, 'handedOver'>;
   catalog: Catalog;
   /** Login email of the customer to speak as first. */
   speakAs: string;
@@ -68,7 +71,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       });
       say(renderText(reply, (paragraph) => wrap(paragraph, width())));
       try {
-        for (const file of await saveAttachments(reply.attachments, options.outDir)) tell(catalog.t(reply.locale, 'console.saved', { path: file }));
+        for (const file of await handOver(reply.attachments, options.outDir, { customerId: customer.id, deliveries: options.deliveries })) tell(catalog.t(reply.locale, 'console.saved', { path: file }));
       } catch (error) {
         if (!(error instanceof SaveError)) throw error;
         tell(t('console.notSaved', { reason: error.message }));

@@ -1,5 +1,6 @@
 import { Events, type AutocompleteInteraction, type Client, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type Message } from 'discord.js';
-import type { Assistant, Request } from '../../assistant/assistant.js';
+import type { Assistant } from '../../assistant/assistant.js';
+import type { Request } from '../../assistant/request.js';
 import { parse } from '../../assistant/reading/read.js';
 import type { Reply } from '../../assistant/reply.js';
 import { invoiceFigures } from '../../billing/money.js';

@@ -22,7 +22,7 @@ import { parse } from '../../assistant/reading/read.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../links/links.js';
-import type { DeliveryLink } from '../../store/delivery.js';
+import type { DeliveryLink } from '../../billing/delivery.js';
 import { conversationOf, repliedTo } from './thread.js';
 import { readReport } from './report.js';
 import type { Bounces } from '../../notifications/bounces.js';

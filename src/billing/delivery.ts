@@ -1,4 +1,4 @@
-import type { CarriedFile } from '../billing/files.js';
+import type { CarriedFile } from './files.js';
 
 /**
  * Every message Facteur sends about invoices — an answer to a request, a push of new
@@ -7,7 +7,8 @@ import type { CarriedFile } from '../billing/files.js';
  * delivery log possible.
  */
 
-export const DELIVERY_CHANNELS = ['email', 'discord'] as const;
+/** `console`: files written for the person at the terminal (the console chat, `facteur ask`), recorded once written. */
+export const DELIVERY_CHANNELS = ['email', 'discord', 'console'] as const;
 export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 export const DELIVERY_REASONS = ['push', 'resend', 'request', 'reminder'] as const;
