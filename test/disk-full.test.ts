@@ -10,7 +10,7 @@ import type { Delivery } from '../src/billing/delivery.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import type { InboundMessage, Store } from '../src/store/store.js';
 import { importInvoices } from '../src/import/import.js';
-import { linkSecret, MIN_LINK_SECRET } from '../src/links/secret.js';
+import { linkSecret, MIN_LINK_SECRET } from '../src/download-links/secret.js';
 import { demoApp } from './support/app.js';
 import { eventually, letter, startFacteur, type RunningFacteur } from './support/mail.js';
 import { startSmtpPeer } from './peers/smtp.js';
