@@ -1,4 +1,4 @@
-import { payable } from '../billing/pay-link.js';
+import { payLinks } from '../billing/pay-link.js';
 import type { Statement } from '../billing/statement.js';
 import type { ProviderMailboxes } from '../billing/provider.js';
 import type { Customer, Invoice, Locale } from '../billing/types.js';
@@ -95,9 +95,9 @@ export class Context {
     };
   }
 
-  /** The pay links of these invoices a customer may follow (see billing's `payable`), worded. */
+  /** The pay links of these invoices a customer may follow (see billing's `payLinks`), worded. */
   payLinks(invoices: readonly Invoice[]): PayLink[] {
-    return payable(invoices).map(({ invoice, url }) => ({ number: invoice.number, url, label: this.t('pay.button', { number: invoice.number }) }));
+    return payLinks(invoices, (number) => this.t('pay.button', { number }));
   }
 
   refuse(key: string, params?: Params): Reply {
