@@ -18,7 +18,7 @@ import { readMail } from '../src/channels/email/read.js';
 import { readReport } from '../src/channels/email/report.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import type { Delivery } from '../src/store/delivery.js';
+import type { Delivery } from '../src/billing/delivery.js';
 import { heading, peakRssMb, report, sized, time } from './support/measure.js';
 
 const CUSTOMERS = sized(1_000, 10_000);

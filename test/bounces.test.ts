@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttp, type RunningHttp } from '../src/http/server.js';
 import { importInvoices } from '../src/import/import.js';
 import { Verp, VERP_DAYS } from '../src/outbound/verp.js';
-import type { Delivery } from '../src/store/delivery.js';
+import type { Delivery } from '../src/billing/delivery.js';
 import { startDiscordPeer, type DiscordPeer } from './peers/discord.js';
 import { appendMessage, startDovecot, type Dovecot } from './peers/dovecot.js';
 import { startPostfix, type Postfix } from './peers/postfix.js';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer } from '../src/billing/customer.js';
 import type { Invoice } from '../src/billing/types.js';
 import { dataPaths } from '../src/data-folder.js';
-import { linkId, LinkSigner } from '../src/links/token.js';
+import { linkId, LinkSigner } from '../src/download-links/token.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { freePort } from './peers/dovecot.js';
 import { spawnFacteur, type Spawned } from './support/cli.js';

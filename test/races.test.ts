@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Request } from '../src/assistant/assistant.js';
+import type { Request } from '../src/assistant/request.js';
 import type { Customer } from '../src/billing/types.js';
 import { AccountLinks } from '../src/linking/linking.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';

@@ -15,7 +15,7 @@ import { importCandidates } from '../src/import/import.js';
 import { issuedPdf } from '../src/import/pdfs.js';
 import { candidatesOf } from '../src/import/json.js';
 import { createLogger } from '../src/log.js';
-import type { Delivery } from '../src/store/delivery.js';
+import type { Delivery } from '../src/billing/delivery.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { MAX_CHAT_MESSAGES, type ChatMessage, type InboundMessage, type LinkAttempt, type Store } from '../src/store/store.js';

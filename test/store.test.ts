@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import { LowdbStore } from '../src/store/lowdb-store.js';
 import { StoreError } from '../src/store/store.js';
-import type { Delivery } from '../src/store/delivery.js';
+import type { Delivery } from '../src/billing/delivery.js';
 
 type Data = { version: 1 } & ReturnType<typeof demoData>;
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
 import { mailChannel } from '../src/channels/email/channel.js';
 import type { MailWatcher } from '../src/channels/email/watcher.js';
-import type { DeliveryReason } from '../src/store/delivery.js';
+import type { DeliveryReason } from '../src/billing/delivery.js';
 import { subscribe } from '../src/observe.js';
 import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';

@@ -1,6 +1,6 @@
 import { newCustomer } from '../../src/billing/customer.js';
 import type { Customer, Invoice } from '../../src/billing/types.js';
-import type { Delivery } from '../../src/store/delivery.js';
+import type { Delivery } from '../../src/billing/delivery.js';
 
 /**
  * A provider's customers and invoices, made the same on every call so that two processes

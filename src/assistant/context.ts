@@ -1,28 +1,18 @@
-import { payLinks } from '../billing/pay-link.js';
-import type { Statement } from '../billing/statement.js';
+import { payLinks, type PayLink } from '../billing/pay-link.js';
 import type { ProviderMailboxes } from '../billing/provider.js';
 import type { Customer, Invoice, Locale } from '../billing/types.js';
 import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
 import type { CodeMail } from '../notifications/code-mail.js';
 import type { Logger } from '../log.js';
-import type { Attachment, ZipProgress } from '../documents/attachment.js';
-import type { Outcome, PayLink, Reply, Table } from './reply.js';
+import type { ZipProgress } from '../documents/attachment.js';
+import type { Documents } from '../documents/port.js';
+import type { Reply } from './reply.js';
 
 import type { Conversations } from './memory.js';
 import type { Verdict } from '../verification/verify.js';
 
 type ReplyExtra = Partial<Pick<Reply, 'outcome' | 'table' | 'attachments' | 'page' | 'choices' | 'invoices' | 'listed' | 'details' | 'pay'>>;
-
-/** What the assistant needs from the documents part, without knowing PDF or ZIP libraries. */
-export interface Documents {
-  pdfAttachment(invoice: Invoice, customer: Customer): Promise<Attachment>;
-  /** `progress`, when given, is told as each PDF of the ZIP is ready. */
-  zipAttachment(invoices: Invoice[], customer: Customer, progress?: ZipProgress): Promise<Attachment>;
-  statementAttachment(statement: Statement, customer: Customer): Promise<Attachment>;
-  /** The numbers of these invoices whose PDF cannot be sent (PDF_SOURCE=billing and the billing system has not sent it). */
-  missingPdfs(invoices: Invoice[]): Promise<string[]>;
-}
 
 export interface Services {
   store: Store;

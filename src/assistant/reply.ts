@@ -2,9 +2,7 @@ import type { ListPosition } from '../billing/filter.js';
 import type { InvoiceStatus, Locale } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
 import type { PayLink } from '../billing/pay-link.js';
-import type { Table } from '../outbound/table.js';
-
-export type { PayLink, Table };
+import type { Table } from '../templates/table.js';
 
 /** An invoice as a list shows it, already worded, for channels that let the customer pick invoices (a select menu, "reply « facture 1266 »"). */
 export interface ListedInvoice {

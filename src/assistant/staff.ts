@@ -5,7 +5,7 @@ import { formatDate } from '../billing/money.js';
 import type { Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Deliveries } from '../notifications/deliveries.js';
-import { shownRecipients, type Delivery, type DeliveryChannel } from '../store/delivery.js';
+import { shownRecipients, type Delivery, type DeliveryChannel } from '../billing/delivery.js';
 import { planRows, type ReminderPlan } from '../notifications/reminders.js';
 import { resend } from '../notifications/resend.js';
 import type { Store } from '../store/store.js';

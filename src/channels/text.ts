@@ -1,5 +1,5 @@
 import type { Reply } from '../assistant/reply.js';
-import { renderTable } from '../outbound/table.js';
+import { renderTable } from '../templates/table.js';
 
 /**
  * A reply as plain text, for terminals: paragraphs, then the table in aligned columns

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { dataPaths } from '../data-folder.js';
 import { imapFailedFolder, localFailedFolder, type FailedFolder, type FailedMessage } from '../channels/email/failed.js';
-import { renderTable } from '../outbound/table.js';
+import { renderTable } from '../templates/table.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';

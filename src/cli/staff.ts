@@ -5,9 +5,9 @@ import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import type { Config } from '../config.js';
-import { shownRecipients, type Delivery, type DeliveryChannel } from '../store/delivery.js';
+import { shownRecipients, type Delivery, type DeliveryChannel } from '../billing/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
-import { renderTable } from '../outbound/table.js';
+import { renderTable } from '../templates/table.js';
 import { planRows } from '../notifications/reminders.js';
 import { operatorWords } from './words.js';
 

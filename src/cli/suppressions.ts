@@ -3,7 +3,7 @@ import { liftThroughService } from '../http/client.js';
 import { readServiceFile } from '../http/service-file.js';
 import { createLogger, type Logger } from '../log.js';
 import { liftSuppression } from '../notifications/suppressions.js';
-import { renderTable } from '../outbound/table.js';
+import { renderTable } from '../templates/table.js';
 import { openStore } from '../store/open.js';
 import { err, out, type ExitCode } from './terminal.js';
 

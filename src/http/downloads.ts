@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Documents } from '../assistant/context.js';
+import type { Documents } from '../documents/port.js';
 import { formatMegabytes } from '../billing/money.js';
 import { LOCALES, type Customer, type Invoice, type Locale } from '../billing/types.js';
 import type { Brand } from '../documents/template.js';
-import { recordDownloaded } from '../links/downloaded.js';
-import type { LinkReader } from '../links/links.js';
-import { linkId, type LinkClaims } from '../links/token.js';
+import { recordDownloaded } from '../download-links/downloaded.js';
+import type { LinkReader } from '../download-links/links.js';
+import { linkId, type LinkClaims } from '../download-links/token.js';
 import type { Logger } from '../log.js';
 import { tellPdfsMissing } from '../notifications/staff-notice.js';
 import type { Store } from '../store/store.js';

@@ -9,7 +9,7 @@ import { importCandidates, importSigned, type InvoiceOutcome } from '../import/i
 import { candidatesOf } from '../import/json.js';
 import { isoDate, payUrl } from '../import/validate.js';
 import type { Logger } from '../log.js';
-import { DELIVERY_STATUSES } from '../store/delivery.js';
+import { DELIVERY_STATUSES } from '../billing/delivery.js';
 import type { Store } from '../store/store.js';
 import { checkPdf } from '../documents/reading/check.js';
 import { issuedPdf, namesInvoice, type PdfChecks } from '../import/pdfs.js';

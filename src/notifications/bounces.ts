@@ -3,7 +3,7 @@ import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import { deliveryIdOf, VERP_DAYS, type Verp } from '../outbound/verp.js';
-import type { BounceKind, Delivery } from '../store/delivery.js';
+import type { BounceKind, Delivery } from '../billing/delivery.js';
 import type { Store, Suppression } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import type { CodeMail } from './code-mail.js';

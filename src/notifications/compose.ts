@@ -6,7 +6,7 @@ import { totals } from '../billing/totals.js';
 import type { Customer, Invoice, IsoDate, Locale } from '../billing/types.js';
 import { paragraphs, payBlock, type Block, type Letter } from '../outbound/letter.js';
 import type { Catalog, Params } from '../templates/catalog.js';
-import type { DeliveryReason } from '../store/delivery.js';
+import type { DeliveryReason } from '../billing/delivery.js';
 
 /**
  * A message about invoices, twice: as a mail's letter, with the invoices in a table, and as

@@ -4,7 +4,7 @@ import type { Logger } from '../log.js';
 import { publish } from '../observe.js';
 import type { Store } from '../store/store.js';
 import type { CarriedFile } from '../billing/files.js';
-import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryParts, DeliveryQuery, DeliveryReason } from '../store/delivery.js';
+import type { Delivery, DeliveryChannel, DeliveryLink, DeliveryParts, DeliveryQuery, DeliveryReason } from '../billing/delivery.js';
 
 export interface RetryPolicy {
   /** Attempts before a delivery is left failed for staff. */

@@ -1,9 +1,9 @@
-import type { Documents } from '../assistant/context.js';
+import type { Documents } from '../documents/port.js';
 import { formatDecimal } from '../billing/money.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import { MAX_PDFS, type Attachment } from '../documents/attachment.js';
-import type { LinkMaker } from '../links/links.js';
-import { offerLinks, type OfferedLink } from '../links/offer.js';
+import type { LinkMaker } from '../download-links/links.js';
+import { offerLinks, type OfferedLink } from '../download-links/offer.js';
 import { packAttachments, splitToFit } from '../outbound/fit.js';
 import type { Block, Letter } from '../outbound/letter.js';
 import type { Catalog, Params } from '../templates/catalog.js';

@@ -1,7 +1,7 @@
 import type { Invoice } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { Delivery } from '../store/delivery.js';
+import type { Delivery } from '../billing/delivery.js';
 import type { Deliveries, NewDelivery } from './deliveries.js';
 import { recipientsOf } from './recipients.js';
 import type { Reminders } from './reminders.js';

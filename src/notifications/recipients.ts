@@ -1,5 +1,5 @@
 import type { Customer } from '../billing/types.js';
-import type { DeliveryChannel } from '../store/delivery.js';
+import type { DeliveryChannel } from '../billing/delivery.js';
 
 /**
  * Where a message about a customer's invoices goes: the notification address, with the

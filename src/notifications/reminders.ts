@@ -4,7 +4,7 @@ import type { Invoice, IsoDate } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
 import type { NewDelivery } from './deliveries.js';
-import { shownRecipients } from '../store/delivery.js';
+import { shownRecipients } from '../billing/delivery.js';
 import { recipientsOf } from './recipients.js';
 
 export interface ReminderOptions {

@@ -1,7 +1,7 @@
 import { invoiceNumber } from '../billing/numbers.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import type { Delivery, DeliveryChannel } from '../store/delivery.js';
+import type { Delivery, DeliveryChannel } from '../billing/delivery.js';
 import type { Deliveries, NewDelivery } from './deliveries.js';
 import { copiesOf } from './recipients.js';
 

@@ -6,7 +6,7 @@ import { processModule } from '../documents/thread.js';
 import { TemplateError } from '../templates/catalog.js';
 import { letterText, type Block, type Letter } from './letter.js';
 import type { LayoutMade, LayoutWork } from './layout-process.js';
-import type { Table } from './table.js';
+import type { Table } from '../templates/table.js';
 
 /** Who sends, as provider.json describes them: what the header and footer of every mail show. */
 export interface MailBrand {

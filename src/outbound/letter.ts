@@ -1,6 +1,6 @@
 import { payHost } from '../billing/pay-link.js';
 import type { Locale } from '../billing/types.js';
-import { renderTable, type Table } from './table.js';
+import { renderTable, type Table } from '../templates/table.js';
 
 /** One piece of a letter, in reading order. */
 export type Block =

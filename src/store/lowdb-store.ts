@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { InvoiceFilter } from '../billing/filter.js';
 import type { IssuedPdf } from '../billing/files.js';
 import type { Customer, Invoice } from '../billing/types.js';
-import type { Delivery, DeliveryQuery } from './delivery.js';
+import type { Delivery, DeliveryQuery } from '../billing/delivery.js';
 import { BillingFile } from './lowdb/billing.js';
 import { ChatFile } from './lowdb/chat.js';
 import { DeliveryFiles } from './lowdb/deliveries.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BOUNCE_KINDS, DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from './delivery.js';
+import { BOUNCE_KINDS, DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from '../billing/delivery.js';
 import { keptPayUrlProblem, PAY_URL_RULE } from '../billing/pay-link.js';
 import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
 import { INBOUND_STATUSES } from './store.js';

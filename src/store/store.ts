@@ -1,7 +1,7 @@
 import type { IssuedPdf, IssuedPdfBytes } from '../billing/files.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { InvoiceFilter } from '../billing/filter.js';
-import type { Delivery, DeliveryQuery } from './delivery.js';
+import type { Delivery, DeliveryQuery } from '../billing/delivery.js';
 
 /**
  * How far the handling of an inbound message went. `claimed`: taken, no reply on its way;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import pino from 'pino';
-import type { Request } from '../../src/assistant/assistant.js';
+import type { Request } from '../../src/assistant/request.js';
 import type { Reply } from '../../src/assistant/reply.js';
 import { createApp, type App } from '../../src/app.js';
 import { dataPaths } from '../../src/data-folder.js';

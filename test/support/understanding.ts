@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import type { ParsedMail } from 'mailparser';
 import { vi, type MockInstance } from 'vitest';
-import type { Request } from '../../src/assistant/assistant.js';
+import type { Request } from '../../src/assistant/request.js';
 import type { Reply } from '../../src/assistant/reply.js';
 import type { App } from '../../src/app.js';
 import type { AccountChange, Customer, Invoice } from '../../src/billing/types.js';

@@ -22,7 +22,7 @@ import {
 } from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
 import { MAX_CONTACTS, type AccountChange, type Customer, type PendingChange } from '../../billing/types.js';
-import type { Request } from '../assistant.js';
+import type { Request } from '../request.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { changeDone, describeChange } from './describe.js';

@@ -4,7 +4,7 @@ import { addressesOnRecord } from '../../billing/customer.js';
 import type { PendingChange } from '../../billing/types.js';
 import { readAnswer } from './answer.js';
 import { describeChange } from './describe.js';
-import type { Request } from '../assistant.js';
+import type { Request } from '../request.js';
 import type { Command } from '../command.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';

@@ -1,7 +1,7 @@
 import { newAddressOf, samePending } from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
 import type { AccountChange, PendingChange } from '../../billing/types.js';
-import type { Request } from '../assistant.js';
+import type { Request } from '../request.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { describeChange } from './describe.js';

@@ -1,5 +1,6 @@
 import { Events, type AutocompleteInteraction, type Client, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type Message } from 'discord.js';
-import type { Assistant, Request } from '../../assistant/assistant.js';
+import type { Assistant } from '../../assistant/assistant.js';
+import type { Request } from '../../assistant/request.js';
 import { parse } from '../../assistant/reading/read.js';
 import type { Reply } from '../../assistant/reply.js';
 import { invoiceFigures } from '../../billing/money.js';
@@ -10,7 +11,7 @@ import type { Logger } from '../../log.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import { AccountLinks } from '../../linking/linking.js';
 import { parseLinkText } from '../../linking/words.js';
-import type { LinkMaker } from '../../links/links.js';
+import type { LinkMaker } from '../../download-links/links.js';
 import type { CodeMail } from '../../notifications/code-mail.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Store } from '../../store/store.js';

@@ -8,7 +8,8 @@ import {
   type APIStringSelectComponent,
 } from 'discord.js';
 import { z } from 'zod';
-import type { ListedInvoice, PayLink, Reply } from '../../assistant/reply.js';
+import type { ListedInvoice, Reply } from '../../assistant/reply.js';
+import type { PayLink } from '../../billing/pay-link.js';
 import type { ListPosition } from '../../billing/filter.js';
 import { invoiceNumber } from '../../billing/numbers.js';
 import { INVOICE_STATUSES } from '../../billing/types.js';

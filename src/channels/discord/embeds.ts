@@ -1,5 +1,4 @@
-import type { Table } from '../../assistant/reply.js';
-import { renderTable } from '../../outbound/table.js';
+import { renderTable, type Table } from '../../templates/table.js';
 
 /** A Facteur blue, so that its embeds are recognisable in a busy channel. */
 export const COLOUR = 0x1f6feb;

@@ -1,5 +1,5 @@
 import type { ButtonInteraction, MessageComponentInteraction, StringSelectMenuInteraction } from 'discord.js';
-import type { Request } from '../../assistant/assistant.js';
+import type { Request } from '../../assistant/request.js';
 import type { Command } from '../../assistant/command.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { ListPosition } from '../../billing/filter.js';

@@ -1,6 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
-import type { PayLink, Reply } from '../../assistant/reply.js';
+import type { Reply } from '../../assistant/reply.js';
+import type { PayLink } from '../../billing/pay-link.js';
 import type { CarriedFile } from '../../billing/files.js';
 import type { Attachment } from '../../documents/attachment.js';
 import type { Catalog } from '../../templates/catalog.js';

@@ -4,7 +4,7 @@ import type { StaffDesk } from '../../assistant/staff.js';
 import type { Locale } from '../../billing/types.js';
 import type { DiscordSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
-import type { DeliveryChannel } from '../../store/delivery.js';
+import type { DeliveryChannel } from '../../billing/delivery.js';
 import type { CommandNames } from './commands.js';
 
 const VIA: Record<string, DeliveryChannel[]> = { email: ['email'], dm: ['discord'], both: ['email', 'discord'] };

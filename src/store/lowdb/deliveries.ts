@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Delivery, DeliveryQuery } from '../delivery.js';
+import type { Delivery, DeliveryQuery } from '../../billing/delivery.js';
 import { deliverySchema } from '../schema.js';
 import { StoreError } from '../store.js';
 import { listOf, upsert } from './lists.js';

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import { askingContacts, confirmingOf, newAddressOf } from '../../billing/changes.js';
 import type { Customer, Invoice } from '../../billing/types.js';
-import type { Delivery } from '../delivery.js';
+import type { Delivery } from '../../billing/delivery.js';
 import type { InboundMessage, LinkAttempt, StaffAction } from '../store.js';
 import type { Tables } from './tables.js';
 

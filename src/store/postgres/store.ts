@@ -5,7 +5,7 @@ import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billin
 import type { IssuedPdf, IssuedPdfBytes } from '../../billing/files.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
-import type { Delivery, DeliveryQuery } from '../delivery.js';
+import type { Delivery, DeliveryQuery } from '../../billing/delivery.js';
 import { MAX_CHAT_MESSAGES, StoreError, type ChatMessage, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type SignedReceipt, type StaffAction, type Store, type Suppression } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';

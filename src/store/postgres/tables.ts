@@ -1,5 +1,5 @@
 import type { Customer, Invoice } from '../../billing/types.js';
-import type { Delivery } from '../delivery.js';
+import type { Delivery } from '../../billing/delivery.js';
 import type { ChatMessage, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Suppression } from '../store.js';
 
 /**

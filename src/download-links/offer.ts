@@ -2,7 +2,7 @@ import { formatMegabytes } from '../billing/money.js';
 import type { Locale } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
 import type { IssuedLink, LinkMaker } from './links.js';
-import type { DeliveryLink } from '../store/delivery.js';
+import type { DeliveryLink } from '../billing/delivery.js';
 import type { Catalog } from '../templates/catalog.js';
 
 /** A download link offered in a reply: the link, and the sentence before it (the URL is the channel's to lay out). */

@@ -1,7 +1,7 @@
 import { addDays, dayIn, dayStartIn, lastDayBefore } from '../billing/dates.js';
 import type { IsoDate } from '../billing/types.js';
 import type { Logger } from '../log.js';
-import type { DeliveryLink } from '../store/delivery.js';
+import type { DeliveryLink } from '../billing/delivery.js';
 import { linkId, LinkSigner, type LinkVerdict } from './token.js';
 
 /** A download link as a channel sends it: the URL for the customer, the rest for the message and the delivery log. */

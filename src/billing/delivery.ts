@@ -1,4 +1,4 @@
-import type { CarriedFile } from '../billing/files.js';
+import type { CarriedFile } from './files.js';
 
 /**
  * Every message Facteur sends about invoices — an answer to a request, a push of new
