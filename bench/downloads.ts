@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LinkSigner } from '../src/download-links/token.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { customer, invoices } from './support/fixtures.js';
 import { heading, median, percentile, report, sized, type Figure } from './support/measure.js';
 import { listening } from './support/service.js';

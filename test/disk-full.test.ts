@@ -7,7 +7,7 @@ import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import type { Delivery } from '../src/billing/delivery.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import type { InboundMessage, Store } from '../src/store/store.js';
 import { importInvoices } from '../src/import/import.js';
 import { linkSecret, MIN_LINK_SECRET } from '../src/download-links/secret.js';

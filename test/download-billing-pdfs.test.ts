@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import { dataPaths } from '../src/data-folder.js';
 import { linkId, LinkSigner } from '../src/download-links/token.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { freePort } from './peers/dovecot.js';
 import { spawnFacteur, type Spawned } from './support/cli.js';
 import { readZipBytes } from './support/read.js';

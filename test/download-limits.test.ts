@@ -14,7 +14,7 @@ import { newCustomer } from '../src/billing/customer.js';
 import type { Invoice } from '../src/billing/types.js';
 import { dataPaths } from '../src/data-folder.js';
 import { linkId, LinkSigner } from '../src/download-links/token.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { freePort } from './peers/dovecot.js';
 import { spawnFacteur, type Spawned } from './support/cli.js';
 import { readZip } from './support/read.js';
