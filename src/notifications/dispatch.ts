@@ -1,5 +1,6 @@
 import type { Documents } from '../documents/port.js';
 import type { CarriedFile } from '../billing/files.js';
+import { payLinks } from '../billing/pay-link.js';
 import { accountStatement } from '../billing/statement.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
@@ -71,7 +72,9 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
       const attachments = [...(statement ? [statement] : []), ...(delivery.attachPdf && filed.length > 0 ? (await invoiceFiles(ports.documents, filed, customer)).files : [])];
       const { subject, text } = wholeMessage(words, delivery.attachPdf, statement !== null);
-      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
+      // The pay pages of the invoices it is about, as a mail of them has its buttons.
+      const pay = payLinks(invoices, (number) => ports.catalog.t(customer.locale, 'pay.button', { number }));
+      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, pay, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
     },
   };
 }
