@@ -5,6 +5,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { readOffsets } from './billing/reminders.js';
 import { VERP_TOKEN_LENGTH } from './outbound/verp.js';
+import { ActionableError } from './faults.js';
 
 /** The folder Facteur is installed in, so that `npx facteur` finds its templates from anywhere. */
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -301,7 +302,7 @@ export interface PdfSettings {
 }
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
-export class ConfigError extends Error {
+export class ConfigError extends ActionableError {
   override name = 'ConfigError';
 }
 
