@@ -19,7 +19,7 @@ import { MINUTE_MS } from '../../time.js';
  */
 export const COMPONENT_LIFETIME_MS = 15 * MINUTE_MS;
 
-export interface PressesServices {
+export interface ComponentInteractionsServices {
   links: Pick<AccountLinks, 'customer' | 'howTo'>;
   /** The assistant, asked as the linked account's owner. */
   ask: (request: Omit<Request, 'trust'>) => Promise<Reply>;
@@ -44,8 +44,8 @@ export interface PressesServices {
  * gets the same answer as a missing one. The checks here spare the assistant what is plainly
  * not for it: another user's press, an expired list, a choice the menu did not offer.
  */
-export class Presses {
-  constructor(private readonly services: PressesServices) {}
+export class ComponentInteractions {
+  constructor(private readonly services: ComponentInteractionsServices) {}
 
   /** A choice in a list's menu: the message shows it chosen, for the buttons to read. */
   async onSelect(interaction: StringSelectMenuInteraction): Promise<void> {
