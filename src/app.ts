@@ -30,12 +30,13 @@ import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
 import type { Store } from './store/store.js';
 import { Catalog } from './templates/catalog.js';
+import { MINUTE_MS } from './time.js';
 
 /**
  * Where several processes share the store, an answer another one is sending is left to it
  * for this long before it counts as cut off by that process's death.
  */
-const SENDING_LEASE_MS = 10 * 60_000;
+const SENDING_LEASE_MS = 10 * MINUTE_MS;
 
 /** Everything a command needs, built once from the configuration. */
 export interface App {

@@ -10,13 +10,14 @@ import type { Answers } from './answers.js';
 import { chosenIn, readCustomId, withChoice, type Pressed } from './components.js';
 import { renderMessage } from './render.js';
 import { conversation, localeOf, privately } from './requests.js';
+import { MINUTE_MS } from '../../time.js';
 
 /**
  * How long a list's and a card's components work: an interaction token's lifetime, after
  * which Discord no longer takes the edits and follow-ups of the interaction that made the
  * message, and the list it shows may be out of date.
  */
-export const COMPONENT_LIFETIME_MS = 15 * 60_000;
+export const COMPONENT_LIFETIME_MS = 15 * MINUTE_MS;
 
 export interface ComponentInteractionsServices {
   links: Pick<AccountLinks, 'customer' | 'howTo'>;

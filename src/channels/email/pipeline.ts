@@ -28,18 +28,17 @@ import { readReport } from './report.js';
 import type { Bounces } from '../../notifications/bounces.js';
 import { liftProven } from '../../notifications/suppressions.js';
 import { publish } from '../../observe.js';
+import { MINUTE_MS, HOUR_MS, DAY_MS } from '../../time.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
 export type Disposition = 'processed' | 'failed' | 'later';
 
 /** Times handling may start for one message, crashes included, before it goes to Failed. */
 const MAX_ATTEMPTS = 8;
-const RETRY_FIRST_MS = 60_000;
+const RETRY_FIRST_MS = MINUTE_MS;
 /** A wait for the machine (a full disk, a refused login) is not the message's: it is tried again soon, and not counted against it. */
 const MACHINE_RETRY_MS = 5_000;
-const RETRY_MAX_MS = 60 * 60_000;
-const HOUR_MS = 60 * 60_000;
-const DAY_MS = 24 * HOUR_MS;
+const RETRY_MAX_MS = HOUR_MS;
 /** A stranger is told their address is unknown once a week at most: a forged From makes the answer backscatter. */
 const STRANGER_QUIET_MS = 7 * DAY_MS;
 /** What claiming a message found: what to do with it. */
@@ -50,7 +49,7 @@ type ClaimOutcome = 'duplicate' | 'processed' | 'failed' | 'busy' | 'exhausted' 
  * this long after its last step; past it, that process is taken for dead and the message
  * handled again (its claim says which replies went out).
  */
-const CLAIM_LEASE_MS = 5 * 60_000;
+const CLAIM_LEASE_MS = 5 * MINUTE_MS;
 /** The language of a stranger who writes none we recognise: most customers write French. */
 const STRANGER_LOCALE: Locale = 'fr';
 
