@@ -16,7 +16,7 @@ import type { Customer, Invoice } from '../src/billing/types.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { Reminders } from '../src/notifications/reminders.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { heading, report, sized, time } from './support/measure.js';
 import { startSmtpSink } from './support/smtp-sink.js';
 

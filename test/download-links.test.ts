@@ -12,7 +12,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/data-folder.js';
-import { LinkSigner } from '../src/links/token.js';
+import { LinkSigner } from '../src/download-links/token.js';
 import { freePort } from './peers/dovecot.js';
 import { CHROMIUM } from './peers/programs.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';

@@ -11,7 +11,7 @@ import { metDaysAgo } from './support/app.js';
 import { eventually } from './support/mail.js';
 import { runFacteur, spawnFacteur } from './support/cli.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 
 /** Each `facteur` run starts a process (about 1.5 s on two cores): the budget counts the runs a test makes, eight at most. */
 const PROCESSES = { timeout: 60_000 };

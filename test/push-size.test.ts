@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importInvoices } from '../src/import/import.js';
-import { LinkSigner } from '../src/links/token.js';
+import { LinkSigner } from '../src/download-links/token.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from './peers/smtp.js';
 import { demoApp } from './support/app.js';
 import { readZip } from './support/read.js';

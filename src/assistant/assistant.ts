@@ -9,7 +9,7 @@ import { zip } from './actions/zip.js';
 import { balance } from './actions/balance.js';
 import { claimPaid } from './actions/claims.js';
 import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
-import { one, theOne } from './actions/one.js';
+import { one, theOne } from './actions/single-invoice.js';
 import { reportStrangersCopies, verifyAttached, type AttachedFile, type Asker } from './actions/verify.js';
 import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';

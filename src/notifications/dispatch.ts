@@ -1,12 +1,13 @@
 import type { Documents } from '../documents/port.js';
 import type { CarriedFile } from '../billing/files.js';
+import { payLinks } from '../billing/pay-link.js';
 import { accountStatement } from '../billing/statement.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
 import { describeFailure } from '../faults.js';
-import type { LinkMaker } from '../links/links.js';
+import type { LinkMaker } from '../download-links/links.js';
 import type { Logger } from '../log.js';
-import { deliveryLinks } from '../links/offer.js';
+import { deliveryLinks } from '../download-links/offer.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer, OutboundMail } from '../outbound/mail.js';
 import { sendOrWithoutFiles } from '../outbound/size-refusal.js';
@@ -71,7 +72,9 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
       const attachments = [...(statement ? [statement] : []), ...(delivery.attachPdf && filed.length > 0 ? (await invoiceFiles(ports.documents, filed, customer)).files : [])];
       const { subject, text } = wholeMessage(words, delivery.attachPdf, statement !== null);
-      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
+      // The pay pages of the invoices it is about, as a mail of them has its buttons.
+      const pay = payLinks(invoices, (number) => ports.catalog.t(customer.locale, 'pay.button', { number }));
+      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, pay, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
     },
   };
 }

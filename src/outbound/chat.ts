@@ -1,9 +1,12 @@
+import type { PayLink } from '../billing/pay-link.js';
 import type { Attachment } from '../documents/attachment.js';
 
 /** A direct message to a linked chat account, described without any chat library. */
 export interface DirectMessage {
   text: string;
   attachments: Attachment[];
+  /** The pay pages of the unpaid invoices it is about, shown under it (buttons on Discord). */
+  pay?: PayLink[];
   /** The same for every attempt at one message (a delivery's id), so that a repeat after a crash is not posted twice. */
   key?: string;
 }

@@ -9,7 +9,7 @@ import { createApp, type App } from '../../src/app.js';
 import { dataPaths } from '../../src/data-folder.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { LowdbStore } from '../../src/store/lowdb-store.js';
+import { LowdbStore } from '../../src/store/lowdb/store.js';
 
 /** A Facteur on demo data in a fresh data folder, as `npm start` builds it, with logs off. */
 export async function demoApp(

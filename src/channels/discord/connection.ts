@@ -4,7 +4,8 @@ import { ConfigError, type DiscordSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { DirectMessage, DirectMessenger } from '../../outbound/chat.js';
 import { NO_MENTIONS, plain } from './markdown.js';
-import { fileGroups, LIMITS, type FileToSend } from './render.js';
+import { payLinkRows } from './components.js';
+import { fileGroups, LIMITS, payEmbeds, type FileToSend } from './render.js';
 
 /**
  * What a bot may upload in a direct message, where no interaction says its limit:
@@ -115,12 +116,15 @@ export class DiscordConnection implements DirectMessenger {
       // it is not posted twice.
       let sent = 0;
       const once = () => (message.key ? { nonce: `${message.key.replaceAll('-', '').slice(0, 22)}${sent++}`, enforce_nonce: true } : {});
-      const post = async (content: string | undefined, files: FileToSend[]) => {
-        const body = { ...(content === undefined ? {} : { content }), allowed_mentions: NO_MENTIONS, ...once() };
+      // The pay buttons (or, for a link too long for one, linked titles) under the text's last piece, with the files.
+      const [rows, titles] = [payLinkRows(message.pay ?? []), payEmbeds(message.pay ?? [])];
+      const under = { ...(rows.length > 0 ? { components: rows } : {}), ...(titles.length > 0 ? { embeds: titles } : {}) };
+      const post = async (content: string | undefined, files: FileToSend[], extra: object = {}) => {
+        const body = { ...(content === undefined ? {} : { content }), ...extra, allowed_mentions: NO_MENTIONS, ...once() };
         return ((await this.client.rest.post(Routes.channelMessages(channel.id), { body, files: files.map((f) => ({ name: f.name, data: f.bytes })) })) as APIMessage).id;
       };
       let last = '';
-      for (const [index, piece] of pieces.entries()) last = await post(piece, index === pieces.length - 1 ? (groups[0] ?? []) : []);
+      for (const [index, piece] of pieces.entries()) last = await post(piece, index === pieces.length - 1 ? (groups[0] ?? []) : [], index === pieces.length - 1 ? under : {});
       for (const group of groups.slice(1)) last = await post(undefined, group);
       return { messageId: last };
     } catch (error) {

@@ -20,7 +20,7 @@ import { readZones } from './zones.js';
 import { parse } from '../../assistant/reading/read.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
-import type { LinkMaker } from '../../links/links.js';
+import type { LinkMaker } from '../../download-links/links.js';
 import type { DeliveryLink } from '../../billing/delivery.js';
 import { conversationOf, repliedTo } from './thread.js';
 import { readReport } from './report.js';

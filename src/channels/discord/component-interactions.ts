@@ -4,7 +4,7 @@ import type { Command } from '../../assistant/command.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { ListPosition } from '../../billing/filter.js';
 import type { Logger } from '../../log.js';
-import type { AccountLinks } from '../../linking/linking.js';
+import type { AccountLinks } from '../../account-linking/linking.js';
 import type { Catalog } from '../../templates/catalog.js';
 import type { Answers } from './answers.js';
 import { chosenIn, readCustomId, withChoice, type Pressed } from './components.js';
