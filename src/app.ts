@@ -17,7 +17,7 @@ import type { Mailer } from './outbound/mail.js';
 import { outboxMailer, smtpMailer } from './outbound/mailer.js';
 import { loadDkim, type DkimKey } from './outbound/dkim.js';
 import { Verp } from './outbound/verp.js';
-import { meetStore } from './notifications/announcements.js';
+import { countExistingAsAnnounced } from './notifications/announcements.js';
 import { CodeMail } from './notifications/code-mail.js';
 import { Bounces } from './notifications/bounces.js';
 import { Deliveries } from './notifications/deliveries.js';
@@ -30,12 +30,13 @@ import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
 import type { Store } from './store/store.js';
 import { Catalog } from './templates/catalog.js';
+import { MINUTE_MS } from './time.js';
 
 /**
  * Where several processes share the store, an answer another one is sending is left to it
  * for this long before it counts as cut off by that process's death.
  */
-const SENDING_LEASE_MS = 10 * 60_000;
+const SENDING_LEASE_MS = 10 * MINUTE_MS;
 
 /** Everything a command needs, built once from the configuration. */
 export interface App {
@@ -83,12 +84,12 @@ export async function prepareStore(config: Config, log: Logger, options: { seedD
   const demo = options.seedDemo ? config.demo : null;
   // Under one lock, waited for: of several processes starting together on one database, the
   // first seeds and meets the store, and none goes on (to push, say) before that is done.
-  await firstOfAll(store, 'first-start', async () => {
+  await runUnderLock(store, 'first-start', async () => {
     if (demo && (await store.countCustomers()) === 0) {
       await store.save(demoData(demo.until));
       log.info({ store: config.databaseUrl ? 'postgres' : dataPaths(config.dataDir).db }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
     }
-    await meetStore(store, new Date());
+    await countExistingAsAnnounced(store, new Date());
   });
   return store;
 }
@@ -97,7 +98,7 @@ export async function prepareStore(config: Config, log: Logger, options: { seedD
 const FIRST_START_POLL_MS = 50;
 
 /** Runs `work` under the job's lock, waiting while another process holds it; `work` must find for itself what is already done. */
-async function firstOfAll(store: Store, job: string, work: () => Promise<void>): Promise<void> {
+async function runUnderLock(store: Store, job: string, work: () => Promise<void>): Promise<void> {
   while (!(await store.exclusive(job, work)).ran) await delay(FIRST_START_POLL_MS);
 }
 

@@ -13,7 +13,7 @@ export interface DirectMessage {
 
 /**
  * The outbound port for direct messages (Discord DMs). A refusal that retrying cannot
- * cure (the user blocks DMs from the bot) is thrown with `permanent: true` and a reason.
+ * cure (the user blocks DMs from the bot) is thrown as a `Fault` whose code says so (see faults.ts).
  */
 export interface DirectMessenger {
   send(userId: string, message: DirectMessage): Promise<{ messageId: string }>;

@@ -20,9 +20,9 @@ import { Answers } from './answers.js';
 import { attachedPdfs } from './files.js';
 import { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
-import { GatewayTurn } from './gateway.js';
+import { SingleGatewaySession } from './gateway.js';
 import { translate } from './options.js';
-import { Presses } from './component-interactions.js';
+import { ComponentInteractions } from './component-interactions.js';
 import { PROGRESS_TIMING, type ProgressTiming } from './progress.js';
 import { CHOICE_BUTTON } from './render.js';
 import { conversation, localeOf, privately } from './requests.js';
@@ -66,9 +66,9 @@ export class DiscordChannel {
   private readonly staff: StaffCommands;
   private readonly now: () => Date;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly gateway: GatewayTurn;
+  private readonly gateway: SingleGatewaySession;
   private readonly answers: Answers;
-  private readonly presses: Presses;
+  private readonly componentInteractions: ComponentInteractions;
   private accepting = true;
 
   constructor(private readonly services: DiscordChannelServices) {
@@ -78,12 +78,12 @@ export class DiscordChannel {
     this.links = new AccountLinks('discord', { store: services.store, codeMail: services.codeMail, catalog: services.catalog, log: services.log, now: this.now, commands });
     const { catalog, log, deliveries } = services;
     this.answers = new Answers({ catalog, log, deliveries, store: services.store, downloadLinks: services.downloadLinks ?? null, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
-    this.presses = new Presses({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });
+    this.componentInteractions = new ComponentInteractions({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });
     this.staff = new StaffCommands(services.connection.settings, services.staff, services.log, this.names);
-    this.gateway = new GatewayTurn({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
+    this.gateway = new SingleGatewaySession({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
   }
 
-  /** Resolves once this instance is on the gateway, or knows another Facteur sharing the store is (see GatewayTurn). */
+  /** Resolves once this instance is on the gateway, or knows another Facteur sharing the store is (see SingleGatewaySession). */
   async start(): Promise<void> {
     await this.gateway.start();
   }
@@ -121,7 +121,7 @@ export class DiscordChannel {
       if (interaction.isChatInputCommand()) await this.onCommand(interaction);
       else if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
       else if (interaction.isButton()) await this.onButton(interaction);
-      else if (interaction.isStringSelectMenu()) await this.presses.onSelect(interaction);
+      else if (interaction.isStringSelectMenu()) await this.componentInteractions.onSelect(interaction);
     } catch (error) {
       await this.apologise(interaction, error).catch((failed: unknown) => this.services.log.error({ err: failed, user: interaction.user.id }, 'discord: the apology could not be sent either'));
     }
@@ -160,11 +160,11 @@ export class DiscordChannel {
     return this.services.assistant.handle({ ...request, trust: 'owner' });
   }
 
-  /** A reading's button is the assistant's choice; the others are a list's or a card's (see Presses). */
+  /** A reading's button is the assistant's choice; the others are a list's or a card's (see ComponentInteractions). */
   private async onButton(interaction: ButtonInteraction): Promise<void> {
     const choice = CHOICE_BUTTON.exec(interaction.customId);
     if (choice) return this.onChoice(interaction, Number(choice[1]));
-    return this.presses.onButton(interaction);
+    return this.componentInteractions.onButton(interaction);
   }
 
   /**
@@ -183,7 +183,7 @@ export class DiscordChannel {
       : this.links.howTo(locale);
     const ephemeral = privately(interaction);
     const { first, rest, links, carried } = await this.answers.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
-    // A list's or a card's components work for 15 minutes from their message's time (see Presses): in the place of a question
+    // A list's or a card's components work for 15 minutes from their message's time (see ComponentInteractions): in the place of a question
     // asked long before, they would have expired from the start. Such an answer is a message of its own; the question loses its buttons.
     const inPlace = reply.outcome === 'answered' && !('components' in first && first.components.length > 0);
     await this.answers.sending(interaction.user.id, reply, { links, carried }, async () => {

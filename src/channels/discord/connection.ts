@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, RESTJSONErrorCodes, Routes, type APIDMChannel, type APIMessage } from 'discord.js';
 import { ConfigError, type DiscordSettings } from '../../config.js';
+import { Fault } from '../../faults.js';
 import type { Logger } from '../../log.js';
 import type { DirectMessage, DirectMessenger } from '../../outbound/chat.js';
 import { NO_MENTIONS, plain } from './markdown.js';
@@ -102,7 +103,7 @@ export class DiscordConnection implements DirectMessenger {
   /**
    * A direct message to a Discord user: the text (in pieces of Discord's 2,000 characters),
    * the files with the last piece. A refusal that retrying cannot cure (50007: the user
-   * does not accept DMs from the bot) is thrown with `permanent: true` and Discord's reason,
+   * does not accept DMs from the bot) is thrown as a {@link Fault} with Discord's reason,
    * which the delivery log records.
    */
   async send(userId: string, message: DirectMessage): Promise<{ messageId: string }> {
@@ -110,7 +111,7 @@ export class DiscordConnection implements DirectMessenger {
       // Over REST alone: discord.js's channel objects need a logged-in client, which only the gateway's holder has.
       const channel = (await this.client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIDMChannel;
       const { groups, tooLarge } = await fileGroups(message.attachments, DM_ATTACHMENT_LIMIT);
-      if (tooLarge.length > 0) throw Object.assign(new Error(`too large for a Discord direct message: ${tooLarge.join(', ')}`), { permanent: true });
+      if (tooLarge.length > 0) throw new Fault('ETOOLARGE', `too large for a Discord direct message: ${tooLarge.join(', ')}`);
       const pieces = split(plain(message.text), LIMITS.content);
       // With a key, each message carries a nonce Discord enforces: sent again after a crash,
       // it is not posted twice.
@@ -129,7 +130,7 @@ export class DiscordConnection implements DirectMessenger {
       return { messageId: last };
     } catch (error) {
       if (error instanceof DiscordAPIError && PERMANENT.has(error.code)) {
-        throw Object.assign(new Error(`Discord refused the direct message: ${error.message} (${error.code})`), { permanent: true, code: error.code });
+        throw new Fault('EDMREFUSED', `Discord refused the direct message: ${error.message} (${error.code})`);
       }
       throw error;
     }

@@ -3,16 +3,17 @@ import type { Reply } from '../../assistant/reply.js';
 import type { Logger } from '../../log.js';
 import type { InboundMessage, Store } from '../../store/store.js';
 import { isMachineFault, isOwnMailFault, isPermanent } from '../../faults.js';
+import { MINUTE_MS, HOUR_MS } from '../../time.js';
 
 /** Where a watcher puts a message once the pipeline is through with it, or `later` to leave it for a retry. */
 export type Disposition = 'processed' | 'failed' | 'later';
 
 /** Times handling may start for one message, crashes included, before it goes to Failed. */
 const MAX_ATTEMPTS = 8;
-const RETRY_FIRST_MS = 60_000;
+const RETRY_FIRST_MS = MINUTE_MS;
 /** A wait for the machine (a full disk, a refused login) is not the message's: it is tried again soon, and not counted against it. */
 const MACHINE_RETRY_MS = 5_000;
-const RETRY_MAX_MS = 60 * 60_000;
+const RETRY_MAX_MS = HOUR_MS;
 /** What claiming a message found: what to do with it. */
 type ClaimOutcome = 'duplicate' | 'processed' | 'failed' | 'busy' | 'exhausted' | 'inDoubt' | 'claimed';
 
@@ -21,7 +22,7 @@ type ClaimOutcome = 'duplicate' | 'processed' | 'failed' | 'busy' | 'exhausted' 
  * this long after its last step; past it, that process is taken for dead and the message
  * handled again (its claim says which replies went out).
  */
-const CLAIM_LEASE_MS = 5 * 60_000;
+const CLAIM_LEASE_MS = 5 * MINUTE_MS;
 
 /** The message as claiming it needs it: what finds another copy of it. */
 export interface ClaimedMail {

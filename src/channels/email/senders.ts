@@ -27,9 +27,8 @@ import { readReport } from './report.js';
 import type { Bounces } from '../../notifications/bounces.js';
 import { liftProven } from '../../notifications/suppressions.js';
 import type { Claim } from './claims.js';
+import { HOUR_MS, DAY_MS } from '../../time.js';
 
-const HOUR_MS = 60 * 60_000;
-const DAY_MS = 24 * HOUR_MS;
 /** A stranger is told their address is unknown once a week at most: a forged From makes the answer backscatter. */
 const STRANGER_QUIET_MS = 7 * DAY_MS;
 /** The language of a stranger who writes none we recognise: most customers write French. */
