@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as chrono from 'chrono-node';
 import { parse } from '../src/assistant/reading/read.js';
-import { findRequest } from '../src/channels/email/request.js';
+import { readRequest } from '../src/assistant/reading/request.js';
 import { readZones } from '../src/channels/email/zones.js';
 import { heading, median, ms, percentile, report, sized } from './support/measure.js';
 
@@ -70,11 +70,11 @@ const mail = [
   ...Array.from({ length: 200 }, (_, i) => `> Facture n° ${1200 + i} du ${(i % 28) + 1} mars 2024 : 89 438 FCFA`),
 ].join('\n');
 const reply = { subject: 'Re: Vos factures', text: mail, inReplyTo: '<r1@facteur.example>', references: [] };
-const asked = findRequest(readZones(reply), TODAY);
-if (asked.intent !== 'zip' || !asked.text.includes('trimestre')) throw new Error(`grammar bench: the mail was read as ${asked.intent}, not as the ZIP it asks for`);
+const asked = readRequest({ zones: readZones(reply), context: { channel: 'mail' } }, TODAY);
+if (asked.command?.intent !== 'zip' || !asked.text.includes('trimestre')) throw new Error(`grammar bench: the mail was read as ${asked.command?.intent}, not as the ZIP it asks for`);
 const mails = Array.from({ length: sized(200, 2000) }, () => {
   const started = performance.now();
-  findRequest(readZones(reply), TODAY);
+  readRequest({ zones: readZones(reply), context: { channel: 'mail' } }, TODAY);
   return performance.now() - started;
 });
 

@@ -4,7 +4,7 @@ import { simpleParser } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMail } from '../src/channels/email/read.js';
-import { findRequest } from '../src/channels/email/request.js';
+import { mailRequest } from './support/mail-request.js';
 import { whatIsSeen } from '../src/channels/email/seen.js';
 import type { Zone } from '../src/assistant/reading/zones.js';
 import { readZones } from '../src/channels/email/zones.js';
@@ -44,7 +44,7 @@ function textIn(zones: Zone[], keep: (kind: Zone['kind']) => boolean): string {
 describe('what a reader sees of a mail', () => {
   it.each(mails)('$file: $about', async (entry) => {
     const zones = readZones(await readMail(await raw(entry.file)));
-    const request = findRequest(zones, TODAY);
+    const request = mailRequest(zones, TODAY);
     expect(request.intent).toBe(entry.intent);
     for (const words of entry.sees) expect(textIn(zones, (kind) => kind === 'own')).toContain(words);
     const read = textIn(zones, (kind) => kind !== 'hidden');

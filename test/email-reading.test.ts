@@ -4,7 +4,7 @@ import { automaticReason } from '../src/channels/email/automatic.js';
 import { dmarcVerdict } from '../src/channels/email/dmarc.js';
 import { readMail, UnreadableMail, type InboundMail } from '../src/channels/email/read.js';
 import { MAX_LINES, ownLines } from '../src/assistant/reading/request.js';
-import { findRequest } from '../src/channels/email/request.js';
+import { mailRequest } from './support/mail-request.js';
 import { readZones } from '../src/channels/email/zones.js';
 import { conversationOf, replySubject, threadHeaders } from '../src/channels/email/thread.js';
 
@@ -20,7 +20,7 @@ function raw(headers: Record<string, string>, body = 'facture 1210'): Buffer {
 
 /** The request of a fresh mail (no thread) with this subject and body. */
 function request(subject: string, text: string) {
-  return findRequest(readZones({ subject, text, inReplyTo: null, references: [] }), TODAY);
+  return mailRequest(readZones({ subject, text, inReplyTo: null, references: [] }), TODAY);
 }
 
 /** The lines of this body the customer wrote. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findRequest } from '../src/channels/email/request.js';
+import { mailRequest } from './support/mail-request.js';
 import { readSubject } from '../src/channels/email/subject.js';
 import { readZones } from '../src/channels/email/zones.js';
 import type { Zone } from '../src/assistant/reading/zones.js';
@@ -80,7 +80,7 @@ describe('a body’s zones', () => {
 });
 
 describe('the request of a mail', () => {
-  const ask = (subject: string, text: string, inReplyTo?: string) => findRequest(readZones({ subject, text, inReplyTo: inReplyTo ?? null, references: [] }), TODAY);
+  const ask = (subject: string, text: string, inReplyTo?: string) => mailRequest(readZones({ subject, text, inReplyTo: inReplyTo ?? null, references: [] }), TODAY);
 
   it('takes a fresh subject as the customer’s words, able to ask a change', () => {
     expect(ask('notifications pièces-jointes non', '')).toMatchObject({ intent: 'attachments', words: 'own' });

@@ -17,7 +17,7 @@ import { withdrawChange } from './changes/withdraw.js';
 import { answerToApproval, asCode, confirmCode } from './changes/confirm.js';
 import { Context, type Services } from './context.js';
 import type { Command } from './command.js';
-import { chatMessage } from './reading/message.js';
+import { chatMessage, type Message } from './reading/message.js';
 import { readRequest, namedNumbers, type Request as ReadRequest } from './reading/request.js';
 import type { Request } from './request.js';
 import { contextOf } from './thread.js';
@@ -98,22 +98,29 @@ export class Assistant {
 
   /**
    * The request a message carries, read in its context: what the message it answers carried
-   * (the customer's own deliveries only), or else what its subject names. A text a channel
-   * says is quoted stays quoted; a message's zones say it themselves.
+   * (the customer's own deliveries only), or else what its subject names; without a customer
+   * (a stranger, staff), the message alone. A channel that decides on the request before
+   * asking (mail: staff, strangers, a code coming back) reads it here once and hands the
+   * reading back in `Request.command`.
    */
-  private async read(customer: Customer, request: Request): Promise<Pick<ReadRequest, 'command' | 'locale' | 'words'>> {
+  async readMessage(message: Message, customer: Customer | undefined, replyingTo: string[]): Promise<ReadRequest> {
     const today = this.services.today();
     const options = { fiscalYearStart: this.services.fiscalYearStart };
-    const message = request.message ?? chatMessage(request.text);
-    const context = await contextOf(this.services.store, customer, message.context?.channel ?? 'chat', request.replyingTo ?? [], () => namedNumbers(message, today, options));
-    const read = readRequest({ ...message, context }, today, options);
-    return !request.message && request.words === 'quoted' ? { ...read, words: 'quoted' } : read;
+    const channel = message.context?.channel ?? 'chat';
+    const context = customer ? await contextOf(this.services.store, customer, channel, replyingTo, () => namedNumbers(message, today, options)) : { channel };
+    return readRequest({ ...message, context }, today, options);
+  }
+
+  /** A chat message's text, read in its context; a text the channel says is quoted stays quoted. */
+  private async read(customer: Customer, request: Request): Promise<Pick<ReadRequest, 'command' | 'locale' | 'words'>> {
+    const read = await this.readMessage(chatMessage(request.text), customer, request.replyingTo ?? []);
+    return request.words === 'quoted' ? { ...read, words: 'quoted' } : read;
   }
 
   private async answer(request: Request): Promise<Reply> {
     const customer = await this.services.store.customerById(request.customerId);
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
-    const parsed = request.command ? { command: request.command, locale: null, words: request.words ?? 'own' } : await this.read(customer, request);
+    const parsed = request.command !== undefined ? { command: request.command, locale: null, words: request.words ?? 'own' } : await this.read(customer, request);
     const locale = parsed.locale ?? request.locale ?? customer.locale;
     // A list is paged for the customer who asked for it, whatever conversation another one writes in.
     const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.memory, request.progress);

@@ -3,7 +3,6 @@ import type { ZipProgress } from '../documents/attachment.js';
 import type { AttachedFile } from './actions/verify.js';
 import type { Command } from './command.js';
 import type { Words } from './provenance.js';
-import type { Message } from './reading/message.js';
 
 /** A customer's message, as every channel hands it over. */
 export interface Request {
@@ -34,12 +33,6 @@ export interface Request {
    */
   words?: Words;
   /**
-   * The message as the channel read it into zones (a mail's subject, the customer's own
-   * words, quoted and forwarded text, the signature, hidden text); absent, `text` is read as a
-   * chat message. It is read in its context (see `replyingTo`).
-   */
-  message?: Message;
-  /**
    * The messages it answers, the nearest first: a mail's In-Reply-To, then its References from
    * the newest; the Discord message it replies to. What the nearest that Facteur sent this
    * customer carried is what « renvoyez-la », "those" point at (see `thread.ts`); another
@@ -52,10 +45,12 @@ export interface Request {
    */
   inReplyTo?: string;
   /**
-   * The command itself, when the channel already has it in parts (a chat command's options):
-   * it is not parsed from `text` again, which then only says what was asked, for the logs.
+   * The command itself, when the channel already has it: in parts (a chat command's options),
+   * or read by `Assistant.readMessage` before the channel decided whom to ask (a mail; null
+   * when nothing in it was understood). It is not read from `text` again; absent, `text` is
+   * read as a chat message, in its context (see `replyingTo`).
    */
-  command?: Command;
+  command?: Command | null;
   /**
    * How far a ZIP this request makes is prepared, for a channel that shows it (Discord edits
    * its acknowledgement). A plain callback: the assistant knows no chat network.

@@ -14,10 +14,8 @@ import { dmarcVerdict, type DmarcVerdict } from './dmarc.js';
 import { awaitsConfirmationFrom } from '../../billing/changes.js';
 import { describeFailure } from '../../faults.js';
 import { MAX_MESSAGE_BYTES, readMail, type InboundMail, type MoreOfMessage } from './read.js';
-import { findRequest, type MailRequest } from './request.js';
-import { ownLines } from '../../assistant/reading/request.js';
+import { ownLines, type Request as Reading } from '../../assistant/reading/request.js';
 import { readZones } from './zones.js';
-import { parse } from '../../assistant/reading/read.js';
 import type { StaffDesk } from '../../assistant/staff.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { LinkMaker } from '../../download-links/links.js';
@@ -101,19 +99,20 @@ export class Senders {
       return claim.close('ignored', `automatic: ${automatic}`);
     }
     const zones = readZones(mail);
-    const request = findRequest(zones, this.options.assistant.today());
     // The customer's own words alone: a subject (« Facture 1291 – accusé de réception ») asks nothing they say needs no answer.
     if (wantsNoAnswer(ownLines(zones).join('\n'))) {
       log.info({ key: claim.record.key, sender: mail.sender }, 'mail: asks nothing and wants no answer, not answered');
       return claim.close('ignored', 'asks nothing: no answer wanted');
     }
     const dmarc = settings.dmarcAuthservId === null ? null : dmarcVerdict(mail, settings.dmarcAuthservId);
-    if (await this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc);
     const onRecord = await store.customerByAddress(mail.sender);
     // An invoice contact is no identity: its mail is a stranger's unless the customer let it
     // ask, and even then it is never the owner's (trust stays 'address', below).
     const contactOf = onRecord ? undefined : await store.customerByAskingContact(mail.sender);
-    const confirming = request.intent === 'confirm' ? await store.customerByPendingAddress(mail.sender) : undefined;
+    // Read once, in the context of the customer's mail it answers when the sender is known, and handed to the assistant as read.
+    const request = await assistant.readMessage({ zones, context: { channel: 'mail' } }, onRecord ?? contactOf, repliedTo(mail));
+    if (await this.asksStaff(mail, request)) return this.answerStaff(claim, mail, request, dmarc);
+    const confirming = !onRecord && !contactOf && request.command?.intent === 'confirm' ? await store.customerByPendingAddress(mail.sender) : undefined;
     const customer = onRecord ?? contactOf ?? (confirming && awaitsConfirmationFrom(confirming, mail.sender, this.now()) ? confirming : undefined);
     if (!customer) return this.answerStranger(claim, mail, request, dmarc, raw, more);
     claim.note({ customerId: customer.id });
@@ -136,12 +135,12 @@ export class Senders {
       assistant.handle({
         customerId: customer.id,
         text: request.text,
+        command: request.command,
+        ...(request.locale ? { locale: request.locale } : {}),
         conversation: conversationOf(mail),
         sender: mail.sender,
         trust,
         words: request.words,
-        message: { zones, context: { channel: 'mail' } },
-        replyingTo: repliedTo(mail),
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
         ...(mail.pdfs.length > 0 ? { documents: await this.pdfsToCheck(mail, raw, request, more) } : {}),
       }),
@@ -169,10 +168,10 @@ export class Senders {
   }
 
   /** A resend from a staff address, or a code for one held (unless that address is also a customer's, with changes of their own). */
-  private async asksStaff(mail: InboundMail, request: MailRequest): Promise<boolean> {
+  private async asksStaff(mail: InboundMail, request: Reading): Promise<boolean> {
     if (!this.staffAddresses.has(mail.sender)) return false;
-    if (request.intent === 'resend') return true;
-    if (request.intent !== 'confirm') return false;
+    if (request.command?.intent === 'resend') return true;
+    if (request.command?.intent !== 'confirm') return false;
     return Boolean((await this.options.store.heldRequest(staffId(mail)))?.codeHash) || !(await this.options.store.customerByAddress(mail.sender));
   }
 
@@ -181,7 +180,7 @@ export class Senders {
    * customer, so staff mail is heard only with DMARC checked and passing; either way a
    * resend only ever goes to the address on the customer's record.
    */
-  private async answerStaff(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: DmarcVerdict | null): Promise<void> {
+  private async answerStaff(claim: Claim, mail: InboundMail, request: Reading, dmarc: DmarcVerdict | null): Promise<void> {
     const { settings, catalog, staff, log, store } = this.options;
     const locale = request.locale ?? STRANGER_LOCALE;
     if (dmarc !== 'pass') {
@@ -194,7 +193,7 @@ export class Senders {
     }
     // A resend is an action on other customers' mail: a reply's subject (someone else's words) never asks one.
     if (request.words !== 'own') return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'staff.notOwnWords')], attachments: [] }, mail);
-    const command = parse(request.text, this.options.assistant.today()).command;
+    const { command } = request;
     // Named after this message, so that handling it again after a failed answer or a crash resends nothing twice.
     const requestedBy = `${staffId(mail)} ${claim.record.key}`;
     const reply = await claim.replyOnce(() =>
@@ -219,7 +218,7 @@ export class Senders {
    * a victim's, whom the answer would reach. Never when DMARC is checked and did not pass,
    * once a week per address, and a few an hour in all.
    */
-  private async answerStranger(claim: Claim, mail: InboundMail, request: MailRequest, dmarc: DmarcVerdict | null, raw: Buffer, more?: MoreOfMessage): Promise<void> {
+  private async answerStranger(claim: Claim, mail: InboundMail, request: Reading, dmarc: DmarcVerdict | null, raw: Buffer, more?: MoreOfMessage): Promise<void> {
     const { store, settings, log, catalog } = this.options;
     const silence = claim.record.sent > 0 ? null : await this.strangerSilence(mail, dmarc, settings.strangerRepliesPerHour);
     if (silence !== null) {
@@ -238,7 +237,7 @@ export class Senders {
    * a check (or ask nothing else), the message is fetched again up to what one PDF at the limit
    * takes once encoded (FACTEUR_PDF_MAX_MB), once. Past that, a PDF has no bytes: too large.
    */
-  private async pdfsToCheck(mail: InboundMail, raw: Buffer, request: MailRequest, more?: MoreOfMessage): Promise<AttachedFile[]> {
+  private async pdfsToCheck(mail: InboundMail, raw: Buffer, request: Reading, more?: MoreOfMessage): Promise<AttachedFile[]> {
     if (!more || !asksCheck(request) || mail.pdfs.every((pdf) => pdf.bytes !== null) || raw.length < MAX_MESSAGE_BYTES) return mail.pdfs;
     const limit = MAX_MESSAGE_BYTES + Math.ceil((this.options.pdfMaxBytes * 4) / 3) + 64 * 1024;
     return (await readMail(await more(limit), limit)).pdfs;
@@ -278,8 +277,9 @@ export class Senders {
 }
 
 /** Whether the words ask for the attached PDFs to be checked, or ask nothing else (a forward under its subject, a greeting). */
-function asksCheck(request: MailRequest): boolean {
-  return request.intent === null || request.intent === 'verify' || request.intent === 'smalltalk' || request.words === 'quoted';
+function asksCheck(request: Reading): boolean {
+  const intent = request.command?.intent;
+  return intent === undefined || intent === 'verify' || intent === 'smalltalk' || request.words === 'quoted';
 }
 
 /** How a staff member who writes to the inbox is named in the staff records. */
