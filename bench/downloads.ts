@@ -16,11 +16,12 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LinkSigner } from '../src/links/token.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LinkSigner } from '../src/download-links/token.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { customer, invoices } from './support/fixtures.js';
 import { heading, median, percentile, report, sized, type Figure } from './support/measure.js';
 import { listening } from './support/service.js';
+import { DAY_MS } from '../src/time.js';
 
 const SECRET = 'the-link-secret-of-the-downloads-bench-0';
 const INVOICES = sized(100, 300);
@@ -39,7 +40,7 @@ const store = await LowdbStore.open(path.join(dir, 'db.json'));
 const list = invoices(INVOICES);
 await store.save({ customers: [customer], invoices: list });
 await store.close();
-const token = new LinkSigner(SECRET).sign({ customerId: customer.id, invoices: list.map((invoice) => invoice.number), expiresAt: new Date(Date.now() + 7 * 86_400_000) })!;
+const token = new LinkSigner(SECRET).sign({ customerId: customer.id, invoices: list.map((invoice) => invoice.number), expiresAt: new Date(Date.now() + 7 * DAY_MS) })!;
 
 const service = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js'), 'start'], {
   env: { ...process.env, FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', HTTP_PORT: '0', PUBLIC_URL: 'http://127.0.0.1', FACTEUR_LINK_SECRET: SECRET, LINK_IDLE_SECONDS: String(IDLE_SECONDS), LOG_LEVEL: 'info', PUSH_CRON: '0 0 1 1 *' },

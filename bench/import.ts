@@ -14,7 +14,7 @@ import { importInvoices } from '../src/import/import.js';
 import { formatReport } from '../src/import/report.js';
 import { operatorWords } from '../src/cli/words.js';
 import { Catalog } from '../src/templates/catalog.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { heading, mb, ms, peakRssMb, report, sized, times } from './support/measure.js';
 
 const VALID_MB = sized(5, 50);

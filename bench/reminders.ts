@@ -16,9 +16,10 @@ import type { Customer, Invoice } from '../src/billing/types.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { Reminders } from '../src/notifications/reminders.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { heading, report, sized, time } from './support/measure.js';
 import { startSmtpSink } from './support/smtp-sink.js';
+import { DAY_MS } from '../src/time.js';
 
 const COUNT = sized(1_000, 10_000);
 const CONNECTIONS = 5;
@@ -43,7 +44,7 @@ async function run(reminders: boolean): Promise<{ ms: number; planMs: number; ex
   // A store Facteur met before these invoices fell due (a provider's, weeks after installing it):
   // what fell due before the meeting is never reminded by the schedule.
   const met = await LowdbStore.open(path.join(dir, 'db.json'));
-  await met.save({ announcingSince: new Date(Date.now() - 60 * 86_400_000).toISOString() });
+  await met.save({ announcingSince: new Date(Date.now() - 60 * DAY_MS).toISOString() });
   await met.close();
   const env = { FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: String(CONNECTIONS), REMINDERS_ENABLED: String(reminders), REMINDERS_AT: '00:00' };
   const app = await createApp(loadConfig(env), createLogger('silent'));

@@ -21,7 +21,7 @@ import { createApp, type App } from '../src/app.js';
 import type { Customer } from '../src/billing/types.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import type { Store } from '../src/store/store.js';
 import { startPostgres } from '../test/peers/postgres.js';

@@ -8,7 +8,7 @@ import { demoData } from '../src/billing/demo.js';
 import { InvoiceDocuments } from '../src/documents/index.js';
 import { PdfReader, READER_LIMITS } from '../src/documents/reading/reader.js';
 import { issuedPdf } from '../src/import/pdfs.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { Verifier } from '../src/verification/verify.js';
 import { heading, mb, median, ms, peakRssMb, percentile, report, sized } from './support/measure.js';
 

@@ -13,15 +13,15 @@ import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { PdfReader, READER_LIMITS } from './documents/reading/reader.js';
 import { Verifier } from './verification/verify.js';
-import { DownloadLinks, type LinkMaker } from './links/links.js';
-import { linkSecret } from './links/secret.js';
+import { DownloadLinks, type LinkMaker } from './download-links/links.js';
+import { linkSecret } from './download-links/secret.js';
 import { createLogger, type Logger } from './log.js';
 import { MailLayout } from './outbound/layout.js';
 import type { Mailer } from './outbound/mail.js';
 import { outboxMailer, smtpMailer } from './outbound/mailer.js';
 import { loadDkim, type DkimKey } from './outbound/dkim.js';
 import { Verp } from './outbound/verp.js';
-import { meetStore } from './notifications/announcements.js';
+import { countExistingAsAnnounced } from './notifications/announcements.js';
 import { CodeMail } from './notifications/code-mail.js';
 import { Bounces } from './notifications/bounces.js';
 import { Deliveries } from './notifications/deliveries.js';
@@ -35,12 +35,13 @@ import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
 import type { Store } from './store/store.js';
 import { Catalog } from './templates/catalog.js';
+import { MINUTE_MS } from './time.js';
 
 /**
  * Where several processes share the store, an answer another one is sending is left to it
  * for this long before it counts as cut off by that process's death.
  */
-const SENDING_LEASE_MS = 10 * 60_000;
+const SENDING_LEASE_MS = 10 * MINUTE_MS;
 
 /** How long an SMTP check stands for `/readyz`: each opens a connection to the server. */
 const SMTP_CHECK_MS = 30_000;
@@ -109,12 +110,12 @@ export async function prepareStore(config: Config, log: Logger, options: { seedD
   const demo = options.seedDemo ? config.demo : null;
   // Under one lock, waited for: of several processes starting together on one database, the
   // first seeds and meets the store, and none goes on (to push, say) before that is done.
-  await firstOfAll(store, 'first-start', async () => {
+  await runUnderLock(store, 'first-start', async () => {
     if (demo && (await store.countCustomers()) === 0) {
       await store.save(demoData(demo.until));
       log.info({ store: config.databaseUrl ? 'postgres' : dataPaths(config.dataDir).db }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
     }
-    await meetStore(store, new Date());
+    await countExistingAsAnnounced(store, new Date());
   });
   return store;
 }
@@ -123,7 +124,7 @@ export async function prepareStore(config: Config, log: Logger, options: { seedD
 const FIRST_START_POLL_MS = 50;
 
 /** Runs `work` under the job's lock, waiting while another process holds it; `work` must find for itself what is already done. */
-async function firstOfAll(store: Store, job: string, work: () => Promise<void>): Promise<void> {
+async function runUnderLock(store: Store, job: string, work: () => Promise<void>): Promise<void> {
   while (!(await store.exclusive(job, work)).ran) await delay(FIRST_START_POLL_MS);
 }
 
@@ -207,7 +208,7 @@ async function wireDiscord(
   connection: DiscordConnection,
   parts: Pick<App, 'store' | 'assistant' | 'catalog' | 'codeMail' | 'staff' | 'deliveries' | 'log'> & { pdfMaxBytes: number; downloadLinks: LinkMaker | null; progressTiming?: ProgressTiming },
 ): Promise<DiscordChannel> {
-  const [{ DiscordChannel, CommandNames, StaffCommands }, { AccountLinks }] = await Promise.all([import('./channels/discord/index.js'), import('./linking/linking.js')]);
+  const [{ DiscordChannel, CommandNames, StaffCommands }, { AccountLinks }] = await Promise.all([import('./channels/discord/index.js'), import('./account-linking/linking.js')]);
   const { store, catalog, codeMail, log } = parts;
   const names = new CommandNames(catalog);
   const links = new AccountLinks('discord', { store, codeMail, catalog, log, now: () => new Date(), commands: (locale) => names.linking(locale) });

@@ -5,6 +5,8 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { readOffsets } from './billing/reminders.js';
 import { VERP_TOKEN_LENGTH } from './outbound/verp.js';
+import { ActionableError } from './faults.js';
+import { SECOND_MS } from './time.js';
 
 /** The folder Facteur is installed in, so that `npx facteur` finds its templates from anywhere. */
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -301,7 +303,7 @@ export interface PdfSettings {
 }
 
 /** A configuration that cannot be used; the message names every bad variable and why. */
-export class ConfigError extends Error {
+export class ConfigError extends ActionableError {
   override name = 'ConfigError';
 }
 
@@ -327,7 +329,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     pageSize: c.FACTEUR_PAGE_SIZE,
     fiscalYearStart: c.FISCAL_YEAR_START,
     importMaxBytes: Math.round(c.FACTEUR_IMPORT_MAX_MB * 1024 * 1024),
-    pdfs: { maxBytes: Math.round(c.FACTEUR_PDF_MAX_MB * 1024 * 1024), readTimeoutMs: c.FACTEUR_PDF_READ_SECONDS * 1000, source: c.PDF_SOURCE },
+    pdfs: { maxBytes: Math.round(c.FACTEUR_PDF_MAX_MB * 1024 * 1024), readTimeoutMs: c.FACTEUR_PDF_READ_SECONDS * SECOND_MS, source: c.PDF_SOURCE },
     mailFrom: c.MAIL_FROM,
     logLevel: c.LOG_LEVEL,
     imap: c.IMAP_HOST
@@ -356,7 +358,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       softBounces: c.MAIL_SOFT_BOUNCES,
     },
     dkim: c.DKIM_DOMAIN ? { domain: c.DKIM_DOMAIN.toLowerCase(), selector: c.DKIM_SELECTOR!, keyFile: c.DKIM_PRIVATE_KEY_FILE ? path.resolve(c.DKIM_PRIVATE_KEY_FILE) : null, key: c.DKIM_PRIVATE_KEY ?? null } : null,
-    push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * 1000 },
+    push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * SECOND_MS },
     reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT, claimDays: c.REMINDER_CLAIM_DAYS, statement: c.REMINDERS_STATEMENT } : null,
     staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
     discord: c.DISCORD_TOKEN
@@ -386,7 +388,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
           publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
           days: c.LINK_DAYS,
           secret: c.FACTEUR_LINK_SECRET ?? null,
-          downloads: { perLink: c.LINK_DOWNLOADS_PER_LINK, atOnce: c.LINK_DOWNLOADS_AT_ONCE, idleMs: c.LINK_IDLE_SECONDS * 1000 },
+          downloads: { perLink: c.LINK_DOWNLOADS_PER_LINK, atOnce: c.LINK_DOWNLOADS_AT_ONCE, idleMs: c.LINK_IDLE_SECONDS * SECOND_MS },
         }
       : null,
     secret: c.FACTEUR_LINK_SECRET ?? null,

@@ -1,10 +1,42 @@
 /**
  * An error a person acts on: its message names what is wrong (the setting, the file, the
  * folder), why, and what to do, and is all the `facteur` command prints of it (no stack trace).
+ * The errors of each part that an operator fixes (ConfigError, StoreError, ImportError,
+ * TemplateError, SaveError) extend it, so that the command knows them without loading their parts.
  */
 export class ActionableError extends Error {
   override name = 'ActionableError';
 }
+
+/**
+ * What Facteur's own refusals to send mean, by code, as nodemailer's `ERROR_CODES` do: the
+ * caller decides on the code (give up, cancel), the delivery log keeps the message.
+ */
+export const FAULT_CODES = {
+  ENOCUSTOMER: 'the customer is no longer in the store',
+  ENOTTHEIRS: 'none of the invoices belongs to the customer any more',
+  ENOTHINGLEFT: 'nothing left to send: its invoices were paid or cancelled meanwhile',
+  EWITHHELD: 'every recipient is suppressed, because mail to them bounces',
+  ENOCHANNEL: 'the channel it goes through is not configured',
+  ETOOLARGE: 'a file is too large for the channel',
+  EDMREFUSED: 'the chat network refuses direct messages to that user',
+} as const;
+export type FaultCode = keyof typeof FAULT_CODES;
+
+/** A failure Facteur raises itself, with a `code` of {@link FAULT_CODES} that says what it means. */
+export class Fault extends Error {
+  override name = 'Fault';
+  constructor(
+    readonly code: FaultCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The codes of refusals that retrying cannot cure. */
+const FINAL: ReadonlySet<FaultCode> = new Set(['ENOCUSTOMER', 'ENOTTHEIRS', 'EWITHHELD', 'ENOCHANNEL', 'ETOOLARGE', 'EDMREFUSED']);
 
 /** System error codes that say the machine cannot do the work now, whatever was asked. */
 const MACHINE = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO', 'EMFILE', 'ENFILE']);
@@ -37,19 +69,19 @@ export function isOwnMailFault(error: unknown): boolean {
 
 /**
  * A message with nothing left to say when its time came (a reminder whose invoices were all
- * paid meanwhile): not sent, and no failure either. The port that finds it so marks it `moot`.
+ * paid meanwhile): not sent, and no failure either.
  */
 export function isMoot(error: unknown): boolean {
-  return (error as { moot?: boolean }).moot === true;
+  return error instanceof Fault && error.code === 'ENOTHINGLEFT';
 }
 
 /**
  * A refusal of the message that retrying cannot cure: an SMTP 5xx about it (not about
- * Facteur's login), or a port's own `permanent` mark (a Discord user who blocks DMs).
+ * Facteur's login), or a {@link Fault} whose code says so (a Discord user who blocks DMs).
  */
 export function isPermanent(error: unknown): boolean {
-  const e = error as { responseCode?: number; permanent?: boolean };
-  if (e.permanent === true) return true;
+  if (error instanceof Fault) return FINAL.has(error.code);
+  const e = error as { responseCode?: number };
   return typeof e.responseCode === 'number' && e.responseCode >= 500 && !isOwnMailFault(error);
 }
 

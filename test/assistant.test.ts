@@ -8,6 +8,7 @@ import { formatDate } from '../src/billing/money.js';
 import { importInvoices } from '../src/import/import.js';
 import { demoApp, outbox } from './support/app.js';
 import { pdfText } from './support/read.js';
+import { DAY_MS } from '../src/time.js';
 
 let app: Awaited<ReturnType<typeof demoApp>>;
 let awa: string;
@@ -284,7 +285,7 @@ describe('the account statement', () => {
   const statementOf = async (reply: Reply) => pdfText(await buffer(await reply.attachments[0]!.open()));
   /** The invoice numbers the statement's tables list: each row starts with one. */
   const listed = (text: string) => [...text.matchAll(/^(\d{4}) /gm)].map((m) => m[1]);
-  const daysSince = (day: string) => Math.round((Date.parse(app.assistant.today()) - Date.parse(day)) / 86_400_000);
+  const daysSince = (day: string) => Math.round((Date.parse(app.assistant.today()) - Date.parse(day)) / DAY_MS);
 
   it('comes with what is owed: the unpaid invoices, their days overdue and the total due, and no paid one unless asked', async () => {
     const reply = await ask(awa, 'relevé');

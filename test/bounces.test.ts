@@ -14,6 +14,7 @@ import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from './peers/smtp.js
 import { runFacteur } from './support/cli.js';
 import { readMessage } from './support/discord.js';
 import { eventually, letter, replyTo, startFacteur, type RunningFacteur } from './support/mail.js';
+import { DAY_MS } from '../src/time.js';
 
 /**
  * Bounces read back, with programs nobody here wrote: Facteur sends through a private Postfix,
@@ -271,7 +272,7 @@ describe('forged reports change nothing', { timeout: 120_000 }, () => {
 
 /** A token as Facteur would have made it, `daysAgo` days ago: the secret is the data folder's, as an attacker who stole it would have it. */
 function tokenFor(deliveryId: string, recipient: string, daysAgo = 0): string {
-  return /\+([a-z2-7]+)@/.exec(new Verp(secretOf(), 'bounces@billing.test', () => new Date(Date.now() - daysAgo * 86_400_000)).envelopeSender(deliveryId, recipient))![1]!;
+  return /\+([a-z2-7]+)@/.exec(new Verp(secretOf(), 'bounces@billing.test', () => new Date(Date.now() - daysAgo * DAY_MS)).envelopeSender(deliveryId, recipient))![1]!;
 }
 let secret: string | undefined;
 function secretOf(): string {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { startHttp, type RunningHttp } from '../src/http/server.js';
-import { DownloadLinks } from '../src/links/links.js';
+import { DownloadLinks } from '../src/download-links/links.js';
 import { freePort } from './peers/dovecot.js';
 import { startDiscordPeer, type CommandOption, type DiscordPeer, type DiscordUser, type RecordedRequest } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';

@@ -125,3 +125,21 @@ describe('the PDF of an unpaid invoice', () => {
     expect(payButtons(reply.body)).toEqual([{ type: 2, style: LINK, label: 'Payer', url: page(unpaid.number) }]);
   });
 });
+
+describe('an announcement by DM', () => {
+  it('has « Payer la facture … » under the new invoices that may be paid online, and none for one without a link', async () => {
+    const on = await ask('notifications', [{ name: 'dm', type: 1, options: [{ name: 'on', type: 5, value: true }] }]);
+    expect(JSON.stringify(on)).toContain('message privé');
+    // What the store held is announced first: only the two new invoices are news.
+    await app.push.run();
+    const customerId = paul[0]!.customerId;
+    const invoice = (number: string, payUrl?: string): Invoice => ({
+      number, customerId, issuedAt: '2026-11-24', dueAt: '2026-12-24', currency: 'XAF', lines: [{ label: 'Hébergement Essentiel', quantity: 1, unitPrice: 30_000 }], taxes: [], status: 'unpaid', paidAt: null, ...(payUrl ? { payUrl } : {}),
+    });
+    await app.store.save({ invoices: [invoice('8901', page('8901')), invoice('8902')] });
+    expect(await app.push.run()).toMatchObject({ invoices: 2, failed: 0 });
+    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${discord.dmChannelOf(paulUser.id)}/messages` && r.files.some((f) => f.filename.includes('8901')));
+    expect(payButtons(dm.body)).toEqual([{ type: 2, style: LINK, label: 'Payer la facture 8901', url: page('8901') }]);
+    expect(payButtons(dm.body)[0]).not.toHaveProperty('custom_id');
+  });
+});

@@ -11,11 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import { dataPaths } from '../src/data-folder.js';
-import { linkId, LinkSigner } from '../src/links/token.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { linkId, LinkSigner } from '../src/download-links/token.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { freePort } from './peers/dovecot.js';
 import { spawnFacteur, type Spawned } from './support/cli.js';
 import { readZipBytes } from './support/read.js';
+import { DAY_MS } from '../src/time.js';
 
 const SECRET = 'the-link-secret-of-the-billing-pdf-test-01';
 const KEY = 'k3y-for-the-billing-system-of-the-link-test';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await store.close();
   const awa = data.customers.find((customer) => customer.email === 'awa@example.cm')!;
   const signer = new LinkSigner(SECRET);
-  const expiresAt = new Date(Date.now() + 7 * 86_400_000);
+  const expiresAt = new Date(Date.now() + 7 * DAY_MS);
   tokens = { both: signer.sign({ customerId: awa.id, invoices: ['1266', '1273'], expiresAt })!, missing: signer.sign({ customerId: awa.id, invoices: ['1273'], expiresAt })! };
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;

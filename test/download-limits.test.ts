@@ -13,11 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer } from '../src/billing/customer.js';
 import type { Invoice } from '../src/billing/types.js';
 import { dataPaths } from '../src/data-folder.js';
-import { linkId, LinkSigner } from '../src/links/token.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { linkId, LinkSigner } from '../src/download-links/token.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { freePort } from './peers/dovecot.js';
 import { spawnFacteur, type Spawned } from './support/cli.js';
 import { readZip } from './support/read.js';
+import { DAY_MS } from '../src/time.js';
 
 const SECRET = 'the-link-secret-of-the-limits-test-0123';
 const IDLE_SECONDS = 4;
@@ -54,7 +55,7 @@ beforeAll(async () => {
   await store.save({ customers: [big, small], invoices: [...bigInvoices, ...invoicesOf(small.id, 3, 60_000)] });
   await store.close();
   const signer = new LinkSigner(SECRET);
-  const expiresAt = new Date(Date.now() + 7 * 86_400_000);
+  const expiresAt = new Date(Date.now() + 7 * DAY_MS);
   const numbers = bigInvoices.map((invoice) => invoice.number);
   tokens = {
     all: signer.sign({ customerId: big.id, invoices: numbers, expiresAt })!,

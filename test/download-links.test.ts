@@ -12,13 +12,14 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../src/data-folder.js';
-import { LinkSigner } from '../src/links/token.js';
+import { LinkSigner } from '../src/download-links/token.js';
 import { freePort } from './peers/dovecot.js';
 import { CHROMIUM } from './peers/programs.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { runFacteur, spawnFacteur, type Spawned } from './support/cli.js';
 import { letter, replyTo } from './support/mail.js';
 import { pdfText, readZip } from './support/read.js';
+import { DAY_MS } from '../src/time.js';
 
 const SECRET = 'the-link-secret-these-tests-share-0123';
 const KEY = 'k3y-for-support-looking-at-deliveries-01';
@@ -128,7 +129,7 @@ describe('a ZIP over the mail limit, with PUBLIC_URL', { timeout: 60_000 }, () =
     expect(delivery.invoices).toHaveLength(24);
     expect(delivery.links).toEqual([{ id: expect.stringMatching(/^[0-9a-f]{12}$/), expiresAt: expect.any(String), invoices: delivery.invoices }]);
     // LINK_DAYS, then to the end of that day in the provider's time zone (Douala, UTC+1): the day the mail names.
-    const days = (Date.parse(delivery.links[0]!.expiresAt) - Date.now()) / 86_400_000;
+    const days = (Date.parse(delivery.links[0]!.expiresAt) - Date.now()) / DAY_MS;
     expect(days).toBeGreaterThan(7);
     expect(days).toBeLessThanOrEqual(8);
     expect(new Date(delivery.links[0]!.expiresAt).toISOString()).toMatch(/T23:00:00\.000Z$/);
@@ -253,7 +254,7 @@ describe('a link refused', { timeout: 60_000 }, () => {
     const { page } = await tab('fr-FR');
     await expectRefusal(page, `${publicUrl}/d/${rewritten((claims) => ({ ...claims, i: [...claims.i, paulInvoice] }))}`, 404, [/Lien non valable/]);
     // What a link made for Awa would name if one of its invoices had moved to Paul since (the import refuses to move one, so it is made here).
-    const signed = new LinkSigner(SECRET).sign({ customerId: delivery.customerId, invoices: [delivery.invoices[0]!, paulInvoice], expiresAt: new Date(Date.now() + 86_400_000) })!;
+    const signed = new LinkSigner(SECRET).sign({ customerId: delivery.customerId, invoices: [delivery.invoices[0]!, paulInvoice], expiresAt: new Date(Date.now() + DAY_MS) })!;
     await expectRefusal(page, `${publicUrl}/d/${signed}`, 404, [/Lien non valable/]);
     await expectRefusal(page, `${publicUrl}/d/${signed}/zip`, 404, [/Lien non valable/]);
     await page.context().close();

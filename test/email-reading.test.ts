@@ -98,6 +98,18 @@ describe('finding the request in a message', () => {
     expect(request('', 'Envoyez la facture 1210 svp\nAwa\n699 12 34 56')).toMatchObject({ intent: 'pdf', text: expect.not.stringContaining('699') });
   });
 
+  it('takes a line for contact details only when its label is followed by the number: « Téléchargement … », « Mobile Money … » are requests', () => {
+    expect(own('Téléchargement des factures 2026 svp')).toEqual(['Téléchargement des factures 2026 svp']);
+    expect(own("Bonjour\nMobile Money : j'ai payé la 1266 hier")).toEqual(['Bonjour', "Mobile Money : j'ai payé la 1266 hier"]);
+    expect(own('Portable volé, renvoyez la 1268 svp')).toEqual(['Portable volé, renvoyez la 1268 svp']);
+    expect(own('Phone bill aside, send invoice 1268')).toEqual(['Phone bill aside, send invoice 1268']);
+    expect(request('', "Mobile Money : j'ai payé la 1266 hier")).toMatchObject({ intent: 'paidClaim' });
+    // The same labels before a number are a signature, with a word or two between.
+    expect(own('facture 1210 svp\nTél / WhatsApp : +237 699 12 34 56')).toEqual(['facture 1210 svp']);
+    expect(own('facture 1210 svp\nMobile pro : 699 12 34 56')).toEqual(['facture 1210 svp']);
+    expect(own('facture 1210 svp\nTéléphone: (+237) 6 99 12 34 56')).toEqual(['facture 1210 svp']);
+  });
+
   it('reads a phone number or a postal box in the sentence as no invoice number', () => {
     expect(parse('Rappelez-moi au 699 12 34 56 pour la facture 1210', TODAY).command).toEqual({ intent: 'pdf', numbers: ['1210'] });
     expect(parse('facture 1210 tel 699123456', TODAY).command).toEqual({ intent: 'pdf', numbers: ['1210'] });

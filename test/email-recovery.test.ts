@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { startSmtpPeer } from './peers/smtp.js';
 import { inboundRecords } from './support/read.js';
 import { eventually, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';

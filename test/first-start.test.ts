@@ -12,7 +12,7 @@ import { addDays, dayIn } from '../src/billing/dates.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
 import { createLogger } from '../src/log.js';
 import { Reminders } from '../src/notifications/reminders.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import type { Store } from '../src/store/store.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';

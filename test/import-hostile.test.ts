@@ -6,7 +6,7 @@ import { ImportError, importInvoices } from '../src/import/import.js';
 import { formatReport } from '../src/import/report.js';
 import { operatorWords } from '../src/cli/words.js';
 import { Catalog } from '../src/templates/catalog.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 
 /** Files as billing systems, spreadsheets and careless hands write them. */
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures', 'import');

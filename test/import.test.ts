@@ -8,7 +8,7 @@ import { ImportError, importInvoices } from '../src/import/import.js';
 import { formatReport } from '../src/import/report.js';
 import { operatorWords } from '../src/cli/words.js';
 import { Catalog } from '../src/templates/catalog.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 
 /** The operator's words, from the catalogs as the CLI reads them. */
 const say = operatorWords(await Catalog.load(path.resolve(import.meta.dirname, '..', 'templates')));

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { startHttp, type RunningHttp } from '../src/http/server.js';
-import { DownloadLinks } from '../src/links/links.js';
+import { DownloadLinks } from '../src/download-links/links.js';
 import { freePort } from './peers/dovecot.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser } from './peers/discord.js';
 import { capturedLog, demoApp } from './support/app.js';

@@ -9,9 +9,9 @@ import path from 'node:path';
 import { createHmac } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { linkId, LinkSigner, MAX_TOKEN_LENGTH } from '../src/links/token.js';
-import { linkSecret } from '../src/links/secret.js';
-import { DownloadLinks } from '../src/links/links.js';
+import { linkId, LinkSigner, MAX_TOKEN_LENGTH } from '../src/download-links/token.js';
+import { linkSecret } from '../src/download-links/secret.js';
+import { DownloadLinks } from '../src/download-links/links.js';
 import { dayStartIn } from '../src/billing/dates.js';
 import { createLogger } from '../src/log.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLinkText } from '../src/linking/words.js';
+import { parseLinkText } from '../src/account-linking/words.js';
 
 describe('link words in a direct message', () => {
   it('read lier / link with an address or a code, and délier / unlink', () => {

@@ -36,7 +36,7 @@ describe('what customers write', () => {
   it('reads every example the help gives, in both languages, as what the help says it does', async () => {
     const shown: Record<string, string[]> = {
       'help.list': ['list', 'page'],
-      'help.pdf': ['pdf', 'one'],
+      'help.pdf': ['pdf', 'singleInvoice'],
       'help.balance': ['balance', 'list'],
       'help.details': ['details'],
       'help.zip': ['zip'],

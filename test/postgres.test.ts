@@ -11,7 +11,8 @@ import { metDaysAgo } from './support/app.js';
 import { eventually } from './support/mail.js';
 import { runFacteur, spawnFacteur } from './support/cli.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
+import { DAY_MS } from '../src/time.js';
 
 /** Each `facteur` run starts a process (about 1.5 s on two cores): the budget counts the runs a test makes, eight at most. */
 const PROCESSES = { timeout: 60_000 };
@@ -103,7 +104,7 @@ describe('a copy killed in the middle (kill -9)', () => {
     expect(reminded.code).toBe(0);
     expect(reminded.stdout).not.toMatch(/^0 messages sent/);
     const file = path.join(folder.FACTEUR_DATA_DIR, 'new.json');
-    const dueAt = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const dueAt = new Date(Date.now() + 30 * DAY_MS).toISOString().slice(0, 10);
     await writeFile(file, JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ number: `N-${i + 1}`, customer: 'awa@example.cm', issuedAt: '2026-11-25', dueAt, currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }], status: 'unpaid' }))));
     expect((await runFacteur(['import', file], folder)).stdout).toMatch(/^30 created/);
 

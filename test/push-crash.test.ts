@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays, dayIn } from '../src/billing/dates.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { metDaysAgo } from './support/app.js';
 import { BIN, runFacteur, type Run } from './support/cli.js';

@@ -10,10 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importInvoices } from '../src/import/import.js';
-import { LinkSigner } from '../src/links/token.js';
+import { LinkSigner } from '../src/download-links/token.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from './peers/smtp.js';
 import { demoApp } from './support/app.js';
 import { readZip } from './support/read.js';
+import { DAY_MS } from '../src/time.js';
 
 const WHOLESALER = 'grossiste@example.cm';
 const COUNT = 700;
@@ -35,7 +36,7 @@ async function exportFile(dir: string, count = COUNT): Promise<string> {
       customer: WHOLESALER,
       customerName: 'Grossiste Douala SARL',
       issuedAt: issued.toISOString().slice(0, 10),
-      dueAt: new Date(issued.getTime() + 30 * 86_400_000).toISOString().slice(0, 10),
+      dueAt: new Date(issued.getTime() + 30 * DAY_MS).toISOString().slice(0, 10),
       currency: 'XAF',
       lines: [{ label: `Hébergement boutique n° ${i + 1}`, quantity: 1, unitPrice: 25_000 + i }],
       status: 'unpaid',

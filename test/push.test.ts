@@ -6,7 +6,7 @@ import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { importInvoices } from '../src/import/import.js';
 import { resend } from '../src/notifications/resend.js';
 import { schedule } from '../src/notifications/schedule.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { demoData } from '../src/billing/demo.js';
 import { pdfText } from './support/read.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Request } from '../src/assistant/request.js';
 import type { Customer } from '../src/billing/types.js';
-import { AccountLinks } from '../src/linking/linking.js';
+import { AccountLinks } from '../src/account-linking/linking.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { demoApp } from './support/app.js';
 

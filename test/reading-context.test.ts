@@ -76,7 +76,7 @@ describe('a reply is about what the replied-to message carried', () => {
   });
 
   it('leaves alone what names invoices of its own, a setting and a thank-you', () => {
-    expect(inReplyTo(DECEMBER, 'Merci. Pouvez-vous m’envoyer aussi celle de novembre ?')).toMatchObject({ intent: 'one', filter: { from: '2026-11-01', to: '2026-11-30' } });
+    expect(inReplyTo(DECEMBER, 'Merci. Pouvez-vous m’envoyer aussi celle de novembre ?')).toMatchObject({ intent: 'singleInvoice', filter: { from: '2026-11-01', to: '2026-11-30' } });
     expect(inReplyTo(DECEMBER, 'la facture 1288 svp')).toEqual({ intent: 'pdf', numbers: ['1288'] });
     expect(inReplyTo(DECEMBER, 'je ne veux plus recevoir les PDF en pièce jointe')).toEqual({ intent: 'attachments', on: false });
     expect(inReplyTo(DECEMBER, 'Perfect, thank you very much!')).toMatchObject({ intent: 'smalltalk' });

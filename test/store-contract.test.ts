@@ -16,7 +16,7 @@ import { issuedPdf } from '../src/import/pdfs.js';
 import { candidatesOf } from '../src/import/json.js';
 import { createLogger } from '../src/log.js';
 import type { Delivery } from '../src/billing/delivery.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
 import { MAX_CHAT_MESSAGES, type ChatMessage, type InboundMessage, type LinkAttempt, type Store } from '../src/store/store.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
-import { LowdbStore } from '../src/store/lowdb-store.js';
+import { LowdbStore } from '../src/store/lowdb/store.js';
 import { StoreError } from '../src/store/store.js';
 import type { Delivery } from '../src/billing/delivery.js';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { deliveryIdOf, tokensIn, Verp, VERP_DAYS } from '../src/outbound/verp.js';
+import { DAY_MS } from '../src/time.js';
 
 /** The return path's token: what an attacker writing a report would have to forge. */
 describe('VERP tokens', () => {
@@ -28,7 +29,7 @@ describe('VERP tokens', () => {
     expect(new Verp('another-secret-of-24-characters!!', 'bounces@hebergeur.example', at('2026-12-01T10:00:00Z')).verify(token, ['awa@example.cm'])).toEqual({ ok: false, why: 'forged' });
     const changed = token.slice(0, 20) + (token[20] === 'a' ? 'b' : 'a') + token.slice(21);
     expect(signer.verify(changed, ['awa@example.cm'])).toEqual({ ok: false, why: 'forged' });
-    const later = new Verp(secret, 'bounces@hebergeur.example', at(new Date(Date.parse('2026-12-01T10:00:00Z') + (VERP_DAYS + 1) * 86_400_000).toISOString()));
+    const later = new Verp(secret, 'bounces@hebergeur.example', at(new Date(Date.parse('2026-12-01T10:00:00Z') + (VERP_DAYS + 1) * DAY_MS).toISOString()));
     expect(later.verify(token, ['awa@example.cm'])).toEqual({ ok: false, why: 'expired' });
     expect(signer.verify('not-a-token', ['awa@example.cm'])).toEqual({ ok: false, why: 'malformed' });
     expect(signer.verify(token.slice(0, -1), ['awa@example.cm'])).toEqual({ ok: false, why: 'malformed' });

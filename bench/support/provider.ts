@@ -1,6 +1,7 @@
 import { newCustomer } from '../../src/billing/customer.js';
 import type { Customer, Invoice } from '../../src/billing/types.js';
 import type { Delivery } from '../../src/billing/delivery.js';
+import { DAY_MS } from '../../src/time.js';
 
 /**
  * A provider's customers and invoices, made the same on every call so that two processes
@@ -18,7 +19,7 @@ export function invoiceAt(i: number, customerCount: number): Invoice {
     number: String(1_000_000 + i),
     customerId: `customer-${owner}`,
     issuedAt: issued.toISOString().slice(0, 10),
-    dueAt: new Date(issued.getTime() + 30 * 86_400_000).toISOString().slice(0, 10),
+    dueAt: new Date(issued.getTime() + 30 * DAY_MS).toISOString().slice(0, 10),
     currency: 'XAF',
     lines: [
       { label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 },

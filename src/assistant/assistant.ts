@@ -9,7 +9,7 @@ import { zip } from './actions/zip.js';
 import { balance } from './actions/balance.js';
 import { claimPaid } from './actions/claims.js';
 import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
-import { one, theOne } from './actions/one.js';
+import { singleInvoice, theOne } from './actions/single-invoice.js';
 import { reportStrangersCopies, verifyAttached, type AttachedFile, type Asker } from './actions/verify.js';
 import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
@@ -52,7 +52,7 @@ const HANDLERS: Handlers = {
   contactMayAsk: (ctx, c, request) => askChange(ctx, { kind: 'contactMayAsk', address: c.address, on: c.on }, request),
   confirm: (ctx, c, request) => confirmCode(ctx, c.code, request),
   withdraw: (ctx, c, request) => withdrawChange(ctx, c.kind, request),
-  one: (ctx, c) => one(ctx, c.filter),
+  singleInvoice: (ctx, c) => singleInvoice(ctx, c.filter),
   balance: (ctx, c) => balance(ctx, c),
   smalltalk: (ctx, c) => smallTalk(ctx, c.kind),
   offTopic: (ctx) => offTopic(ctx),

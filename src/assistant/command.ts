@@ -7,7 +7,7 @@ export type Command =
   | { intent: 'help' }
   | { intent: 'list'; filter: InvoiceFilter }
   /** One invoice by its period or rank ("la facture d'octobre", "my latest bill"): its PDF when one matches, the list otherwise. */
-  | { intent: 'one'; filter: InvoiceFilter }
+  | { intent: 'singleInvoice'; filter: InvoiceFilter }
   /** `from`: the list and page shown where the customer pressed, when the channel kept them (a button); else the conversation's last list. */
   | { intent: 'page'; step: 1 | -1; from?: ListPosition }
   | { intent: 'pdf'; numbers: string[] }

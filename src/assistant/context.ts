@@ -1,4 +1,4 @@
-import { payable } from '../billing/pay-link.js';
+import { payLinks, type PayLink } from '../billing/pay-link.js';
 import type { ProviderMailboxes } from '../billing/provider.js';
 import type { Customer, Invoice, Locale } from '../billing/types.js';
 import type { Store } from '../store/store.js';
@@ -7,7 +7,7 @@ import type { CodeMail } from '../notifications/code-mail.js';
 import type { Logger } from '../log.js';
 import type { ZipProgress } from '../documents/attachment.js';
 import type { Documents } from '../documents/port.js';
-import type { PayLink, Reply } from './reply.js';
+import type { Reply } from './reply.js';
 
 import type { Conversations } from './memory.js';
 import type { Verdict } from '../verification/verify.js';
@@ -85,9 +85,9 @@ export class Context {
     };
   }
 
-  /** The pay links of these invoices a customer may follow (see billing's `payable`), worded. */
+  /** The pay links of these invoices a customer may follow (see billing's `payLinks`), worded. */
   payLinks(invoices: readonly Invoice[]): PayLink[] {
-    return payable(invoices).map(({ invoice, url }) => ({ number: invoice.number, url, label: this.t('pay.button', { number: invoice.number }) }));
+    return payLinks(invoices, (number) => this.t('pay.button', { number }));
   }
 
   refuse(key: string, params?: Params): Reply {

@@ -1,6 +1,7 @@
 import type { ListPosition } from '../billing/filter.js';
 import type { InvoiceStatus, Locale } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
+import type { PayLink } from '../billing/pay-link.js';
 import type { Table } from '../templates/table.js';
 
 /** An invoice as a list shows it, already worded, for channels that let the customer pick invoices (a select menu, "reply « facture 1266 »"). */
@@ -27,17 +28,6 @@ export interface InvoiceDetails {
   /** One per tax, its label with the rate (« TVA (19,25 %) »). */
   taxes: { label: string; amount: string }[];
   total: string;
-}
-
-/**
- * An unpaid invoice the customer may pay online, through the billing system's pay link (its
- * `payUrl`, as billing/pay-link.ts keeps it): channels show it as a button (Discord, mail) or a
- * line. `label` is worded for where the number is needed (« Payer la facture 1266 »).
- */
-export interface PayLink {
-  number: string;
-  url: string;
-  label: string;
 }
 
 /** How the request went: channels use it for exit codes, logs and rate limits. */

@@ -3,6 +3,7 @@ import { CODE_MAX_ATTEMPTS } from './codes.js';
 import { addressesOnRecord } from './customer.js';
 import type { ProviderMailboxes } from './provider.js';
 import { MAX_CONTACTS, type AccountChange, type CodeOnItsWay, type Customer, type PendingChange } from './types.js';
+import { DAY_MS } from '../time.js';
 
 /**
  * The rules of account changes waiting for proofs, as functions of a customer record: the
@@ -22,7 +23,6 @@ export const CONFIRMATION_TTL_MINUTES = 15;
 export const CODE_FAILURES_PER_DAY = 10;
 /** Codes mailed to new addresses for one account in a day: nobody needs more, and each is a mail to someone not on record. */
 export const CODES_MAILED_PER_DAY = 5;
-const DAY_MS = 24 * 60 * 60_000;
 
 /** What a code proves, and for which change of which customer: a code for one thing confirms nothing else. */
 export function codeSubject(customer: Customer, change: AccountChange): string {

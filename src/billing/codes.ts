@@ -1,4 +1,5 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { MINUTE_MS } from '../time.js';
 
 /**
  * One-time codes that prove someone reads a mailbox (a new notification address,
@@ -20,7 +21,7 @@ export const CODE_DIGITS = 6;
 /** A code of `digits` digits (CODE_DIGITS by default; more where a guess would win more), good for `ttlMinutes`. */
 export function issueCode(subject: string, now: Date, ttlMinutes = CODE_TTL_MINUTES, digits = CODE_DIGITS): IssuedCode {
   const code = String(randomInt(0, 10 ** digits)).padStart(digits, '0');
-  return { code, codeHash: hashCode(subject, code), expiresAt: new Date(now.getTime() + ttlMinutes * 60_000).toISOString() };
+  return { code, codeHash: hashCode(subject, code), expiresAt: new Date(now.getTime() + ttlMinutes * MINUTE_MS).toISOString() };
 }
 
 export type CodeCheck = 'ok' | 'wrong' | 'expired';

@@ -1,4 +1,5 @@
 import type { IsoDate } from './types.js';
+import { HOUR_MS, DAY_MS } from '../time.js';
 
 /** The `YYYY-MM-DD` of that day, or undefined when there is no such day (`2019-02-30` is not rolled over to March). */
 export function calendarDay(year: number, month: number, day: number): IsoDate | undefined {
@@ -43,8 +44,6 @@ export function dayStartIn(day: IsoDate, timeZone: string): Date {
   return new Date(after);
 }
 
-const HOUR_MS = 3_600_000;
-
 /** The last day, in `timeZone`, of what stops at `end` (a download link's expiry): the day of its last instant. */
 export function lastDayBefore(end: Date | string, timeZone: string): IsoDate {
   return dayIn(new Date(new Date(end).getTime() - 1), timeZone);
@@ -63,5 +62,5 @@ export function addDays(day: IsoDate, days: number): IsoDate {
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }

@@ -90,6 +90,22 @@ export function keptPayUrlProblem(url: string): string | null {
   return checked.url === url ? null : `is not written as browsers write it (${JSON.stringify(checked.url.slice(0, 80))})`;
 }
 
+/**
+ * An unpaid invoice the customer may pay online, through the billing system's pay link (its
+ * `payUrl`, as `payLinkOf` keeps it): channels show it as a button (Discord, mail) or a
+ * line. `label` is worded for where the number is needed (« Payer la facture 1266 »).
+ */
+export interface PayLink {
+  number: string;
+  url: string;
+  label: string;
+}
+
+/** The pay links of these invoices a customer may follow (see `payable`), each worded by `label` from its number. */
+export function payLinks(invoices: readonly Pick<Invoice, 'number' | 'status' | 'payUrl' | 'dueAt'>[], label: (number: string) => string): PayLink[] {
+  return payable(invoices).map(({ invoice, url }) => ({ number: invoice.number, url, label: label(invoice.number) }));
+}
+
 /** Pay links one message offers at most: as many as Discord puts in a row of buttons. A message about more unpaid invoices offers those due first. */
 export const MAX_PAY_LINKS = 5;
 

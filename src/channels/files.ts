@@ -4,9 +4,10 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Attachment } from '../documents/attachment.js';
 import type { Deliveries } from '../notifications/deliveries.js';
+import { ActionableError } from '../faults.js';
 
 /** Files could not be written where the operator asked (`--out` names a file, a full disk, a dangling link); the message says which and why. */
-export class SaveError extends Error {
+export class SaveError extends ActionableError {
   override name = 'SaveError';
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { copyStore } from '../store/copy.js';
-import { LowdbStore } from '../store/lowdb-store.js';
+import { LowdbStore } from '../store/lowdb/store.js';
 import { PostgresStore } from '../store/postgres/store.js';
 import { err, out, progressBar, type ExitCode } from './terminal.js';
 

@@ -15,6 +15,7 @@ import { statementPage } from './statement-page.js';
 import { type Brand, type InvoiceTemplate, loadInvoiceTemplate } from './template.js';
 import { storedZipSize, type ZipEntry, zipFiles, zipGroups } from './zip.js';
 import { publish, secondsSince } from '../observe.js';
+import { DAY_MS } from '../time.js';
 
 export interface InvoiceDocumentsOptions {
   dataDir: string;
@@ -62,7 +63,7 @@ const pool = new RenderPool();
 const LOOKUPS_AT_ONCE = 16;
 
 /** How long a statement's PDF is kept: it is of the day it was asked, a day and a margin for time zones. */
-const STATEMENT_KEPT_MS = 2 * 24 * 60 * 60 * 1000;
+const STATEMENT_KEPT_MS = 2 * DAY_MS;
 
 /**
  * Invoices as PDF and ZIP attachments, and account statements as PDFs. Each PDF is

@@ -2,6 +2,7 @@ import { ImportError, folderPdfsFor, readBytes, type ImportReport } from '../imp
 import { ImportEnvelope } from './envelope.js';
 import type { ServiceFile } from './service-file.js';
 import type { Suppression } from '../store/store.js';
+import { MINUTE_MS } from '../time.js';
 
 /**
  * `facteur import FILE` while `facteur start` runs: the file's bytes go to the service, which
@@ -9,7 +10,7 @@ import type { Suppression } from '../store/store.js';
  * cannot be reached (it stopped without removing its file): the command then opens the store itself.
  */
 /** An import of a million invoices takes under a minute; past this, something is wrong. */
-const IMPORT_TIMEOUT_MS = 10 * 60_000;
+const IMPORT_TIMEOUT_MS = 10 * MINUTE_MS;
 
 function isReport(body: Partial<ImportReport>): body is ImportReport {
   return [body.created, body.updated, body.unchanged].every((n) => typeof n === 'number') && Array.isArray(body.rejected) && Array.isArray(body.notes);
@@ -29,7 +30,7 @@ export async function importThroughService(service: ServiceFile, file: string, m
       signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS),
     });
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') throw new Error(`the running Facteur at ${service.url} did not answer the import within ${IMPORT_TIMEOUT_MS / 60_000} minutes; its log says how far it went`);
+    if ((error as Error).name === 'TimeoutError') throw new Error(`the running Facteur at ${service.url} did not answer the import within ${IMPORT_TIMEOUT_MS / MINUTE_MS} minutes; its log says how far it went`);
     return null;
   }
   const body = (await response.json().catch(() => ({}))) as Partial<ImportReport> & { file?: string; problem?: string; message?: string };

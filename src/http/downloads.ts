@@ -3,9 +3,9 @@ import type { Documents } from '../documents/port.js';
 import { formatMegabytes } from '../billing/money.js';
 import { LOCALES, type Customer, type Invoice, type Locale } from '../billing/types.js';
 import type { Brand } from '../documents/template.js';
-import { recordDownloaded } from '../links/downloaded.js';
-import type { LinkReader } from '../links/links.js';
-import { linkId, type LinkClaims } from '../links/token.js';
+import { recordDownloaded } from '../download-links/downloaded.js';
+import type { LinkReader } from '../download-links/links.js';
+import { linkId, type LinkClaims } from '../download-links/token.js';
 import type { Logger } from '../log.js';
 import { tellPdfsMissing } from '../notifications/staff-notice.js';
 import type { Store } from '../store/store.js';
@@ -14,6 +14,7 @@ import type { Catalog, Params } from '../templates/catalog.js';
 import { Kept } from './kept.js';
 import { type NoSlot, Slots } from './slots.js';
 import { brandedPage, type PageText } from './page.js';
+import { MINUTE_MS, DAY_MS } from '../time.js';
 
 /**
  * What the download pages use of the app: reading tokens, the customer and invoices a token names, their ZIP and which
@@ -50,13 +51,13 @@ type PageFacts =
  * costs a look-up of every invoice's PDF, ~0.3 ms apiece), while a page seen a minute after
  * a payment shows the ZIP's size again. The ZIP itself is always made of the invoices as they are.
  */
-const FACTS_KEPT_MS = 60_000;
+const FACTS_KEPT_MS = MINUTE_MS;
 /** Links whose facts are kept at most: what the memory holds, whatever the number of links asked. */
 const FACTS_KEPT = 1_000;
 /** When a refused download is told to come back: a stalled one has given its place back by then. */
 const RETRY_AFTER_SECONDS = 60;
 /** Staff are told of a link's missing PDFs once a day at most, however often it is opened. */
-const MISSING_TOLD_MS = 24 * 60 * 60_000;
+const MISSING_TOLD_MS = DAY_MS;
 
 /** Headers of every answer under /d: nothing kept, nothing framed or sniffed, and the token never sent on as a Referer. */
 const PRIVATE_HEADERS = {

@@ -13,6 +13,7 @@ import { DELIVERY_STATUSES } from '../billing/delivery.js';
 import type { Store } from '../store/store.js';
 import { checkPdf } from '../documents/reading/check.js';
 import { issuedPdf, namesInvoice, type PdfChecks } from '../import/pdfs.js';
+import { DAY_MS } from '../time.js';
 
 /** Invoices one request may carry: a month's run of a big provider is sent in several. */
 export const MAX_BATCH = 10_000;
@@ -114,7 +115,7 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     const customer = who === undefined ? undefined : ((await store.customerByAddress(who)) ?? (await store.customerById(who)));
     if (who !== undefined && !customer) return refuse(reply, 404, `no customer ${who}`);
     // Unnamed by customer or invoice, a listing is of the last days only: the whole log of a big provider is no one answer.
-    const since = query.since ?? (who === undefined && query.invoice === undefined ? new Date(Date.now() - UNFILTERED_DAYS * 86_400_000).toISOString() : undefined);
+    const since = query.since ?? (who === undefined && query.invoice === undefined ? new Date(Date.now() - UNFILTERED_DAYS * DAY_MS).toISOString() : undefined);
     const found = await store.deliveries({ ...query, ...(since ? { since } : {}), ...(customer ? { customerId: customer.id } : {}) });
     return { total: found.length, deliveries: found.slice(-limit) };
   });

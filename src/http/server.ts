@@ -8,7 +8,7 @@ import { megabytes } from '../documents/reading/check.js';
 import { ImportEnvelope } from './envelope.js';
 import type { Logger } from '../log.js';
 import { StoreError, type Store } from '../store/store.js';
-import { MAX_TOKEN_LENGTH } from '../links/token.js';
+import { MAX_TOKEN_LENGTH } from '../download-links/token.js';
 import { bearerOf, Keys, Signatures, type GoodSignature } from './auth.js';
 import { downloadRoutes, refuseUnroutable, type DownloadServices } from './downloads.js';
 import { healthRoutes, type Probe } from './health.js';

@@ -1,3 +1,5 @@
+import { ActionableError } from '../faults.js';
+
 /**
  * What a file reader hands to validation: one invoice as read, unchecked, with where it
  * sits in the file so that an operator can find the row a rejection is about.
@@ -18,7 +20,7 @@ export interface Candidate {
 }
 
 /** A file that cannot be imported at all; nothing was written. The message names the file and the problem. */
-export class ImportError extends Error {
+export class ImportError extends ActionableError {
   constructor(
     readonly file: string,
     readonly problem: string,

@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
  * switching Facteur on must not mail a customer years of old invoices. Only invoices that
  * arrive afterwards (imported) are pushed.
  */
-export async function meetStore(store: Store, now: Date): Promise<void> {
+export async function countExistingAsAnnounced(store: Store, now: Date): Promise<void> {
   if ((await store.announcingSince()) !== null) return;
   const existing = (await store.unannouncedInvoices()).map((invoice) => invoice.number);
   await store.save({ announced: existing, announcingSince: now.toISOString() });

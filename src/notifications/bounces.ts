@@ -7,6 +7,7 @@ import type { BounceKind, Delivery } from '../billing/delivery.js';
 import type { Store, Suppression } from '../store/store.js';
 import type { Catalog } from '../templates/catalog.js';
 import type { CodeMail } from './code-mail.js';
+import { DAY_MS } from '../time.js';
 
 /**
  * A delivery report as the mail channel read it (RFC 3464 delivery status, RFC 5965 feedback),
@@ -128,7 +129,7 @@ export class Bounces {
     const [delivery] = await store.deliveries({ messageId: firstMailOf(report.returnedMessageId) });
     if (!delivery || delivery.channel !== 'email') return { refused: 'its Message-ID names no mail Facteur sent' };
     if (delivery.verp) return { refused: 'no token, for a mail that left with one' };
-    if (Date.parse(delivery.createdAt) + VERP_DAYS * 86_400_000 < this.now().getTime()) return { refused: `about a mail sent over ${VERP_DAYS} days ago` };
+    if (Date.parse(delivery.createdAt) + VERP_DAYS * DAY_MS < this.now().getTime()) return { refused: `about a mail sent over ${VERP_DAYS} days ago` };
     const addresses = addressesOf(delivery);
     const named = report.recipients.flatMap((r) => [r.address, r.original]).find((address) => address !== null && addresses.includes(address));
     if (!named) return { refused: 'it names none of the mail\u2019s recipients' };

@@ -3,10 +3,10 @@ import type { Logger } from '../log.js';
 import { paragraphs } from '../outbound/letter.js';
 import type { Mailer } from '../outbound/mail.js';
 import type { Catalog, Params } from '../templates/catalog.js';
+import { HOUR_MS } from '../time.js';
 
 /** Mails of one kind with a code an address may receive in an hour: enough for a typo or two, too few to flood it. */
 const PER_ADDRESS_PER_HOUR = 3;
-const HOUR_MS = 60 * 60_000;
 
 /**
  * The mails that carry a one-time code or ask for an approval (a new notification address

@@ -1,6 +1,6 @@
 import { daysBetween } from '../billing/dates.js';
 import { invoiceFacts, invoiceFigures, sumByCurrency } from '../billing/money.js';
-import { payable } from '../billing/pay-link.js';
+import { payLinks } from '../billing/pay-link.js';
 import { stateWords } from '../billing/status.js';
 import { totals } from '../billing/totals.js';
 import type { Customer, Invoice, IsoDate, Locale } from '../billing/types.js';
@@ -42,7 +42,7 @@ export interface InvoiceWords {
   notYet: string[];
   /** Last (a reminder's « if you have paid meanwhile… »). */
   tail: string[];
-  /** A « Payer la facture … » button for each invoice that may be paid online (see billing's `payable`), the one due first first: a mail shows those of its own rows. */
+  /** A « Payer la facture … » button for each invoice that may be paid online (see billing's `payLinks`), the one due first first: a mail shows those of its own rows. */
   pay: { number: string; block: Block }[];
   signature: string;
 }
@@ -70,7 +70,7 @@ export function letterOf(words: InvoiceWords, piece: { rows: InvoiceRow[]; notes
 
 /** The pay buttons of these invoices that may be paid online, each under its number. */
 function payWords(t: Words, invoices: readonly Invoice[]): InvoiceWords['pay'] {
-  return payable(invoices).map(({ invoice, url }) => ({ number: invoice.number, block: payBlock({ label: t('pay.button', { number: invoice.number }), url }, (host) => t('pay.where', { host })) }));
+  return payLinks(invoices, (number) => t('pay.button', { number })).map((link) => ({ number: link.number, block: payBlock(link, (host) => t('pay.where', { host })) }));
 }
 
 /** The whole message, every invoice in it, its PDFs (and the statement, when `withStatement`) attached or not. */

@@ -1,12 +1,13 @@
 import type { Documents } from '../documents/port.js';
 import type { CarriedFile } from '../billing/files.js';
+import { payLinks } from '../billing/pay-link.js';
 import { accountStatement } from '../billing/statement.js';
 import type { Customer, Invoice, IsoDate } from '../billing/types.js';
 import type { Attachment } from '../documents/attachment.js';
-import { describeFailure } from '../faults.js';
-import type { LinkMaker } from '../links/links.js';
+import { describeFailure, Fault } from '../faults.js';
+import type { LinkMaker } from '../download-links/links.js';
 import type { Logger } from '../log.js';
-import { deliveryLinks } from '../links/offer.js';
+import { deliveryLinks } from '../download-links/offer.js';
 import type { DirectMessenger } from '../outbound/chat.js';
 import type { Mailer, OutboundMail } from '../outbound/mail.js';
 import { sendOrWithoutFiles } from '../outbound/size-refusal.js';
@@ -50,15 +51,15 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
     newMessageId: (delivery) => (delivery.channel === 'email' ? ports.mailer.newMessageId() : null),
     async send(delivery: Delivery, progress: (sent: Progress) => Promise<void>): Promise<Sent> {
       const customer = await ports.store.customerById(delivery.customerId);
-      if (!customer) throw Object.assign(new Error(`customer ${delivery.customerId} is no longer in the store`), { permanent: true });
+      if (!customer) throw new Fault('ENOCUSTOMER', `customer ${delivery.customerId} is no longer in the store`);
       const found = new Map((await ports.store.invoicesByNumber(delivery.invoices)).map((invoice) => [invoice.number, invoice]));
       const owned = delivery.invoices.flatMap((number) => found.get(number) ?? []).filter((invoice) => invoice.customerId === customer.id);
-      if (owned.length === 0) throw Object.assign(new Error('none of its invoices belongs to the customer any more'), { permanent: true });
+      if (owned.length === 0) throw new Fault('ENOTTHEIRS', 'none of its invoices belongs to the customer any more');
       // Checked before anything is laid out: a mail nobody may receive is failed at once, for staff to see why.
       const withheld = delivery.channel === 'email' ? await suppressedAmong(ports.store, [delivery.recipient, ...(delivery.cc ?? [])]) : [];
       const invoices = owned.filter((invoice) => stillToSay(delivery.reason, invoice));
-      if (invoices.length === 0) throw Object.assign(new Error(`nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`), { moot: true });
-      if (withheld.length > 0 && withheld.length === 1 + (delivery.cc ?? []).length) throw Object.assign(new Error(heldBack(withheld)), { permanent: true });
+      if (invoices.length === 0) throw new Fault('ENOTHINGLEFT', `nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`);
+      if (withheld.length > 0 && withheld.length === 1 + (delivery.cc ?? []).length) throw new Fault('EWITHHELD', heldBack(withheld));
       // The message still goes: the customer hears of the invoice, and is told its PDF comes later.
       const notYet = delivery.attachPdf ? await ports.documents.missingPdfs(invoices) : [];
       if (notYet.length > 0) await tellPdfsMissing(ports, customer, notYet, `delivery ${delivery.id} (${delivery.reason})`);
@@ -68,10 +69,12 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       const statement =
         delivery.reason === 'reminder' && ports.reminderStatement ? await ports.documents.statementAttachment(accountStatement(customer.id, await ports.store.invoices(customer.id, { status: 'unpaid' }), ports.today(), null), customer) : null;
       if (delivery.channel === 'email') return sendMails(ports, delivery, { words, invoices, filed, customer, statement, withheld: withheld.map((suppression) => suppression.address) }, progress);
-      if (!ports.chat) throw Object.assign(new Error('Discord is not configured (DISCORD_TOKEN)'), { permanent: true });
+      if (!ports.chat) throw new Fault('ENOCHANNEL', 'Discord is not configured (DISCORD_TOKEN)');
       const attachments = [...(statement ? [statement] : []), ...(delivery.attachPdf && filed.length > 0 ? (await invoiceFiles(ports.documents, filed, customer)).files : [])];
       const { subject, text } = wholeMessage(words, delivery.attachPdf, statement !== null);
-      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
+      // The pay pages of the invoices it is about, as a mail of them has its buttons.
+      const pay = payLinks(invoices, (number) => ports.catalog.t(customer.locale, 'pay.button', { number }));
+      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, pay, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
     },
   };
 }

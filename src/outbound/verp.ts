@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DAY_MS } from '../time.js';
 
 /**
  * VERP tokens: the `<token>` of a mail's envelope sender `bounces+<token>@domain`, one per
@@ -20,7 +21,6 @@ const TOKEN_BYTES = ID_BYTES + DAY_BYTES + MAC_BYTES;
 export const VERP_TOKEN_LENGTH = Math.ceil((TOKEN_BYTES * 8) / 5);
 /** Binds the MAC to this use: the same secret signing anything else never makes a token. */
 const CONTEXT = 'facteur verp v1\0';
-const DAY_MS = 86_400_000;
 /** A token, found anywhere in a header: after the `+` of a local part, before its `@`. */
 const IN_ADDRESS = new RegExp(`\\+([${ALPHABET}]{${VERP_TOKEN_LENGTH}})@`, 'gi');
 

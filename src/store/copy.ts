@@ -1,4 +1,4 @@
-import type { LowdbStore } from './lowdb-store.js';
+import type { LowdbStore } from './lowdb/store.js';
 import type { PostgresStore, RecordKind } from './postgres/store.js';
 import type { Changes } from './store.js';
 

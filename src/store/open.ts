@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from '../log.js';
-import { LowdbStore } from './lowdb-store.js';
+import { LowdbStore } from './lowdb/store.js';
 import type { Store } from './store.js';
 import { timedStore } from './timed.js';
 

@@ -1,6 +1,5 @@
 import type { Store } from './store.js';
-
-const DAY_MS = 24 * 60 * 60_000;
+import { DAY_MS } from '../time.js';
 
 /**
  * How long what is only kept for a while stays. Inbound records serve duplicates and the

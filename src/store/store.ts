@@ -2,6 +2,7 @@ import type { IssuedPdf, IssuedPdfBytes } from '../billing/files.js';
 import type { Customer, Invoice } from '../billing/types.js';
 import type { InvoiceFilter } from '../billing/filter.js';
 import type { Delivery, DeliveryQuery } from '../billing/delivery.js';
+import { ActionableError } from '../faults.js';
 
 /**
  * How far the handling of an inbound message went. `claimed`: taken, no reply on its way;
@@ -357,7 +358,7 @@ export interface Store {
 }
 
 /** A store that cannot be opened; the message names the file and what is wrong with it. */
-export class StoreError extends Error {
+export class StoreError extends ActionableError {
   constructor(
     readonly file: string,
     problem: string,

@@ -4,6 +4,7 @@ import MessageFormatModule from '@messageformat/core';
 import { LOCALES, type Amount, type Locale } from '../billing/types.js';
 import { argumentsOf, describeArguments, type Arguments } from './arguments.js';
 import { FORMATTERS } from './formatters.js';
+import { ActionableError } from '../faults.js';
 
 // A CommonJS package whose types say `export default`: imported from ESM, its default is the class itself.
 const MessageFormat = MessageFormatModule as unknown as typeof MessageFormatModule.default;
@@ -20,7 +21,7 @@ export type Params = Record<string, Param>;
 type Message = (params: Params) => string;
 
 /** A template file that cannot be used; the message names the file and what is wrong, for the operator who edited it. */
-export class TemplateError extends Error {
+export class TemplateError extends ActionableError {
   override name = 'TemplateError';
 }
 

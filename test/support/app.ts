@@ -9,7 +9,8 @@ import { createApp, type App } from '../../src/app.js';
 import { dataPaths } from '../../src/data-folder.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { LowdbStore } from '../../src/store/lowdb-store.js';
+import { LowdbStore } from '../../src/store/lowdb/store.js';
+import { DAY_MS } from '../../src/time.js';
 
 /** A Facteur on demo data in a fresh data folder, as `npm start` builds it, with logs off. */
 export async function demoApp(
@@ -35,7 +36,7 @@ export async function demoApp(
  */
 export async function metDaysAgo(dataDir: string, days: number): Promise<void> {
   const store = await LowdbStore.open(dataPaths(dataDir).db);
-  await store.save({ announcingSince: new Date(Date.now() - days * 86_400_000).toISOString() });
+  await store.save({ announcingSince: new Date(Date.now() - days * DAY_MS).toISOString() });
   await store.close();
 }
 

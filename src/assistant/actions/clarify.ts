@@ -45,21 +45,21 @@ export async function asChoice(ctx: Context, command: Command): Promise<Command>
 /** The number a command could be naming a choice by: `n° 2` that is no invoice of the customer's, or the rank of `le premier`. */
 async function choiceNamed(ctx: Context, command: Command): Promise<number | undefined> {
   if (command.intent === 'pdf') return command.numbers.length === 1 && !(await ctx.ownInvoice(command.numbers[0]!)) ? Number(command.numbers[0]) : undefined;
-  if (command.intent !== 'one') return undefined;
+  if (command.intent !== 'singleInvoice') return undefined;
   const { pick, ...rest } = command.filter;
   return pick?.from === 'oldest' && pick.take === 1 && Object.keys(rest).length === 0 ? pick.skip + 1 : undefined;
 }
 
 async function finds(ctx: Context, option: Command): Promise<boolean> {
   if (option.intent === 'pdf') return (await ctx.ownInvoices(option.numbers)).length === option.numbers.length;
-  if (option.intent === 'one' || option.intent === 'list') return (await matching(ctx, option.filter)).length > 0;
+  if (option.intent === 'singleInvoice' || option.intent === 'list') return (await matching(ctx, option.filter)).length > 0;
   return true;
 }
 
 function describe(ctx: Context, option: Command): string {
   if (option.intent === 'pdf' || option.intent === 'paidClaim') return ctx.t('clarify.number', { number: option.numbers.join(', ') });
   if (option.intent === 'details' && option.number) return ctx.t('clarify.number', { number: option.number });
-  if ((option.intent === 'one' || option.intent === 'list') && option.filter.from && option.filter.to) {
+  if ((option.intent === 'singleInvoice' || option.intent === 'list') && option.filter.from && option.filter.to) {
     return ctx.t('clarify.period', { from: option.filter.from, to: option.filter.to });
   }
   return option.intent;

@@ -26,6 +26,7 @@ import type { Request } from '../request.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
 import { changeDone, describeChange } from './describe.js';
+import { MINUTE_MS } from '../../time.js';
 
 /**
  * A change of the account asked for: made at once when the owner asks (a linked chat
@@ -90,7 +91,7 @@ async function askOwner(ctx: Context, change: AccountChange): Promise<Reply> {
     if (messageId) sent.push({ address, messageId });
   }
   if (sent.length === 0) return ctx.refuse('address.tooMany', { address: addresses.join(', ') });
-  const expiresAt = new Date(now.getTime() + APPROVAL_TTL_MINUTES * 60_000).toISOString();
+  const expiresAt = new Date(now.getTime() + APPROVAL_TTL_MINUTES * MINUTE_MS).toISOString();
   const pending: PendingChange = { change, approval: { replyHashes: sent.map((mail) => replyHash(mail.messageId)), expiresAt }, confirmation: null, requestedAt: now.toISOString() };
   // Checked again where it is written: another message may have placed one while the mails went out.
   let placed = false;

@@ -44,7 +44,7 @@ export function inContext(s: Sentence, about: Invoice[], readAt: (today: IsoDate
 const ACCOUNT_WORDS = ['compte', 'account', 'solde', 'balance', 'total', 'overall', 'everything', 'tout', 'ardoise'];
 
 /** Commands about invoices, which the context may say which of them they are about; the others (a setting, the balance, help) it leaves alone. */
-const ABOUT_INVOICES = new Set<Command['intent']>(['list', 'one', 'pdf', 'resend', 'zip', 'files', 'details', 'paidClaim', 'clarify']);
+const ABOUT_INVOICES = new Set<Command['intent']>(['list', 'singleInvoice', 'pdf', 'resend', 'zip', 'files', 'details', 'paidClaim', 'clarify']);
 
 /** What narrows the invoices the context gives: the sentence's own filter, without the status a question or a claim says of them (« celle-ci est-elle réglée ? »). */
 function narrowing(s: Sentence, back: boolean): InvoiceFilter {
@@ -87,7 +87,7 @@ export function designates(command: Command): boolean {
     case 'list':
     case 'zip':
     case 'files':
-    case 'one':
+    case 'singleInvoice':
       // A rank alone (« la dernière ») is too little to stand beside a message passed on.
       return Object.keys(command.filter).some((key) => key !== 'pick');
     case 'details':
@@ -109,7 +109,7 @@ function designationOf(command: Command): InvoiceFilter | null {
   if (!designates(command)) return null;
   if (command.intent === 'pdf' || command.intent === 'resend') return { numbers: command.numbers };
   if (command.intent === 'details') return command.number !== null ? { numbers: [command.number] } : (command.filter ?? null);
-  if (command.intent === 'list' || command.intent === 'zip' || command.intent === 'files' || command.intent === 'one') return command.filter;
+  if (command.intent === 'list' || command.intent === 'zip' || command.intent === 'files' || command.intent === 'singleInvoice') return command.filter;
   return null;
 }
 

@@ -55,7 +55,7 @@ export function explain(text: string, today: IsoDate, options: ReadingOptions = 
 const WEIGHT: Record<Command['intent'], number> = {
   confirm: 9, withdraw: 9, address: 9, contactAdd: 9, contactRemove: 9, contactMayAsk: 9, attachments: 9, chat: 9, reminders: 9,
   paidClaim: 8, verify: 8,
-  pdf: 7, resend: 7, zip: 7, files: 7, details: 7, one: 7, list: 7, balance: 7, clarify: 7,
+  pdf: 7, resend: 7, zip: 7, files: 7, details: 7, singleInvoice: 7, list: 7, balance: 7, clarify: 7,
   notifications: 5, page: 4, offTopic: 3, help: 2, choose: 2, smalltalk: 1,
 };
 

@@ -47,8 +47,10 @@ const QUOTED_HEADER = /^\*?(de|from|envoyé|sent|date|à|to|objet|subject)\s*:/i
 /**
  * A signature written without `-- `: a line of contact details (a phone, a fax, a postal box,
  * a street, a site) ends what the customer wrote, and the line of a name just before it goes with it.
+ * A label is one only with its number after it, a word or two between (« Tél / WhatsApp : +237 … »):
+ * « Téléchargement des factures », « Mobile Money : j'ai payé la 1266 » are the customer's words.
  */
-const CONTACT_LINE = /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)\b\W*|(?:e-?mail|courriel)(?:\s+(?:perso|personnel|pro|professionnel|personal|work|priv[ée]e?))?\s*:\s*\S+@|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.?|bd|boulevard|chemin|all[ée]e|impasse|place|route|quai|street|road)\s)/i;
+const CONTACT_LINE = /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)(?!\p{L})(?:[^\p{L}\d+]*\p{L}+){0,2}[^\p{L}\d+]*\+?\(?\+?\d[\d\s().-]{6,}|(?:e-?mail|courriel)(?:\s+(?:perso|personnel|pro|professionnel|personal|work|priv[ée]e?))?\s*:\s*\S+@|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.?|bd|boulevard|chemin|all[ée]e|impasse|place|route|quai|street|road)\s)/iu;
 /** A postcode and its town (`75008 Paris`, `33000 Bordeaux Cedex`): an address line. */
 const POSTCODE_LINE = /^\d{5}\s+\p{Lu}[\p{L}'’ -]*$/u;
 /** A name or a title above a contact line: up to five capitalised words, no digit (a request line has a keyword in lower case or a number). */

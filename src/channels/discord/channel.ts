@@ -8,9 +8,9 @@ import { asNumbersAreKept } from '../../billing/numbers.js';
 import type { Locale } from '../../billing/types.js';
 import type { ZipProgress } from '../../documents/attachment.js';
 import type { Logger } from '../../log.js';
-import type { AccountLinks } from '../../linking/linking.js';
-import { parseLinkText } from '../../linking/words.js';
-import type { LinkMaker } from '../../links/links.js';
+import type { AccountLinks } from '../../account-linking/linking.js';
+import { parseLinkText } from '../../account-linking/words.js';
+import type { LinkMaker } from '../../download-links/links.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
@@ -19,9 +19,9 @@ import { Answers } from './answers.js';
 import { attachedPdfs } from './files.js';
 import type { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
-import { GatewayTurn } from './gateway.js';
+import { SingleGatewaySession } from './gateway.js';
 import { translate } from './options.js';
-import { Presses } from './presses.js';
+import { ComponentInteractions } from './component-interactions.js';
 import { PROGRESS_TIMING, type ProgressTiming } from './progress.js';
 import { CHOICE_BUTTON } from './render.js';
 import { conversation, localeOf, privately } from './requests.js';
@@ -69,9 +69,9 @@ export class DiscordChannel implements Channel {
   private readonly staff: StaffCommands;
   private readonly now: () => Date;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly gateway: GatewayTurn;
+  private readonly gateway: SingleGatewaySession;
   private readonly answers: Answers;
-  private readonly presses: Presses;
+  private readonly componentInteractions: ComponentInteractions;
   private accepting = true;
 
   constructor(private readonly services: DiscordChannelServices) {
@@ -81,11 +81,11 @@ export class DiscordChannel implements Channel {
     this.staff = services.staff;
     const { catalog, log, deliveries } = services;
     this.answers = new Answers({ catalog, log, deliveries, store: services.store, downloadLinks: services.downloadLinks, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
-    this.presses = new Presses({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });
-    this.gateway = new GatewayTurn({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
+    this.componentInteractions = new ComponentInteractions({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });
+    this.gateway = new SingleGatewaySession({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
   }
 
-  /** Resolves once this instance is on the gateway, or knows another Facteur sharing the store is (see GatewayTurn). */
+  /** Resolves once this instance is on the gateway, or knows another Facteur sharing the store is (see SingleGatewaySession). */
   async start(): Promise<void> {
     await this.gateway.start();
   }
@@ -123,7 +123,7 @@ export class DiscordChannel implements Channel {
       if (interaction.isChatInputCommand()) await this.onCommand(interaction);
       else if (interaction.isAutocomplete()) await this.onAutocomplete(interaction);
       else if (interaction.isButton()) await this.onButton(interaction);
-      else if (interaction.isStringSelectMenu()) await this.presses.onSelect(interaction);
+      else if (interaction.isStringSelectMenu()) await this.componentInteractions.onSelect(interaction);
     } catch (error) {
       await this.apologise(interaction, error).catch((failed: unknown) => this.services.log.error({ err: failed, user: interaction.user.id }, 'discord: the apology could not be sent either'));
     }
@@ -162,11 +162,11 @@ export class DiscordChannel implements Channel {
     return this.services.assistant.handle({ ...request, trust: 'owner' });
   }
 
-  /** A reading's button is the assistant's choice; the others are a list's or a card's (see Presses). */
+  /** A reading's button is the assistant's choice; the others are a list's or a card's (see ComponentInteractions). */
   private async onButton(interaction: ButtonInteraction): Promise<void> {
     const choice = CHOICE_BUTTON.exec(interaction.customId);
     if (choice) return this.onChoice(interaction, Number(choice[1]));
-    return this.presses.onButton(interaction);
+    return this.componentInteractions.onButton(interaction);
   }
 
   /**
@@ -185,7 +185,7 @@ export class DiscordChannel implements Channel {
       : this.links.howTo(locale);
     const ephemeral = privately(interaction);
     const { first, rest, links, carried } = await this.answers.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
-    // A list's or a card's components work for 15 minutes from their message's time (see Presses): in the place of a question
+    // A list's or a card's components work for 15 minutes from their message's time (see ComponentInteractions): in the place of a question
     // asked long before, they would have expired from the start. Such an answer is a message of its own; the question loses its buttons.
     const inPlace = reply.outcome === 'answered' && !('components' in first && first.components.length > 0);
     await this.answers.sending(interaction.user.id, reply, { links, carried }, async () => {

@@ -8,7 +8,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { CODE_DIGITS } from '../../billing/codes.js';
-import { LINK_CODE_DIGITS, type LinkCommands } from '../../linking/linking.js';
+import { LINK_CODE_DIGITS, type LinkCommands } from '../../account-linking/linking.js';
 import type { Locale } from '../../billing/types.js';
 import type { Catalog, Params } from '../../templates/catalog.js';
 

@@ -9,6 +9,7 @@ import {
 } from 'discord.js';
 import { z } from 'zod';
 import type { ListedInvoice, Reply } from '../../assistant/reply.js';
+import type { PayLink } from '../../billing/pay-link.js';
 import type { ListPosition } from '../../billing/filter.js';
 import { invoiceNumber } from '../../billing/numbers.js';
 import { INVOICE_STATUSES } from '../../billing/types.js';
@@ -155,7 +156,15 @@ export function cardRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
 
 /** A row of « Payer 1266 » buttons for the reply's pay links, if it has any: under a list's buttons, or under the PDFs sent. */
 export function payRows(reply: Reply, catalog: Catalog): Row[] {
-  const buttons = payButtons(reply, catalog);
+  return linkRows(payButtons(reply, catalog));
+}
+
+/** A row of link buttons to these pay pages, each with its own label (« Payer la facture 1266 »), if any fits a button: under a direct message. */
+export function payLinkRows(links: readonly PayLink[]): Row[] {
+  return linkRows(linkButtons(links, (link) => link.label));
+}
+
+function linkRows(buttons: APIButtonComponent[]): Row[] {
   return buttons.length > 0 ? [row(buttons)] : [];
 }
 
@@ -168,14 +177,16 @@ export const BUTTON_URL_MAX = 512;
  * « Payer 1266 » where several may be, at most a row of them (the assistant sends five at most).
  */
 function payButtons(reply: Reply, catalog: Catalog): APIButtonComponent[] {
-  const links = (reply.pay ?? []).filter((link) => link.url.length <= BUTTON_URL_MAX).slice(0, BUTTONS.perRow);
   const alone = reply.pay?.length === 1 && !reply.listed;
-  return links.map((link) => ({
-    type: ComponentType.Button,
-    style: ButtonStyle.Link,
-    url: link.url,
-    label: cut(alone ? catalog.t(reply.locale, 'discord.button.pay') : catalog.t(reply.locale, 'discord.button.payNumber', { number: link.number }), BUTTONS.label),
-  }));
+  return linkButtons(reply.pay ?? [], (link) => (alone ? catalog.t(reply.locale, 'discord.button.pay') : catalog.t(reply.locale, 'discord.button.payNumber', { number: link.number })));
+}
+
+/** Link buttons to the pay pages whose address fits a button, a row of them at most, each labelled by `label`. */
+function linkButtons(links: readonly PayLink[], label: (link: PayLink) => string): APIButtonComponent[] {
+  return links
+    .filter((link) => link.url.length <= BUTTON_URL_MAX)
+    .slice(0, BUTTONS.perRow)
+    .map((link) => ({ type: ComponentType.Button, style: ButtonStyle.Link, url: link.url, label: cut(label(link), BUTTONS.label) }));
 }
 
 /** Discord's limits on buttons: five a row, eighty characters a label. */

@@ -1,10 +1,12 @@
 import { once } from 'node:events';
 import { Client, DiscordAPIError, Events, GatewayIntentBits, Partials, RESTJSONErrorCodes, Routes, type APIDMChannel, type APIMessage } from 'discord.js';
 import { ConfigError, type DiscordSettings } from '../../config.js';
+import { Fault } from '../../faults.js';
 import type { Logger } from '../../log.js';
 import type { DirectMessage, DirectMessenger } from '../../outbound/chat.js';
 import { NO_MENTIONS, plain } from './markdown.js';
-import { fileGroups, LIMITS, type FileToSend } from './render.js';
+import { payLinkRows } from './components.js';
+import { fileGroups, LIMITS, payEmbeds, type FileToSend } from './render.js';
 
 /**
  * What a bot may upload in a direct message, where no interaction says its limit:
@@ -101,7 +103,7 @@ export class DiscordConnection implements DirectMessenger {
   /**
    * A direct message to a Discord user: the text (in pieces of Discord's 2,000 characters),
    * the files with the last piece. A refusal that retrying cannot cure (50007: the user
-   * does not accept DMs from the bot) is thrown with `permanent: true` and Discord's reason,
+   * does not accept DMs from the bot) is thrown as a {@link Fault} with Discord's reason,
    * which the delivery log records.
    */
   async send(userId: string, message: DirectMessage): Promise<{ messageId: string }> {
@@ -109,23 +111,26 @@ export class DiscordConnection implements DirectMessenger {
       // Over REST alone: discord.js's channel objects need a logged-in client, which only the gateway's holder has.
       const channel = (await this.client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIDMChannel;
       const { groups, tooLarge } = await fileGroups(message.attachments, DM_ATTACHMENT_LIMIT);
-      if (tooLarge.length > 0) throw Object.assign(new Error(`too large for a Discord direct message: ${tooLarge.join(', ')}`), { permanent: true });
+      if (tooLarge.length > 0) throw new Fault('ETOOLARGE', `too large for a Discord direct message: ${tooLarge.join(', ')}`);
       const pieces = split(plain(message.text), LIMITS.content);
       // With a key, each message carries a nonce Discord enforces: sent again after a crash,
       // it is not posted twice.
       let sent = 0;
       const once = () => (message.key ? { nonce: `${message.key.replaceAll('-', '').slice(0, 22)}${sent++}`, enforce_nonce: true } : {});
-      const post = async (content: string | undefined, files: FileToSend[]) => {
-        const body = { ...(content === undefined ? {} : { content }), allowed_mentions: NO_MENTIONS, ...once() };
+      // The pay buttons (or, for a link too long for one, linked titles) under the text's last piece, with the files.
+      const [rows, titles] = [payLinkRows(message.pay ?? []), payEmbeds(message.pay ?? [])];
+      const under = { ...(rows.length > 0 ? { components: rows } : {}), ...(titles.length > 0 ? { embeds: titles } : {}) };
+      const post = async (content: string | undefined, files: FileToSend[], extra: object = {}) => {
+        const body = { ...(content === undefined ? {} : { content }), ...extra, allowed_mentions: NO_MENTIONS, ...once() };
         return ((await this.client.rest.post(Routes.channelMessages(channel.id), { body, files: files.map((f) => ({ name: f.name, data: f.bytes })) })) as APIMessage).id;
       };
       let last = '';
-      for (const [index, piece] of pieces.entries()) last = await post(piece, index === pieces.length - 1 ? (groups[0] ?? []) : []);
+      for (const [index, piece] of pieces.entries()) last = await post(piece, index === pieces.length - 1 ? (groups[0] ?? []) : [], index === pieces.length - 1 ? under : {});
       for (const group of groups.slice(1)) last = await post(undefined, group);
       return { messageId: last };
     } catch (error) {
       if (error instanceof DiscordAPIError && PERMANENT.has(error.code)) {
-        throw Object.assign(new Error(`Discord refused the direct message: ${error.message} (${error.code})`), { permanent: true, code: error.code });
+        throw new Fault('EDMREFUSED', `Discord refused the direct message: ${error.message} (${error.code})`);
       }
       throw error;
     }

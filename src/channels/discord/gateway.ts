@@ -11,7 +11,7 @@ export const GATEWAY_RETRY_MS = 5_000;
 /** The job that holds the gateway: one bot session however many instances share the store. */
 const JOB = 'discord-gateway';
 
-export interface GatewayTurnServices {
+export interface SingleGatewaySessionServices {
   store: Pick<Store, 'exclusive'>;
   connection: DiscordConnection;
   log: Logger;
@@ -30,13 +30,13 @@ export interface GatewayTurnServices {
  * `retryMs` whether the gateway is free: a holder that dies (its session's lock goes with
  * it) or loses its database connection (it leaves the gateway) is replaced within that time.
  */
-export class GatewayTurn {
+export class SingleGatewaySession {
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
   /** Where the gateway was last found: on this instance, on another, or nowhere yet. */
   private where: 'here' | 'elsewhere' | 'nowhere' = 'nowhere';
 
-  constructor(private readonly services: GatewayTurnServices) {}
+  constructor(private readonly services: SingleGatewaySessionServices) {}
 
   /**
    * Resolves once this instance is on the gateway, or knows another is (it keeps asking in

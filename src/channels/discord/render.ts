@@ -1,6 +1,7 @@
 import { buffer } from 'node:stream/consumers';
 import { ButtonStyle, ComponentType, type APIEmbed } from 'discord.js';
 import type { Reply } from '../../assistant/reply.js';
+import type { PayLink } from '../../billing/pay-link.js';
 import type { CarriedFile } from '../../billing/files.js';
 import type { Attachment } from '../../documents/attachment.js';
 import type { Catalog } from '../../templates/catalog.js';
@@ -35,7 +36,7 @@ export function renderMessage(reply: Reply, catalog: Catalog, owner: string): Di
   // A list's and a card's pay buttons sit among their own; any other reply (the PDFs sent) gets its row.
   const pays = reply.listed?.length || reply.details ? [] : payRows(reply, catalog);
   const components = [...listRows(reply, catalog, owner), ...cardRows(reply, catalog, owner), ...pays, ...(reply.choices ? [choiceButtons(reply.choices)] : [])];
-  const pay = payEmbeds(reply);
+  const pay = payEmbeds(reply.pay ?? []);
   if (reply.details) return { content: '', embeds: [detailsCard(reply.details, reply.locale, catalog), ...pay], components };
   if (!reply.table) {
     const text = plain(reply.text.join('\n\n'));
@@ -56,8 +57,8 @@ export function renderMessage(reply: Reply, catalog: Catalog, owner: string): Di
  * send 2,000) as a small embed whose title is the link, which Discord takes up to 2,048: « Payer
  * la facture 1266 », in the colour of what is owed.
  */
-function payEmbeds(reply: Reply): APIEmbed[] {
-  return (reply.pay ?? []).filter((link) => link.url.length > BUTTON_URL_MAX).map((link) => ({ title: cut(plain(link.label), EMBED_TITLE_MAX), url: link.url, color: TO_PAY_COLOUR }));
+export function payEmbeds(links: readonly PayLink[]): APIEmbed[] {
+  return links.filter((link) => link.url.length > BUTTON_URL_MAX).map((link) => ({ title: cut(plain(link.label), EMBED_TITLE_MAX), url: link.url, color: TO_PAY_COLOUR }));
 }
 
 /** Discord's limit on an embed's title. */

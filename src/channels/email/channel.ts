@@ -5,7 +5,7 @@ import { addressIn } from '../../billing/provider.js';
 import type { Config } from '../../config.js';
 import { dataPaths } from '../../data-folder.js';
 import type { Logger } from '../../log.js';
-import type { LinkMaker } from '../../links/links.js';
+import type { LinkMaker } from '../../download-links/links.js';
 import type { Bounces } from '../../notifications/bounces.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Mailer } from '../../outbound/mail.js';

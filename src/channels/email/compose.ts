@@ -1,11 +1,11 @@
 import type { Reply } from '../../assistant/reply.js';
 import { formatDecimal } from '../../billing/money.js';
-import type { LinkMaker } from '../../links/links.js';
+import type { LinkMaker } from '../../download-links/links.js';
 import type { OutboundMail } from '../../outbound/mail.js';
 import type { DeliveryLink } from '../../billing/delivery.js';
 import type { Catalog } from '../../templates/catalog.js';
 import { paragraphs, payBlock, type Block } from '../../outbound/letter.js';
-import { deliveryLinks, offerLinks } from '../../links/offer.js';
+import { deliveryLinks, offerLinks } from '../../download-links/offer.js';
 import { listHints, replyBlocks } from './letter.js';
 import { packAttachments } from '../../outbound/fit.js';
 import type { InboundMail } from './read.js';

@@ -6,6 +6,7 @@ import { handleSafely, type MailPipeline } from './pipeline.js';
 import { MAX_MESSAGE_BYTES } from './read.js';
 import { Wake } from './wake.js';
 import type { MailWatcher } from './watcher.js';
+import { MINUTE_MS } from '../../time.js';
 
 export interface ImapWatcherOptions {
   imap: ImapSettings;
@@ -24,9 +25,9 @@ export interface Watchdog {
   timeoutMs: number;
 }
 
-const WATCHDOG: Watchdog = { everyMs: 60_000, timeoutMs: 15_000 };
+const WATCHDOG: Watchdog = { everyMs: MINUTE_MS, timeoutMs: 15_000 };
 const BACKOFF_FIRST_MS = 1_000;
-const BACKOFF_MAX_MS = 60_000;
+const BACKOFF_MAX_MS = MINUTE_MS;
 /** Messages fetched per FETCH: a catch-up on thousands of unseen messages never holds them all. */
 const BATCH = 10;
 

@@ -2,7 +2,7 @@ import { askingContacts, confirmingOf, newAddressOf } from '../../billing/change
 import { z } from 'zod';
 import { byIssueDateDesc, matchesFilter, type InvoiceFilter } from '../../billing/filter.js';
 import type { Customer, Invoice } from '../../billing/types.js';
-import { customerSchema, invoiceSchema } from '../schema.js';
+import { customerSchema, invoiceSchema } from './schema.js';
 import { listOf, upsert } from './lists.js';
 import { StoreFile } from './store-file.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatMessageSchema, heldRequestSchema, linkAttemptSchema, staffActionSchema } from '../schema.js';
+import { chatMessageSchema, heldRequestSchema, linkAttemptSchema, staffActionSchema } from './schema.js';
 import { MAX_CHAT_MESSAGES, type ChatMessage, type HeldRequest, type LinkAttempt, type StaffAction } from '../store.js';
 import { upsert } from './lists.js';
 import { StoreFile } from './store-file.js';

@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Delivery, DeliveryQuery } from '../../billing/delivery.js';
-import { deliverySchema } from '../schema.js';
+import { deliverySchema } from './schema.js';
 import { StoreError } from '../store.js';
 import { listOf, upsert } from './lists.js';
 import { openOnce, StoreFile } from './store-file.js';

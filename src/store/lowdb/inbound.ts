@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { inboundMessageSchema } from '../schema.js';
+import { inboundMessageSchema } from './schema.js';
 import { StoreError, type InboundMessage } from '../store.js';
 import { listOf, upsert } from './lists.js';
 import { openOnce, StoreFile } from './store-file.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { writeAtomically } from '../../atomic-file.js';
 import type { IssuedPdf, IssuedPdfBytes } from '../../billing/files.js';
-import { issuedPdfSchema } from '../schema.js';
+import { issuedPdfSchema } from './schema.js';
 import { StoreError, StoreWriteError } from '../store.js';
 import { StoreFile } from './store-file.js';
 

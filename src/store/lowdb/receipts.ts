@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { signedReceiptSchema } from '../schema.js';
+import { signedReceiptSchema } from './schema.js';
 import type { SignedReceipt } from '../store.js';
 import { StoreFile } from './store-file.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { suppressionSchema } from '../schema.js';
+import { suppressionSchema } from './schema.js';
 import type { Suppression } from '../store.js';
 import { upsert } from './lists.js';
 import { StoreFile } from './store-file.js';

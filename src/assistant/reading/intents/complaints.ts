@@ -65,8 +65,8 @@ export function asksAgain(s: Sentence): boolean {
 export function askedAgain(s: Sentence): Command {
   if (asksZip(s)) return { intent: 'zip', filter: filterOf(s) };
   if (s.numbers.length > 0) return { intent: s.clause.has('resend') ? 'resend' : 'pdf', numbers: s.numbers };
-  if (!hasFilter(s)) return { intent: 'one', filter: { pick: { from: 'newest', skip: 0, take: 1 } } };
-  return s.clause.has('list') || s.clause.has('all') ? { intent: 'files', filter: filterOf(s) } : { intent: 'one', filter: filterOf(s) };
+  if (!hasFilter(s)) return { intent: 'singleInvoice', filter: { pick: { from: 'newest', skip: 0, take: 1 } } };
+  return s.clause.has('list') || s.clause.has('all') ? { intent: 'files', filter: filterOf(s) } : { intent: 'singleInvoice', filter: filterOf(s) };
 }
 
 /** Words of a wish about what comes next (« je ne veux plus de pièce jointe », "stop attaching"): a setting, not a complaint. */

@@ -71,7 +71,7 @@ export function claimsPaid(s: Sentence): boolean {
   // « j'ai payé la facture d'octobre »: one invoice named by its period, which the customer's unpaid ones say.
   // « il me faut les PDF … pour les joindre à mon virement », "I want to know if … is paid": not a payment said.
   const other = c.has('pdf') || c.hasWord('savoir', 'know', 'if', 'si', 'whether');
-  if ((s.numbers.length === 0 && !asksOne(s)) || c.asks() || negated || sending || other) return false;
+  if ((s.numbers.length === 0 && !asksSingleInvoice(s)) || c.asks() || negated || sending || other) return false;
   const paid = c.has('paid') || c.hasWord(...PAYMENT);
   // « payée hier par OM »: a payment told by how the money went.
   return paid && (c.hasWord(...PAID_BY_ME) || c.hasWord(...MONEY_SENT));
@@ -89,7 +89,7 @@ export function turnsPage(s: Sentence, step: 1 | -1): boolean {
 }
 
 /** One invoice, by its period or rank, asked with a singular word. */
-export function asksOne(s: Sentence): boolean {
+export function asksSingleInvoice(s: Sentence): boolean {
   const c = s.clause;
   const rank = s.rank;
   if (rank && rank.take > 1) return false;
@@ -131,7 +131,7 @@ export function yearOrNumber(s: Sentence): Command | null {
   const before = c.tokens[years[0]! - 1];
   if (before?.kind !== 'word' || before.role !== 'one') return null;
   const number = (c.tokens[years[0]!] as NumberToken).value;
-  return { intent: 'clarify', options: [{ intent: 'pdf', numbers: [number] }, { intent: 'one', filter: filterOf(s) }] };
+  return { intent: 'clarify', options: [{ intent: 'pdf', numbers: [number] }, { intent: 'singleInvoice', filter: filterOf(s) }] };
 }
 
 /**
@@ -181,7 +181,7 @@ function onlySome(c: Clause, i: number): boolean {
 /** Words that ask what one invoice is, its amount or its state: « c'est quoi la deuxième facture de 2021 ? », « le montant de la facture de novembre », "is my invoice of November paid". */
 export function asksAboutOne(s: Sentence): boolean {
   const c = s.clause;
-  if (s.numbers.length > 0 || !asksOne(s) || s.period?.union || c.has('pdf') || c.has('resend')) return false;
+  if (s.numbers.length > 0 || !asksSingleInvoice(s) || s.period?.union || c.has('pdf') || c.has('resend')) return false;
   if (c.has('amount') || c.has('due') || c.hasWord('combien', 'much')) return true;
   const status = c.has('paid') || c.has('unpaid') || c.has('overdue');
   return (c.asks() || c.hasWord('savoir', 'know')) && (status || c.hasWord('quoi', 'what', 'laquelle', 'lequel', 'which'));

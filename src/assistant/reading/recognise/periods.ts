@@ -3,6 +3,7 @@ import type { Span } from '../../../billing/filter.js';
 import type { IsoDate } from '../../../billing/types.js';
 import type { Token } from '../tokens.js';
 import { COUNT_WORDS, ORDINAL_WORDS } from '../words.js';
+import { DAY_MS } from '../../../time.js';
 
 /** Days from `from` to `to`, both included; either may be open. */
 export type Range = Span;
@@ -364,7 +365,7 @@ export function monthSpan(year: number, month: number): { from: IsoDate; to: Iso
 }
 
 function addDays(day: IsoDate, days: number): IsoDate {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
 function addMonths(day: IsoDate, months: number): IsoDate {

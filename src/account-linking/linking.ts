@@ -7,6 +7,7 @@ import type { CodeMail } from '../notifications/code-mail.js';
 import { liftProven } from '../notifications/suppressions.js';
 import type { LinkAttempt, Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
+import { MINUTE_MS, HOUR_MS, DAY_MS } from '../time.js';
 
 /** A link code is good for this long. */
 export const LINK_CODE_MINUTES = 10;
@@ -20,8 +21,6 @@ export const LINK_CODE_DIGITS = 8;
 export const LINK_REQUESTS_PER_HOUR = 5;
 /** Wrong codes for one customer in a day, from all chat accounts together, before no code goes to that customer until the day has passed. */
 export const LINK_FAILURES_PER_CUSTOMER = 10;
-const HOUR_MS = 60 * 60_000;
-const DAY_MS = 24 * HOUR_MS;
 /** Wrong codes in a row that lock linking for the account… */
 export const LINK_MAX_FAILURES = 5;
 /** …for this long. */
@@ -145,7 +144,7 @@ export class AccountLinks {
       const failedFor = [...recentFailures(attempt, now), ...(attempt.customerId === null ? [] : [{ customerId: attempt.customerId, at: now.toISOString() }])];
       const failures = attempt.failures + 1;
       if (failures >= LINK_MAX_FAILURES) {
-        const lockedUntil = new Date(now.getTime() + LINK_LOCK_MINUTES * 60_000).toISOString();
+        const lockedUntil = new Date(now.getTime() + LINK_LOCK_MINUTES * MINUTE_MS).toISOString();
         return { attempt: { ...base, codeHash: null, failures: 0, lockedUntil, failedFor }, result: { kind: 'lockedNow', until: lockedUntil } };
       }
       return { attempt: { ...base, failures, failedFor }, result: { kind: 'wrong', left: LINK_MAX_FAILURES - failures } };
@@ -199,7 +198,7 @@ export class AccountLinks {
   }
 
   private locked(locale: Locale, attempt: LinkAttempt | undefined, now: Date): Reply {
-    const minutes = Math.max(1, Math.ceil((Date.parse(attempt?.lockedUntil ?? now.toISOString()) - now.getTime()) / 60_000));
+    const minutes = Math.max(1, Math.ceil((Date.parse(attempt?.lockedUntil ?? now.toISOString()) - now.getTime()) / MINUTE_MS));
     return this.reply(locale, 'link.locked', { minutes }, 'refused');
   }
 

@@ -13,7 +13,7 @@ const AT_MOST_OFFERED = 2;
  * One invoice asked by its period or rank ("la facture d'octobre", "my latest bill"): its PDF
  * when exactly one matches, the list otherwise (from which a menu or « facture N » picks).
  */
-export async function one(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
+export async function singleInvoice(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
   const found = await matching(ctx, filter);
   return found.length === 1 ? pdf(ctx, [found[0]!.number]) : list(ctx, filter);
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { BOUNCE_KINDS, DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from '../billing/delivery.js';
-import { keptPayUrlProblem, PAY_URL_RULE } from '../billing/pay-link.js';
-import { INVOICE_STATUSES, LOCALES } from '../billing/types.js';
-import { INBOUND_STATUSES } from './store.js';
+import { BOUNCE_KINDS, DELIVERY_CHANNELS, DELIVERY_REASONS, DELIVERY_STATUSES } from '../../billing/delivery.js';
+import { keptPayUrlProblem, PAY_URL_RULE } from '../../billing/pay-link.js';
+import { INVOICE_STATUSES, LOCALES } from '../../billing/types.js';
+import { INBOUND_STATUSES } from '../store.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a YYYY-MM-DD date');

@@ -4,21 +4,22 @@ import type { Command } from '../../assistant/command.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { ListPosition } from '../../billing/filter.js';
 import type { Logger } from '../../log.js';
-import type { AccountLinks } from '../../linking/linking.js';
+import type { AccountLinks } from '../../account-linking/linking.js';
 import type { Catalog } from '../../templates/catalog.js';
 import type { Answers } from './answers.js';
 import { chosenIn, readCustomId, withChoice, type Pressed } from './components.js';
 import { renderMessage } from './render.js';
 import { conversation, localeOf, privately } from './requests.js';
+import { MINUTE_MS } from '../../time.js';
 
 /**
  * How long a list's and a card's components work: an interaction token's lifetime, after
  * which Discord no longer takes the edits and follow-ups of the interaction that made the
  * message, and the list it shows may be out of date.
  */
-export const COMPONENT_LIFETIME_MS = 15 * 60_000;
+export const COMPONENT_LIFETIME_MS = 15 * MINUTE_MS;
 
-export interface PressesServices {
+export interface ComponentInteractionsServices {
   links: Pick<AccountLinks, 'customer' | 'howTo'>;
   /** The assistant, asked as the linked account's owner. */
   ask: (request: Omit<Request, 'trust'>) => Promise<Reply>;
@@ -43,8 +44,8 @@ export interface PressesServices {
  * gets the same answer as a missing one. The checks here spare the assistant what is plainly
  * not for it: another user's press, an expired list, a choice the menu did not offer.
  */
-export class Presses {
-  constructor(private readonly services: PressesServices) {}
+export class ComponentInteractions {
+  constructor(private readonly services: ComponentInteractionsServices) {}
 
   /** A choice in a list's menu: the message shows it chosen, for the buttons to read. */
   async onSelect(interaction: StringSelectMenuInteraction): Promise<void> {

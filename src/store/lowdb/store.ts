@@ -1,19 +1,19 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { InvoiceFilter } from '../billing/filter.js';
-import type { IssuedPdf } from '../billing/files.js';
-import type { Customer, Invoice } from '../billing/types.js';
-import type { Delivery, DeliveryQuery } from '../billing/delivery.js';
-import { BillingFile } from './lowdb/billing.js';
-import { ChatFile } from './lowdb/chat.js';
-import { DeliveryFiles } from './lowdb/deliveries.js';
-import { InboundFiles } from './lowdb/inbound.js';
-import { lockDataFolder, unlockDataFolder } from './lowdb/lock.js';
-import { PdfFiles } from './lowdb/pdfs.js';
-import { ReceiptsFile } from './lowdb/receipts.js';
-import { SuppressionsFile } from './lowdb/suppressions.js';
-import { Serial } from './lowdb/serial.js';
-import type { ChatMessage, Changes, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Store, Suppression } from './store.js';
+import type { InvoiceFilter } from '../../billing/filter.js';
+import type { IssuedPdf } from '../../billing/files.js';
+import type { Customer, Invoice } from '../../billing/types.js';
+import type { Delivery, DeliveryQuery } from '../../billing/delivery.js';
+import { BillingFile } from './billing.js';
+import { ChatFile } from './chat.js';
+import { DeliveryFiles } from './deliveries.js';
+import { InboundFiles } from './inbound.js';
+import { lockDataFolder, unlockDataFolder } from './lock.js';
+import { PdfFiles } from './pdfs.js';
+import { ReceiptsFile } from './receipts.js';
+import { SuppressionsFile } from './suppressions.js';
+import { Serial } from './serial.js';
+import type { ChatMessage, Changes, HeldRequest, InboundMessage, LinkAttempt, SignedReceipt, StaffAction, Store, Suppression } from '../store.js';
 
 /**
  * The embedded store: lowdb JSON files in the data folder, each written atomically.

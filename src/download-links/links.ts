@@ -3,6 +3,7 @@ import type { IsoDate } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { DeliveryLink } from '../billing/delivery.js';
 import { linkId, LinkSigner, type LinkVerdict } from './token.js';
+import { DAY_MS } from '../time.js';
 
 /** A download link as a channel sends it: the URL for the customer, the rest for the message and the delivery log. */
 export interface IssuedLink extends DeliveryLink {
@@ -33,8 +34,6 @@ export interface LinkSettings {
   /** How long a link works (LINK_DAYS). */
   days: number;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Download links `PUBLIC_URL/d/<token>`, made for the channels and read by the HTTP server,
