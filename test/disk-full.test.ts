@@ -302,8 +302,8 @@ describe('a store write the disk refuses', () => {
         store.updateDelivery('d1', (found) => ({ ...found, status: 'failed', lastError: 'bounced' })),
         store.save({ deliveries: [delivery('d2', { customerId: awa.id, reason: 'push', invoices: [demo.invoices[0]!.number], createdAt: '2026-12-01T08:00:00.000Z' })] }),
         store.save({ announced: [demo.invoices[0]!.number] }),
-        store.updateInbound('k1', null, (found) => ({ ...found!, status: 'failed', reason: 'no room' })),
-        store.updateInbound('k2', null, () => inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' })),
+        store.updateInbound('k1', null, (found) => ({ record: { ...found!, status: 'failed', reason: 'no room' }, result: 'failed' })),
+        store.updateInbound('k2', null, () => ({ record: inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' }), result: 'written' })),
         // Dropping the old inbound files frees room, rather than taking it: only the chat file's part is refused.
         store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-12-31T00:00:00.000Z', linkAttempts: '2026-12-31T00:00:00.000Z', receipts: '2026-12-31T00:00:00.000Z' }),
       ]);
@@ -313,7 +313,7 @@ describe('a store write the disk refuses', () => {
       await empty();
     }
     await store.updateInvoice(one.number, (invoice) => ({ ...invoice, status: 'paid', paidAt: '2026-11-25' }));
-    await store.updateInbound('k2', null, () => inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' }));
+    await store.updateInbound('k2', null, () => ({ record: inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' }), result: 'written' }));
     const after = await seen(store, awa.id);
     expect(after.invoices.find((invoice) => invoice.number === one.number)?.status).toBe('paid');
     await store.close();

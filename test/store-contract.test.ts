@@ -301,7 +301,10 @@ for (const [kind, open] of kinds) {
       const stores = [opened.store, ...(opened.another ? [await opened.another()] : [])];
       const claims = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          stores[i % stores.length]!.updateInbound('imap:INBOX:1:7', null, (found) => (found ? null : inbound('imap:INBOX:1:7', { claimedBy: `p${i}` }))),
+          stores[i % stores.length]!.updateInbound('imap:INBOX:1:7', null, (found) => {
+            const record = found ? null : inbound('imap:INBOX:1:7', { claimedBy: `p${i}` });
+            return { record, result: record };
+          }),
         ),
       );
       expect(claims.filter((claim) => claim !== null)).toHaveLength(1);
@@ -397,7 +400,7 @@ for (const [kind, open] of kinds) {
       expect(await store.linkAttempt('discord:5')).toBeUndefined();
       expect(await store.updateHeldRequest('email:s@x', () => ({ held: null, result: 3 }))).toBe(3);
       expect(await store.heldRequest('email:s@x')).toBeUndefined();
-      expect(await store.updateInbound('k5', null, () => null)).toBeNull();
+      expect(await store.updateInbound('k5', null, () => ({ record: null, result: null }))).toBeNull();
       expect(await store.inboundMessage('k5', null)).toBeUndefined();
     });
 

@@ -317,12 +317,13 @@ export interface Store {
   updateDelivery(id: string, change: (delivery: Delivery) => Delivery): Promise<Delivery | undefined>;
   /**
    * The same for an inbound message's record (found by key, or as another copy of it, like
-   * `inboundMessage`): `change` returns the record to write under `key`, or null to write
-   * nothing (the record's own key says where it goes: a copy found under another key is
-   * carried on under that one). This is how a message is claimed: of two processes taking
-   * it at once, the second sees the first's record.
+   * `inboundMessage`): `change` returns the record to write, or null to write nothing (the
+   * record's own key says where it goes: a copy found under another key is carried on under
+   * that one), and a result handed back to the caller: what it decided on the record as
+   * written. This is how a message is claimed: of two processes taking it at once, the
+   * second sees the first's record.
    */
-  updateInbound(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => InboundMessage | null): Promise<InboundMessage | null>;
+  updateInbound<T>(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T }): Promise<T>;
   /**
    * Drops what is only kept for a while (ISO times): finished inbound records received
    * before `inbound`, staff actions before `staffActions`, chat accounts' link records

@@ -16,6 +16,15 @@ const MACHINE_RETRY_MS = 5_000;
 const RETRY_MAX_MS = HOUR_MS;
 /** What claiming a message found: what to do with it. */
 type ClaimOutcome = 'duplicate' | 'processed' | 'failed' | 'busy' | 'exhausted' | 'inDoubt' | 'claimed';
+/** What claiming decided, with the record written (null: none) and what the decision was made on. */
+interface Seen {
+  outcome: ClaimOutcome;
+  record: InboundMessage | null;
+  /** The key of the copy already handled, for a duplicate. */
+  original?: string;
+  /** The record as found, for one closed before. */
+  found?: InboundMessage;
+}
 
 /**
  * Where several processes share the store, a message one of them claimed is left to it for
@@ -103,13 +112,12 @@ export class Claims {
       updatedAt: at,
     };
     const lease = this.store.shared ? CLAIM_LEASE_MS : 0;
-    const seen: { outcome: ClaimOutcome; original: string; found?: InboundMessage } = { outcome: 'claimed', original: '' };
+    const decided = (outcome: ClaimOutcome, record: InboundMessage | null, seen: Partial<Seen> = {}) => ({ record, result: { ...seen, outcome, record } });
     // Decided on the record as it is when written: of two processes taking the message at once, the second sees the first's claim.
-    const record = await this.store.updateInbound(key, mail.messageId === null ? null : { messageId: mail.messageId, sender: mail.sender }, (found) => {
+    const seen = await this.store.updateInbound(key, mail.messageId === null ? null : { messageId: mail.messageId, sender: mail.sender }, (found) => {
       const copy = found !== undefined && found.key !== key;
       if (copy && (found.status === 'replied' || found.status === 'ignored')) {
-        [seen.outcome, seen.original] = ['duplicate', found.key];
-        return { ...fresh, status: 'ignored', reason: `another copy of ${found.key}, already handled` };
+        return decided('duplicate', { ...fresh, status: 'ignored', reason: `another copy of ${found.key}, already handled` }, { original: found.key });
       }
       // A copy of a message that failed is that message handed back (moved to the mailbox again
       // by an operator, or by `facteur inbox retry`): it is handled anew. Found under another key
@@ -117,26 +125,24 @@ export class Claims {
       // UIDVALIDITY): it is carried on with, not dropped as a duplicate.
       const known = found && found.claimedBy === this.instance ? (this.unwritten.get(found.key) ?? found) : found;
       const current = known && !(copy && known.status === 'failed') ? known : fresh;
-      seen.found = current;
       const claimed = { ...current, claimedBy: this.instance, updatedAt: at };
       // Another live process's, finished or not: it files the message itself, and two moves would file it twice.
-      if (this.othersFresh(current, now, lease)) seen.outcome = 'busy';
-      else if (current.status === 'replied' || current.status === 'ignored' || current.status === 'failed') {
-        seen.outcome = current.status === 'failed' ? 'failed' : 'processed';
+      if (this.othersFresh(current, now, lease)) return decided('busy', null, { found: current });
+      if (current.status === 'replied' || current.status === 'ignored' || current.status === 'failed') {
         // Closed by this process while the store could not be told: written now, before the message is moved.
-        if (current !== found) return claimed;
+        return decided(current.status === 'failed' ? 'failed' : 'processed', current !== found ? claimed : null, { found: current });
       }
-      else if (current.attempts >= MAX_ATTEMPTS) {
-        seen.outcome = 'exhausted';
-        return { ...claimed, status: 'failed', reason: `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${current.reason ?? 'unknown error'}` };
-      } else if (current.status === 'sending') {
+      if (current.attempts >= MAX_ATTEMPTS) {
+        return decided('exhausted', { ...claimed, status: 'failed', reason: `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${current.reason ?? 'unknown error'}` });
+      }
+      if (current.status === 'sending') {
         // Only the reply that was with the server is in doubt: the ones after it are still owed.
-        seen.outcome = 'inDoubt';
         const part = current.sent + 1;
-        return { ...claimed, status: 'claimed', sent: part, inDoubt: [...current.inDoubt, part], attempts: current.attempts + 1 };
-      } else return { ...claimed, status: 'claimed', attempts: current.attempts + 1 };
-      return null;
+        return decided('inDoubt', { ...claimed, status: 'claimed', sent: part, inDoubt: [...current.inDoubt, part], attempts: current.attempts + 1 });
+      }
+      return decided('claimed', { ...claimed, status: 'claimed', attempts: current.attempts + 1 });
     });
+    const { record } = seen;
     // Written, the record carries what this process knew better than the store.
     if (record) this.unwritten.delete(record.key);
     switch (seen.outcome) {

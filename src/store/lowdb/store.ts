@@ -270,11 +270,11 @@ export class LowdbStore implements Store {
     });
   }
 
-  updateInbound(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => InboundMessage | null): Promise<InboundMessage | null> {
+  updateInbound<T>(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T }): Promise<T> {
     return this.serial.run(`inbound:${key}`, async () => {
-      const next = change(this.inbound.message(key, copy));
-      if (next) await this.inbound.save([next]);
-      return next;
+      const { record, result } = change(this.inbound.message(key, copy));
+      if (record) await this.inbound.save([record]);
+      return result;
     });
   }
 

@@ -384,13 +384,13 @@ export class PostgresStore implements Store {
     });
   }
 
-  async updateInbound(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => InboundMessage | null): Promise<InboundMessage | null> {
+  async updateInbound<T>(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T }): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
       // By key: two processes claiming the same message at once take turns; the second sees the first's claim.
       await lockKey(tx, `inbound:${key}`);
-      const next = change(await inboundOf(tx, key, copy));
-      if (next) await writeInbound(tx, next);
-      return next;
+      const { record, result } = change(await inboundOf(tx, key, copy));
+      if (record) await writeInbound(tx, record);
+      return result;
     });
   }
 
