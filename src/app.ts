@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Assistant } from './assistant/assistant.js';
 import { StaffDesk } from './assistant/staff.js';
 import type { Channel } from './channels/channel.js';
-import type { ConsoleOptions } from './channels/console/console.js';
+import type { ConsoleChannel, ConsoleOptions } from './channels/console/console.js';
 import type { DiscordChannel, DiscordConnection } from './channels/discord/index.js';
 import type { ProgressTiming } from './channels/discord/progress.js';
 import type { Watchdog } from './channels/email/imap.js';
@@ -89,8 +89,8 @@ export interface App {
   mailChannel(options?: { watchdog?: Watchdog }): Promise<Channel>;
   /** The Discord channel, not started, discord.js loaded for it; null without DISCORD_TOKEN. `downloadLinks` stands for the app's. */
   discordChannel(options?: { downloadLinks?: LinkMaker | null; progressTiming?: ProgressTiming }): Promise<DiscordChannel | null>;
-  /** The console chat on `input` and `output`, speaking as CONSOLE_AS first, until `:quit` or the end of input. */
-  chat(io: Pick<ConsoleOptions, 'input' | 'output' | 'logFile'>): Promise<void>;
+  /** The console chat on `input` and `output`, speaking as CONSOLE_AS first, not started. */
+  consoleChannel(io: Pick<ConsoleOptions, 'input' | 'output' | 'logFile'>): Promise<ConsoleChannel>;
   /**
    * Starts what `facteur start` runs: the HTTP server (when HTTP_ENABLED), Discord (when
    * configured), the billing inbox, the push and the nightly housekeeping on their schedules.
@@ -192,11 +192,11 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   };
   const discordChannel: App['discordChannel'] = async (options = {}) =>
     discord && wireDiscord(discord, { store, assistant, catalog, codeMail, staff, deliveries, log, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks: options.downloadLinks === undefined ? links : options.downloadLinks, ...(options.progressTiming ? { progressTiming: options.progressTiming } : {}) });
-  const chat: App['chat'] = async (io) => {
-    const { runConsole } = await import('./channels/console/console.js');
-    await runConsole({ assistant, store, deliveries, catalog, speakAs: config.consoleAs, outDir: paths.out, ...io });
+  const consoleChannel: App['consoleChannel'] = async (io) => {
+    const { consoleChannel: channel } = await import('./channels/console/console.js');
+    return channel({ assistant, store, deliveries, catalog, speakAs: config.consoleAs, outDir: paths.out, ...io });
   };
-  const app: App = { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, tellStaff, deliveries, bounces, push, reminders: planner, staff, links, housekeep, mailChannel, discordChannel, chat, serve: () => serve(app), close };
+  const app: App = { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, tellStaff, deliveries, bounces, push, reminders: planner, staff, links, housekeep, mailChannel, discordChannel, consoleChannel, serve: () => serve(app), close };
   return app;
 }
 

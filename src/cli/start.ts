@@ -1,4 +1,5 @@
 import { createApp, type App } from '../app.js';
+import type { ConsoleChannel } from '../channels/console/console.js';
 import type { Config } from '../config.js';
 import { dataPaths, prepareDataFolder } from '../data-folder.js';
 import { createLogger } from '../log.js';
@@ -25,6 +26,7 @@ export async function start(config: Config): Promise<ExitCode> {
     process.once('SIGTERM', resolve);
   });
   let serving: Awaited<ReturnType<App['serve']>> | null = null;
+  let chat: ConsoleChannel | null = null;
   try {
     serving = await app.serve();
     const wantsConsole = process.stdin.isTTY || (!config.imap && !config.discord);
@@ -37,14 +39,16 @@ export async function start(config: Config): Promise<ExitCode> {
       if (logFile) process.stderr.write(`${why}\n`);
     }
     if (canConsole) {
-      const chat = app.chat({ ...(logFile ? { logFile } : {}), input: process.stdin, output: process.stdout });
-      await Promise.race([chat, signalled.then(() => process.stdin.destroy())]);
+      chat = await app.consoleChannel({ ...(logFile ? { logFile } : {}), input: process.stdin, output: process.stdout });
+      await chat.start();
+      await Promise.race([chat.finished(), signalled]);
     } else {
       if (!wantsConsole) app.log.info('no console chat: standard input is not a terminal; stop with SIGTERM or SIGINT');
       await signalled;
     }
     return 0;
   } finally {
+    await chat?.stop();
     await serving?.stop();
     await app.close();
   }
