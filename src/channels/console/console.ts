@@ -7,7 +7,8 @@ import type { Catalog } from '../../templates/catalog.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import { SaveError, handOver } from '../files.js';
 import { isMachineFault } from '../../faults.js';
-import { printable, renderText } from '../text.js';
+import { printable } from '../../printable.js';
+import { renderText } from '../text.js';
 import { wrap } from './wrap.js';
 
 export interface ConsoleOptions {
