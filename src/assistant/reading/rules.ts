@@ -58,7 +58,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => yearOrNumber(s) !== null, command: (s) => yearOrNumber(s)! },
   { applies: (s) => asksSingleInvoice(s), command: (s) => ({ intent: 'singleInvoice', filter: filterOf(s) }) },
   { applies: (s) => asksFiles(s), command: (s) => ({ intent: 'files', filter: filterOf(s) }) },
-  { applies: (s) => s.clause.has('list') || s.clause.has('one') || s.clause.has('pdf') || hasFilter(s), command: (s) => ({ intent: 'list', filter: filterOf(s) }) },
+  { applies: (s) => s.clause.has('list') || s.clause.has('singularInvoice') || s.clause.has('pdf') || hasFilter(s), command: (s) => ({ intent: 'list', filter: filterOf(s) }) },
   { applies: (s) => asksHelp(s.clause), command: () => ({ intent: 'help' }) },
   { applies: (s) => choice(s.clause) !== null, command: (s) => ({ intent: 'choose', index: choice(s.clause)! }) },
   { applies: (s) => smallTalk(s.clause) !== null, command: (s) => ({ intent: 'smalltalk', kind: smallTalk(s.clause)! }) },
