@@ -179,7 +179,7 @@ function onlySome(c: Clause, i: number): boolean {
 }
 
 /** Words that ask what one invoice is, its amount or its state: « c'est quoi la deuxième facture de 2021 ? », « le montant de la facture de novembre », "is my invoice of November paid". */
-export function asksAboutOne(s: Sentence): boolean {
+export function asksAboutSingleInvoice(s: Sentence): boolean {
   const c = s.clause;
   if (s.numbers.length > 0 || !asksSingleInvoice(s) || s.period?.union || c.has('pdf') || c.has('resend')) return false;
   if (c.has('amount') || c.has('due') || c.hasWord('combien', 'much')) return true;
