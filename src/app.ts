@@ -190,31 +190,43 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const { mailChannel: channel } = await import('./channels/email/channel.js');
     return channel({ config, store, assistant, catalog, mailer, log, staff, deliveries, bounces, downloadLinks: links }, options);
   };
-  const discordChannel: App['discordChannel'] = async (options = {}) =>
-    discord && wireDiscord(discord, { store, assistant, catalog, codeMail, staff, deliveries, log, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks: options.downloadLinks === undefined ? links : options.downloadLinks, ...(options.progressTiming ? { progressTiming: options.progressTiming } : {}) });
+  const discordChannel: App['discordChannel'] = async ({ downloadLinks = links, progressTiming } = {}) => {
+    if (!discord) return null;
+    const parts = { store, assistant, catalog, codeMail, staff, deliveries, log, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks };
+    return wireDiscord(discord, progressTiming ? { ...parts, progressTiming } : parts);
+  };
   const consoleChannel: App['consoleChannel'] = async (io) => {
     const { consoleChannel: channel } = await import('./channels/console/console.js');
     return channel({ assistant, store, deliveries, catalog, speakAs: config.consoleAs, outDir: paths.out, ...io });
   };
-  const app: App = { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, tellStaff, deliveries, bounces, push, reminders: planner, staff, links, housekeep, mailChannel, discordChannel, consoleChannel, serve: () => serve(app), close };
+  const services = { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, tellStaff, deliveries, bounces, push, reminders: planner, staff, links };
+  const app: App = { ...services, housekeep, mailChannel, discordChannel, consoleChannel, serve: () => serve(app), close };
   return app;
 }
 
 /**
- * The Discord channel on `connection`, handed its account linking and its staff commands;
- * discord.js is loaded here, only where Discord is configured: it takes longer to load (~0.3 s) than all the rest a command needs.
+ * The Discord channel on `connection`, handed its account linking and its staff commands. discord.js
+ * is loaded here, only where Discord is configured: it takes longer to load (~0.3 s) than all the rest a command needs.
  */
 async function wireDiscord(
   connection: DiscordConnection,
-  parts: Pick<App, 'store' | 'assistant' | 'catalog' | 'codeMail' | 'staff' | 'deliveries' | 'log'> & { pdfMaxBytes: number; downloadLinks: LinkMaker | null; progressTiming?: ProgressTiming },
+  parts: Pick<App, 'store' | 'assistant' | 'catalog' | 'codeMail' | 'staff' | 'deliveries' | 'log'> & {
+    pdfMaxBytes: number;
+    downloadLinks: LinkMaker | null;
+    progressTiming?: ProgressTiming;
+  },
 ): Promise<DiscordChannel> {
-  const [{ DiscordChannel, CommandNames, StaffCommands }, { AccountLinks }] = await Promise.all([import('./channels/discord/index.js'), import('./account-linking/linking.js')]);
+  const [{ DiscordChannel, CommandNames, StaffCommands }, { AccountLinks }] = await Promise.all([
+    import('./channels/discord/index.js'),
+    import('./account-linking/linking.js'),
+  ]);
   const { store, catalog, codeMail, log } = parts;
   const names = new CommandNames(catalog);
   const links = new AccountLinks('discord', { store, codeMail, catalog, log, now: () => new Date(), commands: (locale) => names.linking(locale) });
   const staff = new StaffCommands(connection.settings, parts.staff, log, names);
   const { assistant, deliveries, pdfMaxBytes, downloadLinks } = parts;
-  return new DiscordChannel({ connection, assistant, store, catalog, log, deliveries, pdfMaxBytes, downloadLinks, names, links, staff, ...(parts.progressTiming ? { progressTiming: parts.progressTiming } : {}) });
+  const timing = parts.progressTiming ? { progressTiming: parts.progressTiming } : {};
+  return new DiscordChannel({ connection, assistant, store, catalog, log, deliveries, pdfMaxBytes, downloadLinks, names, links, staff, ...timing });
 }
 
 /** What `App.serve` starts, in this order: a broken template, a port in use or a refused token stops start-up before anything else has begun. */
