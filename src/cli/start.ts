@@ -1,5 +1,4 @@
 import { createApp, type App } from '../app.js';
-import type { ConsoleChannel } from '../channels/console/console.js';
 import type { Config } from '../config.js';
 import { dataPaths, prepareDataFolder } from '../data-folder.js';
 import { createLogger } from '../log.js';
@@ -26,7 +25,7 @@ export async function start(config: Config): Promise<ExitCode> {
     process.once('SIGTERM', resolve);
   });
   let serving: Awaited<ReturnType<App['serve']>> | null = null;
-  let chat: ConsoleChannel | null = null;
+  let chat: Awaited<ReturnType<App['consoleChannel']>> | null = null;
   try {
     serving = await app.serve();
     const wantsConsole = process.stdin.isTTY || (!config.imap && !config.discord);
