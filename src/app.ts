@@ -1,7 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Assistant } from './assistant/assistant.js';
 import { StaffDesk } from './assistant/staff.js';
-import type { DiscordConnection } from './channels/discord/index.js';
+import type { Channel } from './channels/channel.js';
+import type { ConsoleChannel, ConsoleOptions } from './channels/console/console.js';
+import type { DiscordChannel, DiscordConnection } from './channels/discord/index.js';
+import type { ProgressTiming } from './channels/discord/progress.js';
+import type { Watchdog } from './channels/email/imap.js';
 import { dayIn, timeIn } from './billing/dates.js';
 import { demoData } from './billing/demo.js';
 import { ProviderMailboxes } from './billing/provider.js';
@@ -9,7 +13,7 @@ import type { Config } from './config.js';
 import { InvoiceDocuments } from './documents/index.js';
 import { PdfReader, READER_LIMITS } from './documents/reading/reader.js';
 import { Verifier } from './verification/verify.js';
-import { DownloadLinks } from './download-links/links.js';
+import { DownloadLinks, type LinkMaker } from './download-links/links.js';
 import { linkSecret } from './download-links/secret.js';
 import { createLogger, type Logger } from './log.js';
 import { MailLayout } from './outbound/layout.js';
@@ -26,6 +30,7 @@ import { Push } from './notifications/push.js';
 import { Reminders } from './notifications/reminders.js';
 import { staffNotices } from './notifications/staff-notice.js';
 import { dataPaths, prepareDataFolder } from './data-folder.js';
+import { remembered, type Probe } from './http/health.js';
 import { openStore } from './store/open.js';
 import { forgetOld } from './store/retention.js';
 import type { Store } from './store/store.js';
@@ -38,7 +43,18 @@ import { MINUTE_MS } from './time.js';
  */
 const SENDING_LEASE_MS = 10 * MINUTE_MS;
 
-/** Everything a command needs, built once from the configuration. */
+/** How long an SMTP check stands for `/readyz`: each opens a connection to the server. */
+const SMTP_CHECK_MS = 30_000;
+const STORE_CHECK_MS = 1_000;
+
+/** Records past their retention are forgotten at start-up, then every night. */
+const HOUSEKEEPING_CRON = '17 3 * * *';
+
+/**
+ * Everything a command needs, built once from the configuration: the composition root. The
+ * services are built at once; the channels, the HTTP server and the schedules when asked
+ * (`serve` for `facteur start`), each handed only what it uses, their libraries loaded then.
+ */
 export interface App {
   config: Config;
   log: Logger;
@@ -65,12 +81,22 @@ export interface App {
   /** What payment reminders would send now; null when REMINDERS_ENABLED=false. */
   reminders: Reminders | null;
   staff: StaffDesk;
-  /** The Discord bot's connection (direct messages at once, the gateway once a channel starts); null without DISCORD_TOKEN. */
-  discord: DiscordConnection | null;
   /** Download links for ZIPs too large to send (PUBLIC_URL, and the HTTP server that serves them); null: such ZIPs are split. */
   links: DownloadLinks | null;
   /** What the nightly housekeeping does: forget records past their retention, settle answers a dead process left `sending`, remove past days' statements from the PDF cache. */
   housekeep(): Promise<void>;
+  /** The billing inbox channel as configured (the IMAP mailbox, or the local inbox folder), not started. */
+  mailChannel(options?: { watchdog?: Watchdog }): Promise<Channel>;
+  /** The Discord channel, not started, discord.js loaded for it; null without DISCORD_TOKEN. `downloadLinks` stands for the app's. */
+  discordChannel(options?: { downloadLinks?: LinkMaker | null; progressTiming?: ProgressTiming }): Promise<DiscordChannel | null>;
+  /** The console chat on `input` and `output`, speaking as CONSOLE_AS first, not started. */
+  consoleChannel(io: Pick<ConsoleOptions, 'input' | 'output' | 'logFile'>): Promise<ConsoleChannel>;
+  /**
+   * Starts what `facteur start` runs: the HTTP server (when HTTP_ENABLED), Discord (when
+   * configured), the billing inbox, the push and the nightly housekeeping on their schedules.
+   * Resolves with what stops them all; if one cannot start, what had started is stopped and the error thrown.
+   */
+  serve(): Promise<{ stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -114,7 +140,7 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const verp = returnPath ? new Verp(await linkSecret(config.secret, config.dataDir), returnPath) : null;
   const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp, layout, { dkim, returnPath, verp }) : outboxMailer(config.mailFrom, paths.outbox, layout, dkim);
   const codeMail = new CodeMail(mailer, catalog, log);
-  // discord.js is loaded only where Discord is configured: it takes longer to load (~0.3 s) than all the rest a command needs.
+  // The bot's connection (direct messages at once, the gateway once the channel starts): discord.js is loaded only where Discord is configured.
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
   const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
@@ -160,7 +186,104 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     await mailer.close();
     await store.close();
   };
-  return { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, tellStaff, deliveries, bounces, push, reminders: planner, staff, discord, links, housekeep, close };
+  const mailChannel: App['mailChannel'] = async (options = {}) => {
+    const { mailChannel: channel } = await import('./channels/email/channel.js');
+    return channel({ config, store, assistant, catalog, mailer, log, staff, deliveries, bounces, downloadLinks: links }, options);
+  };
+  const discordChannel: App['discordChannel'] = async ({ downloadLinks = links, progressTiming } = {}) => {
+    if (!discord) return null;
+    const parts = { store, assistant, catalog, codeMail, staff, deliveries, log, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks };
+    return wireDiscord(discord, progressTiming ? { ...parts, progressTiming } : parts);
+  };
+  const consoleChannel: App['consoleChannel'] = async (io) => {
+    const { consoleChannel: channel } = await import('./channels/console/console.js');
+    return channel({ assistant, store, deliveries, catalog, speakAs: config.consoleAs, outDir: paths.out, ...io });
+  };
+  const services = { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, tellStaff, deliveries, bounces, push, reminders: planner, staff, links };
+  const app: App = { ...services, housekeep, mailChannel, discordChannel, consoleChannel, serve: () => serve(app), close };
+  return app;
+}
+
+/**
+ * The Discord channel on `connection`, handed its account linking and its staff commands. discord.js
+ * is loaded here, only where Discord is configured: it takes longer to load (~0.3 s) than all the rest a command needs.
+ */
+async function wireDiscord(
+  connection: DiscordConnection,
+  parts: Pick<App, 'store' | 'assistant' | 'catalog' | 'codeMail' | 'staff' | 'deliveries' | 'log'> & {
+    pdfMaxBytes: number;
+    downloadLinks: LinkMaker | null;
+    progressTiming?: ProgressTiming;
+  },
+): Promise<DiscordChannel> {
+  const [{ DiscordChannel, CommandNames, StaffCommands }, { AccountLinks }] = await Promise.all([
+    import('./channels/discord/index.js'),
+    import('./account-linking/linking.js'),
+  ]);
+  const { store, catalog, codeMail, log } = parts;
+  const names = new CommandNames(catalog);
+  const links = new AccountLinks('discord', { store, codeMail, catalog, log, now: () => new Date(), commands: (locale) => names.linking(locale) });
+  const staff = new StaffCommands(connection.settings, parts.staff, log, names);
+  const { assistant, deliveries, pdfMaxBytes, downloadLinks } = parts;
+  const timing = parts.progressTiming ? { progressTiming: parts.progressTiming } : {};
+  return new DiscordChannel({ connection, assistant, store, catalog, log, deliveries, pdfMaxBytes, downloadLinks, names, links, staff, ...timing });
+}
+
+/** What `App.serve` starts, in this order: a broken template, a port in use or a refused token stops start-up before anything else has begun. */
+async function serve(app: App): Promise<{ stop(): Promise<void> }> {
+  const { config, log } = app;
+  const { schedule } = await import('./notifications/schedule.js');
+  const mail = await app.mailChannel();
+  const discord = await app.discordChannel();
+  let push: ReturnType<typeof schedule> | undefined;
+  let housekeeping: ReturnType<typeof schedule> | undefined;
+  let http: { close(): Promise<void> } | null = null;
+  const stop = async () => {
+    await http?.close();
+    await push?.stop();
+    await housekeeping?.stop();
+    await mail.stop();
+    await discord?.stop();
+  };
+  try {
+    await app.layout.check();
+    if (config.http) {
+      const { startHttp } = await import('./http/server.js');
+      const { links, documents, catalog, tellStaff } = app;
+      const downloads = links && config.links ? { links, documents, catalog, tellStaff, limits: config.links.downloads } : null;
+      const pdfs = { maxBytes: config.pdfs.maxBytes, reader: app.pdfReader };
+      http = await startHttp(config.http, { store: app.store, log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, pdfs, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
+    }
+    await discord?.start();
+    await mail.start();
+    push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, log);
+    await app.housekeep();
+    housekeeping = schedule(() => app.housekeep(), { cron: HOUSEKEEPING_CRON, timezone: config.push.timezone }, log, 'housekeeping');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
+
+/** What `/readyz` asks: the store always, and each part this instance was configured with. */
+function probes(app: Pick<App, 'config' | 'store' | 'mailer'>, mail: Channel, discord: Channel | null): Record<string, Probe> {
+  const probes: Record<string, Probe> = {
+    // Kept a second: a flood of checks costs the store one query a second, not one each.
+    store: remembered(async () => {
+      await app.store.announcingSince();
+      return { up: true, detail: app.store.shared ? 'PostgreSQL answers' : 'the data folder is open' };
+    }, STORE_CHECK_MS),
+  };
+  if (app.config.imap) probes.imap = async () => mail.state();
+  if (app.config.smtp) {
+    probes.smtp = remembered(async () => {
+      await app.mailer.verify();
+      return { up: true, detail: 'the SMTP server takes the login' };
+    }, SMTP_CHECK_MS);
+  }
+  if (discord) probes.discord = async () => discord.state();
+  return probes;
 }
 
 /**

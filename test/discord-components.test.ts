@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysBetween } from '../src/billing/dates.js';
 import { formatDate } from '../src/billing/money.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
-import { discordChannel } from '../src/channels/discord/index.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type InteractionInput, type RecordedRequest, type SentInteraction } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
@@ -46,7 +45,7 @@ beforeAll(async () => {
     logged.log,
   );
   // Progress from the first PDF on, so that a ZIP shows it however fast this machine renders.
-  channel = discordChannel({ ...app, progressTiming: { afterMs: 0, everyMs: 100 } })!;
+  channel = (await app.discordChannel({ progressTiming: { afterMs: 0, everyMs: 100 } }))!;
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   customers = discordCustomers(discord, smtp, GUILD);
   expect(await customers.link(awaUser, 'awa@example.cm')).toContain('est relié au compte client');

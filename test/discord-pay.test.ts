@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Invoice } from '../src/billing/types.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
-import { discordChannel } from '../src/channels/discord/index.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { capturedLog, demoApp } from './support/app.js';
@@ -47,7 +46,7 @@ async function links(byNumber: Record<string, string | null>): Promise<void> {
 beforeAll(async () => {
   [discord, smtp] = await Promise.all([startDiscordPeer(), startSmtpPeer()]);
   app = await demoApp({ DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl, SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' }, logged.log);
-  channel = discordChannel({ ...app })!;
+  channel = (await app.discordChannel())!;
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   customers = discordCustomers(discord, smtp, GUILD);
   expect(await customers.link(paulUser, 'paul@example.cm')).toContain('est relié au compte client');

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
-import { discordChannel } from '../src/channels/discord/index.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest } from './peers/discord.js';
 import { startSmtpPeer, type SmtpPeer } from './peers/smtp.js';
 import { demoApp } from './support/app.js';
@@ -25,7 +24,7 @@ let channel: DiscordChannel;
 beforeAll(async () => {
   [discord, smtp] = await Promise.all([startDiscordPeer(), startSmtpPeer()]);
   app = await demoApp({ DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl, SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' });
-  channel = discordChannel(app)!;
+  channel = (await app.discordChannel())!;
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   const { link } = discordCustomers(discord, smtp, GUILD);
   await link(awaUser, 'awa@example.cm');

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discordChannel } from '../src/channels/discord/index.js';
 import { importInvoices } from '../src/import/import.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest, type SentInteraction } from './peers/discord.js';
@@ -60,7 +59,7 @@ beforeAll(async () => {
     },
     logged.log,
   );
-  channel = discordChannel(app)!;
+  channel = (await app.discordChannel())!;
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   customers = discordCustomers(discord, smtp, GUILD);
   ({ run, inGuild, codeMailedTo } = customers);

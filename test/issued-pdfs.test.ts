@@ -12,7 +12,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
-import { discordChannel } from '../src/channels/discord/index.js';
 import { startHttp, type RunningHttp } from '../src/http/server.js';
 import { DownloadLinks } from '../src/download-links/links.js';
 import { freePort } from './peers/dovecot.js';
@@ -44,7 +43,7 @@ beforeAll(async () => {
   facteur = await startFacteur({ ...mailEnv(peers), DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl, REMINDERS_ENABLED: 'true' });
   const { app } = facteur;
   const links = new DownloadLinks('a-link-secret-for-the-pdf-bytes-test-00', { publicUrl: url, days: 7 }, 'Africa/Douala', app.log);
-  channel = discordChannel({ ...app, downloadLinks: links })!;
+  channel = (await app.discordChannel({ downloadLinks: links }))!;
   http = await startHttp(
     { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [KEY], webhookSecret: null, metricsKey: null, trustProxy: [] },
     { store: app.store, log: app.log, dataDir: facteur.dataDir, importMaxBytes: 1024 * 1024, pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },

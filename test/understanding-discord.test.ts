@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
-import { discordChannel } from '../src/channels/discord/index.js';
 import { subscribe } from '../src/observe.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest } from './peers/discord.js';
 import { outbox } from './support/app.js';
@@ -51,7 +50,7 @@ beforeAll(async () => {
   fixToday({ running: true });
   discord = await startDiscordPeer();
   corpus = await corpusApp({ DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_API_URL: discord.apiUrl, REMINDERS_ENABLED: 'false' });
-  channel = discordChannel(corpus.app)!;
+  channel = (await corpus.app.discordChannel())!;
   await channel.start();
   await link();
   // Each entry meets her account as it is now, linked.

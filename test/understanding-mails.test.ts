@@ -3,8 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
-import { mailChannel } from '../src/channels/email/channel.js';
-import type { MailWatcher } from '../src/channels/email/watcher.js';
+import type { Channel } from '../src/channels/channel.js';
 import type { DeliveryReason } from '../src/billing/delivery.js';
 import { subscribe } from '../src/observe.js';
 import { appendMessage } from './peers/dovecot.js';
@@ -62,7 +61,7 @@ const REFUSED: Record<string, Omit<Refused, 'excluded'> & { excluded?: string[] 
 
 let peers: MailPeers;
 let corpus: CorpusApp;
-let watcher: MailWatcher;
+let watcher: Channel;
 /** What the inbox made of each message, in order: resolved by the channel's `inbound` fact. */
 let handled: ((outcome: string) => void)[] = [];
 let unsubscribe: () => void;
@@ -80,8 +79,8 @@ beforeAll(async () => {
   });
   corpus.sentMail = async () => peers.smtp.messages.map((mail) => mail.parsed);
   unsubscribe = subscribe('inbound', ({ outcome }) => handled.shift()?.(outcome));
-  watcher = mailChannel(corpus.app);
-  watcher.start();
+  watcher = await corpus.app.mailChannel();
+  await watcher.start();
 });
 
 afterAll(async () => {

@@ -10,7 +10,6 @@ import path from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
-import { discordChannel } from '../src/channels/discord/index.js';
 import { issuedPdf } from '../src/import/pdfs.js';
 import { appendMessage } from './peers/dovecot.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser } from './peers/discord.js';
@@ -33,7 +32,7 @@ let genuine: Buffer;
 beforeAll(async () => {
   [peers, discord] = await Promise.all([startMailPeers(), startDiscordPeer()]);
   facteur = await startFacteur({ ...mailEnv(peers), FACTEUR_STAFF_EMAILS: STAFF, DISCORD_STAFF_CHANNEL_ID: STAFF_CHANNEL, DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl });
-  channel = discordChannel(facteur.app)!;
+  channel = (await facteur.app.discordChannel())!;
   await Promise.all([channel.start(), registerEverywhere(facteur.app.config.discord!, facteur.app.catalog)]);
   genuine = await readFile(path.join(PDFS, '1266.pdf'));
   await facteur.app.store.save({ pdfs: [{ pdf: issuedPdf('1266', genuine, new Date().toISOString()), bytes: genuine }] });

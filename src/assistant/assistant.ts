@@ -9,7 +9,7 @@ import { zip } from './actions/zip.js';
 import { balance } from './actions/balance.js';
 import { claimPaid } from './actions/claims.js';
 import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
-import { singleInvoice, theOne } from './actions/single-invoice.js';
+import { singleInvoice, forTheInvoiceMatching } from './actions/single-invoice.js';
 import { reportStrangersCopies, verifyAttached, type AttachedFile, type Asker } from './actions/verify.js';
 import { offTopic, smallTalk } from './actions/talk.js';
 import { askChange } from './changes/ask.js';
@@ -36,7 +36,7 @@ const HANDLERS: Handlers = {
   pdf: (ctx, c) => pdf(ctx, c.numbers),
   // Staff resends are the staff desk's; a customer who asks to have an invoice sent again wants its PDF.
   resend: (ctx, c) => pdf(ctx, c.numbers),
-  details: (ctx, c, request, run) => (c.filter ? theOne(ctx, c.filter, (number) => ({ intent: 'details', number }), run) : details(ctx, c.number)),
+  details: (ctx, c, request, run) => (c.filter ? forTheInvoiceMatching(ctx, c.filter, (number) => ({ intent: 'details', number }), run) : details(ctx, c.number)),
   zip: (ctx, c) => zip(ctx, c.filter),
   files: (ctx, c) => files(ctx, c.filter),
   notifications: (ctx) => showNotifications(ctx),
@@ -45,7 +45,7 @@ const HANDLERS: Handlers = {
   reminders: (ctx, c, request) => askChange(ctx, { kind: 'reminders', on: c.on }, request),
   verify: (ctx, c, request) => verifyAttached(ctx, request.documents ?? [], askerOf(request)),
   paidClaim: (ctx, c, request, run) =>
-    c.filter ? theOne(ctx, { ...c.filter, status: 'unpaid' }, (number) => ({ intent: 'paidClaim', numbers: [number] }), run) : claimPaid(ctx, c.numbers, request.trust !== 'address'),
+    c.filter ? forTheInvoiceMatching(ctx, { ...c.filter, status: 'unpaid' }, (number) => ({ intent: 'paidClaim', numbers: [number] }), run) : claimPaid(ctx, c.numbers, request.trust !== 'address'),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   contactAdd: (ctx, c, request) => askChange(ctx, { kind: 'contact', address: c.address }, request),
   contactRemove: (ctx, c, request) => askChange(ctx, { kind: 'contactRemoved', address: c.address }, request),

@@ -1,6 +1,4 @@
-import path from 'node:path';
-import { dataPaths } from '../data-folder.js';
-import { imapFailedFolder, localFailedFolder, type FailedFolder, type FailedMessage } from '../channels/email/failed.js';
+import { failedFolder, type FailedFolder, type FailedMessage } from '../channels/email/failed.js';
 import { renderTable } from '../templates/table.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../log.js';
@@ -16,7 +14,7 @@ import { err, out, type ExitCode } from './terminal.js';
  * so both work while `facteur start` runs.
  */
 export async function inbox(config: Config, action: string, ids: string[], all: boolean): Promise<ExitCode> {
-  const folder = failedFolderOf(config);
+  const folder = failedFolder(config);
   if (action === 'failed') return listFailed(config, folder);
   const moved = await folder.requeue(all ? 'all' : ids);
   const unknown = all ? [] : ids.filter((id) => !moved.includes(id));
@@ -50,12 +48,6 @@ async function whyFailed(store: Store, message: FailedMessage): Promise<string> 
   if (!record) return `no record of it: moved here by hand, or failed more than ${RETENTION_DAYS.inbound} days ago`;
   if (record.status === 'failed') return record.reason || 'failed, no reason recorded: the service log says why';
   return `its record says ${record.status}${record.reason ? ` (${record.reason})` : ''}, not failed: moved here by hand?`;
-}
-
-function failedFolderOf(config: Config): FailedFolder {
-  if (config.imap) return imapFailedFolder(config.imap, config.mail.failedFolder);
-  const inboxDir = dataPaths(config.dataDir).inbox;
-  return localFailedFolder(path.join(path.dirname(inboxDir), config.mail.failedFolder), inboxDir);
 }
 
 function short(text: string, max: number): string {

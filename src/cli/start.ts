@@ -1,23 +1,9 @@
 import { createApp, type App } from '../app.js';
-import { runConsole } from '../channels/console/console.js';
-import type { DiscordChannel } from '../channels/discord/channel.js';
-import { mailChannel } from '../channels/email/channel.js';
-import type { MailWatcher } from '../channels/email/watcher.js';
 import type { Config } from '../config.js';
 import { dataPaths, prepareDataFolder } from '../data-folder.js';
 import { createLogger } from '../log.js';
-import { remembered, type Probe } from '../http/health.js';
-import { startHttp, type RunningHttp } from '../http/server.js';
 import { dkimRecord } from '../outbound/dkim.js';
-import { schedule } from '../notifications/schedule.js';
 import type { ExitCode } from './terminal.js';
-
-/** How long an SMTP check stands for `/readyz`: each opens a connection to the server. */
-const SMTP_CHECK_MS = 30_000;
-const STORE_CHECK_MS = 1_000;
-
-/** Records past their retention are forgotten at start-up, then every night. */
-const HOUSEKEEPING_CRON = '17 3 * * *';
 
 /**
  * Runs every configured channel until asked to stop: the billing inbox always (the IMAP
@@ -34,29 +20,14 @@ export async function start(config: Config): Promise<ExitCode> {
   const logFile = process.stdin.isTTY && process.stdout.isTTY ? dataPaths(config.dataDir).log : undefined;
   const app = await createApp(config, createLogger(config.logLevel, logFile));
   tellSigning(app);
-  const links = app.links;
-  const mail = mailChannel({ ...app, downloadLinks: links });
-  // The Discord channel, and discord.js with it, is loaded only where Discord is configured.
-  const discord = app.discord ? (await import('../channels/discord/index.js')).discordChannel({ ...app, downloadLinks: links }) : null;
-  let push: ReturnType<typeof schedule> | undefined;
-  let housekeeping: ReturnType<typeof schedule> | undefined;
   const signalled = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  let http: RunningHttp | null = null;
+  let serving: Awaited<ReturnType<App['serve']>> | null = null;
+  let chat: Awaited<ReturnType<App['consoleChannel']>> | null = null;
   try {
-    // The mail layout, then HTTP, then Discord: a broken template, a port in use or a refused token stops start-up before anything else has begun.
-    await app.layout.check();
-    if (config.http) {
-      const downloads = links && config.links ? { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: config.links.downloads } : null;
-      http = await startHttp(config.http, { store: app.store, log: app.log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, pdfs: { maxBytes: config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
-    }
-    await discord?.start();
-    mail.start();
-    push = schedule(() => app.push.run(), { cron: config.push.cron, timezone: config.push.timezone }, app.log);
-    await app.housekeep();
-    housekeeping = schedule(() => app.housekeep(), { cron: HOUSEKEEPING_CRON, timezone: config.push.timezone }, app.log, 'housekeeping');
+    serving = await app.serve();
     const wantsConsole = process.stdin.isTTY || (!config.imap && !config.discord);
     // A new store has no customer for the console to speak as: the other channels run all the same.
     const canConsole = wantsConsole && (await app.store.countCustomers()) > 0;
@@ -67,29 +38,17 @@ export async function start(config: Config): Promise<ExitCode> {
       if (logFile) process.stderr.write(`${why}\n`);
     }
     if (canConsole) {
-      const chat = runConsole({
-        assistant: app.assistant,
-        store: app.store,
-        deliveries: app.deliveries,
-        catalog: app.catalog,
-        speakAs: config.consoleAs,
-        outDir: dataPaths(config.dataDir).out,
-        ...(logFile ? { logFile } : {}),
-        input: process.stdin,
-        output: process.stdout,
-      });
-      await Promise.race([chat, signalled.then(() => process.stdin.destroy())]);
+      chat = await app.consoleChannel({ ...(logFile ? { logFile } : {}), input: process.stdin, output: process.stdout });
+      await chat.start();
+      await Promise.race([chat.finished(), signalled]);
     } else {
       if (!wantsConsole) app.log.info('no console chat: standard input is not a terminal; stop with SIGTERM or SIGINT');
       await signalled;
     }
     return 0;
   } finally {
-    await http?.close();
-    await push?.stop();
-    await housekeeping?.stop();
-    await mail.stop();
-    await discord?.stop();
+    await chat?.stop();
+    await serving?.stop();
     await app.close();
   }
 }
@@ -106,24 +65,4 @@ function tellSigning(app: App): void {
   const from = /@([^>\s]+)/.exec(config.mailFrom)?.[1]?.toLowerCase() ?? '';
   // DMARC passes on DKIM only when the signing domain is MAIL_FROM's or one it belongs to (relaxed alignment).
   if (from !== dkim.domain && !from.endsWith(`.${dkim.domain}`)) log.warn({ event: 'dkim.unaligned', domain: dkim.domain, from }, `DKIM_DOMAIN ${dkim.domain} is not MAIL_FROM's domain (${from}): signatures verify, but DMARC will not count them for ${from}`);
-}
-
-/** What `/readyz` asks: the store always, and each part this instance was configured with. */
-function probes(app: App, mail: MailWatcher, discord: DiscordChannel | null): Record<string, Probe> {
-  const probes: Record<string, Probe> = {
-    // Kept a second: a flood of checks costs the store one query a second, not one each.
-    store: remembered(async () => {
-      await app.store.announcingSince();
-      return { up: true, detail: app.store.shared ? 'PostgreSQL answers' : 'the data folder is open' };
-    }, STORE_CHECK_MS),
-  };
-  if (app.config.imap) probes.imap = async () => mail.state();
-  if (app.config.smtp) {
-    probes.smtp = remembered(async () => {
-      await app.mailer.verify();
-      return { up: true, detail: 'the SMTP server takes the login' };
-    }, SMTP_CHECK_MS);
-  }
-  if (discord) probes.discord = async () => discord.state();
-  return probes;
 }

@@ -1,4 +1,4 @@
-import { printable } from '../channels/text.js';
+import { printable } from '../printable.js';
 
 /** A command's result: what to print and the process exit code. */
 export type ExitCode = 0 | 1 | 2;

@@ -61,7 +61,8 @@ export function discordCustomers(discord: DiscordPeer, smtp: SmtpPeer, guild: st
 
   /** The link code in the latest mail to `address` that carries one, once it has arrived. */
   async function codeMailedTo(address: string, after: number): Promise<string> {
-    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes(address) && m.receivedAt >= after && /liaison|link/i.test(m.parsed.subject ?? ''));
+    // A file's first code mail lays out the first mail cold (MJML in a child process): seconds on a busy machine. Returns on arrival.
+    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes(address) && m.receivedAt >= after && /liaison|link/i.test(m.parsed.subject ?? ''), 15_000);
     return /(\d{8})/.exec(mail.parsed.text ?? '')![1]!;
   }
 

@@ -7,9 +7,8 @@ import type { Attachment as ParsedAttachment } from 'mailparser';
 import pino from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
-import { mailChannel } from '../../src/channels/email/channel.js';
 import type { Watchdog } from '../../src/channels/email/imap.js';
-import type { MailWatcher } from '../../src/channels/email/watcher.js';
+import type { Channel } from '../../src/channels/channel.js';
 import { loadConfig } from '../../src/config.js';
 import { appendMessage, listMailbox, startDovecot, type Dovecot, type ImapMessageSummary } from '../peers/dovecot.js';
 import { startSmtpPeer, type ReceivedMail, type SmtpPeer } from '../peers/smtp.js';
@@ -68,7 +67,7 @@ export function mailEnv(peers: MailPeers): Record<string, string> {
 export interface RunningFacteur {
   app: App;
   dataDir: string;
-  mail: MailWatcher;
+  mail: Channel;
   /** What Facteur logged, as the JSON objects an operator would read. */
   logs: Record<string, unknown>[];
   /** Stops the mail channel and closes the app; the data folder stays (a restart may reuse it). */
@@ -87,8 +86,8 @@ export async function startFacteur(env: Record<string, string>, options: { dataD
     },
   });
   const app = await createApp(config, pino({ level: 'info' }, sink));
-  const mail = mailChannel(app, options.watchdog ? { watchdog: options.watchdog } : {});
-  mail.start();
+  const mail = await app.mailChannel(options.watchdog ? { watchdog: options.watchdog } : {});
+  await mail.start();
   return {
     app,
     dataDir: dir,

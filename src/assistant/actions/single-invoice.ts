@@ -19,7 +19,7 @@ export async function singleInvoice(ctx: Context, filter: InvoiceFilter): Promis
 }
 
 /** What `asked` makes of the one invoice the filter names (its details, a payment of it), or which one when two match, or the list. */
-export async function theOne(ctx: Context, filter: InvoiceFilter, asked: (number: string) => Command, run: Run): Promise<Reply> {
+export async function forTheInvoiceMatching(ctx: Context, filter: InvoiceFilter, asked: (number: string) => Command, run: Run): Promise<Reply> {
   const found = await matching(ctx, filter);
   if (found.length === 1) return run(asked(found[0]!.number));
   if (found.length > 1 && found.length <= AT_MOST_OFFERED) return clarify(ctx, found.map((invoice) => asked(invoice.number)), run);

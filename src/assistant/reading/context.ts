@@ -72,7 +72,7 @@ function paymentSaid(s: Sentence): boolean {
 }
 
 /** Roles of words that ask something of invoices: to have them, their details, whether they are paid. */
-const INVOICE_ROLES = new Set(['resend', 'send', 'pdf', 'zip', 'details', 'paid', 'unpaid', 'overdue', 'one', 'list', 'amount', 'due', 'file', 'attachments', 'pay', 'all']);
+const INVOICE_ROLES = new Set(['resend', 'send', 'pdf', 'zip', 'details', 'paid', 'unpaid', 'overdue', 'singularInvoice', 'list', 'amount', 'due', 'file', 'attachments', 'pay', 'all']);
 
 function asksOfInvoices(s: Sentence): boolean {
   return s.clause.words().some((w) => INVOICE_ROLES.has(w.role ?? ''));

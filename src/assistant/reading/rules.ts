@@ -4,7 +4,7 @@ import type { Clause } from './clause.js';
 import { codeIn } from './recognise/numbers.js';
 import { filterOf, hasFilter, type Sentence } from './sentence.js';
 import { asksBalance, asksStatement, balanceOf, namesStatement } from './intents/balance.js';
-import { aboutInvoices, asksAboutOne, asksDetails, asksFiles, asksSingleInvoice, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
+import { aboutInvoices, asksAboutSingleInvoice, asksDetails, asksFiles, asksSingleInvoice, asksZip, claimsPaid, hasRequest, turnsPage, yearOrNumber } from './intents/invoices.js';
 import { aboutAttachments, aboutContact, asksWhere, changesAddress, chasesUs, settles, stopsWriting, toggle, toggleCue } from './intents/settings.js';
 import { asksGenuine } from './intents/genuine.js';
 import { askedAgain, asksAgain } from './intents/complaints.js';
@@ -49,7 +49,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => asksStatement(s) || (asksBalance(s) && !asksSingleInvoice(s)), command: (s) => balanceOf(s) },
   { applies: (s) => claimsPaid(s), command: (s) => (s.numbers.length > 0 ? { intent: 'paidClaim', numbers: s.numbers } : { intent: 'paidClaim', numbers: [], filter: filterOf(s) }) },
   // "is my invoice of November paid?": the status is what is asked, not which invoice.
-  { applies: (s) => asksAboutOne(s), command: (s) => ({ intent: 'details', number: null, filter: withoutStatus(filterOf(s)) }) },
+  { applies: (s) => asksAboutSingleInvoice(s), command: (s) => ({ intent: 'details', number: null, filter: withoutStatus(filterOf(s)) }) },
   { applies: (s) => asksDetails(s), command: (s) => ({ intent: 'details', number: s.numbers[0] ?? null }) },
   { applies: (s) => turnsPage(s, 1), command: () => ({ intent: 'page', step: 1 }) },
   { applies: (s) => turnsPage(s, -1), command: () => ({ intent: 'page', step: -1 }) },
@@ -58,7 +58,7 @@ const RULES: { applies(s: Sentence): boolean; command(s: Sentence): Command }[] 
   { applies: (s) => yearOrNumber(s) !== null, command: (s) => yearOrNumber(s)! },
   { applies: (s) => asksSingleInvoice(s), command: (s) => ({ intent: 'singleInvoice', filter: filterOf(s) }) },
   { applies: (s) => asksFiles(s), command: (s) => ({ intent: 'files', filter: filterOf(s) }) },
-  { applies: (s) => s.clause.has('list') || s.clause.has('one') || s.clause.has('pdf') || hasFilter(s), command: (s) => ({ intent: 'list', filter: filterOf(s) }) },
+  { applies: (s) => s.clause.has('list') || s.clause.has('singularInvoice') || s.clause.has('pdf') || hasFilter(s), command: (s) => ({ intent: 'list', filter: filterOf(s) }) },
   { applies: (s) => asksHelp(s.clause), command: () => ({ intent: 'help' }) },
   { applies: (s) => choice(s.clause) !== null, command: (s) => ({ intent: 'choose', index: choice(s.clause)! }) },
   { applies: (s) => smallTalk(s.clause) !== null, command: (s) => ({ intent: 'smalltalk', kind: smallTalk(s.clause)! }) },

@@ -155,7 +155,7 @@ function pushDigitLed(tokens: Token[], raw: string): void {
 const CURRENCY = new Set(['f', 'fcfa', 'cfa', 'xaf', 'frs', 'franc', 'francs', 'eur', 'euro', 'euros', 'usd', 'dollars']);
 /** A Cameroonian phone number written in one piece, with or without its country code: `699123456`, `237677889900`. */
 const PHONE = /^(?:00237|237)?[26]\d{8}$/;
-const INVOICE_WORDS = new Set(['one', 'pdf', 'list', 'details', 'resend', 'zip']);
+const INVOICE_WORDS = new Set(['singularInvoice', 'pdf', 'list', 'details', 'resend', 'zip']);
 
 /**
  * Numbers that are no invoice's: a postal box (`BP 4512`, `PO Box 12`), a phone number

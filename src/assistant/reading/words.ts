@@ -8,7 +8,8 @@ import { LOCALES, type Locale } from '../../billing/types.js';
 export type Role =
   | 'help'
   | 'list'
-  | 'one'
+  /** « facture », "invoice", "bill": one invoice named by its noun (the plural is 'list'). */
+  | 'singularInvoice'
   | 'details'
   | 'zip'
   | 'notifications'
@@ -106,8 +107,8 @@ export const WORDS = vocabulary([
   ...en('list', 'invoices bills list history'),
   ...fr('resend', 'renvoyer renvoie renvoyez renvoi renvoies'),
   ...en('resend', 'resend'),
-  ...fr('one', 'facture fact'),
-  ...en('one', 'invoice bill'),
+  ...fr('singularInvoice', 'facture fact'),
+  ...en('singularInvoice', 'invoice bill'),
   ...both('pdf', 'pdf pdfs'),
   ...both('details', 'details detail'),
   ...fr('details', 'detaille detailler lignes contenu'),

@@ -5,9 +5,11 @@ import type { Assistant } from '../../assistant/assistant.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
+import type { Channel } from '../channel.js';
 import { SaveError, handOver } from '../files.js';
 import { isMachineFault } from '../../faults.js';
-import { printable, renderText } from '../text.js';
+import { printable } from '../../printable.js';
+import { renderText } from '../text.js';
 import { wrap } from './wrap.js';
 
 export interface ConsoleOptions {
@@ -29,6 +31,31 @@ export interface ConsoleOptions {
 /** Customers `:customers` lists at most. */
 const LISTED = 50;
 
+/** The console chat as a channel: it also says when the person has left. */
+export interface ConsoleChannel extends Channel {
+  /** Settles when the person leaves (`:quit`, Ctrl-C, the end of input); rejects with what stopped the chat. */
+  finished(): Promise<void>;
+}
+
+/** The console chat on `options.input`: `start` greets and prompts; `stop` lets the answer under way be said, then says goodbye. */
+export function consoleChannel(options: ConsoleOptions): ConsoleChannel {
+  const stopping = new AbortController();
+  let chat: Promise<void> | null = null;
+  let left = false;
+  return {
+    async start() {
+      chat = runConsole(options, stopping.signal).finally(() => (left = true));
+    },
+    finished: () => chat ?? Promise.resolve(),
+    async stop() {
+      stopping.abort();
+      // What stopped the chat was thrown to whoever waited for it to finish.
+      await chat?.catch(() => undefined);
+    },
+    state: () => ({ up: chat !== null && !left, detail: chat === null ? 'not started' : left ? 'the person left' : `chatting as ${options.speakAs} first` }),
+  };
+}
+
 /**
  * The embedded chat: the terminal plays one customer at a time. Lines starting with
  * `:` talk to the console itself (switch customer, list them, quit); everything else
@@ -37,7 +64,7 @@ const LISTED = 50;
  * said wraps at the terminal's width, read again at each answer as the window may have
  * been resized; piped, lines are written as they are.
  */
-export async function runConsole(options: ConsoleOptions): Promise<void> {
+async function runConsole(options: ConsoleOptions, stopping: AbortSignal): Promise<void> {
   const { assistant, store, catalog, output } = options;
   let customer = (await store.customerByAddress(options.speakAs)) ?? (await store.customers({ limit: 1 }))[0];
   if (!customer) throw new Error('The store has no customer to speak as: import invoices first (facteur import FILE)');
@@ -50,7 +77,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   tell(t('console.howTo'));
   if (options.logFile) tell(t('console.logFile', { path: path.relative(process.cwd(), options.logFile) || options.logFile }));
   const terminal = 'isTTY' in options.input && options.input.isTTY === true && width() !== Infinity;
-  const lines = createInterface({ input: options.input, output, terminal, prompt: '> ' });
+  const lines = createInterface({ input: options.input, output, terminal, prompt: '> ', signal: stopping });
   lines.on('SIGINT', () => lines.close());
   lines.prompt();
   for await (const raw of lines) {

@@ -8,17 +8,16 @@ import { asNumbersAreKept } from '../../billing/numbers.js';
 import type { Locale } from '../../billing/types.js';
 import type { ZipProgress } from '../../documents/attachment.js';
 import type { Logger } from '../../log.js';
-import type { StaffDesk } from '../../assistant/staff.js';
-import { AccountLinks } from '../../account-linking/linking.js';
+import type { AccountLinks } from '../../account-linking/linking.js';
 import { parseLinkText } from '../../account-linking/words.js';
 import type { LinkMaker } from '../../download-links/links.js';
-import type { CodeMail } from '../../notifications/code-mail.js';
 import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
+import type { Channel, ChannelState } from '../channel.js';
 import { Answers } from './answers.js';
 import { attachedPdfs } from './files.js';
-import { CommandNames } from './commands.js';
+import type { CommandNames } from './commands.js';
 import { DM_ATTACHMENT_LIMIT, type DiscordConnection } from './connection.js';
 import { SingleGatewaySession } from './gateway.js';
 import { translate } from './options.js';
@@ -26,20 +25,24 @@ import { ComponentInteractions } from './component-interactions.js';
 import { PROGRESS_TIMING, type ProgressTiming } from './progress.js';
 import { CHOICE_BUTTON } from './render.js';
 import { conversation, localeOf, privately } from './requests.js';
-import { StaffCommands } from './staff.js';
+import type { StaffCommands } from './staff.js';
 
 export interface DiscordChannelServices {
   connection: DiscordConnection;
   assistant: Assistant;
   store: Store;
   catalog: Catalog;
-  codeMail: CodeMail;
-  staff: StaffDesk;
+  /** The registered names of the commands, as Discord sends them back and as a user sees them. */
+  names: CommandNames;
+  /** Linking a Discord user to a customer (`/link`, and the same in a DM). */
+  links: AccountLinks;
+  /** `/staff`, for the users and roles DISCORD_STAFF_* name. */
+  staff: StaffCommands;
   log: Logger;
   /** Where an answer carrying a download link is recorded: the link lives on for days, and staff must see it was given. */
   deliveries: Deliveries;
-  /** Download links for ZIPs over the message's attachment limit, when `facteur start` serves them; without, such ZIPs are split. */
-  downloadLinks?: LinkMaker | null;
+  /** Download links for ZIPs over the message's attachment limit, when `facteur start` serves them; null: such ZIPs are split. */
+  downloadLinks: LinkMaker | null;
   /** PDFs a DM carries to be checked are fetched up to this size (FACTEUR_PDF_MAX_MB). */
   pdfMaxBytes: number;
   /** When a long ZIP's progress is shown, and how often (PROGRESS_TIMING unless a test wants it at once). */
@@ -60,7 +63,7 @@ const MAX_CHOICES = 25;
  * acknowledged at once (Discord wants an answer within 3 seconds) and answered by editing
  * that acknowledgement, so a PDF rendered or a ZIP built in the meantime is never late.
  */
-export class DiscordChannel {
+export class DiscordChannel implements Channel {
   private readonly names: CommandNames;
   private readonly links: AccountLinks;
   private readonly staff: StaffCommands;
@@ -73,13 +76,12 @@ export class DiscordChannel {
 
   constructor(private readonly services: DiscordChannelServices) {
     this.now = services.now ?? (() => new Date());
-    this.names = new CommandNames(services.catalog);
-    const commands = (locale: Locale) => ({ request: this.names.shown(locale, 'link.email'), confirm: this.names.shown(locale, 'link.code') });
-    this.links = new AccountLinks('discord', { store: services.store, codeMail: services.codeMail, catalog: services.catalog, log: services.log, now: this.now, commands });
+    this.names = services.names;
+    this.links = services.links;
+    this.staff = services.staff;
     const { catalog, log, deliveries } = services;
-    this.answers = new Answers({ catalog, log, deliveries, store: services.store, downloadLinks: services.downloadLinks ?? null, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
+    this.answers = new Answers({ catalog, log, deliveries, store: services.store, downloadLinks: services.downloadLinks, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
     this.componentInteractions = new ComponentInteractions({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });
-    this.staff = new StaffCommands(services.connection.settings, services.staff, services.log, this.names);
     this.gateway = new SingleGatewaySession({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
   }
 
@@ -88,7 +90,7 @@ export class DiscordChannel {
     await this.gateway.start();
   }
 
-  state(): { up: boolean; detail: string } {
+  state(): ChannelState {
     return this.gateway.state();
   }
 

@@ -8,7 +8,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import { CODE_DIGITS } from '../../billing/codes.js';
-import { LINK_CODE_DIGITS } from '../../account-linking/linking.js';
+import { LINK_CODE_DIGITS, type LinkCommands } from '../../account-linking/linking.js';
 import type { Locale } from '../../billing/types.js';
 import type { Catalog, Params } from '../../templates/catalog.js';
 
@@ -161,6 +161,11 @@ export class CommandNames {
   shown(locale: Locale, path: string): string {
     const keys = path.split('.');
     return `/${keys.map((_, i) => this.catalog.t(locale, `discord.${keys.slice(0, i + 1).join('.')}.name`)).join(' ')}`;
+  }
+
+  /** The linking commands as `AccountLinks` names them in its answers. */
+  linking(locale: Locale): LinkCommands {
+    return { request: this.shown(locale, 'link.email'), confirm: this.shown(locale, 'link.code') };
   }
 
   subcommand(command: string, name: string | null): string | undefined {

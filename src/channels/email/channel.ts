@@ -11,6 +11,7 @@ import type { Deliveries } from '../../notifications/deliveries.js';
 import type { Mailer } from '../../outbound/mail.js';
 import type { Store } from '../../store/store.js';
 import type { Catalog } from '../../templates/catalog.js';
+import type { Channel } from '../channel.js';
 import { FolderWatcher } from './folder.js';
 import { ImapWatcher, type Watchdog } from './imap.js';
 import { MailPipeline } from './pipeline.js';
@@ -26,8 +27,8 @@ export interface MailChannelServices {
   log: Logger;
   staff: StaffDesk;
   deliveries: Deliveries;
-  /** Download links for ZIPs over MAIL_SIZE_LIMIT_MB, when `facteur start` serves them; without, such ZIPs are split. */
-  downloadLinks?: LinkMaker | null;
+  /** Download links for ZIPs over MAIL_SIZE_LIMIT_MB, when `facteur start` serves them; null: such ZIPs are split. */
+  downloadLinks: LinkMaker | null;
   bounces: Bounces;
 }
 
@@ -36,14 +37,14 @@ export interface MailChannelServices {
  * otherwise the local inbox folder, both feeding one pipeline that answers through the
  * app's mailer (SMTP or the local outbox).
  */
-export function mailChannel(app: MailChannelServices, options: { watchdog?: Watchdog } = {}): MailWatcher {
+export function mailChannel(app: MailChannelServices, options: { watchdog?: Watchdog } = {}): Channel {
   const { config, store, assistant, catalog, mailer, log } = app;
   const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? (addressIn(text) ?? []) : []));
   const staff = { emails: config.staffEmails, desk: app.staff };
   if (config.staffEmails.length > 0 && config.mail.dmarcAuthservId === null) {
     log.warn({ event: 'mail.staff.off' }, 'FACTEUR_STAFF_EMAILS is set but MAIL_DMARC_AUTHSERV_ID is not: staff requests by mail are refused, since a From alone proves nothing (use /staff or facteur resend)');
   }
-  const pipelineOf = (reportsOnly: boolean) => new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks: app.downloadLinks ?? null, bounces: app.bounces, reportsOnly });
+  const pipelineOf = (reportsOnly: boolean) => new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks: app.downloadLinks, bounces: app.bounces, reportsOnly });
   const { processedFolder, failedFolder, bounceFolder } = config.mail;
   const mailDir = path.dirname(dataPaths(config.dataDir).inbox);
   const watcherOf = (folder: string | null, reportsOnly: boolean): MailWatcher => {
@@ -52,7 +53,8 @@ export function mailChannel(app: MailChannelServices, options: { watchdog?: Watc
     return new FolderWatcher({ inbox: folder ? path.join(mailDir, folder) : dataPaths(config.dataDir).inbox, processed: path.join(mailDir, processedFolder), failed: path.join(mailDir, failedFolder), pipeline, log });
   };
   const inbox = watcherOf(null, false);
-  return bounceFolder ? bothWatchers(inbox, watcherOf(bounceFolder, true)) : inbox;
+  const watching = bounceFolder ? bothWatchers(inbox, watcherOf(bounceFolder, true)) : inbox;
+  return { start: async () => watching.start(), stop: () => watching.stop(), state: () => watching.state() };
 }
 
 /** The inbox and the bounce folder watched together: both up for `/readyz`, both stopped on stop. */

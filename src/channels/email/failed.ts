@@ -1,7 +1,8 @@
 import { readdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import type { ImapSettings } from '../../config.js';
+import type { Config, ImapSettings } from '../../config.js';
+import { dataPaths } from '../../data-folder.js';
 import { MAX_MESSAGE_BYTES, readMail } from './read.js';
 
 /** A message the pipeline filed in the Failed folder, as an operator picks it out. */
@@ -21,11 +22,18 @@ export interface FailedFolder {
   requeue(ids: string[] | 'all'): Promise<string[]>;
 }
 
+/** The Failed folder as configured, for `facteur inbox`: the IMAP mailbox's when IMAP_HOST is set, else the local one. */
+export function failedFolder(config: Pick<Config, 'imap' | 'dataDir' | 'mail'>): FailedFolder {
+  if (config.imap) return imapFailedFolder(config.imap, config.mail.failedFolder);
+  const inboxDir = dataPaths(config.dataDir).inbox;
+  return localFailedFolder(path.join(path.dirname(inboxDir), config.mail.failedFolder), inboxDir);
+}
+
 /**
  * The Failed folder of the billing mailbox. A message handed back is handled again by the
  * running Facteur: its record says it failed, so it is not taken for a duplicate.
  */
-export function imapFailedFolder(imap: ImapSettings, failedFolder: string): FailedFolder {
+function imapFailedFolder(imap: ImapSettings, failedFolder: string): FailedFolder {
   const withClient = async <T>(work: (client: ImapFlow) => Promise<T>): Promise<T> => {
     const client = new ImapFlow({ host: imap.host, port: imap.port, secure: imap.tls, auth: { user: imap.user, pass: imap.password }, logger: false });
     client.on('error', () => {});
@@ -69,7 +77,7 @@ export function imapFailedFolder(imap: ImapSettings, failedFolder: string): Fail
 }
 
 /** Local mode's Failed folder, beside `data/mail/inbox/`: its `.eml` files, by name. */
-export function localFailedFolder(failedDir: string, inboxDir: string): FailedFolder {
+function localFailedFolder(failedDir: string, inboxDir: string): FailedFolder {
   const names = async () => (await readdir(failedDir).catch(() => [])).filter((name) => name.endsWith('.eml')).sort();
   return {
     async list() {

@@ -16,10 +16,10 @@ export function asksBalance(s: Sentence): boolean {
   // "pas besoin du relevé, juste le total": the total of the account, without its statement.
   if (c.has('amount') && namesStatement(s)) return true;
   // "the total outstanding amount on my account": one figure, not the list.
-  if (c.has('amount') && c.has('unpaid') && !c.has('list') && !c.has('one')) return true;
+  if (c.has('amount') && c.has('unpaid') && !c.has('list') && !c.has('singularInvoice')) return true;
   if (c.has('must') && c.has('pay') && !c.has('list')) return true;
   // "je dois encore quelque chose ?", "je n'ai plus rien à payer ?": owing, with no invoice named.
-  const listed = c.has('list') || c.has('one') || s.period !== null;
+  const listed = c.has('list') || c.has('singularInvoice') || s.period !== null;
   return !listed && ((c.has('must') && c.hasWord('encore', 'quelque', 'rien', 'anything', 'still')) || (c.has('pay') && c.hasWord('rien', 'anything', 'nothing')));
 }
 

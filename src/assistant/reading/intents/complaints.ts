@@ -35,7 +35,7 @@ export function complainsOfFile(s: Sentence): boolean {
   // « je n'ai pas reçu mon relevé »: the statement, which the balance answers.
   if (wishes(c) || c.has('statement')) return false;
   const file = c.words().some((w) => FILE_ROLES.has(w.role ?? ''));
-  const invoice = file || c.has('one') || c.has('list') || pointsBack(s);
+  const invoice = file || c.has('singularInvoice') || c.has('list') || pointsBack(s);
   return c.tokens.some((t, i) => {
     if (t.kind === 'number' && t.value === '0' && ['ko', 'kb', 'octet', 'octets', 'bytes'].includes(word(c, i + 1) ?? '')) return true;
     if (t.kind !== 'word') return false;

@@ -6,7 +6,7 @@ import type { Role } from '../words.js';
 import { asksStatement } from './balance.js';
 
 /** Words of invoices: with them, a sentence is about invoices, whatever else it names. */
-export const INVOICE_ROLES: Role[] = ['list', 'one', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications', 'statement', 'reminders'];
+export const INVOICE_ROLES: Role[] = ['list', 'singularInvoice', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications', 'statement', 'reminders'];
 /** Words that make a payment the speaker's own, done: « j'ai (déjà) payé », "I have paid", « paiement effectué ». */
 const PAID_BY_ME = ['ai', 'deja', 'avons', 'already', 'have', 'i', 'we', 'effectue', 'fait', 'made', 'sent', 'envoye', 'done', 'virement', 'transfer', 'momo', 'transaction', 'depuis', 'depot', 'depose'];
 /** Words of a payment made, beside « payée » and "paid": « virement », « dépôt », « j'ai déposé l'argent », "transfer". */
@@ -19,7 +19,7 @@ export function aboutInvoices(s: Sentence): boolean {
 /** A request for invoices in the sentence, beside whatever else it says. */
 export function hasRequest(s: Sentence): boolean {
   const c = s.clause;
-  return c.has('list') || c.has('one') || c.has('pdf') || s.numbers.length > 0 || s.period !== null || asksStatement(s);
+  return c.has('list') || c.has('singularInvoice') || c.has('pdf') || s.numbers.length > 0 || s.period !== null || asksStatement(s);
 }
 
 /** A ZIP asked, not refused ("je ne veux pas de zip, juste la liste"). */
@@ -95,7 +95,7 @@ export function asksSingleInvoice(s: Sentence): boolean {
   if (rank && rank.take > 1) return false;
   if (rank && rank.take === 1) return true;
   const pronoun = singularPronoun(s);
-  if (!c.has('one') && !c.has('pdf') && !pronoun) return false;
+  if (!c.has('singularInvoice') && !c.has('pdf') && !pronoun) return false;
   // "pas besoin de toutes les factures, juste celle de juillet": the one, whatever was said of the others.
   const narrowed = pronoun && c.hasWord('juste', 'seulement', 'uniquement', 'only', 'just');
   if ((c.has('list') || plural(s)) && !narrowed) return false;
@@ -123,13 +123,13 @@ function plural(s: Sentence): boolean {
  */
 export function yearOrNumber(s: Sentence): Command | null {
   const c = s.clause;
-  if (!c.has('one') || c.has('list') || s.numbers.length > 0 || !s.period || s.rank || plural(s)) return null;
+  if (!c.has('singularInvoice') || c.has('list') || s.numbers.length > 0 || !s.period || s.rank || plural(s)) return null;
   const used = s.period.used;
   const years = c.tokens.flatMap((t, i) => (t.kind === 'number' && !t.marked && isYear(t.value) && used.has(i) ? [i] : []));
   if (years.length !== 1 || c.tokens.some((t) => t.kind === 'month' || t.kind === 'date')) return null;
   // Right after the word ("facture 2019"); "la facture de 2019" says a year.
   const before = c.tokens[years[0]! - 1];
-  if (before?.kind !== 'word' || before.role !== 'one') return null;
+  if (before?.kind !== 'word' || before.role !== 'singularInvoice') return null;
   const number = (c.tokens[years[0]!] as NumberToken).value;
   return { intent: 'clarify', options: [{ intent: 'pdf', numbers: [number] }, { intent: 'singleInvoice', filter: filterOf(s) }] };
 }
@@ -179,7 +179,7 @@ function onlySome(c: Clause, i: number): boolean {
 }
 
 /** Words that ask what one invoice is, its amount or its state: « c'est quoi la deuxième facture de 2021 ? », « le montant de la facture de novembre », "is my invoice of November paid". */
-export function asksAboutOne(s: Sentence): boolean {
+export function asksAboutSingleInvoice(s: Sentence): boolean {
   const c = s.clause;
   if (s.numbers.length > 0 || !asksSingleInvoice(s) || s.period?.union || c.has('pdf') || c.has('resend')) return false;
   if (c.has('amount') || c.has('due') || c.hasWord('combien', 'much')) return true;

@@ -68,12 +68,12 @@ export function asksWhere(s: Sentence): boolean {
   if (c.has('address') && c.has('chat')) return true;
   // "À quelle adresse…", "which email gets…", "sur quel mail": a question about the address or Discord.
   const which = c.hasWord('ou', 'where', 'quel', 'quelle', 'quels', 'which', 'what', 'how', 'comment');
-  if (which && (c.has('address') || c.has('chat')) && (c.has('send') || c.has('list') || c.has('one') || c.hasWord('arrivent', 'gets'))) return true;
+  if (which && (c.has('address') || c.has('chat')) && (c.has('send') || c.has('list') || c.has('singularInvoice') || c.hasWord('arrivent', 'gets'))) return true;
   // "où sont envoyées les nouvelles factures ?", "how am I notified…": where invoices go.
   // "je veux être prévenu sur Discord quand…" is a wish, not a question.
   const notified = c.hasWord('notified', 'notifie', 'notifiee', 'prevenu', 'prevenue') && !c.has('want');
   const arrive = c.has('send') || c.hasWord('arrivent', 'arrive', 'vont', 'go', 'goes', 'land');
-  return notified || (c.hasWord('ou', 'where') && arrive && (c.has('new') || c.has('list') || c.has('one')));
+  return notified || (c.hasWord('ou', 'where') && arrive && (c.has('new') || c.has('list') || c.has('singularInvoice')));
 }
 
 /**

@@ -16,7 +16,7 @@ const AS_IT_IS = new Set('actuelle actuel existante meme current existing same'.
 /** Verbs of change a negation takes back: « ne changez pas mon adresse », "don't change my address". */
 const CHANGE_VERBS = new Set('changer changez change modifier modifiez modifie remplacer remplacez'.split(' '));
 /** Words of invoices and money, with which « reste », "keep" are about them (« il reste combien ? », "keep the PDFs coming"). */
-const KEEPING_ASIDE = ['list', 'one', 'pdf', 'zip', 'unpaid', 'paid', 'owe', 'pay', 'statement', 'attachments'] as const;
+const KEEPING_ASIDE = ['list', 'singularInvoice', 'pdf', 'zip', 'unpaid', 'paid', 'owe', 'pay', 'statement', 'attachments'] as const;
 
 /**
  * A change the customer asked before and takes back (« oubliez le changement d'adresse que

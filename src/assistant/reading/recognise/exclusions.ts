@@ -37,7 +37,7 @@ export function exclusionsIn(clause: Clause): Excluded {
     const label: string[] = [];
     for (let j = i + 1; j < tokens.length && j <= i + 6; j++) {
       const u = tokens[j]!;
-      if (u.kind === 'word' && (BETWEEN.has(u.word) || u.role === 'filler' || u.role === 'list' || u.role === 'one')) continue;
+      if (u.kind === 'word' && (BETWEEN.has(u.word) || u.role === 'filler' || u.role === 'list' || u.role === 'singularInvoice')) continue;
       if (u.kind === 'number' && !u.marked && u.value.length >= 3 && u.value.length <= 12) {
         (exclusion.numbers ??= []).push(u.value);
         used.add(j);

@@ -36,7 +36,7 @@ function negatedNumber(clause: Clause, i: number): boolean {
     const t = clause.tokens[j]!;
     if (t.kind !== 'word') return false;
     if (t.word === 'pas' || t.word === 'not' || t.word === 'non') return true;
-    if (!(['la', 'le', 'l', 'the', 'n', 'no'].includes(t.word) || t.role === 'one' || t.role === 'numberMark')) return false;
+    if (!(['la', 'le', 'l', 'the', 'n', 'no'].includes(t.word) || t.role === 'singularInvoice' || t.role === 'numberMark')) return false;
   }
   return false;
 }

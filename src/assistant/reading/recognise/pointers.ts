@@ -11,7 +11,7 @@ const AFTER_PRONOUN = new Set(['ai', 'as', 'a', 'avons', 'avez', 'ont', 'avais',
 const VERB_ROLES = new Set(['resend', 'send', 'pay', 'paid', 'want']);
 /** Words that point at a thing by a noun after them: « cette facture », « ces factures », "this invoice", "these files". */
 const DEMONSTRATIVES = new Set(['cette', 'cet', 'ces', 'this', 'that']);
-const NOUN_ROLES = new Set(['one', 'list', 'pdf', 'file', 'attachments']);
+const NOUN_ROLES = new Set(['singularInvoice', 'list', 'pdf', 'file', 'attachments']);
 
 /** Whether the sentence points back at invoices said before: a pronoun, « cette facture », "the May one", "all three". */
 export function pointsBack(s: Sentence): boolean {

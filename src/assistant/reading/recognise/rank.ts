@@ -49,7 +49,7 @@ export function rankIn(clause: Clause, used: Set<number>): Rank | null {
       return { from: 'newest', skip: 0, take: count ?? 1 };
     }
     if (t.role === 'oldest') return { from: 'oldest', skip: 0, take: countNear(i) ?? 1 };
-    if ((t.role === 'one' || t.role === 'list') && ordinalBefore(i) !== undefined) return { from: 'oldest', skip: ordinalBefore(i)! - 1, take: 1 };
+    if ((t.role === 'singularInvoice' || t.role === 'list') && ordinalBefore(i) !== undefined) return { from: 'oldest', skip: ordinalBefore(i)! - 1, take: 1 };
     if (t.role === 'first' && !(next?.kind === 'word' && (next.role === 'quarter' || next.role === 'half'))) return { from: 'oldest', skip: 0, take: countNear(i) ?? 1 };
   }
   return null;

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiscordChannel } from '../src/channels/discord/channel.js';
-import { discordChannel } from '../src/channels/discord/index.js';
 import { startHttp, type RunningHttp } from '../src/http/server.js';
 import { DownloadLinks } from '../src/download-links/links.js';
 import { freePort } from './peers/dovecot.js';
@@ -43,7 +42,7 @@ beforeAll(async () => {
     logged.log,
   );
   const links = new DownloadLinks('a-link-secret-for-the-discord-test-000', { publicUrl, days: 7 }, 'Africa/Douala', app.log);
-  channel = discordChannel({ ...app, downloadLinks: links })!;
+  channel = (await app.discordChannel({ downloadLinks: links }))!;
   http = await startHttp(
     { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [], webhookSecret: null, metricsKey: null, trustProxy: [] },
     { store: app.store, log: app.log, dataDir: app.dataDir, importMaxBytes: 1024 * 1024, pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },
