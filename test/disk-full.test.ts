@@ -295,7 +295,7 @@ describe('a store write the disk refuses', () => {
         store.save({ customers: [{ ...awa, name: 'Awa (renamed)' }] }),
         store.save({ invoices: [{ ...one, number: '9999' }] }),
         store.updateCustomer(awa.id, (customer) => ({ ...customer, notifications: { ...customer.notifications, attachPdf: !customer.notifications.attachPdf } })),
-        store.updateInvoice(one.number, (invoice) => ({ ...invoice, status: 'paid', paidAt: '2026-11-25' })),
+        store.updateInvoice(one.number, (invoice) => ({ invoice: { ...invoice, status: 'paid', paidAt: '2026-11-25' }, result: 'paid' })),
         store.updateLinkAttempt('discord:1', (attempt) => ({ attempt: { ...attempt!, failures: attempt!.failures + 1 }, result: 'counted' })),
         store.updateHeldRequest('email:staff@example.cm', (held) => ({ held: { ...held!, codeHash: null }, result: 'used' })),
         store.save({ staffActions: [{ id: 's2', staff: 'discord:9', action: 'resend', target: '1214', detail: null, at }] }),
@@ -312,7 +312,7 @@ describe('a store write the disk refuses', () => {
     } finally {
       await empty();
     }
-    await store.updateInvoice(one.number, (invoice) => ({ ...invoice, status: 'paid', paidAt: '2026-11-25' }));
+    await store.updateInvoice(one.number, (invoice) => ({ invoice: { ...invoice, status: 'paid', paidAt: '2026-11-25' }, result: 'paid' }));
     await store.updateInbound('k2', null, () => ({ record: inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' }), result: 'written' }));
     const after = await seen(store, awa.id);
     expect(after.invoices.find((invoice) => invoice.number === one.number)?.status).toBe('paid');

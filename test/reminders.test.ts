@@ -121,7 +121,7 @@ describe('payment reminders', () => {
     const running = push.run();
     await held.arrived;
     // While the first reminder is with the mail server, the billing system reports every invoice paid.
-    for (const number of ['R-400', 'R-500', 'R-501']) await store.updateInvoice(number, (i) => ({ ...i, status: 'paid', paidAt: today }));
+    for (const number of ['R-400', 'R-500', 'R-501']) await store.updateInvoice(number, (i) => ({ invoice: { ...i, status: 'paid', paidAt: today }, result: null }));
     held.release();
     await running;
     const records = await store.deliveries({ reason: 'reminder' });

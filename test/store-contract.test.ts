@@ -326,7 +326,7 @@ for (const [kind, open] of kinds) {
             store.updateLinkAttempt('discord:1', (a) => ({ attempt: attempt('discord:1', { failures: (a?.failures ?? 0) + 1 }), result: null })),
             store.updateHeldRequest('email:s@x', (h) => ({ held: { staff: 'email:s@x', numbers: [...(h?.numbers ?? []), String(i)], codeHash: 'h', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 }, result: null })),
             store.updateDelivery('d1', (d) => ({ ...d, attempts: d.attempts + 1 })),
-            store.updateInvoice('1210', (invoice) => ({ ...invoice, lines: [...invoice.lines, { label: `L${i}`, quantity: 1, unitPrice: i }] })),
+            store.updateInvoice('1210', (invoice) => ({ invoice: { ...invoice, lines: [...invoice.lines, { label: `L${i}`, quantity: 1, unitPrice: i }] }, result: null })),
           ]);
         }),
       );
@@ -338,9 +338,9 @@ for (const [kind, open] of kinds) {
       expect(invoice.lines.filter((line) => line.label.startsWith('L'))).toHaveLength(n);
       // Its owner's list reads the same record.
       expect((await opened.store.invoices(invoice.customerId)).find((i) => i.number === '1210')).toEqual(invoice);
-      expect(await opened.store.updateInvoice('nope', (i) => i)).toBeUndefined();
+      expect(await opened.store.updateInvoice('nope', (i) => ({ invoice: i, result: i }))).toBeUndefined();
       // A change cannot renumber an invoice.
-      await opened.store.updateInvoice('1210', (i) => ({ ...i, number: '9999', status: 'paid', paidAt: '2026-11-30' }));
+      await opened.store.updateInvoice('1210', (i) => ({ invoice: { ...i, number: '9999', status: 'paid', paidAt: '2026-11-30' }, result: null }));
       expect(await opened.store.invoice('9999')).toBeUndefined();
       expect((await opened.store.invoice('1210'))!.status).toBe('paid');
       expect(await opened.store.updateDelivery('nope', (d) => d)).toBeUndefined();

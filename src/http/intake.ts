@@ -81,17 +81,16 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     const number = invoiceNumber(request.params.number);
     if (number === null) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}`);
     const { status, paidAt, payUrl: link } = parsed.data;
-    let refused: string | null = null;
-    const updated = await store.updateInvoice(number, (invoice) => {
+    // Decided on the invoice as it is when written: of two changes reported at once, the second is judged on what the first made of it.
+    const outcome = await store.updateInvoice(number, (invoice): { invoice: Invoice; result: { updated: Invoice } | { refused: string } } => {
       const result = status === undefined ? { invoice } : withStatus(invoice, { status, paidAt }, services.today());
-      if ('reason' in result) {
-        refused = result.reason;
-        return invoice;
-      }
-      return withPayUrl(result.invoice, link);
+      if ('reason' in result) return { invoice, result: { refused: result.reason } };
+      const updated = { ...withPayUrl(result.invoice, link), number };
+      return { invoice: updated, result: { updated } };
     });
-    if (!updated) return refuse(reply, 404, `no invoice ${number}`);
-    if (refused) return refuse(reply, 422, refused);
+    if (!outcome) return refuse(reply, 404, `no invoice ${number}`);
+    if ('refused' in outcome) return refuse(reply, 422, outcome.refused);
+    const { updated } = outcome;
     // The link's host only: the rest of a payment page's address may hold the session's token.
     log.info({ event: 'intake.change', invoice: number, status: updated.status, payLink: updated.payUrl === undefined ? null : payHost(updated.payUrl) }, 'invoice changed by the API');
     return { invoice: updated };

@@ -298,8 +298,12 @@ export interface Store {
    * same time both land. Resolves with the customer as written, or undefined for an unknown id.
    */
   updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined>;
-  /** The same for an invoice (a payment or a cancellation the billing system reports); undefined for an unknown number. */
-  updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined>;
+  /**
+   * The same for an invoice (a payment or a cancellation the billing system reports): `change`
+   * returns the invoice to write and a result handed back to the caller (what it decided on
+   * the invoice as it is when written); undefined for an unknown number.
+   */
+  updateInvoice<T>(number: string, change: (invoice: Invoice) => { invoice: Invoice; result: T }): Promise<T | undefined>;
   /**
    * The same for a chat account's link record (undefined before its first): `change`
    * returns the record to write (null for none) and a result handed back to the caller.

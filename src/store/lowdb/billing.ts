@@ -138,19 +138,19 @@ export class BillingFile {
   }
 
   /** The same for an invoice; a change never renumbers it, the number being how everyone finds it. */
-  async updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined> {
-    const { next, put } = await this.file.change(
+  async updateInvoice<T>(number: string, change: (invoice: Invoice) => { invoice: Invoice; result: T }): Promise<T | undefined> {
+    const { result, put } = await this.file.change(
       (draft) => {
         const position = this.invoicePosition.get(number) ?? this.staged(draft).invoices.get(number);
-        if (position === undefined) return { next: undefined, put: null };
-        const next = { ...change(draft.invoices[position]!), number };
-        return { next, put: this.put(draft, [], [next]) };
+        if (position === undefined) return { result: undefined, put: null };
+        const changed = change(draft.invoices[position]!);
+        return { result: changed.result, put: this.put(draft, [], [{ ...changed.invoice, number }]) };
       },
       ({ put }) => {
         if (put) this.adopt(put);
       },
     );
-    return next;
+    return result;
   }
 
   /** What a draft holds that the indexes do not know yet: the customers put in it, and where invoices were added to it. */

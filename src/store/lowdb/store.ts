@@ -236,7 +236,7 @@ export class LowdbStore implements Store {
     return this.billing.updateCustomer(id, change);
   }
 
-  updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined> {
+  updateInvoice<T>(number: string, change: (invoice: Invoice) => { invoice: Invoice; result: T }): Promise<T | undefined> {
     return this.billing.updateInvoice(number, change);
   }
 

@@ -332,14 +332,14 @@ export class PostgresStore implements Store {
     });
   }
 
-  async updateInvoice(number: string, change: (invoice: Invoice) => Invoice): Promise<Invoice | undefined> {
+  async updateInvoice<T>(number: string, change: (invoice: Invoice) => { invoice: Invoice; result: T }): Promise<T | undefined> {
     return this.db.transaction().execute(async (tx) => {
       const row = await tx.selectFrom('invoices').select('doc').where('number', '=', number).forUpdate().executeTakeFirst();
       if (!row) return undefined;
+      const { invoice, result } = change(row.doc);
       // A change never renumbers an invoice: the number is how everyone finds it.
-      const next = { ...change(row.doc), number };
-      await tx.updateTable('invoices').set(invoiceRow(next)).where('number', '=', number).execute();
-      return next;
+      await tx.updateTable('invoices').set(invoiceRow({ ...invoice, number })).where('number', '=', number).execute();
+      return result;
     });
   }
 
