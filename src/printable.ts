@@ -1,4 +1,5 @@
 /** Characters a terminal acts on rather than shows: C0 and C1 controls (ESC starts colour, title and clipboard sequences) and bidirectional overrides. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const ACTIVE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 /**

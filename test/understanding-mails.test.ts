@@ -63,7 +63,7 @@ let peers: MailPeers;
 let corpus: CorpusApp;
 let watcher: Channel;
 /** What the inbox made of each message, in order: resolved by the channel's `inbound` fact. */
-let handled: ((outcome: string) => void)[] = [];
+const handled: ((outcome: string) => void)[] = [];
 let unsubscribe: () => void;
 const verdicts = new Map<string, Verdict>();
 

@@ -1,5 +1,5 @@
 // ESLint for Facteur's TypeScript: `npm run lint` runs it after Prettier, from the repository's root.
-// It lives in this workspace because typescript-eslint loads TypeScript 6's compiler API, which the
+// It lives in a package of its own because typescript-eslint loads TypeScript 6's compiler API, which the
 // project's own compiler (TypeScript 7, native) no longer ships: this folder, a package of its own, holds that copy.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -30,7 +30,7 @@ export async function importThroughService(service: ServiceFile, file: string, m
       signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS),
     });
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') throw new Error(`the running Facteur at ${service.url} did not answer the import within ${IMPORT_TIMEOUT_MS / MINUTE_MS} minutes; its log says how far it went`);
+    if ((error as Error).name === 'TimeoutError') throw new Error(`the running Facteur at ${service.url} did not answer the import within ${IMPORT_TIMEOUT_MS / MINUTE_MS} minutes; its log says how far it went`, { cause: error });
     return null;
   }
   const body = (await response.json().catch(() => ({}))) as Partial<ImportReport> & { file?: string; problem?: string; message?: string };

@@ -84,9 +84,12 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
     loggerInstance: services.log.child({ part: 'http' }) as FastifyBaseLogger,
     // What the router refuses before any route: under /d a page like any refused link's; elsewhere Fastify's own answer.
     frameworkErrors: (error, request, reply) => {
-      if (services.downloads && isDownloadPath(request.url)) return refuseUnroutable(request, reply, { ...services.downloads, store: services.store, log: services.log }, error.code);
+      if (services.downloads && isDownloadPath(request.url)) {
+        void refuseUnroutable(request, reply, { ...services.downloads, store: services.store, log: services.log }, error.code);
+        return;
+      }
       const status = error.statusCode ?? 400;
-      return (reply as unknown as FastifyReply).code(status).send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', code: error.code, message: error.message });
+      void (reply as unknown as FastifyReply).code(status).send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', code: error.code, message: error.message });
     },
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -7,6 +7,7 @@ export interface DecodedText {
 }
 
 /** Characters no export holds in its text: a file that decodes to them is not text. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
 const BINARY = /[\u0000-\u0008\u000E-\u001F]/;
 
 /**

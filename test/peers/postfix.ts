@@ -142,7 +142,7 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
   await run('chown', ['dovecot:dovecot', join(dir, 'mail')]);
   const conf = join(dir, 'conf');
   const postfix = (...args: string[]) => run(POSTFIX_BIN, ['-c', conf, ...args]);
-  let port = 0;
+  let port: number;
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
     await writeFile(join(conf, 'main.cf'), mainCf(dir, settings, uid!, gid!));

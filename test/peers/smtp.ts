@@ -4,7 +4,7 @@
  * recorded, so a test can check the bot logs in with the configured account.
  * Each accepted message is parsed with mailparser and kept in `messages`.
  */
-import net from 'node:net';
+import type net from 'node:net';
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 

@@ -181,7 +181,7 @@ async function once(corpus: CorpusApp, entry: Entry, conversation: string, send:
   const sent = new Set((await sentMail()).map((mail) => mail.messageId));
   const spy = vi.spyOn(app.catalog, 't');
   let reply: Reply | null;
-  let pages: Reply[] = [];
+  const pages: Reply[] = [];
   let keys: { key: string; params: Record<string, unknown> }[];
   try {
     reply = await send(conversation);

@@ -95,8 +95,7 @@ export function designates(command: Command): boolean {
     case 'smalltalk':
     case 'help':
     case 'offTopic':
-    // « merci d'y donner suite »: no page to turn.
-    case 'page':
+    case 'page': // « merci d'y donner suite »: no page to turn.
       return false;
     default:
       return true;

@@ -219,7 +219,7 @@ export class Senders {
    * once a week per address, and a few an hour in all.
    */
   private async answerStranger(claim: Claim, mail: InboundMail, request: Reading, dmarc: DmarcVerdict | null, raw: Buffer, more?: MoreOfMessage): Promise<void> {
-    const { store, settings, log, catalog } = this.options;
+    const { settings, log, catalog } = this.options;
     const silence = claim.record.sent > 0 ? null : await this.strangerSilence(mail, dmarc, settings.strangerRepliesPerHour);
     if (silence !== null) {
       log.info({ key: claim.record.key, sender: mail.sender, reason: silence }, 'mail: unknown sender, not answered');

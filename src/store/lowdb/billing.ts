@@ -123,7 +123,7 @@ export class BillingFile {
 
   /** Changes one customer as `change` says, on the customer as the changes asked before this one left it; undefined for an unknown id. */
   async updateCustomer(id: string, change: (customer: Customer) => Customer): Promise<Customer | undefined> {
-    const { next, put } = await this.file.change(
+    const { next } = await this.file.change(
       (draft) => {
         const current = this.staged(draft).customers.get(id) ?? this.customersById.get(id);
         if (!current) return { next: undefined, put: null };
@@ -139,7 +139,7 @@ export class BillingFile {
 
   /** The same for an invoice; a change never renumbers it, the number being how everyone finds it. */
   async updateInvoice<T>(number: string, change: (invoice: Invoice) => { invoice: Invoice; result: T }): Promise<T | undefined> {
-    const { result, put } = await this.file.change(
+    const { result } = await this.file.change(
       (draft) => {
         const position = this.invoicePosition.get(number) ?? this.staged(draft).invoices.get(number);
         if (position === undefined) return { result: undefined, put: null };
