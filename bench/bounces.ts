@@ -25,19 +25,46 @@ const CUSTOMERS = sized(1_000, 10_000);
 const BOUNCES = CUSTOMERS / 10;
 const FORGED = sized(200, 2_000);
 
-heading('Bounces', `${CUSTOMERS.toLocaleString('en')} deliveries, ${BOUNCES.toLocaleString('en')} real bounces, ${FORGED.toLocaleString('en')} forged reports, one report of 20,000 recipients`);
+heading(
+  'Bounces',
+  `${CUSTOMERS.toLocaleString('en')} deliveries, ${BOUNCES.toLocaleString('en')} real bounces, ${FORGED.toLocaleString('en')} forged reports, one report of 20,000 recipients`,
+);
 const dir = await mkdtemp(path.join(tmpdir(), 'facteur-bench-bounces-'));
-const app = await createApp(loadConfig({ FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', MAIL_RETURN_PATH: 'bounces@hebergeur.example', MAIL_FROM: 'Facturation <facturation@hebergeur.example>' }), createLogger('silent'));
+const app = await createApp(
+  loadConfig({
+    FACTEUR_DATA_DIR: dir,
+    FACTEUR_DEMO: 'false',
+    MAIL_RETURN_PATH: 'bounces@hebergeur.example',
+    MAIL_FROM: 'Facturation <facturation@hebergeur.example>',
+  }),
+  createLogger('silent'),
+);
 try {
   const customers = Array.from({ length: CUSTOMERS }, (_, i) => newCustomer(`client${i}@example.cm`, `Client ${i}`, 'fr'));
   const at = new Date().toISOString();
   const deliveries = customers.map((customer): Delivery => ({
-    id: randomUUID(), customerId: customer.id, invoices: [], channel: 'email', recipient: customer.email, reason: 'push', status: 'sent', attempts: 1, lastError: null,
-    messageId: `<${randomUUID()}@hebergeur.example>`, attachPdf: false, requestedBy: null, createdAt: at, updatedAt: at, nextAttemptAt: null, verp: true,
+    id: randomUUID(),
+    customerId: customer.id,
+    invoices: [],
+    channel: 'email',
+    recipient: customer.email,
+    reason: 'push',
+    status: 'sent',
+    attempts: 1,
+    lastError: null,
+    messageId: `<${randomUUID()}@hebergeur.example>`,
+    attachPdf: false,
+    requestedBy: null,
+    createdAt: at,
+    updatedAt: at,
+    nextAttemptAt: null,
+    verp: true,
   }));
   await app.store.save({ customers, deliveries });
   const real = deliveries.slice(0, BOUNCES).map((d) => dsn(app.verp!.envelopeSender(d.id, d.recipient), d.recipient, d.messageId!, 1));
-  const forged = Array.from({ length: FORGED }, (_, i) => dsn(`bounces+${'a'.repeat(44)}${'bcdefghijk'[i % 10]}@hebergeur.example`, `client${i}@example.cm`, deliveries[i % CUSTOMERS]!.messageId!, 1));
+  const forged = Array.from({ length: FORGED }, (_, i) =>
+    dsn(`bounces+${'a'.repeat(44)}${'bcdefghijk'[i % 10]}@hebergeur.example`, `client${i}@example.cm`, deliveries[i % CUSTOMERS]!.messageId!, 1),
+  );
   const bomb = dsn(`bounces+${'c'.repeat(45)}@hebergeur.example`, 'x@example.cm', '<x@hebergeur.example>', 20_000);
 
   const baseline = await time(async () => {
@@ -67,7 +94,11 @@ try {
 
 /** A DSN as Postfix writes one, to `returnPath`, about `recipients` addresses (the first `first`), returning the message `messageId`. */
 function dsn(returnPath: string, first: string, messageId: string, recipients: number): Buffer {
-  const blocks = Array.from({ length: recipients }, (_, i) => `Final-Recipient: rfc822; ${i === 0 ? first : `u${i}@example.cm`}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown`);
+  const blocks = Array.from(
+    { length: recipients },
+    (_, i) =>
+      `Final-Recipient: rfc822; ${i === 0 ? first : `u${i}@example.cm`}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 User unknown`,
+  );
   return Buffer.from(
     [
       'From: Mail Delivery System <MAILER-DAEMON@mx.example.cm>',

@@ -28,7 +28,10 @@ const ASK = ['ask', '--as', 'awa@example.cm', 'factures'];
 const SETTINGS = /^(FACTEUR_|DATABASE_URL$|LOG_LEVEL$|NODE_ENV$|IMAP_|SMTP_|MAIL_|PUSH_|DELIVERY_|DISCORD_)/;
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'facteur-bench-cli-'));
-const shell = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !SETTINGS.test(name))), FACTEUR_DATA_DIR: dataDir } as Record<string, string>;
+const shell = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !SETTINGS.test(name))), FACTEUR_DATA_DIR: dataDir } as Record<
+  string,
+  string
+>;
 const { NODE_EXTRA_CA_CERTS: extraCerts, ...withoutCerts } = shell;
 const environments: Record<string, Record<string, string>> = { 'this shell': shell, ...(extraCerts ? { 'without NODE_EXTRA_CA_CERTS': withoutCerts } : {}) };
 // Run from the data folder, so that no .env of the working directory configures channels.
@@ -76,7 +79,9 @@ try {
   await writeFile(renderReady, RENDER_READY);
 
   const contenders: Record<string, string[]> = { node: ['-e', '0'], help: [BIN, '--help'], ask: [BIN, ...ASK] };
-  const runs = Object.entries(environments).flatMap(([where, env]) => Object.entries(contenders).map(([what, args]) => ({ where, what, args, env, wall: [] as number[] })));
+  const runs = Object.entries(environments).flatMap(([where, env]) =>
+    Object.entries(contenders).map(([what, args]) => ({ where, what, args, env, wall: [] as number[] })),
+  );
   const render: FirstPdf[] = [];
   for (const { args, env } of runs) await run(process.execPath, args, env);
   for (let round = 0; round < sized(10, 40); round++) {

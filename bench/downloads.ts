@@ -33,17 +33,34 @@ const IDLE_SECONDS = 10;
 /** The probe's one connection: one request at a time, each sent as soon as the last one answered. */
 const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-heading('Download links under load', `a link to ${INVOICES} invoices; ${PAGES.toLocaleString('en')} page views at once, then ${READERS.toLocaleString('en')} ZIP readers at once that never read`);
+heading(
+  'Download links under load',
+  `a link to ${INVOICES} invoices; ${PAGES.toLocaleString('en')} page views at once, then ${READERS.toLocaleString('en')} ZIP readers at once that never read`,
+);
 
 const dir = await mkdtemp(path.join(tmpdir(), 'facteur-bench-downloads-'));
 const store = await LowdbStore.open(path.join(dir, 'db.json'));
 const list = invoices(INVOICES);
 await store.save({ customers: [customer], invoices: list });
 await store.close();
-const token = new LinkSigner(SECRET).sign({ customerId: customer.id, invoices: list.map((invoice) => invoice.number), expiresAt: new Date(Date.now() + 7 * DAY_MS) })!;
+const token = new LinkSigner(SECRET).sign({
+  customerId: customer.id,
+  invoices: list.map((invoice) => invoice.number),
+  expiresAt: new Date(Date.now() + 7 * DAY_MS),
+})!;
 
 const service = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js'), 'start'], {
-  env: { ...process.env, FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', HTTP_PORT: '0', PUBLIC_URL: 'http://127.0.0.1', FACTEUR_LINK_SECRET: SECRET, LINK_IDLE_SECONDS: String(IDLE_SECONDS), LOG_LEVEL: 'info', PUSH_CRON: '0 0 1 1 *' },
+  env: {
+    ...process.env,
+    FACTEUR_DATA_DIR: dir,
+    FACTEUR_DEMO: 'false',
+    HTTP_PORT: '0',
+    PUBLIC_URL: 'http://127.0.0.1',
+    FACTEUR_LINK_SECRET: SECRET,
+    LINK_IDLE_SECONDS: String(IDLE_SECONDS),
+    LOG_LEVEL: 'info',
+    PUSH_CRON: '0 0 1 1 *',
+  },
   stdio: ['pipe', 'ignore', 'pipe'],
 });
 const sockets: net.Socket[] = [];
@@ -61,7 +78,17 @@ try {
   if (pageRun.statuses.some((status) => status !== 200)) throw new Error(`downloads bench: page views answered ${[...new Set(pageRun.statuses)].join(', ')}`);
 
   const readers = timedAll(Array.from({ length: READERS }, () => () => stalledReader(url, `${page}/zip`)));
-  const [readerRun, duringReaders, readersRss] = await Promise.all([readers, probe(url, readers.then(() => delay(2_000))), peakRss(service, readers.then(() => delay(2_000)))]);
+  const [readerRun, duringReaders, readersRss] = await Promise.all([
+    readers,
+    probe(
+      url,
+      readers.then(() => delay(2_000)),
+    ),
+    peakRss(
+      service,
+      readers.then(() => delay(2_000)),
+    ),
+  ]);
   const served = readerRun.statuses.filter((status) => status === 200).length;
   const refused = readerRun.statuses.filter((status) => status === 429).length;
   // The readers that were sent a ZIP take nothing: once cut off, their memory should go too.

@@ -71,7 +71,8 @@ const mail = [
 ].join('\n');
 const reply = { subject: 'Re: Vos factures', text: mail, inReplyTo: '<r1@facteur.example>', references: [] };
 const asked = readRequest({ zones: readZones(reply), context: { channel: 'mail' } }, TODAY);
-if (asked.command?.intent !== 'zip' || !asked.text.includes('trimestre')) throw new Error(`grammar bench: the mail was read as ${asked.command?.intent}, not as the ZIP it asks for`);
+if (asked.command?.intent !== 'zip' || !asked.text.includes('trimestre'))
+  throw new Error(`grammar bench: the mail was read as ${asked.command?.intent}, not as the ZIP it asks for`);
 const mails = Array.from({ length: sized(200, 2000) }, () => {
   const started = performance.now();
   readRequest({ zones: readZones(reply), context: { channel: 'mail' } }, TODAY);

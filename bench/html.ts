@@ -30,7 +30,10 @@ const hostile = {
   '500 rules over 10,000 elements (the matching budget)': `<style>${rules}</style>${'<div class="c7"><span>a</span></div>'.repeat(5000)}`,
   'p div … x selectors over a page 150 deep': `<style>${backtracking}</style>${'<div>'.repeat(150)}${'<x>a</x>'.repeat(500)}${'</div>'.repeat(150)}`,
 };
-heading('What a reader sees', `${Object.keys(typical).length} mails of test/fixtures/html-mails and ${Object.keys(hostile).length} hostile pages of up to 1 MiB`);
+heading(
+  'What a reader sees',
+  `${Object.keys(typical).length} mails of test/fixtures/html-mails and ${Object.keys(hostile).length} hostile pages of up to 1 MiB`,
+);
 
 /** The old way: mailparser's own conversion, as it calls it (nesting cut at 1,000). */
 const before = (html: string) => htmlToText(html, { limits: { maxDepth: 1000 } });
@@ -62,7 +65,12 @@ for (const [name, html] of Object.entries(typical)) {
 for (const [name, html] of Object.entries(hostile)) {
   const seen = timed(() => whatIsSeen(html));
   const old = timed(() => before(html));
-  figures.push({ label: `${name}: read as seen`, value: seen === 'fails' ? 'fails' : ms(seen), target: '< 10 s, no crash', met: seen !== 'fails' && seen < 10_000 });
+  figures.push({
+    label: `${name}: read as seen`,
+    value: seen === 'fails' ? 'fails' : ms(seen),
+    target: '< 10 s, no crash',
+    met: seen !== 'fails' && seen < 10_000,
+  });
   figures.push({ label: `${name}: html-to-text alone, as before`, value: old === 'fails' ? 'fails' : ms(old) });
 }
 figures.push({ label: 'peak RSS', value: `${peakRssMb().toFixed(0)} MB` });

@@ -30,7 +30,10 @@ async function main(): Promise<void> {
     await writeFile(copies, JSON.stringify(Array.from({ length: 20_000 }, () => invoice(1210))));
     const valid = path.join(dir, 'valid.json');
     await writeFile(valid, validExport(VALID_MB * 1024 * 1024));
-    for (const [label, file] of [['20,000 copies of one number', copies], [`valid export, ${VALID_MB} MB`, valid]] as const) {
+    for (const [label, file] of [
+      ['20,000 copies of one number', copies],
+      [`valid export, ${VALID_MB} MB`, valid],
+    ] as const) {
       const size = (await stat(file)).size / 2 ** 20;
       const parse = await run('parse', file);
       const imported = await run('import', file, dir);

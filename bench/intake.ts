@@ -25,7 +25,10 @@ const IN_FLIGHT = 4;
 heading('Intake API', `${SINGLES.toLocaleString('en')} requests of one invoice, ${BATCHES} of ${BATCH.toLocaleString('en')}, ${IN_FLIGHT} in flight`);
 const postgres = await startPostgres({ fsync: true });
 try {
-  for (const [store, databaseUrl] of [['the data folder (lowdb)', null], ['PostgreSQL', await postgres.createDatabase()]] as const) {
+  for (const [store, databaseUrl] of [
+    ['the data folder (lowdb)', null],
+    ['PostgreSQL', await postgres.createDatabase()],
+  ] as const) {
     console.log(`\n  ${store}`);
     report(await measure(databaseUrl));
   }
@@ -36,7 +39,17 @@ try {
 async function measure(databaseUrl: string | null): Promise<Figure[]> {
   const dir = await mkdtemp(path.join(tmpdir(), 'facteur-bench-intake-'));
   const service = spawn(process.execPath, [path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js'), 'start'], {
-    env: { ...process.env, FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', HTTP_PORT: '0', FACTEUR_API_KEYS: KEY, HTTP_BODY_LIMIT_MB: '10', LOG_LEVEL: 'info', PUSH_CRON: '0 0 1 1 *', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    env: {
+      ...process.env,
+      FACTEUR_DATA_DIR: dir,
+      FACTEUR_DEMO: 'false',
+      HTTP_PORT: '0',
+      FACTEUR_API_KEYS: KEY,
+      HTTP_BODY_LIMIT_MB: '10',
+      LOG_LEVEL: 'info',
+      PUSH_CRON: '0 0 1 1 *',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
     stdio: ['pipe', 'ignore', 'pipe'],
   });
   try {
@@ -44,12 +57,26 @@ async function measure(databaseUrl: string | null): Promise<Figure[]> {
     let next = 0;
     const invoice = () => {
       const i = next++;
-      return { number: `B${100_000 + i}`, customer: `client${i % 5_000}@example.cm`, issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 }], taxes: [{ label: 'TVA', rate: 19.25 }], status: 'unpaid' };
+      return {
+        number: `B${100_000 + i}`,
+        customer: `client${i % 5_000}@example.cm`,
+        issuedAt: '2026-11-01',
+        dueAt: '2026-12-01',
+        currency: 'XAF',
+        lines: [{ label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 }],
+        taxes: [{ label: 'TVA', rate: 19.25 }],
+        status: 'unpaid',
+      };
     };
     const post = async (body: unknown) => {
-      const response = await fetch(`${url}/api/v1/invoices`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${url}/api/v1/invoices`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const answer = (await response.json()) as { created?: number };
-      if (response.status !== 200 || !answer.created) throw new Error(`the intake refused a request (${response.status}): ${JSON.stringify(answer).slice(0, 300)}`);
+      if (response.status !== 200 || !answer.created)
+        throw new Error(`the intake refused a request (${response.status}): ${JSON.stringify(answer).slice(0, 300)}`);
     };
     const health = async () => {
       await (await fetch(`${url}/healthz`)).text();
@@ -75,7 +102,9 @@ async function measure(databaseUrl: string | null): Promise<Figure[]> {
 /** Runs `request` `count` times, `IN_FLIGHT` at once. */
 async function inFlight(count: number, request: () => Promise<void>): Promise<void> {
   let started = 0;
-  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    while (started++ < count) await request();
-  }));
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (started++ < count) await request();
+    }),
+  );
 }

@@ -49,7 +49,9 @@ async function stopped(child: ChildProcess): Promise<void> {
 
 /** A bare Node process holding an HTTP server on loopback. */
 async function bareNode(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', "require('node:http').createServer().listen(0, '127.0.0.1', () => console.log('up'))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', "require('node:http').createServer().listen(0, '127.0.0.1', () => console.log('up'))"], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     await new Promise((resolve) => child.stdout!.once('data', resolve));
     await delay(SETTLE_MS);
@@ -71,7 +73,15 @@ async function facteur(withPdf: boolean, nodeOptions = ''): Promise<FacteurRun> 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'facteur-bench-memory-'));
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'facteur.js'), 'start'], {
     cwd: dataDir,
-    env: { ...process.env, NODE_OPTIONS: nodeOptions, FACTEUR_DATA_DIR: dataDir, FACTEUR_DEMO: 'true', HTTP_PORT: '0', LOG_LEVEL: 'info', PUSH_CRON: '0 0 1 1 *' },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: nodeOptions,
+      FACTEUR_DATA_DIR: dataDir,
+      FACTEUR_DEMO: 'true',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      PUSH_CRON: '0 0 1 1 *',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   try {
@@ -80,7 +90,9 @@ async function facteur(withPdf: boolean, nodeOptions = ''): Promise<FacteurRun> 
     const { rss: rest, peak: startPeak } = memoryOf(child);
     if (!withPdf) return { rest, startPeak, afterPdf: NaN, afterThreads: NaN };
     let said = '';
-    const answered = new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => (said += chunk.toString()).includes('facture-1210.pdf') && resolve()));
+    const answered = new Promise<void>((resolve) =>
+      child.stdout!.on('data', (chunk: Buffer) => (said += chunk.toString()).includes('facture-1210.pdf') && resolve()),
+    );
     child.stdin!.write('facture 1210\n');
     await answered;
     const afterPdf = memoryOf(child).rss;

@@ -59,7 +59,14 @@ report(figures);
 async function oneCustomer(count: number): Promise<Figure[]> {
   const sink = await startSmtpSink();
   const dir = await mkdtemp(path.join(tmpdir(), 'facteur-bench-push-one-'));
-  const env = { FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', REMINDERS_ENABLED: 'false', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_TLS: 'false' };
+  const env = {
+    FACTEUR_DATA_DIR: dir,
+    FACTEUR_DEMO: 'false',
+    REMINDERS_ENABLED: 'false',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(sink.port),
+    SMTP_TLS: 'false',
+  };
   const app = await createApp(loadConfig(env), createLogger('silent'));
   try {
     const customer = newCustomer('grossiste@example.cm', 'Grossiste Douala SARL', 'fr');
@@ -98,7 +105,15 @@ function invoicesOf(customers: Customer[], count: number): Invoice[] {
 }
 
 async function push(sink: SmtpSink, dir: string, attachPdf: boolean): Promise<{ ms: number; exact: boolean }> {
-  const env = { FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', REMINDERS_ENABLED: 'false', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: String(CONNECTIONS) };
+  const env = {
+    FACTEUR_DATA_DIR: dir,
+    FACTEUR_DEMO: 'false',
+    REMINDERS_ENABLED: 'false',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(sink.port),
+    SMTP_TLS: 'false',
+    SMTP_MAX_CONNECTIONS: String(CONNECTIONS),
+  };
   const app = await createApp(loadConfig(env), createLogger('silent'));
   try {
     const customers = Array.from({ length: COUNT }, (_, i) => {

@@ -46,7 +46,16 @@ async function run(reminders: boolean): Promise<{ ms: number; planMs: number; ex
   const met = await LowdbStore.open(path.join(dir, 'db.json'));
   await met.save({ announcingSince: new Date(Date.now() - 60 * DAY_MS).toISOString() });
   await met.close();
-  const env = { FACTEUR_DATA_DIR: dir, FACTEUR_DEMO: 'false', SMTP_HOST: '127.0.0.1', SMTP_PORT: String(sink.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: String(CONNECTIONS), REMINDERS_ENABLED: String(reminders), REMINDERS_AT: '00:00' };
+  const env = {
+    FACTEUR_DATA_DIR: dir,
+    FACTEUR_DEMO: 'false',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(sink.port),
+    SMTP_TLS: 'false',
+    SMTP_MAX_CONNECTIONS: String(CONNECTIONS),
+    REMINDERS_ENABLED: String(reminders),
+    REMINDERS_AT: '00:00',
+  };
   const app = await createApp(loadConfig(env), createLogger('silent'));
   try {
     const customers = Array.from({ length: COUNT }, (_, i): Customer => {
@@ -55,12 +64,29 @@ async function run(reminders: boolean): Promise<{ ms: number; planMs: number; ex
     });
     const invoices = customers.map((customer, i): Invoice => {
       const dueAt = addDays(today, -(1 + (i % 30)));
-      return { number: String(600_000 + i), customerId: customer.id, issuedAt: addDays(dueAt, -30), dueAt, currency: 'XAF', lines: [{ label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 }], taxes: [], status: 'unpaid', paidAt: null };
+      return {
+        number: String(600_000 + i),
+        customerId: customer.id,
+        issuedAt: addDays(dueAt, -30),
+        dueAt,
+        currency: 'XAF',
+        lines: [{ label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 }],
+        taxes: [],
+        status: 'unpaid',
+        paidAt: null,
+      };
     });
     await app.store.save({ customers, invoices, ...(reminders ? { announced: invoices.map((invoice) => invoice.number) } : {}) });
     let planMs = 0;
     if (reminders) {
-      const planner = new Reminders(app.store, app.log, { offsets: app.config.reminders!.offsets, optOut: true, chat: false, claimDays: 14, today: () => today, timeZone: 'Africa/Douala' });
+      const planner = new Reminders(app.store, app.log, {
+        offsets: app.config.reminders!.offsets,
+        optOut: true,
+        chat: false,
+        claimDays: 14,
+        today: () => today,
+        timeZone: 'Africa/Douala',
+      });
       planMs = await time(() => planner.plan());
     }
     const ms = await time(() => app.push.run());

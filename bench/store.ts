@@ -29,7 +29,12 @@ import { batchesOf, customerAt, deliveryOf, invoiceAt } from './support/provider
 import { FULL, heading, mb, median, ms, percentile, time } from './support/measure.js';
 import { startSmtpSink } from './support/smtp-sink.js';
 
-const SIZES = FULL ? [{ invoices: 100_000, customers: 20_000 }, { invoices: 1_000_000, customers: 200_000 }] : [{ invoices: 10_000, customers: 2_000 }];
+const SIZES = FULL
+  ? [
+      { invoices: 100_000, customers: 20_000 },
+      { invoices: 1_000_000, customers: 200_000 },
+    ]
+  : [{ invoices: 10_000, customers: 2_000 }];
 const LISTINGS = 2_000;
 const WRITES = 200;
 /** lowdb rewrites db.json for each settings change: past this much time, fewer are timed. */
@@ -57,7 +62,10 @@ async function compare(): Promise<void> {
   const postgres = await startPostgres({ fsync: true });
   try {
     for (const size of SIZES) {
-      heading('Store', `${size.invoices.toLocaleString('en')} invoices, ${size.customers.toLocaleString('en')} customers; pushes of ${PUSHED.toLocaleString('en')}`);
+      heading(
+        'Store',
+        `${size.invoices.toLocaleString('en')} invoices, ${size.customers.toLocaleString('en')} customers; pushes of ${PUSHED.toLocaleString('en')}`,
+      );
       const lowdb = await child('lowdb', size);
       const pg = await child('postgres', size, await postgres.createDatabase());
       print(lowdb, pg);
@@ -69,7 +77,17 @@ async function compare(): Promise<void> {
 
 function child(kind: Kind, size: { invoices: number; customers: number }, url?: string): Promise<Measured> {
   // A million invoices held whole (lowdb) need more than Node's default heap.
-  const args = [...process.execArgv, '--max-old-space-size=12288', import.meta.filename, '--part', kind, String(size.invoices), String(size.customers), ...(url ? ['--url', url] : []), ...(FULL ? ['--full'] : [])];
+  const args = [
+    ...process.execArgv,
+    '--max-old-space-size=12288',
+    import.meta.filename,
+    '--part',
+    kind,
+    String(size.invoices),
+    String(size.customers),
+    ...(url ? ['--url', url] : []),
+    ...(FULL ? ['--full'] : []),
+  ];
   const process_ = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   process_.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -107,14 +125,19 @@ function print(lowdb: Measured, pg: Measured): void {
     ['  the two runs', 'push2Split', String],
     ['on disk', 'diskMb', mb],
   ];
-  const show = (m: Measured, key: string, format: (n: number) => string) => (typeof m[key] === 'number' ? format(m[key]) : String(m[key] ?? (m.error && !(key in m) ? 'failed' : '\u2014')));
+  const show = (m: Measured, key: string, format: (n: number) => string) =>
+    typeof m[key] === 'number' ? format(m[key]) : String(m[key] ?? (m.error && !(key in m) ? 'failed' : '\u2014'));
   const width = Math.max(...rows.map(([label]) => label.length));
   console.log(`  ${''.padEnd(width)}  ${'lowdb'.padStart(12)}  ${'PostgreSQL'.padStart(20)}`);
   for (const [label, key, format, target] of rows) {
     const verdict = target ? `   target ${target[0]}: ${typeof pg[key] === 'number' && target[1](pg[key]) ? 'met' : 'MISSED'}` : '';
     console.log(`  ${label.padEnd(width)}  ${show(lowdb, key, format).padStart(12)}  ${show(pg, key, format).padStart(20)}${verdict}`);
   }
-  for (const [name, m] of [['lowdb', lowdb], ['PostgreSQL', pg]] as const) if (m.error) console.log(`  ${name}: ${m.error}`);
+  for (const [name, m] of [
+    ['lowdb', lowdb],
+    ['PostgreSQL', pg],
+  ] as const)
+    if (m.error) console.log(`  ${name}: ${m.error}`);
 }
 
 /** The child: seeds its store at this size, then times it. A figure it cannot take says why instead. */
@@ -151,7 +174,11 @@ async function measure(kind: Kind, invoiceCount: number, customerCount: number, 
     const settings: number[] = [];
     const budget = performance.now() + SETTINGS_BUDGET_MS;
     for (let i = 0; i < WRITES && (settings.length < 5 || performance.now() < budget); i++) {
-      settings.push(await time(() => store.updateCustomer(customerAt(i).id, (c: Customer) => ({ ...c, notifications: { ...c.notifications, attachPdf: !c.notifications.attachPdf } }))));
+      settings.push(
+        await time(() =>
+          store.updateCustomer(customerAt(i).id, (c: Customer) => ({ ...c, notifications: { ...c.notifications, attachPdf: !c.notifications.attachPdf } })),
+        ),
+      );
     }
     measured.settingsMedian = median(settings);
     measured.settingsP95 = percentile(settings, 95);
@@ -191,7 +218,8 @@ async function seed(store: Store, kind: Kind, invoiceCount: number, customerCoun
       return;
     }
     for (const customers of batchesOf(customerCount, 2_000, customerAt)) await store.save({ customers });
-    for (const invoices of batchesOf(invoiceCount, 5_000, (i) => invoiceAt(i, customerCount))) await store.save({ invoices, announced: invoices.map((invoice) => invoice.number) });
+    for (const invoices of batchesOf(invoiceCount, 5_000, (i) => invoiceAt(i, customerCount)))
+      await store.save({ invoices, announced: invoices.map((invoice) => invoice.number) });
     await store.save({ announcingSince });
   } finally {
     await store.close();
@@ -200,7 +228,10 @@ async function seed(store: Store, kind: Kind, invoiceCount: number, customerCoun
 
 /** What lowdb's single file cost per write: the whole store serialised and written. */
 async function wholeRewrite(dir: string, invoiceCount: number, customerCount: number): Promise<number | string> {
-  const whole = { customers: Array.from({ length: customerCount }, (_, i) => customerAt(i)), invoices: Array.from({ length: invoiceCount }, (_, i) => invoiceAt(i, customerCount)) };
+  const whole = {
+    customers: Array.from({ length: customerCount }, (_, i) => customerAt(i)),
+    invoices: Array.from({ length: invoiceCount }, (_, i) => invoiceAt(i, customerCount)),
+  };
   const file = path.join(dir, 'whole.json');
   const rewrites: number[] = [];
   for (let i = 0; i < 3; i++) rewrites.push(await time(() => writeFile(file, JSON.stringify(whole))));
@@ -262,7 +293,14 @@ function newCustomers(customerCount: number, round: number): { customers: Custom
     const customer = customerAt(customerCount + round * PUSHED + i);
     return { ...customer, notifications: { ...customer.notifications, attachPdf: false } };
   });
-  const invoices = customers.map((customer, i) => ({ ...invoiceAt(i, 1), number: `N${round}-${i}`, customerId: customer.id, issuedAt: '2026-11-01', status: 'unpaid' as const, paidAt: null }));
+  const invoices = customers.map((customer, i) => ({
+    ...invoiceAt(i, 1),
+    number: `N${round}-${i}`,
+    customerId: customer.id,
+    issuedAt: '2026-11-01',
+    status: 'unpaid' as const,
+    paidAt: null,
+  }));
   return { customers, invoices };
 }
 
@@ -277,7 +315,8 @@ function seconds(milliseconds: number): string {
 
 async function sizeOf(folder: string): Promise<number> {
   let total = 0;
-  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true })) if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  for (const entry of await readdir(folder, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
   return total;
 }
 

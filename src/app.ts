@@ -113,7 +113,10 @@ export async function prepareStore(config: Config, log: Logger, options: { seedD
   await runUnderLock(store, 'first-start', async () => {
     if (demo && (await store.countCustomers()) === 0) {
       await store.save(demoData(demo.until));
-      log.info({ store: config.databaseUrl ? 'postgres' : dataPaths(config.dataDir).db }, 'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)');
+      log.info(
+        { store: config.databaseUrl ? 'postgres' : dataPaths(config.dataDir).db },
+        'empty store: demo customers and invoices added (set FACTEUR_DEMO=false to start empty)',
+      );
     }
     await countExistingAsAnnounced(store, new Date());
   });
@@ -138,19 +141,52 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   const dkim = config.dkim ? await loadDkim(config.dkim) : null;
   const returnPath = config.mail.returnPath;
   const verp = returnPath ? new Verp(await linkSecret(config.secret, config.dataDir), returnPath) : null;
-  const mailer = config.smtp ? smtpMailer(config.mailFrom, config.smtp, layout, { dkim, returnPath, verp }) : outboxMailer(config.mailFrom, paths.outbox, layout, dkim);
+  const mailer = config.smtp
+    ? smtpMailer(config.mailFrom, config.smtp, layout, { dkim, returnPath, verp })
+    : outboxMailer(config.mailFrom, paths.outbox, layout, dkim);
   const codeMail = new CodeMail(mailer, catalog, log);
   // The bot's connection (direct messages at once, the gateway once the channel starts): discord.js is loaded only where Discord is configured.
   const discord = config.discord ? new (await import('./channels/discord/connection.js')).DiscordConnection(config.discord, log) : null;
-  const staffChannel = discord && config.discord?.staffChannelId ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) } : null;
+  const staffChannel =
+    discord && config.discord?.staffChannelId
+      ? { id: config.discord.staffChannelId, post: (id: string, notice: { subject: string; text: string }) => discord.post(id, notice) }
+      : null;
   const tellStaff = staffNotices({ mailer, staffEmails: config.staffEmails, channel: staffChannel, log });
   const verifier = new Verifier({ store, documents, reader: pdfReader, maxBytes: config.pdfs.maxBytes, providerName: documents.brand.name });
-  const providerMailboxes = new ProviderMailboxes([config.mailFrom, config.imap?.user, config.smtp?.auth?.user, ...config.staffEmails, config.mail.returnPath].flatMap((text) => text ?? []));
-  const assistant = new Assistant({ store, documents, catalog, codeMail, log, providerMailboxes, verifier: { verify: (bytes) => verifier.verify(bytes), maxBytes: config.pdfs.maxBytes }, pageSize: config.pageSize, fiscalYearStart: config.fiscalYearStart, remindersOptOut: config.reminders?.optOut ?? true, tellStaff, now: () => new Date(), today: () => dayIn(new Date(), config.push.timezone) });
+  const providerMailboxes = new ProviderMailboxes(
+    [config.mailFrom, config.imap?.user, config.smtp?.auth?.user, ...config.staffEmails, config.mail.returnPath].flatMap((text) => text ?? []),
+  );
+  const assistant = new Assistant({
+    store,
+    documents,
+    catalog,
+    codeMail,
+    log,
+    providerMailboxes,
+    verifier: { verify: (bytes) => verifier.verify(bytes), maxBytes: config.pdfs.maxBytes },
+    pageSize: config.pageSize,
+    fiscalYearStart: config.fiscalYearStart,
+    remindersOptOut: config.reminders?.optOut ?? true,
+    tellStaff,
+    now: () => new Date(),
+    today: () => dayIn(new Date(), config.push.timezone),
+  });
   const retry = { maxAttempts: config.push.maxAttempts, baseDelayMs: config.push.retryBaseMs };
   const today = () => dayIn(new Date(), config.push.timezone);
   const links = await downloadLinks(config, log);
-  const dispatch = createDispatch({ store, documents, catalog, mailer, today, log, tellStaff, reminderStatement: config.reminders?.statement ?? false, mailLimitBytes: config.mail.sizeLimitBytes, links, ...(discord ? { chat: discord } : {}) });
+  const dispatch = createDispatch({
+    store,
+    documents,
+    catalog,
+    mailer,
+    today,
+    log,
+    tellStaff,
+    reminderStatement: config.reminders?.statement ?? false,
+    mailLimitBytes: config.mail.sizeLimitBytes,
+    links,
+    ...(discord ? { chat: discord } : {}),
+  });
   const deliveries = new Deliveries(store, dispatch, retry, log);
   const settle = async () => {
     const interrupted = await deliveries.settleInterrupted(store.shared ? SENDING_LEASE_MS : 0);
@@ -165,7 +201,16 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
   };
   const bounces = new Bounces({ store, verp, catalog, log, tellStaff, codeMail, softBounces: config.mail.softBounces, ...(discord ? { chat: discord } : {}) });
   const reminders = config.reminders;
-  const planner = reminders ? new Reminders(store, log, { offsets: reminders.offsets, optOut: reminders.optOut, chat: discord !== null, claimDays: reminders.claimDays, today, timeZone: config.push.timezone }) : null;
+  const planner = reminders
+    ? new Reminders(store, log, {
+        offsets: reminders.offsets,
+        optOut: reminders.optOut,
+        chat: discord !== null,
+        claimDays: reminders.claimDays,
+        today,
+        timeZone: config.push.timezone,
+      })
+    : null;
   const push = new Push(store, deliveries, log, {
     concurrency: config.smtp?.maxConnections ?? 1,
     chat: discord !== null,
@@ -179,7 +224,15 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
         }
       : {}),
   });
-  const staff = new StaffDesk({ store, deliveries, catalog, log, now: () => new Date(), timeZone: config.push.timezone, reminders: planner ? { plan: () => planner.plan(), run: () => push.run(undefined, { remindNow: true }) } : null });
+  const staff = new StaffDesk({
+    store,
+    deliveries,
+    catalog,
+    log,
+    now: () => new Date(),
+    timeZone: config.push.timezone,
+    reminders: planner ? { plan: () => planner.plan(), run: () => push.run(undefined, { remindNow: true }) } : null,
+  });
   const close = async () => {
     await discord?.close();
     await pdfReader.close();
@@ -199,7 +252,27 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     const { consoleChannel: channel } = await import('./channels/console/console.js');
     return channel({ assistant, store, deliveries, catalog, speakAs: config.consoleAs, outDir: paths.out, ...io });
   };
-  const services = { config, log, store, catalog, assistant, documents, pdfReader, mailer, layout, dkim, verp, codeMail, tellStaff, deliveries, bounces, push, reminders: planner, staff, links };
+  const services = {
+    config,
+    log,
+    store,
+    catalog,
+    assistant,
+    documents,
+    pdfReader,
+    mailer,
+    layout,
+    dkim,
+    verp,
+    codeMail,
+    tellStaff,
+    deliveries,
+    bounces,
+    push,
+    reminders: planner,
+    staff,
+    links,
+  };
   const app: App = { ...services, housekeep, mailChannel, discordChannel, consoleChannel, serve: () => serve(app), close };
   return app;
 }
@@ -252,7 +325,16 @@ async function serve(app: App): Promise<{ stop(): Promise<void> }> {
       const { links, documents, catalog, tellStaff } = app;
       const downloads = links && config.links ? { links, documents, catalog, tellStaff, limits: config.links.downloads } : null;
       const pdfs = { maxBytes: config.pdfs.maxBytes, reader: app.pdfReader };
-      http = await startHttp(config.http, { store: app.store, log, dataDir: config.dataDir, importMaxBytes: config.importMaxBytes, pdfs, today: () => app.assistant.today(), probes: probes(app, mail, discord), downloads });
+      http = await startHttp(config.http, {
+        store: app.store,
+        log,
+        dataDir: config.dataDir,
+        importMaxBytes: config.importMaxBytes,
+        pdfs,
+        today: () => app.assistant.today(),
+        probes: probes(app, mail, discord),
+        downloads,
+      });
     }
     await discord?.start();
     await mail.start();

@@ -19,101 +19,141 @@ const snowflake = z.string().regex(/^\d{5,25}$/, 'expected a Discord id (digits 
 const MIN_SECRET = 24;
 const snowflakes = z.string().regex(/^[\d,\s]*$/, 'expected Discord ids (digits) separated by commas');
 
-const schema = z.object({
-  FACTEUR_DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:port/database' }).optional(),
-  FACTEUR_TEMPLATES_DIR: z.string().min(1).default(path.join(PACKAGE_DIR, 'templates')),
-  FACTEUR_DEMO: flag.optional(),
-  FACTEUR_DEMO_UNTIL: z.iso.date('expected a YYYY-MM-DD date').optional(),
-  FACTEUR_CONSOLE_AS: z.email().default('awa@example.cm'),
-  FACTEUR_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  FACTEUR_IMPORT_MAX_MB: z.coerce.number().positive().default(100),
-  FACTEUR_PDF_MAX_MB: z.coerce.number().positive().max(100).default(10),
-  FACTEUR_PDF_READ_SECONDS: z.coerce.number().positive().max(300).default(10),
-  PDF_SOURCE: z.enum(['any', 'billing']).default('any'),
-  MAIL_FROM: z.string().min(3).default('Facteur <facturation@facteur.example>'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  IMAP_HOST: z.string().min(1).optional(),
-  IMAP_PORT: port.optional(),
-  IMAP_USER: z.string().min(1).optional(),
-  IMAP_PASSWORD: z.string().min(1).optional(),
-  IMAP_TLS: flag.default(true),
-  IMAP_MAILBOX: z.string().min(1).default('INBOX'),
-  SMTP_HOST: z.string().min(1).optional(),
-  SMTP_PORT: port.optional(),
-  SMTP_USER: z.string().min(1).optional(),
-  SMTP_PASSWORD: z.string().min(1).optional(),
-  SMTP_TLS: flag.default(true),
-  MAIL_PROCESSED_FOLDER: z.string().min(1).default('Processed'),
-  MAIL_FAILED_FOLDER: z.string().min(1).default('Failed'),
-  MAIL_SIZE_LIMIT_MB: z.coerce.number().positive().default(20),
-  MAIL_REPLIES_PER_HOUR: z.coerce.number().int().min(1).default(10),
-  MAIL_DMARC_AUTHSERV_ID: z.string().min(1).optional(),
-  MAIL_STRANGER_REPLIES_PER_HOUR: z.coerce.number().int().min(0).default(10),
-  MAIL_STAFF_MAX_RESENDS: z.coerce.number().int().min(1).default(10),
-  MAIL_RETURN_PATH: z.email('expected the bounce address, e.g. bounces@hebergeur.example').optional(),
-  MAIL_BOUNCE_FOLDER: z.string().min(1).optional(),
-  MAIL_SOFT_BOUNCES: z.coerce.number().int().min(1).max(100).default(3),
-  DKIM_DOMAIN: z.string().regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected the signing domain, e.g. hebergeur.example').optional(),
-  DKIM_SELECTOR: z.string().regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, 'expected a selector such as facteur2026 (letters, digits, . _ -)').optional(),
-  DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
-  DKIM_PRIVATE_KEY: z.string().min(1).optional(),
-  PUSH_CRON: z.string().refine((expression) => cron.validate(expression), 'not a cron expression').default('*/5 * * * *'),
-  PUSH_TIMEZONE: z.string().refine(isTimeZone, 'not a time zone such as Africa/Douala').default('Africa/Douala'),
-  FISCAL_YEAR_START: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a month and day, MM-DD, such as 07-01').default('01-01'),
-  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
-  DELIVERY_RETRY_SECONDS: z.coerce.number().positive().default(60),
-  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
-  SMTP_RATE_PER_SECOND: z.coerce.number().positive().optional(),
-  FACTEUR_STAFF_EMAILS: z.string().default(''),
-  DISCORD_TOKEN: z.string().min(1).optional(),
-  DISCORD_APP_ID: snowflake.optional(),
-  DISCORD_GUILD_ID: snowflake.optional(),
-  DISCORD_STAFF_ROLE_IDS: snowflakes.default(''),
-  DISCORD_STAFF_USER_IDS: snowflakes.default(''),
-  DISCORD_STAFF_CHANNEL_ID: snowflake.optional(),
-  DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
-  REMINDERS_ENABLED: flag.default(true),
-  REMINDER_DAYS: z.string().refine((text) => readOffsets(text) !== null, 'expected whole days from the due date, separated by commas (e.g. -3,1,7,15)').default('-3,1,7,15'),
-  REMINDERS_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 09:00').default('09:00'),
-  REMINDERS_OPT_OUT: flag.default(true),
-  REMINDER_CLAIM_DAYS: z.coerce.number().int().min(0).max(365).default(14),
-  REMINDERS_STATEMENT: flag.default(false),
-  HTTP_ENABLED: flag.default(true),
-  HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  /** 0 takes a free port, which the service file in the data folder then names. */
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HTTP_BODY_LIMIT_MB: z.coerce.number().positive().default(10),
-  // Addresses, CIDR ranges or proxy-addr's names (`loopback`); never "trust every hop", which lets any caller choose its address.
-  HTTP_TRUST_PROXY: z
-    .string()
-    .default('')
-    .refine((list) => !/^\s*(true|\*|all)\s*$/i.test(list), 'name the proxy (an address, a CIDR range, or loopback): trusting every hop lets any caller write its own address'),
-  FACTEUR_API_KEYS: z
-    .string()
-    .default('')
-    .refine((keys) => commaList(keys).every((key) => key.length >= MIN_SECRET), `each key must be at least ${MIN_SECRET} characters (e.g. openssl rand -hex 24), separated by commas`),
-  FACTEUR_WEBHOOK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
-  FACTEUR_METRICS_KEY: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
-  PUBLIC_URL: z
-    .url({ protocol: /^https?$/, error: 'expected the HTTP server\u2019s public address, e.g. https://factures.hebergeur.example' })
-    .refine((url) => !/[?#]/.test(url), 'links are made by adding /d/<token> to it: no ? or # in it')
-    .optional(),
-  LINK_DAYS: z.coerce.number().positive().max(365).default(7),
-  LINK_DOWNLOADS_PER_LINK: z.coerce.number().int().min(1).max(100).default(3),
-  LINK_DOWNLOADS_AT_ONCE: z.coerce.number().int().min(1).max(10_000).default(30),
-  LINK_IDLE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
-  FACTEUR_LINK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
-})
+const schema = z
+  .object({
+    FACTEUR_DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:port/database' }).optional(),
+    FACTEUR_TEMPLATES_DIR: z.string().min(1).default(path.join(PACKAGE_DIR, 'templates')),
+    FACTEUR_DEMO: flag.optional(),
+    FACTEUR_DEMO_UNTIL: z.iso.date('expected a YYYY-MM-DD date').optional(),
+    FACTEUR_CONSOLE_AS: z.email().default('awa@example.cm'),
+    FACTEUR_PAGE_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    FACTEUR_IMPORT_MAX_MB: z.coerce.number().positive().default(100),
+    FACTEUR_PDF_MAX_MB: z.coerce.number().positive().max(100).default(10),
+    FACTEUR_PDF_READ_SECONDS: z.coerce.number().positive().max(300).default(10),
+    PDF_SOURCE: z.enum(['any', 'billing']).default('any'),
+    MAIL_FROM: z.string().min(3).default('Facteur <facturation@facteur.example>'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    IMAP_HOST: z.string().min(1).optional(),
+    IMAP_PORT: port.optional(),
+    IMAP_USER: z.string().min(1).optional(),
+    IMAP_PASSWORD: z.string().min(1).optional(),
+    IMAP_TLS: flag.default(true),
+    IMAP_MAILBOX: z.string().min(1).default('INBOX'),
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: port.optional(),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    SMTP_TLS: flag.default(true),
+    MAIL_PROCESSED_FOLDER: z.string().min(1).default('Processed'),
+    MAIL_FAILED_FOLDER: z.string().min(1).default('Failed'),
+    MAIL_SIZE_LIMIT_MB: z.coerce.number().positive().default(20),
+    MAIL_REPLIES_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    MAIL_DMARC_AUTHSERV_ID: z.string().min(1).optional(),
+    MAIL_STRANGER_REPLIES_PER_HOUR: z.coerce.number().int().min(0).default(10),
+    MAIL_STAFF_MAX_RESENDS: z.coerce.number().int().min(1).default(10),
+    MAIL_RETURN_PATH: z.email('expected the bounce address, e.g. bounces@hebergeur.example').optional(),
+    MAIL_BOUNCE_FOLDER: z.string().min(1).optional(),
+    MAIL_SOFT_BOUNCES: z.coerce.number().int().min(1).max(100).default(3),
+    DKIM_DOMAIN: z
+      .string()
+      .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'expected the signing domain, e.g. hebergeur.example')
+      .optional(),
+    DKIM_SELECTOR: z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9._-]{0,62})$/i, 'expected a selector such as facteur2026 (letters, digits, . _ -)')
+      .optional(),
+    DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    DKIM_PRIVATE_KEY: z.string().min(1).optional(),
+    PUSH_CRON: z
+      .string()
+      .refine((expression) => cron.validate(expression), 'not a cron expression')
+      .default('*/5 * * * *'),
+    PUSH_TIMEZONE: z.string().refine(isTimeZone, 'not a time zone such as Africa/Douala').default('Africa/Douala'),
+    FISCAL_YEAR_START: z
+      .string()
+      .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'expected a month and day, MM-DD, such as 07-01')
+      .default('01-01'),
+    DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+    DELIVERY_RETRY_SECONDS: z.coerce.number().positive().default(60),
+    SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
+    SMTP_RATE_PER_SECOND: z.coerce.number().positive().optional(),
+    FACTEUR_STAFF_EMAILS: z.string().default(''),
+    DISCORD_TOKEN: z.string().min(1).optional(),
+    DISCORD_APP_ID: snowflake.optional(),
+    DISCORD_GUILD_ID: snowflake.optional(),
+    DISCORD_STAFF_ROLE_IDS: snowflakes.default(''),
+    DISCORD_STAFF_USER_IDS: snowflakes.default(''),
+    DISCORD_STAFF_CHANNEL_ID: snowflake.optional(),
+    DISCORD_API_URL: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+    REMINDERS_ENABLED: flag.default(true),
+    REMINDER_DAYS: z
+      .string()
+      .refine((text) => readOffsets(text) !== null, 'expected whole days from the due date, separated by commas (e.g. -3,1,7,15)')
+      .default('-3,1,7,15'),
+    REMINDERS_AT: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day such as 09:00')
+      .default('09:00'),
+    REMINDERS_OPT_OUT: flag.default(true),
+    REMINDER_CLAIM_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+    REMINDERS_STATEMENT: flag.default(false),
+    HTTP_ENABLED: flag.default(true),
+    HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+    /** 0 takes a free port, which the service file in the data folder then names. */
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    HTTP_BODY_LIMIT_MB: z.coerce.number().positive().default(10),
+    // Addresses, CIDR ranges or proxy-addr's names (`loopback`); never "trust every hop", which lets any caller choose its address.
+    HTTP_TRUST_PROXY: z
+      .string()
+      .default('')
+      .refine(
+        (list) => !/^\s*(true|\*|all)\s*$/i.test(list),
+        'name the proxy (an address, a CIDR range, or loopback): trusting every hop lets any caller write its own address',
+      ),
+    FACTEUR_API_KEYS: z
+      .string()
+      .default('')
+      .refine(
+        (keys) => commaList(keys).every((key) => key.length >= MIN_SECRET),
+        `each key must be at least ${MIN_SECRET} characters (e.g. openssl rand -hex 24), separated by commas`,
+      ),
+    FACTEUR_WEBHOOK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
+    FACTEUR_METRICS_KEY: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
+    PUBLIC_URL: z
+      .url({ protocol: /^https?$/, error: 'expected the HTTP server\u2019s public address, e.g. https://factures.hebergeur.example' })
+      .refine((url) => !/[?#]/.test(url), 'links are made by adding /d/<token> to it: no ? or # in it')
+      .optional(),
+    LINK_DAYS: z.coerce.number().positive().max(365).default(7),
+    LINK_DOWNLOADS_PER_LINK: z.coerce.number().int().min(1).max(100).default(3),
+    LINK_DOWNLOADS_AT_ONCE: z.coerce.number().int().min(1).max(10_000).default(30),
+    LINK_IDLE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+    FACTEUR_LINK_SECRET: z.string().min(MIN_SECRET, `must be at least ${MIN_SECRET} characters`).optional(),
+  })
   .refine((c) => !c.IMAP_HOST || (c.IMAP_USER && c.IMAP_PASSWORD), { path: ['IMAP_USER'], message: 'IMAP_USER and IMAP_PASSWORD are required with IMAP_HOST' })
   .refine((c) => !c.SMTP_USER === !c.SMTP_PASSWORD, { path: ['SMTP_PASSWORD'], message: 'SMTP_USER and SMTP_PASSWORD go together' })
-  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APP_ID, { path: ['DISCORD_APP_ID'], message: 'DISCORD_APP_ID (the application id) is required with DISCORD_TOKEN' })
+  .refine((c) => !c.DISCORD_TOKEN || c.DISCORD_APP_ID, {
+    path: ['DISCORD_APP_ID'],
+    message: 'DISCORD_APP_ID (the application id) is required with DISCORD_TOKEN',
+  })
   .refine((c) => !c.DKIM_DOMAIN === !c.DKIM_SELECTOR, { path: ['DKIM_SELECTOR'], message: 'DKIM_DOMAIN and DKIM_SELECTOR go together' })
-  .refine((c) => !c.DKIM_DOMAIN || Boolean(c.DKIM_PRIVATE_KEY_FILE) !== Boolean(c.DKIM_PRIVATE_KEY), { path: ['DKIM_PRIVATE_KEY_FILE'], message: 'DKIM_DOMAIN needs its key: DKIM_PRIVATE_KEY_FILE (a PEM file) or DKIM_PRIVATE_KEY, one of them' })
-  .refine((c) => c.DKIM_DOMAIN || !(c.DKIM_PRIVATE_KEY_FILE || c.DKIM_PRIVATE_KEY), { path: ['DKIM_DOMAIN'], message: 'a DKIM key is set but DKIM_DOMAIN and DKIM_SELECTOR are not: mail would go unsigned' })
+  .refine((c) => !c.DKIM_DOMAIN || Boolean(c.DKIM_PRIVATE_KEY_FILE) !== Boolean(c.DKIM_PRIVATE_KEY), {
+    path: ['DKIM_PRIVATE_KEY_FILE'],
+    message: 'DKIM_DOMAIN needs its key: DKIM_PRIVATE_KEY_FILE (a PEM file) or DKIM_PRIVATE_KEY, one of them',
+  })
+  .refine((c) => c.DKIM_DOMAIN || !(c.DKIM_PRIVATE_KEY_FILE || c.DKIM_PRIVATE_KEY), {
+    path: ['DKIM_DOMAIN'],
+    message: 'a DKIM key is set but DKIM_DOMAIN and DKIM_SELECTOR are not: mail would go unsigned',
+  })
   // The VERP address bounces+<token>@ must stay within SMTP's 64 characters of local part.
-  .refine((c) => !c.MAIL_RETURN_PATH || c.MAIL_RETURN_PATH.split('@')[0]!.length <= 64 - 1 - VERP_TOKEN_LENGTH, { path: ['MAIL_RETURN_PATH'], message: `its local part may have ${64 - 1 - VERP_TOKEN_LENGTH} characters at most, so that bounces+<token>@ fits SMTP's 64` })
-  .refine((c) => !c.MAIL_RETURN_PATH || !c.MAIL_RETURN_PATH.split('@')[0]!.includes('+'), { path: ['MAIL_RETURN_PATH'], message: 'the bounce address itself may not hold a +: Facteur adds +<token> to it' });
+  .refine((c) => !c.MAIL_RETURN_PATH || c.MAIL_RETURN_PATH.split('@')[0]!.length <= 64 - 1 - VERP_TOKEN_LENGTH, {
+    path: ['MAIL_RETURN_PATH'],
+    message: `its local part may have ${64 - 1 - VERP_TOKEN_LENGTH} characters at most, so that bounces+<token>@ fits SMTP's 64`,
+  })
+  .refine((c) => !c.MAIL_RETURN_PATH || !c.MAIL_RETURN_PATH.split('@')[0]!.includes('+'), {
+    path: ['MAIL_RETURN_PATH'],
+    message: 'the bounce address itself may not hold a +: Facteur adds +<token> to it',
+  });
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -324,7 +364,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     databaseUrl: c.DATABASE_URL ?? null,
     templatesDir: path.resolve(c.FACTEUR_TEMPLATES_DIR),
     // On by default only with nothing real configured: a production start must not seed it.
-    demo: (c.FACTEUR_DEMO ?? !(c.IMAP_HOST || c.DISCORD_TOKEN || c.DATABASE_URL)) ? { until: c.FACTEUR_DEMO_UNTIL ? new Date(c.FACTEUR_DEMO_UNTIL) : new Date() } : null,
+    demo:
+      (c.FACTEUR_DEMO ?? !(c.IMAP_HOST || c.DISCORD_TOKEN || c.DATABASE_URL))
+        ? { until: c.FACTEUR_DEMO_UNTIL ? new Date(c.FACTEUR_DEMO_UNTIL) : new Date() }
+        : null,
     consoleAs: c.FACTEUR_CONSOLE_AS.toLowerCase(),
     pageSize: c.FACTEUR_PAGE_SIZE,
     fiscalYearStart: c.FISCAL_YEAR_START,
@@ -333,7 +376,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     mailFrom: c.MAIL_FROM,
     logLevel: c.LOG_LEVEL,
     imap: c.IMAP_HOST
-      ? { host: c.IMAP_HOST, port: c.IMAP_PORT ?? (c.IMAP_TLS ? 993 : 143), user: c.IMAP_USER!, password: c.IMAP_PASSWORD!, tls: c.IMAP_TLS, mailbox: c.IMAP_MAILBOX }
+      ? {
+          host: c.IMAP_HOST,
+          port: c.IMAP_PORT ?? (c.IMAP_TLS ? 993 : 143),
+          user: c.IMAP_USER!,
+          password: c.IMAP_PASSWORD!,
+          tls: c.IMAP_TLS,
+          mailbox: c.IMAP_MAILBOX,
+        }
       : null,
     smtp: c.SMTP_HOST
       ? {
@@ -357,10 +407,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
       bounceFolder: c.MAIL_BOUNCE_FOLDER ?? null,
       softBounces: c.MAIL_SOFT_BOUNCES,
     },
-    dkim: c.DKIM_DOMAIN ? { domain: c.DKIM_DOMAIN.toLowerCase(), selector: c.DKIM_SELECTOR!, keyFile: c.DKIM_PRIVATE_KEY_FILE ? path.resolve(c.DKIM_PRIVATE_KEY_FILE) : null, key: c.DKIM_PRIVATE_KEY ?? null } : null,
+    dkim: c.DKIM_DOMAIN
+      ? {
+          domain: c.DKIM_DOMAIN.toLowerCase(),
+          selector: c.DKIM_SELECTOR!,
+          keyFile: c.DKIM_PRIVATE_KEY_FILE ? path.resolve(c.DKIM_PRIVATE_KEY_FILE) : null,
+          key: c.DKIM_PRIVATE_KEY ?? null,
+        }
+      : null,
     push: { cron: c.PUSH_CRON, timezone: c.PUSH_TIMEZONE, maxAttempts: c.DELIVERY_MAX_ATTEMPTS, retryBaseMs: c.DELIVERY_RETRY_SECONDS * SECOND_MS },
-    reminders: c.REMINDERS_ENABLED ? { offsets: readOffsets(c.REMINDER_DAYS)!, at: c.REMINDERS_AT, optOut: c.REMINDERS_OPT_OUT, claimDays: c.REMINDER_CLAIM_DAYS, statement: c.REMINDERS_STATEMENT } : null,
-    staffEmails: c.FACTEUR_STAFF_EMAILS.split(',').map((address) => address.trim().toLowerCase()).filter(Boolean),
+    reminders: c.REMINDERS_ENABLED
+      ? {
+          offsets: readOffsets(c.REMINDER_DAYS)!,
+          at: c.REMINDERS_AT,
+          optOut: c.REMINDERS_OPT_OUT,
+          claimDays: c.REMINDER_CLAIM_DAYS,
+          statement: c.REMINDERS_STATEMENT,
+        }
+      : null,
+    staffEmails: c.FACTEUR_STAFF_EMAILS.split(',')
+      .map((address) => address.trim().toLowerCase())
+      .filter(Boolean),
     discord: c.DISCORD_TOKEN
       ? {
           token: c.DISCORD_TOKEN,
@@ -397,9 +464,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
 
 /** A comma-separated setting as its items, blanks dropped. */
 function commaList(list: string): string[] {
-  return list.split(',').map((key) => key.trim()).filter(Boolean);
+  return list
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean);
 }
 
 function ids(list: string): string[] {
-  return list.split(',').map((id) => id.trim()).filter(Boolean);
+  return list
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
 }

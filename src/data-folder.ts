@@ -36,7 +36,8 @@ const ELSEWHERE = 'point FACTEUR_DATA_DIR at a folder Facteur can write (its rec
 /** Why the data folder cannot be made or written, and what to do, in words. */
 function whyNot(dataDir: string, error: NodeJS.ErrnoException): string {
   if (error.code === 'EROFS') return `is on a read-only file system: ${ELSEWHERE}, or mount that one read-write.`;
-  if (error.code === 'EACCES' || error.code === 'EPERM') return `cannot be made or written by the user ${userInfo().username} (permission denied): give it that user (chown), or ${ELSEWHERE}.`;
+  if (error.code === 'EACCES' || error.code === 'EPERM')
+    return `cannot be made or written by the user ${userInfo().username} (permission denied): give it that user (chown), or ${ELSEWHERE}.`;
   if (error.code === 'ENOSPC') return `cannot be made: the disk is full. Make room, or ${ELSEWHERE}.`;
   const file = fileInTheWay(dataDir);
   if (file) return `cannot be made: ${file} is a file. Move it, or ${ELSEWHERE}.`;

@@ -20,7 +20,12 @@ export function createLogger(level: string, file?: string): Logger {
 }
 
 /** Passwords, tokens, keys and URLs that may hold them, at any depth a configuration object puts them (`config.smtp.auth.password`). */
-const SECRETS = ['password', 'token', 'pass', 'key', 'apiKeys', 'webhookSecret', 'metricsKey', 'databaseUrl'].flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
+const SECRETS = ['password', 'token', 'pass', 'key', 'apiKeys', 'webhookSecret', 'metricsKey', 'databaseUrl'].flatMap((key) => [
+  key,
+  `*.${key}`,
+  `*.*.${key}`,
+  `*.*.*.${key}`,
+]);
 
 /**
  * Errors as pino prints them, less what may carry a secret: a Discord API error's URL

@@ -46,8 +46,10 @@ async function main(argv: string[]): Promise<ExitCode> {
   // libraries it uses, and the usage above none.
   const config = async () => (await import('./config.js')).loadConfig();
   if (command === 'start') return (await import('./cli/start.js')).start(await config());
-  if (command === 'ask' && values.as && positionals.length > 0) return (await import('./cli/ask.js')).ask(await config(), values.as, positionals.join(' '), values.out);
-  if (command === 'explain' && positionals.length > 0) return (await import('./cli/explain.js')).explainSentence(await config(), positionals.join(' '), values.today);
+  if (command === 'ask' && values.as && positionals.length > 0)
+    return (await import('./cli/ask.js')).ask(await config(), values.as, positionals.join(' '), values.out);
+  if (command === 'explain' && positionals.length > 0)
+    return (await import('./cli/explain.js')).explainSentence(await config(), positionals.join(' '), values.today);
   if (command === 'import' && positionals.length === 1) return (await import('./cli/import.js')).importFile(await config(), positionals[0]!, values.pdfs);
   if (command === 'verify' && positionals.length === 1) return (await import('./cli/verify.js')).verifyFile(await config(), positionals[0]!);
   if (command === 'push' && positionals.length === 0) return (await import('./cli/staff.js')).push(await config());
@@ -56,12 +58,16 @@ async function main(argv: string[]): Promise<ExitCode> {
   if (command === 'deliveries' && positionals.length === 0) return (await import('./cli/staff.js')).deliveries(await config(), values);
   if (command === 'suppressions' && positionals.length === 0) return (await import('./cli/suppressions.js')).suppressions(await config(), values.lift);
   if (command === 'dkim' && positionals.length === 1 && positionals[0] === 'record') return (await import('./cli/dkim.js')).dkimRecordCommand(await config());
-  if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register') return (await import('./cli/discord.js')).discordRegister(await config());
+  if (command === 'discord' && positionals.length === 1 && positionals[0] === 'register')
+    return (await import('./cli/discord.js')).discordRegister(await config());
   if (command === 'db' && positionals.length === 1 && positionals[0] === 'migrate') return (await import('./cli/db.js')).migrate(await config());
   if (command === 'db' && positionals.length === 1 && positionals[0] === 'copy') return (await import('./cli/db.js')).copy(await config(), values.to);
-  if (command === 'retry' && (positionals.length > 0) !== Boolean(values['all-failed'])) return (await import('./cli/staff.js')).retry(await config(), positionals, Boolean(values['all-failed']));
-  if (command === 'inbox' && positionals[0] === 'failed' && positionals.length === 1) return (await import('./cli/inbox.js')).inbox(await config(), 'failed', [], false);
-  if (command === 'inbox' && positionals[0] === 'retry' && (positionals.length > 1) !== Boolean(values['all-failed'])) return (await import('./cli/inbox.js')).inbox(await config(), 'retry', positionals.slice(1), Boolean(values['all-failed']));
+  if (command === 'retry' && positionals.length > 0 !== Boolean(values['all-failed']))
+    return (await import('./cli/staff.js')).retry(await config(), positionals, Boolean(values['all-failed']));
+  if (command === 'inbox' && positionals[0] === 'failed' && positionals.length === 1)
+    return (await import('./cli/inbox.js')).inbox(await config(), 'failed', [], false);
+  if (command === 'inbox' && positionals[0] === 'retry' && positionals.length > 1 !== Boolean(values['all-failed']))
+    return (await import('./cli/inbox.js')).inbox(await config(), 'retry', positionals.slice(1), Boolean(values['all-failed']));
   err(`${usage}\n`);
   return 2;
 }
@@ -78,7 +84,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const known = isKnown(error);
-    err(`facteur: ${known ? (error as Error).message : (error as Error).stack ?? String(error)}\n`);
+    err(`facteur: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
     process.exitCode = known ? 1 : 70;
   },
 );

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { readAnswer } from '../src/assistant/changes/answer.js';
 
 /** How owners answer an approval mail, in French and English: a corpus kept in test/fixtures. */
-const corpus = JSON.parse(await readFile(path.resolve(import.meta.dirname, 'fixtures', 'approval-answers.json'), 'utf8')) as Record<'yes' | 'no' | 'unclear', string[]>;
+const corpus = JSON.parse(await readFile(path.resolve(import.meta.dirname, 'fixtures', 'approval-answers.json'), 'utf8')) as Record<
+  'yes' | 'no' | 'unclear',
+  string[]
+>;
 
 describe('an answer to an approval mail', () => {
   it.each(corpus.yes)('%j approves', (text) => expect(readAnswer(text)).toBe(true));

@@ -112,7 +112,14 @@ describe('a customer asking the assistant', () => {
       const hers = (await own.store.customerByAddress('awa@example.cm'))!.id;
       const [model] = await own.store.invoices(hers, { numbers: ['1210'] });
       const today = own.assistant.today();
-      const due = (number: string, days: number) => ({ ...model!, number, issuedAt: addDays(today, days - 30), dueAt: addDays(today, days), status: 'unpaid' as const, paidAt: null });
+      const due = (number: string, days: number) => ({
+        ...model!,
+        number,
+        issuedAt: addDays(today, days - 30),
+        dueAt: addDays(today, days),
+        status: 'unpaid' as const,
+        paidAt: null,
+      });
       const invoices = [due('7101', -12), due('7102', -1), due('7103', 0), due('7104', 1)];
       await own.store.save({ invoices, announced: invoices.map((i) => i.number) });
       const asked = async (text: string) => {
@@ -120,11 +127,26 @@ describe('a customer asking the assistant', () => {
         return { text: plain(reply.text.join('\n')), card: plain(reply.details!.status) };
       };
       const day = (offset: number, locale: 'fr' | 'en') => plain(formatDate(addDays(today, offset), locale));
-      expect(await asked('détails 7101')).toEqual({ text: expect.stringContaining(`État : en retard de 12 jours, échue le ${day(-12, 'fr')}.`), card: `en retard de 12 jours (échue le ${day(-12, 'fr')})` });
-      expect(await asked('détails 7102')).toEqual({ text: expect.stringContaining(`État : en retard d'un jour, échue le ${day(-1, 'fr')}.`), card: `en retard d'un jour (échue le ${day(-1, 'fr')})` });
-      expect(await asked('détails 7103')).toEqual({ text: expect.stringContaining(`État : à payer aujourd'hui, ${day(0, 'fr')}.`), card: "à payer aujourd'hui" });
-      expect(await asked('détails 7104')).toEqual({ text: expect.stringContaining(`État : à payer avant le ${day(1, 'fr')}.`), card: `à payer avant le ${day(1, 'fr')}` });
-      expect(await asked('details of invoice 7101 please')).toEqual({ text: expect.stringContaining(`Status: 12 days overdue, due on ${day(-12, 'en')}.`), card: `12 days overdue (due ${day(-12, 'en')})` });
+      expect(await asked('détails 7101')).toEqual({
+        text: expect.stringContaining(`État : en retard de 12 jours, échue le ${day(-12, 'fr')}.`),
+        card: `en retard de 12 jours (échue le ${day(-12, 'fr')})`,
+      });
+      expect(await asked('détails 7102')).toEqual({
+        text: expect.stringContaining(`État : en retard d'un jour, échue le ${day(-1, 'fr')}.`),
+        card: `en retard d'un jour (échue le ${day(-1, 'fr')})`,
+      });
+      expect(await asked('détails 7103')).toEqual({
+        text: expect.stringContaining(`État : à payer aujourd'hui, ${day(0, 'fr')}.`),
+        card: "à payer aujourd'hui",
+      });
+      expect(await asked('détails 7104')).toEqual({
+        text: expect.stringContaining(`État : à payer avant le ${day(1, 'fr')}.`),
+        card: `à payer avant le ${day(1, 'fr')}`,
+      });
+      expect(await asked('details of invoice 7101 please')).toEqual({
+        text: expect.stringContaining(`Status: 12 days overdue, due on ${day(-12, 'en')}.`),
+        card: `12 days overdue (due ${day(-12, 'en')})`,
+      });
       expect((await asked('details of invoice 7102 please')).card).toBe(`one day overdue (due ${day(-1, 'en')})`);
     } finally {
       await own.dispose();
@@ -386,7 +408,6 @@ describe('a sentence that could mean two things', () => {
   });
 });
 
-
 describe('invoice numbers as billing systems write them', () => {
   const numbered = (number: string, label: string) => ({
     number,
@@ -400,7 +421,16 @@ describe('invoice numbers as billing systems write them', () => {
 
   beforeAll(async () => {
     const file = path.join(app.dataDir, 'lettered.json');
-    await writeFile(file, JSON.stringify([numbered('00001', 'Ligne de 00001'), numbered('INV/2024/00001', 'Ligne de INV/2024/00001'), numbered('F2024-001', 'Ligne de F2024-001'), numbered('INJ-1', 'Ligne de INJ-1'), numbered('2024/00001', 'Ligne de 2024/00001')]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        numbered('00001', 'Ligne de 00001'),
+        numbered('INV/2024/00001', 'Ligne de INV/2024/00001'),
+        numbered('F2024-001', 'Ligne de F2024-001'),
+        numbered('INJ-1', 'Ligne de INJ-1'),
+        numbered('2024/00001', 'Ligne de 2024/00001'),
+      ]),
+    );
     expect((await importInvoices(app.store, file)).created).toBe(5);
   });
 
@@ -419,7 +449,8 @@ describe('invoice numbers as billing systems write them', () => {
   });
 
   it('finds the invoice a customer types in full-width or Arabic-Indic digits', async () => {
-    for (const text of ['facture １２１０', 'facture ١٢١٠', 'la facture 𝟏𝟐𝟏𝟎']) expect((await ask(awa, text, 'lookalike')).attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
+    for (const text of ['facture １２１０', 'facture ١٢١٠', 'la facture 𝟏𝟐𝟏𝟎'])
+      expect((await ask(awa, text, 'lookalike')).attachments.map((a) => a.filename)).toEqual(['facture-1210.pdf']);
     expect(await asked('ｆａｃｔｕｒｅ ＩＮＶ／２０２４／００００１')).toEqual(['INV/2024/00001']);
   });
 

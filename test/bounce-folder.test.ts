@@ -52,11 +52,28 @@ describe('a bounce folder', { timeout: 120_000 }, () => {
     await eventually('both folders watched', () => (facteur.mail.state().up ? true : undefined));
     expect(facteur.mail.state().detail).toMatch(/watching INBOX .*; bounce folder: watching Bounces/);
     const file = path.join(facteur.dataDir, 'export.json');
-    await writeFile(file, JSON.stringify([{ number: '9500', customer: 'awa@example.cm', issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement Pro', quantity: 1, unitPrice: 15_000 }], status: 'unpaid' }]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        {
+          number: '9500',
+          customer: 'awa@example.cm',
+          issuedAt: '2026-11-20',
+          dueAt: '2026-12-20',
+          currency: 'XAF',
+          lines: [{ label: 'Hébergement Pro', quantity: 1, unitPrice: 15_000 }],
+          status: 'unpaid',
+        },
+      ]),
+    );
     await importInvoices(facteur.app.store, file);
     await facteur.app.push.run();
     const [push] = await facteur.app.store.deliveries({ invoice: '9500' });
-    const bounced = await eventually('the push bounced', async () => ((await facteur.app.store.delivery(push!.id))?.status === 'bounced' ? true : undefined), 60_000);
+    const bounced = await eventually(
+      'the push bounced',
+      async () => ((await facteur.app.store.delivery(push!.id))?.status === 'bounced' ? true : undefined),
+      60_000,
+    );
     expect(bounced).toBe(true);
     // The address is suppressed just after the delivery is marked: a write of its own.
     expect(await eventually('the address suppressed', () => facteur.app.store.suppression(DEAD))).toMatchObject({ kind: 'bounce', status: '5.1.1' });
@@ -64,7 +81,13 @@ describe('a bounce folder', { timeout: 120_000 }, () => {
 
   it('answers nothing that lands there: a person\u2019s mail, an auto-reply', async () => {
     const person = letter({ from: 'paul@example.cm', to: 'bounces@billing.test', subject: 'facture', body: 'Bonjour, la facture 1214 svp' });
-    const away = letter({ from: 'paul@example.cm', to: 'bounces@billing.test', subject: 'Absence', body: 'Je suis absent.', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const away = letter({
+      from: 'paul@example.cm',
+      to: 'bounces@billing.test',
+      subject: 'Absence',
+      body: 'Je suis absent.',
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
     for (const mail of [person, away]) await appendMessage(dovecot, mail.raw, 'Bounces');
     for (const mail of [person, away]) await filedIn(dovecot, 'Processed', mail.messageId);
     const record = await facteur.app.store.inboundMessage('', { messageId: person.messageId, sender: 'paul@example.cm' });

@@ -64,9 +64,22 @@ beforeAll(async () => {
     DELIVERY_MAX_ATTEMPTS: '1',
   });
   const { store, log, config } = app();
-  http = await startHttp(config.http!, { store, log, dataDir: facteur.dataDir, importMaxBytes: config.importMaxBytes, pdfs: { maxBytes: config.pdfs.maxBytes, reader: app().pdfReader }, today: () => app().assistant.today(), probes: { store: async () => ({ up: true, detail: 'open' }) }, downloads: null });
+  http = await startHttp(config.http!, {
+    store,
+    log,
+    dataDir: facteur.dataDir,
+    importMaxBytes: config.importMaxBytes,
+    pdfs: { maxBytes: config.pdfs.maxBytes, reader: app().pdfReader },
+    today: () => app().assistant.today(),
+    probes: { store: async () => ({ up: true, detail: 'open' }) },
+    downloads: null,
+  });
   // Awa's notification address is one Postfix bounces; her Discord account is linked.
-  await app().store.updateCustomer(await idOf('awa@example.cm'), (c) => ({ ...c, notifications: { ...c.notifications, address: DEAD }, links: { discord: [awaUser.id] } }));
+  await app().store.updateCustomer(await idOf('awa@example.cm'), (c) => ({
+    ...c,
+    notifications: { ...c.notifications, address: DEAD },
+    links: { discord: [awaUser.id] },
+  }));
   await app().store.updateCustomer(await idOf('jp.fotso@example.cm'), (c) => ({ ...c, notifications: { ...c.notifications, address: FULL } }));
 });
 
@@ -83,7 +96,20 @@ let invoiceNumber = 9100;
 async function pushTo(email: string): Promise<Delivery> {
   const number = String(invoiceNumber++);
   const file = path.join(facteur.dataDir, `export-${number}.json`);
-  await writeFile(file, JSON.stringify([{ number, customer: email, issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement Pro', quantity: 1, unitPrice: 15_000 }], status: 'unpaid' }]));
+  await writeFile(
+    file,
+    JSON.stringify([
+      {
+        number,
+        customer: email,
+        issuedAt: '2026-11-20',
+        dueAt: '2026-12-20',
+        currency: 'XAF',
+        lines: [{ label: 'Hébergement Pro', quantity: 1, unitPrice: 15_000 }],
+        status: 'unpaid',
+      },
+    ]),
+  );
   expect((await importInvoices(app().store, file)).rejected).toEqual([]);
   await app().push.run();
   const mails = (await app().store.deliveries({ invoice: number })).filter((d) => d.channel === 'email');
@@ -134,10 +160,12 @@ function report(options: { to: string; type?: 'delivery-status' | 'feedback-repo
 
 const dsnFields = (recipient: string, action = 'failed', status = '5.1.1') =>
   `Reporting-MTA: dns; mx.example.cm\r\n\r\nFinal-Recipient: rfc822; ${recipient}\r\nAction: ${action}\r\nStatus: ${status}\r\nDiagnostic-Code: smtp; 550 ${status} User unknown`;
-const returnedMail = (messageId: string, to: string) => `From: Facturation <facturation@billing.test>\r\nTo: ${to}\r\nSubject: Nouvelle facture\r\nMessage-ID: ${messageId}\r\n\r\nBonjour`;
+const returnedMail = (messageId: string, to: string) =>
+  `From: Facturation <facturation@billing.test>\r\nTo: ${to}\r\nSubject: Nouvelle facture\r\nMessage-ID: ${messageId}\r\n\r\nBonjour`;
 
 /** What the sink received of a delivery: its copy to `address`, with the envelope sender Facteur gave it. */
-const copyOf = (delivery: Delivery, address: string): Promise<ReceivedMail> => sink.waitForMessage((m) => m.parsed.messageId === delivery.messageId && m.envelope.to.includes(address), 15_000);
+const copyOf = (delivery: Delivery, address: string): Promise<ReceivedMail> =>
+  sink.waitForMessage((m) => m.parsed.messageId === delivery.messageId && m.envelope.to.includes(address), 15_000);
 
 /** Appends the report and waits until Facteur has filed it (its inbound record closed). */
 async function delivered(raw: string): Promise<string> {
@@ -156,11 +184,23 @@ describe('a push to an address Postfix bounces', { timeout: 120_000 }, () => {
   it('ends bounced with the diagnostic, the address suppressed, staff and the customer told, within a minute', async () => {
     push = await pushTo('awa@example.cm');
     expect(push).toMatchObject({ recipient: DEAD, status: 'sent', verp: true });
-    const bounced = await eventually('the push bounced', async () => ((await deliveryNow(push.id)).status === 'bounced' ? deliveryNow(push.id) : undefined), 60_000);
+    const bounced = await eventually(
+      'the push bounced',
+      async () => ((await deliveryNow(push.id)).status === 'bounced' ? deliveryNow(push.id) : undefined),
+      60_000,
+    );
     expect(bounced.lastError).toMatch(/^5\.1\.1 .*unknown user/);
     expect(bounced.bounces).toEqual([expect.objectContaining({ address: DEAD, kind: 'hard', status: '5.1.1' })]);
-    expect(await app().store.suppression(DEAD)).toMatchObject({ customerId: await idOf('awa@example.cm'), kind: 'bounce', status: '5.1.1', deliveryId: push.id });
-    const staff = await sink.waitForMessage((m) => m.envelope.to.includes('support@hebergeur.example') && /Adresse en échec/.test(m.parsed.subject ?? ''), 30_000);
+    expect(await app().store.suppression(DEAD)).toMatchObject({
+      customerId: await idOf('awa@example.cm'),
+      kind: 'bounce',
+      status: '5.1.1',
+      deliveryId: push.id,
+    });
+    const staff = await sink.waitForMessage(
+      (m) => m.envelope.to.includes('support@hebergeur.example') && /Adresse en échec/.test(m.parsed.subject ?? ''),
+      30_000,
+    );
     expect(staff.parsed.subject).toBe(`Adresse en échec : ${DEAD} (awa@example.cm)`);
     expect(staff.parsed.text).toMatch(/Awa Nkolo \(awa@example\.cm\).*sont refusés.*5\.1\.1/s);
     const posted = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${STAFF_CHANNEL}/messages`, 30_000);
@@ -180,7 +220,15 @@ describe('a push to an address Postfix bounces', { timeout: 120_000 }, () => {
       expect(listed.stdout).toMatch(new RegExp(`${push.id.slice(0, 8)}.*${DEAD.replace('.', '\\.')}.*bounced.*5\\.1\\.1`));
     }
     const api = await fetch(`${http.url}/api/v1/deliveries?status=bounced`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    expect((await api.json()).deliveries).toEqual([expect.objectContaining({ id: push.id, status: 'bounced', recipient: DEAD, lastError: expect.stringMatching(/^5\.1\.1 /), bounces: [expect.objectContaining({ kind: 'hard', status: '5.1.1' })] })]);
+    expect((await api.json()).deliveries).toEqual([
+      expect.objectContaining({
+        id: push.id,
+        status: 'bounced',
+        recipient: DEAD,
+        lastError: expect.stringMatching(/^5\.1\.1 /),
+        bounces: [expect.objectContaining({ kind: 'hard', status: '5.1.1' })],
+      }),
+    ]);
     expect((await fetch(`${http.url}/readyz`)).status).toBe(200);
     // What /staff log and /staff failed show on Discord.
     for (const shown of [await app().staff.customerLog('discord:42', 'awa@example.cm', 'fr'), await app().staff.failed('discord:42', 'fr')]) {
@@ -252,14 +300,76 @@ describe('forged reports change nothing', { timeout: 120_000 }, () => {
   };
 
   it.each([
-    ['a DSN naming a real Message-ID, without a token', () => report({ to: 'bounces@billing.test', fields: dsnFields('paul@example.cm'), returned: returnedMail(paul.messageId!, 'paul@example.cm') }), /no token, for a mail that left with one/],
-    ['a DSN with a made-up token', () => report({ to: `bounces+${'a'.repeat(45)}@billing.test`, fields: dsnFields('paul@example.cm'), returned: returnedMail(paul.messageId!, 'paul@example.cm') }), /a token naming no mail Facteur sent/],
-    ['a DSN with a token for Paul\u2019s delivery but another address', () => report({ to: `bounces+${tokenFor(paul.id, 'grace.eyenga@example.cm')}@billing.test`, fields: dsnFields('grace.eyenga@example.cm') }), /a forged token/],
-    ['a feedback report naming a real Message-ID, without a token', () => report({ to: 'abuse-reports@billing.test', type: 'feedback-report', fields: 'Feedback-Type: abuse\r\nUser-Agent: FBL/1.0\r\nVersion: 1\r\nOriginal-Rcpt-To: paul@example.cm', returned: returnedMail(paul.messageId!, 'paul@example.cm') }), /no token, for a mail that left with one/],
-    ['a DSN for a delivery Facteur never made', () => report({ to: 'bounces@billing.test', fields: dsnFields('paul@example.cm'), returned: returnedMail(`<${randomUUID()}@billing.test>`, 'paul@example.cm') }), /names no mail Facteur sent/],
-    ['a DSN with an expired token', () => report({ to: `bounces+${tokenFor(paul.id, 'paul@example.cm', VERP_DAYS + 1)}@billing.test`, fields: dsnFields('paul@example.cm'), returned: returnedMail(paul.messageId!, 'paul@example.cm') }), /an expired token/],
-    ['a bounce for another customer\u2019s delivery, with Paul\u2019s own token', () => report({ to: `bounces+${paulToken}@billing.test`, fields: dsnFields('grace.eyenga@example.cm'), returned: returnedMail(grace.messageId!, 'grace.eyenga@example.cm') }), /its token and the Message-ID it returns name different mails/],
-    ['a DSN bomb: 5,000 recipients and a forged token', () => report({ to: `bounces+${'b'.repeat(45)}@billing.test`, fields: `Reporting-MTA: dns; mx.example.cm\r\n\r\n${Array.from({ length: 5000 }, (_, i) => `Final-Recipient: rfc822; user${i}@example.cm\r\nAction: failed\r\nStatus: 5.1.1`).join('\r\n\r\n')}` }), /a token naming no mail Facteur sent/],
+    [
+      'a DSN naming a real Message-ID, without a token',
+      () => report({ to: 'bounces@billing.test', fields: dsnFields('paul@example.cm'), returned: returnedMail(paul.messageId!, 'paul@example.cm') }),
+      /no token, for a mail that left with one/,
+    ],
+    [
+      'a DSN with a made-up token',
+      () =>
+        report({
+          to: `bounces+${'a'.repeat(45)}@billing.test`,
+          fields: dsnFields('paul@example.cm'),
+          returned: returnedMail(paul.messageId!, 'paul@example.cm'),
+        }),
+      /a token naming no mail Facteur sent/,
+    ],
+    [
+      'a DSN with a token for Paul\u2019s delivery but another address',
+      () => report({ to: `bounces+${tokenFor(paul.id, 'grace.eyenga@example.cm')}@billing.test`, fields: dsnFields('grace.eyenga@example.cm') }),
+      /a forged token/,
+    ],
+    [
+      'a feedback report naming a real Message-ID, without a token',
+      () =>
+        report({
+          to: 'abuse-reports@billing.test',
+          type: 'feedback-report',
+          fields: 'Feedback-Type: abuse\r\nUser-Agent: FBL/1.0\r\nVersion: 1\r\nOriginal-Rcpt-To: paul@example.cm',
+          returned: returnedMail(paul.messageId!, 'paul@example.cm'),
+        }),
+      /no token, for a mail that left with one/,
+    ],
+    [
+      'a DSN for a delivery Facteur never made',
+      () =>
+        report({
+          to: 'bounces@billing.test',
+          fields: dsnFields('paul@example.cm'),
+          returned: returnedMail(`<${randomUUID()}@billing.test>`, 'paul@example.cm'),
+        }),
+      /names no mail Facteur sent/,
+    ],
+    [
+      'a DSN with an expired token',
+      () =>
+        report({
+          to: `bounces+${tokenFor(paul.id, 'paul@example.cm', VERP_DAYS + 1)}@billing.test`,
+          fields: dsnFields('paul@example.cm'),
+          returned: returnedMail(paul.messageId!, 'paul@example.cm'),
+        }),
+      /an expired token/,
+    ],
+    [
+      'a bounce for another customer\u2019s delivery, with Paul\u2019s own token',
+      () =>
+        report({
+          to: `bounces+${paulToken}@billing.test`,
+          fields: dsnFields('grace.eyenga@example.cm'),
+          returned: returnedMail(grace.messageId!, 'grace.eyenga@example.cm'),
+        }),
+      /its token and the Message-ID it returns name different mails/,
+    ],
+    [
+      'a DSN bomb: 5,000 recipients and a forged token',
+      () =>
+        report({
+          to: `bounces+${'b'.repeat(45)}@billing.test`,
+          fields: `Reporting-MTA: dns; mx.example.cm\r\n\r\n${Array.from({ length: 5000 }, (_, i) => `Final-Recipient: rfc822; user${i}@example.cm\r\nAction: failed\r\nStatus: 5.1.1`).join('\r\n\r\n')}`,
+        }),
+      /a token naming no mail Facteur sent/,
+    ],
   ])('%s', async (_what, raw, why) => {
     const unmatched = await counted('unmatched');
     const [mails, posts] = [staffMails().length, staffPosts().length];
@@ -272,7 +382,9 @@ describe('forged reports change nothing', { timeout: 120_000 }, () => {
 
 /** A token as Facteur would have made it, `daysAgo` days ago: the secret is the data folder's, as an attacker who stole it would have it. */
 function tokenFor(deliveryId: string, recipient: string, daysAgo = 0): string {
-  return /\+([a-z2-7]+)@/.exec(new Verp(secretOf(), 'bounces@billing.test', () => new Date(Date.now() - daysAgo * DAY_MS)).envelopeSender(deliveryId, recipient))![1]!;
+  return /\+([a-z2-7]+)@/.exec(
+    new Verp(secretOf(), 'bounces@billing.test', () => new Date(Date.now() - daysAgo * DAY_MS)).envelopeSender(deliveryId, recipient),
+  )![1]!;
 }
 let secret: string | undefined;
 function secretOf(): string {
@@ -293,14 +405,21 @@ describe('soft bounces, complaints and contacts', { timeout: 120_000 }, () => {
   it('notes a delay warning on a mail still on its way, which stays sent and suppresses nothing', async () => {
     const mail = await pushTo('paul@example.cm');
     const token = /^bounces\+([a-z2-7]+)@/.exec((await copyOf(mail, 'paul@example.cm')).envelope.from)![1]!;
-    const warning = report({ to: `bounces+${token}@billing.test`, fields: dsnFields('paul@example.cm', 'delayed', '4.4.1'), returned: returnedMail(mail.messageId!, 'paul@example.cm') });
+    const warning = report({
+      to: `bounces+${token}@billing.test`,
+      fields: dsnFields('paul@example.cm', 'delayed', '4.4.1'),
+      returned: returnedMail(mail.messageId!, 'paul@example.cm'),
+    });
     expect(await delivered(warning)).toMatch(/^delivery report: soft bounce of paul@example\.cm/);
     expect(await deliveryNow(mail.id)).toMatchObject({ status: 'sent', bounces: [expect.objectContaining({ kind: 'soft', status: '4.4.1' })] });
     expect(await app().store.suppression('paul@example.cm')).toBeUndefined();
   });
 
   it('suppresses a contact in copy that bounces, and leaves it out of the next mail, the customer still served', async () => {
-    await app().store.updateCustomer(await idOf('grace.eyenga@example.cm'), (c) => ({ ...c, contacts: [{ address: GONE_CONTACT, mayAsk: false, addedAt: new Date().toISOString() }] }));
+    await app().store.updateCustomer(await idOf('grace.eyenga@example.cm'), (c) => ({
+      ...c,
+      contacts: [{ address: GONE_CONTACT, mayAsk: false, addedAt: new Date().toISOString() }],
+    }));
     const first = await pushTo('grace.eyenga@example.cm');
     await copyOf(first, 'grace.eyenga@example.cm');
     expect(await eventually('the contact suppressed', () => app().store.suppression(GONE_CONTACT), 60_000)).toMatchObject({ kind: 'bounce', status: '5.1.1' });
@@ -308,7 +427,12 @@ describe('soft bounces, complaints and contacts', { timeout: 120_000 }, () => {
     const next = await pushTo('grace.eyenga@example.cm');
     expect(await deliveryNow(next.id)).toMatchObject({ status: 'sent', withheld: [GONE_CONTACT] });
     expect((await copyOf(next, 'grace.eyenga@example.cm')).envelope.to).toEqual(['grace.eyenga@example.cm']);
-    const tab = await app().assistant.handle({ customerId: await idOf('grace.eyenga@example.cm'), text: 'notifications', conversation: 'test:grace', trust: 'owner' });
+    const tab = await app().assistant.handle({
+      customerId: await idOf('grace.eyenga@example.cm'),
+      text: 'notifications',
+      conversation: 'test:grace',
+      trust: 'owner',
+    });
     expect(tab.text.join('\n')).toContain(`Mail to the contact ${GONE_CONTACT} has been coming back`);
   });
 
@@ -316,7 +440,15 @@ describe('soft bounces, complaints and contacts', { timeout: 120_000 }, () => {
     const mail = await pushTo('contact@ndjock-sarl.cm');
     const token = /^bounces\+([a-z2-7]+)@/.exec((await copyOf(mail, 'contact@ndjock-sarl.cm')).envelope.from)![1]!;
     const fields = `Feedback-Type: abuse\r\nUser-Agent: ExampleFBL/1.0\r\nVersion: 1\r\nOriginal-Mail-From: <bounces+${token}@billing.test>\r\nOriginal-Rcpt-To: <contact@ndjock-sarl.cm>`;
-    const reason = await delivered(report({ to: 'fbl@billing.test', from: 'Feedback Loop <fbl@mx.example.cm>', type: 'feedback-report', fields, returned: returnedMail(mail.messageId!, 'contact@ndjock-sarl.cm') }));
+    const reason = await delivered(
+      report({
+        to: 'fbl@billing.test',
+        from: 'Feedback Loop <fbl@mx.example.cm>',
+        type: 'feedback-report',
+        fields,
+        returned: returnedMail(mail.messageId!, 'contact@ndjock-sarl.cm'),
+      }),
+    );
     expect(reason).toMatch(/complaint of contact@ndjock-sarl\.cm .*address suppressed/);
     expect(await app().store.suppression('contact@ndjock-sarl.cm')).toMatchObject({ kind: 'complaint', status: 'abuse' });
     expect(await counted('complaint')).toBe(1);
@@ -327,7 +459,12 @@ describe('soft bounces, complaints and contacts', { timeout: 120_000 }, () => {
     expect(answer.files.map((f) => f.filename)).toEqual([`facture-${mail.invoices[0]}.pdf`]);
     expect(await app().store.suppression('contact@ndjock-sarl.cm')).toBeDefined();
     // ... until they reply to what reached them there: then it works, and mail goes to it again.
-    const thanks = letter({ from: 'contact@ndjock-sarl.cm', subject: `Re: ${answer.parsed.subject}`, body: 'Merci, bien reçu.', headers: { 'In-Reply-To': answer.parsed.messageId!, References: answer.parsed.messageId! } });
+    const thanks = letter({
+      from: 'contact@ndjock-sarl.cm',
+      subject: `Re: ${answer.parsed.subject}`,
+      body: 'Merci, bien reçu.',
+      headers: { 'In-Reply-To': answer.parsed.messageId!, References: answer.parsed.messageId! },
+    });
     await appendMessage(dovecot, thanks.raw);
     await eventually('the suppression lifted', async () => ((await app().store.suppression('contact@ndjock-sarl.cm')) ? undefined : true), 30_000);
     const next = await pushTo('contact@ndjock-sarl.cm');
@@ -351,7 +488,18 @@ describe('an address that bounced, receiving again', { timeout: 120_000 }, () =>
   it('is no longer suppressed once the code mailed to it comes back', async () => {
     const paul = await idOf('paul@example.cm');
     // It bounced once (a full mailbox since emptied, say): staff see it suppressed.
-    await app().store.updateSuppression('paul.compta@example.cm', () => ({ suppression: { address: 'paul.compta@example.cm', customerId: paul, kind: 'bounce', status: '5.2.2', diagnostic: 'mailbox full', deliveryId: randomUUID(), since: new Date().toISOString() }, result: null }));
+    await app().store.updateSuppression('paul.compta@example.cm', () => ({
+      suppression: {
+        address: 'paul.compta@example.cm',
+        customerId: paul,
+        kind: 'bounce',
+        status: '5.2.2',
+        diagnostic: 'mailbox full',
+        deliveryId: randomUUID(),
+        since: new Date().toISOString(),
+      },
+      result: null,
+    }));
     await app().assistant.handle({ customerId: paul, text: 'notifications adresse paul.compta@example.cm', conversation: 'test:paul', trust: 'owner' });
     const code = /\b(\d{6})\b/.exec((await sink.waitForMessage((m) => m.envelope.to.includes('paul.compta@example.cm'), 15_000)).parsed.subject ?? '')![1]!;
     await app().assistant.handle({ customerId: paul, text: `confirmer ${code}`, conversation: 'test:paul', trust: 'owner', sender: 'paul.compta@example.cm' });

@@ -28,7 +28,10 @@ beforeAll(async () => {
 
 describe('the catalogs as shipped', () => {
   it('format every message of both languages, given arguments of the kinds it takes, into plain sentences', async () => {
-    for (const [dir, catalog] of [[CATALOGS[0]!, messages], [CATALOGS[1]!, invoiceWords]] as const) {
+    for (const [dir, catalog] of [
+      [CATALOGS[0]!, messages],
+      [CATALOGS[1]!, invoiceWords],
+    ] as const) {
       for (const locale of LOCALES) {
         for (const [key, source] of Object.entries(await sources(dir, locale))) {
           const taken = argumentsOf(source, {}, ['money', 'date']);
@@ -45,7 +48,10 @@ describe('the catalogs as shipped', () => {
   it('print the sentences without a plural, select or formatter exactly as the old {name} replacement did, apostrophes and all', async () => {
     const old = (source: string, params: Record<string, string>) => source.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
     let compared = 0;
-    for (const [dir, catalog] of [[CATALOGS[0]!, messages], [CATALOGS[1]!, invoiceWords]] as const) {
+    for (const [dir, catalog] of [
+      [CATALOGS[0]!, messages],
+      [CATALOGS[1]!, invoiceWords],
+    ] as const) {
       for (const locale of LOCALES) {
         for (const [key, source] of Object.entries(await sources(dir, locale))) {
           const taken = argumentsOf(source, {}, ['money', 'date']);
@@ -63,7 +69,9 @@ describe('the catalogs as shipped', () => {
     const counted = (locale: Locale) => [0, 1, 24].map((count) => messages.t(locale, 'list.count', { count }));
     expect(counted('fr')).toEqual(['0 facture trouvée.', '1 facture trouvée.', '24 factures trouvées.']);
     expect(counted('en')).toEqual(['0 invoices found.', '1 invoice found.', '24 invoices found.']);
-    expect(messages.t('fr', 'reminder.line.overdue', { number: '1210', date: '2019-01-17', due: '2019-02-17', amount: { amount: 5_000, currency: 'XAF' }, days: 1 })).toMatch(/en retard d'un jour$/);
+    expect(
+      messages.t('fr', 'reminder.line.overdue', { number: '1210', date: '2019-01-17', due: '2019-02-17', amount: { amount: 5_000, currency: 'XAF' }, days: 1 }),
+    ).toMatch(/en retard d'un jour$/);
     expect(messages.t('en', 'confirm.wrong', { left: 1 })).toBe('This code does not match. 1 attempt left.');
   });
 
@@ -74,7 +82,10 @@ describe('the catalogs as shipped', () => {
     expect(messages.t('fr', 'details.total', { amount: { amount: 125_000, currency: 'XAF' } })).toBe(`Total : ${formatMoney(125_000, 'XAF', 'fr')}`);
     expect(formatMoney(125_000, 'XAF', 'fr')).toBe('125\u202f000\u00a0FCFA');
     expect(messages.t('fr', 'balance.statement', { date: new Date('2019-01-17T23:30:00Z') })).toBe('Votre relevé de compte au 17 janv. 2019 est joint.');
-    const total = [{ amount: 125_000, currency: 'XAF' }, { amount: 1_050, currency: 'EUR' }];
+    const total = [
+      { amount: 125_000, currency: 'XAF' },
+      { amount: 1_050, currency: 'EUR' },
+    ];
     expect(messages.t('en', 'balance.due', { total, count: 2 })).toBe('You still have FCFA\u00a0125,000 + €10.50 to pay, on 2 invoices:');
   });
 
@@ -106,7 +117,7 @@ describe('an announcement and a reminder', () => {
     expect(one.text).toBe(
       'Bonjour Awa Nkolo,\n\nUne nouvelle facture est disponible :\n\n' +
         '• Facture n° 1210 du 2 nov. 2026 : 125\u202f000\u00a0FCFA, échéance le 2 déc. 2026\n\n' +
-        'Pour recevoir le PDF, répondez simplement « facture 1210 » à ce message.\n\n— Facteur, l\'assistant facturation',
+        "Pour recevoir le PDF, répondez simplement « facture 1210 » à ce message.\n\n— Facteur, l'assistant facturation",
     );
     const two = invoiceMessage(messages, { ...awa, locale: 'en' }, [invoice('1210'), invoice('1211', { issuedAt: '2026-11-03' })], 'push', true);
     expect(two.subject).toBe('2 new invoices');
@@ -118,10 +129,15 @@ describe('an announcement and a reminder', () => {
   });
 
   it('say how late each invoice is, one day or several, and the total', () => {
-    const reminder = reminderMessage(messages, awa, [invoice('1210', { dueAt: '2026-11-20' }), invoice('1211', { dueAt: '2026-11-24' })], '2026-11-25', { pdfs: false, statement: false });
+    const reminder = reminderMessage(messages, awa, [invoice('1210', { dueAt: '2026-11-20' }), invoice('1211', { dueAt: '2026-11-24' })], '2026-11-25', {
+      pdfs: false,
+      statement: false,
+    });
     expect(reminder.subject).toBe('Rappel : 2 factures à régler (250\u202f000\u00a0FCFA)');
     expect(reminder.text).toContain('Sauf erreur de notre part, les 2 factures suivantes restent à régler :');
-    expect(reminder.text).toContain('échue le 20 nov. 2026, en retard de 5 jours\n• Facture n° 1211 du 2 nov. 2026 : 125\u202f000\u00a0FCFA, échue le 24 nov. 2026, en retard d\'un jour');
+    expect(reminder.text).toContain(
+      "échue le 20 nov. 2026, en retard de 5 jours\n• Facture n° 1211 du 2 nov. 2026 : 125\u202f000\u00a0FCFA, échue le 24 nov. 2026, en retard d'un jour",
+    );
     expect(reminder.text).toContain('Total à régler : 250\u202f000\u00a0FCFA');
   });
 });
@@ -139,7 +155,10 @@ describe('a catalog an operator broke', () => {
     const file = path.join(dir, 'messages', `${locale}.json`);
     const good = await readFile(file, 'utf8');
     await writeFile(file, JSON.stringify({ ...(JSON.parse(good) as Record<string, string>), [key]: message }, null, 2));
-    const error = await Catalog.load(dir).then(() => null, (e: unknown) => e);
+    const error = await Catalog.load(dir).then(
+      () => null,
+      (e: unknown) => e,
+    );
     await writeFile(file, good);
     expect(error).toBeInstanceOf(TemplateError);
     return error as TemplateError;
@@ -147,13 +166,31 @@ describe('a catalog an operator broke', () => {
 
   it.each([
     ['an unbalanced brace', 'fr', 'list.count', '{count, plural, one {# facture trouvée} other {# factures trouvées}.', /invalid syntax|unexpected/i],
-    ['a plural case the language has not', 'en', 'list.count', '{count, plural, one {# invoice found} few {# invoices found} other {# invoices found}}.', /few/],
+    [
+      'a plural case the language has not',
+      'en',
+      'list.count',
+      '{count, plural, one {# invoice found} few {# invoices found} other {# invoices found}}.',
+      /few/,
+    ],
     ['an unknown formatter', 'fr', 'balance.due', 'Il vous reste {total, monnaie} à régler, sur {count} factures :', /no formatter "monnaie"/],
     ['a style after a formatter', 'en', 'details.issued', 'Issued on {date, date, long}, due on {due, date}.', /date takes no style/],
     ['a select without its other case', 'fr', 'status', '{status, select, paid {payée} cancelled {annulée} unpaid {à payer}}', /no "other" case/],
     // An apostrophe before # or a brace starts quoted text up to the next one: "l{name} et lautre" would be printed.
-    ['an apostrophe before an argument', 'fr', 'link.done', "C'est fait : votre compte Discord est relié à celui d'{name}, jusqu'à nouvel ordre.", /apostrophe right before a brace or #/],
-    ['an apostrophe before # in a plural', 'fr', 'push.intro', "Bonjour {name},\n\n{count, plural, one {Une nouvelle facture est disponible aujourd'hui :} other {Voici l'# nouvelles factures d'aujourd'hui :}}", /apostrophe right before a brace or #/],
+    [
+      'an apostrophe before an argument',
+      'fr',
+      'link.done',
+      "C'est fait : votre compte Discord est relié à celui d'{name}, jusqu'à nouvel ordre.",
+      /apostrophe right before a brace or #/,
+    ],
+    [
+      'an apostrophe before # in a plural',
+      'fr',
+      'push.intro',
+      "Bonjour {name},\n\n{count, plural, one {Une nouvelle facture est disponible aujourd'hui :} other {Voici l'# nouvelles factures d'aujourd'hui :}}",
+      /apostrophe right before a brace or #/,
+    ],
   ] as const)('stops at load on %s, naming the file and the key', async (_what, locale, key, message, why) => {
     const error = await refusal(locale, key, message);
     expect(error.message).toContain(`${path.join(dir, 'messages', `${locale}.json`)}: "${key}": `);

@@ -34,7 +34,12 @@ describe('a change asked by mail that passed DMARC (trust: domain)', () => {
     ['the PDF toggle', 'notifications pièces-jointes non', false, 'made'],
   ])('%s (%s)', async (_what, text, mayAsk, expected) => {
     const { id } = await customer(jp);
-    await app.store.updateCustomer(id, (c) => ({ ...c, pending: [], contacts: [{ address: contact, mayAsk, addedAt: new Date().toISOString() }], notifications: { ...c.notifications, attachPdf: true } }));
+    await app.store.updateCustomer(id, (c) => ({
+      ...c,
+      pending: [],
+      contacts: [{ address: contact, mayAsk, addedAt: new Date().toISOString() }],
+      notifications: { ...c.notifications, attachPdf: true },
+    }));
     const before = await customer(jp);
     const reply = await ask(jp, text, { trust: 'domain', sender: jp });
     const after = await customer(jp);

@@ -25,7 +25,21 @@ async function invoiceFile(number: string, days: number): Promise<string> {
   const today = dayIn(new Date(), 'Africa/Douala');
   const file = path.join(dataDir, `${number}.json`);
   const dueAt = addDays(today, days);
-  await writeFile(file, JSON.stringify([{ number, customer: 'kotto@example.cm', customerName: 'Kotto SARL', issuedAt: addDays(dueAt, -30), dueAt, currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }], status: 'unpaid' }]));
+  await writeFile(
+    file,
+    JSON.stringify([
+      {
+        number,
+        customer: 'kotto@example.cm',
+        customerName: 'Kotto SARL',
+        issuedAt: addDays(dueAt, -30),
+        dueAt,
+        currency: 'XAF',
+        lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }],
+        status: 'unpaid',
+      },
+    ]),
+  );
   return file;
 }
 
@@ -43,7 +57,9 @@ describe("the operator's counts", () => {
     await metDaysAgo(dataDir, 30);
     await runFacteur(['import', await invoiceFile('7002', 3)], env);
     const dry = await runFacteur(['reminders', '--dry-run'], env);
-    expect(dry.stdout.split('\n').at(-2)).toBe('1 invoice of 1 customer would be reminded; 0 missed offsets not sent late, 0 customers turned reminders off, 0 have no address. Nothing was sent.');
+    expect(dry.stdout.split('\n').at(-2)).toBe(
+      '1 invoice of 1 customer would be reminded; 0 missed offsets not sent late, 0 customers turned reminders off, 0 have no address. Nothing was sent.',
+    );
     const sent = await runFacteur(['reminders'], env);
     expect(sent).toMatchObject({ code: 0, stdout: '2 messages sent, 0 not sent (new invoices announced on the way: 1).\n' });
   });

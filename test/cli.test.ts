@@ -81,8 +81,22 @@ describe('facteur ask', () => {
   it('writes an unpaid invoice’s pay link out under what it is, and none for a paid one', async () => {
     const PAY = 'https://paiement.hebergeur.example/facture/7300?jeton=a1b2c3d4e5f6a7b8c9d0';
     const file = path.join(dataDir, 'links.json');
-    const invoice = (number: string, changes: Record<string, unknown>) => ({ number, customer: 'awa@example.cm', issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }], ...changes });
-    await writeFile(file, JSON.stringify([invoice('7300', { status: 'unpaid', payUrl: PAY }), invoice('7301', { status: 'paid', paidAt: '2026-11-02', payUrl: PAY.replace('7300', '7301') })]));
+    const invoice = (number: string, changes: Record<string, unknown>) => ({
+      number,
+      customer: 'awa@example.cm',
+      issuedAt: '2026-11-01',
+      dueAt: '2026-12-01',
+      currency: 'XAF',
+      lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }],
+      ...changes,
+    });
+    await writeFile(
+      file,
+      JSON.stringify([
+        invoice('7300', { status: 'unpaid', payUrl: PAY }),
+        invoice('7301', { status: 'paid', paidAt: '2026-11-02', payUrl: PAY.replace('7300', '7301') }),
+      ]),
+    );
     expect((await facteur(['import', file])).code).toBe(0);
     expect((await facteur(['ask', '--as', 'awa@example.cm', 'détails 7300'])).stdout).toContain(`Payer la facture 7300\n${PAY}\n`);
     const paid = await facteur(['ask', '--as', 'awa@example.cm', 'détails 7301']);
@@ -170,7 +184,14 @@ describe('start-up', () => {
   });
 
   it('stops with a clear message, and nothing left running, when Discord cannot be reached', async () => {
-    const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DISCORD_TOKEN: 'abc.def.ghi', DISCORD_APP_ID: '123456789012345678', DISCORD_API_URL: 'http://127.0.0.1:9/api' };
+    const env = {
+      ...process.env,
+      FACTEUR_DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      DISCORD_TOKEN: 'abc.def.ghi',
+      DISCORD_APP_ID: '123456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api',
+    };
     const run = await promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).catch((e: Run & { killed?: boolean }) => e);
     expect('killed' in run && run.killed).toBe(false);
     expect(run.stderr).toContain('Discord could not be reached at http://127.0.0.1:9/api');
@@ -192,7 +213,10 @@ describe('start-up', () => {
       expect(breakIt(good)).not.toBe(good);
       await writeFile(broken, breakIt(good));
       const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_TEMPLATES_DIR: templates, LOG_LEVEL: 'silent' };
-      const run = await promisify(execFile)(process.execPath, [BIN, 'ask', '--as', 'awa@example.cm', 'factures'], { env }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
+      const run = await promisify(execFile)(process.execPath, [BIN, 'ask', '--as', 'awa@example.cm', 'factures'], { env }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: Run) => e,
+      );
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(broken);
       expect(run.stderr).toContain(what);
@@ -210,20 +234,33 @@ describe('start-up', () => {
       // An MJML tag misspelt.
       [good.replace('<mj-text color="{{@root.brand.muted}}" padding="14px 20px 6px">{{signature}}</mj-text>', '<mj-txt>{{signature}}</mj-txt>'), 'mj-txt'],
       // A Handlebars block closed by the wrong name, which Handlebars itself reports only when a mail is filled.
-      [good.replace('{{#each paragraph.lines}}{{this}}{{#unless @last}}<br>{{/unless}}{{/each}}', '{{#each paragraph.lines}}{{this}}{{#unless @last}}<br>{{/each}}{{/unless}}'), "unless doesn't match each"],
+      [
+        good.replace(
+          '{{#each paragraph.lines}}{{this}}{{#unless @last}}<br>{{/unless}}{{/each}}',
+          '{{#each paragraph.lines}}{{this}}{{#unless @last}}<br>{{/each}}{{/unless}}',
+        ),
+        "unless doesn't match each",
+      ],
     ];
     for (const [broken, what] of breaks) {
       expect(broken).not.toBe(good);
       await writeFile(layout, broken);
       const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_TEMPLATES_DIR: templates, LOG_LEVEL: 'silent' };
-      const run = await promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
+      const run = await promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: Run) => e,
+      );
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(layout);
       expect(run.stderr).toContain(what);
       expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
     }
     const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, FACTEUR_TEMPLATES_DIR: templates, LOG_LEVEL: 'silent' };
-    const started = () => promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).then(() => ({ code: 0, stderr: '' }), (e: Run) => e);
+    const started = () =>
+      promisify(execFile)(process.execPath, [BIN, 'start'], { env, timeout: 20_000 }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: Run) => e,
+      );
     // The logo the mails show, an SVG cut short.
     await writeFile(layout, good);
     const logo = path.join(templates, 'invoice', 'logo.svg');
@@ -288,7 +325,20 @@ describe('one process per data folder', () => {
     await new Promise<void>((resolve) => running.stdout.on('data', () => output.includes('> ') && resolve()));
 
     const file = path.join(dataDir, 'export.json');
-    await writeFile(file, JSON.stringify([{ number: '5100', customer: 'kotto@example.cm', issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }], status: 'unpaid' }]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        {
+          number: '5100',
+          customer: 'kotto@example.cm',
+          issuedAt: '2026-11-01',
+          dueAt: '2026-12-01',
+          currency: 'XAF',
+          lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }],
+          status: 'unpaid',
+        },
+      ]),
+    );
     const throughService = await facteur(['import', file]);
     expect(throughService.code).toBe(0);
     expect(throughService.stdout).toMatch(/1 created/);
@@ -321,15 +371,23 @@ describe('what a command loads', () => {
   /** The packages (node_modules' folders) that `facteur ARGS` loads, recorded by a module loader hook and the CommonJS cache. */
   async function packagesLoaded(args: string[]): Promise<Set<string>> {
     const record = path.join(dataDir, 'loaded.txt');
-    await writeFile(path.join(dataDir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
-      export async function load(url, context, next) { appendFileSync(${JSON.stringify(record)}, url + '\\n'); return next(url, context); }`);
+    await writeFile(
+      path.join(dataDir, 'hooks.mjs'),
+      `import { appendFileSync } from 'node:fs';
+      export async function load(url, context, next) { appendFileSync(${JSON.stringify(record)}, url + '\\n'); return next(url, context); }`,
+    );
     // The main thread's only: what a short-lived thread loads (the mail layout's MJML) goes with it.
-    await writeFile(path.join(dataDir, 'record.mjs'), `import { appendFileSync } from 'node:fs'; import { createRequire, register } from 'node:module'; import { isMainThread } from 'node:worker_threads';
+    await writeFile(
+      path.join(dataDir, 'record.mjs'),
+      `import { appendFileSync } from 'node:fs'; import { createRequire, register } from 'node:module'; import { isMainThread } from 'node:worker_threads';
       if (isMainThread) register('./hooks.mjs', import.meta.url);
-      if (isMainThread) process.on('exit', () => appendFileSync(${JSON.stringify(record)}, Object.keys(createRequire(import.meta.url).cache).join('\\n')));`);
+      if (isMainThread) process.on('exit', () => appendFileSync(${JSON.stringify(record)}, Object.keys(createRequire(import.meta.url).cache).join('\\n')));`,
+    );
     await writeFile(record, '');
     const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-    const running = promisify(execFile)(process.execPath, ['--import', pathToFileURL(path.join(dataDir, 'record.mjs')).href, BIN, ...args], { env: { ...env, HTTP_PORT: '0' } });
+    const running = promisify(execFile)(process.execPath, ['--import', pathToFileURL(path.join(dataDir, 'record.mjs')).href, BIN, ...args], {
+      env: { ...env, HTTP_PORT: '0' },
+    });
     running.child.stdin?.end();
     await running;
     const loaded = (await readFile(record, 'utf8')).split('\n');
@@ -340,14 +398,29 @@ describe('what a command loads', () => {
     expect([...(await packagesLoaded(['--help']))]).toEqual([]);
     const ask = await packagesLoaded(['ask', '--as', 'awa@example.cm', 'factures']);
     expect(ask).toContain('chrono-node');
-    for (const unused of ['discord.js', 'imapflow', 'mailparser', 'nodemailer', 'mjml', 'handlebars', '@resvg/resvg-js', 'pdfmake', 'archiver', 'kysely', 'pg', 'csv-parse']) expect(ask).not.toContain(unused);
+    for (const unused of [
+      'discord.js',
+      'imapflow',
+      'mailparser',
+      'nodemailer',
+      'mjml',
+      'handlebars',
+      '@resvg/resvg-js',
+      'pdfmake',
+      'archiver',
+      'kysely',
+      'pg',
+      'csv-parse',
+    ])
+      expect(ask).not.toContain(unused);
   });
 
   it('keeps out of the service at rest what it does not use yet: MJML and resvg (on a thread that ends), imapflow without IMAP, the inbox\u2019s readers until a mail comes', async () => {
     const start = await packagesLoaded(['start']);
     expect(start).toContain('handlebars');
     expect(start).toContain('fastify');
-    for (const unused of ['mjml', '@resvg/resvg-js', 'imapflow', 'mailparser', 'parse5', 'css-tree', 'discord.js', 'pdfmake', 'archiver', 'pg']) expect(start).not.toContain(unused);
+    for (const unused of ['mjml', '@resvg/resvg-js', 'imapflow', 'mailparser', 'parse5', 'css-tree', 'discord.js', 'pdfmake', 'archiver', 'pg'])
+      expect(start).not.toContain(unused);
   });
 });
 
@@ -360,7 +433,11 @@ describe('the build', () => {
     await writeFile(path.join(root, 'package.json'), '{ "type": "module" }');
     await writeFile(path.join(root, 'src', 'main.ts'), '');
     await writeFile(path.join(root, 'src', 'cli', 'usage.ts'), '');
-    const bin = (): Promise<Run> => promisify(execFile)(process.execPath, [path.join(root, 'bin', 'facteur.js'), '--help']).then((r) => ({ code: 0, ...r }), (e: Run) => e);
+    const bin = (): Promise<Run> =>
+      promisify(execFile)(process.execPath, [path.join(root, 'bin', 'facteur.js'), '--help']).then(
+        (r) => ({ code: 0, ...r }),
+        (e: Run) => e,
+      );
 
     const none = await bin();
     expect(none.code).toBe(1);

@@ -50,7 +50,10 @@ function atTerminal(columns: number) {
     type: (keys: string) => child.stdin.write(keys),
     exited,
     /** The screen's lines as a person reads them, colours and cursor moves left out. */
-    lines: () => stripVTControlCharacters(screen).split(/\r?\n/).map((line) => line.replace(/\r/g, '')),
+    lines: () =>
+      stripVTControlCharacters(screen)
+        .split(/\r?\n/)
+        .map((line) => line.replace(/\r/g, '')),
   };
 }
 

@@ -81,8 +81,10 @@ describe('an invoice contact', () => {
     }
     expect((await customer(jp)).contacts).toHaveLength(5);
     const again = await ask(jp, 'notifications ajouter C1@Fotso.example');
-    expect(again.text[0]).toContain('déjà l\'un de vos contacts');
-    const sixth = await mailedTo('c6@fotso.example', async () => expect((await ask(jp, 'notifications ajouter c6@fotso.example')).text[0]).toContain('5 contacts de facturation'));
+    expect(again.text[0]).toContain("déjà l'un de vos contacts");
+    const sixth = await mailedTo('c6@fotso.example', async () =>
+      expect((await ask(jp, 'notifications ajouter c6@fotso.example')).text[0]).toContain('5 contacts de facturation'),
+    );
     expect(sixth).toEqual([]);
     expect((await customer(jp)).contacts).toHaveLength(5);
   });

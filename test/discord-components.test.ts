@@ -41,7 +41,15 @@ beforeAll(async () => {
   [discord, smtp] = await Promise.all([startDiscordPeer(), startSmtpPeer()]);
   files = await mkdtemp(path.join(tmpdir(), 'facteur-discord-components-'));
   app = await demoApp(
-    { DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl, SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' },
+    {
+      DISCORD_TOKEN: 'test.bot.token',
+      DISCORD_APP_ID: discord.appId,
+      DISCORD_GUILD_ID: GUILD,
+      DISCORD_API_URL: discord.apiUrl,
+      SMTP_HOST: smtp.host,
+      SMTP_PORT: String(smtp.port),
+      SMTP_TLS: 'false',
+    },
     logged.log,
   );
   // Progress from the first PDF on, so that a ZIP shows it however fast this machine renders.
@@ -93,7 +101,11 @@ function chosen(message: any): string[] {
 }
 
 /** A list asked by `user` with /factures, and the message it is, as Discord shows it to them. */
-async function list(user: DiscordUser, name = 'invoices', options: Parameters<typeof customers.run>[0]['options'] = []): Promise<{ sent: SentInteraction; reply: RecordedRequest; message: any }> {
+async function list(
+  user: DiscordUser,
+  name = 'invoices',
+  options: Parameters<typeof customers.run>[0]['options'] = [],
+): Promise<{ sent: SentInteraction; reply: RecordedRequest; message: any }> {
   const { sent, reply } = await customers.run({ ...inGuild(user), name, options });
   return { sent, reply, message: discord.original(sent) };
 }
@@ -108,7 +120,11 @@ async function choose(user: DiscordUser, message: any, values: string[], input: 
 async function answerTo(sent: SentInteraction): Promise<{ sent: SentInteraction; callback: RecordedRequest; body: any; files: RecordedRequest['files'] }> {
   const callback = await discord.callback(sent);
   if (callback.body.type !== CALLBACK.deferred) return { sent, callback, body: callback.body.data, files: callback.files };
-  const edit = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`) && r.status === 200 && !isProgress(r), 20_000, 'the answer to the press');
+  const edit = await discord.waitFor(
+    (r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`) && r.status === 200 && !isProgress(r),
+    20_000,
+    'the answer to the press',
+  );
   return { sent, callback, body: edit.body, files: edit.files };
 }
 
@@ -119,7 +135,8 @@ async function press(user: DiscordUser, message: any, label: string, input: Inte
 /** Awa's list, paged on to the page that holds 1210 (her oldest), with `selected` chosen in its menu. */
 async function awasLastPage(selected: string[] = []): Promise<any> {
   const { sent } = await list(awaUser);
-  for (let page = 1; page < 3; page++) await answerTo(discord.click({ ...inGuild(awaUser), customId: buttonOf(discord.original(sent), 'Suivant').custom_id, message: discord.original(sent) }));
+  for (let page = 1; page < 3; page++)
+    await answerTo(discord.click({ ...inGuild(awaUser), customId: buttonOf(discord.original(sent), 'Suivant').custom_id, message: discord.original(sent) }));
   if (selected.length > 0) expect((await choose(awaUser, discord.original(sent), selected)).body.type).toBe(CALLBACK.update);
   return discord.original(sent);
 }
@@ -161,7 +178,9 @@ describe('the components of a list, pressed by someone else', () => {
     }
     expect(picked.body.type).toBe(CALLBACK.message);
     expect(chosen(discord.message(message.id))).toEqual(['1210']);
-    expect(logged.lines.filter((line) => line.event === 'discord.component.refused' && line.user === paulUser.id && line.reason === 'not-owner')).toHaveLength(5);
+    expect(logged.lines.filter((line) => line.event === 'discord.component.refused' && line.user === paulUser.id && line.reason === 'not-owner')).toHaveLength(
+      5,
+    );
   });
 
   it('are as unknown as a missing invoice when a forged selection names another customer’s invoice', async () => {
@@ -180,7 +199,10 @@ describe('the components of a list, pressed by someone else', () => {
 
     // One of hers and one of his: the ZIP holds hers alone, and his is named as not found.
     const both = structuredClone(message);
-    Object.assign(menuOf(both).options!.find((o) => o.value === '1214')!, { value: paulsInvoice, default: true });
+    Object.assign(
+      menuOf(both).options!.find((o) => o.value === '1214')!,
+      { value: paulsInvoice, default: true },
+    );
     expect(chosen(both).toSorted()).toEqual(['1210', paulsInvoice].toSorted());
     const zip = await press(awaUser, both, 'ZIP de la sélection');
     expect((await readZip(await saved(zip.files[0]!))).map((e) => e.name)).toEqual(['facture-1210.pdf']);
@@ -210,7 +232,9 @@ describe('the components of a list, pressed by someone else', () => {
       expect(readMessage(answer.body.data)).toContain('Ce choix ne correspond pas au menu');
     }
     expect(chosen(discord.message(message.id))).toEqual([]);
-    expect(logged.lines.filter((line) => line.event === 'discord.component.refused' && line.user === awaUser.id && line.reason === 'not-in-menu')).toHaveLength(2);
+    expect(logged.lines.filter((line) => line.event === 'discord.component.refused' && line.user === awaUser.id && line.reason === 'not-in-menu')).toHaveLength(
+      2,
+    );
   });
 
   it('expire after the interaction token’s 15 minutes, with a sentence saying how to get a fresh list', async () => {
@@ -253,7 +277,9 @@ describe('a list on Discord', () => {
     expect(menu).toMatchObject({ placeholder: 'Choisissez une ou plusieurs factures', min_values: 0, max_values: 10 });
     expect(menu.options!.map((o) => o.value)).toEqual(mine.slice(0, 10));
     for (const option of menu.options!) {
-      expect(option.label.replace(/[\u202F\u00A0]/g, ' ')).toMatch(new RegExp(`^\\d{1,2} \\S+ \\d{4} · n° ${option.value} · [\\d ]+ FCFA · (payée|à payer|annulée)$`));
+      expect(option.label.replace(/[\u202F\u00A0]/g, ' ')).toMatch(
+        new RegExp(`^\\d{1,2} \\S+ \\d{4} · n° ${option.value} · [\\d ]+ FCFA · (payée|à payer|annulée)$`),
+      );
       expect(option.default ?? false).toBe(false);
     }
     expect(message.components.map((row: { components: Component[] }) => row.components.map((c) => c.label ?? c.placeholder))).toEqual([
@@ -272,13 +298,18 @@ describe('a list on Discord', () => {
     const { sent } = await list(awaUser);
     // Another list asked for afterwards in the same channel: the conversation's last one is now 2019's three.
     await list(awaUser, 'invoices', [{ name: 'year', type: 4, value: 2019 }]);
-    const next = await answerTo(discord.click({ ...inGuild(awaUser), customId: buttonOf(discord.original(sent), 'Suivant').custom_id, message: discord.original(sent) }));
+    const next = await answerTo(
+      discord.click({ ...inGuild(awaUser), customId: buttonOf(discord.original(sent), 'Suivant').custom_id, message: discord.original(sent) }),
+    );
     expect(next.callback.body.type).toBe(CALLBACK.update);
     expect(next.body.embeds[0].description).toContain('Page 2 sur 3');
     expect(menuOf(discord.original(sent)).options!.map((o) => o.value)).toEqual(mine.slice(10, 20));
     // A paging button forged to list someone else's invoices by number can only narrow Awa's own.
     const [pauls] = await numbersOf('paul@example.cm');
-    const forgedId = buttonOf(discord.original(sent), 'Précédent').custom_id.replace(/:[^:]+$/, `:${Buffer.from(JSON.stringify([1, { numbers: [pauls] }])).toString('base64url')}`);
+    const forgedId = buttonOf(discord.original(sent), 'Précédent').custom_id.replace(
+      /:[^:]+$/,
+      `:${Buffer.from(JSON.stringify([1, { numbers: [pauls] }])).toString('base64url')}`,
+    );
     const narrowed = await answerTo(discord.click({ ...inGuild(awaUser), customId: forgedId, message: discord.original(sent) }));
     expect(JSON.stringify(narrowed.body)).not.toContain(pauls);
     expect(menuOf(discord.original(sent)).options!.map((o) => o.value)).toEqual(mine.slice(10, 20));
@@ -357,7 +388,9 @@ describe('a list on Discord', () => {
     const [owed] = await app.store.invoices((await app.store.customerByAddress('awa@example.cm'))!.id, { numbers: ['1266'] });
     const late = daysBetween(owed!.dueAt, app.assistant.today());
     expect(late).toBeGreaterThan(1);
-    expect(card.fields[0].value.replace(/[\u202F\u00A0]/g, ' ')).toBe(`en retard de ${late} jours (échue le ${formatDate(owed!.dueAt, 'fr').replace(/[\u202F\u00A0]/g, ' ')})`);
+    expect(card.fields[0].value.replace(/[\u202F\u00A0]/g, ' ')).toBe(
+      `en retard de ${late} jours (échue le ${formatDate(owed!.dueAt, 'fr').replace(/[\u202F\u00A0]/g, ' ')})`,
+    );
     expect(card.color).not.toBe(paid.reply.body.embeds[0].color);
     expect(paid.reply.body.embeds[0].fields.map((f: { name: string }) => f.name)).not.toContain('Reste à payer');
     expect(componentsOf(unpaid.reply.body).map((c) => c.label)).toEqual(['PDF']);
@@ -383,8 +416,16 @@ describe('a list on Discord', () => {
     expect(reply.files.map((f) => f.filename)).toEqual([`releve-${app.assistant.today()}.pdf`]);
     const awa = (await app.store.customerByAddress('awa@example.cm'))!;
     const unpaid = (await app.store.invoices(awa.id, { status: 'unpaid' })).map((i) => i.number);
-    expect(menuOf(message).options!.map((o) => o.value).toSorted()).toEqual(unpaid.toSorted());
-    expect(componentsOf(message).map((c) => c.label).filter(Boolean)).toEqual(['PDF', 'ZIP de la sélection', 'Détails']);
+    expect(
+      menuOf(message)
+        .options!.map((o) => o.value)
+        .toSorted(),
+    ).toEqual(unpaid.toSorted());
+    expect(
+      componentsOf(message)
+        .map((c) => c.label)
+        .filter(Boolean),
+    ).toEqual(['PDF', 'ZIP de la sélection', 'Détails']);
   });
 
   it('works the same on a list asked in plain words in a DM', async () => {
@@ -393,7 +434,11 @@ describe('a list on Discord', () => {
     discord.dm(awaUser, 'mes factures de 2019');
     const posted = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 200);
     const message = discord.message(posted.response.id);
-    expect(menuOf(message).options!.map((o) => o.value).toSorted()).toEqual(['1210', '1214', '1217']);
+    expect(
+      menuOf(message)
+        .options!.map((o) => o.value)
+        .toSorted(),
+    ).toEqual(['1210', '1214', '1217']);
     const dm: InteractionInput = { user: awaUser };
     expect((await choose(awaUser, message, ['1214'], dm)).body.type).toBe(CALLBACK.update);
     const pdf = await press(awaUser, discord.message(message.id), 'PDF', dm);

@@ -38,14 +38,31 @@ beforeAll(async () => {
   const port = await freePort();
   publicUrl = `http://127.0.0.1:${port}`;
   app = await demoApp(
-    { DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl, SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' },
+    {
+      DISCORD_TOKEN: 'test.bot.token',
+      DISCORD_APP_ID: discord.appId,
+      DISCORD_GUILD_ID: GUILD,
+      DISCORD_API_URL: discord.apiUrl,
+      SMTP_HOST: smtp.host,
+      SMTP_PORT: String(smtp.port),
+      SMTP_TLS: 'false',
+    },
     logged.log,
   );
   const links = new DownloadLinks('a-link-secret-for-the-discord-test-000', { publicUrl, days: 7 }, 'Africa/Douala', app.log);
   channel = (await app.discordChannel({ downloadLinks: links }))!;
   http = await startHttp(
     { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [], webhookSecret: null, metricsKey: null, trustProxy: [] },
-    { store: app.store, log: app.log, dataDir: app.dataDir, importMaxBytes: 1024 * 1024, pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },
+    {
+      store: app.store,
+      log: app.log,
+      dataDir: app.dataDir,
+      importMaxBytes: 1024 * 1024,
+      pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader },
+      today: () => app.assistant.today(),
+      probes: {},
+      downloads: { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } },
+    },
   );
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   await link(awaUser, 'awa@example.cm');
@@ -63,7 +80,11 @@ const sub = (name: string, ...options: CommandOption[]): CommandOption => ({ nam
 
 async function run(name: string, options: CommandOption[] = [], attachmentSizeLimit?: number): Promise<{ token: string; reply: RecordedRequest }> {
   const sent = discord.command({ user: awaUser, guild: { id: GUILD }, name, options, ...(attachmentSizeLimit ? { attachmentSizeLimit } : {}) });
-  const reply = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`) && r.status === 200 && !isProgress(r), 20_000, `the answer to /${name}`);
+  const reply = await discord.waitFor(
+    (r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`) && r.status === 200 && !isProgress(r),
+    20_000,
+    `the answer to /${name}`,
+  );
   return { token: sent.token, reply };
 }
 
@@ -81,13 +102,18 @@ describe('a ZIP over the interaction’s attachment limit, with a link maker', (
     const { token, reply } = await run('zip', [], LIMIT);
     const content = String(reply.body.content);
     expect(reply.files).toEqual([]);
-    expect(content).toMatch(/^Voici 24 factures dans le fichier factures-\d+-\d+\.zip\.\n\nfactures-\d+-\d+\.zip \([\d,]+ Mo\) est trop lourd pour être envoyé ici/);
+    expect(content).toMatch(
+      /^Voici 24 factures dans le fichier factures-\d+-\d+\.zip\.\n\nfactures-\d+-\d+\.zip \([\d,]+ Mo\) est trop lourd pour être envoyé ici/,
+    );
     const url = new RegExp(`<(${publicUrl}/d/[A-Za-z0-9_.-]+)>`).exec(content)![1]!;
     expect(discord.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${token}`))).toEqual([]);
 
     const awa = (await app.store.customerByAddress('awa@example.cm'))!;
     // Marked sent once Discord's answer to the edit is back, a moment after the peer recorded the edit.
-    const delivery = await eventually('the delivery sent', async () => (await app.store.deliveries({ customerId: awa.id, reason: 'request', status: 'sent' }))[0]);
+    const delivery = await eventually(
+      'the delivery sent',
+      async () => (await app.store.deliveries({ customerId: awa.id, reason: 'request', status: 'sent' }))[0],
+    );
     expect(delivery).toMatchObject({ channel: 'discord', recipient: awaUser.id, status: 'sent', attachPdf: false, messageId: expect.any(String) });
     expect(delivery.links).toEqual([{ id: expect.stringMatching(/^[0-9a-f]{12}$/), expiresAt: expect.any(String), invoices: delivery.invoices }]);
     expect(JSON.stringify(delivery)).not.toContain(url.slice(`${publicUrl}/d/`.length));
@@ -109,7 +135,14 @@ describe('a ZIP over the interaction’s attachment limit, with a link maker', (
     }
     const recorded = (await app.store.deliveries({ customerId: awa.id, reason: 'request', status: 'sent' }))[0]!;
     expect(recorded.files).toHaveLength(entries.length);
-    expect(recorded.files).toContainEqual({ name: 'facture-1210.pdf', sha256: expect.any(String), invoice: '1210', source: 'rendered', zip: expect.stringMatching(/^factures-\d+-\d+\.zip$/), link: delivery.links![0]!.id });
+    expect(recorded.files).toContainEqual({
+      name: 'facture-1210.pdf',
+      sha256: expect.any(String),
+      invoice: '1210',
+      source: 'rendered',
+      zip: expect.stringMatching(/^factures-\d+-\d+\.zip$/),
+      link: delivery.links![0]!.id,
+    });
   });
 
   it('leaves a ZIP within the limit attached as before', async () => {

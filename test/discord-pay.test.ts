@@ -34,18 +34,35 @@ interface Button {
 }
 
 const rowsOf = (body: { components?: { components: Button[] }[] }) => (body.components ?? []).map((row) => row.components);
-const payButtons = (body: { components?: { components: Button[] }[] }) => rowsOf(body).flat().filter((button) => button.style === LINK);
-const ask = async (name: string, options: Parameters<typeof customers.run>[0]['options'] = []) => (await customers.run({ user: paulUser, guild: { id: GUILD }, name, options })).reply.body;
+const payButtons = (body: { components?: { components: Button[] }[] }) =>
+  rowsOf(body)
+    .flat()
+    .filter((button) => button.style === LINK);
+const ask = async (name: string, options: Parameters<typeof customers.run>[0]['options'] = []) =>
+  (await customers.run({ user: paulUser, guild: { id: GUILD }, name, options })).reply.body;
 
 /** Gives Paul's invoices pay links (or takes them away), as the billing system's API would. */
 async function links(byNumber: Record<string, string | null>): Promise<void> {
-  const changed = paul.filter((invoice) => invoice.number in byNumber).map(({ payUrl: _, ...invoice }) => (byNumber[invoice.number] ? { ...invoice, payUrl: byNumber[invoice.number]! } : invoice));
+  const changed = paul
+    .filter((invoice) => invoice.number in byNumber)
+    .map(({ payUrl: _, ...invoice }) => (byNumber[invoice.number] ? { ...invoice, payUrl: byNumber[invoice.number]! } : invoice));
   await app.store.save({ invoices: changed });
 }
 
 beforeAll(async () => {
   [discord, smtp] = await Promise.all([startDiscordPeer(), startSmtpPeer()]);
-  app = await demoApp({ DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl, SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' }, logged.log);
+  app = await demoApp(
+    {
+      DISCORD_TOKEN: 'test.bot.token',
+      DISCORD_APP_ID: discord.appId,
+      DISCORD_GUILD_ID: GUILD,
+      DISCORD_API_URL: discord.apiUrl,
+      SMTP_HOST: smtp.host,
+      SMTP_PORT: String(smtp.port),
+      SMTP_TLS: 'false',
+    },
+    logged.log,
+  );
   channel = (await app.discordChannel())!;
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   customers = discordCustomers(discord, smtp, GUILD);
@@ -134,11 +151,22 @@ describe('an announcement by DM', () => {
     await app.push.run();
     const customerId = paul[0]!.customerId;
     const invoice = (number: string, payUrl?: string): Invoice => ({
-      number, customerId, issuedAt: '2026-11-24', dueAt: '2026-12-24', currency: 'XAF', lines: [{ label: 'Hébergement Essentiel', quantity: 1, unitPrice: 30_000 }], taxes: [], status: 'unpaid', paidAt: null, ...(payUrl ? { payUrl } : {}),
+      number,
+      customerId,
+      issuedAt: '2026-11-24',
+      dueAt: '2026-12-24',
+      currency: 'XAF',
+      lines: [{ label: 'Hébergement Essentiel', quantity: 1, unitPrice: 30_000 }],
+      taxes: [],
+      status: 'unpaid',
+      paidAt: null,
+      ...(payUrl ? { payUrl } : {}),
     });
     await app.store.save({ invoices: [invoice('8901', page('8901')), invoice('8902')] });
     expect(await app.push.run()).toMatchObject({ invoices: 2, failed: 0 });
-    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${discord.dmChannelOf(paulUser.id)}/messages` && r.files.some((f) => f.filename.includes('8901')));
+    const dm = await discord.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${discord.dmChannelOf(paulUser.id)}/messages` && r.files.some((f) => f.filename.includes('8901')),
+    );
     expect(payButtons(dm.body)).toEqual([{ type: 2, style: LINK, label: 'Payer la facture 8901', url: page('8901') }]);
     expect(payButtons(dm.body)[0]).not.toHaveProperty('custom_id');
   });

@@ -29,7 +29,12 @@ beforeAll(async () => {
       description: 'Link your account',
       name_localizations: { fr: 'lier' },
       options: [
-        { type: OPTION.subcommand, name: 'code', description: 'Give the code', options: [{ type: OPTION.string, name: 'code', description: 'The code', required: true, min_length: 8, max_length: 8 }] },
+        {
+          type: OPTION.subcommand,
+          name: 'code',
+          description: 'Give the code',
+          options: [{ type: OPTION.string, name: 'code', description: 'The code', required: true, min_length: 8, max_length: 8 }],
+        },
       ],
     },
     {
@@ -102,7 +107,10 @@ describe('the local Discord, as Discord', () => {
 
     const link = (url: string) => ({ type: 2, style: 5, label: 'Payer', url });
     const pay = 'https://paiement.hebergeur.example/p?t=';
-    const longLink = await message(channel, { content: 'x', components: [{ type: 1, components: [link(pay + 'x'.repeat(LIMITS.buttonUrl - pay.length + 1))] }] });
+    const longLink = await message(channel, {
+      content: 'x',
+      components: [{ type: 1, components: [link(pay + 'x'.repeat(LIMITS.buttonUrl - pay.length + 1))] }],
+    });
     expect(errorAt(longLink.json, 'components', 0, 'components', 0, 'url')).toBe('BASE_TYPE_MAX_LENGTH');
     const script = await message(channel, { content: 'x', components: [{ type: 1, components: [link('javascript:alert(1)')] }] });
     expect(errorAt(script.json, 'components', 0, 'components', 0, 'url')).toBe('URL_TYPE_INVALID_URL');
@@ -110,13 +118,23 @@ describe('the local Discord, as Discord', () => {
     expect(errorAt(withId.json, 'components', 0, 'components', 0, 'custom_id')).toBe('BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED');
     const embedLink = await message(channel, { embeds: [{ title: 'Payer', url: pay + 'x'.repeat(LIMITS.embedUrl) }] });
     expect(errorAt(embedLink.json, 'embeds', 0, 'url')).toBe('BASE_TYPE_MAX_LENGTH');
-    expect((await message(channel, { content: 'x', components: [{ type: 1, components: [link(pay + 'x'.repeat(LIMITS.buttonUrl - pay.length))] }] })).status).toBe(200);
+    expect(
+      (await message(channel, { content: 'x', components: [{ type: 1, components: [link(pay + 'x'.repeat(LIMITS.buttonUrl - pay.length))] }] })).status,
+    ).toBe(200);
     expect((await message(channel, { embeds: [{ title: 'Payer', url: pay + 'x'.repeat(LIMITS.embedUrl - pay.length) }] })).status).toBe(200);
 
     expect(await message(channel, { content: '' })).toMatchObject({ status: 400, json: { code: 50006 } });
     const mentions = await message(channel, { content: 'x', allowed_mentions: { parse: ['everybody'] } });
     expect(errorAt(mentions.json, 'allowed_mentions', 'parse', 0)).toBe('BASE_TYPE_CHOICES');
-    expect((await message(channel, { content: 'x', embeds: [{ title: 'Facture', fields: [{ name: 'Total', value: '1 000 FCFA' }] }], components: [{ type: 1, components: [select] }] })).status).toBe(200);
+    expect(
+      (
+        await message(channel, {
+          content: 'x',
+          embeds: [{ title: 'Facture', fields: [{ name: 'Total', value: '1 000 FCFA' }] }],
+          components: [{ type: 1, components: [select] }],
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('says whom a message pings, as allowed_mentions lets it', async () => {
@@ -138,11 +156,19 @@ describe('the local Discord, as Discord', () => {
     const { id, token } = interaction();
     const wrongType = await api('POST', `/interactions/${id}/${token}/callback`, { type: 8, data: { choices: [] } });
     expect(wrongType.status).toBe(400);
-    expect(await api('PATCH', `/webhooks/${discord.appId}/${token}/messages/@original`, { content: 'trop tôt' })).toMatchObject({ status: 404, json: { code: 10008 } });
-    expect(await api('POST', `/interactions/${id}/${token}/callback`, { type: 4, data: { content: 'x'.repeat(2001) } })).toMatchObject({ status: 400, json: { errors: { data: { content: {} } } } });
+    expect(await api('PATCH', `/webhooks/${discord.appId}/${token}/messages/@original`, { content: 'trop tôt' })).toMatchObject({
+      status: 404,
+      json: { code: 10008 },
+    });
+    expect(await api('POST', `/interactions/${id}/${token}/callback`, { type: 4, data: { content: 'x'.repeat(2001) } })).toMatchObject({
+      status: 400,
+      json: { errors: { data: { content: {} } } },
+    });
     expect((await api('POST', `/interactions/${id}/${token}/callback`, { type: 5, data: { flags: 64 } })).status).toBe(204);
     expect(await api('POST', `/interactions/${id}/${token}/callback`, { type: 5, data: { flags: 64 } })).toMatchObject({ status: 400, json: { code: 40060 } });
-    expect(await api('PATCH', `/webhooks/${discord.appId}/${token}/messages/@original`, { embeds: [{ fields: [{ name: 'n', value: 'v'.repeat(1025) }] }] })).toMatchObject({ status: 400, json: { code: 50035 } });
+    expect(
+      await api('PATCH', `/webhooks/${discord.appId}/${token}/messages/@original`, { embeds: [{ fields: [{ name: 'n', value: 'v'.repeat(1025) }] }] }),
+    ).toMatchObject({ status: 400, json: { code: 50035 } });
     expect((await api('PATCH', `/webhooks/${discord.appId}/${token}/messages/@original`, { content: 'Voici vos factures.' })).status).toBe(200);
   });
 
@@ -150,16 +176,34 @@ describe('the local Discord, as Discord', () => {
     const base = { description: 'd', options: [] };
     const path = `/applications/${discord.appId}/commands`;
     expect(errorAt((await api('PUT', path, [{ ...base, name: 'Factures' }])).json, 0, 'name')).toBe('APPLICATION_COMMAND_INVALID_NAME');
-    expect(errorAt((await api('PUT', path, [{ ...base, name: 'factures', description: 'd'.repeat(101) }])).json, 0, 'description')).toBe('BASE_TYPE_BAD_LENGTH');
+    expect(errorAt((await api('PUT', path, [{ ...base, name: 'factures', description: 'd'.repeat(101) }])).json, 0, 'description')).toBe(
+      'BASE_TYPE_BAD_LENGTH',
+    );
     const order = [
       { type: OPTION.string, name: 'a', description: 'd' },
       { type: OPTION.string, name: 'b', description: 'd', required: true },
     ];
-    expect(errorAt((await api('PUT', path, [{ ...base, name: 'factures', options: order }])).json, 0, 'options', 1, 'required')).toBe('APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID');
+    expect(errorAt((await api('PUT', path, [{ ...base, name: 'factures', options: order }])).json, 0, 'options', 1, 'required')).toBe(
+      'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID',
+    );
     const choices = Array.from({ length: 26 }, (_, i) => ({ name: `c${i}`, value: `c${i}` }));
-    expect(errorAt((await api('PUT', path, [{ ...base, name: 'factures', options: [{ type: OPTION.string, name: 'a', description: 'd', choices }] }])).json, 0, 'options', 0, 'choices')).toBe('BASE_TYPE_MAX_LENGTH');
+    expect(
+      errorAt(
+        (await api('PUT', path, [{ ...base, name: 'factures', options: [{ type: OPTION.string, name: 'a', description: 'd', choices }] }])).json,
+        0,
+        'options',
+        0,
+        'choices',
+      ),
+    ).toBe('BASE_TYPE_MAX_LENGTH');
     // 8,000 characters of text at most, each field counted by its longest localization.
-    const wordy = Array.from({ length: 25 }, (_, i) => ({ type: OPTION.string, name: `o${i}`, description: 'd'.repeat(100), description_localizations: { fr: 'é'.repeat(100) }, choices: choices.slice(0, 3).map((c) => ({ ...c, name: 'n'.repeat(100) })) }));
+    const wordy = Array.from({ length: 25 }, (_, i) => ({
+      type: OPTION.string,
+      name: `o${i}`,
+      description: 'd'.repeat(100),
+      description_localizations: { fr: 'é'.repeat(100) },
+      choices: choices.slice(0, 3).map((c) => ({ ...c, name: 'n'.repeat(100) })),
+    }));
     expect(errorAt((await api('PUT', path, [{ ...base, name: 'factures', options: wordy }])).json, 0)).toBe('APPLICATION_COMMAND_TOO_LARGE');
     // Nothing was registered globally, so nothing is offered in DMs.
     expect(() => discord.command({ user, name: 'invoices' })).toThrow(/no command \/invoices is registered in DMs/);

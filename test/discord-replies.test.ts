@@ -23,7 +23,15 @@ let channel: DiscordChannel;
 
 beforeAll(async () => {
   [discord, smtp] = await Promise.all([startDiscordPeer(), startSmtpPeer()]);
-  app = await demoApp({ DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl, SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' });
+  app = await demoApp({
+    DISCORD_TOKEN: 'test.bot.token',
+    DISCORD_APP_ID: discord.appId,
+    DISCORD_GUILD_ID: GUILD,
+    DISCORD_API_URL: discord.apiUrl,
+    SMTP_HOST: smtp.host,
+    SMTP_PORT: String(smtp.port),
+    SMTP_TLS: 'false',
+  });
   channel = (await app.discordChannel())!;
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   const { link } = discordCustomers(discord, smtp, GUILD);
@@ -41,7 +49,11 @@ afterAll(async () => {
 async function write(user: DiscordUser, text: string, replyTo?: string): Promise<RecordedRequest> {
   const seen = discord.requests.length;
   const { channelId } = discord.dm(user, text, [], replyTo === undefined ? {} : { replyTo });
-  return discord.waitFor((r) => discord.requests.indexOf(r) >= seen && r.method === 'POST' && r.path === `/channels/${channelId}/messages` && r.status === 200, 20_000, `the answer to « ${text} »`);
+  return discord.waitFor(
+    (r) => discord.requests.indexOf(r) >= seen && r.method === 'POST' && r.path === `/channels/${channelId}/messages` && r.status === 200,
+    20_000,
+    `the answer to « ${text} »`,
+  );
 }
 
 const numbersOf = async (email: string) => (await app.store.invoices((await app.store.customerByAddress(email))!.id)).map((invoice) => invoice.number);
@@ -62,7 +74,9 @@ describe('a DM that replies to one of the bot’s messages', () => {
   it('to a list, is about the invoices that list showed: « en zip stp » zips them, and no others', async () => {
     const own = await numbersOf('awa@example.cm');
     const list = await write(awaUser, 'mes factures impayées');
-    const listed = (list.body.components ?? []).flatMap((row: { components: { options?: { value: string }[] }[] }) => row.components.flatMap((c) => (c.options ?? []).map((o) => o.value)));
+    const listed = (list.body.components ?? []).flatMap((row: { components: { options?: { value: string }[] }[] }) =>
+      row.components.flatMap((c) => (c.options ?? []).map((o) => o.value)),
+    );
     expect(listed.length).toBeGreaterThan(0);
     // As a person would, she replies once the list is there: once what it showed is kept.
     await eventually('the list kept', () => app.store.chatMessage(list.response.id as string));

@@ -247,10 +247,24 @@ describe('linking a Discord account', () => {
   it('lifts the suppression of the address the code reached, and only when the code is right', async () => {
     const mbida: DiscordUser = { id: '1500000000000000013', username: 'c.mbida' };
     // Her login bounced once (a full mailbox she has since emptied); her notification address bounces still.
-    const customer = { ...newCustomer('c.mbida@example.cm', 'Christelle Mbida'), notifications: { address: 'compta.mbida@example.cm', attachPdf: true, chat: false } };
+    const customer = {
+      ...newCustomer('c.mbida@example.cm', 'Christelle Mbida'),
+      notifications: { address: 'compta.mbida@example.cm', attachPdf: true, chat: false },
+    };
     await app.store.save({ customers: [customer] });
     const suppress = (address: string) =>
-      app.store.updateSuppression(address, () => ({ suppression: { address, customerId: customer.id, kind: 'bounce', status: '5.2.2', diagnostic: 'mailbox full', deliveryId: 'd-1', since: new Date(Date.now() - 60_000).toISOString() }, result: null }));
+      app.store.updateSuppression(address, () => ({
+        suppression: {
+          address,
+          customerId: customer.id,
+          kind: 'bounce',
+          status: '5.2.2',
+          diagnostic: 'mailbox full',
+          deliveryId: 'd-1',
+          since: new Date(Date.now() - 60_000).toISOString(),
+        },
+        result: null,
+      }));
     await suppress('c.mbida@example.cm');
     await suppress('compta.mbida@example.cm');
     const asked = Date.now();
@@ -308,7 +322,7 @@ describe('a linked customer', () => {
     const range = await run({ ...inGuild(awaUser), name: 'invoices', options: [string('from', '2019-01-01'), string('to', '2019-06-30')] });
     expect(read(range.reply)).toContain('2 factures trouvées');
     const bad = await run({ ...inGuild(awaUser), name: 'invoices', options: [string('from', '2019-02-30')] });
-    expect(read(bad.reply)).toContain('« 2019-02-30 » n\'est pas une date');
+    expect(read(bad.reply)).toContain("« 2019-02-30 » n'est pas une date");
   });
 
   it('gets an invoice as a PDF, privately, after a deferral', async () => {
@@ -330,17 +344,32 @@ describe('a linked customer', () => {
     const offered = answer.body.data.choices.map((c: { value: string }) => c.value);
     const mine = (await app.store.invoices(await customerId('awa@example.cm'))).map((i) => i.number);
     expect(offered).toEqual(mine);
-    expect(answer.body.data.choices.find((c: { value: string }) => c.value === '1210').name.replace(/[\u202F\u00A0]/g, ' ')).toBe('1210 · 17 janv. 2019 · 89 438 FCFA · payée');
+    expect(answer.body.data.choices.find((c: { value: string }) => c.value === '1210').name.replace(/[\u202F\u00A0]/g, ' ')).toBe(
+      '1210 · 17 janv. 2019 · 89 438 FCFA · payée',
+    );
   });
 
   it('gets an invoice numbered with letters by the option as typed, and is offered it as they type its start', async () => {
     const lettered = { id: '1500000000000000006', username: 'lettres.sarl' };
-    const invoice = (number: string) => ({ number, customer: 'lettres@example.cm', issuedAt: '2024-03-01', dueAt: '2024-03-31', currency: 'XAF', lines: [{ label: `Ligne de ${number}`, quantity: 1, unitPrice: 10_000 }], status: 'unpaid' });
+    const invoice = (number: string) => ({
+      number,
+      customer: 'lettres@example.cm',
+      issuedAt: '2024-03-01',
+      dueAt: '2024-03-31',
+      currency: 'XAF',
+      lines: [{ label: `Ligne de ${number}`, quantity: 1, unitPrice: 10_000 }],
+      status: 'unpaid',
+    });
     const file = path.join(files, 'lettered.json');
     await writeFile(file, JSON.stringify(['00001', 'INV/2024/00001', 'F2024-001', 'INJ-1', '7001'].map(invoice)));
     await importInvoices(app.store, file);
     await link(lettered, 'lettres@example.cm');
-    for (const [typed, number] of [['inv/2024/00001', 'INV/2024/00001'], ['#f2024-001', 'F2024-001'], ['ＩＮＪ－１', 'INJ-1'], ['00001', '00001']] as const) {
+    for (const [typed, number] of [
+      ['inv/2024/00001', 'INV/2024/00001'],
+      ['#f2024-001', 'F2024-001'],
+      ['ＩＮＪ－１', 'INJ-1'],
+      ['00001', '00001'],
+    ] as const) {
       const { reply } = await run({ ...inGuild(lettered), name: 'invoice', options: [string('number', typed)] });
       expect(await pdfText(reply.files[0]!.bytes), typed).toContain(`Ligne de ${number}`);
     }
@@ -378,7 +407,11 @@ describe('a linked customer', () => {
 
   it('gets a ZIP of the invoices a year or a list of numbers names, only their own', async () => {
     const year = await run({ ...inGuild(awaUser), name: 'zip', options: [integer('year', 2019)] });
-    expect((await readZip(await saved(year.reply.files[0]!))).map((e) => e.name).toSorted()).toEqual(['facture-1210.pdf', 'facture-1214.pdf', 'facture-1217.pdf']);
+    expect((await readZip(await saved(year.reply.files[0]!))).map((e) => e.name).toSorted()).toEqual([
+      'facture-1210.pdf',
+      'facture-1214.pdf',
+      'facture-1217.pdf',
+    ]);
     const listed = await run({ ...inGuild(awaUser), name: 'zip', options: [string('numbers', '1210, #1214 1211')] });
     expect((await readZip(await saved(listed.reply.files[0]!, 1))).map((e) => e.name).toSorted()).toEqual(['facture-1210.pdf', 'facture-1214.pdf']);
     expect(read(listed.reply)).toContain('1211');
@@ -432,7 +465,7 @@ describe('a linked customer', () => {
 
     const asked = Date.now();
     const change = await run({ ...paul, name: 'notifications', options: [sub('address', string('address', 'compta@mbarga.cm'))] });
-    expect(read(change.reply)).toContain('Un code de confirmation vient d\'être envoyé à compta@mbarga.cm');
+    expect(read(change.reply)).toContain("Un code de confirmation vient d'être envoyé à compta@mbarga.cm");
     const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('compta@mbarga.cm') && m.receivedAt >= asked);
     const code = /(\d{6})/.exec(mail.parsed.subject ?? '')![1]!;
     const confirmed = await run({ ...paul, name: 'notifications', options: [sub('confirm', string('code', code))] });
@@ -450,7 +483,11 @@ describe('a linked customer', () => {
     await run({ ...paul, name: 'notifications', options: [sub('confirm', string('code', code))] });
     const listed = await run({ ...paul, name: 'notifications', options: [sub('contacts')] });
     expect(read(listed.reply)).toContain('Contact de facturation (en copie) : dg@mbarga.cm.');
-    const allowed = await run({ ...paul, name: 'notifications', options: [sub('contact-ask', string('address', 'dg@mbarga.cm'), { name: 'allowed', type: OPTION.boolean, value: true })] });
+    const allowed = await run({
+      ...paul,
+      name: 'notifications',
+      options: [sub('contact-ask', string('address', 'dg@mbarga.cm'), { name: 'allowed', type: OPTION.boolean, value: true })],
+    });
     expect(read(allowed.reply)).toContain('dg@mbarga.cm peut désormais demander vos factures par e-mail');
     const removed = await run({ ...paul, name: 'notifications', options: [sub('contact-remove', string('address', 'dg@mbarga.cm'))] });
     expect(read(removed.reply)).toContain('dg@mbarga.cm ne reçoit plus vos factures');
@@ -462,10 +499,14 @@ describe('a linked customer', () => {
     await run({ ...inGuild(paulUser), name: 'notifications', options: [sub('address', string('address', 'ancienne.idee@mbarga.cm'))] });
     const mail = await smtp.waitForMessage((m) => m.envelope.to.includes('ancienne.idee@mbarga.cm') && m.receivedAt >= asked);
     const dmChannel = discord.dmChannelOf(paulUser.id);
-    discord.dm(paulUser, "finalement annule ma demande de nouvelle adresse, je reste sur celle-ci");
+    discord.dm(paulUser, 'finalement annule ma demande de nouvelle adresse, je reste sur celle-ci');
     const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && read(r).includes('ancienne.idee@mbarga.cm'));
     expect(read(dm)).toContain("C'est annulé");
-    const late = await run({ ...inGuild(paulUser), name: 'notifications', options: [sub('confirm', string('code', /(\d{6})/.exec(mail.parsed.subject ?? '')![1]!))] });
+    const late = await run({
+      ...inGuild(paulUser),
+      name: 'notifications',
+      options: [sub('confirm', string('code', /(\d{6})/.exec(mail.parsed.subject ?? '')![1]!))],
+    });
     expect(read(late.reply)).toContain("Aucune modification n'attend de code");
     expect((await app.store.customerById(await customerId('paul@example.cm')))!.notifications.address).not.toBe('ancienne.idee@mbarga.cm');
   });
@@ -476,7 +517,9 @@ describe('a linked customer', () => {
     expect(read(command.reply)).toContain('facturation@facteur.example est une adresse de notre service de facturation');
     const dmChannel = discord.dmChannelOf(paulUser.id);
     discord.dm(paulUser, 'mettez facturation+paul@facteur.example en copie svp');
-    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && read(r).includes('facturation+paul@facteur.example'));
+    const dm = await discord.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && read(r).includes('facturation+paul@facteur.example'),
+    );
     expect(read(dm)).toContain('adresse de notre service de facturation');
     expect(smtp.messages.slice(before)).toEqual([]);
     expect((await app.store.customerById(await customerId('paul@example.cm')))!.pending).toEqual([]);
@@ -487,16 +530,38 @@ describe('a linked customer', () => {
     expect(read(on.reply)).toContain('les nouvelles factures vous seront aussi envoyées en message privé sur Discord');
     const awa = (await app.store.customerById(await customerId('awa@example.cm')))!;
     await app.store.save({
-      invoices: [{ number: '8801', customerId: awa.id, issuedAt: '2026-11-24', dueAt: '2026-12-24', currency: 'XAF', lines: [{ label: 'Hébergement Pro', quantity: 1, unitPrice: 120_000 }], taxes: [], status: 'unpaid', paidAt: null }],
+      invoices: [
+        {
+          number: '8801',
+          customerId: awa.id,
+          issuedAt: '2026-11-24',
+          dueAt: '2026-12-24',
+          currency: 'XAF',
+          lines: [{ label: 'Hébergement Pro', quantity: 1, unitPrice: 120_000 }],
+          taxes: [],
+          status: 'unpaid',
+          paidAt: null,
+        },
+      ],
     });
     const summary = await app.push.run();
     expect(summary).toMatchObject({ invoices: 1, failed: 0 });
-    const dm = await discord.waitFor((r) => r.path === `/channels/${discord.dmChannelOf(awaUser.id)}/messages` && r.files.some((f) => f.filename === 'facture-8801.pdf'));
+    const dm = await discord.waitFor(
+      (r) => r.path === `/channels/${discord.dmChannelOf(awaUser.id)}/messages` && r.files.some((f) => f.filename === 'facture-8801.pdf'),
+    );
     expect(read(dm)).toContain('Nouvelle facture n° 8801');
     // Sent again after a crash, Discord would refuse the same nonce rather than post it twice.
     expect(dm.body).toMatchObject({ nonce: expect.stringMatching(/^\w{23}$/), enforce_nonce: true });
     await smtp.waitForMessage((m) => m.envelope.to.includes('awa@example.cm') && /8801/.test(m.parsed.subject ?? ''));
-    expect((await app.store.deliveries({ customerId: awa.id })).filter((d) => d.invoices.includes('8801')).map((d) => [d.channel, d.status]).sort()).toEqual([['discord', 'sent'], ['email', 'sent']]);
+    expect(
+      (await app.store.deliveries({ customerId: awa.id }))
+        .filter((d) => d.invoices.includes('8801'))
+        .map((d) => [d.channel, d.status])
+        .sort(),
+    ).toEqual([
+      ['discord', 'sent'],
+      ['email', 'sent'],
+    ]);
 
     const paulSees = await run({ ...inGuild(paulUser), name: 'notifications', options: [sub('show')] });
     expect(read(paulSees.reply)).toContain('ne vous sont pas envoyées en message privé');
@@ -505,7 +570,9 @@ describe('a linked customer', () => {
   it('asks in plain words in a DM and gets the PDF there', async () => {
     const dmChannel = discord.dmChannelOf(awaUser.id);
     discord.dm(awaUser, 'la facture 1214 svp');
-    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.files.some((f) => f.filename.includes('1214')));
+    const answer = await discord.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.files.some((f) => f.filename.includes('1214')),
+    );
     expect(answer.files.map((f) => f.filename)).toEqual(['facture-1214.pdf']);
     expect(await pdfText(answer.files[0]!.bytes)).toContain('1214');
   });
@@ -548,7 +615,15 @@ describe('billing data and customers’ words on Discord', () => {
   beforeAll(async () => {
     const victim = { ...newCustomer('cible@example.cm', HOSTILE), id: 'cust-hostile' };
     const [model] = await app.store.invoices(await customerId('awa@example.cm'), { numbers: ['1210'] });
-    const invoice = { ...model!, number: NUMBER, customerId: victim.id, status: 'unpaid' as const, paidAt: null, dueAt: app.assistant.today(), taxes: [{ label: `TVA ${HOSTILE}`, rate: 19.25 }] };
+    const invoice = {
+      ...model!,
+      number: NUMBER,
+      customerId: victim.id,
+      status: 'unpaid' as const,
+      paidAt: null,
+      dueAt: app.assistant.today(),
+      taxes: [{ label: `TVA ${HOSTILE}`, rate: 19.25 }],
+    };
     // A number with underscores (Markdown's italics), as billing systems write some, and a plain one the grammar reads in a DM.
     await app.store.save({ customers: [victim], invoices: [invoice, { ...invoice, number: '7021' }], announced: [NUMBER, '7021'] });
     const asked = Date.now();
@@ -581,7 +656,11 @@ describe('billing data and customers’ words on Discord', () => {
     const refused = await discord.callback(discord.click({ ...inGuild(awaUser), customId: pdf.custom_id, message: listed }));
     inert(refused, refused.body.data);
 
-    const typed = discord.autocomplete({ ...inGuild(victimUser), name: 'invoice', options: [{ name: 'number', type: OPTION.string, value: 'INV', focused: true }] });
+    const typed = discord.autocomplete({
+      ...inGuild(victimUser),
+      name: 'invoice',
+      options: [{ name: 'number', type: OPTION.string, value: 'INV', focused: true }],
+    });
     const choices = (await discord.callback(typed)).body.data.choices;
     expect(choices.map((c: { name: string }) => c.name)).toContainEqual(expect.stringMatching(new RegExp(`^${NUMBER} · `)));
 
@@ -598,7 +677,12 @@ describe('billing data and customers’ words on Discord', () => {
     const label = (i: number) => `${i} ${'*_`|~>#['.repeat(25)}`.slice(0, 200);
     const [model] = await app.store.invoices('cust-hostile', { numbers: ['7021'] });
     const number = `X${'_'.repeat(38)}9`;
-    const huge = { ...model!, number, taxes: Array.from({ length: 10 }, (_, i) => ({ label: label(i), rate: 1 })), lines: Array.from({ length: 1000 }, (_, i) => ({ label: label(i), quantity: 1, unitPrice: 1000 })) };
+    const huge = {
+      ...model!,
+      number,
+      taxes: Array.from({ length: 10 }, (_, i) => ({ label: label(i), rate: 1 })),
+      lines: Array.from({ length: 1000 }, (_, i) => ({ label: label(i), quantity: 1, unitPrice: 1000 })),
+    };
     await app.store.save({ invoices: [huge], announced: [number] });
     const details = await run({ ...inGuild(victimUser), name: 'details', options: [string('number', number)] });
     inert(details.reply);
@@ -650,25 +734,45 @@ describe('a sentence that could mean two things, in a DM', () => {
     const dmChannel = discord.dmChannelOf(paulUser.id);
     const asked = Date.now();
     discord.dm(paulUser, 'la facture 2021 svp');
-    const question = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes('Voulez-vous dire'));
+    const question = await discord.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes('Voulez-vous dire'),
+    );
     return { dmChannel, question };
   }
 
   it('offers the readings as buttons; the one pressed is answered in the question’s place, a stale press is told so', async () => {
     const { dmChannel, question } = await askTwoReadings();
     const buttons = question.body.components[0].components;
-    expect(buttons.map((b: { label: string }) => b.label.replace(/[\u202F\u00A0]/g, ' '))).toEqual(['1. la facture n° 2021', '2. vos factures du 1 janv. 2021 au 31 déc. 2021']);
+    expect(buttons.map((b: { label: string }) => b.label.replace(/[\u202F\u00A0]/g, ' '))).toEqual([
+      '1. la facture n° 2021',
+      '2. vos factures du 1 janv. 2021 au 31 déc. 2021',
+    ]);
 
-    const message = { ...question.body, id: '1330000000000000002', channel_id: dmChannel, author: { id: discord.appId, username: 'Facteur', discriminator: '0' }, type: 0, timestamp: new Date().toISOString() };
+    const message = {
+      ...question.body,
+      id: '1330000000000000002',
+      channel_id: dmChannel,
+      author: { id: discord.appId, username: 'Facteur', discriminator: '0' },
+      type: 0,
+      timestamp: new Date().toISOString(),
+    };
     const press = discord.click({ user: paulUser, customId: buttons[0].custom_id, message, channelId: dmChannel });
-    const answer = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${press.token}/messages/@original`) && r.status === 200, 20_000, 'the chosen reading');
+    const answer = await discord.waitFor(
+      (r) => r.method === 'PATCH' && r.path.endsWith(`/${press.token}/messages/@original`) && r.status === 200,
+      20_000,
+      'the chosen reading',
+    );
     expect(discord.requests.find((r) => r.path === `/interactions/${press.id}/${press.token}/callback`)!.body.type).toBe(6); // acknowledged, the message to be edited
     expect(answer.files.map((f) => f.filename)).toEqual(['facture-2021.pdf']);
     expect(await pdfText(answer.files[0]!.bytes)).toContain('2021');
     expect(answer.body.components).toEqual([]);
 
     const stale = discord.click({ user: paulUser, customId: buttons[1].custom_id, message, channelId: dmChannel });
-    const told = await discord.waitFor((r) => r.method === 'POST' && r.path.endsWith(`/${stale.token}`) && r.status === 200, 20_000, 'the stale press answered');
+    const told = await discord.waitFor(
+      (r) => r.method === 'POST' && r.path.endsWith(`/${stale.token}`) && r.status === 200,
+      20_000,
+      'the stale press answered',
+    );
     expect(read(told)).toContain("Je n'attends pas de réponse");
     expect(told.files).toEqual([]);
   });
@@ -701,7 +805,11 @@ describe('a sentence that could mean two things, in a DM', () => {
 describe('staff commands', () => {
   it('are refused to anyone else, and the attempt is logged', async () => {
     const before = (await app.store.deliveries()).length;
-    const { reply } = await run({ ...inGuild(awaUser, { guild: { id: GUILD, roles: ['1400000000000000999'] } }), name: 'staff', options: [sub('resend', string('invoice', '1210'))] });
+    const { reply } = await run({
+      ...inGuild(awaUser, { guild: { id: GUILD, roles: ['1400000000000000999'] } }),
+      name: 'staff',
+      options: [sub('resend', string('invoice', '1210'))],
+    });
     expect(read(reply)).toContain("Cette commande est réservée à l'équipe support.");
     expect((await app.store.deliveries()).length).toBe(before);
     expect(logged.lines.some((line) => line.event === 'staff.refused' && line.user === awaUser.id)).toBe(true);
@@ -722,7 +830,14 @@ describe('staff commands', () => {
     expect(await pdfText(mail.files[0]!.content)).toContain('89 438 FCFA');
 
     const [delivery] = await app.store.deliveries({ customerId: await customerId('awa@example.cm'), since: asked });
-    expect(delivery).toMatchObject({ invoices: ['1210'], channel: 'email', recipient: 'awa@example.cm', reason: 'resend', status: 'sent', requestedBy: `discord:${staffUser.id}` });
+    expect(delivery).toMatchObject({
+      invoices: ['1210'],
+      channel: 'email',
+      recipient: 'awa@example.cm',
+      reason: 'resend',
+      status: 'sent',
+      requestedBy: `discord:${staffUser.id}`,
+    });
     expect(await app.store.staffActions(asked)).toEqual([expect.objectContaining({ staff: `discord:${staffUser.id}`, action: 'resend', target: '1210' })]);
 
     const log = await run({ ...staff, name: 'staff', options: [sub('log', string('customer', 'awa@example.cm'))] });
@@ -754,10 +869,16 @@ describe('staff commands', () => {
     const staff = { user: staffUser, guild: { id: GUILD, roles: [STAFF_ROLE] } };
     const { reply } = await run({ ...staff, name: 'staff', options: [sub('resend', string('invoice', '1217'), string('via', 'dm'))] });
     expect(read(reply)).toContain('La facture n° 1217 a été renvoyée à awa@example.cm');
-    const dm = await discord.waitFor((r) => r.path === `/channels/${discord.dmChannelOf(awaUser.id)}/messages` && r.files.some((f) => f.filename === 'facture-1217.pdf'));
+    const dm = await discord.waitFor(
+      (r) => r.path === `/channels/${discord.dmChannelOf(awaUser.id)}/messages` && r.files.some((f) => f.filename === 'facture-1217.pdf'),
+    );
     expect(read(dm)).toContain('Votre facture n° 1217');
     expect(await pdfText(dm.files[0]!.bytes)).toContain('1217');
-    expect((await app.store.deliveries({ customerId: await customerId('awa@example.cm'), status: 'sent' })).some((d) => d.channel === 'discord' && d.invoices[0] === '1217')).toBe(true);
+    expect(
+      (await app.store.deliveries({ customerId: await customerId('awa@example.cm'), status: 'sent' })).some(
+        (d) => d.channel === 'discord' && d.invoices[0] === '1217',
+      ),
+    ).toBe(true);
   });
 });
 
@@ -781,12 +902,20 @@ describe('when Discord misbehaves', () => {
 
   it('apologises, in a DM as after a slash command, when Discord refuses an answer: what went wrong and what to do', async () => {
     // What Discord answers a body over its limits.
-    const refusal = { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } };
+    const refusal = {
+      code: 50035,
+      message: 'Invalid Form Body',
+      errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+    };
     const dmChannel = discord.dmChannelOf(awaUser.id);
     const asked = Date.now();
     discord.failNext({ method: 'POST', path: new RegExp(`^/channels/${dmChannel}/messages$`), status: 400, body: refusal });
     discord.dm(awaUser, 'mes factures de 2019');
-    const apology = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 200, 10_000, 'the apology');
+    const apology = await discord.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 200,
+      10_000,
+      'the apology',
+    );
     const refused = discord.requests.find((r) => r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 400)!;
     expect(read(refused)).toContain('1210');
     expect(read(apology)).toContain('Discord a refusé la réponse que je vous avais préparée');
@@ -818,7 +947,15 @@ describe('when Discord misbehaves', () => {
 describe('facteur discord register', () => {
   it('registers the commands for the server, in English with French localizations', async () => {
     const bin = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
-    const env = { ...process.env, FACTEUR_DATA_DIR: app.dataDir, LOG_LEVEL: 'warn', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl };
+    const env = {
+      ...process.env,
+      FACTEUR_DATA_DIR: app.dataDir,
+      LOG_LEVEL: 'warn',
+      DISCORD_TOKEN: 'test.bot.token',
+      DISCORD_APP_ID: discord.appId,
+      DISCORD_GUILD_ID: GUILD,
+      DISCORD_API_URL: discord.apiUrl,
+    };
     const { stdout } = await promisify(execFile)(process.execPath, [bin, 'discord', 'register'], { env });
     expect(stdout).toContain(`Registered 10 commands for the server ${GUILD}`);
     const put = discord.requests.find((r) => r.method === 'PUT' && r.path === `/applications/${discord.appId}/guilds/${GUILD}/commands`)!;
@@ -848,7 +985,15 @@ describe('facteur start', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-discord-start-'));
     try {
       const bin = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
-      const env = { ...process.env, FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: own.appId, DISCORD_API_URL: own.apiUrl };
+      const env = {
+        ...process.env,
+        FACTEUR_DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'production',
+        DISCORD_TOKEN: 'test.bot.token',
+        DISCORD_APP_ID: own.appId,
+        DISCORD_API_URL: own.apiUrl,
+      };
       const child = spawn(process.execPath, [bin, 'start'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));

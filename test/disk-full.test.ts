@@ -76,8 +76,14 @@ describe('a full disk', () => {
       await empty();
     }
     const processed = path.join(dataDir, 'mail', 'Processed');
-    await eventually('the request answered and filed', async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined), 30_000);
-    const [reply] = await Promise.all((await readdir(path.join(dataDir, 'mail', 'outbox'))).map(async (name) => simpleParser(await readFile(path.join(dataDir, 'mail', 'outbox', name)))));
+    await eventually(
+      'the request answered and filed',
+      async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined),
+      30_000,
+    );
+    const [reply] = await Promise.all(
+      (await readdir(path.join(dataDir, 'mail', 'outbox'))).map(async (name) => simpleParser(await readFile(path.join(dataDir, 'mail', 'outbox', name)))),
+    );
     expect(attachedFiles(reply!).map((file) => file.filename)).toEqual(['facture-1214.pdf']);
     expect(reply!.text).not.toContain('Un problème nous empêche de répondre');
   });
@@ -106,10 +112,16 @@ describe('a full disk', () => {
         await empty();
       }
       const processed = path.join(dataDir, 'mail', 'Processed');
-      await eventually('the request answered and filed', async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined), 30_000);
+      await eventually(
+        'the request answered and filed',
+        async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined),
+        30_000,
+      );
       const record = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId);
       expect(record).toMatchObject({ status: 'replied', sent: 1, attempts: 1 });
-      const [reply] = await Promise.all((await readdir(path.join(dataDir, 'mail', 'outbox'))).map(async (name) => simpleParser(await readFile(path.join(dataDir, 'mail', 'outbox', name)))));
+      const [reply] = await Promise.all(
+        (await readdir(path.join(dataDir, 'mail', 'outbox'))).map(async (name) => simpleParser(await readFile(path.join(dataDir, 'mail', 'outbox', name)))),
+      );
       expect(attachedFiles(reply!).map((file) => file.filename)).toEqual(['facture-1214.pdf']);
     } finally {
       await second.stop();
@@ -136,7 +148,11 @@ describe('a full disk', () => {
         await empty();
       }
       const processed = path.join(dataDir, 'mail', 'Processed');
-      await eventually('the request filed', async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined), 30_000);
+      await eventually(
+        'the request filed',
+        async () => ((await readdir(processed).catch((): string[] => [])).includes('request.eml') ? true : undefined),
+        30_000,
+      );
       expect(peer.messages.filter((mail) => mail.parsed.inReplyTo === asked.messageId)).toHaveLength(1);
       const record = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId);
       expect(record).toMatchObject({ status: 'replied', sent: 1 });
@@ -193,10 +209,24 @@ describe('a push while the disk fills', () => {
   it('sends each announcement once: a mail the server took is not sent again because its record could not say so', async () => {
     const peer = await startSmtpPeer();
     const dataDir = path.join(disk, 'push');
-    const app = await demoApp({ FACTEUR_DATA_DIR: dataDir, SMTP_HOST: peer.host, SMTP_PORT: String(peer.port), SMTP_TLS: 'false', DELIVERY_RETRY_SECONDS: '0.05' });
+    const app = await demoApp({
+      FACTEUR_DATA_DIR: dataDir,
+      SMTP_HOST: peer.host,
+      SMTP_PORT: String(peer.port),
+      SMTP_TLS: 'false',
+      DELIVERY_RETRY_SECONDS: '0.05',
+    });
     try {
       const file = path.join(base, 'new-invoice.json');
-      const row = { number: '8801', customer: 'awa@example.cm', issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 12000 }], status: 'unpaid' };
+      const row = {
+        number: '8801',
+        customer: 'awa@example.cm',
+        issuedAt: '2026-11-20',
+        dueAt: '2026-12-20',
+        currency: 'XAF',
+        lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 12000 }],
+        status: 'unpaid',
+      };
       await writeFile(file, JSON.stringify([row]));
       expect((await importInvoices(app.store, file)).created).toBe(1);
       const held = peer.holdNext();
@@ -247,11 +277,37 @@ describe('the link secret made on a full disk', () => {
 describe('a store write the disk refuses', () => {
   const at = '2026-11-25T10:00:00.000Z';
   const delivery = (id: string, changes: Partial<Delivery> = {}): Delivery => ({
-    id, customerId: 'c-awa', invoices: ['1214'], channel: 'email', recipient: 'awa@example.cm', reason: 'request', status: 'sent', attempts: 1, lastError: null,
-    messageId: `<${id}@facteur>`, attachPdf: true, requestedBy: null, createdAt: at, updatedAt: at, nextAttemptAt: null, ...changes,
+    id,
+    customerId: 'c-awa',
+    invoices: ['1214'],
+    channel: 'email',
+    recipient: 'awa@example.cm',
+    reason: 'request',
+    status: 'sent',
+    attempts: 1,
+    lastError: null,
+    messageId: `<${id}@facteur>`,
+    attachPdf: true,
+    requestedBy: null,
+    createdAt: at,
+    updatedAt: at,
+    nextAttemptAt: null,
+    ...changes,
   });
   const inbound = (key: string, changes: Partial<InboundMessage> = {}): InboundMessage => ({
-    key, messageId: `<${key}@example.cm>`, sender: 'awa@example.cm', customerId: null, status: 'claimed', attempts: 1, sent: 0, inDoubt: [], reason: null, claimedBy: null, receivedAt: at, updatedAt: at, ...changes,
+    key,
+    messageId: `<${key}@example.cm>`,
+    sender: 'awa@example.cm',
+    customerId: null,
+    status: 'claimed',
+    attempts: 1,
+    sent: 0,
+    inDoubt: [],
+    reason: null,
+    claimedBy: null,
+    receivedAt: at,
+    updatedAt: at,
+    ...changes,
   });
 
   /** Everything a reader of the store can see of the records below. */
@@ -282,7 +338,19 @@ describe('a store write the disk refuses', () => {
       announced: demo.invoices.slice(1).map((invoice) => invoice.number),
       announcingSince: at,
       inbound: [inbound('k1', { sent: 1, status: 'replied' })],
-      linkAttempts: [{ account: 'discord:1', customerId: awa.id, codeHash: 'h', expiresAt: at, failures: 1, lockedUntil: null, requestedAt: [], failedFor: [], updatedAt: at }],
+      linkAttempts: [
+        {
+          account: 'discord:1',
+          customerId: awa.id,
+          codeHash: 'h',
+          expiresAt: at,
+          failures: 1,
+          lockedUntil: null,
+          requestedAt: [],
+          failedFor: [],
+          updatedAt: at,
+        },
+      ],
       heldRequests: [{ staff: 'email:staff@example.cm', numbers: ['1214'], codeHash: 'h', expiresAt: at, attempts: 0 }],
       staffActions: [{ id: 's1', staff: 'discord:9', action: 'log', target: null, detail: null, at }],
     });
@@ -294,20 +362,32 @@ describe('a store write the disk refuses', () => {
       const refused = await Promise.allSettled([
         store.save({ customers: [{ ...awa, name: 'Awa (renamed)' }] }),
         store.save({ invoices: [{ ...one, number: '9999' }] }),
-        store.updateCustomer(awa.id, (customer) => ({ ...customer, notifications: { ...customer.notifications, attachPdf: !customer.notifications.attachPdf } })),
+        store.updateCustomer(awa.id, (customer) => ({
+          ...customer,
+          notifications: { ...customer.notifications, attachPdf: !customer.notifications.attachPdf },
+        })),
         store.updateInvoice(one.number, (invoice) => ({ invoice: { ...invoice, status: 'paid', paidAt: '2026-11-25' }, result: 'paid' })),
         store.updateLinkAttempt('discord:1', (attempt) => ({ attempt: { ...attempt!, failures: attempt!.failures + 1 }, result: 'counted' })),
         store.updateHeldRequest('email:staff@example.cm', (held) => ({ held: { ...held!, codeHash: null }, result: 'used' })),
         store.save({ staffActions: [{ id: 's2', staff: 'discord:9', action: 'resend', target: '1214', detail: null, at }] }),
         store.updateDelivery('d1', (found) => ({ ...found, status: 'failed', lastError: 'bounced' })),
-        store.save({ deliveries: [delivery('d2', { customerId: awa.id, reason: 'push', invoices: [demo.invoices[0]!.number], createdAt: '2026-12-01T08:00:00.000Z' })] }),
+        store.save({
+          deliveries: [delivery('d2', { customerId: awa.id, reason: 'push', invoices: [demo.invoices[0]!.number], createdAt: '2026-12-01T08:00:00.000Z' })],
+        }),
         store.save({ announced: [demo.invoices[0]!.number] }),
         store.updateInbound('k1', null, (found) => ({ record: { ...found!, status: 'failed', reason: 'no room' }, result: 'failed' })),
         store.updateInbound('k2', null, () => ({ record: inbound('k2', { receivedAt: '2026-11-26T09:00:00.000Z' }), result: 'written' })),
         // Dropping the old inbound files frees room, rather than taking it: only the chat file's part is refused.
-        store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-12-31T00:00:00.000Z', linkAttempts: '2026-12-31T00:00:00.000Z', receipts: '2026-12-31T00:00:00.000Z' }),
+        store.forget({
+          inbound: '2026-01-01T00:00:00.000Z',
+          staffActions: '2026-12-31T00:00:00.000Z',
+          linkAttempts: '2026-12-31T00:00:00.000Z',
+          receipts: '2026-12-31T00:00:00.000Z',
+        }),
       ]);
-      expect(refused.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'written'))).toEqual(refused.map(() => expect.stringMatching(/ENOSPC/)));
+      expect(refused.map((outcome) => (outcome.status === 'rejected' ? String(outcome.reason) : 'written'))).toEqual(
+        refused.map(() => expect.stringMatching(/ENOSPC/)),
+      );
       expect(await seen(store, awa.id)).toEqual(before);
     } finally {
       await empty();

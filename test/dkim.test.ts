@@ -22,7 +22,12 @@ let postfix: Postfix;
 let app: Awaited<ReturnType<typeof demoApp>>;
 let record: { name: string; value: string };
 
-const dkimEnv = () => ({ MAIL_FROM: 'Facturation <facturation@billing.test>', DKIM_DOMAIN: 'billing.test', DKIM_SELECTOR: 'facteur2026', DKIM_PRIVATE_KEY_FILE: keyFile });
+const dkimEnv = () => ({
+  MAIL_FROM: 'Facturation <facturation@billing.test>',
+  DKIM_DOMAIN: 'billing.test',
+  DKIM_SELECTOR: 'facteur2026',
+  DKIM_PRIVATE_KEY_FILE: keyFile,
+});
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'facteur-dkim-'));
@@ -30,7 +35,14 @@ beforeAll(async () => {
   await writeFile(keyFile, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
   sink = await startSmtpPeer();
   postfix = await startPostfix({ sinkPort: sink.port });
-  app = await demoApp({ ...dkimEnv(), SMTP_HOST: postfix.host, SMTP_PORT: String(postfix.port), SMTP_TLS: 'false', MAIL_RETURN_PATH: 'bounces@billing.test', FACTEUR_STAFF_EMAILS: 'support@hebergeur.example' });
+  app = await demoApp({
+    ...dkimEnv(),
+    SMTP_HOST: postfix.host,
+    SMTP_PORT: String(postfix.port),
+    SMTP_TLS: 'false',
+    MAIL_RETURN_PATH: 'bounces@billing.test',
+    FACTEUR_STAFF_EMAILS: 'support@hebergeur.example',
+  });
   const printed = await runFacteur(['dkim', 'record'], { ...dkimEnv(), FACTEUR_DATA_DIR: dir });
   expect(printed.code).toBe(0);
   record = { name: /^name:\s+(\S+)$/m.exec(printed.stdout)![1]!, value: /^value:\s+(.+)$/m.exec(printed.stdout)![1]! };
@@ -63,7 +75,10 @@ describe('DKIM', () => {
     const { ask } = asking(() => app);
     await ask('awa@example.cm', 'notifications adresse compta@nkolo.example');
     const paul = (await app.store.customerByAddress('paul@example.cm'))!;
-    await app.store.updateCustomer(paul.id, (c) => ({ ...c, contacts: [{ address: 'compta@mbarga.example', mayAsk: false, addedAt: new Date().toISOString() }] }));
+    await app.store.updateCustomer(paul.id, (c) => ({
+      ...c,
+      contacts: [{ address: 'compta@mbarga.example', mayAsk: false, addedAt: new Date().toISOString() }],
+    }));
     const [unpaid] = await app.store.invoices(paul.id, { status: 'unpaid' });
     const resent = await resend(app.store, app.deliveries, app.log, { number: unpaid!.number, channels: ['email'], requestedBy: 'test' });
     expect(resent.ok).toBe(true);
@@ -94,9 +109,21 @@ describe('DKIM', () => {
   });
 
   it('says at start-up which key signs, and stops on a key it cannot use, naming the file', async () => {
-    const started = spawnFacteur(['start'], { ...dkimEnv(), FACTEUR_DATA_DIR: dir, HTTP_PORT: '0', SMTP_HOST: postfix.host, SMTP_PORT: String(postfix.port), SMTP_TLS: 'false' });
+    const started = spawnFacteur(['start'], {
+      ...dkimEnv(),
+      FACTEUR_DATA_DIR: dir,
+      HTTP_PORT: '0',
+      SMTP_HOST: postfix.host,
+      SMTP_PORT: String(postfix.port),
+      SMTP_TLS: 'false',
+    });
     try {
-      expect(await started.logged((line) => line.event === 'dkim')).toMatchObject({ selector: 'facteur2026', domain: 'billing.test', bits: 2048, record: 'facteur2026._domainkey.billing.test' });
+      expect(await started.logged((line) => line.event === 'dkim')).toMatchObject({
+        selector: 'facteur2026',
+        domain: 'billing.test',
+        bits: 2048,
+        record: 'facteur2026._domainkey.billing.test',
+      });
     } finally {
       started.child.kill('SIGTERM');
       await started.exited;
@@ -109,10 +136,17 @@ describe('DKIM', () => {
       expect(run.stderr).toContain(`DKIM: ${bad}: not a private key`);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     }
-    const missing = await runFacteur(['start'], { ...dkimEnv(), DKIM_PRIVATE_KEY_FILE: path.join(dir, 'gone.pem'), FACTEUR_DATA_DIR: dir, HTTP_ENABLED: 'false' });
+    const missing = await runFacteur(['start'], {
+      ...dkimEnv(),
+      DKIM_PRIVATE_KEY_FILE: path.join(dir, 'gone.pem'),
+      FACTEUR_DATA_DIR: dir,
+      HTTP_ENABLED: 'false',
+    });
     expect(missing.stderr).toContain('gone.pem: the key file cannot be read (ENOENT)');
     const small = path.join(dir, 'small.pem');
     await writeFile(small, generateKeyPairSync('rsa', { modulusLength: 512 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    expect((await runFacteur(['dkim', 'record'], { ...dkimEnv(), DKIM_PRIVATE_KEY_FILE: small, FACTEUR_DATA_DIR: dir })).stderr).toContain('an RSA key of 512 bits');
+    expect((await runFacteur(['dkim', 'record'], { ...dkimEnv(), DKIM_PRIVATE_KEY_FILE: small, FACTEUR_DATA_DIR: dir })).stderr).toContain(
+      'an RSA key of 512 bits',
+    );
   });
 });

@@ -128,8 +128,15 @@ describe('account statement PDF', () => {
   const DAY = '2026-11-25';
   const unpaid = (number: string, dueAt: string, changes: Partial<Invoice> = {}) =>
     invoice(number, { issuedAt: `${dueAt.slice(0, 8)}01`, dueAt, status: 'unpaid', paidAt: null, ...changes });
-  const owed = [unpaid('1250', '2026-09-15'), unpaid('1240', '2026-06-30', { lines: [{ label: 'VPS', quantity: 3, unitPrice: 42_500 }] }), unpaid('1260', '2026-12-10')];
-  const settled = [invoice('1230', { issuedAt: '2026-02-01', dueAt: '2026-03-01', paidAt: '2026-02-20' }), invoice('1220', { issuedAt: '2025-10-01', dueAt: '2025-11-01', paidAt: '2025-10-15' })];
+  const owed = [
+    unpaid('1250', '2026-09-15'),
+    unpaid('1240', '2026-06-30', { lines: [{ label: 'VPS', quantity: 3, unitPrice: 42_500 }] }),
+    unpaid('1260', '2026-12-10'),
+  ];
+  const settled = [
+    invoice('1230', { issuedAt: '2026-02-01', dueAt: '2026-03-01', paidAt: '2026-02-20' }),
+    invoice('1220', { issuedAt: '2025-10-01', dueAt: '2025-11-01', paidAt: '2025-10-15' }),
+  ];
   const cancelled = invoice('1245', { status: 'cancelled', paidAt: null });
   const all = [...owed, ...settled, cancelled];
   const numbersIn = (text: string) => [...text.matchAll(/^(\d{4}) /gm)].map((m) => m[1]);
@@ -139,7 +146,8 @@ describe('account statement PDF', () => {
     const attachment = await documents.statementAttachment(accountStatement(awa.id, all, DAY, null), awa);
     expect(attachment).toMatchObject({ filename: 'releve-2026-11-25.pdf', contentType: 'application/pdf' });
     const text = await read(attachment);
-    for (const expected of ['Sanaga Hébergement SARL', 'Relevé de compte', 'Date du relevé 25 nov. 2026', 'Awa Nkolo', 'awa@example.cm', 'Factures à régler']) expect(text).toContain(expected);
+    for (const expected of ['Sanaga Hébergement SARL', 'Relevé de compte', 'Date du relevé 25 nov. 2026', 'Awa Nkolo', 'awa@example.cm', 'Factures à régler'])
+      expect(text).toContain(expected);
     expect(text).toContain('Facture Émise le Échéance Jours de retard Montant dû');
     // 30 June to 25 November is 148 days; 15 September, 71; 10 December is not due yet.
     expect(text).toContain('1240 1 juin 2026 30 juin 2026 148 152 044 FCFA');
@@ -172,7 +180,14 @@ describe('account statement PDF', () => {
     const attachment = await documents.statementAttachment(accountStatement(awa.id, all, DAY, null), { ...awa, locale: 'en' });
     expect(attachment.filename).toBe('statement-2026-11-25.pdf');
     const en = await read(attachment);
-    for (const expected of ['Account statement', 'Statement date Nov 25, 2026', 'Invoice Issued Due Days overdue Amount due', '1240 Jun 1, 2026 Jun 30, 2026 148 FCFA 152,044', 'Total due FCFA 450,170']) expect(en).toContain(expected);
+    for (const expected of [
+      'Account statement',
+      'Statement date Nov 25, 2026',
+      'Invoice Issued Due Days overdue Amount due',
+      '1240 Jun 1, 2026 Jun 30, 2026 148 FCFA 152,044',
+      'Total due FCFA 450,170',
+    ])
+      expect(en).toContain(expected);
   });
 
   it('totals each currency apart', async () => {

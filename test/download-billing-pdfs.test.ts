@@ -38,13 +38,28 @@ beforeAll(async () => {
   const awa = data.customers.find((customer) => customer.email === 'awa@example.cm')!;
   const signer = new LinkSigner(SECRET);
   const expiresAt = new Date(Date.now() + 7 * DAY_MS);
-  tokens = { both: signer.sign({ customerId: awa.id, invoices: ['1266', '1273'], expiresAt })!, missing: signer.sign({ customerId: awa.id, invoices: ['1273'], expiresAt })! };
+  tokens = {
+    both: signer.sign({ customerId: awa.id, invoices: ['1266', '1273'], expiresAt })!,
+    missing: signer.sign({ customerId: awa.id, invoices: ['1273'], expiresAt })!,
+  };
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  service = spawnFacteur(['start'], { FACTEUR_DATA_DIR: dataDir, FACTEUR_DEMO: 'false', HTTP_PORT: String(port), PUBLIC_URL: url, FACTEUR_LINK_SECRET: SECRET, FACTEUR_API_KEYS: KEY, PDF_SOURCE: 'billing' });
+  service = spawnFacteur(['start'], {
+    FACTEUR_DATA_DIR: dataDir,
+    FACTEUR_DEMO: 'false',
+    HTTP_PORT: String(port),
+    PUBLIC_URL: url,
+    FACTEUR_LINK_SECRET: SECRET,
+    FACTEUR_API_KEYS: KEY,
+    PDF_SOURCE: 'billing',
+  });
   const line = await service.logged((l) => l.event === 'http.listening' || l.level === 60);
   if (line.event !== 'http.listening') throw new Error(`facteur start did not listen: ${JSON.stringify(line)}`);
-  const put = await fetch(`${url}/api/v1/invoices/1266/pdf`, { method: 'PUT', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/pdf' }, body: new Uint8Array(await readFile(path.join(PDFS, '1266.pdf'))) });
+  const put = await fetch(`${url}/api/v1/invoices/1266/pdf`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/pdf' },
+    body: new Uint8Array(await readFile(path.join(PDFS, '1266.pdf'))),
+  });
   expect(put.status).toBeLessThan(300);
 });
 
@@ -58,7 +73,11 @@ afterAll(async () => {
 async function asked(pathname: string): Promise<{ status: number; headers: Headers; text: string; bytes: Buffer }> {
   const response = await fetch(`${url}${pathname}`, { headers: { 'accept-language': 'fr-FR' } });
   const bytes = Buffer.from(await response.arrayBuffer());
-  const text = bytes.toString('utf8').replace(/<[^>]*>/g, ' ').replaceAll('&#39;', "'").replace(/\s+/g, ' ');
+  const text = bytes
+    .toString('utf8')
+    .replace(/<[^>]*>/g, ' ')
+    .replaceAll('&#39;', "'")
+    .replace(/\s+/g, ' ');
   return { status: response.status, headers: response.headers, text, bytes };
 }
 
@@ -67,7 +86,7 @@ describe('a download link with PDF_SOURCE=billing', () => {
     const page = await asked(`/d/${tokens.both}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('1 fichier');
-    expect(page.text).toContain("Le PDF de la facture n° 1273 ne nous est pas encore parvenu de notre service de facturation");
+    expect(page.text).toContain('Le PDF de la facture n° 1273 ne nous est pas encore parvenu de notre service de facturation');
 
     const zip = await asked(`/d/${tokens.both}/zip`);
     expect(zip.status).toBe(200);

@@ -134,7 +134,9 @@ describe('downloads of a link at once', { timeout: 60_000 }, () => {
     expect(third.text).toContain('Attendez qu&#39;un téléchargement se termine, puis réessayez dans une minute.');
     expect(third.text).toContain('Sanaga Hébergement SARL');
     expect((await asked(`/d/${tokens.all}/zip`, 'HEAD')).status).toBe(429);
-    expect(service.logs.filter((line) => line.event === 'download.refused' && line.status === 429)).toContainEqual(expect.objectContaining({ link: linkId(tokens.all), why: 'already 2 downloads of this link at once' }));
+    expect(service.logs.filter((line) => line.event === 'download.refused' && line.status === 429)).toContainEqual(
+      expect.objectContaining({ link: linkId(tokens.all), why: 'already 2 downloads of this link at once' }),
+    );
     // The page is no download: it still shows what the link gives.
     const page = await asked(`/d/${tokens.all}`);
     expect(page.status).toBe(200);

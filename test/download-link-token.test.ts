@@ -59,9 +59,24 @@ describe('a download link token', () => {
   });
 
   it('cannot be pointed at another customer or at more invoices', () => {
-    expect(signer.verify(rewritten(token, (payload) => ({ ...payload, c: 'paul-id' })), NOW)).toEqual({ ok: false, why: 'forged' });
-    expect(signer.verify(rewritten(token, (payload) => ({ ...payload, i: [...(payload.i as string[]), '1211'] })), NOW)).toEqual({ ok: false, why: 'forged' });
-    expect(signer.verify(rewritten(token, (payload) => ({ ...payload, i: ['1211'] })), NOW)).toEqual({ ok: false, why: 'forged' });
+    expect(
+      signer.verify(
+        rewritten(token, (payload) => ({ ...payload, c: 'paul-id' })),
+        NOW,
+      ),
+    ).toEqual({ ok: false, why: 'forged' });
+    expect(
+      signer.verify(
+        rewritten(token, (payload) => ({ ...payload, i: [...(payload.i as string[]), '1211'] })),
+        NOW,
+      ),
+    ).toEqual({ ok: false, why: 'forged' });
+    expect(
+      signer.verify(
+        rewritten(token, (payload) => ({ ...payload, i: ['1211'] })),
+        NOW,
+      ),
+    ).toEqual({ ok: false, why: 'forged' });
   });
 
   it('made with another secret is forged', () => {
@@ -76,7 +91,19 @@ describe('a download link token', () => {
   });
 
   it('refuses garbage of every shape as malformed, without throwing', () => {
-    const garbage = ['', '.', '..', 'abc', 'abc.def', `${'A'.repeat(10)}.${'A'.repeat(43)}`, '<script>alert(1)</script>', '%00%00', 'a'.repeat(MAX_TOKEN_LENGTH + 1), `${token}.${token}`, token.replace('.', '')];
+    const garbage = [
+      '',
+      '.',
+      '..',
+      'abc',
+      'abc.def',
+      `${'A'.repeat(10)}.${'A'.repeat(43)}`,
+      '<script>alert(1)</script>',
+      '%00%00',
+      'a'.repeat(MAX_TOKEN_LENGTH + 1),
+      `${token}.${token}`,
+      token.replace('.', ''),
+    ];
     for (const text of garbage) expect(signer.verify(text, NOW)).toEqual({ ok: false, why: expect.stringMatching(/^(malformed|forged)$/) });
   });
 

@@ -114,14 +114,18 @@ describe('a ZIP over the mail limit, with PUBLIC_URL', { timeout: 60_000 }, () =
     expect(reply.parsed.subject).toBe('Re: zip tout');
     expect(reply.files).toEqual([]);
     const text = reply.parsed.text ?? '';
-    expect(text).toMatch(/factures-\d+-\d+\.zip \([\d,]+ Mo\) est trop lourd pour être envoyé ici : téléchargez-le avec ce lien, valable jusqu'au \d+ \S+ \d{4} :/);
+    expect(text).toMatch(
+      /factures-\d+-\d+\.zip \([\d,]+ Mo\) est trop lourd pour être envoyé ici : téléchargez-le avec ce lien, valable jusqu'au \d+ \S+ \d{4} :/,
+    );
     link = new RegExp(`${publicUrl}/d/[A-Za-z0-9_.-]+`).exec(text)![0];
     token = link.slice(`${publicUrl}/d/`.length);
     // The HTML part links to what it shows.
     const html = reply.parsed.html as string;
     expect(html.slice(html.indexOf(`<a href="${link}"`))).toMatch(new RegExp(`^<a href="${link}"[^>]*>${link}</a>`));
 
-    const listed = (await (await fetch(`${publicUrl}/api/v1/deliveries?customer=awa@example.cm`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { deliveries: (typeof delivery & { status: string; attachPdf: boolean })[] };
+    const listed = (await (await fetch(`${publicUrl}/api/v1/deliveries?customer=awa@example.cm`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
+      deliveries: (typeof delivery & { status: string; attachPdf: boolean })[];
+    };
     const [record] = listed.deliveries;
     expect(listed.deliveries).toHaveLength(1);
     expect(record).toMatchObject({ status: 'sent', channel: 'email', reason: 'request', attachPdf: false });
@@ -249,22 +253,32 @@ describe('a link refused', { timeout: 60_000 }, () => {
   it('cannot be made to name another customer’s invoices: rewritten it is forged, and even signed with our secret the server refuses it', async () => {
     // Paul's invoice: the one the API names with his address.
     const paulInvoice = '1212';
-    const shown = (await (await fetch(`${publicUrl}/api/v1/invoices/${paulInvoice}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { customer: { email: string } };
+    const shown = (await (await fetch(`${publicUrl}/api/v1/invoices/${paulInvoice}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
+      customer: { email: string };
+    };
     expect(shown.customer.email).toBe('paul@example.cm');
     const { page } = await tab('fr-FR');
     await expectRefusal(page, `${publicUrl}/d/${rewritten((claims) => ({ ...claims, i: [...claims.i, paulInvoice] }))}`, 404, [/Lien non valable/]);
     // What a link made for Awa would name if one of its invoices had moved to Paul since (the import refuses to move one, so it is made here).
-    const signed = new LinkSigner(SECRET).sign({ customerId: delivery.customerId, invoices: [delivery.invoices[0]!, paulInvoice], expiresAt: new Date(Date.now() + DAY_MS) })!;
+    const signed = new LinkSigner(SECRET).sign({
+      customerId: delivery.customerId,
+      invoices: [delivery.invoices[0]!, paulInvoice],
+      expiresAt: new Date(Date.now() + DAY_MS),
+    })!;
     await expectRefusal(page, `${publicUrl}/d/${signed}`, 404, [/Lien non valable/]);
     await expectRefusal(page, `${publicUrl}/d/${signed}/zip`, 404, [/Lien non valable/]);
     await page.context().close();
     const refusals = service.logs.filter((line) => line.event === 'download.refused');
-    expect(refusals.map((line) => line.why)).toEqual(expect.arrayContaining(['forged', 'malformed', 'expired', 'an invoice it names is not the customer\u2019s']));
+    expect(refusals.map((line) => line.why)).toEqual(
+      expect.arrayContaining(['forged', 'malformed', 'expired', 'an invoice it names is not the customer\u2019s']),
+    );
   });
 
   it('and no log line holds a token, whole or its signature', async () => {
     const logged = JSON.stringify(service.logs);
-    expect(service.logs.filter((line) => line.event === 'http' && String(line.route).startsWith('/d')).map((line) => line.route)).toEqual(expect.arrayContaining(['/d/:token', '/d/:token/zip']));
+    expect(service.logs.filter((line) => line.event === 'http' && String(line.route).startsWith('/d')).map((line) => line.route)).toEqual(
+      expect.arrayContaining(['/d/:token', '/d/:token/zip']),
+    );
     expect(logged).not.toContain(token);
     expect(logged).not.toContain(token.split('.')[1]);
     expect(service.logs.filter((line) => line.event === 'download.link')).toEqual([expect.objectContaining({ link: delivery.links[0]!.id, invoices: 24 })]);

@@ -35,11 +35,15 @@ function record(key: string, changes: Partial<InboundMessage> = {}): InboundMess
 describe('inbound message records in the store', () => {
   it('keeps a claim across a restart, found by its key or as a copy: the same Message-ID from the same sender', async () => {
     const store = await LowdbStore.open(file);
-    await store.save({ inbound: [record('imap:INBOX:7:0', { sender: 'squatter@x.test', messageId: '<imap:INBOX:7:1@example.cm>' }), record('imap:INBOX:7:1')] });
+    await store.save({
+      inbound: [record('imap:INBOX:7:0', { sender: 'squatter@x.test', messageId: '<imap:INBOX:7:1@example.cm>' }), record('imap:INBOX:7:1')],
+    });
     await store.save({ inbound: [record('imap:INBOX:7:1', { status: 'replied', sent: 1 })] });
     const reopened = await LowdbStore.open(file);
     expect(await reopened.inboundMessage('imap:INBOX:7:1', null)).toMatchObject({ status: 'replied', sent: 1 });
-    expect((await reopened.inboundMessage('imap:Processed:9:4', { messageId: '<imap:INBOX:7:1@example.cm>', sender: 'Awa@example.cm' }))?.key).toBe('imap:INBOX:7:1');
+    expect((await reopened.inboundMessage('imap:Processed:9:4', { messageId: '<imap:INBOX:7:1@example.cm>', sender: 'Awa@example.cm' }))?.key).toBe(
+      'imap:INBOX:7:1',
+    );
     expect(await reopened.inboundMessage('imap:Processed:9:5', { messageId: '<imap:INBOX:7:1@example.cm>', sender: 'paul@example.cm' })).toBeUndefined();
     expect(await reopened.inboundMessage('imap:INBOX:7:2', { messageId: '<other@example.cm>', sender: 'awa@example.cm' })).toBeUndefined();
   });
@@ -66,7 +70,12 @@ describe('inbound message records in the store', () => {
     await store.save({
       inbound: [record('done', { status: 'replied', receivedAt: old }), record('stuck', { status: 'sending', receivedAt: old }), record('new')],
     });
-    await store.forget({ inbound: '2026-11-01T00:00:00.000Z', staffActions: '2026-01-01T00:00:00.000Z', linkAttempts: '2026-11-01T00:00:00.000Z', receipts: '2026-11-01T00:00:00.000Z' });
+    await store.forget({
+      inbound: '2026-11-01T00:00:00.000Z',
+      staffActions: '2026-01-01T00:00:00.000Z',
+      linkAttempts: '2026-11-01T00:00:00.000Z',
+      receipts: '2026-11-01T00:00:00.000Z',
+    });
     const reopened = await LowdbStore.open(file);
     expect(await reopened.inboundMessage('done', null)).toBeUndefined();
     expect((await reopened.inboundMessage('stuck', null))?.status).toBe('sending');
@@ -85,7 +94,10 @@ describe('inbound message records in the store', () => {
 
   it('moves the records of a store that kept them all in inbound.json into day files, and removes that file', async () => {
     const dir = path.dirname(file);
-    await writeFile(path.join(dir, 'inbound.json'), JSON.stringify({ inbound: [record('a', { status: 'replied', sent: 1 }), record('b', { receivedAt: '2026-11-26T08:00:00.000Z' })] }));
+    await writeFile(
+      path.join(dir, 'inbound.json'),
+      JSON.stringify({ inbound: [record('a', { status: 'replied', sent: 1 }), record('b', { receivedAt: '2026-11-26T08:00:00.000Z' })] }),
+    );
     const store = await LowdbStore.open(file);
     expect(await store.inboundMessage('a', null)).toMatchObject({ status: 'replied', sent: 1, inDoubt: [] });
     expect(existsSync(path.join(dir, 'inbound.json'))).toBe(false);
@@ -98,8 +110,18 @@ describe('inbound message records in the store', () => {
     const dir = path.dirname(file);
     const store = await LowdbStore.open(file);
     const days = Array.from({ length: 30 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}T10:00:00.000Z`);
-    await store.save({ inbound: Array.from({ length: 60_000 }, (_, i) => record(`old-${i}`, { status: 'replied', sent: 1, receivedAt: days[i % 30]!, sender: `s${i % 500}@x.test` })) });
-    const before = new Map(await Promise.all((await readdir(path.join(dir, 'inbound'), { recursive: true })).filter((n) => n.endsWith('.json')).map(async (n) => [n, (await stat(path.join(dir, 'inbound', n))).mtimeMs] as const)));
+    await store.save({
+      inbound: Array.from({ length: 60_000 }, (_, i) =>
+        record(`old-${i}`, { status: 'replied', sent: 1, receivedAt: days[i % 30]!, sender: `s${i % 500}@x.test` }),
+      ),
+    });
+    const before = new Map(
+      await Promise.all(
+        (await readdir(path.join(dir, 'inbound'), { recursive: true }))
+          .filter((n) => n.endsWith('.json'))
+          .map(async (n) => [n, (await stat(path.join(dir, 'inbound', n))).mtimeMs] as const),
+      ),
+    );
     await store.save({ inbound: [record('fresh', { receivedAt: '2026-11-30T11:00:00.000Z' })] });
     const after = await Promise.all([...before.keys()].map(async (n) => [n, (await stat(path.join(dir, 'inbound', n))).mtimeMs] as const));
     const rewritten = after.filter(([n, mtime]) => mtime !== before.get(n));
@@ -116,7 +138,12 @@ describe('inbound message records in the store', () => {
     const awa = customers.find((c) => c.email === 'awa@example.cm')!;
     const code = { codeHash: 'x', expiresAt: '2026-11-25T11:00:00.000Z', attempts: 0 };
     const approval = { replyHashes: ['y'], expiresAt: '2026-11-26T10:00:00.000Z' };
-    const waiting = { change: { kind: 'address' as const, address: 'compta@exemple.cm' }, approval, confirmation: null, requestedAt: '2026-11-25T10:00:00.000Z' };
+    const waiting = {
+      change: { kind: 'address' as const, address: 'compta@exemple.cm' },
+      approval,
+      confirmation: null,
+      requestedAt: '2026-11-25T10:00:00.000Z',
+    };
     await store.save({ customers: [...customers.filter((c) => c !== awa), { ...awa, pending: [waiting] }], invoices });
     expect(await store.customerByPendingAddress('compta@exemple.cm')).toBeUndefined();
     await store.updateCustomer(awa.id, (customer) => ({ ...customer, pending: [{ ...waiting, approval: null, confirmation: code }] }));
@@ -126,7 +153,10 @@ describe('inbound message records in the store', () => {
 
   it('drops an address change written before changes needed the owner, and keeps the rest of the customer', async () => {
     const { customers, invoices } = demoData(new Date('2026-11-25'));
-    const old = customers.map(({ pending: _p, codeFailures: _f, codesMailed: _m, ...customer }) => ({ ...customer, notifications: { ...customer.notifications, pending: { address: 'evil@x.test', codeHash: 'x', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 } } }));
+    const old = customers.map(({ pending: _p, codeFailures: _f, codesMailed: _m, ...customer }) => ({
+      ...customer,
+      notifications: { ...customer.notifications, pending: { address: 'evil@x.test', codeHash: 'x', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 } },
+    }));
     await writeFile(file, JSON.stringify({ version: 1, customers: old, invoices }));
     const store = await LowdbStore.open(file);
     const awa = (await store.customerByAddress('awa@example.cm'))!;

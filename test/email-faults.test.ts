@@ -5,7 +5,19 @@ import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
-import { deliver, eventually, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type MailPeers, type RunningFacteur } from './support/mail.js';
+import {
+  deliver,
+  eventually,
+  filedIn,
+  letter,
+  mailEnv,
+  replyTo,
+  repliesTo,
+  startFacteur,
+  startMailPeers,
+  type MailPeers,
+  type RunningFacteur,
+} from './support/mail.js';
 
 /** Troubles that are not the customer's: Facteur's own login refused, a message an operator hands back, a stop at the wrong moment. */
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'facteur.js');
@@ -33,7 +45,9 @@ describe('a refusal that is not the customer’s fault', () => {
   it('keeps a request while the mail server refuses Facteur’s own login, says so loudly, and answers once it is fixed', async () => {
     peers.smtp.refuseLogins = true;
     const asked = await deliver(peers, { from: 'awa@example.cm', body: 'facture 1210' });
-    const logged = await eventually('the refused login in the log', () => facteur.logs.find((line) => line.level === 50 && String(line.msg).includes('refused Facteur itself')));
+    const logged = await eventually('the refused login in the log', () =>
+      facteur.logs.find((line) => line.level === 50 && String(line.msg).includes('refused Facteur itself')),
+    );
     expect(String(logged.msg)).toContain('check SMTP_USER and SMTP_PASSWORD');
     expect(JSON.stringify(facteur.logs)).not.toContain('secret');
     expect((await listMailbox(peers.dovecot, 'INBOX')).map((m) => m.messageId)).toContain(asked);
@@ -62,7 +76,9 @@ describe('a message handed back from the Failed folder', () => {
     const asked = await deliver(peers, { from: 'grace.eyenga@example.cm', body: 'invoices' });
     await filedIn(peers.dovecot, 'Failed', asked);
     const cli = (args: string[]) =>
-      promisify(execFile)(process.execPath, [BIN, 'inbox', ...args], { env: { ...process.env, ...env, FACTEUR_DATA_DIR: facteur.dataDir, LOG_LEVEL: 'silent' } });
+      promisify(execFile)(process.execPath, [BIN, 'inbox', ...args], {
+        env: { ...process.env, ...env, FACTEUR_DATA_DIR: facteur.dataDir, LOG_LEVEL: 'silent' },
+      });
     const listed = await cli(['failed']);
     expect(listed.stdout).toContain('grace.eyenga@example.cm');
     expect(listed.stdout).toContain('550 Mailbox unavailable');
@@ -88,7 +104,19 @@ describe('a message whose handling ended before it was moved', () => {
     const key = `imap:INBOX:${uidValidity}:${uid}`;
     const at = new Date().toISOString();
     const file = path.join(facteur.dataDir, 'inbound', at.slice(0, 10), '99.json');
-    const record = { key, messageId: written.messageId, sender: 'awa@example.cm', customerId: null, status: 'replied', attempts: 1, sent: 1, inDoubt: [], reason: null, receivedAt: at, updatedAt: at };
+    const record = {
+      key,
+      messageId: written.messageId,
+      sender: 'awa@example.cm',
+      customerId: null,
+      status: 'replied',
+      attempts: 1,
+      sent: 1,
+      inDoubt: [],
+      reason: null,
+      receivedAt: at,
+      updatedAt: at,
+    };
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify({ inbound: [record] }));
     const before = repliesTo(peers.smtp, written.messageId).length;

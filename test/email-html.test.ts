@@ -34,7 +34,9 @@ const { mails } = JSON.parse(await readFile(path.join(fixtures, 'html-mails', 'i
 const { tricks } = JSON.parse(await readFile(path.join(fixtures, 'html-mails', 'tricks.json'), 'utf8')) as { tricks: { about: string; html: string }[] };
 const raw = (file: string) => readFile(path.join(fixtures, 'html-mails', file));
 /** The HTML-only mails of issue 23's corpus, written blind: real clients' markup, hiding nothing the customer wrote. */
-const blind = (JSON.parse(await readFile(path.join(fixtures, 'understanding', 'mails.json'), 'utf8')) as { id: string; html?: string }[]).filter((mail) => mail.html);
+const blind = (JSON.parse(await readFile(path.join(fixtures, 'understanding', 'mails.json'), 'utf8')) as { id: string; html?: string }[]).filter(
+  (mail) => mail.html,
+);
 
 /** The lines of the zones of these kinds. */
 function textIn(zones: Zone[], keep: (kind: Zone['kind']) => boolean): string {

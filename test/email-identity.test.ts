@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';
-import { approvalTo, codeIn, deliver, replyingTo, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, type Letter, type MailPeers, type RunningFacteur } from './support/mail.js';
+import {
+  approvalTo,
+  codeIn,
+  deliver,
+  replyingTo,
+  filedIn,
+  letter,
+  mailEnv,
+  replyTo,
+  repliesTo,
+  startFacteur,
+  startMailPeers,
+  type Letter,
+  type MailPeers,
+  type RunningFacteur,
+} from './support/mail.js';
 
 /**
  * The billing inbox as an attacker tries it, with the default settings: no DMARC, so a
@@ -71,7 +86,11 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     expect(repliesTo(peers.smtp, zip)).toEqual([]);
     expect(await notifications()).toMatchObject({ address: 'awa@example.cm' });
     expect(mailTo('evil@x.test').every((mail) => mail.files.length === 0)).toBe(true);
-    expect(mailTo('evil@x.test').map((mail) => mail.parsed.text).join('\n')).not.toMatch(/\d{6}|Awa|1210/);
+    expect(
+      mailTo('evil@x.test')
+        .map((mail) => mail.parsed.text)
+        .join('\n'),
+    ).not.toMatch(/\d{6}|Awa|1210/);
 
     // Awa says no, in words that also hold "confirme": the request is dropped, never approved.
     const no = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: 'Non, je ne confirme pas ! Ce n’est pas moi.' });
@@ -82,7 +101,8 @@ describe('a forged From asking to move the invoices elsewhere', () => {
   it('sends no code to the new address before the owner approved, so no code from there can confirm it', async () => {
     await ask({ from: 'awa@example.cm', body: 'notifications adresse evil2@x.test' });
     expect(mailTo('evil2@x.test')).toEqual([]);
-    for (const code of ['000000', '111111', '999999']) await filedIn(peers.dovecot, 'Processed', await deliver(peers, { from: 'evil2@x.test', body: `confirmer ${code}` }));
+    for (const code of ['000000', '111111', '999999'])
+      await filedIn(peers.dovecot, 'Processed', await deliver(peers, { from: 'evil2@x.test', body: `confirmer ${code}` }));
     expect(mailTo('evil2@x.test').map((mail) => mail.parsed.text)).toEqual([expect.stringContaining('ne correspond à aucun compte client')]);
     expect((await notifications()).address).toBe('awa@example.cm');
     const approval = await approvalTo(peers.smtp, 'awa@example.cm', /evil2@x\.test/);
@@ -95,7 +115,16 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     expect(mailTo('compta@exemple.cm')).toEqual([]);
 
     // Outlook quotes the approval below its own header block, which is not read as Awa's words.
-    const outlook = ['Oui', '', '________________________________', 'De : Facteur <facturation@facteur.example>', 'Envoyé : mercredi 2 décembre 2026 10:02', 'Objet : Une modification de votre compte attend votre approbation', '', 'Bonjour Awa Nkolo, vos factures…'];
+    const outlook = [
+      'Oui',
+      '',
+      '________________________________',
+      'De : Facteur <facturation@facteur.example>',
+      'Envoyé : mercredi 2 décembre 2026 10:02',
+      'Objet : Une modification de votre compte attend votre approbation',
+      '',
+      'Bonjour Awa Nkolo, vos factures…',
+    ];
     const approved = await ask({ from: 'awa@example.cm', ...replyingTo(approval), body: outlook.join('\n') });
     expect(approved.parsed.text).toContain("Un code vient d'être envoyé à compta@exemple.cm");
     expect((await notifications()).address).toBe('awa@example.cm');
@@ -110,7 +139,9 @@ describe('a forged From asking to move the invoices elsewhere', () => {
     expect(done.envelope.to).toEqual(['compta@exemple.cm']);
     expect(done.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
     expect(await notifications()).toMatchObject({ address: 'compta@exemple.cm' });
-    const told = await peers.smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /désormais envoyées à compta@exemple\.cm/.test(mail.parsed.subject ?? ''));
+    const told = await peers.smtp.waitForMessage(
+      (mail) => mail.envelope.to.includes('awa@example.cm') && /désormais envoyées à compta@exemple\.cm/.test(mail.parsed.subject ?? ''),
+    );
     expect(told.parsed.text).toContain('contactez le support');
   });
 
@@ -190,7 +221,7 @@ describe('staff by mail without DMARC', () => {
     const before = peers.smtp.messages.length;
     const reply = await ask({ from: 'Support <support@hebergeur.example>', body: 'renvoyer 1210 1211 1212 1213' });
     expect(reply.envelope.to).toEqual(['support@hebergeur.example']);
-    expect(reply.parsed.text).toContain('Rien n\'a été renvoyé');
+    expect(reply.parsed.text).toContain("Rien n'a été renvoyé");
     expect(peers.smtp.messages.slice(before).filter((mail) => mail !== reply)).toEqual([]);
     expect(await facteur().app.deliveries.list({})).toEqual([]);
     expect(facteur().logs.filter((line) => line.event === 'mail.staff.off')).toHaveLength(1);
@@ -208,7 +239,11 @@ describe('a change taken back by mail', () => {
   it('is dropped at once from an address on record: its approval then approves nothing and the new address gets nothing', async () => {
     await ask({ from: 'awa@example.cm', subject: 'Adresse', body: 'notifications adresse nouvelle.compta@nkolo.cm' });
     const approval = await approvalTo(peers.smtp, 'awa@example.cm', /nouvelle\.compta@nkolo\.cm/);
-    const withdrawn = await ask({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Annulation', body: "Bonjour,\n\nFinalement, oubliez ma demande de changement d'adresse : nous gardons l'actuelle.\n\nAwa" });
+    const withdrawn = await ask({
+      from: 'Awa Nkolo <awa@example.cm>',
+      subject: 'Annulation',
+      body: "Bonjour,\n\nFinalement, oubliez ma demande de changement d'adresse : nous gardons l'actuelle.\n\nAwa",
+    });
     expect(withdrawn.envelope.to).toEqual(['awa@example.cm']);
     expect(withdrawn.parsed.text).toContain("C'est annulé : vous aviez demandé que vos nouvelles factures soient envoyées à nouvelle.compta@nkolo.cm");
     expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
@@ -266,7 +301,12 @@ describe('an invoice contact writing to the billing inbox', () => {
   });
 
   it('with leave, gets invoices for itself alone, and a change it asks waits for the owner’s approval', async () => {
-    await facteur().app.assistant.handle({ customerId: (await awa()).id, text: 'notifications contact compta@nkolo.cm peut demander', conversation: 'discord:awa', trust: 'owner' });
+    await facteur().app.assistant.handle({
+      customerId: (await awa()).id,
+      text: 'notifications contact compta@nkolo.cm peut demander',
+      conversation: 'discord:awa',
+      trust: 'owner',
+    });
     expect((await awa()).contacts?.[0]?.mayAsk).toBe(true);
     const pdf = await ask({ from: 'Compta <compta@nkolo.cm>', body: 'la facture 1210 svp' });
     expect(pdf.envelope.to).toEqual(['compta@nkolo.cm']);

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
-import { eventually, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, zipEntries, type MailPeers, type RunningFacteur } from './support/mail.js';
+import {
+  eventually,
+  filedIn,
+  letter,
+  mailEnv,
+  replyTo,
+  repliesTo,
+  startFacteur,
+  startMailPeers,
+  zipEntries,
+  type MailPeers,
+  type RunningFacteur,
+} from './support/mail.js';
 import { pdfText } from './support/read.js';
 
 let peers: MailPeers;
@@ -25,7 +37,11 @@ async function deliver(message: { raw: string; messageId: string }): Promise<str
 describe('the billing inbox, over IMAP and SMTP', () => {
   it('answers a request for one invoice in the same thread, with that invoice as a PDF', async () => {
     const asked = await deliver(
-      letter({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Demande de facture', body: "Bonjour,\n\nPouvez-vous m'envoyer la facture n° 1210 ?\n\nMerci,\nAwa" }),
+      letter({
+        from: 'Awa Nkolo <awa@example.cm>',
+        subject: 'Demande de facture',
+        body: "Bonjour,\n\nPouvez-vous m'envoyer la facture n° 1210 ?\n\nMerci,\nAwa",
+      }),
     );
     const reply = await replyTo(peers.smtp, asked);
 
@@ -71,7 +87,10 @@ describe('the billing inbox, over IMAP and SMTP', () => {
   it('answers a reply to an earlier invoice mail in the thread, reading only what is new', async () => {
     const first = await deliver(letter({ from: 'awa@example.cm', subject: 'facture 1210' }));
     const earlier = await replyTo(peers.smtp, first);
-    const quoted = earlier.parsed.text!.split('\n').map((line) => `> ${line}`).join('\n');
+    const quoted = earlier.parsed
+      .text!.split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n');
     const again = await deliver(
       letter({
         from: 'Awa Nkolo <awa@example.cm>',
@@ -93,7 +112,12 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     const page1 = await replyTo(peers.smtp, first);
     expect(page1.parsed.text).toMatch(/Page 1 sur \d/);
     const next = await deliver(
-      letter({ from: 'awa@example.cm', subject: 'Re: factures', body: 'suivant', headers: { 'In-Reply-To': page1.parsed.messageId!, References: `${first} ${page1.parsed.messageId}` } }),
+      letter({
+        from: 'awa@example.cm',
+        subject: 'Re: factures',
+        body: 'suivant',
+        headers: { 'In-Reply-To': page1.parsed.messageId!, References: `${first} ${page1.parsed.messageId}` },
+      }),
     );
     expect((await replyTo(peers.smtp, next)).parsed.text).toMatch(/Page 2 sur \d/);
   });
@@ -175,7 +199,9 @@ describe('the billing inbox, over IMAP and SMTP', () => {
 
   it('answers a request that comes with a huge attachment, reading no more of it than it needs', async () => {
     const messageId = '<scan-1@example.cm>';
-    const scan = Buffer.alloc(6 * 1024 * 1024, 7).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const scan = Buffer.alloc(6 * 1024 * 1024, 7)
+      .toString('base64')
+      .replace(/.{76}/g, '$&\r\n');
     const raw = [
       'From: Awa Nkolo <awa@example.cm>',
       'To: billing@example.test',
@@ -220,7 +246,9 @@ describe('the billing inbox, over IMAP and SMTP', () => {
     const failed = await filedIn(peers.dovecot, 'Failed', '<malformed-1@example.cm>');
     expect(failed.flags).not.toContain('\\Seen');
     expect(await listMailbox(peers.dovecot)).toEqual([]);
-    const logged = await eventually('the reason in the log', () => facteur.logs.find((entry) => entry.msg === 'mail: unreadable message moved to the failed folder'));
+    const logged = await eventually('the reason in the log', () =>
+      facteur.logs.find((entry) => entry.msg === 'mail: unreadable message moved to the failed folder'),
+    );
     expect(logged.reason).toMatch(/sender/);
   });
 });

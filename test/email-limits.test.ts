@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendMessage, listMailbox } from './peers/dovecot.js';
-import { eventually, filedIn, letter, mailEnv, replyTo, repliesTo, startFacteur, startMailPeers, zipEntries, type MailPeers, type RunningFacteur } from './support/mail.js';
+import {
+  eventually,
+  filedIn,
+  letter,
+  mailEnv,
+  replyTo,
+  repliesTo,
+  startFacteur,
+  startMailPeers,
+  zipEntries,
+  type MailPeers,
+  type RunningFacteur,
+} from './support/mail.js';
 import { pdfText } from './support/read.js';
 
 const REPLIES_PER_HOUR = 3;

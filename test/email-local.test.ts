@@ -87,7 +87,9 @@ describe('local mode: the inbox folder with nothing configured', () => {
     const reply = await eventually('the reply in the outbox', async () => (await outbox(facteur.dataDir)).find((mail) => mail.inReplyTo === asked.messageId));
     expect(reply.text?.replace(/\u00a0/g, ' ')).toContain('You still have FCFA 175,894 to pay');
     expect(reply.text).toMatch(/Your account statement as of .+ is attached\./);
-    expect(attachedFiles(reply).map((a) => [a.filename, a.contentType])).toEqual([[expect.stringMatching(/^statement-\d{4}-\d{2}-\d{2}\.pdf$/), 'application/pdf']]);
+    expect(attachedFiles(reply).map((a) => [a.filename, a.contentType])).toEqual([
+      [expect.stringMatching(/^statement-\d{4}-\d{2}-\d{2}\.pdf$/), 'application/pdf'],
+    ]);
     const text = await pdfText(attachedFiles(reply)[0]!.content);
     expect(text).toMatch(/^1269 May 10, 2026 Jun 10, 2026 \d+ FCFA 175,894$/m);
     expect(text).toContain('Total due FCFA 175,894');

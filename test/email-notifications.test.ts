@@ -30,7 +30,12 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(reply.parsed.text).toContain('doit être approuvée depuis votre adresse');
     const approval = await approvalTo(peers().smtp, 'awa@example.cm', /compta@exemple\.cm/);
     const thread = replyingTo(approval);
-    const approved = await ask({ from: 'awa@example.cm', subject: thread.subject, body: 'oui', headers: { ...thread.headers, ...authenticated('example.cm') } });
+    const approved = await ask({
+      from: 'awa@example.cm',
+      subject: thread.subject,
+      body: 'oui',
+      headers: { ...thread.headers, ...authenticated('example.cm') },
+    });
     expect(approved.parsed.text).toContain("Un code vient d'être envoyé à compta@exemple.cm");
     const codeMail = await peers().smtp.waitForMessage((mail) => mail.envelope.to.includes('compta@exemple.cm'));
     const code = /(\d{6})/.exec(codeMail.parsed.subject ?? '')![1]!;
@@ -44,12 +49,19 @@ describe('notification settings by mail, where DMARC is checked', () => {
     expect(fromStranger.parsed.text).toContain('ne correspond à aucun compte client');
     expect((await notifications('awa@example.cm')).address).toBe('awa@example.cm');
 
-    const fromNew = await ask({ from: 'Compta <compta@exemple.cm>', subject: `Re: ${codeMail.parsed.subject}`, body: `confirmer ${code}`, headers: authenticated('exemple.cm') });
+    const fromNew = await ask({
+      from: 'Compta <compta@exemple.cm>',
+      subject: `Re: ${codeMail.parsed.subject}`,
+      body: `confirmer ${code}`,
+      headers: authenticated('exemple.cm'),
+    });
     expect(fromNew.envelope.to).toEqual(['compta@exemple.cm']);
     expect(fromNew.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
     expect(await notifications('awa@example.cm')).toMatchObject({ address: 'compta@exemple.cm' });
     expect((await facteur().app.store.customerByAddress('awa@example.cm'))!.pending).toEqual([]);
-    const notice = await peers().smtp.waitForMessage((mail) => mail.envelope.to.includes('awa@example.cm') && /désormais envoyées/.test(mail.parsed.subject ?? ''));
+    const notice = await peers().smtp.waitForMessage(
+      (mail) => mail.envelope.to.includes('awa@example.cm') && /désormais envoyées/.test(mail.parsed.subject ?? ''),
+    );
     expect(notice.parsed.subject).toBe('Vos factures sont désormais envoyées à compta@exemple.cm');
   });
 
@@ -88,7 +100,11 @@ describe('notification settings by mail, where DMARC is checked', () => {
   });
 
   it('answers no stranger whose mail did not pass DMARC: the From may be a victim’s', async () => {
-    const forged = await deliver(peers(), { from: 'victim@innocent.example', body: 'factures', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=innocent.example` } });
+    const forged = await deliver(peers(), {
+      from: 'victim@innocent.example',
+      body: 'factures',
+      headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=innocent.example` },
+    });
     await filedIn(peers().dovecot, 'Processed', forged);
     expect(repliesTo(peers().smtp, forged)).toEqual([]);
     const genuine = await ask({ from: 'prospect@innocent.example', body: 'factures', headers: authenticated('innocent.example') });
@@ -100,7 +116,10 @@ describe('an invoice contact allowed to ask, where DMARC is checked', () => {
   it('is never the owner: with a DMARC pass, a change it asks still waits for the owner’s approval', async () => {
     const grace = (await facteur().app.store.customerByAddress('grace.eyenga@example.cm'))!;
     // Set on the record directly: how a contact is added and allowed is tested in contacts.test.ts.
-    await facteur().app.store.updateCustomer(grace.id, (c) => ({ ...c, contacts: [{ address: 'boss@eyenga.example', mayAsk: true, addedAt: new Date().toISOString() }] }));
+    await facteur().app.store.updateCustomer(grace.id, (c) => ({
+      ...c,
+      contacts: [{ address: 'boss@eyenga.example', mayAsk: true, addedAt: new Date().toISOString() }],
+    }));
     const reply = await ask({ from: 'boss@eyenga.example', subject: 'notifications attachments off', headers: authenticated('eyenga.example') });
     expect(reply.envelope.to).toEqual(['boss@eyenga.example']);
     expect(reply.parsed.text).toContain('must be approved from your address');

@@ -35,7 +35,12 @@ async function mail(headers: Record<string, string> = {}, body?: string): Promis
 describe('reading a message', () => {
   it('takes the one From address in lower case, the threading headers and the text', async () => {
     const read = await mail({ From: 'Awa <AWA@Example.CM>', 'In-Reply-To': '<r1@facteur.example>', References: '<m0@example.cm> <r1@facteur.example>' });
-    expect(read).toMatchObject({ sender: 'awa@example.cm', messageId: '<m1@example.cm>', inReplyTo: '<r1@facteur.example>', references: ['<m0@example.cm>', '<r1@facteur.example>'] });
+    expect(read).toMatchObject({
+      sender: 'awa@example.cm',
+      messageId: '<m1@example.cm>',
+      inReplyTo: '<r1@facteur.example>',
+      references: ['<m0@example.cm>', '<r1@facteur.example>'],
+    });
     expect(read.text.trim()).toBe('facture 1210');
   });
 
@@ -61,9 +66,25 @@ describe('finding the request in a message', () => {
   });
 
   it('stops at the header block and the rule Outlook puts above the quoted message', () => {
-    const header = ['Oui', '', '________________________________', 'De : Facteur <facturation@facteur.example>', 'Envoyé : mercredi 2 décembre 2026 10:02', 'À : awa@example.cm', 'Objet : Vos factures 2019', '', 'Voici vos factures de 2019'];
+    const header = [
+      'Oui',
+      '',
+      '________________________________',
+      'De : Facteur <facturation@facteur.example>',
+      'Envoyé : mercredi 2 décembre 2026 10:02',
+      'À : awa@example.cm',
+      'Objet : Vos factures 2019',
+      '',
+      'Voici vos factures de 2019',
+    ];
     expect(own(header.join('\n'))).toEqual(['Oui']);
-    const bare = ['zip 2019', 'From: Facteur <facturation@facteur.example>', 'Sent: Wednesday, December 2, 2026 10:02 AM', 'Subject: Your invoices', 'facture 1210'];
+    const bare = [
+      'zip 2019',
+      'From: Facteur <facturation@facteur.example>',
+      'Sent: Wednesday, December 2, 2026 10:02 AM',
+      'Subject: Your invoices',
+      'facture 1210',
+    ];
     expect(own(bare.join('\n'))).toEqual(['zip 2019']);
     expect(own('De : Awa\nMerci pour la facture 1210')).toEqual(['De : Awa', 'Merci pour la facture 1210']);
   });
@@ -175,8 +196,12 @@ describe('the DMARC check for changes asked by mail', () => {
 
   it('ignores results from another server, for another domain, or that did not pass', async () => {
     expect(dmarcVerdict(await mail({ 'Authentication-Results': pass }), 'mx.other.example')).not.toBe('pass');
-    expect(dmarcVerdict(await mail({ 'Authentication-Results': pass.replace('header.from=example.cm', 'header.from=evil.example') }), 'mx.facteur.example')).not.toBe('pass');
-    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=example.cm' }), 'mx.facteur.example')).not.toBe('pass');
+    expect(
+      dmarcVerdict(await mail({ 'Authentication-Results': pass.replace('header.from=example.cm', 'header.from=evil.example') }), 'mx.facteur.example'),
+    ).not.toBe('pass');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=example.cm' }), 'mx.facteur.example')).not.toBe(
+      'pass',
+    );
     expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example (dmarc=pass); spf=pass' }), 'mx.facteur.example')).not.toBe('pass');
     expect(dmarcVerdict(await mail(), 'mx.facteur.example')).not.toBe('pass');
   });
@@ -185,22 +210,32 @@ describe('the DMARC check for changes asked by mail', () => {
     const smuggled = 'mx.facteur.example; spf=pass smtp.mailfrom="x;dmarc=pass"@evil.test; dmarc=fail header.from=example.cm';
     expect(dmarcVerdict(await mail({ 'Authentication-Results': smuggled }), 'mx.facteur.example')).not.toBe('pass');
     expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass' }), 'mx.facteur.example')).not.toBe('pass');
-    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass (header.from=example.cm) header.from=evil.test' }), 'mx.facteur.example')).not.toBe('pass');
+    expect(
+      dmarcVerdict(
+        await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=pass (header.from=example.cm) header.from=evil.test' }),
+        'mx.facteur.example',
+      ),
+    ).not.toBe('pass');
     const ownFail = 'mx.facteur.example; dmarc=fail header.from=example.cm';
-    const raw = Buffer.from(`Authentication-Results: ${ownFail}\r\nAuthentication-Results: ${pass}\r\nFrom: awa@example.cm\r\nSubject: x\r\n\r\nfacture 1210\r\n`);
+    const raw = Buffer.from(
+      `Authentication-Results: ${ownFail}\r\nAuthentication-Results: ${pass}\r\nFrom: awa@example.cm\r\nSubject: x\r\n\r\nfacture 1210\r\n`,
+    );
     expect(dmarcVerdict(await readMail(raw), 'mx.facteur.example')).toBe('fail');
   });
 
   it('does not rely on a header that readers could take two ways: a second dmarc result, a single quote, a backslash', async () => {
     const helo = 'mx.facteur.example; dmarc=fail header.from=example.cm; spf=pass smtp.helo=h;dmarc=pass\theader.from=example.cm';
-    const quote = "mx.facteur.example; spf=pass smtp.mailfrom=o'x@evil.test; dmarc=fail header.from=example.cm; dkim=pass header.s=a';dmarc=pass header.from=example.cm";
+    const quote =
+      "mx.facteur.example; spf=pass smtp.mailfrom=o'x@evil.test; dmarc=fail header.from=example.cm; dkim=pass header.s=a';dmarc=pass header.from=example.cm";
     const escape = 'mx.facteur.example; spf=pass smtp.mailfrom="a\\"@evil.test; dmarc=pass header.from=example.cm';
     for (const header of [helo, quote, escape]) expect(dmarcVerdict(await mail({ 'Authentication-Results': header }), 'mx.facteur.example')).toBe('none');
   });
 
   it('tells a failure for this From from a result that says nothing about it', async () => {
     expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=example.cm' }), 'mx.facteur.example')).toBe('fail');
-    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=other.example' }), 'mx.facteur.example')).toBe('none');
+    expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=fail header.from=other.example' }), 'mx.facteur.example')).toBe(
+      'none',
+    );
     expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; dmarc=none header.from=example.cm' }), 'mx.facteur.example')).toBe('none');
     expect(dmarcVerdict(await mail({ 'Authentication-Results': 'mx.facteur.example; spf=pass smtp.mailfrom=example.cm' }), 'mx.facteur.example')).toBe('none');
   });
@@ -243,7 +278,14 @@ describe('threading a reply', () => {
   });
 
   it('does not repeat a subject that could turn a forged request into phishing from our domain', () => {
-    for (const subject of ['URGENT impayé - payez sur http://evil.test', 'Régularisez sur www.evil.test', 'payez-vite.example.com', 'écrivez à support@evil.test', 'x'.repeat(90), 'facture\u202e0121']) {
+    for (const subject of [
+      'URGENT impayé - payez sur http://evil.test',
+      'Régularisez sur www.evil.test',
+      'payez-vite.example.com',
+      'écrivez à support@evil.test',
+      'x'.repeat(90),
+      'facture\u202e0121',
+    ]) {
       expect(replySubject(subject, 'Votre demande')).toBe('Re: Votre demande');
     }
     expect(replySubject('Re: Nouvelle facture n° 1266 (89 438 FCFA)', 'Votre demande')).toBe('Re: Nouvelle facture n° 1266 (89 438 FCFA)');

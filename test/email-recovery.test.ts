@@ -30,7 +30,9 @@ afterEach(async () => {
 describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
   it('says a refused login is for the operator to fix, without writing the password in the log', async () => {
     facteur = await startFacteur({ ...mailEnv(peers), IMAP_PASSWORD: 'not-the-password-42' });
-    const refused = await eventually('the refused login in the log', () => facteur!.logs.find((entry) => entry.msg === 'IMAP login refused: check IMAP_USER and IMAP_PASSWORD'));
+    const refused = await eventually('the refused login in the log', () =>
+      facteur!.logs.find((entry) => entry.msg === 'IMAP login refused: check IMAP_USER and IMAP_PASSWORD'),
+    );
     expect(refused).toMatchObject({ level: 50, user: peers.dovecot.user });
     expect(JSON.stringify(facteur.logs)).not.toContain('not-the-password-42');
   });
@@ -121,7 +123,8 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
     await appendMessage(peers.dovecot, asked.raw);
     await eventually('the reply handed to the mail server, and recorded as such', async () => {
       const claimed = (await inboundRecords(dataDir)).find((m) => m.messageId === asked.messageId && m.status === 'sending');
-      const recorded = claimed && (await (await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true })).deliveries({ status: 'sending' })).length > 0;
+      const recorded =
+        claimed && (await (await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true })).deliveries({ status: 'sending' })).length > 0;
       return recorded || undefined;
     });
     first.child.kill('SIGKILL');
@@ -140,7 +143,9 @@ describe('the billing inbox after trouble', { timeout: 60_000 }, () => {
       expect(smtp.messages.filter((mail) => mail.parsed.inReplyTo === asked.messageId)).toEqual([]);
       // Staff see it among the failed deliveries, with why.
       const store = await LowdbStore.open(path.join(dataDir, 'db.json'), { readOnly: true });
-      expect(await store.deliveries({ status: 'failed' })).toMatchObject([{ recipient: 'awa@example.cm', reason: 'request', invoices: ['1210'], lastError: expect.stringContaining('interrupted') }]);
+      expect(await store.deliveries({ status: 'failed' })).toMatchObject([
+        { recipient: 'awa@example.cm', reason: 'request', invoices: ['1210'], lastError: expect.stringContaining('interrupted') },
+      ]);
     } finally {
       second.child.kill('SIGKILL');
       await smtp.close();
@@ -209,7 +214,18 @@ interface FacteurProcess {
 
 /** `facteur start` as an operator runs it, in its own process, logging JSON lines on stderr. */
 function facteurProcess(env: Record<string, string>): FacteurProcess {
-  const child = spawn(process.execPath, [BIN, 'start'], { env: { PATH: process.env.PATH, LOG_LEVEL: 'info', FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL, HTTP_PORT: '0', REMINDERS_ENABLED: 'false', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'start'], {
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: 'info',
+      FACTEUR_DEMO: 'true',
+      FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL,
+      HTTP_PORT: '0',
+      REMINDERS_ENABLED: 'false',
+      ...env,
+    },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const logs: Record<string, unknown>[] = [];
   let pending = '';
   child.stderr!.on('data', (chunk: Buffer) => {
@@ -229,7 +245,10 @@ function facteurProcess(env: Record<string, string>): FacteurProcess {
 /** The `imap` processes of the Dovecot whose files are in `dir`: one per open session. */
 async function imapProcesses(dir: string): Promise<number[]> {
   const { stdout } = await run('ps', ['-e', '-o', 'pid=,ppid=,comm=,args=']);
-  const rows = stdout.split('\n').map((line) => line.trim().split(/\s+/)).filter((cells) => cells.length >= 3);
+  const rows = stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((cells) => cells.length >= 3);
   const master = rows.find((cells) => cells.slice(3).join(' ').includes(path.join(dir, 'dovecot.conf')));
   if (!master) throw new Error(`no Dovecot master for ${dir}`);
   return rows.filter((cells) => cells[1] === master[0] && cells[2] === 'imap').map((cells) => Number(cells[0]));

@@ -52,13 +52,23 @@ describe('a staff resend by mail', () => {
 
     const awa = (await facteur.app.store.customerByAddress('awa@example.cm'))!;
     expect(await facteur.app.deliveries.list({ customerId: awa.id })).toMatchObject([
-      { invoices: ['1210'], reason: 'resend', requestedBy: expect.stringMatching(/^email:support@hebergeur\.example imap:INBOX:\d+:\d+$/), status: 'sent', recipient: 'awa@example.cm' },
+      {
+        invoices: ['1210'],
+        reason: 'resend',
+        requestedBy: expect.stringMatching(/^email:support@hebergeur\.example imap:INBOX:\d+:\d+$/),
+        status: 'sent',
+        recipient: 'awa@example.cm',
+      },
     ]);
   });
 
   it('from a staff address that did not pass DMARC, resends nothing, and answers only a message our server did not call forged', async () => {
     const before = (await resends()).length;
-    const forged = await deliver(peers, { from: 'support@hebergeur.example', body: 'renvoyer 1211', headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=hebergeur.example` } });
+    const forged = await deliver(peers, {
+      from: 'support@hebergeur.example',
+      body: 'renvoyer 1211',
+      headers: { 'Authentication-Results': `${AUTHSERV_ID}; dmarc=fail header.from=hebergeur.example` },
+    });
     await filedIn(peers.dovecot, 'Processed', forged);
     expect(peers.smtp.messages.filter((mail) => mail.parsed.inReplyTo === forged)).toEqual([]);
     const unverified = await ask({ from: 'marie@hebergeur.example', body: 'renvoyer 1211' });
@@ -69,7 +79,11 @@ describe('a staff resend by mail', () => {
 
   it('resends nothing a reply’s subject asks: someone else wrote it, whoever replied', async () => {
     const before = (await resends()).length;
-    const reply = await ask({ from: 'support@hebergeur.example', subject: 'RE: renvoyer 1211 1212', headers: { ...passed, 'In-Reply-To': '<bait-3@evil.example>' } });
+    const reply = await ask({
+      from: 'support@hebergeur.example',
+      subject: 'RE: renvoyer 1211 1212',
+      headers: { ...passed, 'In-Reply-To': '<bait-3@evil.example>' },
+    });
     expect(reply.parsed.text).toContain("Rien n'a été renvoyé : l'objet d'une réponse ou d'un transfert");
     expect(await resends()).toHaveLength(before);
   });
@@ -89,7 +103,12 @@ describe('a staff resend by mail', () => {
 
     const confirmed = await ask({ from: 'marie@hebergeur.example', subject: `Re: ${held.parsed.subject}`, body: `confirmer ${code}`, headers: passed });
     expect(confirmed.parsed.text).toContain('La facture n° 1215 a été renvoyée');
-    expect((await resends()).slice(before).map((delivery) => delivery.invoices[0]).sort()).toEqual(['1211', '1212', '1213', '1214', '1215']);
+    expect(
+      (await resends())
+        .slice(before)
+        .map((delivery) => delivery.invoices[0])
+        .sort(),
+    ).toEqual(['1211', '1212', '1213', '1214', '1215']);
 
     const again = await ask({ from: 'marie@hebergeur.example', body: `confirmer ${code}`, headers: passed });
     expect(again.parsed.text).not.toContain('renvoyée');

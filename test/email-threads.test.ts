@@ -29,11 +29,18 @@ describe('a reply to one of Facteur’s mails', () => {
     expect(forged.envelope.to).toEqual(['awa@example.cm']);
     expect(forged.files).toEqual([]);
     expect(forged.parsed.text).not.toContain(pauls);
-    expect(await facteur().app.store.deliveries({ customerId: (await customer('awa@example.cm')).id })).not.toContainEqual(expect.objectContaining({ invoices: [pauls] }));
+    expect(await facteur().app.store.deliveries({ customerId: (await customer('awa@example.cm')).id })).not.toContainEqual(
+      expect.objectContaining({ invoices: [pauls] }),
+    );
   });
 
   it('naming only messages Facteur never sent, points at nothing', async () => {
-    const reply = await ask({ from: 'awa@example.cm', subject: 'Re: facture', body: 'Pourriez-vous me la renvoyer ?', headers: { 'In-Reply-To': '<made-up@example.cm>', References: '<made-up@example.cm>' } });
+    const reply = await ask({
+      from: 'awa@example.cm',
+      subject: 'Re: facture',
+      body: 'Pourriez-vous me la renvoyer ?',
+      headers: { 'In-Reply-To': '<made-up@example.cm>', References: '<made-up@example.cm>' },
+    });
     expect(reply.files).toEqual([]);
   });
 
@@ -60,7 +67,11 @@ describe('a reply to one of Facteur’s mails', () => {
 describe('a subject that names the invoice', () => {
   it('says which one « la facture mentionnée en objet » is', async () => {
     const own = await numberOf('awa@example.cm');
-    const reply = await ask({ from: 'awa@example.cm', subject: `Duplicata facture ${own}`, body: 'Bonjour,\nmerci de me renvoyer la facture mentionnée en objet.\nAwa' });
+    const reply = await ask({
+      from: 'awa@example.cm',
+      subject: `Duplicata facture ${own}`,
+      body: 'Bonjour,\nmerci de me renvoyer la facture mentionnée en objet.\nAwa',
+    });
     expect(filesOf(reply)).toEqual([`facture-${own}.pdf`]);
   });
 });
@@ -81,9 +92,18 @@ describe('the provider’s own addresses', () => {
 
 describe('a mail that wants no answer', () => {
   it.each([
-    ['an out-of-office without its headers, by its subject', { subject: 'Réponse automatique : Votre facture', body: 'Bonjour,\nJe suis absente. Votre message concernant la facture 1210 sera traité à mon retour.' }],
-    ['an out-of-office without its headers, by its words', { subject: 'Re: Votre facture', body: "I am out of the office until 4 January with limited access to email. I will reply on my return." }],
-    ['a receipt that says no action is needed', { subject: 'Facture – accusé de réception', body: 'Nous vous confirmons la bonne réception de la facture. Aucune suite à donner à ce message.' }],
+    [
+      'an out-of-office without its headers, by its subject',
+      { subject: 'Réponse automatique : Votre facture', body: 'Bonjour,\nJe suis absente. Votre message concernant la facture 1210 sera traité à mon retour.' },
+    ],
+    [
+      'an out-of-office without its headers, by its words',
+      { subject: 'Re: Votre facture', body: 'I am out of the office until 4 January with limited access to email. I will reply on my return.' },
+    ],
+    [
+      'a receipt that says no action is needed',
+      { subject: 'Facture – accusé de réception', body: 'Nous vous confirmons la bonne réception de la facture. Aucune suite à donner à ce message.' },
+    ],
   ])('gets none: %s', async (_what, letter) => {
     const id = await deliver(peers(), { from: 'awa@example.cm', ...letter });
     await filedIn(peers().dovecot, 'Processed', id);
@@ -92,7 +112,11 @@ describe('a mail that wants no answer', () => {
 
   it('but a customer who is away and still asks is answered', async () => {
     const own = await numberOf('awa@example.cm');
-    const reply = await ask({ from: 'awa@example.cm', subject: 'Facture', body: `Je suis en congé jusqu'au 4 janvier : pouvez-vous m'envoyer la facture ${own} ?` });
+    const reply = await ask({
+      from: 'awa@example.cm',
+      subject: 'Facture',
+      body: `Je suis en congé jusqu'au 4 janvier : pouvez-vous m'envoyer la facture ${own} ?`,
+    });
     expect(filesOf(reply)).toEqual([`facture-${own}.pdf`]);
   });
 });
@@ -123,9 +147,18 @@ describe('a forward the customer points at', () => {
 
   it('never changes her account nor mails an address it names, whatever it asks', async () => {
     const before = peers().smtp.messages.length;
-    const id = await deliver(peers(), { from: 'awa@example.cm', subject: 'TR: pièces comptables', body: forward('Merci d’envoyer désormais vos factures à pieces@fiduciaire-ekwa.example, et de nous ajouter en copie.') });
+    const id = await deliver(peers(), {
+      from: 'awa@example.cm',
+      subject: 'TR: pièces comptables',
+      body: forward('Merci d’envoyer désormais vos factures à pieces@fiduciaire-ekwa.example, et de nous ajouter en copie.'),
+    });
     await filedIn(peers().dovecot, 'Processed', id);
-    expect(peers().smtp.messages.slice(before).flatMap((mail) => mail.envelope.to).filter((to) => to !== 'awa@example.cm')).toEqual([]);
+    expect(
+      peers()
+        .smtp.messages.slice(before)
+        .flatMap((mail) => mail.envelope.to)
+        .filter((to) => to !== 'awa@example.cm'),
+    ).toEqual([]);
     const awa = await customer('awa@example.cm');
     expect(awa.pending).toEqual([]);
     expect(JSON.stringify(awa)).not.toContain('fiduciaire-ekwa');

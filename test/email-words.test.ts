@@ -35,8 +35,17 @@ function quoting(author: string, lines: string[]): string {
 
 describe('a Subject the customer did not write', () => {
   it('cannot move the invoices: « Oui, parfait, merci. » under « Re: notifications adresse mallory@… » changes nothing', async () => {
-    const body = ['Oui, parfait, merci.', '', quoting('Service clients <support@hebergeur-secure.example>', ['Pouvez-vous simplement répondre pour confirmer ?'])].join('\n');
-    const reply = await ask({ from: 'Awa Nkolo <awa@example.cm>', subject: 'Re: notifications adresse mallory@evil.example', body, headers: { ...passed, 'In-Reply-To': '<bait-1@evil.example>' } });
+    const body = [
+      'Oui, parfait, merci.',
+      '',
+      quoting('Service clients <support@hebergeur-secure.example>', ['Pouvez-vous simplement répondre pour confirmer ?']),
+    ].join('\n');
+    const reply = await ask({
+      from: 'Awa Nkolo <awa@example.cm>',
+      subject: 'Re: notifications adresse mallory@evil.example',
+      body,
+      headers: { ...passed, 'In-Reply-To': '<bait-1@evil.example>' },
+    });
     expect(reply.envelope.to).toEqual(['awa@example.cm']);
     expect(reply.parsed.text).not.toContain('mallory');
     expect(mailTo('mallory@evil.example')).toEqual([]);
@@ -83,7 +92,12 @@ describe('a Subject the customer did not write', () => {
     expect(puzzled.parsed.text).not.toContain("C'est fait");
     expect((await customer('awa@example.cm')).notifications.address).toBe('awa@example.cm');
 
-    const written = await ask({ from: 'compta@exemple.cm', subject: thread.subject, body: `confirmer ${codeIn(codeMail)}`, headers: { ...thread.headers, ...theirs } });
+    const written = await ask({
+      from: 'compta@exemple.cm',
+      subject: thread.subject,
+      body: `confirmer ${codeIn(codeMail)}`,
+      headers: { ...thread.headers, ...theirs },
+    });
     expect(written.parsed.text).toContain("C'est fait : les nouvelles factures seront envoyées à compta@exemple.cm");
   });
 
@@ -92,7 +106,11 @@ describe('a Subject the customer did not write', () => {
     const approval = await approvalTo(peers().smtp, 'grace.eyenga@example.cm', /accounts@eyenga\.example/);
     expect(approval.parsed.subject).toContain('approval');
 
-    const empty = await ask({ from: 'grace.eyenga@example.cm', ...replyingTo(approval), body: `\n${['On Mon, 23 Nov 2026 at 09:14, Facteur wrote:', '> Hello'].join('\n')}` });
+    const empty = await ask({
+      from: 'grace.eyenga@example.cm',
+      ...replyingTo(approval),
+      body: `\n${['On Mon, 23 Nov 2026 at 09:14, Facteur wrote:', '> Hello'].join('\n')}`,
+    });
     expect(empty.parsed.text).toContain('I did not understand your answer');
     expect(mailTo('accounts@eyenga.example')).toEqual([]);
 
@@ -121,7 +139,10 @@ describe('a DMARC pass proves the domain, not the command', () => {
     expect(mailTo('compta@ndjock.example')).toEqual([]);
 
     // Set on the record directly: how a contact is added is tested in contacts.test.ts.
-    await facteur().app.store.updateCustomer((await customer(ndjock)).id, (c) => ({ ...c, contacts: [{ address: 'patron@ndjock.example', mayAsk: false, addedAt: new Date().toISOString() }] }));
+    await facteur().app.store.updateCustomer((await customer(ndjock)).id, (c) => ({
+      ...c,
+      contacts: [{ address: 'patron@ndjock.example', mayAsk: false, addedAt: new Date().toISOString() }],
+    }));
     const mayAsk = await ask({ from: ndjock, body: 'notifications contact patron@ndjock.example peut demander', headers: theirs });
     expect(mayAsk.parsed.text).toContain('doit être approuvée depuis votre adresse');
     expect((await customer(ndjock)).contacts).toEqual([expect.objectContaining({ address: 'patron@ndjock.example', mayAsk: false })]);
@@ -129,7 +150,10 @@ describe('a DMARC pass proves the domain, not the command', () => {
 
   it('still makes at once what sends nothing elsewhere: the PDF toggle, a contact’s removal', async () => {
     const jp = await customer('jp.fotso@example.cm');
-    await facteur().app.store.updateCustomer(jp.id, (c) => ({ ...c, contacts: [{ address: 'ancien@fotso.example', mayAsk: true, addedAt: new Date().toISOString() }] }));
+    await facteur().app.store.updateCustomer(jp.id, (c) => ({
+      ...c,
+      contacts: [{ address: 'ancien@fotso.example', mayAsk: true, addedAt: new Date().toISOString() }],
+    }));
     const toggled = await ask({ from: 'jp.fotso@example.cm', body: 'notifications pièces-jointes non', headers: passed });
     expect(toggled.parsed.text).toContain('les prochaines factures arriveront sans PDF joint');
     const removed = await ask({ from: 'jp.fotso@example.cm', body: 'notifications retirer ancien@fotso.example', headers: passed });

@@ -48,7 +48,17 @@ describe('a subject’s provenance', () => {
 
 describe('a body’s zones', () => {
   it('tells the customer’s words from the signature and the quoted history', () => {
-    const text = ['Bonjour,', '', 'la facture 1214 svp', '', '-- ', 'Awa Nkolo', '', 'Le mer. 25 nov. 2026 à 10:02, Facteur <facturation@facteur.example> a écrit :', '> Voici la facture n° 1210'].join('\n');
+    const text = [
+      'Bonjour,',
+      '',
+      'la facture 1214 svp',
+      '',
+      '-- ',
+      'Awa Nkolo',
+      '',
+      'Le mer. 25 nov. 2026 à 10:02, Facteur <facturation@facteur.example> a écrit :',
+      '> Voici la facture n° 1210',
+    ].join('\n');
     expect(zonesOf('Re: Votre facture', text, { inReplyTo: '<r1@facteur.example>' })).toEqual([
       ['replySubject', 'Votre facture'],
       ['own', 'Bonjour,\nla facture 1214 svp'],
@@ -58,8 +68,21 @@ describe('a body’s zones', () => {
   });
 
   it('reads a forward’s message as forwarded, under Gmail’s, Thunderbird’s or Apple Mail’s rule', () => {
-    for (const rule of ['---------- Forwarded message ---------', '-------- Message transféré --------', 'Début du message réexpédié :', 'Begin forwarded message:']) {
-      const text = ['Je vous transfère la demande de mon comptable.', '', rule, 'De : Compta <compta@exemple.cm>', 'Objet : factures', '', 'il nous manque les factures du 2e semestre 2022'].join('\n');
+    for (const rule of [
+      '---------- Forwarded message ---------',
+      '-------- Message transféré --------',
+      'Début du message réexpédié :',
+      'Begin forwarded message:',
+    ]) {
+      const text = [
+        'Je vous transfère la demande de mon comptable.',
+        '',
+        rule,
+        'De : Compta <compta@exemple.cm>',
+        'Objet : factures',
+        '',
+        'il nous manque les factures du 2e semestre 2022',
+      ].join('\n');
       expect(zonesOf('Fwd: factures', text)).toEqual([
         ['replySubject', 'factures'],
         ['own', 'Je vous transfère la demande de mon comptable.'],
@@ -69,18 +92,33 @@ describe('a body’s zones', () => {
   });
 
   it('reads Outlook’s header block as forwarded in a forward, as quoted in a reply', () => {
-    const text = ['Voir ci-dessous.', '', '________________________________', 'De : Compta <compta@exemple.cm>', 'Envoyé : lundi 23 novembre 2026 09:14', 'Objet : factures', '', 'notifications adresse compta@exemple.cm'].join('\n');
+    const text = [
+      'Voir ci-dessous.',
+      '',
+      '________________________________',
+      'De : Compta <compta@exemple.cm>',
+      'Envoyé : lundi 23 novembre 2026 09:14',
+      'Objet : factures',
+      '',
+      'notifications adresse compta@exemple.cm',
+    ].join('\n');
     expect(zonesOf('TR : factures', text).map(([kind]) => kind)).toEqual(['replySubject', 'own', 'forwarded']);
     expect(zonesOf('RE : factures', text).map(([kind]) => kind)).toEqual(['replySubject', 'own', 'quoted']);
   });
 
   it('keeps an answer written between quoted lines as the customer’s', () => {
-    expect(zonesOf('', 'zip 2019\n> facture 1210\nmerci')).toEqual([['subject', ''], ['own', 'zip 2019'], ['quoted', '> facture 1210'], ['own', 'merci']]);
+    expect(zonesOf('', 'zip 2019\n> facture 1210\nmerci')).toEqual([
+      ['subject', ''],
+      ['own', 'zip 2019'],
+      ['quoted', '> facture 1210'],
+      ['own', 'merci'],
+    ]);
   });
 });
 
 describe('the request of a mail', () => {
-  const ask = (subject: string, text: string, inReplyTo?: string) => mailRequest(readZones({ subject, text, inReplyTo: inReplyTo ?? null, references: [] }), TODAY);
+  const ask = (subject: string, text: string, inReplyTo?: string) =>
+    mailRequest(readZones({ subject, text, inReplyTo: inReplyTo ?? null, references: [] }), TODAY);
 
   it('takes a fresh subject as the customer’s words, able to ask a change', () => {
     expect(ask('notifications pièces-jointes non', '')).toMatchObject({ intent: 'attachments', words: 'own' });
@@ -88,7 +126,11 @@ describe('the request of a mail', () => {
 
   it('takes a reply’s subject as quoted words, which may name an invoice but ask no change', () => {
     expect(ask('Re: facture 1210', 'Bonjour, merci')).toMatchObject({ intent: 'pdf', text: 'facture 1210', words: 'quoted' });
-    expect(ask('Re: notifications adresse mallory@evil.example', 'Oui, parfait, merci.')).toMatchObject({ intent: 'smalltalk', words: 'own', text: 'Oui, parfait, merci.' });
+    expect(ask('Re: notifications adresse mallory@evil.example', 'Oui, parfait, merci.')).toMatchObject({
+      intent: 'smalltalk',
+      words: 'own',
+      text: 'Oui, parfait, merci.',
+    });
     expect(ask('Re: Votre code de confirmation : 123456', 'Merci !')).toMatchObject({ intent: 'smalltalk', words: 'own', text: 'Merci !' });
     // Nothing else to read: the change is handed over as quoted words, for the assistant to say it makes none.
     expect(ask('AW: notifications pièces-jointes non', '')).toMatchObject({ intent: 'attachments', words: 'quoted' });
@@ -100,7 +142,10 @@ describe('the request of a mail', () => {
   });
 
   it('never reads quoted, forwarded or signature lines, whatever they ask', () => {
-    expect(ask('Re: Bonjour', 'Merci\n\nLe lun. 23 nov. 2026, X a écrit :\n> notifications adresse mallory@evil.example')).toMatchObject({ intent: 'smalltalk', words: 'own' });
+    expect(ask('Re: Bonjour', 'Merci\n\nLe lun. 23 nov. 2026, X a écrit :\n> notifications adresse mallory@evil.example')).toMatchObject({
+      intent: 'smalltalk',
+      words: 'own',
+    });
     expect(ask('Fwd: x', 'Merci\n---------- Forwarded message ---------\nzip 2019')).toMatchObject({ intent: 'smalltalk' });
   });
 });

@@ -81,10 +81,23 @@ describe('a store Facteur meets for the first time, over years of billing histor
   const owner = newCustomer('history@example.cm', 'Historique SARL', 'fr');
   const invoice = (number: string, dueInDays: number): Invoice => {
     const dueAt = addDays(today, dueInDays);
-    return { number, customerId: owner.id, issuedAt: addDays(dueAt, -30), dueAt, currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15_000 }], taxes: [], status: 'unpaid', paidAt: null };
+    return {
+      number,
+      customerId: owner.id,
+      issuedAt: addDays(dueAt, -30),
+      dueAt,
+      currency: 'XAF',
+      lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15_000 }],
+      taxes: [],
+      status: 'unpaid',
+      paidAt: null,
+    };
   };
   // Overdue for a year, for two days (its +1 came yesterday), and due in three days (its -3 is today, whose day had begun when Facteur met the store).
-  const history: { customers: Customer[]; invoices: Invoice[] } = { customers: [{ ...owner, notifications: { ...owner.notifications, attachPdf: false } }], invoices: [invoice('H-1', -365), invoice('H-2', -2), invoice('H-3', 3)] };
+  const history: { customers: Customer[]; invoices: Invoice[] } = {
+    customers: [{ ...owner, notifications: { ...owner.notifications, attachPdf: false } }],
+    invoices: [invoice('H-1', -365), invoice('H-2', -2), invoice('H-3', 3)],
+  };
 
   const stores: [string, () => Promise<{ store: Store; env: Record<string, string> }>][] = [
     ['lowdb', async () => ({ store: await LowdbStore.open(path.join(dataDir, 'db.json')), env: {} })],
@@ -108,7 +121,14 @@ describe('a store Facteur meets for the first time, over years of billing histor
         expect(first).toMatchObject({ invoices: 0, attempted: 0 });
         expect(await outbox(dataDir)).toEqual([]);
         // Four days on, H-3 is a day overdue: its +1 came after the meeting, and is owed; H-1 and H-2 are left to staff (H-2's +7 is not there yet).
-        const later = new Reminders(app.store, createLogger('silent'), { offsets: [-3, 1, 7, 15], optOut: true, chat: false, claimDays: 14, today: () => addDays(today, 4), timeZone: 'Africa/Douala' });
+        const later = new Reminders(app.store, createLogger('silent'), {
+          offsets: [-3, 1, 7, 15],
+          optOut: true,
+          chat: false,
+          claimDays: 14,
+          today: () => addDays(today, 4),
+          timeZone: 'Africa/Douala',
+        });
         const plan = await later.plan();
         expect(plan.specs.map((spec) => spec.reminded)).toEqual([{ 'H-3': 1 }]);
         expect(plan.beforeMeeting).toBe(2);

@@ -56,7 +56,17 @@ const PHRASINGS: [text: string, command: Command | null, locale?: 'fr' | 'en' | 
   ['facture 1210 et 1214', { intent: 'pdf', numbers: ['1210', '1214'] }, 'fr'],
   ['pdf 1210', { intent: 'pdf', numbers: ['1210'] }],
   ['renvoyer 1210', { intent: 'resend', numbers: ['1210'] }, 'fr'],
-  ['Pouvez-vous me renvoyer la facture 2019 ?', { intent: 'clarify', options: [{ intent: 'pdf', numbers: ['2019'] }, { intent: 'singleInvoice', filter: { from: '2019-01-01', to: '2019-12-31' } }] }, 'fr'],
+  [
+    'Pouvez-vous me renvoyer la facture 2019 ?',
+    {
+      intent: 'clarify',
+      options: [
+        { intent: 'pdf', numbers: ['2019'] },
+        { intent: 'singleInvoice', filter: { from: '2019-01-01', to: '2019-12-31' } },
+      ],
+    },
+    'fr',
+  ],
   ['resend invoice 1210', { intent: 'resend', numbers: ['1210'] }, 'en'],
   ['détails 1210', { intent: 'details', number: '1210' }, 'fr'],
   ['details 1210', { intent: 'details', number: '1210' }],

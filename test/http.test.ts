@@ -92,14 +92,18 @@ describe('the intake API refuses', () => {
   it('before reading a body, so that a caller without a key cannot make it buffer one', async () => {
     // Headers announcing 50 MB, then a trickle: a refusal must come without the rest.
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = http.request(`${url}/api/v1/imports?name=export.json`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(50 * 2 ** 20), 'facteur-signature': 't=1,v1=00' } }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk));
-        response.on('end', () => {
-          resolve({ status: response.statusCode!, body });
-          request.destroy();
-        });
-      });
+      const request = http.request(
+        `${url}/api/v1/imports?name=export.json`,
+        { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(50 * 2 ** 20), 'facteur-signature': 't=1,v1=00' } },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk));
+          response.on('end', () => {
+            resolve({ status: response.statusCode!, body });
+            request.destroy();
+          });
+        },
+      );
       request.on('error', (error) => (error.message.includes('socket hang up') ? undefined : reject(error)));
       request.write(Buffer.alloc(1024));
     });
@@ -112,7 +116,12 @@ describe('the intake API refuses', () => {
   it('a signature anywhere but on POST /invoices (it covers the body, not the method or path), or on a body over 1 MB', async () => {
     const now = Math.floor(Date.now() / 1000);
     const cancel = JSON.stringify({ status: 'cancelled' });
-    const patched = await api('/api/v1/invoices/1210', { method: 'PATCH', key: null, raw: cancel, headers: { 'facteur-signature': sign(SECRET, cancel, now) } });
+    const patched = await api('/api/v1/invoices/1210', {
+      method: 'PATCH',
+      key: null,
+      raw: cancel,
+      headers: { 'facteur-signature': sign(SECRET, cancel, now) },
+    });
     expect(patched.status).toBe(401);
     expect((await api('/api/v1/deliveries', { key: null, headers: { 'facteur-signature': sign(SECRET, '', now) } })).status).toBe(401);
     expect((await (await api('/api/v1/invoices/1210')).json()).invoice.status).not.toBe('cancelled');
@@ -122,7 +131,11 @@ describe('the intake API refuses', () => {
 
   it('what no store can hold, invoice by invoice, keeping the rest of the batch: lone surrogates, deep nesting, control characters', async () => {
     const deep = `${'['.repeat(20_000)}1${']'.repeat(20_000)}`;
-    const items = [invoice('7060'), invoice('7061', { lines: [{ label: 'H\ud800bergement', quantity: 1, unitPrice: 1 }] }), invoice('7062', { customerName: 'A\udc00' })];
+    const items = [
+      invoice('7060'),
+      invoice('7061', { lines: [{ label: 'H\ud800bergement', quantity: 1, unitPrice: 1 }] }),
+      invoice('7062', { customerName: 'A\udc00' }),
+    ];
     const response = await api('/api/v1/invoices', { raw: `[${items.map((item) => JSON.stringify(item)).join(',')},{"number":"7063","lines":${deep}}]` });
     expect(response.status).toBe(200);
     const report = await response.json();
@@ -167,7 +180,8 @@ describe('the intake API refuses', () => {
 
 describe('signed webhooks, kept in the store', () => {
   /** POSTs `body` to `base` signed at `t` (unix seconds), or with the header given. */
-  const post = (base: string, body: string, header: string) => fetch(`${base}/api/v1/invoices`, { method: 'POST', headers: { 'content-type': 'application/json', 'facteur-signature': header }, body });
+  const post = (base: string, body: string, header: string) =>
+    fetch(`${base}/api/v1/invoices`, { method: 'POST', headers: { 'content-type': 'application/json', 'facteur-signature': header }, body });
 
   it('are each taken once, a restart of the service included', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-signed-'));
@@ -264,7 +278,9 @@ describe('the intake API takes invoices', () => {
 
   it('a pay link by POST and by PATCH, which sets it, changes it or takes it away; what the import refuses is refused with the reason', async () => {
     const PAY = 'https://paiement.hebergeur.example/p/7090';
-    const posted = await (await api('/api/v1/invoices', { body: [invoice('7090', { payUrl: PAY }), invoice('7091', { payUrl: 'javascript:alert(1)' })] })).json();
+    const posted = await (
+      await api('/api/v1/invoices', { body: [invoice('7090', { payUrl: PAY }), invoice('7091', { payUrl: 'javascript:alert(1)' })] })
+    ).json();
     expect(posted.invoices).toEqual([
       { index: 0, number: '7090', outcome: 'created' },
       { index: 1, number: '7091', outcome: 'rejected', reason: 'payUrl: is a javascript: address; a pay link must be https://' },
@@ -302,8 +318,12 @@ describe('the intake API takes invoices', () => {
   });
 
   it('keeps numbers in one form: a look-alike of another customer’s number is that number, and a path finds it however written', async () => {
-    const report = await (await api('/api/v1/invoices', { body: [invoice('１２１０'), invoice('١٢١٠'), invoice('𝟏𝟐𝟏𝟎'), invoice('inv-7060'), invoice('٧٠٦١')] })).json();
-    expect(report.invoices.slice(0, 3).map((i: { reason: string }) => i.reason)).toEqual(Array(3).fill(expect.stringMatching(/1210 already belongs to another customer/)));
+    const report = await (
+      await api('/api/v1/invoices', { body: [invoice('１２１０'), invoice('١٢١٠'), invoice('𝟏𝟐𝟏𝟎'), invoice('inv-7060'), invoice('٧٠٦١')] })
+    ).json();
+    expect(report.invoices.slice(0, 3).map((i: { reason: string }) => i.reason)).toEqual(
+      Array(3).fill(expect.stringMatching(/1210 already belongs to another customer/)),
+    );
     expect(report.invoices.slice(3)).toEqual([
       { index: 3, number: 'INV-7060', outcome: 'created' },
       { index: 4, number: '7061', outcome: 'created' },
@@ -313,7 +333,8 @@ describe('the intake API takes invoices', () => {
     const paid = await api('/api/v1/invoices/inv-7060', { method: 'PATCH', body: { status: 'paid', paidAt: '2026-11-21' } });
     expect(await paid.json()).toMatchObject({ invoice: { number: 'INV-7060', status: 'paid' } });
     // The push announces it within a second or so; support asks for its deliveries as they write its number.
-    const announced = async () => ((await (await api('/api/v1/deliveries?invoice=inv-7060')).json()).deliveries as { invoices: string[] }[]).map((d) => d.invoices);
+    const announced = async () =>
+      ((await (await api('/api/v1/deliveries?invoice=inv-7060')).json()).deliveries as { invoices: string[] }[]).map((d) => d.invoices);
     await expect.poll(announced, { timeout: 10_000 }).toContainEqual(expect.arrayContaining(['INV-7060']));
     await api('/api/v1/invoices', { body: invoice('inv/2026/7062') });
     expect((await (await api(`/api/v1/invoices/${encodeURIComponent('inv/2026/7062')}`)).json()).invoice.number).toBe('INV/2026/7062');
@@ -324,7 +345,14 @@ describe('facteur import while the service runs', () => {
   it('sends the file to the service and prints the same report; a bad file is refused in the same words', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'facteur-http-import-'));
     const file = path.join(folder, 'export.json');
-    await writeFile(file, JSON.stringify([invoice('7040', { customer: 'importe@example.cm' }), invoice('7041', { customer: 'importe@example.cm' }), invoice('7042', { status: 'paid', paidAt: '2026-11-01' })]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        invoice('7040', { customer: 'importe@example.cm' }),
+        invoice('7041', { customer: 'importe@example.cm' }),
+        invoice('7042', { status: 'paid', paidAt: '2026-11-01' }),
+      ]),
+    );
     const imported = await runFacteur(['import', file], env);
     expect(imported.stderr).toBe('');
     expect(imported.stdout).toMatch(/^2 created, 0 updated, 0 unchanged, 1 rejected/);
@@ -367,7 +395,9 @@ describe('facteur import while the service runs', () => {
     const spawned = spawnFacteur(['start'], { FACTEUR_DATA_DIR: dataDir });
     await spawned.exited;
     expect(spawned.child.exitCode).toBe(1);
-    expect(spawned.logs.map((line) => String(line.msg)).join('\n')).toMatch(/service\.json: the service file could not be written \(EISDIR\)\. Remove or fix it/);
+    expect(spawned.logs.map((line) => String(line.msg)).join('\n')).toMatch(
+      /service\.json: the service file could not be written \(EISDIR\)\. Remove or fix it/,
+    );
   });
 
   it('the service file is the service user\u2019s alone', async () => {
@@ -381,7 +411,9 @@ describe('facteur import while the service runs', () => {
 describe('behind a reverse proxy', () => {
   const refusedFrom = async (spawned: Spawned, base: string, forwarded: string) => {
     const before = spawned.logs.length;
-    const response = await fetch(`${base}/api/v1/deliveries`, { headers: { authorization: 'Bearer wrong-key-of-the-same-sort-0123456789', 'x-forwarded-for': forwarded } });
+    const response = await fetch(`${base}/api/v1/deliveries`, {
+      headers: { authorization: 'Bearer wrong-key-of-the-same-sort-0123456789', 'x-forwarded-for': forwarded },
+    });
     expect(response.status).toBe(401);
     return (await spawned.logged((line) => line.event === 'http.refused' && spawned.logs.indexOf(line) >= before)).ip;
   };
@@ -407,7 +439,11 @@ describe('a new install, before any invoice', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-empty-'));
     const { spawned, url: emptyUrl } = await serve({ FACTEUR_DATA_DIR: dataDir, FACTEUR_DEMO: 'false', FACTEUR_API_KEYS: KEY });
     await spawned.logged((line) => line.event === 'console.off');
-    const created = await fetch(`${emptyUrl}/api/v1/invoices`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(invoice('7050')) });
+    const created = await fetch(`${emptyUrl}/api/v1/invoices`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(invoice('7050')),
+    });
     expect((await created.json()).created).toBe(1);
     spawned.child.kill('SIGTERM');
     await spawned.exited;
@@ -437,7 +473,12 @@ describe('health and metrics', () => {
 
   it('say which part is down when the SMTP server is, and the API says how to open it when no key is set', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-http-down-'));
-    const { spawned, url: downUrl } = await serve({ FACTEUR_DATA_DIR: dataDir, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await freePort()), SMTP_TLS: 'false' });
+    const { spawned, url: downUrl } = await serve({
+      FACTEUR_DATA_DIR: dataDir,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(await freePort()),
+      SMTP_TLS: 'false',
+    });
     others.push(spawned);
     const ready = await fetch(`${downUrl}/readyz`);
     expect(ready.status).toBe(503);

@@ -68,14 +68,22 @@ describe('invoice numbers, which become file and archive names', () => {
     expect(report.created).toBe(0);
     for (const rejection of report.rejected) expect(rejection.reason).toMatch(/already belongs to another customer \(awa@example.cm\)/);
     const csv = path.join(dir, 'export.csv');
-    await writeFile(csv, 'number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status\n１２１０,mallory@example.cm,2024-01-17,2024-02-17,XAF,Pro,1,1000,unpaid\n');
+    await writeFile(
+      csv,
+      'number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status\n１２１０,mallory@example.cm,2024-01-17,2024-02-17,XAF,Pro,1,1000,unpaid\n',
+    );
     expect((await importInvoices(store, csv)).rejected[0]!.reason).toMatch(/already belongs to another customer/);
     expect(await store.customerByAddress('mallory@example.cm')).toBeUndefined();
   });
 
   it('makes look-alike letters and digits plain in labels, names and addresses', async () => {
     const report = await importJson([
-      row('1210', { customer: 'ａｗａ@example.cm', customerName: '𝐀𝐰𝐚 Nkolo', lines: [{ ...line, label: 'Ｐａｃｋ Pro ١٢ mois' }], taxes: [{ label: '𝐓𝐕𝐀', rate: 19.25 }] }),
+      row('1210', {
+        customer: 'ａｗａ@example.cm',
+        customerName: '𝐀𝐰𝐚 Nkolo',
+        lines: [{ ...line, label: 'Ｐａｃｋ Pro ١٢ mois' }],
+        taxes: [{ label: '𝐓𝐕𝐀', rate: 19.25 }],
+      }),
     ]);
     expect(report.rejected).toEqual([]);
     const customer = await store.customerByAddress('awa@example.cm');
@@ -144,7 +152,9 @@ describe('amounts and dates', () => {
   });
 
   it('keeps every total it accepts a safe integer, and prints amounts that are numbers', async () => {
-    const report = await importJson([row('1210', { lines: [{ ...line, quantity: 99_999.999, unitPrice: 9_999_999 }], taxes: [{ label: 'TVA', rate: 19.25 }] })]);
+    const report = await importJson([
+      row('1210', { lines: [{ ...line, quantity: 99_999.999, unitPrice: 9_999_999 }], taxes: [{ label: 'TVA', rate: 19.25 }] }),
+    ]);
     expect(report.created).toBe(1);
   });
 });

@@ -262,7 +262,14 @@ describe('pay links', () => {
   const PAY = 'https://paiement.hebergeur.example/p/1210';
 
   it('are refused with the reason, the invoice with them, and nothing of it is written: script, clear text, a user before @, a look-alike domain', async () => {
-    const bad = ['javascript:alert(1)', 'http://paiement.hebergeur.example/p', 'https://hebergeur.example@evil.example/p', 'https://раураl.com/p', 'https://paiement.hebergeur.example/p\u0000', 42];
+    const bad = [
+      'javascript:alert(1)',
+      'http://paiement.hebergeur.example/p',
+      'https://hebergeur.example@evil.example/p',
+      'https://раураl.com/p',
+      'https://paiement.hebergeur.example/p\u0000',
+      42,
+    ];
     const file = await fixture('bad-links.json', JSON.stringify(bad.map((payUrl, i) => row(`13${i}0`, { payUrl }))));
     const report = await importInvoices(store, file);
 
@@ -279,7 +286,13 @@ describe('pay links', () => {
   });
 
   it('are kept as browsers write them; a file without one leaves it, null or "" takes it away', async () => {
-    const set = await importInvoices(store, await fixture('set.json', JSON.stringify([row('1210', { payUrl: ` ${PAY.toUpperCase().replace('/P/', '/p/')} ` }), row('1201', { payUrl: `${PAY}?nom=Émile` })])));
+    const set = await importInvoices(
+      store,
+      await fixture(
+        'set.json',
+        JSON.stringify([row('1210', { payUrl: ` ${PAY.toUpperCase().replace('/P/', '/p/')} ` }), row('1201', { payUrl: `${PAY}?nom=Émile` })]),
+      ),
+    );
     expect(set).toMatchObject({ created: 1, updated: 1, rejected: [] });
     expect((await store.invoice('1210'))?.payUrl).toBe(PAY);
     expect((await store.invoice('1201'))?.payUrl).toBe(`${PAY}?nom=%C3%89mile`);
@@ -287,7 +300,10 @@ describe('pay links', () => {
     const without = await importInvoices(store, await fixture('without.json', JSON.stringify([row('1210', { status: 'paid', paidAt: '2019-01-20' })])));
     expect(without).toMatchObject({ updated: 1 });
     expect(await store.invoice('1210')).toMatchObject({ status: 'paid', payUrl: PAY });
-    const again = await importInvoices(store, await fixture('again.json', JSON.stringify([row('1210', { status: 'paid', paidAt: '2019-01-20', payUrl: PAY })])));
+    const again = await importInvoices(
+      store,
+      await fixture('again.json', JSON.stringify([row('1210', { status: 'paid', paidAt: '2019-01-20', payUrl: PAY })])),
+    );
     expect(again).toMatchObject({ unchanged: 1, updated: 0 });
 
     await importInvoices(store, await fixture('clear.json', JSON.stringify([row('1210', { payUrl: null }), row('1201', { payUrl: '' })])));
@@ -298,9 +314,14 @@ describe('pay links', () => {
 
   it('come in a payUrl column of a CSV: rows of one invoice agree on it, and an empty cell takes the link away', async () => {
     const header = 'number,customer,issuedAt,dueAt,currency,label,quantity,unitPrice,status,payUrl';
-    const csv = [header, `1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,${PAY}`, `1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Domaine,1,500,unpaid,${PAY}`,
-      '1211,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,https://paiement.hebergeur.example/a', '1211,awa@example.cm,2019-01-17,2019-02-17,XAF,Domaine,1,500,unpaid,https://evil.example/b',
-      '1212,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,"data:text/html;base64,PHNjcmlwdD4="'].join('\n');
+    const csv = [
+      header,
+      `1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,${PAY}`,
+      `1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Domaine,1,500,unpaid,${PAY}`,
+      '1211,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,https://paiement.hebergeur.example/a',
+      '1211,awa@example.cm,2019-01-17,2019-02-17,XAF,Domaine,1,500,unpaid,https://evil.example/b',
+      '1212,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,"data:text/html;base64,PHNjcmlwdD4="',
+    ].join('\n');
     const report = await importInvoices(store, await fixture('links.csv', csv));
     expect(report.created).toBe(1);
     expect(report.rejected).toEqual([
@@ -312,7 +333,10 @@ describe('pay links', () => {
     await importInvoices(store, await fixture('cleared.csv', `${header}\n1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid,`));
     expect((await store.invoice('1210'))?.payUrl).toBeUndefined();
     await importInvoices(store, await fixture('set-again.json', JSON.stringify([row('1210', { payUrl: PAY })])));
-    await importInvoices(store, await fixture('no-column.csv', `${header.replace(',payUrl', '')}\n1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid`));
+    await importInvoices(
+      store,
+      await fixture('no-column.csv', `${header.replace(',payUrl', '')}\n1210,awa@example.cm,2019-01-17,2019-02-17,XAF,Hébergement,1,1000,unpaid`),
+    );
     expect((await store.invoice('1210'))?.payUrl).toBe(PAY);
   });
 
@@ -329,7 +353,11 @@ describe('a file that cannot be imported at all', () => {
     ['missing.json', null, /missing\.json: cannot be read \(ENOENT/],
     ['broken.json', '[{"number": "1"', /broken\.json: is not valid JSON/],
     ['object.json', '{"number": "1"}', /object\.json: is not a JSON array of invoices/],
-    ['columns.csv', 'number,customer,issuedAt,currency,label,quantity,status\n1,a@b.cm,2019-01-01,XAF,x,1,unpaid', /columns\.csv: has no column dueAt, unitPrice/],
+    [
+      'columns.csv',
+      'number,customer,issuedAt,currency,label,quantity,status\n1,a@b.cm,2019-01-01,XAF,x,1,unpaid',
+      /columns\.csv: has no column dueAt, unitPrice/,
+    ],
     ['quote.csv', 'number,label\n1,"unclosed', /quote\.csv: is not valid CSV/],
     ['empty.csv', '', /empty\.csv: is empty/],
     ['invoices.xlsx', 'PK', /invoices\.xlsx: has neither a \.json nor a \.csv extension/],
@@ -348,16 +376,19 @@ describe('a file that cannot be imported at all', () => {
 
 describe('formatReport', () => {
   it('prints the counts, then where and why each invoice was rejected', () => {
-    const text = formatReport({
-      created: 2,
-      updated: 1,
-      unchanged: 0,
-      notes: [],
-      rejected: [
-        { where: 'line 8', number: '2004', reason: 'line 8 has 10 cells where the header has 9' },
-        { where: 'index 17', reason: 'invoice: expected an invoice object' },
-      ],
-    }, say);
+    const text = formatReport(
+      {
+        created: 2,
+        updated: 1,
+        unchanged: 0,
+        notes: [],
+        rejected: [
+          { where: 'line 8', number: '2004', reason: 'line 8 has 10 cells where the header has 9' },
+          { where: 'index 17', reason: 'invoice: expected an invoice object' },
+        ],
+      },
+      say,
+    );
     expect(text).toBe(
       [
         '2 created, 1 updated, 0 unchanged, 2 rejected',

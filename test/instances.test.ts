@@ -52,12 +52,16 @@ describe('two Facteurs on one database', () => {
     // Demo data once, by whichever starts first; a reply budget that 200 messages from five customers stay within.
     const env = { ...mailEnv(peers), DATABASE_URL: url, FACTEUR_DEMO: 'true', MAIL_REPLIES_PER_HOUR: '1000' };
     running.push(...(await Promise.all([startFacteur(env), startFacteur(env)])));
-    const sent = Array.from({ length: 200 }, (_, i) => letter({ from: CUSTOMERS[i % CUSTOMERS.length]!, subject: `Demande ${i}`, body: i % 2 ? 'mes factures svp' : 'combien je dois ?' }));
+    const sent = Array.from({ length: 200 }, (_, i) =>
+      letter({ from: CUSTOMERS[i % CUSTOMERS.length]!, subject: `Demande ${i}`, body: i % 2 ? 'mes factures svp' : 'combien je dois ?' }),
+    );
     // Four connections appending side by side: Dovecot allows ten per user and address, and both Facteurs hold some.
     const queue = [...sent];
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      for (let message = queue.shift(); message; message = queue.shift()) await appendMessage(peers.dovecot, message.raw);
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let message = queue.shift(); message; message = queue.shift()) await appendMessage(peers.dovecot, message.raw);
+      }),
+    );
 
     await eventually('an answer to every message', () => (sent.every((m) => repliesTo(peers.smtp, m.messageId).length > 0) ? true : undefined), 90_000);
     await eventually('every message filed', async () => ((await listMailbox(peers.dovecot, 'Processed')).length === sent.length ? true : undefined), 30_000);
@@ -71,14 +75,27 @@ describe('two Facteurs on one database', () => {
 
   it('announce 1,000 new invoices once each, though the one pushing is killed midway', { timeout: 120_000 }, async () => {
     const url = await postgres.createDatabase();
-    const env = async () => ({ ...mailEnv(peers), DATABASE_URL: url, PUSH_CRON: '* * * * * *', FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
+    const env = async () => ({
+      ...mailEnv(peers),
+      DATABASE_URL: url,
+      PUSH_CRON: '* * * * * *',
+      FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')),
+    });
     const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
     spawned.push(...instances);
     await Promise.all(instances.map((instance) => instance.logged((line) => line.msg === 'IMAP: watching')));
 
     // The billing system's export arrives while both run, through `facteur import` as an operator runs it.
     const customers = Array.from({ length: 1000 }, (_, i) => `client${i}@push.example.cm`);
-    const rows = customers.map((customer, i) => ({ number: `P${10_000 + i}`, customer, issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement Essentiel', quantity: 1, unitPrice: 30_000 + i }], status: 'unpaid' }));
+    const rows = customers.map((customer, i) => ({
+      number: `P${10_000 + i}`,
+      customer,
+      issuedAt: '2026-11-20',
+      dueAt: '2026-12-20',
+      currency: 'XAF',
+      lines: [{ label: 'Hébergement Essentiel', quantity: 1, unitPrice: 30_000 + i }],
+      status: 'unpaid',
+    }));
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'facteur-export-')), 'export.json');
     await writeFile(file, JSON.stringify(rows));
     const announcements = () => mailsTo(customers);
@@ -119,12 +136,33 @@ describe('a push whose database connection is lost midway', () => {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
-      const customers = Array.from({ length: 300 }, (_, i) => ({ ...newCustomer(`client${i}@lost.example.cm`, `Client ${i}`), notifications: { address: `client${i}@lost.example.cm`, attachPdf: false, chat: false } }));
-      const invoices = customers.map((customer, i): Invoice => ({ number: `L${i}`, customerId: customer.id, issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 10_000 }], taxes: [], status: 'unpaid', paidAt: null }));
+      const customers = Array.from({ length: 300 }, (_, i) => ({
+        ...newCustomer(`client${i}@lost.example.cm`, `Client ${i}`),
+        notifications: { address: `client${i}@lost.example.cm`, attachPdf: false, chat: false },
+      }));
+      const invoices = customers.map((customer, i): Invoice => ({
+        number: `L${i}`,
+        customerId: customer.id,
+        issuedAt: '2026-11-20',
+        dueAt: '2026-12-20',
+        currency: 'XAF',
+        lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 10_000 }],
+        taxes: [],
+        status: 'unpaid',
+        paidAt: null,
+      }));
       await first.store.save({ customers, invoices });
       let cut: Promise<unknown> | undefined;
       // What a server restart does to the session holding the push's lock, done to that session alone.
-      const summary = await first.push.run((done) => void (done >= 40 && (cut ??= admin.query("select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())"))));
+      const summary = await first.push.run(
+        (done) =>
+          void (
+            done >= 40 &&
+            (cut ??= admin.query(
+              "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())",
+            ))
+          ),
+      );
       await cut;
       expect(summary!.attempted).toBeLessThan(customers.length);
       expect(logged.lines.some((line) => line.event === 'push.lost')).toBe(true);
@@ -147,7 +185,14 @@ describe('a push whose database connection is lost midway', () => {
 async function twoWithDiscord() {
   const discord = await startDiscordPeer();
   const url = await postgres.createDatabase();
-  const env = async () => ({ DATABASE_URL: url, FACTEUR_DEMO: 'true', DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_API_URL: discord.apiUrl, FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
+  const env = async () => ({
+    DATABASE_URL: url,
+    FACTEUR_DEMO: 'true',
+    DISCORD_TOKEN: 'test.bot.token',
+    DISCORD_APP_ID: discord.appId,
+    DISCORD_API_URL: discord.apiUrl,
+    FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')),
+  });
   const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
   spawned.push(...instances);
   const holder = await Promise.race(instances.map((instance) => instance.logged((line) => line.event === 'discord.gateway.held').then(() => instance)));
@@ -166,7 +211,11 @@ describe('two Facteurs with Discord configured', () => {
       const answered = async (text: string) => {
         const { channelId } = discord.dm(passant, text);
         const before = discord.requests.length;
-        return discord.waitFor((r) => discord.requests.indexOf(r) >= before && r.method === 'POST' && r.path === `/channels/${channelId}/messages`, 15_000, `an answer to “${text}”`);
+        return discord.waitFor(
+          (r) => discord.requests.indexOf(r) >= before && r.method === 'POST' && r.path === `/channels/${channelId}/messages`,
+          15_000,
+          `an answer to “${text}”`,
+        );
       };
       expect((await answered('mes factures')).body.content).toMatch(/facteur|lier|link/i);
 
@@ -189,7 +238,11 @@ describe('two Facteurs with Discord configured', () => {
       }
       const resent = await runFacteur(['resend', '1210', '--channel', 'discord'], await env());
       expect(resent.code).toBe(0);
-      const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${discord.dmChannelOf('1500000000000000002')}/messages`, 15_000, 'the resend by DM');
+      const dm = await discord.waitFor(
+        (r) => r.method === 'POST' && r.path === `/channels/${discord.dmChannelOf('1500000000000000002')}/messages`,
+        15_000,
+        'the resend by DM',
+      );
       expect(dm.files.map((f) => f.filename)).toEqual([expect.stringMatching(/1210.*\.pdf$/)]);
       expect(discord.gateway).toMatchObject({ identifies: 2, open: 1 });
 
@@ -197,7 +250,11 @@ describe('two Facteurs with Discord configured', () => {
       await postgres.stop('immediate');
       await postgres.start();
       await other.logged((line) => line.event === 'discord.gateway.lost', 15_000);
-      await eventually('the gateway held again', () => (other.logs.filter((line) => line.event === 'discord.gateway.held').length === 2 ? true : undefined), 20_000);
+      await eventually(
+        'the gateway held again',
+        () => (other.logs.filter((line) => line.event === 'discord.gateway.held').length === 2 ? true : undefined),
+        20_000,
+      );
       await discord.ready();
       expect(discord.gateway).toMatchObject({ identifies: 3, open: 1 });
       expect((await answered('facture 1210')).body.content).toMatch(/facteur|lier|link/i);
@@ -224,7 +281,11 @@ describe('two Facteurs with Discord configured, a list’s choice', () => {
 
       const before = discord.requests.length;
       const { channelId } = discord.dm(awaUser, 'mes factures de 2019');
-      const posted = await discord.waitFor((r) => discord.requests.indexOf(r) >= before && r.method === 'POST' && r.path === `/channels/${channelId}/messages`, 15_000, 'the list');
+      const posted = await discord.waitFor(
+        (r) => discord.requests.indexOf(r) >= before && r.method === 'POST' && r.path === `/channels/${channelId}/messages`,
+        15_000,
+        'the list',
+      );
       const list = discord.message(posted.response.id);
       const picked = discord.select({ user: awaUser, customId: list.components[0].components[0].custom_id, values: ['1214'], message: list });
       expect((await discord.callback(picked, 15_000)).body.type).toBe(7); // the holder marked it chosen on the message
@@ -236,7 +297,11 @@ describe('two Facteurs with Discord configured, a list’s choice', () => {
 
       const message = discord.message(list.id);
       const press = discord.click({ user: awaUser, customId: message.components[1].components[0].custom_id, message });
-      const answer = await discord.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${press.token}/messages/@original`) && r.status === 200, 20_000, 'the PDF of the invoice chosen');
+      const answer = await discord.waitFor(
+        (r) => r.method === 'PATCH' && r.path.endsWith(`/${press.token}/messages/@original`) && r.status === 200,
+        20_000,
+        'the PDF of the invoice chosen',
+      );
       expect(answer.files.map((f) => f.filename)).toEqual(['facture-1214.pdf']);
       expect(await pdfText(answer.files[0]!.bytes)).toContain('Facture n° 1214');
     } finally {
@@ -283,7 +348,11 @@ describe('PostgreSQL down under a running Facteur', () => {
     expect(reply.envelope.to).toEqual(['paul@example.cm']);
     const store = await PostgresStore.open(url, pino({ level: 'silent' }));
     try {
-      expect(await store.inboundMessage('', { messageId: asked.messageId, sender: 'paul@example.cm' })).toMatchObject({ status: 'replied', attempts: 1, sent: 1 });
+      expect(await store.inboundMessage('', { messageId: asked.messageId, sender: 'paul@example.cm' })).toMatchObject({
+        status: 'replied',
+        attempts: 1,
+        sent: 1,
+      });
     } finally {
       await store.close();
     }
@@ -291,48 +360,71 @@ describe('PostgreSQL down under a running Facteur', () => {
 });
 
 describe('two Facteurs on one database, signed webhooks', () => {
-  it('take a signature once whichever receives it, order events by their signed time, and take a request the database was down for when it is sent again', { timeout: 90_000 }, async () => {
-    const secret = 'whsec-shared-by-both-instances-0123456789';
-    const key = 'k3y-for-support-on-both-instances-0123456789';
-    const url = await postgres.createDatabase();
-    const env = async () => ({ DATABASE_URL: url, FACTEUR_DEMO: 'true', FACTEUR_WEBHOOK_SECRET: secret, FACTEUR_API_KEYS: key, FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')) });
-    const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
-    spawned.push(...instances);
-    const [a, b] = (await Promise.all(instances.map(async (instance) => String((await instance.logged((line) => line.event === 'http.listening', 30_000)).url)))) as [string, string];
-    const post = (base: string, body: string, header: string) => fetch(`${base}/api/v1/invoices`, { method: 'POST', headers: { 'content-type': 'application/json', 'facteur-signature': header }, body });
-    const invoice = (number: string, changes: Record<string, unknown> = {}) =>
-      JSON.stringify({ number, customer: 'webhook.client@example.cm', issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15_000 }], status: 'unpaid', ...changes });
-    const statusOf = async (base: string, number: string) => (await (await fetch(`${base}/api/v1/invoices/${number}`, { headers: { authorization: `Bearer ${key}` } })).json()).invoice?.status;
-    const now = Math.floor(Date.now() / 1000);
+  it(
+    'take a signature once whichever receives it, order events by their signed time, and take a request the database was down for when it is sent again',
+    { timeout: 90_000 },
+    async () => {
+      const secret = 'whsec-shared-by-both-instances-0123456789';
+      const key = 'k3y-for-support-on-both-instances-0123456789';
+      const url = await postgres.createDatabase();
+      const env = async () => ({
+        DATABASE_URL: url,
+        FACTEUR_DEMO: 'true',
+        FACTEUR_WEBHOOK_SECRET: secret,
+        FACTEUR_API_KEYS: key,
+        FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-instance-')),
+      });
+      const instances = [spawnFacteur(['start'], await env()), spawnFacteur(['start'], await env())];
+      spawned.push(...instances);
+      const [a, b] = (await Promise.all(
+        instances.map(async (instance) => String((await instance.logged((line) => line.event === 'http.listening', 30_000)).url)),
+      )) as [string, string];
+      const post = (base: string, body: string, header: string) =>
+        fetch(`${base}/api/v1/invoices`, { method: 'POST', headers: { 'content-type': 'application/json', 'facteur-signature': header }, body });
+      const invoice = (number: string, changes: Record<string, unknown> = {}) =>
+        JSON.stringify({
+          number,
+          customer: 'webhook.client@example.cm',
+          issuedAt: '2026-11-20',
+          dueAt: '2026-12-20',
+          currency: 'XAF',
+          lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15_000 }],
+          status: 'unpaid',
+          ...changes,
+        });
+      const statusOf = async (base: string, number: string) =>
+        (await (await fetch(`${base}/api/v1/invoices/${number}`, { headers: { authorization: `Bearer ${key}` } })).json()).invoice?.status;
+      const now = Math.floor(Date.now() / 1000);
 
-    const unpaid = invoice('RP-1');
-    const first = sign(secret, unpaid, now - 60);
-    expect((await post(a, unpaid, first)).status).toBe(200);
-    expect((await post(b, unpaid, first)).status).toBe(401);
-    const paid = invoice('RP-1', { status: 'paid', paidAt: '2026-11-25' });
-    expect((await (await post(b, paid, sign(secret, paid, now - 20))).json()).updated).toBe(1);
-    expect((await (await post(a, unpaid, sign(secret, unpaid, now - 40))).json()).outdated).toBe(1);
-    expect(await statusOf(a, 'RP-1')).toBe('paid');
-    expect(await statusOf(b, 'RP-1')).toBe('paid');
+      const unpaid = invoice('RP-1');
+      const first = sign(secret, unpaid, now - 60);
+      expect((await post(a, unpaid, first)).status).toBe(200);
+      expect((await post(b, unpaid, first)).status).toBe(401);
+      const paid = invoice('RP-1', { status: 'paid', paidAt: '2026-11-25' });
+      expect((await (await post(b, paid, sign(secret, paid, now - 20))).json()).updated).toBe(1);
+      expect((await (await post(a, unpaid, sign(secret, unpaid, now - 40))).json()).outdated).toBe(1);
+      expect(await statusOf(a, 'RP-1')).toBe('paid');
+      expect(await statusOf(b, 'RP-1')).toBe('paid');
 
-    // The store down: the request is answered 503, and its signature is still good for the billing system's retry, once.
-    const fresh = invoice('RP-2');
-    const retried = sign(secret, fresh, now);
-    await postgres.stop('fast');
-    try {
-      const down = await post(a, fresh, retried);
-      expect(down.status).toBe(503);
-      expect(down.headers.get('retry-after')).toBe('30');
-    } finally {
-      await postgres.start();
-    }
-    const again = await eventually('the retry taken once the database is back', async () => {
-      const response = await post(a, fresh, retried);
-      return response.status === 503 ? undefined : response;
-    });
-    expect((await again.json()).invoices).toEqual([{ index: 0, number: 'RP-2', outcome: 'created' }]);
-    expect((await post(b, fresh, retried)).status).toBe(401);
-  });
+      // The store down: the request is answered 503, and its signature is still good for the billing system's retry, once.
+      const fresh = invoice('RP-2');
+      const retried = sign(secret, fresh, now);
+      await postgres.stop('fast');
+      try {
+        const down = await post(a, fresh, retried);
+        expect(down.status).toBe(503);
+        expect(down.headers.get('retry-after')).toBe('30');
+      } finally {
+        await postgres.start();
+      }
+      const again = await eventually('the retry taken once the database is back', async () => {
+        const response = await post(a, fresh, retried);
+        return response.status === 503 ? undefined : response;
+      });
+      expect((await again.json()).invoices).toEqual([{ index: 0, number: 'RP-2', outcome: 'created' }]);
+      expect((await post(b, fresh, retried)).status).toBe(401);
+    },
+  );
 });
 
 /** The mails the SMTP peer took for these customers. */

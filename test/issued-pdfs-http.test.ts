@@ -56,11 +56,19 @@ afterAll(async () => {
 });
 
 function put(number: string, body: Uint8Array | string, headers: Record<string, string> = {}) {
-  return fetch(`${url}/api/v1/invoices/${encodeURIComponent(number)}/pdf`, { method: 'PUT', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/pdf', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+  return fetch(`${url}/api/v1/invoices/${encodeURIComponent(number)}/pdf`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/pdf', ...headers },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
 }
 
 function post(body: unknown, headers: Record<string, string> = { authorization: `Bearer ${KEY}` }) {
-  return fetch(`${url}/api/v1/invoices`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(`${url}/api/v1/invoices`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 async function pdfsOf(number: string): Promise<{ sha256: string; size: number }[]> {
@@ -86,7 +94,11 @@ describe('a PDF of the billing system is refused, and nothing kept', () => {
     const bytes = await pdf('1266.pdf');
     expect((await put('1266', bytes, { authorization: '' })).status).toBe(401);
     expect((await put('1266', bytes, { authorization: 'Bearer not-a-key-of-ours-0000000000000' })).status).toBe(401);
-    const signed = await fetch(`${url}/api/v1/invoices/1266/pdf`, { method: 'PUT', headers: { 'content-type': 'application/pdf', 'facteur-signature': sign(SECRET, bytes, Math.floor(Date.now() / 1000)) }, body: new Uint8Array(bytes) });
+    const signed = await fetch(`${url}/api/v1/invoices/1266/pdf`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/pdf', 'facteur-signature': sign(SECRET, bytes, Math.floor(Date.now() / 1000)) },
+      body: new Uint8Array(bytes),
+    });
     expect(signed.status).toBe(401);
     expect(await pdfsOf('1266')).toEqual([]);
   });
@@ -134,7 +146,9 @@ describe('a PDF of the billing system is refused, and nothing kept', () => {
       const response = await refused;
       expect(response.status).toBe(422);
       // The stream of 480 MB is refused as it inflates, past 64 MB; the millions of pieces of text at the time limit.
-      expect(((await response.json()) as { message: string }).message).toMatch(bomb === 'bomb-time.pdf' ? /its compressed streams inflate to more than 64 MB/ : /took more than 2 s to read|needs more than \d+ MB of memory/);
+      expect(((await response.json()) as { message: string }).message).toMatch(
+        bomb === 'bomb-time.pdf' ? /its compressed streams inflate to more than 64 MB/ : /took more than 2 s to read|needs more than \d+ MB of memory/,
+      );
     }
     expect(await pdfsOf('1266')).toEqual([]);
     const refusals = service.logs.filter((l) => l.event === 'intake.pdf.refused');
@@ -179,10 +193,14 @@ describe('the billing system’s PDF, kept once and sent byte for byte', () => {
     expect(mail.files).toHaveLength(1);
     expect(sha256(mail.files[0]!.content)).toBe(sha256(bytes));
     expect(mail.files[0]!.content.equals(bytes)).toBe(true);
-    await expect.poll(async () => {
-      const log = (await (await fetch(`${url}/api/v1/deliveries?invoice=WL-9`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { deliveries: { status: string; files?: { sha256: string; source: string; invoice: string }[] }[] };
-      return log.deliveries[0];
-    }).toMatchObject({ status: 'sent', files: [{ sha256: sha256(bytes), source: 'billing', invoice: 'WL-9' }] });
+    await expect
+      .poll(async () => {
+        const log = (await (await fetch(`${url}/api/v1/deliveries?invoice=WL-9`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
+          deliveries: { status: string; files?: { sha256: string; source: string; invoice: string }[] }[];
+        };
+        return log.deliveries[0];
+      })
+      .toMatchObject({ status: 'sent', files: [{ sha256: sha256(bytes), source: 'billing', invoice: 'WL-9' }] });
   });
 
   it('a newer PDF of the same invoice (stamped paid) is the one sent from then on; the older stays known', async () => {
@@ -200,7 +218,14 @@ describe('the billing system’s PDF, kept once and sent byte for byte', () => {
     await copyFile(path.join(PDFS, 'not-a-pdf.pdf'), path.join(dir, 'K-02.pdf'));
     await copyFile(path.join(PDFS, '1266.pdf'), path.join(dir, 'stray.pdf'));
     const file = path.join(work, 'export.json');
-    await writeFile(file, JSON.stringify([invoice('K/01', { customer: 'import@wouri-lumiere.example' }), invoice('K-02', { customer: 'import@wouri-lumiere.example' }), invoice('K-03', { customer: 'import@wouri-lumiere.example' })]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        invoice('K/01', { customer: 'import@wouri-lumiere.example' }),
+        invoice('K-02', { customer: 'import@wouri-lumiere.example' }),
+        invoice('K-03', { customer: 'import@wouri-lumiere.example' }),
+      ]),
+    );
     const run = await runFacteur(['import', file, '--pdfs', dir], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/2 created/);

@@ -40,17 +40,37 @@ beforeAll(async () => {
   [peers, discord] = await Promise.all([startMailPeers(), startDiscordPeer()]);
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  facteur = await startFacteur({ ...mailEnv(peers), DISCORD_TOKEN: 'test.bot.token', DISCORD_APP_ID: discord.appId, DISCORD_GUILD_ID: GUILD, DISCORD_API_URL: discord.apiUrl, REMINDERS_ENABLED: 'true' });
+  facteur = await startFacteur({
+    ...mailEnv(peers),
+    DISCORD_TOKEN: 'test.bot.token',
+    DISCORD_APP_ID: discord.appId,
+    DISCORD_GUILD_ID: GUILD,
+    DISCORD_API_URL: discord.apiUrl,
+    REMINDERS_ENABLED: 'true',
+  });
   const { app } = facteur;
   const links = new DownloadLinks('a-link-secret-for-the-pdf-bytes-test-00', { publicUrl: url, days: 7 }, 'Africa/Douala', app.log);
   channel = (await app.discordChannel({ downloadLinks: links }))!;
   http = await startHttp(
     { host: '127.0.0.1', port, bodyLimitBytes: 1024 * 1024, apiKeys: [KEY], webhookSecret: null, metricsKey: null, trustProxy: [] },
-    { store: app.store, log: app.log, dataDir: facteur.dataDir, importMaxBytes: 1024 * 1024, pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader }, today: () => app.assistant.today(), probes: {}, downloads: { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } } },
+    {
+      store: app.store,
+      log: app.log,
+      dataDir: facteur.dataDir,
+      importMaxBytes: 1024 * 1024,
+      pdfs: { maxBytes: app.config.pdfs.maxBytes, reader: app.pdfReader },
+      today: () => app.assistant.today(),
+      probes: {},
+      downloads: { links, documents: app.documents, catalog: app.catalog, tellStaff: app.tellStaff, limits: { perLink: 3, atOnce: 30, idleMs: 30_000 } },
+    },
   );
   await Promise.all([channel.start(), registerEverywhere(app.config.discord!, app.catalog)]);
   [genuine, paid] = await Promise.all([readFile(path.join(PDFS, '1266.pdf')), readFile(path.join(PDFS, '1266-paid.pdf'))]);
-  const stored = await fetch(`${url}/api/v1/invoices/1266/pdf`, { method: 'PUT', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/pdf' }, body: new Uint8Array(genuine) });
+  const stored = await fetch(`${url}/api/v1/invoices/1266/pdf`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/pdf' },
+    body: new Uint8Array(genuine),
+  });
   expect(stored.status).toBe(200);
 });
 
@@ -63,7 +83,11 @@ afterAll(async () => {
 
 /** The hashes of the files the delivery log says went out for this invoice, by reason. */
 async function loggedHashes(number: string): Promise<{ reason: string; channel: string; files: string[] }[]> {
-  return (await facteur.app.store.deliveries({ invoice: number })).map((d) => ({ reason: d.reason, channel: d.channel, files: (d.files ?? []).filter((f) => f.invoice === number).map((f) => f.sha256) }));
+  return (await facteur.app.store.deliveries({ invoice: number })).map((d) => ({
+    reason: d.reason,
+    channel: d.channel,
+    files: (d.files ?? []).filter((f) => f.invoice === number).map((f) => f.sha256),
+  }));
 }
 
 describe('the billing system’s PDF, byte for byte on every channel', () => {
@@ -82,7 +106,9 @@ describe('the billing system’s PDF, byte for byte on every channel', () => {
     const rendered = byName.get('facture-1273.pdf')!;
     expect(rendered.subarray(0, 5).toString()).toBe('%PDF-');
     const log = await facteur.app.store.deliveries({ file: sha256(rendered) });
-    expect(log.map((d) => d.files!.find((f) => f.invoice === '1273'))).toEqual([expect.objectContaining({ source: 'rendered', zip: archive.files[0]!.filename, sha256: sha256(rendered) })]);
+    expect(log.map((d) => d.files!.find((f) => f.invoice === '1273'))).toEqual([
+      expect.objectContaining({ source: 'rendered', zip: archive.files[0]!.filename, sha256: sha256(rendered) }),
+    ]);
   });
 
   it('a Discord answer carries it, and is recorded with its hash', async () => {
@@ -112,9 +138,18 @@ describe('the billing system’s PDF, byte for byte on every channel', () => {
     await facteur.app.push.run(undefined, { remindNow: true, chosen: ['1266'] });
     const reminder = await peers.smtp.waitForMessage((m) => /rappel/i.test(m.parsed.subject ?? '') && m.files.length > 0);
     expect(reminder.files.map((f) => sha256(f.content))).toEqual([sha256(genuine)]);
-    expect(await loggedHashes('1266')).toEqual(expect.arrayContaining([{ reason: 'resend', channel: 'email', files: [sha256(genuine)] }, { reason: 'reminder', channel: 'email', files: [sha256(genuine)] }]));
+    expect(await loggedHashes('1266')).toEqual(
+      expect.arrayContaining([
+        { reason: 'resend', channel: 'email', files: [sha256(genuine)] },
+        { reason: 'reminder', channel: 'email', files: [sha256(genuine)] },
+      ]),
+    );
 
-    await fetch(`${url}/api/v1/invoices/1266/pdf`, { method: 'PUT', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/pdf' }, body: new Uint8Array(paid) });
+    await fetch(`${url}/api/v1/invoices/1266/pdf`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/pdf' },
+      body: new Uint8Array(paid),
+    });
     const asked = await deliver(peers, { from: 'awa@example.cm', subject: 'Facture', body: 'la facture 1266 svp' });
     expect((await replyTo(peers.smtp, asked)).files.map((f) => sha256(f.content))).toEqual([sha256(paid)]);
   });
@@ -132,7 +167,9 @@ describe('with PDF_SOURCE=billing, no rendering is ever sent', () => {
       expect(none.attachments).toEqual([]);
       expect(none.text.join(' ')).toMatch(/Le PDF de la facture n° 1273 ne nous est pas encore parvenu/);
       expect(logged.lines).toContainEqual(expect.objectContaining({ event: 'pdf.missing', invoices: ['1273'] }));
-      expect(logged.lines).toContainEqual(expect.objectContaining({ event: 'staff.notice.nobody', subject: expect.stringMatching(/PDF manquant : facture n° 1273 \(awa@example\.cm\)/) }));
+      expect(logged.lines).toContainEqual(
+        expect.objectContaining({ event: 'staff.notice.nobody', subject: expect.stringMatching(/PDF manquant : facture n° 1273 \(awa@example\.cm\)/) }),
+      );
       const { issuedPdf } = await import('../src/import/pdfs.js');
       await app.store.save({ pdfs: [{ pdf: issuedPdf('1266', genuine, new Date().toISOString()), bytes: genuine }] });
       const zip = await ask('zip 1266 1273');

@@ -64,7 +64,10 @@ describe('the data folder lock', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const folder = await staleFolder(`stale-${round}`);
       const answers = await Promise.all(contenders.map((contender) => contender.tryLock(folder)));
-      expect(answers.filter((answer) => answer === 'got'), `round ${round}: ${answers.join(', ')}`).toHaveLength(1);
+      expect(
+        answers.filter((answer) => answer === 'got'),
+        `round ${round}: ${answers.join(', ')}`,
+      ).toHaveLength(1);
     }
   });
 

@@ -9,7 +9,10 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 async function logged(script: string): Promise<Record<string, unknown>[]> {
   const program = `import { createLogger } from './src/log.ts'; import { loadConfig } from './src/config.ts'; const log = createLogger('info'); ${script}`;
   const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx/esm', '--input-type=module', '-e', program], { cwd: ROOT });
-  return stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return stderr
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('the logs', () => {

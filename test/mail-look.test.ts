@@ -63,10 +63,12 @@ async function expectBranded(page: Page): Promise<void> {
   expect(await page.getByText('Sanaga Hébergement SARL').first().isVisible()).toBe(true);
   const width = page.viewportSize()!.width;
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-  const colours = await page.evaluate(() => [...document.querySelectorAll('*')].flatMap((node) => {
-    const style = getComputedStyle(node);
-    return [style.color, style.backgroundColor, style.borderBottomColor, style.borderTopColor];
-  }));
+  const colours = await page.evaluate(() =>
+    [...document.querySelectorAll('*')].flatMap((node) => {
+      const style = getComputedStyle(node);
+      return [style.color, style.backgroundColor, style.borderBottomColor, style.borderTopColor];
+    }),
+  );
   expect(colours).toContain(PRIMARY);
 }
 
@@ -86,8 +88,14 @@ describe('mails as a customer sees them', { timeout: 60_000 }, () => {
   beforeAll(async () => {
     const file = path.join(facteur.dataDir, 'export.json');
     const invoice = (number: string, issuedAt: string) => ({
-      number, customer: 'mallory@example.cm', customerName: HOSTILE_NAME, issuedAt, dueAt: '2026-12-20', currency: 'XAF',
-      lines: [{ label: HOSTILE_LABEL, quantity: 1, unitPrice: 1_250_000 }], status: 'unpaid',
+      number,
+      customer: 'mallory@example.cm',
+      customerName: HOSTILE_NAME,
+      issuedAt,
+      dueAt: '2026-12-20',
+      currency: 'XAF',
+      lines: [{ label: HOSTILE_LABEL, quantity: 1, unitPrice: 1_250_000 }],
+      status: 'unpaid',
     });
     await writeFile(file, JSON.stringify([invoice('9100', '2026-11-20'), invoice('9101', '2026-11-21')]));
     expect((await importInvoices(facteur.app.store, file)).rejected).toEqual([]);
@@ -95,7 +103,7 @@ describe('mails as a customer sees them', { timeout: 60_000 }, () => {
     announcement = await smtp.waitForMessage((mail) => mail.envelope.to.includes('mallory@example.cm'));
   });
 
-  it('announces new invoices in the provider\'s colours, with the logo and the table, on a phone and a desktop', async () => {
+  it("announces new invoices in the provider's colours, with the logo and the table, on a phone and a desktop", async () => {
     expect(announcement.parsed.subject).toBe('2 nouvelles factures');
     // The logo is a PNG inside the mail, shown by cid: Gmail and Outlook show no SVG.
     const logo = announcement.parsed.attachments.find((part) => part.cid);
@@ -193,10 +201,23 @@ describe('pay links in mails, as a customer sees them', { timeout: 60_000 }, () 
   beforeAll(async () => {
     const file = path.join(facteur.dataDir, 'payable.json');
     const invoice = (number: string, changes: Record<string, unknown>) => ({
-      number, customer: 'payeur@example.cm', customerName: 'Payeur SARL', issuedAt: '2026-11-20', dueAt: '2026-12-20', currency: 'XAF',
-      lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 25_000 }], status: 'unpaid', ...changes,
+      number,
+      customer: 'payeur@example.cm',
+      customerName: 'Payeur SARL',
+      issuedAt: '2026-11-20',
+      dueAt: '2026-12-20',
+      currency: 'XAF',
+      lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 25_000 }],
+      status: 'unpaid',
+      ...changes,
     });
-    await writeFile(file, JSON.stringify([invoice('9110', { payUrl: PAY }), invoice('9111', { status: 'paid', paidAt: '2026-11-21', payUrl: 'https://paiement.hebergeur.example/facture/9111' })]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        invoice('9110', { payUrl: PAY }),
+        invoice('9111', { status: 'paid', paidAt: '2026-11-21', payUrl: 'https://paiement.hebergeur.example/facture/9111' }),
+      ]),
+    );
     expect((await importInvoices(facteur.app.store, file)).rejected).toEqual([]);
     await facteur.app.push.run();
     announcement = await smtp.waitForMessage((mail) => mail.envelope.to.includes('payeur@example.cm'));

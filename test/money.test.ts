@@ -23,8 +23,24 @@ describe('one invoice’s amounts', () => {
   it('takes a tax at the rate as written, rounded half up', () => {
     expect(totals({ lines: [{ label: 'Pro', quantity: 1, unitPrice: 75_000 }], taxes: [{ label: 'TVA', rate: 19.25 }] }).total).toBe(89_438);
     // 19.25 % of 999 999 999 999 400 is 192 499 999 999 884.5: the float product falls short of the half.
-    expect(totals({ lines: [{ label: 'Pro', quantity: 1000, unitPrice: 999_999_999_999 }, { label: 'Domaine', quantity: 1, unitPrice: 400 }], taxes: [{ label: 'TVA', rate: 19.25 }] }).taxes[0]!.amount).toBe(192_499_999_999_885);
-    expect(totals({ lines: [{ label: 'Pro', quantity: 1, unitPrice: 1_000 }], taxes: [{ label: 'x', rate: 1e-7 }, { label: 'y', rate: 0.05 }] }).taxes.map((t) => t.amount)).toEqual([0, 1]);
+    expect(
+      totals({
+        lines: [
+          { label: 'Pro', quantity: 1000, unitPrice: 999_999_999_999 },
+          { label: 'Domaine', quantity: 1, unitPrice: 400 },
+        ],
+        taxes: [{ label: 'TVA', rate: 19.25 }],
+      }).taxes[0]!.amount,
+    ).toBe(192_499_999_999_885);
+    expect(
+      totals({
+        lines: [{ label: 'Pro', quantity: 1, unitPrice: 1_000 }],
+        taxes: [
+          { label: 'x', rate: 1e-7 },
+          { label: 'y', rate: 0.05 },
+        ],
+      }).taxes.map((t) => t.amount),
+    ).toEqual([0, 1]);
   });
 });
 
@@ -53,7 +69,13 @@ describe('a customer owing ten invoices at the import’s limit', () => {
       dueAt: '2026-02-05',
       currency: 'XAF',
       // 10¹⁵ each (the import's limit for one invoice), the last 999 999 999 999 991.
-      lines: index < 9 ? [{ label: 'Hébergement', quantity: 1000, unitPrice: 1_000_000_000_000 }] : [{ label: 'Hébergement', quantity: 1000, unitPrice: 999_999_999_999 }, { label: 'Domaine', quantity: 1, unitPrice: 991 }],
+      lines:
+        index < 9
+          ? [{ label: 'Hébergement', quantity: 1000, unitPrice: 1_000_000_000_000 }]
+          : [
+              { label: 'Hébergement', quantity: 1000, unitPrice: 999_999_999_999 },
+              { label: 'Domaine', quantity: 1, unitPrice: 991 },
+            ],
       status: 'unpaid',
     });
     const file = path.join(app.dataDir, 'riche.json');

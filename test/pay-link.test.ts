@@ -60,8 +60,17 @@ describe('the pay buttons of announcements and reminders', async () => {
   const catalog = await Catalog.load(path.resolve(import.meta.dirname, '..', 'templates'));
   const customer = newCustomer('awa@example.cm', 'Awa Nkolo', 'fr');
   const invoice = (number: string, dueAt: string, changes: Record<string, unknown> = {}) => ({
-    number, customerId: customer.id, issuedAt: '2026-10-01', dueAt, currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }], taxes: [], status: 'unpaid' as const, paidAt: null,
-    payUrl: `https://paiement.hebergeur.example/facture/${number}`, ...changes,
+    number,
+    customerId: customer.id,
+    issuedAt: '2026-10-01',
+    dueAt,
+    currency: 'XAF',
+    lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }],
+    taxes: [],
+    status: 'unpaid' as const,
+    paidAt: null,
+    payUrl: `https://paiement.hebergeur.example/facture/${number}`,
+    ...changes,
   });
   const pays = (blocks: object[]) => blocks.flatMap((block) => ('pay' in block ? [(block as { pay: { label: string; url: string; where: string } }).pay] : []));
 
@@ -70,11 +79,20 @@ describe('the pay buttons of announcements and reminders', async () => {
     const words = reminderWords(catalog, customer, invoices, '2026-11-25');
     const shown = pays(letterOf(words, { rows: words.rows, notes: [], extra: [], files: null, later: [] }).blocks);
     expect(shown.map((pay) => pay.label)).toEqual(['1307', '1306', '1305', '1304', '1303'].map((number) => `Payer la facture ${number}`));
-    expect(shown[0]).toEqual({ label: 'Payer la facture 1307', url: 'https://paiement.hebergeur.example/facture/1307', where: 'Page de paiement : paiement.hebergeur.example' });
+    expect(shown[0]).toEqual({
+      label: 'Payer la facture 1307',
+      url: 'https://paiement.hebergeur.example/facture/1307',
+      where: 'Page de paiement : paiement.hebergeur.example',
+    });
   });
 
   it('show in each mail of several only its own invoices’ buttons, and none for a paid one', () => {
-    const words = invoiceWords(catalog, customer, [invoice('1310', '2026-12-01'), invoice('1311', '2026-12-02'), invoice('1312', '2026-12-03', { status: 'paid', paidAt: '2026-11-02' })], 'push');
+    const words = invoiceWords(
+      catalog,
+      customer,
+      [invoice('1310', '2026-12-01'), invoice('1311', '2026-12-02'), invoice('1312', '2026-12-03', { status: 'paid', paidAt: '2026-11-02' })],
+      'push',
+    );
     const [first, second, third] = words.rows.map((row) => pays(letterOf(words, { rows: [row], notes: [], extra: [], files: null, later: [] }).blocks));
     expect(first!.map((pay) => pay.label)).toEqual(['Payer la facture 1310']);
     expect(second!.map((pay) => pay.label)).toEqual(['Payer la facture 1311']);

@@ -81,7 +81,15 @@ describe('the PDF text layer', () => {
       const money = (amount: number) => formatMoney(amount, 'XAF', customer.locale);
       printed.push({
         file: await documents.pdf(bill, customer),
-        texts: [bill.number, customer.name, customer.email, ...labels, bill.taxes[0]!.label, ...bill.lines.map((line) => money(lineAmount(line))), money(totals(bill).total)],
+        texts: [
+          bill.number,
+          customer.name,
+          customer.email,
+          ...labels,
+          bill.taxes[0]!.label,
+          ...bill.lines.map((line) => money(lineAmount(line))),
+          money(totals(bill).total),
+        ],
       });
     }
     expect(printed.flatMap((page) => page.texts)).toEqual(expect.arrayContaining([...corpus.labels, ...corpus.names]));
@@ -116,6 +124,7 @@ describe('the invoice page', () => {
     // The page is A4 with margins of 48 points: nothing is printed past the right margin.
     for (const item of items) expect(item.right, `« ${item.text.slice(0, 20)}… » ends past the margin`).toBeLessThanOrEqual(item.pageWidth - 48 + 0.5);
     const text = unwrapped(await pdfExactText(await readFile(file)));
-    for (const whole of [...labels, customer.name, customer.email, 'T'.repeat(200), formatMoney(totals(bill).total, 'XAF', 'fr')]) expect(text).toContain(unwrapped(whole));
+    for (const whole of [...labels, customer.name, customer.email, 'T'.repeat(200), formatMoney(totals(bill).total, 'XAF', 'fr')])
+      expect(text).toContain(unwrapped(whole));
   });
 });

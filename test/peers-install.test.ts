@@ -31,7 +31,9 @@ describe("npm test's peers", () => {
   });
 
   it('as another user, says that the tests run as root', () => {
-    expect(obstacle([], false, true)).toBe('npm test: the tests run as root (Dovecot and Postfix start only as root, and a test mounts a tmpfs): run it as root, as .ci/run does');
+    expect(obstacle([], false, true)).toBe(
+      'npm test: the tests run as root (Dovecot and Postfix start only as root, and a test mounts a tmpfs): run it as root, as .ci/run does',
+    );
   });
 
   it('names each missing program and the command that installs it, preseeding what Postfix would ask', () => {
@@ -46,7 +48,9 @@ describe("npm test's peers", () => {
 
   it('as root, installs what is missing with apt-get, and says so where there is no apt-get', () => {
     expect(obstacle(PEERS, true, true)).toBeNull();
-    expect(obstacle([peer('ps')], true, false)).toBe("npm test: the tests need ps, missing here, and this machine has no apt-get: install Debian's procps or their like");
+    expect(obstacle([peer('ps')], true, false)).toBe(
+      "npm test: the tests need ps, missing here, and this machine has no apt-get: install Debian's procps or their like",
+    );
     expect(obstacle([], true, false)).toBeNull();
   });
 });

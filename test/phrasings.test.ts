@@ -43,7 +43,10 @@ describe('what customers write', () => {
       'help.notifications': ['notifications', 'attachments', 'address', 'contactAdd'],
     };
     for (const locale of ['fr', 'en'] as const) {
-      const messages = JSON.parse(await readFile(path.resolve(import.meta.dirname, '..', 'templates', 'messages', `${locale}.json`), 'utf8')) as Record<string, string>;
+      const messages = JSON.parse(await readFile(path.resolve(import.meta.dirname, '..', 'templates', 'messages', `${locale}.json`), 'utf8')) as Record<
+        string,
+        string
+      >;
       const help = Object.keys(messages).filter((key) => key.startsWith('help.') && key !== 'help.intro');
       expect(help.toSorted()).toEqual(Object.keys(shown).toSorted());
       for (const key of help) {

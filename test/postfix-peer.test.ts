@@ -29,7 +29,9 @@ describe('a private Postfix on loopback', () => {
   });
 
   const send = (from: string, to: string, messageId: string) =>
-    nodemailer.createTransport({ host: postfix.host, port: postfix.port, secure: false, ignoreTLS: true }).sendMail({ envelope: { from, to: [to] }, from: 'Facteur <facturation@billing.test>', to, subject: 'Vos factures', text: 'Bonjour', messageId });
+    nodemailer
+      .createTransport({ host: postfix.host, port: postfix.port, secure: false, ignoreTLS: true })
+      .sendMail({ envelope: { from, to: [to] }, from: 'Facteur <facturation@billing.test>', to, subject: 'Vos factures', text: 'Bonjour', messageId });
 
   it('relays another domain to the sink, envelope sender kept', async () => {
     await send('bounces+abc@billing.test', 'awa@example.cm', '<relay-1@billing.test>');
@@ -43,20 +45,30 @@ describe('a private Postfix on loopback', () => {
   ])('bounces %s with a DSN to the VERP address, served by Dovecot', async (_kind, to, diagnostic) => {
     const messageId = `<${to.replace('@', '.')}@billing.test>`;
     await send('bounces+tok42@billing.test', to, messageId);
-    const dsn = await eventually('the DSN in the billing mailbox', async () => {
-      const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, auth: { user: dovecot.user, pass: dovecot.password }, logger: false });
-      await client.connect();
-      try {
-        await client.mailboxOpen('INBOX');
-        for (const message of await client.fetchAll('1:*', { source: true })) {
-          const parsed = await simpleParser(message.source!, { keepDeliveryStatus: true });
-          if (parsed.attachments.some((a) => a.contentType === 'message/rfc822' && a.content.toString().includes(messageId))) return parsed;
+    const dsn = await eventually(
+      'the DSN in the billing mailbox',
+      async () => {
+        const client = new ImapFlow({
+          host: dovecot.host,
+          port: dovecot.port,
+          secure: false,
+          auth: { user: dovecot.user, pass: dovecot.password },
+          logger: false,
+        });
+        await client.connect();
+        try {
+          await client.mailboxOpen('INBOX');
+          for (const message of await client.fetchAll('1:*', { source: true })) {
+            const parsed = await simpleParser(message.source!, { keepDeliveryStatus: true });
+            if (parsed.attachments.some((a) => a.contentType === 'message/rfc822' && a.content.toString().includes(messageId))) return parsed;
+          }
+          return undefined;
+        } finally {
+          await client.logout();
         }
-        return undefined;
-      } finally {
-        await client.logout();
-      }
-    }, 15_000);
+      },
+      15_000,
+    );
     expect(dsn.headers.get('content-type')).toMatchObject({ value: 'multipart/report', params: { 'report-type': 'delivery-status' } });
     expect(dsn.to).toMatchObject({ text: 'bounces+tok42@billing.test' });
     const status = dsn.attachments.find((a) => a.contentType === 'message/delivery-status')!.content.toString();

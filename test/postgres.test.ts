@@ -39,12 +39,35 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
     const pdfs = path.join(dataDir, 'from-billing');
     await mkdir(pdfs);
     await copyFile(path.join(import.meta.dirname, 'fixtures', 'billing-pdfs', '1266.pdf'), path.join(pdfs, '1266.pdf'));
-    const invoice = { number: '1266', customer: 'awa@example.cm', issuedAt: '2026-01-17', dueAt: '2026-02-17', currency: 'XAF', lines: [{ label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: 81000 }, { label: 'Nom de domaine .cm', quantity: 1, unitPrice: 20500 }], taxes: [{ label: 'TVA', rate: 19.25 }], status: 'unpaid' };
+    const invoice = {
+      number: '1266',
+      customer: 'awa@example.cm',
+      issuedAt: '2026-01-17',
+      dueAt: '2026-02-17',
+      currency: 'XAF',
+      lines: [
+        { label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: 81000 },
+        { label: 'Nom de domaine .cm', quantity: 1, unitPrice: 20500 },
+      ],
+      taxes: [{ label: 'TVA', rate: 19.25 }],
+      status: 'unpaid',
+    };
     await writeFile(path.join(pdfs, 'export.json'), JSON.stringify([invoice]));
     expect((await runFacteur(['import', path.join(pdfs, 'export.json'), '--pdfs', pdfs], folder)).stdout).toMatch(/0 rejected/);
     // And an address whose mail bounced.
     const kept = await LowdbStore.open(path.join(dataDir, 'db.json'));
-    await kept.updateSuppression('paul@example.cm', () => ({ suppression: { address: 'paul@example.cm', customerId: null, kind: 'bounce', status: '5.1.1', diagnostic: 'unknown user', deliveryId: 'd-1', since: '2026-11-25T10:00:00.000Z' }, result: null }));
+    await kept.updateSuppression('paul@example.cm', () => ({
+      suppression: {
+        address: 'paul@example.cm',
+        customerId: null,
+        kind: 'bounce',
+        status: '5.1.1',
+        diagnostic: 'unknown user',
+        deliveryId: 'd-1',
+        since: '2026-11-25T10:00:00.000Z',
+      },
+      result: null,
+    }));
     await kept.close();
     const url = await postgres.createDatabase();
     const first = await runFacteur(['db', 'copy', '--to', url], folder);
@@ -95,57 +118,78 @@ describe('moving a data folder to PostgreSQL', PROCESSES, () => {
 });
 
 describe('a copy killed in the middle (kill -9)', () => {
-  it('leaves a database nothing runs on until the copy is run again, after which the push announces what the folder had not, and no reminder goes twice', { timeout: 120_000 }, async () => {
-    const folder = { FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-pg-killed-')), REMINDERS_ENABLED: 'true' };
-    // A folder with history: the push met it long ago, today's reminders went, and 30 invoices came since, not yet announced.
-    await metDaysAgo(folder.FACTEUR_DATA_DIR, 500);
-    expect((await runFacteur(['push'], { ...folder, REMINDERS_ENABLED: 'false' })).code).toBe(0);
-    const reminded = await runFacteur(['reminders'], folder);
-    expect(reminded.code).toBe(0);
-    expect(reminded.stdout).not.toMatch(/^0 messages sent/);
-    const file = path.join(folder.FACTEUR_DATA_DIR, 'new.json');
-    const dueAt = new Date(Date.now() + 30 * DAY_MS).toISOString().slice(0, 10);
-    await writeFile(file, JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ number: `N-${i + 1}`, customer: 'awa@example.cm', issuedAt: '2026-11-25', dueAt, currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }], status: 'unpaid' }))));
-    expect((await runFacteur(['import', file], folder)).stdout).toMatch(/^30 created/);
+  it(
+    'leaves a database nothing runs on until the copy is run again, after which the push announces what the folder had not, and no reminder goes twice',
+    { timeout: 120_000 },
+    async () => {
+      const folder = { FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-pg-killed-')), REMINDERS_ENABLED: 'true' };
+      // A folder with history: the push met it long ago, today's reminders went, and 30 invoices came since, not yet announced.
+      await metDaysAgo(folder.FACTEUR_DATA_DIR, 500);
+      expect((await runFacteur(['push'], { ...folder, REMINDERS_ENABLED: 'false' })).code).toBe(0);
+      const reminded = await runFacteur(['reminders'], folder);
+      expect(reminded.code).toBe(0);
+      expect(reminded.stdout).not.toMatch(/^0 messages sent/);
+      const file = path.join(folder.FACTEUR_DATA_DIR, 'new.json');
+      const dueAt = new Date(Date.now() + 30 * DAY_MS).toISOString().slice(0, 10);
+      await writeFile(
+        file,
+        JSON.stringify(
+          Array.from({ length: 30 }, (_, i) => ({
+            number: `N-${i + 1}`,
+            customer: 'awa@example.cm',
+            issuedAt: '2026-11-25',
+            dueAt,
+            currency: 'XAF',
+            lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 15000 }],
+            status: 'unpaid',
+          })),
+        ),
+      );
+      expect((await runFacteur(['import', file], folder)).stdout).toMatch(/^30 created/);
 
-    const url = await postgres.createDatabase();
-    expect((await runFacteur(['db', 'migrate'], { ...folder, DATABASE_URL: url })).code).toBe(0);
-    // The copy is held where it writes what was announced, then killed there: every invoice is in, none marked announced.
-    const holder = new pg.Client({ connectionString: url });
-    await holder.connect();
-    try {
-      await holder.query('begin');
-      await holder.query('lock table announced in access exclusive mode');
-      const copy = spawnFacteur(['db', 'copy', '--to', url], folder);
-      await eventually('the copy waiting on the lock', async () => (Number((await holder.query('select count(*) from pg_locks where not granted')).rows[0].count) > 0 ? true : undefined), 30_000);
-      copy.child.kill('SIGKILL');
-      await copy.exited;
-      await holder.query('rollback');
-      expect(Number((await holder.query('select count(*) from invoices')).rows[0].count)).toBeGreaterThan(30);
-    } finally {
-      await holder.end();
-    }
+      const url = await postgres.createDatabase();
+      expect((await runFacteur(['db', 'migrate'], { ...folder, DATABASE_URL: url })).code).toBe(0);
+      // The copy is held where it writes what was announced, then killed there: every invoice is in, none marked announced.
+      const holder = new pg.Client({ connectionString: url });
+      await holder.connect();
+      try {
+        await holder.query('begin');
+        await holder.query('lock table announced in access exclusive mode');
+        const copy = spawnFacteur(['db', 'copy', '--to', url], folder);
+        await eventually(
+          'the copy waiting on the lock',
+          async () => (Number((await holder.query('select count(*) from pg_locks where not granted')).rows[0].count) > 0 ? true : undefined),
+          30_000,
+        );
+        copy.child.kill('SIGKILL');
+        await copy.exited;
+        await holder.query('rollback');
+        expect(Number((await holder.query('select count(*) from invoices')).rows[0].count)).toBeGreaterThan(30);
+      } finally {
+        await holder.end();
+      }
 
-    const database = { FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-pg-killed-files-')), DATABASE_URL: url, REMINDERS_ENABLED: 'false' };
-    const refused = await runFacteur(['push'], database);
-    expect(refused.stdout).toBe('');
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`holds a copy of ${folder.FACTEUR_DATA_DIR} that did not finish`);
-    expect(refused.stderr).toContain('facteur db copy --to');
-    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    const start = spawnFacteur(['start'], database);
-    await start.exited;
-    expect(start.child.exitCode).toBe(1);
+      const database = { FACTEUR_DATA_DIR: await mkdtemp(path.join(tmpdir(), 'facteur-pg-killed-files-')), DATABASE_URL: url, REMINDERS_ENABLED: 'false' };
+      const refused = await runFacteur(['push'], database);
+      expect(refused.stdout).toBe('');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`holds a copy of ${folder.FACTEUR_DATA_DIR} that did not finish`);
+      expect(refused.stderr).toContain('facteur db copy --to');
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      const start = spawnFacteur(['start'], database);
+      await start.exited;
+      expect(start.child.exitCode).toBe(1);
 
-    const finished = await runFacteur(['db', 'copy', '--to', url], folder);
-    expect(finished.code).toBe(0);
-    expect(finished.stdout).toContain('Every record is there');
-    const pushed = await runFacteur(['push'], database);
-    expect(pushed.code).toBe(0);
-    expect(pushed.stdout).toMatch(/^30 new invoices;/);
-    const reminders = await runFacteur(['reminders', '--dry-run'], { ...database, REMINDERS_ENABLED: 'true' });
-    expect(reminders.stdout).toMatch(/^0 invoices of 0 customers would be reminded/m);
-    await rm(folder.FACTEUR_DATA_DIR, { recursive: true, force: true });
-    await rm(database.FACTEUR_DATA_DIR, { recursive: true, force: true });
-  });
+      const finished = await runFacteur(['db', 'copy', '--to', url], folder);
+      expect(finished.code).toBe(0);
+      expect(finished.stdout).toContain('Every record is there');
+      const pushed = await runFacteur(['push'], database);
+      expect(pushed.code).toBe(0);
+      expect(pushed.stdout).toMatch(/^30 new invoices;/);
+      const reminders = await runFacteur(['reminders', '--dry-run'], { ...database, REMINDERS_ENABLED: 'true' });
+      expect(reminders.stdout).toMatch(/^0 invoices of 0 customers would be reminded/m);
+      await rm(folder.FACTEUR_DATA_DIR, { recursive: true, force: true });
+      await rm(database.FACTEUR_DATA_DIR, { recursive: true, force: true });
+    },
+  );
 });

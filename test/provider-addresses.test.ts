@@ -33,7 +33,11 @@ const awa = 'awa@example.cm';
 
 /** Every address the outbox sent a mail to since `before` (a count of the outbox's mails). */
 async function mailedSince(before: number): Promise<string[]> {
-  return (await outbox(app.dataDir)).slice(before).flatMap((mail) => [mail.to, mail.cc].flatMap((to) => (Array.isArray(to) ? to : to ? [to] : []).flatMap((a) => a.value.map((v) => v.address!.toLowerCase()))));
+  return (await outbox(app.dataDir))
+    .slice(before)
+    .flatMap((mail) =>
+      [mail.to, mail.cc].flatMap((to) => (Array.isArray(to) ? to : to ? [to] : []).flatMap((a) => a.value.map((v) => v.address!.toLowerCase()))),
+    );
 }
 
 const OWN = [
@@ -83,7 +87,14 @@ describe('a change to one of the provider’s own addresses', () => {
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     await app.store.updateCustomer(paul.id, (c) => ({
       ...c,
-      pending: [{ change: { kind: 'address', address: 'support@hebergeur.example' }, approval: { replyHashes: [replyHash(messageId)], expiresAt }, confirmation: null, requestedAt: new Date().toISOString() }],
+      pending: [
+        {
+          change: { kind: 'address', address: 'support@hebergeur.example' },
+          approval: { replyHashes: [replyHash(messageId)], expiresAt },
+          confirmation: null,
+          requestedAt: new Date().toISOString(),
+        },
+      ],
     }));
     const before = (await outbox(app.dataDir)).length;
     const reply = await ask('paul@example.cm', 'oui', { trust: 'address', sender: 'paul@example.cm', inReplyTo: messageId });

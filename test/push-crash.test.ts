@@ -92,7 +92,8 @@ describe('a reminder run killed in the middle', PROCESSES, () => {
     // The invoices fall due: seven days later they are owed the reminder of offset 7.
     const store = await LowdbStore.open(path.join(dataDir, 'db.json'));
     const overdue = addDays(dayIn(new Date(), 'Africa/Douala'), -7);
-    for (const invoice of await store.unpaidDueBy('2099-12-31')) await store.updateInvoice(invoice.number, (i) => ({ invoice: { ...i, issuedAt: addDays(overdue, -30), dueAt: overdue }, result: null }));
+    for (const invoice of await store.unpaidDueBy('2099-12-31'))
+      await store.updateInvoice(invoice.number, (i) => ({ invoice: { ...i, issuedAt: addDays(overdue, -30), dueAt: overdue }, result: null }));
     await store.close();
     const reminding = { ...env(), REMINDERS_ENABLED: 'true', REMINDERS_AT: '00:00' };
     const reminders = () => peer.messages.filter((m) => m.parsed.subject?.startsWith('Rappel'));

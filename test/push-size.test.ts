@@ -109,7 +109,9 @@ describe('an announcement of 700 new invoices', { timeout: 120_000 }, () => {
     for (const [index, mail] of mails.entries()) {
       expect(mail.envelope.to).toEqual([WHOLESALER]);
       expect(mail.parsed.text).toContain('700 nouvelles factures sont disponibles');
-      expect(mail.parsed.text).toContain(`Envoi ${index + 1} sur 3 : les fichiers sont répartis sur plusieurs messages pour ne pas dépasser la taille permise.`);
+      expect(mail.parsed.text).toContain(
+        `Envoi ${index + 1} sur 3 : les fichiers sont répartis sur plusieurs messages pour ne pas dépasser la taille permise.`,
+      );
       expect(mail.parsed.text).toContain('Le PDF de chaque facture est joint à ce message.');
       expect(mail.files[0]!.size).toBeLessThanOrEqual(8 * MB);
       const inZip = await zipped(mail, app.dataDir);
@@ -166,14 +168,20 @@ describe('an announcement of 700 new invoices', { timeout: 120_000 }, () => {
   });
 
   it('with PUBLIC_URL, goes as one mail with a download link for the ZIP (300 invoices: a link names that many), every invoice listed', async () => {
-    const { app, customer } = await withNewInvoices({ MAIL_SIZE_LIMIT_MB: '4', PUBLIC_URL: 'https://factures.hebergeur.example', FACTEUR_LINK_SECRET: SECRET }, 25, 300);
+    const { app, customer } = await withNewInvoices(
+      { MAIL_SIZE_LIMIT_MB: '4', PUBLIC_URL: 'https://factures.hebergeur.example', FACTEUR_LINK_SECRET: SECRET },
+      25,
+      300,
+    );
     expect(await app.push.run()).toMatchObject({ invoices: 300, sent: 1 });
     const [mail] = await peer!.waitFor(1);
     expect(mail!.parsed.subject).toBe('300 nouvelles factures');
     expect(mail!.files).toEqual([]);
     expect(listed(mail!)).toEqual(numbers.slice(0, 300));
     const text = mail!.parsed.text!;
-    expect(text).toMatch(/factures-70000-70299\.zip \([\d,]+ Mo\) est trop lourd pour être envoyé ici : téléchargez-le avec ce lien, valable jusqu'au \d+ \S+ \d{4} :/);
+    expect(text).toMatch(
+      /factures-70000-70299\.zip \([\d,]+ Mo\) est trop lourd pour être envoyé ici : téléchargez-le avec ce lien, valable jusqu'au \d+ \S+ \d{4} :/,
+    );
     const token = /https:\/\/factures\.hebergeur\.example\/d\/([A-Za-z0-9_.-]+)/.exec(text)![1]!;
     const read = new LinkSigner(SECRET).verify(token, new Date());
     expect(read.ok && read.claims).toMatchObject({ customerId: customer.id, invoices: numbers.slice(0, 300) });
@@ -188,7 +196,9 @@ describe('an announcement of 700 new invoices', { timeout: 120_000 }, () => {
     expect(mail!.parsed.subject).toBe('700 nouvelles factures');
     expect(mail!.files).toEqual([]);
     expect(listed(mail!)).toEqual(numbers);
-    expect(mail!.parsed.text).toContain('Ces 700 factures sont trop nombreuses pour être jointes à un e-mail : demandez-les par année, en répondant par exemple « zip 2026 ».');
+    expect(mail!.parsed.text).toContain(
+      'Ces 700 factures sont trop nombreuses pour être jointes à un e-mail : demandez-les par année, en répondant par exemple « zip 2026 ».',
+    );
     expect(wholesalerMails()).toHaveLength(1);
   });
 });
@@ -197,10 +207,22 @@ describe('a reminder of 700 invoices', { timeout: 120_000 }, () => {
   it('goes as mails within the limit, the total and the statement in the first, every invoice in exactly one', async () => {
     const { app, customer } = await withNewInvoices({ MAIL_SIZE_LIMIT_MB: '8', REMINDERS_ENABLED: 'true', REMINDERS_STATEMENT: 'true' }, 25);
     // The reminder as the planner records one (when it is sent is the planner's, tested in reminders.test.ts).
-    await app.deliveries.record([{ customerId: customer.id, invoices: numbers, channel: 'email', recipient: WHOLESALER, reason: 'reminder', attachPdf: true, reminded: Object.fromEntries(numbers.map((number) => [number, 7])) }]);
+    await app.deliveries.record([
+      {
+        customerId: customer.id,
+        invoices: numbers,
+        channel: 'email',
+        recipient: WHOLESALER,
+        reason: 'reminder',
+        attachPdf: true,
+        reminded: Object.fromEntries(numbers.map((number) => [number, 7])),
+      },
+    ]);
     await app.deliveries.runDue(1);
     const mails = await peer!.waitFor(3);
-    expect(mails.map((mail) => mail.parsed.subject)).toEqual([1, 2, 3].map((part) => expect.stringMatching(new RegExp(`^Rappel : 700 factures à régler \\(.+\\) \\(${part}/3\\)$`))));
+    expect(mails.map((mail) => mail.parsed.subject)).toEqual(
+      [1, 2, 3].map((part) => expect.stringMatching(new RegExp(`^Rappel : 700 factures à régler \\(.+\\) \\(${part}/3\\)$`))),
+    );
     expect(mails[0]!.files.map((file) => file.filename)).toEqual([expect.stringMatching(/^releve-\d{4}-\d{2}-\d{2}\.pdf$/), expect.stringMatching(/\.zip$/)]);
     expect(mails[0]!.parsed.text).toContain('Votre relevé de compte');
     for (const mail of mails) expect(mail.parsed.text).toMatch(/Total à régler : /);

@@ -19,7 +19,9 @@ function smtpEnv(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 /** New invoices arrive as they do in production: imported from the billing system's export (which also changes their status). */
-async function importNew(invoices: { number: string; customer: string; issuedAt?: string; amount?: number; status?: 'unpaid' | 'paid' | 'cancelled'; paidAt?: string }[]): Promise<void> {
+async function importNew(
+  invoices: { number: string; customer: string; issuedAt?: string; amount?: number; status?: 'unpaid' | 'paid' | 'cancelled'; paidAt?: string }[],
+): Promise<void> {
   const file = path.join(app.dataDir, `export-${invoices[0]!.number}.json`);
   const rows = invoices.map((i) => ({
     number: i.number,
@@ -115,14 +117,21 @@ describe('the push of new invoices', () => {
     const [again] = (await peer.waitFor(2)).slice(1);
     expect(again!.envelope.to.sort()).toEqual(['awa@example.cm', 'compta@nkolo.cm', 'dg@nkolo.cm']);
     expect(again!.parsed.headers.get('cc')).toMatchObject({ text: 'compta@nkolo.cm, dg@nkolo.cm' });
-    expect(await resend(app.store, app.deliveries, logged.log, { number: '9020', to: 'awa@example.cm', channels: ['email'], requestedBy: 'staff' })).toMatchObject({ ok: true });
+    expect(
+      await resend(app.store, app.deliveries, logged.log, { number: '9020', to: 'awa@example.cm', channels: ['email'], requestedBy: 'staff' }),
+    ).toMatchObject({ ok: true });
     const [named] = (await peer.waitFor(3)).slice(2);
     expect(named!.envelope.to).toEqual(['awa@example.cm']);
     expect(named!.parsed.headers.get('cc')).toBeUndefined();
   });
 
   it('attaches nothing when the customer turned the attachments off, and says how to ask', async () => {
-    await app.assistant.handle({ customerId: (await app.store.customerByAddress('paul@example.cm'))!.id, text: 'notifications pièces-jointes non', conversation: 't', trust: 'owner' });
+    await app.assistant.handle({
+      customerId: (await app.store.customerByAddress('paul@example.cm'))!.id,
+      text: 'notifications pièces-jointes non',
+      conversation: 't',
+      trust: 'owner',
+    });
     await importNew([{ number: '9010', customer: 'paul@example.cm' }]);
     await app.push.run();
     const [mail] = await peer.waitFor(1);
@@ -160,7 +169,9 @@ describe('the push of new invoices', () => {
     expect(mail!.files.map((file) => file.filename)).toEqual(['facture-9060.pdf']);
     const [delivery] = await app.deliveries.list({ reason: 'push' });
     expect(delivery!.invoices).toEqual(['9060']);
-    expect(logged.lines.filter((line) => line.event === 'push.cancelled')).toEqual([expect.objectContaining({ customer: delivery!.customerId, invoices: ['9061'] })]);
+    expect(logged.lines.filter((line) => line.event === 'push.cancelled')).toEqual([
+      expect.objectContaining({ customer: delivery!.customerId, invoices: ['9061'] }),
+    ]);
 
     // Later runs find nothing new, and do not say it again.
     expect(await app.push.run()).toMatchObject({ invoices: 0, attempted: 0 });

@@ -19,7 +19,14 @@ let links: AccountLinks;
 beforeAll(async () => {
   smtp = await startSmtpPeer();
   app = await demoApp({ SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false' });
-  links = new AccountLinks('discord', { store: app.store, codeMail: app.codeMail, catalog: app.catalog, log: app.log, now: () => new Date(), commands: () => ({ request: '/link email', confirm: '/link code' }) });
+  links = new AccountLinks('discord', {
+    store: app.store,
+    codeMail: app.codeMail,
+    catalog: app.catalog,
+    log: app.log,
+    now: () => new Date(),
+    commands: () => ({ request: '/link email', confirm: '/link code' }),
+  });
 });
 
 afterAll(async () => {

@@ -23,8 +23,15 @@ const invoice = (number: string, issuedAt: string, status: Invoice['status'] = '
 
 const DECEMBER = [invoice('1291', '2026-12-01')];
 const AUTUMN = [invoice('1283', '2026-10-01'), invoice('1286', '2026-10-19'), invoice('1288', '2026-11-02')];
-const YEAR_2023 = ['1241:01-09', '1244:03-07', '1245:04-05', '1246:05-16', '1248:07-04', '1250:10-03'].map((entry) => invoice(entry.slice(0, 4), `2023-${entry.slice(5)}`, 'paid'));
-const SPRING_2026 = [invoice('1272', '2026-01-12', 'paid'), invoice('1275', '2026-04-06', 'paid'), invoice('1277', '2026-07-06', 'paid'), invoice('1280', '2026-09-01', 'paid')];
+const YEAR_2023 = ['1241:01-09', '1244:03-07', '1245:04-05', '1246:05-16', '1248:07-04', '1250:10-03'].map((entry) =>
+  invoice(entry.slice(0, 4), `2023-${entry.slice(5)}`, 'paid'),
+);
+const SPRING_2026 = [
+  invoice('1272', '2026-01-12', 'paid'),
+  invoice('1275', '2026-04-06', 'paid'),
+  invoice('1277', '2026-07-06', 'paid'),
+  invoice('1280', '2026-09-01', 'paid'),
+];
 
 /** What `text` asks, written as a reply to a message that carried `carried`. */
 function inReplyTo(carried: Invoice[], text: string) {
@@ -61,7 +68,10 @@ describe('a reply is about what the replied-to message carried', () => {
   });
 
   it('asks the file again when it came missing or broken, never the setting that attaches files', () => {
-    expect(inReplyTo(DECEMBER, "Il n'y avait aucune pièce jointe dans votre message. Pourriez-vous me le renvoyer ?")).toEqual({ intent: 'resend', numbers: ['1291'] });
+    expect(inReplyTo(DECEMBER, "Il n'y avait aucune pièce jointe dans votre message. Pourriez-vous me le renvoyer ?")).toEqual({
+      intent: 'resend',
+      numbers: ['1291'],
+    });
     expect(inReplyTo([invoice('1270', '2025-10-06')], 'La pièce jointe fait 0 Ko et ne s’ouvre pas.')).toEqual({ intent: 'pdf', numbers: ['1270'] });
     expect(inReplyTo(AUTUMN.slice(1), 'la pièce jointe de celle de novembre manque')).toEqual({ intent: 'pdf', numbers: ['1288'] });
     expect(inReplyTo(DECEMBER, "le fichier n'était pas joint")).toEqual({ intent: 'pdf', numbers: ['1291'] });
@@ -76,10 +86,15 @@ describe('a reply is about what the replied-to message carried', () => {
   });
 
   it('leaves alone what names invoices of its own, a setting and a thank-you', () => {
-    expect(inReplyTo(DECEMBER, 'Merci. Pouvez-vous m’envoyer aussi celle de novembre ?')).toMatchObject({ intent: 'singleInvoice', filter: { from: '2026-11-01', to: '2026-11-30' } });
+    expect(inReplyTo(DECEMBER, 'Merci. Pouvez-vous m’envoyer aussi celle de novembre ?')).toMatchObject({
+      intent: 'singleInvoice',
+      filter: { from: '2026-11-01', to: '2026-11-30' },
+    });
     expect(inReplyTo(DECEMBER, 'la facture 1288 svp')).toEqual({ intent: 'pdf', numbers: ['1288'] });
     expect(inReplyTo(DECEMBER, 'je ne veux plus recevoir les PDF en pièce jointe')).toEqual({ intent: 'attachments', on: false });
     expect(inReplyTo(DECEMBER, 'Perfect, thank you very much!')).toMatchObject({ intent: 'smalltalk' });
-    expect(inReplyTo(DECEMBER, 'Got it, thanks. Could you also send me last month’s invoice? I can’t find it anywhere.')).toMatchObject({ filter: { from: '2026-11-01', to: '2026-11-30' } });
+    expect(inReplyTo(DECEMBER, 'Got it, thanks. Could you also send me last month’s invoice? I can’t find it anywhere.')).toMatchObject({
+      filter: { from: '2026-11-01', to: '2026-11-30' },
+    });
   });
 });

@@ -18,7 +18,9 @@ describe('zones of a chat message', () => {
   it('keeps a pasted signature, a phone app’s line and a quoted mail out of the customer’s own words', () => {
     expect(ownWords(chatMessage('mes factures 2026 stp\nEnvoyé de mon iPhone — awa.nkolo@icloud.com'))).toEqual(['mes factures 2026 stp']);
     expect(ownWords(chatMessage("Sent from my Galaxy (awa@outlook.com). Anyway, what's my balance?"))).toEqual(["Anyway, what's my balance?"]);
-    expect(ownWords(chatMessage('Envoyez-moi la liste des impayés.\nAwa Nkolo | Gérante | Nkolo SARL | contact@nkolo-shop.cm | +237 699 12 34 56'))).toEqual(['Envoyez-moi la liste des impayés.']);
+    expect(ownWords(chatMessage('Envoyez-moi la liste des impayés.\nAwa Nkolo | Gérante | Nkolo SARL | contact@nkolo-shop.cm | +237 699 12 34 56'))).toEqual([
+      'Envoyez-moi la liste des impayés.',
+    ]);
     expect(ownWords(chatMessage('can you list my unpaid invoices?\n-----Original Message-----\nFrom: x@y.cm'))).toEqual(['can you list my unpaid invoices?']);
   });
 
@@ -30,9 +32,15 @@ describe('zones of a chat message', () => {
 
 describe('sentences', () => {
   it('cuts at a question, a capital after a full stop and a line, never after an abbreviation', () => {
-    expect(sentencesOf("Pouvez-vous m'envoyer la facture 1262 ? Je ne la retrouve plus.")).toEqual(["Pouvez-vous m'envoyer la facture 1262 ?", 'Je ne la retrouve plus.']);
+    expect(sentencesOf("Pouvez-vous m'envoyer la facture 1262 ? Je ne la retrouve plus.")).toEqual([
+      "Pouvez-vous m'envoyer la facture 1262 ?",
+      'Je ne la retrouve plus.',
+    ]);
     expect(sentencesOf('Bonjour, notre Réf. 1245 — merci.')).toHaveLength(1);
-    expect(sentencesOf('Awa Nkolo, P.O. Box 1226 Buea. Please send me my last invoice.')).toEqual(['Awa Nkolo, P.O. Box 1226 Buea.', 'Please send me my last invoice.']);
+    expect(sentencesOf('Awa Nkolo, P.O. Box 1226 Buea. Please send me my last invoice.')).toEqual([
+      'Awa Nkolo, P.O. Box 1226 Buea.',
+      'Please send me my last invoice.',
+    ]);
   });
 });
 
@@ -45,7 +53,10 @@ describe('recognisers', () => {
     expect(range("depuis le début de l'année")).toEqual({ from: '2026-01-01' });
     expect(range('year to date')).toEqual({ from: '2026-01-01', to: TODAY });
     expect(range('the year before last')).toEqual({ from: '2024-01-01', to: '2024-12-31' });
-    expect(readPeriod(tokenize('T2 et T4 2024', TODAY), TODAY)?.union).toEqual([{ from: '2024-04-01', to: '2024-06-30' }, { from: '2024-10-01', to: '2024-12-31' }]);
+    expect(readPeriod(tokenize('T2 et T4 2024', TODAY), TODAY)?.union).toEqual([
+      { from: '2024-04-01', to: '2024-06-30' },
+      { from: '2024-10-01', to: '2024-12-31' },
+    ]);
     expect(readPeriod(tokenize('2023 sauf celle de mai', TODAY), TODAY)?.excluded).toEqual([{ from: '2023-05-01', to: '2023-05-31' }]);
   });
 
@@ -97,7 +108,12 @@ describe('numbers said in words', () => {
 describe('junk', () => {
   it('reads code and overlong numbers as nothing, never as every invoice', async () => {
     const { parse } = await import('../src/assistant/reading/read.js');
-    for (const text of ["'; DROP TABLE factures; --", "SELECT * FROM invoices WHERE customer = 'paul@mbarga.cm'", "<script>alert('invoice')</script>", 'facture 987654321098765432109876543210']) {
+    for (const text of [
+      "'; DROP TABLE factures; --",
+      "SELECT * FROM invoices WHERE customer = 'paul@mbarga.cm'",
+      "<script>alert('invoice')</script>",
+      'facture 987654321098765432109876543210',
+    ]) {
       expect([text, parse(text, TODAY).command]).toEqual([text, null]);
     }
     expect(parse('please delete old.accountant@firm.com from the invoice contacts', TODAY).command?.intent).toBe('contactRemove');

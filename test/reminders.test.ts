@@ -36,7 +36,21 @@ async function facteur(env: Record<string, string> = {}) {
   logged = capturedLog();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'facteur-reminders-'));
   await metDaysAgo(dataDir, 500);
-  app = await demoApp({ FACTEUR_DATA_DIR: dataDir, FACTEUR_DEMO: 'false', SMTP_HOST: smtp.host, SMTP_PORT: String(smtp.port), SMTP_TLS: 'false', SMTP_MAX_CONNECTIONS: '1', REMINDERS_ENABLED: 'true', REMINDERS_AT: '00:00', REMINDER_DAYS: '-3,1,7,15', ...env }, logged.log);
+  app = await demoApp(
+    {
+      FACTEUR_DATA_DIR: dataDir,
+      FACTEUR_DEMO: 'false',
+      SMTP_HOST: smtp.host,
+      SMTP_PORT: String(smtp.port),
+      SMTP_TLS: 'false',
+      SMTP_MAX_CONNECTIONS: '1',
+      REMINDERS_ENABLED: 'true',
+      REMINDERS_AT: '00:00',
+      REMINDER_DAYS: '-3,1,7,15',
+      ...env,
+    },
+    logged.log,
+  );
   return app;
 }
 
@@ -48,7 +62,18 @@ function customer(name: string, changes: Partial<Customer['notifications']> = {}
 
 function invoice(owner: Customer, number: string, dueInDays: number, changes: Partial<Invoice> = {}): Invoice {
   const dueAt = addDays(today, dueInDays);
-  return { number, customerId: owner.id, issuedAt: addDays(dueAt, -30), dueAt, currency: 'XAF', lines: [{ label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 }], taxes: [], status: 'unpaid', paidAt: null, ...changes };
+  return {
+    number,
+    customerId: owner.id,
+    issuedAt: addDays(dueAt, -30),
+    dueAt,
+    currency: 'XAF',
+    lines: [{ label: 'Hébergement Pro (1 mois)', quantity: 1, unitPrice: 15_000 }],
+    taxes: [],
+    status: 'unpaid',
+    paidAt: null,
+    ...changes,
+  };
 }
 
 const mailsTo = (c: Customer) => smtp.messages.filter((m) => m.envelope.to.includes(c.email));
@@ -60,7 +85,14 @@ describe('payment reminders', () => {
     const paul = customer('Paul');
     await store.save({
       customers: [awa, paul],
-      invoices: [invoice(awa, 'R-100', 3), invoice(awa, 'R-101', -8), invoice(awa, 'R-102', -1), invoice(awa, 'R-103', -8, { status: 'paid', paidAt: today }), invoice(awa, 'R-104', 10), invoice(paul, 'R-200', -1)],
+      invoices: [
+        invoice(awa, 'R-100', 3),
+        invoice(awa, 'R-101', -8),
+        invoice(awa, 'R-102', -1),
+        invoice(awa, 'R-103', -8, { status: 'paid', paidAt: today }),
+        invoice(awa, 'R-104', 10),
+        invoice(paul, 'R-200', -1),
+      ],
       // Already there: not announced again, only reminded.
       announced: ['R-100', 'R-101', 'R-102', 'R-103', 'R-104', 'R-200'],
       announcingSince: new Date().toISOString(),
@@ -116,12 +148,18 @@ describe('payment reminders', () => {
     const { store, push } = await facteur();
     const first = customer('Premier');
     const second = customer('Second');
-    await store.save({ customers: [first, second], invoices: [invoice(first, 'R-400', -1), invoice(second, 'R-500', -1), invoice(second, 'R-501', -7)], announced: ['R-400', 'R-500', 'R-501'], announcingSince: new Date().toISOString() });
+    await store.save({
+      customers: [first, second],
+      invoices: [invoice(first, 'R-400', -1), invoice(second, 'R-500', -1), invoice(second, 'R-501', -7)],
+      announced: ['R-400', 'R-500', 'R-501'],
+      announcingSince: new Date().toISOString(),
+    });
     const held = smtp.holdNext();
     const running = push.run();
     await held.arrived;
     // While the first reminder is with the mail server, the billing system reports every invoice paid.
-    for (const number of ['R-400', 'R-500', 'R-501']) await store.updateInvoice(number, (i) => ({ invoice: { ...i, status: 'paid', paidAt: today }, result: null }));
+    for (const number of ['R-400', 'R-500', 'R-501'])
+      await store.updateInvoice(number, (i) => ({ invoice: { ...i, status: 'paid', paidAt: today }, result: null }));
     held.release();
     await running;
     const records = await store.deliveries({ reason: 'reminder' });
@@ -137,8 +175,18 @@ describe('payment reminders', () => {
     const { store, push, assistant } = await facteur({ FACTEUR_STAFF_EMAILS: 'compta@hebergeur.example' });
     const payer = customer('Payeur');
     const other = customer('Autre');
-    await store.save({ customers: [payer, other], invoices: [invoice(payer, '8700', -7), invoice(payer, '8701', -7), invoice(other, '8800', -7)], announced: ['8700', '8701', '8800'], announcingSince: new Date().toISOString() });
-    const said = await assistant.handle({ customerId: payer.id, text: "Bonjour, j'ai déjà payé la facture 8700 par Orange Money", conversation: 'test', trust: 'owner' });
+    await store.save({
+      customers: [payer, other],
+      invoices: [invoice(payer, '8700', -7), invoice(payer, '8701', -7), invoice(other, '8800', -7)],
+      announced: ['8700', '8701', '8800'],
+      announcingSince: new Date().toISOString(),
+    });
+    const said = await assistant.handle({
+      customerId: payer.id,
+      text: "Bonjour, j'ai déjà payé la facture 8700 par Orange Money",
+      conversation: 'test',
+      trust: 'owner',
+    });
     expect(said.text[0]).toContain('les rappels pour cette facture sont suspendus');
     const notice = await smtp.waitForMessage((m) => m.envelope.to.includes('compta@hebergeur.example'));
     expect(notice.parsed.subject).toBe(`Paiement annoncé : facture n° 8700 (${payer.email})`);
@@ -160,7 +208,12 @@ describe('payment reminders', () => {
   it('carry the account statement when the operator asks for it, listing everything owed', async () => {
     const { store, push } = await facteur({ REMINDERS_STATEMENT: 'true' });
     const client = customer('Client');
-    await store.save({ customers: [client], invoices: [invoice(client, '8900', -7), invoice(client, '8901', 20)], announced: ['8900', '8901'], announcingSince: new Date().toISOString() });
+    await store.save({
+      customers: [client],
+      invoices: [invoice(client, '8900', -7), invoice(client, '8901', 20)],
+      announced: ['8900', '8901'],
+      announcingSince: new Date().toISOString(),
+    });
     await push.run();
     const [mail] = mailsTo(client);
     expect(mail!.parsed.text).toContain('Votre relevé de compte');

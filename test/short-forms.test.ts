@@ -50,7 +50,10 @@ describe('short forms', () => {
   it('stands for no keyword of another meaning: each short form is unknown to the vocabulary, and its words are its own language’s or both', () => {
     for (const [short, { words, locale }] of Object.entries(SHORT_FORMS)) {
       expect(WORDS.has(short), short).toBe(false);
-      for (const word of normalise(words).split(/[^a-z]+/).filter(Boolean)) expect([locale, null, undefined], `${short} → ${word}`).toContain(WORDS.get(word)?.[1]);
+      for (const word of normalise(words)
+        .split(/[^a-z]+/)
+        .filter(Boolean))
+        expect([locale, null, undefined], `${short} → ${word}`).toContain(WORDS.get(word)?.[1]);
     }
   });
 

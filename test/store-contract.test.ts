@@ -79,17 +79,59 @@ const kinds: [string, () => Promise<Opened>][] = [
 
 function delivery(id: string, customerId: string, changes: Partial<Delivery> = {}): Delivery {
   const at = '2026-11-25T10:00:00.000Z';
-  return { id, customerId, invoices: ['1210'], channel: 'email', recipient: 'awa@example.cm', reason: 'request', status: 'sent', attempts: 1, lastError: null, messageId: `<${id}@facteur>`, attachPdf: true, requestedBy: null, createdAt: at, updatedAt: at, nextAttemptAt: null, ...changes };
+  return {
+    id,
+    customerId,
+    invoices: ['1210'],
+    channel: 'email',
+    recipient: 'awa@example.cm',
+    reason: 'request',
+    status: 'sent',
+    attempts: 1,
+    lastError: null,
+    messageId: `<${id}@facteur>`,
+    attachPdf: true,
+    requestedBy: null,
+    createdAt: at,
+    updatedAt: at,
+    nextAttemptAt: null,
+    ...changes,
+  };
 }
 
 function inbound(key: string, changes: Partial<InboundMessage> = {}): InboundMessage {
   const at = '2026-11-25T10:00:00.000Z';
-  return { key, messageId: `<${key}@example.cm>`, sender: 'awa@example.cm', customerId: null, status: 'claimed', attempts: 1, sent: 0, inDoubt: [], reason: null, claimedBy: null, receivedAt: at, updatedAt: at, ...changes };
+  return {
+    key,
+    messageId: `<${key}@example.cm>`,
+    sender: 'awa@example.cm',
+    customerId: null,
+    status: 'claimed',
+    attempts: 1,
+    sent: 0,
+    inDoubt: [],
+    reason: null,
+    claimedBy: null,
+    receivedAt: at,
+    updatedAt: at,
+    ...changes,
+  };
 }
 
 function attempt(account: string, changes: Partial<LinkAttempt> = {}): LinkAttempt {
   const at = '2026-11-25T10:00:00.000Z';
-  return { account, customerId: null, codeHash: null, expiresAt: at, failures: 0, lockedUntil: null, requestedAt: [], failedFor: [], updatedAt: at, ...changes };
+  return {
+    account,
+    customerId: null,
+    codeHash: null,
+    expiresAt: at,
+    failures: 0,
+    lockedUntil: null,
+    requestedAt: [],
+    failedFor: [],
+    updatedAt: at,
+    ...changes,
+  };
 }
 
 for (const [kind, open] of kinds) {
@@ -127,8 +169,19 @@ for (const [kind, open] of kinds) {
       expect((await store.invoices(awa.id, { numbers: ['1210', '1214', '1211'] })).map((i) => i.number)).toEqual(['1214', '1210']);
       // Unions, the day paid and what is left out, as the reading of « 2019 sauf 1214 », « janvier et septembre 2019 » asks them.
       expect((await store.invoices(awa.id, { year: 2019, except: { numbers: ['1214'] } })).map((i) => i.number)).toEqual(['1217', '1210']);
-      expect((await store.invoices(awa.id, { year: 2019, except: { spans: [{ from: '2019-02-01', to: '2019-09-30' }] } })).map((i) => i.number)).toEqual(['1210']);
-      expect((await store.invoices(awa.id, { union: [{ from: '2019-01-01', to: '2019-01-31' }, { from: '2019-09-01', to: '2019-12-31' }] })).map((i) => i.number)).toEqual(['1217', '1210']);
+      expect((await store.invoices(awa.id, { year: 2019, except: { spans: [{ from: '2019-02-01', to: '2019-09-30' }] } })).map((i) => i.number)).toEqual([
+        '1210',
+      ]);
+      expect(
+        (
+          await store.invoices(awa.id, {
+            union: [
+              { from: '2019-01-01', to: '2019-01-31' },
+              { from: '2019-09-01', to: '2019-12-31' },
+            ],
+          })
+        ).map((i) => i.number),
+      ).toEqual(['1217', '1210']);
       const paid = (await store.invoices(awa.id, { status: 'paid' })).find((i) => i.paidAt !== null)!;
       expect((await store.invoices(awa.id, { paid: { from: paid.paidAt!, to: paid.paidAt! } })).map((i) => i.number)).toContain(paid.number);
       expect((await store.invoices(awa.id, { status: 'unpaid', paid: { from: '2000-01-01' } })).map((i) => i.number)).toEqual([]);
@@ -148,7 +201,12 @@ for (const [kind, open] of kinds) {
 
     it('keeps what was saved across a restart', async () => {
       const { reopen, store, awa } = await withDemo();
-      await store.save({ deliveries: [delivery('d1', awa.id)], inbound: [inbound('k1')], linkAttempts: [attempt('discord:1')], staffActions: [{ id: 's1', staff: 'discord:9', action: 'log', target: null, detail: null, at: '2026-11-25T10:00:00.000Z' }] });
+      await store.save({
+        deliveries: [delivery('d1', awa.id)],
+        inbound: [inbound('k1')],
+        linkAttempts: [attempt('discord:1')],
+        staffActions: [{ id: 's1', staff: 'discord:9', action: 'log', target: null, detail: null, at: '2026-11-25T10:00:00.000Z' }],
+      });
       const again = await reopen();
       expect((await again.customerByAddress('awa@example.cm'))?.name).toBe('Awa Nkolo');
       expect(await again.delivery('d1')).toMatchObject({ customerId: awa.id, status: 'sent' });
@@ -166,10 +224,18 @@ for (const [kind, open] of kinds) {
       await store.updateCustomer(paul.id, (c) => ({ ...c, links: { discord: ['111'] } }));
       expect((await store.customerByLink('discord', '111'))?.id).toBe(paul.id);
       expect(await store.customerByLink('discord', '222')).toBeUndefined();
-      const pending = { change: { kind: 'address' as const, address: 'Compta@Nkolo.cm' }, approval: null, confirmation: null, requestedAt: '2026-11-25T10:00:00.000Z' };
+      const pending = {
+        change: { kind: 'address' as const, address: 'Compta@Nkolo.cm' },
+        approval: null,
+        confirmation: null,
+        requestedAt: '2026-11-25T10:00:00.000Z',
+      };
       await store.updateCustomer(awa.id, (c) => ({ ...c, pending: [pending] }));
       expect(await store.customerByPendingAddress('compta@nkolo.cm')).toBeUndefined();
-      await store.updateCustomer(awa.id, (c) => ({ ...c, pending: [{ ...pending, confirmation: { codeHash: 'h', expiresAt: '2026-11-25T11:00:00.000Z', attempts: 0 } }] }));
+      await store.updateCustomer(awa.id, (c) => ({
+        ...c,
+        pending: [{ ...pending, confirmation: { codeHash: 'h', expiresAt: '2026-11-25T11:00:00.000Z', attempts: 0 } }],
+      }));
       expect((await store.customerByPendingAddress('COMPTA@nkolo.cm'))?.id).toBe(awa.id);
     });
 
@@ -182,7 +248,10 @@ for (const [kind, open] of kinds) {
       expect(await store.customerByAddress('dg@nkolo.cm')).toBeUndefined();
       expect(await store.customerByAskingContact('compta@nkolo.cm')).toBeUndefined();
       expect((await store.customerByAskingContact(' DG@Nkolo.cm '))?.id).toBe(awa.id);
-      expect((await (await reopen()).customerByAskingContact('dg@nkolo.cm'))?.contacts).toEqual([contact('compta@nkolo.cm', false), contact('dg@nkolo.cm', true)]);
+      expect((await (await reopen()).customerByAskingContact('dg@nkolo.cm'))?.contacts).toEqual([
+        contact('compta@nkolo.cm', false),
+        contact('dg@nkolo.cm', true),
+      ]);
       await store.updateCustomer(paul.id, (c) => ({ ...c, contacts: [contact('dg@nkolo.cm', true)] }));
       expect(await store.customerByAskingContact('dg@nkolo.cm')).toBeUndefined();
       await store.updateCustomer(paul.id, (c) => ({ ...c, contacts: [contact('dg@nkolo.cm', false)] }));
@@ -219,11 +288,29 @@ for (const [kind, open] of kinds) {
 
     it('keeps suppressed addresses across a restart, found in any case, changed and lifted one at a time', async () => {
       const opened = await withDemo();
-      const suppression = (address: string, since: string) => ({ address, customerId: opened.awa.id, kind: 'bounce' as const, status: '5.1.1', diagnostic: 'unknown user', deliveryId: 'd-1', since });
-      const made = await opened.store.updateSuppression('Awa@Example.cm', (found) => ({ suppression: found ?? suppression('awa@example.cm', '2026-11-25T10:00:00.000Z'), result: found === undefined }));
+      const suppression = (address: string, since: string) => ({
+        address,
+        customerId: opened.awa.id,
+        kind: 'bounce' as const,
+        status: '5.1.1',
+        diagnostic: 'unknown user',
+        deliveryId: 'd-1',
+        since,
+      });
+      const made = await opened.store.updateSuppression('Awa@Example.cm', (found) => ({
+        suppression: found ?? suppression('awa@example.cm', '2026-11-25T10:00:00.000Z'),
+        result: found === undefined,
+      }));
       expect(made).toBe(true);
       // Of two reports at once, one suppresses and the other finds it done.
-      const again = await Promise.all([1, 2].map(() => opened.store.updateSuppression('awa@example.cm', (found) => ({ suppression: found ?? suppression('awa@example.cm', 'x'), result: found === undefined }))));
+      const again = await Promise.all(
+        [1, 2].map(() =>
+          opened.store.updateSuppression('awa@example.cm', (found) => ({
+            suppression: found ?? suppression('awa@example.cm', 'x'),
+            result: found === undefined,
+          })),
+        ),
+      );
       expect(again).toEqual([false, false]);
       await opened.store.save({ suppressions: [suppression('compta@nkolo.cm', '2026-11-24T10:00:00.000Z')] });
       const store = await opened.reopen();
@@ -268,7 +355,12 @@ for (const [kind, open] of kinds) {
       const due = await store.unpaidDueBy('2026-11-25');
       // The same as each customer's own list, put together.
       const everyone = (await Promise.all((await store.customers()).map((c) => store.invoices(c.id, { status: 'unpaid' })))).flat();
-      expect(due.map((invoice) => invoice.number).toSorted()).toEqual(everyone.filter((invoice) => invoice.dueAt <= '2026-11-25').map((invoice) => invoice.number).toSorted());
+      expect(due.map((invoice) => invoice.number).toSorted()).toEqual(
+        everyone
+          .filter((invoice) => invoice.dueAt <= '2026-11-25')
+          .map((invoice) => invoice.number)
+          .toSorted(),
+      );
       expect(new Set(due.map((invoice) => invoice.customerId)).size).toBeGreaterThan(1);
       expect(due.map((invoice) => invoice.dueAt)).toEqual(due.map((invoice) => invoice.dueAt).toSorted());
       expect(await store.unpaidDueBy('2000-01-01')).toEqual([]);
@@ -276,7 +368,12 @@ for (const [kind, open] of kinds) {
       await store.save({
         deliveries: [
           delivery('r1', a!.customerId, { reason: 'reminder', invoices: [a!.number], reminded: { [a!.number]: -3 } }),
-          delivery('r2', a!.customerId, { reason: 'reminder', invoices: [a!.number, b!.number], reminded: { [a!.number]: 7, [b!.number]: 1 }, status: 'failed' }),
+          delivery('r2', a!.customerId, {
+            reason: 'reminder',
+            invoices: [a!.number, b!.number],
+            reminded: { [a!.number]: 7, [b!.number]: 1 },
+            status: 'failed',
+          }),
           // Not a reminder: its invoices were not reminded of.
           delivery('p1', a!.customerId, { reason: 'push', invoices: ['1217'] }),
         ],
@@ -287,7 +384,9 @@ for (const [kind, open] of kinds) {
 
     it('finds an inbound record by its key, or as a copy from the same sender only, and counts answers', async () => {
       const { store, awa } = await withDemo();
-      await store.save({ inbound: [inbound('k1', { sent: 1, customerId: awa.id }), inbound('k2', { messageId: '<x@y>', sender: 'someone@else.cm', sent: 1 })] });
+      await store.save({
+        inbound: [inbound('k1', { sent: 1, customerId: awa.id }), inbound('k2', { messageId: '<x@y>', sender: 'someone@else.cm', sent: 1 })],
+      });
       expect((await store.inboundMessage('k9', { messageId: '<k1@example.cm>', sender: 'AWA@example.cm' }))?.key).toBe('k1');
       expect(await store.inboundMessage('k9', { messageId: '<k1@example.cm>', sender: 'mallory@example.cm' })).toBeUndefined();
       expect(await store.answeredInbound({ since: '2026-11-25T00:00:00.000Z' })).toBe(2);
@@ -324,9 +423,15 @@ for (const [kind, open] of kinds) {
           return Promise.all([
             store.updateCustomer(awa.id, (c) => ({ ...c, links: { discord: [...(c.links.discord ?? []), String(i)] } })),
             store.updateLinkAttempt('discord:1', (a) => ({ attempt: attempt('discord:1', { failures: (a?.failures ?? 0) + 1 }), result: null })),
-            store.updateHeldRequest('email:s@x', (h) => ({ held: { staff: 'email:s@x', numbers: [...(h?.numbers ?? []), String(i)], codeHash: 'h', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 }, result: null })),
+            store.updateHeldRequest('email:s@x', (h) => ({
+              held: { staff: 'email:s@x', numbers: [...(h?.numbers ?? []), String(i)], codeHash: 'h', expiresAt: '2030-01-01T00:00:00.000Z', attempts: 0 },
+              result: null,
+            })),
             store.updateDelivery('d1', (d) => ({ ...d, attempts: d.attempts + 1 })),
-            store.updateInvoice('1210', (invoice) => ({ invoice: { ...invoice, lines: [...invoice.lines, { label: `L${i}`, quantity: 1, unitPrice: i }] }, result: null })),
+            store.updateInvoice('1210', (invoice) => ({
+              invoice: { ...invoice, lines: [...invoice.lines, { label: `L${i}`, quantity: 1, unitPrice: i }] },
+              result: null,
+            })),
           ]);
         }),
       );
@@ -388,8 +493,18 @@ for (const [kind, open] of kinds) {
     it('gives a new invoice number to one customer only when two imports send it at once, from every process', async () => {
       const opened = await withDemo();
       const stores = [opened.store, ...(opened.another ? [await opened.another()] : [])];
-      const row = (customer: string) => ({ number: 'RACE-1', customer, issuedAt: '2026-11-01', dueAt: '2026-12-01', currency: 'XAF', lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }], status: 'unpaid' });
-      const reports = await Promise.all(['awa@example.cm', 'nouveau@example.cm'].map((customer, i) => importCandidates(stores[i % stores.length]!, candidatesOf([row(customer)]))));
+      const row = (customer: string) => ({
+        number: 'RACE-1',
+        customer,
+        issuedAt: '2026-11-01',
+        dueAt: '2026-12-01',
+        currency: 'XAF',
+        lines: [{ label: 'Hébergement', quantity: 1, unitPrice: 1000 }],
+        status: 'unpaid',
+      });
+      const reports = await Promise.all(
+        ['awa@example.cm', 'nouveau@example.cm'].map((customer, i) => importCandidates(stores[i % stores.length]!, candidatesOf([row(customer)]))),
+      );
       expect(reports.map((r) => r.created).sort()).toEqual([0, 1]);
       expect(reports.flatMap((r) => r.rejected.map((x) => x.reason))).toEqual([expect.stringMatching(/already belongs to another customer/)]);
     });
@@ -406,7 +521,12 @@ for (const [kind, open] of kinds) {
 
     it('keeps signed requests’ receipts across a restart: found by signature, the latest signing time per invoice, the expired forgotten', async () => {
       const opened = await withDemo();
-      const receipt = (signature: string, signedAt: string, invoices: string[], expiresAt = '2099-01-01T00:00:00.000Z') => ({ signature, signedAt, invoices, expiresAt });
+      const receipt = (signature: string, signedAt: string, invoices: string[], expiresAt = '2099-01-01T00:00:00.000Z') => ({
+        signature,
+        signedAt,
+        invoices,
+        expiresAt,
+      });
       // Saving drops the receipts already expired: these expire in an hour, and in 2099.
       const soon = new Date(Date.now() + 3_600_000);
       await opened.store.save({ receipts: [receipt('t1.aa', '2026-11-25T10:00:00.000Z', ['1210', '1214'], soon.toISOString())] });
@@ -414,8 +534,16 @@ for (const [kind, open] of kinds) {
       const store = await opened.reopen();
       expect(await store.signedReceipt('t1.aa')).toMatchObject({ invoices: ['1210', '1214'] });
       expect(await store.signedReceipt('t3.cc')).toBeUndefined();
-      expect(Object.fromEntries(await store.lastSigned(['1210', '1214', '1266']))).toEqual({ '1210': '2026-11-25T10:00:00.000Z', '1214': '2026-11-25T10:01:00.000Z' });
-      await store.forget({ inbound: '2026-01-01T00:00:00.000Z', staffActions: '2026-01-01T00:00:00.000Z', linkAttempts: '2026-01-01T00:00:00.000Z', receipts: new Date(soon.getTime() + 1).toISOString() });
+      expect(Object.fromEntries(await store.lastSigned(['1210', '1214', '1266']))).toEqual({
+        '1210': '2026-11-25T10:00:00.000Z',
+        '1214': '2026-11-25T10:01:00.000Z',
+      });
+      await store.forget({
+        inbound: '2026-01-01T00:00:00.000Z',
+        staffActions: '2026-01-01T00:00:00.000Z',
+        linkAttempts: '2026-01-01T00:00:00.000Z',
+        receipts: new Date(soon.getTime() + 1).toISOString(),
+      });
       expect(await store.signedReceipt('t1.aa')).toBeUndefined();
       expect(await store.signedReceipt('t2.bb')).toBeDefined();
     });
@@ -425,10 +553,26 @@ for (const [kind, open] of kinds) {
       const bytes = (text: string) => Buffer.from(`%PDF-1.4 ${text}`);
       const [first, second] = [bytes('1266 v1'), bytes('1266 v2')];
       await opened.store.save({ pdfs: [{ pdf: issuedPdf('1266', first, '2026-11-25T10:00:00.000Z'), bytes: first }] });
-      await opened.store.save({ pdfs: [{ pdf: issuedPdf('1266', second, '2026-11-25T11:00:00.000Z'), bytes: second }, { pdf: issuedPdf('1268', first, '2026-11-25T11:00:00.000Z'), bytes: first }] });
-      await opened.store.save({ deliveries: [delivery('d-pdf', opened.awa.id, { invoices: ['1266'], files: [{ name: 'facture-1266.pdf', sha256: sha256(second), invoice: '1266', source: 'billing' }] }), delivery('d-none', opened.awa.id)] });
+      await opened.store.save({
+        pdfs: [
+          { pdf: issuedPdf('1266', second, '2026-11-25T11:00:00.000Z'), bytes: second },
+          { pdf: issuedPdf('1268', first, '2026-11-25T11:00:00.000Z'), bytes: first },
+        ],
+      });
+      await opened.store.save({
+        deliveries: [
+          delivery('d-pdf', opened.awa.id, {
+            invoices: ['1266'],
+            files: [{ name: 'facture-1266.pdf', sha256: sha256(second), invoice: '1266', source: 'billing' }],
+          }),
+          delivery('d-none', opened.awa.id),
+        ],
+      });
       const store = await opened.reopen();
-      expect([...(await store.issuedPdfs(['1266', '1268', '1210']))].map(([number, pdf]) => [number, pdf.sha256])).toEqual([['1266', sha256(second)], ['1268', sha256(first)]]);
+      expect([...(await store.issuedPdfs(['1266', '1268', '1210']))].map(([number, pdf]) => [number, pdf.sha256])).toEqual([
+        ['1266', sha256(second)],
+        ['1268', sha256(first)],
+      ]);
       expect((await store.issuedPdfHistory({ invoice: '1266' })).map((pdf) => pdf.sha256)).toEqual([sha256(first), sha256(second)]);
       expect((await store.issuedPdfHistory({ sha256: sha256(first) })).map((pdf) => pdf.invoice)).toEqual(['1266', '1268']);
       expect(await store.pdfBytes(sha256(second))).toEqual(second);
@@ -456,7 +600,12 @@ for (const [kind, open] of kinds) {
 
     it('keeps what the bot’s chat messages carried, across a restart, a customer’s latest MAX_CHAT_MESSAGES at most', async () => {
       const { store, awa, paul, reopen } = await withDemo();
-      const message = (id: string, customerId: string, minute: number): ChatMessage => ({ id, customerId, invoices: [`${id}-inv`], sentAt: new Date(Date.UTC(2026, 10, 25, 9, minute)).toISOString() });
+      const message = (id: string, customerId: string, minute: number): ChatMessage => ({
+        id,
+        customerId,
+        invoices: [`${id}-inv`],
+        sentAt: new Date(Date.UTC(2026, 10, 25, 9, minute)).toISOString(),
+      });
       const awas = Array.from({ length: MAX_CHAT_MESSAGES + 2 }, (_, i) => message(`a${i}`, awa.id, i));
       await store.save({ chatMessages: [message('p0', paul.id, 0), ...awas.slice(0, 100)] });
       await store.save({ chatMessages: awas.slice(100) });
@@ -475,7 +624,11 @@ for (const [kind, open] of kinds) {
     it('forgets what is kept only for a while, and keeps the rest', async () => {
       const { store } = await withDemo();
       await store.save({
-        inbound: [inbound('old-done', { status: 'replied', receivedAt: '2026-09-01T00:00:00.000Z' }), inbound('old-open', { status: 'claimed', receivedAt: '2026-09-01T00:00:00.000Z' }), inbound('new-done', { status: 'replied' })],
+        inbound: [
+          inbound('old-done', { status: 'replied', receivedAt: '2026-09-01T00:00:00.000Z' }),
+          inbound('old-open', { status: 'claimed', receivedAt: '2026-09-01T00:00:00.000Z' }),
+          inbound('new-done', { status: 'replied' }),
+        ],
         staffActions: [
           { id: 'old', staff: 'discord:1', action: 'log', target: null, detail: null, at: '2025-01-01T00:00:00.000Z' },
           { id: 'new', staff: 'discord:1', action: 'log', target: null, detail: null, at: '2026-11-20T00:00:00.000Z' },
@@ -490,7 +643,12 @@ for (const [kind, open] of kinds) {
           { id: 'new', customerId: 'c', invoices: ['1'], sentAt: '2026-11-24T00:00:00.000Z' },
         ],
       });
-      await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z', receipts: '2026-10-26T00:00:00.000Z' });
+      await store.forget({
+        inbound: '2026-10-26T00:00:00.000Z',
+        staffActions: '2026-05-29T00:00:00.000Z',
+        linkAttempts: '2026-10-26T00:00:00.000Z',
+        receipts: '2026-10-26T00:00:00.000Z',
+      });
       expect(await store.inboundMessage('old-done', null)).toBeUndefined();
       expect(await store.inboundMessage('old-open', null)).toBeDefined();
       expect(await store.inboundMessage('new-done', null)).toBeDefined();
@@ -510,7 +668,10 @@ describe('postgres: a job whose connection is lost', () => {
   it('is told so while it runs, and another process can take the job at once', async () => {
     const url = await postgres.createDatabase();
     const [holder, other] = [await PostgresStore.open(url, log), await PostgresStore.open(url, log)];
-    cleanup.push(() => holder.close(), () => other.close());
+    cleanup.push(
+      () => holder.close(),
+      () => other.close(),
+    );
     let began!: () => void;
     const beganHolding = new Promise<void>((resolve) => (began = resolve));
     const holding = holder.exclusive('discord-gateway', (lost) => {
@@ -524,7 +685,9 @@ describe('postgres: a job whose connection is lost', () => {
     await admin.connect();
     cleanup.push(() => admin.end());
     // Session locks of this database only: the server is shared by every test of this file.
-    const { rows } = await admin.query<{ ended: boolean }>("select pg_terminate_backend(pid) as ended from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())");
+    const { rows } = await admin.query<{ ended: boolean }>(
+      "select pg_terminate_backend(pid) as ended from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())",
+    );
     expect(rows).toEqual([{ ended: true }]);
     expect(await holding).toEqual({ ran: true, result: 'let go' });
     expect(await other.exclusive('discord-gateway', async () => 'taken over')).toEqual({ ran: true, result: 'taken over' });

@@ -31,9 +31,17 @@ describe('the lowdb store', () => {
   });
 
   it.each([
-    ['a second invoice 1210 for another customer', (data: Data) => data.invoices.push({ ...data.invoices.find((i) => i.number === '1210')!, customerId: data.customers[1]!.id }), /invoice 1210 appears twice/],
+    [
+      'a second invoice 1210 for another customer',
+      (data: Data) => data.invoices.push({ ...data.invoices.find((i) => i.number === '1210')!, customerId: data.customers[1]!.id }),
+      /invoice 1210 appears twice/,
+    ],
     ['an invoice of a customer who is not there', (data: Data) => (data.invoices[0]!.customerId = 'nobody'), /names customer nobody, who is not in the file/],
-    ['two customers with one login email', (data: Data) => (data.customers[1]!.email = data.customers[0]!.email.toUpperCase()), /login email awa@example\.cm appears twice/],
+    [
+      'two customers with one login email',
+      (data: Data) => (data.customers[1]!.email = data.customers[0]!.email.toUpperCase()),
+      /login email awa@example\.cm appears twice/,
+    ],
     ['two customers with one id', (data: Data) => (data.customers[1]!.id = data.customers[0]!.id), /customer id .* appears twice/],
   ])('refuses a hand-edited file with %s, naming where, and leaves it untouched', async (_what, edit, problem) => {
     const data: Data = { version: 1, ...demoData(new Date('2026-11-25')) };
@@ -48,7 +56,17 @@ describe('the lowdb store', () => {
 
   it('forgets staff actions, idle link records and used held requests past their retention, and keeps the rest', async () => {
     const store = await LowdbStore.open(file);
-    const attempt = (account: string, updatedAt: string) => ({ account, customerId: null, codeHash: null, expiresAt: updatedAt, failures: 0, lockedUntil: null, requestedAt: [], failedFor: [], updatedAt });
+    const attempt = (account: string, updatedAt: string) => ({
+      account,
+      customerId: null,
+      codeHash: null,
+      expiresAt: updatedAt,
+      failures: 0,
+      lockedUntil: null,
+      requestedAt: [],
+      failedFor: [],
+      updatedAt,
+    });
     await store.save({
       staffActions: [
         { id: 'old', staff: 'discord:1', action: 'log', target: null, detail: null, at: '2025-01-01T00:00:00.000Z' },
@@ -57,7 +75,12 @@ describe('the lowdb store', () => {
       linkAttempts: [attempt('discord:1', '2026-09-01T00:00:00.000Z'), attempt('discord:2', '2026-11-24T00:00:00.000Z')],
       heldRequests: [{ staff: 'email:a@x', numbers: ['1'], codeHash: null, expiresAt: '2026-11-24T00:00:00.000Z', attempts: 0 }],
     });
-    await store.forget({ inbound: '2026-10-26T00:00:00.000Z', staffActions: '2026-05-29T00:00:00.000Z', linkAttempts: '2026-10-26T00:00:00.000Z', receipts: '2026-10-26T00:00:00.000Z' });
+    await store.forget({
+      inbound: '2026-10-26T00:00:00.000Z',
+      staffActions: '2026-05-29T00:00:00.000Z',
+      linkAttempts: '2026-10-26T00:00:00.000Z',
+      receipts: '2026-10-26T00:00:00.000Z',
+    });
     const reopened = await LowdbStore.open(file);
     expect((await reopened.staffActions()).map((action) => action.id)).toEqual(['new']);
     expect(await reopened.linkAttempt('discord:1')).toBeUndefined();

@@ -6,7 +6,22 @@ import { subscribe } from '../src/observe.js';
 import { startDiscordPeer, type DiscordPeer, type DiscordUser, type RecordedRequest } from './peers/discord.js';
 import { outbox } from './support/app.js';
 import { eventually } from './support/mail.js';
-import { corpusApp, fixToday, judge, loadEntries, loadMisses, observe, OWNER, reasonOf, refusedOf, reportScores, type CorpusApp, type Entry, type Refused, type Verdict } from './support/understanding.js';
+import {
+  corpusApp,
+  fixToday,
+  judge,
+  loadEntries,
+  loadMisses,
+  observe,
+  OWNER,
+  reasonOf,
+  refusedOf,
+  reportScores,
+  type CorpusApp,
+  type Entry,
+  type Refused,
+  type Verdict,
+} from './support/understanding.js';
 
 /**
  * The Discord corpus of issue 23 (test/fixtures/understanding/discord.json): 72 direct
@@ -60,7 +75,9 @@ beforeAll(async () => {
 afterAll(async () => {
   reportScores('discord corpus', entries, verdicts);
   if (process.env.UNDERSTANDING_MISSES) {
-    const found = Object.fromEntries(entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, reasonOf(verdicts.get(entry.id)!)]] : [])));
+    const found = Object.fromEntries(
+      entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, reasonOf(verdicts.get(entry.id)!)]] : [])),
+    );
     await writeFile(process.env.UNDERSTANDING_MISSES, `${JSON.stringify(found, null, 2)}\n`);
   }
   await channel?.stop();
@@ -73,14 +90,20 @@ afterAll(async () => {
 async function write(text: string, replyTo?: string): Promise<RecordedRequest> {
   const seen = discord.requests.length;
   const { channelId } = discord.dm(awaUser, text, [], replyTo === undefined ? {} : { replyTo });
-  return discord.waitFor((r) => discord.requests.indexOf(r) >= seen && r.method === 'POST' && r.path === `/channels/${channelId}/messages` && r.status === 200, 20_000, `the bot's answer to « ${text} »`);
+  return discord.waitFor(
+    (r) => discord.requests.indexOf(r) >= seen && r.method === 'POST' && r.path === `/channels/${channelId}/messages` && r.status === 200,
+    20_000,
+    `the bot's answer to « ${text} »`,
+  );
 }
 
 /** Links Awa's Discord account as she would: `lier` her address in a DM, then the code the mail brought her. */
 async function link(): Promise<void> {
   await write(`lier ${OWNER}`);
   // The code mail leaves apart from the answer, which must not tell by its timing whether the address is known.
-  const code = await eventually('the link code mailed to Awa', async () => (await outbox(corpus.app.dataDir)).map((m) => /(\d{8})/.exec(m.text ?? '')?.[1]).find(Boolean));
+  const code = await eventually('the link code mailed to Awa', async () =>
+    (await outbox(corpus.app.dataDir)).map((m) => /(\d{8})/.exec(m.text ?? '')?.[1]).find(Boolean),
+  );
   const answer = await write(`lier ${code}`);
   expect(String(answer.body.content)).toContain('relié');
 }
@@ -97,7 +120,16 @@ async function firstSent(replyTo: NonNullable<DiscordEntry['replyTo']>): Promise
     await recorded;
     return answered.response.id as string;
   }
-  const [recorded] = await corpus.app.deliveries.record([{ customerId: corpus.awa.id, invoices: carried, channel: 'discord', recipient: awaUser.id, reason: kind === 'reminder' ? 'reminder' : 'push', attachPdf: true }]);
+  const [recorded] = await corpus.app.deliveries.record([
+    {
+      customerId: corpus.awa.id,
+      invoices: carried,
+      channel: 'discord',
+      recipient: awaUser.id,
+      reason: kind === 'reminder' ? 'reminder' : 'push',
+      attachPdf: true,
+    },
+  ]);
   const delivery = await corpus.app.deliveries.attempt(recorded!);
   expect(delivery.status).toBe('sent');
   return delivery.messageId!;

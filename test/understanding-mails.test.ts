@@ -9,8 +9,23 @@ import { subscribe } from '../src/observe.js';
 import { appendMessage } from './peers/dovecot.js';
 import type { ReceivedMail } from './peers/smtp.js';
 import { mailEnv, startMailPeers, type MailPeers } from './support/mail.js';
-import { CONTACT, corpusApp, fixToday, judge, loadEntries, loadMisses, observe, OWNER, reasonOf, refusedOf, reportScores, type CorpusApp, type Entry, type Refused, type Verdict } from './support/understanding.js';
-
+import {
+  CONTACT,
+  corpusApp,
+  fixToday,
+  judge,
+  loadEntries,
+  loadMisses,
+  observe,
+  OWNER,
+  reasonOf,
+  refusedOf,
+  reportScores,
+  type CorpusApp,
+  type Entry,
+  type Refused,
+  type Verdict,
+} from './support/understanding.js';
 
 /**
  * The mail corpus of issue 23 (test/fixtures/understanding/mails.json): 130 whole mails
@@ -86,7 +101,9 @@ beforeAll(async () => {
 afterAll(async () => {
   reportScores('mail corpus', entries, verdicts);
   if (process.env.UNDERSTANDING_MISSES) {
-    const found = Object.fromEntries(entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, reasonOf(verdicts.get(entry.id)!)]] : [])));
+    const found = Object.fromEntries(
+      entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, reasonOf(verdicts.get(entry.id)!)]] : [])),
+    );
     await writeFile(process.env.UNDERSTANDING_MISSES, `${JSON.stringify(found, null, 2)}\n`);
   }
   unsubscribe?.();
@@ -97,7 +114,11 @@ afterAll(async () => {
 });
 
 /** A mail as the entry's client writes it, with a fresh Message-ID. */
-async function compose(entry: MailEntry, thread: { inReplyTo: string; references: string[] } | null, body?: string): Promise<{ raw: Buffer; messageId: string }> {
+async function compose(
+  entry: MailEntry,
+  thread: { inReplyTo: string; references: string[] } | null,
+  body?: string,
+): Promise<{ raw: Buffer; messageId: string }> {
   const messageId = `<${randomUUID()}@nkolo.cm>`;
   const from = entry.from ?? OWNER;
   const text = body ?? entry.text;
@@ -128,12 +149,17 @@ async function deliver(raw: Buffer): Promise<void> {
 async function firstSent(replyTo: NonNullable<MailEntry['replyTo']>): Promise<ReceivedMail> {
   const { carried, kind } = replyTo;
   if (kind === 'answer') {
-    const asked = await compose({ id: 'thread', kind: 'thread', lang: 'fr', subject: 'Factures', text: `Bonjour, les factures ${carried.join(', ')} svp.`, expect: { answer: 'pdf' } }, null);
+    const asked = await compose(
+      { id: 'thread', kind: 'thread', lang: 'fr', subject: 'Factures', text: `Bonjour, les factures ${carried.join(', ')} svp.`, expect: { answer: 'pdf' } },
+      null,
+    );
     await deliver(asked.raw);
     return peers.smtp.waitForMessage((mail) => mail.parsed.inReplyTo === asked.messageId);
   }
   const reason: DeliveryReason = kind === 'reminder' ? 'reminder' : 'push';
-  const [recorded] = await corpus.app.deliveries.record([{ customerId: corpus.awa.id, invoices: carried, channel: 'email', recipient: OWNER, reason, attachPdf: true }]);
+  const [recorded] = await corpus.app.deliveries.record([
+    { customerId: corpus.awa.id, invoices: carried, channel: 'email', recipient: OWNER, reason, attachPdf: true },
+  ]);
   const delivery = await corpus.app.deliveries.attempt(recorded!);
   expect(delivery.status).toBe('sent');
   return peers.smtp.waitForMessage((mail) => mail.parsed.messageId === delivery.messageId);

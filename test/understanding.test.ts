@@ -1,6 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { askAsOwner, corpusApp, fixToday, judge, loadEntries, loadMisses, reasonOf, refusedOf, reportScores, type CorpusApp, type Refused, type Verdict } from './support/understanding.js';
+import {
+  askAsOwner,
+  corpusApp,
+  fixToday,
+  judge,
+  loadEntries,
+  loadMisses,
+  reasonOf,
+  refusedOf,
+  reportScores,
+  type CorpusApp,
+  type Refused,
+  type Verdict,
+} from './support/understanding.js';
 
 /**
  * The chat corpus of issue 23 (test/fixtures/understanding/sentences.json): 391 lines written
@@ -75,7 +88,9 @@ beforeAll(async () => {
 afterAll(async () => {
   reportScores('chat corpus', entries, verdicts);
   if (process.env.UNDERSTANDING_MISSES) {
-    const found = Object.fromEntries(entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, reasonOf(verdicts.get(entry.id)!)]] : [])));
+    const found = Object.fromEntries(
+      entries.flatMap((entry) => (verdicts.get(entry.id)?.pass === false ? [[entry.id, reasonOf(verdicts.get(entry.id)!)]] : [])),
+    );
     await writeFile(process.env.UNDERSTANDING_MISSES, `${JSON.stringify(found, null, 2)}\n`);
   }
   await corpus?.dispose();

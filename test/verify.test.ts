@@ -19,7 +19,20 @@ const verify = (file: string) => runFacteur(['verify', file], env);
 /** Invoice 1266 as the billing system exports it, with its PDF. */
 async function export1266(pdf: string): Promise<string> {
   const file = path.join(dataDir, `export-${pdf}.json`);
-  const invoice = { number: '1266', customer: 'awa@example.cm', issuedAt: '2026-01-17', dueAt: '2026-02-17', currency: 'XAF', lines: [{ label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: 81000 }, { label: 'Nom de domaine .cm', quantity: 1, unitPrice: 20500 }], taxes: [{ label: 'TVA', rate: 19.25 }], status: 'unpaid', pdf: (await readFile(path.join(PDFS, pdf))).toString('base64') };
+  const invoice = {
+    number: '1266',
+    customer: 'awa@example.cm',
+    issuedAt: '2026-01-17',
+    dueAt: '2026-02-17',
+    currency: 'XAF',
+    lines: [
+      { label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: 81000 },
+      { label: 'Nom de domaine .cm', quantity: 1, unitPrice: 20500 },
+    ],
+    taxes: [{ label: 'TVA', rate: 19.25 }],
+    status: 'unpaid',
+    pdf: (await readFile(path.join(PDFS, pdf))).toString('base64'),
+  };
   await writeFile(file, JSON.stringify([invoice]));
   return file;
 }
@@ -41,7 +54,9 @@ describe('facteur verify refuses to vouch for', () => {
     const run = await verify(path.join(PDFS, '1266-iban.pdf'));
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^NOT GENUINE: it bears invoice 1266 of Awa Nkolo <awa@example\.cm>/);
-    expect(run.stdout).toMatch(/bank details \(IBAN, RIB, account numbers\): the copy says CM2110005000010987654321012, 10005000010987654321012; ours says CM2110005000010123456789012, 10005000010123456789012/);
+    expect(run.stdout).toMatch(
+      /bank details \(IBAN, RIB, account numbers\): the copy says CM2110005000010987654321012, 10005000010987654321012; ours says CM2110005000010123456789012, 10005000010123456789012/,
+    );
     expect(run.stdout).not.toMatch(/amounts|due date|mobile-money/);
   });
 
@@ -66,7 +81,10 @@ describe('facteur verify refuses to vouch for', () => {
     expect([stranger.code, stranger.stdout]).toEqual([1, expect.stringMatching(/^NOT OURS: it names none of our invoices\./)]);
     expect((await verify(path.join(PDFS, 'not-a-pdf.pdf'))).stdout).toMatch(/^NOT CHECKED: the file is not a PDF/);
     const inflating = await verify(path.join(PDFS, 'bomb-time.pdf'));
-    expect([inflating.code, inflating.stdout]).toEqual([1, expect.stringMatching(/^NOT CHECKED: the file does not read as a PDF \(its compressed streams inflate to more than 64 MB/)]);
+    expect([inflating.code, inflating.stdout]).toEqual([
+      1,
+      expect.stringMatching(/^NOT CHECKED: the file does not read as a PDF \(its compressed streams inflate to more than 64 MB/),
+    ]);
     const spinning = await verify(path.join(PDFS, 'bomb-memory.pdf'));
     expect([spinning.code, spinning.stdout]).toEqual([1, expect.stringMatching(/^NOT CHECKED: the file took more than 2 s to read/)]);
     expect((await verify(path.join(dataDir, 'no-such.pdf'))).code).toBe(2);
@@ -76,7 +94,12 @@ describe('facteur verify refuses to vouch for', () => {
 describe('facteur verify vouches for', () => {
   it('the billing system’s PDF sent now, and the older one it replaced, naming the invoice', async () => {
     const now = await verify(path.join(PDFS, '1266-paid.pdf'));
-    expect([now.code, now.stdout]).toEqual([0, expect.stringMatching(/^GENUINE: invoice 1266 of Awa Nkolo <awa@example\.cm>, issued 2026-01-17, due 2026-02-17, 121039 XAF — the billing system’s PDF, received \d{4}-\d\d-\d\d \(the one sent now\)/)]);
+    expect([now.code, now.stdout]).toEqual([
+      0,
+      expect.stringMatching(
+        /^GENUINE: invoice 1266 of Awa Nkolo <awa@example\.cm>, issued 2026-01-17, due 2026-02-17, 121039 XAF — the billing system’s PDF, received \d{4}-\d\d-\d\d \(the one sent now\)/,
+      ),
+    ]);
     const older = await verify(path.join(PDFS, '1266.pdf'));
     expect([older.code, older.stdout]).toEqual([0, expect.stringMatching(/a newer one has come since/)]);
   });
@@ -90,7 +113,24 @@ describe('facteur verify vouches for', () => {
     await writeFile(copy, sent.content);
     // Cancelled since: Facteur's rendering of it now says so, and is other bytes.
     const cancelled = path.join(dataDir, 'cancel.json');
-    await writeFile(cancelled, JSON.stringify([{ number: '1273', customer: 'awa@example.cm', issuedAt: '2026-09-17', dueAt: '2026-10-17', currency: 'XAF', lines: [{ label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: 81000 }, { label: 'Nom de domaine .cm', quantity: 1, unitPrice: 20500 }], taxes: [{ label: 'TVA', rate: 19.25 }], status: 'cancelled' }]));
+    await writeFile(
+      cancelled,
+      JSON.stringify([
+        {
+          number: '1273',
+          customer: 'awa@example.cm',
+          issuedAt: '2026-09-17',
+          dueAt: '2026-10-17',
+          currency: 'XAF',
+          lines: [
+            { label: 'Hébergement Pro (4 mois)', quantity: 1, unitPrice: 81000 },
+            { label: 'Nom de domaine .cm', quantity: 1, unitPrice: 20500 },
+          ],
+          taxes: [{ label: 'TVA', rate: 19.25 }],
+          status: 'cancelled',
+        },
+      ]),
+    );
     expect((await runFacteur(['import', cancelled], env)).stdout).toMatch(/1 updated/);
     const run = await verify(copy);
     expect([run.code, run.stdout]).toEqual([0, expect.stringMatching(/^GENUINE: invoice 1273 of Awa Nkolo .*— Facteur’s rendering, sent \d{4}-\d\d-\d\d\./)]);
@@ -104,7 +144,9 @@ describe('facteur verify vouches for', () => {
     await mkdir(out);
     expect((await runFacteur(['ask', '--as', 'paul@example.cm', '--out', out, 'facture 1268'], env)).code).toBe(0);
     // Cancelled since, as the billing system exports it: Facteur's rendering of it now says so, and is other bytes.
-    const { invoices } = JSON.parse(await readFile(path.join(dataDir, 'db.json'), 'utf8')) as { invoices: { number: string; issuedAt: string; dueAt: string; currency: string; lines: unknown[]; taxes?: unknown[] }[] };
+    const { invoices } = JSON.parse(await readFile(path.join(dataDir, 'db.json'), 'utf8')) as {
+      invoices: { number: string; issuedAt: string; dueAt: string; currency: string; lines: unknown[]; taxes?: unknown[] }[];
+    };
     const { issuedAt, dueAt, currency, lines, taxes } = invoices.find((invoice) => invoice.number === '1268')!;
     const cancelled = path.join(dataDir, 'cancel-1268.json');
     await writeFile(cancelled, JSON.stringify([{ number: '1268', customer: 'paul@example.cm', issuedAt, dueAt, currency, lines, taxes, status: 'cancelled' }]));

@@ -26,7 +26,10 @@ describe('VERP tokens', () => {
 
   it('is refused for another address, another secret, a changed character, or past its days', () => {
     expect(signer.verify(token, ['paul@example.cm'])).toEqual({ ok: false, why: 'forged' });
-    expect(new Verp('another-secret-of-24-characters!!', 'bounces@hebergeur.example', at('2026-12-01T10:00:00Z')).verify(token, ['awa@example.cm'])).toEqual({ ok: false, why: 'forged' });
+    expect(new Verp('another-secret-of-24-characters!!', 'bounces@hebergeur.example', at('2026-12-01T10:00:00Z')).verify(token, ['awa@example.cm'])).toEqual({
+      ok: false,
+      why: 'forged',
+    });
     const changed = token.slice(0, 20) + (token[20] === 'a' ? 'b' : 'a') + token.slice(21);
     expect(signer.verify(changed, ['awa@example.cm'])).toEqual({ ok: false, why: 'forged' });
     const later = new Verp(secret, 'bounces@hebergeur.example', at(new Date(Date.parse('2026-12-01T10:00:00Z') + (VERP_DAYS + 1) * DAY_MS).toISOString()));

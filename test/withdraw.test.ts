@@ -63,7 +63,8 @@ describe('withdrawing a change, as the owner on chat', () => {
   it('is no withdrawal when the words do not take a change back', async () => {
     const jp = 'jp.fotso@example.cm';
     await ask(jp, 'notifications adresse autre@fotso.example');
-    for (const text of ['mes factures annulées', "n'annulez pas le changement d'adresse", 'keep sending me the PDF', 'annulez la facture 1210']) await ask(jp, text);
+    for (const text of ['mes factures annulées', "n'annulez pas le changement d'adresse", 'keep sending me the PDF', 'annulez la facture 1210'])
+      await ask(jp, text);
     expect((await customer(jp)).pending.map((p) => p.change)).toEqual([{ kind: 'address', address: 'autre@fotso.example' }]);
     await ask(jp, 'annulez le changement');
   });

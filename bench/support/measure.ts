@@ -42,7 +42,10 @@ export interface Figure {
 
 /** Prints what is measured, on what machine, and how busy it was: other work on the cores skews every figure. */
 export function heading(title: string, detail: string): void {
-  const load = os.loadavg().map((value) => value.toFixed(1)).join(' ');
+  const load = os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(' ');
   console.log(`\n${title} — ${detail}\n  ${machine()}; load average ${load}; ${FULL ? 'full sizes' : 'quick sizes (--full for the issue\u2019s)'}`);
 }
 

@@ -53,12 +53,19 @@ export async function pdfkitInvoice(template: InvoiceTemplate, invoice: Invoice,
   const width = doc.page.width - LEFT - RIGHT;
   const gap = (size: number) => size * (LINE_HEIGHT - 1);
   const write = (text: string, x: number, y: number, size: number, font: Font, colour: string, options: PDFKit.Mixins.TextOptions = {}) => {
-    doc.font(font).fontSize(size).fillColor(colour).text(text, x, y, { lineGap: gap(size), ...options });
+    doc
+      .font(font)
+      .fontSize(size)
+      .fillColor(colour)
+      .text(text, x, y, { lineGap: gap(size), ...options });
     return doc.y;
   };
 
   // The logo, as its SVG draws it, scaled to 56 points.
-  doc.save().translate(LEFT, TOP).scale(56 / 64);
+  doc
+    .save()
+    .translate(LEFT, TOP)
+    .scale(56 / 64);
   doc.roundedRect(0, 0, 64, 64, 12).fill(GREEN);
   doc.path('M18 42 h28 a9 9 0 0 0 0 -18 a12 12 0 0 0 -23 -2 a9 9 0 0 0 -5 20 z').fill('#ffffff');
   doc.roundedRect(24, 46, 16, 4, 2).fill('#a7e8bd');
@@ -88,13 +95,22 @@ export async function pdfkitInvoice(template: InvoiceTemplate, invoice: Invoice,
   // The lines: label, then three right-aligned columns as wide as their widest cell.
   const header = [t('column.label'), t('column.quantity'), t('column.unitPrice'), t('column.amount')];
   const rows = invoice.lines.map((line) => [line.label, decimal.format(line.quantity), money(line.unitPrice), money(lineAmount(line))]);
-  const columns = [1, 2, 3].map((c) => Math.max(doc.font('bold').fontSize(9).widthOfString(header[c]!), ...rows.map((row) => doc.font('normal').fontSize(10).widthOfString(row[c]!))) + 8);
+  const columns = [1, 2, 3].map(
+    (c) => Math.max(doc.font('bold').fontSize(9).widthOfString(header[c]!), ...rows.map((row) => doc.font('normal').fontSize(10).widthOfString(row[c]!))) + 8,
+  );
   const labelWidth = width - columns.reduce((sum, w) => sum + w, 0);
   const cell = (text: string, c: number, y: number, size: number, font: Font, colour: string) => {
     const x = LEFT + labelWidth + columns.slice(0, c - 1).reduce((sum, w) => sum + w, 0);
-    return c === 0 ? write(text, LEFT + 4, y, size, font, colour, { width: labelWidth - 8 }) : write(text, x + 4, y, size, font, colour, { width: columns[c - 1]! - 8, align: 'right' });
+    return c === 0
+      ? write(text, LEFT + 4, y, size, font, colour, { width: labelWidth - 8 })
+      : write(text, x + 4, y, size, font, colour, { width: columns[c - 1]! - 8, align: 'right' });
   };
-  const rule = (y: number, lineWidth: number) => doc.moveTo(LEFT, y).lineTo(LEFT + width, y).lineWidth(lineWidth).stroke(INK);
+  const rule = (y: number, lineWidth: number) =>
+    doc
+      .moveTo(LEFT, y)
+      .lineTo(LEFT + width, y)
+      .lineWidth(lineWidth)
+      .stroke(INK);
   y = Math.max(...header.map((text, c) => cell(text, c, y + 2, 9, 'bold', GREY))) + 2;
   rule(y, 1);
   for (const row of rows) {

@@ -27,7 +27,9 @@ export interface ZipRun {
 
 const [dataDir, count, output] = process.argv.slice(2);
 if (!dataDir || !count || !output || !process.send) throw new Error('usage: forked by bench/zip.ts with DATA_DIR COUNT OUTPUT');
-const { InvoiceDocuments } = (await import(path.resolve(import.meta.dirname, '..', '..', 'dist', 'documents', 'index.js'))) as { InvoiceDocuments: typeof Documents };
+const { InvoiceDocuments } = (await import(path.resolve(import.meta.dirname, '..', '..', 'dist', 'documents', 'index.js'))) as {
+  InvoiceDocuments: typeof Documents;
+};
 const documents = await InvoiceDocuments.create({ dataDir, templatesDir: path.resolve(import.meta.dirname, '..', '..', 'templates') });
 const list = invoices(Number(count));
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -105,7 +105,10 @@ export class AccountLinks {
     });
     if (outcome === 'locked') return this.locked(locale, await this.services.store.linkAttempt(this.account(userId)), now);
     if (outcome === 'tooMany') return this.reply(locale, 'link.tooMany', {}, 'refused');
-    this.services.log.info({ account: this.account(userId), customer: known?.id ?? null, mailed: customer !== undefined, event: 'link.requested' }, 'link code requested');
+    this.services.log.info(
+      { account: this.account(userId), customer: known?.id ?? null, mailed: customer !== undefined, event: 'link.requested' },
+      'link code requested',
+    );
     if (customer) {
       // Not awaited: an answer that came later for a known address than for an unknown one would tell them apart.
       this.mail(customer, address, account, code).catch((error: unknown) =>
@@ -139,7 +142,11 @@ export class AccountLinks {
           : 'wrong';
       const base = { ...attempt, updatedAt: now.toISOString() };
       if (check === 'expired') return { attempt: { ...base, codeHash: null }, result: { kind: 'expired' } };
-      if (check === 'ok' && customer) return { attempt: { ...base, codeHash: null, failures: 0 }, result: { kind: 'ok', mailedTo: attempt.mailedTo ?? null, sentAt: attempt.requestedAt.at(-1) ?? base.updatedAt } };
+      if (check === 'ok' && customer)
+        return {
+          attempt: { ...base, codeHash: null, failures: 0 },
+          result: { kind: 'ok', mailedTo: attempt.mailedTo ?? null, sentAt: attempt.requestedAt.at(-1) ?? base.updatedAt },
+        };
       // Counted in the record written either way, so that a code for a customer and one for nobody take the same time.
       const failedFor = [...recentFailures(attempt, now), ...(attempt.customerId === null ? [] : [{ customerId: attempt.customerId, at: now.toISOString() }])];
       const failures = attempt.failures + 1;
@@ -222,7 +229,11 @@ export class AccountLinks {
 }
 
 /** How giving a link code went. */
-type LinkOutcome = { kind: 'locked' | 'nothing' | 'expired' } | { kind: 'ok'; mailedTo: string | null; sentAt: string } | { kind: 'lockedNow'; until: string } | { kind: 'wrong'; left: number };
+type LinkOutcome =
+  | { kind: 'locked' | 'nothing' | 'expired' }
+  | { kind: 'ok'; mailedTo: string | null; sentAt: string }
+  | { kind: 'lockedNow'; until: string }
+  | { kind: 'wrong'; left: number };
 
 /** The account's wrong codes of the last day, whichever customer they were for. */
 function recentFailures(attempt: LinkAttempt | undefined, now: Date): LinkAttempt['failedFor'] {

@@ -1,9 +1,7 @@
 import type { Locale } from '../billing/types.js';
 
 export type LinkRequest =
-  | { kind: 'request'; address: string; locale: Locale }
-  | { kind: 'confirm'; code: string; locale: Locale }
-  | { kind: 'unlink'; locale: Locale };
+  { kind: 'request'; address: string; locale: Locale } | { kind: 'confirm'; code: string; locale: Locale } | { kind: 'unlink'; locale: Locale };
 
 const LINK: Record<string, Locale> = { link: 'en', lier: 'fr', relier: 'fr', associer: 'fr' };
 const UNLINK: Record<string, Locale> = { unlink: 'en', delier: 'fr', dissocier: 'fr', detacher: 'fr' };
@@ -13,11 +11,7 @@ const UNLINK: Record<string, Locale> = { unlink: 'en', delier: 'fr', dissocier: 
  * `lier awa@example.cm`, `link 123456`, `délier`. Anything else is not about linking.
  */
 export function parseLinkText(text: string): LinkRequest | null {
-  const words = text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .trim()
-    .split(/\s+/);
+  const words = text.normalize('NFD').replace(/\p{M}/gu, '').trim().split(/\s+/);
   const [first = '', second, ...rest] = words;
   const verb = first.toLowerCase();
   if (Object.hasOwn(UNLINK, verb) && second === undefined) return { kind: 'unlink', locale: UNLINK[verb]! };

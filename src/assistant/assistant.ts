@@ -36,7 +36,8 @@ const HANDLERS: Handlers = {
   pdf: (ctx, c) => pdf(ctx, c.numbers),
   // Staff resends are the staff desk's; a customer who asks to have an invoice sent again wants its PDF.
   resend: (ctx, c) => pdf(ctx, c.numbers),
-  details: (ctx, c, request, run) => (c.filter ? forTheInvoiceMatching(ctx, c.filter, (number) => ({ intent: 'details', number }), run) : details(ctx, c.number)),
+  details: (ctx, c, request, run) =>
+    c.filter ? forTheInvoiceMatching(ctx, c.filter, (number) => ({ intent: 'details', number }), run) : details(ctx, c.number),
   zip: (ctx, c) => zip(ctx, c.filter),
   files: (ctx, c) => files(ctx, c.filter),
   notifications: (ctx) => showNotifications(ctx),
@@ -45,7 +46,9 @@ const HANDLERS: Handlers = {
   reminders: (ctx, c, request) => askChange(ctx, { kind: 'reminders', on: c.on }, request),
   verify: (ctx, c, request) => verifyAttached(ctx, request.documents ?? [], askerOf(request)),
   paidClaim: (ctx, c, request, run) =>
-    c.filter ? forTheInvoiceMatching(ctx, { ...c.filter, status: 'unpaid' }, (number) => ({ intent: 'paidClaim', numbers: [number] }), run) : claimPaid(ctx, c.numbers, request.trust !== 'address'),
+    c.filter
+      ? forTheInvoiceMatching(ctx, { ...c.filter, status: 'unpaid' }, (number) => ({ intent: 'paidClaim', numbers: [number] }), run)
+      : claimPaid(ctx, c.numbers, request.trust !== 'address'),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   contactAdd: (ctx, c, request) => askChange(ctx, { kind: 'contact', address: c.address }, request),
   contactRemove: (ctx, c, request) => askChange(ctx, { kind: 'contactRemoved', address: c.address }, request),
@@ -120,7 +123,8 @@ export class Assistant {
   private async answer(request: Request): Promise<Reply> {
     const customer = await this.services.store.customerById(request.customerId);
     if (!customer) throw new Error(`Request for unknown customer id ${request.customerId}: the channel must identify the customer first`);
-    const parsed = request.command !== undefined ? { command: request.command, locale: null, words: request.words ?? 'own' } : await this.read(customer, request);
+    const parsed =
+      request.command !== undefined ? { command: request.command, locale: null, words: request.words ?? 'own' } : await this.read(customer, request);
     const locale = parsed.locale ?? request.locale ?? customer.locale;
     // A list is paged for the customer who asked for it, whatever conversation another one writes in.
     const ctx = new Context(this.services, customer, locale, `${customer.id} ${request.conversation}`, this.memory, request.progress);
@@ -136,7 +140,10 @@ export class Assistant {
       if (!command) return notUnderstood(ctx);
       const meant = await asCode(ctx, await asChoice(ctx, command), request.text);
       if (!mayAsk(parsed.words, meant)) {
-        this.services.log.warn({ event: 'request.notOwnWords', customer: customer.id, intent: meant.intent }, 'a change asked in words the customer did not write (a reply\'s subject): refused');
+        this.services.log.warn(
+          { event: 'request.notOwnWords', customer: customer.id, intent: meant.intent },
+          "a change asked in words the customer did not write (a reply's subject): refused",
+        );
         return ctx.refuse('words.notOwn');
       }
       return await dispatch(ctx, meant, request);

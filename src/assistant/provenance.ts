@@ -13,7 +13,24 @@ export type Words = 'own' | 'quoted';
  * to them alone. Everything else (a change of the account, a code, an approval, a payment
  * claim) needs the asker's own words; an intent added later is refused until listed here.
  */
-const POINTING: ReadonlySet<Command['intent']> = new Set(['help', 'list', 'singleInvoice', 'page', 'pdf', 'resend', 'details', 'zip', 'files', 'balance', 'notifications', 'smalltalk', 'offTopic', 'clarify', 'choose', 'verify']);
+const POINTING: ReadonlySet<Command['intent']> = new Set([
+  'help',
+  'list',
+  'singleInvoice',
+  'page',
+  'pdf',
+  'resend',
+  'details',
+  'zip',
+  'files',
+  'balance',
+  'notifications',
+  'smalltalk',
+  'offTopic',
+  'clarify',
+  'choose',
+  'verify',
+]);
 
 /** Whether words of this provenance may ask for this command. */
 export function mayAsk(words: Words, command: Command): boolean {

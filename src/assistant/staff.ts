@@ -127,7 +127,11 @@ export class StaffDesk {
     if (!customer) return this.reply(locale, [this.t(locale, 'staff.unknownCustomer', { address })], 'refused');
     const all = await this.services.store.deliveries({ customerId: customer.id });
     if (all.length === 0) return this.reply(locale, [this.t(locale, 'staff.logEmpty', { customer: customer.email })]);
-    return this.table(locale, [this.t(locale, 'staff.log', { customer: customer.email, count: all.length, shown: Math.min(SHOWN, all.length) })], all.slice(-SHOWN));
+    return this.table(
+      locale,
+      [this.t(locale, 'staff.log', { customer: customer.email, count: all.length, shown: Math.min(SHOWN, all.length) })],
+      all.slice(-SHOWN),
+    );
   }
 
   async failed(staff: string, locale: Locale): Promise<Reply> {
@@ -151,7 +155,9 @@ export class StaffDesk {
     const rows = planRows(plan).slice(0, SHOWN);
     const emails = new Map<string, string>();
     for (const row of rows) emails.set(row.customerId, (await store.customerById(row.customerId))?.email ?? row.customerId);
-    const text = [this.t(locale, 'staff.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut })];
+    const text = [
+      this.t(locale, 'staff.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut }),
+    ];
     if (rows.length === 0) return this.reply(locale, text);
     const columns = ['customer', 'invoices', 'recipient'].map((c) => this.t(locale, `staff.columns.${c}`));
     return { ...this.reply(locale, text), table: { columns, rows: rows.map((row) => [emails.get(row.customerId)!, row.invoices, row.recipients.join(', ')]) } };
@@ -172,7 +178,13 @@ export class StaffDesk {
         d.channel,
         shownRecipients(d),
         this.t(locale, 'staff.status', { status: d.status }),
-        short(d.lastError ?? (d.links ?? []).map((link) => this.t(locale, 'staff.linkDetail', { id: link.id, date: lastDayBefore(link.expiresAt, this.services.timeZone) })).join(', '), 60),
+        short(
+          d.lastError ??
+            (d.links ?? [])
+              .map((link) => this.t(locale, 'staff.linkDetail', { id: link.id, date: lastDayBefore(link.expiresAt, this.services.timeZone) }))
+              .join(', '),
+          60,
+        ),
       ]);
     return { locale, outcome, text, table: { columns, rows }, attachments: [] };
   }

@@ -18,7 +18,9 @@ export async function carriedBy(store: Store, customer: Customer, ids: string[])
     const shown = await store.chatMessage(id);
     const numbers = [...new Set([...delivered, ...(shown?.customerId === customer.id ? shown.invoices : [])])];
     if (numbers.length === 0) continue;
-    const found = new Map((await store.invoicesByNumber(numbers)).filter((invoice) => invoice.customerId === customer.id).map((invoice) => [invoice.number, invoice]));
+    const found = new Map(
+      (await store.invoicesByNumber(numbers)).filter((invoice) => invoice.customerId === customer.id).map((invoice) => [invoice.number, invoice]),
+    );
     const own = numbers.flatMap((number) => found.get(number) ?? []);
     if (own.length > 0) return own;
   }
@@ -30,7 +32,13 @@ export async function carriedBy(store: Store, customer: Customer, ids: string[])
  * carried, or else the customer's own invoices it names beside her words (its subject, the
  * message it passes on).
  */
-export async function contextOf(store: Store, customer: Customer, channel: MessageContext['channel'], replyingTo: string[], namedNumbers: () => string[]): Promise<MessageContext> {
+export async function contextOf(
+  store: Store,
+  customer: Customer,
+  channel: MessageContext['channel'],
+  replyingTo: string[],
+  namedNumbers: () => string[],
+): Promise<MessageContext> {
   const replied = await carriedBy(store, customer, replyingTo);
   if (replied.length > 0) return { channel, replyTo: { invoices: replied } };
   const named = namedNumbers();

@@ -91,7 +91,8 @@ export function applyChange(customer: Customer, change: AccountChange, at: strin
     return { ...customer, pending, contacts: [...contacts, { address: change.address, mayAsk: false, addedAt: at }] };
   }
   if (change.kind === 'contactRemoved') return { ...customer, pending, contacts: contacts.filter((c) => c.address !== change.address) };
-  if (change.kind === 'contactMayAsk') return { ...customer, pending, contacts: contacts.map((c) => (c.address === change.address ? { ...c, mayAsk: change.on } : c)) };
+  if (change.kind === 'contactMayAsk')
+    return { ...customer, pending, contacts: contacts.map((c) => (c.address === change.address ? { ...c, mayAsk: change.on } : c)) };
   if (change.kind === 'address') {
     // A contact that becomes the notification address is no longer a copy of it (a record without contacts stays without).
     const copies = customer.contacts ? { contacts: contacts.filter((c) => c.address !== change.address) } : {};

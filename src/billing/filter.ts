@@ -76,7 +76,11 @@ function excluded(invoice: Invoice, except: Exclusion): boolean {
 
 /** Whether a line's label holds every word, each as the start of one of its words, accents and case aside. */
 export function labelHolds(label: string, words: string[]): boolean {
-  const own = label.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().split(/[^a-z0-9]+/);
+  const own = label
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
   return words.every((word) => own.some((w) => w.startsWith(word)));
 }
 

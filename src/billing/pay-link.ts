@@ -37,7 +37,10 @@ export function checkPayUrl(written: string): { url: string } | { reason: string
   const text = written.trim();
   if (text.length > PAY_URL_MAX) return { reason: `is ${text.length} characters long, more than ${PAY_URL_MAX}` };
   const unseen = UNSEEN.exec(text);
-  if (unseen) return { reason: `holds ${describe(unseen[0])} at character ${unseen.index + 1}, which a browser would drop or encode: the link would not be the one written` };
+  if (unseen)
+    return {
+      reason: `holds ${describe(unseen[0])} at character ${unseen.index + 1}, which a browser would drop or encode: the link would not be the one written`,
+    };
   if (text.includes('\\')) return { reason: 'holds a backslash, which browsers read as "/": the link would not be the one written' };
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(text)?.[1]?.toLowerCase();
   if (scheme === undefined) return { reason: 'is not an address: it must start with https://' };
@@ -59,9 +62,12 @@ export function checkPayUrl(written: string): { url: string } | { reason: string
 
 /** What is wrong with the host and port as written between `https://` and the path, if anything. */
 function hostProblem(authority: string): string | null {
-  if (authority.includes('@')) return `names a user before "@" (${authority.slice(authority.lastIndexOf('@') + 1)} is where it would lead): refused, as it is a way to dress one site up as another`;
-  if (/[^\x20-\x7e]/.test(authority)) return 'names its host with letters beyond ASCII (an internationalised domain name), which can be a look-alike of another domain: use the ASCII domain of the payment page';
-  if (/(^|\.)xn--/i.test(authority)) return 'names an internationalised domain name (xn--…), which can be a look-alike of another domain: use the ASCII domain of the payment page';
+  if (authority.includes('@'))
+    return `names a user before "@" (${authority.slice(authority.lastIndexOf('@') + 1)} is where it would lead): refused, as it is a way to dress one site up as another`;
+  if (/[^\x20-\x7e]/.test(authority))
+    return 'names its host with letters beyond ASCII (an internationalised domain name), which can be a look-alike of another domain: use the ASCII domain of the payment page';
+  if (/(^|\.)xn--/i.test(authority))
+    return 'names an internationalised domain name (xn--…), which can be a look-alike of another domain: use the ASCII domain of the payment page';
   if (authority.startsWith('[') || /^[\d.]+(:\d*)?$/.test(authority)) return 'names an IP address, not a domain name: a customer cannot tell whose it is';
   if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(authority)) return `names its host as ${JSON.stringify(authority.slice(0, 60))}, with characters no domain name has`;
   return null;
@@ -70,7 +76,11 @@ function hostProblem(authority: string): string | null {
 /** A character as a reason names it: its code point and, when it prints, itself. */
 function describe(character: string): string {
   const code = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(character) ? `"${character}" (${code})` : character === ' ' ? `a space (${code})` : `an invisible or control character (${code})`;
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(character)
+    ? `"${character}" (${code})`
+    : character === ' '
+      ? `a space (${code})`
+      : `an invisible or control character (${code})`;
 }
 
 /**

@@ -28,7 +28,10 @@ export function reminderDue(
 
 /** `REMINDER_DAYS` read as offsets: whole days, from a year before the due date to a year after, each once, in order. */
 export function readOffsets(text: string): number[] | null {
-  const parts = text.split(',').map((part) => part.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   if (parts.length === 0 || parts.some((part) => !/^[+-]?\d{1,3}$/.test(part))) return null;
   const offsets = [...new Set(parts.map(Number))].sort((a, b) => a - b);
   return offsets.every((offset) => Math.abs(offset) <= 366) ? offsets : null;

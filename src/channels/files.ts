@@ -46,7 +46,11 @@ function reason(error: NodeJS.ErrnoException): string {
  * records them as a delivery of the console's, by the SHA-256 of each file: a copy handed on
  * from there is recognised later (`facteur verify`), as one sent by mail or Discord is.
  */
-export async function handOver(attachments: Attachment[], dir: string, to: { customerId: string; deliveries: Pick<Deliveries, 'handedOver'> }): Promise<string[]> {
+export async function handOver(
+  attachments: Attachment[],
+  dir: string,
+  to: { customerId: string; deliveries: Pick<Deliveries, 'handedOver'> },
+): Promise<string[]> {
   const paths = await saveAttachments(attachments, dir);
   const files = attachments.flatMap((attachment) => attachment.files);
   if (files.length === 0) return paths;

@@ -39,10 +39,14 @@ export async function copy(config: Config, to: string | undefined): Promise<Exit
   try {
     const bar = progressBar();
     const report = await copyStore(from, config.dataDir, into, bar && ((done, total, what) => bar(done, total, what)));
-    const rows = Object.entries(report.counts).map(([kind, { source, destination }]) => `  ${kind.padEnd(14)} ${String(source).padStart(9)} → ${String(destination).padStart(9)}`);
+    const rows = Object.entries(report.counts).map(
+      ([kind, { source, destination }]) => `  ${kind.padEnd(14)} ${String(source).padStart(9)} → ${String(destination).padStart(9)}`,
+    );
     out(`Copied ${config.dataDir} into the database (folder → database):\n${rows.join('\n')}\n`);
     if (report.short.length > 0) {
-      err(`facteur db copy: the database holds fewer ${report.short.join(', ')} than the folder; run the copy again (until then, nothing runs on the database)\n`);
+      err(
+        `facteur db copy: the database holds fewer ${report.short.join(', ')} than the folder; run the copy again (until then, nothing runs on the database)\n`,
+      );
       return 1;
     }
     out('Every record is there. Set DATABASE_URL to this database to run Facteur on it.\n');

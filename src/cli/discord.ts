@@ -13,6 +13,8 @@ export async function discordRegister(config: Config): Promise<ExitCode> {
   const catalog = await Catalog.load(config.templatesDir);
   const registered = await registerCommands(config.discord, catalog);
   const guild = registered.scope === 'guild' ? config.discord.guildId : 'global';
-  out(`${operatorWords(catalog)('cli.discord.registered', { count: registered.names.length, guild, names: registered.names.map((name) => `/${name}`).join(' ') })}\n`);
+  out(
+    `${operatorWords(catalog)('cli.discord.registered', { count: registered.names.length, guild, names: registered.names.map((name) => `/${name}`).join(' ') })}\n`,
+  );
   return 0;
 }

@@ -9,7 +9,9 @@ import { err, out, type ExitCode } from './terminal.js';
  */
 export async function dkimRecordCommand(config: Config): Promise<ExitCode> {
   if (!config.dkim) {
-    err('facteur dkim record: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE (or DKIM_PRIVATE_KEY) are not set: mail leaves unsigned (see the README, "Sending well")\n');
+    err(
+      'facteur dkim record: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE (or DKIM_PRIVATE_KEY) are not set: mail leaves unsigned (see the README, "Sending well")\n',
+    );
     return 1;
   }
   const key = await loadDkim(config.dkim);

@@ -18,7 +18,10 @@ export function explainSentence(config: Config, text: string, today: string | un
     return 2;
   }
   const { zones, sentences, parsed } = readSentence(text, day, { fiscalYearStart: config.fiscalYearStart });
-  const lines = [`Today:    ${day} (${config.push.timezone})`, `Zones:    ${zones.map((zone) => `${zone.kind}(${zone.lines.length} line${zone.lines.length === 1 ? '' : 's'})`).join('  ') || '(none)'}`];
+  const lines = [
+    `Today:    ${day} (${config.push.timezone})`,
+    `Zones:    ${zones.map((zone) => `${zone.kind}(${zone.lines.length} line${zone.lines.length === 1 ? '' : 's'})`).join('  ') || '(none)'}`,
+  ];
   for (const [i, { text: said, sentence, command }] of sentences.entries()) {
     const { period, numbers, status, rank } = sentence;
     lines.push(

@@ -21,16 +21,24 @@ export async function importFile(config: Config, file: string, pdfDir?: string):
   const say = operatorWords(await Catalog.load(config.templatesDir));
   // A running service holds the data folder: the file goes to it, and the report comes back.
   const service = await readServiceFile(config.dataDir);
-  const viaService = service ? await importThroughService(service, file, config.importMaxBytes, pdfDir ? { dir: pdfDir, maxBytes: config.pdfs.maxBytes } : undefined) : null;
+  const viaService = service
+    ? await importThroughService(service, file, config.importMaxBytes, pdfDir ? { dir: pdfDir, maxBytes: config.pdfs.maxBytes } : undefined)
+    : null;
   if (viaService) {
-    log.info({ file, service: service!.url, created: viaService.created, updated: viaService.updated, rejected: viaService.rejected.length }, 'import sent to the running Facteur');
+    log.info(
+      { file, service: service!.url, created: viaService.created, updated: viaService.updated, rejected: viaService.rejected.length },
+      'import sent to the running Facteur',
+    );
     out(`${formatReport(viaService, say)}\n`);
     return 0;
   }
   const store = await prepareStore(config, log, { seedDemo: false });
   const reader = new PdfReader({ ...READER_LIMITS, timeoutMs: config.pdfs.readTimeoutMs });
   try {
-    const report = await importInvoices(store, file, { maxBytes: config.importMaxBytes, pdfs: { maxBytes: config.pdfs.maxBytes, reader, ...(pdfDir ? { dir: pdfDir } : {}) } });
+    const report = await importInvoices(store, file, {
+      maxBytes: config.importMaxBytes,
+      pdfs: { maxBytes: config.pdfs.maxBytes, reader, ...(pdfDir ? { dir: pdfDir } : {}) },
+    });
     log.info({ file, created: report.created, updated: report.updated, rejected: report.rejected.length }, 'import finished');
     out(`${formatReport(report, say)}\n`);
     return 0;

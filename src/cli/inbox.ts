@@ -43,7 +43,8 @@ async function listFailed(config: Config, folder: FailedFolder): Promise<ExitCod
 
 /** Why a message is in the Failed folder, as its record says; never blank: where no record says, what that means. */
 async function whyFailed(store: Store, message: FailedMessage): Promise<string> {
-  if (!message.messageId || !message.from) return 'no From or Message-ID to find its record by: unreadable mail (the service log says why), or moved here by hand';
+  if (!message.messageId || !message.from)
+    return 'no From or Message-ID to find its record by: unreadable mail (the service log says why), or moved here by hand';
   const record = await store.inboundMessage('', { messageId: message.messageId, sender: message.from.toLowerCase() });
   if (!record) return `no record of it: moved here by hand, or failed more than ${RETENTION_DAYS.inbound} days ago`;
   if (record.status === 'failed') return record.reason || 'failed, no reason recorded: the service log says why';

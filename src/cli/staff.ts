@@ -21,7 +21,9 @@ export async function push(config: Config): Promise<ExitCode> {
       err('facteur push: a push is under way in another Facteur process; nothing was done\n');
       return 1;
     }
-    out(`${operatorWords(app.catalog)('cli.push.done', { invoices: summary.invoices, sent: summary.sent, failed: summary.failed, skipped: summary.skipped })}\n`);
+    out(
+      `${operatorWords(app.catalog)('cli.push.done', { invoices: summary.invoices, sent: summary.sent, failed: summary.failed, skipped: summary.skipped })}\n`,
+    );
     return summary.failed > 0 ? 1 : 0;
   } finally {
     await app.close();
@@ -150,7 +152,6 @@ function deliveryTable(list: Delivery[], timeZone: string, customerName: (id: st
   });
 }
 
-
 /**
  * `facteur reminders [--dry-run] [NUMBER…]`: the payment reminders due now, or those of the
  * invoices staff name, sent with the push's run whatever REMINDERS_AT says; with --dry-run,
@@ -171,12 +172,18 @@ export async function reminders(config: Config, dryRun: boolean, numbers: string
     if (dryRun) {
       const plan = await app.reminders!.plan(chosen);
       const rows = planRows(plan);
-      if (rows.length > 0) out(`${renderTable({ columns: ['invoices (days from due date)', 'to'], rows: rows.map((row) => [row.invoices, row.recipients.join(', ')]) })}\n`);
-      out(`${say('cli.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut, unreachable: plan.unreachable, before: plan.beforeMeeting })}\n`);
+      if (rows.length > 0)
+        out(`${renderTable({ columns: ['invoices (days from due date)', 'to'], rows: rows.map((row) => [row.invoices, row.recipients.join(', ')]) })}\n`);
+      out(
+        `${say('cli.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut, unreachable: plan.unreachable, before: plan.beforeMeeting })}\n`,
+      );
       return refused.length > 0 ? 1 : 0;
     }
     const bar = progressBar();
-    const summary = await app.push.run(bar && ((done, total, failed) => bar(done, total, `${failed} failed`)), { remindNow: true, ...(chosen ? { chosen } : {}) });
+    const summary = await app.push.run(bar && ((done, total, failed) => bar(done, total, `${failed} failed`)), {
+      remindNow: true,
+      ...(chosen ? { chosen } : {}),
+    });
     if (!summary) {
       err('facteur reminders: a push is under way in another Facteur process; nothing was done\n');
       return 1;

@@ -57,12 +57,20 @@ export async function start(config: Config): Promise<ExitCode> {
 function tellSigning(app: App): void {
   const { dkim, config, log } = app;
   if (!dkim) {
-    if (config.smtp) log.info({ event: 'dkim.off' }, 'mail leaves unsigned by Facteur (no DKIM_DOMAIN): the SMTP relay must sign it, or big receivers may refuse it');
+    if (config.smtp)
+      log.info({ event: 'dkim.off' }, 'mail leaves unsigned by Facteur (no DKIM_DOMAIN): the SMTP relay must sign it, or big receivers may refuse it');
     return;
   }
   const record = dkimRecord(dkim).name;
-  log.info({ event: 'dkim', domain: dkim.domain, selector: dkim.selector, bits: dkim.bits, record }, `mail is signed with DKIM, selector ${dkim.selector} of ${dkim.domain} (its key published at ${record}: facteur dkim record prints it)`);
+  log.info(
+    { event: 'dkim', domain: dkim.domain, selector: dkim.selector, bits: dkim.bits, record },
+    `mail is signed with DKIM, selector ${dkim.selector} of ${dkim.domain} (its key published at ${record}: facteur dkim record prints it)`,
+  );
   const from = /@([^>\s]+)/.exec(config.mailFrom)?.[1]?.toLowerCase() ?? '';
   // DMARC passes on DKIM only when the signing domain is MAIL_FROM's or one it belongs to (relaxed alignment).
-  if (from !== dkim.domain && !from.endsWith(`.${dkim.domain}`)) log.warn({ event: 'dkim.unaligned', domain: dkim.domain, from }, `DKIM_DOMAIN ${dkim.domain} is not MAIL_FROM's domain (${from}): signatures verify, but DMARC will not count them for ${from}`);
+  if (from !== dkim.domain && !from.endsWith(`.${dkim.domain}`))
+    log.warn(
+      { event: 'dkim.unaligned', domain: dkim.domain, from },
+      `DKIM_DOMAIN ${dkim.domain} is not MAIL_FROM's domain (${from}): signatures verify, but DMARC will not count them for ${from}`,
+    );
 }

@@ -27,7 +27,14 @@ export async function suppressions(config: Config, lift: string | undefined): Pr
     for (const id of new Set(all.flatMap((s) => (s.customerId ? [s.customerId] : [])))) emails.set(id, (await store.customerById(id))?.email ?? id);
     const table = renderTable({
       columns: ['address', 'customer', 'since', 'why', 'status', 'what the server said'],
-      rows: all.map((s) => [s.address, s.customerId ? (emails.get(s.customerId) ?? s.customerId) : '', s.since.slice(0, 16).replace('T', ' '), s.kind, s.status, s.diagnostic]),
+      rows: all.map((s) => [
+        s.address,
+        s.customerId ? (emails.get(s.customerId) ?? s.customerId) : '',
+        s.since.slice(0, 16).replace('T', ' '),
+        s.kind,
+        s.status,
+        s.diagnostic,
+      ]),
     });
     out(`${table}\n\nfacteur suppressions --lift ADDRESS lets mail go to one again.\n`);
     return 0;

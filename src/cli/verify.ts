@@ -14,7 +14,10 @@ import { err, out, type ExitCode } from './terminal.js';
  * reads the store, so it runs while `facteur start` does.
  */
 export async function verifyFile(config: Config, file: string): Promise<ExitCode> {
-  const size = await stat(file).then((info) => info.size, () => null);
+  const size = await stat(file).then(
+    (info) => info.size,
+    () => null,
+  );
   if (size === null) {
     err(`facteur verify: ${file} cannot be read\n`);
     return 2;
@@ -26,7 +29,10 @@ export async function verifyFile(config: Config, file: string): Promise<ExitCode
     const documents = await InvoiceDocuments.create({ dataDir: config.dataDir, templatesDir: config.templatesDir, issued: store, source: config.pdfs.source });
     const verifier = new Verifier({ store, documents, reader, maxBytes: config.pdfs.maxBytes, providerName: documents.brand.name });
     // A file over the limit is refused unread, as it is from a customer.
-    const verdict = size > config.pdfs.maxBytes ? { kind: 'unreadable' as const, sha256: '', reason: `is more than the ${Math.round(config.pdfs.maxBytes / 1048576)} MB allowed (FACTEUR_PDF_MAX_MB)` } : await verifier.verify(await readFile(file));
+    const verdict =
+      size > config.pdfs.maxBytes
+        ? { kind: 'unreadable' as const, sha256: '', reason: `is more than the ${Math.round(config.pdfs.maxBytes / 1048576)} MB allowed (FACTEUR_PDF_MAX_MB)` }
+        : await verifier.verify(await readFile(file));
     out(`${describeVerdict(verdict, config.push.timezone)}\n`);
     return verdict.kind === 'genuine' ? 0 : 1;
   } finally {

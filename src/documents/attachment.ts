@@ -32,7 +32,9 @@ export interface Attachment {
 export class PdfMissing extends Error {
   override name = 'PdfMissing';
   constructor(readonly numbers: string[]) {
-    super(`the billing system has not sent the PDF of invoice${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')} (PDF_SOURCE=billing: Facteur sends no rendering)`);
+    super(
+      `the billing system has not sent the PDF of invoice${numbers.length > 1 ? 's' : ''} ${numbers.join(', ')} (PDF_SOURCE=billing: Facteur sends no rendering)`,
+    );
   }
 }
 

@@ -27,7 +27,9 @@ const FILES_ON_DISK: Record<string, string> = {
   'Roboto-Italic.ttf': path.join(PDFMAKE_DIR, 'fonts', 'Roboto', 'Roboto-Italic.ttf'),
   'Roboto-MediumItalic.ttf': path.join(PDFMAKE_DIR, 'fonts', 'Roboto', 'Roboto-MediumItalic.ttf'),
   'NotoEmoji-Regular.ttf': EMOJI_FONT_FILE,
-  ...Object.fromEntries(['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((file) => [file, path.join(SYMBOLS_FONT_DIR, file)])),
+  ...Object.fromEntries(
+    ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf', 'DejaVuSans-BoldOblique.ttf'].map((file) => [file, path.join(SYMBOLS_FONT_DIR, file)]),
+  ),
 };
 
 /** The parts of a fontkit font used here. */

@@ -84,7 +84,13 @@ export class InvoiceDocuments {
   async pdfAttachment(invoice: Invoice, customer: Customer): Promise<Attachment> {
     const { file, size, sha256, source } = await this.invoiceFile(invoice, customer, await this.billing.latestOf([invoice]));
     const filename = this.pdfName(invoice, customer);
-    return { filename, contentType: 'application/pdf', size, open: async () => createReadStream(file), files: [{ name: filename, sha256, invoice: invoice.number, source }] };
+    return {
+      filename,
+      contentType: 'application/pdf',
+      size,
+      open: async () => createReadStream(file),
+      files: [{ name: filename, sha256, invoice: invoice.number, source }],
+    };
   }
 
   /** The numbers of these invoices whose PDF would not be sent: with PDF_SOURCE=billing, those the billing system has not sent; otherwise none. */
@@ -102,11 +108,18 @@ export class InvoiceDocuments {
    * same statement asked again that day is read, not rendered.
    */
   async statementAttachment(statement: Statement, customer: Customer): Promise<Attachment> {
-    if (statement.customerId !== customer.id) throw new Error(`statementAttachment: the statement of customer ${statement.customerId} is not customer ${customer.id}'s`);
+    if (statement.customerId !== customer.id)
+      throw new Error(`statementAttachment: the statement of customer ${statement.customerId} is not customer ${customer.id}'s`);
     const page = statementPage(this.template, statement, customer);
     const { file, size } = await cachedRender(page, `statement ${customer.id} ${statement.date}`, this.statements, this.options.onRender);
     const filename = this.template.catalog.t(customer.locale, 'file.statement', { date: statement.date });
-    return { filename, contentType: 'application/pdf', size, open: async () => createReadStream(file), files: [{ name: filename, sha256: await this.hashes.of(file), source: 'rendered' }] };
+    return {
+      filename,
+      contentType: 'application/pdf',
+      size,
+      open: async () => createReadStream(file),
+      files: [{ name: filename, sha256: await this.hashes.of(file), source: 'rendered' }],
+    };
   }
 
   /**
@@ -140,7 +153,15 @@ export class InvoiceDocuments {
       contentType: 'application/zip',
       size: storedZipSize(entries),
       open: () => zipFiles(entries),
-      split: (maxBytes) => Promise.all(zipGroups(entries, maxBytes).map((group) => this.zipAttachment(group.map((entry) => entry.invoice), customer))),
+      split: (maxBytes) =>
+        Promise.all(
+          zipGroups(entries, maxBytes).map((group) =>
+            this.zipAttachment(
+              group.map((entry) => entry.invoice),
+              customer,
+            ),
+          ),
+        ),
       holds: { customerId: customer.id, invoices: entries.map((entry) => entry.invoice.number) },
       files: entries.map((entry) => ({ name: entry.name, sha256: entry.sha256, invoice: entry.invoice.number, source: entry.source, zip: filename })),
     };

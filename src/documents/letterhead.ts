@@ -26,7 +26,13 @@ export interface Heading {
  * page. The invoice and the account statement both are, so that what an operator changes
  * in `templates/invoice/` changes both alike.
  */
-export function letterheadPage(template: InvoiceTemplate, locale: Locale, heading: Heading, body: Content[], styles: StyleDictionary = template.layout.styles): TDocumentDefinitions {
+export function letterheadPage(
+  template: InvoiceTemplate,
+  locale: Locale,
+  heading: Heading,
+  body: Content[],
+  styles: StyleDictionary = template.layout.styles,
+): TDocumentDefinitions {
   const { provider, layout, logo } = template;
   const providerBlock: Content = {
     stack: [

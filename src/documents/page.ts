@@ -21,10 +21,7 @@ export function invoicePage(template: InvoiceTemplate, invoice: Invoice, custome
   const sums = totals(invoice);
   // Only an unpaid invoice offers its pay link (a paid one renders again without it: its status is on the page).
   const payUrl = payLinkOf(invoice);
-  const status =
-    invoice.status === 'paid' && invoice.paidAt
-      ? t('status.paidOn', { date: invoice.paidAt })
-      : t(`status.${invoice.status}`);
+  const status = invoice.status === 'paid' && invoice.paidAt ? t('status.paidOn', { date: invoice.paidAt }) : t(`status.${invoice.status}`);
   const heading = {
     title: t('title', { number: invoice.number }),
     facts: [

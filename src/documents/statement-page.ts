@@ -69,7 +69,12 @@ export function statementPage(template: InvoiceTemplate, statement: Statement, c
         table(
           layout.statement.paidColumnWidths,
           ['statement.column.number', 'statement.column.issuedAt', 'statement.column.paidAt', 'statement.column.amount'],
-          lines.map(({ invoice, amount }) => [invoice.number, right(date(invoice.issuedAt)), right(date(invoice.paidAt!)), right(money(amount, invoice.currency))]),
+          lines.map(({ invoice, amount }) => [
+            invoice.number,
+            right(date(invoice.issuedAt)),
+            right(date(invoice.paidAt!)),
+            right(money(amount, invoice.currency)),
+          ]),
         ),
         sums(t('statement.totalPaid'), total, 'totalPaid'),
       );

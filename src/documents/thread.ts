@@ -11,7 +11,10 @@ export function workerModule(name: string, caller: string): URL {
   if (!caller.endsWith('.ts')) return new URL(`./${name}.js`, caller);
   const source = new URL(`./${name}.ts`, caller).href;
   return new URL(
-    'data:text/javascript,' + encodeURIComponent(`import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(source)});`),
+    'data:text/javascript,' +
+      encodeURIComponent(
+        `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(source)});`,
+      ),
   );
 }
 

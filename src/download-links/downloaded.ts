@@ -15,9 +15,15 @@ export interface DownloadedLink {
  * ZIP is made when it is downloaded, of the invoices as they are then: each download adds the
  * files not yet on record. Resolves with the delivery's id, or null when none carried the link.
  */
-export async function recordDownloaded(store: Pick<Store, 'deliveries' | 'updateDelivery'>, link: DownloadedLink, files: CarriedFile[]): Promise<string | null> {
+export async function recordDownloaded(
+  store: Pick<Store, 'deliveries' | 'updateDelivery'>,
+  link: DownloadedLink,
+  files: CarriedFile[],
+): Promise<string | null> {
   // Looked up by what the token names (indexed), then by the link's id.
-  const [carrier] = (await store.deliveries({ customerId: link.customerId, invoice: link.invoices[0]! })).filter((delivery) => delivery.links?.some((one) => one.id === link.id));
+  const [carrier] = (await store.deliveries({ customerId: link.customerId, invoice: link.invoices[0]! })).filter((delivery) =>
+    delivery.links?.some((one) => one.id === link.id),
+  );
   if (!carrier) return null;
   await store.updateDelivery(carrier.id, (delivery) => {
     const known = new Set((delivery.files ?? []).map((file) => `${file.sha256} ${file.name} ${file.link ?? ''}`));

@@ -60,7 +60,10 @@ export class DownloadLinks implements LinkMaker, LinkReader {
     const expiresAt = dayStartIn(addDays(expiresOn, 1), this.timeZone);
     const token = this.signer.sign({ customerId, invoices, expiresAt });
     if (!token) {
-      this.log.warn({ event: 'download.link.tooLong', customer: customerId, invoices: invoices.length }, 'too many invoices for a download link: the files are sent split instead');
+      this.log.warn(
+        { event: 'download.link.tooLong', customer: customerId, invoices: invoices.length },
+        'too many invoices for a download link: the files are sent split instead',
+      );
       return null;
     }
     const link = { id: linkId(token), customerId, url: `${this.settings.publicUrl}/d/${token}`, expiresAt: expiresAt.toISOString(), expiresOn, invoices };

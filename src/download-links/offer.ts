@@ -18,7 +18,13 @@ export interface OfferedLink {
  * files that still go as files are returned with the links. Without a link maker, or for a
  * ZIP naming too many invoices for a link, the files are as they were (and split later).
  */
-export function offerLinks(attachments: Attachment[], limit: number, maker: LinkMaker | null, catalog: Catalog, locale: Locale): { files: Attachment[]; links: OfferedLink[] } {
+export function offerLinks(
+  attachments: Attachment[],
+  limit: number,
+  maker: LinkMaker | null,
+  catalog: Catalog,
+  locale: Locale,
+): { files: Attachment[]; links: OfferedLink[] } {
   if (!maker) return { files: attachments, links: [] };
   const files: Attachment[] = [];
   const links: OfferedLink[] = [];
@@ -28,7 +34,11 @@ export function offerLinks(attachments: Attachment[], limit: number, maker: Link
       files.push(attachment);
       continue;
     }
-    const sentence = catalog.t(locale, 'download.offer', { filename: attachment.filename, size: formatMegabytes(attachment.size, locale), date: link.expiresOn });
+    const sentence = catalog.t(locale, 'download.offer', {
+      filename: attachment.filename,
+      size: formatMegabytes(attachment.size, locale),
+      date: link.expiresOn,
+    });
     links.push({ link, sentence });
   }
   return { files, links };

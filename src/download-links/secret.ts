@@ -27,6 +27,9 @@ export async function linkSecret(configured: string | null, dataDir: string): Pr
   // A copy restored from a backup may have lost its mode: it is made private again before use.
   if (((await stat(file)).mode & 0o077) !== 0) await chmod(file, 0o600);
   const kept = (await readFile(file, 'utf8')).trim();
-  if (kept.length < MIN_LINK_SECRET) throw new Error(`${file} holds no usable link secret (${MIN_LINK_SECRET} characters or more): remove it to have a new one made (links already sent stop working), or set FACTEUR_LINK_SECRET`);
+  if (kept.length < MIN_LINK_SECRET)
+    throw new Error(
+      `${file} holds no usable link secret (${MIN_LINK_SECRET} characters or more): remove it to have a new one made (links already sent stop working), or set FACTEUR_LINK_SECRET`,
+    );
   return kept;
 }

@@ -71,7 +71,8 @@ export class Signatures {
     const t = parts.find(([name]) => name === 't')?.[1];
     const given = parts.filter(([name, value]) => name === 'v1' && value).map(([, value]) => value!);
     if (!t || !/^\d{1,12}$/.test(t) || given.length === 0) return 'Facteur-Signature must read t=<unix seconds>,v1=<hex HMAC-SHA256>';
-    if (Math.abs(Math.floor(this.now() / 1000) - Number(t)) > SIGNATURE_TOLERANCE_S) return `the signature's time is more than ${SIGNATURE_TOLERANCE_S / 60} minutes from now`;
+    if (Math.abs(Math.floor(this.now() / 1000) - Number(t)) > SIGNATURE_TOLERANCE_S)
+      return `the signature's time is more than ${SIGNATURE_TOLERANCE_S / 60} minutes from now`;
     return { t, given };
   }
 
@@ -84,7 +85,11 @@ export class Signatures {
     const good = given.find((hex) => /^[0-9a-f]{64}$/i.test(hex) && timingSafeEqual(Buffer.from(hex, 'hex'), expected));
     if (!good) return 'the signature does not match the body';
     const at = Number(t) * 1000;
-    return { signature: `${t}.${good.toLowerCase()}`, signedAt: new Date(at).toISOString(), expiresAt: new Date(at + SIGNATURE_TOLERANCE_S * 1000).toISOString() };
+    return {
+      signature: `${t}.${good.toLowerCase()}`,
+      signedAt: new Date(at).toISOString(),
+      expiresAt: new Date(at + SIGNATURE_TOLERANCE_S * 1000).toISOString(),
+    };
   }
 }
 

@@ -16,11 +16,20 @@ function isReport(body: Partial<ImportReport>): body is ImportReport {
   return [body.created, body.updated, body.unchanged].every((n) => typeof n === 'number') && Array.isArray(body.rejected) && Array.isArray(body.notes);
 }
 
-export async function importThroughService(service: ServiceFile, file: string, maxBytes: number, pdfs?: { dir: string; maxBytes: number }): Promise<ImportReport | null> {
+export async function importThroughService(
+  service: ServiceFile,
+  file: string,
+  maxBytes: number,
+  pdfs?: { dir: string; maxBytes: number },
+): Promise<ImportReport | null> {
   const bytes = await readBytes(file, maxBytes);
   // With --pdfs, the PDFs of the file's invoices go with it, for the service to check and keep with them.
   const sent = pdfs ? ImportEnvelope.write(bytes, await folderPdfsFor(file, bytes, pdfs.dir, pdfs.maxBytes)) : bytes;
-  if (sent.length > maxBytes) throw new ImportError(file, `and its PDFs are more than the ${Math.round(maxBytes / 1048576)} MB the running Facteur takes at once (FACTEUR_IMPORT_MAX_MB): import them in several files`);
+  if (sent.length > maxBytes)
+    throw new ImportError(
+      file,
+      `and its PDFs are more than the ${Math.round(maxBytes / 1048576)} MB the running Facteur takes at once (FACTEUR_IMPORT_MAX_MB): import them in several files`,
+    );
   let response: Response;
   try {
     response = await fetch(`${service.url}/api/v1/imports?name=${encodeURIComponent(file)}${pdfs ? '&pdfs=1' : ''}`, {
@@ -30,7 +39,11 @@ export async function importThroughService(service: ServiceFile, file: string, m
       signal: AbortSignal.timeout(IMPORT_TIMEOUT_MS),
     });
   } catch (error) {
-    if ((error as Error).name === 'TimeoutError') throw new Error(`the running Facteur at ${service.url} did not answer the import within ${IMPORT_TIMEOUT_MS / MINUTE_MS} minutes; its log says how far it went`, { cause: error });
+    if ((error as Error).name === 'TimeoutError')
+      throw new Error(
+        `the running Facteur at ${service.url} did not answer the import within ${IMPORT_TIMEOUT_MS / MINUTE_MS} minutes; its log says how far it went`,
+        { cause: error },
+      );
     return null;
   }
   const body = (await response.json().catch(() => ({}))) as Partial<ImportReport> & { file?: string; problem?: string; message?: string };
@@ -47,7 +60,11 @@ export async function importThroughService(service: ServiceFile, file: string, m
 export async function liftThroughService(service: ServiceFile, address: string): Promise<Suppression | undefined | null> {
   let response: Response;
   try {
-    response = await fetch(`${service.url}/api/v1/suppressions/${encodeURIComponent(address)}`, { method: 'DELETE', headers: { authorization: `Bearer ${service.key}` }, signal: AbortSignal.timeout(30_000) });
+    response = await fetch(`${service.url}/api/v1/suppressions/${encodeURIComponent(address)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${service.key}` },
+      signal: AbortSignal.timeout(30_000),
+    });
   } catch {
     return null;
   }

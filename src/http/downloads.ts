@@ -36,7 +36,13 @@ export interface DownloadServices {
  * may at once, or every place taken (429, come back after `retryAfter` seconds), none of its
  * PDFs come from the billing system yet (503, PDF_SOURCE=billing), our fault (500).
  */
-type Refusal = { status: 404 | 410 | 429 | 500 | 503; key: 'invalid' | 'expired' | 'busy' | 'full' | 'failed' | 'notYet'; why: string; retryAfter?: number; params?: Params };
+type Refusal = {
+  status: 404 | 410 | 429 | 500 | 503;
+  key: 'invalid' | 'expired' | 'busy' | 'full' | 'failed' | 'notYet';
+  why: string;
+  retryAfter?: number;
+  params?: Params;
+};
 
 /** A link's customer and the invoices it gives now; `notYet`, those it names whose PDF the billing system has not sent (PDF_SOURCE=billing). */
 type Resolved = { ok: true; customer: Customer; invoices: Invoice[]; notYet: string[] } | ({ ok: false } & Refusal);
@@ -111,20 +117,17 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     if (!facts.ok) return refuse(request, reply, services, token, facts);
     const t = (key: string, params?: Params) => catalog.t(facts.locale, key, params);
     const files = t('download.page.files', { count: facts.count });
-    const title = facts.from === facts.to ? t('download.page.title.year', { year: facts.from }) : t('download.page.title.years', { from: facts.from, to: facts.to });
+    const title =
+      facts.from === facts.to ? t('download.page.title.year', { year: facts.from }) : t('download.page.title.years', { from: facts.from, to: facts.to });
     const expires = t('download.page.expires', { date: services.links.lastDay(facts.claims.expiresAt) });
     const notYet = facts.notYet.length > 0 ? [t('download.notYet', { numbers: facts.notYet.join(', '), count: facts.notYet.length })] : [];
-    const page = brandedPage(
-      services.documents.brand,
-      [{ locale: facts.locale, title, paragraphs: [expires, ...notYet] }],
-      {
-        summary: t('download.page.summary', { files, size: formatMegabytes(facts.size, facts.locale) }),
-        label: t('download.page.button'),
-        // Relative, so that it leads to the ZIP under whatever prefix a proxy serves the page.
-        href: `${token}/zip`,
-        note: t('download.page.contents', { filename: facts.filename }),
-      },
-    );
+    const page = brandedPage(services.documents.brand, [{ locale: facts.locale, title, paragraphs: [expires, ...notYet] }], {
+      summary: t('download.page.summary', { files, size: formatMegabytes(facts.size, facts.locale) }),
+      label: t('download.page.button'),
+      // Relative, so that it leads to the ZIP under whatever prefix a proxy serves the page.
+      href: `${token}/zip`,
+      note: t('download.page.contents', { filename: facts.filename }),
+    });
     log.info({ event: 'download.page', link: linkId(token), customer: facts.customerId, invoices: facts.count }, 'download page shown');
     return reply.headers(PAGE_HEADERS).send(page);
   });
@@ -144,10 +147,12 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
     const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
     const stream = await zip.open();
     // What the link gives is on record with the message that carried it; a store that cannot say so does not stop the download.
-    const carrier = await recordDownloaded(services.store, { id, customerId: read.claims.customerId, invoices: read.claims.invoices }, zip.files).catch((error: unknown) => {
-      log.error({ event: 'download.unrecorded', link: id, err: error }, 'the files of a download could not be put on record');
-      return undefined;
-    });
+    const carrier = await recordDownloaded(services.store, { id, customerId: read.claims.customerId, invoices: read.claims.invoices }, zip.files).catch(
+      (error: unknown) => {
+        log.error({ event: 'download.unrecorded', link: id, err: error }, 'the files of a download could not be put on record');
+        return undefined;
+      },
+    );
     if (carrier === null) log.warn({ event: 'download.unrecorded', link: id }, 'no delivery carries this link: the files it gives are not on record');
     // Past the headers an error can only cut the download short: it is logged here, by the link's id.
     stream.on('error', (error) => log.error({ event: 'download.failed', link: id, err: error }, 'download cut short'));
@@ -174,7 +179,8 @@ export function downloadRoutes(app: FastifyInstance, services: DownloadServices)
   app.setNotFoundHandler((request, reply) => refuse(request, reply, services, '', { status: 404, key: 'invalid', why: 'no such path' }));
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const token = (request.params as { token?: string } | undefined)?.token ?? '';
-    if (error.statusCode !== undefined && error.statusCode < 500) return refuse(request, reply, services, token, { status: 404, key: 'invalid', why: error.message });
+    if (error.statusCode !== undefined && error.statusCode < 500)
+      return refuse(request, reply, services, token, { status: 404, key: 'invalid', why: error.message });
     log.error({ event: 'download.failed', link: linkId(token), err: error }, 'download page failed');
     return refuse(request, reply, services, token, { status: 500, key: 'failed', why: error.message });
   });
@@ -209,12 +215,24 @@ async function resolve(services: DownloadServices, claims: LinkClaims): Promise<
   const customer = await services.store.customerById(claims.customerId);
   if (!customer) return { ok: false, status: 404, key: 'invalid', why: 'the customer is no longer in the store' };
   // Signed by us, and still checked: an invoice that is not (or no longer) this customer's is never served through their link.
-  const theirs = new Map((await services.store.invoicesByNumber(claims.invoices)).filter((invoice) => invoice.customerId === customer.id).map((invoice) => [invoice.number, invoice]));
+  const theirs = new Map(
+    (await services.store.invoicesByNumber(claims.invoices))
+      .filter((invoice) => invoice.customerId === customer.id)
+      .map((invoice) => [invoice.number, invoice]),
+  );
   const invoices = claims.invoices.flatMap((number) => theirs.get(number) ?? []);
-  if (invoices.length === 0 || invoices.length !== new Set(claims.invoices).size) return { ok: false, status: 404, key: 'invalid', why: 'an invoice it names is not the customer\u2019s' };
+  if (invoices.length === 0 || invoices.length !== new Set(claims.invoices).size)
+    return { ok: false, status: 404, key: 'invalid', why: 'an invoice it names is not the customer\u2019s' };
   const notYet = await services.documents.missingPdfs(invoices);
   const sendable = invoices.filter((invoice) => !notYet.includes(invoice.number));
-  if (sendable.length === 0) return { ok: false, status: 503, key: 'notYet', why: `no PDF of ${notYet.join(', ')} from the billing system yet`, params: { numbers: notYet.join(', '), count: notYet.length } };
+  if (sendable.length === 0)
+    return {
+      ok: false,
+      status: 503,
+      key: 'notYet',
+      why: `no PDF of ${notYet.join(', ')} from the billing system yet`,
+      params: { numbers: notYet.join(', '), count: notYet.length },
+    };
   return { ok: true, customer, invoices: sendable, notYet };
 }
 
@@ -224,12 +242,26 @@ async function pageFacts(services: DownloadServices, found: Resolved, asked: Loc
   const locale = asked ?? found.customer.locale;
   const zip = await services.documents.zipAttachment(found.invoices, { ...found.customer, locale });
   const years = found.invoices.map((invoice) => invoice.issuedAt.slice(0, 4)).sort();
-  return { ok: true, customerId: found.customer.id, locale, count: found.invoices.length, from: years[0]!, to: years.at(-1)!, size: zip.size, filename: zip.filename, notYet: found.notYet };
+  return {
+    ok: true,
+    customerId: found.customer.id,
+    locale,
+    count: found.invoices.length,
+    from: years[0]!,
+    to: years.at(-1)!,
+    size: zip.size,
+    filename: zip.filename,
+    notYet: found.notYet,
+  };
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, services: DownloadServices, token: string, refusal: Refusal): FastifyReply {
   const { catalog, log } = services;
-  if (refusal.status !== 500) log.warn({ event: 'download.refused', link: token ? linkId(token) : null, why: refusal.why, status: refusal.status, ip: request.ip }, 'download link refused');
+  if (refusal.status !== 500)
+    log.warn(
+      { event: 'download.refused', link: token ? linkId(token) : null, why: refusal.why, status: refusal.status, ip: request.ip },
+      'download link refused',
+    );
   const asked = preferredLocale(request);
   // A browser that asked for neither of our languages reads both.
   const texts: PageText[] = (asked ? [asked] : LOCALES).map((locale) => ({
@@ -261,6 +293,10 @@ function zipHeaders(filename: string): Record<string, string> {
 
 /** `attachment` with the name twice: plain ASCII for old clients, and RFC 5987's UTF-8 for the rest (safeName keeps letters of any script). */
 function attachment(filename: string): string {
-  const ascii = filename.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '_') || 'factures.zip';
+  const ascii =
+    filename
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/["\\]/g, '_') || 'factures.zip';
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

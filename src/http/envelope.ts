@@ -26,14 +26,28 @@ export class ImportEnvelope {
       return `the body is not the JSON of an import with PDFs (${(error as Error).message})`;
     }
     const { file, pdfs, tooLarge: large, others } = (parsed ?? {}) as { file?: unknown; pdfs?: unknown; tooLarge?: unknown; others?: unknown };
-    if (typeof file !== 'string' || typeof pdfs !== 'object' || pdfs === null) return 'expected {"file": base64, "pdfs": {"<number>.pdf": base64}, "tooLarge": {"<number>.pdf": bytes}}';
+    if (typeof file !== 'string' || typeof pdfs !== 'object' || pdfs === null)
+      return 'expected {"file": base64, "pdfs": {"<number>.pdf": base64}, "tooLarge": {"<number>.pdf": bytes}}';
     const entries = Object.entries(pdfs).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
-    const sizes = Object.entries(typeof large === 'object' && large !== null ? large : {}).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
-    return new ImportEnvelope(Buffer.from(file, 'base64'), new Map(entries.map(([name, bytes]) => [name, Buffer.from(bytes, 'base64')])), new Map(sizes), maxBytes, Array.isArray(others) ? others.filter((name): name is string => typeof name === 'string') : []);
+    const sizes = Object.entries(typeof large === 'object' && large !== null ? large : {}).filter(
+      (entry): entry is [string, number] => typeof entry[1] === 'number',
+    );
+    return new ImportEnvelope(
+      Buffer.from(file, 'base64'),
+      new Map(entries.map(([name, bytes]) => [name, Buffer.from(bytes, 'base64')])),
+      new Map(sizes),
+      maxBytes,
+      Array.isArray(others) ? others.filter((name): name is string => typeof name === 'string') : [],
+    );
   }
 
   static write(file: Buffer, found: { pdfs: Map<string, Buffer>; tooLarge: Map<string, number>; others: string[] }): string {
-    return JSON.stringify({ file: file.toString('base64'), pdfs: Object.fromEntries([...found.pdfs].map(([name, bytes]) => [name, bytes.toString('base64')])), tooLarge: Object.fromEntries(found.tooLarge), others: found.others });
+    return JSON.stringify({
+      file: file.toString('base64'),
+      pdfs: Object.fromEntries([...found.pdfs].map(([name, bytes]) => [name, bytes.toString('base64')])),
+      tooLarge: Object.fromEntries(found.tooLarge),
+      others: found.others,
+    });
   }
 
   get names(): string[] {

@@ -29,7 +29,9 @@ export function healthRoutes(app: FastifyInstance, probes: Record<string, Probe>
 
 async function bounded(probe: Probe): Promise<PartState> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<PartState>((resolve) => (timer = setTimeout(() => resolve({ up: false, detail: `no answer within ${PROBE_TIMEOUT_MS / 1000} s` }), PROBE_TIMEOUT_MS)));
+  const late = new Promise<PartState>(
+    (resolve) => (timer = setTimeout(() => resolve({ up: false, detail: `no answer within ${PROBE_TIMEOUT_MS / 1000} s` }), PROBE_TIMEOUT_MS)),
+  );
   try {
     return await Promise.race([probe().catch((error: Error): PartState => ({ up: false, detail: error.message })), late]);
   } finally {

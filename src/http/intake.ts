@@ -38,14 +38,22 @@ const changeBody = z
   .refine((body) => body.status !== undefined || body.payUrl !== undefined, { error: `nothing to change: expected ${CHANGE_SHAPE}` })
   .refine((body) => body.status !== undefined || body.paidAt === undefined, { path: ['paidAt'], error: 'is only taken with "status": "paid"' });
 /** An address, an id or a number as a query names it: short, and no control character (which PostgreSQL refuses, NUL first). */
-const name = z.string().trim().min(1).max(320).regex(/^[^\p{Cc}]+$/u, 'holds control characters');
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(320)
+  .regex(/^[^\p{Cc}]+$/u, 'holds control characters');
 const deliveriesQuery = z.strictObject({
   customer: name.optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
   // A number as the import keeps it: `inv-1` names INV-1.
   invoice: name.transform((number) => invoiceNumber(number) ?? number).optional(),
   // Compared with the records' own times, which are UTC: whatever offset is given is turned to that.
-  since: z.iso.datetime({ offset: true }).transform((time) => new Date(time).toISOString()).optional(),
+  since: z.iso
+    .datetime({ offset: true })
+    .transform((time) => new Date(time).toISOString())
+    .optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LISTED).default(100),
 });
 
@@ -68,11 +76,27 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     if (items.length > MAX_BATCH) return refuse(reply, 413, `at most ${MAX_BATCH} invoices per request; send the rest in another`);
     const invoices: (InvoiceOutcome & { index: number })[] = [];
     const each = (outcome: InvoiceOutcome) => invoices.push({ index: invoices.length, ...outcome });
-    const report = request.signed ? await importSigned(store, candidatesOf(items), request.signed, each, services.pdfs) : await importCandidates(store, candidatesOf(items), [], each, services.pdfs);
-    if (report === 'replayed') return refuseCredentials(request, reply, log, { message: 'Facteur-Signature refused: this signed request was already received (a replay)', log: 'replay' });
+    const report = request.signed
+      ? await importSigned(store, candidatesOf(items), request.signed, each, services.pdfs)
+      : await importCandidates(store, candidatesOf(items), [], each, services.pdfs);
+    if (report === 'replayed')
+      return refuseCredentials(request, reply, log, {
+        message: 'Facteur-Signature refused: this signed request was already received (a replay)',
+        log: 'replay',
+      });
     const outdated = invoices.filter((invoice) => invoice.outcome === 'outdated').length;
-    log.info({ event: 'intake', created: report.created, updated: report.updated, unchanged: report.unchanged, outdated, rejected: report.rejected.length }, 'invoices received by the API');
-    return { created: report.created, updated: report.updated, unchanged: report.unchanged, outdated, rejected: report.rejected.length, invoices: invoices.map(({ where: _where, ...rest }) => rest) };
+    log.info(
+      { event: 'intake', created: report.created, updated: report.updated, unchanged: report.unchanged, outdated, rejected: report.rejected.length },
+      'invoices received by the API',
+    );
+    return {
+      created: report.created,
+      updated: report.updated,
+      unchanged: report.unchanged,
+      outdated,
+      rejected: report.rejected.length,
+      invoices: invoices.map(({ where: _where, ...rest }) => rest),
+    };
   });
 
   app.patch<{ Params: { number: string } }>('/invoices/:number', async (request, reply) => {
@@ -92,7 +116,10 @@ export function intakeRoutes(app: FastifyInstance, services: IntakeServices): vo
     if ('refused' in outcome) return refuse(reply, 422, outcome.refused);
     const { updated } = outcome;
     // The link's host only: the rest of a payment page's address may hold the session's token.
-    log.info({ event: 'intake.change', invoice: number, status: updated.status, payLink: updated.payUrl === undefined ? null : payHost(updated.payUrl) }, 'invoice changed by the API');
+    log.info(
+      { event: 'intake.change', invoice: number, status: updated.status, payLink: updated.payUrl === undefined ? null : payHost(updated.payUrl) },
+      'invoice changed by the API',
+    );
     return { invoice: updated };
   });
 
@@ -136,19 +163,24 @@ function withPayUrl(invoice: Invoice, link: string | null | undefined): Invoice 
 export function pdfRoute(app: FastifyInstance, services: IntakeServices): void {
   const { store, log } = services;
   app.put<{ Params: { number: string } }>('/invoices/:number/pdf', async (request, reply) => {
-    if (request.credential !== 'key') return refuseCredentials(request, reply, log, { message: 'a PDF needs Authorization: Bearer <key>', log: 'pdf without a key' });
+    if (request.credential !== 'key')
+      return refuseCredentials(request, reply, log, { message: 'a PDF needs Authorization: Bearer <key>', log: 'pdf without a key' });
     const number = invoiceNumber(request.params.number);
     const invoice = number === null ? undefined : await store.invoice(number);
     if (!invoice) return refuse(reply, 404, `no invoice ${JSON.stringify(request.params.number)}: send the invoice first (POST /api/v1/invoices)`);
     if (!Buffer.isBuffer(request.body)) return refuse(reply, 400, 'send the PDF\u2019s bytes with Content-Type: application/pdf');
     const checked = await checkPdf(request.body, services.pdfs.maxBytes, services.pdfs.reader);
     if ('reason' in checked) return refusePdf(request, reply, log, invoice.number, `the body ${checked.reason}`);
-    if (!namesInvoice(checked.text.text, invoice.number)) return refusePdf(request, reply, log, invoice.number, `the PDF does not name invoice ${invoice.number} in its text: it is not that invoice's PDF`);
+    if (!namesInvoice(checked.text.text, invoice.number))
+      return refusePdf(request, reply, log, invoice.number, `the PDF does not name invoice ${invoice.number} in its text: it is not that invoice's PDF`);
     const pdf = issuedPdf(invoice.number, request.body, new Date().toISOString());
     const current = (await store.issuedPdfs([invoice.number])).get(invoice.number);
     const outcome = current?.sha256 === pdf.sha256 ? 'unchanged' : 'stored';
     if (outcome === 'stored') await store.save({ pdfs: [{ pdf, bytes: request.body }] });
-    log.info({ event: 'intake.pdf', invoice: invoice.number, sha256: pdf.sha256, size: pdf.size, outcome }, 'the billing system\u2019s PDF of an invoice received');
+    log.info(
+      { event: 'intake.pdf', invoice: invoice.number, sha256: pdf.sha256, size: pdf.size, outcome },
+      'the billing system\u2019s PDF of an invoice received',
+    );
     return { number: invoice.number, outcome, pdf: outcome === 'stored' ? pdf : current };
   });
 }

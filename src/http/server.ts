@@ -89,7 +89,9 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
         return;
       }
       const status = error.statusCode ?? 400;
-      void (reply as unknown as FastifyReply).code(status).send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', code: error.code, message: error.message });
+      void (reply as unknown as FastifyReply)
+        .code(status)
+        .send({ statusCode: status, error: status === 414 ? 'URI Too Long' : 'Bad Request', code: error.code, message: error.message });
     },
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
@@ -99,11 +101,18 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
     services.log.error({ err: error, event: 'http.failed', method: request.method, route: routeOf(request) }, 'HTTP: a request failed');
     const storeDown = isUnreachable(error);
     if (storeDown) reply.header('retry-after', '30');
-    return reply.code(storeDown ? 503 : 500).send({ statusCode: storeDown ? 503 : 500, error: storeDown ? 'Service Unavailable' : 'Internal Server Error', message: storeDown ? 'the store cannot be reached now; try again later' : 'the request could not be handled; the service log says why' });
+    return reply.code(storeDown ? 503 : 500).send({
+      statusCode: storeDown ? 503 : 500,
+      error: storeDown ? 'Service Unavailable' : 'Internal Server Error',
+      message: storeDown ? 'the store cannot be reached now; try again later' : 'the request could not be handled; the service log says why',
+    });
   });
   app.addHook('onResponse', async (request, reply) => {
     const level = request.url.startsWith('/api/') ? 'info' : 'debug';
-    services.log[level]({ event: 'http', method: request.method, route: routeOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
+    services.log[level](
+      { event: 'http', method: request.method, route: routeOf(request), status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'http request',
+    );
   });
   healthRoutes(app, services.probes);
   metricsRoute(app, registry, settings.metricsKey);
@@ -114,7 +123,12 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
     await app.listen({ host: settings.host, port: settings.port });
   } catch (error) {
     stop();
-    throw Object.assign(new ConfigError(`HTTP could not listen on ${settings.host}:${settings.port} (${(error as Error).message}): set HTTP_PORT to a free port, or HTTP_ENABLED=false`), { cause: error });
+    throw Object.assign(
+      new ConfigError(
+        `HTTP could not listen on ${settings.host}:${settings.port} (${(error as Error).message}): set HTTP_PORT to a free port, or HTTP_ENABLED=false`,
+      ),
+      { cause: error },
+    );
   }
   const address = app.server.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
@@ -124,7 +138,14 @@ export async function startHttp(settings: HttpSettings, services: HttpServices):
     // A server left listening with no service file would take writes beside an import that opens the store itself.
     await app.close();
     stop();
-    throw Object.assign(new StoreError(serviceFilePath(services.dataDir), `the service file could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'Remove or fix it, then start again.'), { cause: error });
+    throw Object.assign(
+      new StoreError(
+        serviceFilePath(services.dataDir),
+        `the service file could not be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        'Remove or fix it, then start again.',
+      ),
+      { cause: error },
+    );
   }
   services.log.info({ event: 'http.listening', url }, `HTTP: listening on ${url}`);
   return {
@@ -173,11 +194,16 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
     request.credential = credential.kind;
     if (credential.kind !== 'signature') return;
     // The signature covers the body, not the method or path: it stands only for what webhooks do, hand over invoices.
-    if (request.method !== 'POST' || request.routeOptions.url !== '/api/v1/invoices') return refused(request, reply, { message: 'a signature stands only for POST /api/v1/invoices; other calls need Authorization: Bearer <key>', log: 'signature on another route' });
+    if (request.method !== 'POST' || request.routeOptions.url !== '/api/v1/invoices')
+      return refused(request, reply, {
+        message: 'a signature stands only for POST /api/v1/invoices; other calls need Authorization: Bearer <key>',
+        log: 'signature on another route',
+      });
     const problem = signatures!.precheck(String(request.headers['facteur-signature']));
     if (problem) return refused(request, reply, { message: `Facteur-Signature refused: ${problem}`, log: problem });
     const length = Number(request.headers['content-length']);
-    if (!(length <= SIGNED_BODY_LIMIT)) return refuse(reply, 413, `a signed body must say its length (Content-Length) and be at most ${SIGNED_BODY_LIMIT / 1024} KB; send more with a key`);
+    if (!(length <= SIGNED_BODY_LIMIT))
+      return refuse(reply, 413, `a signed body must say its length (Content-Length) and be at most ${SIGNED_BODY_LIMIT / 1024} KB; send more with a key`);
   });
   api.addHook('preHandler', async (request, reply) => {
     if (request.credential !== 'signature') return;
@@ -203,7 +229,8 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
     });
     imports.post<{ Querystring: { name?: string; pdfs?: string } }>('/imports', { bodyLimit: services.importMaxBytes }, async (request, reply) => {
       const name = request.query.name;
-      if (!name || !Buffer.isBuffer(request.body)) return refuse(reply, 400, 'send the file\u2019s bytes (Content-Type: application/octet-stream) with ?name=<its file name>');
+      if (!name || !Buffer.isBuffer(request.body))
+        return refuse(reply, 400, 'send the file\u2019s bytes (Content-Type: application/octet-stream) with ?name=<its file name>');
       try {
         // With `--pdfs DIR`, the file and the folder's PDFs come together (see envelope.ts).
         if (request.query.pdfs === '1') {
@@ -214,7 +241,8 @@ async function apiRoutes(api: FastifyInstance, settings: HttpSettings, services:
         return await importBytes(services.store, name, request.body, services.pdfs);
       } catch (error) {
         // The file and the problem apart, so that `facteur import` says it in the words it would have used itself.
-        if (error instanceof ImportError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, file: error.file, problem: error.problem });
+        if (error instanceof ImportError)
+          return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: error.message, file: error.file, problem: error.problem });
         throw error;
       }
     });
@@ -240,6 +268,11 @@ function credentialOf(request: FastifyRequest, keys: Keys, signatures: Signature
   const bearer = bearerOf(request.headers.authorization);
   if (bearer !== null) return keys.matches(bearer) ? { kind: 'key' } : { message: 'this API key is not one of FACTEUR_API_KEYS', log: 'unknown key' };
   if (signatures && typeof request.headers['facteur-signature'] === 'string') return { kind: 'signature' };
-  if (noKeysSet && !signatures) return { message: 'the API is closed until a key is set: put FACTEUR_API_KEYS=<a random key of 24 characters or more> in the environment, then send Authorization: Bearer <key>', log: 'no key configured' };
+  if (noKeysSet && !signatures)
+    return {
+      message:
+        'the API is closed until a key is set: put FACTEUR_API_KEYS=<a random key of 24 characters or more> in the environment, then send Authorization: Bearer <key>',
+      log: 'no key configured',
+    };
   return { message: `send Authorization: Bearer <key>${signatures ? ', or a body signed with Facteur-Signature' : ''}`, log: 'no credentials' };
 }

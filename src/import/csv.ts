@@ -99,9 +99,7 @@ function toCandidate(rows: Row[], width: number, toNumber: (cell: string | undef
 
 /** A row with more or fewer cells than the header cannot be trusted, e.g. an unquoted `1,5`. */
 function widthProblems(rows: Row[], width: number): string[] {
-  return rows
-    .filter((row) => row.width !== width)
-    .map((row) => `line ${row.line} has ${row.width} cells where the header has ${width}`);
+  return rows.filter((row) => row.width !== width).map((row) => `line ${row.line} has ${row.width} cells where the header has ${width}`);
 }
 
 function disagreements(rows: Row[]): string[] {

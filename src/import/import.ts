@@ -104,14 +104,22 @@ export async function importInvoices(store: Store, file: string, options: Import
  * `facteur import` sends a running service. `pdfs.find` finds the invoices' PDF files of
  * `--pdfs DIR`; files of `offered` that name no invoice of the file are noted.
  */
-export async function importBytes(store: Store, name: string, bytes: Buffer, pdfs?: PdfChecks & { find?: PdfFinder; offered?: string[] }): Promise<ImportReport> {
+export async function importBytes(
+  store: Store,
+  name: string,
+  bytes: Buffer,
+  pdfs?: PdfChecks & { find?: PdfFinder; offered?: string[] },
+): Promise<ImportReport> {
   const read = readerOf(name);
   const { text, notes } = decodeText(name, bytes);
   const candidates = read(name, text, notes);
   if (pdfs?.offered) {
     const named = new Set(candidates.flatMap((c) => (c.number === undefined ? [] : [pdfFileName(c.number), pdfFileName(invoiceNumber(c.number) ?? c.number)])));
     const strays = pdfs.offered.filter((file) => file.toLowerCase().endsWith('.pdf') && !named.has(file));
-    if (strays.length > 0) notes.push(`${strays.length} PDF file(s) of the folder name no invoice of the file, and were left alone: ${strays.slice(0, 5).join(', ')}${strays.length > 5 ? ', …' : ''}`);
+    if (strays.length > 0)
+      notes.push(
+        `${strays.length} PDF file(s) of the folder name no invoice of the file, and were left alone: ${strays.slice(0, 5).join(', ')}${strays.length > 5 ? ', …' : ''}`,
+      );
   }
   return importCandidates(store, candidates, notes, undefined, pdfs);
 }
@@ -126,7 +134,13 @@ function readerOf(file: string): (file: string, text: string, notes: string[]) =
  * Imports invoices already read (a file's, or those the intake API received), as
  * `importInvoices` describes; `each` hears what became of every one, in order.
  */
-export async function importCandidates(store: Store, candidates: Candidate[], notes: string[] = [], each?: (outcome: InvoiceOutcome) => void, pdfs?: PdfChecks & { find?: PdfFinder }): Promise<ImportReport> {
+export async function importCandidates(
+  store: Store,
+  candidates: Candidate[],
+  notes: string[] = [],
+  each?: (outcome: InvoiceOutcome) => void,
+  pdfs?: PdfChecks & { find?: PdfFinder },
+): Promise<ImportReport> {
   // Read before the turn is taken: a slow PDF holds up no other import.
   await checkPdfs(candidates, pdfs);
   // What the store holds is read, then written on what was read: two imports at once (two API
@@ -152,14 +166,26 @@ async function checkPdfs(candidates: Candidate[], pdfs: (PdfChecks & { find?: Pd
  * left as that one left it (`outdated`), so that an old « unpaid » arriving after « paid »
  * changes nothing. Requests signed in the same second are taken in the order they come.
  */
-export async function importSigned(store: Store, candidates: Candidate[], signed: SignedEvent, each?: (outcome: InvoiceOutcome) => void, pdfs?: PdfChecks): Promise<ImportReport | 'replayed'> {
+export async function importSigned(
+  store: Store,
+  candidates: Candidate[],
+  signed: SignedEvent,
+  each?: (outcome: InvoiceOutcome) => void,
+  pdfs?: PdfChecks,
+): Promise<ImportReport | 'replayed'> {
   // A replay is refused before its PDFs cost anything.
   if (await store.signedReceipt(signed.signature)) return 'replayed';
   await checkPdfs(candidates, pdfs);
   return store.serially('import', async () => ((await store.signedReceipt(signed.signature)) ? 'replayed' : importAlone(store, candidates, [], each, signed)));
 }
 
-async function importAlone(store: Store, candidates: Candidate[], notes: string[], each: ((outcome: InvoiceOutcome) => void) | undefined, signed: SignedEvent | null): Promise<ImportReport> {
+async function importAlone(
+  store: Store,
+  candidates: Candidate[],
+  notes: string[],
+  each: ((outcome: InvoiceOutcome) => void) | undefined,
+  signed: SignedEvent | null,
+): Promise<ImportReport> {
   const report: ImportReport = { created: 0, updated: 0, unchanged: 0, rejected: [], notes };
   const checked = candidates.map((candidate) => ({ candidate, checked: validate(candidate) }));
   const valid = checked.flatMap(({ checked }) => ('reason' in checked ? [] : [checked.invoice]));
@@ -176,7 +202,9 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
   // The latest signed request that carried each of them, if this one is signed.
   const lastSigned = signed ? await store.lastSigned([...storedByNumber.keys()]) : new Map<string, string>();
   // The PDF each of those that bring one has now: the same bytes again change nothing.
-  const currentPdfs = await store.issuedPdfs(checked.flatMap(({ candidate, checked }) => (candidate.pdf && 'invoice' in checked ? [checked.invoice.number] : [])));
+  const currentPdfs = await store.issuedPdfs(
+    checked.flatMap(({ candidate, checked }) => (candidate.pdf && 'invoice' in checked ? [checked.invoice.number] : [])),
+  );
   const receivedAt = new Date().toISOString();
   const newCustomers: Customer[] = [];
   const changed: Invoice[] = [];
@@ -196,7 +224,12 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
     const { customer: email, customerName, number, payUrl, ...fields } = result.invoice;
     const newer = lastSigned.get(number);
     if (signed && newer !== undefined && newer > signed.signedAt) {
-      each?.({ where, number, outcome: 'outdated', reason: `a request signed later (${newer}) already set invoice ${number}; this one, signed ${signed.signedAt}, is older` });
+      each?.({
+        where,
+        number,
+        outcome: 'outdated',
+        reason: `a request signed later (${newer}) already set invoice ${number}; this one, signed ${signed.signedAt}, is older`,
+      });
       continue;
     }
     const known = customersByEmail.get(email);
@@ -234,7 +267,12 @@ async function importAlone(store: Store, candidates: Candidate[], notes: string[
  * running service to check and keep with them: those of other invoices are left out, and one
  * over `maxBytes` is named with its size (`tooLarge`), unread, for the service to refuse with its invoice.
  */
-export async function folderPdfsFor(name: string, bytes: Buffer, dir: string, maxBytes: number): Promise<{ pdfs: Map<string, Buffer>; tooLarge: Map<string, number>; others: string[] }> {
+export async function folderPdfsFor(
+  name: string,
+  bytes: Buffer,
+  dir: string,
+  maxBytes: number,
+): Promise<{ pdfs: Map<string, Buffer>; tooLarge: Map<string, number>; others: string[] }> {
   const { text, notes } = decodeText(name, bytes);
   const { find, sizeOf, names } = await pdfsInFolder(dir, maxBytes);
   const pdfs = new Map<string, Buffer>();

@@ -28,7 +28,10 @@ export function pdfFileName(number: string): string {
  * The PDFs of `dir`, found by number: `<number as written>.pdf`, else the number as Facteur
  * keeps it (upper case). A file over the limit is refused before it is read.
  */
-export async function pdfsInFolder(dir: string, maxBytes: number): Promise<{ find: PdfFinder; sizeOf: (written: string) => Promise<number | null>; names: string[] }> {
+export async function pdfsInFolder(
+  dir: string,
+  maxBytes: number,
+): Promise<{ find: PdfFinder; sizeOf: (written: string) => Promise<number | null>; names: string[] }> {
   const names = await readdir(dir).catch((error: Error) => {
     throw new ImportError(dir, `cannot be read as the folder of PDFs (${error.message})`);
   });

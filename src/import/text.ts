@@ -23,11 +23,14 @@ export function decodeText(file: string, bytes: Buffer): DecodedText {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return checked(file, new TextDecoder('utf-16be').decode(bytes.subarray(2)), []);
   const utf16 = utf16Without(bytes);
   if (utf16) return checked(file, new TextDecoder(utf16).decode(bytes), [`the file has no byte-order mark but is ${utf16.toUpperCase()}: read as such`]);
-  if (bytes.includes(0)) throw new ImportError(file, 'is not a text file (it holds zero bytes, as binary files such as a spreadsheet .xlsx do); export it as CSV or JSON');
+  if (bytes.includes(0))
+    throw new ImportError(file, 'is not a text file (it holds zero bytes, as binary files such as a spreadsheet .xlsx do); export it as CSV or JSON');
   try {
     return checked(file, new TextDecoder('utf-8', { fatal: true }).decode(bytes), []);
   } catch {
-    return checked(file, new TextDecoder('windows-1252').decode(bytes), ['the file is not UTF-8: read as Windows-1252 (Latin-1), the encoding Excel saves CSV in']);
+    return checked(file, new TextDecoder('windows-1252').decode(bytes), [
+      'the file is not UTF-8: read as Windows-1252 (Latin-1), the encoding Excel saves CSV in',
+    ]);
   }
 }
 

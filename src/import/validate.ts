@@ -46,7 +46,12 @@ const text = z
   .transform(foldLookAlikes)
   .check((context) => {
     const missing = unprintable(context.value);
-    if (missing.length > 0) context.issues.push({ code: 'custom', input: context.value, message: `holds ${missing.slice(0, 3).map(described).join(', ')}${missing.length > 3 ? '…' : ''}, which the invoice cannot print` });
+    if (missing.length > 0)
+      context.issues.push({
+        code: 'custom',
+        input: context.value,
+        message: `holds ${missing.slice(0, 3).map(described).join(', ')}${missing.length > 3 ? '…' : ''}, which the invoice cannot print`,
+      });
   });
 
 /** A character as a reason names it: itself and its code point, `"✓" (U+2713)`. */
@@ -131,23 +136,30 @@ const taxSchema = z.object({ label: text, rate: z.number().min(0, 'must not be n
  * is a contradiction and refused.
  */
 const invoiceSchema = z
-  .object({
-    number,
-    customer: z.string().trim().transform((email) => foldLookAlikes(email).toLowerCase()).pipe(z.email({ error: (issue) => `${show(issue.input)} is not a valid email address` })),
-    customerName: text.optional(),
-    issuedAt: isoDate,
-    dueAt: isoDate,
-    currency: z
-      .string()
-      .trim()
-      .toUpperCase()
-      .refine((code) => CURRENCIES.has(code), { error: (issue) => `unknown currency ${show(issue.input)}` }),
-    lines: z.array(lineSchema).min(1, 'an invoice needs at least one line').max(LIMITS.lines, `an invoice has at most ${LIMITS.lines} lines`),
-    taxes: z.array(taxSchema).max(10, 'an invoice has at most 10 taxes').default([]),
-    status: z.enum(INVOICE_STATUSES),
-    paidAt: isoDate.nullish().transform((date) => date ?? null),
-    payUrl,
-  }, { error: 'expected an invoice object' })
+  .object(
+    {
+      number,
+      customer: z
+        .string()
+        .trim()
+        .transform((email) => foldLookAlikes(email).toLowerCase())
+        .pipe(z.email({ error: (issue) => `${show(issue.input)} is not a valid email address` })),
+      customerName: text.optional(),
+      issuedAt: isoDate,
+      dueAt: isoDate,
+      currency: z
+        .string()
+        .trim()
+        .toUpperCase()
+        .refine((code) => CURRENCIES.has(code), { error: (issue) => `unknown currency ${show(issue.input)}` }),
+      lines: z.array(lineSchema).min(1, 'an invoice needs at least one line').max(LIMITS.lines, `an invoice has at most ${LIMITS.lines} lines`),
+      taxes: z.array(taxSchema).max(10, 'an invoice has at most 10 taxes').default([]),
+      status: z.enum(INVOICE_STATUSES),
+      paidAt: isoDate.nullish().transform((date) => date ?? null),
+      payUrl,
+    },
+    { error: 'expected an invoice object' },
+  )
   .refine((invoice) => invoice.dueAt >= invoice.issuedAt, { path: ['dueAt'], error: 'is before issuedAt' })
   .refine((invoice) => invoice.status !== 'unpaid' || invoice.paidAt === null, { path: ['paidAt'], error: 'is set on an unpaid invoice' })
   .refine((invoice) => invoice.paidAt === null || invoice.paidAt >= invoice.issuedAt, { path: ['paidAt'], error: 'is before issuedAt' })

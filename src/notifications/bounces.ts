@@ -76,7 +76,10 @@ export class Bounces {
     const match = await this.match(report);
     if ('refused' in match) {
       publish('bounce', { kind: 'unmatched' });
-      this.ports.log.warn({ event: 'bounce.unmatched', type: report.type, reason: match.refused, messageId: report.returnedMessageId }, 'delivery report matching nothing Facteur sent: nothing changed');
+      this.ports.log.warn(
+        { event: 'bounce.unmatched', type: report.type, reason: match.refused, messageId: report.returnedMessageId },
+        'delivery report matching nothing Facteur sent: nothing changed',
+      );
       return `report ignored: ${match.refused}`;
     }
     const { delivery, address } = match;
@@ -90,12 +93,44 @@ export class Bounces {
     const updated = await this.ports.store.updateDelivery(delivery.id, (current) => {
       const known = (current.bounces ?? []).some((b) => b.address === address && b.kind === bounce.kind && b.status === bounce.status);
       if (known) return current;
-      return { ...current, bounces: [...(current.bounces ?? []), bounce], ...(lost ? { status: 'bounced' as const, lastError: `${verdict.status} ${verdict.diagnostic}`.trim(), nextAttemptAt: null } : {}), updatedAt: at };
+      return {
+        ...current,
+        bounces: [...(current.bounces ?? []), bounce],
+        ...(lost ? { status: 'bounced' as const, lastError: `${verdict.status} ${verdict.diagnostic}`.trim(), nextAttemptAt: null } : {}),
+        updatedAt: at,
+      };
     });
     if (lost) publish('delivery', { channel: delivery.channel, reason: delivery.reason, status: 'bounced' });
-    this.ports.log.info({ event: 'bounce', delivery: delivery.id, customer: delivery.customerId, address, kind: verdict.kind, status: verdict.status, diagnostic: verdict.diagnostic }, `delivery report: ${verdict.kind} bounce`);
-    const suppressAs = verdict.kind === 'hard' ? 'bounce' : verdict.kind === 'complaint' ? 'complaint' : (await this.softInARow(updated ?? delivery, address)) ? 'softBounces' : null;
-    if (suppressAs) await this.suppress({ address, customerId: delivery.customerId, kind: suppressAs, status: verdict.status, diagnostic: verdict.diagnostic, deliveryId: delivery.id, since: at });
+    this.ports.log.info(
+      {
+        event: 'bounce',
+        delivery: delivery.id,
+        customer: delivery.customerId,
+        address,
+        kind: verdict.kind,
+        status: verdict.status,
+        diagnostic: verdict.diagnostic,
+      },
+      `delivery report: ${verdict.kind} bounce`,
+    );
+    const suppressAs =
+      verdict.kind === 'hard'
+        ? 'bounce'
+        : verdict.kind === 'complaint'
+          ? 'complaint'
+          : (await this.softInARow(updated ?? delivery, address))
+            ? 'softBounces'
+            : null;
+    if (suppressAs)
+      await this.suppress({
+        address,
+        customerId: delivery.customerId,
+        kind: suppressAs,
+        status: verdict.status,
+        diagnostic: verdict.diagnostic,
+        deliveryId: delivery.id,
+        since: at,
+      });
     return `${verdict.kind === 'complaint' ? 'complaint' : `${verdict.kind} bounce`} of ${address} for delivery ${delivery.id}${suppressAs ? ', address suppressed' : ''}`;
   }
 
@@ -122,7 +157,8 @@ export class Bounces {
       }
       const [first] = found;
       if (found.some((one) => one.delivery.id !== first!.delivery.id || one.address !== first!.address)) return { refused: 'tokens naming different mails' };
-      if (report.returnedMessageId && firstMailOf(report.returnedMessageId) !== first!.delivery.messageId) return { refused: 'its token and the Message-ID it returns name different mails' };
+      if (report.returnedMessageId && firstMailOf(report.returnedMessageId) !== first!.delivery.messageId)
+        return { refused: 'its token and the Message-ID it returns name different mails' };
       return first!;
     }
     if (!report.returnedMessageId) return { refused: 'no token and no returned Message-ID' };
@@ -156,16 +192,29 @@ export class Bounces {
   private async softInARow(delivery: Delivery, address: string): Promise<boolean> {
     const n = this.ports.softBounces;
     const mails = (await this.ports.store.deliveries({ customerId: delivery.customerId }))
-      .filter((d) => d.channel === 'email' && d.createdAt <= delivery.createdAt && addressesOf(d).includes(address) && d.status !== 'pending' && d.status !== 'failed' && d.status !== 'cancelled')
+      .filter(
+        (d) =>
+          d.channel === 'email' &&
+          d.createdAt <= delivery.createdAt &&
+          addressesOf(d).includes(address) &&
+          d.status !== 'pending' &&
+          d.status !== 'failed' &&
+          d.status !== 'cancelled',
+      )
       .slice(-n);
     return mails.length === n && mails.every((d) => (d.bounces ?? []).some((b) => b.address === address));
   }
 
   /** Suppresses the address unless it is already; only then are staff and the customer told, once. */
   private async suppress(suppression: Suppression): Promise<void> {
-    const fresh = await this.ports.store.updateSuppression(suppression.address, (found) => (found ? { suppression: found, result: false } : { suppression, result: true }));
+    const fresh = await this.ports.store.updateSuppression(suppression.address, (found) =>
+      found ? { suppression: found, result: false } : { suppression, result: true },
+    );
     if (!fresh) return;
-    this.ports.log.warn({ event: 'suppressed', address: suppression.address, customer: suppression.customerId, kind: suppression.kind, status: suppression.status }, 'mail to this address is held back: it bounces');
+    this.ports.log.warn(
+      { event: 'suppressed', address: suppression.address, customer: suppression.customerId, kind: suppression.kind, status: suppression.status },
+      'mail to this address is held back: it bounces',
+    );
     const customer = suppression.customerId ? await this.ports.store.customerById(suppression.customerId) : undefined;
     await this.tellStaff(suppression, customer);
     if (customer) await this.tellCustomer(suppression, customer);
@@ -173,7 +222,15 @@ export class Bounces {
 
   private async tellStaff(suppression: Suppression, customer: Customer | undefined): Promise<void> {
     const { catalog } = this.ports;
-    const params = { address: suppression.address, customer: customer?.email ?? '?', name: customer?.name ?? '?', kind: suppression.kind, status: suppression.status, diagnostic: suppression.diagnostic, date: new Date(suppression.since) };
+    const params = {
+      address: suppression.address,
+      customer: customer?.email ?? '?',
+      name: customer?.name ?? '?',
+      kind: suppression.kind,
+      status: suppression.status,
+      diagnostic: suppression.diagnostic,
+      date: new Date(suppression.since),
+    };
     await this.ports.tellStaff({ subject: catalog.t('fr', 'staff.bounce.subject', params), text: catalog.t('fr', 'staff.bounce.text', params) });
   }
 
@@ -187,19 +244,28 @@ export class Bounces {
     const params = { address: suppression.address, kind: suppression.kind, diagnostic: suppression.diagnostic, name: customer.name };
     const told: string[] = [];
     for (const userId of chat ? (customer.links.discord ?? []) : []) {
-      await chat!.send(userId, { text: catalog.t(customer.locale, 'bounce.dm', params), attachments: [], key: `bounce:${suppression.address}:${suppression.since}` }).then(
-        () => told.push(`discord:${userId}`),
-        (error: unknown) => log.warn({ err: error, event: 'bounce.dm.failed', customer: customer.id }, 'the customer could not be told by Discord that their address bounces'),
-      );
+      await chat!
+        .send(userId, { text: catalog.t(customer.locale, 'bounce.dm', params), attachments: [], key: `bounce:${suppression.address}:${suppression.since}` })
+        .then(
+          () => told.push(`discord:${userId}`),
+          (error: unknown) =>
+            log.warn({ err: error, event: 'bounce.dm.failed', customer: customer.id }, 'the customer could not be told by Discord that their address bounces'),
+        );
     }
     const login = customer.email.toLowerCase();
     if (login !== suppression.address && !(await store.suppression(login))) {
       await codeMail.notice(login, customer.locale, 'mail.bounced', params).then(
         () => told.push(login),
-        (error: unknown) => log.warn({ err: error, event: 'bounce.mail.failed', customer: customer.id }, 'the customer could not be told by mail that their address bounces'),
+        (error: unknown) =>
+          log.warn({ err: error, event: 'bounce.mail.failed', customer: customer.id }, 'the customer could not be told by mail that their address bounces'),
       );
     }
-    log.info({ event: 'bounce.told', customer: customer.id, address: suppression.address, told }, told.length > 0 ? 'the customer was told their address bounces' : 'the customer could be told nowhere that their address bounces: their notifications tab says it');
+    log.info(
+      { event: 'bounce.told', customer: customer.id, address: suppression.address, told },
+      told.length > 0
+        ? 'the customer was told their address bounces'
+        : 'the customer could be told nowhere that their address bounces: their notifications tab says it',
+    );
   }
 }
 

@@ -61,23 +61,33 @@ type Words = (key: string, params?: Params) => string;
  * of the files (none: nothing) and `later` (the PDFs not there yet), and the tail.
  */
 export function letterOf(words: InvoiceWords, piece: { rows: InvoiceRow[]; notes: string[]; extra: Block[]; files: string | null; later: string[] }): Letter {
-  const table: Block[] = piece.rows.length > 0 ? [{ table: { columns: words.columns, rows: piece.rows.map((row) => row.cells), alignRight: words.alignRight } }] : [];
+  const table: Block[] =
+    piece.rows.length > 0 ? [{ table: { columns: words.columns, rows: piece.rows.map((row) => row.cells), alignRight: words.alignRight } }] : [];
   const shown = new Set(piece.rows.map((row) => row.number));
   const pay = words.pay.filter((link) => shown.has(link.number)).map((link) => link.block);
   const after = paragraphs(...(piece.files === null ? [] : [piece.files]), ...piece.later, ...words.tail);
-  return { locale: words.locale, blocks: [...paragraphs(words.intro, ...piece.notes), ...table, ...paragraphs(...words.summary), ...pay, ...piece.extra, ...after], signature: words.signature };
+  return {
+    locale: words.locale,
+    blocks: [...paragraphs(words.intro, ...piece.notes), ...table, ...paragraphs(...words.summary), ...pay, ...piece.extra, ...after],
+    signature: words.signature,
+  };
 }
 
 /** The pay buttons of these invoices that may be paid online, each under its number. */
 function payWords(t: Words, invoices: readonly Invoice[]): InvoiceWords['pay'] {
-  return payLinks(invoices, (number) => t('pay.button', { number })).map((link) => ({ number: link.number, block: payBlock(link, (host) => t('pay.where', { host })) }));
+  return payLinks(invoices, (number) => t('pay.button', { number })).map((link) => ({
+    number: link.number,
+    block: payBlock(link, (host) => t('pay.where', { host })),
+  }));
 }
 
 /** The whole message, every invoice in it, its PDFs (and the statement, when `withStatement`) attached or not. */
 export function wholeMessage(words: InvoiceWords, attached: boolean, withStatement: boolean): InvoiceMessage {
   const files = [attached ? words.files.attached : words.files.ask, ...(withStatement && words.statement ? [words.statement] : [])].join('\n');
   const letter = letterOf(words, { rows: words.rows, notes: [], extra: [], files, later: words.notYet });
-  const text = [words.intro, words.rows.map((row) => row.line).join('\n'), ...words.summary, files, ...words.notYet, ...words.tail, words.signature].join('\n\n');
+  const text = [words.intro, words.rows.map((row) => row.line).join('\n'), ...words.summary, files, ...words.notYet, ...words.tail, words.signature].join(
+    '\n\n',
+  );
   return { subject: words.subject, letter, text };
 }
 
@@ -90,7 +100,8 @@ export function invoiceWords(catalog: Catalog, customer: Customer, invoices: Inv
   const t: Words = (key, params) => catalog.t(customer.locale, key, params);
   const facts = invoices.map(invoiceFacts);
   const first = facts[0]!;
-  const subject = reason === 'push' ? t(facts.length === 1 ? 'push.subject.one' : 'push.subject.many', { ...first, count: facts.length }) : t('resend.subject', first);
+  const subject =
+    reason === 'push' ? t(facts.length === 1 ? 'push.subject.one' : 'push.subject.many', { ...first, count: facts.length }) : t('resend.subject', first);
   const intro = reason === 'push' ? t('push.intro', { name: customer.name, count: facts.length }) : t('resend.intro', { name: customer.name });
   // A table's cells are printed as they are: written out in the reader's words here. An invoice
   // already paid (before it was announced, or resent) says so where the others say when they are due.
@@ -100,11 +111,32 @@ export function invoiceWords(catalog: Catalog, customer: Customer, invoices: Inv
     return { number: invoice.number, cells: [cell.number, cell.date, due, cell.amount], line: t('push.line', { ...facts[i]!, ...stateWords(invoice) }) };
   });
   const columns = ['number', 'date', 'due', 'amount'].map((column) => t(`push.columns.${column}`));
-  return { locale: customer.locale, subject, intro, columns, alignRight: [3], rows, summary: [], files: { attached: t('push.attached'), ask: t('push.ask', first) }, statement: null, notYet: notYetSentence(t, notYet), tail: [], pay: payWords(t, invoices), signature: t('mail.signature') };
+  return {
+    locale: customer.locale,
+    subject,
+    intro,
+    columns,
+    alignRight: [3],
+    rows,
+    summary: [],
+    files: { attached: t('push.attached'), ask: t('push.ask', first) },
+    statement: null,
+    notYet: notYetSentence(t, notYet),
+    tail: [],
+    pay: payWords(t, invoices),
+    signature: t('mail.signature'),
+  };
 }
 
 /** The message of `invoiceWords`, whole. */
-export function invoiceMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], reason: DeliveryReason, attachPdf: boolean, notYet: string[] = []): InvoiceMessage {
+export function invoiceMessage(
+  catalog: Catalog,
+  customer: Customer,
+  invoices: Invoice[],
+  reason: DeliveryReason,
+  attachPdf: boolean,
+  notYet: string[] = [],
+): InvoiceMessage {
   return wholeMessage(invoiceWords(catalog, customer, invoices, reason, notYet), attachPdf, false);
 }
 
@@ -128,7 +160,11 @@ export function reminderWords(catalog: Catalog, customer: Customer, invoices: In
     const days = daysBetween(invoice.dueAt, today);
     const key = days > 0 ? 'overdue' : days === 0 ? 'today' : 'soon';
     const cell = invoiceFigures(invoice, customer.locale);
-    return { number: invoice.number, cells: [cell.number, cell.due, cell.amount, t(`reminder.state.${key}`, { days })], line: t(`reminder.line.${key}`, { ...invoiceFacts(invoice), days }) };
+    return {
+      number: invoice.number,
+      cells: [cell.number, cell.due, cell.amount, t(`reminder.state.${key}`, { days })],
+      line: t(`reminder.line.${key}`, { ...invoiceFacts(invoice), days }),
+    };
   });
   const columns = ['number', 'due', 'amount', 'state'].map((column) => t(`reminder.columns.${column}`));
   const intro = t('reminder.intro', { name: customer.name, count: invoices.length });
@@ -150,6 +186,13 @@ export function reminderWords(catalog: Catalog, customer: Customer, invoices: In
 }
 
 /** The message of `reminderWords`, whole. */
-export function reminderMessage(catalog: Catalog, customer: Customer, invoices: Invoice[], today: IsoDate, attached: { pdfs: boolean; statement: boolean }, notYet: string[] = []): InvoiceMessage {
+export function reminderMessage(
+  catalog: Catalog,
+  customer: Customer,
+  invoices: Invoice[],
+  today: IsoDate,
+  attached: { pdfs: boolean; statement: boolean },
+  notYet: string[] = [],
+): InvoiceMessage {
   return wholeMessage(reminderWords(catalog, customer, invoices, today, notYet), attached.pdfs, attached.statement);
 }

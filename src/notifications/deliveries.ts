@@ -117,18 +117,35 @@ export class Deliveries {
       if (isMoot(error)) return this.update(delivery, { status: 'cancelled', attempts, lastError: reason, nextAttemptAt: null });
       if (isOwnMailFault(error) || isMachineFault(error)) {
         // Not the message's fault (Facteur's own login refused, a full disk): it counts no attempt, however long it lasts, and waits for the next run.
-        const what = isOwnMailFault(error) ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD' : 'the machine cannot send now (no space left?)';
+        const what = isOwnMailFault(error)
+          ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD'
+          : 'the machine cannot send now (no space left?)';
         this.log.error({ delivery: delivery.id, reason }, `${what}; the delivery waits`);
-        return this.update(delivery, { status: 'pending', lastError: reason, nextAttemptAt: new Date(this.now().getTime() + this.policy.baseDelayMs).toISOString() });
+        return this.update(delivery, {
+          status: 'pending',
+          lastError: reason,
+          nextAttemptAt: new Date(this.now().getTime() + this.policy.baseDelayMs).toISOString(),
+        });
       }
       const final = isPermanent(error) || attempts >= this.policy.maxAttempts;
       this.log.warn({ delivery: delivery.id, customer: delivery.customerId, channel: delivery.channel, attempts, final, reason }, 'delivery failed');
       const retryAt = new Date(this.now().getTime() + this.policy.baseDelayMs * 2 ** (attempts - 1)).toISOString();
       return this.update(delivery, { status: final ? 'failed' : 'pending', attempts, lastError: reason, nextAttemptAt: final ? null : retryAt });
     }
-    if (sent.refused) this.log.warn({ delivery: delivery.id, customer: delivery.customerId, refused: sent.refused }, 'delivery sent, but the mail server refused some of its copies');
+    if (sent.refused)
+      this.log.warn(
+        { delivery: delivery.id, customer: delivery.customerId, refused: sent.refused },
+        'delivery sent, but the mail server refused some of its copies',
+      );
     // Outside the try: the message is out, and a store that cannot say so must not make it a failed send.
-    return this.update(delivery, { status: 'sent', attempts, lastError: sent.note ?? null, nextAttemptAt: null, ...(sent.links ? { links: sent.links } : {}), ...sentFacts(sent) });
+    return this.update(delivery, {
+      status: 'sent',
+      attempts,
+      lastError: sent.note ?? null,
+      nextAttemptAt: null,
+      ...(sent.links ? { links: sent.links } : {}),
+      ...sentFacts(sent),
+    });
   }
 
   /** Attempts every pending delivery whose time has come (a crash's leftovers among them), `concurrency` at a time. */
@@ -178,7 +195,12 @@ export class Deliveries {
     try {
       const sent = await send(delivery);
       // What the channel says went (a mail sent again without its files) replaces what it meant to send.
-      return await this.update(delivery, { status: 'sent', lastError: sent.note ?? null, ...sentFacts(sent), ...(sent.files?.length === 0 ? { files: undefined } : {}) });
+      return await this.update(delivery, {
+        status: 'sent',
+        lastError: sent.note ?? null,
+        ...sentFacts(sent),
+        ...(sent.files?.length === 0 ? { files: undefined } : {}),
+      });
     } catch (error) {
       await this.update(delivery, { status: 'failed', lastError: describeFailure(error) });
       throw error;
@@ -219,7 +241,9 @@ export class Deliveries {
     const reset: Delivery[] = [];
     for (const id of ids) {
       // Only a failed one goes back: one another process is sending meanwhile is left to it.
-      const updated = await this.store.updateDelivery(id, (d) => (d.status === 'failed' ? { ...d, status: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at } : d));
+      const updated = await this.store.updateDelivery(id, (d) =>
+        d.status === 'failed' ? { ...d, status: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at } : d,
+      );
       if (updated?.status === 'pending' && updated.updatedAt === at) reset.push(updated);
     }
     return reset;
@@ -266,7 +290,10 @@ export class Deliveries {
     } catch (error) {
       if (!isMachineFault(error)) throw error;
       this.unwritten.set(delivery.id, known);
-      this.log.error({ delivery: delivery.id, status: known.status, err: error }, 'the delivery log cannot be written now (no space left?): what became of the delivery is kept, and written once it can be');
+      this.log.error(
+        { delivery: delivery.id, status: known.status, err: error },
+        'the delivery log cannot be written now (no space left?): what became of the delivery is kept, and written once it can be',
+      );
       return { ...delivery, ...known };
     }
   }
@@ -274,12 +301,14 @@ export class Deliveries {
   /** Writes what was kept of earlier deliveries, as far as the store now allows. */
   private async writeKept(): Promise<void> {
     for (const [id, change] of this.unwritten) {
-      await this.store.updateDelivery(id, (current) => ({ ...current, ...change })).then(
-        () => this.unwritten.delete(id),
-        (error: unknown) => {
-          if (!isMachineFault(error)) throw error;
-        },
-      );
+      await this.store
+        .updateDelivery(id, (current) => ({ ...current, ...change }))
+        .then(
+          () => this.unwritten.delete(id),
+          (error: unknown) => {
+            if (!isMachineFault(error)) throw error;
+          },
+        );
     }
   }
 }

@@ -58,23 +58,47 @@ export function createDispatch(ports: DispatchPorts): Dispatch {
       // Checked before anything is laid out: a mail nobody may receive is failed at once, for staff to see why.
       const withheld = delivery.channel === 'email' ? await suppressedAmong(ports.store, [delivery.recipient, ...(delivery.cc ?? [])]) : [];
       const invoices = owned.filter((invoice) => stillToSay(delivery.reason, invoice));
-      if (invoices.length === 0) throw new Fault('ENOTHINGLEFT', `nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`);
+      if (invoices.length === 0)
+        throw new Fault(
+          'ENOTHINGLEFT',
+          `nothing left to ${delivery.reason === 'reminder' ? 'remind of' : 'announce'}: ${owned.map((i) => i.number).join(', ')} ${delivery.reason === 'reminder' ? 'paid or cancelled' : 'cancelled'} meanwhile`,
+        );
       if (withheld.length > 0 && withheld.length === 1 + (delivery.cc ?? []).length) throw new Fault('EWITHHELD', heldBack(withheld));
       // The message still goes: the customer hears of the invoice, and is told its PDF comes later.
       const notYet = delivery.attachPdf ? await ports.documents.missingPdfs(invoices) : [];
       if (notYet.length > 0) await tellPdfsMissing(ports, customer, notYet, `delivery ${delivery.id} (${delivery.reason})`);
-      const words = delivery.reason === 'reminder' ? reminderWords(ports.catalog, customer, invoices, ports.today(), notYet) : invoiceWords(ports.catalog, customer, invoices, delivery.reason, notYet);
+      const words =
+        delivery.reason === 'reminder'
+          ? reminderWords(ports.catalog, customer, invoices, ports.today(), notYet)
+          : invoiceWords(ports.catalog, customer, invoices, delivery.reason, notYet);
       const filed = invoices.filter((invoice) => !notYet.includes(invoice.number));
       // The statement of everything owed, not only what this reminder names: the document a customer pays from.
       const statement =
-        delivery.reason === 'reminder' && ports.reminderStatement ? await ports.documents.statementAttachment(accountStatement(customer.id, await ports.store.invoices(customer.id, { status: 'unpaid' }), ports.today(), null), customer) : null;
-      if (delivery.channel === 'email') return sendMails(ports, delivery, { words, invoices, filed, customer, statement, withheld: withheld.map((suppression) => suppression.address) }, progress);
+        delivery.reason === 'reminder' && ports.reminderStatement
+          ? await ports.documents.statementAttachment(
+              accountStatement(customer.id, await ports.store.invoices(customer.id, { status: 'unpaid' }), ports.today(), null),
+              customer,
+            )
+          : null;
+      if (delivery.channel === 'email')
+        return sendMails(
+          ports,
+          delivery,
+          { words, invoices, filed, customer, statement, withheld: withheld.map((suppression) => suppression.address) },
+          progress,
+        );
       if (!ports.chat) throw new Fault('ENOCHANNEL', 'Discord is not configured (DISCORD_TOKEN)');
-      const attachments = [...(statement ? [statement] : []), ...(delivery.attachPdf && filed.length > 0 ? (await invoiceFiles(ports.documents, filed, customer)).files : [])];
+      const attachments = [
+        ...(statement ? [statement] : []),
+        ...(delivery.attachPdf && filed.length > 0 ? (await invoiceFiles(ports.documents, filed, customer)).files : []),
+      ];
       const { subject, text } = wholeMessage(words, delivery.attachPdf, statement !== null);
       // The pay pages of the invoices it is about, as a mail of them has its buttons.
       const pay = payLinks(invoices, (number) => ports.catalog.t(customer.locale, 'pay.button', { number }));
-      return { ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, pay, key: delivery.id })), files: attachments.flatMap((attachment) => attachment.files) };
+      return {
+        ...(await ports.chat.send(delivery.recipient, { text: `${subject}\n\n${text}`, attachments, pay, key: delivery.id })),
+        files: attachments.flatMap((attachment) => attachment.files),
+      };
     },
   };
 }
@@ -86,7 +110,9 @@ async function suppressedAmong(store: Store, addresses: string[]): Promise<Suppr
 
 /** Why a mail was not sent: every address it was for bounces. */
 function heldBack(suppressions: Suppression[]): string {
-  const each = suppressions.map((s) => `${s.address} (${s.kind === 'complaint' ? 'reported as spam' : `bounced ${s.status} ${s.diagnostic}`.trim()}, since ${s.since.slice(0, 10)})`);
+  const each = suppressions.map(
+    (s) => `${s.address} (${s.kind === 'complaint' ? 'reported as spam' : `bounced ${s.status} ${s.diagnostic}`.trim()}, since ${s.since.slice(0, 10)})`,
+  );
   return `not sent: mail to ${each.join(', ')} is held back; when it works again, facteur suppressions --lift ADDRESS`;
 }
 
@@ -117,7 +143,17 @@ async function sendMails(
   const recorded = delivery.parts && delivery.parts.sent > 0 ? delivery.parts : null;
   const { parts, links } = recorded
     ? { parts: await recordedMails(recorded.invoices, recorded.sent, invoices, filed, customer, ports.documents), links: [] }
-    : await cutIntoMails({ invoices, filed, customer, attachPdf: delivery.attachPdf, statement, documents: ports.documents, catalog: ports.catalog, limitBytes: ports.mailLimitBytes, links: ports.links });
+    : await cutIntoMails({
+        invoices,
+        filed,
+        customer,
+        attachPdf: delivery.attachPdf,
+        statement,
+        documents: ports.documents,
+        catalog: ports.catalog,
+        limitBytes: ports.mailLimitBytes,
+        links: ports.links,
+      });
   const cut = parts.map((part) => part.invoices.map((invoice) => invoice.number));
   const first = delivery.messageId ?? ports.mailer.newMessageId();
   // What the mails the server took carried, those of an earlier attempt included.
@@ -146,7 +182,15 @@ async function sendMails(
     if (parts.length > 1) await progress({ parts: { invoices: cut, sent: index + 1 }, files });
   }
   const note = refused.length > 0 ? `${reason}: ${parts.length > 1 ? `mail ${refused.join(', ')}` : 'the mail'} sent again without its files` : null;
-  return { messageId: first, files, ...(links.length > 0 ? { links: deliveryLinks(links) } : {}), note, ...(verp ? { verp } : {}), ...(withheld.length > 0 ? { withheld } : {}), ...(copiesRefused.size > 0 ? { refused: [...copiesRefused] } : {}) };
+  return {
+    messageId: first,
+    files,
+    ...(links.length > 0 ? { links: deliveryLinks(links) } : {}),
+    note,
+    ...(verp ? { verp } : {}),
+    ...(withheld.length > 0 ? { withheld } : {}),
+    ...(copiesRefused.size > 0 ? { refused: [...copiesRefused] } : {}),
+  };
 }
 
 /** The Message-ID of a message's later mail: the first's with the mail's number, so that an attempt after a crash sends it with the same one. */

@@ -80,7 +80,13 @@ export async function cutIntoMails(input: CutInput): Promise<MailCut> {
   const refused = tooLarge.map((file): Block => ({ paragraph: input.catalog.t(input.customer.locale, 'email.tooLarge', { filename: file.filename, size }) }));
   const parts = mails.map((group, index): MailPart => {
     const listed = invoices.filter((invoice) => numbers[index]!.has(invoice.number) || (index === 0 && !numbers.some((set) => set.has(invoice.number))));
-    return { invoices: listed, files: group, says: group.some((file) => holdsOf(file).length > 0) ? 'attached' : 'ask', statement: statement !== null && group.includes(statement), extra: index === 0 ? refused : [] };
+    return {
+      invoices: listed,
+      files: group,
+      says: group.some((file) => holdsOf(file).length > 0) ? 'attached' : 'ask',
+      statement: statement !== null && group.includes(statement),
+      extra: index === 0 ? refused : [],
+    };
   });
   return { parts, links: [] };
 }
@@ -90,7 +96,14 @@ export async function cutIntoMails(input: CutInput): Promise<MailCut> {
  * files of the invoices it was given then, as that attempt made them: sent again, a mail is
  * the one the customer may already have, never another cut of the invoices.
  */
-export async function recordedMails(cut: string[][], from: number, invoices: Invoice[], filed: Invoice[], customer: Customer, documents: Documents): Promise<MailPart[]> {
+export async function recordedMails(
+  cut: string[][],
+  from: number,
+  invoices: Invoice[],
+  filed: Invoice[],
+  customer: Customer,
+  documents: Documents,
+): Promise<MailPart[]> {
   const byNumber = new Map(invoices.map((invoice) => [invoice.number, invoice]));
   const withPdf = new Set(filed.map((invoice) => invoice.number));
   // As the first attempt chose, by how many invoices the message had then: one by one, or zipped.
@@ -101,7 +114,9 @@ export async function recordedMails(cut: string[][], from: number, invoices: Inv
       if (index < from || listed.length === 0) return { invoices: listed, files: [], says: 'attached', statement: false, extra: [] };
       const pdfs = listed.filter((invoice) => withPdf.has(invoice.number));
       if (pdfs.length === 0) return { invoices: listed, files: [], says: 'ask', statement: false, extra: [] };
-      const files = zipped ? [await documents.zipAttachment(pdfs, customer)] : await Promise.all(pdfs.map((invoice) => documents.pdfAttachment(invoice, customer)));
+      const files = zipped
+        ? [await documents.zipAttachment(pdfs, customer)]
+        : await Promise.all(pdfs.map((invoice) => documents.pdfAttachment(invoice, customer)));
       return { invoices: listed, files, says: 'attached', statement: false, extra: [] };
     }),
   );
@@ -111,7 +126,11 @@ export async function recordedMails(cut: string[][], from: number, invoices: Inv
  * The invoices' PDFs as a message carries them: one by one up to MAX_PDFS, else one ZIP
  * (looked up a few at a time, and split later if it must be); and which invoices each file holds.
  */
-export async function invoiceFiles(documents: Documents, invoices: Invoice[], customer: Customer): Promise<{ files: Attachment[]; holdsOf: (file: Attachment) => string[] }> {
+export async function invoiceFiles(
+  documents: Documents,
+  invoices: Invoice[],
+  customer: Customer,
+): Promise<{ files: Attachment[]; holdsOf: (file: Attachment) => string[] }> {
   if (invoices.length > MAX_PDFS) return { files: [await documents.zipAttachment(invoices, customer)], holdsOf: (file) => file.holds?.invoices ?? [] };
   const pdfs = await Promise.all(invoices.map(async (invoice) => [await documents.pdfAttachment(invoice, customer), invoice.number] as const));
   const numbers = new Map<Attachment, string>(pdfs);
@@ -122,7 +141,11 @@ export async function invoiceFiles(documents: Documents, invoices: Invoice[], cu
 export function partLetter(words: InvoiceWords, part: MailPart, index: number, count: number, catalog: Catalog): { subject: string; letter: Letter } {
   const t = (key: string, params?: Params) => catalog.t(words.locale, key, params);
   const notes = count > 1 ? [t('email.part', { part: index + 1, parts: count })] : [];
-  const year = part.invoices.map((invoice) => invoice.issuedAt.slice(0, 4)).sort().at(-1) ?? '';
+  const year =
+    part.invoices
+      .map((invoice) => invoice.issuedAt.slice(0, 4))
+      .sort()
+      .at(-1) ?? '';
   const said: Record<MailPart['says'], string | null> = {
     attached: words.files.attached,
     linked: null,
@@ -133,5 +156,8 @@ export function partLetter(words: InvoiceWords, part: MailPart, index: number, c
   const files = [said[part.says], ...(part.statement && words.statement ? [words.statement] : [])].filter((sentence) => sentence !== null).join('\n') || null;
   const listed = new Set(part.invoices.map((invoice) => invoice.number));
   const rows = words.rows.filter((row) => listed.has(row.number));
-  return { subject: count > 1 ? `${words.subject} (${index + 1}/${count})` : words.subject, letter: letterOf(words, { rows, notes, extra: part.extra, files, later: index === 0 ? words.notYet : [] }) };
+  return {
+    subject: count > 1 ? `${words.subject} (${index + 1}/${count})` : words.subject,
+    letter: letterOf(words, { rows, notes, extra: part.extra, files, later: index === 0 ? words.notYet : [] }),
+  };
 }

@@ -58,7 +58,11 @@ export class Push {
   }
 
   /** The run, sending until it ends or `lost` says the push is no longer this process's: then another may be pushing, and what is left waits for it. */
-  private async runAlone(lost: AbortSignal, progress: Progress | undefined, { remindNow = false, chosen }: { remindNow?: boolean; chosen?: string[] }): Promise<PushSummary> {
+  private async runAlone(
+    lost: AbortSignal,
+    progress: Progress | undefined,
+    { remindNow = false, chosen }: { remindNow?: boolean; chosen?: string[] },
+  ): Promise<PushSummary> {
     const fresh = this.withoutCancelled(await this.store.unannouncedInvoices());
     const { specs, skipped, unreachable } = await this.plan(fresh);
     // A push delivery is what makes its invoices announced: after a crash, each customer's
@@ -75,21 +79,33 @@ export class Push {
       if (!chosen) this.remindedOn = reminders.planner.today();
       const plan = await reminders.planner.plan(chosen);
       await this.deliveries.record(plan.specs);
-      if (plan.specs.length > 0) this.log.info({ event: 'reminders.started', invoices: plan.invoices, customers: plan.customers, deliveries: plan.specs.length }, 'payment reminders under way');
+      if (plan.specs.length > 0)
+        this.log.info(
+          { event: 'reminders.started', invoices: plan.invoices, customers: plan.customers, deliveries: plan.specs.length },
+          'payment reminders under way',
+        );
     }
     let failed = 0;
     const started = Date.now();
     let logged = started;
-    const results = await this.deliveries.runDue(this.options.concurrency, (delivery: Delivery, done, total) => {
-      if (delivery.status !== 'sent') failed++;
-      progress?.(done, total, failed);
-      if (Date.now() - logged >= PROGRESS_LOG_MS) {
-        logged = Date.now();
-        const rate = Math.round((done / ((logged - started) / 1000)) * 10) / 10;
-        this.log.info({ event: 'push.progress', done, total, failed, perSecond: rate }, 'push under way');
-      }
-    }, lost);
-    if (lost.aborted) this.log.warn({ event: 'push.lost', done: results.length, reason: String(lost.reason) }, 'push stopped: its lock went with its database connection; the next run sends what is left');
+    const results = await this.deliveries.runDue(
+      this.options.concurrency,
+      (delivery: Delivery, done, total) => {
+        if (delivery.status !== 'sent') failed++;
+        progress?.(done, total, failed);
+        if (Date.now() - logged >= PROGRESS_LOG_MS) {
+          logged = Date.now();
+          const rate = Math.round((done / ((logged - started) / 1000)) * 10) / 10;
+          this.log.info({ event: 'push.progress', done, total, failed, perSecond: rate }, 'push under way');
+        }
+      },
+      lost,
+    );
+    if (lost.aborted)
+      this.log.warn(
+        { event: 'push.lost', done: results.length, reason: String(lost.reason) },
+        'push stopped: its lock went with its database connection; the next run sends what is left',
+      );
     const summary = { invoices: fresh.length, attempted: results.length, sent: results.filter((d) => d.status === 'sent').length, failed, skipped };
     if (fresh.length > 0 || results.length > 0) this.log.info({ event: 'push', ...summary }, 'push run finished');
     return summary;
@@ -107,7 +123,8 @@ export class Push {
       this.toldCancelled.add(invoice.number);
       cancelled.set(invoice.customerId, [...(cancelled.get(invoice.customerId) ?? []), invoice.number]);
     }
-    for (const [customer, invoices] of cancelled) this.log.info({ event: 'push.cancelled', customer, invoices }, 'invoices cancelled before they were announced: nothing is sent of them');
+    for (const [customer, invoices] of cancelled)
+      this.log.info({ event: 'push.cancelled', customer, invoices }, 'invoices cancelled before they were announced: nothing is sent of them');
     return fresh.filter((invoice) => invoice.status !== 'cancelled');
   }
 
@@ -127,7 +144,10 @@ export class Push {
       if (recipients.length === 0) {
         skipped++;
         unreachable.push(...numbers);
-        this.log.warn({ event: 'push.skipped', customer: customerId, invoices: numbers }, 'new invoices not announced: the customer has no notification address');
+        this.log.warn(
+          { event: 'push.skipped', customer: customerId, invoices: numbers },
+          'new invoices not announced: the customer has no notification address',
+        );
       }
     }
     return { specs, skipped, unreachable };

@@ -11,7 +11,10 @@ import type { DeliveryChannel } from '../billing/delivery.js';
 export function recipientsOf(customer: Customer, chat: boolean): { channel: DeliveryChannel; recipient: string; cc?: string[] }[] {
   const address = customer.notifications.address;
   const chats = chat && customer.notifications.chat ? (customer.links.discord ?? []) : [];
-  return [...(address ? [{ channel: 'email' as const, recipient: address, ...copiesOf(customer) }] : []), ...chats.map((id) => ({ channel: 'discord' as const, recipient: id }))];
+  return [
+    ...(address ? [{ channel: 'email' as const, recipient: address, ...copiesOf(customer) }] : []),
+    ...chats.map((id) => ({ channel: 'discord' as const, recipient: id })),
+  ];
 }
 
 /** The invoice contacts a mail to the notification address copies, as a delivery's `cc`; nothing when there are none. */

@@ -102,14 +102,29 @@ export class Reminders {
       }
       // Overdue first, the longest overdue at the top: unpaidDueBy's order.
       const reminded = Object.fromEntries(due.map(({ invoice, offset }) => [invoice.number, offset]));
-      const base = { customerId, invoices: due.map(({ invoice }) => invoice.number), reason: 'reminder' as const, attachPdf: customer.notifications.attachPdf, reminded };
+      const base = {
+        customerId,
+        invoices: due.map(({ invoice }) => invoice.number),
+        reason: 'reminder' as const,
+        attachPdf: customer.notifications.attachPdf,
+        reminded,
+      };
       for (const recipient of recipients) plan.specs.push({ ...base, ...recipient });
       plan.invoices += due.length;
       plan.customers++;
     }
-    if (beforeMeeting > 0) this.log.info({ event: 'reminders.beforeMeeting', invoices: beforeMeeting, metOn }, 'overdue invoices that fell due before Facteur met them are not reminded unless staff choose to (facteur reminders NUMBER…)');
-    if (plan.skippedOffsets > 0) this.log.info({ event: 'reminders.skipped', offsets: plan.skippedOffsets }, 'reminders that came due unsent are not sent late: only the latest of each invoice goes');
-    if (plan.unreachable > 0) this.log.warn({ event: 'reminders.unreachable', customers: plan.unreachable }, 'customers with invoices to remind have no notification address');
+    if (beforeMeeting > 0)
+      this.log.info(
+        { event: 'reminders.beforeMeeting', invoices: beforeMeeting, metOn },
+        'overdue invoices that fell due before Facteur met them are not reminded unless staff choose to (facteur reminders NUMBER…)',
+      );
+    if (plan.skippedOffsets > 0)
+      this.log.info(
+        { event: 'reminders.skipped', offsets: plan.skippedOffsets },
+        'reminders that came due unsent are not sent late: only the latest of each invoice goes',
+      );
+    if (plan.unreachable > 0)
+      this.log.warn({ event: 'reminders.unreachable', customers: plan.unreachable }, 'customers with invoices to remind have no notification address');
     return plan;
   }
 

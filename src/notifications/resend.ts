@@ -16,9 +16,7 @@ export interface ResendRequest {
   requestedBy: string;
 }
 
-export type ResendResult =
-  | { ok: true; deliveries: Delivery[] }
-  | { ok: false; problem: 'unknown-invoice' | 'not-on-record' | 'no-recipient'; message: string };
+export type ResendResult = { ok: true; deliveries: Delivery[] } | { ok: false; problem: 'unknown-invoice' | 'not-on-record' | 'no-recipient'; message: string };
 
 /**
  * Staff send an invoice again to its customer, with its PDF, through the delivery log.
@@ -37,9 +35,16 @@ export async function resend(store: Store, deliveries: Deliveries, log: Logger, 
     const to = (request.to ?? customer.notifications.address ?? customer.email).trim().toLowerCase();
     if (!onRecord.includes(to)) {
       if (!request.force) {
-        return { ok: false, problem: 'not-on-record', message: `${to} is not on the record of ${customer.email} (on record: ${onRecord.join(', ')}); use --force to send anyway.` };
+        return {
+          ok: false,
+          problem: 'not-on-record',
+          message: `${to} is not on the record of ${customer.email} (on record: ${onRecord.join(', ')}); use --force to send anyway.`,
+        };
       }
-      log.warn({ event: 'resend.forced', invoice: invoice.number, customer: customer.id, to, by: request.requestedBy }, 'resend to an address not on record, forced');
+      log.warn(
+        { event: 'resend.forced', invoice: invoice.number, customer: customer.id, to, by: request.requestedBy },
+        'resend to an address not on record, forced',
+      );
     }
     // The customer's usual mail copies the invoice contacts; a mail to an address staff named (`--to`) goes there alone.
     const usual = request.to === undefined && to === customer.notifications.address;

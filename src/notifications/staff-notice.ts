@@ -22,11 +22,18 @@ export function staffNotices(ports: StaffNoticePorts): (notice: { subject: strin
   return async (notice) => {
     const { mailer, staffEmails, channel, log } = ports;
     const sends: Promise<unknown>[] = [];
-    if (staffEmails.length > 0) sends.push(mailer.send({ to: staffEmails.join(', '), subject: notice.subject, text: notice.text, headers: { 'Auto-Submitted': 'auto-generated' } }));
+    if (staffEmails.length > 0)
+      sends.push(mailer.send({ to: staffEmails.join(', '), subject: notice.subject, text: notice.text, headers: { 'Auto-Submitted': 'auto-generated' } }));
     if (channel) sends.push(channel.post(channel.id, notice));
-    if (sends.length === 0) log.warn({ event: 'staff.notice.nobody', subject: notice.subject }, 'no staff address nor Discord staff channel is configured: this notice reached no one (FACTEUR_STAFF_EMAILS, DISCORD_STAFF_CHANNEL_ID)');
+    if (sends.length === 0)
+      log.warn(
+        { event: 'staff.notice.nobody', subject: notice.subject },
+        'no staff address nor Discord staff channel is configured: this notice reached no one (FACTEUR_STAFF_EMAILS, DISCORD_STAFF_CHANNEL_ID)',
+      );
     const results = await Promise.allSettled(sends);
-    for (const result of results) if (result.status === 'rejected') log.error({ err: result.reason, event: 'staff.notice.failed', subject: notice.subject }, 'a notice to staff could not be sent');
+    for (const result of results)
+      if (result.status === 'rejected')
+        log.error({ err: result.reason, event: 'staff.notice.failed', subject: notice.subject }, 'a notice to staff could not be sent');
   };
 }
 
@@ -41,7 +48,10 @@ export async function tellPdfsMissing(
   numbers: string[],
   what: string,
 ): Promise<void> {
-  ports.log.warn({ event: 'pdf.missing', customer: customer.id, invoices: numbers, what }, 'PDF_SOURCE=billing: the billing system has not sent these invoices\u2019 PDFs, so they were not sent');
+  ports.log.warn(
+    { event: 'pdf.missing', customer: customer.id, invoices: numbers, what },
+    'PDF_SOURCE=billing: the billing system has not sent these invoices\u2019 PDFs, so they were not sent',
+  );
   const params = { numbers: numbers.join(', '), count: numbers.length, customer: customer.email };
   await ports.tellStaff({ subject: ports.catalog.t('fr', 'staff.pdfMissing.subject', params), text: ports.catalog.t('fr', 'staff.pdfMissing.text', params) });
 }

@@ -18,9 +18,18 @@ export async function liftSuppression(store: Store, log: Logger, address: string
  * suppression is lifted when it is older than that mail: a mail that bounced itself proves
  * nothing. `detail` says what proved it, for the log. Resolves with whether one was lifted.
  */
-export async function liftProven(store: Pick<Store, 'updateSuppression'>, log: Logger, address: string, sentAt: string, detail: Record<string, unknown>): Promise<boolean> {
+export async function liftProven(
+  store: Pick<Store, 'updateSuppression'>,
+  log: Logger,
+  address: string,
+  sentAt: string,
+  detail: Record<string, unknown>,
+): Promise<boolean> {
   const key = address.toLowerCase();
-  const lifted = await store.updateSuppression(key, (found) => (found && found.since < sentAt ? { suppression: null, result: true } : { suppression: found ?? null, result: false }));
-  if (lifted) log.info({ event: 'suppression.lifted', address: key, by: 'proof', ...detail }, 'a bouncing address received mail sent to it: mail goes to it again');
+  const lifted = await store.updateSuppression(key, (found) =>
+    found && found.since < sentAt ? { suppression: null, result: true } : { suppression: found ?? null, result: false },
+  );
+  if (lifted)
+    log.info({ event: 'suppression.lifted', address: key, by: 'proof', ...detail }, 'a bouncing address received mail sent to it: mail goes to it again');
   return lifted;
 }

@@ -25,7 +25,8 @@ const MIN_BITS = 1024;
  */
 export async function loadDkim(settings: DkimSettings): Promise<DkimKey> {
   const source = settings.keyFile ?? 'DKIM_PRIVATE_KEY';
-  const refuse = (why: string) => new ConfigError(`DKIM: ${source}: ${why}. Make one with: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out dkim.pem`);
+  const refuse = (why: string) =>
+    new ConfigError(`DKIM: ${source}: ${why}. Make one with: openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out dkim.pem`);
   let text: string;
   if (settings.keyFile) {
     text = await readFile(settings.keyFile, 'utf8').catch((error: NodeJS.ErrnoException) => {

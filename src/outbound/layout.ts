@@ -88,7 +88,10 @@ export class MailLayout {
     const source = await readFile(file, 'utf8').catch((error: unknown) => {
       throw new TemplateError(`${file}: ${(error as Error).message}`, { cause: error });
     });
-    const [made, { default: Handlebars }] = await Promise.all([inProcess({ source, file, logo: this.brand.logo, logoWidth: LOGO_WIDTH }), import('handlebars')]);
+    const [made, { default: Handlebars }] = await Promise.all([
+      inProcess({ source, file, logo: this.brand.logo, logoWidth: LOGO_WIDTH }),
+      import('handlebars'),
+    ]);
     // A colour written as {{brand.primary}} is filled per mail: only MJML's other complaints are the operator's to fix.
     const real = made.errors.filter((error) => !error.message.includes('{{'));
     if (real.length > 0) throw new TemplateError(`${file}:\n${real.map((error) => error.formattedMessage).join('\n')}`);
@@ -102,7 +105,8 @@ export class MailLayout {
       throw new TemplateError(`${file}: ${(error as Error).message} (line and column of the HTML that MJML made of it)`, { cause: error });
     }
     // An SVG that resvg cannot read (pdfmake may print it all the same): the operator's to fix, in the file provider.json names.
-    if (made.logo && 'error' in made.logo) throw new TemplateError(`${path.join(this.templatesDir, 'invoice', 'provider.json')}: its logo cannot be drawn for mails: ${made.logo.error}`);
+    if (made.logo && 'error' in made.logo)
+      throw new TemplateError(`${path.join(this.templatesDir, 'invoice', 'provider.json')}: its logo cannot be drawn for mails: ${made.logo.error}`);
     const image = made.logo && { contentType: made.logo.contentType, content: Buffer.from(made.logo.content) };
     const logo = image ? { cid: LOGO_CID, filename: `logo.${image.contentType.split('/')[1]}`, ...image } : null;
     return { fill: handlebars.compile(parsed), logo };
@@ -119,7 +123,9 @@ async function inProcess(work: LayoutWork): Promise<Exclude<LayoutMade, { failed
     const made = await new Promise<LayoutMade>((resolve, reject) => {
       child.once('message', (message) => resolve(message as LayoutMade));
       child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`the mail layout's process exited (code ${code}) before compiling ${work.file}${said ? `: ${said.trim().split('\n')[0]}` : ''}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`the mail layout's process exited (code ${code}) before compiling ${work.file}${said ? `: ${said.trim().split('\n')[0]}` : ''}`)),
+      );
       child.send(work);
     });
     if ('failed' in made) throw new TemplateError(`${work.file}: MJML failed: ${made.failed}`);

@@ -27,7 +27,10 @@ export interface Letter {
 
 /** Paragraphs of worded text as blocks: a blank line starts a new paragraph, as it does in the text part. */
 export function paragraphs(...texts: string[]): Block[] {
-  return texts.flatMap((text) => text.split(/\n{2,}/)).filter((text) => text.trim() !== '').map((paragraph) => ({ paragraph }));
+  return texts
+    .flatMap((text) => text.split(/\n{2,}/))
+    .filter((text) => text.trim() !== '')
+    .map((paragraph) => ({ paragraph }));
 }
 
 /** A pay button for this link, with where it leads, worded by `where` from the page's host. */

@@ -66,11 +66,15 @@ class NodemailerMailer implements Mailer {
       ...(mail.references ? { references: mail.references } : {}),
       headers: mail.headers ?? {},
       // An image with a cid goes inline, in a multipart/related beside the HTML part (nodemailer's mail-composer).
-      attachments: [...body.images, ...(await Promise.all((mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() }))))],
+      attachments: [
+        ...body.images,
+        ...(await Promise.all((mail.attachments ?? []).map(async (a) => ({ filename: a.filename, contentType: a.contentType, content: await a.open() })))),
+      ],
     });
     const transport = await this.transportOf();
     const { verp, returnPath } = this.sending;
-    if (verp && mail.deliveryId) return { ...(await this.sendEach(transport, message, recipientsOf(mail), (to) => verp.envelopeSender(mail.deliveryId!, to))), messageId };
+    if (verp && mail.deliveryId)
+      return { ...(await this.sendEach(transport, message, recipientsOf(mail), (to) => verp.envelopeSender(mail.deliveryId!, to))), messageId };
     const envelope = returnPath || mail.deliverTo ? { envelope: { from: returnPath ?? addressOf(this.from), to: recipientsOf(mail) } } : {};
     const info = await transport.sendMail({ ...(await message()), ...envelope });
     await this.afterSend(Buffer.isBuffer(info.message) ? info.message : undefined, messageId);
@@ -82,7 +86,12 @@ class NodemailerMailer implements Mailer {
    * same. The first recipient's refusal is the mail's (retried, or failed); the others' are
    * reported, their copies lost, as one transaction's refused recipients would be.
    */
-  private async sendEach(transport: Transporter, message: () => Promise<SendMailOptions>, recipients: string[], senderFor: (to: string) => string): Promise<Omit<SentMail, 'messageId'>> {
+  private async sendEach(
+    transport: Transporter,
+    message: () => Promise<SendMailOptions>,
+    recipients: string[],
+    senderFor: (to: string) => string,
+  ): Promise<Omit<SentMail, 'messageId'>> {
     const refused: string[] = [];
     for (const [index, to] of recipients.entries()) {
       try {
@@ -111,7 +120,15 @@ class NodemailerMailer implements Mailer {
 
 /** Who a mail is delivered to: its `deliverTo`, else every address of To and Cc. */
 function recipientsOf(mail: OutboundMail): string[] {
-  return mail.deliverTo ?? [...mail.to.split(',').map((address) => address.trim()).filter(Boolean), ...(mail.cc ?? [])];
+  return (
+    mail.deliverTo ?? [
+      ...mail.to
+        .split(',')
+        .map((address) => address.trim())
+        .filter(Boolean),
+      ...(mail.cc ?? []),
+    ]
+  );
 }
 
 /** The address in `Name <address>`, or the text itself. */
@@ -148,15 +165,16 @@ export function outboxMailer(from: string, dir: string, layout: MailLayout, dkim
  * refuses it (4xx: try again later, 5xx: give up).
  */
 export function smtpMailer(from: string, smtp: SmtpSettings, layout: MailLayout, sending: Sending = UNSIGNED): Mailer {
-  const transport = (mail: typeof nodemailer) => mail.createTransport({
-    pool: true,
-    maxConnections: smtp.maxConnections,
-    ...(smtp.ratePerSecond ? { rateDelta: 1000, rateLimit: smtp.ratePerSecond } : {}),
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.tls,
-    ...(smtp.auth ? { auth: { user: smtp.auth.user, pass: smtp.auth.password } } : {}),
-    ...dkimOptions(sending.dkim),
-  });
+  const transport = (mail: typeof nodemailer) =>
+    mail.createTransport({
+      pool: true,
+      maxConnections: smtp.maxConnections,
+      ...(smtp.ratePerSecond ? { rateDelta: 1000, rateLimit: smtp.ratePerSecond } : {}),
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.tls,
+      ...(smtp.auth ? { auth: { user: smtp.auth.user, pass: smtp.auth.password } } : {}),
+      ...dkimOptions(sending.dkim),
+    });
   return new NodemailerMailer(transport, from, layout, (made) => made.verify(), sending);
 }

@@ -10,7 +10,11 @@ import type { OutboundMail } from './mail.js';
  * Every mail to a customer that carries files goes through here: answers and the push's messages.
  * Resolves with what the server said of the mail it took, and the refusal when there was one.
  */
-export async function sendOrWithoutFiles<T>(send: (mail: OutboundMail) => Promise<T>, mail: OutboundMail, without: () => OutboundMail): Promise<{ sent: T; refused: Error | null }> {
+export async function sendOrWithoutFiles<T>(
+  send: (mail: OutboundMail) => Promise<T>,
+  mail: OutboundMail,
+  without: () => OutboundMail,
+): Promise<{ sent: T; refused: Error | null }> {
   try {
     return { sent: await send(mail), refused: null };
   } catch (error) {

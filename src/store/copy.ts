@@ -22,7 +22,12 @@ export interface CopyReport {
  * counting each kind on both sides. The database is marked as taking a copy before anything
  * is written, and opens for nothing else until a copy ends with every kind counted whole.
  */
-export async function copyStore(from: LowdbStore, source: string, to: PostgresStore, progress?: (done: number, total: number, what: string) => void): Promise<CopyReport> {
+export async function copyStore(
+  from: LowdbStore,
+  source: string,
+  to: PostgresStore,
+  progress?: (done: number, total: number, what: string) => void,
+): Promise<CopyReport> {
   await to.copyStarted(source, new Date().toISOString());
   const all = from.contents();
   const steps: [string, Changes[]][] = [

@@ -17,6 +17,8 @@ export interface StoreLocation {
  */
 export async function openStore(where: StoreLocation, log: Logger, options: { readOnly?: boolean } = {}): Promise<Store> {
   // pg and Kysely are loaded only for a database (~0.1 s, Kysely alone some 250 modules).
-  const store = where.databaseUrl ? await (await import('./postgres/store.js')).PostgresStore.open(where.databaseUrl, log) : await LowdbStore.open(path.join(where.dataDir, 'db.json'), options);
+  const store = where.databaseUrl
+    ? await (await import('./postgres/store.js')).PostgresStore.open(where.databaseUrl, log)
+    : await LowdbStore.open(path.join(where.dataDir, 'db.json'), options);
   return timedStore(store);
 }

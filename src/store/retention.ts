@@ -11,5 +11,10 @@ export const RETENTION_DAYS = { inbound: 30, linkAttempts: 30, staffActions: 180
 /** Forgets what is past its retention; run once a day and at start-up. */
 export async function forgetOld(store: Store, now: Date): Promise<void> {
   const ago = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
-  await store.forget({ inbound: ago(RETENTION_DAYS.inbound), staffActions: ago(RETENTION_DAYS.staffActions), linkAttempts: ago(RETENTION_DAYS.linkAttempts), receipts: now.toISOString() });
+  await store.forget({
+    inbound: ago(RETENTION_DAYS.inbound),
+    staffActions: ago(RETENTION_DAYS.staffActions),
+    linkAttempts: ago(RETENTION_DAYS.linkAttempts),
+    receipts: now.toISOString(),
+  });
 }

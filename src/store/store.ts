@@ -327,7 +327,11 @@ export interface Store {
    * written. This is how a message is claimed: of two processes taking it at once, the
    * second sees the first's record.
    */
-  updateInbound<T>(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T }): Promise<T>;
+  updateInbound<T>(
+    key: string,
+    copy: { messageId: string; sender: string } | null,
+    change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T },
+  ): Promise<T>;
   /**
    * Drops what is only kept for a while (ISO times): finished inbound records received
    * before `inbound`, staff actions before `staffActions`, chat accounts' link records
@@ -379,7 +383,8 @@ export class StoreError extends ActionableError {
  * between 100,000 and 1,000,000 invoices), one lowdb file cannot be serialised at all; no
  * retry helps, PostgreSQL does.
  */
-const TOO_BIG = 'It is as it was before this change, but too big to be written as one file: move the store to PostgreSQL (facteur db copy --to postgres://…, see the README).';
+const TOO_BIG =
+  'It is as it was before this change, but too big to be written as one file: move the store to PostgreSQL (facteur db copy --to postgres://…, see the README).';
 
 /**
  * A store file that could not be written (a full disk, a quota, a read-only file system).
@@ -388,7 +393,11 @@ const TOO_BIG = 'It is as it was before this change, but too big to be written a
  */
 export class StoreWriteError extends StoreError {
   constructor(file: string, cause: NodeJS.ErrnoException) {
-    super(file, `could not be written (${cause.code ?? cause.message})`, cause instanceof RangeError ? TOO_BIG : 'It is as it was before this change; make room or fix the cause, then try again.');
+    super(
+      file,
+      `could not be written (${cause.code ?? cause.message})`,
+      cause instanceof RangeError ? TOO_BIG : 'It is as it was before this change; make room or fix the cause, then try again.',
+    );
     this.name = 'StoreWriteError';
     this.cause = cause;
   }

@@ -2,7 +2,17 @@ import { publish, secondsSince } from '../observe.js';
 import type { Store } from './store.js';
 
 /** The store's methods that write: each is timed, whichever store is behind. */
-const WRITES = new Set<PropertyKey>(['save', 'updateCustomer', 'updateInvoice', 'updateLinkAttempt', 'updateHeldRequest', 'updateDelivery', 'updateInbound', 'updateSuppression', 'forget']);
+const WRITES = new Set<PropertyKey>([
+  'save',
+  'updateCustomer',
+  'updateInvoice',
+  'updateLinkAttempt',
+  'updateHeldRequest',
+  'updateDelivery',
+  'updateInbound',
+  'updateSuppression',
+  'forget',
+]);
 
 /**
  * The same store, with the time of every write published (`storeWrite`) for the metrics:

@@ -44,7 +44,8 @@ const MOBILE_MONEY = /mobile\s*money|momo|orange\s*money|\bom\b|airtel\s*money|m
 const PHONE = /(?:\+|00)?\d[\d .-]{7,18}\d/g;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 /** An amount with its currency, either side: `121 039 FCFA`, `FCFA 121,039`, `10,50 €`. */
-const AMOUNT = /(?:(?:FCFA|F\s?CFA|XAF|XOF|EUR|€|USD|\$)\s*(\d{1,3}(?:[ .,']\d{3})+|\d+)(?:[.,](\d{1,2}))?)|(?:(\d{1,3}(?:[ .,']\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:FCFA|F\s?CFA|XAF|XOF|EUR|€|USD|\$))/gi;
+const AMOUNT =
+  /(?:(?:FCFA|F\s?CFA|XAF|XOF|EUR|€|USD|\$)\s*(\d{1,3}(?:[ .,']\d{3})+|\d+)(?:[.,](\d{1,2}))?)|(?:(\d{1,3}(?:[ .,']\d{3})+|\d+)(?:[.,](\d{1,2}))?\s*(?:FCFA|F\s?CFA|XAF|XOF|EUR|€|USD|\$))/gi;
 /** Words that say a date is the one to pay by. */
 const DUE = /[ée]ch[ée]ance|due|payable|[àa] payer avant|[àa] r[ée]gler avant|pay by|date limite/i;
 
@@ -55,10 +56,24 @@ export function factsOf(text: string): Facts {
   const upper = plain.toUpperCase();
   const ibans = unique([...upper.matchAll(IBAN)].map((m) => trimWordGroups(m[1]!)).filter((iban) => iban.length >= 14 && /\d{8}/.test(iban.slice(4))));
   const ribs = [...upper.matchAll(RIB)].map((m) => `${m[1]}${m[2]}${m[3]}${m[4]}`);
-  const accounts = unique([...ribs, ...[...plain.matchAll(ACCOUNT)].map((m) => m[1]!.replace(/\D/g, '')).filter((digits) => digits.length >= 8 && !ribs.some((rib) => rib.includes(digits)))]);
-  const mobileMoney = unique(lines.filter((line) => MOBILE_MONEY.test(line)).flatMap((line) => [...line.matchAll(PHONE)].map((m) => m[0].replace(/\D/g, '')).filter((d) => d.length >= 8 && d.length <= 15).map((d) => d.slice(-9))));
+  const accounts = unique([
+    ...ribs,
+    ...[...plain.matchAll(ACCOUNT)].map((m) => m[1]!.replace(/\D/g, '')).filter((digits) => digits.length >= 8 && !ribs.some((rib) => rib.includes(digits))),
+  ]);
+  const mobileMoney = unique(
+    lines
+      .filter((line) => MOBILE_MONEY.test(line))
+      .flatMap((line) =>
+        [...line.matchAll(PHONE)]
+          .map((m) => m[0].replace(/\D/g, ''))
+          .filter((d) => d.length >= 8 && d.length <= 15)
+          .map((d) => d.slice(-9)),
+      ),
+  );
   const amounts = unique([...plain.matchAll(AMOUNT)].map((m) => amountOf(m[1] ?? m[3]!, m[2] ?? m[4])));
-  const dueDates = unique(lines.flatMap((line, i) => (DUE.test(line) ? datesIn(`${line} ${DUE.test(lines[i + 1] ?? '') ? '' : (lines[i + 1] ?? '')}`).slice(0, 1) : [])));
+  const dueDates = unique(
+    lines.flatMap((line, i) => (DUE.test(line) ? datesIn(`${line} ${DUE.test(lines[i + 1] ?? '') ? '' : (lines[i + 1] ?? '')}`).slice(0, 1) : [])),
+  );
   const emails = unique([...plain.matchAll(EMAIL)].map((m) => m[0].toLowerCase()));
   return { amounts, ibans, accounts, mobileMoney, dueDates, emails };
 }
@@ -71,16 +86,29 @@ export function factsOf(text: string): Facts {
 export function differences(copy: Facts, genuine: Facts, customer: { email: string; name: string } | null, copyText: string): Difference[] {
   const found: Difference[] = [];
   const added = (mine: string[], theirs: string[]) => mine.some((value) => !theirs.includes(value));
-  if (added(copy.amounts, genuine.amounts)) found.push({ kind: 'amounts', copy: copy.amounts.filter((a) => !genuine.amounts.includes(a)), genuine: genuine.amounts.filter((a) => !copy.amounts.includes(a)) });
+  if (added(copy.amounts, genuine.amounts))
+    found.push({
+      kind: 'amounts',
+      copy: copy.amounts.filter((a) => !genuine.amounts.includes(a)),
+      genuine: genuine.amounts.filter((a) => !copy.amounts.includes(a)),
+    });
   const bank = (facts: Facts) => [...facts.ibans, ...facts.accounts];
-  if (added(bank(copy), bank(genuine))) found.push({ kind: 'bank', copy: bank(copy).filter((b) => !bank(genuine).includes(b)), genuine: bank(genuine).filter((b) => !bank(copy).includes(b)) });
-  if (added(copy.mobileMoney, genuine.mobileMoney)) found.push({ kind: 'mobileMoney', copy: copy.mobileMoney.filter((p) => !genuine.mobileMoney.includes(p)), genuine: genuine.mobileMoney.filter((p) => !copy.mobileMoney.includes(p)) });
-  if (copy.dueDates.length > 0 && genuine.dueDates.length > 0 && added(copy.dueDates, genuine.dueDates)) found.push({ kind: 'dueDate', copy: copy.dueDates, genuine: genuine.dueDates });
+  if (added(bank(copy), bank(genuine)))
+    found.push({ kind: 'bank', copy: bank(copy).filter((b) => !bank(genuine).includes(b)), genuine: bank(genuine).filter((b) => !bank(copy).includes(b)) });
+  if (added(copy.mobileMoney, genuine.mobileMoney))
+    found.push({
+      kind: 'mobileMoney',
+      copy: copy.mobileMoney.filter((p) => !genuine.mobileMoney.includes(p)),
+      genuine: genuine.mobileMoney.filter((p) => !copy.mobileMoney.includes(p)),
+    });
+  if (copy.dueDates.length > 0 && genuine.dueDates.length > 0 && added(copy.dueDates, genuine.dueDates))
+    found.push({ kind: 'dueDate', copy: copy.dueDates, genuine: genuine.dueDates });
   if (customer) {
     // The customer is named by their name or address; another address put where theirs was is another customer.
     const named = fold(copyText).includes(fold(customer.name)) || copy.emails.includes(customer.email);
     const others = copy.emails.filter((email) => !genuine.emails.includes(email));
-    if (!named || (others.length > 0 && !copy.emails.includes(customer.email))) found.push({ kind: 'customer', copy: others, genuine: [customer.name, customer.email] });
+    if (!named || (others.length > 0 && !copy.emails.includes(customer.email)))
+      found.push({ kind: 'customer', copy: others, genuine: [customer.name, customer.email] });
   }
   return found;
 }

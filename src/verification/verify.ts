@@ -20,7 +20,16 @@ import { differences, factsOf, fold, type Difference } from './facts.js';
  * - `unreadable`: it is no PDF that can be read within the limits, with why.
  */
 export type Verdict =
-  | { kind: 'genuine'; sha256: string; invoice: Invoice | null; customer: Customer | null; source: FileSource; current: boolean; at: string | null; document: string }
+  | {
+      kind: 'genuine';
+      sha256: string;
+      invoice: Invoice | null;
+      customer: Customer | null;
+      source: FileSource;
+      current: boolean;
+      at: string | null;
+      document: string;
+    }
   | { kind: 'altered'; sha256: string; invoice: Invoice; customer: Customer | null; differences: Difference[]; bearsProvider: boolean }
   | { kind: 'foreign'; sha256: string; bearsProvider: boolean }
   | { kind: 'unreadable'; sha256: string; reason: string };
@@ -57,7 +66,8 @@ export class Verifier {
     if (!invoice) return { kind: 'foreign', sha256, bearsProvider };
     const customer = (await store.customerById(invoice.customerId)) ?? null;
     const current = await this.currentFile(invoice, customer);
-    if (current && sha256Of(current.bytes) === sha256) return { kind: 'genuine', sha256, invoice, customer, source: current.source, current: true, at: null, document: 'invoice' };
+    if (current && sha256Of(current.bytes) === sha256)
+      return { kind: 'genuine', sha256, invoice, customer, source: current.source, current: true, at: null, document: 'invoice' };
     return { kind: 'altered', sha256, invoice, customer, differences: await this.closest(text, invoice, customer, current), bearsProvider };
   }
 
@@ -76,7 +86,16 @@ export class Verifier {
     if (!delivery || !file) return null;
     const invoice = file.invoice ? ((await store.invoice(file.invoice)) ?? null) : null;
     const customer = (await store.customerById(delivery.customerId)) ?? null;
-    return { kind: 'genuine', sha256, invoice, customer, source: file.source, current: false, at: delivery.createdAt, document: file.invoice ? 'invoice' : file.name };
+    return {
+      kind: 'genuine',
+      sha256,
+      invoice,
+      customer,
+      source: file.source,
+      current: false,
+      at: delivery.createdAt,
+      document: file.invoice ? 'invoice' : file.name,
+    };
   }
 
   /**
@@ -86,11 +105,25 @@ export class Verifier {
   private async namedInvoice(text: string): Promise<Invoice | null> {
     const upper = text.normalize('NFKC').toUpperCase();
     const words = [...upper.matchAll(/[A-Z0-9](?:[A-Z0-9\-_./]{0,38}[A-Z0-9])?/g)];
-    const numbers = [...new Set(words.map((m) => m[0]).filter((w) => /\d/.test(w)).map((w) => invoiceNumber(w)).filter((n): n is string => n !== null))].slice(0, MAX_CANDIDATES);
+    const numbers = [
+      ...new Set(
+        words
+          .map((m) => m[0])
+          .filter((w) => /\d/.test(w))
+          .map((w) => invoiceNumber(w))
+          .filter((n): n is string => n !== null),
+      ),
+    ].slice(0, MAX_CANDIDATES);
     const found = await this.ports.store.invoicesByNumber(numbers);
     if (found.length === 0) return null;
     const score = (invoice: Invoice) =>
-      words.reduce((sum, m) => (m[0] !== invoice.number ? sum : sum + 1 + (/(FACTURE|INVOICE|N°|NO\.?|NUM[EÉ]RO|NUMBER)\s*:?\s*$/.test(upper.slice(Math.max(0, m.index - 20), m.index)) ? 100 : 0)), 0);
+      words.reduce(
+        (sum, m) =>
+          m[0] !== invoice.number
+            ? sum
+            : sum + 1 + (/(FACTURE|INVOICE|N°|NO\.?|NUM[EÉ]RO|NUMBER)\s*:?\s*$/.test(upper.slice(Math.max(0, m.index - 20), m.index)) ? 100 : 0),
+        0,
+      );
     return found.toSorted((a, b) => score(b) - score(a) || a.number.localeCompare(b.number))[0]!;
   }
 

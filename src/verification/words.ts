@@ -20,15 +20,26 @@ export function describeVerdict(verdict: Verdict, timeZone: string): string {
     case 'foreign':
       return `NOT OURS: it names none of our invoices${verdict.bearsProvider ? ', yet it bears the provider\u2019s name: a forgery in our name' : ''}.${hash}`;
     case 'genuine': {
-      const what = verdict.invoice ? `invoice ${invoiceLine(verdict.invoice, verdict.customer)}` : `${verdict.document}${verdict.customer ? ` of ${verdict.customer.name} <${verdict.customer.email}>` : ''}`;
-      const source = verdict.source === 'billing' ? `the billing system\u2019s PDF${verdict.at ? `, received ${day(verdict.at, timeZone)}` : ''}${verdict.current ? ' (the one sent now)' : ' (a newer one has come since: that one is sent now)'}` : `Facteur\u2019s rendering${verdict.at ? `, sent ${day(verdict.at, timeZone)}` : ', as sent now'}`;
+      const what = verdict.invoice
+        ? `invoice ${invoiceLine(verdict.invoice, verdict.customer)}`
+        : `${verdict.document}${verdict.customer ? ` of ${verdict.customer.name} <${verdict.customer.email}>` : ''}`;
+      const source =
+        verdict.source === 'billing'
+          ? `the billing system\u2019s PDF${verdict.at ? `, received ${day(verdict.at, timeZone)}` : ''}${verdict.current ? ' (the one sent now)' : ' (a newer one has come since: that one is sent now)'}`
+          : `Facteur\u2019s rendering${verdict.at ? `, sent ${day(verdict.at, timeZone)}` : ', as sent now'}`;
       return `GENUINE: ${what} — ${source}.${hash}`;
     }
     case 'altered':
-      return [
-        `NOT GENUINE: it bears invoice ${invoiceLine(verdict.invoice, verdict.customer)}, but its bytes are none Facteur holds or sent.`,
-        ...(verdict.differences.length > 0 ? ['What differs from ours:', ...verdict.differences.map(differenceLine)] : ['Nothing that matters differs from ours (amounts, bank details, mobile money, due date, customer): a copy saved or printed again, most likely.']),
-      ].join('\n') + hash;
+      return (
+        [
+          `NOT GENUINE: it bears invoice ${invoiceLine(verdict.invoice, verdict.customer)}, but its bytes are none Facteur holds or sent.`,
+          ...(verdict.differences.length > 0
+            ? ['What differs from ours:', ...verdict.differences.map(differenceLine)]
+            : [
+                'Nothing that matters differs from ours (amounts, bank details, mobile money, due date, customer): a copy saved or printed again, most likely.',
+              ]),
+        ].join('\n') + hash
+      );
   }
 }
 

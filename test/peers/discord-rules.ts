@@ -52,9 +52,7 @@ export const CODES = {
 const NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 /** The locales a localization dictionary may name. */
-const LOCALES = new Set(
-  'id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg ru uk hi th zh-CN ja zh-TW ko'.split(' '),
-);
+const LOCALES = new Set('id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg ru uk hi th zh-CN ja zh-TW ko'.split(' '));
 
 export const OPTION_TYPES = { subcommand: 1, group: 2, string: 3, integer: 4, boolean: 5, number: 10 } as const;
 const BUTTON = 2;
@@ -158,7 +156,8 @@ export function checkMessage(form: Form, path: Path, body: any, context: Message
   checkComponents(form, [...path, 'components'], body.components, Number(body.flags ?? 0));
   checkAllowedMentions(form, [...path, 'allowed_mentions'], body.allowed_mentions);
   list(form, [...path, 'attachments'], body.attachments, { max: LIMITS.attachmentsPerMessage });
-  if (context.files > LIMITS.attachmentsPerMessage) form.add([...path, 'files'], 'BASE_TYPE_MAX_LENGTH', `Must be ${LIMITS.attachmentsPerMessage} or fewer in length.`);
+  if (context.files > LIMITS.attachmentsPerMessage)
+    form.add([...path, 'files'], 'BASE_TYPE_MAX_LENGTH', `Must be ${LIMITS.attachmentsPerMessage} or fewer in length.`);
   if (typeof body.nonce === 'string') text(form, [...path, 'nonce'], body.nonce, { max: LIMITS.nonce });
   integer(form, [...path, 'flags'], body.flags, 0, 2 ** 31 - 1);
 }
@@ -178,7 +177,13 @@ export function isEmpty(body: any, context: MessageContext): boolean {
 function embedSize(embed: any): number {
   const count = (value: unknown) => (typeof value === 'string' ? charCount(value) : 0);
   const fields = Array.isArray(embed?.fields) ? embed.fields : [];
-  return count(embed?.title) + count(embed?.description) + count(embed?.footer?.text) + count(embed?.author?.name) + fields.reduce((sum: number, f: any) => sum + count(f?.name) + count(f?.value), 0);
+  return (
+    count(embed?.title) +
+    count(embed?.description) +
+    count(embed?.footer?.text) +
+    count(embed?.author?.name) +
+    fields.reduce((sum: number, f: any) => sum + count(f?.name) + count(f?.value), 0)
+  );
 }
 
 function checkEmbed(form: Form, path: Path, embed: any): void {
@@ -225,19 +230,22 @@ function checkButton(form: Form, path: Path, button: any): void {
   text(form, [...path, 'label'], button.label, { max: LIMITS.buttonLabel });
   if (button.style === LINK_STYLE) {
     checkUrl(form, [...path, 'url'], button.url ?? '', LIMITS.buttonUrl);
-    if ((button.label ?? '') === '' && button.emoji === undefined) form.add([...path, 'label'], 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button must have a label or an emoji');
+    if ((button.label ?? '') === '' && button.emoji === undefined)
+      form.add([...path, 'label'], 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button must have a label or an emoji');
     if (button.custom_id !== undefined) form.add([...path, 'custom_id'], 'BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED', 'A link button cannot have a custom id');
     return;
   }
   if (button.style === PREMIUM_STYLE) return;
   text(form, [...path, 'custom_id'], button.custom_id, { min: 1, max: LIMITS.customId, required: true });
-  if ((button.label ?? '') === '' && button.emoji === undefined) form.add([...path, 'label'], 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button must have a label or an emoji');
+  if ((button.label ?? '') === '' && button.emoji === undefined)
+    form.add([...path, 'label'], 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button must have a label or an emoji');
 }
 
 /** An address Discord shows as a link: well formed, within `max` characters, and of a scheme it opens (http, https, or its own discord:). */
 function checkUrl(form: Form, path: Path, url: unknown, max: number): void {
   const written = String(url);
-  if (!URL.canParse(written) || !['http:', 'https:', 'discord:'].includes(new URL(written).protocol)) form.add(path, 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
+  if (!URL.canParse(written) || !['http:', 'https:', 'discord:'].includes(new URL(written).protocol))
+    form.add(path, 'URL_TYPE_INVALID_URL', 'Not a well formed URL.');
   else text(form, path, url, { max });
 }
 
@@ -252,13 +260,15 @@ function checkSelect(form: Form, path: Path, select: any): void {
   const min = select.min_values ?? 1;
   const max = select.max_values ?? 1;
   if (min > max) form.add([...path, 'min_values'], 'SELECT_COMPONENT_MIN_VALUES_GREATER_THAN_MAX', 'min_values must be less than or equal to max_values');
-  if (options.length > 0 && max > options.length) form.add([...path, 'max_values'], 'SELECT_COMPONENT_MAX_VALUES_EXCEEDS_OPTIONS', 'max_values must be less than or equal to the number of options');
+  if (options.length > 0 && max > options.length)
+    form.add([...path, 'max_values'], 'SELECT_COMPONENT_MAX_VALUES_EXCEEDS_OPTIONS', 'max_values must be less than or equal to the number of options');
   const values = new Set<string>();
   options.forEach((option: any, o) => {
     text(form, [...path, 'options', o, 'label'], option?.label, { min: 1, max: limits.label, required: true });
     text(form, [...path, 'options', o, 'value'], option?.value, { min: 1, max: limits.value, required: true });
     text(form, [...path, 'options', o, 'description'], option?.description, { max: limits.description });
-    if (values.has(String(option?.value))) form.add([...path, 'options', o, 'value'], 'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED', 'Select option values must be unique');
+    if (values.has(String(option?.value)))
+      form.add([...path, 'options', o, 'value'], 'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED', 'Select option values must be unique');
     values.add(String(option?.value));
   });
   if (options.filter((option: any) => option?.default === true).length > max) {
@@ -271,7 +281,10 @@ const MENTION_KINDS = new Set(['everyone', 'roles', 'users']);
 function checkAllowedMentions(form: Form, path: Path, allowed: any): void {
   if (allowed === undefined || allowed === null) return;
   const parse = list(form, [...path, 'parse'], allowed.parse, { max: 3 });
-  parse.forEach((kind, i) => MENTION_KINDS.has(String(kind)) || form.add([...path, 'parse', i], 'BASE_TYPE_CHOICES', 'Value must be one of {\'everyone\', \'roles\', \'users\'}.'));
+  parse.forEach(
+    (kind, i) =>
+      MENTION_KINDS.has(String(kind)) || form.add([...path, 'parse', i], 'BASE_TYPE_CHOICES', "Value must be one of {'everyone', 'roles', 'users'}."),
+  );
   list(form, [...path, 'users'], allowed.users, { max: 100 });
   list(form, [...path, 'roles'], allowed.roles, { max: 100 });
   for (const kind of ['users', 'roles'] as const) {
@@ -286,7 +299,10 @@ function checkAllowedMentions(form: Form, path: Path, allowed: any): void {
  * in its content, as far as `allowed_mentions` lets them (all of them when it is absent).
  * Mentions in embeds never ping.
  */
-export function pings(content: string, allowed: { parse?: string[]; users?: string[]; roles?: string[] } | undefined): { everyone: boolean; users: string[]; roles: string[] } {
+export function pings(
+  content: string,
+  allowed: { parse?: string[]; users?: string[]; roles?: string[] } | undefined,
+): { everyone: boolean; users: string[]; roles: string[] } {
   const parse = new Set(allowed ? (allowed.parse ?? []) : [...MENTION_KINDS]);
   const users = [...content.matchAll(/<@!?(\d+)>/g)].map((m) => m[1]!).filter((id) => parse.has('users') || (allowed?.users ?? []).includes(id));
   const roles = [...content.matchAll(/<@&(\d+)>/g)].map((m) => m[1]!).filter((id) => parse.has('roles') || (allowed?.roles ?? []).includes(id));
@@ -309,7 +325,11 @@ const CALLBACKS_FOR: Record<number, number[]> = {
 export function checkCallback(form: Form, interactionType: number, body: any, context: MessageContext): void {
   const type = Number(body?.type);
   if (!(CALLBACKS_FOR[interactionType] ?? []).includes(type)) {
-    return form.add(['type'], 'INTERACTION_CALLBACK_TYPE_INVALID', `Interaction callback type ${String(body?.type)} is not valid for an interaction of type ${interactionType}`);
+    return form.add(
+      ['type'],
+      'INTERACTION_CALLBACK_TYPE_INVALID',
+      `Interaction callback type ${String(body?.type)} is not valid for an interaction of type ${interactionType}`,
+    );
   }
   if (type === CALLBACK.message || type === CALLBACK.update) checkMessage(form, ['data'], body.data ?? {}, context);
   else if (type === CALLBACK.deferredMessage || type === CALLBACK.deferredUpdate) integer(form, ['data', 'flags'], body.data?.flags, 0, 2 ** 31 - 1);
@@ -350,7 +370,8 @@ export function checkCommands(form: Form, body: unknown): void {
     const type = command?.type ?? 1;
     if (type !== 1) return;
     checkNamed(form, [i], command);
-    if (names.has(command?.name)) form.add([i, 'name'], 'APPLICATION_COMMANDS_DUPLICATE_NAME', `Application command names must be unique (${String(command?.name)})`);
+    if (names.has(command?.name))
+      form.add([i, 'name'], 'APPLICATION_COMMANDS_DUPLICATE_NAME', `Application command names must be unique (${String(command?.name)})`);
     names.add(command?.name);
     checkOptions(form, [i, 'options'], command?.options, 0);
     const size = commandText(command);
@@ -361,7 +382,8 @@ export function checkCommands(form: Form, body: unknown): void {
 /** A name (lowercase, Discord's pattern) and a description of 1 to 100 characters, with their localizations. */
 function checkNamed(form: Form, path: Path, named: any): void {
   const name = (at: Path, value: unknown) => {
-    if (typeof value !== 'string' || !NAME.test(value) || value !== value.toLowerCase()) form.add(at, 'APPLICATION_COMMAND_INVALID_NAME', `Command name is invalid: ${String(value)}`);
+    if (typeof value !== 'string' || !NAME.test(value) || value !== value.toLowerCase())
+      form.add(at, 'APPLICATION_COMMAND_INVALID_NAME', `Command name is invalid: ${String(value)}`);
   };
   name([...path, 'name'], named?.name);
   text(form, [...path, 'description'], named?.description, { min: 1, max: LIMITS.command.description, required: true });
@@ -379,7 +401,8 @@ function checkNamed(form: Form, path: Path, named: any): void {
 function checkOptions(form: Form, path: Path, value: unknown, depth: number): void {
   const options = list(form, path, value, { max: LIMITS.command.options });
   const nested = options.filter((o: any) => o?.type === OPTION_TYPES.subcommand || o?.type === OPTION_TYPES.group);
-  if (nested.length > 0 && nested.length < options.length) form.add(path, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-command and sub-command group option types are mutually exclusive to all other types');
+  if (nested.length > 0 && nested.length < options.length)
+    form.add(path, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-command and sub-command group option types are mutually exclusive to all other types');
   // Names are unique among siblings, and so is each locale's name.
   const taken = new Map<string, Set<string>>();
   const claim = (at: Path, locale: string, name: unknown) => {
@@ -404,7 +427,8 @@ function checkOptions(form: Form, path: Path, value: unknown, depth: number): vo
       return;
     }
     if (option?.required) {
-      if (optionalSeen) form.add([...at, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
+      if (optionalSeen)
+        form.add([...at, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
     } else optionalSeen = true;
     checkValueRules(form, at, option);
   });
@@ -413,27 +437,39 @@ function checkOptions(form: Form, path: Path, value: unknown, depth: number): vo
 function checkValueRules(form: Form, path: Path, option: any): void {
   const type = option.type;
   const choices = list(form, [...path, 'choices'], option.choices, { max: LIMITS.command.choices });
-  if (choices.length > 0 && ![OPTION_TYPES.string, OPTION_TYPES.integer, OPTION_TYPES.number].includes(type)) form.add([...path, 'choices'], 'APPLICATION_COMMAND_OPTION_CHOICES_INVALID', 'Choices are for string, integer and number options');
-  if (choices.length > 0 && option.autocomplete) form.add([...path, 'autocomplete'], 'APPLICATION_COMMAND_AUTOCOMPLETE_INCOMPATIBLE_WITH_CHOICES', 'Autocomplete cannot be set with choices');
+  if (choices.length > 0 && ![OPTION_TYPES.string, OPTION_TYPES.integer, OPTION_TYPES.number].includes(type))
+    form.add([...path, 'choices'], 'APPLICATION_COMMAND_OPTION_CHOICES_INVALID', 'Choices are for string, integer and number options');
+  if (choices.length > 0 && option.autocomplete)
+    form.add([...path, 'autocomplete'], 'APPLICATION_COMMAND_AUTOCOMPLETE_INCOMPATIBLE_WITH_CHOICES', 'Autocomplete cannot be set with choices');
   choices.forEach((choice: any, c) => {
     text(form, [...path, 'choices', c, 'name'], choice?.name, { min: 1, max: LIMITS.command.choiceName, required: true });
-    for (const [locale, name] of Object.entries(choice?.name_localizations ?? {})) text(form, [...path, 'choices', c, 'name_localizations', locale], name, { min: 1, max: LIMITS.command.choiceName, required: true });
+    for (const [locale, name] of Object.entries(choice?.name_localizations ?? {}))
+      text(form, [...path, 'choices', c, 'name_localizations', locale], name, { min: 1, max: LIMITS.command.choiceName, required: true });
     if (type === OPTION_TYPES.string) text(form, [...path, 'choices', c, 'value'], choice?.value, { max: LIMITS.command.choiceValue, required: true });
-    else if (typeof choice?.value !== 'number') form.add([...path, 'choices', c, 'value'], 'NUMBER_TYPE_COERCE', `Value "${String(choice?.value)}" is not a number.`);
+    else if (typeof choice?.value !== 'number')
+      form.add([...path, 'choices', c, 'value'], 'NUMBER_TYPE_COERCE', `Value "${String(choice?.value)}" is not a number.`);
   });
   const stringRules = option.min_length !== undefined || option.max_length !== undefined;
-  if (stringRules && type !== OPTION_TYPES.string) form.add([...path, 'min_length'], 'APPLICATION_COMMAND_OPTION_LENGTH_INVALID', 'min_length and max_length are for string options');
+  if (stringRules && type !== OPTION_TYPES.string)
+    form.add([...path, 'min_length'], 'APPLICATION_COMMAND_OPTION_LENGTH_INVALID', 'min_length and max_length are for string options');
   integer(form, [...path, 'min_length'], option.min_length, 0, LIMITS.command.stringLength);
   integer(form, [...path, 'max_length'], option.max_length, 1, LIMITS.command.stringLength);
-  if ((option.min_length ?? 0) > (option.max_length ?? LIMITS.command.stringLength)) form.add([...path, 'min_length'], 'APPLICATION_COMMAND_OPTION_LENGTH_INVALID', 'min_length must be less than or equal to max_length');
+  if ((option.min_length ?? 0) > (option.max_length ?? LIMITS.command.stringLength))
+    form.add([...path, 'min_length'], 'APPLICATION_COMMAND_OPTION_LENGTH_INVALID', 'min_length must be less than or equal to max_length');
   const numberRules = option.min_value !== undefined || option.max_value !== undefined;
-  if (numberRules && type !== OPTION_TYPES.integer && type !== OPTION_TYPES.number) form.add([...path, 'min_value'], 'APPLICATION_COMMAND_OPTION_VALUE_INVALID', 'min_value and max_value are for integer and number options');
-  if ((option.min_value ?? -Infinity) > (option.max_value ?? Infinity)) form.add([...path, 'min_value'], 'APPLICATION_COMMAND_OPTION_VALUE_INVALID', 'min_value must be less than or equal to max_value');
+  if (numberRules && type !== OPTION_TYPES.integer && type !== OPTION_TYPES.number)
+    form.add([...path, 'min_value'], 'APPLICATION_COMMAND_OPTION_VALUE_INVALID', 'min_value and max_value are for integer and number options');
+  if ((option.min_value ?? -Infinity) > (option.max_value ?? Infinity))
+    form.add([...path, 'min_value'], 'APPLICATION_COMMAND_OPTION_VALUE_INVALID', 'min_value must be less than or equal to max_value');
 }
 
 /** A command's size toward its 8,000 characters: names, descriptions and choices, each field counted by its longest localization. */
 function commandText(named: any): number {
-  const longest = (value: unknown, localizations: unknown) => Math.max(typeof value === 'string' ? charCount(value) : 0, ...Object.values((localizations as Record<string, string>) ?? {}).map((v) => charCount(String(v))));
+  const longest = (value: unknown, localizations: unknown) =>
+    Math.max(
+      typeof value === 'string' ? charCount(value) : 0,
+      ...Object.values((localizations as Record<string, string>) ?? {}).map((v) => charCount(String(v))),
+    );
   const choices = (named?.choices ?? []).reduce((sum: number, c: any) => sum + longest(c?.name, c?.name_localizations) + charCount(String(c?.value ?? '')), 0);
   const options = (named?.options ?? []).reduce((sum: number, o: any) => sum + commandText(o), 0);
   return longest(named?.name, named?.name_localizations) + longest(named?.description, named?.description_localizations) + choices + options;
@@ -489,11 +525,13 @@ function valueRefusal(spec: RegisteredOption, value: unknown, typing: boolean): 
   if (spec.type === OPTION_TYPES.string) {
     if (typeof value !== 'string') return 'must be text';
     const length = charCount(value);
-    if (length > (spec.max_length ?? LIMITS.command.stringLength)) return `takes at most ${spec.max_length ?? LIMITS.command.stringLength} characters (max_length), not ${length}`;
+    if (length > (spec.max_length ?? LIMITS.command.stringLength))
+      return `takes at most ${spec.max_length ?? LIMITS.command.stringLength} characters (max_length), not ${length}`;
     if (typing) return null;
     if (length < Math.max(1, spec.min_length ?? 0)) return `takes at least ${Math.max(1, spec.min_length ?? 0)} characters (min_length), not ${length}`;
   } else if (spec.type === OPTION_TYPES.integer || spec.type === OPTION_TYPES.number) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || (spec.type === OPTION_TYPES.integer && !Number.isSafeInteger(value))) return `must be ${spec.type === OPTION_TYPES.integer ? 'a whole number' : 'a number'}`;
+    if (typeof value !== 'number' || !Number.isFinite(value) || (spec.type === OPTION_TYPES.integer && !Number.isSafeInteger(value)))
+      return `must be ${spec.type === OPTION_TYPES.integer ? 'a whole number' : 'a number'}`;
     if (typing) return null;
     if (value < (spec.min_value ?? -Infinity)) return `takes at least ${spec.min_value} (min_value), not ${value}`;
     if (value > (spec.max_value ?? Infinity)) return `takes at most ${spec.max_value} (max_value), not ${value}`;

@@ -139,7 +139,12 @@ export interface DiscordPeer {
    * `replyTo` makes it a reply to that message (one the bot posted, or any id, as a client
    * could forge), which Discord sends with its reference.
    */
-  dm(user: DiscordUser, content: string, files?: { name: string; bytes: Buffer; contentType?: string }[], options?: { replyTo?: string }): { channelId: string; id: string };
+  dm(
+    user: DiscordUser,
+    content: string,
+    files?: { name: string; bytes: Buffer; contentType?: string }[],
+    options?: { replyTo?: string },
+  ): { channelId: string; id: string };
   /** How many times each attached file was fetched, by name. */
   fetched: Map<string, number>;
   dmChannelOf(userId: string): string;
@@ -199,7 +204,14 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
   const user = (u: DiscordUser) => ({ id: u.id, username: u.username, global_name: u.username, discriminator: '0', avatar: null, bot: u.id === bot.id });
 
   const attachments = (files: SentFile[]) =>
-    files.map((f, i) => ({ id: id(), filename: f.filename, size: f.bytes.length, url: `http://127.0.0.1:${port}/attachments/${i}`, proxy_url: '', content_type: f.contentType }));
+    files.map((f, i) => ({
+      id: id(),
+      filename: f.filename,
+      size: f.bytes.length,
+      url: `http://127.0.0.1:${port}/attachments/${i}`,
+      proxy_url: '',
+      content_type: f.contentType,
+    }));
 
   /** A new message the bot posted, kept by id. */
   const post = (channelId: string, body: any, files: SentFile[]) => {
@@ -215,7 +227,8 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     for (const field of ['content', 'embeds', 'components', 'flags'] as const) if (body && field in body) kept[field] = body[field];
     // The attachments the body lists are those the message keeps; new files come with it.
     if (files.length > 0) kept.attachments = attachments(files);
-    else if (Array.isArray(body?.attachments)) kept.attachments = kept.attachments.filter((a: { id: string }) => body.attachments.some((b: { id?: string }) => String(b.id) === a.id));
+    else if (Array.isArray(body?.attachments))
+      kept.attachments = kept.attachments.filter((a: { id: string }) => body.attachments.some((b: { id?: string }) => String(b.id) === a.id));
     Object.assign(kept, mentionsOf(kept.content, body?.allowed_mentions));
     kept.edited_timestamp = new Date().toISOString();
     return kept;
@@ -224,7 +237,8 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
   /** An interaction's callback: a reply or a deferral makes its original message; an update edits the message pressed on. */
   const answer = (conversation: Conversation, body: any, files: SentFile[]) => {
     const type = Number(body?.type);
-    if (type === 4 || type === 5) conversation.original = post(conversation.channelId, { ...(body.data ?? {}), ...(type === 5 ? { content: '' } : {}) }, files).id;
+    if (type === 4 || type === 5)
+      conversation.original = post(conversation.channelId, { ...(body.data ?? {}), ...(type === 5 ? { content: '' } : {}) }, files).id;
     else if (type === 6 || type === 7) {
       conversation.original = conversation.pressedOn;
       if (type === 7) edit(conversation.pressedOn, body.data ?? {}, files);
@@ -234,7 +248,11 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
   /** Whom the message's content pings, as its message object says it: what `allowed_mentions` let through. */
   const mentionsOf = (content: string, allowed: any) => {
     const pinged = pings(content, allowed);
-    return { mention_everyone: pinged.everyone, mentions: pinged.users.map((userId) => user({ id: userId, username: `user${userId.slice(-4)}` })), mention_roles: pinged.roles };
+    return {
+      mention_everyone: pinged.everyone,
+      mentions: pinged.users.map((userId) => user({ id: userId, username: `user${userId.slice(-4)}` })),
+      mention_roles: pinged.roles,
+    };
   };
 
   const message = (channelId: string, body: any, files: SentFile[]) => ({
@@ -285,7 +303,10 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     }
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = String(body.recipient_id);
-      return [200, { id: dmChannelOf(recipient), type: 1, recipients: [user({ id: recipient, username: `user${recipient.slice(-4)}` })], last_message_id: null }];
+      return [
+        200,
+        { id: dmChannelOf(recipient), type: 1, recipients: [user({ id: recipient, username: `user${recipient.slice(-4)}` })], last_message_id: null },
+      ];
     }
     match = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (match && method === 'POST') {
@@ -301,7 +322,13 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     const form = new Form();
     checkCommands(form, body);
     if (form.refused) return [400, form.answer()];
-    const saved = (body as RegisteredCommand[]).map((command) => ({ ...command, id: id(), application_id: appId, version: id(), ...(guildId ? { guild_id: guildId } : {}) }));
+    const saved = (body as RegisteredCommand[]).map((command) => ({
+      ...command,
+      id: id(),
+      application_id: appId,
+      version: id(),
+      ...(guildId ? { guild_id: guildId } : {}),
+    }));
     if (guildId) registered.guilds.set(guildId, saved);
     else registered.global = saved;
     return [200, saved];
@@ -310,7 +337,8 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
   /** An interaction's answer: once, within 3 s, of a type its interaction takes, its message within the limits. */
   function callback(token: string, body: any, files: SentFile[]): [number, unknown] {
     const conversation = conversations.get(token);
-    if (!conversation || Date.now() - conversation.createdAt > LIMITS.answerMs) return [404, { message: 'Unknown interaction', code: CODES.unknownInteraction }];
+    if (!conversation || Date.now() - conversation.createdAt > LIMITS.answerMs)
+      return [404, { message: 'Unknown interaction', code: CODES.unknownInteraction }];
     if (conversation.acknowledged) return [400, { message: 'Interaction has already been acknowledged.', code: CODES.alreadyAcknowledged }];
     const type = Number(body?.type);
     const context: MessageContext = { files: files.length, ...(type === CALLBACK.update ? { editing: messages.get(conversation.pressedOn ?? '') } : {}) };
@@ -336,7 +364,14 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
    * 400 with the faults `check` finds (a message's, by default), 50006 for a message that
    * would show nothing (when `shows`: a deferral shows nothing, and may).
    */
-  function refusal(body: any, files: SentFile[], limit: number, context: MessageContext, check = (form: Form) => checkMessage(form, [], body, context), shows = true): [number, unknown] | null {
+  function refusal(
+    body: any,
+    files: SentFile[],
+    limit: number,
+    context: MessageContext,
+    check = (form: Form) => checkMessage(form, [], body, context),
+    shows = true,
+  ): [number, unknown] | null {
     if (files.some((file) => file.bytes.length > limit)) return [413, { message: 'Request entity too large', code: CODES.requestTooLarge }];
     const form = new Form();
     check(form);
@@ -451,7 +486,10 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
       };
       const timer = setTimeout(() => {
         waiters.delete(check);
-        const seen = requests.slice(-12).map((r) => `${r.method} ${r.path} ${r.status}`).join("\n  ");
+        const seen = requests
+          .slice(-12)
+          .map((r) => `${r.method} ${r.path} ${r.status}`)
+          .join('\n  ');
         reject(new Error(`Discord peer: timed out after ${timeoutMs} ms waiting for ${what}; requests so far:\n  ${seen}`));
       }, timeoutMs);
       if (!check()) waiters.add(check);
@@ -474,8 +512,10 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     const here = input.guild ? [...(registered.guilds.get(input.guild.id) ?? []), ...global] : global;
     const command = here.find((c) => c.name === name) as (RegisteredCommand & { id: string }) | undefined;
     const where = input.guild ? `in the server ${input.guild.id}` : 'in DMs';
-    if (!command) throw new Error(`Discord peer: no command /${name} is registered ${where}, so Discord would not offer it (a server's commands are not in DMs)`);
-    if (autocomplete && !options.some((option) => option.focused || option.options?.some((sub) => sub.focused))) throw new Error('Discord peer: an autocomplete interaction has one focused option');
+    if (!command)
+      throw new Error(`Discord peer: no command /${name} is registered ${where}, so Discord would not offer it (a server's commands are not in DMs)`);
+    if (autocomplete && !options.some((option) => option.focused || option.options?.some((sub) => sub.focused)))
+      throw new Error('Discord peer: an autocomplete interaction has one focused option');
     const why = clientRefusal(command, options, autocomplete);
     if (why) throw new Error(`Discord peer: the Discord client would not send this: ${why}`);
     return command;
@@ -488,13 +528,28 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
     // The message a component is on is one Discord holds: one the test made (aged, forged) is taken as it is given.
     if (pressedOn && !messages.has(pressedOn)) messages.set(pressedOn, structuredClone(pressed));
     const attachmentLimit = input.attachmentSizeLimit ?? LIMITS.fileBytes;
-    conversations.set(sent.token, { type, createdAt: Date.now(), attachmentLimit, acknowledged: false, channelId: sent.channelId, ...(pressedOn ? { pressedOn } : {}) });
+    conversations.set(sent.token, {
+      type,
+      createdAt: Date.now(),
+      attachmentLimit,
+      acknowledged: false,
+      channelId: sent.channelId,
+      ...(pressedOn ? { pressedOn } : {}),
+    });
     const where = input.guild
       ? {
           guild_id: input.guild.id,
           guild_locale: 'fr',
           channel: { id: sent.channelId, type: 0, guild_id: input.guild.id, name: 'facturation' },
-          member: { user: user(input.user), roles: input.guild.roles ?? [], permissions: '0', joined_at: new Date(0).toISOString(), deaf: false, mute: false, flags: 0 },
+          member: {
+            user: user(input.user),
+            roles: input.guild.roles ?? [],
+            permissions: '0',
+            joined_at: new Date(0).toISOString(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+          },
           context: 0,
         }
       : { channel: { id: sent.channelId, type: 1, recipients: [user(input.user)] }, user: user(input.user), context: 1 };
@@ -532,8 +587,20 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
       const command = offered(input, input.name, input.options, true);
       return interaction(input, INTERACTION.autocomplete, { id: command.id, name: input.name, type: 1, options: input.options });
     },
-    click: (input) => interaction(input, 3, { custom_id: input.customId, component_type: 2 }, { message: input.message, channel_id: input.channelId ?? input.message.channel_id }),
-    select: (input) => interaction(input, 3, { custom_id: input.customId, component_type: 3, values: input.values }, { message: input.message, channel_id: input.channelId ?? input.message.channel_id }),
+    click: (input) =>
+      interaction(
+        input,
+        3,
+        { custom_id: input.customId, component_type: 2 },
+        { message: input.message, channel_id: input.channelId ?? input.message.channel_id },
+      ),
+    select: (input) =>
+      interaction(
+        input,
+        3,
+        { custom_id: input.customId, component_type: 3, values: input.values },
+        { message: input.message, channel_id: input.channelId ?? input.message.channel_id },
+      ),
     message(messageId) {
       const kept = messages.get(messageId);
       if (!kept) throw new Error(`Discord peer: the bot posted no message ${messageId}`);
@@ -545,7 +612,8 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
       return structuredClone(messages.get(original));
     },
     aged: (posted, ms) => ({ ...structuredClone(posted), id: snowflake(Date.now() - ms), timestamp: new Date(Date.now() - ms).toISOString() }),
-    callback: (sent, timeoutMs = 10_000) => waitUntil(() => requests.find((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`), timeoutMs, `the callback of interaction ${sent.id}`),
+    callback: (sent, timeoutMs = 10_000) =>
+      waitUntil(() => requests.find((r) => r.path === `/interactions/${sent.id}/${sent.token}/callback`), timeoutMs, `the callback of interaction ${sent.id}`),
     edits: (sent) => requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`)),
     followUps: (sent) => requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${sent.token}`)),
     fetched,
@@ -557,11 +625,25 @@ export async function startDiscordPeer(): Promise<DiscordPeer> {
         const cdnPath = `/cdn/attachments/${channelId}/${fileId}/${file.name}`;
         const contentType = file.contentType ?? 'application/pdf';
         uploads.set(cdnPath, { name: file.name, bytes: file.bytes, contentType });
-        return { id: fileId, filename: file.name, size: file.bytes.length, url: `http://127.0.0.1:${port}${cdnPath}`, proxy_url: `http://127.0.0.1:${port}${cdnPath}`, content_type: contentType };
+        return {
+          id: fileId,
+          filename: file.name,
+          size: file.bytes.length,
+          url: `http://127.0.0.1:${port}${cdnPath}`,
+          proxy_url: `http://127.0.0.1:${port}${cdnPath}`,
+          content_type: contentType,
+        };
       });
       const replied = options.replyTo === undefined ? undefined : messages.get(options.replyTo);
       // A reply (type 19) names the message it answers, and carries it when Discord still has it.
-      const reply = options.replyTo === undefined ? {} : { type: 19, message_reference: { type: 0, message_id: options.replyTo, channel_id: channelId }, referenced_message: replied ? structuredClone(replied) : null };
+      const reply =
+        options.replyTo === undefined
+          ? {}
+          : {
+              type: 19,
+              message_reference: { type: 0, message_id: options.replyTo, channel_id: channelId },
+              referenced_message: replied ? structuredClone(replied) : null,
+            };
       dispatch('MESSAGE_CREATE', {
         id: messageId,
         channel_id: channelId,

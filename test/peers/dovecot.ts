@@ -150,7 +150,10 @@ function accepts(port: number): Promise<boolean> {
 }
 
 const greets = (port: number) =>
-  readGreeting(port).then((line) => line.startsWith('* OK'), () => false);
+  readGreeting(port).then(
+    (line) => line.startsWith('* OK'),
+    () => false,
+  );
 
 /** Starts a private Dovecot. Throws if Dovecot is missing, not 2.3, or not run as root. */
 export async function startDovecot(options: { users?: DovecotUser[]; mailDir?: string } = {}): Promise<Dovecot> {
@@ -301,12 +304,7 @@ async function withClient<T>(dovecot: Dovecot, login: DovecotUser, fn: (client: 
  * A mailbox other than INBOX is created first if missing. Resolves with the new message's uid.
  * `login` defaults to the first user; pass another of `startDovecot`'s users to use theirs.
  */
-export async function appendMessage(
-  dovecot: Dovecot,
-  raw: string | Buffer,
-  mailbox = 'INBOX',
-  login: DovecotUser = dovecot,
-): Promise<number | undefined> {
+export async function appendMessage(dovecot: Dovecot, raw: string | Buffer, mailbox = 'INBOX', login: DovecotUser = dovecot): Promise<number | undefined> {
   return withClient(dovecot, login, async (client) => {
     if (mailbox.toUpperCase() !== 'INBOX') await client.mailboxCreate(mailbox); // no-op if it exists
     const res = await client.append(mailbox, raw, []);
@@ -315,11 +313,7 @@ export async function appendMessage(
 }
 
 /** The messages of a mailbox, by uid, with Message-ID, subject and flags (e.g. `\Seen`). */
-export async function listMailbox(
-  dovecot: Dovecot,
-  mailbox = 'INBOX',
-  login: DovecotUser = dovecot,
-): Promise<ImapMessageSummary[]> {
+export async function listMailbox(dovecot: Dovecot, mailbox = 'INBOX', login: DovecotUser = dovecot): Promise<ImapMessageSummary[]> {
   return withClient(dovecot, login, async (client) => {
     const lock = await client.getMailboxLock(mailbox, { readOnly: true });
     try {

@@ -24,13 +24,23 @@ export interface Peer {
   preseed?: string;
 }
 
-const onPath = (...paths: string[]) => () => paths.some((file) => existsSync(file));
+const onPath =
+  (...paths: string[]) =>
+  () =>
+    paths.some((file) => existsSync(file));
 
 export const PEERS: Peer[] = [
   { name: 'Dovecot', program: 'dovecot', found: onPath(DOVECOT), package: 'dovecot-imapd', service: 'dovecot' },
   { name: 'PostgreSQL', program: 'initdb', found: () => postgresBin() !== null, package: 'postgresql', service: 'postgresql' },
   // "No configuration": no system-wide main.cf, no Postfix on port 25 (postfix-testing.md).
-  { name: 'Postfix', program: 'postfix', found: onPath(POSTFIX), package: 'postfix', service: 'postfix', preseed: 'postfix postfix/main_mailer_type select No configuration' },
+  {
+    name: 'Postfix',
+    program: 'postfix',
+    found: onPath(POSTFIX),
+    package: 'postfix',
+    service: 'postfix',
+    preseed: 'postfix postfix/main_mailer_type select No configuration',
+  },
   { name: 'Chromium', program: 'chromium', found: onPath(CHROMIUM), package: 'chromium' },
   // The PDF tests read invoices back with poppler's pdftotext too (test/support/read.ts).
   { name: 'poppler', program: 'pdftotext', found: onPath('/usr/bin/pdftotext'), package: 'poppler-utils' },
@@ -47,8 +57,10 @@ export function installCommand(missing: Peer[]): string {
 export function obstacle(missing: Peer[], root: boolean, aptGet: boolean): string | null {
   const names = missing.map((peer) => (peer.name === peer.program ? peer.name : `${peer.name} (${peer.program})`));
   const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-  if (missing.length > 0 && !root) return `npm test: the tests need ${listed}, missing here; run npm test as root, which installs them, or install them: ${installCommand(missing)}`;
-  if (missing.length > 0 && !aptGet) return `npm test: the tests need ${listed}, missing here, and this machine has no apt-get: install Debian's ${missing.map((peer) => peer.package).join(', ')} or their like`;
+  if (missing.length > 0 && !root)
+    return `npm test: the tests need ${listed}, missing here; run npm test as root, which installs them, or install them: ${installCommand(missing)}`;
+  if (missing.length > 0 && !aptGet)
+    return `npm test: the tests need ${listed}, missing here, and this machine has no apt-get: install Debian's ${missing.map((peer) => peer.package).join(', ')} or their like`;
   if (!root) return 'npm test: the tests run as root (Dovecot and Postfix start only as root, and a test mounts a tmpfs): run it as root, as .ci/run does';
   return null;
 }
@@ -61,7 +73,10 @@ function run(command: string, args: string[], input?: string): void {
     // dpkg needs /usr/sbin and /sbin (ldconfig, start-stop-daemon), which a non-login root shell may lack.
     env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/usr/bin:/sbin:/bin`, DEBIAN_FRONTEND: 'noninteractive' },
   });
-  if (result.status !== 0) throw new Error(`npm test: \`${[command, ...args].join(' ')}\` failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); its output is above`);
+  if (result.status !== 0)
+    throw new Error(
+      `npm test: \`${[command, ...args].join(' ')}\` failed (${result.error?.message ?? `exit ${result.status ?? result.signal}`}); its output is above`,
+    );
 }
 
 /**
@@ -71,14 +86,16 @@ function run(command: string, args: string[], input?: string): void {
  * fail where the port is taken (another Dovecot on 143), and with it the install.
  */
 function install(missing: Peer[]): void {
-  console.error(`npm test: installing what the tests start as their own private servers, from Debian's packages: ${missing.map((peer) => peer.package).join(' ')}`);
+  console.error(
+    `npm test: installing what the tests start as their own private servers, from Debian's packages: ${missing.map((peer) => peer.package).join(' ')}`,
+  );
   const policy = '/usr/sbin/policy-rc.d';
   const ownPolicy = !existsSync(policy);
   const removePolicy = () => ownPolicy && rmSync(policy, { force: true });
   process.once('SIGINT', removePolicy).once('SIGTERM', removePolicy);
   try {
     if (ownPolicy) {
-      writeFileSync(policy, '#!/bin/sh\n# npm test (test/peers/install.ts): no service starts while it installs the tests\' peers.\nexit 101\n');
+      writeFileSync(policy, "#!/bin/sh\n# npm test (test/peers/install.ts): no service starts while it installs the tests' peers.\nexit 101\n");
       chmodSync(policy, 0o755);
     }
     for (const peer of missing) if (peer.preseed) run('debconf-set-selections', [], `${peer.preseed}\n`);
@@ -112,7 +129,9 @@ function main(): number {
   }
   const still = missing.filter((peer) => !peer.found());
   if (still.length > 0) {
-    console.error(`npm test: apt-get installed ${still.map((peer) => peer.package).join(', ')} but ${still.map((peer) => peer.program).join(', ')} is still missing`);
+    console.error(
+      `npm test: apt-get installed ${still.map((peer) => peer.package).join(', ')} but ${still.map((peer) => peer.program).join(', ')} is still missing`,
+    );
     return 1;
   }
   return 0;

@@ -62,7 +62,12 @@ export interface Postfix {
  * default, RCPT is refused and no DSN is made); `smtp_dns_support_level = disabled` keeps
  * Postfix off DNS; `recipient_delimiter = +` delivers `bounces+TOKEN@` to the bounces alias.
  */
-function mainCf(dir: string, options: Required<Pick<PostfixOptions, 'domain' | 'mailbox' | 'aliases' | 'transports' | 'folders'>> & { sinkPort?: number }, uid: string, gid: string): string {
+function mainCf(
+  dir: string,
+  options: Required<Pick<PostfixOptions, 'domain' | 'mailbox' | 'aliases' | 'transports' | 'folders'>> & { sinkPort?: number },
+  uid: string,
+  gid: string,
+): string {
   // Each entry in braces: a value with a space (`error:5.1.1 Gone`) is otherwise cut there.
   const inline = (entries: [string, string][]) => `inline:{ ${entries.map(([key, value]) => `{${key}=${value}}`).join(', ')} }`;
   const transports: [string, string][] = Object.entries(options.transports);
@@ -126,13 +131,28 @@ function masterCf(port: number): string {
 /** Starts a private Postfix. Throws, saying what to install, when Postfix is missing or not run as root. */
 export async function startPostfix(options: PostfixOptions = {}): Promise<Postfix> {
   if (process.getuid?.() !== 0) throw new Error('startPostfix: must run as root (see .ci/run)');
-  if (!existsSync(POSTFIX_BIN) && !(await run('which', ['postfix']).then(() => true, () => false))) {
-    throw new Error('startPostfix: `postfix` not found; echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && apt-get install -y postfix');
+  if (
+    !existsSync(POSTFIX_BIN) &&
+    !(await run('which', ['postfix']).then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    throw new Error(
+      'startPostfix: `postfix` not found; echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && apt-get install -y postfix',
+    );
   }
   const domain = options.domain ?? 'billing.test';
   const folders = options.folders ?? {};
   const aliases = (options.aliases ?? [`bounces@${domain}`]).filter((alias) => !(alias in folders));
-  const settings = { domain, mailbox: options.mailbox ?? `billing@${domain}`, aliases, folders, transports: options.transports ?? {}, ...(options.sinkPort ? { sinkPort: options.sinkPort } : {}) };
+  const settings = {
+    domain,
+    mailbox: options.mailbox ?? `billing@${domain}`,
+    aliases,
+    folders,
+    transports: options.transports ?? {},
+    ...(options.sinkPort ? { sinkPort: options.sinkPort } : {}),
+  };
   const [uid, gid] = await Promise.all([run('id', ['-u', 'dovecot']), run('id', ['-g', 'dovecot'])]).then(([u, g]) => [u.stdout.trim(), g.stdout.trim()]);
   const dir = await mkdtemp(join(tmpdir(), 'facteur-postfix-'));
   // mkdtemp's 0700 keeps Postfix's own users out ("open lock file …: Permission denied").
@@ -150,7 +170,10 @@ export async function startPostfix(options: PostfixOptions = {}): Promise<Postfi
     // A main.cf younger than about 2 s makes Postfix wait for it to settle.
     const settled = new Date(Date.now() - 5_000);
     for (const file of ['main.cf', 'master.cf']) await utimes(join(conf, file), settled, settled);
-    const started = await postfix('start').then(() => true, () => false);
+    const started = await postfix('start').then(
+      () => true,
+      () => false,
+    );
     if (started) break;
     const log = await readFile(join(dir, 'maillog'), 'utf8').catch(() => '');
     if (attempt === 3 || !/Address already in use/.test(log)) {

@@ -50,7 +50,17 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
   };
   await as('initdb', ['-D', data, '-U', 'facteur', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
   const port = await freePort();
-  const start = () => as('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=${HOST} -c fsync=${options.fsync ? 'on' : 'off'} -c max_connections=200`, '-l', path.join(dir, 'log'), '-w', 'start']);
+  const start = () =>
+    as('pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=${HOST} -c fsync=${options.fsync ? 'on' : 'off'} -c max_connections=200`,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      'start',
+    ]);
   const stop = (mode: 'fast' | 'immediate' = 'fast') => as('pg_ctl', ['-D', data, '-m', mode, '-w', 'stop']);
   await start();
   let databases = 0;

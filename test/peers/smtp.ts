@@ -131,8 +131,12 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       const timer = setTimeout(() => {
         waiters.delete(waiter);
         const got = messages.map((m) => JSON.stringify(m.parsed.subject ?? '')).join(', ');
-        reject(new Error(`SMTP peer: timed out after ${timeoutMs} ms waiting for ${what}; ` +
-          `received ${messages.length} (subjects: ${got || 'none'}), refused ${peer.refused}`));
+        reject(
+          new Error(
+            `SMTP peer: timed out after ${timeoutMs} ms waiting for ${what}; ` +
+              `received ${messages.length} (subjects: ${got || 'none'}), refused ${peer.refused}`,
+          ),
+        );
       }, timeoutMs);
       const waiter: Waiter = {
         check() {
@@ -166,8 +170,7 @@ export async function startSmtpPeer(options: SmtpPeerOptions = {}): Promise<Smtp
       return { arrived, release };
     },
     waitFor(count, timeoutMs = 5000) {
-      return waitUntil(() => (messages.length >= count ? [...messages] : undefined), timeoutMs,
-        `${count} message(s)`);
+      return waitUntil(() => (messages.length >= count ? [...messages] : undefined), timeoutMs, `${count} message(s)`);
     },
     waitForMessage(predicate, timeoutMs = 5000) {
       return waitUntil(() => messages.find(predicate), timeoutMs, 'a message matching the predicate');

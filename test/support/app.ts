@@ -18,7 +18,14 @@ export async function demoApp(
   log: Logger = createLogger('silent'),
 ): Promise<App & { dataDir: string; dispose(): Promise<void> }> {
   const dataDir = env.FACTEUR_DATA_DIR ?? (await mkdtemp(path.join(tmpdir(), 'facteur-app-')));
-  const config = loadConfig({ FACTEUR_DATA_DIR: dataDir, LOG_LEVEL: 'silent', FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL, REMINDERS_ENABLED: process.env.REMINDERS_ENABLED, ...env });
+  const config = loadConfig({
+    FACTEUR_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    FACTEUR_DEMO: 'true',
+    FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL,
+    REMINDERS_ENABLED: process.env.REMINDERS_ENABLED,
+    ...env,
+  });
   const app = await createApp(config, log);
   return {
     ...app,

@@ -36,7 +36,10 @@ export interface Spawned {
 
 /** Starts `facteur ARGS` in a process of its own, logging at info level, without waiting for it. */
 export function spawnFacteur(args: string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'production', ...env }, stdio: ['pipe', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
   const logs: Record<string, unknown>[] = [];
   const listeners = new Set<() => void>();
   createInterface({ input: child.stderr! }).on('line', (line) => {

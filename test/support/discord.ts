@@ -21,7 +21,10 @@ interface Embed {
 /** What a user reads in a message (a request's body, or a message object): its text and its embeds' text, with no-break spaces as spaces. */
 export function readMessage(body: { content?: string; embeds?: Embed[] } | null | undefined): string {
   const embeds = (body?.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).map((f) => `${f.name}\n${f.value}`)]);
-  return [body?.content ?? '', ...embeds].filter(Boolean).join('\n').replace(/[\u202F\u00A0]/g, ' ');
+  return [body?.content ?? '', ...embeds]
+    .filter(Boolean)
+    .join('\n')
+    .replace(/[\u202F\u00A0]/g, ' ');
 }
 
 export function read(request: RecordedRequest): string {
@@ -48,7 +51,9 @@ export function discordCustomers(discord: DiscordPeer, smtp: SmtpPeer, guild: st
   const inGuild = (user: DiscordUser, extra: Partial<InteractionInput> = {}): InteractionInput => ({ user, guild: { id: guild }, ...extra });
 
   /** The bot's answer to a command: its acknowledgement (the deferral) and the edit that answers it (not a progress notice). */
-  async function run(input: InteractionInput & { name: string; options?: CommandOption[] }): Promise<{ sent: SentInteraction; deferral: RecordedRequest; reply: RecordedRequest }> {
+  async function run(
+    input: InteractionInput & { name: string; options?: CommandOption[] },
+  ): Promise<{ sent: SentInteraction; deferral: RecordedRequest; reply: RecordedRequest }> {
     const sent = discord.command(input);
     const reply = await discord.waitFor(
       (r) => r.method === 'PATCH' && r.path.endsWith(`/${sent.token}/messages/@original`) && r.status === 200 && !isProgress(r),
@@ -62,7 +67,10 @@ export function discordCustomers(discord: DiscordPeer, smtp: SmtpPeer, guild: st
   /** The link code in the latest mail to `address` that carries one, once it has arrived. */
   async function codeMailedTo(address: string, after: number): Promise<string> {
     // A file's first code mail lays out the first mail cold (MJML in a child process): seconds on a busy machine. Returns on arrival.
-    const mail = await smtp.waitForMessage((m) => m.envelope.to.includes(address) && m.receivedAt >= after && /liaison|link/i.test(m.parsed.subject ?? ''), 15_000);
+    const mail = await smtp.waitForMessage(
+      (m) => m.envelope.to.includes(address) && m.receivedAt >= after && /liaison|link/i.test(m.parsed.subject ?? ''),
+      15_000,
+    );
     return /(\d{8})/.exec(mail.parsed.text ?? '')![1]!;
   }
 

@@ -77,7 +77,14 @@ export interface RunningFacteur {
 /** Facteur on demo data in `dataDir` (a fresh one by default), its mail channel running, logs kept in memory. */
 export async function startFacteur(env: Record<string, string>, options: { dataDir?: string; watchdog?: Watchdog } = {}): Promise<RunningFacteur> {
   const dir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'facteur-mail-')));
-  const config = loadConfig({ FACTEUR_DATA_DIR: dir, LOG_LEVEL: 'silent', FACTEUR_DEMO: 'true', FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL, REMINDERS_ENABLED: process.env.REMINDERS_ENABLED, ...env });
+  const config = loadConfig({
+    FACTEUR_DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+    FACTEUR_DEMO: 'true',
+    FACTEUR_DEMO_UNTIL: process.env.FACTEUR_DEMO_UNTIL,
+    REMINDERS_ENABLED: process.env.REMINDERS_ENABLED,
+    ...env,
+  });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -187,7 +194,9 @@ export async function deliver(peers: MailPeers, message: Letter): Promise<string
 
 /** Results a receiving server named `authservId` writes on a message whose From's `domain` passed DMARC. */
 export function dmarcPass(authservId: string, domain: string): Record<string, string> {
-  return { 'Authentication-Results': `${authservId}; spf=pass smtp.mailfrom=${domain}; dkim=pass header.d=${domain}; dmarc=pass (p=quarantine) header.from=${domain}` };
+  return {
+    'Authentication-Results': `${authservId}; spf=pass smtp.mailfrom=${domain}; dkim=pass header.d=${domain}; dmarc=pass (p=quarantine) header.from=${domain}`,
+  };
 }
 
 /** The 6-digit code a code mail carries in its subject, or null. */
@@ -197,7 +206,8 @@ export function codeIn(mail: ReceivedMail): string | null {
 
 /** The latest mail to `address` asking its owner to approve a change whose text matches `change`, once it has arrived. */
 export function approvalTo(smtp: SmtpPeer, address: string, change: RegExp): Promise<ReceivedMail> {
-  const matches = (mail: ReceivedMail) => mail.envelope.to.includes(address) && /approbation|approval/i.test(mail.parsed.subject ?? '') && change.test(mail.parsed.text ?? '');
+  const matches = (mail: ReceivedMail) =>
+    mail.envelope.to.includes(address) && /approbation|approval/i.test(mail.parsed.subject ?? '') && change.test(mail.parsed.text ?? '');
   return smtp.waitForMessage(matches).then(() => smtp.messages.filter(matches).at(-1)!);
 }
 

@@ -45,7 +45,9 @@ export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[][]> 
     const content = await page.getTextContent();
     pages.push(
       content.items.flatMap((item) =>
-        'str' in item ? [{ text: item.str, endOfLine: item.hasEOL, left: item.transform[4] as number, right: (item.transform[4] as number) + item.width, pageWidth }] : [],
+        'str' in item
+          ? [{ text: item.str, endOfLine: item.hasEOL, left: item.transform[4] as number, right: (item.transform[4] as number) + item.width, pageWidth }]
+          : [],
       ),
     );
   }
@@ -95,7 +97,8 @@ export async function pdfLinks(bytes: Uint8Array): Promise<string[]> {
   const pdf = await getDocument({ data: new Uint8Array(bytes), verbosity: 0 }).promise;
   const links: string[] = [];
   for (let n = 1; n <= pdf.numPages; n++) {
-    for (const annotation of (await (await pdf.getPage(n)).getAnnotations()) as { subtype: string; url?: string }[]) if (annotation.subtype === 'Link' && annotation.url) links.push(annotation.url);
+    for (const annotation of (await (await pdf.getPage(n)).getAnnotations()) as { subtype: string; url?: string }[])
+      if (annotation.subtype === 'Link' && annotation.url) links.push(annotation.url);
   }
   await pdf.destroy();
   return links;
@@ -113,7 +116,9 @@ export function readZip(file: string): Promise<ZipEntryRead[]> {
 
 /** The same, from the ZIP's bytes as a reply carries them. */
 export function readZipBytes(bytes: Buffer): Promise<ZipEntryRead[]> {
-  return new Promise((resolve, reject) => yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => (error ? reject(error) : readEntries(zip, resolve, reject))));
+  return new Promise((resolve, reject) =>
+    yauzl.fromBuffer(bytes, { lazyEntries: true }, (error, zip) => (error ? reject(error) : readEntries(zip, resolve, reject))),
+  );
 }
 
 function readEntries(zip: yauzl.ZipFile, resolve: (entries: ZipEntryRead[]) => void, reject: (error: unknown) => void): void {
@@ -136,6 +141,8 @@ function readEntries(zip: yauzl.ZipFile, resolve: (entries: ZipEntryRead[]) => v
 export async function inboundRecords(dataDir: string): Promise<{ key: string; messageId: string | null; status: string; sent: number; attempts: number }[]> {
   const dir = path.join(dataDir, 'inbound');
   const names = (await readdir(dir, { recursive: true }).catch(() => [] as string[])).filter((name) => name.endsWith('.json'));
-  const shards = await Promise.all(names.map(async (name) => JSON.parse(await readFile(path.join(dir, name), 'utf8').catch(() => '{"inbound":[]}')) as { inbound: [] }));
+  const shards = await Promise.all(
+    names.map(async (name) => JSON.parse(await readFile(path.join(dir, name), 'utf8').catch(() => '{"inbound":[]}')) as { inbound: [] }),
+  );
   return shards.flatMap((shard) => shard.inbound);
 }

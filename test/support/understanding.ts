@@ -128,7 +128,10 @@ export async function corpusApp(env: Record<string, string> = {}): Promise<Corpu
   const report = await importInvoices(app.store, file);
   if (report.rejected.length > 0) throw new Error(`customers.json: ${JSON.stringify(report.rejected)}`);
   const found = await app.store.customerByAddress(OWNER);
-  const awa = (await app.store.updateCustomer(found!.id, (customer) => ({ ...customer, contacts: [{ address: CONTACT, mayAsk: true, addedAt: `${TODAY}T08:00:00.000Z` }] })))!;
+  const awa = (await app.store.updateCustomer(found!.id, (customer) => ({
+    ...customer,
+    contacts: [{ address: CONTACT, mayAsk: true, addedAt: `${TODAY}T08:00:00.000Z` }],
+  })))!;
   const rows = JSON.parse(await readFile(file, 'utf8')) as { number: string; customer: string }[];
   const invoices = new Map<string, Invoice & { customer: string }>();
   for (const row of rows) invoices.set(row.number, { ...(await app.store.invoice(row.number))!, customer: row.customer });
@@ -185,7 +188,7 @@ async function once(corpus: CorpusApp, entry: Entry, conversation: string, send:
   let keys: { key: string; params: Record<string, unknown> }[];
   try {
     reply = await send(conversation);
-    for (let page = reply; page?.page && page.page.number < page.page.count; ) {
+    for (let page = reply; page?.page && page.page.number < page.page.count;) {
       page = await ask('', conversation, { command: { intent: 'page', step: 1, from: page.page.position } });
       pages.push(page);
     }
@@ -196,7 +199,13 @@ async function once(corpus: CorpusApp, entry: Entry, conversation: string, send:
   const after = (await app.store.customerById(awa.id))!;
   const mails = (await sentMail()).filter((mail) => !sent.has(mail.messageId));
   await app.store.updateCustomer(awa.id, () => awa);
-  const mailed = [...new Set(mails.flatMap((mail) => [mail.to, mail.cc].flatMap((to) => (Array.isArray(to) ? to : to ? [to] : []).flatMap((a) => a.value.map((v) => v.address!.toLowerCase())))))];
+  const mailed = [
+    ...new Set(
+      mails.flatMap((mail) =>
+        [mail.to, mail.cc].flatMap((to) => (Array.isArray(to) ? to : to ? [to] : []).flatMap((a) => a.value.map((v) => v.address!.toLowerCase()))),
+      ),
+    ),
+  ];
   return read(corpus, reply, pages, keys, before, after, mailed);
 }
 
@@ -204,7 +213,12 @@ async function once(corpus: CorpusApp, entry: Entry, conversation: string, send:
 async function withPendingAddress({ app, awa }: CorpusApp): Promise<Customer> {
   const now = new Date();
   const expiresAt = new Date(now.getTime() + 15 * 60_000).toISOString();
-  const pending = { change: { kind: 'address' as const, address: WITHDRAWN }, approval: null, confirmation: { codeHash: 'asked-before', expiresAt, attempts: 0 }, requestedAt: now.toISOString() };
+  const pending = {
+    change: { kind: 'address' as const, address: WITHDRAWN },
+    approval: null,
+    confirmation: { codeHash: 'asked-before', expiresAt, attempts: 0 },
+    requestedAt: now.toISOString(),
+  };
   return (await app.store.updateCustomer(awa.id, (customer) => ({ ...customer, pending: [pending] })))!;
 }
 
@@ -281,10 +295,14 @@ async function read(
     }
   }
   const changes = changesOf(before, after, calls);
-  const withdrawn = before.pending.some((p) => 'address' in p.change && p.change.address === WITHDRAWN) && !after.pending.some((p) => 'address' in p.change && p.change.address === WITHDRAWN);
+  const withdrawn =
+    before.pending.some((p) => 'address' in p.change && p.change.address === WITHDRAWN) &&
+    !after.pending.some((p) => 'address' in p.change && p.change.address === WITHDRAWN);
   const listed = [reply, ...pages].flatMap((page) => (page?.listed ?? []).map((row) => row.number));
   // Recorded when the owner says it; by mail from an address on record, only told to staff, and named in the answer.
-  const recorded = (after.paymentClaims ?? []).filter((claim) => !(before.paymentClaims ?? []).some((old) => old.number === claim.number)).map((claim) => claim.number);
+  const recorded = (after.paymentClaims ?? [])
+    .filter((claim) => !(before.paymentClaims ?? []).some((old) => old.number === claim.number))
+    .map((claim) => claim.number);
   const told = calls.filter((call) => call.key === 'claim.told').flatMap((call) => String(call.params.numbers).split(', '));
   const claimed = [...recorded, ...told];
   const base = { invoices: [] as string[], zipped, statement, changes, locale: reply?.locale ?? '', mailed, keys };
@@ -354,14 +372,19 @@ function oppositeOf(corpus: CorpusApp, entry: Entry, got: Got, refused: Refused)
   const { expect } = entry;
   const others = got.invoices.filter((number) => corpus.invoices.get(number)?.customer !== OWNER);
   if (others.length > 0) return `otherCustomer: ${others.join(' ')}`;
-  const allowed = new Set([OWNER, entry.from ?? OWNER, ...(expect.change && typeof expect.change.value === 'string' ? [expect.change.value.toLowerCase()] : [])]);
+  const allowed = new Set([
+    OWNER,
+    entry.from ?? OWNER,
+    ...(expect.change && typeof expect.change.value === 'string' ? [expect.change.value.toLowerCase()] : []),
+  ]);
   const never = new Set((expect.neverMails ?? []).map((address) => address.toLowerCase()));
   const mailed = got.mailed.filter((address) => never.has(address) || !allowed.has(address));
   if (mailed.length > 0) return `mailed: ${mailed.join(' ')}`;
   const unasked = got.changes.filter((change) => !(expect.answer === 'change' && sameChange(change, expect.change!)));
   if (unasked.length > 0) return `change: ${unasked.map((change) => `${change.what}=${change.value}`).join(' ')}`;
   for (const declined of refused.declined ?? []) {
-    if (declined === 'statement' ? got.statement : declined === 'files' ? FILE_ANSWERS.includes(got.answer as Answer) : got.answer === declined) return `declined: ${declined}`;
+    if (declined === 'statement' ? got.statement : declined === 'files' ? FILE_ANSWERS.includes(got.answer as Answer) : got.answer === declined)
+      return `declined: ${declined}`;
   }
   const excluded = got.invoices.filter((number) => refused.excluded?.includes(number));
   if (excluded.length > 0) return `excluded: ${excluded.join(' ')}`;
@@ -369,7 +392,9 @@ function oppositeOf(corpus: CorpusApp, entry: Entry, got: Got, refused: Refused)
 }
 
 function sameChange(a: Change, b: Change): boolean {
-  return a.what === b.what && (typeof a.value === 'string' && typeof b.value === 'string' ? a.value.toLowerCase() === b.value.toLowerCase() : a.value === b.value);
+  return (
+    a.what === b.what && (typeof a.value === 'string' && typeof b.value === 'string' ? a.value.toLowerCase() === b.value.toLowerCase() : a.value === b.value)
+  );
 }
 
 function missOf(expect: Expect, got: Got): string | undefined {
@@ -399,7 +424,8 @@ function missOf(expect: Expect, got: Got): string | undefined {
   if (expect.answer === 'clarify') {
     const options = got.options ?? [];
     const unmatched = (expect.options ?? []).filter((option) => !options.some((o) => missOf(option, o) === undefined));
-    if (unmatched.length > 0 || options.length !== (expect.options ?? []).length) return `options: ${options.map((o) => `${o.answer} ${o.invoices.join(' ')}`).join(' | ')}`;
+    if (unmatched.length > 0 || options.length !== (expect.options ?? []).length)
+      return `options: ${options.map((o) => `${o.answer} ${o.invoices.join(' ')}`).join(' | ')}`;
   }
   return undefined;
 }
@@ -429,7 +455,9 @@ export function reportScores(title: string, entries: Entry[], verdicts: Map<stri
   });
   const classes = new Map<string, number>();
   for (const verdict of verdicts.values()) if (verdict.miss) classes.set(verdict.miss.split(':')[0]!, (classes.get(verdict.miss.split(':')[0]!) ?? 0) + 1);
-  const opposites = judged.filter((entry) => verdicts.get(entry.id)!.opposite).map((entry) => `  ${entry.id}: ${verdicts.get(entry.id)!.opposite} — ${entry.text}`);
+  const opposites = judged
+    .filter((entry) => verdicts.get(entry.id)!.opposite)
+    .map((entry) => `  ${entry.id}: ${verdicts.get(entry.id)!.opposite} — ${entry.text}`);
   const lines = [
     `${title}: ${score(judged)} right (fr ${score(judged.filter((e) => e.lang === 'fr'))}, en ${score(judged.filter((e) => e.lang === 'en'))})`,
     ...rows,

@@ -16,10 +16,14 @@ export async function claimPaid(ctx: Context, numbers: string[], byOwner: boolea
   if (unpaid.length === 0) return ctx.refuse('claim.nothing', { numbers: others.join(', '), count: others.length });
   const now = ctx.services.now();
   const at = now.toISOString();
-  if (byOwner) await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => ({
-    ...customer,
-    paymentClaims: [...(customer.paymentClaims ?? []).filter((claim) => !unpaid.some((invoice) => invoice.number === claim.number)), ...unpaid.map((invoice) => ({ number: invoice.number, at }))],
-  }));
+  if (byOwner)
+    await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => ({
+      ...customer,
+      paymentClaims: [
+        ...(customer.paymentClaims ?? []).filter((claim) => !unpaid.some((invoice) => invoice.number === claim.number)),
+        ...unpaid.map((invoice) => ({ number: invoice.number, at })),
+      ],
+    }));
   const claimed = unpaid.map((invoice) => invoice.number).join(', ');
   ctx.services.log.info({ event: 'claim.paid', customer: ctx.customer.id, invoices: claimed, paused: byOwner }, 'a customer says invoices are paid');
   const staff = ctx.services.catalog;

@@ -17,7 +17,10 @@ export async function details(ctx: Context, number: string | null): Promise<Repl
   const state = stateWords(invoice, ctx.services.today());
   const status = ctx.t('details.status', state);
   const lines = { columns, rows, alignRight: [1, 2, 3] };
-  const taxes = sums.taxes.map((tax) => ({ label: ctx.t('details.taxLabel', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale) }), amount: tax.amount }));
+  const taxes = sums.taxes.map((tax) => ({
+    label: ctx.t('details.taxLabel', { label: tax.label, rate: formatDecimal(tax.rate, ctx.locale) }),
+    amount: tax.amount,
+  }));
   const sum = (amount: number) => ({ amount, currency: invoice.currency });
   return ctx.reply(
     [

@@ -12,7 +12,9 @@ export async function showNotifications(ctx: Context): Promise<Reply> {
   const bouncing = address ? await store.suppression(address) : undefined;
   const text = [
     address ? ctx.t('notifications.address', { address }) : ctx.t('notifications.noAddress'),
-    ...(bouncing ? [ctx.t('notifications.bounces', { address: bouncing.address, date: new Date(bouncing.since), kind: bouncing.kind, diagnostic: bouncing.diagnostic })] : []),
+    ...(bouncing
+      ? [ctx.t('notifications.bounces', { address: bouncing.address, date: new Date(bouncing.since), kind: bouncing.kind, diagnostic: bouncing.diagnostic })]
+      : []),
     ctx.t(attachPdf ? 'notifications.attachOn' : 'notifications.attachOff'),
   ];
   if ((ctx.customer.links.discord ?? []).length > 0) text.push(ctx.t(chat ? 'notifications.chatOn' : 'notifications.chatOff'));
@@ -24,7 +26,8 @@ export async function showNotifications(ctx: Context): Promise<Reply> {
   }
   const now = ctx.services.now().toISOString();
   for (const pending of ctx.customer.pending) {
-    if (pending.approval && pending.approval.expiresAt > now) text.push(ctx.t('notifications.pendingApproval', { change: describeChange(ctx, pending.change) }));
+    if (pending.approval && pending.approval.expiresAt > now)
+      text.push(ctx.t('notifications.pendingApproval', { change: describeChange(ctx, pending.change) }));
     else if (pending.confirmation && pending.confirmation.expiresAt > now && 'address' in pending.change) {
       text.push(ctx.t('notifications.pending', { address: pending.change.address }));
     }

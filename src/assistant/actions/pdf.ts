@@ -19,12 +19,20 @@ export async function pdf(ctx: Context, numbers: string[]): Promise<Reply> {
   const notes = [...notYet, ...(missing.length > 0 ? [ctx.t('invoices.missing', { numbers: missing.join(', ') })] : [])];
   if (sendable.length === 0) return ctx.reply(notes, { outcome: 'refused' });
   const attachments = await Promise.all(sendable.map((invoice) => ctx.services.documents.pdfAttachment(invoice, ctx.reader)));
-  const text = sendable.length === 1 ? [ctx.t('pdf.one', { ...invoiceFacts(sendable[0]!), status: ctx.t('status', { status: sendable[0]!.status }) })] : [ctx.t('pdf.many', { count: sendable.length })];
+  const text =
+    sendable.length === 1
+      ? [ctx.t('pdf.one', { ...invoiceFacts(sendable[0]!), status: ctx.t('status', { status: sendable[0]!.status }) })]
+      : [ctx.t('pdf.many', { count: sendable.length })];
   return ctx.reply([...text, ...notes], { attachments, invoices: sendable.map((invoice) => invoice.number), pay: ctx.payLinks(invoices) });
 }
 
 /** The files of the invoices a filter names: their PDFs, or one ZIP past MAX_PDFS; when none matches, the empty list says so. */
 export async function files(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
   const found = await matching(ctx, filter);
-  return found.length === 0 ? list(ctx, filter) : pdf(ctx, found.map((invoice) => invoice.number));
+  return found.length === 0
+    ? list(ctx, filter)
+    : pdf(
+        ctx,
+        found.map((invoice) => invoice.number),
+      );
 }

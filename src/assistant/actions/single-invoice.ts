@@ -22,6 +22,11 @@ export async function singleInvoice(ctx: Context, filter: InvoiceFilter): Promis
 export async function forTheInvoiceMatching(ctx: Context, filter: InvoiceFilter, asked: (number: string) => Command, run: Run): Promise<Reply> {
   const found = await matching(ctx, filter);
   if (found.length === 1) return run(asked(found[0]!.number));
-  if (found.length > 1 && found.length <= AT_MOST_OFFERED) return clarify(ctx, found.map((invoice) => asked(invoice.number)), run);
+  if (found.length > 1 && found.length <= AT_MOST_OFFERED)
+    return clarify(
+      ctx,
+      found.map((invoice) => asked(invoice.number)),
+      run,
+    );
   return list(ctx, filter);
 }

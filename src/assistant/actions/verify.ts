@@ -40,7 +40,10 @@ export async function verifyAttached(ctx: Context, files: AttachedFile[], asker:
   const attachments: Attachment[] = [];
   for (const file of files.slice(0, MAX_CHECKED)) {
     const verdict: Verdict = file.bytes === null ? { kind: 'unreadable', sha256: '', reason: 'tooLarge' } : await verifier.verify(file.bytes);
-    ctx.services.log.info({ event: 'verify', customer: ctx.customer.id, file: file.name, verdict: verdict.kind, sha256: verdict.sha256 }, 'a customer asked whether a document is genuine');
+    ctx.services.log.info(
+      { event: 'verify', customer: ctx.customer.id, file: file.name, verdict: verdict.kind, sha256: verdict.sha256 },
+      'a customer asked whether a document is genuine',
+    );
     const said = await say(ctx, file, verdict, max);
     text.push(...said.text);
     if (said.attach) attachments.push(said.attach);
@@ -72,7 +75,17 @@ async function say(ctx: Context, file: AttachedFile, verdict: Verdict, max: numb
       const attach = await genuinePdf(ctx, verdict);
       const number = verdict.invoice.number;
       if (verdict.differences.length === 0) return { text: [ctx.t('verify.copy', { name, number })], ...(attach ? { attach } : {}), suspect: false };
-      return { text: [ctx.t('verify.altered', { name, number, differences: differencesIn(ctx.locale, (key, params) => ctx.t(key, params), verdict.differences, verdict.invoice.currency) })], ...(attach ? { attach } : {}), suspect: true };
+      return {
+        text: [
+          ctx.t('verify.altered', {
+            name,
+            number,
+            differences: differencesIn(ctx.locale, (key, params) => ctx.t(key, params), verdict.differences, verdict.invoice.currency),
+          }),
+        ],
+        ...(attach ? { attach } : {}),
+        suspect: true,
+      };
     }
   }
 }
@@ -89,14 +102,18 @@ async function genuinePdf(ctx: Context, verdict: Extract<Verdict, { kind: 'alter
 
 /** What differs, in the reader's words and figures, as one phrase (« les coordonnées bancaires (…) et la date d’échéance (…) »). */
 function differencesIn(locale: Locale, t: (key: string, params?: Params) => string, differences: Difference[], currency: string): string {
-  const shown = (difference: Difference, values: string[]) => (values.length === 0 ? t('verify.diff.none') : values.map((value) => shownValue(locale, difference, value, currency)).join(', '));
-  const phrases = differences.map((difference) => t(`verify.diff.${difference.kind}`, { copy: shown(difference, difference.copy), genuine: shown(difference, difference.genuine) }));
+  const shown = (difference: Difference, values: string[]) =>
+    values.length === 0 ? t('verify.diff.none') : values.map((value) => shownValue(locale, difference, value, currency)).join(', ');
+  const phrases = differences.map((difference) =>
+    t(`verify.diff.${difference.kind}`, { copy: shown(difference, difference.copy), genuine: shown(difference, difference.genuine) }),
+  );
   return new Intl.ListFormat(locale, { type: 'conjunction' }).format(phrases);
 }
 
 /** A fact as a person reads it: an amount in its currency, an IBAN in groups of four, a day as a date. */
 function shownValue(locale: Locale, difference: Difference, value: string, currency: string): string {
-  if (difference.kind === 'amounts') return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: value.includes('.') ? 2 : 0 }).format(Number(value));
+  if (difference.kind === 'amounts')
+    return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: value.includes('.') ? 2 : 0 }).format(Number(value));
   if (difference.kind === 'dueDate') return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${value}T00:00:00Z`));
   if (difference.kind === 'bank' && /^[A-Z]{2}\d{2}/.test(value)) return value.replace(/(.{4})(?=.)/g, '$1 ');
   return value;
@@ -118,7 +135,10 @@ export async function reportStrangersCopies(services: Services, files: AttachedF
   for (const file of files.slice(0, MAX_CHECKED)) {
     if (file.bytes === null) continue;
     const verdict = await services.verifier.verify(file.bytes);
-    services.log.info({ event: 'verify', customer: null, sender: asker.sender, file: file.name, verdict: verdict.kind, sha256: verdict.sha256 }, 'a stranger sent a document');
+    services.log.info(
+      { event: 'verify', customer: null, sender: asker.sender, file: file.name, verdict: verdict.kind, sha256: verdict.sha256 },
+      'a stranger sent a document',
+    );
     if (verdict.kind === 'altered' || (verdict.kind === 'foreign' && verdict.bearsProvider)) await tellStaff(services, null, file, verdict, asker);
   }
 }
@@ -128,8 +148,22 @@ async function tellStaff(services: Services, customerId: string | null, file: At
   const { catalog, log, store } = services;
   const invoice = verdict.kind === 'altered' || verdict.kind === 'genuine' ? verdict.invoice : null;
   const owner = invoice ? await store.customerById(invoice.customerId) : undefined;
-  const differences = verdict.kind === 'altered' ? differencesIn('fr', (key, params) => catalog.t('fr', key, params), verdict.differences, verdict.invoice.currency) : catalog.t('fr', 'verify.diff.none');
-  const params = { sender: asker.sender, channel: asker.channel, name: file.name, number: invoice?.number ?? 'none', customer: owner ? `${owner.name}, ${owner.email}` : '', differences, sha256: verdict.sha256 };
-  log.warn({ event: 'verify.suspect', customer: customerId, sender: asker.sender, invoice: invoice?.number ?? null, sha256: verdict.sha256, verdict: verdict.kind }, 'a copy that is not ours was sent to be checked: staff told');
+  const differences =
+    verdict.kind === 'altered'
+      ? differencesIn('fr', (key, params) => catalog.t('fr', key, params), verdict.differences, verdict.invoice.currency)
+      : catalog.t('fr', 'verify.diff.none');
+  const params = {
+    sender: asker.sender,
+    channel: asker.channel,
+    name: file.name,
+    number: invoice?.number ?? 'none',
+    customer: owner ? `${owner.name}, ${owner.email}` : '',
+    differences,
+    sha256: verdict.sha256,
+  };
+  log.warn(
+    { event: 'verify.suspect', customer: customerId, sender: asker.sender, invoice: invoice?.number ?? null, sha256: verdict.sha256, verdict: verdict.kind },
+    'a copy that is not ours was sent to be checked: staff told',
+  );
   await services.tellStaff({ subject: catalog.t('fr', 'staff.suspect.subject', params), text: catalog.t('fr', 'staff.suspect.text', params) });
 }

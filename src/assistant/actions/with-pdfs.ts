@@ -11,5 +11,8 @@ export async function withPdfs(ctx: Context, invoices: Invoice[]): Promise<{ sen
   const missing = await ctx.services.documents.missingPdfs(invoices);
   if (missing.length === 0) return { sendable: invoices, notYet: [] };
   await tellPdfsMissing(ctx.services, ctx.customer, missing, 'an answer');
-  return { sendable: invoices.filter((invoice) => !missing.includes(invoice.number)), notYet: [ctx.t('pdf.notYet', { numbers: missing.join(', '), count: missing.length })] };
+  return {
+    sendable: invoices.filter((invoice) => !missing.includes(invoice.number)),
+    notYet: [ctx.t('pdf.notYet', { numbers: missing.join(', '), count: missing.length })],
+  };
 }

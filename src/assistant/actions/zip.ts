@@ -13,5 +13,8 @@ export async function zip(ctx: Context, filter: InvoiceFilter): Promise<Reply> {
   const { sendable, notYet } = await withPdfs(ctx, invoices);
   if (sendable.length === 0) return ctx.reply([...notYet, ...notes], { outcome: 'refused' });
   const archive = await ctx.services.documents.zipAttachment(sendable, ctx.reader, ctx.progress);
-  return ctx.reply([ctx.t('zip.ready', { count: sendable.length, filename: archive.filename }), ...notYet, ...notes], { attachments: [archive], invoices: sendable.map((invoice) => invoice.number) });
+  return ctx.reply([ctx.t('zip.ready', { count: sendable.length, filename: archive.filename }), ...notYet, ...notes], {
+    attachments: [archive],
+    invoices: sendable.map((invoice) => invoice.number),
+  });
 }

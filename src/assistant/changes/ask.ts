@@ -92,7 +92,12 @@ async function askOwner(ctx: Context, change: AccountChange): Promise<Reply> {
   }
   if (sent.length === 0) return ctx.refuse('address.tooMany', { address: addresses.join(', ') });
   const expiresAt = new Date(now.getTime() + APPROVAL_TTL_MINUTES * MINUTE_MS).toISOString();
-  const pending: PendingChange = { change, approval: { replyHashes: sent.map((mail) => replyHash(mail.messageId)), expiresAt }, confirmation: null, requestedAt: now.toISOString() };
+  const pending: PendingChange = {
+    change,
+    approval: { replyHashes: sent.map((mail) => replyHash(mail.messageId)), expiresAt },
+    confirmation: null,
+    requestedAt: now.toISOString(),
+  };
   // Checked again where it is written: another message may have placed one while the mails went out.
   let placed = false;
   await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => {
@@ -121,11 +126,17 @@ export async function askNewAddress(ctx: Context, change: AccountChange, approve
   if (!mayMailCode(ctx.customer, now)) return ctx.refuse('address.tooManyToday');
   // One new address confirms at a time (see `confirmingOf`): another of the other kind waits until it is done or expired.
   const other = confirmingOf(ctx.customer);
-  if (other && other.change.kind !== change.kind && live(other.confirmation, now)) return ctx.refuse('contact.otherWaiting', { address: newAddressOf(ctx.customer, other.change)!, minutes: CONFIRMATION_TTL_MINUTES });
+  if (other && other.change.kind !== change.kind && live(other.confirmation, now))
+    return ctx.refuse('contact.otherWaiting', { address: newAddressOf(ctx.customer, other.change)!, minutes: CONFIRMATION_TTL_MINUTES });
   const { code, codeHash, expiresAt } = issueCode(codeSubject(ctx.customer, change), now, CONFIRMATION_TTL_MINUTES);
   const params = { name: ctx.customer.name, code, minutes: CONFIRMATION_TTL_MINUTES, address };
   if (!(await ctx.services.codeMail.send(address, ctx.locale, 'mail.code', params))) return ctx.refuse('address.tooMany', { address });
-  const pending: PendingChange = { change, approval: null, confirmation: { codeHash, expiresAt, attempts: 0 }, requestedAt: approved?.requestedAt ?? now.toISOString() };
+  const pending: PendingChange = {
+    change,
+    approval: null,
+    confirmation: { codeHash, expiresAt, attempts: 0 },
+    requestedAt: approved?.requestedAt ?? now.toISOString(),
+  };
   let placed = false;
   await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => {
     if (approved && !samePending(pendingOf(customer, change.kind), approved)) return customer;
@@ -167,6 +178,9 @@ function providerRefusal(ctx: Context, address: string): Reply {
 
 /** A change waiting since before the settings named its address as the provider's: dropped, and nothing mailed. */
 async function dropProviderMailbox(ctx: Context, change: AccountChange, pending: PendingChange | null, address: string): Promise<Reply> {
-  if (pending) await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => (samePending(pendingOf(customer, change.kind), pending) ? withoutPending(customer, change.kind) : customer));
+  if (pending)
+    await ctx.services.store.updateCustomer(ctx.customer.id, (customer) =>
+      samePending(pendingOf(customer, change.kind), pending) ? withoutPending(customer, change.kind) : customer,
+    );
   return providerRefusal(ctx, address);
 }

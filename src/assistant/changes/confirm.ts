@@ -1,5 +1,17 @@
 import { checkCode, CODE_MAX_ATTEMPTS } from '../../billing/codes.js';
-import { codeSubject, codesLocked, confirmingOf, newAddressOf, countWrongCode, live, pendingOf, replyHash, samePending, waiting, withoutPending } from '../../billing/changes.js';
+import {
+  codeSubject,
+  codesLocked,
+  confirmingOf,
+  newAddressOf,
+  countWrongCode,
+  live,
+  pendingOf,
+  replyHash,
+  samePending,
+  waiting,
+  withoutPending,
+} from '../../billing/changes.js';
 import { addressesOnRecord } from '../../billing/customer.js';
 import type { PendingChange } from '../../billing/types.js';
 import { readAnswer } from './answer.js';
@@ -69,7 +81,9 @@ export async function answerToApproval(ctx: Context, request: Request): Promise<
   const yes = (request.words ?? 'own') === 'own' ? readAnswer(request.text) : null;
   if (yes === null) return ctx.refuse('approval.unclear', { change: describeChange(ctx, change) });
   if (yes) return approve(ctx, pending);
-  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) => (samePending(pendingOf(customer, change.kind), pending) ? withoutPending(customer, change.kind) : customer));
+  await ctx.services.store.updateCustomer(ctx.customer.id, (customer) =>
+    samePending(pendingOf(customer, change.kind), pending) ? withoutPending(customer, change.kind) : customer,
+  );
   ctx.services.log.info({ event: 'change.refused', customer: ctx.customer.id, change: change.kind }, 'account change refused by its owner');
   return ctx.reply([ctx.t('approval.cancelled')]);
 }

@@ -3,7 +3,8 @@ import type { Context } from '../context.js';
 
 /** What a change does, as the end of a sentence ("…asks that new invoices arrive without the PDF"). */
 export function describeChange(ctx: Context, change: AccountChange): string {
-  if (change.kind === 'address' || change.kind === 'contact' || change.kind === 'contactRemoved') return ctx.t(`change.${change.kind}`, { address: change.address });
+  if (change.kind === 'address' || change.kind === 'contact' || change.kind === 'contactRemoved')
+    return ctx.t(`change.${change.kind}`, { address: change.address });
   if (change.kind === 'contactMayAsk') return ctx.t(`change.contactMayAsk.${change.on ? 'on' : 'off'}`, { address: change.address });
   return ctx.t(`change.${change.kind}.${change.on ? 'on' : 'off'}`);
 }

@@ -27,7 +27,10 @@ export async function withdrawChange(ctx: Context, kind: 'address' | 'contact' |
     return dropped.length === 0 ? customer : { ...customer, pending: customer.pending.filter((pending) => !dropped.some((d) => samePending(pending, d))) };
   });
   if (dropped.length === 0) return ctx.reply([ctx.t('withdraw.nothing')]);
-  ctx.services.log.info({ event: 'change.withdrawn', customer: ctx.customer.id, changes: dropped.map((pending) => pending.change.kind), trust: request.trust }, 'account change withdrawn by the customer');
+  ctx.services.log.info(
+    { event: 'change.withdrawn', customer: ctx.customer.id, changes: dropped.map((pending) => pending.change.kind), trust: request.trust },
+    'account change withdrawn by the customer',
+  );
   const addresses = dropped.flatMap((pending) => newAddressOf(ctx.customer, pending.change) ?? []);
   const changes = dropped.map((pending) => describeChange(ctx, pending.change)).join(ctx.t('withdraw.separator'));
   return ctx.reply([ctx.t('withdraw.done', { changes }), ...(addresses.length > 0 ? [ctx.t('withdraw.noMail', { addresses: addresses.join(', ') })] : [])]);

@@ -9,7 +9,21 @@ export type NumberToken = Extract<Token, { kind: 'number' }>;
 export const OFF_ROLES: Role[] = ['off', 'stop', 'without'];
 export const NEGATION_ROLES: Role[] = ['negation', 'more'];
 /** Words that make a question a request ("pouvez-vous …", "could you …"). */
-export const POLITE_REQUEST = ['pouvez-vous', 'pourriez-vous', 'pouvez', 'pourriez', 'peux-tu', 'pourrais-tu', 'possible', 'svp', 'stp', 'can', 'could', 'would', 'please'];
+export const POLITE_REQUEST = [
+  'pouvez-vous',
+  'pourriez-vous',
+  'pouvez',
+  'pourriez',
+  'peux-tu',
+  'pourrais-tu',
+  'possible',
+  'svp',
+  'stp',
+  'can',
+  'could',
+  'would',
+  'please',
+];
 /** A negation before these is a complaint that something did not come (« je n'ai pas reçu mon relevé »), which asks for it. */
 const NOT_RECEIVED = ['recu', 'recue', 'recus', 'eu', 'obtenu', 'envoye', 'envoyee', 'arrive', 'received', 'sent', 'got', 'gotten', 'had'];
 
@@ -64,7 +78,9 @@ export class Clause {
 
   /** A negation within the few words before token `i`: `pas`, `ne`, `not`, `never` up to four back, the `n'` of `n'ai` two. */
   negatedAt(i: number): boolean {
-    return this.tokens.slice(Math.max(0, i - 4), i).some((t, k, scope) => t.kind === 'word' && (t.role === 'negation' || (t.word === 'n' && k >= scope.length - 2)));
+    return this.tokens
+      .slice(Math.max(0, i - 4), i)
+      .some((t, k, scope) => t.kind === 'word' && (t.role === 'negation' || (t.word === 'n' && k >= scope.length - 2)));
   }
 
   /** A negation right before token `i`, with at most a filler between: "pas la dernière", "not the latest", "pas encore échues". */

@@ -30,7 +30,10 @@ export function inContext(s: Sentence, about: Invoice[], readAt: (today: IsoDate
   const named = names(s, back);
   if (back ? !(asksOfInvoices(s) || s.clause.asksPolitely() || s.clause.asks()) : named || !asksOfInvoices(s)) return s;
   const all = about.map((invoice) => invoice.number);
-  const latest = about.map((invoice) => invoice.issuedAt).sort().at(-1)!;
+  const latest = about
+    .map((invoice) => invoice.issuedAt)
+    .sort()
+    .at(-1)!;
   // "the May one" of invoices from 2023: its months read as the thread's, not today's.
   const within = named && latest < s.clause.today ? readAt(latest) : s;
   const filter = narrowing(within, back);
@@ -72,7 +75,24 @@ function paymentSaid(s: Sentence): boolean {
 }
 
 /** Roles of words that ask something of invoices: to have them, their details, whether they are paid. */
-const INVOICE_ROLES = new Set(['resend', 'send', 'pdf', 'zip', 'details', 'paid', 'unpaid', 'overdue', 'singularInvoice', 'list', 'amount', 'due', 'file', 'attachments', 'pay', 'all']);
+const INVOICE_ROLES = new Set([
+  'resend',
+  'send',
+  'pdf',
+  'zip',
+  'details',
+  'paid',
+  'unpaid',
+  'overdue',
+  'singularInvoice',
+  'list',
+  'amount',
+  'due',
+  'file',
+  'attachments',
+  'pay',
+  'all',
+]);
 
 function asksOfInvoices(s: Sentence): boolean {
   return s.clause.words().some((w) => INVOICE_ROLES.has(w.role ?? ''));
@@ -102,7 +122,6 @@ export function designates(command: Command): boolean {
   }
 }
 
-
 /** What a command names: its numbers or its filter, without a rank alone. */
 function designationOf(command: Command): InvoiceFilter | null {
   if (!designates(command)) return null;
@@ -127,7 +146,13 @@ export function withEarlier<T extends { sentence: Sentence; command: Command | n
       named = own;
       return read;
     }
-    if (!named || (command && designates(command)) || !pointsBack(sentence) || !(asksOfInvoices(sentence) || sentence.clause.asksPolitely() || sentence.clause.asks())) return read;
+    if (
+      !named ||
+      (command && designates(command)) ||
+      !pointsBack(sentence) ||
+      !(asksOfInvoices(sentence) || sentence.clause.asksPolitely() || sentence.clause.asks())
+    )
+      return read;
     return { ...read, command: inForm(sentence, named) };
   });
 }

@@ -53,23 +53,49 @@ export function explain(text: string, today: IsoDate, options: ReadingOptions = 
  * questions about settings; small talk weighs least (« Merci ! Et la facture de décembre »).
  */
 const WEIGHT: Record<Command['intent'], number> = {
-  confirm: 9, withdraw: 9, address: 9, contactAdd: 9, contactRemove: 9, contactMayAsk: 9, attachments: 9, chat: 9, reminders: 9,
-  paidClaim: 8, verify: 8,
-  pdf: 7, resend: 7, zip: 7, files: 7, details: 7, singleInvoice: 7, list: 7, balance: 7, clarify: 7,
-  notifications: 5, page: 4, offTopic: 3, help: 2, choose: 2, smalltalk: 1,
+  confirm: 9,
+  withdraw: 9,
+  address: 9,
+  contactAdd: 9,
+  contactRemove: 9,
+  contactMayAsk: 9,
+  attachments: 9,
+  chat: 9,
+  reminders: 9,
+  paidClaim: 8,
+  verify: 8,
+  pdf: 7,
+  resend: 7,
+  zip: 7,
+  files: 7,
+  details: 7,
+  singleInvoice: 7,
+  list: 7,
+  balance: 7,
+  clarify: 7,
+  notifications: 5,
+  page: 4,
+  offTopic: 3,
+  help: 2,
+  choose: 2,
+  smalltalk: 1,
 };
 
 export function read(message: Message, today: IsoDate, options: ReadingOptions = {}): Explained {
   const about = aboutOf(message);
-  const sentences = withEarlier(ownWords(message).flatMap(sentencesOf).map((text) => {
-    const readAt = (day: IsoDate) => {
-      const { tokens, declined } = declinedIn(tokenize(spokenNumbers(shortForms(text)), day));
-      return recognise(new Clause(tokens, day, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
-    };
-    // The message's context first: what the message it answers carried, which « renvoyez-la » points at.
-    const sentence = inContext(readAt(today), about, readAt, commandOf);
-    return { text, sentence, command: isJunk(text, sentence) ? null : commandOf(sentence) };
-  }));
+  const sentences = withEarlier(
+    ownWords(message)
+      .flatMap(sentencesOf)
+      .map((text) => {
+        const readAt = (day: IsoDate) => {
+          const { tokens, declined } = declinedIn(tokenize(spokenNumbers(shortForms(text)), day));
+          return recognise(new Clause(tokens, day, /[àâçéèêëîïôûùœ]/i.test(text)), declined, options.fiscalYearStart);
+        };
+        // The message's context first: what the message it answers carried, which « renvoyez-la » points at.
+        const sentence = inContext(readAt(today), about, readAt, commandOf);
+        return { text, sentence, command: isJunk(text, sentence) ? null : commandOf(sentence) };
+      }),
+  );
   let chosen: Command | null = null;
   let weight = 0;
   for (const { sentence, command } of sentences) {
@@ -78,7 +104,8 @@ export function read(message: Message, today: IsoDate, options: ReadingOptions =
     if (command && (!chosen || weighs >= weight)) [chosen, weight] = [command, weighs];
   }
   // "What do I owe? No need for the PDF statement.": a statement declined in any sentence is not sent.
-  if (chosen?.intent === 'balance' && sentences.some(({ sentence }) => sentence.declined.includes('statement'))) chosen = { intent: 'balance', statement: false };
+  if (chosen?.intent === 'balance' && sentences.some(({ sentence }) => sentence.declined.includes('statement')))
+    chosen = { intent: 'balance', statement: false };
   return { zones: message.zones, sentences, parsed: { command: chosen, locale: localeOf(sentences.map((s) => s.sentence)) } };
 }
 
@@ -88,7 +115,8 @@ function localeOf(sentences: Sentence[]): Locale | null {
 }
 
 /** Code, not words: SQL, a script, a template or a path (« '; DROP TABLE factures; -- », "SELECT * FROM invoices WHERE …", "<script>"). */
-const CODE = /\bselect\s+\*|\bselect\b[^?!]*\bfrom\b[^?!]*\bwhere\b|\bdrop\s+table\b|\binsert\s+into\b|\bdelete\s+from\b|\bunion\s+select\b|<\/?\s*script|\$\{|\{\{|\.\.\/|\b\d+\s*=\s*\d+\b|;\s*--/i;
+const CODE =
+  /\bselect\s+\*|\bselect\b[^?!]*\bfrom\b[^?!]*\bwhere\b|\bdrop\s+table\b|\binsert\s+into\b|\bdelete\s+from\b|\bunion\s+select\b|<\/?\s*script|\$\{|\{\{|\.\.\/|\b\d+\s*=\s*\d+\b|;\s*--/i;
 
 /**
  * A sentence that is no request whatever keywords it holds: code, or a number too long to be

@@ -81,7 +81,8 @@ function asFor(message: Message, own: Request, today: string, options: ReadingOp
 }
 
 /** Words with which the customer's own words point at a message they pass on. */
-const POINTING = /ci-?dessous|dessous|plus bas|ci-apr[eè]s|\bbelow\b|underneath|transf[eè]r|forward|\bfwd\b|\bcf\b|\bvoir\b|\bvoyez\b|\bvoici\b|\bsee\b|\bça\s*:|\bca\s*:|\bthis\s*:|\bdemand|r[ée]clam|\brequest|\bneeds?\b|\bwants?\b/i;
+const POINTING =
+  /ci-?dessous|dessous|plus bas|ci-apr[eè]s|\bbelow\b|underneath|transf[eè]r|forward|\bfwd\b|\bcf\b|\bvoir\b|\bvoyez\b|\bvoici\b|\bsee\b|\bça\s*:|\bca\s*:|\bthis\s*:|\bdemand|r[ée]clam|\brequest|\bneeds?\b|\bwants?\b/i;
 
 /** The zones a message passes on: a mail's forwarded one; a chat message's pasted and quoted lines too (a mail's quoted history is its thread's). */
 function passedOnKinds(message: Message): ZoneKind[] {
@@ -94,8 +95,14 @@ function passedOnKinds(message: Message): ZoneKind[] {
  * "send me what he needs"), what a third party lacks is their files, not a list of them.
  */
 function inForm(own: Request, asked: Command): Command {
-  const form = own.command?.intent === 'zip' || own.command?.intent === 'list' || own.command?.intent === 'files' ? own.command.intent : SENDING.test(own.text) && asked.intent === 'list' ? 'files' : null;
-  const filter = asked.intent === 'pdf' || asked.intent === 'resend' ? { numbers: asked.numbers } : 'filter' in asked && asked.filter ? asked.filter : undefined;
+  const form =
+    own.command?.intent === 'zip' || own.command?.intent === 'list' || own.command?.intent === 'files'
+      ? own.command.intent
+      : SENDING.test(own.text) && asked.intent === 'list'
+        ? 'files'
+        : null;
+  const filter =
+    asked.intent === 'pdf' || asked.intent === 'resend' ? { numbers: asked.numbers } : 'filter' in asked && asked.filter ? asked.filter : undefined;
   return form && filter ? { intent: form, filter } : asked;
 }
 

@@ -42,17 +42,45 @@ export function recognise(clause: Clause, declined: Declinable[] = [], fiscalYea
  * "settled last quarter". With none, or « de » (« les factures payées de 2025 », « payées 2020 »), the period is the
  * invoices' own: the paid ones of 2025.
  */
-const PAID_TO_PERIOD = new Set(['en', 'in', 'au', 'le', 'la', 'l', 'on', 'during', 'durant', 'pendant', 'since', 'depuis', 'ce', 'cette', 'this', 'the', 'between', 'entre', 'from', 'over', 'last']);
+const PAID_TO_PERIOD = new Set([
+  'en',
+  'in',
+  'au',
+  'le',
+  'la',
+  'l',
+  'on',
+  'during',
+  'durant',
+  'pendant',
+  'since',
+  'depuis',
+  'ce',
+  'cette',
+  'this',
+  'the',
+  'between',
+  'entre',
+  'from',
+  'over',
+  'last',
+]);
 
 /** Whether the period is when the invoices were paid, not issued: a payment word right before it, not denied. */
 function paidIn(clause: Clause, period: Period | null): boolean {
-  if (!period || period.range.from === undefined && period.range.to === undefined) return false;
+  if (!period || (period.range.from === undefined && period.range.to === undefined)) return false;
   const start = Math.min(...period.used);
   const first = clause.tokens[start];
   let connected = first?.kind === 'word' && PAID_TO_PERIOD.has(first.word);
   for (let j = start - 1; j >= Math.max(0, start - 4); j--) {
     const t = clause.tokens[j]!;
-    if (connected && t.kind === 'word' && (t.role === 'paid' || (t.role === 'pay' && !['a', 'to'].includes((clause.tokens[j - 1] as { word?: string } | undefined)?.word ?? ''))) && !clause.negatedAt(j)) return true;
+    if (
+      connected &&
+      t.kind === 'word' &&
+      (t.role === 'paid' || (t.role === 'pay' && !['a', 'to'].includes((clause.tokens[j - 1] as { word?: string } | undefined)?.word ?? ''))) &&
+      !clause.negatedAt(j)
+    )
+      return true;
     if (!(t.kind === 'word' && PAID_TO_PERIOD.has(t.word))) return false;
     connected = true;
   }

@@ -102,7 +102,8 @@ function digitForWord(found: Found[], i: number): { words: string; locale: Local
   const next = normalise(after.key);
   const then = found[i + 2] ? normalise(formOf(found[i + 2]!.key)?.words ?? found[i + 2]!.key) : '';
   if (COUNTED.has(next) && /s$/.test(then)) return undefined;
-  const period = PERIOD_STARTS.has(next) || formOf(after.key)?.words === 'year' || /^(?:19|20)\d\d$/.test(next) || (monthOf(next) !== undefined && !WORDS.has(next));
+  const period =
+    PERIOD_STARTS.has(next) || formOf(after.key)?.words === 'year' || /^(?:19|20)\d\d$/.test(next) || (monthOf(next) !== undefined && !WORDS.has(next));
   return period ? form : undefined;
 }
 

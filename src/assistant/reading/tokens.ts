@@ -74,8 +74,7 @@ export function tokenize(text: string, today: IsoDate): Token[] {
     else if (/[_./]/.test(raw)) {
       // `www.exemple.cm`, `oui/non`: words between the dots and slashes.
       for (const part of raw.split(/[-_./]/)) if (part) tokens.push(wordToken(part));
-    }
-    else if (raw === '-') {
+    } else if (raw === '-') {
       if (previous?.kind === 'number' && /^\s*\d/.test(normalised.slice(match.index + 1))) tokens.push({ kind: 'dash' });
     } else if (raw.includes('-') && !WORDS.has(raw)) {
       // `mois-ci`, `passe-t-il`: the parts, when the whole is no word of the vocabulary.
@@ -139,7 +138,8 @@ function pushDigitLed(tokens: Token[], raw: string): void {
   const year = /^(?:19|20)\d\d$/;
   const partwise =
     /^[\d\-_./]+$/.test(raw) &&
-    ((range !== null && ((Number(range[2]) > Number(range[1]) && Number(range[2]) - Number(range[1]) <= MAX_RANGE) || (year.test(range[1]!) && year.test(range[2]!)))) ||
+    ((range !== null &&
+      ((Number(range[2]) > Number(range[1]) && Number(range[2]) - Number(range[1]) <= MAX_RANGE) || (year.test(range[1]!) && year.test(range[2]!)))) ||
       /^(?:\d{1,2}[./]\d{4}|\d{4}[./]\d{1,2})$/.test(raw) ||
       /^\d+\.\d{1,2}$/.test(raw) ||
       /^\d+(?:\.\d+){2,}$/.test(raw) ||
@@ -178,7 +178,7 @@ function withoutContactNumbers(tokens: Token[]): Token[] {
     }
   });
   // Three or more numbers in a row, most of them of two or three digits: a phone number in groups.
-  for (let i = 0; i < tokens.length; ) {
+  for (let i = 0; i < tokens.length;) {
     let j = i;
     while (j < tokens.length && tokens[j]!.kind === 'number' && !(tokens[j] as Extract<Token, { kind: 'number' }>).marked) j++;
     const run = tokens.slice(i, j) as Extract<Token, { kind: 'number' }>[];

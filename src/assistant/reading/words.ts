@@ -197,7 +197,10 @@ export const WORDS = vocabulary([
   ...en('stop', 'stop quit'),
   ...fr('want', 'veux voudrais souhaite souhaiterais aimerais desire jveux jvx vx'),
   ...en('want', 'want like wish'),
-  ...fr('send', 'envoyer envoyez envoie envoyes envoyees recevoir recois recoive transmettre transmettez avoir obtenir prevenir prevenez previens prevenu prevenue avertir avertissez notifier notifiez notifie notifiee alertez'),
+  ...fr(
+    'send',
+    'envoyer envoyez envoie envoyes envoyees recevoir recois recoive transmettre transmettez avoir obtenir prevenir prevenez previens prevenu prevenue avertir avertissez notifier notifiez notifie notifiee alertez',
+  ),
   ...en('send', 'send sent receive get forward have notify notified alert ping'),
   ...fr('new', 'nouvelle nouvelles nouveau nouveaux prochaines prochaine futures chaque'),
   ...en('new', 'new future upcoming each'),
@@ -234,8 +237,14 @@ export const WORDS = vocabulary([
   ...fr('ok', 'accord daccord dac parfait super note compris entendu'),
   ...both('ok', 'ok okay'),
   ...en('ok', 'great perfect understood alright fine got'),
-  ...fr('offTopic', 'site panne dns serveur tarif tarifs wordpress cpanel boite messagerie bug erreur lent offre offres migration migrer piratage pirate inaccessible configurer domaine hebergement hebergeur vps ftp renouvellement abonnement abonnements forfait acheter connexion outlook arrivent marchent fonctionnent bloquee bloquees partent ssl certificat'),
-  ...en('offTopic', 'website site down server pricing prices price wordpress cpanel password outage error slow plan plans upgrade migration migrate hacked domain hosting vps ftp iphone outlook setup configure register renew renewal subscription subscriptions buy arriving working broken sending ssl certificate'),
+  ...fr(
+    'offTopic',
+    'site panne dns serveur tarif tarifs wordpress cpanel boite messagerie bug erreur lent offre offres migration migrer piratage pirate inaccessible configurer domaine hebergement hebergeur vps ftp renouvellement abonnement abonnements forfait acheter connexion outlook arrivent marchent fonctionnent bloquee bloquees partent ssl certificat',
+  ),
+  ...en(
+    'offTopic',
+    'website site down server pricing prices price wordpress cpanel password outage error slow plan plans upgrade migration migrate hacked domain hosting vps ftp iphone outlook setup configure register renew renewal subscription subscriptions buy arriving working broken sending ssl certificate',
+  ),
   ...fr('question', 'combien quand quel quelle quels quelles pourquoi comment est-ce ou quoi'),
   ...en('question', 'how when what whats which why does where'),
   ...fr(
@@ -295,10 +304,41 @@ export function monthNames(): string[] {
 
 /** Numbers written as words, for "les trois derniers mois". */
 export const COUNT_WORDS: Record<string, number> = {
-  un: 1, une: 1, one: 1, deux: 2, two: 2, trois: 3, three: 3, quatre: 4, four: 4, cinq: 5, five: 5, six: 6, seven: 7, huit: 8, eight: 8, neuf: 9, nine: 9, dix: 10, ten: 10, douze: 12, twelve: 12,
+  un: 1,
+  une: 1,
+  one: 1,
+  deux: 2,
+  two: 2,
+  trois: 3,
+  three: 3,
+  quatre: 4,
+  four: 4,
+  cinq: 5,
+  five: 5,
+  six: 6,
+  seven: 7,
+  huit: 8,
+  eight: 8,
+  neuf: 9,
+  nine: 9,
+  dix: 10,
+  ten: 10,
+  douze: 12,
+  twelve: 12,
 };
 
 /** Ordinals written as words, for quarters and halves ("troisième trimestre", "second half"). */
 export const ORDINAL_WORDS: Record<string, number> = {
-  premiere: 1, premier: 1, '1ere': 1, '1er': 1, first: 1, deuxieme: 2, second: 2, seconde: 2, troisieme: 3, third: 3, quatrieme: 4, fourth: 4,
+  premiere: 1,
+  premier: 1,
+  '1ere': 1,
+  '1er': 1,
+  first: 1,
+  deuxieme: 2,
+  second: 2,
+  seconde: 2,
+  troisieme: 3,
+  third: 3,
+  quatrieme: 4,
+  fourth: 4,
 };

@@ -30,7 +30,8 @@ const MAX_SCANNED_LINES = 1000;
 const MAX_LINE = 2000;
 
 /** A closing on a line of its own, after which come a name, a title and contact details. */
-const VALEDICTION = /^(?:(?:bien\s+)?cordialement|bien\s+à\s+vous|(?:sinc[èe]res\s+|meilleures\s+)?salutations(?:\s+distinguées)?|respectueusement|amicalement|(?:best|kind|warm|warmest)\s+regards|regards|(?:yours\s+)?(?:sincerely|faithfully|truly)|yours\s+(?:sincerely|faithfully|truly))[\s,.!]*$/i;
+const VALEDICTION =
+  /^(?:(?:bien\s+)?cordialement|bien\s+à\s+vous|(?:sinc[èe]res\s+|meilleures\s+)?salutations(?:\s+distinguées)?|respectueusement|amicalement|(?:best|kind|warm|warmest)\s+regards|regards|(?:yours\s+)?(?:sincerely|faithfully|truly)|yours\s+(?:sincerely|faithfully|truly))[\s,.!]*$/i;
 /** A line wholly between quotation marks: words quoted, pasted from someone else's message (« Merci de faire envoyer les factures à … »). */
 const QUOTATION = /^(?:«[^«»]*»|“[^“”]*”|"[^"]*")[.,;:!?]?$/;
 /** A header of a pasted mail that names an address (`From: Joseph Tamba <j.tamba@…>`, `À : compta@…`): whose mail it was, never the customer's words. */
@@ -40,7 +41,8 @@ const ATTRIBUTION = /^(le\s.*a\s+écrit\s*:|on\s.*wrote\s*:|-{2,}\s*(original me
 /** Attributions that mail clients wrap over two lines start like this. */
 const ATTRIBUTION_START = /^(le|on)\s/i;
 /** A line that opens a forwarded message: Gmail's, Thunderbird's, Yahoo's rules, Apple Mail's sentence. */
-const FORWARD = /^(-{2,}\s*(forwarded message|message transféré|message réexpédié|mensaje reenviado|weitergeleitete nachricht|messaggio inoltrato|doorgestuurd bericht)\s*-{2,}|(begin forwarded message|début du message réexpédié|début du message transféré)\s*:)\s*$/i;
+const FORWARD =
+  /^(-{2,}\s*(forwarded message|message transféré|message réexpédié|mensaje reenviado|weitergeleitete nachricht|messaggio inoltrato|doorgestuurd bericht)\s*-{2,}|(begin forwarded message|début du message réexpédié|début du message transféré)\s*:)\s*$/i;
 /** Outlook's quote: a rule of underscores, or a block of headers (`De : … / Envoyé : …`, `From: … / Sent: …`). */
 const OUTLOOK_RULE = /^_{10,}$/;
 const QUOTED_HEADER = /^\*?(de|from|envoyé|sent|date|à|to|objet|subject)\s*:/i;
@@ -50,7 +52,8 @@ const QUOTED_HEADER = /^\*?(de|from|envoyé|sent|date|à|to|objet|subject)\s*:/i
  * A label is one only with its number after it, a word or two between (« Tél / WhatsApp : +237 … »):
  * « Téléchargement des factures », « Mobile Money : j'ai payé la 1266 » are the customer's words.
  */
-const CONTACT_LINE = /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)(?!\p{L})(?:[^\p{L}\d+]*\p{L}+){0,2}[^\p{L}\d+]*\+?\(?\+?\d[\d\s().-]{6,}|(?:e-?mail|courriel)(?:\s+(?:perso|personnel|pro|professionnel|personal|work|priv[ée]e?))?\s*:\s*\S+@|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.?|bd|boulevard|chemin|all[ée]e|impasse|place|route|quai|street|road)\s)/iu;
+const CONTACT_LINE =
+  /^(?:(?:t[ée]l(?:[ée]phone)?|phone|mobile|portable|cel(?:l)?|whatsapp|fax|gsm)(?!\p{L})(?:[^\p{L}\d+]*\p{L}+){0,2}[^\p{L}\d+]*\+?\(?\+?\d[\d\s().-]{6,}|(?:e-?mail|courriel)(?:\s+(?:perso|personnel|pro|professionnel|personal|work|priv[ée]e?))?\s*:\s*\S+@|(?:b\.?\s?p\.?|po box|p\.o\. box)\s*\d|www\.|https?:\/\/|\+?\d[\d\s().-]{7,}$|\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.?|bd|boulevard|chemin|all[ée]e|impasse|place|route|quai|street|road)\s)/iu;
 /** A postcode and its town (`75008 Paris`, `33000 Bordeaux Cedex`): an address line. */
 const POSTCODE_LINE = /^\d{5}\s+\p{Lu}[\p{L}'’ -]*$/u;
 /** A name or a title above a contact line: up to five capitalised words, no digit (a request line has a keyword in lower case or a number). */
@@ -122,7 +125,8 @@ export function textZones(text: string, forward = false): Zone[] {
 /** The kind of zone this line opens till the end of the body, or null: an attribution (wrapped or not), a forward's rule, Outlook's rule or header block. */
 function history(line: string, next: string, forward: boolean): 'quoted' | 'forwarded' | null {
   if (FORWARD.test(line)) return 'forwarded';
-  if (ATTRIBUTION.test(line) || (ATTRIBUTION_START.test(line) && ATTRIBUTION.test(`${line} ${next}`))) return forward && !ATTRIBUTION_START.test(line) ? 'forwarded' : 'quoted';
+  if (ATTRIBUTION.test(line) || (ATTRIBUTION_START.test(line) && ATTRIBUTION.test(`${line} ${next}`)))
+    return forward && !ATTRIBUTION_START.test(line) ? 'forwarded' : 'quoted';
   if (OUTLOOK_RULE.test(line) || (/^\*?(de|from)\s*:/i.test(line) && QUOTED_HEADER.test(next))) return forward ? 'forwarded' : 'quoted';
   return null;
 }
@@ -156,7 +160,15 @@ export function passedOn(zones: Zone[], kinds: ZoneKind[]): string[] {
   const lines = zones
     .filter((zone) => kinds.includes(zone.kind))
     .flatMap((zone) => zone.lines)
-    .map((line) => line.replace(/^(?:>\s?)+/, '').replace(/^[«“"]\s*|\s*[»”"]$/g, '').trim())
-    .filter((line) => line !== '' && !FORWARD.test(line) && !ATTRIBUTION.test(line) && !OUTLOOK_RULE.test(line) && !QUOTED_HEADER.test(line) && !/^\*?cc\s*:/i.test(line));
+    .map((line) =>
+      line
+        .replace(/^(?:>\s?)+/, '')
+        .replace(/^[«“"]\s*|\s*[»”"]$/g, '')
+        .trim(),
+    )
+    .filter(
+      (line) =>
+        line !== '' && !FORWARD.test(line) && !ATTRIBUTION.test(line) && !OUTLOOK_RULE.test(line) && !QUOTED_HEADER.test(line) && !/^\*?cc\s*:/i.test(line),
+    );
   return linesIn(textZones(lines.join('\n')), 'own');
 }

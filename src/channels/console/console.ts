@@ -91,14 +91,17 @@ async function runConsole(options: ConsoleOptions, stopping: AbortSignal): Promi
       // The first ones by name: a provider's whole base is no list to print at a prompt.
       tell(t('console.customers', { list: (await store.customers({ limit: LISTED })).map((c) => `${c.name} <${c.email}>`).join(', ') }));
     } else if (line !== '') {
-      const reply = await assistant.handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}`, trust: 'owner' }).catch((error: unknown) => {
-        // What the machine could not do (a full disk) stops this answer, not the console.
-        if (!isMachineFault(error)) throw error;
-        return { locale: customer!.locale, outcome: 'refused' as const, text: [t('error.internal')], attachments: [] };
-      });
+      const reply = await assistant
+        .handle({ customerId: customer.id, text: line, conversation: `console:${customer.id}`, trust: 'owner' })
+        .catch((error: unknown) => {
+          // What the machine could not do (a full disk) stops this answer, not the console.
+          if (!isMachineFault(error)) throw error;
+          return { locale: customer!.locale, outcome: 'refused' as const, text: [t('error.internal')], attachments: [] };
+        });
       say(renderText(reply, (paragraph) => wrap(paragraph, width())));
       try {
-        for (const file of await handOver(reply.attachments, options.outDir, { customerId: customer.id, deliveries: options.deliveries })) tell(catalog.t(reply.locale, 'console.saved', { path: file }));
+        for (const file of await handOver(reply.attachments, options.outDir, { customerId: customer.id, deliveries: options.deliveries }))
+          tell(catalog.t(reply.locale, 'console.saved', { path: file }));
       } catch (error) {
         if (!(error instanceof SaveError)) throw error;
         tell(t('console.notSaved', { reason: error.message }));

@@ -21,6 +21,7 @@ export interface OnceServices {
 export async function answerOnce(services: OnceServices, customer: Customer, text: string, outDir: string, say: (line: string) => void): Promise<boolean> {
   const reply = await services.assistant.handle({ customerId: customer.id, text, conversation: `cli:${customer.id}`, trust: 'owner' });
   say(renderText(reply));
-  for (const file of await handOver(reply.attachments, outDir, { customerId: customer.id, deliveries: services.deliveries })) say(services.catalog.t(reply.locale, 'console.saved', { path: file }));
+  for (const file of await handOver(reply.attachments, outDir, { customerId: customer.id, deliveries: services.deliveries }))
+    say(services.catalog.t(reply.locale, 'console.saved', { path: file }));
   return reply.outcome === 'answered';
 }

@@ -46,7 +46,11 @@ export class Answers {
     const { catalog, log, progressTiming } = this.services;
     await interaction.deferReply(privately(interaction));
     const locale = localeOf(interaction.locale);
-    const notice = new ProgressNotice((done, total) => interaction.editReply({ content: catalog.t(locale, 'discord.progress', { done, total }) }), progressTiming, log);
+    const notice = new ProgressNotice(
+      (done, total) => interaction.editReply({ content: catalog.t(locale, 'discord.progress', { done, total }) }),
+      progressTiming,
+      log,
+    );
     let reply: Reply;
     try {
       reply = await work(notice.report);
@@ -97,7 +101,11 @@ export class Answers {
    */
   apology(locale: Locale, error: unknown, context: Record<string, unknown>): string {
     const refused = error instanceof DiscordAPIError && (error.status === 400 || error.status === 413);
-    if (refused) this.services.log.error({ event: 'discord.refused', err: error, code: error.code, ...context }, 'discord refused an answer: the user is told to ask for less');
+    if (refused)
+      this.services.log.error(
+        { event: 'discord.refused', err: error, code: error.code, ...context },
+        'discord refused an answer: the user is told to ask for less',
+      );
     else this.services.log.error({ err: error, ...context }, 'discord: a request failed');
     return this.services.catalog.t(locale, refused ? 'discord.refused' : 'error.internal');
   }

@@ -18,7 +18,11 @@ const FIELDS = { count: 25, name: 256, value: 1024 };
 export function detailsCard(details: InvoiceDetails, locale: Locale, catalog: Catalog): APIEmbed {
   const t = (key: string) => catalog.t(locale, key);
   const owed = details.state === 'unpaid';
-  const field = (name: string, value: string, inline = true): APIEmbedField => ({ name: cut(plain(name), FIELDS.name), value: cut(value, FIELDS.value), inline });
+  const field = (name: string, value: string, inline = true): APIEmbedField => ({
+    name: cut(plain(name), FIELDS.name),
+    value: cut(value, FIELDS.value),
+    inline,
+  });
   const text = (name: string, value: string) => field(name, plain(value));
   const fields = [
     text(t('discord.card.status'), details.status),
@@ -30,5 +34,9 @@ export function detailsCard(details: InvoiceDetails, locale: Locale, catalog: Ca
     text(t('discord.card.total'), details.total),
     ...(owed ? [field(t('discord.card.toPay'), `**${plain(details.total)}**`)] : []),
   ];
-  return { title: plain(catalog.t(locale, 'details.title', { number: details.number })), color: owed ? TO_PAY_COLOUR : COLOUR, fields: fields.slice(0, FIELDS.count) };
+  return {
+    title: plain(catalog.t(locale, 'details.title', { number: details.number })),
+    color: owed ? TO_PAY_COLOUR : COLOUR,
+    fields: fields.slice(0, FIELDS.count),
+  };
 }

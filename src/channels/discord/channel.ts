@@ -1,4 +1,12 @@
-import { Events, type AutocompleteInteraction, type Client, type ButtonInteraction, type ChatInputCommandInteraction, type Interaction, type Message } from 'discord.js';
+import {
+  Events,
+  type AutocompleteInteraction,
+  type Client,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type Message,
+} from 'discord.js';
 import type { Assistant } from '../../assistant/assistant.js';
 import type { Request } from '../../assistant/request.js';
 import { parse } from '../../assistant/reading/read.js';
@@ -80,9 +88,29 @@ export class DiscordChannel implements Channel {
     this.links = services.links;
     this.staff = services.staff;
     const { catalog, log, deliveries } = services;
-    this.answers = new Answers({ catalog, log, deliveries, store: services.store, downloadLinks: services.downloadLinks, progressTiming: services.progressTiming ?? PROGRESS_TIMING });
-    this.componentInteractions = new ComponentInteractions({ links: this.links, ask: (request) => this.ask(request), answers: this.answers, catalog, log, now: this.now });
-    this.gateway = new SingleGatewaySession({ store: services.store, connection: services.connection, log: services.log, listen: (client) => this.listen(client), drain: () => this.drain() });
+    this.answers = new Answers({
+      catalog,
+      log,
+      deliveries,
+      store: services.store,
+      downloadLinks: services.downloadLinks,
+      progressTiming: services.progressTiming ?? PROGRESS_TIMING,
+    });
+    this.componentInteractions = new ComponentInteractions({
+      links: this.links,
+      ask: (request) => this.ask(request),
+      answers: this.answers,
+      catalog,
+      log,
+      now: this.now,
+    });
+    this.gateway = new SingleGatewaySession({
+      store: services.store,
+      connection: services.connection,
+      log: services.log,
+      listen: (client) => this.listen(client),
+      drain: () => this.drain(),
+    });
   }
 
   /** Resolves once this instance is on the gateway, or knows another Facteur sharing the store is (see SingleGatewaySession). */
@@ -125,13 +153,18 @@ export class DiscordChannel implements Channel {
       else if (interaction.isButton()) await this.onButton(interaction);
       else if (interaction.isStringSelectMenu()) await this.componentInteractions.onSelect(interaction);
     } catch (error) {
-      await this.apologise(interaction, error).catch((failed: unknown) => this.services.log.error({ err: failed, user: interaction.user.id }, 'discord: the apology could not be sent either'));
+      await this.apologise(interaction, error).catch((failed: unknown) =>
+        this.services.log.error({ err: failed, user: interaction.user.id }, 'discord: the apology could not be sent either'),
+      );
     }
   }
 
   private async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const reply = await this.answers.deferred(interaction, (progress) => this.answer(interaction, progress));
-    this.services.log.info({ event: 'discord.command', user: interaction.user.id, command: interaction.commandName, outcome: reply.outcome }, 'discord command answered');
+    this.services.log.info(
+      { event: 'discord.command', user: interaction.user.id, command: interaction.commandName, outcome: reply.outcome },
+      'discord command answered',
+    );
   }
 
   /** What a slash command gets: linking and staff commands apart, everything else from the assistant. */
@@ -154,7 +187,14 @@ export class DiscordChannel implements Channel {
     if ('badDate' in translated) {
       return { locale, outcome: 'refused', text: [this.services.catalog.t(locale, 'discord.date.invalid', { value: translated.badDate })], attachments: [] };
     }
-    return this.ask({ customerId: customer.id, text: translated.text, command: translated.command, locale, conversation: conversation(interaction.channelId, userId), progress });
+    return this.ask({
+      customerId: customer.id,
+      text: translated.text,
+      command: translated.command,
+      locale,
+      conversation: conversation(interaction.channelId, userId),
+      progress,
+    });
   }
 
   /** A linked Discord account is the owner's: Discord proved it with a code mailed to the address on record. */
@@ -181,7 +221,13 @@ export class DiscordChannel implements Channel {
     const locale = localeOf(interaction.locale);
     const customer = await this.links.customer(interaction.user.id);
     const reply = customer
-      ? await this.ask({ customerId: customer.id, text: String(index), command: { intent: 'choose', index }, locale, conversation: conversation(interaction.channelId, interaction.user.id) })
+      ? await this.ask({
+          customerId: customer.id,
+          text: String(index),
+          command: { intent: 'choose', index },
+          locale,
+          conversation: conversation(interaction.channelId, interaction.user.id),
+        })
       : this.links.howTo(locale);
     const ephemeral = privately(interaction);
     const { first, rest, links, carried } = await this.answers.payloads(reply, interaction.attachmentSizeLimit || DM_ATTACHMENT_LIMIT, interaction.user.id);
@@ -210,7 +256,9 @@ export class DiscordChannel implements Channel {
       .filter((invoice) => invoice.number.startsWith(typed))
       .slice(0, MAX_CHOICES)
       .map((invoice) => ({
-        name: catalog.t(locale, 'discord.choice.invoice', { ...invoiceFigures(invoice, locale), status: catalog.t(locale, 'status', { status: invoice.status }) }).slice(0, 100),
+        name: catalog
+          .t(locale, 'discord.choice.invoice', { ...invoiceFigures(invoice, locale), status: catalog.t(locale, 'status', { status: invoice.status }) })
+          .slice(0, 100),
         value: invoice.number,
       }));
     await interaction.respond(choices);
@@ -236,8 +284,13 @@ export class DiscordChannel implements Channel {
       });
     } catch (error) {
       // As after a slash command: the customer is told what went wrong and what to do, never left with nothing.
-      const content = this.answers.apology(locale ?? parse(message.content, this.services.assistant.today()).locale ?? 'fr', error, { user: message.author.id, dm: true });
-      await channel.send({ content }).catch((failed: unknown) => this.services.log.error({ err: failed, user: message.author.id }, 'discord: the apology could not be sent either'));
+      const content = this.answers.apology(locale ?? parse(message.content, this.services.assistant.today()).locale ?? 'fr', error, {
+        user: message.author.id,
+        dm: true,
+      });
+      await channel
+        .send({ content })
+        .catch((failed: unknown) => this.services.log.error({ err: failed, user: message.author.id }, 'discord: the apology could not be sent either'));
     }
   }
 

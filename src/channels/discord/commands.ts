@@ -72,7 +72,13 @@ export const COMMANDS: CommandSpec[] = [
       { key: 'contacts' },
       { key: 'contactAdd', options: [{ key: 'address', type: 'string', required: true }] },
       { key: 'contactRemove', options: [{ key: 'address', type: 'string', required: true }] },
-      { key: 'contactAsk', options: [{ key: 'address', type: 'string', required: true }, { key: 'on', type: 'boolean', required: true }] },
+      {
+        key: 'contactAsk',
+        options: [
+          { key: 'address', type: 'string', required: true },
+          { key: 'on', type: 'boolean', required: true },
+        ],
+      },
     ],
   },
   {
@@ -87,7 +93,13 @@ export const COMMANDS: CommandSpec[] = [
   {
     key: 'staff',
     subcommands: [
-      { key: 'resend', options: [{ key: 'invoice', type: 'string', required: true }, { key: 'via', type: 'string', choices: ['email', 'dm', 'both'] }] },
+      {
+        key: 'resend',
+        options: [
+          { key: 'invoice', type: 'string', required: true },
+          { key: 'via', type: 'string', choices: ['email', 'dm', 'both'] },
+        ],
+      },
       { key: 'log', options: [{ key: 'customer', type: 'string', required: true }] },
       { key: 'failed' },
       { key: 'reminders', options: [{ key: 'send', type: 'boolean' }] },
@@ -107,7 +119,12 @@ export function commandDefinitions(catalog: Catalog): RESTPostAPIChatInputApplic
     const base = { ...words(`${path}.${spec.key}`, spec.digits ? { digits: spec.digits } : {}), required: spec.required ?? false };
     if (spec.type === 'boolean') return { ...base, type: ApplicationCommandOptionType.Boolean };
     if (spec.type === 'integer') {
-      return { ...base, type: ApplicationCommandOptionType.Integer, ...(spec.min !== undefined ? { min_value: spec.min } : {}), ...(spec.max !== undefined ? { max_value: spec.max } : {}) };
+      return {
+        ...base,
+        type: ApplicationCommandOptionType.Integer,
+        ...(spec.min !== undefined ? { min_value: spec.min } : {}),
+        ...(spec.max !== undefined ? { max_value: spec.max } : {}),
+      };
     }
     const choices = spec.choices?.map((value) => ({
       name: catalog.t('en', `discord.${path}.${spec.key}.${value}`),

@@ -75,7 +75,10 @@ export class ComponentInteractions {
 
   /** A component that is not one of ours, or made before these (a list of an older Facteur): said to be out of date. */
   private async unknown(interaction: MessageComponentInteraction): Promise<void> {
-    this.services.log.info({ event: 'discord.component.unknown', user: interaction.user.id, customId: interaction.customId.slice(0, 100) }, 'discord: a component of no known list pressed');
+    this.services.log.info(
+      { event: 'discord.component.unknown', user: interaction.user.id, customId: interaction.customId.slice(0, 100) },
+      'discord: a component of no known list pressed',
+    );
     await this.tell(interaction, 'discord.expired');
   }
 
@@ -84,7 +87,11 @@ export class ComponentInteractions {
     if (numbers.length === 0) return this.tell(interaction, action === 'zip' ? 'discord.pick.noneZip' : 'discord.pick.none');
     if (numbers.length > 1 && action !== 'zip') return this.tell(interaction, action === 'pdf' ? 'discord.pick.pdfMany' : 'discord.pick.detailsMany');
     const command: Command =
-      action === 'pdf' ? { intent: 'pdf', numbers } : action === 'details' ? { intent: 'details', number: numbers[0]! } : { intent: 'zip', filter: { numbers } };
+      action === 'pdf'
+        ? { intent: 'pdf', numbers }
+        : action === 'details'
+          ? { intent: 'details', number: numbers[0]! }
+          : { intent: 'zip', filter: { numbers } };
     return this.answer(interaction, command, `${action} ${numbers.join(' ')}`);
   }
 
@@ -110,7 +117,14 @@ export class ComponentInteractions {
     const customer = await this.services.links.customer(interaction.user.id);
     if (!customer) return this.notLinked(interaction);
     const reply = await this.services.answers.deferred(interaction, (progress) =>
-      this.services.ask({ customerId: customer.id, text, command, locale: localeOf(interaction.locale), conversation: conversation(interaction.channelId, interaction.user.id), progress }),
+      this.services.ask({
+        customerId: customer.id,
+        text,
+        command,
+        locale: localeOf(interaction.locale),
+        conversation: conversation(interaction.channelId, interaction.user.id),
+        progress,
+      }),
     );
     this.services.log.info({ event: 'discord.press', user: interaction.user.id, action: command.intent, outcome: reply.outcome }, 'discord press answered');
   }
@@ -131,7 +145,10 @@ export class ComponentInteractions {
 
   /** A press only a forged interaction makes (or a list shown to someone else): logged, and answered with a sentence. */
   private async refuse(interaction: MessageComponentInteraction, reason: 'not-owner' | 'not-in-menu', key: string): Promise<void> {
-    this.services.log.warn({ event: 'discord.component.refused', reason, user: interaction.user.id, customId: interaction.customId.slice(0, 100) }, 'discord: a component press refused');
+    this.services.log.warn(
+      { event: 'discord.component.refused', reason, user: interaction.user.id, customId: interaction.customId.slice(0, 100) },
+      'discord: a component press refused',
+    );
     await this.tell(interaction, key);
   }
 

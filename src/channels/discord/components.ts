@@ -62,7 +62,9 @@ const POSITION = z.tuple([
     status: z.enum(INVOICE_STATUSES).optional(),
     dueBefore: day.optional(),
     numbers: numbers.optional(),
-    pick: z.strictObject({ from: z.enum(['newest', 'oldest']), skip: z.number().int().min(0).max(100_000), take: z.number().int().min(1).max(100_000) }).optional(),
+    pick: z
+      .strictObject({ from: z.enum(['newest', 'oldest']), skip: z.number().int().min(0).max(100_000), take: z.number().int().min(1).max(100_000) })
+      .optional(),
     union: z.array(span).max(12).optional(),
     paid: span.optional(),
     except: z
@@ -70,7 +72,10 @@ const POSITION = z.tuple([
         numbers: numbers.optional(),
         spans: z.array(span).max(12).optional(),
         status: z.enum(INVOICE_STATUSES).optional(),
-        label: z.array(z.string().regex(/^[a-z0-9]{1,40}$/)).max(8).optional(),
+        label: z
+          .array(z.string().regex(/^[a-z0-9]{1,40}$/))
+          .max(8)
+          .optional(),
       })
       .optional(),
   }),
@@ -138,12 +143,23 @@ export function listRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
       options: listed.map((invoice) => ({ label: cut(optionLabel(invoice, reply, catalog), MENU.label), value: invoice.number })),
     };
     rows.push(row([menu]));
-    rows.push(row([button(customId('pdf', owner), t('discord.button.pdf'), ButtonStyle.Primary), button(customId('zip', owner), t('discord.button.zip')), button(customId('details', owner), t('discord.button.details'))]));
+    rows.push(
+      row([
+        button(customId('pdf', owner), t('discord.button.pdf'), ButtonStyle.Primary),
+        button(customId('zip', owner), t('discord.button.zip')),
+        button(customId('details', owner), t('discord.button.details')),
+      ]),
+    );
     rows.push(...payRows(reply, catalog));
   }
   if (reply.page) {
     const { number, count, position } = reply.page;
-    rows.push(row([button(pageId('previous', owner, position), t('discord.page.previous'), ButtonStyle.Secondary, number <= 1), button(pageId('next', owner, position), t('discord.page.next'), ButtonStyle.Secondary, number >= count)]));
+    rows.push(
+      row([
+        button(pageId('previous', owner, position), t('discord.page.previous'), ButtonStyle.Secondary, number <= 1),
+        button(pageId('next', owner, position), t('discord.page.next'), ButtonStyle.Secondary, number >= count),
+      ]),
+    );
   }
   return rows;
 }
@@ -151,7 +167,12 @@ export function listRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
 /** Under a details card: its invoice's PDF, named in the button itself, and « Payer » beside it when the invoice may be paid online. */
 export function cardRows(reply: Reply, catalog: Catalog, owner: string): Row[] {
   if (!reply.details) return [];
-  return [row([button(customId('file', owner, reply.details.number), catalog.t(reply.locale, 'discord.button.pdf'), ButtonStyle.Primary), ...payButtons(reply, catalog)])];
+  return [
+    row([
+      button(customId('file', owner, reply.details.number), catalog.t(reply.locale, 'discord.button.pdf'), ButtonStyle.Primary),
+      ...payButtons(reply, catalog),
+    ]),
+  ];
 }
 
 /** A row of « Payer 1266 » buttons for the reply's pay links, if it has any: under a list's buttons, or under the PDFs sent. */
@@ -178,7 +199,9 @@ export const BUTTON_URL_MAX = 512;
  */
 function payButtons(reply: Reply, catalog: Catalog): APIButtonComponent[] {
   const alone = reply.pay?.length === 1 && !reply.listed;
-  return linkButtons(reply.pay ?? [], (link) => (alone ? catalog.t(reply.locale, 'discord.button.pay') : catalog.t(reply.locale, 'discord.button.payNumber', { number: link.number })));
+  return linkButtons(reply.pay ?? [], (link) =>
+    alone ? catalog.t(reply.locale, 'discord.button.pay') : catalog.t(reply.locale, 'discord.button.payNumber', { number: link.number }),
+  );
 }
 
 /** Link buttons to the pay pages whose address fits a button, a row of them at most, each labelled by `label`. */

@@ -15,7 +15,11 @@ import { fileGroups, LIMITS, payEmbeds, type FileToSend } from './render.js';
 export const DM_ATTACHMENT_LIMIT = 10 * 1024 * 1024;
 
 /** Discord's refusals that sending again will not cure: the user blocks the bot's DMs, or is gone. */
-const PERMANENT = new Set<number | string>([RESTJSONErrorCodes.CannotSendMessagesToThisUser, RESTJSONErrorCodes.UnknownUser, RESTJSONErrorCodes.UnknownChannel]);
+const PERMANENT = new Set<number | string>([
+  RESTJSONErrorCodes.CannotSendMessagesToThisUser,
+  RESTJSONErrorCodes.UnknownUser,
+  RESTJSONErrorCodes.UnknownChannel,
+]);
 
 /**
  * Facteur's way to Discord: a REST client, usable at once, for direct messages — so that a
@@ -49,7 +53,9 @@ export class DiscordConnection implements DirectMessenger {
       rest: { api: this.settings.apiUrl },
     });
     client.rest.setToken(this.settings.token);
-    client.rest.on('rateLimited', (info) => this.log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit: waiting'));
+    client.rest.on('rateLimited', (info) =>
+      this.log.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord rate limit: waiting'),
+    );
     client.on(Events.Error, (error) => this.log.error({ err: error }, 'discord client error'));
     client.on(Events.ShardDisconnect, (event, shard) => this.log.warn({ shard, code: event.code }, 'discord gateway disconnected'));
     client.on(Events.ShardReconnecting, (shard) => this.log.info({ shard }, 'discord gateway reconnecting'));
@@ -122,10 +128,13 @@ export class DiscordConnection implements DirectMessenger {
       const under = { ...(rows.length > 0 ? { components: rows } : {}), ...(titles.length > 0 ? { embeds: titles } : {}) };
       const post = async (content: string | undefined, files: FileToSend[], extra: object = {}) => {
         const body = { ...(content === undefined ? {} : { content }), ...extra, allowed_mentions: NO_MENTIONS, ...once() };
-        return ((await this.client.rest.post(Routes.channelMessages(channel.id), { body, files: files.map((f) => ({ name: f.name, data: f.bytes })) })) as APIMessage).id;
+        return (
+          (await this.client.rest.post(Routes.channelMessages(channel.id), { body, files: files.map((f) => ({ name: f.name, data: f.bytes })) })) as APIMessage
+        ).id;
       };
       let last = '';
-      for (const [index, piece] of pieces.entries()) last = await post(piece, index === pieces.length - 1 ? (groups[0] ?? []) : [], index === pieces.length - 1 ? under : {});
+      for (const [index, piece] of pieces.entries())
+        last = await post(piece, index === pieces.length - 1 ? (groups[0] ?? []) : [], index === pieces.length - 1 ? under : {});
       for (const group of groups.slice(1)) last = await post(undefined, group);
       return { messageId: last };
     } catch (error) {
@@ -139,7 +148,8 @@ export class DiscordConnection implements DirectMessenger {
   /** A notice in a server's channel (the staff's), over REST like direct messages: its subject in bold, what it carries as written. */
   async post(channelId: string, notice: { subject: string; text: string }): Promise<void> {
     const text = `**${plain(notice.subject)}**\n${plain(notice.text)}`;
-    for (const piece of split(text, LIMITS.content)) await this.client.rest.post(Routes.channelMessages(channelId), { body: { content: piece, allowed_mentions: NO_MENTIONS } });
+    for (const piece of split(text, LIMITS.content))
+      await this.client.rest.post(Routes.channelMessages(channelId), { body: { content: piece, allowed_mentions: NO_MENTIONS } });
   }
 
   async close(): Promise<void> {

@@ -19,7 +19,8 @@ export async function attachedPdfs(message: Message, maxBytes: number, apiUrl: s
   return Promise.all(
     pdfs.map(async (file, index) => {
       const url = URL.canParse(file.url) ? new URL(file.url) : null;
-      const fetchable = index < MAX_CHECKED && url !== null && hosts.has(url.host) && (url.protocol === 'https:' || url.host === new URL(apiUrl).host) && file.size <= maxBytes;
+      const fetchable =
+        index < MAX_CHECKED && url !== null && hosts.has(url.host) && (url.protocol === 'https:' || url.host === new URL(apiUrl).host) && file.size <= maxBytes;
       return { name: file.name, size: file.size, bytes: fetchable ? await fetchAtMost(url!, maxBytes) : null };
     }),
   );

@@ -75,7 +75,11 @@ export class SingleGatewaySession {
       try {
         const turn = await store.exclusive(JOB, (lost) => this.hold(lost, first));
         this.where = turn.ran ? 'nowhere' : 'elsewhere';
-        if (!turn.ran && first()) log.info({ event: 'discord.gateway.elsewhere' }, 'discord: another Facteur holds the gateway; this one sends direct messages and takes over if that one stops');
+        if (!turn.ran && first())
+          log.info(
+            { event: 'discord.gateway.elsewhere' },
+            'discord: another Facteur holds the gateway; this one sends direct messages and takes over if that one stops',
+          );
       } catch (error) {
         this.where = 'nowhere';
         if (first(error)) return;
@@ -95,7 +99,11 @@ export class SingleGatewaySession {
       log.info({ event: 'discord.gateway.held' }, 'discord: this Facteur holds the gateway');
       const over = AbortSignal.any([lost, this.stopping.signal]);
       if (!over.aborted) await once(over, 'abort');
-      if (lost.aborted) log.warn({ event: 'discord.gateway.lost', reason: String(lost.reason) }, 'discord: the store no longer says this Facteur holds the gateway; leaving it');
+      if (lost.aborted)
+        log.warn(
+          { event: 'discord.gateway.lost', reason: String(lost.reason) },
+          'discord: the store no longer says this Facteur holds the gateway; leaving it',
+        );
     } finally {
       // Answers under way are sent with the gateway's client: they finish before it goes.
       await drain();

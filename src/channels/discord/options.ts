@@ -16,7 +16,8 @@ export type Translated = { command: Command; text: string } | { badDate: string 
 export function translate(interaction: ChatInputCommandInteraction, key: string, names: CommandNames, today: string): Translated | undefined {
   const options = interaction.options;
   const opt = (option: string) => names.name(`${key}.${option}`);
-  const text = `/${interaction.commandName} ${options.data.map((o) => (o.options ? [o.name, ...o.options.map((s) => `${s.name}:${String(s.value)}`)].join(' ') : `${o.name}:${String(o.value)}`)).join(' ')}`.trim();
+  const text =
+    `/${interaction.commandName} ${options.data.map((o) => (o.options ? [o.name, ...o.options.map((s) => `${s.name}:${String(s.value)}`)].join(' ') : `${o.name}:${String(o.value)}`)).join(' ')}`.trim();
   const period = (withMonth: boolean): InvoiceFilter | { badDate: string } => {
     const filter: InvoiceFilter = {};
     for (const bound of ['from', 'to'] as const) {
@@ -69,7 +70,8 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
       if (sub === 'dm') return { command: { intent: 'chat', on: options.getBoolean(subOpt('on'), true) }, text };
       if (sub === 'contactAdd') return { command: { intent: 'contactAdd', address: options.getString(subOpt('address'), true) }, text };
       if (sub === 'contactRemove') return { command: { intent: 'contactRemove', address: options.getString(subOpt('address'), true) }, text };
-      if (sub === 'contactAsk') return { command: { intent: 'contactMayAsk', address: options.getString(subOpt('address'), true), on: options.getBoolean(subOpt('on'), true) }, text };
+      if (sub === 'contactAsk')
+        return { command: { intent: 'contactMayAsk', address: options.getString(subOpt('address'), true), on: options.getBoolean(subOpt('on'), true) }, text };
       // `show` and `contacts`: the tab, which lists the contacts.
       return { command: { intent: 'notifications' }, text };
     }

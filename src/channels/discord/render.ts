@@ -17,7 +17,6 @@ export const LIMITS = { content: 2000, description: 4096, filesPerMessage: 10 };
 /** What a choice's button carries: the number of the reading, as the customer would type it. */
 export const CHOICE_BUTTON = /^facteur:choose:([1-5])$/;
 
-
 export interface DiscordMessage {
   content: string;
   embeds: APIEmbed[];
@@ -35,7 +34,12 @@ export interface DiscordMessage {
 export function renderMessage(reply: Reply, catalog: Catalog, owner: string): DiscordMessage {
   // A list's and a card's pay buttons sit among their own; any other reply (the PDFs sent) gets its row.
   const pays = reply.listed?.length || reply.details ? [] : payRows(reply, catalog);
-  const components = [...listRows(reply, catalog, owner), ...cardRows(reply, catalog, owner), ...pays, ...(reply.choices ? [choiceButtons(reply.choices)] : [])];
+  const components = [
+    ...listRows(reply, catalog, owner),
+    ...cardRows(reply, catalog, owner),
+    ...pays,
+    ...(reply.choices ? [choiceButtons(reply.choices)] : []),
+  ];
   const pay = payEmbeds(reply.pay ?? []);
   if (reply.details) return { content: '', embeds: [detailsCard(reply.details, reply.locale, catalog), ...pay], components };
   if (!reply.table) {
@@ -58,7 +62,9 @@ export function renderMessage(reply: Reply, catalog: Catalog, owner: string): Di
  * la facture 1266 », in the colour of what is owed.
  */
 export function payEmbeds(links: readonly PayLink[]): APIEmbed[] {
-  return links.filter((link) => link.url.length > BUTTON_URL_MAX).map((link) => ({ title: cut(plain(link.label), EMBED_TITLE_MAX), url: link.url, color: TO_PAY_COLOUR }));
+  return links
+    .filter((link) => link.url.length > BUTTON_URL_MAX)
+    .map((link) => ({ title: cut(plain(link.label), EMBED_TITLE_MAX), url: link.url, color: TO_PAY_COLOUR }));
 }
 
 /** Discord's limit on an embed's title. */
@@ -94,5 +100,9 @@ export async function fileGroups(attachments: Attachment[], limit: number): Prom
   for (const part of parts) if (part.size <= limit) files.push({ name: part.filename, bytes: await buffer(await part.open()), part });
   const { groups, tooLarge } = groupBySize(files, (file) => file.bytes.length, limit, LIMITS.filesPerMessage);
   const carried = groups.flat().flatMap((file) => file.part.files);
-  return { groups: groups.map((group) => group.map(({ name, bytes }) => ({ name, bytes }))), tooLarge: [...parts.filter((part) => part.size > limit).map((part) => part.filename), ...tooLarge.map((file) => file.name)], carried };
+  return {
+    groups: groups.map((group) => group.map(({ name, bytes }) => ({ name, bytes }))),
+    tooLarge: [...parts.filter((part) => part.size > limit).map((part) => part.filename), ...tooLarge.map((file) => file.name)],
+    carried,
+  };
 }

@@ -34,7 +34,10 @@ export class StaffCommands {
   async handle(interaction: ChatInputCommandInteraction, locale: Locale): Promise<Reply> {
     const sub = this.names.subcommand('staff', interaction.options.getSubcommand(false));
     if (!this.isStaff(interaction)) {
-      this.log.warn({ event: 'staff.refused', user: interaction.user.id, guild: interaction.guildId, command: sub ?? null }, 'staff command refused: not staff');
+      this.log.warn(
+        { event: 'staff.refused', user: interaction.user.id, guild: interaction.guildId, command: sub ?? null },
+        'staff command refused: not staff',
+      );
       return this.desk.refused(locale);
     }
     const option = (name: string) => interaction.options.getString(this.names.name(`staff.${sub}.${name}`));

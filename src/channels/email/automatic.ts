@@ -28,11 +28,14 @@ export function automaticReason(mail: InboundMail, ownAddresses: ReadonlySet<str
 }
 
 /** Subjects an out-of-office reply carries, in the mail clients' languages, sent without the headers that would say so. */
-const AWAY_SUBJECT = /^\s*(?:automatic reply|auto(?:matic)?[- ]?reply|auto\s*:|r[ée]ponse automatique|absence du bureau|message d'absence|out of (?:the )?office|abwesenheitsnotiz|risposta automatica|respuesta autom[áa]tica)\b/i;
+const AWAY_SUBJECT =
+  /^\s*(?:automatic reply|auto(?:matic)?[- ]?reply|auto\s*:|r[ée]ponse automatique|absence du bureau|message d'absence|out of (?:the )?office|abwesenheitsnotiz|risposta automatica|respuesta autom[áa]tica)\b/i;
 /** An away message's own words: being away… */
-const AWAY = /message d'absence|je suis (?:actuellement )?(?:absente?|en cong[ée]s?|en vacances|en d[ée]placement)|(?:i am|i'm) (?:currently )?(?:out of (?:the )?office|away|on (?:leave|vacation|holiday))/i;
+const AWAY =
+  /message d'absence|je suis (?:actuellement )?(?:absente?|en cong[ée]s?|en vacances|en d[ée]placement)|(?:i am|i'm) (?:currently )?(?:out of (?:the )?office|away|on (?:leave|vacation|holiday))/i;
 /** …and when one comes back or whom to see meanwhile. */
-const BACK = /à mon retour|d[èe]s mon retour|jusqu'au|accès limité|pour toute urgence|until|on my return|upon my return|limited access|for urgent matters|in my absence/i;
+const BACK =
+  /à mon retour|d[èe]s mon retour|jusqu'au|accès limité|pour toute urgence|until|on my return|upon my return|limited access|for urgent matters|in my absence/i;
 
 /** A question or a request made to us, which an away message does not hold (« je suis en congé : pouvez-vous m'envoyer … ? »). */
 const ASKS = /\?|m'envoyer|envoyez-moi|renvoyer|send me|resend/i;
@@ -50,7 +53,8 @@ function outOfOffice(mail: InboundMail): string | null {
 }
 
 /** Words that say a mail wants no answer: « aucune suite à donner », "no action needed". */
-const NO_ANSWER = /aucune (?:suite|action|réponse) (?:à donner|n[ée]cessaire|requise)|sans suite|pas besoin de (?:me )?r[ée]pondre|ne n[ée]cessite (?:aucune|pas de) r[ée]ponse|no (?:further )?action (?:is )?(?:needed|required)|no (?:reply|response|answer) (?:is )?(?:needed|required|necessary)|no need to (?:reply|respond|answer)/i;
+const NO_ANSWER =
+  /aucune (?:suite|action|réponse) (?:à donner|n[ée]cessaire|requise)|sans suite|pas besoin de (?:me )?r[ée]pondre|ne n[ée]cessite (?:aucune|pas de) r[ée]ponse|no (?:further )?action (?:is )?(?:needed|required)|no (?:reply|response|answer) (?:is )?(?:needed|required|necessary)|no need to (?:reply|respond|answer)/i;
 
 /** Words that ask us something all the same (« … mais pourriez-vous m'envoyer la facture 1210 ? »). */
 const ASKS_US = /\?|pouvez|pourriez|merci de (?:me|nous)|envoyez|renvoyez|transmettez|please|could you|can you|would you|send me/i;

@@ -56,7 +56,14 @@ function addTo(declared: Map<Element, Declaration[]>, element: Element, declarat
 }
 
 const EVERY: Selector[] = [{ type: SelectorType.Universal, namespace: null }];
-const TRAVERSALS = new Set<Selector['type']>([SelectorType.Adjacent, SelectorType.Child, SelectorType.Descendant, SelectorType.Parent, SelectorType.Sibling, SelectorType.ColumnCombinator]);
+const TRAVERSALS = new Set<Selector['type']>([
+  SelectorType.Adjacent,
+  SelectorType.Child,
+  SelectorType.Descendant,
+  SelectorType.Parent,
+  SelectorType.Sibling,
+  SelectorType.ColumnCombinator,
+]);
 
 /** The matchers of a selector list; one for every element when it cannot be read. */
 function matchersOf(selector: string, declarations: Declaration[]): Matcher[] {

@@ -42,15 +42,46 @@ export function mailChannel(app: MailChannelServices, options: { watchdog?: Watc
   const own = [config.mailFrom, config.imap?.user, config.smtp?.auth?.user].flatMap((text) => (text ? (addressIn(text) ?? []) : []));
   const staff = { emails: config.staffEmails, desk: app.staff };
   if (config.staffEmails.length > 0 && config.mail.dmarcAuthservId === null) {
-    log.warn({ event: 'mail.staff.off' }, 'FACTEUR_STAFF_EMAILS is set but MAIL_DMARC_AUTHSERV_ID is not: staff requests by mail are refused, since a From alone proves nothing (use /staff or facteur resend)');
+    log.warn(
+      { event: 'mail.staff.off' },
+      'FACTEUR_STAFF_EMAILS is set but MAIL_DMARC_AUTHSERV_ID is not: staff requests by mail are refused, since a From alone proves nothing (use /staff or facteur resend)',
+    );
   }
-  const pipelineOf = (reportsOnly: boolean) => new MailPipeline({ store, assistant, catalog, mailer, log, settings: config.mail, ownAddresses: own, staff, deliveries: app.deliveries, pdfMaxBytes: config.pdfs.maxBytes, downloadLinks: app.downloadLinks, bounces: app.bounces, reportsOnly });
+  const pipelineOf = (reportsOnly: boolean) =>
+    new MailPipeline({
+      store,
+      assistant,
+      catalog,
+      mailer,
+      log,
+      settings: config.mail,
+      ownAddresses: own,
+      staff,
+      deliveries: app.deliveries,
+      pdfMaxBytes: config.pdfs.maxBytes,
+      downloadLinks: app.downloadLinks,
+      bounces: app.bounces,
+      reportsOnly,
+    });
   const { processedFolder, failedFolder, bounceFolder } = config.mail;
   const mailDir = path.dirname(dataPaths(config.dataDir).inbox);
   const watcherOf = (folder: string | null, reportsOnly: boolean): MailWatcher => {
     const pipeline = pipelineOf(reportsOnly);
-    if (config.imap) return new ImapWatcher({ imap: folder ? { ...config.imap, mailbox: folder } : config.imap, folders: { processed: processedFolder, failed: failedFolder }, pipeline, log, ...options });
-    return new FolderWatcher({ inbox: folder ? path.join(mailDir, folder) : dataPaths(config.dataDir).inbox, processed: path.join(mailDir, processedFolder), failed: path.join(mailDir, failedFolder), pipeline, log });
+    if (config.imap)
+      return new ImapWatcher({
+        imap: folder ? { ...config.imap, mailbox: folder } : config.imap,
+        folders: { processed: processedFolder, failed: failedFolder },
+        pipeline,
+        log,
+        ...options,
+      });
+    return new FolderWatcher({
+      inbox: folder ? path.join(mailDir, folder) : dataPaths(config.dataDir).inbox,
+      processed: path.join(mailDir, processedFolder),
+      failed: path.join(mailDir, failedFolder),
+      pipeline,
+      log,
+    });
   };
   const inbox = watcherOf(null, false);
   const watching = bounceFolder ? bothWatchers(inbox, watcherOf(bounceFolder, true)) : inbox;

@@ -133,7 +133,11 @@ export class Claims {
         return decided(current.status === 'failed' ? 'failed' : 'processed', current !== found ? claimed : null, { found: current });
       }
       if (current.attempts >= MAX_ATTEMPTS) {
-        return decided('exhausted', { ...claimed, status: 'failed', reason: `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${current.reason ?? 'unknown error'}` });
+        return decided('exhausted', {
+          ...claimed,
+          status: 'failed',
+          reason: `no answer could be sent in ${MAX_ATTEMPTS} attempts: ${current.reason ?? 'unknown error'}`,
+        });
       }
       if (current.status === 'sending') {
         // Only the reply that was with the server is in doubt: the ones after it are still owed.
@@ -192,7 +196,10 @@ export class Claims {
     const { inDoubt, sent } = claim.record;
     if (inDoubt.length > 0) {
       const others = sent > inDoubt.length ? `; the other ${sent - inDoubt.length} were sent` : '';
-      return await this.giveUp(claim, `interrupted while a reply was with the mail server (mail ${inDoubt.join(', ')} of ${sent}): it may or may not have arrived, so it is not sent again${others}`);
+      return await this.giveUp(
+        claim,
+        `interrupted while a reply was with the mail server (mail ${inDoubt.join(', ')} of ${sent}): it may or may not have arrived, so it is not sent again${others}`,
+      );
     }
     this.forget(claim.key);
     return 'processed';
@@ -228,7 +235,9 @@ export class Claims {
   /** The message waits for the machine (a full disk, the store unreachable, Facteur's own mail login refused), tried again soon. */
   private machineWait(key: string, error: Error): Disposition {
     this.retryAt.set(key, this.now().getTime() + MACHINE_RETRY_MS);
-    const what = isOwnMailFault(error) ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD' : 'the machine cannot answer now (no space left?)';
+    const what = isOwnMailFault(error)
+      ? 'the mail server refused Facteur itself: check SMTP_USER and SMTP_PASSWORD'
+      : 'the machine cannot answer now (no space left?)';
     this.log.error({ key, err: error }, `mail: ${what}; the message waits`);
     return 'later';
   }
@@ -243,7 +252,20 @@ export class Claims {
   /** A message that cannot be read as mail: recorded as failed at once, never retried. */
   async unreadable(key: string, reason: string): Promise<Disposition> {
     const at = this.now().toISOString();
-    const record: InboundMessage = { key, messageId: null, sender: null, customerId: null, status: 'failed', attempts: 1, sent: 0, inDoubt: [], reason, claimedBy: this.instance, receivedAt: at, updatedAt: at };
+    const record: InboundMessage = {
+      key,
+      messageId: null,
+      sender: null,
+      customerId: null,
+      status: 'failed',
+      attempts: 1,
+      sent: 0,
+      inDoubt: [],
+      reason,
+      claimedBy: this.instance,
+      receivedAt: at,
+      updatedAt: at,
+    };
     await this.store.save({ inbound: [record] });
     this.log.error({ key, reason }, 'mail: unreadable message moved to the failed folder');
     return 'failed';

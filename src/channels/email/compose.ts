@@ -66,6 +66,9 @@ export function withoutFiles(mail: OutboundMail, catalog: Catalog): OutboundMail
   if (!('letter' in mail)) return { ...mail, attachments: [] };
   const { locale } = mail.letter;
   const invoices = (mail.attachments ?? []).flatMap((attachment) => attachment.files).flatMap((file) => file.invoice ?? []);
-  const said = paragraphs(catalog.t(locale, 'push.refused'), catalog.t(locale, 'email.refused', { count: Math.max(1, invoices.length), number: invoices[0] ?? '' }));
+  const said = paragraphs(
+    catalog.t(locale, 'push.refused'),
+    catalog.t(locale, 'email.refused', { count: Math.max(1, invoices.length), number: invoices[0] ?? '' }),
+  );
   return { ...mail, attachments: [], letter: { ...mail.letter, blocks: [...mail.letter.blocks, ...said] } };
 }

@@ -117,7 +117,11 @@ export function unescaped(text: string): string {
 
 /** A family as `font-family` names it, unquoted, in lower case. */
 export function familyName(name: string): string {
-  return name.trim().replace(/^(["'])(.*)\1$/, '$2').trim().toLowerCase();
+  return name
+    .trim()
+    .replace(/^(["'])(.*)\1$/, '$2')
+    .trim()
+    .toLowerCase();
 }
 
 /** The families a `font-family` value lists. */
@@ -130,8 +134,23 @@ export type Paint = Colord | 'unknown';
 
 /** The colours the operating system names: Outlook writes `windowtext` for the text the customer types. */
 const SYSTEM_COLORS: Record<string, string> = {
-  windowtext: '#000', canvastext: '#000', buttontext: '#000', captiontext: '#000', infotext: '#000', menutext: '#000', fieldtext: '#000', linktext: '#00e',
-  graytext: '#6d6d6d', window: '#fff', canvas: '#fff', buttonface: '#f0f0f0', field: '#fff', menu: '#fff', infobackground: '#ffffe1', highlight: '#3390ff', highlighttext: '#fff',
+  windowtext: '#000',
+  canvastext: '#000',
+  buttontext: '#000',
+  captiontext: '#000',
+  infotext: '#000',
+  menutext: '#000',
+  fieldtext: '#000',
+  linktext: '#00e',
+  graytext: '#6d6d6d',
+  window: '#fff',
+  canvas: '#fff',
+  buttonface: '#f0f0f0',
+  field: '#fff',
+  menu: '#fff',
+  infobackground: '#ffffe1',
+  highlight: '#3390ff',
+  highlighttext: '#fff',
 };
 
 /** A colour value: a paint, `inherit` (the parent's), `current` (the text's: `currentcolor`), or `unknown`. */
@@ -187,7 +206,16 @@ export interface SizeBase {
 }
 
 const PHONE = { width: 320, height: 568 };
-const KEYWORD_SIZES: Record<string, number> = { 'xx-small': 9, 'x-small': 10, small: 13, medium: 16, large: 18, 'x-large': 24, 'xx-large': 32, 'xxx-large': 48 };
+const KEYWORD_SIZES: Record<string, number> = {
+  'xx-small': 9,
+  'x-small': 10,
+  small: 13,
+  medium: 16,
+  large: 18,
+  'x-large': 24,
+  'xx-large': 32,
+  'xxx-large': 48,
+};
 
 /**
  * A length in pixels, as small as it can be on a reader's screen; `inherit` for a keyword
@@ -202,8 +230,22 @@ export function lengthPx(word: string, base: SizeBase): number | 'inherit' {
   const unit = match[2]!;
   if (unit === '') return amount === 0 ? 0 : 'inherit';
   const per: Record<string, number> = {
-    px: 1, pt: 4 / 3, pc: 16, in: 96, cm: 96 / 2.54, mm: 96 / 25.4, q: 96 / 101.6, em: base.parentPx, '%': base.parentPx / 100, ex: base.parentPx / 2, ch: base.parentPx / 2,
-    rem: base.rootPx, vw: PHONE.width / 100, vh: PHONE.height / 100, vmin: PHONE.width / 100, vmax: PHONE.height / 100,
+    px: 1,
+    pt: 4 / 3,
+    pc: 16,
+    in: 96,
+    cm: 96 / 2.54,
+    mm: 96 / 25.4,
+    q: 96 / 101.6,
+    em: base.parentPx,
+    '%': base.parentPx / 100,
+    ex: base.parentPx / 2,
+    ch: base.parentPx / 2,
+    rem: base.rootPx,
+    vw: PHONE.width / 100,
+    vh: PHONE.height / 100,
+    vmin: PHONE.width / 100,
+    vmax: PHONE.height / 100,
   };
   return per[unit] === undefined ? NaN : amount * per[unit];
 }

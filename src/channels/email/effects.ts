@@ -23,46 +23,285 @@ export type Effect =
 
 /** Properties that show the text as it is, whatever their value: how it is set, spaced, bordered, laid out in the flow, printed. */
 const SHOWN = new Set([
-  'font-weight', 'font-style', 'font-variant', 'font-variant-caps', 'font-variant-ligatures', 'font-variant-numeric', 'font-variant-east-asian',
-  'font-variant-position', 'font-variant-alternates', 'font-variant-emoji', 'font-stretch', 'font-width', 'font-kerning', 'font-feature-settings',
-  'font-variation-settings', 'font-optical-sizing', 'font-synthesis', 'font-synthesis-weight', 'font-synthesis-style', 'font-synthesis-small-caps',
-  'font-smoothing', 'osx-font-smoothing', 'text-rendering', 'font-language-override', 'font-palette',
-  'text-align', 'text-align-last', 'text-justify', 'text-transform', 'text-overflow', 'text-wrap', 'text-wrap-mode', 'text-wrap-style',
-  'white-space', 'white-space-collapse', 'word-wrap', 'overflow-wrap', 'word-break', 'line-break', 'hyphens', 'hyphenate-character', 'tab-size',
-  'text-size-adjust', 'nbsp-mode', 'text-autospace', 'text-spacing-trim', 'punctuation-wrap', 'layout-grid-mode', 'tab-stops', 'text-underline',
-  'text-underline-position', 'text-underline-offset', 'text-decoration-line', 'text-decoration-style', 'text-decoration-color', 'text-decoration-skip',
-  'text-decoration-skip-ink', 'text-emphasis', 'text-emphasis-style', 'text-emphasis-color', 'text-emphasis-position', 'text-stroke', 'text-stroke-width',
-  'text-stroke-color', 'direction', 'vertical-align', 'line-height', 'initial-letter',
-  'padding', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'padding-inline', 'padding-block', 'padding-inline-start',
-  'padding-inline-end', 'padding-block-start', 'padding-block-end',
-  'width', 'height', 'min-width', 'min-height', 'max-width', 'max-height', 'inline-size', 'block-size', 'min-inline-size', 'min-block-size',
-  'max-inline-size', 'max-block-size', 'box-sizing', 'aspect-ratio', 'object-fit', 'object-position', 'float', 'clear',
-  'overflow', 'overflow-x', 'overflow-y', 'overflow-inline', 'overflow-block', 'overflow-anchor', 'overflow-clip-margin',
-  'table-layout', 'border-collapse', 'border-spacing', 'empty-cells', 'caption-side', 'list-style', 'list-style-type', 'list-style-position',
-  'list-style-image', 'counter-reset', 'counter-increment', 'counter-set', 'quotes', 'content',
-  'cursor', 'pointer-events', 'user-select', 'user-modify', 'user-drag', 'tap-highlight-color', 'touch-callout', 'caret-color', 'accent-color',
-  'color-scheme', 'supported-color-schemes', 'print-color-adjust', 'color-adjust', 'forced-color-adjust', 'interpolation-mode', 'image-rendering',
-  'resize', 'scroll-behavior', 'scrollbar-width', 'scrollbar-color', 'scrollbar-gutter', 'touch-action', 'appearance', 'outline-style', 'outline-color',
-  'transition', 'transition-property', 'transition-duration', 'transition-timing-function', 'transition-delay', 'transition-behavior', 'will-change',
-  'isolation', 'z-index', 'page', 'size', 'page-break-before', 'page-break-after', 'page-break-inside', 'break-before', 'break-after', 'break-inside',
-  'orphans', 'widows', 'box-orient', 'box-pack', 'box-align', 'box-direction', 'box-flex', 'box-decoration-break', 'flex', 'flex-direction',
-  'flex-wrap', 'flex-flow', 'flex-grow', 'flex-shrink', 'flex-basis', 'justify-content', 'align-items', 'align-content', 'align-self', 'justify-items',
-  'justify-self', 'place-content', 'place-items', 'place-self', 'order', 'gap', 'row-gap', 'column-gap', 'grid-template', 'grid-template-columns',
-  'grid-template-rows', 'grid-template-areas', 'grid-auto-flow', 'grid-auto-columns', 'grid-auto-rows', 'grid-gap', 'grid-row-gap', 'grid-column-gap',
-  'background-position', 'background-position-x', 'background-position-y', 'background-size', 'background-repeat', 'background-attachment',
-  'background-origin', 'background-clip', 'background-blend-mode', 'border-radius', 'transform-origin', 'transform-style', 'perspective-origin',
-  'backface-visibility', 'shape-outside', 'shape-margin', 'shape-image-threshold', 'ruby-position', 'ruby-align', 'text-combine-upright',
-  'hanging-punctuation', 'speak', 'speak-as', 'unicode-range', 'src', 'behavior',
+  'font-weight',
+  'font-style',
+  'font-variant',
+  'font-variant-caps',
+  'font-variant-ligatures',
+  'font-variant-numeric',
+  'font-variant-east-asian',
+  'font-variant-position',
+  'font-variant-alternates',
+  'font-variant-emoji',
+  'font-stretch',
+  'font-width',
+  'font-kerning',
+  'font-feature-settings',
+  'font-variation-settings',
+  'font-optical-sizing',
+  'font-synthesis',
+  'font-synthesis-weight',
+  'font-synthesis-style',
+  'font-synthesis-small-caps',
+  'font-smoothing',
+  'osx-font-smoothing',
+  'text-rendering',
+  'font-language-override',
+  'font-palette',
+  'text-align',
+  'text-align-last',
+  'text-justify',
+  'text-transform',
+  'text-overflow',
+  'text-wrap',
+  'text-wrap-mode',
+  'text-wrap-style',
+  'white-space',
+  'white-space-collapse',
+  'word-wrap',
+  'overflow-wrap',
+  'word-break',
+  'line-break',
+  'hyphens',
+  'hyphenate-character',
+  'tab-size',
+  'text-size-adjust',
+  'nbsp-mode',
+  'text-autospace',
+  'text-spacing-trim',
+  'punctuation-wrap',
+  'layout-grid-mode',
+  'tab-stops',
+  'text-underline',
+  'text-underline-position',
+  'text-underline-offset',
+  'text-decoration-line',
+  'text-decoration-style',
+  'text-decoration-color',
+  'text-decoration-skip',
+  'text-decoration-skip-ink',
+  'text-emphasis',
+  'text-emphasis-style',
+  'text-emphasis-color',
+  'text-emphasis-position',
+  'text-stroke',
+  'text-stroke-width',
+  'text-stroke-color',
+  'direction',
+  'vertical-align',
+  'line-height',
+  'initial-letter',
+  'padding',
+  'padding-top',
+  'padding-right',
+  'padding-bottom',
+  'padding-left',
+  'padding-inline',
+  'padding-block',
+  'padding-inline-start',
+  'padding-inline-end',
+  'padding-block-start',
+  'padding-block-end',
+  'width',
+  'height',
+  'min-width',
+  'min-height',
+  'max-width',
+  'max-height',
+  'inline-size',
+  'block-size',
+  'min-inline-size',
+  'min-block-size',
+  'max-inline-size',
+  'max-block-size',
+  'box-sizing',
+  'aspect-ratio',
+  'object-fit',
+  'object-position',
+  'float',
+  'clear',
+  'overflow',
+  'overflow-x',
+  'overflow-y',
+  'overflow-inline',
+  'overflow-block',
+  'overflow-anchor',
+  'overflow-clip-margin',
+  'table-layout',
+  'border-collapse',
+  'border-spacing',
+  'empty-cells',
+  'caption-side',
+  'list-style',
+  'list-style-type',
+  'list-style-position',
+  'list-style-image',
+  'counter-reset',
+  'counter-increment',
+  'counter-set',
+  'quotes',
+  'content',
+  'cursor',
+  'pointer-events',
+  'user-select',
+  'user-modify',
+  'user-drag',
+  'tap-highlight-color',
+  'touch-callout',
+  'caret-color',
+  'accent-color',
+  'color-scheme',
+  'supported-color-schemes',
+  'print-color-adjust',
+  'color-adjust',
+  'forced-color-adjust',
+  'interpolation-mode',
+  'image-rendering',
+  'resize',
+  'scroll-behavior',
+  'scrollbar-width',
+  'scrollbar-color',
+  'scrollbar-gutter',
+  'touch-action',
+  'appearance',
+  'outline-style',
+  'outline-color',
+  'transition',
+  'transition-property',
+  'transition-duration',
+  'transition-timing-function',
+  'transition-delay',
+  'transition-behavior',
+  'will-change',
+  'isolation',
+  'z-index',
+  'page',
+  'size',
+  'page-break-before',
+  'page-break-after',
+  'page-break-inside',
+  'break-before',
+  'break-after',
+  'break-inside',
+  'orphans',
+  'widows',
+  'box-orient',
+  'box-pack',
+  'box-align',
+  'box-direction',
+  'box-flex',
+  'box-decoration-break',
+  'flex',
+  'flex-direction',
+  'flex-wrap',
+  'flex-flow',
+  'flex-grow',
+  'flex-shrink',
+  'flex-basis',
+  'justify-content',
+  'align-items',
+  'align-content',
+  'align-self',
+  'justify-items',
+  'justify-self',
+  'place-content',
+  'place-items',
+  'place-self',
+  'order',
+  'gap',
+  'row-gap',
+  'column-gap',
+  'grid-template',
+  'grid-template-columns',
+  'grid-template-rows',
+  'grid-template-areas',
+  'grid-auto-flow',
+  'grid-auto-columns',
+  'grid-auto-rows',
+  'grid-gap',
+  'grid-row-gap',
+  'grid-column-gap',
+  'background-position',
+  'background-position-x',
+  'background-position-y',
+  'background-size',
+  'background-repeat',
+  'background-attachment',
+  'background-origin',
+  'background-clip',
+  'background-blend-mode',
+  'border-radius',
+  'transform-origin',
+  'transform-style',
+  'perspective-origin',
+  'backface-visibility',
+  'shape-outside',
+  'shape-margin',
+  'shape-image-threshold',
+  'ruby-position',
+  'ruby-align',
+  'text-combine-upright',
+  'hanging-punctuation',
+  'speak',
+  'speak-as',
+  'unicode-range',
+  'src',
+  'behavior',
   // SVG's, which an HTML element's text ignores (an SVG is never read).
-  'x', 'y', 'cx', 'cy', 'r', 'rx', 'ry', 'd', 'fill', 'fill-opacity', 'fill-rule', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray',
-  'stroke-dashoffset', 'stroke-linecap', 'stroke-linejoin', 'stroke-miterlimit', 'stop-color', 'stop-opacity', 'flood-color', 'flood-opacity',
-  'lighting-color', 'marker', 'marker-start', 'marker-mid', 'marker-end', 'vector-effect', 'shape-rendering', 'dominant-baseline', 'alignment-baseline',
-  'baseline-shift', 'text-anchor', 'color-interpolation', 'color-interpolation-filters', 'clip-rule', 'mask-type', 'paint-order',
+  'x',
+  'y',
+  'cx',
+  'cy',
+  'r',
+  'rx',
+  'ry',
+  'd',
+  'fill',
+  'fill-opacity',
+  'fill-rule',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-dasharray',
+  'stroke-dashoffset',
+  'stroke-linecap',
+  'stroke-linejoin',
+  'stroke-miterlimit',
+  'stop-color',
+  'stop-opacity',
+  'flood-color',
+  'flood-opacity',
+  'lighting-color',
+  'marker',
+  'marker-start',
+  'marker-mid',
+  'marker-end',
+  'vector-effect',
+  'shape-rendering',
+  'dominant-baseline',
+  'alignment-baseline',
+  'baseline-shift',
+  'text-anchor',
+  'color-interpolation',
+  'color-interpolation-filters',
+  'clip-rule',
+  'mask-type',
+  'paint-order',
 ]);
 
 /** Properties that are the element's look, read by `seen.ts`. */
 const LOOK = new Set([
-  'color', 'text-fill-color', 'background', 'background-color', 'background-image', 'font', 'font-size', 'font-family', 'opacity', 'visibility', 'display',
+  'color',
+  'text-fill-color',
+  'background',
+  'background-color',
+  'background-image',
+  'font',
+  'font-size',
+  'font-family',
+  'opacity',
+  'visibility',
+  'display',
 ]);
 
 /** Values that leave a property doing nothing of its own: its initial value, or the parent's. */
@@ -99,16 +338,64 @@ export function effectOf(declared: Declaration[], fontPx: number): Effect {
   const positioned = outOfFlow || position.some((value) => value === 'relative' || value === 'sticky');
   if (position.some((value) => !KEEPING.has(value) && !['static', 'absolute', 'fixed', 'relative', 'sticky'].includes(value))) return 'coversAll';
   const shifts = [
-    ...values('margin', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'margin-inline', 'margin-block', 'margin-inline-start', 'margin-inline-end', 'margin-block-start', 'margin-block-end')
+    ...values(
+      'margin',
+      'margin-top',
+      'margin-right',
+      'margin-bottom',
+      'margin-left',
+      'margin-inline',
+      'margin-block',
+      'margin-inline-start',
+      'margin-inline-end',
+      'margin-block-start',
+      'margin-block-end',
+    )
       .flatMap(words)
       .map((word) => -pulledBy(word, base)),
-    ...(positioned ? values('top', 'right', 'bottom', 'left', 'inset', 'inset-inline', 'inset-block', 'inset-inline-start', 'inset-inline-end', 'inset-block-start', 'inset-block-end').flatMap(words).map((word) => offsetOf(word, base)) : []),
-    ...values('translate').flatMap(words).map((word) => offsetOf(word, base)),
+    ...(positioned
+      ? values(
+          'top',
+          'right',
+          'bottom',
+          'left',
+          'inset',
+          'inset-inline',
+          'inset-block',
+          'inset-inline-start',
+          'inset-inline-end',
+          'inset-block-start',
+          'inset-block-end',
+        )
+          .flatMap(words)
+          .map((word) => offsetOf(word, base))
+      : []),
+    ...values('translate')
+      .flatMap(words)
+      .map((word) => offsetOf(word, base)),
     ...values('transform').flatMap((value) => transformShifts(value, base)),
   ].filter((px) => !(Math.abs(px) <= MAX_PULL_PX));
   const spills =
-    values('rotate', 'offset', 'offset-path', 'offset-distance', 'offset-position', 'offset-anchor', 'grid-area', 'grid-row', 'grid-column', 'grid-row-start', 'grid-row-end', 'grid-column-start', 'grid-column-end', 'filter', 'backdrop-filter').some((value) => !KEEPING.has(firstWord(value))) ||
-    values('box-shadow', 'text-shadow').some((value) => shadowsOf(value, base).some((shadow) => shadow === 'unknown' || (!shadow.inset && shadow.reach > MAX_SHADOW_PX))) ||
+    values(
+      'rotate',
+      'offset',
+      'offset-path',
+      'offset-distance',
+      'offset-position',
+      'offset-anchor',
+      'grid-area',
+      'grid-row',
+      'grid-column',
+      'grid-row-start',
+      'grid-row-end',
+      'grid-column-start',
+      'grid-column-end',
+      'filter',
+      'backdrop-filter',
+    ).some((value) => !KEEPING.has(firstWord(value))) ||
+    values('box-shadow', 'text-shadow').some((value) =>
+      shadowsOf(value, base).some((shadow) => shadow === 'unknown' || (!shadow.inset && shadow.reach > MAX_SHADOW_PX)),
+    ) ||
     values('scale').some((value) => words(value).some((word) => !(fractionOf(word) <= 1) && !KEEPING.has(word))) ||
     values('outline', 'outline-width').some((value) => words(value).some((word) => wide(word, base))) ||
     values('outline-offset').some((value) => !(lengthOf(value, base) >= 0));
@@ -157,7 +444,28 @@ function shadowsOf(value: string, base: SizeBase): Shadow[] {
 
 /** A size declared as large as FAR_PX, or that cannot be told: such an element may reach back onto the page. */
 function large(values: (...properties: string[]) => string[], base: SizeBase): boolean {
-  const sizes = values('width', 'height', 'min-width', 'min-height', 'inline-size', 'block-size', 'min-inline-size', 'min-block-size', 'padding', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left', 'border', 'border-width', 'font', 'font-size', 'line-height', 'letter-spacing', 'word-spacing');
+  const sizes = values(
+    'width',
+    'height',
+    'min-width',
+    'min-height',
+    'inline-size',
+    'block-size',
+    'min-inline-size',
+    'min-block-size',
+    'padding',
+    'padding-top',
+    'padding-right',
+    'padding-bottom',
+    'padding-left',
+    'border',
+    'border-width',
+    'font',
+    'font-size',
+    'line-height',
+    'letter-spacing',
+    'word-spacing',
+  );
   return sizes.flatMap(words).some((word) => /^[+-]?[\d.]/.test(word) && !(Math.abs(lengthOf(word, base)) < FAR_PX));
 }
 
@@ -166,7 +474,11 @@ function hides({ property, value }: Declaration, base: SizeBase): boolean {
   const name = unprefixed(property);
   const first = firstWord(value);
   if (name.startsWith('--') || property.startsWith('mso-')) return property === 'mso-hide' && first === 'all';
-  if (LOOK.has(name)) return (name === 'display' && ['none', 'table-column', 'table-column-group'].includes(first)) || (name === 'visibility' && (first === 'hidden' || first === 'collapse'));
+  if (LOOK.has(name))
+    return (
+      (name === 'display' && ['none', 'table-column', 'table-column-group'].includes(first)) ||
+      (name === 'visibility' && (first === 'hidden' || first === 'collapse'))
+    );
   if (SHOWN.has(name) || (name.startsWith('border') && !name.startsWith('border-image'))) return false;
   // A property no browser knows is dropped by every browser (`font-display` outside @font-face, a typo): it does nothing.
   if (!lexer.getProperty(property) && !lexer.getProperty(name)) return false;
@@ -183,11 +495,33 @@ function hides({ property, value }: Declaration, base: SizeBase): boolean {
     case 'text-decoration':
     case 'text-decoration-thickness':
       return value.split(/\s+/).some((word) => wide(word, base));
-    case 'margin': case 'margin-top': case 'margin-right': case 'margin-bottom': case 'margin-left': case 'margin-inline': case 'margin-block':
-    case 'margin-inline-start': case 'margin-inline-end': case 'margin-block-start': case 'margin-block-end':
-    case 'position': case 'top': case 'right': case 'bottom': case 'left': case 'inset': case 'inset-inline': case 'inset-block':
-    case 'inset-inline-start': case 'inset-inline-end': case 'inset-block-start': case 'inset-block-end':
-    case 'outline': case 'outline-width': case 'outline-offset': case 'translate':
+    case 'margin':
+    case 'margin-top':
+    case 'margin-right':
+    case 'margin-bottom':
+    case 'margin-left':
+    case 'margin-inline':
+    case 'margin-block':
+    case 'margin-inline-start':
+    case 'margin-inline-end':
+    case 'margin-block-start':
+    case 'margin-block-end':
+    case 'position':
+    case 'top':
+    case 'right':
+    case 'bottom':
+    case 'left':
+    case 'inset':
+    case 'inset-inline':
+    case 'inset-block':
+    case 'inset-inline-start':
+    case 'inset-inline-end':
+    case 'inset-block-start':
+    case 'inset-block-end':
+    case 'outline':
+    case 'outline-width':
+    case 'outline-offset':
+    case 'translate':
       // Read in `effectOf`: where they hide, they move the element.
       return false;
     case 'transform':
@@ -199,7 +533,9 @@ function hides({ property, value }: Declaration, base: SizeBase): boolean {
       return !KEEPING.has(first) && first !== 'horizontal-tb' && first !== 'mixed';
     default:
       // clip, clip-path, mask, content-visibility, contain, animation, line-clamp, text-security, font-size-adjust…: whatever else, only its initial value shows the text as it is.
-      return !KEEPING.has(first) && !(name === 'content-visibility' && first === 'visible') && !(name === 'contain' && (first === 'style' || first === 'layout'));
+      return (
+        !KEEPING.has(first) && !(name === 'content-visibility' && first === 'visible') && !(name === 'contain' && (first === 'style' || first === 'layout'))
+      );
   }
 }
 

@@ -85,7 +85,13 @@ function localFailedFolder(failedDir: string, inboxDir: string): FailedFolder {
         (await names()).map(async (name) => {
           const file = path.join(failedDir, name);
           const mail = await readMail((await readFile(file)).subarray(0, MAX_MESSAGE_BYTES)).catch(() => null);
-          return { id: name, from: mail?.sender ?? '', subject: mail?.subject ?? '', date: (await stat(file)).mtime.toISOString(), messageId: mail?.messageId ?? null };
+          return {
+            id: name,
+            from: mail?.sender ?? '',
+            subject: mail?.subject ?? '',
+            date: (await stat(file)).mtime.toISOString(),
+            messageId: mail?.messageId ?? null,
+          };
         }),
       );
     },

@@ -36,11 +36,15 @@ export class FolderWatcher implements MailWatcher {
   constructor(private readonly options: FolderWatcherOptions) {}
 
   start(): void {
-    this.running ??= this.run().catch((error: unknown) => this.options.log.error({ err: error, inbox: this.options.inbox }, 'mail: the local inbox folder cannot be watched'));
+    this.running ??= this.run().catch((error: unknown) =>
+      this.options.log.error({ err: error, inbox: this.options.inbox }, 'mail: the local inbox folder cannot be watched'),
+    );
   }
 
   state(): { up: boolean; detail: string } {
-    return this.running && !this.stopping ? { up: true, detail: 'watching the local inbox folder' } : { up: false, detail: 'not watching the local inbox folder' };
+    return this.running && !this.stopping
+      ? { up: true, detail: 'watching the local inbox folder' }
+      : { up: false, detail: 'not watching the local inbox folder' };
   }
 
   async stop(): Promise<void> {

@@ -83,7 +83,8 @@ export class ImapWatcher implements MailWatcher {
         });
       } catch (error) {
         // A refused login will not cure itself like a dropped connection: it is the operator's to fix.
-        if ((error as { authenticationFailed?: boolean }).authenticationFailed) log.error({ host: imap.host, user: imap.user }, 'IMAP login refused: check IMAP_USER and IMAP_PASSWORD');
+        if ((error as { authenticationFailed?: boolean }).authenticationFailed)
+          log.error({ host: imap.host, user: imap.user }, 'IMAP login refused: check IMAP_USER and IMAP_PASSWORD');
         else log.warn({ err: error, host: imap.host, mailbox: imap.mailbox }, 'IMAP connection lost');
       }
       if (this.stopping) break;
@@ -112,7 +113,8 @@ export class ImapWatcher implements MailWatcher {
     await client.connect();
     try {
       // The watched folder too, when it is not the inbox: a bounce folder may not exist before its first report.
-      for (const folder of [...(imap.mailbox.toUpperCase() === 'INBOX' ? [] : [imap.mailbox]), folders.processed, folders.failed]) await client.mailboxCreate(folder);
+      for (const folder of [...(imap.mailbox.toUpperCase() === 'INBOX' ? [] : [imap.mailbox]), folders.processed, folders.failed])
+        await client.mailboxCreate(folder);
       await client.mailboxOpen(imap.mailbox);
       await this.fileSettled(client);
       connected();

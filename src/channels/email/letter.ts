@@ -23,6 +23,14 @@ export function listHints(catalog: Catalog, locale: Locale, listed: ListedInvoic
   if (!first) return [];
   const t = (key: string, params: Record<string, string>) => catalog.t(locale, key, params);
   const items = [t('email.hints.pdf', { number: first.number }), t('email.hints.details', { number: first.number })];
-  if (second) items.push(t('email.hints.zip', { numbers: listed.slice(0, ZIP_EXAMPLE).map((invoice) => invoice.number).join(' ') }));
+  if (second)
+    items.push(
+      t('email.hints.zip', {
+        numbers: listed
+          .slice(0, ZIP_EXAMPLE)
+          .map((invoice) => invoice.number)
+          .join(' '),
+      }),
+    );
   return [{ hints: { title: catalog.t(locale, 'email.hints.title'), items } }];
 }

@@ -62,7 +62,10 @@ export async function readMail(raw: Buffer, maxBytes = MAX_MESSAGE_BYTES): Promi
   });
   const headers = new Map<string, string[]>();
   for (const { key, line } of parsed.headerLines) {
-    const value = line.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const value = line
+      .slice(line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     headers.set(key, [...(headers.get(key) ?? []), value]);
   }
   return {
@@ -77,7 +80,11 @@ export async function readMail(raw: Buffer, maxBytes = MAX_MESSAGE_BYTES): Promi
     headers,
     pdfs: parsed.attachments
       .filter((attachment) => attachment.contentType === 'application/pdf' || /\.pdf$/i.test(attachment.filename ?? ''))
-      .map((attachment, i) => ({ name: attachment.filename ?? `document-${i + 1}.pdf`, size: attachment.size, bytes: raw.length >= maxBytes ? null : attachment.content })),
+      .map((attachment, i) => ({
+        name: attachment.filename ?? `document-${i + 1}.pdf`,
+        size: attachment.size,
+        bytes: raw.length >= maxBytes ? null : attachment.content,
+      })),
   };
 }
 
@@ -105,7 +112,8 @@ function senderOf(values: string[]): string {
   if (value.length > MAX_FROM_LENGTH) throw new UnreadableMail(`a From header of ${value.length} characters`);
   const entries = addressparser(value);
   const [entry] = entries;
-  if (entries.length !== 1 || entry === undefined) throw new UnreadableMail(entries.length === 0 ? 'no sender address (From)' : `not exactly one sender address (From: ${value})`);
+  if (entries.length !== 1 || entry === undefined)
+    throw new UnreadableMail(entries.length === 0 ? 'no sender address (From)' : `not exactly one sender address (From: ${value})`);
   if (entry.group) throw new UnreadableMail(`a group in From (${value})`);
   const address = entry.address.trim().toLowerCase();
   if (address.includes('=?')) throw new UnreadableMail(`an encoded word as the sender's address (From: ${value})`);

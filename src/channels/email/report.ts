@@ -25,7 +25,13 @@ const ENVELOPE_HEADERS = ['to', 'x-original-to', 'delivered-to'];
 export async function readReport(raw: Buffer): Promise<BounceReport | null> {
   // Loaded with the first report, as read.ts does for the first message: a service at rest holds no mail parser.
   const { simpleParser } = await import('mailparser');
-  const parsed = await simpleParser(raw.subarray(0, MAX_MESSAGE_BYTES), { keepDeliveryStatus: true, skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
+  const parsed = await simpleParser(raw.subarray(0, MAX_MESSAGE_BYTES), {
+    keepDeliveryStatus: true,
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+    skipImageLinks: true,
+  });
   const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
   if (contentType?.value !== 'multipart/report') return null;
   const reportType = contentType.params?.['report-type']?.toLowerCase();
@@ -94,7 +100,11 @@ function messageIdOf(headers: InstanceType<typeof mailsplit.Headers> | null): st
 
 /** `rfc822; Awa@Example.cm` as `awa@example.cm`; null for none. */
 function address(field: string): string | null {
-  const value = field.replace(/^[\w-]+;\s*/, '').replace(/^<|>$/g, '').trim().toLowerCase();
+  const value = field
+    .replace(/^[\w-]+;\s*/, '')
+    .replace(/^<|>$/g, '')
+    .trim()
+    .toLowerCase();
   return /^[^@\s]+@[^@\s]+$/.test(value) ? value.slice(0, MAX_FIELD) : null;
 }
 

@@ -5,7 +5,22 @@ import { compile } from 'html-to-text';
 import { parse } from 'parse5';
 import { adapter } from 'parse5-htmlparser2-tree-adapter';
 import { declaredBySheet } from './cascade.js';
-import { backgroundImageOf, backgroundOf, dataStyleSheet, declarationsOf, familiesOf, fontShorthandSize, fontSizePx, fractionOf, paintOf, readStyleSheet, type Declaration, type Paint, type SizeBase, type StyleSheet } from './css.js';
+import {
+  backgroundImageOf,
+  backgroundOf,
+  dataStyleSheet,
+  declarationsOf,
+  familiesOf,
+  fontShorthandSize,
+  fontSizePx,
+  fractionOf,
+  paintOf,
+  readStyleSheet,
+  type Declaration,
+  type Paint,
+  type SizeBase,
+  type StyleSheet,
+} from './css.js';
 import { effectOf, type Effect } from './effects.js';
 
 /** What a reader sees of a mail's body, and what it holds that they cannot see. */
@@ -31,8 +46,40 @@ const MAX_PAINTS = 8;
 
 /** Elements whose content no reader sees as text: the head, code, embedded documents and media, form choices, fallbacks browsers never show, reversed text. */
 const NEVER_SHOWN = new Set([
-  'head', 'title', 'style', 'script', 'template', 'noscript', 'meta', 'link', 'base', 'basefont', 'iframe', 'frame', 'frameset', 'noframes', 'object', 'embed',
-  'noembed', 'svg', 'math', 'canvas', 'audio', 'video', 'select', 'datalist', 'option', 'optgroup', 'area', 'param', 'source', 'track', 'img', 'input', 'bdo', 'rp',
+  'head',
+  'title',
+  'style',
+  'script',
+  'template',
+  'noscript',
+  'meta',
+  'link',
+  'base',
+  'basefont',
+  'iframe',
+  'frame',
+  'frameset',
+  'noframes',
+  'object',
+  'embed',
+  'noembed',
+  'svg',
+  'math',
+  'canvas',
+  'audio',
+  'video',
+  'select',
+  'datalist',
+  'option',
+  'optgroup',
+  'area',
+  'param',
+  'source',
+  'track',
+  'img',
+  'input',
+  'bdo',
+  'rp',
 ]);
 
 /** What stands where an element that may lie over the text after it was taken out: from there on, nothing is seen for sure. */
@@ -254,16 +301,26 @@ function lookOf(element: Element, parent: Look, declared: Declaration[], base: S
   // Most elements declare nothing: they look like their parent, the same object, whose verdict on its text is kept.
   if (declared.length === 0) return parent;
   const values = (...properties: string[]) => declared.flatMap((d) => (properties.includes(d.property) ? [d.value] : []));
-  const fontPx = smallest([...values('font-size').map((value) => fontSizePx(value, base)), ...values('font').map((value) => fontShorthandSize(value, base))], parent.fontPx);
+  const fontPx = smallest(
+    [...values('font-size').map((value) => fontSizePx(value, base)), ...values('font').map((value) => fontShorthandSize(value, base))],
+    parent.fontPx,
+  );
   const effect = effectOf(declared, fontPx);
   if (effect !== 'none') return effect;
   const opacity = parent.opacity * Math.min(1, ...values('opacity').map((value) => nanAsZero(fractionOf(value))));
   if (opacity < MIN_OPACITY) return 'hides';
   const colors = paints(values('color', '-webkit-text-fill-color').map(paintOf), parent.colors);
-  const backgroundPaints = [...values('background-color').map(paintOf), ...values('background').map(backgroundOf), ...values('background-image').map(backgroundImageOf)];
+  const backgroundPaints = [
+    ...values('background-color').map(paintOf),
+    ...values('background').map(backgroundOf),
+    ...values('background-image').map(backgroundImageOf),
+  ];
   return {
     colors,
-    backgrounds: backgrounds(backgroundPaints.flatMap((paint) => (paint === 'current' ? colors : [paint])), parent.backgrounds),
+    backgrounds: backgrounds(
+      backgroundPaints.flatMap((paint) => (paint === 'current' ? colors : [paint])),
+      parent.backgrounds,
+    ),
     fontPx,
     opacity,
     families: inheritedUnless([...values('font-family').flatMap(familiesOf), ...values('font').flatMap(shorthandFamilies)], parent.families),
@@ -292,12 +349,19 @@ function smallest(sizes: (number | 'inherit')[], inherited: number): number {
 
 /** The colours declared, each possible; the parent's where one says to inherit (`currentcolor` in `color` too), or none is declared. */
 function paints(declared: (Paint | 'inherit' | 'current')[], inherited: Paint[]): Paint[] {
-  return capped(inheritedUnless(declared.flatMap((paint) => (paint === 'inherit' || paint === 'current' ? inherited : [paint])), inherited));
+  return capped(
+    inheritedUnless(
+      declared.flatMap((paint) => (paint === 'inherit' || paint === 'current' ? inherited : [paint])),
+      inherited,
+    ),
+  );
 }
 
 /** The backgrounds declared, laid over the parent's where they let it show through; the parent's when none is declared. */
 function backgrounds(declared: (Paint | 'inherit')[], inherited: Paint[]): Paint[] {
-  const own = declared.flatMap((paint) => (paint === 'inherit' ? inherited : paint === 'unknown' || paint.alpha() === 1 ? [paint] : inherited.map((under) => over(paint, under))));
+  const own = declared.flatMap((paint) =>
+    paint === 'inherit' ? inherited : paint === 'unknown' || paint.alpha() === 1 ? [paint] : inherited.map((under) => over(paint, under)),
+  );
   return capped(inheritedUnless(own, inherited));
 }
 
@@ -318,7 +382,11 @@ function over(top: Colord, under: Paint): Paint {
 function textUnseen(look: Look, webFonts: Set<string>): boolean {
   if (look.fontPx < MIN_FONT_PX) return true;
   if (look.families.some((family) => webFonts.has(family))) return true;
-  return look.colors.some((color) => look.backgrounds.some((background) => color === 'unknown' || background === 'unknown' || (over(color, background) as Colord).contrast(background) < MIN_CONTRAST));
+  return look.colors.some((color) =>
+    look.backgrounds.some(
+      (background) => color === 'unknown' || background === 'unknown' || (over(color, background) as Colord).contrast(background) < MIN_CONTRAST,
+    ),
+  );
 }
 
 /** The text that was not seen, kept up to MAX_HIDDEN_CHARS to say what was not read. */

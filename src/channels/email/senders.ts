@@ -189,7 +189,11 @@ export class Senders {
       // Never when our server says the From is forged, else once a day: a refusal to each would be a loop for anyone to start.
       const quiet = dmarc === 'fail' || (await store.answeredInbound({ since: this.ago(DAY_MS), sender: mail.sender })) > 0;
       if (claim.record.sent === 0 && quiet) return claim.close('ignored', `staff request refused: ${why}`);
-      return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, dmarc === null ? 'staff.mailOff' : 'staff.unverified')], attachments: [] }, mail);
+      return this.send(
+        claim,
+        { locale, outcome: 'refused', text: [catalog.t(locale, dmarc === null ? 'staff.mailOff' : 'staff.unverified')], attachments: [] },
+        mail,
+      );
     }
     // A resend is an action on other customers' mail: a reply's subject (someone else's words) never asks one.
     if (request.words !== 'own') return this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'staff.notOwnWords')], attachments: [] }, mail);
@@ -218,7 +222,14 @@ export class Senders {
    * a victim's, whom the answer would reach. Never when DMARC is checked and did not pass,
    * once a week per address, and a few an hour in all.
    */
-  private async answerStranger(claim: Claim, mail: InboundMail, request: Reading, dmarc: DmarcVerdict | null, raw: Buffer, more?: MoreOfMessage): Promise<void> {
+  private async answerStranger(
+    claim: Claim,
+    mail: InboundMail,
+    request: Reading,
+    dmarc: DmarcVerdict | null,
+    raw: Buffer,
+    more?: MoreOfMessage,
+  ): Promise<void> {
     const { settings, log, catalog } = this.options;
     const silence = claim.record.sent > 0 ? null : await this.strangerSilence(mail, dmarc, settings.strangerRepliesPerHour);
     if (silence !== null) {
@@ -227,7 +238,8 @@ export class Senders {
     }
     log.info({ key: claim.record.key, sender: mail.sender }, 'mail: unknown sender, told so');
     // Within the strangers' budget, a PDF they ask about (or send with nothing else) is checked for staff: a forgery in our name often reaches no customer.
-    if (claim.record.sent === 0 && mail.pdfs.length > 0 && asksCheck(request)) await this.options.assistant.checkStrangersCopies(await this.pdfsToCheck(mail, raw, request, more), { sender: mail.sender, channel: 'email' });
+    if (claim.record.sent === 0 && mail.pdfs.length > 0 && asksCheck(request))
+      await this.options.assistant.checkStrangersCopies(await this.pdfsToCheck(mail, raw, request, more), { sender: mail.sender, channel: 'email' });
     const locale = request.locale ?? STRANGER_LOCALE;
     await this.send(claim, { locale, outcome: 'refused', text: [catalog.t(locale, 'email.unknownSender', { address: mail.sender })], attachments: [] }, mail);
   }
@@ -262,15 +274,32 @@ export class Senders {
     const { mailer, deliveries } = this.options;
     const customerId = claim.record.customerId;
     if (customerId === null) {
-      await sendOrWithoutFiles((mail) => mailer.send(mail), outbound, () => withoutFiles(outbound, this.options.catalog));
+      await sendOrWithoutFiles(
+        (mail) => mailer.send(mail),
+        outbound,
+        () => withoutFiles(outbound, this.options.catalog),
+      );
       return;
     }
     const attachPdf = (outbound.attachments ?? []).length > 0;
     const files = (outbound.attachments ?? []).flatMap((attachment) => attachment.files);
-    const spec = { customerId, invoices: reply.invoices ?? [], channel: 'email' as const, recipient: outbound.to, reason: 'request' as const, attachPdf, ...(links.length > 0 ? { links } : {}), ...(files.length > 0 ? { files } : {}) };
+    const spec = {
+      customerId,
+      invoices: reply.invoices ?? [],
+      channel: 'email' as const,
+      recipient: outbound.to,
+      reason: 'request' as const,
+      attachPdf,
+      ...(links.length > 0 ? { links } : {}),
+      ...(files.length > 0 ? { files } : {}),
+    };
     await deliveries.track(spec, async (delivery) => {
       const addressed = { ...outbound, ...(delivery.messageId ? { messageId: delivery.messageId } : {}), deliveryId: delivery.id };
-      const { sent, refused } = await sendOrWithoutFiles((mail) => mailer.send(mail), addressed, () => withoutFiles(addressed, this.options.catalog));
+      const { sent, refused } = await sendOrWithoutFiles(
+        (mail) => mailer.send(mail),
+        addressed,
+        () => withoutFiles(addressed, this.options.catalog),
+      );
       return refused ? { ...sent, files: [], note: `${describeFailure(refused)}: the mail sent again without its files` } : sent;
     });
   }

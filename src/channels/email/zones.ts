@@ -24,4 +24,3 @@ export function readZones(mail: MailText): Zone[] {
   if (mail.hidden) zones.push({ kind: 'hidden', lines: linesOf(mail.hidden).filter((line) => line.trim() !== '') });
   return zones;
 }
-

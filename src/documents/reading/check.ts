@@ -16,8 +16,10 @@ export type CheckedPdf = { text: PdfText } | { reason: string };
  */
 export async function checkPdf(bytes: Uint8Array, maxBytes: number, reader: PdfReader): Promise<CheckedPdf> {
   if (bytes.byteLength === 0) return { reason: 'is empty' };
-  if (bytes.byteLength > maxBytes) return { reason: `is ${megabytes(bytes.byteLength)} MB, more than the ${megabytes(maxBytes)} MB allowed (FACTEUR_PDF_MAX_MB)` };
-  if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, HEADER_WITHIN + 5)).includes('%PDF-')) return { reason: 'is not a PDF: it does not start with %PDF-' };
+  if (bytes.byteLength > maxBytes)
+    return { reason: `is ${megabytes(bytes.byteLength)} MB, more than the ${megabytes(maxBytes)} MB allowed (FACTEUR_PDF_MAX_MB)` };
+  if (!Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, HEADER_WITHIN + 5)).includes('%PDF-'))
+    return { reason: 'is not a PDF: it does not start with %PDF-' };
   try {
     return { text: await reader.read(bytes) };
   } catch (error) {

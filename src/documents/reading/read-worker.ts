@@ -35,7 +35,8 @@ async function read({ bytes, maxPages, maxChars }: ReadTask): Promise<ReadReply>
   const inflated = inflatesPast(bytes, MAX_INFLATED);
   if (inflated) return { problem: inflated };
   // No code made from the file's fonts, no system font, no font face: text is all that is wanted.
-  const pdf = await getDocument({ data: bytes, isEvalSupported: false, useSystemFonts: false, disableFontFace: true, verbosity: 0, stopAtErrors: false }).promise;
+  const pdf = await getDocument({ data: bytes, isEvalSupported: false, useSystemFonts: false, disableFontFace: true, verbosity: 0, stopAtErrors: false })
+    .promise;
   try {
     let text = '';
     for (let n = 1; n <= Math.min(pdf.numPages, maxPages) && text.length < maxChars; n++) {

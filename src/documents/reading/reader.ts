@@ -88,7 +88,10 @@ export class PdfReader {
         return;
       }
       const task = this.queue.shift()!;
-      const timer = setTimeout(() => this.stop(worker, new PdfUnreadable(`took more than ${this.limits.timeoutMs / 1000} s to read, more than any invoice takes`)), this.limits.timeoutMs);
+      const timer = setTimeout(
+        () => this.stop(worker, new PdfUnreadable(`took more than ${this.limits.timeoutMs / 1000} s to read, more than any invoice takes`)),
+        this.limits.timeoutMs,
+      );
       this.busy.set(worker, { task, timer });
       worker.ref();
       // A copy: the caller's bytes stay whole, and the thread owns its own.
@@ -98,7 +101,10 @@ export class PdfReader {
   }
 
   private start(): void {
-    const worker = new Worker(WORKER, { name: 'facteur-pdf-reader', resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb, maxYoungGenerationSizeMb: 32 } });
+    const worker = new Worker(WORKER, {
+      name: 'facteur-pdf-reader',
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.heapMb, maxYoungGenerationSizeMb: 32 },
+    });
     this.starting.add(worker);
     worker.unref();
     worker.on('message', (reply: ReadReply) => {

@@ -24,12 +24,32 @@ const billingSchema = z
         else context.addIssue({ code: 'custom', path: [list, index, field], message: `${what(value)} appears twice (${list} ${earlier} and ${index})` });
       });
     };
-    once(data.customers.map((c) => c.id), 'customers', 'id', (id) => `customer id ${id}`);
-    once(data.customers.map((c) => c.email.toLowerCase()), 'customers', 'email', (email) => `login email ${email}`);
-    once(data.invoices.map((i) => i.number), 'invoices', 'number', (number) => `invoice ${number}`);
+    once(
+      data.customers.map((c) => c.id),
+      'customers',
+      'id',
+      (id) => `customer id ${id}`,
+    );
+    once(
+      data.customers.map((c) => c.email.toLowerCase()),
+      'customers',
+      'email',
+      (email) => `login email ${email}`,
+    );
+    once(
+      data.invoices.map((i) => i.number),
+      'invoices',
+      'number',
+      (number) => `invoice ${number}`,
+    );
     const ids = new Set(data.customers.map((c) => c.id));
     data.invoices.forEach((invoice, index) => {
-      if (!ids.has(invoice.customerId)) context.addIssue({ code: 'custom', path: ['invoices', index, 'customerId'], message: `invoice ${invoice.number} names customer ${invoice.customerId}, who is not in the file` });
+      if (!ids.has(invoice.customerId))
+        context.addIssue({
+          code: 'custom',
+          path: ['invoices', index, 'customerId'],
+          message: `invoice ${invoice.number} names customer ${invoice.customerId}, who is not in the file`,
+        });
     });
   });
 type Billing = z.infer<typeof billingSchema>;

@@ -99,7 +99,13 @@ export class ChatFile {
       chatMessages: (message: ChatMessage) => message.sentAt < attempts,
     };
     const data = this.file.data;
-    if (!data.staffActions.some(dropped.staffActions) && !data.linkAttempts.some(dropped.linkAttempts) && !data.heldRequests.some(dropped.heldRequests) && !data.chatMessages.some(dropped.chatMessages)) return;
+    if (
+      !data.staffActions.some(dropped.staffActions) &&
+      !data.linkAttempts.some(dropped.linkAttempts) &&
+      !data.heldRequests.some(dropped.heldRequests) &&
+      !data.chatMessages.some(dropped.chatMessages)
+    )
+      return;
     await this.file.change(
       (draft) => {
         draft.staffActions = draft.staffActions.filter((action) => !dropped.staffActions(action));

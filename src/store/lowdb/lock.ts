@@ -55,7 +55,10 @@ function tryLock(lockFile: string): boolean {
   if (found === undefined) return false; // removed meanwhile: try the exclusive create again
   if (found.pid === process.pid) return true;
   if (isFacteur(found)) {
-    throw new StoreError(lockFile, `the data folder is in use by another Facteur process (pid ${found.pid}); stop it first, or ask it (staff commands on Discord or by mail)`);
+    throw new StoreError(
+      lockFile,
+      `the data folder is in use by another Facteur process (pid ${found.pid}); stop it first, or ask it (staff commands on Discord or by mail)`,
+    );
   }
   return takeOver(lockFile, found);
 }

@@ -56,7 +56,12 @@ export class PdfFiles {
     if (!this.index.data.pdfs.some((pdf) => pdf.sha256 === sha256)) return undefined;
     const file = this.fileOf(sha256);
     const bytes = await readFile(file);
-    if (createHash('sha256').update(bytes).digest('hex') !== sha256) throw new StoreError(file, 'does not hold the bytes its name says (its SHA-256 differs)', 'Nothing was sent from it; have the billing system send that invoice\u2019s PDF again.');
+    if (createHash('sha256').update(bytes).digest('hex') !== sha256)
+      throw new StoreError(
+        file,
+        'does not hold the bytes its name says (its SHA-256 differs)',
+        'Nothing was sent from it; have the billing system send that invoice\u2019s PDF again.',
+      );
     return bytes;
   }
 

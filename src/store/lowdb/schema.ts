@@ -65,7 +65,9 @@ export const invoiceSchema = z.object({
   // As the import keeps it: a link edited by hand into something else stops start-up, naming the file.
   payUrl: z
     .string()
-    .refine((url) => keptPayUrlProblem(url) === null, { error: (issue) => `is not a pay link as Facteur keeps them (${PAY_URL_RULE}): it ${keptPayUrlProblem(String(issue.input))}` })
+    .refine((url) => keptPayUrlProblem(url) === null, {
+      error: (issue) => `is not a pay link as Facteur keeps them (${PAY_URL_RULE}): it ${keptPayUrlProblem(String(issue.input))}`,
+    })
     .optional(),
 });
 
@@ -103,7 +105,18 @@ export const deliverySchema = z.object({
   nextAttemptAt: z.string().nullable(),
   reminded: z.record(z.string(), z.number().int()).optional(),
   links: z.array(z.object({ id: z.string().min(1), expiresAt: z.string(), invoices: z.array(z.string()) })).optional(),
-  files: z.array(z.object({ name: z.string(), sha256: z.string().regex(SHA256), invoice: z.string().optional(), source: z.enum(['billing', 'rendered']), zip: z.string().optional(), link: z.string().optional() })).optional(),
+  files: z
+    .array(
+      z.object({
+        name: z.string(),
+        sha256: z.string().regex(SHA256),
+        invoice: z.string().optional(),
+        source: z.enum(['billing', 'rendered']),
+        zip: z.string().optional(),
+        link: z.string().optional(),
+      }),
+    )
+    .optional(),
   parts: z.object({ invoices: z.array(z.array(z.string())).min(2), sent: z.number().int().nonnegative() }).optional(),
   verp: z.boolean().optional(),
   withheld: z.array(z.string()).optional(),
@@ -121,7 +134,12 @@ export const suppressionSchema = z.object({
 });
 
 /** A billing system's PDF as `issued.json` lists it (its bytes are in `issued/`). */
-export const issuedPdfSchema = z.object({ invoice: z.string().min(1), sha256: z.string().regex(SHA256), size: z.number().int().positive(), receivedAt: z.string() });
+export const issuedPdfSchema = z.object({
+  invoice: z.string().min(1),
+  sha256: z.string().regex(SHA256),
+  size: z.number().int().positive(),
+  receivedAt: z.string(),
+});
 
 export const linkAttemptSchema = z.object({
   account: z.string().regex(/^[a-z]+:.+$/, 'expected <network>:<user id>'),

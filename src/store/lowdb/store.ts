@@ -270,7 +270,11 @@ export class LowdbStore implements Store {
     });
   }
 
-  updateInbound<T>(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T }): Promise<T> {
+  updateInbound<T>(
+    key: string,
+    copy: { messageId: string; sender: string } | null,
+    change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T },
+  ): Promise<T> {
     return this.serial.run(`inbound:${key}`, async () => {
       const { record, result } = change(this.inbound.message(key, copy));
       if (record) await this.inbound.save([record]);
@@ -288,7 +292,12 @@ export class LowdbStore implements Store {
    * Everything the folder holds, as changes another store can save: what `facteur db copy`
    * moves to PostgreSQL. Customers come before their invoices, which name them.
    */
-  contents(): Required<Pick<Changes, 'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'chatMessages' | 'suppressions'>> & { announcingSince: string | null; issuedPdfs: IssuedPdf[] } {
+  contents(): Required<
+    Pick<
+      Changes,
+      'customers' | 'invoices' | 'inbound' | 'deliveries' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'chatMessages' | 'suppressions'
+    >
+  > & { announcingSince: string | null; issuedPdfs: IssuedPdf[] } {
     const { deliveries, announced } = this.sent.all();
     return {
       customers: this.billing.customers(),
@@ -318,7 +327,10 @@ export class LowdbStore implements Store {
   /** One process writes the folder: a queue in its memory is every turn there is. */
   serially<T>(job: string, work: () => Promise<T>): Promise<T> {
     const turn = (this.turns.get(job) ?? Promise.resolve()).then(work);
-    this.turns.set(job, turn.catch(() => undefined));
+    this.turns.set(
+      job,
+      turn.catch(() => undefined),
+    );
     return turn;
   }
 

@@ -48,8 +48,15 @@ export const MIGRATIONS: Record<string, Migration> = {
       await db.schema.createIndex('invoices_issued').on('invoices').column('issued_at').execute();
 
       // An invoice is announced once a push delivery carries it, or when the push marks it so (see Store.save).
-      await db.schema.createTable('announced').addColumn('number', 'text', (c) => c.primaryKey()).execute();
-      await db.schema.createTable('settings').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('announced')
+        .addColumn('number', 'text', (c) => c.primaryKey())
+        .execute();
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
 
       await db.schema
         .createTable('deliveries')
@@ -96,7 +103,11 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addColumn('doc', 'jsonb', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('staff_actions_at').on('staff_actions').column('at').execute();
-      await db.schema.createTable('held_requests').addColumn('staff', 'text', (c) => c.primaryKey()).addColumn('doc', 'jsonb', (c) => c.notNull()).execute();
+      await db.schema
+        .createTable('held_requests')
+        .addColumn('staff', 'text', (c) => c.primaryKey())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .execute();
     },
   },
   // Reminders look through every customer's unpaid invoices by due date.
@@ -110,7 +121,10 @@ export const MIGRATIONS: Record<string, Migration> = {
   // Rows written before have no contacts, so the column's null says the truth about them.
   '0003_asking_contacts': {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable('customers').addColumn('asking_contacts', sql`text[]`).execute();
+      await db.schema
+        .alterTable('customers')
+        .addColumn('asking_contacts', sql`text[]`)
+        .execute();
       await db.schema.createIndex('customers_asking_contacts').on('customers').using('gin').column('asking_contacts').execute();
     },
   },
@@ -149,7 +163,10 @@ export const MIGRATIONS: Record<string, Migration> = {
         .addPrimaryKeyConstraint('issued_pdfs_pair', ['invoice', 'sha256'])
         .execute();
       await db.schema.createIndex('issued_pdfs_sha256').on('issued_pdfs').column('sha256').execute();
-      await db.schema.alterTable('deliveries').addColumn('files', sql`text[]`).execute();
+      await db.schema
+        .alterTable('deliveries')
+        .addColumn('files', sql`text[]`)
+        .execute();
       await db.schema.createIndex('deliveries_files').on('deliveries').using('gin').column('files').execute();
     },
   },

@@ -4,7 +4,8 @@ import { ActionableError } from '../../faults.js';
 const REFUSALS: Record<string, (url: URL, setting: string) => string> = {
   '28P01': (url, setting) => `the server refused the login of "${decodeURIComponent(url.username)}" (wrong password): fix the user or password in ${setting}`,
   '28000': (url, setting) => `the server does not let "${decodeURIComponent(url.username)}" log in from here (pg_hba.conf): allow it there, or fix ${setting}`,
-  '3D000': (url, setting) => `the database "${decodeURIComponent(url.pathname.slice(1))}" does not exist: make it (createdb ${decodeURIComponent(url.pathname.slice(1))}, as its owner), or fix ${setting}`,
+  '3D000': (url, setting) =>
+    `the database "${decodeURIComponent(url.pathname.slice(1))}" does not exist: make it (createdb ${decodeURIComponent(url.pathname.slice(1))}, as its owner), or fix ${setting}`,
   '57P03': () => 'the server is starting up or shutting down: start Facteur again in a moment',
   '53300': () => 'the server has no connection left to give (max_connections): raise it, or stop what holds them',
 };

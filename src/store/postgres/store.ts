@@ -6,7 +6,19 @@ import type { IssuedPdf, IssuedPdfBytes } from '../../billing/files.js';
 import type { Customer, Invoice } from '../../billing/types.js';
 import type { Logger } from '../../log.js';
 import type { Delivery, DeliveryQuery } from '../../billing/delivery.js';
-import { MAX_CHAT_MESSAGES, StoreError, type ChatMessage, type Changes, type HeldRequest, type InboundMessage, type LinkAttempt, type SignedReceipt, type StaffAction, type Store, type Suppression } from '../store.js';
+import {
+  MAX_CHAT_MESSAGES,
+  StoreError,
+  type ChatMessage,
+  type Changes,
+  type HeldRequest,
+  type InboundMessage,
+  type LinkAttempt,
+  type SignedReceipt,
+  type StaffAction,
+  type Store,
+  type Suppression,
+} from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 import { customerRow, deliveryRow, inboundRow, invoiceRow, linkAttemptRow, linkRows, staffActionRow } from './rows.js';
 import type { Tables } from './tables.js';
@@ -15,7 +27,18 @@ import { unreachable } from './reach.js';
 type Db = Kysely<Tables> | Transaction<Tables>;
 
 /** The kinds of records a store holds, as `facteur db copy` counts them. */
-export type RecordKind = 'customers' | 'invoices' | 'deliveries' | 'inbound' | 'announced' | 'linkAttempts' | 'staffActions' | 'heldRequests' | 'chatMessages' | 'issuedPdfs' | 'suppressions';
+export type RecordKind =
+  | 'customers'
+  | 'invoices'
+  | 'deliveries'
+  | 'inbound'
+  | 'announced'
+  | 'linkAttempts'
+  | 'staffActions'
+  | 'heldRequests'
+  | 'chatMessages'
+  | 'issuedPdfs'
+  | 'suppressions';
 
 /** The setting that says a copy into this database is under way, or was stopped before it finished (see `copyStarted`). */
 const UNFINISHED_COPY = 'copy.unfinished';
@@ -95,30 +118,49 @@ export class PostgresStore implements Store {
   }
 
   async customerByPendingAddress(address: string): Promise<Customer | undefined> {
-    return (await this.db.selectFrom('customers').select('doc').where('pending_address', '=', address.trim().toLowerCase()).orderBy('id').limit(1).executeTakeFirst())?.doc;
+    return (
+      await this.db.selectFrom('customers').select('doc').where('pending_address', '=', address.trim().toLowerCase()).orderBy('id').limit(1).executeTakeFirst()
+    )?.doc;
   }
 
   async customerByAskingContact(address: string): Promise<Customer | undefined> {
     const lower = address.trim().toLowerCase();
     // Two rows found mean two customers allowed this address: it names neither (see Store).
-    const rows = await this.db.selectFrom('customers').select('doc').where('asking_contacts', '@>', sql<string[]>`array[${lower}]::text[]`).limit(2).execute();
+    const rows = await this.db
+      .selectFrom('customers')
+      .select('doc')
+      .where('asking_contacts', '@>', sql<string[]>`array[${lower}]::text[]`)
+      .limit(2)
+      .execute();
     return rows.length === 1 ? rows[0]!.doc : undefined;
   }
 
   async customers(page: { offset?: number; limit?: number } = {}): Promise<Customer[]> {
-    let query = this.db.selectFrom('customers').select('doc').orderBy('name').orderBy('id').offset(page.offset ?? 0);
+    let query = this.db
+      .selectFrom('customers')
+      .select('doc')
+      .orderBy('name')
+      .orderBy('id')
+      .offset(page.offset ?? 0);
     if (page.limit !== undefined) query = query.limit(page.limit);
     return (await query.execute()).map((row) => row.doc);
   }
 
   async customersByEmail(emails: string[]): Promise<Customer[]> {
     if (emails.length === 0) return [];
-    const rows = await this.db.selectFrom('customers').select('doc').where('email', '=', sql<string>`any(${emails.map((e) => e.toLowerCase())}::text[])`).execute();
+    const rows = await this.db
+      .selectFrom('customers')
+      .select('doc')
+      .where('email', '=', sql<string>`any(${emails.map((e) => e.toLowerCase())}::text[])`)
+      .execute();
     return rows.map((row) => row.doc);
   }
 
   async countCustomers(): Promise<number> {
-    const row = await this.db.selectFrom('customers').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('customers')
+      .select((eb) => eb.fn.countAll<string>().as('count'))
+      .executeTakeFirstOrThrow();
     return Number(row.count);
   }
 
@@ -162,13 +204,20 @@ export class PostgresStore implements Store {
 
   async invoicesByNumber(numbers: string[]): Promise<Invoice[]> {
     if (numbers.length === 0) return [];
-    const rows = await this.db.selectFrom('invoices').select('doc').where('number', '=', sql<string>`any(${numbers}::text[])`).execute();
+    const rows = await this.db
+      .selectFrom('invoices')
+      .select('doc')
+      .where('number', '=', sql<string>`any(${numbers}::text[])`)
+      .execute();
     return rows.map((row) => row.doc);
   }
 
   async invoices(customerId: string, filter: InvoiceFilter = {}): Promise<Invoice[]> {
     let query = this.db.selectFrom('invoices').select('doc').where('customer_id', '=', customerId);
-    const from = [filter.from, filter.year === undefined ? undefined : `${filter.year}-${filter.month === undefined ? '01' : String(filter.month).padStart(2, '0')}-01`];
+    const from = [
+      filter.from,
+      filter.year === undefined ? undefined : `${filter.year}-${filter.month === undefined ? '01' : String(filter.month).padStart(2, '0')}-01`,
+    ];
     for (const day of from) if (day !== undefined) query = query.where('issued_at', '>=', day);
     if (filter.to !== undefined) query = query.where('issued_at', '<=', filter.to);
     if (filter.year !== undefined) {
@@ -180,7 +229,10 @@ export class PostgresStore implements Store {
     if (filter.numbers !== undefined) query = query.where('number', '=', sql<string>`any(${filter.numbers}::text[])`);
     // Sorted here as the lowdb store sorts: by date, then by number read as a number.
     // What SQL does not narrow (unions, the day paid, what is left out) is the filter's own test, as the lowdb store applies it.
-    return (await query.execute()).map((row) => row.doc).filter((invoice) => matchesFilter(invoice, filter)).sort(byIssueDateDesc);
+    return (await query.execute())
+      .map((row) => row.doc)
+      .filter((invoice) => matchesFilter(invoice, filter))
+      .sort(byIssueDateDesc);
   }
 
   async inboundMessage(key: string, copy: { messageId: string; sender: string } | null): Promise<InboundMessage | undefined> {
@@ -264,7 +316,14 @@ export class PostgresStore implements Store {
   }
 
   async unpaidDueBy(day: string): Promise<Invoice[]> {
-    const rows = await this.db.selectFrom('invoices').select('doc').where('status', '=', 'unpaid').where('due_at', '<=', day).orderBy('due_at').orderBy('number').execute();
+    const rows = await this.db
+      .selectFrom('invoices')
+      .select('doc')
+      .where('status', '=', 'unpaid')
+      .where('due_at', '<=', day)
+      .orderBy('due_at')
+      .orderBy('number')
+      .execute();
     return rows.map((row) => row.doc);
   }
 
@@ -301,23 +360,51 @@ export class PostgresStore implements Store {
         await tx
           .insertInto('invoices')
           .values(chunk.map(invoiceRow))
-          .onConflict((oc) => oc.column('number').doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id'), issued_at: eb.ref('excluded.issued_at'), due_at: eb.ref('excluded.due_at'), status: eb.ref('excluded.status'), doc: eb.ref('excluded.doc') })))
+          .onConflict((oc) =>
+            oc.column('number').doUpdateSet((eb) => ({
+              customer_id: eb.ref('excluded.customer_id'),
+              issued_at: eb.ref('excluded.issued_at'),
+              due_at: eb.ref('excluded.due_at'),
+              status: eb.ref('excluded.status'),
+              doc: eb.ref('excluded.doc'),
+            })),
+          )
           .execute();
       }
       for (const record of changes.inbound ?? []) await writeInbound(tx, record);
       for (const delivery of changes.deliveries ?? []) await writeDelivery(tx, delivery);
       await announce(tx, changes.announced ?? []);
-      if (changes.announcingSince) await tx.insertInto('settings').values({ key: 'announcingSince', value: changes.announcingSince }).onConflict((oc) => oc.column('key').doNothing()).execute();
+      if (changes.announcingSince)
+        await tx
+          .insertInto('settings')
+          .values({ key: 'announcingSince', value: changes.announcingSince })
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
       for (const attempt of changes.linkAttempts ?? []) await writeLinkAttempt(tx, attempt);
-      for (const action of changes.staffActions ?? []) await tx.insertInto('staff_actions').values(staffActionRow(action)).onConflict((oc) => oc.column('id').doNothing()).execute();
+      for (const action of changes.staffActions ?? [])
+        await tx
+          .insertInto('staff_actions')
+          .values(staffActionRow(action))
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
       for (const held of changes.heldRequests ?? []) await writeHeld(tx, held);
       await writeChatMessages(tx, changes.chatMessages ?? []);
       for (const suppression of changes.suppressions ?? []) await writeSuppression(tx, suppression);
       // In the same transaction as what the requests changed: a request that failed has not used its signature.
       if (changes.receipts?.length) {
         await tx.deleteFrom('signed_receipts').where('expires_at', '<', new Date().toISOString()).execute();
-        const rows = changes.receipts.map((receipt) => ({ signature: receipt.signature, signed_at: receipt.signedAt, invoices: receipt.invoices, expires_at: receipt.expiresAt, doc: receipt }));
-        await tx.insertInto('signed_receipts').values(rows).onConflict((oc) => oc.column('signature').doNothing()).execute();
+        const rows = changes.receipts.map((receipt) => ({
+          signature: receipt.signature,
+          signed_at: receipt.signedAt,
+          invoices: receipt.invoices,
+          expires_at: receipt.expiresAt,
+          doc: receipt,
+        }));
+        await tx
+          .insertInto('signed_receipts')
+          .values(rows)
+          .onConflict((oc) => oc.column('signature').doNothing())
+          .execute();
       }
     });
   }
@@ -338,7 +425,11 @@ export class PostgresStore implements Store {
       if (!row) return undefined;
       const { invoice, result } = change(row.doc);
       // A change never renumbers an invoice: the number is how everyone finds it.
-      await tx.updateTable('invoices').set(invoiceRow({ ...invoice, number })).where('number', '=', number).execute();
+      await tx
+        .updateTable('invoices')
+        .set(invoiceRow({ ...invoice, number }))
+        .where('number', '=', number)
+        .execute();
       return result;
     });
   }
@@ -384,7 +475,11 @@ export class PostgresStore implements Store {
     });
   }
 
-  async updateInbound<T>(key: string, copy: { messageId: string; sender: string } | null, change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T }): Promise<T> {
+  async updateInbound<T>(
+    key: string,
+    copy: { messageId: string; sender: string } | null,
+    change: (found: InboundMessage | undefined) => { record: InboundMessage | null; result: T },
+  ): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
       // By key: two processes claiming the same message at once take turns; the second sees the first's claim.
       await lockKey(tx, `inbound:${key}`);
@@ -442,7 +537,10 @@ export class PostgresStore implements Store {
    */
   serially<T>(job: string, work: () => Promise<T>): Promise<T> {
     const turn = (this.turns.get(job) ?? Promise.resolve()).then(() => this.locked(job, work));
-    this.turns.set(job, turn.catch(() => undefined));
+    this.turns.set(
+      job,
+      turn.catch(() => undefined),
+    );
     return turn;
   }
 
@@ -473,7 +571,11 @@ export class PostgresStore implements Store {
    */
   async copyStarted(source: string, at: string): Promise<void> {
     const value = JSON.stringify({ source, at });
-    await this.db.insertInto('settings').values({ key: UNFINISHED_COPY, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+    await this.db
+      .insertInto('settings')
+      .values({ key: UNFINISHED_COPY, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
   }
 
   /** The copy is whole (every kind counted as many in the database as in the folder): the database may be used. */
@@ -494,7 +596,15 @@ export class PostgresStore implements Store {
 
   /** How many records of each kind the database holds: the check that ends `facteur db copy`. */
   async counts(): Promise<Record<RecordKind, number>> {
-    const count = async (table: keyof Tables) => Number((await this.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow()).count);
+    const count = async (table: keyof Tables) =>
+      Number(
+        (
+          await this.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll<string>().as('count'))
+            .executeTakeFirstOrThrow()
+        ).count,
+      );
     return {
       customers: await count('customers'),
       invoices: await count('invoices'),
@@ -551,19 +661,40 @@ async function writeCustomers(tx: Transaction<Tables>, customers: Customer[]): P
     await tx
       .insertInto('customers')
       .values(chunk.map(customerRow))
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ email: eb.ref('excluded.email'), address: eb.ref('excluded.address'), pending_address: eb.ref('excluded.pending_address'), asking_contacts: eb.ref('excluded.asking_contacts'), name: eb.ref('excluded.name'), doc: eb.ref('excluded.doc') })))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          email: eb.ref('excluded.email'),
+          address: eb.ref('excluded.address'),
+          pending_address: eb.ref('excluded.pending_address'),
+          asking_contacts: eb.ref('excluded.asking_contacts'),
+          name: eb.ref('excluded.name'),
+          doc: eb.ref('excluded.doc'),
+        })),
+      )
       .execute();
-    await tx.deleteFrom('customer_links').where('customer_id', '=', sql<string>`any(${chunk.map((c) => c.id)}::text[])`).execute();
+    await tx
+      .deleteFrom('customer_links')
+      .where('customer_id', '=', sql<string>`any(${chunk.map((c) => c.id)}::text[])`)
+      .execute();
     // A chat account is one customer's: linked here, it is no longer anyone else's (the last here, if two claim it).
     const links = [...new Map(chunk.flatMap(linkRows).map((link) => [link.account, link])).values()];
-    if (links.length > 0) await tx.insertInto('customer_links').values(links).onConflict((oc) => oc.column('account').doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id') }))).execute();
+    if (links.length > 0)
+      await tx
+        .insertInto('customer_links')
+        .values(links)
+        .onConflict((oc) => oc.column('account').doUpdateSet((eb) => ({ customer_id: eb.ref('excluded.customer_id') })))
+        .execute();
   }
 }
 
 /** The bytes once per hash, then each (invoice, bytes) pair, received again if already there. */
 async function writePdfs(tx: Transaction<Tables>, pdfs: IssuedPdfBytes[]): Promise<void> {
   for (const { pdf, bytes } of pdfs) {
-    await tx.insertInto('pdf_bytes').values({ sha256: pdf.sha256, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+    await tx
+      .insertInto('pdf_bytes')
+      .values({ sha256: pdf.sha256, bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })
+      .onConflict((oc) => oc.column('sha256').doNothing())
+      .execute();
     await tx
       .insertInto('issued_pdfs')
       .values({ invoice: pdf.invoice, sha256: pdf.sha256, size: pdf.size, received_at: pdf.receivedAt })
@@ -581,7 +712,16 @@ async function writeDelivery(tx: Transaction<Tables>, delivery: Delivery): Promi
   await tx
     .insertInto('deliveries')
     .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet({ status: row.status, requested_by: row.requested_by, invoices: row.invoices, next_attempt_at: row.next_attempt_at, files: row.files, doc: row.doc }))
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        status: row.status,
+        requested_by: row.requested_by,
+        invoices: row.invoices,
+        next_attempt_at: row.next_attempt_at,
+        files: row.files,
+        doc: row.doc,
+      }),
+    )
     .execute();
   // A push delivery is what announces its invoices, in the same transaction as its record.
   if (delivery.reason === 'push') await announce(tx, delivery.invoices);
@@ -602,18 +742,30 @@ async function writeInbound(tx: Transaction<Tables>, record: InboundMessage): Pr
   await tx
     .insertInto('inbound')
     .values(row)
-    .onConflict((oc) => oc.column('key').doUpdateSet({ message_id: row.message_id, sender: row.sender, customer_id: row.customer_id, status: row.status, sent: row.sent, doc: row.doc }))
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet({ message_id: row.message_id, sender: row.sender, customer_id: row.customer_id, status: row.status, sent: row.sent, doc: row.doc }),
+    )
     .execute();
 }
 
 async function writeLinkAttempt(tx: Transaction<Tables>, attempt: LinkAttempt): Promise<void> {
   const row = linkAttemptRow(attempt);
-  await tx.insertInto('link_attempts').values(row).onConflict((oc) => oc.column('account').doUpdateSet({ updated_at: row.updated_at, doc: row.doc })).execute();
+  await tx
+    .insertInto('link_attempts')
+    .values(row)
+    .onConflict((oc) => oc.column('account').doUpdateSet({ updated_at: row.updated_at, doc: row.doc }))
+    .execute();
 }
 
 async function writeSuppression(tx: Transaction<Tables>, suppression: Suppression): Promise<void> {
   const row = { address: suppression.address.toLowerCase(), customer_id: suppression.customerId, since: suppression.since, doc: suppression };
-  await tx.insertInto('suppressions').values(row).onConflict((oc) => oc.column('address').doUpdateSet({ customer_id: row.customer_id, since: row.since, doc: row.doc })).execute();
+  await tx
+    .insertInto('suppressions')
+    .values(row)
+    .onConflict((oc) => oc.column('address').doUpdateSet({ customer_id: row.customer_id, since: row.since, doc: row.doc }))
+    .execute();
 }
 
 /** Adds the messages (an id already there is kept), then drops each customer's oldest past MAX_CHAT_MESSAGES. */
@@ -625,12 +777,18 @@ async function writeChatMessages(tx: Transaction<Tables>, messages: ChatMessage[
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
   for (const customerId of new Set(messages.map((message) => message.customerId))) {
-    await sql`delete from chat_messages where customer_id = ${customerId} and id not in (select id from chat_messages where customer_id = ${customerId} order by sent_at desc, id desc limit ${MAX_CHAT_MESSAGES})`.execute(tx);
+    await sql`delete from chat_messages where customer_id = ${customerId} and id not in (select id from chat_messages where customer_id = ${customerId} order by sent_at desc, id desc limit ${MAX_CHAT_MESSAGES})`.execute(
+      tx,
+    );
   }
 }
 
 async function writeHeld(tx: Transaction<Tables>, held: HeldRequest): Promise<void> {
-  await tx.insertInto('held_requests').values({ staff: held.staff, doc: held }).onConflict((oc) => oc.column('staff').doUpdateSet({ doc: held })).execute();
+  await tx
+    .insertInto('held_requests')
+    .values({ staff: held.staff, doc: held })
+    .onConflict((oc) => oc.column('staff').doUpdateSet({ doc: held }))
+    .execute();
 }
 
 function chunks<T>(items: T[], size: number): T[][] {

@@ -7,7 +7,15 @@ import type { ChatMessage, HeldRequest, InboundMessage, LinkAttempt, SignedRecei
  * columns it is looked up by. The columns are derived from `doc` by `rows.ts`, never set apart.
  */
 export interface Tables {
-  customers: { id: string; email: string; address: string | null; pending_address: string | null; asking_contacts: string[] | null; name: string; doc: Customer };
+  customers: {
+    id: string;
+    email: string;
+    address: string | null;
+    pending_address: string | null;
+    asking_contacts: string[] | null;
+    name: string;
+    doc: Customer;
+  };
   /** One row per linked chat account (`<network>:<user id>`). */
   customer_links: { account: string; customer_id: string };
   invoices: { number: string; customer_id: string; issued_at: string; due_at: string; status: string; doc: Invoice };
@@ -26,7 +34,16 @@ export interface Tables {
     files: string[] | null;
     doc: Delivery;
   };
-  inbound: { key: string; message_id: string | null; sender: string | null; customer_id: string | null; status: string; sent: number; received_at: string; doc: InboundMessage };
+  inbound: {
+    key: string;
+    message_id: string | null;
+    sender: string | null;
+    customer_id: string | null;
+    status: string;
+    sent: number;
+    received_at: string;
+    doc: InboundMessage;
+  };
   link_attempts: { account: string; updated_at: string; doc: LinkAttempt };
   staff_actions: { id: string; at: string; doc: StaffAction };
   held_requests: { staff: string; doc: HeldRequest };

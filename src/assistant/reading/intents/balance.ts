@@ -20,7 +20,9 @@ export function asksBalance(s: Sentence): boolean {
   if (c.has('must') && c.has('pay') && !c.has('list')) return true;
   // "je dois encore quelque chose ?", "je n'ai plus rien à payer ?": owing, with no invoice named.
   const listed = c.has('list') || c.has('singularInvoice') || s.period !== null;
-  return !listed && ((c.has('must') && c.hasWord('encore', 'quelque', 'rien', 'anything', 'still')) || (c.has('pay') && c.hasWord('rien', 'anything', 'nothing')));
+  return (
+    !listed && ((c.has('must') && c.hasWord('encore', 'quelque', 'rien', 'anything', 'still')) || (c.has('pay') && c.hasWord('rien', 'anything', 'nothing')))
+  );
 }
 
 /** Where the sentence names the account statement: `relevé`, `statement`, or the `compte` of « état de compte »; -1 when it does not. */

@@ -6,8 +6,10 @@ import { asksZip } from './invoices.js';
 
 /** Words that say a file came broken or not at all. */
 const BROKEN = new Set(
-  ('illisible illisibles corrompu corrompue corrompus endommage endommagee flou floue vide vides manque manquait manquent manquante manquantes absent absente ' +
-    'unreadable corrupt corrupted damaged blurry empty missing broken').split(' '),
+  (
+    'illisible illisibles corrompu corrompue corrompus endommage endommagee flou floue vide vides manque manquait manquent manquante manquantes absent absente ' +
+    'unreadable corrupt corrupted damaged blurry empty missing broken'
+  ).split(' '),
 );
 /** Participles of having received (« reçu », "got"): denied, they say something did not come. */
 const RECEIVED = new Set(['recu', 'recue', 'recus', 'recues', 'eu', 'received', 'got', 'gotten', 'get']);
@@ -71,7 +73,9 @@ export function askedAgain(s: Sentence): Command {
 
 /** Words of a wish about what comes next (« je ne veux plus de pièce jointe », "stop attaching"): a setting, not a complaint. */
 function wishes(c: Clause): boolean {
-  return c.has('want') || c.has('stop') || c.has('off') || c.has('on') || c.has('new') || c.hasWord('plus', 'anymore', 'longer', 'desormais', 'dorenavant', 'future');
+  return (
+    c.has('want') || c.has('stop') || c.has('off') || c.has('on') || c.has('new') || c.hasWord('plus', 'anymore', 'longer', 'desormais', 'dorenavant', 'future')
+  );
 }
 
 function word(c: Clause, i: number): string | undefined {

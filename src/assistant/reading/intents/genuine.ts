@@ -9,25 +9,155 @@ import type { Sentence } from '../sentence.js';
 
 /** Words saying a document is genuine or not: enough on their own beside a document. */
 const STRONG = [
-  'authentique', 'authentiques', 'veritable', 'veritables', 'legitime', 'legitimes', 'fausse', 'fausses', 'falsifiee', 'falsifiees', 'falsifie', 'falsification',
-  'contrefaite', 'contrefait', 'arnaque', 'escroquerie', 'fraude', 'frauduleuse', 'frauduleux', 'trafiquee', 'trafique', 'hameconnage',
-  'genuine', 'authentic', 'legit', 'legitimate', 'fake', 'forged', 'forgery', 'fraud', 'fraudulent', 'scam', 'tampered', 'counterfeit', 'bogus', 'phishing',
+  'authentique',
+  'authentiques',
+  'veritable',
+  'veritables',
+  'legitime',
+  'legitimes',
+  'fausse',
+  'fausses',
+  'falsifiee',
+  'falsifiees',
+  'falsifie',
+  'falsification',
+  'contrefaite',
+  'contrefait',
+  'arnaque',
+  'escroquerie',
+  'fraude',
+  'frauduleuse',
+  'frauduleux',
+  'trafiquee',
+  'trafique',
+  'hameconnage',
+  'genuine',
+  'authentic',
+  'legit',
+  'legitimate',
+  'fake',
+  'forged',
+  'forgery',
+  'fraud',
+  'fraudulent',
+  'scam',
+  'tampered',
+  'counterfeit',
+  'bogus',
+  'phishing',
 ];
 /** Words that say so only in a question: « c'est vrai que je l'ai reçue » asks nothing. */
-const WEAK = ['vraie', 'vrai', 'vraies', 'vrais', 'reelle', 'reel', 'officielle', 'officiel', 'suspecte', 'suspect', 'bizarre', 'louche', 'normal', 'normale', 'real', 'suspicious', 'official', 'valid', 'valide'];
+const WEAK = [
+  'vraie',
+  'vrai',
+  'vraies',
+  'vrais',
+  'reelle',
+  'reel',
+  'officielle',
+  'officiel',
+  'suspecte',
+  'suspect',
+  'bizarre',
+  'louche',
+  'normal',
+  'normale',
+  'real',
+  'suspicious',
+  'official',
+  'valid',
+  'valide',
+];
 /** Verbs asking for a check of something. */
 const CHECK = ['verifier', 'verifiez', 'verifie', 'verification', 'controler', 'controlez', 'authentifier', 'check', 'verify', 'authenticate'];
 /** What is checked: a document, the one attached, the one received. */
 const DOCUMENT = [
-  'document', 'documents', 'piece', 'fichier', 'pdf', 'facture', 'factures', 'invoice', 'invoices', 'bill', 'ceci', 'cela', 'ca', 'this', 'it', 'ci-joint', 'ci-jointe',
-  'attached', 'attachment', 'joint', 'jointe', 'recu', 'recue', 'received', 'courrier', 'mail',
+  'document',
+  'documents',
+  'piece',
+  'fichier',
+  'pdf',
+  'facture',
+  'factures',
+  'invoice',
+  'invoices',
+  'bill',
+  'ceci',
+  'cela',
+  'ca',
+  'this',
+  'it',
+  'ci-joint',
+  'ci-jointe',
+  'attached',
+  'attachment',
+  'joint',
+  'jointe',
+  'recu',
+  'recue',
+  'received',
+  'courrier',
+  'mail',
 ];
 /** Who sent it: « de chez vous », « de votre part », "from you", "did you send". */
-const FROM_YOU = ['chez vous', 'de votre part', 'vient de vous', 'vient bien de vous', 'vient-elle de vous', 'venant de vous', 'par vous', 'vous qui', 'vous avez envoye', 'vous m avez envoye', 'votre societe', 'from you', 'you sent', 'did you send', 'by you', 'your company'];
+const FROM_YOU = [
+  'chez vous',
+  'de votre part',
+  'vient de vous',
+  'vient bien de vous',
+  'vient-elle de vous',
+  'venant de vous',
+  'par vous',
+  'vous qui',
+  'vous avez envoye',
+  'vous m avez envoye',
+  'votre societe',
+  'from you',
+  'you sent',
+  'did you send',
+  'by you',
+  'your company',
+];
 /** What points at the file at hand: a check of it is no check of an account (« can you check? » about an address is not). */
-const THIS = ['ce', 'cette', 'ceci', 'cela', 'ca', 'this', 'it', 'ci-joint', 'ci-jointe', 'attached', 'attachment', 'joint', 'jointe', 'document', 'recu', 'recue', 'received'];
+const THIS = [
+  'ce',
+  'cette',
+  'ceci',
+  'cela',
+  'ca',
+  'this',
+  'it',
+  'ci-joint',
+  'ci-jointe',
+  'attached',
+  'attachment',
+  'joint',
+  'jointe',
+  'document',
+  'recu',
+  'recue',
+  'received',
+];
 /** A check of a payment or a status is no question of authenticity: « vérifiez si la 1266 est payée ». */
-const ABOUT_PAYMENT = ['paye', 'payee', 'payees', 'paid', 'regle', 'reglee', 'solde', 'paiement', 'payment', 'virement', 'transfer', 'impayee', 'impayees', 'impayes', 'unpaid', 'dois', 'owe'];
+const ABOUT_PAYMENT = [
+  'paye',
+  'payee',
+  'payees',
+  'paid',
+  'regle',
+  'reglee',
+  'solde',
+  'paiement',
+  'payment',
+  'virement',
+  'transfer',
+  'impayee',
+  'impayees',
+  'impayes',
+  'unpaid',
+  'dois',
+  'owe',
+];
 
 export function asksGenuine(s: Sentence): boolean {
   const c = s.clause;
@@ -41,6 +171,9 @@ export function asksGenuine(s: Sentence): boolean {
 }
 
 function fromYou(c: Clause): boolean {
-  const words = ` ${c.words().map((w) => w.word.replace(/'/g, ' ')).join(' ')} `;
+  const words = ` ${c
+    .words()
+    .map((w) => w.word.replace(/'/g, ' '))
+    .join(' ')} `;
   return FROM_YOU.some((phrase) => words.includes(` ${phrase} `));
 }

@@ -6,9 +6,44 @@ import type { Role } from '../words.js';
 import { asksStatement } from './balance.js';
 
 /** Words of invoices: with them, a sentence is about invoices, whatever else it names. */
-export const INVOICE_ROLES: Role[] = ['list', 'singularInvoice', 'pdf', 'zip', 'paid', 'unpaid', 'overdue', 'details', 'resend', 'attachments', 'notifications', 'statement', 'reminders'];
+export const INVOICE_ROLES: Role[] = [
+  'list',
+  'singularInvoice',
+  'pdf',
+  'zip',
+  'paid',
+  'unpaid',
+  'overdue',
+  'details',
+  'resend',
+  'attachments',
+  'notifications',
+  'statement',
+  'reminders',
+];
 /** Words that make a payment the speaker's own, done: « j'ai (déjà) payé », "I have paid", « paiement effectué ». */
-const PAID_BY_ME = ['ai', 'deja', 'avons', 'already', 'have', 'i', 'we', 'effectue', 'fait', 'made', 'sent', 'envoye', 'done', 'virement', 'transfer', 'momo', 'transaction', 'depuis', 'depot', 'depose'];
+const PAID_BY_ME = [
+  'ai',
+  'deja',
+  'avons',
+  'already',
+  'have',
+  'i',
+  'we',
+  'effectue',
+  'fait',
+  'made',
+  'sent',
+  'envoye',
+  'done',
+  'virement',
+  'transfer',
+  'momo',
+  'transaction',
+  'depuis',
+  'depot',
+  'depose',
+];
 /** Words of a payment made, beside « payée » and "paid": « virement », « dépôt », « j'ai déposé l'argent », "transfer". */
 const PAYMENT = ['paiement', 'payment', 'virement', 'transfer', 'depot', 'depose', 'deposited', 'deposit', 'versement', 'verse'];
 
@@ -28,7 +63,12 @@ export function asksZip(s: Sentence): boolean {
   const zip = tokens.findIndex((t) => t.kind === 'word' && t.role === 'zip');
   if (zip >= 0) return !s.clause.negatedAt(zip);
   // "en un seul fichier", "in one file": a ZIP.
-  return tokens.some((t, i) => t.kind === 'word' && t.role === 'file' && [tokens[i - 1], tokens[i - 2]].some((b) => b?.kind === 'word' && ['un', 'one', 'seul', 'single', 'meme', 'same'].includes(b.word)));
+  return tokens.some(
+    (t, i) =>
+      t.kind === 'word' &&
+      t.role === 'file' &&
+      [tokens[i - 1], tokens[i - 2]].some((b) => b?.kind === 'word' && ['un', 'one', 'seul', 'single', 'meme', 'same'].includes(b.word)),
+  );
 }
 
 /** A question about one invoice: what is on it, its amount, whether it is paid, when it is due. */
@@ -51,7 +91,23 @@ export function asksDetails(s: Sentence): boolean {
 const MONEY_SENT = ['momo', 'mtn', 'om', 'wave', 'mobile', 'money'];
 
 /** Verbs and nouns of having a file sent, beside the vocabulary's `send`: « faire parvenir », « transmettre », "provide", « un duplicata », "a copy". */
-const HAVING_SENT = ['parvenir', 'passer', 'transmettre', 'transmettez', 'fournir', 'fournissez', 'adresser', 'adressez', 'telecharger', 'provide', 'download', 'copie', 'copy', 'duplicata', 'duplicate'];
+const HAVING_SENT = [
+  'parvenir',
+  'passer',
+  'transmettre',
+  'transmettez',
+  'fournir',
+  'fournissez',
+  'adresser',
+  'adressez',
+  'telecharger',
+  'provide',
+  'download',
+  'copie',
+  'copy',
+  'duplicata',
+  'duplicate',
+];
 
 /**
  * The customer says invoices are paid: a payment word with numbers, said of themselves and
@@ -63,7 +119,13 @@ export function claimsPaid(s: Sentence): boolean {
   // « je n'ai pas encore payé la 1266 », "I haven't paid 1266": the opposite.
   // « j'ai payé celle d'octobre, pas encore celle de novembre »: a negation after the payment is about another invoice.
   const paidAt = c.tokens.findIndex((t) => t.kind === 'word' && (t.role === 'paid' || t.role === 'pay' || PAYMENT.includes(t.word)));
-  const negated = c.words().some((w) => c.tokens.indexOf(w) < (paidAt < 0 ? Infinity : paidAt) && (NEGATION_ROLES.includes(w.role ?? 'filler') || w.word === 'n' || w.word === 'haven' || w.word === 'didn' || w.word === 't'));
+  const negated = c
+    .words()
+    .some(
+      (w) =>
+        c.tokens.indexOf(w) < (paidAt < 0 ? Infinity : paidAt) &&
+        (NEGATION_ROLES.includes(w.role ?? 'filler') || w.word === 'n' || w.word === 'haven' || w.word === 'didn' || w.word === 't'),
+    );
   // « j'ai payé 75 000 FCFA, envoyez-moi la facture 1238 »: the payment is the reason for a request, which wins; "transfer … sent" is the payment.
   // "sent via MTN MoMo": the money was sent; « envoyez-moi la facture » still asks.
   const moneySent = c.hasWord(...MONEY_SENT) && c.words().every((w) => w.role !== 'send' || ['sent', 'envoye', 'envoyes', 'envoyee'].includes(w.word));
@@ -131,7 +193,13 @@ export function yearOrNumber(s: Sentence): Command | null {
   const before = c.tokens[years[0]! - 1];
   if (before?.kind !== 'word' || before.role !== 'singularInvoice') return null;
   const number = (c.tokens[years[0]!] as NumberToken).value;
-  return { intent: 'clarify', options: [{ intent: 'pdf', numbers: [number] }, { intent: 'singleInvoice', filter: filterOf(s) }] };
+  return {
+    intent: 'clarify',
+    options: [
+      { intent: 'pdf', numbers: [number] },
+      { intent: 'singleInvoice', filter: filterOf(s) },
+    ],
+  };
 }
 
 /**
@@ -140,12 +208,18 @@ export function yearOrNumber(s: Sentence): Command | null {
  * factures de 2023 », « il me faut les factures », "bundle the 2025 invoices").
  */
 const FILE_WORDS = new Set(
-  ('envoyer envoyez envoie envoies envoi envoye envoyes envoyee envoyees transmettre transmettez transmets transmission fournir fournissez fournis ' +
+  (
+    'envoyer envoyez envoie envoies envoi envoye envoyes envoyee envoyees transmettre transmettez transmets transmission fournir fournissez fournis ' +
     'telecharger telechargez telecharge telechargement besoin faut exporter exportez parvenir tenir adresser adressez fichier fichiers documents copie copies duplicata ' +
-    'renvoyer renvoyez renvoie send resend provide download downloading need needs export attach bundle shoot forward file files pdf pdfs').split(' '),
+    'renvoyer renvoyez renvoie send resend provide download downloading need needs export attach bundle shoot forward file files pdf pdfs'
+  ).split(' '),
 );
 /** Words that ask to see which invoices there are: the list (« la liste », "which", « montrez-moi », "what did you bill me"). */
-const LIST_WORDS = new Set('liste lister historique releve releves statement quel quelle quels quelles lesquelles lesquels combien montrer montrez montre affiche afficher affichez voir list history which what show see view'.split(' '));
+const LIST_WORDS = new Set(
+  'liste lister historique releve releves statement quel quelle quels quelles lesquelles lesquels combien montrer montrez montre affiche afficher affichez voir list history which what show see view'.split(
+    ' ',
+  ),
+);
 
 /**
  * The files asked for several invoices, not their list: a word of files not refused (« je ne

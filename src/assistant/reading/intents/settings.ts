@@ -5,7 +5,11 @@ import type { Token } from '../tokens.js';
 import { aboutInvoices } from './invoices.js';
 
 /** Words that ask to change where invoices go: « changez », « remplacez », « utilisez », « désormais », "use", "switch", "update", « nouvelle adresse ». */
-const CHANGE_WORDS = new Set('changer changez change modifier modifiez modifie remplacer remplacez utiliser utilisez mettre mettez mets desormais dorenavant plutot maintenant use switch update set instead now'.split(' '));
+const CHANGE_WORDS = new Set(
+  'changer changez change modifier modifiez modifie remplacer remplacez utiliser utilisez mettre mettez mets desormais dorenavant plutot maintenant use switch update set instead now'.split(
+    ' ',
+  ),
+);
 /** Words that send somewhere, which ask a change only with the address after « à », "to" (« envoyez mes factures à compta@… », not « mon comptable (x@…) me demande les factures, envoyez-les moi »). */
 const TOWARDS = new Set(['a', 'au', 'to', 'sur', 'vers', 'at', 'on', 'chez', 'onto']);
 
@@ -51,12 +55,19 @@ export function aboutContact(c: Clause): Command | null {
   const address = emails[0]!;
   const at = c.tokens.findIndex((t) => t.kind === 'email');
   // "x@… may ask": after an address, "may" is the modal, not the month the tokens took it for.
-  const modal = c.tokens.slice(at + 1).some((t) => (t.kind === 'word' && ['peut', 'peuvent', 'puisse', 'pourra', 'can', 'ca', 'cannot'].includes(t.word)) || (t.kind === 'month' && t.month === 5 && t.locale === 'en'));
+  const modal = c.tokens
+    .slice(at + 1)
+    .some(
+      (t) =>
+        (t.kind === 'word' && ['peut', 'peuvent', 'puisse', 'pourra', 'can', 'ca', 'cannot'].includes(t.word)) ||
+        (t.kind === 'month' && t.month === 5 && t.locale === 'en'),
+    );
   const asking = c.hasWord('demander', 'demande', 'demandent', 'ask', 'request');
   const allowed = c.has('allow') || c.hasWord('let') || modal;
   const negated = c.has('negation') || c.has('more') || c.hasWord('cannot', 'interdire', 'interdisez', 'forbid');
   if (asking && allowed) return { intent: 'contactMayAsk', address, on: !negated };
-  if (c.hasWord('retirer', 'retirez', 'retire', 'enlever', 'enlevez', 'enleve', 'supprimer', 'supprimez', 'supprime', 'remove', 'delete')) return { intent: 'contactRemove', address };
+  if (c.hasWord('retirer', 'retirez', 'retire', 'enlever', 'enlevez', 'enleve', 'supprimer', 'supprimez', 'supprime', 'remove', 'delete'))
+    return { intent: 'contactRemove', address };
   if (c.has('contact') && negated) return { intent: 'contactRemove', address };
   return c.has('add') || c.has('contact') ? { intent: 'contactAdd', address } : null;
 }
@@ -68,7 +79,8 @@ export function asksWhere(s: Sentence): boolean {
   if (c.has('address') && c.has('chat')) return true;
   // "À quelle adresse…", "which email gets…", "sur quel mail": a question about the address or Discord.
   const which = c.hasWord('ou', 'where', 'quel', 'quelle', 'quels', 'which', 'what', 'how', 'comment');
-  if (which && (c.has('address') || c.has('chat')) && (c.has('send') || c.has('list') || c.has('singularInvoice') || c.hasWord('arrivent', 'gets'))) return true;
+  if (which && (c.has('address') || c.has('chat')) && (c.has('send') || c.has('list') || c.has('singularInvoice') || c.hasWord('arrivent', 'gets')))
+    return true;
   // "où sont envoyées les nouvelles factures ?", "how am I notified…": where invoices go.
   // "je veux être prévenu sur Discord quand…" is a wish, not a question.
   const notified = c.hasWord('notified', 'notifie', 'notifiee', 'prevenu', 'prevenue') && !c.has('want');
@@ -105,14 +117,34 @@ export function toggleCue(c: Clause): boolean {
 
 /** A sentence that sets something rather than only naming it ("notifications pièces-jointes" shows the tab). */
 /** Words that ask where a setting stands, not to change it: « merci de valider que… », "attachments status", "confirm whether…". */
-const STANDING = ['valider', 'validez', 'verifier', 'verifiez', 'confirmer', 'confirmez', 'confirm', 'check', 'whether', 'status', 'statut', 'etat', 'actifs', 'actives', 'active', 'enabled', 'activees'];
+const STANDING = [
+  'valider',
+  'validez',
+  'verifier',
+  'verifiez',
+  'confirmer',
+  'confirmez',
+  'confirm',
+  'check',
+  'whether',
+  'status',
+  'statut',
+  'etat',
+  'actifs',
+  'actives',
+  'active',
+  'enabled',
+  'activees',
+];
 
 export function settles(c: Clause): boolean {
   if (c.hasWord(...STANDING)) return false;
   // A question changes something only when it asks for it ("pouvez-vous remettre le PDF ?");
   // "pourquoi le PDF n'est plus joint ?", "les pièces jointes sont-elles activées ?" ask where things stand.
   if (c.asks() && !c.hasWord(...POLITE_REQUEST) && !c.words().some((w) => [...OFF_ROLES, 'resend', 'want'].includes(w.role ?? 'filler'))) return false;
-  return c.words().some((w) => w.role !== null && !['notifications', 'attachments', 'pdf', 'filler'].includes(w.role)) || c.words().some((w) => w.role === null);
+  return (
+    c.words().some((w) => w.role !== null && !['notifications', 'attachments', 'pdf', 'filler'].includes(w.role)) || c.words().some((w) => w.role === null)
+  );
 }
 
 /** About the PDF that new invoices carry: attachment words, or `PDF` with no invoice, period or rank named, said as a setting. */
@@ -135,7 +167,9 @@ function inMails(c: Clause): boolean {
 
 /** « je me permets de vous relancer » is the customer chasing us, not the reminders we send (« arrêtez de me relancer »). */
 export function chasesUs(c: Clause): boolean {
-  return c.tokens.some((t, i) => t.kind === 'word' && t.role === 'reminders' && c.tokens[i - 1]?.kind === 'word' && (c.tokens[i - 1] as { word: string }).word === 'vous');
+  return c.tokens.some(
+    (t, i) => t.kind === 'word' && t.role === 'reminders' && c.tokens[i - 1]?.kind === 'word' && (c.tokens[i - 1] as { word: string }).word === 'vous',
+  );
 }
 
 /** Words of mail we send, with which « arrêtez » is about the notifications, not any invoice: « arrêtez de m'écrire pour chaque facture », "stop emailing me". */
@@ -143,5 +177,13 @@ const WRITING = ['ecrire', 'ecrivez', 'ecrit', 'emailing', 'mailing', 'writing',
 
 export function stopsWriting(s: Sentence): boolean {
   const c = s.clause;
-  return c.has('stop') && !c.has('chat') && !c.has('attachments') && !c.has('pdf') && s.numbers.length === 0 && s.period === null && c.words().some((w) => WRITING.includes(w.corrected ?? w.word) || w.role === 'address');
+  return (
+    c.has('stop') &&
+    !c.has('chat') &&
+    !c.has('attachments') &&
+    !c.has('pdf') &&
+    s.numbers.length === 0 &&
+    s.period === null &&
+    c.words().some((w) => WRITING.includes(w.corrected ?? w.word) || w.role === 'address')
+  );
 }

@@ -17,7 +17,9 @@ export function offTopic(s: Sentence): boolean {
 /** What can you do: help words (not inside a thanks), or "que sais-tu faire", "what can you do". */
 export function asksHelp(c: Clause): boolean {
   if (c.has('help')) return !(smallTalk(c) === 'thanks' && !c.asks());
-  return c.asks() && c.hasWord('faire', 'do') && c.hasWord('sais', 'peux', 'pouvez', 'savez', 'pouvez-vous', 'peux-tu', 'savez-vous', 'sais-tu', 'can', 'could');
+  return (
+    c.asks() && c.hasWord('faire', 'do') && c.hasWord('sais', 'peux', 'pouvez', 'savez', 'pouvez-vous', 'peux-tu', 'savez-vous', 'sais-tu', 'can', 'could')
+  );
 }
 
 /** A bare `1`, `2`… answering the choices offered. */

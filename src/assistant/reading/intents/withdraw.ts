@@ -4,7 +4,9 @@ import type { Sentence } from '../sentence.js';
 
 /** Verbs that take back something asked: « oubliez », « annulez », « laissez tomber », « abandonnez », "forget", "cancel", "disregard", "withdraw", "never mind". */
 const DROP = new Set(
-  'oublier oubliez oublie oublies annuler annulez annule annules abandonner abandonnez abandonne ignorer ignorez tomber forget cancel disregard ignore withdraw scrap drop nevermind'.split(' '),
+  'oublier oubliez oublie oublies annuler annulez annule annules abandonner abandonnez abandonne ignorer ignorez tomber forget cancel disregard ignore withdraw scrap drop nevermind'.split(
+    ' ',
+  ),
 );
 /** What is taken back: a change, a request for one. */
 const CHANGE = new Set('changement changements modification modifications change changes switch update'.split(' '));

@@ -4,7 +4,18 @@ import type { Token } from '../tokens.js';
 export type Declinable = 'list' | 'details' | 'pdf' | 'zip' | 'statement';
 
 const NOUNS: Record<string, Declinable> = {
-  liste: 'list', list: 'list', details: 'details', detail: 'details', breakdown: 'details', pdf: 'pdf', pdfs: 'pdf', zip: 'zip', zipped: 'zip', archive: 'zip', releve: 'statement', statement: 'statement',
+  liste: 'list',
+  list: 'list',
+  details: 'details',
+  detail: 'details',
+  breakdown: 'details',
+  pdf: 'pdf',
+  pdfs: 'pdf',
+  zip: 'zip',
+  zipped: 'zip',
+  archive: 'zip',
+  releve: 'statement',
+  statement: 'statement',
 };
 /** What refuses a noun a few words after it: a negation, « sans », « inutile », "no need". */
 const REFUSING = new Set(['pas', 'ne', 'n', 'non', 'not', 'no', 'never', 'inutile', 'sans', 'without', 'jamais']);
@@ -12,7 +23,45 @@ const NOT_RECEIVED = new Set(['envoye', 'envoyee', 'recu', 'recue', 'eu', 'sent'
 /** Verbs of being before a refusal, with which it says what a message lacked, not what is declined. */
 const WAS = new Set(['avait', 'etait', 'etaient', 'was', 'were']);
 /** What may stand between the refusal and the noun. */
-const BETWEEN = new Set(['de', 'd', 'du', 'des', 'la', 'le', 'l', 'les', 'un', 'une', 'en', 'me', 'm', 'moi', 'the', 'a', 'an', 'any', 'for', 'need', 'besoin', 'veux', 'voulais', 'want', 'envoyer', 'envoyez', 'send', 'joindre', 'attach', 'include', 'inclure', 'do', 'plus', 'more', 'them', 'it', 'pdf']);
+const BETWEEN = new Set([
+  'de',
+  'd',
+  'du',
+  'des',
+  'la',
+  'le',
+  'l',
+  'les',
+  'un',
+  'une',
+  'en',
+  'me',
+  'm',
+  'moi',
+  'the',
+  'a',
+  'an',
+  'any',
+  'for',
+  'need',
+  'besoin',
+  'veux',
+  'voulais',
+  'want',
+  'envoyer',
+  'envoyez',
+  'send',
+  'joindre',
+  'attach',
+  'include',
+  'inclure',
+  'do',
+  'plus',
+  'more',
+  'them',
+  'it',
+  'pdf',
+]);
 /** Words of the settings, with which a refused PDF is the setting's (« ne désactivez pas le PDF », « sans PDF »), not an answer declined. */
 const SETTING_ROLES = new Set(['attachments', 'off', 'on', 'new', 'stop', 'notifications', 'reminders', 'chat', 'address', 'more']);
 

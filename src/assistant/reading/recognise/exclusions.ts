@@ -9,14 +9,39 @@ import { BETWEEN } from './periods.js';
  * "not" leave out a period or a number too, which their recognisers read; here they would
  * also turn « pas encore payées » into something left out.)
  */
-const MARKERS = new Set(['sauf', 'hors', 'excepte', 'except', 'excepted', 'excluding', 'exclu', 'exclues', 'hormis', 'minus', 'than', 'part', 'sans', 'without']);
+const MARKERS = new Set([
+  'sauf',
+  'hors',
+  'excepte',
+  'except',
+  'excepted',
+  'excluding',
+  'exclu',
+  'exclues',
+  'hormis',
+  'minus',
+  'than',
+  'part',
+  'sans',
+  'without',
+]);
 /** Markers after which the other words may name a line (« sauf le certificat SSL »); « sans » and "without" too often go on with anything (« sans attendre »). */
 const LABEL_MARKERS = new Set(['sauf', 'hors', 'excepte', 'except', 'excepted', 'excluding', 'hormis', 'minus', 'than', 'part']);
 const STATUS_OF: Partial<Record<string, InvoiceStatus>> = { paid: 'paid', unpaid: 'unpaid', overdue: 'unpaid', cancelled: 'cancelled' };
 /** English words of a line for its French label, as the billing system writes them. */
 const LABEL_WORDS: Record<string, string> = {
-  domain: 'domaine', renewal: 'renouvellement', certificate: 'certificat', hosting: 'hebergement', training: 'formation', backup: 'sauvegarde', restore: 'restauration',
-  mailbox: 'boite', shop: 'boutique', website: 'site', upgrade: 'passage', registration: 'enregistrement',
+  domain: 'domaine',
+  renewal: 'renouvellement',
+  certificate: 'certificat',
+  hosting: 'hebergement',
+  training: 'formation',
+  backup: 'sauvegarde',
+  restore: 'restauration',
+  mailbox: 'boite',
+  shop: 'boutique',
+  website: 'site',
+  upgrade: 'passage',
+  registration: 'enregistrement',
 };
 
 export interface Excluded {

@@ -65,7 +65,14 @@ export function readPeriod(tokens: Token[], today: IsoDate, fiscalYearStart = '0
   } else if (before(first!, 'from')) range = { from: first!.from };
   else if (before(first!, 'before')) range = { to: dayBefore(first!.from) };
   else if (before(first!, 'to')) range = { to: first!.to };
-  else range = { from: items.map((item) => item.from).sort()[0]!, to: items.map((item) => item.to).sort().at(-1)! };
+  else
+    range = {
+      from: items.map((item) => item.from).sort()[0]!,
+      to: items
+        .map((item) => item.to)
+        .sort()
+        .at(-1)!,
+    };
   for (const item of items) for (const index of connectorIndexes(tokens, item.at)) used.add(index);
   // "octobre, pas septembre": what is left out outside the period asked leaves nothing out.
   const within = excluded.filter((span) => (range.from === undefined || span.to >= range.from) && (range.to === undefined || span.from <= range.to));
@@ -83,9 +90,66 @@ function joined(items: Item[]): { from: IsoDate; to: IsoDate }[] {
   return spans;
 }
 
-export const REFUSALS = new Set(['pas', 'not', 'non', 'sauf', 'hors', 'except', 'excepte', 'excepted', 'excluding', 'exclu', 'exclues', 'hormis', 'minus', 'than', 'part']);
+export const REFUSALS = new Set([
+  'pas',
+  'not',
+  'non',
+  'sauf',
+  'hors',
+  'except',
+  'excepte',
+  'excepted',
+  'excluding',
+  'exclu',
+  'exclues',
+  'hormis',
+  'minus',
+  'than',
+  'part',
+]);
 /** What may stand between a refusal and its period: "pas celle de septembre", "not the April one", "sauf avant 2020". */
-export const BETWEEN = new Set(['qui', 'a', 'ete', 'est', 'sont', 'invoice', 'invoices', 'facture', 'factures', 'celle', 'celles', 'celui', 'ceux', 'la', 'le', 'les', 'l', 'de', 'd', 'du', 'des', 'en', 'pour', 'the', 'one', 'ones', 'of', 'from', 'in', 'for', 'those', 'that', 'avant', 'apres', 'depuis', 'before', 'after', 'since', 'encore', 'yet']);
+export const BETWEEN = new Set([
+  'qui',
+  'a',
+  'ete',
+  'est',
+  'sont',
+  'invoice',
+  'invoices',
+  'facture',
+  'factures',
+  'celle',
+  'celles',
+  'celui',
+  'ceux',
+  'la',
+  'le',
+  'les',
+  'l',
+  'de',
+  'd',
+  'du',
+  'des',
+  'en',
+  'pour',
+  'the',
+  'one',
+  'ones',
+  'of',
+  'from',
+  'in',
+  'for',
+  'those',
+  'that',
+  'avant',
+  'apres',
+  'depuis',
+  'before',
+  'after',
+  'since',
+  'encore',
+  'yet',
+]);
 
 /** A period said not to be the one: right after `pas`, `not`, `sauf`, `except`, with nothing but articles and connectors between. */
 function refused(tokens: Token[], at: number): boolean {
@@ -145,9 +209,14 @@ function findItems(tokens: Token[], today: IsoDate, fiscalYearStart: string): It
     } else if (t.kind === 'part') {
       const year = yearAfter(i);
       const part = partSpan(t.of, t.index, year, today);
-      const loose = year ? {} : { loose: { month: Number(part.span.from.slice(5, 7)), span: (y: number) => partSpan(t.of, t.index, { year: y, at: -1 }, today).span } };
+      const loose = year
+        ? {}
+        : { loose: { month: Number(part.span.from.slice(5, 7)), span: (y: number) => partSpan(t.of, t.index, { year: y, at: -1 }, today).span } };
       add({ ...part.span, at: i, used: [i, ...part.used, ...(year?.more ?? [])], ...loose });
-    } else if ((t.kind === 'ordinal' || (word(i) && ORDINAL_WORDS[word(i)!.word] !== undefined)) && (word(i + 1)?.role === 'quarter' || word(i + 1)?.role === 'half')) {
+    } else if (
+      (t.kind === 'ordinal' || (word(i) && ORDINAL_WORDS[word(i)!.word] !== undefined)) &&
+      (word(i + 1)?.role === 'quarter' || word(i + 1)?.role === 'half')
+    ) {
       const index = t.kind === 'ordinal' ? t.value : ORDINAL_WORDS[word(i)!.word]!;
       const year = yearAfter(i + 1);
       const part = partSpan(word(i + 1)!.role === 'quarter' ? 'quarter' : 'half', index, year, today);
@@ -178,17 +247,20 @@ function readRelative(tokens: Token[], i: number, today: IsoDate): Item | undefi
     if (t?.kind === 'number' && !t.marked && t.value.length <= 2) return Number(t.value);
     return t?.kind === 'word' ? COUNT_WORDS[t.word] : undefined;
   };
-  const unitAt = (j: number): Unit | undefined => (roleAt(j) === 'unit' ? unitOf(wordAt(j)!) : roleAt(j) === 'quarter' ? 'quarter' : roleAt(j) === 'half' ? 'half' : undefined);
+  const unitAt = (j: number): Unit | undefined =>
+    roleAt(j) === 'unit' ? unitOf(wordAt(j)!) : roleAt(j) === 'quarter' ? 'quarter' : roleAt(j) === 'half' ? 'half' : undefined;
   const isLast = (j: number) => roleAt(j) === 'last' || roleAt(j) === 'previous';
   const year = Number(today.slice(0, 4));
   // depuis le début de l'année, since the start of the year, year to date, YTD: this year so far.
   if (['debut', 'start', 'beginning'].includes(wordAt(i) ?? '')) {
     for (let j = i + 1; j <= i + 4; j++) {
-      if (unitAt(j) === 'year') return { from: `${year}-01-01`, to: today, at: i, used: range(i, roleAt(j + 1) === 'this' || roleAt(j - 1) === 'this' ? j + 1 : j) };
+      if (unitAt(j) === 'year')
+        return { from: `${year}-01-01`, to: today, at: i, used: range(i, roleAt(j + 1) === 'this' || roleAt(j - 1) === 'this' ? j + 1 : j) };
       if (!['de', 'd', 'l', 'of', 'the', 'this', 'cette'].includes(wordAt(j) ?? '')) break;
     }
   }
-  if (wordAt(i) === 'ytd' || (unitAt(i) === 'year' && wordAt(i + 1) === 'to' && wordAt(i + 2) === 'date')) return { from: `${year}-01-01`, to: today, at: i, used: range(i, wordAt(i) === 'ytd' ? i : i + 2) };
+  if (wordAt(i) === 'ytd' || (unitAt(i) === 'year' && wordAt(i + 1) === 'to' && wordAt(i + 2) === 'date'))
+    return { from: `${year}-01-01`, to: today, at: i, used: range(i, wordAt(i) === 'ytd' ? i : i + 2) };
   // l'année avant-dernière, the year before last: two years back.
   if (unitAt(i) === 'year' && (roleAt(i + 1) === 'penultimate' || (roleAt(i + 1) === 'before' && isLast(i + 2)))) {
     return { from: `${year - 2}-01-01`, to: `${year - 2}-12-31`, at: i, used: range(i, roleAt(i + 1) === 'penultimate' ? i + 1 : i + 2) };
@@ -199,11 +271,14 @@ function readRelative(tokens: Token[], i: number, today: IsoDate): Item | undefi
   if (wordAt(i) === 'il' && wordAt(i + 1) === 'y' && wordAt(i + 2) === 'a' && countAt(i + 3) !== undefined && unitAt(i + 4)) {
     return { ...agoSpan(countAt(i + 3)!, unitAt(i + 4)!, today), at: i, used: [i, i + 1, i + 2, i + 3, i + 4] };
   }
-  if (countAt(i) !== undefined && unitAt(i + 1) && roleAt(i + 2) === 'ago') return { ...agoSpan(countAt(i)!, unitAt(i + 1)!, today), at: i, used: [i, i + 1, i + 2] };
+  if (countAt(i) !== undefined && unitAt(i + 1) && roleAt(i + 2) === 'ago')
+    return { ...agoSpan(countAt(i)!, unitAt(i + 1)!, today), at: i, used: [i, i + 1, i + 2] };
   // ce mois-ci, cette année, this month, current year; "à ce jour" is "so far", no period.
-  if (roleAt(i) === 'this' && unitAt(i + 1) && !(wordAt(i - 1) === 'a' && wordAt(i + 1) === 'jour')) return { ...thisSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1] };
+  if (roleAt(i) === 'this' && unitAt(i + 1) && !(wordAt(i - 1) === 'a' && wordAt(i + 1) === 'jour'))
+    return { ...thisSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1] };
   // last N units, les N derniers mois, N derniers mois
-  if (isLast(i) && countAt(i + 1) !== undefined && unitAt(i + 2)) return { ...lastSpan(countAt(i + 1)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };
+  if (isLast(i) && countAt(i + 1) !== undefined && unitAt(i + 2))
+    return { ...lastSpan(countAt(i + 1)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };
   if (countAt(i) !== undefined && isLast(i + 1) && unitAt(i + 2)) return { ...lastSpan(countAt(i)!, unitAt(i + 2)!, today), at: i, used: [i, i + 1, i + 2] };
   // last month, le mois dernier, l'an passé, l'année dernière
   if (isLast(i) && unitAt(i + 1)) return { ...previousSpan(unitAt(i + 1)!, today), at: i, used: [i, i + 1, ...halfYear(i + 1)] };
@@ -271,7 +346,12 @@ function agoSpan(count: number, unit: Unit, today: IsoDate): { from: IsoDate; to
 }
 
 /** A quarter or half of a year; without its year, the latest one that has begun. */
-function partSpan(of: 'quarter' | 'half', index: number, year: { year: number; at: number } | undefined, today: IsoDate): { span: { from: IsoDate; to: IsoDate }; used: number[] } {
+function partSpan(
+  of: 'quarter' | 'half',
+  index: number,
+  year: { year: number; at: number } | undefined,
+  today: IsoDate,
+): { span: { from: IsoDate; to: IsoDate }; used: number[] } {
   const months = of === 'quarter' ? 3 : 6;
   const count = of === 'quarter' ? 4 : 2;
   const part = Math.min(Math.max(index, 1), count);

@@ -24,7 +24,8 @@ export function pointsBack(s: Sentence): boolean {
     // `ca` is also what is left of "can't" ("ca not").
     if (POINTERS.has(t.word)) return !(t.word === 'ca' && after?.word === 'not');
     // "the May one", "that one", "which one": one of those.
-    if ((t.word === 'one' || t.word === 'ones') && (tokens[i - 1]?.kind === 'month' || ['the', 'that', 'this', 'which', 'each'].includes(before?.word ?? ''))) return true;
+    if ((t.word === 'one' || t.word === 'ones') && (tokens[i - 1]?.kind === 'month' || ['the', 'that', 'this', 'which', 'each'].includes(before?.word ?? '')))
+      return true;
     if (DEMONSTRATIVES.has(t.word) && NOUN_ROLES.has(after?.role ?? '')) return true;
     // "all three", « toutes les deux »: a count of things not named.
     if (t.role === 'all' && after?.role === 'count' && !NOUN_ROLES.has(word(i + 2)?.role ?? '')) return true;

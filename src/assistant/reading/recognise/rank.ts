@@ -36,7 +36,8 @@ export function rankIn(clause: Clause, used: Set<number>): Rank | null {
     if (t.role === 'last' && !(t.word === 'past' && next?.kind === 'word' && next.word === 'due')) {
       // "pas la dernière, l'avant-dernière", "not the latest, the one before it": refused, then the one before.
       if (clause.negatedRightBefore(i)) {
-        if (tokens.slice(i + 1).some((b) => b.kind === 'word' && (b.role === 'before' || b.role === 'previous' || b.role === 'penultimate'))) return { from: 'newest', skip: 1, take: 1 };
+        if (tokens.slice(i + 1).some((b) => b.kind === 'word' && (b.role === 'before' || b.role === 'previous' || b.role === 'penultimate')))
+          return { from: 'newest', skip: 1, take: 1 };
         continue;
       }
       const avants = avantsBefore(clause, i);
@@ -50,7 +51,8 @@ export function rankIn(clause: Clause, used: Set<number>): Rank | null {
     }
     if (t.role === 'oldest') return { from: 'oldest', skip: 0, take: countNear(i) ?? 1 };
     if ((t.role === 'singularInvoice' || t.role === 'list') && ordinalBefore(i) !== undefined) return { from: 'oldest', skip: ordinalBefore(i)! - 1, take: 1 };
-    if (t.role === 'first' && !(next?.kind === 'word' && (next.role === 'quarter' || next.role === 'half'))) return { from: 'oldest', skip: 0, take: countNear(i) ?? 1 };
+    if (t.role === 'first' && !(next?.kind === 'word' && (next.role === 'quarter' || next.role === 'half')))
+      return { from: 'oldest', skip: 0, take: countNear(i) ?? 1 };
   }
   return null;
 }

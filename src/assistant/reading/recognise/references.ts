@@ -7,10 +7,39 @@ import type { Clause } from '../clause.js';
  * happening to own the number (« notre Réf. 1245 — merci de m'envoyer la facture du 3e trimestre »).
  */
 const MARKERS = new Set(
-  'ref reference references po commande order ticket contrat contract dossier file client customer recu receipt transaction transactions id rccm niu virement transfer mandat cheque account compte'.split(' '),
+  'ref reference references po commande order ticket contrat contract dossier file client customer recu receipt transaction transactions id rccm niu virement transfer mandat cheque account compte'.split(
+    ' ',
+  ),
 );
 /** What may stand between a marker and its number: « n° », "no.", « de », a payment service's name (« transaction MoMo 1286553402 »). */
-const BETWEEN = new Set(['n', 'no', 'nr', 'numero', 'num', 'number', 'de', 'd', 'du', 'client', 'is', 'est', 'c', 'momo', 'mtn', 'orange', 'money', 'bancaire', 'bank', 'our', 'notre', 'mon', 'my', 'votre', 'your', 'id']);
+const BETWEEN = new Set([
+  'n',
+  'no',
+  'nr',
+  'numero',
+  'num',
+  'number',
+  'de',
+  'd',
+  'du',
+  'client',
+  'is',
+  'est',
+  'c',
+  'momo',
+  'mtn',
+  'orange',
+  'money',
+  'bancaire',
+  'bank',
+  'our',
+  'notre',
+  'mon',
+  'my',
+  'votre',
+  'your',
+  'id',
+]);
 /** Prefixes of references written with their number: `VIR-1263`, `CMD-1270`, `AUD/2026/1268`, `RC/DLA/…`, a postcode `CH-1201`. */
 const PREFIXED = /^(?:vir|cmd|aud|rc|niu|po|ref|tkt|tck|ord|bc)[-/_.]|^[a-z]{1,2}-\d{4,5}$/i;
 

@@ -23,7 +23,14 @@ function plain(word: string): string {
 function vocabulary(): Map<string, number> {
   if (!numbers) {
     numbers = new Map();
-    for (let n = 0; n < 100; n++) for (const spell of [french, english]) numbers.set(plain(spell(n)).split(/[\s-]+/).join(' '), n);
+    for (let n = 0; n < 100; n++)
+      for (const spell of [french, english])
+        numbers.set(
+          plain(spell(n))
+            .split(/[\s-]+/)
+            .join(' '),
+          n,
+        );
   }
   return numbers;
 }
@@ -32,12 +39,17 @@ const WORD = /\p{L}+(?:-\p{L}+)*/gu;
 
 /** The text with each number said in words that is 100 or more written in digits; the rest as it was. */
 export function spokenNumbers(text: string): string {
-  const words = [...text.matchAll(WORD)].flatMap((m) => m[0].split('-').map((part, k, all) => ({ word: plain(part), start: m.index + all.slice(0, k).join('-').length + (k > 0 ? 1 : 0), length: part.length })));
+  const words = [...text.matchAll(WORD)].flatMap((m) =>
+    m[0].split('-').map((part, k, all) => ({ word: plain(part), start: m.index + all.slice(0, k).join('-').length + (k > 0 ? 1 : 0), length: part.length })),
+  );
   if (!words.some((w) => SCALES[w.word] !== undefined || vocabulary().has(w.word))) return text;
   let out = '';
   let at = 0;
-  for (let i = 0; i < words.length; ) {
-    const span = spanAt(words.map((w) => w.word), i);
+  for (let i = 0; i < words.length;) {
+    const span = spanAt(
+      words.map((w) => w.word),
+      i,
+    );
     const value = span && valueOf(span.parts);
     if (span && value !== undefined && value >= 100) {
       const [first, last] = [words[i]!, words[span.end - 1]!];

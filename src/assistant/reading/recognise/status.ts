@@ -9,7 +9,8 @@ import type { Clause } from '../clause.js';
  */
 export function statusIn(clause: Clause, leftOut: Set<number>): Pick<InvoiceFilter, 'status' | 'dueBefore'> {
   const { tokens } = clause;
-  const negatedAt = (i: number) => tokens.slice(Math.max(0, i - 4), i).some((t) => t.kind === 'word' && (t.role === 'negation' || t.word === 'n' || t.word === 'yet'));
+  const negatedAt = (i: number) =>
+    tokens.slice(Math.max(0, i - 4), i).some((t) => t.kind === 'word' && (t.role === 'negation' || t.word === 'n' || t.word === 'yet'));
   let overdue = false;
   let unpaid = false;
   let paid = false;
@@ -25,7 +26,11 @@ export function statusIn(clause: Clause, leftOut: Set<number>): Pick<InvoiceFilt
     else if (t.role === 'paid') {
       if (negatedAt(i)) unpaid = true;
       else paid = true;
-    } else if (t.role === 'pay' && tokens.slice(Math.max(0, i - 3), i).some((b) => b.kind === 'word' && (b.word === 'a' || b.word === 'to' || b.role === 'must'))) unpaid = true;
+    } else if (
+      t.role === 'pay' &&
+      tokens.slice(Math.max(0, i - 3), i).some((b) => b.kind === 'word' && (b.word === 'a' || b.word === 'to' || b.role === 'must'))
+    )
+      unpaid = true;
     else if (t.role === 'cancelled' && !negatedAt(i)) cancelled = true;
   });
   if (overdue) return { status: 'unpaid', dueBefore: clause.today };
