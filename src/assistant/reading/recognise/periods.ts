@@ -106,6 +106,8 @@ export const REFUSALS = new Set([
   'minus',
   'than',
   'part',
+  'sans',
+  'without',
 ]);
 /** What may stand between a refusal and its period: "pas celle de septembre", "not the April one", "sauf avant 2020". */
 export const BETWEEN = new Set([
@@ -153,7 +155,8 @@ export const BETWEEN = new Set([
 
 /** A period said not to be the one: right after `pas`, `not`, `sauf`, `except`, with nothing but articles and connectors between. */
 function refused(tokens: Token[], at: number): boolean {
-  for (let j = at - 1; j >= Math.max(0, at - 4); j--) {
+  // "not the ones from the fourth quarter": five words at most between.
+  for (let j = at - 1; j >= Math.max(0, at - 6); j--) {
     const t = tokens[j]!;
     if (t.kind !== 'word') return false;
     if (REFUSALS.has(t.word)) return true;
@@ -219,8 +222,12 @@ function findItems(tokens: Token[], today: IsoDate, fiscalYearStart: string): It
     ) {
       const index = t.kind === 'ordinal' ? t.value : ORDINAL_WORDS[word(i)!.word]!;
       const year = yearAfter(i + 1);
-      const part = partSpan(word(i + 1)!.role === 'quarter' ? 'quarter' : 'half', index, year, today);
-      add({ ...part.span, at: i, used: [i, i + 1, ...part.used, ...(year?.more ?? [])] });
+      const of = word(i + 1)!.role === 'quarter' ? 'quarter' : 'half';
+      const part = partSpan(of, index, year, today);
+      const loose = year
+        ? {}
+        : { loose: { month: Number(part.span.from.slice(5, 7)), span: (y: number) => partSpan(of, index, { year: y, at: -1 }, today).span } };
+      add({ ...part.span, at: i, used: [i, i + 1, ...part.used, ...(year?.more ?? [])], ...loose });
     } else if (yearAt(i) !== undefined && !isMarkedBefore(tokens, i)) {
       const year = yearAt(i)!;
       // « l'exercice 2021 », "FY2022", "the 2021 financial year": the fiscal year, named by the year it ends in.
@@ -373,6 +380,13 @@ function placeLooseMonths(all: Item[], refused: Set<Item>, today: IsoDate): void
     const item = all[k]!;
     if (!item.loose) continue;
     // A period asked is placed by the others asked, one left out by any ("2023 sauf mai").
+    // « 2024, mais pas le 4e trimestre », « sauf le T4, les factures de 2024 »: a part left out is cut from the period asked, in its year.
+    const asked = all.filter((other) => !refused.has(other));
+    const cutFrom = refused.has(item) ? yearWithin(item.loose, asked) : undefined;
+    if (cutFrom !== undefined) {
+      Object.assign(item, item.loose.span(cutFrom));
+      continue;
+    }
     const items = refused.has(item) ? all : all.filter((other) => other === item || !refused.has(other));
     const at = items.indexOf(item);
     const [next, previous] = [items[at + 1], items[at - 1]];
@@ -385,6 +399,17 @@ function placeLooseMonths(all: Item[], refused: Set<Item>, today: IsoDate): void
         : latestYearOf(month, today);
     Object.assign(item, item.loose.span(year));
   }
+}
+
+/** The first year in which a month or part of a year named without one falls in one of the periods asked, if any does. */
+function yearWithin(loose: NonNullable<Item['loose']>, asked: Item[]): number | undefined {
+  for (const { from, to } of asked) {
+    for (let year = Number(from.slice(0, 4)); year <= Number(to.slice(0, 4)); year++) {
+      const span = loose.span(year);
+      if (span.from <= to && span.to >= from) return year;
+    }
+  }
+  return undefined;
 }
 
 /** The date a bare day number is paired with: `10` in "entre le 10 et le 20 novembre", "du 10 au 20 mars". */
