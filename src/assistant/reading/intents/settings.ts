@@ -92,8 +92,8 @@ export function asksWhere(s: Sentence): boolean {
  * Which way a setting goes: on, unless the words up to just after the setting's own word
  * say otherwise. Each off word (`désactiver`, `stop`, `sans`) turns it around, and so does
  * a negation, once however many words it takes (`ne … plus`, `don't … anymore`):
- * "ne désactivez pas le PDF" is on, "je ne veux plus les PDF" off, and "pas seulement un
- * lien" after the setting says nothing about it.
+ * "ne coupez pas le PDF, remettez-le" is on, "je ne veux plus les PDF" off, and "pas seulement un
+ * lien" after the setting says nothing about it. An off word only refused changes nothing (see `settles`).
  */
 export function toggle(c: Clause, about: 'attachments' | 'chat' | 'reminders'): boolean {
   const isNegation = (t: Token | undefined) => t?.kind === 'word' && (NEGATION_ROLES.includes(t.role ?? 'filler') || t.word === 'n');
@@ -138,13 +138,25 @@ const STANDING = [
 ];
 
 export function settles(c: Clause): boolean {
-  if (c.hasWord(...STANDING)) return false;
+  if (c.hasWord(...STANDING) || keepsAsIs(c)) return false;
   // A question changes something only when it asks for it ("pouvez-vous remettre le PDF ?");
   // "pourquoi le PDF n'est plus joint ?", "les pièces jointes sont-elles activées ?" ask where things stand.
   if (c.asks() && !c.hasWord(...POLITE_REQUEST) && !c.words().some((w) => [...OFF_ROLES, 'resend', 'want'].includes(w.role ?? 'filler'))) return false;
   return (
     c.words().some((w) => w.role !== null && !['notifications', 'attachments', 'pdf', 'filler'].includes(w.role)) || c.words().some((w) => w.role === null)
   );
+}
+
+/**
+ * « ne désactivez pas les rappels », "don't turn off the reminders", « n'arrêtez pas les
+ * relances »: every off word refused and nothing turned on asks that the setting stay as it
+ * is, whatever it is; the customer believes it on, and turning it on would be a change she
+ * never asked for. « ne coupez pas les rappels, réactivez-les » still turns them on.
+ */
+function keepsAsIs(c: Clause): boolean {
+  const offs = c.tokens.flatMap((t, i) => (t.kind === 'word' && OFF_ROLES.includes(t.role ?? 'filler') ? [c.negatedAt(i)] : []));
+  const turnsOn = c.tokens.some((t, i) => t.kind === 'word' && t.role === 'on' && !c.negatedAt(i));
+  return offs.length > 0 && offs.every(Boolean) && !turnsOn;
 }
 
 /** About the PDF that new invoices carry: attachment words, or `PDF` with no invoice, period or rank named, said as a setting. */

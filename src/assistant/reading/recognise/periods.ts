@@ -158,7 +158,8 @@ function refused(tokens: Token[], at: number): boolean {
   // "not the ones from the fourth quarter": five words at most between.
   for (let j = at - 1; j >= Math.max(0, at - 6); j--) {
     const t = tokens[j]!;
-    if (t.kind !== 'word') return false;
+    // « pas les factures 2024 en zip »: the refusal was the form's (see `declined.ts`), the period is asked.
+    if (t.kind !== 'word' || t.declined) return false;
     if (REFUSALS.has(t.word)) return true;
     if (!BETWEEN.has(t.word)) return false;
   }
