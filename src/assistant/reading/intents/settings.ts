@@ -155,9 +155,16 @@ export function settles(c: Clause): boolean {
  */
 function keepsAsIs(c: Clause): boolean {
   const offs = c.tokens.flatMap((t, i) => (t.kind === 'word' && OFF_ROLES.includes(t.role ?? 'filler') ? [c.negatedAt(i)] : []));
-  const turnsOn = c.tokens.some((t, i) => t.kind === 'word' && t.role === 'on' && !c.negatedAt(i));
+  // The on word's own negation, not the off word's (« ne coupez pas », just around it): « ne coupez pas les rappels, réactivez-les » turns them on.
+  const offAt = c.tokens.findLastIndex((t) => t.kind === 'word' && OFF_ROLES.includes(t.role ?? 'filler'));
+  const negatedOn = (i: number) =>
+    c.tokens.slice(Math.max(0, offAt + 2, i - 4), i).some((t) => t.kind === 'word' && NEGATION_ROLES.includes(t.role ?? 'filler'));
+  const turnsOn = c.tokens.some((t, i) => t.kind === 'word' && (t.role === 'on' || PUTTING_BACK.has(t.word)) && !negatedOn(i));
   return offs.length > 0 && offs.every(Boolean) && !turnsOn;
 }
+
+/** Words that put a setting back on: « réactivez-les », « remettez les rappels ». */
+const PUTTING_BACK = new Set(['reactivez', 'reactiver', 'remettez', 'remettre', 'rallumez']);
 
 /** About the PDF that new invoices carry: attachment words, or `PDF` with no invoice, period or rank named, said as a setting. */
 export function aboutAttachments(s: Sentence, namesStatement: boolean): boolean {

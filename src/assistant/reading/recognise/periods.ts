@@ -156,14 +156,27 @@ export const BETWEEN = new Set([
 /** A period said not to be the one: right after `pas`, `not`, `sauf`, `except`, with nothing but articles and connectors between. */
 function refused(tokens: Token[], at: number): boolean {
   // "not the ones from the fourth quarter": five words at most between.
+  let sending = false;
   for (let j = at - 1; j >= Math.max(0, at - 6); j--) {
     const t = tokens[j]!;
     // « pas les factures 2024 en zip »: the refusal was the form's (see `declined.ts`), the period is asked.
     if (t.kind !== 'word' || t.declined) return false;
-    if (REFUSALS.has(t.word)) return true;
-    if (!BETWEEN.has(t.word)) return false;
+    if (REFUSALS.has(t.word)) return !sending || (t.word === 'not' && word(tokens[j - 1]) === 'do');
+    if (SENDING.has(t.word)) sending = true;
+    else if (!BETWEEN.has(t.word)) return false;
   }
   return false;
+}
+
+/**
+ * The English verb of sending between a refusal and its period: "don't send me the 2024
+ * invoices" refuses 2024, but only said as an order ("do not"): "why didn't you send me the
+ * 2024 invoices?" asks for them.
+ */
+const SENDING = new Set(['send', 'email', 'mail', 'me', 'us']);
+
+function word(t: Token | undefined): string | undefined {
+  return t?.kind === 'word' ? t.word : undefined;
 }
 
 function findItems(tokens: Token[], today: IsoDate, fiscalYearStart: string): Item[] {
