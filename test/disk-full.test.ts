@@ -88,7 +88,8 @@ describe('a full disk', () => {
     expect(reply!.text).not.toContain('Un problème nous empêche de répondre');
   });
 
-  it('counts no attempt against a message while no record can be written, and answers it once there is room', async () => {
+  // Two rounds of the machine's 5-second retry, then the answer: ten seconds at the least.
+  it('counts no attempt against a message while no record can be written, and answers it once there is room', { timeout: 60_000 }, async () => {
     const dataDir = path.join(disk, 'full');
     const second = await startFacteur({}, { dataDir });
     try {
