@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createWriteStream, type ReadStream } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import { newCustomer } from '../src/billing/customer.js';
 import { accountStatement } from '../src/billing/statement.js';
 import { totals } from '../src/billing/totals.js';
 import type { Customer, Invoice } from '../src/billing/types.js';
+import type { Attachment } from '../src/documents/attachment.js';
 import { InvoiceDocuments } from '../src/documents/index.js';
 import { invoicePage } from '../src/documents/page.js';
 import { renderPdf } from '../src/documents/pdf.js';
@@ -17,6 +19,8 @@ import { loadInvoiceTemplate } from '../src/documents/template.js';
 import { pdfText, readZip } from './support/read.js';
 
 const TEMPLATES = path.resolve(import.meta.dirname, '..', 'templates');
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 const awa: Customer = newCustomer('awa@example.cm', 'Awa Nkolo', 'fr');
 
@@ -433,6 +437,51 @@ describe('ZIP', () => {
     }
     expect(stream.destroyed).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 50)); // an error emitted late would fail the run
+  });
+
+  /** A cached PDF's bytes changed on disk, its size and modification time kept, as a hand edit or a forgery could leave it. */
+  async function forge(file: string): Promise<Buffer> {
+    const bytes = await readFile(file);
+    const { atime, mtime } = await stat(file);
+    const forged = Buffer.from(bytes);
+    forged[forged.length >> 1]! ^= 1;
+    await writeFile(file, forged);
+    await utimes(file, atime, mtime);
+    return forged;
+  }
+
+  /** Each file a ZIP sends, by name, with the SHA-256 the attachment records for it and that of the bytes the reader got. */
+  async function sentAndRecorded(attachment: Attachment): Promise<{ name: string; recorded: string | undefined; sent: string }[]> {
+    const file = path.join(dataDir, `${attachment.filename}.out`);
+    await pipeline(await attachment.open(), createWriteStream(file));
+    return (await readZip(file)).map((entry) => ({
+      name: entry.name,
+      recorded: attachment.files.find((carried) => carried.name === entry.name)?.sha256,
+      sent: sha256(entry.bytes),
+    }));
+  }
+
+  it('records the SHA-256 of the bytes it sends, in this process and the next, after a cached PDF was edited by hand', async () => {
+    const pair = [invoice('1210'), invoice('1211')];
+    await sentAndRecorded(await documents.zipAttachment(pair, awa)); // every hash known
+    const forged = await forge(await documents.pdf(invoice('1211'), awa));
+    for (const instance of [documents, await open()]) {
+      const sent = await sentAndRecorded(await instance.zipAttachment(pair, awa));
+      for (const { recorded, sent: bytes } of sent) expect(recorded).toBe(bytes);
+      expect(sent.find((entry) => entry.name === 'facture-1211.pdf')!.sent).toBe(sha256(forged));
+      const single = await instance.pdfAttachment(invoice('1211'), awa);
+      expect(single.files[0]!.sha256).toBe(sha256(await buffer(await single.open())));
+      expect(single.files[0]!.sha256).toBe(sha256(forged));
+    }
+    expect(renders).toEqual(['1210', '1211']);
+  });
+
+  it('fails the stream rather than send a PDF edited after its SHA-256 was recorded', async () => {
+    const attachment = await documents.zipAttachment([invoice('1210'), invoice('1211')], awa);
+    const single = await documents.pdfAttachment(invoice('1211'), awa);
+    await forge(await documents.pdf(invoice('1211'), awa));
+    await expect(pipeline(await attachment.open(), createWriteStream(path.join(dataDir, 'out.zip')))).rejects.toThrow(/no longer hashes to/);
+    await expect(buffer(await single.open())).rejects.toThrow(/no longer hashes to/);
   });
 
   it('fails the stream rather than leave out a PDF that went missing', async () => {
