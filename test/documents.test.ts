@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
-import { createWriteStream, type ReadStream } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -221,19 +221,21 @@ describe('account statement PDF', () => {
     expect(renders).toHaveLength(2);
   });
 
-  /** Where an attachment's bytes are read from: the cached file its stream opens. */
-  const fileOf = async (attachment: { open(): Promise<NodeJS.ReadableStream> }) => {
-    const stream = (await attachment.open()) as ReadStream;
-    stream.destroy();
-    return String(stream.path);
+  /** A statement's attachment, with the cached file its bytes are read from: the one its rendering added to the statements' folder. */
+  const withFile = async (made: () => Promise<Attachment>) => {
+    const folder = path.join(dataDir, 'pdf', 'statements');
+    const files = async () => new Set((await readdir(folder, { recursive: true }).catch(() => [])).filter((name) => name.endsWith('.pdf')));
+    const before = await files();
+    const attachment = await made();
+    const added = [...(await files())].filter((name) => !before.has(name));
+    expect(added).toHaveLength(1);
+    return { attachment, file: path.join(folder, added[0]!) };
   };
 
   it('is forgotten by the housekeeping once its day is past, while invoices’ PDFs stay', async () => {
     const pdf = await documents.pdf(invoice('1210'), awa);
-    const old = await documents.statementAttachment(accountStatement(awa.id, all, '2026-11-20', null), awa);
-    const today = await documents.statementAttachment(accountStatement(awa.id, all, DAY, null), awa);
-    const oldFile = await fileOf(old);
-    const todayFile = await fileOf(today);
+    const { file: oldFile } = await withFile(() => documents.statementAttachment(accountStatement(awa.id, all, '2026-11-20', null), awa));
+    const { attachment: today, file: todayFile } = await withFile(() => documents.statementAttachment(accountStatement(awa.id, all, DAY, null), awa));
     const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600 * 1000);
     await Promise.all([oldFile, pdf].map((file) => utimes(file, threeDaysAgo, threeDaysAgo)));
     expect(await documents.forgetOldStatements(new Date())).toBe(1);
@@ -473,7 +475,7 @@ describe('ZIP', () => {
       expect(single.files[0]!.sha256).toBe(sha256(await buffer(await single.open())));
       expect(single.files[0]!.sha256).toBe(sha256(forged));
     }
-    expect(renders).toEqual(['1210', '1211']);
+    expect(renders.toSorted()).toEqual(['1210', '1211']); // forged, still not rendered again: its cache key is its page's
   });
 
   it('fails the stream rather than send a PDF edited after its SHA-256 was recorded', async () => {

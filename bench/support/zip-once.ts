@@ -18,6 +18,8 @@ import { peakRssMb, rssMb } from './measure.js';
  */
 export interface ZipRun {
   milliseconds: number;
+  /** CPU time the process spent on the ZIP, all its threads: less moved by other processes' load than the wall time. */
+  cpuMilliseconds: number;
   /** Resident memory once Facteur is loaded, before the ZIP, and the process's peak, in MB. */
   beforeMb: number;
   peakMb: number;
@@ -43,8 +45,16 @@ let liveMax = liveBefore;
 const sampler = gc && setInterval(() => (liveMax = Math.max(liveMax, live())), 20);
 const beforeMb = rssMb();
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 await pipeline(await (await documents.zipAttachment(list, customer)).open(), createWriteStream(output));
 const milliseconds = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
 clearInterval(sampler);
-const run: ZipRun = { milliseconds, beforeMb, peakMb: peakRssMb(), ...(gc && { liveMb: liveMax - liveBefore }) };
+const run: ZipRun = {
+  milliseconds,
+  cpuMilliseconds: (cpu.user + cpu.system) / 1000,
+  beforeMb,
+  peakMb: peakRssMb(),
+  ...(gc && { liveMb: liveMax - liveBefore }),
+};
 process.send(run);

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import type { FileSource, IssuedPdf } from '../billing/files.js';
 import type { Invoice } from '../billing/types.js';
 import type { CachedFile, FileCache } from './cache.js';
@@ -14,7 +13,6 @@ export interface IssuedPdfs {
 
 /** An invoice's PDF on disk, ready to send: which bytes (their SHA-256) and whose they are. */
 export interface InvoiceFile extends CachedFile {
-  sha256: string;
   source: FileSource;
 }
 
@@ -40,18 +38,17 @@ export class BillingPdfs {
    */
   async file(pdf: IssuedPdf): Promise<InvoiceFile> {
     const issued = this.issued!;
-    // The data folder's own file, its bytes checked against their hash once per process.
+    // The data folder's own file or this instance's copy, its bytes checked against their hash (read again only when the file changed).
     const own = await issued.pdfFile?.(pdf.sha256);
-    if (own) {
-      if ((await this.hashes.of(own)) !== pdf.sha256) throw new Error(`${own} does not hash to ${pdf.sha256}: the PDF of invoice ${pdf.invoice} is not sent`);
-      return { file: own, size: (await stat(own)).size, sha256: pdf.sha256, source: 'billing' };
-    }
-    const cached = await this.copies.get(pdf.sha256, async () => {
-      const bytes = await issued.pdfBytes(pdf.sha256);
-      if (!bytes) throw new Error(`the store holds no bytes for the PDF ${pdf.sha256} of invoice ${pdf.invoice}`);
-      if (sha256Of(bytes) !== pdf.sha256) throw new Error(`the store's bytes for the PDF of invoice ${pdf.invoice} do not hash to ${pdf.sha256}: not sent`);
-      return bytes;
-    });
-    return { ...cached, sha256: pdf.sha256, source: 'billing' };
+    const found = own
+      ? { file: own, ...(await this.hashes.of(own)) }
+      : await this.copies.get(pdf.sha256, async () => {
+          const bytes = await issued.pdfBytes(pdf.sha256);
+          if (!bytes) throw new Error(`the store holds no bytes for the PDF ${pdf.sha256} of invoice ${pdf.invoice}`);
+          if (sha256Of(bytes) !== pdf.sha256) throw new Error(`the store's bytes for the PDF of invoice ${pdf.invoice} do not hash to ${pdf.sha256}: not sent`);
+          return bytes;
+        });
+    if (found.sha256 !== pdf.sha256) throw new Error(`${found.file} does not hash to ${pdf.sha256}: the PDF of invoice ${pdf.invoice} is not sent`);
+    return { ...found, source: 'billing' };
   }
 }

@@ -1,16 +1,20 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAtomically } from '../atomic-file.js';
+import type { FileHashes } from './file-hashes.js';
 
+/** A cached file, with the SHA-256 of its bytes (lower-case hex), which the delivery log records of what a message carried. */
 export interface CachedFile {
   file: string;
   size: number;
+  sha256: string;
 }
 
 /**
  * Finished files kept on disk under a key that hashes everything that went into them, so
- * that a file once written is valid for good and a hit costs one `stat`. Each file is
- * built once even when many ask for it together, and appears whole or not at all.
+ * that a file once written is valid for good and a hit costs a `stat` (its SHA-256 kept by
+ * `hashes` since it was written or first read). Each file is built once even when many ask
+ * for it together, and appears whole or not at all.
  */
 export class FileCache {
   /** Lookups and builds under way, so that concurrent requests for one key share them. */
@@ -19,6 +23,7 @@ export class FileCache {
   constructor(
     private readonly dir: string,
     private readonly extension: string,
+    private readonly hashes: FileHashes,
   ) {}
 
   /** The file for `key`, built with `build` first when it is not on disk yet. */
@@ -56,13 +61,13 @@ export class FileCache {
     // Two levels, so that a hundred thousand invoices do not all share one directory.
     const file = path.join(this.dir, key.slice(0, 2), `${key}${this.extension}`);
     try {
-      return { file, size: (await stat(file)).size };
+      return { file, ...(await this.hashes.of(file)) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     const bytes = await build();
     await writeAtomically(file, bytes);
-    return { file, size: bytes.byteLength };
+    return { file, size: bytes.byteLength, sha256: await this.hashes.written(file, bytes) };
   }
 }
 

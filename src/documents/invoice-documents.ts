@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { PdfMissing, type Attachment, type ZipProgress } from './attachment.js';
 import type { IssuedPdf } from '../billing/files.js';
@@ -7,7 +6,7 @@ import type { Customer, Invoice } from '../billing/types.js';
 import { BillingPdfs, type InvoiceFile, type IssuedPdfs } from './billing-pdfs.js';
 import { FileCache } from './cache.js';
 import { cachedRender } from './cached-render.js';
-import { FileHashes } from './file-hashes.js';
+import { FileHashes, verifiedRead } from './file-hashes.js';
 import { safeName, UniqueNames } from './file-names.js';
 import { mapAtMost } from './map-at-most.js';
 import { invoicePage } from './page.js';
@@ -53,17 +52,17 @@ export class InvoiceDocuments {
     private readonly cache: FileCache,
     private readonly statements: FileCache,
     private readonly billing: BillingPdfs,
-    private readonly hashes: FileHashes,
     private readonly options: Pick<InvoiceDocumentsOptions, 'onRender' | 'source'>,
   ) {}
 
   static async create(options: InvoiceDocumentsOptions): Promise<InvoiceDocuments> {
     const template = await loadInvoiceTemplate(options.templatesDir);
     const folder = path.join(options.dataDir, 'pdf');
-    const hashes = new FileHashes();
-    const billing = new BillingPdfs(options.issued, new FileCache(path.join(folder, 'issued'), '.pdf'), hashes);
+    const hashes = new FileHashes(path.join(folder, 'hashes.jsonl'));
+    const billing = new BillingPdfs(options.issued, new FileCache(path.join(folder, 'issued'), '.pdf', hashes), hashes);
     // Statements apart: they are of one day, so they are forgotten, where an invoice's PDF is valid for good.
-    return new InvoiceDocuments(template, new FileCache(folder, '.pdf'), new FileCache(path.join(folder, 'statements'), '.pdf'), billing, hashes, options);
+    const statements = new FileCache(path.join(folder, 'statements'), '.pdf', hashes);
+    return new InvoiceDocuments(template, new FileCache(folder, '.pdf', hashes), statements, billing, options);
   }
 
   /** Forgets the statements made before yesterday (none is asked for again: each is of its day); returns how many. */
@@ -88,7 +87,7 @@ export class InvoiceDocuments {
       filename,
       contentType: 'application/pdf',
       size,
-      open: async () => createReadStream(file),
+      open: async () => verifiedRead(file, sha256),
       files: [{ name: filename, sha256, invoice: invoice.number, source }],
     };
   }
@@ -111,14 +110,14 @@ export class InvoiceDocuments {
     if (statement.customerId !== customer.id)
       throw new Error(`statementAttachment: the statement of customer ${statement.customerId} is not customer ${customer.id}'s`);
     const page = statementPage(this.template, statement, customer);
-    const { file, size } = await cachedRender(page, `statement ${customer.id} ${statement.date}`, this.statements, this.options.onRender);
+    const { file, size, sha256 } = await cachedRender(page, `statement ${customer.id} ${statement.date}`, this.statements, this.options.onRender);
     const filename = this.template.catalog.t(customer.locale, 'file.statement', { date: statement.date });
     return {
       filename,
       contentType: 'application/pdf',
       size,
-      open: async () => createReadStream(file),
-      files: [{ name: filename, sha256: await this.hashes.of(file), source: 'rendered' }],
+      open: async () => verifiedRead(file, sha256),
+      files: [{ name: filename, sha256, source: 'rendered' }],
     };
   }
 
@@ -178,7 +177,7 @@ export class InvoiceDocuments {
     if (pdf) return this.billing.file(pdf);
     if (this.options.source === 'billing') throw new PdfMissing([invoice.number]);
     const cached = await cachedRender(invoicePage(this.template, invoice, customer), invoice.number, this.cache, this.options.onRender);
-    return { ...cached, sha256: await this.hashes.of(cached.file), source: 'rendered' };
+    return { ...cached, source: 'rendered' };
   }
 
   private pdfName(invoice: Invoice, customer: Customer): string {

@@ -2,12 +2,15 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { ZipArchive } from 'archiver';
+import { FileChanged, sha256Of } from './file-hashes.js';
 
 export interface ZipEntry {
   /** The name inside the archive. */
   name: string;
   /** The file on disk to copy in. */
   file: string;
+  /** The SHA-256 recorded of its bytes: a file that no longer has it fails the ZIP (FileChanged). */
+  sha256: string;
 }
 
 /**
@@ -30,7 +33,7 @@ const QUEUED_ENTRIES = 8;
  * Entries are stored, not deflated: PDFs are compressed already, and deflating them
  * again costs several times the time for a few percent.
  *
- * Failures (a file gone, a read error) are emitted as `error` on the returned stream.
+ * Failures (a file gone, a read error, bytes changed since they were hashed) are emitted as `error` on the returned stream.
  * archiver is loaded with the first ZIP, so that a command that sends none does not load it.
  */
 export async function zipFiles(entries: readonly ZipEntry[]): Promise<Readable> {
@@ -63,9 +66,11 @@ async function addGradually(archive: ZipArchive, entries: readonly ZipEntry[], s
   for (let i = 0; i < READ_AHEAD; i++) readNext();
   let queued = 0;
   archive.on('entry', () => queued--);
-  for (const { name } of entries) {
+  for (const { name, file, sha256 } of entries) {
     // Held in memory at most: READ_AHEAD files being read and QUEUED_ENTRIES in the archive.
     const bytes = await reads.shift()!;
+    // Hashed as it is read, once, so that the ZIP never carries bytes the delivery log does not name.
+    if (sha256Of(bytes) !== sha256) throw new FileChanged(file, sha256);
     readNext();
     while (queued >= QUEUED_ENTRIES) await once(archive, 'entry', { signal });
     archive.append(bytes, { name });
