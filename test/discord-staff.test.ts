@@ -120,7 +120,11 @@ describe('/staff reminders numbers:', () => {
 
   it('lists the chosen invoices without sending when send is false, in French', async () => {
     const before = (await reminders()).length;
-    const { reply } = await run({ ...staff(), name: 'staff', options: [sub('reminders', string('numbers', '1267 1210'), { name: 'send', type: OPTION.boolean, value: false })] });
+    const { reply } = await run({
+      ...staff(),
+      name: 'staff',
+      options: [sub('reminders', string('numbers', '1267 1210'), { name: 'send', type: OPTION.boolean, value: false })],
+    });
     const text = read(reply);
     expect(text).toContain('1267 (+');
     expect(text).toContain('contact@ndjock-sarl.cm');

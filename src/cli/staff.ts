@@ -3,7 +3,6 @@ import { lastDayBefore } from '../billing/dates.js';
 import { err, out, progressBar, type ExitCode } from './terminal.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
-import type { Store } from '../store/store.js';
 import type { Config } from '../config.js';
 import { shownRecipients, type Delivery, type DeliveryChannel } from '../billing/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
