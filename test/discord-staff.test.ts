@@ -26,8 +26,8 @@ let run: ReturnType<typeof discordCustomers>['run'];
 let inGuild: ReturnType<typeof discordCustomers>['inGuild'];
 
 /** A customer who turned reminders off, with an unpaid overdue invoice; and a cancelled invoice of Awa's. */
-const quiet = { ...newCustomer('silence@example.cm', 'Silence SARL', 'fr') };
-quiet.notifications = { ...quiet.notifications, reminders: false };
+const silent = newCustomer('silence@example.cm', 'Silence SARL', 'fr');
+const quiet = { ...silent, notifications: { ...silent.notifications, reminders: false } };
 
 beforeAll(async () => {
   [discord, smtp] = await Promise.all([startDiscordPeer(), startSmtpPeer()]);
