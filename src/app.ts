@@ -231,7 +231,9 @@ export async function createApp(config: Config, log: Logger = createLogger(confi
     log,
     now: () => new Date(),
     timeZone: config.push.timezone,
-    reminders: planner ? { plan: () => planner.plan(), run: () => push.run(undefined, { remindNow: true }) } : null,
+    reminders: planner
+      ? { plan: (chosen) => planner.plan(chosen), run: (chosen) => push.run(undefined, { remindNow: true, ...(chosen ? { chosen } : {}) }) }
+      : null,
   });
   const close = async () => {
     await discord?.close();

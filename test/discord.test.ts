@@ -593,6 +593,26 @@ describe('a payment the customer reports in a DM', () => {
     expect(read(answer)).toContain('les rappels pour cette facture sont suspendus');
     expect((await app.store.customerById(awa))!.paymentClaims!.map((c) => c.number)).toContain(unpaid!.number);
   });
+
+  it("claims nothing of another customer's when the SMS she pastes names his invoice", async () => {
+    const awa = await customerId('awa@example.cm');
+    const paul = await customerId('paul@example.cm');
+    const [his] = await app.store.invoices(paul, { status: 'unpaid' });
+    const claimedBefore = (await app.store.customerById(awa))!.paymentClaims ?? [];
+    const dmChannel = discord.dmChannelOf(awaUser.id);
+    const asked = Date.now();
+    discord.dm(
+      awaUser,
+      `réglée 👇\n\nVous avez payé 21465 FCFA à HEBERGEUR SA. Ref. facture: ${his!.number}. ID transaction: CI261204.0833.B12877. Solde: 104 532 FCFA.`,
+    );
+    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
+    // Said of his number what is said of one nobody has: nothing of his shown.
+    expect(read(answer)).toContain(`Je ne trouve pas de facture impayée n° ${his!.number} sur votre compte`);
+    expect(read(answer)).not.toMatch(/Paul|Mbarga/);
+    expect((await app.store.customerById(paul))!.paymentClaims ?? []).toEqual([]);
+    expect((await app.store.customerById(awa))!.paymentClaims ?? []).toEqual(claimedBefore);
+    expect(discord.requests.filter((r) => r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at >= asked)).toEqual([]);
+  });
 });
 
 describe('billing data and customers’ words on Discord', () => {

@@ -6,7 +6,8 @@ import type { Locale } from '../billing/types.js';
 import type { Logger } from '../log.js';
 import type { Deliveries } from '../notifications/deliveries.js';
 import { shownRecipients, type Delivery, type DeliveryChannel } from '../billing/delivery.js';
-import { planRows, type ReminderPlan } from '../notifications/reminders.js';
+import { chooseReminded, planRows, type NotReminded, type ReminderPlan } from '../notifications/reminders.js';
+import type { PushSummary } from '../notifications/push.js';
 import { resend } from '../notifications/resend.js';
 import type { Store } from '../store/store.js';
 import type { Catalog, Params } from '../templates/catalog.js';
@@ -20,8 +21,11 @@ export interface StaffServices {
   now: () => Date;
   /** The provider's time zone (PUSH_TIMEZONE): the day a download link works to is said in it. */
   timeZone: string;
-  /** What payment reminders would send now, and a run that sends them; null when they are off. */
-  reminders: { plan(): Promise<ReminderPlan>; run(): Promise<unknown> } | null;
+  /**
+   * What payment reminders would send now, and a push run that sends them (null when another is
+   * under way); both of the invoices `chosen` instead of the day's when given. Null when reminders are off.
+   */
+  reminders: { plan(chosen?: string[]): Promise<ReminderPlan>; run(chosen?: string[]): Promise<PushSummary | null> } | null;
 }
 
 /** How an answer to a held request went: its code, and what it held. */
@@ -33,6 +37,8 @@ interface HeldOutcome {
 
 /** Rows shown at most in a delivery table: the most recent ones. */
 const SHOWN = 15;
+/** Invoices one staff request may remind at once: its answer stays readable, its cost bounded. */
+export const MAX_CHOSEN_REMINDERS = 25;
 /** A held resend waits this long for its author to confirm it. */
 const HELD_MINUTES = 30;
 
@@ -144,7 +150,7 @@ export class StaffDesk {
 
   /** The reminders due now: listed, or (`send`) sent with the push's run. */
   async reminders(staff: string, locale: Locale, send: boolean): Promise<Reply> {
-    const { reminders, store } = this.services;
+    const { reminders } = this.services;
     if (!reminders) return this.reply(locale, [this.t(locale, 'staff.reminders.off')], 'refused');
     const plan = await reminders.plan();
     await this.record(staff, send ? 'reminders' : 'reminders-plan', null, `${plan.invoices} invoices, ${plan.customers} customers`);
@@ -152,13 +158,62 @@ export class StaffDesk {
       await reminders.run();
       return this.reply(locale, [this.t(locale, 'staff.reminders.sent', { invoices: plan.invoices, customers: plan.customers })]);
     }
-    const rows = planRows(plan).slice(0, SHOWN);
-    const emails = new Map<string, string>();
-    for (const row of rows) emails.set(row.customerId, (await store.customerById(row.customerId))?.email ?? row.customerId);
     const text = [
       this.t(locale, 'staff.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut }),
     ];
+    return await this.planTable(locale, text, plan);
+  }
+
+  /**
+   * The reminders of the invoices staff name, now (`send`) or only listed, as `facteur reminders
+   * NUMBER…` does: each unpaid one at its days from its due date, whatever the schedule; the
+   * rest refused with why (unknown, paid, cancelled, the customer turned reminders off or
+   * cannot be reached), in one answer with the deliveries the run made.
+   */
+  async remindChosen(staff: string, numbers: string[], locale: Locale, send: boolean): Promise<Reply> {
+    const { reminders, store } = this.services;
+    if (!reminders) return this.reply(locale, [this.t(locale, 'staff.reminders.off')], 'refused');
+    const unique = [...new Set(numbers)];
+    const action = send ? 'reminders' : 'reminders-plan';
+    if (unique.length > MAX_CHOSEN_REMINDERS) {
+      await this.record(staff, action, null, `refused: ${unique.length} invoices, more than ${MAX_CHOSEN_REMINDERS}`);
+      return this.reply(locale, [this.t(locale, 'staff.reminders.tooMany', { count: unique.length, max: MAX_CHOSEN_REMINDERS })], 'refused');
+    }
+    const { chosen, refused } = await chooseReminded(store, unique);
+    const refusals = (left: NotReminded[]) => {
+      const all = [...refused, ...left];
+      const list = all.map(({ number, why }) => this.t(locale, 'staff.reminders.why', { number, why })).join(', ');
+      return all.length > 0 ? [this.t(locale, 'staff.reminders.refused', { list })] : [];
+    };
+    if (chosen.length === 0) {
+      await this.record(staff, action, unique.join(' '), 'none remindable');
+      return this.reply(locale, [this.t(locale, 'staff.reminders.noneSent'), ...refusals([])], 'refused');
+    }
+    if (!send) {
+      const plan = await reminders.plan(chosen);
+      await this.record(staff, action, unique.join(' '), `${plan.invoices} invoices, ${plan.customers} customers`);
+      const text = [this.t(locale, 'staff.reminders.chosenPlan', { invoices: plan.invoices, customers: plan.customers }), ...refusals(plan.leftOut)];
+      return await this.planTable(locale, text, plan);
+    }
+    const since = this.services.now().toISOString();
+    const summary = await reminders.run(chosen);
+    const plan = summary?.reminders;
+    await this.record(staff, action, unique.join(' '), plan ? `${plan.invoices} invoices, ${plan.customers} customers` : 'busy');
+    if (!plan) return this.reply(locale, [this.t(locale, 'staff.reminders.busy'), ...refusals([])], 'refused');
+    const text = refusals(plan.leftOut);
+    if (plan.invoices === 0) return this.reply(locale, [this.t(locale, 'staff.reminders.noneSent'), ...text], 'refused');
+    const made = (await store.deliveries({ reason: 'reminder', since })).filter((d) => d.invoices.some((number) => chosen.includes(number)));
+    const failed = made.some((d) => d.status !== 'sent');
+    const sent = this.t(locale, 'staff.reminders.chosenSent', { invoices: plan.invoices, customers: plan.customers });
+    return await this.table(locale, [sent, ...text], made, failed || text.length > 0 ? 'refused' : 'answered');
+  }
+
+  /** A reminder plan as staff read it: per customer, the invoices with their days from the due date, and where they go. */
+  private async planTable(locale: Locale, text: string[], plan: ReminderPlan): Promise<Reply> {
+    const rows = planRows(plan).slice(0, SHOWN);
     if (rows.length === 0) return this.reply(locale, text);
+    const emails = new Map<string, string>();
+    for (const row of rows) emails.set(row.customerId, (await this.services.store.customerById(row.customerId))?.email ?? row.customerId);
     const columns = ['customer', 'invoices', 'recipient'].map((c) => this.t(locale, `staff.columns.${c}`));
     return { ...this.reply(locale, text), table: { columns, rows: rows.map((row) => [emails.get(row.customerId)!, row.invoices, row.recipients.join(', ')]) } };
   }

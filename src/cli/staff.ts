@@ -3,12 +3,11 @@ import { lastDayBefore } from '../billing/dates.js';
 import { err, out, progressBar, type ExitCode } from './terminal.js';
 import { createLogger } from '../log.js';
 import { openStore } from '../store/open.js';
-import type { Store } from '../store/store.js';
 import type { Config } from '../config.js';
 import { shownRecipients, type Delivery, type DeliveryChannel } from '../billing/delivery.js';
 import { resend as resendInvoice } from '../notifications/resend.js';
 import { renderTable } from '../templates/table.js';
-import { planRows } from '../notifications/reminders.js';
+import { chooseReminded, planRows, type NotReminded } from '../notifications/reminders.js';
 import { operatorWords } from './words.js';
 
 /** `facteur push`: the scheduled job, once, by hand, with a progress bar on a terminal. */
@@ -165,19 +164,27 @@ export async function reminders(config: Config, dryRun: boolean, numbers: string
   const app = await createApp(config);
   const say = operatorWords(app.catalog);
   try {
-    const refused = await notRemindable(app.store, numbers);
-    if (refused.length > 0) err(`facteur reminders: not reminded: ${refused.map(({ number, why }) => `${number} (${why})`).join(', ')}\n`);
-    const chosen = numbers.length > 0 ? numbers.filter((number) => !refused.some((r) => r.number === number)) : undefined;
-    if (chosen?.length === 0) return 1;
+    const picked = numbers.length > 0 ? await chooseReminded(app.store, numbers) : null;
+    const chosen = picked?.chosen;
+    const refused = (left: NotReminded[] = []) => {
+      const all = [...(picked?.refused ?? []), ...left];
+      if (all.length > 0) err(`facteur reminders: not reminded: ${all.map(({ number, why }) => say('staff.reminders.why', { number, why })).join(', ')}\n`);
+      return all.length;
+    };
+    if (chosen?.length === 0) {
+      refused();
+      return 1;
+    }
     if (dryRun) {
       const plan = await app.reminders!.plan(chosen);
+      const left = refused(chosen ? plan.leftOut : []);
       const rows = planRows(plan);
       if (rows.length > 0)
         out(`${renderTable({ columns: ['invoices (days from due date)', 'to'], rows: rows.map((row) => [row.invoices, row.recipients.join(', ')]) })}\n`);
       out(
         `${say('cli.reminders.plan', { invoices: plan.invoices, customers: plan.customers, skipped: plan.skippedOffsets, optedOut: plan.optedOut, unreachable: plan.unreachable, before: plan.beforeMeeting })}\n`,
       );
-      return refused.length > 0 ? 1 : 0;
+      return left > 0 ? 1 : 0;
     }
     const bar = progressBar();
     const summary = await app.push.run(bar && ((done, total, failed) => bar(done, total, `${failed} failed`)), {
@@ -185,22 +192,14 @@ export async function reminders(config: Config, dryRun: boolean, numbers: string
       ...(chosen ? { chosen } : {}),
     });
     if (!summary) {
+      refused();
       err('facteur reminders: a push is under way in another Facteur process; nothing was done\n');
       return 1;
     }
+    const left = refused(chosen ? summary.reminders?.leftOut : []);
     out(`${say('cli.reminders.sent', { sent: summary.sent, failed: summary.failed, invoices: summary.invoices })}\n`);
-    return summary.failed > 0 || refused.length > 0 ? 1 : 0;
+    return summary.failed > 0 || left > 0 ? 1 : 0;
   } finally {
     await app.close();
   }
-}
-
-/** The numbers staff named that no reminder can be about: unknown, paid or cancelled invoices, each once, in the order given. */
-async function notRemindable(store: Store, numbers: string[]): Promise<{ number: string; why: string }[]> {
-  const found = new Map((await store.invoicesByNumber(numbers)).map((invoice) => [invoice.number, invoice]));
-  return [...new Set(numbers)].flatMap((number) => {
-    const invoice = found.get(number);
-    if (!invoice) return [{ number, why: 'no such invoice' }];
-    return invoice.status === 'unpaid' ? [] : [{ number, why: invoice.status }];
-  });
 }

@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import type { Delivery } from '../billing/delivery.js';
 import type { Deliveries, NewDelivery } from './deliveries.js';
 import { recipientsOf } from './recipients.js';
-import type { Reminders } from './reminders.js';
+import type { ReminderPlan, Reminders } from './reminders.js';
 import { publish } from '../observe.js';
 
 export interface PushSummary {
@@ -16,6 +16,8 @@ export interface PushSummary {
   failed: number;
   /** Customers whose new invoices could not be announced: no address, no opted-in chat. */
   skipped: number;
+  /** The reminders this run planned and recorded (what staff who chose invoices are told), or null when it planned none. */
+  reminders: ReminderPlan | null;
 }
 
 /** A long run says how far it is this often. */
@@ -73,11 +75,12 @@ export class Push {
     // Reminders ride on the push's run: recorded, they are sent below with the rest, and a
     // reminder recorded is one its invoice's offset never gets again (see Reminders).
     const reminders = this.options.reminders;
+    let plan: ReminderPlan | null = null;
     // Offsets are days: once a day's plan is recorded, later runs that day find nothing new to
     // remind of, so this process does not read every overdue invoice again every five minutes.
     if (reminders && (remindNow || (reminders.due() && this.remindedOn !== reminders.planner.today()))) {
       if (!chosen) this.remindedOn = reminders.planner.today();
-      const plan = await reminders.planner.plan(chosen);
+      plan = await reminders.planner.plan(chosen);
       await this.deliveries.record(plan.specs);
       if (plan.specs.length > 0)
         this.log.info(
@@ -108,7 +111,7 @@ export class Push {
       );
     const summary = { invoices: fresh.length, attempted: results.length, sent: results.filter((d) => d.status === 'sent').length, failed, skipped };
     if (fresh.length > 0 || results.length > 0) this.log.info({ event: 'push', ...summary }, 'push run finished');
-    return summary;
+    return { ...summary, reminders: plan };
   }
 
   /**

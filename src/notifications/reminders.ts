@@ -34,6 +34,14 @@ export interface ReminderPlan {
   /** Customers who turned reminders off, or who have no address nor chat to reach. */
   optedOut: number;
   unreachable: number;
+  /** The invoices of those customers, each with why: what staff who chose them are told. */
+  leftOut: NotReminded[];
+}
+
+/** An invoice staff named that is not reminded, and why. */
+export interface NotReminded {
+  number: string;
+  why: 'unknown' | 'paid' | 'cancelled' | 'optedOut' | 'unreachable';
 }
 
 /**
@@ -82,12 +90,13 @@ export class Reminders {
       const list = byCustomer.get(invoice.customerId) ?? [];
       byCustomer.set(invoice.customerId, [...list, { invoice, offset: due.offset }]);
     }
-    const plan: ReminderPlan = { specs: [], invoices: 0, customers: 0, skippedOffsets, beforeMeeting, optedOut: 0, unreachable: 0 };
+    const plan: ReminderPlan = { specs: [], invoices: 0, customers: 0, skippedOffsets, beforeMeeting, optedOut: 0, unreachable: 0, leftOut: [] };
     for (const [customerId, all] of byCustomer) {
       const customer = await this.store.customerById(customerId);
       if (!customer) continue;
       if (this.options.optOut && customer.notifications.reminders === false) {
         plan.optedOut++;
+        plan.leftOut.push(...all.map(({ invoice }) => ({ number: invoice.number, why: 'optedOut' as const })));
         continue;
       }
       // What the customer says is paid waits while staff check, then is reminded again if it was not.
@@ -98,6 +107,7 @@ export class Reminders {
       const recipients = recipientsOf(customer, this.options.chat);
       if (recipients.length === 0) {
         plan.unreachable++;
+        plan.leftOut.push(...due.map(({ invoice }) => ({ number: invoice.number, why: 'unreachable' as const })));
         continue;
       }
       // Overdue first, the longest overdue at the top: unpaidDueBy's order.
@@ -133,6 +143,23 @@ export class Reminders {
     const found = await this.store.invoicesByNumber(numbers);
     return found.filter((invoice) => invoice.status === 'unpaid').sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.number.localeCompare(b.number));
   }
+}
+
+/**
+ * The invoices staff named (`facteur reminders NUMBER…`, `/staff reminders numbers:`) split into
+ * those a reminder can be about, each once, in the order given, and those it cannot: unknown,
+ * paid or cancelled. What the plan of the chosen leaves out (`leftOut`) is the rest of the refusals.
+ */
+export async function chooseReminded(store: Store, numbers: string[]): Promise<{ chosen: string[]; refused: NotReminded[] }> {
+  const found = new Map((await store.invoicesByNumber(numbers)).map((invoice) => [invoice.number, invoice]));
+  const chosen: string[] = [];
+  const refused: NotReminded[] = [];
+  for (const number of new Set(numbers)) {
+    const status = found.get(number)?.status;
+    if (status === 'unpaid') chosen.push(number);
+    else refused.push({ number, why: status ?? 'unknown' });
+  }
+  return { chosen, refused };
 }
 
 /** A plan as staff read it: per customer, the invoices with their days from the due date (`1266 (+7)`), and where it goes. */

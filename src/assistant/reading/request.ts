@@ -4,6 +4,7 @@ import { mayAsk, type Words } from '../provenance.js';
 import { designates } from './context.js';
 import type { Message } from './message.js';
 import { read, type ReadingOptions } from './read.js';
+import { noticeReferences } from './notice.js';
 import { linesIn, passedOn, type Zone, type ZoneKind } from './zones.js';
 
 /** Lines of the message's own text read at most: a request is a sentence or two, not a newsletter. */
@@ -45,6 +46,9 @@ export function readRequest(message: Message, today: string, options: ReadingOpt
   };
   const candidates = [reading(own, 'own')];
   if (topic && !(borrowed && threaded)) candidates.push(reading([topic], borrowed ? 'quoted' : 'own'), reading([topic, ...own], borrowed ? 'quoted' : 'own'));
+  // « réglée 👇 » over an Orange Money SMS: a payment claimed, the SMS its evidence.
+  const claimed = claimShown(message, candidates[0]!, today, options);
+  if (claimed) return claimed;
   // « Voir la demande de la banque plus bas » over a forwarded request: that request.
   const passed = asFor(message, candidates[0]!, today, options);
   if (passed) return passed;
@@ -79,6 +83,45 @@ function asFor(message: Message, own: Request, today: string, options: ReadingOp
   if (!asked || !mayAsk('quoted', asked) || !designates(asked)) return undefined;
   return { command: inForm(own, asked), locale: own.locale ?? parsed.locale, text: [own.text, ...lines].join('\n'), words: 'quoted' };
 }
+
+/**
+ * The customer's words above a payment notice she pasted (« réglée 👇 », "paid the november
+ * one:", « voici la preuve pour la formation »): a payment claimed, the notice its evidence
+ * (see `notice.ts`). The invoices are those her words name (their numbers, their month), or
+ * else those the notice names as paid (« Ref. facture: 1286 »: whoever's they are, for only
+ * her own can be claimed), or else which of her unpaid ones, asked when several. A question
+ * (« combien me reste-t-il ? ») or words that ask anything else stand as they are.
+ */
+function claimShown(message: Message, own: Request, today: string, options: ReadingOptions): Request | undefined {
+  const notice = linesIn(message.zones, 'notice');
+  if (notice.length === 0 || (own.command && !CLAIMABLE.has(own.command.intent))) return undefined;
+  if (own.command?.intent === 'paidClaim' && own.command.numbers.length > 0) return own;
+  const { sentences } = read(
+    { zones: [{ kind: 'own', lines: own.text.split('\n') }], ...(message.context ? { context: message.context } : {}) },
+    today,
+    options,
+  );
+  const saying = sentences.filter(({ text }) => CLAIMING.test(text) && !text.trim().endsWith('?'));
+  if (saying.length === 0) return undefined;
+  const claim = (command: Command): Request => ({ ...own, command });
+  const numbers = [...new Set(sentences.flatMap(({ sentence }) => sentence.numbers))];
+  if (numbers.length > 0) return claim({ intent: 'paidClaim', numbers });
+  const references = noticeReferences(notice);
+  if (references.length > 0) return claim({ intent: 'paidClaim', numbers: references });
+  // "paid the november one": the month it was issued; "paid this one on Friday": the day it was paid, which names none.
+  const range = saying.map(({ sentence }) => sentence.period?.range).find((r) => r !== undefined && !(r.from !== undefined && r.from === r.to));
+  return claim({
+    intent: 'paidClaim',
+    numbers: [],
+    filter: range ? { ...(range.from ? { from: range.from } : {}), ...(range.to ? { to: range.to } : {}) } : {},
+  });
+}
+
+/** What words above a notice may read as, which a claim then replaces: nothing, a reading of its payment words (« réglée » as the paid list), small talk. */
+const CLAIMABLE = new Set<Command['intent']>(['paidClaim', 'list', 'singleInvoice', 'details', 'pdf', 'smalltalk', 'help', 'offTopic']);
+/** Words that say a payment was made, or show its evidence. */
+const CLAIMING =
+  /(?<!\p{L})(?:pay[ée]e?s?|r[ée]gl[ée]e?s?|paid|settled|vir[ée]e?s?|virement|transf[ée]r[ée]e?s?|transferred|preuve|proof|justificatif|receipt|c['’]est\s+(?:fait|bon|ok)|done)(?!\p{L})/iu;
 
 /** Words with which the customer's own words point at a message they pass on. */
 const POINTING =

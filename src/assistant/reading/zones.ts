@@ -1,3 +1,5 @@
+import { noticeLines } from './notice.js';
+
 /**
  * The zones of a message: which of its words are the customer's own, the first stage of the
  * reading after the message's context. The inbox reads a mail into them (subject, body,
@@ -15,9 +17,11 @@
  * - `forwarded`: a message passed on, below « ---------- Forwarded message --------- » and the
  *   like, or Outlook's header block in a forward;
  * - `signature`: after `-- `, or from a line of contact details;
+ * - `notice`: a payment notice pasted as evidence (a mobile-money SMS, a bank's receipt: see
+ *   `notice.ts`), which asks nothing, and may only say which invoice was paid;
  * - `hidden`: what the HTML part holds that a reader cannot see.
  */
-export type ZoneKind = 'own' | 'subject' | 'replySubject' | 'quoted' | 'forwarded' | 'signature' | 'hidden';
+export type ZoneKind = 'own' | 'subject' | 'replySubject' | 'quoted' | 'forwarded' | 'signature' | 'notice' | 'hidden';
 
 /** A run of lines of one provenance, in the order the message holds them. */
 export interface Zone {
@@ -80,6 +84,7 @@ export function textZones(text: string, forward = false): Zone[] {
     if (last?.kind === kind) last.lines.push(line);
     else zones.push({ kind, lines: [line] });
   };
+  const notice = noticeLines(lines);
   let signed = false;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -92,6 +97,7 @@ export function textZones(text: string, forward = false): Zone[] {
     const sentFrom = SENT_FROM.exec(trimmed)?.[0];
     if (line === '-- ' || trimmed === '--') signed = true;
     else if (trimmed === '') continue;
+    else if (!signed && notice.has(i)) add('notice', trimmed);
     else if (sentFrom) {
       // "Sent from my Galaxy (…). Anyway, what's my balance?": the app's line, then the sender's words again.
       add('signature', sentFrom.trim());

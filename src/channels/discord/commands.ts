@@ -102,7 +102,13 @@ export const COMMANDS: CommandSpec[] = [
       },
       { key: 'log', options: [{ key: 'customer', type: 'string', required: true }] },
       { key: 'failed' },
-      { key: 'reminders', options: [{ key: 'send', type: 'boolean' }] },
+      {
+        key: 'reminders',
+        options: [
+          { key: 'numbers', type: 'string' },
+          { key: 'send', type: 'boolean' },
+        ],
+      },
     ],
   },
 ];

@@ -43,9 +43,9 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
       return { command: { intent: 'list', filter }, text };
     }
     case 'invoice':
-      return { command: { intent: 'pdf', numbers: numbers(options.getString(opt('number'), true)) }, text };
+      return { command: { intent: 'pdf', numbers: invoiceNumbers(options.getString(opt('number'), true)) }, text };
     case 'details':
-      return { command: { intent: 'details', number: numbers(options.getString(opt('number'), true))[0] ?? null }, text };
+      return { command: { intent: 'details', number: invoiceNumbers(options.getString(opt('number'), true))[0] ?? null }, text };
     case 'statement': {
       // The period names the paid invoices the statement lists besides the unpaid ones, as « relevé 2026 » does.
       const filter = period(false);
@@ -57,7 +57,7 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
     case 'zip': {
       const filter = period(false);
       if ('badDate' in filter) return filter;
-      const listed = numbers(options.getString(opt('numbers')) ?? '');
+      const listed = invoiceNumbers(options.getString(opt('numbers')) ?? '');
       if (listed.length > 0) filter.numbers = listed;
       return { command: { intent: 'zip', filter }, text };
     }
@@ -81,7 +81,7 @@ export function translate(interaction: ChatInputCommandInteraction, key: string,
 }
 
 /** `1210 1214`, `1210, 1214`, `#1210`, `inv/2024/00001`: the invoice numbers in an option's text, as numbers are kept. */
-function numbers(text: string): string[] {
+export function invoiceNumbers(text: string): string[] {
   return text
     .split(/[\s,;]+/)
     .map((n) => n.replace(/^#/, '').trim())

@@ -6,6 +6,7 @@ import type { DiscordSettings } from '../../config.js';
 import type { Logger } from '../../log.js';
 import type { DeliveryChannel } from '../../billing/delivery.js';
 import type { CommandNames } from './commands.js';
+import { invoiceNumbers } from './options.js';
 
 const VIA: Record<string, DeliveryChannel[]> = { email: ['email'], dm: ['discord'], both: ['email', 'discord'] };
 
@@ -44,7 +45,12 @@ export class StaffCommands {
     const staff = `discord:${interaction.user.id}`;
     if (sub === 'resend') return this.desk.resend(staff, option('invoice')!.trim().replace(/^#/, ''), VIA[option('via') ?? 'email'] ?? ['email'], locale);
     if (sub === 'log') return this.desk.customerLog(staff, option('customer')!.trim(), locale);
-    if (sub === 'reminders') return this.desk.reminders(staff, locale, interaction.options.getBoolean(this.names.name('staff.reminders.send')) ?? false);
+    if (sub === 'reminders') {
+      const send = interaction.options.getBoolean(this.names.name('staff.reminders.send'));
+      const chosen = invoiceNumbers(option('numbers') ?? '');
+      // Named invoices are reminded at once unless send:False, as `facteur reminders NUMBER…` does; the day's only with send:True.
+      return chosen.length > 0 ? this.desk.remindChosen(staff, chosen, locale, send ?? true) : this.desk.reminders(staff, locale, send ?? false);
+    }
     return this.desk.failed(staff, locale);
   }
 }
