@@ -40,6 +40,14 @@ describe('a payment notice pasted under her words', () => {
     expect(asked(`done ✅\n${MOMO}`)).toEqual({ intent: 'paidClaim', numbers: [], filter: {} });
   });
 
+  it('claims all the unpaid invoices of the month she names when she says so in the plural', () => {
+    const october = { intent: 'paidClaim', numbers: [], filter: { from: '2026-10-01', to: '2026-10-31' }, every: true };
+    expect(asked(`virement fait pour les deux factures d'octobre :\n\n${BANK('NKOLO SARL FACT OCT')}`)).toEqual(october);
+    expect(asked(`payées, celles d'octobre 👇\n${ORANGE('NKOLO')}`)).toEqual(october);
+    expect(asked(`paid both October invoices\n${MOMO}`)).toEqual(october);
+    expect(asked(`I settled the two from October:\n${BANK('NKOLO SARL')}`)).toEqual(october);
+  });
+
   it('leaves a question or a request of anything else as it is', () => {
     expect(asked(`combien il me reste à payer après ça ?\n${MOMO}`)).toMatchObject({ intent: 'balance' });
     expect(asked(`is 1288 paid now?\n${MOMO}`)).toMatchObject({ intent: 'details', number: '1288' });

@@ -7,7 +7,7 @@ import { showNotifications } from './actions/notifications.js';
 import { files, pdf } from './actions/pdf.js';
 import { zip } from './actions/zip.js';
 import { balance } from './actions/balance.js';
-import { claimPaid } from './actions/claims.js';
+import { claimMatching, claimPaid } from './actions/claims.js';
 import { asChoice, choose, clarify, type Run } from './actions/clarify.js';
 import { singleInvoice, forTheInvoiceMatching } from './actions/single-invoice.js';
 import { reportStrangersCopies, verifyAttached, type AttachedFile, type Asker } from './actions/verify.js';
@@ -46,9 +46,7 @@ const HANDLERS: Handlers = {
   reminders: (ctx, c, request) => askChange(ctx, { kind: 'reminders', on: c.on }, request),
   verify: (ctx, c, request) => verifyAttached(ctx, request.documents ?? [], askerOf(request)),
   paidClaim: (ctx, c, request, run) =>
-    c.filter
-      ? forTheInvoiceMatching(ctx, { ...c.filter, status: 'unpaid' }, (number) => ({ intent: 'paidClaim', numbers: [number] }), run)
-      : claimPaid(ctx, c.numbers, request.trust !== 'address'),
+    c.filter ? claimMatching(ctx, { ...c.filter, status: 'unpaid' }, c.every === true, run) : claimPaid(ctx, c.numbers, request.trust !== 'address'),
   address: (ctx, c, request) => askChange(ctx, { kind: 'address', address: c.address }, request),
   contactAdd: (ctx, c, request) => askChange(ctx, { kind: 'contact', address: c.address }, request),
   contactRemove: (ctx, c, request) => askChange(ctx, { kind: 'contactRemoved', address: c.address }, request),

@@ -30,8 +30,11 @@ export type Command =
   /** « est-ce bien une facture de chez vous ? »: whether the PDF the message carries is genuine. */
   | { intent: 'verify' }
   /** « j'ai déjà payé la facture 1266 »: the customer says these invoices are paid. */
-  /** `filter`: the unpaid invoice named by its period (« j'ai payé la facture de décembre »), when no number is. */
-  | { intent: 'paidClaim'; numbers: string[]; filter?: InvoiceFilter }
+  /**
+   * `filter`: the unpaid invoice named by its period (« j'ai payé la facture de décembre »), when no number is;
+   * `every`: all the unpaid ones it names, said in the plural (« les deux factures d'octobre », "both").
+   */
+  | { intent: 'paidClaim'; numbers: string[]; filter?: InvoiceFilter; every?: boolean }
   /** Payment reminders off or on: « rappels non », "stop the reminders". */
   | { intent: 'reminders'; on: boolean }
   | { intent: 'address'; address: string }

@@ -1,5 +1,9 @@
+import type { InvoiceFilter } from '../../billing/filter.js';
 import type { Context } from '../context.js';
 import type { Reply } from '../reply.js';
+import type { Run } from './clarify.js';
+import { matching } from './list.js';
+import { forTheInvoiceMatching } from './single-invoice.js';
 
 /**
  * « j'ai déjà payé la facture 1266 »: staff are told, and, when the owner says it (a linked
@@ -34,4 +38,15 @@ export async function claimPaid(ctx: Context, numbers: string[], byOwner: boolea
   const text = [ctx.t(byOwner ? 'claim.recorded' : 'claim.told', { numbers: claimed, count: unpaid.length })];
   if (others.length > 0) text.push(ctx.t('claim.others', { numbers: others.join(', '), count: others.length }));
   return ctx.reply(text);
+}
+
+/**
+ * A payment of the unpaid invoices a filter names (« j'ai payé la facture de décembre »): the
+ * one it names, or which one when two match; all it names when the claim says so in the
+ * plural (« les deux factures d'octobre », "both"), each then claimed as by its number.
+ */
+export async function claimMatching(ctx: Context, filter: InvoiceFilter, every: boolean, run: Run): Promise<Reply> {
+  const found = every ? await matching(ctx, filter) : [];
+  if (found.length > 0) return run({ intent: 'paidClaim', numbers: found.map((invoice) => invoice.number) });
+  return forTheInvoiceMatching(ctx, filter, (number) => ({ intent: 'paidClaim', numbers: [number] }), run);
 }

@@ -110,12 +110,13 @@ function claimShown(message: Message, own: Request, today: string, options: Read
   if (references.length > 0) return claim({ intent: 'paidClaim', numbers: references });
   // "paid the november one": the month it was issued; "paid this one on Friday": the day it was paid, which names none.
   const range = saying.map(({ sentence }) => sentence.period?.range).find((r) => r !== undefined && !(r.from !== undefined && r.from === r.to));
-  return claim({
-    intent: 'paidClaim',
-    numbers: [],
-    filter: range ? { ...(range.from ? { from: range.from } : {}), ...(range.to ? { to: range.to } : {}) } : {},
-  });
+  const filter = range ? { ...(range.from ? { from: range.from } : {}), ...(range.to ? { to: range.to } : {}) } : {};
+  return claim({ intent: 'paidClaim', numbers: [], filter, ...(saying.some(({ text }) => PLURAL.test(text)) ? { every: true } : {}) });
 }
+
+/** A claim of several: « les deux factures d'octobre », « celles de novembre », "both", "these two", "the invoices". */
+const PLURAL =
+  /(?<!\p{L})(?:factures|invoices|bills|celles|toutes|both|(?:les|ces|mes|nos)\s+(?:deux|trois|quatre)|(?:the|these|those|all|my|our)\s+(?:two|three|four))(?!\p{L})/iu;
 
 /** What words above a notice may read as, which a claim then replaces: nothing, a reading of its payment words (« réglée » as the paid list), small talk. */
 const CLAIMABLE = new Set<Command['intent']>(['paidClaim', 'list', 'singleInvoice', 'details', 'pdf', 'smalltalk', 'help', 'offTopic']);
