@@ -605,7 +605,10 @@ describe('a payment the customer reports in a DM', () => {
       awaUser,
       `réglée 👇\n\nVous avez payé 21465 FCFA à HEBERGEUR SA. Ref. facture: ${his!.number}. ID transaction: CI261204.0833.B12877. Solde: 104 532 FCFA.`,
     );
-    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
+    // The answer that speaks of his number (the test before's answer about hers may be recorded after `asked`).
+    const answer = await discord.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes(his!.number),
+    );
     // Said of his number what is said of one nobody has: nothing of his shown.
     expect(read(answer)).toContain(`Je ne trouve pas de facture impayée n° ${his!.number} sur votre compte`);
     expect(read(answer)).not.toMatch(/Paul|Mbarga/);
