@@ -19,6 +19,8 @@ import { discordCustomers, EPHEMERAL, integer, OPTION, read, readMessage, regist
 import { newCustomer } from '../src/billing/customer.js';
 import { pdfText, readZip } from './support/read.js';
 
+// A test's requests are those recorded strictly after its action (`r.at > asked`): the test before's
+// last request can share the action's millisecond, the store calls between them being in memory.
 const GUILD = '1200000000000000001';
 const STAFF_ROLE = '1400000000000000001';
 const STAFF_CHANNEL = '1600000000000000001';
@@ -585,11 +587,11 @@ describe('a payment the customer reports in a DM', () => {
     const dmChannel = discord.dmChannelOf(awaUser.id);
     const asked = Date.now();
     discord.dm(awaUser, `j'ai déjà payé la facture ${unpaid!.number} par Orange Money`);
-    const notice = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at >= asked);
+    const notice = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at > asked);
     expect(read(notice)).toContain(`facture n° ${unpaid!.number} (awa@example.cm)`);
     // Nobody is pinged by a customer's words.
     expect(notice.body.allowed_mentions).toEqual({ parse: [] });
-    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
+    const answer = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at > asked);
     expect(read(answer)).toContain('les rappels pour cette facture sont suspendus');
     expect((await app.store.customerById(awa))!.paymentClaims!.map((c) => c.number)).toContain(unpaid!.number);
   });
@@ -605,16 +607,16 @@ describe('a payment the customer reports in a DM', () => {
       awaUser,
       `réglée 👇\n\nVous avez payé 21465 FCFA à HEBERGEUR SA. Ref. facture: ${his!.number}. ID transaction: CI261204.0833.B12877. Solde: 104 532 FCFA.`,
     );
-    // The answer that speaks of his number (the test before's answer about hers may be recorded after `asked`).
+    // The answer that speaks of his number, whatever else this DM channel receives.
     const answer = await discord.waitFor(
-      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes(his!.number),
+      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at > asked && read(r).includes(his!.number),
     );
     // Said of his number what is said of one nobody has: nothing of his shown.
     expect(read(answer)).toContain(`Je ne trouve pas de facture impayée n° ${his!.number} sur votre compte`);
     expect(read(answer)).not.toMatch(/Paul|Mbarga/);
     expect((await app.store.customerById(paul))!.paymentClaims ?? []).toEqual([]);
     expect((await app.store.customerById(awa))!.paymentClaims ?? []).toEqual(claimedBefore);
-    expect(discord.requests.filter((r) => r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at >= asked)).toEqual([]);
+    expect(discord.requests.filter((r) => r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at > asked)).toEqual([]);
   });
 });
 
@@ -690,7 +692,7 @@ describe('billing data and customers’ words on Discord', () => {
     const dmChannel = discord.dmChannelOf(victimUser.id);
     const asked = Date.now();
     discord.dm(victimUser, 'détails 7021');
-    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
+    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at > asked);
     inert(dm);
     expect(dm.body.embeds[0].fields.map((f: { name: string }) => f.name)).toContain(`TVA ${SHOWN} (19,25 %)`);
   });
@@ -723,7 +725,7 @@ describe('billing data and customers’ words on Discord', () => {
     const dmChannel = discord.dmChannelOf(victimUser.id);
     const asked = Date.now();
     discord.dm(victimUser, 'lier **[Payez-ici](https://evil.example)**@evil.example');
-    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked);
+    const dm = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at > asked);
     inert(dm);
     expect(read(dm)).toContain('\\*\\*\\[Payez-ici](https://evil.example)\\*\\*@evil.example');
   });
@@ -732,7 +734,7 @@ describe('billing data and customers’ words on Discord', () => {
     const dmChannel = discord.dmChannelOf(victimUser.id);
     const asked = Date.now();
     discord.dm(victimUser, "j'ai déjà payé la facture 7021");
-    const notice = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at >= asked);
+    const notice = await discord.waitFor((r) => r.method === 'POST' && r.path === `/channels/${STAFF_CHANNEL}/messages` && r.at > asked);
     inert(notice);
     expect(read(notice)).toContain(SHOWN);
     // The notice's own title stays bold: only what data says is escaped.
@@ -758,7 +760,7 @@ describe('a sentence that could mean two things, in a DM', () => {
     const asked = Date.now();
     discord.dm(paulUser, 'la facture 2021 svp');
     const question = await discord.waitFor(
-      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && read(r).includes('Voulez-vous dire'),
+      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at > asked && read(r).includes('Voulez-vous dire'),
     );
     return { dmChannel, question };
   }
@@ -935,11 +937,11 @@ describe('when Discord misbehaves', () => {
     discord.failNext({ method: 'POST', path: new RegExp(`^/channels/${dmChannel}/messages$`), status: 400, body: refusal });
     discord.dm(awaUser, 'mes factures de 2019');
     const apology = await discord.waitFor(
-      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 200,
+      (r) => r.method === 'POST' && r.path === `/channels/${dmChannel}/messages` && r.at > asked && r.status === 200,
       10_000,
       'the apology',
     );
-    const refused = discord.requests.find((r) => r.path === `/channels/${dmChannel}/messages` && r.at >= asked && r.status === 400)!;
+    const refused = discord.requests.find((r) => r.path === `/channels/${dmChannel}/messages` && r.at > asked && r.status === 400)!;
     expect(read(refused)).toContain('1210');
     expect(read(apology)).toContain('Discord a refusé la réponse que je vous avais préparée');
     expect(read(apology)).toContain('demander moins à la fois');
