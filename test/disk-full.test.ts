@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import type { Delivery } from '../src/billing/delivery.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
-import type { InboundMessage, Store } from '../src/store/store.js';
+import type { Store } from '../src/store/store.js';
+import { deliveryRecord, inboundRecord } from './support/records.js';
 import { importInvoices } from '../src/import/import.js';
 import { linkSecret, MIN_LINK_SECRET } from '../src/download-links/secret.js';
 import { demoApp } from './support/app.js';
@@ -277,39 +278,9 @@ describe('the link secret made on a full disk', () => {
 
 describe('a store write the disk refuses', () => {
   const at = '2026-11-25T10:00:00.000Z';
-  const delivery = (id: string, changes: Partial<Delivery> = {}): Delivery => ({
-    id,
-    customerId: 'c-awa',
-    invoices: ['1214'],
-    channel: 'email',
-    recipient: 'awa@example.cm',
-    reason: 'request',
-    status: 'sent',
-    attempts: 1,
-    lastError: null,
-    messageId: `<${id}@facteur>`,
-    attachPdf: true,
-    requestedBy: null,
-    createdAt: at,
-    updatedAt: at,
-    nextAttemptAt: null,
-    ...changes,
-  });
-  const inbound = (key: string, changes: Partial<InboundMessage> = {}): InboundMessage => ({
-    key,
-    messageId: `<${key}@example.cm>`,
-    sender: 'awa@example.cm',
-    customerId: null,
-    status: 'claimed',
-    attempts: 1,
-    sent: 0,
-    inDoubt: [],
-    reason: null,
-    claimedBy: null,
-    receivedAt: at,
-    updatedAt: at,
-    ...changes,
-  });
+  const delivery = (id: string, changes: Partial<Delivery> = {}): Delivery => deliveryRecord(id, 'c-awa', { invoices: ['1214'], ...changes });
+
+  const inbound = inboundRecord;
 
   /** Everything a reader of the store can see of the records below. */
   async function seen(store: Store, customerId: string) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { demoData } from '../src/billing/demo.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
-import type { InboundMessage } from '../src/store/store.js';
+import { inboundRecord as record } from './support/records.js';
 import { inboundRecords } from './support/read.js';
 
 let file: string;
@@ -13,24 +13,6 @@ let file: string;
 beforeEach(async () => {
   file = path.join(await mkdtemp(path.join(tmpdir(), 'facteur-claims-')), 'db.json');
 });
-
-function record(key: string, changes: Partial<InboundMessage> = {}): InboundMessage {
-  return {
-    key,
-    messageId: `<${key}@example.cm>`,
-    sender: 'awa@example.cm',
-    customerId: null,
-    status: 'claimed',
-    attempts: 1,
-    sent: 0,
-    inDoubt: [],
-    reason: null,
-    claimedBy: null,
-    receivedAt: '2026-11-25T10:00:00.000Z',
-    updatedAt: '2026-11-25T10:00:00.000Z',
-    ...changes,
-  };
-}
 
 describe('inbound message records in the store', () => {
   it('keeps a claim across a restart, found by its key or as a copy: the same Message-ID from the same sender', async () => {

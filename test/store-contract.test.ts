@@ -15,10 +15,10 @@ import { importCandidates } from '../src/import/import.js';
 import { issuedPdf } from '../src/import/pdfs.js';
 import { candidatesOf } from '../src/import/json.js';
 import { createLogger } from '../src/log.js';
-import type { Delivery } from '../src/billing/delivery.js';
+import { deliveryRecord as delivery, inboundRecord as inbound } from './support/records.js';
 import { LowdbStore } from '../src/store/lowdb/store.js';
 import { PostgresStore } from '../src/store/postgres/store.js';
-import { MAX_CHAT_MESSAGES, type ChatMessage, type InboundMessage, type LinkAttempt, type Store } from '../src/store/store.js';
+import { MAX_CHAT_MESSAGES, type ChatMessage, type LinkAttempt, type Store } from '../src/store/store.js';
 import { startPostgres, type Postgres } from './peers/postgres.js';
 
 const log = createLogger('silent');
@@ -76,47 +76,6 @@ const kinds: [string, () => Promise<Opened>][] = [
     },
   ],
 ];
-
-function delivery(id: string, customerId: string, changes: Partial<Delivery> = {}): Delivery {
-  const at = '2026-11-25T10:00:00.000Z';
-  return {
-    id,
-    customerId,
-    invoices: ['1210'],
-    channel: 'email',
-    recipient: 'awa@example.cm',
-    reason: 'request',
-    status: 'sent',
-    attempts: 1,
-    lastError: null,
-    messageId: `<${id}@facteur>`,
-    attachPdf: true,
-    requestedBy: null,
-    createdAt: at,
-    updatedAt: at,
-    nextAttemptAt: null,
-    ...changes,
-  };
-}
-
-function inbound(key: string, changes: Partial<InboundMessage> = {}): InboundMessage {
-  const at = '2026-11-25T10:00:00.000Z';
-  return {
-    key,
-    messageId: `<${key}@example.cm>`,
-    sender: 'awa@example.cm',
-    customerId: null,
-    status: 'claimed',
-    attempts: 1,
-    sent: 0,
-    inDoubt: [],
-    reason: null,
-    claimedBy: null,
-    receivedAt: at,
-    updatedAt: at,
-    ...changes,
-  };
-}
 
 function attempt(account: string, changes: Partial<LinkAttempt> = {}): LinkAttempt {
   const at = '2026-11-25T10:00:00.000Z';
